@@ -1,0 +1,144 @@
+// Package config reads the server's configuration from environment
+// variables. Every variable has a default; the README lists them all.
+package config
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole runtime configuration.
+type Config struct {
+	// Env is "development" (default) or "production"; production turns
+	// Playground and introspection off unless set explicitly.
+	Env string
+	// DatabaseURL selects an existing database; empty means the embedded one.
+	DatabaseURL string
+	// DataDir holds the embedded cluster.
+	DataDir string
+	// HTTPAddr is where the server listens.
+	HTTPAddr string
+	// PublicURL is the address customers reach the service at (links in emails).
+	PublicURL string
+	// CORSOrigins are the browser origins allowed to call the API.
+	CORSOrigins []string
+	// Playground serves GraphQL Playground at /.
+	Playground bool
+	// Introspection allows schema introspection queries.
+	Introspection bool
+	// DBMaxConns caps the connection pool (open and idle).
+	DBMaxConns int
+	// StatementTimeout bounds every SQL statement.
+	StatementTimeout time.Duration
+	// RequestTimeout bounds a whole GraphQL request.
+	RequestTimeout time.Duration
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+}
+
+// Production reports whether the production profile is on.
+func (c Config) Production() bool { return c.Env == "production" }
+
+// Defaults is the configuration with no variable set, for tests.
+func Defaults() Config {
+	c, _ := parse(func(string) (string, bool) { return "", false })
+	return c
+}
+
+// FromEnv reads the configuration, failing on malformed values so that a
+// typo is caught at start, not at the first request.
+func FromEnv() (Config, error) {
+	return parse(os.LookupEnv)
+}
+
+func parse(lookup func(string) (string, bool)) (Config, error) {
+	r := reader{lookup: lookup}
+	c := Config{
+		Env:              r.str("TEZ_ENV", "development"),
+		DatabaseURL:      r.str("DATABASE_URL", ""),
+		DataDir:          r.str("TEZ_DATA_DIR", "./.data"),
+		HTTPAddr:         r.str("TEZ_HTTP_ADDR", "127.0.0.1:8080"),
+		CORSOrigins:      r.list("TEZ_CORS_ORIGINS", "http://localhost:3000"),
+		DBMaxConns:       r.int("TEZ_DB_MAX_CONNS", 16),
+		StatementTimeout: r.duration("TEZ_DB_STATEMENT_TIMEOUT", 5*time.Second),
+		RequestTimeout:   r.duration("TEZ_REQUEST_TIMEOUT", 15*time.Second),
+		LogLevel:         r.str("TEZ_LOG_LEVEL", "info"),
+	}
+	if c.Env != "development" && c.Env != "production" {
+		r.fail("TEZ_ENV", c.Env, "development or production")
+	}
+	c.PublicURL = strings.TrimRight(r.str("TEZ_PUBLIC_URL", "http://"+c.HTTPAddr), "/")
+	c.Playground = r.bool("TEZ_PLAYGROUND", !c.Production())
+	c.Introspection = r.bool("TEZ_INTROSPECTION", !c.Production())
+	if c.DBMaxConns < 1 {
+		r.fail("TEZ_DB_MAX_CONNS", strconv.Itoa(c.DBMaxConns), "a positive number")
+	}
+	return c, r.err
+}
+
+type reader struct {
+	lookup func(string) (string, bool)
+	err    error
+}
+
+func (r *reader) fail(name, value, want string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%s=%q: want %s", name, value, want)
+	}
+}
+
+func (r *reader) str(name, def string) string {
+	if v, ok := r.lookup(name); ok && strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v)
+	}
+	return def
+}
+
+func (r *reader) list(name, def string) []string {
+	var out []string
+	for _, s := range strings.Split(r.str(name, def), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (r *reader) int(name string, def int) int {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		r.fail(name, v, "a whole number")
+	}
+	return n
+}
+
+func (r *reader) bool(name string, def bool) bool {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r.fail(name, v, "true or false")
+	}
+	return b
+}
+
+func (r *reader) duration(name string, def time.Duration) time.Duration {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		r.fail(name, v, "a positive duration such as 5s")
+	}
+	return d
+}

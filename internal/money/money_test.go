@@ -1,0 +1,22 @@
+package money
+
+import "testing"
+
+func TestDecimal(t *testing.T) {
+	tests := []struct {
+		m    Money
+		want string
+	}{
+		{New(1250, "USD"), "12.50"},
+		{New(5, "EUR"), "0.05"},
+		{New(0, "USD"), "0.00"},
+		{New(-199, "USD"), "-1.99"},
+		{New(1500, "JPY"), "1500"},
+		{New(1234, "KWD"), "1.234"},
+	}
+	for _, tt := range tests {
+		if got := tt.m.Decimal(); got != tt.want {
+			t.Errorf("%d %s: Decimal() = %q, want %q", tt.m.Amount, tt.m.Currency, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package relay
+
+import (
+	"encoding/base64"
+	"encoding/json"
+
+	"github.com/teztelecom/tez/internal/apperr"
+)
+
+// MaxPageSize caps first/last on every connection unless a field says otherwise.
+const MaxPageSize = 100
+
+// DefaultPageSize applies when neither first nor last is given.
+const DefaultPageSize = 20
+
+// EncodeCursor makes an opaque cursor from the sort key of an item.
+func EncodeCursor(key ...string) string {
+	b, _ := json.Marshal(key) // a []string always marshals
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DecodeCursor reads a cursor made by EncodeCursor with n key parts.
+func DecodeCursor(cursor string, n int) ([]string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	var key []string
+	if err == nil {
+		err = json.Unmarshal(raw, &key)
+	}
+	if err != nil || len(key) != n {
+		return nil, apperr.New(apperr.Invalid, "malformed cursor %q: pass a cursor returned by this connection", truncate(cursor))
+	}
+	return key, nil
+}
+
+// Args are a connection field's pagination arguments.
+type Args struct {
+	First, Last   *int
+	After, Before *string
+}
+
+// Page is a validated request for one page: Limit items after After (or,
+// when Backward, before Before), each a decoded sort key or nil.
+type Page struct {
+	Limit    int
+	Backward bool
+	After    []string
+	Before   []string
+}
+
+// Page validates the arguments for a connection sorted by a key of keyLen parts.
+func (a Args) Page(keyLen int) (Page, error) {
+	var p Page
+	switch {
+	case a.First != nil && a.Last != nil:
+		return p, apperr.New(apperr.Invalid, "pass first or last, not both")
+	case a.Last != nil:
+		p.Limit, p.Backward = *a.Last, true
+	case a.First != nil:
+		p.Limit = *a.First
+	default:
+		p.Limit = DefaultPageSize
+	}
+	if p.Limit < 0 || p.Limit > MaxPageSize {
+		return p, apperr.New(apperr.Invalid, "page size must be between 0 and %d, got %d", MaxPageSize, p.Limit)
+	}
+	var err error
+	if a.After != nil {
+		if p.After, err = DecodeCursor(*a.After, keyLen); err != nil {
+			return p, err
+		}
+	}
+	if a.Before != nil {
+		if p.Before, err = DecodeCursor(*a.Before, keyLen); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// Fetch is how many rows to ask the database for: one more than the page,
+// to learn whether another page follows.
+func (p Page) Fetch() int { return p.Limit + 1 }
+
+// Cut trims rows fetched with Fetch (in the direction of the page: reversed
+// when Backward) to the page in display order, and reports whether more
+// rows lie beyond it in the direction of travel.
+func Cut[T any](p Page, rows []T) (page []T, more bool) {
+	if len(rows) > p.Limit {
+		rows, more = rows[:p.Limit], true
+	}
+	if p.Backward {
+		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+			rows[i], rows[j] = rows[j], rows[i]
+		}
+	}
+	return rows, more
+}
+
+// PageInfo is the Relay page info of a page cut by Cut.
+type PageInfo struct {
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     *string
+	EndCursor       *string
+}
+
+// Info builds the page info from the cut page's first and last cursors.
+// Like most servers it answers the far side's flag from the presence of the
+// opposite cursor rather than paying a query for it.
+func (p Page) Info(more bool, cursors []string) PageInfo {
+	info := PageInfo{}
+	if p.Backward {
+		info.HasPreviousPage, info.HasNextPage = more, p.Before != nil
+	} else {
+		info.HasNextPage, info.HasPreviousPage = more, p.After != nil
+	}
+	if n := len(cursors); n > 0 {
+		info.StartCursor, info.EndCursor = &cursors[0], &cursors[n-1]
+	}
+	return info
+}

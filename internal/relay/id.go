@@ -1,0 +1,54 @@
+// Package relay implements the Relay conventions the schema follows: opaque
+// global object IDs and opaque cursors for keyset pagination.
+package relay
+
+import (
+	"encoding/base64"
+	"strings"
+
+	"github.com/teztelecom/tez/internal/apperr"
+)
+
+// GlobalID makes the opaque ID of an object of a GraphQL type from its key.
+func GlobalID(typeName, key string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(typeName + ":" + key))
+}
+
+// ParseGlobalID splits an ID made by GlobalID. A malformed ID is an Invalid
+// error; an ID of an unknown type is the caller's NotFound.
+func ParseGlobalID(id string) (typeName, key string, err error) {
+	raw, err := base64.RawURLEncoding.DecodeString(id)
+	if err != nil {
+		return "", "", apperr.New(apperr.Invalid, "malformed ID %q", truncate(id))
+	}
+	typeName, key, ok := strings.Cut(string(raw), ":")
+	if !ok || typeName == "" || key == "" {
+		return "", "", apperr.New(apperr.Invalid, "malformed ID %q", truncate(id))
+	}
+	return typeName, key, nil
+}
+
+// KeyOf returns the key of a global ID that must be of typeName. An ID of
+// another type answers NotFound, like a missing object of the right type.
+func KeyOf(id, typeName string) (string, error) {
+	t, key, err := ParseGlobalID(id)
+	if err != nil {
+		return "", err
+	}
+	if t != typeName {
+		return "", apperr.New(apperr.NotFound, "no %s with ID %q", typeName, truncate(id))
+	}
+	return key, nil
+}
+
+// truncate keeps echoed client input short in messages.
+func truncate(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
+
+// Node is any object that has a global ID. The GraphQL layer switches on the
+// concrete type to find the object type.
+type Node interface{}

@@ -1,0 +1,120 @@
+package relay
+
+import (
+	"testing"
+
+	"github.com/teztelecom/tez/internal/apperr"
+)
+
+func TestGlobalIDRoundTrip(t *testing.T) {
+	id := GlobalID("Order", "42")
+	typ, key, err := ParseGlobalID(id)
+	if err != nil || typ != "Order" || key != "42" {
+		t.Fatalf("ParseGlobalID(%q) = %q, %q, %v; want Order, 42", id, typ, key, err)
+	}
+	if got, err := KeyOf(id, "Order"); err != nil || got != "42" {
+		t.Errorf("KeyOf = %q, %v; want 42", got, err)
+	}
+	if _, err := KeyOf(id, "SimCard"); apperr.CodeOf(err) != apperr.NotFound {
+		t.Errorf("KeyOf with the wrong type: code %q, want NOT_FOUND", apperr.CodeOf(err))
+	}
+}
+
+func TestParseGlobalIDRejectsMalformed(t *testing.T) {
+	for _, id := range []string{"", "!!!", GlobalID("", "1"), "T3JkZXI" /* "Order" without a key */} {
+		if _, _, err := ParseGlobalID(id); apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("ParseGlobalID(%q): code %q, want BAD_USER_INPUT", id, apperr.CodeOf(err))
+		}
+	}
+}
+
+func TestArgsPage(t *testing.T) {
+	ptr := func(n int) *int { return &n }
+	cur := EncodeCursor("2026-01-01T00:00:00Z", "7")
+	tests := []struct {
+		name    string
+		args    Args
+		want    Page
+		invalid bool
+	}{
+		{"default", Args{}, Page{Limit: DefaultPageSize}, false},
+		{"first with after", Args{First: ptr(5), After: &cur}, Page{Limit: 5, After: []string{"2026-01-01T00:00:00Z", "7"}}, false},
+		{"last", Args{Last: ptr(3)}, Page{Limit: 3, Backward: true}, false},
+		{"both first and last", Args{First: ptr(1), Last: ptr(1)}, Page{}, true},
+		{"too many", Args{First: ptr(MaxPageSize + 1)}, Page{}, true},
+		{"negative", Args{First: ptr(-1)}, Page{}, true},
+		{"garbled cursor", Args{After: ptr2("nope")}, Page{}, true},
+		{"cursor of another connection", Args{After: ptr2(EncodeCursor("1"))}, Page{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.args.Page(2)
+			if tt.invalid {
+				if apperr.CodeOf(err) != apperr.Invalid {
+					t.Fatalf("err code %q, want BAD_USER_INPUT", apperr.CodeOf(err))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Limit != tt.want.Limit || got.Backward != tt.want.Backward || len(got.After) != len(tt.want.After) {
+				t.Errorf("Page = %+v, want %+v", got, tt.want)
+			}
+			for i := range tt.want.After {
+				if got.After[i] != tt.want.After[i] {
+					t.Errorf("After[%d] = %q, want %q", i, got.After[i], tt.want.After[i])
+				}
+			}
+		})
+	}
+}
+
+func ptr2(s string) *string { return &s }
+
+func TestCut(t *testing.T) {
+	forward := Page{Limit: 2}
+	got, more := Cut(forward, []int{1, 2, 3})
+	if len(got) != 2 || got[0] != 1 || got[1] != 2 || !more {
+		t.Errorf("forward Cut = %v, %v; want [1 2], true", got, more)
+	}
+	backward := Page{Limit: 2, Backward: true}
+	got, more = Cut(backward, []int{9, 8})
+	if len(got) != 2 || got[0] != 8 || got[1] != 9 || more {
+		t.Errorf("backward Cut = %v, %v; want [8 9], false", got, more)
+	}
+}
+
+func FuzzDecodeCursor(f *testing.F) {
+	f.Add(EncodeCursor("a", "b"))
+	f.Add("")
+	f.Add("W10")
+	f.Fuzz(func(t *testing.T, s string) {
+		key, err := DecodeCursor(s, 2)
+		if err == nil && len(key) != 2 {
+			t.Fatalf("DecodeCursor(%q) = %v without error, want 2 parts", s, key)
+		}
+		if err == nil && EncodeCursor(key...) == "" {
+			t.Fatal("re-encoding a decoded cursor gave nothing")
+		}
+	})
+}
+
+func FuzzParseGlobalID(f *testing.F) {
+	f.Add(GlobalID("Order", "1"))
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		typ, key, err := ParseGlobalID(s)
+		if err != nil {
+			return
+		}
+		if typ == "" || key == "" {
+			t.Fatalf("ParseGlobalID(%q) accepted an empty part", s)
+		}
+		if back := GlobalID(typ, key); back != s {
+			if t2, k2, _ := ParseGlobalID(back); t2 != typ || k2 != key {
+				t.Fatalf("round trip of %q changed it", s)
+			}
+		}
+	})
+}

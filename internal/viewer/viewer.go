@@ -1,0 +1,74 @@
+// Package viewer says who is making the request: nobody, a signed-in
+// customer, or a reseller with an API key. The HTTP layer puts it in the
+// context; resolvers and services ask it before touching anyone's data.
+package viewer
+
+import (
+	"context"
+
+	"github.com/teztelecom/tez/internal/apperr"
+)
+
+// Kind is the kind of caller.
+type Kind string
+
+// The kinds of callers (also the access log's viewer field).
+const (
+	Anonymous Kind = "anonymous"
+	Customer  Kind = "customer"
+	Reseller  Kind = "reseller"
+)
+
+// Viewer is the authenticated caller.
+type Viewer struct {
+	Kind       Kind
+	UserID     int64 // customers
+	SessionID  int64 // customers: the session the token opened
+	ResellerID int64 // resellers
+	KeyID      int64 // resellers: the API key used
+}
+
+type ctxKey struct{}
+
+// With returns a context carrying v.
+func With(ctx context.Context, v Viewer) context.Context {
+	return context.WithValue(ctx, ctxKey{}, v)
+}
+
+// From returns the viewer in ctx; anonymous when none was set.
+func From(ctx context.Context) Viewer {
+	v, ok := ctx.Value(ctxKey{}).(Viewer)
+	if !ok {
+		return Viewer{Kind: Anonymous}
+	}
+	return v
+}
+
+// CustomerID returns the signed-in customer's user id, Unauthenticated for
+// anonymous callers and Forbidden for resellers (their keys never read
+// customer data).
+func CustomerID(ctx context.Context) (int64, error) {
+	v := From(ctx)
+	switch v.Kind {
+	case Customer:
+		return v.UserID, nil
+	case Reseller:
+		return 0, apperr.New(apperr.Forbidden, "a reseller API key cannot read customer data")
+	default:
+		return 0, apperr.New(apperr.Unauthenticated, "sign in to see this: send Authorization: Bearer <token> from login")
+	}
+}
+
+// ResellerID returns the calling reseller's id, Forbidden for customers and
+// Unauthenticated for anonymous callers.
+func ResellerID(ctx context.Context) (int64, error) {
+	v := From(ctx)
+	switch v.Kind {
+	case Reseller:
+		return v.ResellerID, nil
+	case Customer:
+		return 0, apperr.New(apperr.Forbidden, "reseller fields need a reseller API key, not a customer session")
+	default:
+		return 0, apperr.New(apperr.Unauthenticated, "send a reseller API key as Authorization: Bearer tez_… or X-API-Key")
+	}
+}
