@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/pgdev"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// embeddedDatabase is the database the embedded cluster serves.
+const embeddedDatabase = "tez"
+
+// database is an open, migrated database and how to let go of it.
+type database struct {
+	db       *sqlx.DB
+	embedded bool
+	close    func()
+}
+
+// openDatabase opens DATABASE_URL or, when it is unset, starts (or joins) the
+// embedded cluster under TEZ_DATA_DIR. With migrate, pending migrations are
+// applied.
+func openDatabase(ctx context.Context, env *environment, migrate bool) (*database, error) {
+	opts := store.PoolOptions{MaxConns: env.cfg.DBMaxConns, StatementTimeout: env.cfg.StatementTimeout}
+	if env.cfg.DatabaseURL != "" {
+		db, err := store.Open(ctx, env.cfg.DatabaseURL, opts)
+		if err != nil {
+			return nil, err
+		}
+		if migrate {
+			if err := store.Migrate(ctx, db.DB); err != nil {
+				db.Close()
+				return nil, err
+			}
+		}
+		return &database{db: db, close: func() { db.Close() }}, nil
+	}
+
+	cluster, err := pgdev.Start(ctx, pgdev.Options{Dir: env.cfg.DataDir, Durable: true, Logger: env.log})
+	if err != nil {
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	stopCluster := func() {
+		if err := cluster.Stop(); err != nil {
+			env.log.Error("stop embedded postgres", "err", err)
+		}
+	}
+	if _, err := cluster.EnsureDatabase(ctx, embeddedDatabase); err != nil {
+		stopCluster()
+		return nil, err
+	}
+	db, err := store.Open(ctx, cluster.DSN(embeddedDatabase), opts)
+	if err != nil {
+		stopCluster()
+		return nil, err
+	}
+	if migrate {
+		if err := store.Migrate(ctx, db.DB); err != nil {
+			db.Close()
+			stopCluster()
+			return nil, err
+		}
+	}
+	return &database{db: db, embedded: true, close: func() { db.Close(); stopCluster() }}, nil
+}

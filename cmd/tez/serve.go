@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+
+	"github.com/teztelecom/tez/internal/seed"
+	"github.com/teztelecom/tez/internal/server"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+func runServe(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dbase, err := openDatabase(ctx, env, true)
+	if err != nil {
+		return err
+	}
+	defer dbase.close()
+	if dbase.embedded {
+		// The embedded database is for trying the API: it always has the demo.
+		if err := seed.Demo(ctx, dbase.db); err != nil {
+			return err
+		}
+	}
+
+	srv := server.New(env.cfg, store.New(dbase.db), env.log)
+	return srv.ListenAndServe(ctx, env.cfg.HTTPAddr, func(addr net.Addr) {
+		line := fmt.Sprintf("TEZ account API listening: GraphQL at http://%s/graphql", addr)
+		if env.cfg.Playground {
+			line = fmt.Sprintf("TEZ account API: Playground at http://%s/", addr)
+		}
+		if dbase.embedded {
+			line += fmt.Sprintf(" (demo sign-in: %s / %s)", seed.DemoEmail, seed.DemoPassword)
+		}
+		fmt.Fprintln(env.stdout, line)
+	})
+}

@@ -1,0 +1,49 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/requestid"
+)
+
+// errorPresenter is the one place that decides what a client sees of an
+// error. Domain errors (*apperr.Error, from resolvers and from scalar input
+// coercion) show their message and code. Errors gqlparser and gqlgen make
+// themselves (parse, validation, limits) wrap nothing and pass as they are,
+// locations included. Anything else is unexpected: logged in full and
+// answered as "internal error" with the request id.
+func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		var appErr *apperr.Error
+		switch {
+		case errors.As(err, &appErr) && appErr.Code != apperr.Internal:
+			gqlErr.Message = appErr.Message
+			gqlErr.Extensions = map[string]any{"code": string(appErr.Code)}
+		case !errors.As(err, &appErr) && gqlErr.Err == nil:
+			// made by gqlparser/gqlgen: the client's document is at fault
+		default:
+			id := requestid.From(ctx)
+			log.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String(), "request_id", id)
+			gqlErr.Message = "internal error"
+			gqlErr.Extensions = map[string]any{"code": string(apperr.Internal), "requestId": id}
+		}
+		return gqlErr
+	}
+}
+
+// recoverFunc turns a resolver panic into a masked internal error; the
+// request and the server carry on.
+func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p), "request_id", requestid.From(ctx))
+		return apperr.Wrap(fmt.Errorf("panic: %v", p), apperr.Internal, "internal error")
+	}
+}

@@ -1,0 +1,37 @@
+package graph
+
+import (
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/teztelecom/tez/graph/generated"
+)
+
+// Options configure the GraphQL handler.
+type Options struct {
+	Introspection bool
+	Logger        *slog.Logger
+}
+
+// NewHandler builds the GraphQL endpoint from parts, not
+// handler.NewDefaultServer: every transport, cache and extension is chosen
+// here.
+func NewHandler(r *Resolver, opts Options) *handler.Server {
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	if opts.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.SetErrorPresenter(errorPresenter(opts.Logger))
+	srv.SetRecoverFunc(recoverFunc(opts.Logger))
+	return srv
+}

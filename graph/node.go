@@ -1,0 +1,54 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/relay"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// Global ID type names: the GraphQL type each ID names.
+const (
+	typeProduct = "Product"
+)
+
+// maxNodes caps the nodes(ids:) list.
+const maxNodes = 100
+
+// fetchNode loads the object a global ID names. An ID of an unknown type, of
+// a missing object or of someone else's object all answer nil: the client
+// cannot tell them apart.
+func (r *Resolver) fetchNode(ctx context.Context, id string) (relay.Node, error) {
+	typ, key, err := relay.ParseGlobalID(id)
+	if err != nil {
+		return nil, err
+	}
+	var node relay.Node
+	switch typ {
+	case typeProduct:
+		node, err = r.productByKey(ctx, key)
+	default:
+		return nil, nil
+	}
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil
+	}
+	return node, err
+}
+
+func (r *Resolver) productByKey(ctx context.Context, key string) (relay.Node, error) {
+	id, err := store.ParseID(key, "product")
+	if err != nil {
+		return nil, err
+	}
+	products, err := r.Store.ProductsByID(ctx, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	p, ok := products[id]
+	if !ok {
+		return nil, apperr.New(apperr.NotFound, "product not found")
+	}
+	return p, nil
+}

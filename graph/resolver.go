@@ -1,0 +1,14 @@
+// Package graph holds the GraphQL resolvers: thin functions that read the
+// arguments, authorise, call one service or loader and convert the result.
+package graph
+
+//go:generate go tool gqlgen generate
+
+import (
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// Resolver carries the dependencies of every resolver.
+type Resolver struct {
+	Store *store.Store
+}

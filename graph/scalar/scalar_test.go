@@ -1,0 +1,47 @@
+package scalar
+
+import (
+	"testing"
+
+	"github.com/teztelecom/tez/internal/apperr"
+)
+
+func TestUnmarshalICCID(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    any
+		want  string
+		valid bool
+	}{
+		{"valid", "8901260222222222222", "8901260222222222222", true},
+		{"spaces as printed on the holder", "8901 2602 2222 2222 222", "8901260222222222222", true},
+		{"wrong check digit", "8901260222222222221", "", false},
+		{"not 89", "1901260222222222226", "", false},
+		{"too short", "890126", "", false},
+		{"not a string", 8901260222222222220, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := UnmarshalICCID(tt.in)
+			if tt.valid {
+				if err != nil || got != tt.want {
+					t.Fatalf("UnmarshalICCID(%v) = %q, %v; want %q", tt.in, got, err, tt.want)
+				}
+				return
+			}
+			if apperr.CodeOf(err) != apperr.Invalid {
+				t.Fatalf("UnmarshalICCID(%v) error code %q, want BAD_USER_INPUT", tt.in, apperr.CodeOf(err))
+			}
+		})
+	}
+}
+
+func TestUnmarshalDate(t *testing.T) {
+	d, err := UnmarshalDate("2026-05-01")
+	if err != nil || d.Format("2006-01-02") != "2026-05-01" {
+		t.Fatalf("UnmarshalDate = %v, %v", d, err)
+	}
+	if _, err := UnmarshalDate("01/05/2026"); apperr.CodeOf(err) != apperr.Invalid {
+		t.Errorf("a non-ISO date: code %q, want BAD_USER_INPUT", apperr.CodeOf(err))
+	}
+}

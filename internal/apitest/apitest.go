@@ -1,0 +1,171 @@
+// Package apitest drives the API the way a client does: GraphQL documents
+// over real HTTP to the real handler, on a fresh real database per test.
+package apitest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/server"
+	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/testdb"
+)
+
+// API is a running server on a database of the test's own.
+type API struct {
+	t   testing.TB
+	URL string // base URL of the server
+	DB  *sqlx.DB
+	Cfg config.Config
+}
+
+// Option adjusts the configuration before the server starts.
+type Option func(*config.Config)
+
+// New starts the server over httptest on a fresh database.
+func New(t testing.TB, opts ...Option) *API {
+	t.Helper()
+	cfg := config.Defaults()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	db := testdb.New(t)
+	srv := server.New(cfg, store.New(db), slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &API{t: t, URL: ts.URL, DB: db, Cfg: cfg}
+}
+
+// Response is a decoded GraphQL response.
+type Response struct {
+	Status int
+	Header http.Header
+	Data   json.RawMessage `json:"data"`
+	Errors []Error         `json:"errors"`
+}
+
+// Error is one entry of a GraphQL response's errors.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+	Locations  []struct {
+		Line, Column int
+	} `json:"locations"`
+}
+
+// Code is the error's extensions.code.
+func (e Error) Code() string {
+	c, _ := e.Extensions["code"].(string)
+	return c
+}
+
+// Request is one GraphQL request.
+type Request struct {
+	Query     string
+	Variables map[string]any
+	Token     string            // sent as Authorization: Bearer
+	Header    map[string]string // extra headers
+}
+
+// Do posts a GraphQL request and decodes the answer; it fails the test only
+// on transport problems, leaving GraphQL errors to the caller's assertions.
+func (a *API) Do(req Request) Response {
+	a.t.Helper()
+	body, err := json.Marshal(map[string]any{"query": req.Query, "variables": req.Variables})
+	if err != nil {
+		a.t.Fatalf("encode request: %v", err)
+	}
+	httpReq, err := http.NewRequest(http.MethodPost, a.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	httpReq.Header.Set("Content-Type", "application/json")
+	if req.Token != "" {
+		httpReq.Header.Set("Authorization", "Bearer "+req.Token)
+	}
+	for k, v := range req.Header {
+		httpReq.Header.Set(k, v)
+	}
+	return a.send(httpReq)
+}
+
+func (a *API) send(httpReq *http.Request) Response {
+	a.t.Helper()
+	res, err := http.DefaultClient.Do(httpReq)
+	if err != nil {
+		a.t.Fatalf("%s %s: %v", httpReq.Method, httpReq.URL.Path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		a.t.Fatalf("read response: %v", err)
+	}
+	out := Response{Status: res.StatusCode, Header: res.Header}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		a.t.Fatalf("response is not JSON (status %d): %s", res.StatusCode, raw)
+	}
+	return out
+}
+
+// Query runs a request that must succeed and decodes its data into v.
+func (a *API) Query(req Request, v any) {
+	a.t.Helper()
+	res := a.Do(req)
+	if len(res.Errors) > 0 || res.Status != http.StatusOK {
+		a.t.Fatalf("status %d, errors %+v", res.Status, res.Errors)
+	}
+	if err := json.Unmarshal(res.Data, v); err != nil {
+		a.t.Fatalf("decode data %s: %v", res.Data, err)
+	}
+}
+
+// Get sends a plain HTTP GET to path, for the non-GraphQL endpoints.
+func (a *API) Get(path string, header map[string]string) (int, http.Header, string) {
+	a.t.Helper()
+	return a.Raw(http.MethodGet, path, header, "")
+}
+
+// Raw sends any HTTP request to path and returns status, headers and body.
+func (a *API) Raw(method, path string, header map[string]string, body string) (int, http.Header, string) {
+	a.t.Helper()
+	req, err := http.NewRequest(method, a.URL+path, strings.NewReader(body))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header, string(raw)
+}
+
+// testWriter sends server logs to the test log, shown only on failure.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Logf("%s", bytes.TrimRight(p, "\n"))
+	return len(p), nil
+}
+
+// MustExec runs SQL on the test's database, for arranging data a test needs.
+func (a *API) MustExec(query string, args ...any) {
+	a.t.Helper()
+	if _, err := a.DB.Exec(query, args...); err != nil {
+		a.t.Fatalf("exec %q: %v", query, err)
+	}
+}

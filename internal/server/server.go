@@ -1,0 +1,118 @@
+// Package server wires HTTP: routes, middlewares, CORS, health checks and
+// graceful shutdown around the GraphQL handler.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/rs/cors"
+
+	"github.com/teztelecom/tez/graph"
+	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// maxBodyBytes bounds a request body; larger ones are refused before parsing.
+const maxBodyBytes = 1 << 20
+
+// Server is the HTTP face of the service.
+type Server struct {
+	cfg     config.Config
+	store   *store.Store
+	log     *slog.Logger
+	handler http.Handler
+}
+
+// New builds the server and its routes.
+func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
+	s := &Server{cfg: cfg, store: st, log: log}
+	gql := graph.NewHandler(&graph.Resolver{Store: st}, graph.Options{
+		Introspection: cfg.Introspection,
+		Logger:        log,
+	})
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", http.MaxBytesHandler(gql, maxBodyBytes))
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	if cfg.Playground {
+		mux.Handle("GET /{$}", playground.Handler("TEZ account API", "/graphql"))
+	}
+
+	corsPolicy := cors.New(cors.Options{
+		AllowedOrigins: cfg.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: []string{"Authorization", "Content-Type", "X-API-Key", "X-Request-Id"},
+		ExposedHeaders: []string{"X-Request-Id"},
+		MaxAge:         600,
+	})
+	s.handler = s.withRequestID(s.withViewer(s.withAccessLog(corsPolicy.Handler(mux))))
+	return s
+}
+
+// Handler is the whole HTTP handler, middlewares included.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// ListenAndServe serves on addr until ctx ends, then shuts down gracefully:
+// it stops accepting and lets in-flight requests finish (up to 30 s).
+// ready, if not nil, receives the bound address once listening.
+func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      s.cfg.RequestTimeout + 15*time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// readyz answers 503 while the database cannot be reached.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.store.DB().PingContext(ctx); err != nil {
+		s.log.WarnContext(r.Context(), "not ready: database unreachable", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("database unreachable\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}

@@ -1,0 +1,71 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/teztelecom/tez/internal/apitest"
+	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+func TestHealthEndpoints(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if status, _, body := api.Get(path, nil); status != http.StatusOK {
+			t.Errorf("GET %s = %d %q, want 200", path, status, body)
+		}
+	}
+}
+
+func TestRequestIDIsEchoedOrMade(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	_, h, _ := api.Get("/healthz", map[string]string{"X-Request-Id": "abc-123"})
+	if got := h.Get("X-Request-Id"); got != "abc-123" {
+		t.Errorf("X-Request-Id = %q, want the client's abc-123", got)
+	}
+	_, h, _ = api.Get("/healthz", map[string]string{"X-Request-Id": "bad id <script>"})
+	if got := h.Get("X-Request-Id"); got == "" || strings.ContainsAny(got, " <>") {
+		t.Errorf("X-Request-Id = %q, want a fresh safe id in place of the unsafe one", got)
+	}
+}
+
+func TestCORSPreflight(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t, func(c *config.Config) { c.CORSOrigins = []string{"https://shop.tez.example"} })
+	preflight := func(origin string) http.Header {
+		_, h, _ := api.Raw(http.MethodOptions, "/graphql", map[string]string{
+			"Origin":                         origin,
+			"Access-Control-Request-Method":  "POST",
+			"Access-Control-Request-Headers": "authorization, content-type",
+		}, "")
+		return h
+	}
+	h := preflight("https://shop.tez.example")
+	if got := h.Get("Access-Control-Allow-Origin"); got != "https://shop.tez.example" {
+		t.Errorf("allowed origin: Access-Control-Allow-Origin = %q, want the origin", got)
+	}
+	if got := strings.ToLower(h.Get("Access-Control-Allow-Headers")); !strings.Contains(got, "authorization") {
+		t.Errorf("Access-Control-Allow-Headers = %q, want authorization allowed", got)
+	}
+	if got := preflight("https://evil.example").Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("foreign origin: Access-Control-Allow-Origin = %q, want none", got)
+	}
+}
+
+func TestPlayground(t *testing.T) {
+	t.Parallel()
+	on := apitest.New(t)
+	if status, _, body := on.Get("/", nil); status != http.StatusOK || !strings.Contains(body, "/graphql") {
+		t.Errorf("GET / = %d, want the Playground page pointing at /graphql", status)
+	}
+	off := apitest.New(t, func(c *config.Config) { c.Playground = false })
+	if status, _, _ := off.Get("/", nil); status != http.StatusNotFound {
+		t.Errorf("GET / with Playground off = %d, want 404", status)
+	}
+}

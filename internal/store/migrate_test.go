@@ -1,0 +1,85 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+func TestMigrationsDownAndUpAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.New(t)
+	p, err := store.Migrations(db.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := func() int {
+		var n int
+		if err := db.Get(&n, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'goose_db_version'`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	migrated := tables()
+	if migrated < 15 {
+		t.Fatalf("migrated schema has %d tables, want the whole data model", migrated)
+	}
+	if _, err := p.DownTo(ctx, 0); err != nil {
+		t.Fatalf("down to 0: %v", err)
+	}
+	if n := tables(); n != 0 {
+		t.Errorf("after down to 0, %d tables remain", n)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	if n := tables(); n != migrated {
+		t.Errorf("after up again, %d tables, want %d", n, migrated)
+	}
+}
+
+func TestUsagePartitions(t *testing.T) {
+	t.Parallel()
+	db := testdb.New(t)
+	// A session in a month with no partition lands in the default partition,
+	// and moves to its month's partition once that is created.
+	db.MustExec(`INSERT INTO usage_sessions (cdr_id, iccid, started_at, ended_at, bytes_up, bytes_down, country_code, cost, currency)
+		VALUES ('far-future', '8999701000000000019', '2035-03-10T10:00:00Z', '2035-03-10T11:00:00Z', 1, 2, 'DE', 0, 'USD')`)
+	where := func() string {
+		var rel string
+		if err := db.Get(&rel, `SELECT tableoid::regclass::text FROM usage_sessions WHERE cdr_id = 'far-future'`); err != nil {
+			t.Fatal(err)
+		}
+		return rel
+	}
+	if got := where(); got != "usage_sessions_default" {
+		t.Fatalf("row is in %s, want usage_sessions_default", got)
+	}
+	var created int
+	if err := db.Get(&created, `SELECT usage_ensure_partitions('2035-02-01', 3)`); err != nil || created != 3 {
+		t.Fatalf("usage_ensure_partitions = %d, %v; want 3 created", created, err)
+	}
+	if got := where(); got != "usage_sessions_y2035m03" {
+		t.Errorf("row is in %s, want usage_sessions_y2035m03", got)
+	}
+	if err := db.Get(&created, `SELECT usage_ensure_partitions('2035-02-01', 3)`); err != nil || created != 0 {
+		t.Errorf("second call created %d, %v; want 0", created, err)
+	}
+}
+
+func TestOneDefaultAddressPerCustomer(t *testing.T) {
+	t.Parallel()
+	db := testdb.New(t)
+	db.MustExec(`INSERT INTO users (email, password_hash, terms_accepted_at, terms_version) VALUES ('a@x.example', 'h', now(), 'v')`)
+	insert := `INSERT INTO addresses (user_id, recipient_name, line1, city, postal_code, country_code, is_default)
+		SELECT id, 'A', 'L', 'C', '1', 'DE', true FROM users`
+	db.MustExec(insert)
+	if _, err := db.Exec(insert); err == nil {
+		t.Error("a second default address was accepted")
+	}
+}

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/relay"
+)
+
+// ProductKind is what a product is.
+type ProductKind string
+
+// The kinds of products the shop sells.
+const (
+	ProductSIMCard      ProductKind = "SIM_CARD"
+	ProductTopupVoucher ProductKind = "TOPUP_VOUCHER"
+	ProductAccessory    ProductKind = "ACCESSORY"
+)
+
+// Product is a catalogue entry.
+type Product struct {
+	ID           int64       `db:"id"`
+	SKU          string      `db:"sku"`
+	Kind         ProductKind `db:"kind"`
+	Name         string      `db:"name"`
+	Description  string      `db:"description"`
+	PriceMinor   int64       `db:"price"`
+	Currency     string      `db:"currency"`
+	VoucherMinor *int64      `db:"voucher_amount"`
+	Region       *string     `db:"region"`
+	Active       bool        `db:"active"`
+	CreatedAt    time.Time   `db:"created_at"`
+}
+
+// Price is the unit price.
+func (p Product) Price() money.Money { return money.New(p.PriceMinor, p.Currency) }
+
+// VoucherAmount is the balance a top-up voucher credits; nil for other kinds.
+func (p Product) VoucherAmount() *money.Money {
+	if p.VoucherMinor == nil {
+		return nil
+	}
+	m := money.New(*p.VoucherMinor, p.Currency)
+	return &m
+}
+
+// ProductFilter selects a page of the active catalogue.
+type ProductFilter struct {
+	Kind *ProductKind
+	Page relay.Page
+}
+
+const productColumns = `id, sku, kind, name, description, price, currency, voucher_amount, region, active, created_at`
+
+const activeProductsForward = `
+SELECT ` + productColumns + `
+FROM products
+WHERE active
+  AND ($1::text IS NULL OR kind::text = $1)
+  AND ($2::bigint IS NULL OR id > $2)
+  AND ($3::bigint IS NULL OR id < $3)
+ORDER BY id
+LIMIT $4`
+
+const activeProductsBackward = `
+SELECT ` + productColumns + `
+FROM products
+WHERE active
+  AND ($1::text IS NULL OR kind::text = $1)
+  AND ($2::bigint IS NULL OR id > $2)
+  AND ($3::bigint IS NULL OR id < $3)
+ORDER BY id DESC
+LIMIT $4`
+
+// FindProducts returns one page of the active catalogue in id order, fetched
+// with one row more than the page (see relay.Cut).
+func (s *Store) FindProducts(ctx context.Context, f ProductFilter) ([]Product, error) {
+	after, err := keyInt(f.Page.After)
+	if err != nil {
+		return nil, err
+	}
+	before, err := keyInt(f.Page.Before)
+	if err != nil {
+		return nil, err
+	}
+	query := activeProductsForward
+	if f.Page.Backward {
+		query = activeProductsBackward
+	}
+	var products []Product
+	err = s.db.SelectContext(ctx, &products, query, f.Kind, after, before, f.Page.Fetch())
+	return products, mapError(err, "products")
+}
+
+// ProductCursor is the cursor of a product in FindProducts order.
+func ProductCursor(p Product) string { return relay.EncodeCursor(Key(p.ID)) }
+
+const productsByID = `SELECT ` + productColumns + ` FROM products WHERE id = ANY($1)`
+
+// ProductsByID loads products, retired ones included (old orders show them).
+func (s *Store) ProductsByID(ctx context.Context, ids []int64) (map[int64]Product, error) {
+	var rows []Product
+	if err := s.db.SelectContext(ctx, &rows, productsByID, pq.Array(ids)); err != nil {
+		return nil, mapError(err, "products")
+	}
+	out := make(map[int64]Product, len(rows))
+	for _, p := range rows {
+		out[p.ID] = p
+	}
+	return out, nil
+}

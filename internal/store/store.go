@@ -1,0 +1,126 @@
+// Package store holds all the SQL of the service: one file per aggregate,
+// each statement a named constant. It knows nothing of GraphQL or HTTP.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/teztelecom/tez/internal/apperr"
+)
+
+// Store reads and writes the service's data.
+type Store struct {
+	db *sqlx.DB
+}
+
+// New wraps an open database.
+func New(db *sqlx.DB) *Store { return &Store{db: db} }
+
+// DB is the underlying handle, for health checks and pool statistics.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// PoolOptions size the connection pool and bound statements.
+type PoolOptions struct {
+	MaxConns         int
+	StatementTimeout time.Duration
+}
+
+// Open connects with lib/pq. It turns on binary_parameters (one round trip
+// per parameterised query instead of two) and sets statement_timeout for
+// every connection through the DSN, so no statement can run unbounded.
+func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
+	params := map[string]string{
+		"binary_parameters": "yes",
+		"application_name":  "tez",
+	}
+	if opts.StatementTimeout > 0 {
+		params["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
+	}
+	full, err := withParams(dsn, params)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlx.Open("postgres", full)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if opts.MaxConns > 0 {
+		db.SetMaxOpenConns(opts.MaxConns)
+		db.SetMaxIdleConns(opts.MaxConns)
+	}
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return db, nil
+}
+
+// withParams adds connection parameters the DSN does not set already, for
+// both the URL and the key=value forms lib/pq accepts.
+func withParams(dsn string, params map[string]string) (string, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			return "", fmt.Errorf("parse DATABASE_URL: %w", err)
+		}
+		q := u.Query()
+		for k, v := range params {
+			if !q.Has(k) {
+				q.Set(k, v)
+			}
+		}
+		u.RawQuery = q.Encode()
+		return u.String(), nil
+	}
+	var b strings.Builder
+	b.WriteString(dsn)
+	for k, v := range params {
+		if !strings.Contains(dsn, k+"=") {
+			fmt.Fprintf(&b, " %s=%s", k, v)
+		}
+	}
+	return b.String(), nil
+}
+
+// InTx runs fn in a transaction, committing when it returns nil.
+func (s *Store) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// mapError turns driver errors into domain errors: no rows is NotFound, a
+// unique violation is Conflict; what says what is the caller's context.
+func mapError(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.Wrap(err, apperr.NotFound, what+" not found")
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "23505" {
+		return apperr.Wrap(err, apperr.Conflict, what+" already exists")
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

@@ -1,0 +1,151 @@
+// Package testdb gives tests real PostgreSQL: each test its own database,
+// cloned from a migrated template (pgtestdb), on TEST_DATABASE_URL when set
+// or else on a cluster the harness starts itself with the same code as the
+// embedded default (internal/pgdev). Packages using it call Main from
+// TestMain so the cluster is stopped when the last test binary leaves it.
+package testdb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/peterldowns/pgtestdb"
+
+	"github.com/teztelecom/tez/internal/pgdev"
+	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/migrations"
+)
+
+var (
+	setupOnce sync.Once
+	setupErr  error
+	server    pgtestdb.Config
+	cluster   *pgdev.Cluster
+)
+
+// Main runs the package's tests and stops the harness's cluster afterwards
+// (if this was the last process using it). Use as
+//
+//	func TestMain(m *testing.M) { testdb.Main(m) }
+func Main(m *testing.M) {
+	code := m.Run()
+	if cluster != nil {
+		if err := cluster.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "testdb: stop cluster:", err)
+		}
+	}
+	os.Exit(code)
+}
+
+// ClusterDir is where the harness keeps its own cluster: shared by all test
+// binaries of this user, kept between runs so the template survives.
+func ClusterDir() string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("tez-test-pg-%d", os.Getuid()))
+}
+
+func setup() error {
+	setupOnce.Do(func() {
+		if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+			server, setupErr = configFromURL(u)
+			return
+		}
+		cluster, setupErr = pgdev.Start(context.Background(), pgdev.Options{Dir: ClusterDir()})
+		if setupErr != nil {
+			return
+		}
+		server = pgtestdb.Config{
+			DriverName: "postgres",
+			User:       pgdev.Superuser,
+			Port:       "5432",
+			Database:   "postgres",
+			Options:    "sslmode=disable&host=" + url.QueryEscape(cluster.SocketDir()),
+		}
+	})
+	server.ForceTerminateConnections = true
+	return setupErr
+}
+
+func configFromURL(raw string) (pgtestdb.Config, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		return pgtestdb.Config{}, fmt.Errorf("TEST_DATABASE_URL must be a postgres:// URL: %v", err)
+	}
+	pass, _ := u.User.Password()
+	port := u.Port()
+	if port == "" {
+		port = "5432"
+	}
+	q := u.Query()
+	if !q.Has("sslmode") {
+		q.Set("sslmode", "disable")
+	}
+	return pgtestdb.Config{
+		DriverName: "postgres",
+		Host:       u.Hostname(),
+		Port:       port,
+		User:       u.User.Username(),
+		Password:   pass,
+		Database:   strings.TrimPrefix(u.Path, "/"),
+		Options:    q.Encode(),
+	}, nil
+}
+
+// New returns a handle on a fresh, migrated database of the test's own,
+// opened like the server opens its database. It is dropped after the test
+// unless the test failed (then its URL is in the log).
+func New(t testing.TB) *sqlx.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), DSN(t), store.PoolOptions{MaxConns: 8})
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// DSN creates a fresh, migrated database and returns its connection string,
+// for tests that open several handles (two server instances, a command).
+func DSN(t testing.TB) string {
+	t.Helper()
+	if err := setup(); err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	return pgtestdb.Custom(t, server, migrator{}).URL()
+}
+
+// migrator applies the embedded migrations to pgtestdb's template.
+type migrator struct{}
+
+// Hash identifies the template by the migrations' content: a changed
+// migration gets a new template, an unchanged one is reused across runs.
+func (migrator) Hash() (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := migrations.FS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
+}
+
+func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
+	return store.Migrate(ctx, db)
+}
