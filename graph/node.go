@@ -6,11 +6,13 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/viewer"
 )
 
 // Global ID type names: the GraphQL type each ID names.
 const (
 	typeProduct = "Product"
+	typeUser    = "User"
 )
 
 // maxNodes caps the nodes(ids:) list.
@@ -28,6 +30,8 @@ func (r *Resolver) fetchNode(ctx context.Context, id string) (relay.Node, error)
 	switch typ {
 	case typeProduct:
 		node, err = r.productByKey(ctx, key)
+	case typeUser:
+		node, err = r.userByKey(ctx, key)
 	default:
 		return nil, nil
 	}
@@ -51,4 +55,20 @@ func (r *Resolver) productByKey(ctx context.Context, key string) (relay.Node, er
 		return nil, apperr.New(apperr.NotFound, "product not found")
 	}
 	return p, nil
+}
+
+// userByKey answers only the viewer's own account.
+func (r *Resolver) userByKey(ctx context.Context, key string) (relay.Node, error) {
+	id, err := store.ParseID(key, "user")
+	if err != nil {
+		return nil, err
+	}
+	if me, err := viewer.CustomerID(ctx); err != nil || me != id {
+		return nil, apperr.New(apperr.NotFound, "user not found")
+	}
+	u, err := r.Store.UserByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
 }

@@ -4,6 +4,7 @@ package apitest
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/requestid"
 	"github.com/teztelecom/tez/internal/server"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
@@ -168,4 +170,20 @@ func (a *API) MustExec(query string, args ...any) {
 	if _, err := a.DB.Exec(query, args...); err != nil {
 		a.t.Fatalf("exec %q: %v", query, err)
 	}
+}
+
+// Customer creates a verified customer with a live session straight in the
+// database and returns the user id and bearer token, for tests of features
+// other than sign-in itself.
+func (a *API) Customer(email string) (userID int64, token string) {
+	a.t.Helper()
+	err := a.DB.Get(&userID, `INSERT INTO users (email, password_hash, full_name, terms_accepted_at, terms_version, email_verified_at)
+		VALUES ($1, 'not-a-usable-hash', 'Test Customer', now(), 'test', now()) RETURNING id`, email)
+	if err != nil {
+		a.t.Fatalf("create customer %s: %v", email, err)
+	}
+	token = requestid.New() + requestid.New()
+	hash := sha256.Sum256([]byte(token))
+	a.MustExec(`INSERT INTO auth_sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`, hash[:], userID)
+	return userID, token
 }

@@ -1,0 +1,43 @@
+package store
+
+import (
+	"context"
+	"time"
+
+)
+
+// User is a customer account.
+type User struct {
+	ID              int64      `db:"id"`
+	Email           string     `db:"email"`
+	PasswordHash    string     `db:"password_hash"`
+	FullName        string     `db:"full_name"`
+	Phone           *string    `db:"phone"`
+	TermsAcceptedAt time.Time  `db:"terms_accepted_at"`
+	TermsVersion    string     `db:"terms_version"`
+	EmailVerifiedAt *time.Time `db:"email_verified_at"`
+	CreatedAt       time.Time  `db:"created_at"`
+	UpdatedAt       time.Time  `db:"updated_at"`
+}
+
+// EmailVerified reports whether the email has been confirmed.
+func (u User) EmailVerified() bool { return u.EmailVerifiedAt != nil }
+
+// FullNameOrNil is the full name, nil when the customer gave none.
+func (u User) FullNameOrNil() *string {
+	if u.FullName == "" {
+		return nil
+	}
+	return &u.FullName
+}
+
+const userColumns = `id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at`
+
+const userByID = `SELECT ` + userColumns + ` FROM users WHERE id = $1`
+
+// UserByID loads one account.
+func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.db.GetContext(ctx, &u, userByID, id)
+	return u, mapError(err, "user")
+}
