@@ -29,6 +29,7 @@ func commands() []command {
 		{"serve", "serve the GraphQL API (the default when no subcommand is given)", runServe},
 		{"migrate", "apply or inspect database migrations: migrate up|down|status", runMigrate},
 		{"seed", "load the demo data (idempotent)", runSeed},
+		{"reseller", "manage resellers: create, key create|list|revoke, assign", runReseller},
 	}
 }
 

@@ -29,7 +29,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 
-	srv := server.New(env.cfg, store.New(dbase.db), env.log)
+	srv, err := server.New(env.cfg, store.New(dbase.db), env.log)
+	if err != nil {
+		return err
+	}
 	return srv.ListenAndServe(ctx, env.cfg.HTTPAddr, func(addr net.Addr) {
 		line := fmt.Sprintf("TEZ account API listening: GraphQL at http://%s/graphql", addr)
 		if env.cfg.Playground {

@@ -40,8 +40,22 @@ func New(t testing.TB, opts ...Option) *API {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	db := testdb.New(t)
-	srv := server.New(cfg, store.New(db), slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	return start(t, cfg, testdb.New(t))
+}
+
+// Replica starts a second server on the same database and configuration,
+// as another replica behind a load balancer would be.
+func (a *API) Replica() *API {
+	a.t.Helper()
+	return start(a.t, a.Cfg, a.DB)
+}
+
+func start(t testing.TB, cfg config.Config, db *sqlx.DB) *API {
+	t.Helper()
+	srv, err := server.New(cfg, store.New(db), slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		t.Fatalf("start server: %v", err)
+	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &API{t: t, URL: ts.URL, DB: db, Cfg: cfg}

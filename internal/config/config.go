@@ -37,6 +37,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+	// RedisURL, when set, keeps rate-limit buckets in Redis instead of PostgreSQL.
+	RedisURL string
 }
 
 // Production reports whether the production profile is on.
@@ -66,6 +68,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 		StatementTimeout: r.duration("TEZ_DB_STATEMENT_TIMEOUT", 5*time.Second),
 		RequestTimeout:   r.duration("TEZ_REQUEST_TIMEOUT", 15*time.Second),
 		LogLevel:         r.str("TEZ_LOG_LEVEL", "info"),
+		RedisURL:         r.str("REDIS_URL", ""),
 	}
 	if c.Env != "development" && c.Env != "production" {
 		r.fail("TEZ_ENV", c.Env, "development or production")

@@ -3,23 +3,36 @@ package server
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/ratelimit"
 	"github.com/teztelecom/tez/internal/requestid"
+	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/viewer"
 )
 
-// withViewer resolves the bearer token into the viewer. A missing, expired
-// or revoked token leaves the caller anonymous: `me` answers null and
-// protected fields answer UNAUTHENTICATED.
+// withViewer resolves the credentials into the viewer: a reseller API key
+// (X-API-Key, or a bearer token starting tez_) or a customer session token.
+// Missing, unknown, expired or revoked credentials leave the caller
+// anonymous: `me` answers null and protected fields UNAUTHENTICATED.
 func (s *Server) withViewer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		token = strings.TrimSpace(token)
-		if !ok || token == "" {
+		if key := strings.TrimSpace(r.Header.Get("X-API-Key")); key != "" || reseller.LooksLikeKey(token) {
+			if key == "" {
+				key = token
+			}
+			s.serveReseller(w, r, next, key)
+			return
+		}
+		if token == "" {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -30,8 +43,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		case err != nil:
-			s.log.ErrorContext(r.Context(), "resolve session", "err", err, "request_id", requestid.From(r.Context()))
-			http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+			s.unavailable(w, r, "resolve session", err)
 			return
 		}
 		if sess.LastUsedAt == nil || time.Since(*sess.LastUsedAt) > time.Minute {
@@ -46,5 +58,56 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 		}
 		v := viewer.Viewer{Kind: viewer.Customer, UserID: sess.UserID, SessionID: sess.ID}
 		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
+	})
+}
+
+// serveReseller checks the key and its rate limit: every reseller response
+// carries RateLimit-* headers, and one over the limit is a 429.
+func (s *Server) serveReseller(w http.ResponseWriter, r *http.Request, next http.Handler, presented string) {
+	key, err := s.resellers.Authenticate(r.Context(), presented)
+	switch {
+	case apperr.Is(err, apperr.Unauthenticated):
+		next.ServeHTTP(w, r)
+		return
+	case err != nil:
+		s.unavailable(w, r, "check api key", err)
+		return
+	}
+	d, err := s.resellers.Admit(r.Context(), key)
+	if err != nil {
+		s.unavailable(w, r, "rate limit", err)
+		return
+	}
+	setRateLimitHeaders(w.Header(), d)
+	if !d.Allowed {
+		w.Header().Set("Retry-After", strconv.Itoa(int(d.RetryAfter/time.Second)))
+		writeGraphQLError(w, http.StatusTooManyRequests, apperr.RateLimited,
+			fmt.Sprintf("rate limit of %d requests exceeded: retry in %d s", d.Limit, int(d.RetryAfter/time.Second)))
+		return
+	}
+	v := viewer.Viewer{Kind: viewer.Reseller, ResellerID: key.ResellerID, KeyID: key.ID}
+	next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
+}
+
+func setRateLimitHeaders(h http.Header, d ratelimit.Decision) {
+	h.Set("RateLimit-Limit", strconv.Itoa(d.Limit))
+	h.Set("RateLimit-Remaining", strconv.Itoa(d.Remaining))
+	h.Set("RateLimit-Reset", strconv.Itoa(int(d.Reset/time.Second)))
+}
+
+// unavailable answers when the database cannot say who the caller is.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, what string, err error) {
+	id := requestid.From(r.Context())
+	s.log.ErrorContext(r.Context(), what, "err", err, "request_id", id)
+	writeGraphQLError(w, http.StatusServiceUnavailable, apperr.Unavailable, "service unavailable, retry shortly (request "+id+")")
+}
+
+// writeGraphQLError answers outside GraphQL execution in GraphQL's shape, so
+// clients read every failure the same way.
+func writeGraphQLError(w http.ResponseWriter, status int, code apperr.Code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": string(code)}}},
 	})
 }

@@ -16,6 +16,8 @@ import (
 
 	"github.com/teztelecom/tez/graph"
 	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/ratelimit"
+	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -24,15 +26,25 @@ const maxBodyBytes = 1 << 20
 
 // Server is the HTTP face of the service.
 type Server struct {
-	cfg     config.Config
-	store   *store.Store
-	log     *slog.Logger
-	handler http.Handler
+	cfg       config.Config
+	store     *store.Store
+	log       *slog.Logger
+	resellers *reseller.Service
+	handler   http.Handler
 }
 
-// New builds the server and its routes.
-func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
-	s := &Server{cfg: cfg, store: st, log: log}
+// New builds the server and its routes. Rate-limit buckets live in Redis
+// when REDIS_URL is set, else in PostgreSQL.
+func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) {
+	var buckets ratelimit.Store = st
+	if cfg.RedisURL != "" {
+		r, err := ratelimit.NewRedis(context.Background(), cfg.RedisURL)
+		if err != nil {
+			return nil, err
+		}
+		buckets = r
+	}
+	s := &Server{cfg: cfg, store: st, log: log, resellers: reseller.NewService(st, ratelimit.New(buckets), log)}
 	gql := graph.NewHandler(&graph.Resolver{Store: st}, graph.Options{
 		Introspection: cfg.Introspection,
 		Logger:        log,
@@ -50,11 +62,11 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders: []string{"Authorization", "Content-Type", "X-API-Key", "X-Request-Id"},
-		ExposedHeaders: []string{"X-Request-Id"},
+		ExposedHeaders: []string{"X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"},
 		MaxAge:         600,
 	})
 	s.handler = s.withRequestID(s.withViewer(s.withAccessLog(corsPolicy.Handler(mux))))
-	return s
+	return s, nil
 }
 
 // Handler is the whole HTTP handler, middlewares included.

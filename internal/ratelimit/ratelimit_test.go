@@ -1,0 +1,125 @@
+package ratelimit_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/teztelecom/tez/internal/ratelimit"
+	"github.com/teztelecom/tez/internal/requestid"
+	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// backends are the bucket stores to test: PostgreSQL always, Redis when one
+// answers (TEST_REDIS_URL, else the machine's 127.0.0.1:6379).
+func backends(t *testing.T) map[string]func() ratelimit.Store {
+	t.Helper()
+	db := testdb.New(t)
+	out := map[string]func() ratelimit.Store{
+		// Each call is a separate handle: a replica of its own.
+		"postgres": func() ratelimit.Store { return store.New(db) },
+	}
+	url := os.Getenv("TEST_REDIS_URL")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/0"
+	}
+	ctx := context.Background()
+	if r, err := ratelimit.NewRedis(ctx, url); err != nil {
+		t.Logf("redis backend not tested: %v", err)
+	} else {
+		r.Close()
+		out["redis"] = func() ratelimit.Store {
+			r, err := ratelimit.NewRedis(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { r.Close() })
+			return r
+		}
+	}
+	return out
+}
+
+func TestBucketAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			key := "test:" + requestid.New()
+			limit := ratelimit.Limit{Rate: 0.5, Burst: 4}
+			replicas := []*ratelimit.Limiter{ratelimit.New(open()), ratelimit.New(open())}
+
+			var mu sync.Mutex
+			allowed, refused := 0, 0
+			var retry time.Duration
+			var wg sync.WaitGroup
+			for i := range 10 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					d, err := replicas[i%2].Take(ctx, key, limit)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					if d.Allowed {
+						allowed++
+					} else {
+						refused++
+						retry = d.RetryAfter
+					}
+					if d.Limit != 4 {
+						t.Errorf("Limit = %d, want the burst 4", d.Limit)
+					}
+				}()
+			}
+			wg.Wait()
+			if allowed != 4 || refused != 6 {
+				t.Errorf("10 concurrent takes on two replicas: %d allowed, %d refused; want 4 and 6", allowed, refused)
+			}
+			if retry < time.Second || retry > 2*time.Second {
+				t.Errorf("RetryAfter = %v, want 1–2 s at 0.5 tokens/s", retry)
+			}
+		})
+	}
+}
+
+func TestBucketRefills(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			l := ratelimit.New(open())
+			key := fmt.Sprintf("test:refill:%s", requestid.New())
+			limit := ratelimit.Limit{Rate: 20, Burst: 1}
+			if d, _ := l.Take(ctx, key, limit); !d.Allowed || d.Remaining != 0 {
+				t.Fatalf("first take = %+v, want allowed with 0 left", d)
+			}
+			if d, _ := l.Take(ctx, key, limit); d.Allowed {
+				t.Fatal("second immediate take allowed beyond the burst")
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				d, err := l.Take(ctx, key, limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.Allowed {
+					return
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("bucket never refilled")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		})
+	}
+}

@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Reseller is a partner that sells SIM cards.
+type Reseller struct {
+	ID            int64     `db:"id"`
+	Name          string    `db:"name"`
+	RatePerSecond int       `db:"rate_per_second"`
+	Burst         int       `db:"burst"`
+	CreatedAt     time.Time `db:"created_at"`
+}
+
+// APIKey is a reseller's key as stored: the secret only as a hash.
+type APIKey struct {
+	ID         int64      `db:"id"`
+	ResellerID int64      `db:"reseller_id"`
+	Prefix     string     `db:"prefix"`
+	SecretHash []byte     `db:"secret_hash"`
+	CreatedAt  time.Time  `db:"created_at"`
+	ExpiresAt  *time.Time `db:"expires_at"`
+	RevokedAt  *time.Time `db:"revoked_at"`
+	LastUsedAt *time.Time `db:"last_used_at"`
+}
+
+const insertReseller = `
+INSERT INTO resellers (name, rate_per_second, burst) VALUES ($1, $2, $3)
+RETURNING id, name, rate_per_second, burst, created_at`
+
+// CreateReseller adds a reseller; a taken name is a Conflict.
+func (s *Store) CreateReseller(ctx context.Context, name string, rate, burst int) (Reseller, error) {
+	var r Reseller
+	err := s.db.GetContext(ctx, &r, insertReseller, name, rate, burst)
+	return r, mapError(err, "reseller "+name)
+}
+
+const resellerByRef = `
+SELECT id, name, rate_per_second, burst, created_at FROM resellers
+WHERE id::text = $1 OR name = $1
+ORDER BY id::text = $1 DESC LIMIT 1`
+
+// ResellerByRef finds a reseller by id or by name, as operators type it.
+func (s *Store) ResellerByRef(ctx context.Context, ref string) (Reseller, error) {
+	var r Reseller
+	err := s.db.GetContext(ctx, &r, resellerByRef, ref)
+	return r, mapError(err, "reseller "+ref)
+}
+
+const insertAPIKey = `
+INSERT INTO reseller_api_keys (reseller_id, prefix, secret_hash, expires_at) VALUES ($1, $2, $3, $4)
+RETURNING id, reseller_id, prefix, secret_hash, created_at, expires_at, revoked_at, last_used_at`
+
+// CreateAPIKey stores a new key.
+func (s *Store) CreateAPIKey(ctx context.Context, resellerID int64, prefix string, secretHash []byte, expiresAt *time.Time) (APIKey, error) {
+	var k APIKey
+	err := s.db.GetContext(ctx, &k, insertAPIKey, resellerID, prefix, secretHash, expiresAt)
+	return k, mapError(err, "api key")
+}
+
+const apiKeysOfReseller = `
+SELECT id, reseller_id, prefix, secret_hash, created_at, expires_at, revoked_at, last_used_at
+FROM reseller_api_keys WHERE reseller_id = $1 ORDER BY id`
+
+// APIKeysOfReseller lists a reseller's keys, revoked ones included.
+func (s *Store) APIKeysOfReseller(ctx context.Context, resellerID int64) ([]APIKey, error) {
+	var keys []APIKey
+	err := s.db.SelectContext(ctx, &keys, apiKeysOfReseller, resellerID)
+	return keys, mapError(err, "api keys")
+}
+
+const revokeAPIKey = `
+UPDATE reseller_api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE prefix = $1 RETURNING id`
+
+// RevokeAPIKey revokes the key with the given prefix (again: no-op).
+func (s *Store) RevokeAPIKey(ctx context.Context, prefix string) error {
+	var id int64
+	return mapError(s.db.GetContext(ctx, &id, revokeAPIKey, prefix), "api key "+prefix)
+}
+
+// LiveAPIKey is a usable key with its reseller's rate limit.
+type LiveAPIKey struct {
+	APIKey
+	RatePerSecond int `db:"rate_per_second"`
+	Burst         int `db:"burst"`
+}
+
+// One indexed lookup on the unique prefix.
+const liveAPIKeyByPrefix = `
+SELECT k.id, k.reseller_id, k.prefix, k.secret_hash, k.created_at, k.expires_at, k.revoked_at, k.last_used_at,
+       r.rate_per_second, r.burst
+FROM reseller_api_keys k JOIN resellers r ON r.id = k.reseller_id
+WHERE k.prefix = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`
+
+// LiveAPIKeyByPrefix finds a key that is neither revoked nor expired.
+func (s *Store) LiveAPIKeyByPrefix(ctx context.Context, prefix string) (LiveAPIKey, error) {
+	var k LiveAPIKey
+	err := s.db.GetContext(ctx, &k, liveAPIKeyByPrefix, prefix)
+	return k, mapError(err, "api key")
+}
+
+const touchAPIKey = `
+UPDATE reseller_api_keys SET last_used_at = now()
+WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`
+
+// TouchAPIKey records use of a key, at most once a minute.
+func (s *Store) TouchAPIKey(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, touchAPIKey, id)
+	return mapError(err, "touch api key")
+}
+
+// SIMAssignment is what assigning one ICCID to a reseller found.
+type SIMAssignment struct {
+	ICCID      string `db:"iccid"`
+	Exists     bool   `db:"found"`
+	Assigned   bool   `db:"assigned"`    // assigned now by this call
+	ResellerID *int64 `db:"reseller_id"` // the holder before this call
+}
+
+// Assigns what is free in one statement and reports every ICCID asked for:
+// unknown, newly assigned, or already held (by this or another reseller).
+const assignSIMs = `
+WITH asked AS (SELECT DISTINCT unnest($2::text[]) AS iccid),
+before AS (
+    SELECT a.iccid, s.iccid IS NOT NULL AS found, s.reseller_id
+    FROM asked a LEFT JOIN sim_cards s ON s.iccid = a.iccid
+),
+assigned AS (
+    UPDATE sim_cards s SET reseller_id = $1, updated_at = now()
+    FROM before b
+    WHERE s.iccid = b.iccid AND b.found AND b.reseller_id IS NULL
+    RETURNING s.iccid
+)
+SELECT b.iccid, b.found, (x.iccid IS NOT NULL) AS assigned, b.reseller_id
+FROM before b LEFT JOIN assigned x ON x.iccid = b.iccid`
+
+// AssignSIMs gives the free SIMs among iccids to a reseller.
+func (s *Store) AssignSIMs(ctx context.Context, resellerID int64, iccids []string) (map[string]SIMAssignment, error) {
+	var rows []SIMAssignment
+	if err := s.db.SelectContext(ctx, &rows, assignSIMs, resellerID, pq.Array(iccids)); err != nil {
+		return nil, mapError(err, "assign sims")
+	}
+	out := make(map[string]SIMAssignment, len(rows))
+	for _, r := range rows {
+		out[r.ICCID] = r
+	}
+	return out, nil
+}
