@@ -37,6 +37,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+	// SQLCountHeader adds X-SQL-Statements (statements the request sent) to
+	// every response: for tests and benchmarks, off by default.
+	SQLCountHeader bool
 	// RedisURL, when set, keeps rate-limit buckets in Redis instead of PostgreSQL.
 	RedisURL string
 }
@@ -76,6 +79,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	c.PublicURL = strings.TrimRight(r.str("TEZ_PUBLIC_URL", "http://"+c.HTTPAddr), "/")
 	c.Playground = r.bool("TEZ_PLAYGROUND", !c.Production())
 	c.Introspection = r.bool("TEZ_INTROSPECTION", !c.Production())
+	c.SQLCountHeader = r.bool("TEZ_SQL_COUNT_HEADER", false)
 	if c.DBMaxConns < 1 {
 		r.fail("TEZ_DB_MAX_CONNS", strconv.Itoa(c.DBMaxConns), "a positive number")
 	}

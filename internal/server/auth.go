@@ -57,6 +57,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			}()
 		}
 		v := viewer.Viewer{Kind: viewer.Customer, UserID: sess.UserID, SessionID: sess.ID}
+		noteViewer(r.Context(), v.Kind)
 		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 	})
 }
@@ -86,6 +87,7 @@ func (s *Server) serveReseller(w http.ResponseWriter, r *http.Request, next http
 		return
 	}
 	v := viewer.Viewer{Kind: viewer.Reseller, ResellerID: key.ResellerID, KeyID: key.ID}
+	noteViewer(r.Context(), v.Kind)
 	next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 }
 

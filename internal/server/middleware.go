@@ -1,10 +1,13 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/teztelecom/tez/internal/requestid"
+	"github.com/teztelecom/tez/internal/sqlcount"
 	"github.com/teztelecom/tez/internal/viewer"
 )
 
@@ -21,34 +24,46 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 	})
 }
 
-// statusWriter remembers the status code for the access log.
+// statusWriter remembers the status code for the access log and, when
+// asked, writes the request's SQL statement count as a header just before
+// the response starts (all of a GraphQL request's SQL is done by then).
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status   int
+	counter  *sqlcount.Counter
+	countHdr bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		if w.countHdr {
+			w.Header().Set("X-SQL-Statements", strconv.Itoa(w.counter.Count()))
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// withAccessLog writes one line per request. It never logs headers or
-// bodies: they carry tokens and passwords.
+// withAccessLog writes one line per request, with the number of SQL
+// statements it sent (counted from here in, so the credential check counts).
+// It never logs headers or bodies: they carry tokens and passwords.
 func (s *Server) withAccessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		ctx, counter := sqlcount.WithCounter(r.Context())
+		fields := &logFields{viewer: viewer.Anonymous}
+		ctx = context.WithValue(ctx, logFieldsKey{}, fields)
+		sw := &statusWriter{ResponseWriter: w, counter: counter, countHdr: s.cfg.SQLCountHeader}
+		r = r.WithContext(ctx)
 		next.ServeHTTP(sw, r)
 		s.log.InfoContext(r.Context(), "request",
 			"method", r.Method,
@@ -56,7 +71,23 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 			"status", sw.status,
 			"duration_ms", float64(time.Since(start).Microseconds())/1000,
 			"request_id", requestid.From(r.Context()),
-			"viewer", viewer.From(r.Context()).Kind,
+			"viewer", fields.viewer,
+			"sql", counter.Count(),
 		)
 	})
+}
+
+// logFields are access-log fields that inner handlers learn: they fill them
+// in through the context.
+type logFields struct {
+	viewer viewer.Kind
+}
+
+type logFieldsKey struct{}
+
+// noteViewer tells the access log who the caller turned out to be.
+func noteViewer(ctx context.Context, kind viewer.Kind) {
+	if f, ok := ctx.Value(logFieldsKey{}).(*logFields); ok {
+		f.viewer = kind
+	}
 }

@@ -65,7 +65,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		ExposedHeaders: []string{"X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"},
 		MaxAge:         600,
 	})
-	s.handler = s.withRequestID(s.withViewer(s.withAccessLog(corsPolicy.Handler(mux))))
+	s.handler = s.withRequestID(s.withAccessLog(s.withViewer(corsPolicy.Handler(mux))))
 	return s, nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/sqlcount"
 )
 
 // Store reads and writes the service's data.
@@ -35,7 +36,7 @@ type PoolOptions struct {
 	StatementTimeout time.Duration
 }
 
-// Open connects with lib/pq. It turns on binary_parameters (one round trip
+// Open connects with lib/pq, counting statements (internal/sqlcount). It turns on binary_parameters (one round trip
 // per parameterised query instead of two) and sets statement_timeout for
 // every connection through the DSN, so no statement can run unbounded.
 func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
@@ -50,10 +51,11 @@ func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqlx.Open("postgres", full)
+	sqlDB, err := sqlcount.Open(full)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	db := sqlx.NewDb(sqlDB, "postgres")
 	if opts.MaxConns > 0 {
 		db.SetMaxOpenConns(opts.MaxConns)
 		db.SetMaxIdleConns(opts.MaxConns)

@@ -1,0 +1,164 @@
+// Package sqlcount counts — and on request records — the SQL statements a
+// piece of work sends to PostgreSQL, per context: the dashboard's "constant
+// number of statements" is asserted with it, /metrics reports statements
+// per request from it, and the benchmark replays what it recorded.
+//
+// It wraps lib/pq's connector, so every statement of the store passes
+// through it; a context without a Counter costs one map lookup.
+package sqlcount
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"sync"
+
+	"github.com/lib/pq"
+)
+
+// Statement is one statement sent, with its arguments when recording.
+type Statement struct {
+	Query string
+	Args  []any
+}
+
+// Counter counts the statements sent with contexts that carry it.
+type Counter struct {
+	mu     sync.Mutex
+	n      int
+	record bool
+	stmts  []Statement
+}
+
+type ctxKey struct{}
+
+// WithCounter returns a context that counts into a new Counter.
+func WithCounter(ctx context.Context) (context.Context, *Counter) {
+	c := &Counter{}
+	return context.WithValue(ctx, ctxKey{}, c), c
+}
+
+// WithRecorder is WithCounter that also keeps each statement and its values.
+func WithRecorder(ctx context.Context) (context.Context, *Counter) {
+	c := &Counter{record: true}
+	return context.WithValue(ctx, ctxKey{}, c), c
+}
+
+// Count is the number of statements sent so far.
+func (c *Counter) Count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// Statements are the recorded statements, in the order sent.
+func (c *Counter) Statements() []Statement {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Statement(nil), c.stmts...)
+}
+
+func note(ctx context.Context, query string, args []driver.NamedValue) {
+	c, ok := ctx.Value(ctxKey{}).(*Counter)
+	if !ok {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+	if c.record {
+		vals := make([]any, len(args))
+		for i, a := range args {
+			vals[i] = a.Value
+		}
+		c.stmts = append(c.stmts, Statement{Query: query, Args: vals})
+	}
+}
+
+// Open is sql.Open("postgres", dsn) with counting.
+func Open(dsn string) (*sql.DB, error) {
+	base, err := pq.NewConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(connector{base}), nil
+}
+
+type connector struct{ driver.Connector }
+
+func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
+	cn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &conn{Conn: cn}, nil
+}
+
+// conn passes everything to lib/pq, noting statements on the way.
+type conn struct {
+	driver.Conn
+}
+
+func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	note(ctx, query, args)
+	return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
+}
+
+func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	note(ctx, query, args)
+	return c.Conn.(driver.ExecerContext).ExecContext(ctx, query, args)
+}
+
+func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
+}
+
+func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	note(ctx, "BEGIN", nil)
+	tx, err := c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &txn{Tx: tx, ctx: ctx}, nil
+}
+
+func (c *conn) Ping(ctx context.Context) error {
+	return c.Conn.(driver.Pinger).Ping(ctx)
+}
+
+func (c *conn) CheckNamedValue(nv *driver.NamedValue) error {
+	if checker, ok := c.Conn.(driver.NamedValueChecker); ok {
+		return checker.CheckNamedValue(nv)
+	}
+	return driver.ErrSkip
+}
+
+func (c *conn) ResetSession(ctx context.Context) error {
+	if r, ok := c.Conn.(driver.SessionResetter); ok {
+		return r.ResetSession(ctx)
+	}
+	return nil
+}
+
+func (c *conn) IsValid() bool {
+	if v, ok := c.Conn.(driver.Validator); ok {
+		return v.IsValid()
+	}
+	return true
+}
+
+// txn notes the end of a transaction in the context that began it.
+type txn struct {
+	driver.Tx
+	ctx context.Context
+}
+
+func (t *txn) Commit() error {
+	note(t.ctx, "COMMIT", nil)
+	return t.Tx.Commit()
+}
+
+func (t *txn) Rollback() error {
+	note(t.ctx, "ROLLBACK", nil)
+	return t.Tx.Rollback()
+}
