@@ -80,7 +80,7 @@ func TestResellerRateLimitAcrossReplicas(t *testing.T) {
 
 	var ok, limited int
 	var last apitest.Response
-	for i := range 6 {
+	for i := range 8 {
 		res := replicas[i%2].Do(apitest.Request{Query: `{ __typename }`, Header: map[string]string{"X-API-Key": key}})
 		switch res.Status {
 		case http.StatusOK:
@@ -92,8 +92,9 @@ func TestResellerRateLimitAcrossReplicas(t *testing.T) {
 			t.Fatalf("status %d", res.Status)
 		}
 	}
-	if ok != 4 || limited != 2 {
-		t.Fatalf("6 requests over two replicas with a burst of 4: %d ok, %d limited; want 4 and 2", ok, limited)
+	// At 1 request/s one token may come back if the machine is slow.
+	if ok < 4 || ok > 5 || limited != 8-ok {
+		t.Fatalf("8 requests over two replicas with a burst of 4: %d ok, %d limited; want 4 (or 5) ok and the rest limited", ok, limited)
 	}
 	if s, err := strconv.Atoi(last.Header.Get("Retry-After")); err != nil || s < 1 {
 		t.Errorf("Retry-After = %q, want whole seconds ≥ 1", last.Header.Get("Retry-After"))
