@@ -2,6 +2,10 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"strings"
+
+	"github.com/vikstrous/dataloadgen"
 
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/relay"
@@ -11,64 +15,84 @@ import (
 
 // Global ID type names: the GraphQL type each ID names.
 const (
-	typeProduct = "Product"
-	typeUser    = "User"
+	typeProduct      = "Product"
+	typeUser         = "User"
+	typeAddress      = "Address"
+	typeSimCard      = "SimCard"
+	typeUsageSession = "UsageSession"
+	typeOrder        = "Order"
 )
 
 // maxNodes caps the nodes(ids:) list.
 const maxNodes = 100
 
-// fetchNode loads the object a global ID names. An ID of an unknown type, of
-// a missing object or of someone else's object all answer nil: the client
-// cannot tell them apart.
-func (r *Resolver) fetchNode(ctx context.Context, id string) (relay.Node, error) {
+// nodeThunk starts loading the object a global ID names and returns how to
+// wait for it, so that nodes(ids:) batches: every ID's load is asked before
+// any is awaited. An ID of an unknown type, of a missing object or of
+// someone else's object all answer nil: the client cannot tell them apart.
+func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node, error) {
 	typ, key, err := relay.ParseGlobalID(id)
 	if err != nil {
-		return nil, err
+		return func() (relay.Node, error) { return nil, err }
 	}
-	var node relay.Node
+	l := loadersFor(ctx)
 	switch typ {
 	case typeProduct:
-		node, err = r.productByKey(ctx, key)
+		return byInt(ctx, key, l.productByID)
+	case typeAddress:
+		return byInt(ctx, key, l.addressByID)
+	case typeOrder:
+		return byInt(ctx, key, l.orderByID)
+	case typeSimCard:
+		return found(l.simCardByID.LoadThunk(ctx, key))
+	case typeUsageSession:
+		start, n, ok := strings.Cut(key, "|")
+		if !ok {
+			return none
+		}
+		return found(l.sessionByKey.LoadThunk(ctx, [2]string{start, n}))
 	case typeUser:
-		node, err = r.userByKey(ctx, key)
-	default:
+		return func() (relay.Node, error) { return r.viewerUser(ctx, key) }
+	}
+	return none
+}
+
+func none() (relay.Node, error) { return nil, nil }
+
+func byInt[V any](ctx context.Context, key string, l *dataloadgen.Loader[int64, V]) func() (relay.Node, error) {
+	id, err := store.ParseID(key, "object")
+	if err != nil {
+		return none
+	}
+	return found(l.LoadThunk(ctx, id))
+}
+
+// found turns a loader's "not found" into the absent node.
+func found[V any](thunk func() (V, error)) func() (relay.Node, error) {
+	return func() (relay.Node, error) {
+		v, err := thunk()
+		if errors.Is(err, dataloadgen.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+}
+
+// viewerUser answers a User ID only for the viewer's own account.
+func (r *Resolver) viewerUser(ctx context.Context, key string) (relay.Node, error) {
+	id, err := store.ParseID(key, "user")
+	if err != nil {
 		return nil, nil
 	}
+	if me, err := viewer.CustomerID(ctx); err != nil || me != id {
+		return nil, nil
+	}
+	u, err := r.Store.UserByID(ctx, id)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}
-	return node, err
-}
-
-func (r *Resolver) productByKey(ctx context.Context, key string) (relay.Node, error) {
-	id, err := store.ParseID(key, "product")
-	if err != nil {
-		return nil, err
-	}
-	products, err := r.Store.ProductsByID(ctx, []int64{id})
-	if err != nil {
-		return nil, err
-	}
-	p, ok := products[id]
-	if !ok {
-		return nil, apperr.New(apperr.NotFound, "product not found")
-	}
-	return p, nil
-}
-
-// userByKey answers only the viewer's own account.
-func (r *Resolver) userByKey(ctx context.Context, key string) (relay.Node, error) {
-	id, err := store.ParseID(key, "user")
-	if err != nil {
-		return nil, err
-	}
-	if me, err := viewer.CustomerID(ctx); err != nil || me != id {
-		return nil, apperr.New(apperr.NotFound, "user not found")
-	}
-	u, err := r.Store.UserByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return u, nil
+	return u, err
 }

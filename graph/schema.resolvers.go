@@ -14,16 +14,20 @@ import (
 )
 
 func (r *queryResolver) Node(ctx context.Context, id string) (relay.Node, error) {
-	return r.fetchNode(ctx, id)
+	return r.nodeThunk(ctx, id)()
 }
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]relay.Node, error) {
 	if len(ids) > maxNodes {
 		return nil, apperr.New(apperr.LimitExceeded, "nodes takes at most %d IDs, got %d", maxNodes, len(ids))
 	}
-	out := make([]relay.Node, len(ids))
+	thunks := make([]func() (relay.Node, error), len(ids))
 	for i, id := range ids {
-		n, err := r.fetchNode(ctx, id)
+		thunks[i] = r.nodeThunk(ctx, id)
+	}
+	out := make([]relay.Node, len(ids))
+	for i, wait := range thunks {
+		n, err := wait()
 		if err != nil {
 			return nil, err
 		}

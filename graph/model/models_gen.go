@@ -8,9 +8,28 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 )
+
+// Data use in one country.
+type CountryUsage struct {
+	// ISO 3166-1 alpha-2 code of the visited country.
+	CountryCode string `json:"countryCode"`
+	// Bytes sent and received there.
+	TotalBytes int64 `json:"totalBytes"`
+	// What the sessions there cost.
+	Cost *money.Money `json:"cost"`
+}
+
+// An order and its position in the list.
+type OrderEdge struct {
+	// Pass as `after` or `before` to page from this order.
+	Cursor string `json:"cursor"`
+	// The order.
+	Node *store.Order `json:"node"`
+}
 
 // A page of products.
 type ProductConnection struct {
@@ -30,6 +49,30 @@ type ProductEdge struct {
 
 // The read entry points of the API.
 type Query struct {
+}
+
+// A usage session and its position in the list.
+type UsageSessionEdge struct {
+	// Pass as `after` or `before` to page from this session.
+	Cursor string `json:"cursor"`
+	// The session.
+	Node *store.UsageSession `json:"node"`
+}
+
+// Totals of a SIM's data use over a date range.
+type UsageSummary struct {
+	// Bytes sent and received.
+	TotalBytes int64 `json:"totalBytes"`
+	// Bytes sent.
+	BytesUp int64 `json:"bytesUp"`
+	// Bytes received.
+	BytesDown int64 `json:"bytesDown"`
+	// How many data sessions started in the range.
+	SessionCount int `json:"sessionCount"`
+	// What the sessions cost.
+	Cost *money.Money `json:"cost"`
+	// The same totals per visited country, most data first.
+	ByCountry []CountryUsage `json:"byCountry"`
 }
 
 // A problem with a mutation's input that the person can fix: shown next to the field it

@@ -13,9 +13,13 @@ func keyInt(key []string) (*int64, error) {
 	}
 	n, err := strconv.ParseInt(key[0], 10, 64)
 	if err != nil {
-		return nil, apperr.New(apperr.Invalid, "malformed cursor: pass a cursor returned by this connection")
+		return nil, malformedCursor()
 	}
 	return &n, nil
+}
+
+func malformedCursor() error {
+	return apperr.New(apperr.Invalid, "malformed cursor: pass a cursor returned by this connection")
 }
 
 // ParseID reads the integer key of a global ID; a non-number answers

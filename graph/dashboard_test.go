@@ -1,0 +1,183 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/teztelecom/tez/graph/documents"
+	"github.com/teztelecom/tez/internal/apitest"
+	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/iccid"
+)
+
+// account is a customer made for a test, with what they own.
+type account struct {
+	id     int64
+	token  string
+	iccids []string
+	orders []string // numbers
+}
+
+// newAccount makes a customer with sims SIM cards (5 sessions each in the
+// last 30 days, plus one from before they owned it), orders orders of two
+// lines each, and addresses addresses (the first default).
+func newAccount(t *testing.T, api *apitest.API, email string, sims, orders, addresses int) account {
+	t.Helper()
+	var a account
+	a.id, a.token = api.Customer(email)
+	api.MustExec(`INSERT INTO products (sku, kind, name, price, currency, region) VALUES ('SIM-T', 'SIM_CARD', 'Test SIM', 1500, 'USD', 'Europe') ON CONFLICT DO NOTHING`)
+	api.MustExec(`INSERT INTO products (sku, kind, name, price, currency, voucher_amount) VALUES ('TOPUP-T', 'TOPUP_VOUCHER', 'Test top-up', 1000, 'USD', 1000) ON CONFLICT DO NOTHING`)
+	for i := range sims {
+		id := iccid.WithCheckDigit(fmt.Sprintf("89997020%05d%05d", a.id, i))
+		a.iccids = append(a.iccids, id)
+		api.MustExec(`INSERT INTO sim_cards (iccid, status, user_id, owned_since, label, balance)
+			VALUES ($1, 'ACTIVE', $2, now() - interval '60 days', 'SIM '||$3::text, 1000 + $3::int)`, id, a.id, i)
+		api.MustExec(`INSERT INTO usage_sessions (cdr_id, iccid, started_at, ended_at, bytes_up, bytes_down, country_code, network_name, cost, currency)
+			SELECT $1||'-'||n, $1, now() - n * interval '5 days', now() - n * interval '5 days' + interval '10 minutes',
+			       1000 * n, 10000 * n, CASE WHEN n % 2 = 0 THEN 'DE' ELSE 'TR' END, 'Net '||n, 10 * n, 'USD'
+			FROM generate_series(1, 5) n`, id)
+		// Before this customer owned the SIM: someone else's travels.
+		api.MustExec(`INSERT INTO usage_sessions (cdr_id, iccid, started_at, ended_at, bytes_up, bytes_down, country_code, network_name, cost, currency)
+			VALUES ($1||'-old', $1, now() - interval '70 days', now() - interval '70 days' + interval '1 hour', 7, 7, 'JP', 'Secret', 99, 'USD')`, id)
+	}
+	for i := range addresses {
+		api.MustExec(`INSERT INTO addresses (user_id, recipient_name, line1, city, postal_code, country_code, is_default)
+			VALUES ($1, 'Recipient', 'Street '||$2::text, 'Almaty', '050000', 'KZ', $2::int = 0)`, a.id, i)
+	}
+	for i := range orders {
+		var number string
+		err := api.DB.Get(&number, `INSERT INTO orders (user_id, email, status, subtotal, total, currency, created_at)
+			VALUES ($1, $2, 'FULFILLED', 2500, 2500, 'USD', now() - $3::int * interval '1 hour') RETURNING number`, a.id, email, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		api.MustExec(`INSERT INTO order_items (order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency)
+			SELECT o.id, p.n, p.id, p.sku, p.name, 1, p.price, p.price, 'USD'
+			FROM orders o, (SELECT id, sku, name, price, row_number() OVER (ORDER BY id) AS n FROM products WHERE sku IN ('SIM-T', 'TOPUP-T')) p
+			WHERE o.number = $1`, number)
+		a.orders = append(a.orders, number)
+	}
+	return a
+}
+
+type dashboard struct {
+	Me struct {
+		ID, Email      string
+		DefaultAddress *struct{ ID, City string }
+		Addresses      []struct {
+			ID        string
+			IsDefault bool
+		}
+		SimCards []struct {
+			ID, ICCID string
+			Balance   struct{ Amount string }
+			Usage     struct {
+				TotalBytes   json.Number
+				SessionCount int
+				Cost         struct{ Amount string }
+			}
+			UsageSessions struct {
+				Edges []struct {
+					Node struct {
+						ID, CountryCode, NetworkName string
+					}
+				}
+			}
+		}
+		Orders struct {
+			TotalCount int
+			Edges      []struct {
+				Node struct {
+					ID, Number string
+					Items      []struct {
+						Quantity int
+						Product  struct{ SKU string }
+					}
+				}
+			}
+			PageInfo struct{ HasNextPage bool }
+		}
+	}
+}
+
+func dashboardVars() map[string]any {
+	now := time.Now().UTC()
+	return map[string]any{"from": now.AddDate(0, 0, -90).Format(time.RFC3339), "to": now.Add(time.Hour).Format(time.RFC3339)}
+}
+
+func withSQLCount(c *config.Config) { c.SQLCountHeader = true }
+
+func TestDashboardContract(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t, withSQLCount)
+	small := newAccount(t, api, "small@x.example", 1, 1, 1)
+	big := newAccount(t, api, "big@x.example", 50, 40, 10)
+
+	run := func(a account) (dashboard, int) {
+		t.Helper()
+		res := api.Do(apitest.Request{Query: documents.Get("dashboard.graphql"), Variables: dashboardVars(), Token: a.token})
+		if len(res.Errors) > 0 {
+			t.Fatalf("dashboard errors: %+v", res.Errors)
+		}
+		var d dashboard
+		if err := json.Unmarshal(res.Data, &d); err != nil {
+			t.Fatal(err)
+		}
+		n, err := strconv.Atoi(res.Header.Get("X-SQL-Statements"))
+		if err != nil {
+			t.Fatalf("no statement count: %v", err)
+		}
+		return d, n
+	}
+	ds, nSmall := run(small)
+	db, nBig := run(big)
+
+	t.Run("a constant, small number of SQL statements", func(t *testing.T) {
+		if nSmall != nBig || nBig > 10 {
+			t.Errorf("statements: %d for 1 SIM/1 order/1 address, %d for 50/40/10; want the same, at most 10", nSmall, nBig)
+		}
+	})
+
+	t.Run("answers what the customer has", func(t *testing.T) {
+		if len(db.Me.SimCards) != 50 || len(db.Me.Addresses) != 10 || db.Me.Orders.TotalCount != 40 || len(db.Me.Orders.Edges) != 5 || !db.Me.Orders.PageInfo.HasNextPage {
+			t.Fatalf("big dashboard: %d SIMs, %d addresses, %d orders (%d shown); want 50, 10, 40 (5 shown, more after)",
+				len(db.Me.SimCards), len(db.Me.Addresses), db.Me.Orders.TotalCount, len(db.Me.Orders.Edges))
+		}
+		if db.Me.DefaultAddress == nil || !db.Me.Addresses[0].IsDefault || db.Me.DefaultAddress.ID != db.Me.Addresses[0].ID {
+			t.Errorf("default address = %+v, want the first listed, marked default", db.Me.DefaultAddress)
+		}
+		for _, o := range db.Me.Orders.Edges {
+			if len(o.Node.Items) != 2 || o.Node.Items[0].Product.SKU != "SIM-T" {
+				t.Errorf("order %s items = %+v, want its two lines with products", o.Node.Number, o.Node.Items)
+			}
+		}
+		if db.Me.Orders.Edges[0].Node.Number != big.orders[0] {
+			t.Errorf("first order %s, want the newest %s", db.Me.Orders.Edges[0].Node.Number, big.orders[0])
+		}
+		for i, s := range db.Me.SimCards {
+			if s.ICCID != big.iccids[i] || len(s.UsageSessions.Edges) != 3 || s.Usage.SessionCount != 5 {
+				t.Fatalf("SIM %d = %s with %d recent sessions and %d in range; want %s, 3 and 5", i, s.ICCID, len(s.UsageSessions.Edges), s.Usage.SessionCount, big.iccids[i])
+			}
+			// 5 sessions of 11000·n bytes and 10·n cents, n = 1..5.
+			if s.Usage.TotalBytes != "165000" || s.Usage.Cost.Amount != "1.50" {
+				t.Errorf("SIM %s usage = %s bytes, %s; want 165000 bytes, 1.50", s.ICCID, s.Usage.TotalBytes, s.Usage.Cost.Amount)
+			}
+		}
+		if len(ds.Me.SimCards) != 1 || ds.Me.SimCards[0].Balance.Amount != "10.00" {
+			t.Errorf("small dashboard SIMs = %+v, want one with balance 10.00", ds.Me.SimCards)
+		}
+	})
+
+	t.Run("history starts when the SIM joined the account", func(t *testing.T) {
+		for _, s := range db.Me.SimCards {
+			for _, e := range s.UsageSessions.Edges {
+				if e.Node.NetworkName == "Secret" {
+					t.Fatalf("SIM %s shows a session from before its owner had it", s.ICCID)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,87 @@
+package graph
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/viewer"
+)
+
+// loaderWait is how long a loader collects keys before its one statement:
+// resolvers of sibling fields run concurrently and ask within microseconds,
+// so well under dataloadgen's 16 ms default is enough.
+const loaderWait = 500 * time.Microsecond
+
+// loaderBatch caps the keys of one statement.
+const loaderBatch = 1000
+
+// Loaders batch the per-item lookups of one request. Each batch is one SQL
+// statement; the owner-checked ones filter by the viewer in SQL. They live
+// for one request only: they cache, and the cache must never cross users.
+type Loaders struct {
+	addressesByUser *dataloadgen.Loader[int64, []store.Address]
+	simCardsByUser  *dataloadgen.Loader[int64, []store.SimCard]
+	usageByRange    *dataloadgen.Loader[store.UsageRange, []store.CountryUsage]
+	newestSessions  *dataloadgen.Loader[store.NewestKey, []store.UsageSession]
+	sessionCounts   *dataloadgen.Loader[store.UsageRange, int]
+	itemsByOrder    *dataloadgen.Loader[int64, []store.OrderItem]
+	productByID     *dataloadgen.Loader[int64, store.Product]
+
+	// Owner-checked lookups by ID, for node(id:) and nodes(ids:).
+	addressByID  *dataloadgen.Loader[int64, store.Address]
+	simCardByID  *dataloadgen.Loader[string, store.SimCard]
+	orderByID    *dataloadgen.Loader[int64, store.Order]
+	sessionByKey *dataloadgen.Loader[[2]string, store.UsageSession]
+}
+
+type loadersKey struct{}
+
+// newLoaders makes the loaders of a request by viewer owner (0: nobody).
+func newLoaders(st *store.Store, owner int64) *Loaders {
+	opts := []dataloadgen.Option{dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(loaderBatch)}
+	return &Loaders{
+		addressesByUser: dataloadgen.NewMappedLoader(st.AddressesByUserID, opts...),
+		simCardsByUser:  dataloadgen.NewMappedLoader(st.SimCardsByUserID, opts...),
+		usageByRange: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.CountryUsage, error) {
+			return st.UsageByCountry(ctx, owner, keys)
+		}, opts...),
+		newestSessions: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []store.NewestKey) (map[store.NewestKey][]store.UsageSession, error) {
+			return st.NewestSessions(ctx, owner, keys)
+		}, opts...),
+		sessionCounts: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange]int, error) {
+			return st.SessionCounts(ctx, owner, keys)
+		}, opts...),
+		itemsByOrder: dataloadgen.NewMappedLoader(st.OrderItemsByOrderID, opts...),
+		productByID:  dataloadgen.NewMappedLoader(st.ProductsByID, opts...),
+		addressByID: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]store.Address, error) {
+			return st.AddressesByID(ctx, owner, ids)
+		}, opts...),
+		simCardByID: dataloadgen.NewMappedLoader(func(ctx context.Context, iccids []string) (map[string]store.SimCard, error) {
+			return st.SimCardsByICCID(ctx, owner, iccids)
+		}, opts...),
+		orderByID: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]store.Order, error) {
+			return st.OrdersByID(ctx, owner, ids)
+		}, opts...),
+		sessionByKey: dataloadgen.NewMappedLoader(func(ctx context.Context, keys [][2]string) (map[[2]string]store.UsageSession, error) {
+			return st.SessionsByKey(ctx, owner, keys)
+		}, opts...),
+	}
+}
+
+// WithLoaders gives each request fresh loaders for its viewer.
+func WithLoaders(st *store.Store, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		owner, _ := viewer.CustomerID(r.Context())
+		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(st, owner))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// loadersFor returns the request's loaders.
+func loadersFor(ctx context.Context) *Loaders {
+	return ctx.Value(loadersKey{}).(*Loaders)
+}

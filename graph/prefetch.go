@@ -1,0 +1,162 @@
+package graph
+
+import (
+	"context"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/teztelecom/tez/internal/relay"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// The dashboard asks usage, recent sessions, order lines and products for
+// every item of a list. Loaders batch what arrives within their wait, but
+// concurrent resolvers do not always arrive within it. So list resolvers
+// look ahead at the fields selected under them and load those for all items
+// at once (LoadAll: one batch, one statement each); the items' own
+// resolvers then find the values in the loaders' cache. Prefetching is best
+// effort: a field with bad arguments is left for its resolver to report.
+
+// selections returns the fields selected under the field being resolved,
+// each with its arguments (aliases give one entry each).
+func selections(ctx context.Context) []selection {
+	op := graphql.GetOperationContext(ctx)
+	var out []selection
+	for _, f := range graphql.CollectFields(op, graphql.GetFieldContext(ctx).Field.Selections, nil) {
+		out = append(out, selection{name: f.Name, args: f.ArgumentMap(op.Variables)})
+	}
+	return out
+}
+
+type selection struct {
+	name string
+	args map[string]any
+}
+
+func (s selection) time(name string) (*time.Time, bool) {
+	v, ok := s.args[name]
+	if !ok || v == nil {
+		return nil, true
+	}
+	t, err := graphql.UnmarshalTime(v)
+	return &t, err == nil
+}
+
+func (s selection) int(name string) (*int, bool) {
+	v, ok := s.args[name]
+	if !ok || v == nil {
+		return nil, true
+	}
+	n, err := graphql.UnmarshalInt(v)
+	return &n, err == nil
+}
+
+// prefetchSIMFields loads usage totals and first pages of history for all
+// sims, for every usage/usageSessions selection under the list.
+func prefetchSIMFields(ctx context.Context, sims []store.SimCard) error {
+	l := loadersFor(ctx)
+	var ranges []store.UsageRange
+	var newest []store.NewestKey
+	for _, sel := range selections(ctx) {
+		from, ok1 := sel.time("from")
+		to, ok2 := sel.time("to")
+		if !ok1 || !ok2 {
+			continue
+		}
+		switch sel.name {
+		case "usage":
+			for _, s := range sims {
+				if r, err := usageRange(s.ICCID, from, to); err == nil && from != nil && to != nil {
+					ranges = append(ranges, r)
+				}
+			}
+		case "usageSessions":
+			first, ok := sel.int("first")
+			_, hasAfter := sel.args["after"]
+			_, hasLast := sel.args["last"]
+			if !ok || hasAfter || hasLast {
+				continue
+			}
+			page, err := relay.Args{First: first}.Page(2)
+			if err != nil {
+				continue
+			}
+			for _, s := range sims {
+				if r, err := usageRange(s.ICCID, from, to); err == nil {
+					newest = append(newest, store.NewestKey{UsageRange: r, Limit: page.Fetch()})
+				}
+			}
+		}
+	}
+	var waits []func() error
+	if len(ranges) > 0 {
+		t := l.usageByRange.LoadAllThunk(ctx, ranges)
+		waits = append(waits, func() error { _, err := t(); return err })
+	}
+	if len(newest) > 0 {
+		t := l.newestSessions.LoadAllThunk(ctx, newest)
+		waits = append(waits, func() error { _, err := t(); return err })
+	}
+	for _, wait := range waits {
+		if err := wait(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prefetchOrderFields loads the lines of all orders of a page, then their
+// products, when the page's nodes select them.
+func prefetchOrderFields(ctx context.Context, orders []store.Order) error {
+	if !selectsPath(ctx, "edges", "node", "items") || len(orders) == 0 {
+		return nil
+	}
+	l := loadersFor(ctx)
+	ids := make([]int64, len(orders))
+	for i, o := range orders {
+		ids[i] = o.ID
+	}
+	lines, err := l.itemsByOrder.LoadAll(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if !selectsPath(ctx, "edges", "node", "items", "product") {
+		return nil
+	}
+	seen := map[int64]bool{}
+	var products []int64
+	for _, items := range lines {
+		for _, it := range items {
+			if !seen[it.ProductID] {
+				seen[it.ProductID] = true
+				products = append(products, it.ProductID)
+			}
+		}
+	}
+	_, err = l.productByID.LoadAll(ctx, products)
+	return err
+}
+
+// selectsPath reports whether the selection under the current field goes
+// down the given field names (fragments and aliases included).
+func selectsPath(ctx context.Context, path ...string) bool {
+	op := graphql.GetOperationContext(ctx)
+	sels := graphql.GetFieldContext(ctx).Field.Selections
+	for _, name := range path {
+		var next []graphql.CollectedField
+		for _, f := range graphql.CollectFields(op, sels, nil) {
+			if f.Name == name {
+				next = append(next, f)
+			}
+		}
+		if len(next) == 0 {
+			return false
+		}
+		sels = nil
+		for _, f := range next {
+			sels = append(sels, f.Selections...)
+		}
+	}
+	return true
+}

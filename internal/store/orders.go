@@ -1,0 +1,221 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/relay"
+)
+
+// OrderStatus is where an order is in its life.
+type OrderStatus string
+
+// The order statuses.
+const (
+	OrderPendingPayment OrderStatus = "PENDING_PAYMENT"
+	OrderPaid           OrderStatus = "PAID"
+	OrderFulfilled      OrderStatus = "FULFILLED"
+	OrderCancelled      OrderStatus = "CANCELLED"
+	OrderRefunded       OrderStatus = "REFUNDED"
+)
+
+// Order is an order with its totals; its lines are OrderItems.
+type Order struct {
+	ID            int64            `db:"id"`
+	Number        string           `db:"number"`
+	UserID        *int64           `db:"user_id"`
+	Email         string           `db:"email"`
+	Status        OrderStatus      `db:"status"`
+	SubtotalMinor int64            `db:"subtotal"`
+	ShippingMinor int64            `db:"shipping_fee"`
+	TotalMinor    int64            `db:"total"`
+	Currency      string           `db:"currency"`
+	ShippingJSON  *json.RawMessage `db:"shipping_address"`
+	Note          string           `db:"note"`
+	CreatedAt     time.Time        `db:"created_at"`
+	PaidAt        *time.Time       `db:"paid_at"`
+}
+
+// Subtotal is the sum of the lines.
+func (o Order) Subtotal() money.Money { return money.New(o.SubtotalMinor, o.Currency) }
+
+// Total is what the customer pays.
+func (o Order) Total() money.Money { return money.New(o.TotalMinor, o.Currency) }
+
+// ShippingAddress is the address snapshot taken at checkout.
+type ShippingAddress struct {
+	RecipientName string  `json:"recipientName"`
+	Line1         string  `json:"line1"`
+	Line2         string  `json:"line2"`
+	City          string  `json:"city"`
+	Region        string  `json:"region"`
+	PostalCode    string  `json:"postalCode"`
+	CountryCode   string  `json:"countryCode"`
+	Phone         *string `json:"phone"`
+}
+
+// ShippingAddress decodes the snapshot; nil for orders with nothing to ship.
+func (o Order) ShippingAddress() (*ShippingAddress, error) {
+	if o.ShippingJSON == nil {
+		return nil, nil
+	}
+	var a ShippingAddress
+	if err := json.Unmarshal(*o.ShippingJSON, &a); err != nil {
+		return nil, mapError(err, "order "+o.Number+" shipping address")
+	}
+	return &a, nil
+}
+
+// OrderItem is one line of an order.
+type OrderItem struct {
+	OrderID        int64   `db:"order_id"`
+	LineNo         int     `db:"line_no"`
+	ProductID      int64   `db:"product_id"`
+	Quantity       int     `db:"quantity"`
+	UnitPriceMinor int64   `db:"unit_price"`
+	LineTotalMinor int64   `db:"line_total"`
+	Currency       string  `db:"currency"`
+	ICCID          *string `db:"iccid"`
+}
+
+// UnitPrice is the price of one unit at the time of the order.
+func (i OrderItem) UnitPrice() money.Money { return money.New(i.UnitPriceMinor, i.Currency) }
+
+// LineTotal is unit price times quantity.
+func (i OrderItem) LineTotal() money.Money { return money.New(i.LineTotalMinor, i.Currency) }
+
+const orderColumns = `o.id, o.number, o.user_id, o.email, o.status, o.subtotal, o.shipping_fee, o.total, o.currency,
+o.shipping_address, o.note, o.created_at, o.paid_at`
+
+// OrderFilter selects a page of a customer's orders, newest first.
+type OrderFilter struct {
+	Status *OrderStatus
+	Page   relay.Page
+}
+
+// The count rides along in the page's statement: one round trip for both.
+const ordersPageNewestFirst = `
+SELECT ` + orderColumns + `,
+       (SELECT count(*) FROM orders c WHERE c.user_id = $1 AND ($2::text IS NULL OR c.status::text = $2)) AS total_count
+FROM orders o
+WHERE o.user_id = $1 AND ($2::text IS NULL OR o.status::text = $2)
+  AND ($3::timestamptz IS NULL OR (o.created_at, o.id) < ($3::timestamptz, $4::bigint))
+  AND ($5::timestamptz IS NULL OR (o.created_at, o.id) > ($5::timestamptz, $6::bigint))
+ORDER BY o.created_at DESC, o.id DESC
+LIMIT $7`
+
+const ordersPageOldestFirst = `
+SELECT ` + orderColumns + `,
+       (SELECT count(*) FROM orders c WHERE c.user_id = $1 AND ($2::text IS NULL OR c.status::text = $2)) AS total_count
+FROM orders o
+WHERE o.user_id = $1 AND ($2::text IS NULL OR o.status::text = $2)
+  AND ($3::timestamptz IS NULL OR (o.created_at, o.id) < ($3::timestamptz, $4::bigint))
+  AND ($5::timestamptz IS NULL OR (o.created_at, o.id) > ($5::timestamptz, $6::bigint))
+ORDER BY o.created_at, o.id
+LIMIT $7`
+
+// OrdersPage returns a page of the customer's orders in the page's
+// direction (see relay.Cut) and how many orders match in all.
+func (s *Store) OrdersPage(ctx context.Context, owner int64, f OrderFilter) ([]Order, int, error) {
+	afterAt, afterID, err := timeIDCursor(f.Page.After)
+	if err != nil {
+		return nil, 0, err
+	}
+	beforeAt, beforeID, err := timeIDCursor(f.Page.Before)
+	if err != nil {
+		return nil, 0, err
+	}
+	query := ordersPageNewestFirst
+	if f.Page.Backward {
+		query = ordersPageOldestFirst
+	}
+	var rows []struct {
+		Order
+		TotalCount int `db:"total_count"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, query, owner, f.Status, afterAt, afterID, beforeAt, beforeID, f.Page.Fetch()); err != nil {
+		return nil, 0, mapError(err, "orders")
+	}
+	if len(rows) == 0 {
+		// An empty page still needs the count (a page past the end, say).
+		var n int
+		err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM orders WHERE user_id = $1 AND ($2::text IS NULL OR status::text = $2)`, owner, f.Status)
+		return nil, n, mapError(err, "count orders")
+	}
+	orders := make([]Order, len(rows))
+	for i, r := range rows {
+		orders[i] = r.Order
+	}
+	return orders, rows[0].TotalCount, nil
+}
+
+// OrderCursor is an order's cursor in OrdersPage order.
+func OrderCursor(o Order) string {
+	return relay.EncodeCursor(o.CreatedAt.UTC().Format(time.RFC3339Nano), Key(o.ID))
+}
+
+// SessionCursor is a session's cursor in SessionsPage order.
+func SessionCursor(u UsageSession) string { return relay.EncodeCursor(u.Key()...) }
+
+func timeIDCursor(key []string) (*string, *int64, error) {
+	if key == nil {
+		return nil, nil, nil
+	}
+	if _, err := time.Parse(time.RFC3339Nano, key[0]); err != nil {
+		return nil, nil, malformedCursor()
+	}
+	id, err := keyInt(key[1:])
+	if err != nil {
+		return nil, nil, err
+	}
+	return &key[0], id, nil
+}
+
+const ordersOfOwnerByID = `SELECT ` + orderColumns + ` FROM orders o WHERE o.id = ANY($1) AND o.user_id = $2`
+
+// OrdersByID loads the owner's orders among ids; others' are absent.
+func (s *Store) OrdersByID(ctx context.Context, owner int64, ids []int64) (map[int64]Order, error) {
+	var rows []Order
+	if err := s.db.SelectContext(ctx, &rows, ordersOfOwnerByID, pq.Array(ids), owner); err != nil {
+		return nil, mapError(err, "orders")
+	}
+	out := make(map[int64]Order, len(rows))
+	for _, o := range rows {
+		out[o.ID] = o
+	}
+	return out, nil
+}
+
+const orderOfOwnerByNumber = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.user_id = $2`
+
+// OrderByNumber loads one of the owner's orders by its number.
+func (s *Store) OrderByNumber(ctx context.Context, owner int64, number string) (Order, error) {
+	var o Order
+	err := s.db.GetContext(ctx, &o, orderOfOwnerByNumber, number, owner)
+	return o, mapError(err, "order "+number)
+}
+
+const itemsOfOrders = `
+SELECT order_id, line_no, product_id, quantity, unit_price, line_total, currency, iccid
+FROM order_items WHERE order_id = ANY($1) ORDER BY order_id, line_no`
+
+// OrderItemsByOrderID lists each order's lines. Callers pass only ids of
+// orders they may see (loaded owner-checked).
+func (s *Store) OrderItemsByOrderID(ctx context.Context, orderIDs []int64) (map[int64][]OrderItem, error) {
+	var rows []OrderItem
+	if err := s.db.SelectContext(ctx, &rows, itemsOfOrders, pq.Array(orderIDs)); err != nil {
+		return nil, mapError(err, "order items")
+	}
+	out := make(map[int64][]OrderItem, len(orderIDs))
+	for _, id := range orderIDs {
+		out[id] = nil
+	}
+	for _, it := range rows {
+		out[it.OrderID] = append(out[it.OrderID], it)
+	}
+	return out, nil
+}

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/teztelecom/tez/internal/money"
+)
+
+// SIMStatus is the state of a SIM card.
+type SIMStatus string
+
+// The states of a SIM card.
+const (
+	SIMInStock   SIMStatus = "IN_STOCK"
+	SIMActive    SIMStatus = "ACTIVE"
+	SIMSuspended SIMStatus = "SUSPENDED"
+	SIMBlocked   SIMStatus = "BLOCKED"
+)
+
+// SimCard is a SIM card with its balance.
+type SimCard struct {
+	ICCID        string     `db:"iccid"`
+	MSISDN       *string    `db:"msisdn"`
+	Status       SIMStatus  `db:"status"`
+	UserID       *int64     `db:"user_id"`
+	OwnedSince   *time.Time `db:"owned_since"`
+	ResellerID   *int64     `db:"reseller_id"`
+	LabelText    string     `db:"label"`
+	BalanceMinor int64      `db:"balance"`
+	Currency     string     `db:"currency"`
+	LastUsageAt  *time.Time `db:"last_usage_at"`
+}
+
+// Balance is what is left to spend.
+func (s SimCard) Balance() money.Money { return money.New(s.BalanceMinor, s.Currency) }
+
+// Label is the owner's name for the SIM, nil when none.
+func (s SimCard) Label() *string {
+	if s.LabelText == "" {
+		return nil
+	}
+	return &s.LabelText
+}
+
+const simColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at`
+
+const simCardsOfUsers = `SELECT ` + simColumns + ` FROM sim_cards WHERE user_id = ANY($1) ORDER BY user_id, iccid`
+
+// SimCardsByUserID lists each user's SIM cards in ICCID order.
+func (s *Store) SimCardsByUserID(ctx context.Context, userIDs []int64) (map[int64][]SimCard, error) {
+	var rows []SimCard
+	if err := s.db.SelectContext(ctx, &rows, simCardsOfUsers, pq.Array(userIDs)); err != nil {
+		return nil, mapError(err, "sim cards")
+	}
+	out := make(map[int64][]SimCard, len(userIDs))
+	for _, id := range userIDs {
+		out[id] = nil
+	}
+	for _, sc := range rows {
+		out[*sc.UserID] = append(out[*sc.UserID], sc)
+	}
+	return out, nil
+}
+
+const simCardsOfOwner = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND user_id = $2`
+
+// SimCardsByICCID loads the owner's SIM cards among iccids; others' are absent.
+func (s *Store) SimCardsByICCID(ctx context.Context, owner int64, iccids []string) (map[string]SimCard, error) {
+	var rows []SimCard
+	if err := s.db.SelectContext(ctx, &rows, simCardsOfOwner, pq.Array(iccids), owner); err != nil {
+		return nil, mapError(err, "sim cards")
+	}
+	out := make(map[string]SimCard, len(rows))
+	for _, sc := range rows {
+		out[sc.ICCID] = sc
+	}
+	return out, nil
+}

@@ -1,0 +1,255 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/relay"
+)
+
+// UsageSession is one data session of a SIM (a CDR).
+type UsageSession struct {
+	ID          int64     `db:"id"`
+	ICCID       string    `db:"iccid"`
+	StartedAt   time.Time `db:"started_at"`
+	EndedAt     time.Time `db:"ended_at"`
+	BytesUp     int64     `db:"bytes_up"`
+	BytesDown   int64     `db:"bytes_down"`
+	CountryCode string    `db:"country_code"`
+	NetworkName string    `db:"network_name"`
+	CostMinor   int64     `db:"cost"`
+	Currency    string    `db:"currency"`
+}
+
+// TotalBytes is up plus down.
+func (u UsageSession) TotalBytes() int64 { return u.BytesUp + u.BytesDown }
+
+// DurationSeconds is how long the session lasted.
+func (u UsageSession) DurationSeconds() int { return int(u.EndedAt.Sub(u.StartedAt) / time.Second) }
+
+// Cost is what the session cost.
+func (u UsageSession) Cost() money.Money { return money.New(u.CostMinor, u.Currency) }
+
+// Key identifies the session in global IDs and cursors: the partitioned
+// table's primary key (start, id).
+func (u UsageSession) Key() []string {
+	return []string{u.StartedAt.UTC().Format(time.RFC3339Nano), strconv.FormatInt(u.ID, 10)}
+}
+
+// UsageRange is a SIM and a range of session start times; a zero From or To
+// leaves that side open.
+type UsageRange struct {
+	ICCID    string
+	From, To time.Time
+}
+
+func (r UsageRange) bounds() (from, to string) {
+	from, to = "-infinity", "infinity"
+	if !r.From.IsZero() {
+		from = r.From.UTC().Format(time.RFC3339Nano)
+	}
+	if !r.To.IsZero() {
+		to = r.To.UTC().Format(time.RFC3339Nano)
+	}
+	return from, to
+}
+
+// rangeArrays spreads ranges into the parallel arrays the batch statements
+// unnest.
+func rangeArrays(ranges []UsageRange) (iccids, froms, tos []string) {
+	for _, r := range ranges {
+		f, t := r.bounds()
+		iccids, froms, tos = append(iccids, r.ICCID), append(froms, f), append(tos, t)
+	}
+	return iccids, froms, tos
+}
+
+// Every usage statement joins sim_cards for the owner check and the
+// owned_since cut-off: a later owner never sees an earlier owner's sessions.
+const usageByCountry = `
+WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(iccid, f, t, i))
+SELECT k.i, u.country_code,
+       sum(u.bytes_up)::bigint AS bytes_up, sum(u.bytes_down)::bigint AS bytes_down,
+       count(*) AS sessions, sum(u.cost)::bigint AS cost
+FROM k
+JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $4
+JOIN usage_sessions u ON u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
+GROUP BY k.i, u.country_code`
+
+// CountryUsage is a SIM's use in one country over a range.
+type CountryUsage struct {
+	CountryCode string `db:"country_code"`
+	BytesUp     int64  `db:"bytes_up"`
+	BytesDown   int64  `db:"bytes_down"`
+	Sessions    int    `db:"sessions"`
+	CostMinor   int64  `db:"cost"`
+}
+
+// UsageByCountry totals the owner's SIMs' sessions per range and country,
+// one statement for all ranges. Ranges without sessions are absent.
+func (s *Store) UsageByCountry(ctx context.Context, owner int64, ranges []UsageRange) (map[UsageRange][]CountryUsage, error) {
+	iccids, froms, tos := rangeArrays(ranges)
+	var rows []struct {
+		I int `db:"i"`
+		CountryUsage
+	}
+	err := s.db.SelectContext(ctx, &rows, usageByCountry, pq.Array(iccids), pq.Array(froms), pq.Array(tos), owner)
+	if err != nil {
+		return nil, mapError(err, "usage totals")
+	}
+	out := make(map[UsageRange][]CountryUsage, len(ranges))
+	for _, r := range rows {
+		k := ranges[r.I-1]
+		out[k] = append(out[k], r.CountryUsage)
+	}
+	return out, nil
+}
+
+const usageColumns = `u.id, u.iccid, u.started_at, u.ended_at, u.bytes_up, u.bytes_down, u.country_code, u.network_name, u.cost, u.currency`
+
+// The first page of several SIMs' histories in one statement.
+const newestSessions = `
+WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[]) WITH ORDINALITY AS k(iccid, f, t, n, i))
+SELECT k.i, ` + usageColumns + `
+FROM k
+JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $5
+CROSS JOIN LATERAL (
+    SELECT ` + usageColumns + ` FROM usage_sessions u
+    WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
+    ORDER BY u.started_at DESC, u.id DESC
+    LIMIT k.n
+) u
+ORDER BY k.i, u.started_at DESC, u.id DESC`
+
+// NewestKey asks for the Limit newest sessions of a range.
+type NewestKey struct {
+	UsageRange
+	Limit int
+}
+
+// NewestSessions returns, for each key, up to its limit of the owner's
+// newest sessions in its range (newest first), one statement for all keys.
+func (s *Store) NewestSessions(ctx context.Context, owner int64, keys []NewestKey) (map[NewestKey][]UsageSession, error) {
+	ranges := make([]UsageRange, len(keys))
+	limits := make([]int64, len(keys))
+	for i, k := range keys {
+		ranges[i], limits[i] = k.UsageRange, int64(k.Limit)
+	}
+	iccids, froms, tos := rangeArrays(ranges)
+	var rows []struct {
+		I int `db:"i"`
+		UsageSession
+	}
+	err := s.db.SelectContext(ctx, &rows, newestSessions, pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), owner)
+	if err != nil {
+		return nil, mapError(err, "usage sessions")
+	}
+	out := make(map[NewestKey][]UsageSession, len(keys))
+	for _, k := range keys {
+		out[k] = nil
+	}
+	for _, r := range rows {
+		k := keys[r.I-1]
+		out[k] = append(out[k], r.UsageSession)
+	}
+	return out, nil
+}
+
+const sessionCounts = `
+WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(iccid, f, t, i))
+SELECT k.i,
+       (SELECT count(*) FROM usage_sessions u
+        WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t) AS n
+FROM k JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $4`
+
+// SessionCounts counts the owner's sessions per range, one statement.
+func (s *Store) SessionCounts(ctx context.Context, owner int64, ranges []UsageRange) (map[UsageRange]int, error) {
+	iccids, froms, tos := rangeArrays(ranges)
+	var rows []struct {
+		I int `db:"i"`
+		N int `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, sessionCounts, pq.Array(iccids), pq.Array(froms), pq.Array(tos), owner); err != nil {
+		return nil, mapError(err, "usage session counts")
+	}
+	out := make(map[UsageRange]int, len(ranges))
+	for _, r := range ranges {
+		out[r] = 0
+	}
+	for _, r := range rows {
+		out[ranges[r.I-1]] = r.N
+	}
+	return out, nil
+}
+
+// A page of one SIM's history after or before a cursor (start, id).
+const sessionsPageNewestFirst = `
+SELECT ` + usageColumns + `
+FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
+WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, s.owned_since) AND u.started_at < $4::timestamptz
+  AND ($5::timestamptz IS NULL OR (u.started_at, u.id) < ($5::timestamptz, $6::bigint))
+  AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))
+ORDER BY u.started_at DESC, u.id DESC
+LIMIT $9`
+
+const sessionsPageOldestFirst = `
+SELECT ` + usageColumns + `
+FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
+WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, s.owned_since) AND u.started_at < $4::timestamptz
+  AND ($5::timestamptz IS NULL OR (u.started_at, u.id) < ($5::timestamptz, $6::bigint))
+  AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))
+ORDER BY u.started_at, u.id
+LIMIT $9`
+
+// SessionsPage returns one page of a SIM's history, newest first; "after"
+// means older. Rows come in the page's direction (see relay.Cut).
+func (s *Store) SessionsPage(ctx context.Context, owner int64, r UsageRange, page relay.Page) ([]UsageSession, error) {
+	afterAt, afterID, err := timeIDCursor(page.After)
+	if err != nil {
+		return nil, err
+	}
+	beforeAt, beforeID, err := timeIDCursor(page.Before)
+	if err != nil {
+		return nil, err
+	}
+	query := sessionsPageNewestFirst
+	if page.Backward {
+		query = sessionsPageOldestFirst
+	}
+	from, to := r.bounds()
+	var rows []UsageSession
+	err = s.db.SelectContext(ctx, &rows, query, r.ICCID, owner, from, to, afterAt, afterID, beforeAt, beforeID, page.Fetch())
+	return rows, mapError(err, "usage sessions")
+}
+
+const sessionsOfOwner = `
+SELECT ` + usageColumns + `
+FROM unnest($1::timestamptz[], $2::bigint[]) AS k(started_at, id)
+JOIN usage_sessions u ON u.started_at = k.started_at AND u.id = k.id
+JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $3 AND u.started_at >= s.owned_since`
+
+// SessionsByKey loads the owner's sessions by (start, id); others' are absent.
+func (s *Store) SessionsByKey(ctx context.Context, owner int64, keys [][2]string) (map[[2]string]UsageSession, error) {
+	starts, ids := make([]string, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		id, err := strconv.ParseInt(k[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		starts[i], ids[i] = k[0], id
+	}
+	var rows []UsageSession
+	if err := s.db.SelectContext(ctx, &rows, sessionsOfOwner, pq.Array(starts), pq.Array(ids), owner); err != nil {
+		return nil, mapError(err, "usage sessions")
+	}
+	out := make(map[[2]string]UsageSession, len(rows))
+	for _, u := range rows {
+		k := u.Key()
+		out[[2]string{k[0], k[1]}] = u
+	}
+	return out, nil
+}
