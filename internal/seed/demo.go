@@ -79,6 +79,16 @@ var Networks = []Network{
 	{"TH", "520", "03", "AIS"}, {"AE", "424", "02", "Etisalat"}, {"GE", "282", "02", "MagtiCom"},
 	{"KZ", "401", "01", "Beeline KZ"}, {"US", "310", "260", "T-Mobile"}, {"JP", "440", "10", "NTT DOCOMO"},
 	{"IT", "222", "01", "TIM"}, {"ES", "214", "07", "Movistar"}, {"AM", "283", "01", "Team Telecom"},
+	{"GB", "234", "15", "Vodafone UK"}, {"NL", "204", "08", "KPN"}, {"BE", "206", "01", "Proximus"},
+	{"AT", "232", "01", "A1"}, {"CH", "228", "01", "Swisscom"}, {"PL", "260", "02", "T-Mobile PL"},
+	{"CZ", "230", "01", "T-Mobile CZ"}, {"HU", "216", "30", "Telekom HU"}, {"GR", "202", "01", "Cosmote"},
+	{"PT", "268", "06", "MEO"}, {"SE", "240", "01", "Telia SE"}, {"NO", "242", "01", "Telenor NO"},
+	{"FI", "244", "91", "Telia FI"}, {"DK", "238", "01", "TDC"}, {"UZ", "434", "05", "Ucell"},
+	{"KG", "437", "01", "Beeline KG"}, {"AZ", "400", "01", "Azercell"}, {"EG", "602", "02", "Vodafone EG"},
+	{"IL", "425", "01", "Partner"}, {"IN", "404", "10", "Airtel"}, {"CN", "460", "00", "China Mobile"},
+	{"KR", "450", "05", "SK Telecom"}, {"VN", "452", "04", "Viettel"}, {"ID", "510", "10", "Telkomsel"},
+	{"MY", "502", "12", "Maxis"}, {"SG", "525", "01", "Singtel"}, {"AU", "505", "01", "Telstra"},
+	{"CA", "302", "610", "Bell"}, {"MX", "334", "020", "Telcel"}, {"BR", "724", "05", "Claro BR"},
 }
 
 // SessionCost is the demo tariff: 1 cent per started 10 MB.
@@ -129,9 +139,12 @@ type demo struct {
 	orderIDs map[string]int64 // by demoOrder.key
 }
 
-func (d *demo) products(ctx context.Context) error {
+func (d *demo) products(ctx context.Context) error { return ensureCatalogue(ctx, d.tx) }
+
+// ensureCatalogue adds the catalogue's products that are not there yet.
+func ensureCatalogue(ctx context.Context, tx *sqlx.Tx) error {
 	for _, p := range catalogue {
-		_, err := d.tx.ExecContext(ctx, `
+		_, err := tx.ExecContext(ctx, `
 			INSERT INTO products (sku, kind, name, description, price, currency, voucher_amount, region, active)
 			VALUES ($1, $2, $3, $4, $5, 'USD', $6, $7, $8) ON CONFLICT (sku) DO NOTHING`,
 			p.sku, p.kind, p.name, p.desc, p.price, p.voucher, p.region, p.active)
