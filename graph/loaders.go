@@ -40,20 +40,23 @@ type Loaders struct {
 
 type loadersKey struct{}
 
-// newLoaders makes the loaders of a request by viewer owner (0: nobody).
-func newLoaders(st *store.Store, owner int64) *Loaders {
+// newLoaders makes the loaders of a request for what the viewer may see:
+// customer lookups check scope.UserID (0 matches nobody), usage reads the
+// whole scope (a reseller's SIMs too).
+func newLoaders(st *store.Store, scope store.Scope) *Loaders {
+	owner := scope.UserID
 	opts := []dataloadgen.Option{dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(loaderBatch)}
 	return &Loaders{
 		addressesByUser: dataloadgen.NewMappedLoader(st.AddressesByUserID, opts...),
 		simCardsByUser:  dataloadgen.NewMappedLoader(st.SimCardsByUserID, opts...),
 		usageByRange: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.CountryUsage, error) {
-			return st.UsageByCountry(ctx, owner, keys)
+			return st.UsageByCountry(ctx, scope, keys)
 		}, opts...),
 		newestSessions: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []store.NewestKey) (map[store.NewestKey][]store.UsageSession, error) {
-			return st.NewestSessions(ctx, owner, keys)
+			return st.NewestSessions(ctx, scope, keys)
 		}, opts...),
 		sessionCounts: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange]int, error) {
-			return st.SessionCounts(ctx, owner, keys)
+			return st.SessionCounts(ctx, scope, keys)
 		}, opts...),
 		itemsByOrder: dataloadgen.NewMappedLoader(st.OrderItemsByOrderID, opts...),
 		productByID:  dataloadgen.NewMappedLoader(st.ProductsByID, opts...),
@@ -67,7 +70,7 @@ func newLoaders(st *store.Store, owner int64) *Loaders {
 			return st.OrdersByID(ctx, owner, ids)
 		}, opts...),
 		sessionByKey: dataloadgen.NewMappedLoader(func(ctx context.Context, keys [][2]string) (map[[2]string]store.UsageSession, error) {
-			return st.SessionsByKey(ctx, owner, keys)
+			return st.SessionsByKey(ctx, store.Scope{UserID: owner}, keys)
 		}, opts...),
 	}
 }
@@ -75,8 +78,7 @@ func newLoaders(st *store.Store, owner int64) *Loaders {
 // WithLoaders gives each request fresh loaders for its viewer.
 func WithLoaders(st *store.Store, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		owner, _ := viewer.CustomerID(r.Context())
-		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(st, owner))
+		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(st, scopeOf(r.Context())))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -84,4 +86,16 @@ func WithLoaders(st *store.Store, next http.Handler) http.Handler {
 // loadersFor returns the request's loaders.
 func loadersFor(ctx context.Context) *Loaders {
 	return ctx.Value(loadersKey{}).(*Loaders)
+}
+
+// scopeOf is whose SIMs the viewer's usage reads may see.
+func scopeOf(ctx context.Context) store.Scope {
+	v := viewer.From(ctx)
+	switch v.Kind {
+	case viewer.Customer:
+		return store.Scope{UserID: v.UserID}
+	case viewer.Reseller:
+		return store.Scope{ResellerID: v.ResellerID}
+	}
+	return store.Scope{}
 }

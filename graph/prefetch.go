@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
@@ -18,15 +19,36 @@ import (
 // resolvers then find the values in the loaders' cache. Prefetching is best
 // effort: a field with bad arguments is left for its resolver to report.
 
-// selections returns the fields selected under the field being resolved,
-// each with its arguments (aliases give one entry each).
-func selections(ctx context.Context) []selection {
+// selections returns the fields selected under the field being resolved
+// and then down path (e.g. "edges", "node"), each with its arguments
+// (aliases give one entry each).
+func selections(ctx context.Context, path ...string) []selection {
 	op := graphql.GetOperationContext(ctx)
 	var out []selection
-	for _, f := range graphql.CollectFields(op, graphql.GetFieldContext(ctx).Field.Selections, nil) {
+	for _, f := range graphql.CollectFields(op, descend(ctx, path), nil) {
 		out = append(out, selection{name: f.Name, args: f.ArgumentMap(op.Variables)})
 	}
 	return out
+}
+
+// descend follows field names down the selection under the current field
+// (fragments and aliases included); nil when the path is not selected.
+func descend(ctx context.Context, path []string) ast.SelectionSet {
+	op := graphql.GetOperationContext(ctx)
+	sels := graphql.GetFieldContext(ctx).Field.Selections
+	for _, name := range path {
+		var next ast.SelectionSet
+		for _, f := range graphql.CollectFields(op, sels, nil) {
+			if f.Name == name {
+				next = append(next, f.Selections...)
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		sels = next
+	}
+	return sels
 }
 
 type selection struct {
@@ -53,12 +75,13 @@ func (s selection) int(name string) (*int, bool) {
 }
 
 // prefetchSIMFields loads usage totals and first pages of history for all
-// sims, for every usage/usageSessions selection under the list.
-func prefetchSIMFields(ctx context.Context, sims []store.SimCard) error {
+// sims, for every usage/usageSessions selection found down path from the
+// field being resolved (none for a plain list of SIMs).
+func prefetchSIMFields(ctx context.Context, sims []store.SimCard, path ...string) error {
 	l := loadersFor(ctx)
 	var ranges []store.UsageRange
 	var newest []store.NewestKey
-	for _, sel := range selections(ctx) {
+	for _, sel := range selections(ctx, path...) {
 		from, ok1 := sel.time("from")
 		to, ok2 := sel.time("to")
 		if !ok1 || !ok2 {
@@ -109,7 +132,7 @@ func prefetchSIMFields(ctx context.Context, sims []store.SimCard) error {
 // prefetchOrderFields loads the lines of all orders of a page, then their
 // products, when the page's nodes select them.
 func prefetchOrderFields(ctx context.Context, orders []store.Order) error {
-	if !selectsPath(ctx, "edges", "node", "items") || len(orders) == 0 {
+	if descend(ctx, []string{"edges", "node", "items"}) == nil || len(orders) == 0 {
 		return nil
 	}
 	l := loadersFor(ctx)
@@ -121,7 +144,7 @@ func prefetchOrderFields(ctx context.Context, orders []store.Order) error {
 	if err != nil {
 		return err
 	}
-	if !selectsPath(ctx, "edges", "node", "items", "product") {
+	if descend(ctx, []string{"edges", "node", "items", "product"}) == nil {
 		return nil
 	}
 	seen := map[int64]bool{}
@@ -136,27 +159,4 @@ func prefetchOrderFields(ctx context.Context, orders []store.Order) error {
 	}
 	_, err = l.productByID.LoadAll(ctx, products)
 	return err
-}
-
-// selectsPath reports whether the selection under the current field goes
-// down the given field names (fragments and aliases included).
-func selectsPath(ctx context.Context, path ...string) bool {
-	op := graphql.GetOperationContext(ctx)
-	sels := graphql.GetFieldContext(ctx).Field.Selections
-	for _, name := range path {
-		var next []graphql.CollectedField
-		for _, f := range graphql.CollectFields(op, sels, nil) {
-			if f.Name == name {
-				next = append(next, f)
-			}
-		}
-		if len(next) == 0 {
-			return false
-		}
-		sels = nil
-		for _, f := range next {
-			sels = append(sels, f.Selections...)
-		}
-	}
-	return true
 }

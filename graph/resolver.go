@@ -5,10 +5,12 @@ package graph
 //go:generate go tool gqlgen generate
 
 import (
+	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/store"
 )
 
 // Resolver carries the dependencies of every resolver.
 type Resolver struct {
-	Store *store.Store
+	Store     *store.Store
+	Resellers *reseller.Service
 }

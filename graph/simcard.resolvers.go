@@ -13,7 +13,6 @@ import (
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
-	"github.com/teztelecom/tez/internal/viewer"
 )
 
 func (r *simCardResolver) ID(ctx context.Context, obj *store.SimCard) (string, error) {
@@ -46,8 +45,7 @@ func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard,
 		// The first page, as the dashboard asks it for every SIM: batched.
 		rows, err = loadersFor(ctx).newestSessions.Load(ctx, store.NewestKey{UsageRange: rng, Limit: page.Fetch()})
 	} else {
-		owner, _ := viewer.CustomerID(ctx)
-		rows, err = r.Store.SessionsPage(ctx, owner, rng, page)
+		rows, err = r.Store.SessionsPage(ctx, scopeOf(ctx), rng, page)
 	}
 	if err != nil {
 		return nil, err

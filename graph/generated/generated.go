@@ -39,6 +39,7 @@ type ResolverRoot interface {
 	OrderItem() OrderItemResolver
 	Product() ProductResolver
 	Query() QueryResolver
+	Reseller() ResellerResolver
 	SimCard() SimCardResolver
 	UsageSession() UsageSessionResolver
 	UsageSessionConnection() UsageSessionConnectionResolver
@@ -136,10 +137,22 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Me       func(childComplexity int) int
-		Node     func(childComplexity int, id string) int
-		Nodes    func(childComplexity int, ids []string) int
-		Products func(childComplexity int, first *int, after *string, last *int, before *string, kind *store.ProductKind) int
+		Me               func(childComplexity int) int
+		Node             func(childComplexity int, id string) int
+		Nodes            func(childComplexity int, ids []string) int
+		Products         func(childComplexity int, first *int, after *string, last *int, before *string, kind *store.ProductKind) int
+		Reseller         func(childComplexity int) int
+		ResellerSimCards func(childComplexity int, iccids []string) int
+	}
+
+	Reseller struct {
+		Name     func(childComplexity int) int
+		SimCards func(childComplexity int, first *int, after *string, status *store.SIMStatus) int
+	}
+
+	ResellerSimCards struct {
+		NotFound func(childComplexity int) int
+		SimCards func(childComplexity int) int
 	}
 
 	ShippingAddress struct {
@@ -163,6 +176,16 @@ type ComplexityRoot struct {
 		Status        func(childComplexity int) int
 		Usage         func(childComplexity int, from time.Time, to time.Time) int
 		UsageSessions func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
+	}
+
+	SimCardConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	SimCardEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	UsageSession struct {
@@ -245,6 +268,11 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []string) ([]relay.Node, error)
 	Me(ctx context.Context) (*store.User, error)
 	Products(ctx context.Context, first *int, after *string, last *int, before *string, kind *store.ProductKind) (*model.ProductConnection, error)
+	ResellerSimCards(ctx context.Context, iccids []string) (*model.ResellerSimCards, error)
+	Reseller(ctx context.Context) (*store.Reseller, error)
+}
+type ResellerResolver interface {
+	SimCards(ctx context.Context, obj *store.Reseller, first *int, after *string, status *store.SIMStatus) (*model.SimCardConnection, error)
 }
 type SimCardResolver interface {
 	ID(ctx context.Context, obj *store.SimCard) (string, error)
@@ -655,6 +683,54 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Products(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["kind"].(*store.ProductKind)), true
+	case "Query.reseller":
+		if e.ComplexityRoot.Query.Reseller == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Reseller(childComplexity), true
+	case "Query.resellerSimCards":
+		if e.ComplexityRoot.Query.ResellerSimCards == nil {
+			break
+		}
+
+		args, err := ec.field_Query_resellerSimCards_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ResellerSimCards(childComplexity, args["iccids"].([]string)), true
+
+	case "Reseller.name":
+		if e.ComplexityRoot.Reseller.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reseller.Name(childComplexity), true
+	case "Reseller.simCards":
+		if e.ComplexityRoot.Reseller.SimCards == nil {
+			break
+		}
+
+		args, err := ec.field_Reseller_simCards_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Reseller.SimCards(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*store.SIMStatus)), true
+
+	case "ResellerSimCards.notFound":
+		if e.ComplexityRoot.ResellerSimCards.NotFound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCards.NotFound(childComplexity), true
+	case "ResellerSimCards.simCards":
+		if e.ComplexityRoot.ResellerSimCards.SimCards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCards.SimCards(childComplexity), true
 
 	case "ShippingAddress.city":
 		if e.ComplexityRoot.ShippingAddress.City == nil {
@@ -769,6 +845,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCard.UsageSessions(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+
+	case "SimCardConnection.edges":
+		if e.ComplexityRoot.SimCardConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardConnection.Edges(childComplexity), true
+	case "SimCardConnection.pageInfo":
+		if e.ComplexityRoot.SimCardConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardConnection.PageInfo(childComplexity), true
+
+	case "SimCardEdge.cursor":
+		if e.ComplexityRoot.SimCardEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardEdge.Cursor(childComplexity), true
+	case "SimCardEdge.node":
+		if e.ComplexityRoot.SimCardEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardEdge.Node(childComplexity), true
 
 	case "UsageSession.bytesDown":
 		if e.ComplexityRoot.UsageSession.BytesDown == nil {
@@ -1318,6 +1420,57 @@ type ProductEdge {
   node: Product!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/reseller.graphqls", Input: `extend type Query {
+  """
+  For partner resellers (API key): the SIM cards among ` + "`" + `iccids` + "`" + ` that the reseller holds,
+  with balances, read in one go. ICCIDs it does not hold — unknown, or another reseller's —
+  come back in ` + "`" + `notFound` + "`" + `, the two cases alike. At most 500 ICCIDs (more is a
+  ` + "`" + `LIMIT_EXCEEDED` + "`" + ` error); repeated ICCIDs are answered once.
+  """
+  resellerSimCards("Up to 500 ICCIDs." iccids: [ICCID!]!): ResellerSimCards!
+  "For partner resellers (API key): the calling reseller and all its SIM cards."
+  reseller: Reseller!
+}
+
+"The answer to ` + "`" + `resellerSimCards` + "`" + `."
+type ResellerSimCards {
+  "The reseller's SIM cards among those asked for, in the order asked."
+  simCards: [SimCard!]!
+  "The ICCIDs asked for that the reseller does not hold, in the order asked."
+  notFound: [ICCID!]!
+}
+
+"A partner that sells TEZ SIM cards."
+type Reseller {
+  "The reseller's name."
+  name: String!
+  "The reseller's SIM cards in ICCID order."
+  simCards(
+    "At most this many SIMs (after ` + "`" + `after` + "`" + `); at most 100, default 20."
+    first: Int
+    "SIMs after this cursor."
+    after: String
+    "Only SIMs in this status."
+    status: SimStatus
+  ): SimCardConnection!
+}
+
+"A page of SIM cards."
+type SimCardConnection {
+  "The SIM cards of this page, each with its cursor."
+  edges: [SimCardEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+}
+
+"A SIM card and its position in the list."
+type SimCardEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to page from this SIM."
+  cursor: String!
+  "The SIM card."
+  node: SimCard!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/schema.graphqls", Input: `"""
 The TEZ Telecom customer account API: registration and sign-in, orders, SIM cards with
 balances, usage history, delivery addresses and account settings, and the reseller face
@@ -1729,6 +1882,26 @@ func (ec *executionContext) childFields_ProductEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ProductEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Reseller(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Reseller_name(ctx, field)
+	case "simCards":
+		return ec.fieldContext_Reseller_simCards(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reseller", field.Name)
+}
+
+func (ec *executionContext) childFields_ResellerSimCards(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "simCards":
+		return ec.fieldContext_ResellerSimCards_simCards(ctx, field)
+	case "notFound":
+		return ec.fieldContext_ResellerSimCards_notFound(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResellerSimCards", field.Name)
+}
+
 func (ec *executionContext) childFields_ShippingAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "recipientName":
@@ -1773,6 +1946,26 @@ func (ec *executionContext) childFields_SimCard(ctx context.Context, field graph
 		return ec.fieldContext_SimCard_usageSessions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SimCard", field.Name)
+}
+
+func (ec *executionContext) childFields_SimCardConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SimCardConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SimCardConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SimCardConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SimCardEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SimCardEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SimCardEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SimCardEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_UsageSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2072,6 +2265,50 @@ func (ec *executionContext) field_Query_products_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["kind"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_resellerSimCards_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "iccids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNICCID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["iccids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Reseller_simCards_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*store.SIMStatus, error) {
+			return ec.unmarshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg2
 	return args, nil
 }
 
@@ -3826,6 +4063,82 @@ func (ec *executionContext) fieldContext_Query_products(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_resellerSimCards(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_resellerSimCards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ResellerSimCards(ctx, fc.Args["iccids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResellerSimCards) graphql.Marshaler {
+			return ec.marshalNResellerSimCards2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCards(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_resellerSimCards(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResellerSimCards(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_resellerSimCards_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reseller(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reseller(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Reseller(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Reseller) graphql.Marshaler {
+			return ec.marshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐReseller(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reseller(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reseller(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3900,6 +4213,128 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Reseller_name(ctx context.Context, field graphql.CollectedField, obj *store.Reseller) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reseller_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reseller_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reseller", field, false, false, "String")
+}
+
+func (ec *executionContext) _Reseller_simCards(ctx context.Context, field graphql.CollectedField, obj *store.Reseller) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reseller_simCards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Reseller().SimCards(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].(*store.SIMStatus))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SimCardConnection) graphql.Marshaler {
+			return ec.marshalNSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reseller_simCards(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reseller",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimCardConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Reseller_simCards_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResellerSimCards_simCards(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCards) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCards_simCards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SimCards, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.SimCard) graphql.Marshaler {
+			return ec.marshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCards_simCards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResellerSimCards",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimCard(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResellerSimCards_notFound(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCards) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCards_notFound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotFound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNICCID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCards_notFound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellerSimCards", field, false, false, "ICCID")
 }
 
 func (ec *executionContext) _ShippingAddress_recipientName(ctx context.Context, field graphql.CollectedField, obj *store.ShippingAddress) (ret graphql.Marshaler) {
@@ -4340,6 +4775,125 @@ func (ec *executionContext) fieldContext_SimCard_usageSessions(ctx context.Conte
 	if fc.Args, err = ec.field_SimCard_usageSessions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimCardConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SimCardConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SimCardEdge) graphql.Marshaler {
+			return ec.marshalNSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCardConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimCardEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimCardConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SimCardConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *relay.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋrelayᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCardConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimCardEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SimCardEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimCardEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SimCardEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SimCardEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
+			return ec.marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCardEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimCard(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -7074,6 +7628,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_products(ctx, field)
 				})
+		case "resellerSimCards":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_resellerSimCards(ctx, field)
+				})
+		case "reseller":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reseller(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -7087,6 +7653,83 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resellerImplementors = []string{"Reseller"}
+
+func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet, obj *store.Reseller) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reseller")
+		case "name":
+			out.Values[i] = ec._Reseller_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "simCards":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_simCards(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resellerSimCardsImplementors = []string{"ResellerSimCards"}
+
+func (ec *executionContext) _ResellerSimCards(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerSimCards) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerSimCardsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerSimCards")
+		case "simCards":
+			out.Values[i] = ec._ResellerSimCards_simCards(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notFound":
+			out.Values[i] = ec._ResellerSimCards_notFound(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7232,6 +7875,82 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SimCard_usageSessions(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var simCardConnectionImplementors = []string{"SimCardConnection"}
+
+func (ec *executionContext) _SimCardConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SimCardConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, simCardConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SimCardConnection")
+		case "edges":
+			out.Values[i] = ec._SimCardConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SimCardConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var simCardEdgeImplementors = []string{"SimCardEdge"}
+
+func (ec *executionContext) _SimCardEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SimCardEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, simCardEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SimCardEdge")
+		case "cursor":
+			out.Values[i] = ec._SimCardEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SimCardEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8064,6 +8783,35 @@ func (ec *executionContext) marshalNICCID2string(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNICCID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNICCID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNICCID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNICCID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8375,6 +9123,22 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐReseller(ctx context.Context, sel ast.SelectionSet, v *store.Reseller) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reseller!")
+		return graphql.Null
+	}
+	return ec._Reseller(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResellerSimCards2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCards(ctx context.Context, sel ast.SelectionSet, v *model.ResellerSimCards) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResellerSimCards!")
+		return graphql.Null
+	}
+	return ec._ResellerSimCards(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, sel ast.SelectionSet, v store.SimCard) graphql.Marshaler {
 	return ec._SimCard(ctx, sel, &v)
 }
@@ -8384,6 +9148,42 @@ func (ec *executionContext) marshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtez�
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, sel ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SimCard!")
+		return graphql.Null
+	}
+	return ec._SimCard(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardConnection(ctx context.Context, sel ast.SelectionSet, v *model.SimCardConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SimCardConnection!")
+		return graphql.Null
+	}
+	return ec._SimCardConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdge(ctx context.Context, sel ast.SelectionSet, v model.SimCardEdge) graphql.Marshaler {
+	return ec._SimCardEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SimCardEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -8828,6 +9628,40 @@ func (ec *executionContext) marshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtez�
 	}
 	return ec._SimCard(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx context.Context, v any) (*store.SIMStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx context.Context, sel ast.SelectionSet, v *store.SIMStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus[*v])
+	return res
+}
+
+var (
+	unmarshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus = map[string]store.SIMStatus{
+		"IN_STOCK":  store.SIMInStock,
+		"ACTIVE":    store.SIMActive,
+		"SUSPENDED": store.SIMSuspended,
+		"BLOCKED":   store.SIMBlocked,
+	}
+	marshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus = map[store.SIMStatus]string{
+		store.SIMInStock:   "IN_STOCK",
+		store.SIMActive:    "ACTIVE",
+		store.SIMSuspended: "SUSPENDED",
+		store.SIMBlocked:   "BLOCKED",
+	}
+)
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {

@@ -51,6 +51,30 @@ type ProductEdge struct {
 type Query struct {
 }
 
+// The answer to `resellerSimCards`.
+type ResellerSimCards struct {
+	// The reseller's SIM cards among those asked for, in the order asked.
+	SimCards []store.SimCard `json:"simCards"`
+	// The ICCIDs asked for that the reseller does not hold, in the order asked.
+	NotFound []string `json:"notFound"`
+}
+
+// A page of SIM cards.
+type SimCardConnection struct {
+	// The SIM cards of this page, each with its cursor.
+	Edges []SimCardEdge `json:"edges"`
+	// Where this page sits in the whole list.
+	PageInfo *relay.PageInfo `json:"pageInfo"`
+}
+
+// A SIM card and its position in the list.
+type SimCardEdge struct {
+	// Pass as `after` to page from this SIM.
+	Cursor string `json:"cursor"`
+	// The SIM card.
+	Node *store.SimCard `json:"node"`
+}
+
 // A usage session and its position in the list.
 type UsageSessionEdge struct {
 	// Pass as `after` or `before` to page from this session.

@@ -4,6 +4,7 @@ package apitest
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"io"
@@ -12,11 +13,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/requestid"
+	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/server"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
@@ -200,4 +203,29 @@ func (a *API) Customer(email string) (userID int64, token string) {
 	hash := sha256.Sum256([]byte(token))
 	a.MustExec(`INSERT INTO auth_sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`, hash[:], userID)
 	return userID, token
+}
+
+// Reseller creates a reseller with the given rate limit and a key for it
+// (ttl 0: no expiry), through the same service as `tez reseller`.
+func (a *API) Reseller(name string, rate, burst int, ttl time.Duration) (resellerID int64, key string) {
+	a.t.Helper()
+	svc := reseller.NewService(store.New(a.DB), nil, slog.Default())
+	ctx := context.Background()
+	r, err := svc.Create(ctx, name, rate, burst)
+	if err != nil {
+		a.t.Fatalf("create reseller %s: %v", name, err)
+	}
+	k, _, err := svc.CreateKey(ctx, name, ttl)
+	if err != nil {
+		a.t.Fatalf("create key for %s: %v", name, err)
+	}
+	return r.ID, k.Full
+}
+
+// Decode reads a response's data into v.
+func (a *API) Decode(res Response, v any) {
+	a.t.Helper()
+	if err := json.Unmarshal(res.Data, v); err != nil {
+		a.t.Fatalf("decode data %s: %v", res.Data, err)
+	}
 }

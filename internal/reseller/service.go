@@ -186,3 +186,36 @@ func (s *Service) Assign(ctx context.Context, ref string, r io.Reader) (AssignRe
 	}
 	return rep, flush()
 }
+
+// MaxBalanceICCIDs caps one balances request.
+const MaxBalanceICCIDs = 500
+
+// Balances reads the reseller's SIMs among iccids with one statement and
+// lists the ones it does not hold — unknown or another's, alike — in
+// notFound. Repeats are answered once; the order asked is kept.
+func (s *Service) Balances(ctx context.Context, resellerID int64, iccids []string) (found []store.SimCard, notFound []string, err error) {
+	if len(iccids) > MaxBalanceICCIDs {
+		return nil, nil, apperr.New(apperr.LimitExceeded, "at most %d ICCIDs per request, got %d: split the list", MaxBalanceICCIDs, len(iccids))
+	}
+	unique := make([]string, 0, len(iccids))
+	seen := make(map[string]bool, len(iccids))
+	for _, id := range iccids {
+		if !seen[id] {
+			seen[id] = true
+			unique = append(unique, id)
+		}
+	}
+	held, err := s.store.ResellerSIMsByICCID(ctx, resellerID, unique)
+	if err != nil {
+		return nil, nil, err
+	}
+	notFound = []string{}
+	for _, id := range unique {
+		if sim, ok := held[id]; ok {
+			found = append(found, sim)
+		} else {
+			notFound = append(notFound, id)
+		}
+	}
+	return found, notFound, nil
+}

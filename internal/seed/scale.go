@@ -65,6 +65,11 @@ func Scale(ctx context.Context, db *sqlx.DB, n int) (ScaleReport, error) {
 		name string
 		run  func(context.Context) error
 	}{
+		{"settings", func(ctx context.Context) error {
+			// A bulk load outlasts the server's per-statement bound.
+			_, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0`)
+			return err
+		}},
 		{"catalogue", func(ctx context.Context) error { return ensureCatalogue(ctx, tx) }},
 		{"customers", func(ctx context.Context) error { return g.customers(ctx, n, hash) }},
 		{"sims", g.sims},

@@ -13,25 +13,11 @@ import (
 	"github.com/teztelecom/tez/internal/store"
 )
 
-// newKey makes a reseller with the given limit and a key for it.
-func newKey(t *testing.T, api *apitest.API, name string, rate, burst int, ttl time.Duration) (string, *reseller.Service) {
-	t.Helper()
-	svc := reseller.NewService(store.New(api.DB), nil, slog.Default())
-	ctx := context.Background()
-	if _, err := svc.Create(ctx, name, rate, burst); err != nil {
-		t.Fatal(err)
-	}
-	k, _, err := svc.CreateKey(ctx, name, ttl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k.Full, svc
-}
-
 func TestResellerKeys(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	key, svc := newKey(t, api, "Acme Travel", 50, 100, 0)
+	_, key := api.Reseller("Acme Travel", 50, 100, 0)
+	svc := reseller.NewService(store.New(api.DB), nil, slog.Default())
 
 	meAs := func(header map[string]string) apitest.Response {
 		return api.Do(apitest.Request{Query: `{ me { id } }`, Header: header})
@@ -48,8 +34,8 @@ func TestResellerKeys(t *testing.T) {
 		}
 	})
 
-	expired, _ := newKey(t, api, "Expired Ltd", 50, 100, time.Nanosecond)
-	revoked, _ := newKey(t, api, "Revoked Ltd", 50, 100, 0)
+	_, expired := api.Reseller("Expired Ltd", 50, 100, time.Nanosecond)
+	_, revoked := api.Reseller("Revoked Ltd", 50, 100, 0)
 	if err := svc.Revoke(context.Background(), revoked); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +62,7 @@ func TestResellerRateLimitAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
 	replicas := []*apitest.API{api, api.Replica()}
-	key, _ := newKey(t, api, "Busy Partner", 1, 4, 0)
+	_, key := api.Reseller("Busy Partner", 1, 4, 0)
 
 	var ok, limited int
 	var last apitest.Response

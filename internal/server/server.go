@@ -45,7 +45,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		buckets = r
 	}
 	s := &Server{cfg: cfg, store: st, log: log, resellers: reseller.NewService(st, ratelimit.New(buckets), log)}
-	gql := graph.NewHandler(&graph.Resolver{Store: st}, graph.Options{
+	gql := graph.NewHandler(&graph.Resolver{Store: st, Resellers: s.resellers}, graph.Options{
 		Introspection: cfg.Introspection,
 		Logger:        log,
 	})

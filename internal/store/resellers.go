@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/teztelecom/tez/internal/relay"
 )
 
 // Reseller is a partner that sells SIM cards.
@@ -149,4 +151,46 @@ func (s *Store) AssignSIMs(ctx context.Context, resellerID int64, iccids []strin
 		out[r.ICCID] = r
 	}
 	return out, nil
+}
+
+const resellerSIMsByICCID = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND reseller_id = $2`
+
+// ResellerSIMsByICCID reads the reseller's SIMs among iccids in one
+// statement; others' and unknown ones are absent.
+func (s *Store) ResellerSIMsByICCID(ctx context.Context, resellerID int64, iccids []string) (map[string]SimCard, error) {
+	var rows []SimCard
+	if err := s.db.SelectContext(ctx, &rows, resellerSIMsByICCID, pq.Array(iccids), resellerID); err != nil {
+		return nil, mapError(err, "reseller sim cards")
+	}
+	out := make(map[string]SimCard, len(rows))
+	for _, sc := range rows {
+		out[sc.ICCID] = sc
+	}
+	return out, nil
+}
+
+const resellerSIMsPage = `
+SELECT ` + simColumns + ` FROM sim_cards
+WHERE reseller_id = $1 AND ($2::text IS NULL OR status::text = $2) AND ($3::text IS NULL OR iccid > $3)
+ORDER BY iccid LIMIT $4`
+
+// ResellerSIMsPage returns a page of the reseller's SIMs in ICCID order,
+// fetched with one row more than the page (see relay.Cut).
+func (s *Store) ResellerSIMsPage(ctx context.Context, resellerID int64, status *SIMStatus, page relay.Page) ([]SimCard, error) {
+	var after *string
+	if page.After != nil {
+		after = &page.After[0]
+	}
+	var rows []SimCard
+	err := s.db.SelectContext(ctx, &rows, resellerSIMsPage, resellerID, status, after, page.Fetch())
+	return rows, mapError(err, "reseller sim cards")
+}
+
+const resellerByID = `SELECT id, name, rate_per_second, burst, created_at FROM resellers WHERE id = $1`
+
+// ResellerByID loads a reseller.
+func (s *Store) ResellerByID(ctx context.Context, id int64) (Reseller, error) {
+	var r Reseller
+	err := s.db.GetContext(ctx, &r, resellerByID, id)
+	return r, mapError(err, "reseller")
 }

@@ -68,7 +68,13 @@ func rangeArrays(ranges []UsageRange) (iccids, froms, tos []string) {
 	return iccids, froms, tos
 }
 
-// Every usage statement joins sim_cards for the owner check and the
+// Scope is whose SIMs a usage read may see: the customer's own, or the
+// reseller's (a zero id matches nothing).
+type Scope struct {
+	UserID, ResellerID int64
+}
+
+// Every usage statement joins sim_cards for the scope check and the
 // owned_since cut-off: a later owner never sees an earlier owner's sessions.
 const usageByCountry = `
 WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(iccid, f, t, i))
@@ -76,7 +82,7 @@ SELECT k.i, u.country_code,
        sum(u.bytes_up)::bigint AS bytes_up, sum(u.bytes_down)::bigint AS bytes_down,
        count(*) AS sessions, sum(u.cost)::bigint AS cost
 FROM k
-JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $4
+JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $4 OR s.reseller_id = $5)
 JOIN usage_sessions u ON u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
 GROUP BY k.i, u.country_code`
 
@@ -89,19 +95,22 @@ type CountryUsage struct {
 	CostMinor   int64  `db:"cost"`
 }
 
-// UsageByCountry totals the owner's SIMs' sessions per range and country,
-// one statement for all ranges. Ranges without sessions are absent.
-func (s *Store) UsageByCountry(ctx context.Context, owner int64, ranges []UsageRange) (map[UsageRange][]CountryUsage, error) {
+// UsageByCountry totals the scope's SIMs' sessions per range and country,
+// one statement for all ranges. Ranges without sessions have no countries.
+func (s *Store) UsageByCountry(ctx context.Context, scope Scope, ranges []UsageRange) (map[UsageRange][]CountryUsage, error) {
 	iccids, froms, tos := rangeArrays(ranges)
 	var rows []struct {
 		I int `db:"i"`
 		CountryUsage
 	}
-	err := s.db.SelectContext(ctx, &rows, usageByCountry, pq.Array(iccids), pq.Array(froms), pq.Array(tos), owner)
+	err := s.db.SelectContext(ctx, &rows, usageByCountry, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID)
 	if err != nil {
 		return nil, mapError(err, "usage totals")
 	}
 	out := make(map[UsageRange][]CountryUsage, len(ranges))
+	for _, r := range ranges {
+		out[r] = nil // no sessions: zero totals, not "not found"
+	}
 	for _, r := range rows {
 		k := ranges[r.I-1]
 		out[k] = append(out[k], r.CountryUsage)
@@ -116,7 +125,7 @@ const newestSessions = `
 WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[]) WITH ORDINALITY AS k(iccid, f, t, n, i))
 SELECT k.i, ` + usageColumns + `
 FROM k
-JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $5
+JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $5 OR s.reseller_id = $6)
 CROSS JOIN LATERAL (
     SELECT ` + usageColumns + ` FROM usage_sessions u
     WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
@@ -133,7 +142,7 @@ type NewestKey struct {
 
 // NewestSessions returns, for each key, up to its limit of the owner's
 // newest sessions in its range (newest first), one statement for all keys.
-func (s *Store) NewestSessions(ctx context.Context, owner int64, keys []NewestKey) (map[NewestKey][]UsageSession, error) {
+func (s *Store) NewestSessions(ctx context.Context, scope Scope, keys []NewestKey) (map[NewestKey][]UsageSession, error) {
 	ranges := make([]UsageRange, len(keys))
 	limits := make([]int64, len(keys))
 	for i, k := range keys {
@@ -144,7 +153,7 @@ func (s *Store) NewestSessions(ctx context.Context, owner int64, keys []NewestKe
 		I int `db:"i"`
 		UsageSession
 	}
-	err := s.db.SelectContext(ctx, &rows, newestSessions, pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), owner)
+	err := s.db.SelectContext(ctx, &rows, newestSessions, pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), scope.UserID, scope.ResellerID)
 	if err != nil {
 		return nil, mapError(err, "usage sessions")
 	}
@@ -164,16 +173,16 @@ WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]
 SELECT k.i,
        (SELECT count(*) FROM usage_sessions u
         WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t) AS n
-FROM k JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $4`
+FROM k JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $4 OR s.reseller_id = $5)`
 
-// SessionCounts counts the owner's sessions per range, one statement.
-func (s *Store) SessionCounts(ctx context.Context, owner int64, ranges []UsageRange) (map[UsageRange]int, error) {
+// SessionCounts counts the scope's sessions per range, one statement.
+func (s *Store) SessionCounts(ctx context.Context, scope Scope, ranges []UsageRange) (map[UsageRange]int, error) {
 	iccids, froms, tos := rangeArrays(ranges)
 	var rows []struct {
 		I int `db:"i"`
 		N int `db:"n"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, sessionCounts, pq.Array(iccids), pq.Array(froms), pq.Array(tos), owner); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sessionCounts, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID); err != nil {
 		return nil, mapError(err, "usage session counts")
 	}
 	out := make(map[UsageRange]int, len(ranges))
@@ -189,7 +198,7 @@ func (s *Store) SessionCounts(ctx context.Context, owner int64, ranges []UsageRa
 // A page of one SIM's history after or before a cursor (start, id).
 const sessionsPageNewestFirst = `
 SELECT ` + usageColumns + `
-FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
+FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND (s.user_id = $2 OR s.reseller_id = $10)
 WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, s.owned_since) AND u.started_at < $4::timestamptz
   AND ($5::timestamptz IS NULL OR (u.started_at, u.id) < ($5::timestamptz, $6::bigint))
   AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))
@@ -198,7 +207,7 @@ LIMIT $9`
 
 const sessionsPageOldestFirst = `
 SELECT ` + usageColumns + `
-FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
+FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND (s.user_id = $2 OR s.reseller_id = $10)
 WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, s.owned_since) AND u.started_at < $4::timestamptz
   AND ($5::timestamptz IS NULL OR (u.started_at, u.id) < ($5::timestamptz, $6::bigint))
   AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))
@@ -207,7 +216,7 @@ LIMIT $9`
 
 // SessionsPage returns one page of a SIM's history, newest first; "after"
 // means older. Rows come in the page's direction (see relay.Cut).
-func (s *Store) SessionsPage(ctx context.Context, owner int64, r UsageRange, page relay.Page) ([]UsageSession, error) {
+func (s *Store) SessionsPage(ctx context.Context, scope Scope, r UsageRange, page relay.Page) ([]UsageSession, error) {
 	afterAt, afterID, err := timeIDCursor(page.After)
 	if err != nil {
 		return nil, err
@@ -222,7 +231,7 @@ func (s *Store) SessionsPage(ctx context.Context, owner int64, r UsageRange, pag
 	}
 	from, to := r.bounds()
 	var rows []UsageSession
-	err = s.db.SelectContext(ctx, &rows, query, r.ICCID, owner, from, to, afterAt, afterID, beforeAt, beforeID, page.Fetch())
+	err = s.db.SelectContext(ctx, &rows, query, r.ICCID, scope.UserID, from, to, afterAt, afterID, beforeAt, beforeID, page.Fetch(), scope.ResellerID)
 	return rows, mapError(err, "usage sessions")
 }
 
@@ -230,10 +239,10 @@ const sessionsOfOwner = `
 SELECT ` + usageColumns + `
 FROM unnest($1::timestamptz[], $2::bigint[]) AS k(started_at, id)
 JOIN usage_sessions u ON u.started_at = k.started_at AND u.id = k.id
-JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $3 AND u.started_at >= s.owned_since`
+JOIN sim_cards s ON s.iccid = u.iccid AND (s.user_id = $3 OR s.reseller_id = $4) AND u.started_at >= coalesce(s.owned_since, '-infinity')`
 
-// SessionsByKey loads the owner's sessions by (start, id); others' are absent.
-func (s *Store) SessionsByKey(ctx context.Context, owner int64, keys [][2]string) (map[[2]string]UsageSession, error) {
+// SessionsByKey loads the scope's sessions by (start, id); others' are absent.
+func (s *Store) SessionsByKey(ctx context.Context, scope Scope, keys [][2]string) (map[[2]string]UsageSession, error) {
 	starts, ids := make([]string, len(keys)), make([]int64, len(keys))
 	for i, k := range keys {
 		id, err := strconv.ParseInt(k[1], 10, 64)
@@ -243,7 +252,7 @@ func (s *Store) SessionsByKey(ctx context.Context, owner int64, keys [][2]string
 		starts[i], ids[i] = k[0], id
 	}
 	var rows []UsageSession
-	if err := s.db.SelectContext(ctx, &rows, sessionsOfOwner, pq.Array(starts), pq.Array(ids), owner); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sessionsOfOwner, pq.Array(starts), pq.Array(ids), scope.UserID, scope.ResellerID); err != nil {
 		return nil, mapError(err, "usage sessions")
 	}
 	out := make(map[[2]string]UsageSession, len(rows))
