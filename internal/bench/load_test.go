@@ -53,3 +53,22 @@ func TestLoadCountsSuccessesAndFailures(t *testing.T) {
 		t.Errorf("figures %+v do not add up", r)
 	}
 }
+
+func TestScriptWritesValuesAsLiterals(t *testing.T) {
+	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	got, err := Script([]Statement{
+		{Query: "SELECT a\n  FROM t WHERE id = $1 AND name = $2 AND n = ANY($10)", Args: []any{int64(7), "O'Brien", nil, nil, nil, nil, nil, nil, nil, "{1,2}"}},
+		{Query: "SELECT $1, $2, $3", Args: []any{[]byte{0xab}, at, true}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "SELECT a FROM t WHERE id = 7 AND name = 'O''Brien' AND n = ANY('{1,2}');\n" +
+		"SELECT '\\xab', '2026-05-01T00:00:00Z'::timestamptz, true;\n"
+	if got != want {
+		t.Errorf("Script =\n%s\nwant\n%s", got, want)
+	}
+	if _, err := Script([]Statement{{Query: "SELECT $2", Args: []any{int64(1)}}}); err == nil {
+		t.Error("a placeholder without a value was accepted")
+	}
+}
