@@ -30,6 +30,7 @@ func commands() []command {
 		{"migrate", "apply or inspect database migrations: migrate up|down|status", runMigrate},
 		{"seed", "load the demo data (idempotent)", runSeed},
 		{"reseller", "manage resellers: create, key create|list|revoke, assign", runReseller},
+		{"bench", "benchmark the API over HTTP against its database's ceiling", runBench},
 	}
 }
 

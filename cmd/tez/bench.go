@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/bench"
+	"github.com/teztelecom/tez/internal/pgdev"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// benchDatabase is the embedded cluster's database for benchmarks, apart
+// from the demo database.
+const benchDatabase = "tez_bench"
+
+type benchFlags struct {
+	connections int
+	duration    time.Duration
+	warmup      time.Duration
+	scale       int
+	scenarios   string
+	jsonOut     string
+}
+
+func runBench(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	var f benchFlags
+	fs.IntVar(&f.connections, "connections", 16, "concurrent connections of the load generator")
+	fs.DurationVar(&f.duration, "duration", 10*time.Second, "measured time per scenario")
+	fs.DurationVar(&f.warmup, "warmup", 3*time.Second, "unmeasured time before each scenario")
+	fs.IntVar(&f.scale, "scale", 10000, "customers in the benchmark database (seeded once)")
+	fs.StringVar(&f.scenarios, "scenarios", strings.Join(scenarioNames(), ","), "comma-separated scenarios to run")
+	fs.StringVar(&f.jsonOut, "json", "", "also write the results as JSON to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	dsn, stopDB, err := benchDSN(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer stopDB()
+	db, err := store.Open(ctx, dsn, store.PoolOptions{MaxConns: 4})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := store.Migrate(ctx, db.DB); err != nil {
+		return err
+	}
+	if err := ensureBenchData(ctx, env, db, f.scale); err != nil {
+		return err
+	}
+	stats := newStatementStats(ctx, env, db)
+
+	srv, err := startBenchServer(ctx, env, dsn)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+
+	fixtures, err := loadFixtures(ctx, db)
+	if err != nil {
+		return err
+	}
+	var results []bench.Result
+	for _, name := range strings.Split(f.scenarios, ",") {
+		sc, err := fixtures.scenario(strings.TrimSpace(name))
+		if err != nil {
+			return err
+		}
+		for _, conns := range connectionCounts(sc.Name, f.connections) {
+			load := bench.Load{URL: srv.url + "/graphql", Connections: conns, Duration: f.warmup}
+			fmt.Fprintf(env.stderr, "%s at %d connections: warm-up %s, measuring %s\n", sc.Name, conns, f.warmup, f.duration)
+			load.Run(ctx, sc)
+			stats.reset(ctx)
+			probe := &bench.Probe{PID: srv.pid}
+			probe.Start()
+			load.Duration = f.duration
+			r := load.Run(ctx, sc)
+			r.ServerRSSMiB, r.ServerCPUShare = probe.Stop()
+			r.StatementsPerRequest = stats.perRequest(ctx, r.Requests)
+			results = append(results, r)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+	}
+	if err := bench.PrintTable(env.stdout, results); err != nil {
+		return err
+	}
+	if f.jsonOut != "" {
+		data, err := json.MarshalIndent(map[string]any{"machine": machine(), "results": results}, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(f.jsonOut, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// connectionCounts runs the dashboard at one connection too: its latency
+// there is the figure a single customer feels.
+func connectionCounts(scenario string, conns int) []int {
+	if scenario == "dashboard" && conns != 1 {
+		return []int{1, conns}
+	}
+	return []int{conns}
+}
+
+// benchDSN is DATABASE_URL, or a database of its own on the embedded cluster.
+func benchDSN(ctx context.Context, env *environment) (string, func(), error) {
+	if env.cfg.DatabaseURL != "" {
+		return env.cfg.DatabaseURL, func() {}, nil
+	}
+	cluster, err := pgdev.Start(ctx, pgdev.Options{Dir: env.cfg.DataDir, Durable: true, Logger: env.log})
+	if err != nil {
+		return "", nil, fmt.Errorf("embedded database: %w", err)
+	}
+	stop := func() {
+		if err := cluster.Stop(); err != nil {
+			env.log.Error("stop embedded postgres", "err", err)
+		}
+	}
+	if _, err := cluster.EnsureDatabase(ctx, benchDatabase); err != nil {
+		stop()
+		return "", nil, err
+	}
+	return cluster.DSN(benchDatabase), stop, nil
+}
+
+// benchServer is `tez serve` run as a child process, so that its memory and
+// CPU are measured apart from the load generator's.
+type benchServer struct {
+	url  string
+	pid  int
+	stop func()
+}
+
+func startBenchServer(ctx context.Context, env *environment, dsn string) (*benchServer, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(self, "serve")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dsn, "TEZ_HTTP_ADDR="+addr, "TEZ_LOG_LEVEL=warn",
+		fmt.Sprintf("TEZ_DB_MAX_CONNS=%d", env.cfg.DBMaxConns))
+	cmd.Stdout, cmd.Stderr = env.stderr, env.stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start server: %w", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	s := &benchServer{url: "http://" + addr, pid: cmd.Process.Pid, stop: func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+	}}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		select {
+		case err := <-exited:
+			return nil, fmt.Errorf("server exited at start: %v", err)
+		default:
+		}
+		if res, err := http.Get(s.url + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			s.stop()
+			return nil, errors.New("server did not become ready within 60 s")
+		}
+	}
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// statementStats counts the SQL statements the server runs, from
+// pg_stat_statements (preloaded by the embedded cluster).
+type statementStats struct {
+	db      *sqlx.DB
+	enabled bool
+}
+
+func newStatementStats(ctx context.Context, env *environment, db *sqlx.DB) *statementStats {
+	_, err := db.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`)
+	if err != nil {
+		env.log.Warn("SQL statements per request not measured: pg_stat_statements unavailable", "err", err)
+	}
+	return &statementStats{db: db, enabled: err == nil}
+}
+
+func (s *statementStats) reset(ctx context.Context) {
+	if s.enabled {
+		_, _ = s.db.ExecContext(ctx, `SELECT pg_stat_statements_reset()`)
+	}
+}
+
+// perRequest divides the server's statements in this database (the
+// harness's own are left out) by the requests made.
+func (s *statementStats) perRequest(ctx context.Context, requests int) float64 {
+	if !s.enabled || requests == 0 {
+		return 0
+	}
+	var calls int64
+	err := s.db.GetContext(ctx, &calls, `
+		SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
+		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+		  AND query NOT ILIKE '%pg_stat_statements%'`)
+	if err != nil {
+		return 0
+	}
+	return float64(calls) / float64(requests)
+}
+
+func machine() map[string]any {
+	host, _ := os.Hostname()
+	return map[string]any{"host": host, "cpus": numCPU(), "at": time.Now().UTC().Format(time.RFC3339)}
+}

@@ -1,0 +1,74 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		status int
+		body   string
+		ok     bool
+	}{
+		{200, `{"data":{"me":{"id":"1"}}}`, true},
+		{200, `{"data":{"me":null},"errors":[{"message":"x"}]}`, false},
+		{200, `{"data":null}`, false},
+		{500, `{"data":{"x":1}}`, false},
+		{200, `not json`, false},
+	}
+	for _, tt := range tests {
+		if err := Check(tt.status, []byte(tt.body)); (err == nil) != tt.ok {
+			t.Errorf("Check(%d, %s) = %v, want ok=%v", tt.status, tt.body, err, tt.ok)
+		}
+	}
+}
+
+func TestLoadCountsSuccessesAndFailures(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%4 == 0 {
+			fmt.Fprint(w, `{"data":null,"errors":[{"message":"every fourth fails"}]}`)
+			return
+		}
+		fmt.Fprint(w, `{"data":{"ok":true}}`)
+	}))
+	defer srv.Close()
+	l := Load{URL: srv.URL, Connections: 4, Duration: 300 * time.Millisecond}
+	r := l.Run(context.Background(), Scenario{Name: "t", Next: func(*rand.Rand) Request { return Request{Body: []byte(`{}`)} }})
+	if r.Requests == 0 || r.Errors == 0 || r.FirstError == "" {
+		t.Fatalf("result %+v: want requests with errors counted", r)
+	}
+	// A quarter of the answers fail; allow for the phase cut-off.
+	if ratio := float64(r.Errors) / float64(r.Requests); ratio < 0.2 || ratio > 0.3 {
+		t.Errorf("error ratio %.2f, want about 0.25", ratio)
+	}
+	if r.RequestsPerSecond <= 0 || r.P50ms <= 0 || r.P99ms < r.P50ms {
+		t.Errorf("figures %+v do not add up", r)
+	}
+}
+
+func TestScriptWritesValuesAsLiterals(t *testing.T) {
+	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	got, err := Script([]Statement{
+		{Query: "SELECT a\n  FROM t WHERE id = $1 AND name = $2 AND n = ANY($10)", Args: []any{int64(7), "O'Brien", nil, nil, nil, nil, nil, nil, nil, "{1,2}"}},
+		{Query: "SELECT $1, $2, $3", Args: []any{[]byte{0xab}, at, true}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "SELECT a FROM t WHERE id = 7 AND name = 'O''Brien' AND n = ANY('{1,2}');\n" +
+		"SELECT '\\xab', '2026-05-01T00:00:00Z'::timestamptz, true;\n"
+	if got != want {
+		t.Errorf("Script =\n%s\nwant\n%s", got, want)
+	}
+	if _, err := Script([]Statement{{Query: "SELECT $2", Args: []any{int64(1)}}}); err == nil {
+		t.Error("a placeholder without a value was accepted")
+	}
+}

@@ -1,0 +1,96 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// clockTicks is USER_HZ, the unit of CPU times in /proc/<pid>/stat (100 on Linux).
+const clockTicks = 100
+
+// Probe samples a process's resident memory and CPU time from /proc while a
+// scenario runs.
+type Probe struct {
+	PID int
+
+	mu      sync.Mutex
+	maxRSS  int64 // KiB
+	cpu0    int64 // ticks
+	started time.Time
+	stop    context.CancelFunc
+	done    chan struct{}
+}
+
+// Start begins sampling every 100 ms.
+func (p *Probe) Start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	p.stop, p.done, p.started, p.maxRSS = cancel, make(chan struct{}), time.Now(), 0
+	p.cpu0, _ = cpuTicks(p.PID)
+	go func() {
+		defer close(p.done)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if rss, err := rssKiB(p.PID); err == nil {
+				p.mu.Lock()
+				p.maxRSS = max(p.maxRSS, rss)
+				p.mu.Unlock()
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// Stop ends sampling and returns the peak RSS in MiB and the CPU used as a
+// share of one core over the sampled time.
+func (p *Probe) Stop() (rssMiB, cpuShare float64) {
+	p.stop()
+	<-p.done
+	cpu1, _ := cpuTicks(p.PID)
+	elapsed := time.Since(p.started).Seconds()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return float64(p.maxRSS) / 1024, float64(cpu1-p.cpu0) / clockTicks / elapsed
+}
+
+func rssKiB(pid int) (int64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			return strconv.ParseInt(strings.Fields(rest)[0], 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS for %d", pid)
+}
+
+// cpuTicks is utime+stime of the process (fields 14 and 15 of stat).
+func cpuTicks(pid int) (int64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name may contain spaces: count fields after its ')'.
+	s := string(data)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 13 {
+		return 0, fmt.Errorf("short stat for %d", pid)
+	}
+	u, err1 := strconv.ParseInt(fields[11], 10, 64)
+	k, err2 := strconv.ParseInt(fields[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("parse stat for %d", pid)
+	}
+	return u + k, nil
+}
