@@ -5,48 +5,123 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"runtime"
+	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/bench"
+	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/requestid"
+	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/seed"
+	"github.com/teztelecom/tez/internal/server"
+	"github.com/teztelecom/tez/internal/sqlcount"
+	"github.com/teztelecom/tez/internal/store"
 )
 
 func numCPU() int { return runtime.NumCPU() }
 
-func scenarioNames() []string { return []string{"catalogue"} }
+func scenarioNames() []string {
+	return []string{"dashboard", "dashboard-heavy", "history", "reseller-500", "login"}
+}
 
-// ensureBenchData seeds the benchmark database once.
+// benchReseller holds the SIMs the reseller-500 scenario asks about.
+const benchReseller = "bench reseller"
+
+// ensureBenchData seeds the benchmark database once: the generated
+// customers and a reseller holding 5,000 of their SIMs.
 func ensureBenchData(ctx context.Context, env *environment, db *sqlx.DB, scale int) error {
-	return seed.Demo(ctx, db)
+	fmt.Fprintf(env.stderr, "preparing %d customers (seeded once; the first time takes a minute or two)\n", scale)
+	rep, err := seed.Scale(ctx, db, scale)
+	if err != nil {
+		return err
+	}
+	if rep.Customers > 0 {
+		fmt.Fprintf(env.stderr, "generated %s\n", rep)
+	}
+	_, err = db.ExecContext(ctx, `
+		WITH r AS (
+			INSERT INTO resellers (name, rate_per_second, burst) VALUES ($1, 1000000, 1000000)
+			ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id)
+		UPDATE sim_cards SET reseller_id = (SELECT id FROM r)
+		WHERE iccid IN (SELECT iccid FROM sim_cards ORDER BY iccid LIMIT 5000) AND reseller_id IS NULL`, benchReseller)
+	return err
 }
 
-// fixtures are what the scenarios pick from: signed-in customers and the like.
+// fixtures are what the scenarios pick from.
 type fixtures struct {
-	tokens []string
+	db           *sqlx.DB
+	tokens       []string // sessions of random customers
+	heavy        []string // sessions of customers with 50 SIMs
+	history      []historyPick
+	resellerKey  string
+	resellerSIMs []string
+	emails       []string
 }
 
-// loadFixtures opens bench sessions for seeded customers straight in the
-// database: the scenarios measure reads, not sign-in (that is `login`).
+type historyPick struct{ token, iccid string }
+
+// loadFixtures opens bench sessions straight in the database: the read
+// scenarios measure reads, not sign-in (that is the login scenario).
 func loadFixtures(ctx context.Context, db *sqlx.DB) (*fixtures, error) {
+	f := &fixtures{db: db}
 	var ids []int64
-	if err := db.SelectContext(ctx, &ids, `SELECT id FROM users ORDER BY random() LIMIT 1000`); err != nil {
+	if err := db.SelectContext(ctx, &ids, `SELECT id FROM users WHERE email LIKE 'customer-%@seed.tez.example' ORDER BY random() LIMIT 1000`); err != nil {
 		return nil, fmt.Errorf("pick customers: %w", err)
 	}
-	f := &fixtures{}
-	for _, id := range ids {
+	var heavy []int64
+	if err := db.SelectContext(ctx, &heavy, `SELECT user_id FROM sim_cards WHERE user_id IS NOT NULL GROUP BY user_id HAVING count(*) = 50 LIMIT 100`); err != nil {
+		return nil, fmt.Errorf("pick heavy customers: %w", err)
+	}
+	var err error
+	if f.tokens, err = openSessions(ctx, db, ids); err != nil {
+		return nil, err
+	}
+	if f.heavy, err = openSessions(ctx, db, heavy); err != nil {
+		return nil, err
+	}
+	for i, id := range ids[:min(len(ids), 200)] {
+		var iccid string
+		if err := db.GetContext(ctx, &iccid, `SELECT iccid FROM sim_cards WHERE user_id = $1 ORDER BY random() LIMIT 1`, id); err != nil {
+			return nil, fmt.Errorf("pick a SIM: %w", err)
+		}
+		f.history = append(f.history, historyPick{f.tokens[i], iccid})
+	}
+	if err := db.SelectContext(ctx, &f.resellerSIMs, `
+		SELECT s.iccid FROM sim_cards s JOIN resellers r ON r.id = s.reseller_id WHERE r.name = $1`, benchReseller); err != nil {
+		return nil, err
+	}
+	k, _, err := reseller.NewService(store.New(db), nil, slog.Default()).CreateKey(ctx, benchReseller, 24*time.Hour)
+	if err != nil {
+		return nil, fmt.Errorf("bench reseller key: %w", err)
+	}
+	f.resellerKey = k.Full
+	for n := 1; n <= 1000; n++ {
+		f.emails = append(f.emails, seed.ScaleEmail(n))
+	}
+	return f, nil
+}
+
+func openSessions(ctx context.Context, db *sqlx.DB, users []int64) ([]string, error) {
+	var tokens []string
+	for _, id := range users {
 		token := requestid.New() + requestid.New()
 		hash := sha256.Sum256([]byte(token))
 		if _, err := db.ExecContext(ctx, `INSERT INTO auth_sessions (token_hash, user_id, expires_at, user_agent)
 			VALUES ($1, $2, now() + interval '1 day', 'tez bench')`, hash[:], id); err != nil {
 			return nil, fmt.Errorf("open bench session: %w", err)
 		}
-		f.tokens = append(f.tokens, token)
+		tokens = append(tokens, token)
 	}
-	return f, nil
+	return tokens, nil
 }
 
 func graphqlBody(query string, vars map[string]any) []byte {
@@ -54,11 +129,83 @@ func graphqlBody(query string, vars map[string]any) []byte {
 	return b
 }
 
+func bearer(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
+}
+
+const historyQuery = `query History($iccid: ICCID!, $from: DateTime!, $to: DateTime!) {
+  me { simCard(iccid: $iccid) { usageSessions(from: $from, to: $to, first: 50) {
+    totalCount edges { node { id startedAt endedAt bytesUp bytesDown countryCode networkName cost { amount currencyCode } } } } } }
+}`
+
+const loginQuery = `mutation SignIn($email: String!, $password: String!) {
+  login(input: { email: $email, password: $password }) { token user { id email } userErrors { field message code } }
+}`
+
+// dashboardVars is the dashboard's date range: the last 30 days.
+func dashboardVars() map[string]any {
+	now := time.Now().UTC()
+	return map[string]any{"from": now.AddDate(0, 0, -30).Format(time.RFC3339), "to": now.Format(time.RFC3339)}
+}
+
 func (f *fixtures) scenario(name string) (bench.Scenario, error) {
+	pick := func(rng *rand.Rand, xs []string) string { return xs[rng.IntN(len(xs))] }
+	dash := documents.Get("dashboard.graphql")
 	switch name {
-	case "catalogue":
-		body := graphqlBody(`{ products(first: 20) { edges { node { id sku name price { amount currencyCode } } } } }`, nil)
-		return bench.Scenario{Name: name, Next: func(*rand.Rand) bench.Request { return bench.Request{Body: body} }}, nil
+	case "dashboard", "dashboard-heavy":
+		tokens := f.tokens
+		if name == "dashboard-heavy" {
+			tokens = f.heavy
+		}
+		if len(tokens) == 0 {
+			return bench.Scenario{}, fmt.Errorf("%s: no customers in the benchmark database", name)
+		}
+		body := graphqlBody(dash, dashboardVars())
+		return bench.Scenario{Name: name, Next: func(rng *rand.Rand) bench.Request {
+			return bench.Request{Body: body, Header: bearer(pick(rng, tokens))}
+		}}, nil
+	case "history":
+		now := time.Now().UTC()
+		vars := map[string]any{"from": now.AddDate(0, 0, -30).Format(time.RFC3339), "to": now.Format(time.RFC3339)}
+		return bench.Scenario{Name: name, Next: func(rng *rand.Rand) bench.Request {
+			p := f.history[rng.IntN(len(f.history))]
+			v := map[string]any{"iccid": p.iccid, "from": vars["from"], "to": vars["to"]}
+			return bench.Request{Body: graphqlBody(historyQuery, v), Header: bearer(p.token)}
+		}}, nil
+	case "reseller-500":
+		doc := documents.Get("reseller-balances.graphql")
+		key := map[string]string{"X-API-Key": f.resellerKey}
+		return bench.Scenario{Name: name, Next: func(rng *rand.Rand) bench.Request {
+			start := rng.IntN(len(f.resellerSIMs) - 500)
+			return bench.Request{Body: graphqlBody(doc, map[string]any{"iccids": f.resellerSIMs[start : start+500]}), Header: key}
+		}}, nil
+	case "login":
+		return bench.Scenario{Name: name, Next: func(rng *rand.Rand) bench.Request {
+			return bench.Request{Body: graphqlBody(loginQuery, map[string]any{"email": pick(rng, f.emails), "password": seed.ScalePassword})}
+		}}, nil
 	}
-	return bench.Scenario{}, fmt.Errorf("unknown scenario %q: choose from %v", name, scenarioNames())
+	return bench.Scenario{}, fmt.Errorf("unknown scenario %q: choose from %s", name, strings.Join(scenarioNames(), ", "))
+}
+
+// dashboardStatements records the SQL one dashboard request sends, by
+// serving one in-process on the benchmark database.
+func (f *fixtures) dashboardStatements(ctx context.Context) ([]bench.Statement, error) {
+	srv, err := server.New(config.Defaults(), store.New(f.db), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return nil, err
+	}
+	ctx, rec := sqlcount.WithRecorder(ctx)
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(string(graphqlBody(documents.Get("dashboard.graphql"), dashboardVars()))))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+f.tokens[0])
+	w := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(w, req)
+	if err := bench.Check(w.Code, w.Body.Bytes()); err != nil {
+		return nil, fmt.Errorf("record the dashboard's statements: %w", err)
+	}
+	var out []bench.Statement
+	for _, s := range rec.Statements() {
+		out = append(out, bench.Statement{Query: s.Query, Args: s.Args})
+	}
+	return out, nil
 }

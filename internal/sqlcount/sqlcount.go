@@ -32,8 +32,12 @@ type Counter struct {
 
 type ctxKey struct{}
 
-// WithCounter returns a context that counts into a new Counter.
+// WithCounter returns a context that counts into a new Counter, or ctx
+// itself when it counts already (a recorder set by a caller is kept).
 func WithCounter(ctx context.Context) (context.Context, *Counter) {
+	if c, ok := ctx.Value(ctxKey{}).(*Counter); ok {
+		return ctx, c
+	}
 	c := &Counter{}
 	return context.WithValue(ctx, ctxKey{}, c), c
 }
