@@ -24,7 +24,7 @@ type account struct {
 // newAccount makes a customer with sims SIM cards (5 sessions each in the
 // last 30 days, plus one from before they owned it), orders orders of two
 // lines each, and addresses addresses (the first default).
-func newAccount(t *testing.T, api *apitest.API, email string, sims, orders, addresses int) account {
+func newAccount(t testing.TB, api *apitest.API, email string, sims, orders, addresses int) account {
 	t.Helper()
 	var a account
 	a.id, a.token = api.Customer(email)

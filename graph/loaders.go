@@ -14,7 +14,7 @@ import (
 // loaderWait is how long a loader collects keys before its one statement:
 // resolvers of sibling fields run concurrently and ask within microseconds,
 // so well under dataloadgen's 16 ms default is enough.
-const loaderWait = 500 * time.Microsecond
+const loaderWait = 200 * time.Microsecond
 
 // loaderBatch caps the keys of one statement.
 const loaderBatch = 1000

@@ -31,6 +31,7 @@ type benchFlags struct {
 	scale       int
 	scenarios   string
 	jsonOut     string
+	explain     bool
 }
 
 func runBench(ctx context.Context, env *environment, args []string) error {
@@ -43,6 +44,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.IntVar(&f.scale, "scale", 10000, "customers in the benchmark database (seeded once)")
 	fs.StringVar(&f.scenarios, "scenarios", strings.Join(scenarioNames(), ","), "comma-separated scenarios to run")
 	fs.StringVar(&f.jsonOut, "json", "", "also write the results as JSON to this file")
+	fs.BoolVar(&f.explain, "explain", false, "print EXPLAIN ANALYZE of each statement of one dashboard request and stop")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,6 +85,9 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 		}
 		if script, err = bench.Script(stmts); err != nil {
 			return err
+		}
+		if f.explain {
+			return explain(ctx, env, db, stmts)
 		}
 		fmt.Fprintf(env.stderr, "one dashboard request sends %d statements; pgbench replays them as the ceiling\n", len(stmts))
 	}
@@ -262,4 +267,24 @@ func (s *statementStats) perRequest(ctx context.Context, requests int) float64 {
 func machine() map[string]any {
 	host, _ := os.Hostname()
 	return map[string]any{"host": host, "cpus": numCPU(), "at": time.Now().UTC().Format(time.RFC3339)}
+}
+
+// explain prints the plan and timing of each statement one dashboard
+// request sends, as the database runs it on the benchmark data.
+func explain(ctx context.Context, env *environment, db *sqlx.DB, stmts []bench.Statement) error {
+	for i, st := range stmts {
+		q, err := bench.Inline(st)
+		if err != nil {
+			return err
+		}
+		if q == "BEGIN" || q == "COMMIT" {
+			continue
+		}
+		var plan []string
+		if err := db.SelectContext(ctx, &plan, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+q); err != nil {
+			return fmt.Errorf("explain statement %d: %w", i+1, err)
+		}
+		fmt.Fprintf(env.stdout, "-- statement %d\n%s\n%s\n\n", i+1, q, strings.Join(plan, "\n"))
+	}
+	return nil
 }

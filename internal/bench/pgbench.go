@@ -26,26 +26,32 @@ var placeholder = regexp.MustCompile(`\$(\d+)`)
 func Script(stmts []Statement) (string, error) {
 	var b strings.Builder
 	for _, s := range stmts {
-		var bad error
-		line := placeholder.ReplaceAllStringFunc(s.Query, func(m string) string {
-			n, _ := strconv.Atoi(m[1:])
-			if n < 1 || n > len(s.Args) {
-				bad = fmt.Errorf("statement uses %s but has %d values", m, len(s.Args))
-				return m
-			}
-			lit, err := literal(s.Args[n-1])
-			if err != nil {
-				bad = err
-			}
-			return lit
-		})
-		if bad != nil {
-			return "", bad
+		line, err := Inline(s)
+		if err != nil {
+			return "", err
 		}
-		b.WriteString(strings.Join(strings.Fields(line), " "))
+		b.WriteString(line)
 		b.WriteString(";\n")
 	}
 	return b.String(), nil
+}
+
+// Inline writes a statement's values into it as literals, on one line.
+func Inline(s Statement) (string, error) {
+	var bad error
+	line := placeholder.ReplaceAllStringFunc(s.Query, func(m string) string {
+		n, _ := strconv.Atoi(m[1:])
+		if n < 1 || n > len(s.Args) {
+			bad = fmt.Errorf("statement uses %s but has %d values", m, len(s.Args))
+			return m
+		}
+		lit, err := literal(s.Args[n-1])
+		if err != nil {
+			bad = err
+		}
+		return lit
+	})
+	return strings.Join(strings.Fields(line), " "), bad
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

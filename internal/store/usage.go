@@ -58,6 +58,36 @@ func (r UsageRange) bounds() (from, to string) {
 	return from, to
 }
 
+// span is the union of the ranges' bounds, as literals the planner can
+// prune monthly partitions with (the per-range bounds are only known row by
+// row, too late for that).
+func span(ranges []UsageRange) (lo, hi string) {
+	var from, to time.Time
+	openFrom, openTo := false, false
+	for _, r := range ranges {
+		switch {
+		case r.From.IsZero():
+			openFrom = true
+		case from.IsZero() || r.From.Before(from):
+			from = r.From
+		}
+		switch {
+		case r.To.IsZero():
+			openTo = true
+		case to.IsZero() || r.To.After(to):
+			to = r.To
+		}
+	}
+	lo, hi = "-infinity", "infinity"
+	if !openFrom && !from.IsZero() {
+		lo = from.UTC().Format(time.RFC3339Nano)
+	}
+	if !openTo && !to.IsZero() {
+		hi = to.UTC().Format(time.RFC3339Nano)
+	}
+	return lo, hi
+}
+
 // rangeArrays spreads ranges into the parallel arrays the batch statements
 // unnest.
 func rangeArrays(ranges []UsageRange) (iccids, froms, tos []string) {
@@ -84,6 +114,7 @@ SELECT k.i, u.country_code,
 FROM k
 JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $4 OR s.reseller_id = $5)
 JOIN usage_sessions u ON u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
+    AND u.started_at >= $6::timestamptz AND u.started_at < $7::timestamptz -- lets the planner skip other months
 GROUP BY k.i, u.country_code`
 
 // CountryUsage is a SIM's use in one country over a range.
@@ -103,7 +134,8 @@ func (s *Store) UsageByCountry(ctx context.Context, scope Scope, ranges []UsageR
 		I int `db:"i"`
 		CountryUsage
 	}
-	err := s.db.SelectContext(ctx, &rows, usageByCountry, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID)
+	lo, hi := span(ranges)
+	err := s.db.SelectContext(ctx, &rows, usageByCountry, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID, lo, hi)
 	if err != nil {
 		return nil, mapError(err, "usage totals")
 	}
@@ -129,6 +161,7 @@ JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $5 OR s.reseller_id = $6)
 CROSS JOIN LATERAL (
     SELECT ` + usageColumns + ` FROM usage_sessions u
     WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
+      AND u.started_at >= $7::timestamptz AND u.started_at < $8::timestamptz -- lets the planner skip other months
     ORDER BY u.started_at DESC, u.id DESC
     LIMIT k.n
 ) u
@@ -153,7 +186,8 @@ func (s *Store) NewestSessions(ctx context.Context, scope Scope, keys []NewestKe
 		I int `db:"i"`
 		UsageSession
 	}
-	err := s.db.SelectContext(ctx, &rows, newestSessions, pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), scope.UserID, scope.ResellerID)
+	lo, hi := span(ranges)
+	err := s.db.SelectContext(ctx, &rows, newestSessions, pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), scope.UserID, scope.ResellerID, lo, hi)
 	if err != nil {
 		return nil, mapError(err, "usage sessions")
 	}
@@ -172,7 +206,8 @@ const sessionCounts = `
 WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(iccid, f, t, i))
 SELECT k.i,
        (SELECT count(*) FROM usage_sessions u
-        WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t) AS n
+        WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
+          AND u.started_at >= $6::timestamptz AND u.started_at < $7::timestamptz) AS n
 FROM k JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $4 OR s.reseller_id = $5)`
 
 // SessionCounts counts the scope's sessions per range, one statement.
@@ -182,7 +217,8 @@ func (s *Store) SessionCounts(ctx context.Context, scope Scope, ranges []UsageRa
 		I int `db:"i"`
 		N int `db:"n"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, sessionCounts, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID); err != nil {
+	lo, hi := span(ranges)
+	if err := s.db.SelectContext(ctx, &rows, sessionCounts, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID, lo, hi); err != nil {
 		return nil, mapError(err, "usage session counts")
 	}
 	out := make(map[UsageRange]int, len(ranges))
