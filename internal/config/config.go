@@ -37,6 +37,10 @@ type Config struct {
 	RequestTimeout time.Duration
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+	// AllowNegativeBalance lets debits take a SIM's balance below zero;
+	// otherwise it stops at zero, the rest is recorded as overdraft and the
+	// SIM is suspended.
+	AllowNegativeBalance bool
 }
 
 // Production reports whether the production profile is on.
@@ -73,6 +77,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	c.PublicURL = strings.TrimRight(r.str("TEZ_PUBLIC_URL", "http://"+c.HTTPAddr), "/")
 	c.Playground = r.bool("TEZ_PLAYGROUND", !c.Production())
 	c.Introspection = r.bool("TEZ_INTROSPECTION", !c.Production())
+	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
 	if c.DBMaxConns < 1 {
 		r.fail("TEZ_DB_MAX_CONNS", strconv.Itoa(c.DBMaxConns), "a positive number")
 	}
