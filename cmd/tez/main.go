@@ -29,6 +29,8 @@ func commands() []command {
 		{"serve", "serve the GraphQL API (the default when no subcommand is given)", runServe},
 		{"migrate", "apply or inspect database migrations: migrate up|down|status", runMigrate},
 		{"seed", "load the demo data (idempotent)", runSeed},
+		{"usage", "import CDRs, list usage partitions, benchmark the import: usage import|partitions|bench", runUsage},
+		{"ledger", "check balances against the ledger, adjust a balance: ledger check|adjust", runLedger},
 	}
 }
 
@@ -36,6 +38,7 @@ func commands() []command {
 type environment struct {
 	cfg    config.Config
 	log    *slog.Logger
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 }
@@ -56,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	env := &environment{cfg: cfg, log: newLogger(cfg.LogLevel, stderr), stdout: stdout, stderr: stderr}
+	env := &environment{cfg: cfg, log: newLogger(cfg.LogLevel, stderr), stdin: os.Stdin, stdout: stdout, stderr: stderr}
 	name := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]

@@ -52,6 +52,11 @@ func (s *Store) EnsureUsagePartition(ctx context.Context, month time.Time) error
 	return mapError(err, "ensure usage partition")
 }
 
+// An import batch sorts and aggregates tens of thousands of rows in memory,
+// and its statements take as long as its size makes them, not an API
+// request's statement timeout.
+const usageBatchSettings = `SET LOCAL work_mem = '64MB'; SET LOCAL statement_timeout = '2min'`
+
 // The staging table lives for one transaction: concurrent imports each have
 // their own, and a rolled back batch leaves nothing behind.
 const createUsageStage = `
@@ -74,8 +79,11 @@ const copyUsageStage = `COPY usage_import_stage (cdr_id, iccid, started_at, ende
     country_code, mcc, mnc, network_name, cost, currency) FROM STDIN`
 
 // StageUsage streams records with COPY into a staging table of tx that is
-// dropped when tx ends.
+// dropped when tx ends, and sets tx up for a batch.
 func (s *Store) StageUsage(ctx context.Context, tx *sqlx.Tx, recs []UsageRecord) error {
+	if _, err := tx.ExecContext(ctx, usageBatchSettings); err != nil {
+		return fmt.Errorf("usage batch settings: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, createUsageStage); err != nil {
 		return fmt.Errorf("create usage staging table: %w", err)
 	}
@@ -105,9 +113,11 @@ type SIMUsage struct {
 	FirstAt   time.Time `db:"first_started"`
 	LastAt    time.Time `db:"last_started"`
 	LastEnded time.Time `db:"last_ended"`
-	// CDRSet is a SHA-256 of the (cdr_id, started_at) of these sessions:
-	// an identity of the set, for the debit's idempotency key.
-	CDRSet string `db:"cdr_set"`
+	// FirstCDR is the least cdr_id@started_at (microseconds since 1970) of
+	// these sessions. Each CDR is inserted once only, so no other batch's
+	// set has the same first CDR: it identifies the set, for the debit's
+	// idempotency key.
+	FirstCDR string `db:"first_cdr"`
 }
 
 // A CDR is identified by (cdr_id, started_at), the unique key of the
@@ -125,8 +135,7 @@ WITH inserted AS (
 )
 SELECT iccid, count(*) AS sessions, sum(cost)::bigint AS cost, min(currency) AS currency,
        min(started_at) AS first_started, max(started_at) AS last_started, max(ended_at) AS last_ended,
-       encode(sha256(convert_to(string_agg(
-           cdr_id || '@' || (extract(epoch FROM started_at) * 1000000)::bigint, ',' ORDER BY cdr_id, started_at), 'UTF8')), 'hex') AS cdr_set
+       min(cdr_id || '@' || (extract(epoch FROM started_at) * 1000000)::bigint) AS first_cdr
 FROM inserted
 GROUP BY iccid
 ORDER BY iccid`

@@ -12,6 +12,7 @@ package usage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -28,9 +29,14 @@ import (
 // stays flat and a cancelled import loses seconds of work.
 const DefaultBatchSize = 50_000
 
+// DefaultWorkers is how many batches commit at once: two keep two cores
+// busy inserting, which is what a two-core machine has.
+const DefaultWorkers = 2
+
 // Options tune an importer.
 type Options struct {
 	BatchSize int              // records per transaction; DefaultBatchSize when 0
+	Workers   int              // batches committing at once, one connection each; DefaultWorkers when 0
 	Now       func() time.Time // the clock that bounds started_at; time.Now when nil
 }
 
@@ -45,6 +51,9 @@ type Importer struct {
 func NewImporter(s *store.Store, l *ledger.Ledger, opts Options) *Importer {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = DefaultWorkers
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -75,9 +84,10 @@ func (s Summary) String() string {
 }
 
 // Import reads a CDR file from r. Rejected records go to rejects (CSV: line,
-// reason, the record). The summary counts the batches that committed; an
-// error means the import stopped (bad header, unreadable input, database
-// failure, cancelled context) and the batch it was in left nothing behind.
+// reason, the record), in file order. The summary counts the batches that
+// committed. An error means the import stopped (bad header, unreadable
+// input, database failure, cancelled context); each batch commits whole or
+// not at all, and importing the file again is always safe.
 func (im *Importer) Import(ctx context.Context, r io.Reader, rejects io.Writer) (sum Summary, err error) {
 	start := time.Now()
 	defer func() { sum.Elapsed = time.Since(start) }()
@@ -86,71 +96,172 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, rejects io.Writer) 
 		return sum, err
 	}
 	out := newRejectWriter(rejects)
-	ensured := map[time.Time]bool{}
-	var b batch
-	for done := false; !done; {
-		if err := ctx.Err(); err != nil {
-			return sum, err
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the reader and the batches in flight when the import stops early
+	free, full := im.read(ctx, src)
+
+	// Batches commit concurrently (one connection each) but are reported in
+	// file order: queue holds those in flight, oldest first.
+	var queue []*inFlight
+	finish := func() error {
+		f := queue[0]
+		queue = queue[1:]
+		<-f.done
+		if f.err != nil {
+			return f.err
 		}
-		if done, err = src.fill(&b, im.opts.BatchSize, im.opts.Now()); err != nil {
-			return sum, err
+		if err := out.write(f.b.rejects); err != nil {
+			return err
 		}
-		imported, duplicates, err := im.importBatch(ctx, &b, ensured)
-		if err != nil {
-			if ctx.Err() != nil { // the driver reports a cancelled query in its own words
-				return sum, fmt.Errorf("%w: %w", ctx.Err(), err)
-			}
-			return sum, err
-		}
-		if err := out.write(b.rejects); err != nil {
-			return sum, err
-		}
-		sum.Read += b.read
-		sum.Imported += imported
-		sum.Duplicates += duplicates
-		sum.Rejected += len(b.rejects)
+		sum.Read += f.b.read
+		sum.Imported += f.imported
+		sum.Duplicates += len(f.b.recs) - f.imported
+		sum.Rejected += len(f.b.rejects)
+		free <- f.b
+		return nil
 	}
-	return sum, nil
+	ensured := map[time.Time]bool{}
+	for next := range full {
+		if err = next.err; err == nil {
+			err = im.prepare(ctx, next.b, ensured)
+		}
+		if err != nil {
+			break
+		}
+		f := &inFlight{b: next.b, done: make(chan struct{})}
+		go func() {
+			defer close(f.done)
+			f.imported, f.err = im.commit(ctx, f.b)
+		}()
+		queue = append(queue, f)
+		if len(queue) == im.opts.Workers {
+			if err = finish(); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		cancel()
+	}
+	for len(queue) > 0 { // batches in flight commit whole or roll back; count the ones that did commit
+		if ferr := finish(); err == nil {
+			err = ferr
+		}
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil && parent.Err() != nil && !errors.Is(err, parent.Err()) {
+		err = fmt.Errorf("%w: %w", parent.Err(), err) // the driver reports a cancelled query in its own words
+	}
+	return sum, err
 }
 
-// importBatch checks the batch's SIMs, makes sure its months have
-// partitions, and commits its sessions and debits in one transaction.
-func (im *Importer) importBatch(ctx context.Context, b *batch, ensured map[time.Time]bool) (imported, duplicates int, err error) {
+// inFlight is a batch whose transaction is running.
+type inFlight struct {
+	b        *batch
+	done     chan struct{}
+	imported int
+	err      error
+}
+
+// filled is a batch the reader has filled, or why it stopped.
+type filled struct {
+	b   *batch
+	err error
+}
+
+// read parses the next batch while the database imports earlier ones. The
+// batch buffers go round between the reader, the transactions and back
+// (free), so memory holds Workers+1 batches at most. full is closed at the
+// end of the input, after an error, or when ctx is done.
+func (im *Importer) read(ctx context.Context, src *cdrReader) (free chan<- *batch, full <-chan filled) {
+	buffers := im.opts.Workers + 1
+	freeCh, fullCh := make(chan *batch, buffers), make(chan filled)
+	for range buffers {
+		freeCh <- &batch{}
+	}
+	go func() {
+		defer close(fullCh)
+		for {
+			var b *batch
+			select {
+			case b = <-freeCh:
+			case <-ctx.Done():
+				return
+			}
+			done, err := src.fill(b, im.opts.BatchSize, im.opts.Now())
+			select {
+			case fullCh <- filled{b: b, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if done || err != nil {
+				return
+			}
+		}
+	}()
+	return freeCh, fullCh
+}
+
+// prepare rejects the batch's records whose SIM is unknown and makes sure
+// the months of the rest have partitions. Partitions are created before the
+// batch's transaction and in their own: DDL inside it would hold locks on
+// usage_sessions for the whole batch.
+func (im *Importer) prepare(ctx context.Context, b *batch, ensured map[time.Time]bool) error {
 	if len(b.recs) == 0 {
-		return 0, 0, nil
+		return nil
 	}
 	if err := im.checkSIMs(ctx, b); err != nil {
-		return 0, 0, err
+		return err
 	}
-	// Partitions are created before the batch's transaction and in their
-	// own: DDL there would hold locks on usage_sessions for the whole batch.
 	for _, r := range b.recs {
 		month := time.Date(r.StartedAt.Year(), r.StartedAt.Month(), 1, 0, 0, 0, 0, time.UTC)
 		if !ensured[month] {
 			if err := im.store.EnsureUsagePartition(ctx, month); err != nil {
-				return 0, 0, err
+				return err
 			}
 			ensured[month] = true
 		}
 	}
-	err = im.store.InTx(ctx, func(tx *sqlx.Tx) error {
-		if err := im.store.StageUsage(ctx, tx, b.recs); err != nil {
-			return err
-		}
-		added, err := im.store.ImportStagedUsage(ctx, tx)
-		if err != nil {
-			return err
-		}
-		imported = 0
-		for _, u := range added {
-			imported += int(u.Sessions)
-		}
-		return im.debit(ctx, tx, added)
-	})
-	if err != nil {
-		return 0, 0, fmt.Errorf("import batch of lines %d-%d: %w", b.lines[0], b.lines[len(b.lines)-1], err)
+	return nil
+}
+
+// deadlockRetries bounds how often a batch is retried after PostgreSQL broke
+// a deadlock by rolling it back: two batches in flight that hold the same
+// CDRs in crossing order (a file with duplicates far apart) can deadlock.
+const deadlockRetries = 3
+
+// commit imports the batch's sessions and debits their cost in one
+// transaction and returns how many sessions were new.
+func (im *Importer) commit(ctx context.Context, b *batch) (imported int, err error) {
+	if len(b.recs) == 0 {
+		return 0, nil
 	}
-	return imported, len(b.recs) - imported, nil
+	for attempt := 1; ; attempt++ {
+		err = im.store.InTx(ctx, func(tx *sqlx.Tx) error {
+			if err := im.store.StageUsage(ctx, tx, b.recs); err != nil {
+				return err
+			}
+			added, err := im.store.ImportStagedUsage(ctx, tx)
+			if err != nil {
+				return err
+			}
+			imported = 0
+			for _, u := range added {
+				imported += int(u.Sessions)
+			}
+			return im.debit(ctx, tx, added)
+		})
+		if err == nil || attempt > deadlockRetries || !store.IsDeadlock(err) {
+			break
+		}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("import batch of lines %d-%d: %w", b.lines[0], b.lines[len(b.lines)-1], err)
+	}
+	return imported, nil
 }
 
 // checkSIMs rejects the records whose SIM does not exist or keeps its
@@ -190,7 +301,7 @@ func (im *Importer) checkSIMs(ctx context.Context, b *batch) error {
 
 // debit moves each SIM's last usage forward and takes the cost of its new
 // sessions from its balance: one USAGE entry per SIM per batch, keyed by the
-// set of CDRs it pays for, so it can never be taken twice.
+// first of the CDRs it pays for, so it can never be taken twice.
 func (im *Importer) debit(ctx context.Context, tx *sqlx.Tx, added []store.SIMUsage) error {
 	if len(added) == 0 {
 		return nil
@@ -208,7 +319,7 @@ func (im *Importer) debit(ctx context.Context, tx *sqlx.Tx, added []store.SIMUsa
 			Amount:    money.New(u.Cost, u.Currency),
 			Kind:      store.EntryUsage,
 			Reference: usageReference(u),
-			Key:       "usage:" + u.ICCID + ":" + u.CDRSet,
+			Key:       "usage:" + u.ICCID + ":" + u.FirstCDR,
 		})
 	}
 	// Every SIM of the batch is locked here, in ICCID order, before the

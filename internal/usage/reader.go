@@ -75,6 +75,9 @@ func (b *batch) reset() {
 // fill reads up to n records into b; done reports the end of the input.
 func (r *cdrReader) fill(b *batch, n int, now time.Time) (done bool, err error) {
 	b.reset()
+	if cap(b.recs) < n {
+		b.recs, b.lines = make([]store.UsageRecord, 0, n), make([]int, 0, n)
+	}
 	for b.read < n {
 		rec, err := r.csv.Read()
 		if errors.Is(err, io.EOF) {
