@@ -92,7 +92,7 @@ func runUsagePartitions(ctx context.Context, env *environment, args []string) er
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	w := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "partition\tfrom (UTC)\tto (UTC)\trows\t")
 	day := func(t *time.Time) string {
 		if t == nil {
@@ -152,5 +152,6 @@ func printBench(w io.Writer, r usagebench.Result, embedded bool) {
 		r.Rows, float64(r.FileBytes)/(1<<20), runtime.NumCPU(), runtime.Version(), where)
 	fmt.Fprintf(w, "  import     %s\n", r.Import)
 	fmt.Fprintf(w, "  re-import  %s\n", r.Reimport)
-	fmt.Fprintf(w, "  ledger check: %d SIMs disagree; peak RSS %d MiB\n", r.Mismatches, r.MaxRSSKiB/1024)
+	fmt.Fprintf(w, "  ledger check: %d SIMs disagree; peak RSS %d MiB; load average %s before, %s after\n",
+		r.Mismatches, r.MaxRSSKiB/1024, r.LoadBefore, r.LoadAfter)
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -39,6 +40,9 @@ type Result struct {
 	Reimport   usage.Summary
 	Mismatches int   // SIMs disagreeing with their ledger afterwards
 	MaxRSSKiB  int64 // peak resident memory of this process
+	// Load is the machine's load average (1, 5, 15 min) before the import
+	// and after the re-import: on a shared machine, figures need it.
+	LoadBefore, LoadAfter string
 }
 
 // startingBalance is enough for every benchmark SIM's share of the sessions,
@@ -81,6 +85,7 @@ func Run(ctx context.Context, db *sqlx.DB, l *ledger.Ledger, opts Options, progr
 	}
 
 	im := usage.NewImporter(s, l, usage.Options{BatchSize: opts.BatchSize})
+	res.LoadBefore = loadAverage()
 	for _, pass := range []struct {
 		name string
 		sum  *usage.Summary
@@ -95,6 +100,7 @@ func Run(ctx context.Context, db *sqlx.DB, l *ledger.Ledger, opts Options, progr
 			return res, fmt.Errorf("%s: %w", pass.name, err)
 		}
 	}
+	res.LoadAfter = loadAverage()
 	bad, err := s.LedgerMismatches(ctx)
 	if err != nil {
 		return res, err
@@ -149,6 +155,15 @@ func writeCDRs(w io.Writer, sims []string, rows int, now time.Time) (int64, erro
 		return 0, fmt.Errorf("write CDR file: %w", err)
 	}
 	return cw.n, nil
+}
+
+// loadAverage reads Linux's load average; "?" elsewhere.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "?"
 }
 
 type countingWriter struct {
