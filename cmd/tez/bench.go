@@ -16,8 +16,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/bench"
-	"github.com/teztelecom/tez/internal/pgdev"
-	"github.com/teztelecom/tez/internal/store"
 )
 
 // benchDatabase is the embedded cluster's database for benchmarks, apart
@@ -49,19 +47,12 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 
-	dsn, stopDB, err := benchDSN(ctx, env)
+	dbase, err := openEmbeddedOr(ctx, env, benchDatabase, false, true)
 	if err != nil {
 		return err
 	}
-	defer stopDB()
-	db, err := store.Open(ctx, dsn, store.PoolOptions{MaxConns: 4})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := store.Migrate(ctx, db.DB); err != nil {
-		return err
-	}
+	defer dbase.close()
+	db, dsn := dbase.db, dbase.dsn
 	if err := ensureBenchData(ctx, env, db, f.scale); err != nil {
 		return err
 	}
@@ -141,27 +132,6 @@ func connectionCounts(scenario string, conns int) []int {
 		return []int{1, conns}
 	}
 	return []int{conns}
-}
-
-// benchDSN is DATABASE_URL, or a database of its own on the embedded cluster.
-func benchDSN(ctx context.Context, env *environment) (string, func(), error) {
-	if env.cfg.DatabaseURL != "" {
-		return env.cfg.DatabaseURL, func() {}, nil
-	}
-	cluster, err := pgdev.Start(ctx, pgdev.Options{Dir: env.cfg.DataDir, Durable: true, Logger: env.log})
-	if err != nil {
-		return "", nil, fmt.Errorf("embedded database: %w", err)
-	}
-	stop := func() {
-		if err := cluster.Stop(); err != nil {
-			env.log.Error("stop embedded postgres", "err", err)
-		}
-	}
-	if _, err := cluster.EnsureDatabase(ctx, benchDatabase); err != nil {
-		stop()
-		return "", nil, err
-	}
-	return cluster.DSN(benchDatabase), stop, nil
 }
 
 // benchServer is `tez serve` run as a child process, so that its memory and

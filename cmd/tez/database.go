@@ -16,6 +16,7 @@ const embeddedDatabase = "tez"
 // database is an open, migrated database and how to let go of it.
 type database struct {
 	db       *sqlx.DB
+	dsn      string
 	embedded bool
 	close    func()
 }
@@ -24,6 +25,12 @@ type database struct {
 // embedded cluster under TEZ_DATA_DIR. With migrate, pending migrations are
 // applied.
 func openDatabase(ctx context.Context, env *environment, migrate bool) (*database, error) {
+	return openEmbeddedOr(ctx, env, embeddedDatabase, false, migrate)
+}
+
+// openEmbeddedOr is openDatabase with the embedded database's name; with
+// fresh, that database is dropped and created anew (scratch databases).
+func openEmbeddedOr(ctx context.Context, env *environment, name string, fresh, migrate bool) (*database, error) {
 	opts := store.PoolOptions{MaxConns: env.cfg.DBMaxConns, StatementTimeout: env.cfg.StatementTimeout}
 	if env.cfg.DatabaseURL != "" {
 		db, err := store.Open(ctx, env.cfg.DatabaseURL, opts)
@@ -36,7 +43,7 @@ func openDatabase(ctx context.Context, env *environment, migrate bool) (*databas
 				return nil, err
 			}
 		}
-		return &database{db: db, close: func() { db.Close() }}, nil
+		return &database{db: db, dsn: env.cfg.DatabaseURL, close: func() { db.Close() }}, nil
 	}
 
 	cluster, err := pgdev.Start(ctx, pgdev.Options{Dir: env.cfg.DataDir, Durable: true, Logger: env.log})
@@ -48,11 +55,17 @@ func openDatabase(ctx context.Context, env *environment, migrate bool) (*databas
 			env.log.Error("stop embedded postgres", "err", err)
 		}
 	}
-	if _, err := cluster.EnsureDatabase(ctx, embeddedDatabase); err != nil {
+	if fresh {
+		if err := cluster.DropDatabase(ctx, name); err != nil {
+			stopCluster()
+			return nil, err
+		}
+	}
+	if _, err := cluster.EnsureDatabase(ctx, name); err != nil {
 		stopCluster()
 		return nil, err
 	}
-	db, err := store.Open(ctx, cluster.DSN(embeddedDatabase), opts)
+	db, err := store.Open(ctx, cluster.DSN(name), opts)
 	if err != nil {
 		stopCluster()
 		return nil, err
@@ -64,5 +77,5 @@ func openDatabase(ctx context.Context, env *environment, migrate bool) (*databas
 			return nil, err
 		}
 	}
-	return &database{db: db, embedded: true, close: func() { db.Close(); stopCluster() }}, nil
+	return &database{db: db, dsn: cluster.DSN(name), embedded: true, close: func() { db.Close(); stopCluster() }}, nil
 }

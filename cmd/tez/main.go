@@ -31,6 +31,8 @@ func commands() []command {
 		{"seed", "load the demo data (idempotent)", runSeed},
 		{"reseller", "manage resellers: create, key create|list|revoke, assign", runReseller},
 		{"bench", "benchmark the API over HTTP against its database's ceiling", runBench},
+		{"usage", "import CDRs, list usage partitions, benchmark the import: usage import|partitions|bench", runUsage},
+		{"ledger", "check balances against the ledger, adjust a balance: ledger check|adjust", runLedger},
 	}
 }
 
@@ -38,6 +40,7 @@ func commands() []command {
 type environment struct {
 	cfg    config.Config
 	log    *slog.Logger
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 }
@@ -58,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	env := &environment{cfg: cfg, log: newLogger(cfg.LogLevel, stderr), stdout: stdout, stderr: stderr}
+	env := &environment{cfg: cfg, log: newLogger(cfg.LogLevel, stderr), stdin: os.Stdin, stdout: stdout, stderr: stderr}
 	name := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]

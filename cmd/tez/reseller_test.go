@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,16 +12,6 @@ import (
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/testdb"
 )
-
-func TestMain(m *testing.M) { testdb.Main(m) }
-
-// tez runs a subcommand in-process and returns its stdout and stderr.
-func tez(t *testing.T, args ...string) (string, string, error) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, &out, &errOut)
-	return out.String(), errOut.String(), err
-}
 
 func TestResellerCommands(t *testing.T) {
 	dsn := testdb.DSN(t)

@@ -42,6 +42,10 @@ type Config struct {
 	SQLCountHeader bool
 	// RedisURL, when set, keeps rate-limit buckets in Redis instead of PostgreSQL.
 	RedisURL string
+	// AllowNegativeBalance lets debits take a SIM's balance below zero;
+	// otherwise it stops at zero, the rest is recorded as overdraft and the
+	// SIM is suspended.
+	AllowNegativeBalance bool
 }
 
 // Production reports whether the production profile is on.
@@ -80,6 +84,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	c.Playground = r.bool("TEZ_PLAYGROUND", !c.Production())
 	c.Introspection = r.bool("TEZ_INTROSPECTION", !c.Production())
 	c.SQLCountHeader = r.bool("TEZ_SQL_COUNT_HEADER", false)
+	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
 	if c.DBMaxConns < 1 {
 		r.fail("TEZ_DB_MAX_CONNS", strconv.Itoa(c.DBMaxConns), "a positive number")
 	}

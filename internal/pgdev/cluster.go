@@ -178,6 +178,20 @@ func (c *Cluster) EnsureDatabase(ctx context.Context, name string) (created bool
 	return true, nil
 }
 
+// DropDatabase drops database name if it exists, ending its sessions
+// (scratch databases such as a benchmark's).
+func (c *Cluster) DropDatabase(ctx context.Context, name string) error {
+	db, err := sql.Open("postgres", c.DSN("postgres"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(name)+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("drop database %s: %w", name, err)
+	}
+	return nil
+}
+
 func (c *Cluster) tool(name string) string { return filepath.Join(c.binDir, name) }
 
 func (c *Cluster) initialise(ctx context.Context, durable bool) error {

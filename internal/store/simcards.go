@@ -9,17 +9,6 @@ import (
 	"github.com/teztelecom/tez/internal/money"
 )
 
-// SIMStatus is the state of a SIM card.
-type SIMStatus string
-
-// The states of a SIM card.
-const (
-	SIMInStock   SIMStatus = "IN_STOCK"
-	SIMActive    SIMStatus = "ACTIVE"
-	SIMSuspended SIMStatus = "SUSPENDED"
-	SIMBlocked   SIMStatus = "BLOCKED"
-)
-
 // SimCard is a SIM card with its balance.
 type SimCard struct {
 	ICCID        string     `db:"iccid"`

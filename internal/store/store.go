@@ -111,6 +111,13 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	return nil
 }
 
+// IsDeadlock reports whether err is PostgreSQL rolling a transaction back to
+// break a deadlock, which the caller may retry.
+func IsDeadlock(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "40P01"
+}
+
 // mapError turns driver errors into domain errors: no rows is NotFound, a
 // unique violation is Conflict; what says what is the caller's context.
 func mapError(err error, what string) error {

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"text/tabwriter"
+	"time"
+
+	"github.com/teztelecom/tez/internal/store"
+	cdrs "github.com/teztelecom/tez/internal/usage" // main.go has a func usage
+	"github.com/teztelecom/tez/internal/usagebench"
+)
+
+const usageUsage = `usage: tez usage import [--rejects FILE] [--batch N] FILE|-
+       tez usage partitions
+       tez usage bench [--rows N] [--sims N] [--batch N] [--use-database-url]`
+
+func runUsage(ctx context.Context, env *environment, args []string) error {
+	if len(args) == 0 {
+		return errors.New(usageUsage)
+	}
+	switch args[0] {
+	case "import":
+		return runUsageImport(ctx, env, args[1:])
+	case "partitions":
+		return runUsagePartitions(ctx, env, args[1:])
+	case "bench":
+		return runUsageBench(ctx, env, args[1:])
+	}
+	return fmt.Errorf("unknown usage action %q\n%s", args[0], usageUsage)
+}
+
+func runUsageImport(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("usage import", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	rejectsPath := fs.String("rejects", "", "write rejected records (CSV: line, reason, record) to this file instead of stderr")
+	batchSize := fs.Int("batch", cdrs.DefaultBatchSize, "records per transaction")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New(usageUsage)
+	}
+	in := env.stdin
+	if name := fs.Arg(0); name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	rejects := env.stderr
+	if *rejectsPath != "" {
+		f, err := os.Create(*rejectsPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		rejects = f
+	}
+	dbase, err := openDatabase(ctx, env, true)
+	if err != nil {
+		return err
+	}
+	defer dbase.close()
+	s := store.New(dbase.db)
+	im := cdrs.NewImporter(s, newLedger(env, s), cdrs.Options{BatchSize: *batchSize})
+	sum, err := im.Import(ctx, in, rejects)
+	fmt.Fprintln(env.stdout, sum)
+	if err != nil {
+		return fmt.Errorf("usage import stopped (the batches counted above are committed; importing the file again is safe): %w", err)
+	}
+	return nil
+}
+
+func runUsagePartitions(ctx context.Context, env *environment, args []string) error {
+	if len(args) != 0 {
+		return errors.New(usageUsage)
+	}
+	dbase, err := openDatabase(ctx, env, true)
+	if err != nil {
+		return err
+	}
+	defer dbase.close()
+	parts, err := store.New(dbase.db).UsagePartitions(ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "partition\tfrom (UTC)\tto (UTC)\trows\t")
+	day := func(t *time.Time) string {
+		if t == nil {
+			return "-"
+		}
+		return t.UTC().Format(time.DateOnly)
+	}
+	for _, p := range parts {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t\n", p.Name, day(p.From), day(p.To), p.Rows)
+	}
+	return w.Flush()
+}
+
+// usageBenchDatabase is the embedded cluster's scratch database for the usage
+// benchmark, dropped and created afresh by every run.
+const usageBenchDatabase = "tez_usage_bench"
+
+func runUsageBench(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("usage bench", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	opts := usagebench.Options{}
+	fs.IntVar(&opts.Rows, "rows", 1_000_000, "CDRs to generate and import")
+	fs.IntVar(&opts.SIMs, "sims", 1000, "SIMs the CDRs are spread over")
+	fs.IntVar(&opts.BatchSize, "batch", cdrs.DefaultBatchSize, "records per transaction")
+	useURL := fs.Bool("use-database-url", false, "run in DATABASE_URL's database (adds SIMs, sessions and entries there)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if opts.Rows < 1 || opts.SIMs < 1 {
+		return errors.New("--rows and --sims must be positive")
+	}
+	if env.cfg.DatabaseURL != "" && !*useURL {
+		return errors.New("DATABASE_URL is set: the benchmark would write a million sessions there; pass --use-database-url if that database is a scratch one")
+	}
+	dbase, err := openEmbeddedOr(ctx, env, usageBenchDatabase, true, true)
+	if err != nil {
+		return err
+	}
+	defer dbase.close()
+	res, err := usagebench.Run(ctx, dbase.db, newLedger(env, store.New(dbase.db)), opts, env.stderr)
+	if err != nil {
+		return err
+	}
+	printBench(env.stdout, res, dbase.embedded)
+	if res.Mismatches > 0 {
+		return fmt.Errorf("ledger check after the benchmark: %d SIMs disagree with their ledger", res.Mismatches)
+	}
+	return nil
+}
+
+func printBench(w io.Writer, r usagebench.Result, embedded bool) {
+	where := "DATABASE_URL"
+	if embedded {
+		where = "embedded cluster, database " + usageBenchDatabase
+	}
+	fmt.Fprintf(w, "usage import benchmark: %d CDRs (%.0f MiB of CSV), %d CPUs, Go %s, %s\n",
+		r.Rows, float64(r.FileBytes)/(1<<20), runtime.NumCPU(), runtime.Version(), where)
+	fmt.Fprintf(w, "  import     %s\n", r.Import)
+	fmt.Fprintf(w, "  re-import  %s\n", r.Reimport)
+	fmt.Fprintf(w, "  ledger check: %d SIMs disagree; peak RSS %d MiB; load average %s before, %s after\n",
+		r.Mismatches, r.MaxRSSKiB/1024, r.LoadBefore, r.LoadAfter)
+}

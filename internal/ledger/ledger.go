@@ -1,0 +1,263 @@
+// Package ledger is the only code that changes a SIM card's balance. Every
+// change appends a balance_entries row with a unique idempotency key and sets
+// sim_cards.balance in the same transaction, under the SIM's row lock, so the
+// sum of a SIM's entries always equals its balance (`tez ledger check`).
+//
+// Overdraft: unless negative balances are allowed (TEZ_ALLOW_NEGATIVE_BALANCE),
+// a debit larger than the balance takes the balance to zero, records the rest
+// as overdraft (on the entry and added to sim_cards.overdraft) and suspends an
+// active SIM. A SIM that is blocked or in stock keeps its status.
+package ledger
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// Options are the ledger's rules that configuration decides.
+type Options struct {
+	// AllowNegativeBalance lets a debit take a balance below zero instead of
+	// stopping at zero and suspending the SIM.
+	AllowNegativeBalance bool
+}
+
+// Ledger credits and debits SIM balances.
+type Ledger struct {
+	store *store.Store
+	opts  Options
+}
+
+// New makes a ledger over the store.
+func New(s *store.Store, opts Options) *Ledger { return &Ledger{store: s, opts: opts} }
+
+// maxAmount bounds one posting (10^12 major units of a two-decimal
+// currency): far beyond any real top-up or usage batch, and far from
+// overflowing a balance.
+const maxAmount = 100_000_000_000_000
+
+// Posting is one change to ask of a SIM's balance.
+type Posting struct {
+	ICCID string
+	// Amount is positive, in the SIM's currency: Credit adds it, Debit takes it.
+	Amount    money.Money
+	Kind      store.EntryKind
+	Reference string // shown to the customer with the entry
+	// Key is the idempotency key: a posting whose key is already in the
+	// ledger changes nothing and answers the entry it made the first time.
+	Key string
+}
+
+func (p Posting) validate() error {
+	switch {
+	case p.ICCID == "":
+		return apperr.New(apperr.Invalid, "posting without an ICCID")
+	case p.Key == "":
+		return apperr.New(apperr.Invalid, "posting to %s without an idempotency key", p.ICCID)
+	case !p.Kind.Valid():
+		return apperr.New(apperr.Invalid, "unknown ledger entry kind %q", p.Kind)
+	case p.Amount.Amount <= 0:
+		return apperr.New(apperr.Invalid, "posting to %s: amount must be positive", p.ICCID)
+	case p.Amount.Amount > maxAmount:
+		return apperr.New(apperr.Invalid, "posting to %s: amount %s is too large", p.ICCID, p.Amount)
+	}
+	return nil
+}
+
+// Credit adds p.Amount to the SIM's balance in a transaction of its own.
+func (l *Ledger) Credit(ctx context.Context, p Posting) (store.BalanceEntry, error) {
+	return l.inTx(ctx, p, l.CreditTx)
+}
+
+// Debit takes p.Amount from the SIM's balance in a transaction of its own.
+func (l *Ledger) Debit(ctx context.Context, p Posting) (store.BalanceEntry, error) {
+	return l.inTx(ctx, p, l.DebitTx)
+}
+
+// CreditTx is Credit inside the caller's transaction, for changes that must
+// commit together with the credit (an order paid and its voucher credited).
+func (l *Ledger) CreditTx(ctx context.Context, tx *sqlx.Tx, p Posting) (store.BalanceEntry, error) {
+	return first(l.post(ctx, tx, []Posting{p}, +1))
+}
+
+// DebitTx is Debit inside the caller's transaction.
+func (l *Ledger) DebitTx(ctx context.Context, tx *sqlx.Tx, p Posting) (store.BalanceEntry, error) {
+	return first(l.post(ctx, tx, []Posting{p}, -1))
+}
+
+// DebitEachTx debits several SIMs, each at most once, inside the caller's
+// transaction with a constant number of statements (a usage import debits
+// thousands of SIMs per batch). The SIMs are locked in ICCID order. It
+// returns one entry per posting, in order.
+func (l *Ledger) DebitEachTx(ctx context.Context, tx *sqlx.Tx, ps []Posting) ([]store.BalanceEntry, error) {
+	return l.post(ctx, tx, ps, -1)
+}
+
+func (l *Ledger) inTx(ctx context.Context, p Posting, fn func(context.Context, *sqlx.Tx, Posting) (store.BalanceEntry, error)) (store.BalanceEntry, error) {
+	var e store.BalanceEntry
+	err := l.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		e, err = fn(ctx, tx, p)
+		return err
+	})
+	return e, err
+}
+
+func first(es []store.BalanceEntry, err error) (store.BalanceEntry, error) {
+	if err != nil {
+		return store.BalanceEntry{}, err
+	}
+	return es[0], nil
+}
+
+// post applies each posting (sign +1 credits, -1 debits): lock the SIMs,
+// decide each entry under the lock, append the new ones, and answer replayed
+// keys with their original entries.
+func (l *Ledger) post(ctx context.Context, tx *sqlx.Tx, ps []Posting, sign int64) ([]store.BalanceEntry, error) {
+	iccids := make([]string, 0, len(ps))
+	keys := make(map[string]bool, len(ps))
+	for _, p := range ps {
+		if err := p.validate(); err != nil {
+			return nil, err
+		}
+		if keys[p.Key] {
+			return nil, apperr.New(apperr.Invalid, "idempotency key %q given twice", p.Key)
+		}
+		keys[p.Key] = true
+		iccids = append(iccids, p.ICCID)
+	}
+	sort.Strings(iccids)
+	for i := 1; i < len(iccids); i++ {
+		if iccids[i] == iccids[i-1] {
+			// One entry per SIM per call: each leaves the balance the next starts from.
+			return nil, apperr.New(apperr.Invalid, "SIM %s posted twice in one call", iccids[i])
+		}
+	}
+	sims, err := l.store.LockSIMBalances(ctx, tx, iccids)
+	if err != nil {
+		return nil, err
+	}
+	writes := make([]store.EntryWrite, len(ps))
+	for i, p := range ps {
+		sim, ok := sims[p.ICCID]
+		if !ok {
+			return nil, apperr.New(apperr.NotFound, "SIM %s not found", p.ICCID)
+		}
+		if sim.Currency != p.Amount.Currency {
+			return nil, apperr.New(apperr.Invalid, "SIM %s keeps its balance in %s, not %s", p.ICCID, sim.Currency, p.Amount.Currency)
+		}
+		amount, overdraft := l.split(sim.Balance, sign*p.Amount.Amount)
+		status := sim.Status
+		if overdraft > 0 && status == store.SIMActive {
+			status = store.SIMSuspended
+		}
+		writes[i] = store.EntryWrite{
+			ICCID: p.ICCID, Amount: amount, Overdraft: overdraft, Kind: p.Kind, Reference: p.Reference,
+			IdempotencyKey: p.Key, BalanceAfter: sim.Balance + amount, Status: status,
+		}
+	}
+	appended, err := l.store.AppendEntries(ctx, tx, writes)
+	if err != nil {
+		return nil, err
+	}
+	byKey := make(map[string]store.BalanceEntry, len(ps))
+	for _, e := range appended {
+		byKey[e.IdempotencyKey] = e
+	}
+	if err := l.replays(ctx, tx, ps, sign, byKey); err != nil {
+		return nil, err
+	}
+	out := make([]store.BalanceEntry, len(ps))
+	for i, p := range ps {
+		out[i] = byKey[p.Key]
+	}
+	return out, nil
+}
+
+// split divides a change of the balance into what the balance takes and the
+// overdraft: the part of a debit below zero when negatives are not allowed.
+func (l *Ledger) split(balance, change int64) (amount, overdraft int64) {
+	if change >= 0 || l.opts.AllowNegativeBalance {
+		return change, 0
+	}
+	covered := min(-change, max(balance, 0))
+	return -covered, -change - covered
+}
+
+// replays fills byKey with the original entries of postings whose key was
+// already in the ledger, refusing a key reused for a different posting.
+func (l *Ledger) replays(ctx context.Context, tx *sqlx.Tx, ps []Posting, sign int64, byKey map[string]store.BalanceEntry) error {
+	var keys []string
+	for _, p := range ps {
+		if _, ok := byKey[p.Key]; !ok {
+			keys = append(keys, p.Key)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	earlier, err := l.store.EntriesByKey(ctx, tx, keys)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if _, ok := byKey[p.Key]; ok {
+			continue
+		}
+		e, ok := earlier[p.Key]
+		if !ok {
+			return fmt.Errorf("ledger entry %q neither appended nor found", p.Key)
+		}
+		if e.ICCID != p.ICCID || e.Kind != p.Kind || e.Amount-e.Overdraft != sign*p.Amount.Amount {
+			return apperr.New(apperr.Conflict, "idempotency key %q was used for a different posting", p.Key)
+		}
+		byKey[p.Key] = e
+	}
+	return nil
+}
+
+// Adjust is an operator's correction: amount is a signed decimal in the SIM's
+// currency ("5.00" credits, "-2.50" debits, under the same overdraft rule as
+// any debit), recorded as an ADJUSTMENT with the reason as its reference.
+// An empty key gets a random one; give a key to make a script safe to rerun.
+func (l *Ledger) Adjust(ctx context.Context, iccid, amount, reason, key string) (store.BalanceEntry, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return store.BalanceEntry{}, apperr.New(apperr.Invalid, "an adjustment needs a reason")
+	}
+	sim, err := l.store.SIMBalance(ctx, iccid)
+	if err != nil {
+		return store.BalanceEntry{}, err
+	}
+	m, err := money.Parse(amount, sim.Currency)
+	if err != nil {
+		return store.BalanceEntry{}, apperr.Wrap(err, apperr.Invalid, err.Error())
+	}
+	if key == "" {
+		key = "adjustment:" + randomHex()
+	}
+	p := Posting{ICCID: iccid, Kind: store.EntryAdjustment, Reference: reason, Key: key, Amount: m}
+	switch {
+	case m.Amount > 0:
+		return l.Credit(ctx, p)
+	case m.Amount < 0:
+		p.Amount.Amount = -m.Amount
+		return l.Debit(ctx, p)
+	}
+	return store.BalanceEntry{}, apperr.New(apperr.Invalid, "an adjustment of zero changes nothing")
+}
+
+func randomHex() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b)
+}

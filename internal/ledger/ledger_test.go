@@ -1,0 +1,390 @@
+package ledger_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/iccid"
+	"github.com/teztelecom/tez/internal/ledger"
+	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+type fixture struct {
+	db     *sqlx.DB
+	store  *store.Store
+	ledger *ledger.Ledger
+}
+
+func setup(t *testing.T, opts ledger.Options) fixture {
+	t.Helper()
+	db := testdb.New(t)
+	s := store.New(db)
+	return fixture{db: db, store: s, ledger: ledger.New(s, opts)}
+}
+
+// sim adds an active SIM with a zero balance.
+func (f fixture) sim(t *testing.T, n int, currency string) string {
+	t.Helper()
+	id := iccid.WithCheckDigit(fmt.Sprintf("8999709%011d", n))
+	f.db.MustExec(`INSERT INTO sim_cards (iccid, status, currency) VALUES ($1, 'ACTIVE', $2)`, id, currency)
+	return id
+}
+
+func (f fixture) balance(t *testing.T, id string) store.SIMBalance {
+	t.Helper()
+	b, err := f.store.SIMBalance(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func (f fixture) entries(t *testing.T, id string) int {
+	t.Helper()
+	var n int
+	if err := f.db.Get(&n, `SELECT count(*) FROM balance_entries WHERE iccid = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (f fixture) checkClean(t *testing.T) {
+	t.Helper()
+	bad, err := f.store.LedgerMismatches(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) > 0 {
+		t.Errorf("ledger check: %+v disagree", bad)
+	}
+}
+
+func usd(n int64) money.Money { return money.New(n, "USD") }
+
+func TestConcurrentPostingsWithRepeatedKeys(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := setup(t, ledger.Options{})
+	a, b := f.sim(t, 1, "USD"), f.sim(t, 2, "USD")
+	for _, id := range []string{a, b} {
+		if _, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(1_000_000), Kind: store.EntryTopup, Key: "start:" + id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// 30 operations, each performed by all 20 goroutines (in a different
+	// order each): shop top-ups, usage imports debiting both SIMs in one
+	// call, and operator adjustments both ways.
+	type op struct {
+		key string
+		run func(ctx context.Context) (store.BalanceEntry, error)
+	}
+	var ops []op
+	want := int64(1_000_000)
+	for i := range 10 {
+		topup := ledger.Posting{ICCID: a, Amount: usd(int64(1000 + i)), Kind: store.EntryTopup, Key: fmt.Sprintf("order:%d:line:1", i)}
+		want += topup.Amount.Amount
+		ops = append(ops, op{topup.Key, func(ctx context.Context) (store.BalanceEntry, error) { return f.ledger.Credit(ctx, topup) }})
+
+		usage := []ledger.Posting{
+			{ICCID: b, Amount: usd(int64(7 + i)), Kind: store.EntryUsage, Key: fmt.Sprintf("cdrs:%d:b", i)},
+			{ICCID: a, Amount: usd(int64(300 + i)), Kind: store.EntryUsage, Key: fmt.Sprintf("cdrs:%d:a", i)},
+		}
+		want -= usage[1].Amount.Amount
+		ops = append(ops, op{usage[1].Key, func(ctx context.Context) (store.BalanceEntry, error) {
+			var e store.BalanceEntry
+			err := f.store.InTx(ctx, func(tx *sqlx.Tx) error {
+				es, err := f.ledger.DebitEachTx(ctx, tx, usage)
+				if err == nil {
+					e = es[1]
+				}
+				return err
+			})
+			return e, err
+		}})
+
+		amount := fmt.Sprintf("%d.25", i+1)
+		if i%2 == 1 {
+			amount = "-" + amount
+		}
+		m, _ := money.Parse(amount, "USD")
+		want += m.Amount
+		key := fmt.Sprintf("support:%d", i)
+		ops = append(ops, op{key, func(ctx context.Context) (store.BalanceEntry, error) {
+			return f.ledger.Adjust(ctx, a, amount, "goodwill", key)
+		}})
+	}
+
+	var mu sync.Mutex
+	ids := map[string]int64{} // entry id each key answered
+	var wg sync.WaitGroup
+	for g := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range ops {
+				o := ops[(k+g*7)%len(ops)]
+				e, err := o.run(ctx)
+				if err != nil {
+					t.Errorf("%s: %v", o.key, err)
+					return
+				}
+				mu.Lock()
+				if id, ok := ids[o.key]; ok && id != e.ID {
+					t.Errorf("%s answered entry %d and entry %d", o.key, id, e.ID)
+				}
+				ids[o.key] = e.ID
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+
+	if got := f.balance(t, a).Balance; got != want {
+		t.Errorf("balance = %d, want %d", got, want)
+	}
+	if got := f.entries(t, a); got != 31 {
+		t.Errorf("%d entries, want 31 (start + 30 keys)", got)
+	}
+	if got, want := f.balance(t, b).Balance, int64(1_000_000-(7*10+45)); got != want {
+		t.Errorf("second SIM balance = %d, want %d", got, want)
+	}
+	f.checkClean(t)
+}
+
+func TestRepeatedKey(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := setup(t, ledger.Options{})
+	id := f.sim(t, 1, "USD")
+	p := ledger.Posting{ICCID: id, Amount: usd(2500), Kind: store.EntryTopup, Reference: "order TEZ-1", Key: "order:1:line:1"}
+	first, err := f.ledger.Credit(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("answers the original entry and changes nothing", func(t *testing.T) {
+		again, err := f.ledger.Credit(ctx, p)
+		if err != nil || again != first {
+			t.Errorf("replay = %+v, %v; want the original %+v", again, err, first)
+		}
+		if got := f.balance(t, id).Balance; got != 2500 {
+			t.Errorf("balance = %d, want 2500", got)
+		}
+	})
+
+	t.Run("for a different posting is a conflict", func(t *testing.T) {
+		other := p
+		other.Amount = usd(1000)
+		if _, err := f.ledger.Credit(ctx, other); !apperr.Is(err, apperr.Conflict) {
+			t.Errorf("different amount: err = %v, want CONFLICT", err)
+		}
+		if _, err := f.ledger.Debit(ctx, p); !apperr.Is(err, apperr.Conflict) {
+			t.Errorf("debit under a credit's key: err = %v, want CONFLICT", err)
+		}
+	})
+	f.checkClean(t)
+}
+
+func TestInCallersTransaction(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := setup(t, ledger.Options{})
+	id := f.sim(t, 1, "USD")
+	p := ledger.Posting{ICCID: id, Amount: usd(1000), Kind: store.EntryTopup, Key: "order:7:line:1"}
+	failed := errors.New("the order could not be marked paid")
+	err := f.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := f.ledger.CreditTx(ctx, tx, p); err != nil {
+			return err
+		}
+		return failed
+	})
+	if !errors.Is(err, failed) {
+		t.Fatalf("err = %v", err)
+	}
+	if got := f.balance(t, id).Balance; got != 0 || f.entries(t, id) != 0 {
+		t.Errorf("after a rolled back transaction: balance %d, %d entries; want nothing", got, f.entries(t, id))
+	}
+	// The key was never used: the retry credits.
+	if e, err := f.ledger.Credit(ctx, p); err != nil || e.BalanceAfter != 1000 {
+		t.Errorf("retry = %+v, %v", e, err)
+	}
+}
+
+func TestOverdraft(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	debit := func(id, key string, amount int64) ledger.Posting {
+		return ledger.Posting{ICCID: id, Amount: usd(amount), Kind: store.EntryUsage, Key: key}
+	}
+
+	t.Run("stops at zero, records the rest and suspends", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, ledger.Options{})
+		id := f.sim(t, 1, "USD")
+		if _, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryTopup, Key: "start"}); err != nil {
+			t.Fatal(err)
+		}
+		e, err := f.ledger.Debit(ctx, debit(id, "d1", 500))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Amount != -300 || e.Overdraft != 200 || e.BalanceAfter != 0 {
+			t.Errorf("entry = %+v, want amount -300, overdraft 200, balance after 0", e)
+		}
+		b := f.balance(t, id)
+		if b.Balance != 0 || b.Overdraft != 200 || b.Status != store.SIMSuspended {
+			t.Errorf("SIM = %+v, want balance 0, overdraft 200, SUSPENDED", b)
+		}
+
+		// At zero, a debit still leaves its entry (amount 0), so a replay
+		// cannot record its overdraft twice.
+		e, err = f.ledger.Debit(ctx, debit(id, "d2", 100))
+		if err != nil || e.Amount != 0 || e.Overdraft != 100 {
+			t.Errorf("debit at zero = %+v, %v; want amount 0, overdraft 100", e, err)
+		}
+		if _, err := f.ledger.Debit(ctx, debit(id, "d2", 100)); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.balance(t, id).Overdraft; got != 300 {
+			t.Errorf("overdraft = %d, want 300", got)
+		}
+		f.checkClean(t)
+	})
+
+	t.Run("a blocked SIM stays blocked", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, ledger.Options{})
+		id := f.sim(t, 1, "USD")
+		f.db.MustExec(`UPDATE sim_cards SET status = 'BLOCKED' WHERE iccid = $1`, id)
+		if _, err := f.ledger.Debit(ctx, debit(id, "d1", 50)); err != nil {
+			t.Fatal(err)
+		}
+		if b := f.balance(t, id); b.Status != store.SIMBlocked || b.Overdraft != 50 {
+			t.Errorf("SIM = %+v, want BLOCKED with overdraft 50", b)
+		}
+	})
+
+	t.Run("negative balances when allowed", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, ledger.Options{AllowNegativeBalance: true})
+		id := f.sim(t, 1, "USD")
+		if _, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryTopup, Key: "start"}); err != nil {
+			t.Fatal(err)
+		}
+		e, err := f.ledger.Debit(ctx, debit(id, "d1", 500))
+		if err != nil || e.Amount != -500 || e.Overdraft != 0 {
+			t.Errorf("entry = %+v, %v; want amount -500", e, err)
+		}
+		if b := f.balance(t, id); b.Balance != -200 || b.Overdraft != 0 || b.Status != store.SIMActive {
+			t.Errorf("SIM = %+v, want balance -200, ACTIVE", b)
+		}
+		f.checkClean(t)
+	})
+}
+
+func TestRefusedPostings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := setup(t, ledger.Options{})
+	id := f.sim(t, 1, "USD")
+	tests := []struct {
+		name string
+		p    ledger.Posting
+		want apperr.Code
+	}{
+		{"unknown SIM", ledger.Posting{ICCID: iccid.WithCheckDigit("899970999999999999"), Amount: usd(1), Kind: store.EntryTopup, Key: "k1"}, apperr.NotFound},
+		{"other currency", ledger.Posting{ICCID: id, Amount: money.New(1, "EUR"), Kind: store.EntryTopup, Key: "k2"}, apperr.Invalid},
+		{"zero amount", ledger.Posting{ICCID: id, Amount: usd(0), Kind: store.EntryTopup, Key: "k3"}, apperr.Invalid},
+		{"no key", ledger.Posting{ICCID: id, Amount: usd(1), Kind: store.EntryTopup}, apperr.Invalid},
+		{"unknown kind", ledger.Posting{ICCID: id, Amount: usd(1), Kind: "GIFT", Key: "k4"}, apperr.Invalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := f.ledger.Credit(ctx, tt.p); apperr.CodeOf(err) != tt.want {
+				t.Errorf("err = %v, want %s", err, tt.want)
+			}
+		})
+	}
+	t.Run("one SIM twice in one call", func(t *testing.T) {
+		err := f.store.InTx(ctx, func(tx *sqlx.Tx) error {
+			_, err := f.ledger.DebitEachTx(ctx, tx, []ledger.Posting{
+				{ICCID: id, Amount: usd(1), Kind: store.EntryUsage, Key: "u1"},
+				{ICCID: id, Amount: usd(2), Kind: store.EntryUsage, Key: "u2"},
+			})
+			return err
+		})
+		if !apperr.Is(err, apperr.Invalid) {
+			t.Errorf("err = %v, want BAD_USER_INPUT", err)
+		}
+	})
+	if f.entries(t, id) != 0 {
+		t.Error("a refused posting left an entry")
+	}
+}
+
+func TestAdjust(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := setup(t, ledger.Options{})
+	id := f.sim(t, 1, "USD")
+
+	e, err := f.ledger.Adjust(ctx, id, "5.00", "roaming outage goodwill", "")
+	if err != nil || e.Amount != 500 || e.Kind != store.EntryAdjustment || e.Reference != "roaming outage goodwill" {
+		t.Fatalf("credit adjustment = %+v, %v", e, err)
+	}
+	e, err = f.ledger.Adjust(ctx, id, "-2.50", "duplicate top-up", "ticket-42")
+	if err != nil || e.Amount != -250 || e.BalanceAfter != 250 {
+		t.Fatalf("debit adjustment = %+v, %v", e, err)
+	}
+	if again, err := f.ledger.Adjust(ctx, id, "-2.50", "duplicate top-up", "ticket-42"); err != nil || again.ID != e.ID {
+		t.Errorf("rerun with the same key = %+v, %v; want entry %d again", again, err, e.ID)
+	}
+
+	for _, tt := range []struct{ name, amount, reason string }{
+		{"too many decimals", "1.005", "x"},
+		{"not a number", "five", "x"},
+		{"zero", "0.00", "x"},
+		{"no reason", "1.00", "  "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := f.ledger.Adjust(ctx, id, tt.amount, tt.reason, ""); !apperr.Is(err, apperr.Invalid) {
+				t.Errorf("err = %v, want BAD_USER_INPUT", err)
+			}
+		})
+	}
+	if got := f.balance(t, id).Balance; got != 250 {
+		t.Errorf("balance = %d, want 250", got)
+	}
+	f.checkClean(t)
+}
+
+func TestCheckNamesDisagreeingSIMs(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := setup(t, ledger.Options{})
+	ok, tampered := f.sim(t, 1, "USD"), f.sim(t, 2, "USD")
+	for _, id := range []string{ok, tampered} {
+		if _, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(100), Kind: store.EntryTopup, Key: "t:" + id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.db.MustExec(`UPDATE sim_cards SET balance = balance + 1 WHERE iccid = $1`, tampered)
+	bad, err := f.store.LedgerMismatches(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) != 1 || bad[0].ICCID != tampered || bad[0].Balance != 101 || bad[0].EntriesSum != 100 {
+		t.Errorf("mismatches = %+v, want only %s (101 vs 100)", bad, tampered)
+	}
+}
