@@ -53,6 +53,27 @@ func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard,
 	return model.NewUsageSessionConnection(page, rows, rng), nil
 }
 
+func (r *simCardResolver) BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error) {
+	page, err := relay.Args{First: first, After: after}.Page(2)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.Store.BalanceEntriesPage(ctx, scopeOf(ctx).UserID, obj.ICCID, page)
+	if err != nil {
+		return nil, err
+	}
+	rows, more := relay.Cut(page, rows)
+	conn := &model.BalanceEntryConnection{Edges: make([]model.BalanceEntryEdge, len(rows))}
+	cursors := make([]string, len(rows))
+	for i := range rows {
+		cursors[i] = store.BalanceEntryCursor(rows[i])
+		conn.Edges[i] = model.BalanceEntryEdge{Cursor: cursors[i], Node: &rows[i]}
+	}
+	info := page.Info(more, cursors)
+	conn.PageInfo = &info
+	return conn, nil
+}
+
 func (r *userResolver) SimCards(ctx context.Context, obj *store.User) ([]store.SimCard, error) {
 	sims, err := loadersFor(ctx).simCardsByUser.Load(ctx, obj.ID)
 	if err != nil {

@@ -64,6 +64,24 @@ type ComplexityRoot struct {
 		Region        func(childComplexity int) int
 	}
 
+	BalanceEntry struct {
+		AmountMoney       func(childComplexity int) int
+		BalanceAfterMoney func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Reference         func(childComplexity int) int
+	}
+
+	BalanceEntryConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	BalanceEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	CountryUsage struct {
 		Cost        func(childComplexity int) int
 		CountryCode func(childComplexity int) int
@@ -167,15 +185,16 @@ type ComplexityRoot struct {
 	}
 
 	SimCard struct {
-		Balance       func(childComplexity int) int
-		ICCID         func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Label         func(childComplexity int) int
-		LastUsageAt   func(childComplexity int) int
-		MSISDN        func(childComplexity int) int
-		Status        func(childComplexity int) int
-		Usage         func(childComplexity int, from time.Time, to time.Time) int
-		UsageSessions func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
+		Balance        func(childComplexity int) int
+		BalanceEntries func(childComplexity int, first *int, after *string) int
+		ICCID          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Label          func(childComplexity int) int
+		LastUsageAt    func(childComplexity int) int
+		MSISDN         func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Usage          func(childComplexity int, from time.Time, to time.Time) int
+		UsageSessions  func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
 	}
 
 	SimCardConnection struct {
@@ -279,6 +298,7 @@ type SimCardResolver interface {
 
 	Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error)
 	UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error)
+	BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error)
 }
 type UsageSessionResolver interface {
 	ID(ctx context.Context, obj *store.UsageSession) (string, error)
@@ -381,6 +401,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.Region(childComplexity), true
+
+	case "BalanceEntry.amount":
+		if e.ComplexityRoot.BalanceEntry.AmountMoney == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BalanceEntry.AmountMoney(childComplexity), true
+	case "BalanceEntry.balanceAfter":
+		if e.ComplexityRoot.BalanceEntry.BalanceAfterMoney == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BalanceEntry.BalanceAfterMoney(childComplexity), true
+	case "BalanceEntry.createdAt":
+		if e.ComplexityRoot.BalanceEntry.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BalanceEntry.CreatedAt(childComplexity), true
+	case "BalanceEntry.kind":
+		if e.ComplexityRoot.BalanceEntry.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BalanceEntry.Kind(childComplexity), true
+	case "BalanceEntry.reference":
+		if e.ComplexityRoot.BalanceEntry.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BalanceEntry.Reference(childComplexity), true
+
+	case "BalanceEntryConnection.edges":
+		if e.ComplexityRoot.BalanceEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BalanceEntryConnection.Edges(childComplexity), true
+	case "BalanceEntryConnection.pageInfo":
+		if e.ComplexityRoot.BalanceEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BalanceEntryConnection.PageInfo(childComplexity), true
+
+	case "BalanceEntryEdge.cursor":
+		if e.ComplexityRoot.BalanceEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BalanceEntryEdge.Cursor(childComplexity), true
+	case "BalanceEntryEdge.node":
+		if e.ComplexityRoot.BalanceEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BalanceEntryEdge.Node(childComplexity), true
 
 	case "CountryUsage.cost":
 		if e.ComplexityRoot.CountryUsage.Cost == nil {
@@ -787,6 +864,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCard.Balance(childComplexity), true
+	case "SimCard.balanceEntries":
+		if e.ComplexityRoot.SimCard.BalanceEntries == nil {
+			break
+		}
+
+		args, err := ec.field_SimCard_balanceEntries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SimCard.BalanceEntries(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "SimCard.iccid":
 		if e.ComplexityRoot.SimCard.ICCID == nil {
 			break
@@ -1634,6 +1722,58 @@ enum SimStatus {
   "Blocked by the operator (lost, stolen, or fraud): contact support."
   BLOCKED
 }
+
+extend type SimCard {
+  "The SIM's balance history, newest first: top-ups, usage debits, refunds and adjustments."
+  balanceEntries(
+    "At most this many entries (after ` + "`" + `after` + "`" + `); at most 100, default 20."
+    first: Int
+    "Entries after (older than) this cursor."
+    after: String
+  ): BalanceEntryConnection!
+}
+
+"One change of a SIM's balance."
+type BalanceEntry {
+  "When the balance changed."
+  createdAt: DateTime!
+  "Why it changed."
+  kind: BalanceEntryKind!
+  "How much it changed: positive for credits, negative for debits."
+  amount: Money!
+  "The balance right after this change."
+  balanceAfter: Money!
+  "What the change refers to, e.g. an order number or a support ticket."
+  reference: String!
+}
+
+"Why a balance changed."
+enum BalanceEntryKind {
+  "A top-up voucher or a starter balance was credited."
+  TOPUP
+  "Data sessions were debited."
+  USAGE
+  "Support corrected the balance."
+  ADJUSTMENT
+  "Money went back to the customer."
+  REFUND
+}
+
+"A page of balance entries, newest first."
+type BalanceEntryConnection {
+  "The entries of this page, each with its cursor."
+  edges: [BalanceEntryEdge!]!
+  "Where this page sits in the whole history."
+  pageInfo: PageInfo!
+}
+
+"A balance entry and its position in the list."
+type BalanceEntryEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to page from this entry."
+  cursor: String!
+  "The entry."
+  node: BalanceEntry!
+}
 `, BuiltIn: false},
 	{Name: "../../schema/usage.graphqls", Input: `"Totals of a SIM's data use over a date range."
 type UsageSummary {
@@ -1736,6 +1876,42 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 		return ec.fieldContext_Address_isDefault(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
+}
+
+func (ec *executionContext) childFields_BalanceEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_BalanceEntry_createdAt(ctx, field)
+	case "kind":
+		return ec.fieldContext_BalanceEntry_kind(ctx, field)
+	case "amount":
+		return ec.fieldContext_BalanceEntry_amount(ctx, field)
+	case "balanceAfter":
+		return ec.fieldContext_BalanceEntry_balanceAfter(ctx, field)
+	case "reference":
+		return ec.fieldContext_BalanceEntry_reference(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BalanceEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_BalanceEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BalanceEntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BalanceEntryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BalanceEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BalanceEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BalanceEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BalanceEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BalanceEntryEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CountryUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1944,6 +2120,8 @@ func (ec *executionContext) childFields_SimCard(ctx context.Context, field graph
 		return ec.fieldContext_SimCard_usage(ctx, field)
 	case "usageSessions":
 		return ec.fieldContext_SimCard_usageSessions(ctx, field)
+	case "balanceEntries":
+		return ec.fieldContext_SimCard_balanceEntries(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SimCard", field.Name)
 }
@@ -2309,6 +2487,28 @@ func (ec *executionContext) field_Reseller_simCards_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["status"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_SimCard_balanceEntries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -2787,6 +2987,258 @@ func (ec *executionContext) _Address_isDefault(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Address_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BalanceEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BalanceEntry_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BalanceEntry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BalanceEntry", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _BalanceEntry_kind(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BalanceEntry_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.EntryKind) graphql.Marshaler {
+			return ec.marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BalanceEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BalanceEntry", field, false, false, "BalanceEntryKind")
+}
+
+func (ec *executionContext) _BalanceEntry_amount(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BalanceEntry_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountMoney(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BalanceEntry_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BalanceEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BalanceEntry_balanceAfter(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BalanceEntry_balanceAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BalanceAfterMoney(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BalanceEntry_balanceAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BalanceEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BalanceEntry_reference(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BalanceEntry_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BalanceEntry_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BalanceEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _BalanceEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BalanceEntryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BalanceEntryEdge) graphql.Marshaler {
+			return ec.marshalNBalanceEntryEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BalanceEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BalanceEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BalanceEntryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BalanceEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BalanceEntryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *relay.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋrelayᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BalanceEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BalanceEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BalanceEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BalanceEntryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BalanceEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BalanceEntryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BalanceEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BalanceEntryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.SIMBalanceEntry) graphql.Marshaler {
+			return ec.marshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BalanceEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BalanceEntryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BalanceEntry(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CountryUsage_countryCode(ctx context.Context, field graphql.CollectedField, obj *model.CountryUsage) (ret graphql.Marshaler) {
@@ -4773,6 +5225,50 @@ func (ec *executionContext) fieldContext_SimCard_usageSessions(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_SimCard_usageSessions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimCard_balanceEntries(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCard_balanceEntries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SimCard().BalanceEntries(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BalanceEntryConnection) graphql.Marshaler {
+			return ec.marshalNBalanceEntryConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCard_balanceEntries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BalanceEntryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SimCard_balanceEntries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7090,6 +7586,135 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var balanceEntryImplementors = []string{"BalanceEntry"}
+
+func (ec *executionContext) _BalanceEntry(ctx context.Context, sel ast.SelectionSet, obj *store.SIMBalanceEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, balanceEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BalanceEntry")
+		case "createdAt":
+			out.Values[i] = ec._BalanceEntry_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._BalanceEntry_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._BalanceEntry_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "balanceAfter":
+			out.Values[i] = ec._BalanceEntry_balanceAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._BalanceEntry_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var balanceEntryConnectionImplementors = []string{"BalanceEntryConnection"}
+
+func (ec *executionContext) _BalanceEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BalanceEntryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, balanceEntryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BalanceEntryConnection")
+		case "edges":
+			out.Values[i] = ec._BalanceEntryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BalanceEntryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var balanceEntryEdgeImplementors = []string{"BalanceEntryEdge"}
+
+func (ec *executionContext) _BalanceEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BalanceEntryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, balanceEntryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BalanceEntryEdge")
+		case "cursor":
+			out.Values[i] = ec._BalanceEntryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BalanceEntryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var countryUsageImplementors = []string{"CountryUsage"}
 
 func (ec *executionContext) _CountryUsage(ctx context.Context, sel ast.SelectionSet, obj *model.CountryUsage) graphql.Marshaler {
@@ -7874,6 +8499,12 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SimCard_usageSessions(ctx, field, obj)
+				})
+		case "balanceEntries":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SimCard_balanceEntries(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8706,6 +9337,72 @@ func (ec *executionContext) marshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtez�
 
 	return ret
 }
+
+func (ec *executionContext) marshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx context.Context, sel ast.SelectionSet, v *store.SIMBalanceEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BalanceEntry!")
+		return graphql.Null
+	}
+	return ec._BalanceEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBalanceEntryConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryConnection(ctx context.Context, sel ast.SelectionSet, v *model.BalanceEntryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BalanceEntryConnection!")
+		return graphql.Null
+	}
+	return ec._BalanceEntryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBalanceEntryEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryEdge(ctx context.Context, sel ast.SelectionSet, v model.BalanceEntryEdge) graphql.Marshaler {
+	return ec._BalanceEntryEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBalanceEntryEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BalanceEntryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBalanceEntryEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind(ctx context.Context, v any) (store.EntryKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind(ctx context.Context, sel ast.SelectionSet, v store.EntryKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "BalanceEntryKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind = map[string]store.EntryKind{
+		"TOPUP":      store.EntryTopup,
+		"USAGE":      store.EntryUsage,
+		"ADJUSTMENT": store.EntryAdjustment,
+		"REFUND":     store.EntryRefund,
+	}
+	marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind = map[store.EntryKind]string{
+		store.EntryTopup:      "TOPUP",
+		store.EntryUsage:      "USAGE",
+		store.EntryAdjustment: "ADJUSTMENT",
+		store.EntryRefund:     "REFUND",
+	}
+)
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)

@@ -13,6 +13,22 @@ import (
 	"github.com/teztelecom/tez/internal/store"
 )
 
+// A page of balance entries, newest first.
+type BalanceEntryConnection struct {
+	// The entries of this page, each with its cursor.
+	Edges []BalanceEntryEdge `json:"edges"`
+	// Where this page sits in the whole history.
+	PageInfo *relay.PageInfo `json:"pageInfo"`
+}
+
+// A balance entry and its position in the list.
+type BalanceEntryEdge struct {
+	// Pass as `after` to page from this entry.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *store.SIMBalanceEntry `json:"node"`
+}
+
 // Data use in one country.
 type CountryUsage struct {
 	// ISO 3166-1 alpha-2 code of the visited country.
