@@ -29,7 +29,9 @@ type SIMBalanceEntry struct {
 func (e SIMBalanceEntry) AmountMoney() money.Money { return money.New(e.Amount, e.Currency) }
 
 // BalanceAfterMoney is the balance right after the entry.
-func (e SIMBalanceEntry) BalanceAfterMoney() money.Money { return money.New(e.BalanceAfter, e.Currency) }
+func (e SIMBalanceEntry) BalanceAfterMoney() money.Money {
+	return money.New(e.BalanceAfter, e.Currency)
+}
 
 // BalanceEntriesPage returns a page of the owner's SIM's ledger, newest
 // first, fetched with one row more than the page (see relay.Cut).
