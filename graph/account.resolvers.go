@@ -9,10 +9,61 @@ import (
 	"context"
 
 	"github.com/teztelecom/tez/graph/generated"
+	"github.com/teztelecom/tez/graph/model"
+	"github.com/teztelecom/tez/internal/account"
+	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
 )
+
+func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInput) (*model.RegisterPayload, error) {
+	in := account.RegisterInput{Email: input.Email, Password: input.Password, AcceptTerms: input.AcceptTerms}
+	if input.FullName != nil {
+		in.FullName = *input.FullName
+	}
+	sess, problems, err := r.Accounts.Register(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if sess == nil {
+		return &model.RegisterPayload{UserErrors: problems}, nil
+	}
+	return &model.RegisterPayload{Token: &sess.Token, User: &sess.User, UserErrors: []apperr.FieldError{}}, nil
+}
+
+func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error) {
+	sess, problems, err := r.Accounts.Login(ctx, input.Email, input.Password)
+	if err != nil {
+		return nil, err
+	}
+	if sess == nil {
+		return &model.LoginPayload{UserErrors: problems}, nil
+	}
+	return &model.LoginPayload{Token: &sess.Token, User: &sess.User, UserErrors: []apperr.FieldError{}}, nil
+}
+
+func (r *mutationResolver) Logout(ctx context.Context) (*model.LogoutPayload, error) {
+	if _, err := viewer.CustomerID(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.Accounts.Logout(ctx, viewer.From(ctx).SessionID); err != nil {
+		return nil, err
+	}
+	return &model.LogoutPayload{SessionsEnded: 1, UserErrors: []apperr.FieldError{}}, nil
+}
+
+func (r *mutationResolver) LogoutEverywhere(ctx context.Context) (*model.LogoutPayload, error) {
+	id, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n, err := r.Accounts.LogoutEverywhere(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.LogoutPayload{SessionsEnded: int(n), UserErrors: []apperr.FieldError{}}, nil
+}
 
 func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 	if viewer.From(ctx).Kind == viewer.Anonymous {
@@ -33,6 +84,11 @@ func (r *userResolver) ID(ctx context.Context, obj *store.User) (string, error) 
 	return relay.GlobalID(typeUser, store.Key(obj.ID)), nil
 }
 
+func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
+
 func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 
-type userResolver struct{ *Resolver }
+type (
+	mutationResolver struct{ *Resolver }
+	userResolver     struct{ *Resolver }
+)

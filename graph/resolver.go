@@ -5,6 +5,7 @@ package graph
 //go:generate go tool gqlgen generate
 
 import (
+	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -12,5 +13,6 @@ import (
 // Resolver carries the dependencies of every resolver.
 type Resolver struct {
 	Store     *store.Store
+	Accounts  *account.Service
 	Resellers *reseller.Service
 }

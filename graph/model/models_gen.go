@@ -3,11 +3,7 @@
 package model
 
 import (
-	"bytes"
-	"fmt"
-	"io"
-	"strconv"
-
+	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
@@ -39,6 +35,36 @@ type CountryUsage struct {
 	Cost *money.Money `json:"cost"`
 }
 
+// What sign-in asks.
+type LoginInput struct {
+	// The account's email.
+	Email string `json:"email"`
+	// The account's password.
+	Password string `json:"password"`
+}
+
+// The answer to `login`.
+type LoginPayload struct {
+	// The session token, to send as `Authorization: Bearer <token>`; null when sign-in failed.
+	Token *string `json:"token,omitempty"`
+	// The signed-in account; null when sign-in failed.
+	User *store.User `json:"user,omitempty"`
+	// Why sign-in failed; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// The answer to `logout` and `logoutEverywhere`.
+type LogoutPayload struct {
+	// How many sessions ended.
+	SessionsEnded int `json:"sessionsEnded"`
+	// Always empty: kept so every mutation answers alike.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// The write entry points of the API. Each takes one `input` and answers a payload with `userErrors`.
+type Mutation struct {
+}
+
 // An order and its position in the list.
 type OrderEdge struct {
 	// Pass as `after` or `before` to page from this order.
@@ -65,6 +91,28 @@ type ProductEdge struct {
 
 // The read entry points of the API.
 type Query struct {
+}
+
+// What registration asks.
+type RegisterInput struct {
+	// The email to sign in with and receive mail at; compared case-insensitively.
+	Email string `json:"email"`
+	// 8 to 128 characters; any characters; not one of the most common passwords.
+	Password string `json:"password"`
+	// The owner's full name (optional).
+	FullName *string `json:"fullName,omitempty"`
+	// Must be true: the customer accepts the terms of the user agreement.
+	AcceptTerms bool `json:"acceptTerms"`
+}
+
+// The answer to `register`.
+type RegisterPayload struct {
+	// The session token, to send as `Authorization: Bearer <token>`; null when there are user errors.
+	Token *string `json:"token,omitempty"`
+	// The new account; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 
 // The answer to `resellerSimCards`.
@@ -113,88 +161,4 @@ type UsageSummary struct {
 	Cost *money.Money `json:"cost"`
 	// The same totals per visited country, most data first.
 	ByCountry []CountryUsage `json:"byCountry"`
-}
-
-// A problem with a mutation's input that the person can fix: shown next to the field it
-// names. A mutation with user errors changed nothing.
-type UserError struct {
-	// Path to the input field at fault, e.g. `["input", "email"]`; null for the input as a whole.
-	Field []string `json:"field,omitempty"`
-	// What is wrong and how to fix it, in plain words.
-	Message string `json:"message"`
-	// A stable code a client can switch on.
-	Code UserErrorCode `json:"code"`
-}
-
-// The kinds of user errors.
-type UserErrorCode string
-
-const (
-	// The value is malformed or not allowed.
-	UserErrorCodeInvalid UserErrorCode = "INVALID"
-	// A required value is missing or blank.
-	UserErrorCodeRequired UserErrorCode = "REQUIRED"
-	// The value is too short.
-	UserErrorCodeTooShort UserErrorCode = "TOO_SHORT"
-	// The value is too long.
-	UserErrorCodeTooLong UserErrorCode = "TOO_LONG"
-	// The object the input names does not exist or is not yours.
-	UserErrorCodeNotFound UserErrorCode = "NOT_FOUND"
-	// The value is already in use.
-	UserErrorCodeTaken UserErrorCode = "TAKEN"
-	// Too many failed attempts: wait before trying again (the message says how long).
-	UserErrorCodeTooManyAttempts UserErrorCode = "TOO_MANY_ATTEMPTS"
-)
-
-var AllUserErrorCode = []UserErrorCode{
-	UserErrorCodeInvalid,
-	UserErrorCodeRequired,
-	UserErrorCodeTooShort,
-	UserErrorCodeTooLong,
-	UserErrorCodeNotFound,
-	UserErrorCodeTaken,
-	UserErrorCodeTooManyAttempts,
-}
-
-func (e UserErrorCode) IsValid() bool {
-	switch e {
-	case UserErrorCodeInvalid, UserErrorCodeRequired, UserErrorCodeTooShort, UserErrorCodeTooLong, UserErrorCodeNotFound, UserErrorCodeTaken, UserErrorCodeTooManyAttempts:
-		return true
-	}
-	return false
-}
-
-func (e UserErrorCode) String() string {
-	return string(e)
-}
-
-func (e *UserErrorCode) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = UserErrorCode(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid UserErrorCode", str)
-	}
-	return nil
-}
-
-func (e UserErrorCode) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *UserErrorCode) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e UserErrorCode) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }

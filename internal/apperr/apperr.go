@@ -74,3 +74,33 @@ func MessageOf(err error) string {
 
 // Is reports whether err carries code.
 func Is(err error, code Code) bool { return CodeOf(err) == code }
+
+// FieldCode classifies a user error (GraphQL's UserErrorCode). Append-only.
+type FieldCode string
+
+// The user error codes.
+const (
+	FieldInvalid            FieldCode = "INVALID"
+	FieldRequired           FieldCode = "REQUIRED"
+	FieldTooShort           FieldCode = "TOO_SHORT"
+	FieldTooLong            FieldCode = "TOO_LONG"
+	FieldNotFound           FieldCode = "NOT_FOUND"
+	FieldTaken              FieldCode = "TAKEN"
+	FieldTooManyAttempts    FieldCode = "TOO_MANY_ATTEMPTS"
+	FieldInvalidCredentials FieldCode = "INVALID_CREDENTIALS"
+	FieldTermsNotAccepted   FieldCode = "TERMS_NOT_ACCEPTED"
+	FieldWeakPassword       FieldCode = "WEAK_PASSWORD"
+)
+
+// FieldError is a problem with a mutation's input that the person can fix
+// (GraphQL's UserError): the input field at fault, what is wrong, a code.
+type FieldError struct {
+	Field   []string
+	Message string
+	Code    FieldCode
+}
+
+// OnField makes a FieldError on input.<name>.
+func OnField(name string, code FieldCode, format string, args ...any) FieldError {
+	return FieldError{Field: []string{"input", name}, Message: fmt.Sprintf(format, args...), Code: code}
+}

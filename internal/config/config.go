@@ -37,6 +37,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+	// SessionTTL is how long a sign-in lasts.
+	SessionTTL time.Duration
 	// SQLCountHeader adds X-SQL-Statements (statements the request sent) to
 	// every response: for tests and benchmarks, off by default.
 	SQLCountHeader bool
@@ -75,6 +77,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 		StatementTimeout: r.duration("TEZ_DB_STATEMENT_TIMEOUT", 5*time.Second),
 		RequestTimeout:   r.duration("TEZ_REQUEST_TIMEOUT", 15*time.Second),
 		LogLevel:         r.str("TEZ_LOG_LEVEL", "info"),
+		SessionTTL:       r.duration("TEZ_SESSION_TTL", 30*24*time.Hour),
 		RedisURL:         r.str("REDIS_URL", ""),
 	}
 	if c.Env != "development" && c.Env != "production" {

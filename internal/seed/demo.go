@@ -13,6 +13,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/password"
 	"github.com/teztelecom/tez/internal/simcode"
@@ -23,9 +24,6 @@ const (
 	DemoEmail    = "demo@tez.example"
 	DemoPassword = "tez-demo-2026"
 )
-
-// TermsVersion is the version of the user agreement seeded accounts accepted.
-const TermsVersion = "2026-01"
 
 // StockSIM is an unassigned SIM card and the activation code printed on its
 // holder, as a customer would read it.
@@ -164,7 +162,7 @@ func (d *demo) customer(ctx context.Context) error {
 	return d.tx.GetContext(ctx, &d.userID, `
 		INSERT INTO users (email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at)
 		VALUES ($1, $2, 'Aigerim Demo', '+77011234567', $3, $4, $3, $3, $3) RETURNING id`,
-		DemoEmail, hash, since, TermsVersion)
+		DemoEmail, hash, since, account.TermsVersion)
 }
 
 var demoAddresses = []map[string]string{

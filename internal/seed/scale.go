@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/password"
 )
@@ -126,7 +127,7 @@ func (g *generator) customers(ctx context.Context, n int, hash string) error {
 		func(emit func(...any) error) error {
 			for i := 1; i <= n; i++ {
 				joined := g.now.AddDate(-1, 0, -g.rng.IntN(365))
-				if err := emit(ScaleEmail(i), hash, fmt.Sprintf("Customer %d", i), joined, TermsVersion, joined, joined, joined); err != nil {
+				if err := emit(ScaleEmail(i), hash, fmt.Sprintf("Customer %d", i), joined, account.TermsVersion, joined, joined, joined); err != nil {
 					return err
 				}
 			}

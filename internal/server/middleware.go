@@ -2,17 +2,19 @@ package server
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/teztelecom/tez/internal/client"
 	"github.com/teztelecom/tez/internal/requestid"
 	"github.com/teztelecom/tez/internal/sqlcount"
 	"github.com/teztelecom/tez/internal/viewer"
 )
 
 // withRequestID takes the client's X-Request-Id when it is sane, else makes
-// one, and echoes it in the response.
+// one, and echoes it in the response; it also notes the client's address.
 func (s *Server) withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
@@ -20,7 +22,12 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 			id = requestid.New()
 		}
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(requestid.With(r.Context(), id)))
+		ip, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			ip = r.RemoteAddr
+		}
+		ctx := client.With(requestid.With(r.Context(), id), client.Info{IP: ip, UserAgent: r.UserAgent()})
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

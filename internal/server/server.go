@@ -15,6 +15,7 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/teztelecom/tez/graph"
+	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/ratelimit"
 	"github.com/teztelecom/tez/internal/reseller"
@@ -45,7 +46,11 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		buckets = r
 	}
 	s := &Server{cfg: cfg, store: st, log: log, resellers: reseller.NewService(st, ratelimit.New(buckets), log)}
-	gql := graph.NewHandler(&graph.Resolver{Store: st, Resellers: s.resellers}, graph.Options{
+	accounts, err := account.NewService(st, cfg.SessionTTL)
+	if err != nil {
+		return nil, err
+	}
+	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Resellers: s.resellers}, graph.Options{
 		Introspection: cfg.Introspection,
 		Logger:        log,
 	})

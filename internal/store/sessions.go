@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // AuthSession is a signed-in session; the token itself is never stored.
@@ -35,4 +37,37 @@ WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 mi
 func (s *Store) TouchSession(ctx context.Context, id int64) error {
 	_, err := s.db.ExecContext(ctx, touchSession, id)
 	return mapError(err, "touch session")
+}
+
+const insertSession = `
+INSERT INTO auth_sessions (token_hash, user_id, expires_at, user_agent, ip)
+VALUES ($1, $2, $3, $4, nullif($5, '')::inet) RETURNING id`
+
+// CreateSession stores a new session by its token's hash.
+func (s *Store) CreateSession(ctx context.Context, tx sqlx.QueryerContext, tokenHash []byte, userID int64, expiresAt time.Time, userAgent, ip string) (int64, error) {
+	var id int64
+	err := sqlx.GetContext(ctx, tx, &id, insertSession, tokenHash, userID, expiresAt, userAgent, ip)
+	return id, mapError(err, "session")
+}
+
+const revokeSession = `UPDATE auth_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`
+
+// RevokeSession ends one session.
+func (s *Store) RevokeSession(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, revokeSession, id)
+	return mapError(err, "revoke session")
+}
+
+const revokeUserSessions = `
+UPDATE auth_sessions SET revoked_at = now()
+WHERE user_id = $1 AND revoked_at IS NULL AND id <> $2`
+
+// RevokeUserSessions ends every live session of the user but except (0:
+// none spared) and reports how many.
+func (s *Store) RevokeUserSessions(ctx context.Context, userID, except int64) (int64, error) {
+	res, err := s.db.ExecContext(ctx, revokeUserSessions, userID, except)
+	if err != nil {
+		return 0, mapError(err, "revoke sessions")
+	}
+	return res.RowsAffected()
 }

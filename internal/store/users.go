@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // User is a customer account.
@@ -38,5 +40,27 @@ const userByID = `SELECT ` + userColumns + ` FROM users WHERE id = $1`
 func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 	var u User
 	err := s.db.GetContext(ctx, &u, userByID, id)
+	return u, mapError(err, "user")
+}
+
+const insertUser = `
+INSERT INTO users (email, password_hash, full_name, terms_accepted_at, terms_version)
+VALUES ($1, $2, $3, now(), $4)
+RETURNING ` + userColumns
+
+// CreateUser adds an account; a taken email (compared case-insensitively)
+// is a Conflict.
+func (s *Store) CreateUser(ctx context.Context, tx *sqlx.Tx, email, passwordHash, fullName, termsVersion string) (User, error) {
+	var u User
+	err := tx.GetContext(ctx, &u, insertUser, email, passwordHash, fullName, termsVersion)
+	return u, mapError(err, "account "+email)
+}
+
+const userByEmail = `SELECT ` + userColumns + ` FROM users WHERE email = $1`
+
+// UserByEmail finds an account by email, case-insensitively (citext).
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	var u User
+	err := s.db.GetContext(ctx, &u, userByEmail, email)
 	return u, mapError(err, "user")
 }

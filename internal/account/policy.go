@@ -1,0 +1,67 @@
+// Package account holds the rules of customer accounts: what an acceptable
+// email and password are, how sessions are made and ended, and how failed
+// sign-ins are throttled.
+package account
+
+import (
+	_ "embed"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/teztelecom/tez/internal/apperr"
+)
+
+// TermsVersion is the version of the user agreement a new customer accepts.
+const TermsVersion = "2026-01"
+
+const (
+	minPassword = 8
+	maxPassword = 128
+)
+
+//go:embed common-passwords.txt
+var commonList string
+
+var common = func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(commonList, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = true
+		}
+	}
+	return m
+}()
+
+// NormalizeEmail trims an email and checks it is one address with a domain.
+func NormalizeEmail(field, s string) (string, *apperr.FieldError) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		e := apperr.OnField(field, apperr.FieldRequired, "Enter your email address.")
+		return "", &e
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") || len(s) > 254 {
+		e := apperr.OnField(field, apperr.FieldInvalid, "%q is not an email address: it should look like name@example.com.", s)
+		return "", &e
+	}
+	return s, nil
+}
+
+// CheckPassword applies NIST 800-63B: a length range and no common
+// passwords, no composition rules.
+func CheckPassword(field, pw string) *apperr.FieldError {
+	n := utf8.RuneCountInString(pw)
+	var e apperr.FieldError
+	switch {
+	case n < minPassword:
+		e = apperr.OnField(field, apperr.FieldTooShort, "Use at least %d characters.", minPassword)
+	case n > maxPassword:
+		e = apperr.OnField(field, apperr.FieldTooLong, "Use at most %d characters.", maxPassword)
+	case common[strings.ToLower(pw)]:
+		e = apperr.OnField(field, apperr.FieldWeakPassword, "This password is among the most common ones and easy to guess: choose another.")
+	default:
+		return nil
+	}
+	return &e
+}
