@@ -99,7 +99,7 @@ func TestBucketRefills(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			l := ratelimit.New(open())
 			key := fmt.Sprintf("test:refill:%s", requestid.New())
-			limit := ratelimit.Limit{Rate: 20, Burst: 1}
+			limit := ratelimit.Limit{Rate: 2, Burst: 1} // one token per 500 ms
 			if d, _ := l.Take(ctx, key, limit); !d.Allowed || d.Remaining != 0 {
 				t.Fatalf("first take = %+v, want allowed with 0 left", d)
 			}
