@@ -98,3 +98,28 @@ func noteViewer(ctx context.Context, kind viewer.Kind) {
 		f.viewer = kind
 	}
 }
+
+// withDeadline bounds a request: its SQL is cancelled when the time is up,
+// as it is when the client disconnects (the request context flows down to
+// every statement).
+func (s *Server) withDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// apiHeaders are the security headers of API answers: JSON that is never
+// rendered, framed, cached or sent along as a referrer.
+func apiHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -56,7 +56,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", http.MaxBytesHandler(graph.WithLoaders(st, gql), maxBodyBytes))
+	mux.Handle("/graphql", s.withDeadline(apiHeaders(http.MaxBytesHandler(graph.WithLoaders(st, gql), maxBodyBytes))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if cfg.Playground {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -67,5 +68,34 @@ func TestPlayground(t *testing.T) {
 	off := apitest.New(t, func(c *config.Config) { c.Playground = false })
 	if status, _, _ := off.Get("/", nil); status != http.StatusNotFound {
 		t.Errorf("GET / with Playground off = %d, want 404", status)
+	}
+}
+
+func TestAPISecurityHeaders(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	res := api.Do(apitest.Request{Query: `{ __typename }`})
+	for name, want := range map[string]string{
+		"X-Content-Type-Options":  "nosniff",
+		"X-Frame-Options":         "DENY",
+		"Cache-Control":           "no-store",
+		"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+	} {
+		if got := res.Header.Get(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestGETRunsQueriesButNotMutations(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	status, _, body := api.Get("/graphql?query="+url.QueryEscape(`{ products(first: 1) { edges { cursor } } }`), nil)
+	if status != http.StatusOK || !strings.Contains(body, `"products"`) {
+		t.Errorf("GET query = %d %s, want the answer", status, body)
+	}
+	status, _, body = api.Get("/graphql?query="+url.QueryEscape(`mutation { logout { sessionsEnded } }`), nil)
+	if status == http.StatusOK && !strings.Contains(body, "errors") || strings.Contains(body, "sessionsEnded\":") {
+		t.Errorf("GET mutation = %d %s, want it refused", status, body)
 	}
 }
