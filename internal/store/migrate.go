@@ -11,9 +11,11 @@ import (
 )
 
 // Migrations returns a goose provider over the embedded migrations (no goose
-// global state).
+// global state). Migrations written on parallel branches land with numbers
+// below ones a database may have applied already; they are applied too
+// (each migration stands alone), not refused.
 func Migrations(db *sql.DB) (*goose.Provider, error) {
-	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS)
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return nil, fmt.Errorf("load migrations: %w", err)
 	}
