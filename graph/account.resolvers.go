@@ -12,7 +12,6 @@ import (
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
 )
@@ -78,10 +77,6 @@ func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 		return nil, err
 	}
 	return &u, nil
-}
-
-func (r *userResolver) ID(ctx context.Context, obj *store.User) (string, error) {
-	return relay.GlobalID(typeUser, store.Key(obj.ID)), nil
 }
 
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }

@@ -8,14 +8,8 @@ package graph
 import (
 	"context"
 
-	"github.com/teztelecom/tez/graph/generated"
-	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 )
-
-func (r *addressResolver) ID(ctx context.Context, obj *store.Address) (string, error) {
-	return relay.GlobalID(typeAddress, store.Key(obj.ID)), nil
-}
 
 func (r *userResolver) DefaultAddress(ctx context.Context, obj *store.User) (*store.Address, error) {
 	addresses, err := loadersFor(ctx).addressesByUser.Load(ctx, obj.ID)
@@ -28,7 +22,3 @@ func (r *userResolver) DefaultAddress(ctx context.Context, obj *store.User) (*st
 func (r *userResolver) Addresses(ctx context.Context, obj *store.User) ([]store.Address, error) {
 	return loadersFor(ctx).addressesByUser.Load(ctx, obj.ID)
 }
-
-func (r *Resolver) Address() generated.AddressResolver { return &addressResolver{r} }
-
-type addressResolver struct{ *Resolver }

@@ -13,16 +13,6 @@ import (
 	"github.com/teztelecom/tez/internal/viewer"
 )
 
-// Global ID type names: the GraphQL type each ID names.
-const (
-	typeProduct      = "Product"
-	typeUser         = "User"
-	typeAddress      = "Address"
-	typeSimCard      = "SimCard"
-	typeUsageSession = "UsageSession"
-	typeOrder        = "Order"
-)
-
 // maxNodes caps the nodes(ids:) list.
 const maxNodes = 100
 
@@ -37,21 +27,21 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 	}
 	l := loadersFor(ctx)
 	switch typ {
-	case typeProduct:
+	case relay.TypeProduct:
 		return byInt(ctx, key, l.productByID)
-	case typeAddress:
+	case relay.TypeAddress:
 		return byInt(ctx, key, l.addressByID)
-	case typeOrder:
+	case relay.TypeOrder:
 		return byInt(ctx, key, l.orderByID)
-	case typeSimCard:
+	case relay.TypeSimCard:
 		return found(l.simCardByID.LoadThunk(ctx, key))
-	case typeUsageSession:
+	case relay.TypeUsageSession:
 		start, n, ok := strings.Cut(key, "|")
 		if !ok {
 			return none
 		}
 		return found(l.sessionByKey.LoadThunk(ctx, [2]string{start, n}))
-	case typeUser:
+	case relay.TypeUser:
 		return func() (relay.Node, error) { return r.viewerUser(ctx, key) }
 	}
 	return none

@@ -16,10 +16,6 @@ import (
 	"github.com/teztelecom/tez/internal/store"
 )
 
-func (r *orderResolver) ID(ctx context.Context, obj *store.Order) (string, error) {
-	return relay.GlobalID(typeOrder, store.Key(obj.ID)), nil
-}
-
 func (r *orderResolver) Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error) {
 	return loadersFor(ctx).itemsByOrder.Load(ctx, obj.ID)
 }

@@ -8,15 +8,10 @@ package graph
 import (
 	"context"
 
-	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 )
-
-func (r *productResolver) ID(ctx context.Context, obj *store.Product) (string, error) {
-	return relay.GlobalID(typeProduct, store.Key(obj.ID)), nil
-}
 
 func (r *queryResolver) Products(ctx context.Context, first *int, after *string, last *int, before *string, kind *store.ProductKind) (*model.ProductConnection, error) {
 	page, err := relay.Args{First: first, After: after, Last: last, Before: before}.Page(1)
@@ -38,7 +33,3 @@ func (r *queryResolver) Products(ctx context.Context, first *int, after *string,
 	conn.PageInfo = &info
 	return conn, nil
 }
-
-func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }
-
-type productResolver struct{ *Resolver }

@@ -15,10 +15,6 @@ import (
 	"github.com/teztelecom/tez/internal/store"
 )
 
-func (r *simCardResolver) ID(ctx context.Context, obj *store.SimCard) (string, error) {
-	return relay.GlobalID(typeSimCard, obj.ICCID), nil
-}
-
 func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error) {
 	rng, err := usageRange(obj.ICCID, &from, &to)
 	if err != nil {

@@ -10,26 +10,14 @@ import (
 
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
-	"github.com/teztelecom/tez/internal/relay"
-	"github.com/teztelecom/tez/internal/store"
 )
-
-func (r *usageSessionResolver) ID(ctx context.Context, obj *store.UsageSession) (string, error) {
-	k := obj.Key()
-	return relay.GlobalID(typeUsageSession, k[0]+"|"+k[1]), nil
-}
 
 func (r *usageSessionConnectionResolver) TotalCount(ctx context.Context, obj *model.UsageSessionConnection) (int, error) {
 	return loadersFor(ctx).sessionCounts.Load(ctx, obj.Range)
 }
 
-func (r *Resolver) UsageSession() generated.UsageSessionResolver { return &usageSessionResolver{r} }
-
 func (r *Resolver) UsageSessionConnection() generated.UsageSessionConnectionResolver {
 	return &usageSessionConnectionResolver{r}
 }
 
-type (
-	usageSessionResolver           struct{ *Resolver }
-	usageSessionConnectionResolver struct{ *Resolver }
-)
+type usageSessionConnectionResolver struct{ *Resolver }

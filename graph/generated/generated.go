@@ -35,15 +35,12 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	Address() AddressResolver
 	Mutation() MutationResolver
 	Order() OrderResolver
 	OrderItem() OrderItemResolver
-	Product() ProductResolver
 	Query() QueryResolver
 	Reseller() ResellerResolver
 	SimCard() SimCardResolver
-	UsageSession() UsageSessionResolver
 	UsageSessionConnection() UsageSessionConnectionResolver
 	User() UserResolver
 }
@@ -56,7 +53,7 @@ type ComplexityRoot struct {
 		City          func(childComplexity int) int
 		CountryCode   func(childComplexity int) int
 		DeliveryNote  func(childComplexity int) int
-		ID            func(childComplexity int) int
+		GlobalID      func(childComplexity int) int
 		IsDefault     func(childComplexity int) int
 		Line1         func(childComplexity int) int
 		Line2         func(childComplexity int) int
@@ -116,7 +113,7 @@ type ComplexityRoot struct {
 	Order struct {
 		AvailableActions func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
-		ID               func(childComplexity int) int
+		GlobalID         func(childComplexity int) int
 		Items            func(childComplexity int) int
 		Number           func(childComplexity int) int
 		PaidAt           func(childComplexity int) int
@@ -155,7 +152,7 @@ type ComplexityRoot struct {
 	Product struct {
 		Active        func(childComplexity int) int
 		Description   func(childComplexity int) int
-		ID            func(childComplexity int) int
+		GlobalID      func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Price         func(childComplexity int) int
@@ -213,8 +210,8 @@ type ComplexityRoot struct {
 	SimCard struct {
 		Balance        func(childComplexity int) int
 		BalanceEntries func(childComplexity int, first *int, after *string) int
+		GlobalID       func(childComplexity int) int
 		ICCID          func(childComplexity int) int
-		ID             func(childComplexity int) int
 		Label          func(childComplexity int) int
 		LastUsageAt    func(childComplexity int) int
 		MSISDN         func(childComplexity int) int
@@ -240,7 +237,7 @@ type ComplexityRoot struct {
 		CountryCode     func(childComplexity int) int
 		DurationSeconds func(childComplexity int) int
 		EndedAt         func(childComplexity int) int
-		ID              func(childComplexity int) int
+		GlobalID        func(childComplexity int) int
 		NetworkName     func(childComplexity int) int
 		StartedAt       func(childComplexity int) int
 		TotalBytes      func(childComplexity int) int
@@ -273,7 +270,7 @@ type ComplexityRoot struct {
 		Email          func(childComplexity int) int
 		EmailVerified  func(childComplexity int) int
 		FullNameOrNil  func(childComplexity int) int
-		ID             func(childComplexity int) int
+		GlobalID       func(childComplexity int) int
 		Order          func(childComplexity int, number string) int
 		Orders         func(childComplexity int, first *int, after *string, last *int, before *string, status *store.OrderStatus) int
 		Phone          func(childComplexity int) int
@@ -292,9 +289,6 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
-type AddressResolver interface {
-	ID(ctx context.Context, obj *store.Address) (string, error)
-}
 type MutationResolver interface {
 	Register(ctx context.Context, input model.RegisterInput) (*model.RegisterPayload, error)
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
@@ -302,17 +296,12 @@ type MutationResolver interface {
 	LogoutEverywhere(ctx context.Context) (*model.LogoutPayload, error)
 }
 type OrderResolver interface {
-	ID(ctx context.Context, obj *store.Order) (string, error)
-
 	Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error)
 
 	AvailableActions(ctx context.Context, obj *store.Order) ([]shop.Action, error)
 }
 type OrderItemResolver interface {
 	Product(ctx context.Context, obj *store.OrderItem) (*store.Product, error)
-}
-type ProductResolver interface {
-	ID(ctx context.Context, obj *store.Product) (string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (relay.Node, error)
@@ -326,21 +315,14 @@ type ResellerResolver interface {
 	SimCards(ctx context.Context, obj *store.Reseller, first *int, after *string, status *store.SIMStatus) (*model.SimCardConnection, error)
 }
 type SimCardResolver interface {
-	ID(ctx context.Context, obj *store.SimCard) (string, error)
-
 	Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error)
 	UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error)
 	BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error)
-}
-type UsageSessionResolver interface {
-	ID(ctx context.Context, obj *store.UsageSession) (string, error)
 }
 type UsageSessionConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.UsageSessionConnection) (int, error)
 }
 type UserResolver interface {
-	ID(ctx context.Context, obj *store.User) (string, error)
-
 	DefaultAddress(ctx context.Context, obj *store.User) (*store.Address, error)
 	Addresses(ctx context.Context, obj *store.User) ([]store.Address, error)
 	Orders(ctx context.Context, obj *store.User, first *int, after *string, last *int, before *string, status *store.OrderStatus) (*model.OrderConnection, error)
@@ -386,11 +368,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Address.DeliveryNote(childComplexity), true
 	case "Address.id":
-		if e.ComplexityRoot.Address.ID == nil {
+		if e.ComplexityRoot.Address.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Address.ID(childComplexity), true
+		return e.ComplexityRoot.Address.GlobalID(childComplexity), true
 	case "Address.isDefault":
 		if e.ComplexityRoot.Address.IsDefault == nil {
 			break
@@ -603,11 +585,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Order.CreatedAt(childComplexity), true
 	case "Order.id":
-		if e.ComplexityRoot.Order.ID == nil {
+		if e.ComplexityRoot.Order.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Order.ID(childComplexity), true
+		return e.ComplexityRoot.Order.GlobalID(childComplexity), true
 	case "Order.items":
 		if e.ComplexityRoot.Order.Items == nil {
 			break
@@ -752,11 +734,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Product.Description(childComplexity), true
 	case "Product.id":
-		if e.ComplexityRoot.Product.ID == nil {
+		if e.ComplexityRoot.Product.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Product.ID(childComplexity), true
+		return e.ComplexityRoot.Product.GlobalID(childComplexity), true
 	case "Product.kind":
 		if e.ComplexityRoot.Product.Kind == nil {
 			break
@@ -993,18 +975,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCard.BalanceEntries(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "SimCard.id":
+		if e.ComplexityRoot.SimCard.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCard.GlobalID(childComplexity), true
 	case "SimCard.iccid":
 		if e.ComplexityRoot.SimCard.ICCID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SimCard.ICCID(childComplexity), true
-	case "SimCard.id":
-		if e.ComplexityRoot.SimCard.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SimCard.ID(childComplexity), true
 	case "SimCard.label":
 		if e.ComplexityRoot.SimCard.Label == nil {
 			break
@@ -1115,11 +1097,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UsageSession.EndedAt(childComplexity), true
 	case "UsageSession.id":
-		if e.ComplexityRoot.UsageSession.ID == nil {
+		if e.ComplexityRoot.UsageSession.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.UsageSession.ID(childComplexity), true
+		return e.ComplexityRoot.UsageSession.GlobalID(childComplexity), true
 	case "UsageSession.networkName":
 		if e.ComplexityRoot.UsageSession.NetworkName == nil {
 			break
@@ -1245,11 +1227,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.User.FullNameOrNil(childComplexity), true
 	case "User.id":
-		if e.ComplexityRoot.User.ID == nil {
+		if e.ComplexityRoot.User.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.User.ID(childComplexity), true
+		return e.ComplexityRoot.User.GlobalID(childComplexity), true
 	case "User.order":
 		if e.ComplexityRoot.User.Order == nil {
 			break
@@ -3030,7 +3012,7 @@ func (ec *executionContext) _Address_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Address_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Address().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -3041,7 +3023,7 @@ func (ec *executionContext) _Address_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Address_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Address", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Address_recipientName(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
@@ -3953,7 +3935,7 @@ func (ec *executionContext) _Order_id(ctx context.Context, field graphql.Collect
 			return ec.fieldContext_Order_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -3964,7 +3946,7 @@ func (ec *executionContext) _Order_id(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Order_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Order", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Order", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Order_number(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
@@ -4595,7 +4577,7 @@ func (ec *executionContext) _Product_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Product_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Product().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -4606,7 +4588,7 @@ func (ec *executionContext) _Product_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Product_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Product", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Product_sku(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
@@ -5648,7 +5630,7 @@ func (ec *executionContext) _SimCard_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_SimCard_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SimCard().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5659,7 +5641,7 @@ func (ec *executionContext) _SimCard_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_SimCard_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SimCard", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("SimCard", field, true, false, "ID")
 }
 
 func (ec *executionContext) _SimCard_iccid(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
@@ -6069,7 +6051,7 @@ func (ec *executionContext) _UsageSession_id(ctx context.Context, field graphql.
 			return ec.fieldContext_UsageSession_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.UsageSession().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6080,7 +6062,7 @@ func (ec *executionContext) _UsageSession_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_UsageSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UsageSession", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("UsageSession", field, true, false, "ID")
 }
 
 func (ec *executionContext) _UsageSession_startedAt(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
@@ -6606,7 +6588,7 @@ func (ec *executionContext) _User_id(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_User_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6617,7 +6599,7 @@ func (ec *executionContext) _User_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("User", field, true, false, "ID")
 }
 
 func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
@@ -8292,60 +8274,59 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Address")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Address_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Address_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "recipientName":
 			out.Values[i] = ec._Address_recipientName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "line1":
 			out.Values[i] = ec._Address_line1(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "line2":
 			out.Values[i] = ec._Address_line2(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "city":
 			out.Values[i] = ec._Address_city(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "region":
 			out.Values[i] = ec._Address_region(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "postalCode":
 			out.Values[i] = ec._Address_postalCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "countryCode":
 			out.Values[i] = ec._Address_countryCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "phone":
 			out.Values[i] = ec._Address_phone(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "deliveryNote":
 			out.Values[i] = ec._Address_deliveryNote(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "isDefault":
 			out.Values[i] = ec._Address_isDefault(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8731,11 +8712,10 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Order")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Order_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Order_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "number":
 			out.Values[i] = ec._Order_number(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -8995,50 +8975,49 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Product")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Product_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "sku":
 			out.Values[i] = ec._Product_sku(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "kind":
 			out.Values[i] = ec._Product_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._Product_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._Product_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "price":
 			out.Values[i] = ec._Product_price(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "voucherAmount":
 			out.Values[i] = ec._Product_voucherAmount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "region":
 			out.Values[i] = ec._Product_region(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "active":
 			out.Values[i] = ec._Product_active(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9419,11 +9398,10 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SimCard")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SimCard_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._SimCard_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "iccid":
 			out.Values[i] = ec._SimCard_iccid(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -9577,55 +9555,54 @@ func (ec *executionContext) _UsageSession(ctx context.Context, sel ast.Selection
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("UsageSession")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._UsageSession_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._UsageSession_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startedAt":
 			out.Values[i] = ec._UsageSession_startedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "endedAt":
 			out.Values[i] = ec._UsageSession_endedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "durationSeconds":
 			out.Values[i] = ec._UsageSession_durationSeconds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "bytesUp":
 			out.Values[i] = ec._UsageSession_bytesUp(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "bytesDown":
 			out.Values[i] = ec._UsageSession_bytesDown(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "totalBytes":
 			out.Values[i] = ec._UsageSession_totalBytes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "countryCode":
 			out.Values[i] = ec._UsageSession_countryCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "networkName":
 			out.Values[i] = ec._UsageSession_networkName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "cost":
 			out.Values[i] = ec._UsageSession_cost(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9796,11 +9773,10 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("User")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "email":
 			out.Values[i] = ec._User_email(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

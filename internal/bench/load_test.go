@@ -57,7 +57,7 @@ func TestLoadCountsSuccessesAndFailures(t *testing.T) {
 func TestScriptWritesValuesAsLiterals(t *testing.T) {
 	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	got, err := Script([]Statement{
-		{Query: "SELECT a\n  FROM t WHERE id = $1 AND name = $2 AND n = ANY($10)", Args: []any{int64(7), "O'Brien", nil, nil, nil, nil, nil, nil, nil, "{1,2}"}},
+		{Query: "SELECT a -- the column\n  FROM t WHERE id = $1 AND name = $2 AND n = ANY($10)", Args: []any{int64(7), "O'Brien", nil, nil, nil, nil, nil, nil, nil, "{1,2}"}},
 		{Query: "SELECT $1, $2, $3", Args: []any{[]byte{0xab}, at, true}},
 	})
 	if err != nil {

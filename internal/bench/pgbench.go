@@ -36,10 +36,13 @@ func Script(stmts []Statement) (string, error) {
 	return b.String(), nil
 }
 
-// Inline writes a statement's values into it as literals, on one line.
+var sqlComment = regexp.MustCompile(`--[^\n]*`)
+
+// Inline writes a statement's values into it as literals, on one line
+// (comments dropped: on one line they would swallow the rest).
 func Inline(s Statement) (string, error) {
 	var bad error
-	line := placeholder.ReplaceAllStringFunc(s.Query, func(m string) string {
+	line := placeholder.ReplaceAllStringFunc(sqlComment.ReplaceAllString(s.Query, ""), func(m string) string {
 		n, _ := strconv.Atoi(m[1:])
 		if n < 1 || n > len(s.Args) {
 			bad = fmt.Errorf("statement uses %s but has %d values", m, len(s.Args))

@@ -52,3 +52,13 @@ func truncate(s string) string {
 // Node is any object that has a global ID. The GraphQL layer switches on the
 // concrete type to find the object type.
 type Node interface{}
+
+// The GraphQL object types that have global IDs.
+const (
+	TypeProduct      = "Product"
+	TypeUser         = "User"
+	TypeAddress      = "Address"
+	TypeSimCard      = "SimCard"
+	TypeUsageSession = "UsageSession"
+	TypeOrder        = "Order"
+)
