@@ -16,9 +16,9 @@ import (
 	"github.com/teztelecom/tez/internal/usagebench"
 )
 
-const usageUsage = `usage: tez usage import [--rejects FILE] [--batch N] FILE|-
+const usageUsage = `usage: tez usage import [--rejects FILE] [--batch N] [--workers N] FILE|-
        tez usage partitions
-       tez usage bench [--rows N] [--sims N] [--batch N] [--use-database-url]`
+       tez usage bench [--rows N] [--sims N] [--batch N] [--workers N] [--use-database-url]`
 
 func runUsage(ctx context.Context, env *environment, args []string) error {
 	if len(args) == 0 {
@@ -40,6 +40,7 @@ func runUsageImport(ctx context.Context, env *environment, args []string) error 
 	fs.SetOutput(env.stderr)
 	rejectsPath := fs.String("rejects", "", "write rejected records (CSV: line, reason, record) to this file instead of stderr")
 	batchSize := fs.Int("batch", cdrs.DefaultBatchSize, "records per transaction")
+	workers := fs.Int("workers", cdrs.DefaultWorkers, "batches committing at once (one connection each)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,7 +71,7 @@ func runUsageImport(ctx context.Context, env *environment, args []string) error 
 	}
 	defer dbase.close()
 	s := store.New(dbase.db)
-	im := cdrs.NewImporter(s, newLedger(env, s), cdrs.Options{BatchSize: *batchSize})
+	im := cdrs.NewImporter(s, newLedger(env, s), cdrs.Options{BatchSize: *batchSize, Workers: *workers})
 	sum, err := im.Import(ctx, in, rejects)
 	fmt.Fprintln(env.stdout, sum)
 	if err != nil {
@@ -117,6 +118,7 @@ func runUsageBench(ctx context.Context, env *environment, args []string) error {
 	fs.IntVar(&opts.Rows, "rows", 1_000_000, "CDRs to generate and import")
 	fs.IntVar(&opts.SIMs, "sims", 1000, "SIMs the CDRs are spread over")
 	fs.IntVar(&opts.BatchSize, "batch", cdrs.DefaultBatchSize, "records per transaction")
+	fs.IntVar(&opts.Workers, "workers", cdrs.DefaultWorkers, "batches committing at once (one connection each)")
 	useURL := fs.Bool("use-database-url", false, "run in DATABASE_URL's database (adds SIMs, sessions and entries there)")
 	if err := fs.Parse(args); err != nil {
 		return err

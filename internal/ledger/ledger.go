@@ -123,6 +123,9 @@ func first(es []store.BalanceEntry, err error) (store.BalanceEntry, error) {
 // decide each entry under the lock, append the new ones, and answer replayed
 // keys with their original entries.
 func (l *Ledger) post(ctx context.Context, tx *sqlx.Tx, ps []Posting, sign int64) ([]store.BalanceEntry, error) {
+	if len(ps) == 0 {
+		return nil, nil
+	}
 	iccids := make([]string, 0, len(ps))
 	keys := make(map[string]bool, len(ps))
 	for _, p := range ps {

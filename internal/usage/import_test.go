@@ -92,7 +92,10 @@ func (f fixture) checkClean(t *testing.T) {
 // cdr is a good CDR row: a session of the SIM starting at start (hours
 // after 2026-10-01) on Telekom.de, costing cost cents.
 func cdr(id, sim string, hour int, cost int64) []string {
-	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(hour) * time.Hour)
+	return cdrAt(id, sim, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(hour)*time.Hour), cost)
+}
+
+func cdrAt(id, sim string, start time.Time, cost int64) []string {
 	return []string{id, sim, start.Format(time.RFC3339), start.Add(30 * time.Minute).Format(time.RFC3339),
 		"1000", "20000", "262", "01", "Telekom.de", fmt.Sprint(cost), "USD"}
 }
@@ -413,9 +416,11 @@ func TestConcurrentImportsOfOneFile(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	sims := []string{f.sim(t, 1, 100_000), f.sim(t, 2, 100_000), f.sim(t, 3, 100_000)}
+	// Sessions in 30 months that have no partition yet: the imports create
+	// them while each other's batches insert.
 	var rows [][]string
 	for i := range 300 {
-		rows = append(rows, cdr(fmt.Sprintf("c-%d", i), sims[i%3], i, 10))
+		rows = append(rows, cdrAt(fmt.Sprintf("c-%d", i), sims[i%3], time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 3*i), 10))
 	}
 	in := file(rows...)
 	var wg sync.WaitGroup
@@ -443,5 +448,57 @@ func TestConcurrentImportsOfOneFile(t *testing.T) {
 			t.Errorf("balance of %s = %d, want 99000", id, got)
 		}
 	}
+	var inDefault int
+	f.get(t, &inDefault, `SELECT count(*) FROM usage_sessions_default`)
+	if inDefault != 0 {
+		t.Errorf("%d sessions in the default partition", inDefault)
+	}
 	f.checkClean(t)
+}
+
+// TestCancelledAtAnyMoment stops imports at arbitrary points: whatever
+// committed, every SIM's sessions and its debits agree, and the rerun
+// completes the file.
+func TestCancelledAtAnyMoment(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	sims := []string{f.sim(t, 1, 1_000_000), f.sim(t, 2, 1_000_000), f.sim(t, 3, 1_000_000), f.sim(t, 4, 1_000_000)}
+	var rows [][]string
+	for i := range 3000 {
+		rows = append(rows, cdr(fmt.Sprintf("r-%d", i), sims[i%4], i%600, int64(1+i%7)))
+	}
+	in := file(rows...)
+	agree := func() {
+		t.Helper()
+		for _, id := range sims {
+			var cost int64
+			f.get(t, &cost, `SELECT coalesce(sum(cost), 0) FROM usage_sessions WHERE iccid = $1`, id)
+			if got := f.balance(t, id).Balance; got != 1_000_000-cost {
+				t.Errorf("%s: balance %d, but its sessions cost %d", id, got, cost)
+			}
+		}
+		f.checkClean(t)
+	}
+	for _, ms := range []int{10, 30, 60, 100, 150, 250} {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(ms)*time.Millisecond)
+		sum, err := f.importer(250).Import(ctx, strings.NewReader(in), &bytes.Buffer{})
+		cancel()
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("import stopped after %dms: %v", ms, err)
+		}
+		t.Logf("stopped after %dms: %s (%v)", ms, sum, err)
+		if sum.Read%250 != 0 {
+			t.Errorf("import stopped after %dms counted %d records read: not whole batches", ms, sum.Read)
+		}
+		agree()
+	}
+	if sum, err := f.importer(250).Import(context.Background(), strings.NewReader(in), &bytes.Buffer{}); err != nil || sum.Imported+sum.Duplicates != 3000 {
+		t.Fatalf("rerun = %+v, %v", sum, err)
+	}
+	var n int
+	f.get(t, &n, `SELECT count(*) FROM usage_sessions`)
+	if n != 3000 {
+		t.Errorf("%d sessions after the rerun, want 3000", n)
+	}
+	agree()
 }

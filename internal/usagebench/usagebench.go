@@ -29,6 +29,7 @@ type Options struct {
 	Rows      int    // CDRs in the file
 	SIMs      int    // SIMs they are spread over
 	BatchSize int    // records per import transaction (usage.DefaultBatchSize when 0)
+	Workers   int    // batches committing at once (usage.DefaultWorkers when 0)
 	Dir       string // where the CDR file is written (and removed after)
 }
 
@@ -84,7 +85,7 @@ func Run(ctx context.Context, db *sqlx.DB, l *ledger.Ledger, opts Options, progr
 		return res, err
 	}
 
-	im := usage.NewImporter(s, l, usage.Options{BatchSize: opts.BatchSize})
+	im := usage.NewImporter(s, l, usage.Options{BatchSize: opts.BatchSize, Workers: opts.Workers})
 	res.LoadBefore = loadAverage()
 	for _, pass := range []struct {
 		name string
