@@ -28,7 +28,7 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the GraphQL API (the default when no subcommand is given)", runServe},
 		{"migrate", "apply or inspect database migrations: migrate up|down|status", runMigrate},
-		{"seed", "load the demo data (idempotent)", runSeed},
+		{"seed", "load the demo data (idempotent); --scale N also generates N customers", runSeed},
 		{"reseller", "manage resellers: create, key create|list|revoke, assign", runReseller},
 		{"bench", "benchmark the API over HTTP against its database's ceiling", runBench},
 		{"usage", "import CDRs, list usage partitions, benchmark the import: usage import|partitions|bench", runUsage},
