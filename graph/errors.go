@@ -29,6 +29,9 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Extensions = map[string]any{"code": string(appErr.Code)}
 		case !errors.As(err, &appErr) && gqlErr.Err == nil:
 			// made by gqlparser/gqlgen: the client's document is at fault
+			if gqlErr.Extensions["code"] == "COMPLEXITY_LIMIT_EXCEEDED" { // gqlgen's name for it
+				gqlErr.Extensions["code"] = "COMPLEXITY_LIMIT"
+			}
 		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 			// The client went away; nobody reads this answer and nothing failed.
 			log.DebugContext(ctx, "request cancelled by the client", "path", gqlErr.Path.String(), "request_id", requestid.From(ctx))

@@ -15,6 +15,8 @@ import (
 // Options configure the GraphQL handler.
 type Options struct {
 	Introspection bool
+	// MaxComplexity refuses operations priced above it (see complexity.go).
+	MaxComplexity int
 	Logger        *slog.Logger
 }
 
@@ -22,12 +24,15 @@ type Options struct {
 // handler.NewDefaultServer: every transport, cache and extension is chosen
 // here.
 func NewHandler(r *Resolver, opts Options) *handler.Server {
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	cfg := generated.Config{Resolvers: r}
+	setComplexity(&cfg.Complexity)
+	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}

@@ -37,6 +37,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+	// MaxComplexity is the most an operation may cost (list fields count
+	// their items' cost times how many they can return).
+	MaxComplexity int
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
 	// SQLCountHeader adds X-SQL-Statements (statements the request sent) to
@@ -78,6 +81,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 		RequestTimeout:   r.duration("TEZ_REQUEST_TIMEOUT", 15*time.Second),
 		LogLevel:         r.str("TEZ_LOG_LEVEL", "info"),
 		SessionTTL:       r.duration("TEZ_SESSION_TTL", 30*24*time.Hour),
+		MaxComplexity:    r.int("TEZ_MAX_COMPLEXITY", 20000),
 		RedisURL:         r.str("REDIS_URL", ""),
 	}
 	if c.Env != "development" && c.Env != "production" {

@@ -52,6 +52,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	}
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Resellers: s.resellers}, graph.Options{
 		Introspection: cfg.Introspection,
+		MaxComplexity: cfg.MaxComplexity,
 		Logger:        log,
 	})
 
