@@ -17,6 +17,7 @@ type Options struct {
 	Introspection bool
 	// MaxComplexity refuses operations priced above it (see complexity.go).
 	MaxComplexity int
+	Shape         ShapeLimits
 	Logger        *slog.Logger
 }
 
@@ -32,6 +33,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(opts.Shape)
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})

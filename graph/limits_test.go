@@ -1,11 +1,14 @@
 package graph_test
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/apitest"
+	"github.com/teztelecom/tez/internal/config"
 )
 
 func TestComplexityLimit(t *testing.T) {
@@ -26,5 +29,33 @@ func TestComplexityLimit(t *testing.T) {
 	}
 	if string(res.Data) != "" && string(res.Data) != "null" {
 		t.Errorf("the refused query ran: %s", res.Data)
+	}
+}
+
+func TestShapeLimits(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t, func(c *config.Config) { c.MaxDepth = 3 })
+	_, token := api.Customer("shape@x.example")
+	refused := func(name string, res apitest.Response, code string) {
+		t.Helper()
+		if res.Status == http.StatusInternalServerError || len(res.Errors) != 1 || res.Errors[0].Code() != code {
+			t.Errorf("%s answered %d %+v, want one %s error", name, res.Status, res.Errors, code)
+		}
+	}
+	refused("a query 4 deep under a limit of 3", api.Do(apitest.Request{Query: `{ me { simCards { balance { amount } } } }`, Token: token}), "DEPTH_LIMIT")
+	if res := api.Do(apitest.Request{Query: `{ me { simCards { iccid } } }`, Token: token}); len(res.Errors) > 0 {
+		t.Errorf("a query 3 deep was refused: %+v", res.Errors)
+	}
+
+	wide := apitest.New(t)
+	aliases := "{ products(first: 1) { edges {"
+	for i := range 31 {
+		aliases += fmt.Sprintf(" c%d: cursor", i)
+	}
+	refused("31 aliases", wide.Do(apitest.Request{Query: aliases + " } } }"}), "BAD_REQUEST")
+	roots := "{ " + strings.Repeat("products(first: 1) { pageInfo { hasNextPage } } ", 11) + "}"
+	refused("11 root fields", wide.Do(apitest.Request{Query: roots}), "BAD_REQUEST")
+	if res := wide.Do(apitest.Request{Query: `{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name ofType { name } } } } } } } } }`}); len(res.Errors) > 0 {
+		t.Errorf("introspection (Playground's own query is deep) was refused: %+v", res.Errors)
 	}
 }

@@ -40,6 +40,8 @@ type Config struct {
 	// MaxComplexity is the most an operation may cost (list fields count
 	// their items' cost times how many they can return).
 	MaxComplexity int
+	// MaxDepth, MaxAliases and MaxRootFields bound an operation's shape.
+	MaxDepth, MaxAliases, MaxRootFields int
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
 	// SQLCountHeader adds X-SQL-Statements (statements the request sent) to
@@ -82,6 +84,9 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 		LogLevel:         r.str("TEZ_LOG_LEVEL", "info"),
 		SessionTTL:       r.duration("TEZ_SESSION_TTL", 30*24*time.Hour),
 		MaxComplexity:    r.int("TEZ_MAX_COMPLEXITY", 20000),
+		MaxDepth:         r.int("TEZ_MAX_DEPTH", 12),
+		MaxAliases:       r.int("TEZ_MAX_ALIASES", 30),
+		MaxRootFields:    r.int("TEZ_MAX_ROOT_FIELDS", 10),
 		RedisURL:         r.str("REDIS_URL", ""),
 	}
 	if c.Env != "development" && c.Env != "production" {
