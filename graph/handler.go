@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/graph/generated"
 )
 
@@ -18,7 +19,9 @@ type Options struct {
 	// MaxComplexity refuses operations priced above it (see complexity.go).
 	MaxComplexity int
 	Shape         ShapeLimits
-	Logger        *slog.Logger
+	// TrustedOnly runs only the shipped documents (graph/documents).
+	TrustedOnly bool
+	Logger      *slog.Logger
 }
 
 // NewHandler builds the GraphQL endpoint from parts, not
@@ -32,6 +35,9 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if opts.TrustedOnly {
+		srv.Use(TrustedDocuments{Manifest: documents.Manifest()})
+	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(opts.Shape)
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))

@@ -1,6 +1,9 @@
 package graph_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -57,5 +60,52 @@ func TestShapeLimits(t *testing.T) {
 	refused("11 root fields", wide.Do(apitest.Request{Query: roots}), "BAD_REQUEST")
 	if res := wide.Do(apitest.Request{Query: `{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name ofType { name } } } } } } } } }`}); len(res.Errors) > 0 {
 		t.Errorf("introspection (Playground's own query is deep) was refused: %+v", res.Errors)
+	}
+}
+
+func TestTrustedDocumentsOnly(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t, func(c *config.Config) { c.TrustedDocumentsOnly = true })
+	a := newAccount(t, api, "trusted@x.example", 1, 1, 1)
+	dash := documents.Get("dashboard.graphql")
+
+	if res := api.Do(apitest.Request{Query: dash, Variables: dashboardVars(), Token: a.token}); len(res.Errors) > 0 {
+		t.Fatalf("the shipped dashboard document was refused: %+v", res.Errors)
+	}
+	res := api.Do(apitest.Request{Query: `{ me { email } }`, Token: a.token})
+	if len(res.Errors) != 1 || res.Errors[0].Code() != "BAD_REQUEST" {
+		t.Errorf("an ad-hoc document answered %+v, want BAD_REQUEST", res.Errors)
+	}
+	// A client may send just the hash of a shipped document.
+	sum := sha256.Sum256([]byte(dash))
+	body := fmt.Sprintf(`{"variables": %s, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": %q}}}`, mustJSON(t, dashboardVars()), hex.EncodeToString(sum[:]))
+	status, _, out := api.Raw(http.MethodPost, "/graphql", map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + a.token}, body)
+	if status != http.StatusOK || !strings.Contains(out, `"email":"trusted@x.example"`) {
+		t.Errorf("the dashboard by hash answered %d %.200s", status, out)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestProductionProfileHidesTheSchema(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Parse(map[string]string{"TEZ_ENV": "production"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := apitest.New(t, func(c *config.Config) { *c = cfg })
+	if status, _, _ := api.Get("/", nil); status != http.StatusNotFound {
+		t.Errorf("Playground in production: %d, want 404", status)
+	}
+	res := api.Do(apitest.Request{Query: `{ __schema { queryType { name } } }`})
+	if len(res.Errors) == 0 {
+		t.Error("introspection answered in production")
 	}
 }

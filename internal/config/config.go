@@ -40,6 +40,8 @@ type Config struct {
 	// MaxComplexity is the most an operation may cost (list fields count
 	// their items' cost times how many they can return).
 	MaxComplexity int
+	// TrustedDocumentsOnly runs only the documents the project ships.
+	TrustedDocumentsOnly bool
 	// MaxDepth, MaxAliases and MaxRootFields bound an operation's shape.
 	MaxDepth, MaxAliases, MaxRootFields int
 	// SessionTTL is how long a sign-in lasts.
@@ -58,9 +60,14 @@ type Config struct {
 // Production reports whether the production profile is on.
 func (c Config) Production() bool { return c.Env == "production" }
 
+// Parse reads the configuration from a map of variables, for tests.
+func Parse(vars map[string]string) (Config, error) {
+	return parse(func(name string) (string, bool) { v, ok := vars[name]; return v, ok })
+}
+
 // Defaults is the configuration with no variable set, for tests.
 func Defaults() Config {
-	c, _ := parse(func(string) (string, bool) { return "", false })
+	c, _ := Parse(nil)
 	return c
 }
 
@@ -96,6 +103,13 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	c.Playground = r.bool("TEZ_PLAYGROUND", !c.Production())
 	c.Introspection = r.bool("TEZ_INTROSPECTION", !c.Production())
 	c.SQLCountHeader = r.bool("TEZ_SQL_COUNT_HEADER", false)
+	switch trusted := r.str("TEZ_TRUSTED_DOCUMENTS", "off"); trusted {
+	case "only":
+		c.TrustedDocumentsOnly = true
+	case "off":
+	default:
+		r.fail("TEZ_TRUSTED_DOCUMENTS", trusted, "off or only")
+	}
 	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
 	if c.DBMaxConns < 1 {
 		r.fail("TEZ_DB_MAX_CONNS", strconv.Itoa(c.DBMaxConns), "a positive number")

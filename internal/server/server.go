@@ -53,6 +53,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Resellers: s.resellers}, graph.Options{
 		Introspection: cfg.Introspection,
 		MaxComplexity: cfg.MaxComplexity,
+		TrustedOnly:   cfg.TrustedDocumentsOnly,
 		Shape:         graph.ShapeLimits{MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxRootFields: cfg.MaxRootFields},
 		Logger:        log,
 	})
