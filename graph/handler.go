@@ -11,6 +11,7 @@ import (
 
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/graph/generated"
+	"github.com/teztelecom/tez/internal/metrics"
 )
 
 // Options configure the GraphQL handler.
@@ -21,6 +22,7 @@ type Options struct {
 	Shape         ShapeLimits
 	// TrustedOnly runs only the shipped documents (graph/documents).
 	TrustedOnly bool
+	Metrics     *metrics.Metrics
 	Logger      *slog.Logger
 }
 
@@ -44,6 +46,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.Use(NewObserver(opts.Metrics))
 	srv.SetErrorPresenter(errorPresenter(opts.Logger))
 	srv.SetRecoverFunc(recoverFunc(opts.Logger))
 	return srv

@@ -81,6 +81,7 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 			"viewer", fields.viewer,
 			"sql", counter.Count(),
 		)
+		s.metrics.Request(route(r.URL.Path), sw.status, counter.Count())
 	})
 }
 
@@ -122,4 +123,14 @@ func apiHeaders(next http.Handler) http.Handler {
 		h.Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// route names a request's path for metrics: known routes by name, anything
+// else (client-chosen, unbounded) as "other".
+func route(path string) string {
+	switch path {
+	case "/graphql", "/healthz", "/readyz", "/metrics", "/":
+		return path
+	}
+	return "other"
 }

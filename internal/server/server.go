@@ -17,6 +17,7 @@ import (
 	"github.com/teztelecom/tez/graph"
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/ratelimit"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/store"
@@ -31,6 +32,7 @@ type Server struct {
 	store     *store.Store
 	log       *slog.Logger
 	resellers *reseller.Service
+	metrics   *metrics.Metrics
 	handler   http.Handler
 }
 
@@ -45,7 +47,8 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		}
 		buckets = r
 	}
-	s := &Server{cfg: cfg, store: st, log: log, resellers: reseller.NewService(st, ratelimit.New(buckets), log)}
+	s := &Server{cfg: cfg, store: st, log: log, resellers: reseller.NewService(st, ratelimit.New(buckets), log),
+		metrics: metrics.New(st.DB().DB)}
 	accounts, err := account.NewService(st, cfg.SessionTTL)
 	if err != nil {
 		return nil, err
@@ -54,6 +57,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		Introspection: cfg.Introspection,
 		MaxComplexity: cfg.MaxComplexity,
 		TrustedOnly:   cfg.TrustedDocumentsOnly,
+		Metrics:       s.metrics,
 		Shape:         graph.ShapeLimits{MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxRootFields: cfg.MaxRootFields},
 		Logger:        log,
 	})
@@ -62,6 +66,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	mux.Handle("/graphql", s.withDeadline(apiHeaders(http.MaxBytesHandler(graph.WithLoaders(st, gql), maxBodyBytes))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.metrics.Handler())
 	if cfg.Playground {
 		mux.Handle("GET /{$}", playground.Handler("TEZ account API", "/graphql"))
 	}

@@ -99,3 +99,30 @@ func TestGETRunsQueriesButNotMutations(t *testing.T) {
 		t.Errorf("GET mutation = %d %s, want it refused", status, body)
 	}
 }
+
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	api.Do(apitest.Request{Query: `query Dashboard { products(first: 1) { edges { cursor } } }`})
+	api.Do(apitest.Request{Query: `query MyOwnName123 { products(first: 1) { edges { cursor } } }`})
+	api.Do(apitest.Request{Query: `{ products(first: 1000) { edges { cursor } } }`})
+	status, _, body := api.Get("/metrics", nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET /metrics = %d", status)
+	}
+	for _, want := range []string{
+		`tez_http_requests_total{code="OK",route="/graphql"}`,
+		`tez_graphql_operation_seconds_count{operation="Dashboard"} 1`,
+		`tez_graphql_operation_seconds_count{operation="other"} 2`,
+		`tez_graphql_errors_total{code="BAD_USER_INPUT"} 1`,
+		`tez_sql_statements_per_request_count`,
+		`go_sql_max_open_connections{db_name="tez"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "MyOwnName123") {
+		t.Error("a client-chosen operation name became a label")
+	}
+}

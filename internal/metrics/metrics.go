@@ -1,0 +1,67 @@
+// Package metrics exposes the service's Prometheus metrics: HTTP requests,
+// GraphQL operations and their errors, SQL statements per request and the
+// database pool. Label values are bounded: never raw client input.
+package metrics
+
+import (
+	"database/sql"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics are one server's collectors, on a registry of their own.
+type Metrics struct {
+	registry   *prometheus.Registry
+	requests   *prometheus.CounterVec
+	operations *prometheus.HistogramVec
+	errors     *prometheus.CounterVec
+	statements prometheus.Histogram
+}
+
+// New registers the collectors, the database pool's included.
+func New(db *sql.DB) *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tez_http_requests_total", Help: "HTTP requests by route and status code.",
+		}, []string{"route", "code"}),
+		operations: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "tez_graphql_operation_seconds", Help: "GraphQL operations by name (shipped documents by name, others as \"other\").",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
+		}, []string{"operation"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tez_graphql_errors_total", Help: "GraphQL errors by extensions.code.",
+		}, []string{"code"}),
+		statements: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "tez_sql_statements_per_request", Help: "SQL statements one HTTP request sent.",
+			Buckets: []float64{0, 1, 2, 4, 6, 8, 10, 15, 20, 50, 100},
+		}),
+	}
+	m.registry.MustRegister(m.requests, m.operations, m.errors, m.statements,
+		collectors.NewDBStatsCollector(db, "tez"),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves /metrics.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// Request counts an HTTP request and its SQL statements.
+func (m *Metrics) Request(route string, code int, statements int) {
+	m.requests.WithLabelValues(route, http.StatusText(code)).Inc()
+	m.statements.Observe(float64(statements))
+}
+
+// Operation records a GraphQL operation's duration and error codes.
+func (m *Metrics) Operation(name string, seconds float64, errorCodes []string) {
+	m.operations.WithLabelValues(name).Observe(seconds)
+	for _, c := range errorCodes {
+		m.errors.WithLabelValues(c).Inc()
+	}
+}
