@@ -7,6 +7,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
 )
@@ -42,43 +43,51 @@ type loadersKey struct{}
 
 // newLoaders makes the loaders of a request for what the viewer may see:
 // customer lookups check scope.UserID (0 matches nobody), usage reads the
-// whole scope (a reseller's SIMs too).
-func newLoaders(st *store.Store, scope store.Scope) *Loaders {
+// whole scope (a reseller's SIMs too). Each batch's size goes to metrics.
+func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope) *Loaders {
 	owner := scope.UserID
-	opts := []dataloadgen.Option{dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(loaderBatch)}
 	return &Loaders{
-		addressesByUser: dataloadgen.NewMappedLoader(st.AddressesByUserID, opts...),
-		simCardsByUser:  dataloadgen.NewMappedLoader(st.SimCardsByUserID, opts...),
-		usageByRange: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.CountryUsage, error) {
+		addressesByUser: newLoader(m, "addressesByUser", st.AddressesByUserID),
+		simCardsByUser:  newLoader(m, "simCardsByUser", st.SimCardsByUserID),
+		usageByRange: newLoader(m, "usageByRange", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.CountryUsage, error) {
 			return st.UsageByCountry(ctx, scope, keys)
-		}, opts...),
-		newestSessions: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []store.NewestKey) (map[store.NewestKey][]store.UsageSession, error) {
+		}),
+		newestSessions: newLoader(m, "newestSessions", func(ctx context.Context, keys []store.NewestKey) (map[store.NewestKey][]store.UsageSession, error) {
 			return st.NewestSessions(ctx, scope, keys)
-		}, opts...),
-		sessionCounts: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange]int, error) {
+		}),
+		sessionCounts: newLoader(m, "sessionCounts", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange]int, error) {
 			return st.SessionCounts(ctx, scope, keys)
-		}, opts...),
-		itemsByOrder: dataloadgen.NewMappedLoader(st.OrderItemsByOrderID, opts...),
-		productByID:  dataloadgen.NewMappedLoader(st.ProductsByID, opts...),
-		addressByID: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]store.Address, error) {
+		}),
+		itemsByOrder: newLoader(m, "itemsByOrder", st.OrderItemsByOrderID),
+		productByID:  newLoader(m, "productByID", st.ProductsByID),
+		addressByID: newLoader(m, "addressByID", func(ctx context.Context, ids []int64) (map[int64]store.Address, error) {
 			return st.AddressesByID(ctx, owner, ids)
-		}, opts...),
-		simCardByID: dataloadgen.NewMappedLoader(func(ctx context.Context, iccids []string) (map[string]store.SimCard, error) {
+		}),
+		simCardByID: newLoader(m, "simCardByID", func(ctx context.Context, iccids []string) (map[string]store.SimCard, error) {
 			return st.SimCardsByICCID(ctx, owner, iccids)
-		}, opts...),
-		orderByID: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]store.Order, error) {
+		}),
+		orderByID: newLoader(m, "orderByID", func(ctx context.Context, ids []int64) (map[int64]store.Order, error) {
 			return st.OrdersByID(ctx, owner, ids)
-		}, opts...),
-		sessionByKey: dataloadgen.NewMappedLoader(func(ctx context.Context, keys [][2]string) (map[[2]string]store.UsageSession, error) {
+		}),
+		sessionByKey: newLoader(m, "sessionByKey", func(ctx context.Context, keys [][2]string) (map[[2]string]store.UsageSession, error) {
 			return st.SessionsByKey(ctx, store.Scope{UserID: owner}, keys)
-		}, opts...),
+		}),
 	}
 }
 
+// newLoader makes a mapped loader with the project's wait and capacity,
+// recording each batch's size.
+func newLoader[K comparable, V any](m *metrics.Metrics, name string, fetch func(context.Context, []K) (map[K]V, error)) *dataloadgen.Loader[K, V] {
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []K) (map[K]V, error) {
+		m.Batch(name, len(keys))
+		return fetch(ctx, keys)
+	}, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(loaderBatch))
+}
+
 // WithLoaders gives each request fresh loaders for its viewer.
-func WithLoaders(st *store.Store, next http.Handler) http.Handler {
+func WithLoaders(st *store.Store, m *metrics.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(st, scopeOf(r.Context())))
+		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(st, m, scopeOf(r.Context())))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -27,21 +27,27 @@ const (
 // tokenPrefix marks session tokens (reseller keys start with tez_).
 const tokenPrefix = "tzs_"
 
+// LoginObserver hears of failed sign-ins (the metrics).
+type LoginObserver interface {
+	LoginFailed(throttled bool)
+}
+
 // Service runs registration, sign-in and sessions.
 type Service struct {
 	store      *store.Store
+	observe    LoginObserver
 	sessionTTL time.Duration
 	hashing    chan struct{} // bounds concurrent argon2 work (19 MiB each)
 	dummyHash  string        // verified against for unknown emails: same time as a real check
 }
 
 // NewService makes the service; sessions live sessionTTL.
-func NewService(st *store.Store, sessionTTL time.Duration) (*Service, error) {
+func NewService(st *store.Store, sessionTTL time.Duration, observe LoginObserver) (*Service, error) {
 	dummy, err := password.Hash("not the password of any account")
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: st, sessionTTL: sessionTTL, hashing: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), dummyHash: dummy}, nil
+	return &Service{store: st, observe: observe, sessionTTL: sessionTTL, hashing: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), dummyHash: dummy}, nil
 }
 
 // Session is a signed-in session: the token to send as a bearer, once.
@@ -115,6 +121,7 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 		return nil, nil, err
 	}
 	if until != nil {
+		s.observe.LoginFailed(true)
 		return nil, []apperr.FieldError{tooMany(*until)}, nil
 	}
 	u, err := s.store.UserByEmail(ctx, email)
@@ -131,6 +138,7 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 		return nil, nil, err
 	}
 	if !found || !ok {
+		s.observe.LoginFailed(false)
 		until, err := s.store.ThrottleFailure(ctx, key, LoginWindow, LoginLimit)
 		if err != nil {
 			return nil, nil, err

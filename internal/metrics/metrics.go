@@ -19,6 +19,8 @@ type Metrics struct {
 	operations *prometheus.HistogramVec
 	errors     *prometheus.CounterVec
 	statements prometheus.Histogram
+	logins     *prometheus.CounterVec
+	batches    *prometheus.HistogramVec
 }
 
 // New registers the collectors, the database pool's included.
@@ -39,8 +41,15 @@ func New(db *sql.DB) *Metrics {
 			Name: "tez_sql_statements_per_request", Help: "SQL statements one HTTP request sent.",
 			Buckets: []float64{0, 1, 2, 4, 6, 8, 10, 15, 20, 50, 100},
 		}),
+		logins: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tez_login_failures_total", Help: "Failed sign-ins: wrong credentials, or refused while throttled.",
+		}, []string{"reason"}),
+		batches: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "tez_dataloader_batch_size", Help: "Keys per dataloader batch (one SQL statement each).",
+			Buckets: prometheus.ExponentialBuckets(1, 2, 11),
+		}, []string{"loader"}),
 	}
-	m.registry.MustRegister(m.requests, m.operations, m.errors, m.statements,
+	m.registry.MustRegister(m.requests, m.operations, m.errors, m.statements, m.logins, m.batches,
 		collectors.NewDBStatsCollector(db, "tez"),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -64,4 +73,19 @@ func (m *Metrics) Operation(name string, seconds float64, errorCodes []string) {
 	for _, c := range errorCodes {
 		m.errors.WithLabelValues(c).Inc()
 	}
+}
+
+// LoginFailed counts a failed sign-in; throttled says it was refused
+// unchecked because of earlier failures.
+func (m *Metrics) LoginFailed(throttled bool) {
+	reason := "credentials"
+	if throttled {
+		reason = "throttled"
+	}
+	m.logins.WithLabelValues(reason).Inc()
+}
+
+// Batch records the size of one dataloader batch.
+func (m *Metrics) Batch(loader string, keys int) {
+	m.batches.WithLabelValues(loader).Observe(float64(keys))
 }

@@ -49,7 +49,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	}
 	s := &Server{cfg: cfg, store: st, log: log, resellers: reseller.NewService(st, ratelimit.New(buckets), log),
 		metrics: metrics.New(st.DB().DB)}
-	accounts, err := account.NewService(st, cfg.SessionTTL)
+	accounts, err := account.NewService(st, cfg.SessionTTL, s.metrics)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", s.withDeadline(apiHeaders(http.MaxBytesHandler(graph.WithLoaders(st, gql), maxBodyBytes))))
+	mux.Handle("/graphql", s.withDeadline(apiHeaders(http.MaxBytesHandler(graph.WithLoaders(st, s.metrics, gql), maxBodyBytes))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.Handler())

@@ -106,6 +106,9 @@ func TestMetrics(t *testing.T) {
 	api.Do(apitest.Request{Query: `query Dashboard { products(first: 1) { edges { cursor } } }`})
 	api.Do(apitest.Request{Query: `query MyOwnName123 { products(first: 1) { edges { cursor } } }`})
 	api.Do(apitest.Request{Query: `{ products(first: 1000) { edges { cursor } } }`})
+	api.Do(apitest.Request{Query: `mutation { login(input: { email: "nobody@x.example", password: "wrong password" }) { token } }`})
+	_, token := api.Customer("metrics@x.example")
+	api.Do(apitest.Request{Query: `{ me { addresses { id } } }`, Token: token})
 	status, _, body := api.Get("/metrics", nil)
 	if status != http.StatusOK {
 		t.Fatalf("GET /metrics = %d", status)
@@ -113,10 +116,12 @@ func TestMetrics(t *testing.T) {
 	for _, want := range []string{
 		`tez_http_requests_total{code="OK",route="/graphql"}`,
 		`tez_graphql_operation_seconds_count{operation="Dashboard"} 1`,
-		`tez_graphql_operation_seconds_count{operation="other"} 2`,
+		`tez_graphql_operation_seconds_count{operation="other"} 4`,
 		`tez_graphql_errors_total{code="BAD_USER_INPUT"} 1`,
 		`tez_sql_statements_per_request_count`,
 		`go_sql_max_open_connections{db_name="tez"}`,
+		`tez_login_failures_total{reason="credentials"} 1`,
+		`tez_dataloader_batch_size_count{loader="addressesByUser"} 1`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
