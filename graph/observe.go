@@ -9,6 +9,7 @@ import (
 
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/metrics"
+	"github.com/teztelecom/tez/internal/reqlog"
 )
 
 // Observer records every operation's duration and error codes. Operation
@@ -64,5 +65,6 @@ func (o Observer) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 		}
 	}
 	o.Metrics.Operation(name, time.Since(start).Seconds(), codes)
+	reqlog.From(ctx).Operation = name
 	return resp
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teztelecom/tez/internal/apperr"
 )
 
 // TrustedDocuments executes only the documents of a manifest (hash → text).
@@ -40,7 +42,7 @@ func (t TrustedDocuments) MutateOperationParameters(_ context.Context, p *graphq
 	doc, ok := t.Manifest[hash]
 	if !ok {
 		err := gqlerror.Errorf("this server runs only its trusted documents, and this is not one of them")
-		err.Extensions = map[string]any{"code": "BAD_REQUEST"}
+		err.Extensions = map[string]any{"code": string(apperr.BadRequest)}
 		return err
 	}
 	p.Query = doc

@@ -22,6 +22,7 @@ const (
 	LimitExceeded   Code = "LIMIT_EXCEEDED"
 	Unavailable     Code = "UNAVAILABLE"
 	Internal        Code = "INTERNAL"
+	BadRequest      Code = "BAD_REQUEST" // the request itself is unacceptable (size, shape)
 )
 
 // Error is a domain error.

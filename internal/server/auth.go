@@ -12,6 +12,7 @@ import (
 
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/ratelimit"
+	"github.com/teztelecom/tez/internal/reqlog"
 	"github.com/teztelecom/tez/internal/requestid"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/viewer"
@@ -57,7 +58,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			}()
 		}
 		v := viewer.Viewer{Kind: viewer.Customer, UserID: sess.UserID, SessionID: sess.ID}
-		noteViewer(r.Context(), v.Kind)
+		reqlog.From(r.Context()).Viewer = string(v.Kind)
 		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 	})
 }
@@ -87,7 +88,7 @@ func (s *Server) serveReseller(w http.ResponseWriter, r *http.Request, next http
 		return
 	}
 	v := viewer.Viewer{Kind: viewer.Reseller, ResellerID: key.ResellerID, KeyID: key.ID}
-	noteViewer(r.Context(), v.Kind)
+	reqlog.From(r.Context()).Viewer = string(v.Kind)
 	next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 }
 

@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/client"
+	"github.com/teztelecom/tez/internal/reqlog"
 	"github.com/teztelecom/tez/internal/requestid"
 	"github.com/teztelecom/tez/internal/sqlcount"
 	"github.com/teztelecom/tez/internal/viewer"
@@ -67,8 +69,8 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx, counter := sqlcount.WithCounter(r.Context())
-		fields := &logFields{viewer: viewer.Anonymous}
-		ctx = context.WithValue(ctx, logFieldsKey{}, fields)
+		ctx, fields := reqlog.With(ctx)
+		fields.Viewer = string(viewer.Anonymous)
 		sw := &statusWriter{ResponseWriter: w, counter: counter, countHdr: s.cfg.SQLCountHeader}
 		r = r.WithContext(ctx)
 		next.ServeHTTP(sw, r)
@@ -78,26 +80,12 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 			"status", sw.status,
 			"duration_ms", float64(time.Since(start).Microseconds())/1000,
 			"request_id", requestid.From(r.Context()),
-			"viewer", fields.viewer,
+			"viewer", fields.Viewer,
+			"operation", fields.Operation,
 			"sql", counter.Count(),
 		)
 		s.metrics.Request(route(r.URL.Path), sw.status, counter.Count())
 	})
-}
-
-// logFields are access-log fields that inner handlers learn: they fill them
-// in through the context.
-type logFields struct {
-	viewer viewer.Kind
-}
-
-type logFieldsKey struct{}
-
-// noteViewer tells the access log who the caller turned out to be.
-func noteViewer(ctx context.Context, kind viewer.Kind) {
-	if f, ok := ctx.Value(logFieldsKey{}).(*logFields); ok {
-		f.viewer = kind
-	}
 }
 
 // withDeadline bounds a request: its SQL is cancelled when the time is up,
@@ -133,4 +121,17 @@ func route(path string) string {
 		return path
 	}
 	return "other"
+}
+
+// limitBody refuses bodies over maxBodyBytes with a clear error, not a
+// 500: at once when the length is declared, else when reading passes it.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxBodyBytes {
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, apperr.BadRequest, "the request body is over 1 MiB")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
 }

@@ -63,7 +63,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", s.withDeadline(apiHeaders(http.MaxBytesHandler(graph.WithLoaders(st, s.metrics, gql), maxBodyBytes))))
+	mux.Handle("/graphql", s.withDeadline(apiHeaders(limitBody(graph.WithLoaders(st, s.metrics, gql)))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.Handler())

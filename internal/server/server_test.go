@@ -1,6 +1,9 @@
 package server_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -130,4 +133,41 @@ func TestMetrics(t *testing.T) {
 	if strings.Contains(body, "MyOwnName123") {
 		t.Error("a client-chosen operation name became a label")
 	}
+}
+
+func TestRequestLimitsAndProtocol(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+
+	t.Run("a body over 1 MiB is refused clearly", func(t *testing.T) {
+		big := `{"query":"{ __typename }","variables":{"pad":"` + strings.Repeat("x", 2<<20) + `"}}`
+		status, _, body := api.Raw(http.MethodPost, "/graphql", map[string]string{"Content-Type": "application/json"}, big)
+		if status != http.StatusRequestEntityTooLarge || !strings.Contains(body, `"code":"BAD_REQUEST"`) {
+			t.Errorf("2 MiB body = %d %.200s, want 413 BAD_REQUEST", status, body)
+		}
+	})
+
+	t.Run("validation errors keep their locations", func(t *testing.T) {
+		res := api.Do(apitest.Request{Query: "{\n  products { nope } }"})
+		if len(res.Errors) != 1 || len(res.Errors[0].Locations) == 0 || res.Errors[0].Locations[0].Line != 2 || res.Errors[0].Code() != "GRAPHQL_VALIDATION_FAILED" {
+			t.Errorf("validation error = %+v, want one with its location", res.Errors)
+		}
+	})
+
+	t.Run("automatic persisted queries", func(t *testing.T) {
+		query := `{ products(first: 1) { edges { cursor } } }`
+		sum := sha256.Sum256([]byte(query))
+		ext := fmt.Sprintf(`"extensions":{"persistedQuery":{"version":1,"sha256Hash":%q}}`, hex.EncodeToString(sum[:]))
+		json := map[string]string{"Content-Type": "application/json"}
+		_, _, body := api.Raw(http.MethodPost, "/graphql", json, `{`+ext+`}`)
+		if !strings.Contains(body, "PERSISTED_QUERY_NOT_FOUND") {
+			t.Fatalf("unknown hash answered %s, want PERSISTED_QUERY_NOT_FOUND", body)
+		}
+		if _, _, body = api.Raw(http.MethodPost, "/graphql", json, fmt.Sprintf(`{"query":%q,%s}`, query, ext)); !strings.Contains(body, `"products"`) {
+			t.Fatalf("query with its hash answered %s", body)
+		}
+		if _, _, body = api.Raw(http.MethodPost, "/graphql", json, `{`+ext+`}`); !strings.Contains(body, `"products"`) {
+			t.Errorf("the hash alone, once registered, answered %s", body)
+		}
+	})
 }
