@@ -45,3 +45,21 @@ func TestUnmarshalDate(t *testing.T) {
 		t.Errorf("a non-ISO date: code %q, want BAD_USER_INPUT", apperr.CodeOf(err))
 	}
 }
+
+func FuzzUnmarshalICCID(f *testing.F) {
+	f.Add("8901260222222222222")
+	f.Add("8901 2602 2222 2222 222")
+	f.Add("89012602222222222x2")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := UnmarshalICCID(s)
+		if err != nil {
+			if apperr.CodeOf(err) != apperr.Invalid {
+				t.Fatalf("UnmarshalICCID(%q) failed with code %q, want BAD_USER_INPUT", s, apperr.CodeOf(err))
+			}
+			return
+		}
+		if again, err := UnmarshalICCID(got); err != nil || again != got {
+			t.Fatalf("an accepted ICCID %q does not read back as itself: %q, %v", got, again, err)
+		}
+	})
+}
