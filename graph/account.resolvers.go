@@ -64,6 +64,33 @@ func (r *mutationResolver) LogoutEverywhere(ctx context.Context) (*model.LogoutP
 	return &model.LogoutPayload{SessionsEnded: int(n), UserErrors: []apperr.FieldError{}}, nil
 }
 
+func (r *mutationResolver) PasswordChange(ctx context.Context, input model.PasswordChangeInput) (*model.PasswordChangePayload, error) {
+	id, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	problems, err := r.Accounts.ChangePassword(ctx, id, viewer.From(ctx).SessionID, input.CurrentPassword, input.NewPassword)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PasswordChangePayload{Changed: len(problems) == 0, UserErrors: orEmpty(problems)}, nil
+}
+
+func (r *mutationResolver) ProfileUpdate(ctx context.Context, input model.ProfileUpdateInput) (*model.ProfileUpdatePayload, error) {
+	id, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, problems, err := r.Accounts.ProfileUpdate(ctx, id, input.FullName, input.Phone)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return &model.ProfileUpdatePayload{UserErrors: problems}, nil
+	}
+	return &model.ProfileUpdatePayload{User: &u, UserErrors: []apperr.FieldError{}}, nil
+}
+
 func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 	if viewer.From(ctx).Kind == viewer.Anonymous {
 		return nil, nil

@@ -155,3 +155,70 @@ func TestLogout(t *testing.T) {
 		t.Errorf("anonymous logout answered %+v, want UNAUTHENTICATED", res.Errors)
 	}
 }
+
+func TestPasswordChangeAndProfile(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	here := register(t, api, "mover@x.example", "correct horse battery")
+	there := login(t, api, "mover@x.example", "correct horse battery", nil)
+
+	change := func(token, current, next string) (bool, []string) {
+		var out struct {
+			PasswordChange struct {
+				Changed    bool
+				UserErrors []struct{ Code string }
+			}
+		}
+		api.Query(apitest.Request{Query: `mutation($c: String!, $n: String!) { passwordChange(input: { currentPassword: $c, newPassword: $n }) { changed userErrors { code } } }`,
+			Variables: map[string]any{"c": current, "n": next}, Token: token}, &out)
+		var codes []string
+		for _, e := range out.PasswordChange.UserErrors {
+			codes = append(codes, e.Code)
+		}
+		return out.PasswordChange.Changed, codes
+	}
+	if ok, codes := change(*here.Token, "wrong current", "a new good password"); ok || len(codes) != 1 || codes[0] != "INVALID_CREDENTIALS" {
+		t.Errorf("wrong current password: changed %v, %v", ok, codes)
+	}
+	if ok, codes := change(*here.Token, "correct horse battery", "password"); ok || len(codes) != 1 || codes[0] != "TOO_SHORT" && codes[0] != "WEAK_PASSWORD" {
+		t.Errorf("weak new password: changed %v, %v", ok, codes)
+	}
+	if ok, codes := change(*here.Token, "correct horse battery", "a new good password"); !ok || len(codes) != 0 {
+		t.Fatalf("valid change: changed %v, %v", ok, codes)
+	}
+	meOf := func(token string) bool {
+		var me struct{ Me *struct{ ID string } }
+		api.Query(apitest.Request{Query: `{ me { id } }`, Token: token}, &me)
+		return me.Me != nil
+	}
+	if !meOf(*here.Token) || meOf(*there.Token) {
+		t.Error("a password change must keep this session and end the others")
+	}
+	if got := login(t, api, "mover@x.example", "a new good password", nil); got.Token == nil {
+		t.Error("the new password does not sign in")
+	}
+
+	t.Run("profile: phone in E.164, bad ones refused", func(t *testing.T) {
+		var out struct {
+			ProfileUpdate struct {
+				User *struct {
+					FullName *string
+					Phone    *string
+				}
+				UserErrors []struct {
+					Field []string
+					Code  string
+				}
+			}
+		}
+		q := `mutation($n: String!, $p: String!) { profileUpdate(input: { fullName: $n, phone: $p }) { user { fullName phone } userErrors { field code } } }`
+		api.Query(apitest.Request{Query: q, Variables: map[string]any{"n": "Aigerim S.", "p": "+7 701 123-45-67"}, Token: *here.Token}, &out)
+		if u := out.ProfileUpdate.User; u == nil || *u.Phone != "+77011234567" || *u.FullName != "Aigerim S." {
+			t.Fatalf("profile = %+v, want the phone as +77011234567", out.ProfileUpdate)
+		}
+		api.Query(apitest.Request{Query: q, Variables: map[string]any{"n": "Aigerim S.", "p": "12345"}, Token: *here.Token}, &out)
+		if out.ProfileUpdate.User != nil || len(out.ProfileUpdate.UserErrors) != 1 || out.ProfileUpdate.UserErrors[0].Field[1] != "phone" {
+			t.Errorf("a bad phone answered %+v, want a user error on input.phone", out.ProfileUpdate)
+		}
+	})
+}

@@ -55,3 +55,11 @@ func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
 		return apperr.Wrap(fmt.Errorf("panic: %v", p), apperr.Internal, "internal error")
 	}
 }
+
+// orEmpty keeps userErrors a list, never null, when there are none.
+func orEmpty(problems []apperr.FieldError) []apperr.FieldError {
+	if problems == nil {
+		return []apperr.FieldError{}
+	}
+	return problems
+}

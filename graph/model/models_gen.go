@@ -73,6 +73,22 @@ type OrderEdge struct {
 	Node *store.Order `json:"node"`
 }
 
+// What a password change asks.
+type PasswordChangeInput struct {
+	// The password in use now.
+	CurrentPassword string `json:"currentPassword"`
+	// The new password: 8 to 128 characters, not one of the most common passwords.
+	NewPassword string `json:"newPassword"`
+}
+
+// The answer to `passwordChange`.
+type PasswordChangePayload struct {
+	// Whether the password was changed.
+	Changed bool `json:"changed"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
 // A page of products.
 type ProductConnection struct {
 	// The products of this page, each with its cursor.
@@ -87,6 +103,22 @@ type ProductEdge struct {
 	Cursor string `json:"cursor"`
 	// The product.
 	Node *store.Product `json:"node"`
+}
+
+// What a profile update asks.
+type ProfileUpdateInput struct {
+	// The owner's full name; empty clears it.
+	FullName string `json:"fullName"`
+	// A phone number with its country code, e.g. `+7 701 123 45 67`; stored in E.164. Empty clears it.
+	Phone string `json:"phone"`
+}
+
+// The answer to `profileUpdate`.
+type ProfileUpdatePayload struct {
+	// The account as it is now; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 
 // The read entry points of the API.

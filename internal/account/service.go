@@ -214,3 +214,52 @@ func (s *Service) acquire(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// ChangePassword replaces the password after checking the current one, and
+// signs out every other session of the user (a thief's included).
+func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, current, next string) ([]apperr.FieldError, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.verify(ctx, u.PasswordHash, current)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return []apperr.FieldError{apperr.OnField("currentPassword", apperr.FieldInvalidCredentials, "The current password is wrong.")}, nil
+	}
+	if bad := CheckPassword("newPassword", next); bad != nil {
+		return []apperr.FieldError{*bad}, nil
+	}
+	hash, err := s.hash(ctx, next)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.store.SetPasswordHash(ctx, tx, userID, hash); err != nil {
+			return err
+		}
+		_, err := s.store.RevokeUserSessionsTx(ctx, tx, userID, sessionID)
+		return err
+	})
+}
+
+// ProfileUpdate sets the owner's name and phone; the phone is read with the
+// country rules of libphonenumber and stored in E.164. Empty clears it.
+func (s *Service) ProfileUpdate(ctx context.Context, userID int64, fullName, phone string) (store.User, []apperr.FieldError, error) {
+	var problems []apperr.FieldError
+	name := strings.TrimSpace(fullName)
+	if len([]rune(name)) > 200 {
+		problems = append(problems, apperr.OnField("fullName", apperr.FieldTooLong, "Use at most 200 characters."))
+	}
+	e164, bad := NormalizePhone("phone", phone)
+	if bad != nil {
+		problems = append(problems, *bad)
+	}
+	if len(problems) > 0 {
+		return store.User{}, problems, nil
+	}
+	u, err := s.store.UpdateProfile(ctx, userID, name, e164)
+	return u, nil, err
+}

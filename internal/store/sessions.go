@@ -65,7 +65,12 @@ WHERE user_id = $1 AND revoked_at IS NULL AND id <> $2`
 // RevokeUserSessions ends every live session of the user but except (0:
 // none spared) and reports how many.
 func (s *Store) RevokeUserSessions(ctx context.Context, userID, except int64) (int64, error) {
-	res, err := s.db.ExecContext(ctx, revokeUserSessions, userID, except)
+	return s.RevokeUserSessionsTx(ctx, s.db, userID, except)
+}
+
+// RevokeUserSessionsTx is RevokeUserSessions inside the caller's transaction.
+func (s *Store) RevokeUserSessionsTx(ctx context.Context, ex sqlx.ExecerContext, userID, except int64) (int64, error) {
+	res, err := ex.ExecContext(ctx, revokeUserSessions, userID, except)
 	if err != nil {
 		return 0, mapError(err, "revoke sessions")
 	}

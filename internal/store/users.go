@@ -64,3 +64,20 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	err := s.db.GetContext(ctx, &u, userByEmail, email)
 	return u, mapError(err, "user")
 }
+
+// SetPasswordHash replaces the password hash.
+func (s *Store) SetPasswordHash(ctx context.Context, tx *sqlx.Tx, userID int64, hash string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, userID, hash)
+	return mapError(err, "set password")
+}
+
+const updateProfile = `
+UPDATE users SET full_name = $2, phone = nullif($3, ''), updated_at = now() WHERE id = $1
+RETURNING ` + userColumns
+
+// UpdateProfile sets the owner's name and phone ("" clears it).
+func (s *Store) UpdateProfile(ctx context.Context, userID int64, fullName, phone string) (User, error) {
+	var u User
+	err := s.db.GetContext(ctx, &u, updateProfile, userID, fullName, phone)
+	return u, mapError(err, "update profile")
+}
