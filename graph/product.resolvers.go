@@ -22,14 +22,10 @@ func (r *queryResolver) Products(ctx context.Context, first *int, after *string,
 	if err != nil {
 		return nil, err
 	}
-	rows, more := relay.Cut(page, rows)
-	conn := &model.ProductConnection{Edges: make([]model.ProductEdge, len(rows))}
-	cursors := make([]string, len(rows))
+	rows, cursors, info := relay.Connect(page, rows, store.ProductCursor)
+	conn := &model.ProductConnection{Edges: make([]model.ProductEdge, len(rows)), PageInfo: info}
 	for i := range rows {
-		cursors[i] = store.ProductCursor(rows[i])
 		conn.Edges[i] = model.ProductEdge{Cursor: cursors[i], Node: &rows[i]}
 	}
-	info := page.Info(more, cursors)
-	conn.PageInfo = &info
 	return conn, nil
 }

@@ -48,15 +48,11 @@ func (r *resellerResolver) SimCards(ctx context.Context, obj *store.Reseller, fi
 	if err != nil {
 		return nil, err
 	}
-	rows, more := relay.Cut(page, rows)
-	conn := &model.SimCardConnection{Edges: make([]model.SimCardEdge, len(rows))}
-	cursors := make([]string, len(rows))
+	rows, cursors, info := relay.Connect(page, rows, func(s store.SimCard) string { return relay.EncodeCursor(s.ICCID) })
+	conn := &model.SimCardConnection{Edges: make([]model.SimCardEdge, len(rows)), PageInfo: info}
 	for i := range rows {
-		cursors[i] = relay.EncodeCursor(rows[i].ICCID)
 		conn.Edges[i] = model.SimCardEdge{Cursor: cursors[i], Node: &rows[i]}
 	}
-	info := page.Info(more, cursors)
-	conn.PageInfo = &info
 	return conn, prefetchSIMFields(ctx, rows, "edges", "node")
 }
 

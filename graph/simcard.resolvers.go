@@ -58,15 +58,11 @@ func (r *simCardResolver) BalanceEntries(ctx context.Context, obj *store.SimCard
 	if err != nil {
 		return nil, err
 	}
-	rows, more := relay.Cut(page, rows)
-	conn := &model.BalanceEntryConnection{Edges: make([]model.BalanceEntryEdge, len(rows))}
-	cursors := make([]string, len(rows))
+	rows, cursors, info := relay.Connect(page, rows, store.BalanceEntryCursor)
+	conn := &model.BalanceEntryConnection{Edges: make([]model.BalanceEntryEdge, len(rows)), PageInfo: info}
 	for i := range rows {
-		cursors[i] = store.BalanceEntryCursor(rows[i])
 		conn.Edges[i] = model.BalanceEntryEdge{Cursor: cursors[i], Node: &rows[i]}
 	}
-	info := page.Info(more, cursors)
-	conn.PageInfo = &info
 	return conn, nil
 }
 

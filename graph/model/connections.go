@@ -25,29 +25,21 @@ type OrderConnection struct {
 
 // NewUsageSessionConnection builds a connection from rows fetched for page.
 func NewUsageSessionConnection(page relay.Page, rows []store.UsageSession, rng store.UsageRange) *UsageSessionConnection {
-	rows, more := relay.Cut(page, rows)
-	c := &UsageSessionConnection{Edges: make([]UsageSessionEdge, len(rows)), Range: rng}
-	cursors := make([]string, len(rows))
+	rows, cursors, info := relay.Connect(page, rows, store.SessionCursor)
+	c := &UsageSessionConnection{Edges: make([]UsageSessionEdge, len(rows)), PageInfo: info, Range: rng}
 	for i := range rows {
-		cursors[i] = store.SessionCursor(rows[i])
 		c.Edges[i] = UsageSessionEdge{Cursor: cursors[i], Node: &rows[i]}
 	}
-	info := page.Info(more, cursors)
-	c.PageInfo = &info
 	return c
 }
 
 // NewOrderConnection builds a connection from rows fetched for page.
 func NewOrderConnection(page relay.Page, rows []store.Order, total int) *OrderConnection {
-	rows, more := relay.Cut(page, rows)
-	c := &OrderConnection{TotalCount: total, Edges: make([]OrderEdge, len(rows))}
-	cursors := make([]string, len(rows))
+	rows, cursors, info := relay.Connect(page, rows, store.OrderCursor)
+	c := &OrderConnection{TotalCount: total, Edges: make([]OrderEdge, len(rows)), PageInfo: info}
 	for i := range rows {
-		cursors[i] = store.OrderCursor(rows[i])
 		c.Edges[i] = OrderEdge{Cursor: cursors[i], Node: &rows[i]}
 	}
-	info := page.Info(more, cursors)
-	c.PageInfo = &info
 	return c
 }
 

@@ -119,3 +119,15 @@ func (p Page) Info(more bool, cursors []string) PageInfo {
 	}
 	return info
 }
+
+// Connect cuts rows fetched for page (see Cut) and returns the page's items
+// in display order, each item's cursor, and the page info.
+func Connect[T any](page Page, rows []T, cursor func(T) string) ([]T, []string, *PageInfo) {
+	rows, more := Cut(page, rows)
+	cursors := make([]string, len(rows))
+	for i, r := range rows {
+		cursors[i] = cursor(r)
+	}
+	info := page.Info(more, cursors)
+	return rows, cursors, &info
+}
