@@ -94,3 +94,15 @@ func newLogger(level string, w io.Writer) *slog.Logger {
 	}
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }
+
+// openInput opens the named file, or standard input for "-"; close when done.
+func openInput(env *environment, name string) (io.Reader, func(), error) {
+	if name == "-" {
+		return env.stdin, func() {}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}

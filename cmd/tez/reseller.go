@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -123,15 +121,11 @@ func resellerAssign(ctx context.Context, env *environment, svc *reseller.Service
 	if fs.NArg() != 1 {
 		return errors.New("usage: tez reseller assign --reseller ID|NAME FILE|-")
 	}
-	var in io.Reader = os.Stdin
-	if name := fs.Arg(0); name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in = f
+	in, done, err := openInput(env, fs.Arg(0))
+	if err != nil {
+		return err
 	}
+	defer done()
 	rep, err := svc.Assign(ctx, *ref, in)
 	if err != nil {
 		return err

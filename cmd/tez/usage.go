@@ -47,15 +47,11 @@ func runUsageImport(ctx context.Context, env *environment, args []string) error 
 	if fs.NArg() != 1 {
 		return errors.New(usageUsage)
 	}
-	in := env.stdin
-	if name := fs.Arg(0); name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in = f
+	in, done, err := openInput(env, fs.Arg(0))
+	if err != nil {
+		return err
 	}
+	defer done()
 	rejects := env.stderr
 	if *rejectsPath != "" {
 		f, err := os.Create(*rejectsPath)
