@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/nyaruka/phonenumbers"
-
 	"github.com/teztelecom/tez/internal/apperr"
 )
 
@@ -66,19 +64,4 @@ func CheckPassword(field, pw string) *apperr.FieldError {
 		return nil
 	}
 	return &e
-}
-
-// NormalizePhone reads an international phone number (with its + and
-// country code) and returns it in E.164; "" stays "" (no phone).
-func NormalizePhone(field, s string) (string, *apperr.FieldError) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", nil
-	}
-	num, err := phonenumbers.Parse(s, "")
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		e := apperr.OnField(field, apperr.FieldInvalid, "%q is not a valid phone number: write it with its country code, e.g. +7 701 123 45 67.", s)
-		return "", &e
-	}
-	return phonenumbers.Format(num, phonenumbers.E164), nil
 }

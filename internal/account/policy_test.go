@@ -41,21 +41,3 @@ func TestCheckPassword(t *testing.T) {
 		}
 	}
 }
-
-func TestNormalizePhone(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"+7 701 123-45-67", "+77011234567"},
-		{"+49 151 12345678", "+4915112345678"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got, bad := NormalizePhone("phone", tt.in); bad != nil || got != tt.want {
-			t.Errorf("NormalizePhone(%q) = %q, %+v; want %q", tt.in, got, bad, tt.want)
-		}
-	}
-	for _, in := range []string{"12345", "+7 000", "call me"} {
-		if _, bad := NormalizePhone("phone", in); bad == nil || bad.Code != apperr.FieldInvalid {
-			t.Errorf("NormalizePhone(%q) accepted an invalid number", in)
-		}
-	}
-}

@@ -15,6 +15,7 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/client"
 	"github.com/teztelecom/tez/internal/password"
+	"github.com/teztelecom/tez/internal/phone"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -247,13 +248,13 @@ func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, c
 
 // ProfileUpdate sets the owner's name and phone; the phone is read with the
 // country rules of libphonenumber and stored in E.164. Empty clears it.
-func (s *Service) ProfileUpdate(ctx context.Context, userID int64, fullName, phone string) (store.User, []apperr.FieldError, error) {
+func (s *Service) ProfileUpdate(ctx context.Context, userID int64, fullName, phoneNumber string) (store.User, []apperr.FieldError, error) {
 	var problems []apperr.FieldError
 	name := strings.TrimSpace(fullName)
 	if len([]rune(name)) > 200 {
 		problems = append(problems, apperr.OnField("fullName", apperr.FieldTooLong, "Use at most 200 characters."))
 	}
-	e164, bad := NormalizePhone("phone", phone)
+	e164, bad := phone.Normalize("phone", phoneNumber)
 	if bad != nil {
 		problems = append(problems, *bad)
 	}
