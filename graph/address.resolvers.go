@@ -8,8 +8,71 @@ package graph
 import (
 	"context"
 
+	"github.com/teztelecom/tez/graph/model"
+	"github.com/teztelecom/tez/internal/address"
+	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/viewer"
 )
+
+func (r *mutationResolver) AddressCreate(ctx context.Context, input model.AddressInput) (*model.AddressPayload, error) {
+	me, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, problems, err := r.Addresses.Create(ctx, me, address.Input{
+		RecipientName: input.RecipientName, Line1: input.Line1, Line2: deref(input.Line2), City: input.City,
+		Region: deref(input.Region), PostalCode: input.PostalCode, CountryCode: input.CountryCode,
+		Phone: deref(input.Phone), DeliveryNote: deref(input.DeliveryNote),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.AddressPayload{Address: a, UserErrors: orEmpty(problems)}, nil
+}
+
+func (r *mutationResolver) AddressUpdate(ctx context.Context, input model.AddressUpdateInput) (*model.AddressPayload, error) {
+	me, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, problems, err := r.Addresses.Update(ctx, me, addressID(input.ID), address.Input{
+		RecipientName: input.RecipientName, Line1: input.Line1, Line2: deref(input.Line2), City: input.City,
+		Region: deref(input.Region), PostalCode: input.PostalCode, CountryCode: input.CountryCode,
+		Phone: deref(input.Phone), DeliveryNote: deref(input.DeliveryNote),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.AddressPayload{Address: a, UserErrors: orEmpty(problems)}, nil
+}
+
+func (r *mutationResolver) AddressDelete(ctx context.Context, id string) (*model.AddressDeletePayload, error) {
+	me, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	problems, err := r.Addresses.Delete(ctx, me, addressID(id))
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return &model.AddressDeletePayload{UserErrors: problems}, nil
+	}
+	return &model.AddressDeletePayload{DeletedID: &id, UserErrors: []apperr.FieldError{}}, nil
+}
+
+func (r *mutationResolver) AddressSetDefault(ctx context.Context, id string) (*model.AddressPayload, error) {
+	me, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, problems, err := r.Addresses.SetDefault(ctx, me, addressID(id))
+	if err != nil {
+		return nil, err
+	}
+	return &model.AddressPayload{Address: a, UserErrors: orEmpty(problems)}, nil
+}
 
 func (r *userResolver) DefaultAddress(ctx context.Context, obj *store.User) (*store.Address, error) {
 	addresses, err := loadersFor(ctx).addressesByUser.Load(ctx, obj.ID)

@@ -6,6 +6,7 @@ package graph
 
 import (
 	"github.com/teztelecom/tez/internal/account"
+	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -14,5 +15,6 @@ import (
 type Resolver struct {
 	Store     *store.Store
 	Accounts  *account.Service
+	Addresses *address.Service
 	Resellers *reseller.Service
 }

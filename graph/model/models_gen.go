@@ -9,6 +9,68 @@ import (
 	"github.com/teztelecom/tez/internal/store"
 )
 
+// The answer to `addressDelete`.
+type AddressDeletePayload struct {
+	// The ID of the deleted address; null when there are user errors.
+	DeletedID *string `json:"deletedId,omitempty"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// A delivery address as the customer types it.
+type AddressInput struct {
+	// Who receives the parcel.
+	RecipientName string `json:"recipientName"`
+	// Street and number.
+	Line1 string `json:"line1"`
+	// Apartment, building, c/o (optional).
+	Line2 *string `json:"line2,omitempty"`
+	// City or town.
+	City string `json:"city"`
+	// Region, state or province (optional).
+	Region *string `json:"region,omitempty"`
+	// Postal code; checked against the country's format for the countries the shop ships to most.
+	PostalCode string `json:"postalCode"`
+	// ISO 3166-1 alpha-2 country code, e.g. `KZ`.
+	CountryCode string `json:"countryCode"`
+	// Phone for the courier with its country code (optional); stored in E.164.
+	Phone *string `json:"phone,omitempty"`
+	// A note for the courier (optional).
+	DeliveryNote *string `json:"deliveryNote,omitempty"`
+}
+
+// The answer to an address mutation.
+type AddressPayload struct {
+	// The address as it is now; null when there are user errors.
+	Address *store.Address `json:"address,omitempty"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// An address change: which address, and all its fields as they should be.
+type AddressUpdateInput struct {
+	// The address's global ID.
+	ID string `json:"id"`
+	// Who receives the parcel.
+	RecipientName string `json:"recipientName"`
+	// Street and number.
+	Line1 string `json:"line1"`
+	// Apartment, building, c/o (optional).
+	Line2 *string `json:"line2,omitempty"`
+	// City or town.
+	City string `json:"city"`
+	// Region, state or province (optional).
+	Region *string `json:"region,omitempty"`
+	// Postal code.
+	PostalCode string `json:"postalCode"`
+	// ISO 3166-1 alpha-2 country code.
+	CountryCode string `json:"countryCode"`
+	// Phone for the courier with its country code (optional).
+	Phone *string `json:"phone,omitempty"`
+	// A note for the courier (optional).
+	DeliveryNote *string `json:"deliveryNote,omitempty"`
+}
+
 // A page of balance entries, newest first.
 type BalanceEntryConnection struct {
 	// The entries of this page, each with its cursor.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/teztelecom/tez/graph"
 	"github.com/teztelecom/tez/internal/account"
+	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/ratelimit"
@@ -53,7 +54,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
-	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Resellers: s.resellers}, graph.Options{
+	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st), Resellers: s.resellers}, graph.Options{
 		Introspection: cfg.Introspection,
 		MaxComplexity: cfg.MaxComplexity,
 		TrustedOnly:   cfg.TrustedDocumentsOnly,

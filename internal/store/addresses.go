@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -62,4 +64,81 @@ func (s *Store) AddressesByID(ctx context.Context, owner int64, ids []int64) (ma
 		out[a.ID] = a
 	}
 	return out, nil
+}
+
+// AddressWrite is a validated address to store.
+type AddressWrite struct {
+	RecipientName, Line1, Line2, City, Region, PostalCode, CountryCode, Phone, DeliveryNote string
+}
+
+// LockAddressBook serialises writes to one customer's addresses (the first
+// one becomes the default, one default at a time) by locking the user row.
+func (s *Store) LockAddressBook(ctx context.Context, tx *sqlx.Tx, userID int64) (count int, err error) {
+	var id int64
+	if err := tx.GetContext(ctx, &id, `SELECT id FROM users WHERE id = $1 FOR UPDATE`, userID); err != nil {
+		return 0, mapError(err, "user")
+	}
+	err = tx.GetContext(ctx, &count, `SELECT count(*) FROM addresses WHERE user_id = $1`, userID)
+	return count, mapError(err, "count addresses")
+}
+
+const insertAddress = `
+INSERT INTO addresses (user_id, recipient_name, line1, line2, city, region, postal_code, country_code, phone, delivery_note, is_default)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, nullif($9, ''), $10, $11)
+RETURNING ` + addressColumns
+
+// InsertAddress adds an address to the customer's book.
+func (s *Store) InsertAddress(ctx context.Context, tx *sqlx.Tx, userID int64, a AddressWrite, isDefault bool) (Address, error) {
+	var out Address
+	err := tx.GetContext(ctx, &out, insertAddress, userID, a.RecipientName, a.Line1, a.Line2, a.City, a.Region,
+		a.PostalCode, a.CountryCode, a.Phone, a.DeliveryNote, isDefault)
+	return out, mapError(err, "address")
+}
+
+const updateAddress = `
+UPDATE addresses SET recipient_name = $3, line1 = $4, line2 = $5, city = $6, region = $7, postal_code = $8,
+    country_code = $9, phone = nullif($10, ''), delivery_note = $11, updated_at = now()
+WHERE id = $2 AND user_id = $1
+RETURNING ` + addressColumns
+
+// UpdateAddress rewrites one of the customer's addresses; another's is NotFound.
+func (s *Store) UpdateAddress(ctx context.Context, tx *sqlx.Tx, userID, id int64, a AddressWrite) (Address, error) {
+	var out Address
+	err := tx.GetContext(ctx, &out, updateAddress, userID, id, a.RecipientName, a.Line1, a.Line2, a.City, a.Region,
+		a.PostalCode, a.CountryCode, a.Phone, a.DeliveryNote)
+	return out, mapError(err, "address")
+}
+
+// DeleteAddress removes one of the customer's addresses and says whether
+// it was the default; another's is NotFound.
+func (s *Store) DeleteAddress(ctx context.Context, tx *sqlx.Tx, userID, id int64) (wasDefault bool, err error) {
+	err = tx.GetContext(ctx, &wasDefault, `DELETE FROM addresses WHERE id = $2 AND user_id = $1 RETURNING is_default`, userID, id)
+	return wasDefault, mapError(err, "address")
+}
+
+// PromoteDefaultAddress makes the most recently used remaining address the
+// default (none when the book is empty).
+func (s *Store) PromoteDefaultAddress(ctx context.Context, tx *sqlx.Tx, userID int64) error {
+	_, err := tx.ExecContext(ctx, `
+		UPDATE addresses SET is_default = true, updated_at = now()
+		WHERE id = (SELECT id FROM addresses WHERE user_id = $1 ORDER BY last_used_at DESC NULLS LAST, id DESC LIMIT 1)`, userID)
+	return mapError(err, "promote default address")
+}
+
+// SetDefaultAddress makes one of the customer's addresses the default: the
+// old default is cleared first, as the one-default index checks each row.
+func (s *Store) SetDefaultAddress(ctx context.Context, tx *sqlx.Tx, userID, id int64) (Address, error) {
+	var exists bool
+	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM addresses WHERE id = $2 AND user_id = $1)`, userID, id); err != nil {
+		return Address{}, mapError(err, "address")
+	}
+	if !exists {
+		return Address{}, mapError(sql.ErrNoRows, "address")
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE addresses SET is_default = false WHERE user_id = $1 AND is_default AND id <> $2`, userID, id); err != nil {
+		return Address{}, mapError(err, "clear default address")
+	}
+	var out Address
+	err := tx.GetContext(ctx, &out, `UPDATE addresses SET is_default = true, updated_at = now() WHERE id = $2 AND user_id = $1 RETURNING `+addressColumns, userID, id)
+	return out, mapError(err, "set default address")
 }

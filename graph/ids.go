@@ -1,0 +1,29 @@
+package graph
+
+import (
+	"github.com/teztelecom/tez/internal/relay"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// addressID reads an address's global ID for a mutation. Anything that is
+// not one (malformed, another type) becomes 0, which names no address: the
+// mutation answers it like a missing or someone else's address.
+func addressID(id string) int64 {
+	key, err := relay.KeyOf(id, relay.TypeAddress)
+	if err != nil {
+		return 0
+	}
+	n, err := store.ParseID(key, "address")
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// deref reads an optional string input ("" when absent).
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,119 @@
+package address
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// Service manages customers' address books. Every write locks the
+// customer's book first, so concurrent requests cannot make two defaults
+// (the partial unique index would refuse it anyway) or exceed the cap.
+type Service struct {
+	store *store.Store
+}
+
+// NewService makes the service.
+func NewService(st *store.Store) *Service { return &Service{store: st} }
+
+// notFound is the one answer for a missing address and someone else's;
+// field is where the ID was given.
+func notFound(field ...string) apperr.FieldError {
+	return apperr.FieldError{Field: field, Code: apperr.FieldNotFound, Message: "No such address in your address book."}
+}
+
+func toWrite(in Input) store.AddressWrite {
+	return store.AddressWrite{RecipientName: in.RecipientName, Line1: in.Line1, Line2: in.Line2, City: in.City, Region: in.Region,
+		PostalCode: in.PostalCode, CountryCode: in.CountryCode, Phone: in.Phone, DeliveryNote: in.DeliveryNote}
+}
+
+// Create adds an address; the first one becomes the default.
+func (s *Service) Create(ctx context.Context, userID int64, in Input) (*store.Address, []apperr.FieldError, error) {
+	in, problems := Validate(in)
+	if len(problems) > 0 {
+		return nil, problems, nil
+	}
+	var out store.Address
+	var full bool
+	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		n, err := s.store.LockAddressBook(ctx, tx, userID)
+		if err != nil || n >= MaxPerCustomer {
+			full = err == nil
+			return err
+		}
+		out, err = s.store.InsertAddress(ctx, tx, userID, toWrite(in), n == 0)
+		return err
+	})
+	if full {
+		return nil, []apperr.FieldError{{Field: []string{"input"}, Code: apperr.FieldInvalid,
+			Message: "You have 20 addresses, the most an account keeps: delete one first."}}, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return &out, nil, nil
+}
+
+// Update rewrites an address; past orders keep the copy taken at checkout.
+func (s *Service) Update(ctx context.Context, userID, id int64, in Input) (*store.Address, []apperr.FieldError, error) {
+	in, problems := Validate(in)
+	if len(problems) > 0 {
+		return nil, problems, nil
+	}
+	var out store.Address
+	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := s.store.LockAddressBook(ctx, tx, userID); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.store.UpdateAddress(ctx, tx, userID, id, toWrite(in))
+		return err
+	})
+	return result(out, err, "input", "id")
+}
+
+// Delete removes an address; when it was the default, the most recently
+// used other one becomes the default.
+func (s *Service) Delete(ctx context.Context, userID, id int64) ([]apperr.FieldError, error) {
+	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := s.store.LockAddressBook(ctx, tx, userID); err != nil {
+			return err
+		}
+		wasDefault, err := s.store.DeleteAddress(ctx, tx, userID, id)
+		if err != nil || !wasDefault {
+			return err
+		}
+		return s.store.PromoteDefaultAddress(ctx, tx, userID)
+	})
+	if apperr.Is(err, apperr.NotFound) {
+		return []apperr.FieldError{notFound("id")}, nil
+	}
+	return nil, err
+}
+
+// SetDefault makes an address the default, in one transaction.
+func (s *Service) SetDefault(ctx context.Context, userID, id int64) (*store.Address, []apperr.FieldError, error) {
+	var out store.Address
+	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := s.store.LockAddressBook(ctx, tx, userID); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.store.SetDefaultAddress(ctx, tx, userID, id)
+		return err
+	})
+	return result(out, err, "id")
+}
+
+func result(a store.Address, err error, field ...string) (*store.Address, []apperr.FieldError, error) {
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, []apperr.FieldError{notFound(field...)}, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return &a, nil, nil
+}
