@@ -20,6 +20,16 @@ func addressID(id string) int64 {
 	return n
 }
 
+// simCardICCID reads a SIM card's global ID for a mutation; anything else
+// becomes "", which names no SIM.
+func simCardICCID(id string) string {
+	key, err := relay.KeyOf(id, relay.TypeSimCard)
+	if err != nil {
+		return ""
+	}
+	return key
+}
+
 // deref reads an optional string input ("" when absent).
 func deref(s *string) string {
 	if s == nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/reseller"
+	"github.com/teztelecom/tez/internal/simcards"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -16,5 +17,6 @@ type Resolver struct {
 	Store     *store.Store
 	Accounts  *account.Service
 	Addresses *address.Service
+	SIMs      *simcards.Service
 	Resellers *reseller.Service
 }

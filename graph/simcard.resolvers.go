@@ -11,9 +11,50 @@ import (
 
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
+	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/viewer"
 )
+
+func (r *mutationResolver) SimCardAdd(ctx context.Context, input model.SimCardAddInput) (*model.SimCardPayload, error) {
+	me, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sim, problems, err := r.SIMs.Add(ctx, me, input.Iccid, deref(input.ActivationCode))
+	if err != nil {
+		return nil, err
+	}
+	return &model.SimCardPayload{SimCard: sim, UserErrors: orEmpty(problems)}, nil
+}
+
+func (r *mutationResolver) SimCardUpdate(ctx context.Context, input model.SimCardUpdateInput) (*model.SimCardPayload, error) {
+	me, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sim, problems, err := r.SIMs.Rename(ctx, me, simCardICCID(input.ID), input.Label)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SimCardPayload{SimCard: sim, UserErrors: orEmpty(problems)}, nil
+}
+
+func (r *mutationResolver) SimCardRemove(ctx context.Context, id string) (*model.SimCardRemovePayload, error) {
+	me, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	problems, err := r.SIMs.Remove(ctx, me, simCardICCID(id))
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return &model.SimCardRemovePayload{UserErrors: problems}, nil
+	}
+	return &model.SimCardRemovePayload{RemovedID: &id, UserErrors: []apperr.FieldError{}}, nil
+}
 
 func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error) {
 	rng, err := usageRange(obj.ICCID, &from, &to)

@@ -124,6 +124,9 @@ type ComplexityRoot struct {
 		PasswordChange    func(childComplexity int, input model.PasswordChangeInput) int
 		ProfileUpdate     func(childComplexity int, input model.ProfileUpdateInput) int
 		Register          func(childComplexity int, input model.RegisterInput) int
+		SimCardAdd        func(childComplexity int, input model.SimCardAddInput) int
+		SimCardRemove     func(childComplexity int, id string) int
+		SimCardUpdate     func(childComplexity int, input model.SimCardUpdateInput) int
 	}
 
 	Order struct {
@@ -256,6 +259,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	SimCardPayload struct {
+		SimCard    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	SimCardRemovePayload struct {
+		RemovedID  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	UsageSession struct {
 		BytesDown       func(childComplexity int) int
 		BytesUp         func(childComplexity int) int
@@ -326,6 +339,9 @@ type MutationResolver interface {
 	AddressUpdate(ctx context.Context, input model.AddressUpdateInput) (*model.AddressPayload, error)
 	AddressDelete(ctx context.Context, id string) (*model.AddressDeletePayload, error)
 	AddressSetDefault(ctx context.Context, id string) (*model.AddressPayload, error)
+	SimCardAdd(ctx context.Context, input model.SimCardAddInput) (*model.SimCardPayload, error)
+	SimCardUpdate(ctx context.Context, input model.SimCardUpdateInput) (*model.SimCardPayload, error)
+	SimCardRemove(ctx context.Context, id string) (*model.SimCardRemovePayload, error)
 }
 type OrderResolver interface {
 	Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error)
@@ -695,6 +711,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Register(childComplexity, args["input"].(model.RegisterInput)), true
+	case "Mutation.simCardAdd":
+		if e.ComplexityRoot.Mutation.SimCardAdd == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_simCardAdd_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SimCardAdd(childComplexity, args["input"].(model.SimCardAddInput)), true
+	case "Mutation.simCardRemove":
+		if e.ComplexityRoot.Mutation.SimCardRemove == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_simCardRemove_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SimCardRemove(childComplexity, args["id"].(string)), true
+	case "Mutation.simCardUpdate":
+		if e.ComplexityRoot.Mutation.SimCardUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_simCardUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SimCardUpdate(childComplexity, args["input"].(model.SimCardUpdateInput)), true
 
 	case "Order.availableActions":
 		if e.ComplexityRoot.Order.AvailableActions == nil {
@@ -1210,6 +1259,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SimCardEdge.Node(childComplexity), true
 
+	case "SimCardPayload.simCard":
+		if e.ComplexityRoot.SimCardPayload.SimCard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardPayload.SimCard(childComplexity), true
+	case "SimCardPayload.userErrors":
+		if e.ComplexityRoot.SimCardPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardPayload.UserErrors(childComplexity), true
+
+	case "SimCardRemovePayload.removedId":
+		if e.ComplexityRoot.SimCardRemovePayload.RemovedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardRemovePayload.RemovedID(childComplexity), true
+	case "SimCardRemovePayload.userErrors":
+		if e.ComplexityRoot.SimCardRemovePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardRemovePayload.UserErrors(childComplexity), true
+
 	case "UsageSession.bytesDown":
 		if e.ComplexityRoot.UsageSession.BytesDown == nil {
 			break
@@ -1462,6 +1537,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PasswordChangeInput", ec.unmarshalInputPasswordChangeInput),
 			graphql.NewInputUnmarshaler("ProfileUpdateInput", ec.unmarshalInputProfileUpdateInput),
 			graphql.NewInputUnmarshaler("RegisterInput", ec.unmarshalInputRegisterInput),
+			graphql.NewInputUnmarshaler("SimCardAddInput", ec.unmarshalInputSimCardAddInput),
+			graphql.NewInputUnmarshaler("SimCardUpdateInput", ec.unmarshalInputSimCardUpdateInput),
 		)
 	}
 	first := true
@@ -2122,6 +2199,8 @@ enum UserErrorCode {
   TERMS_NOT_ACCEPTED
   "The password is too common to be safe: choose another."
   WEAK_PASSWORD
+  "No SIM card with this ICCID and activation code can be added (missing, wrong code, or not yours: the same answer)."
+  SIM_NOT_FOUND_OR_CODE_INVALID
 }
 `, BuiltIn: false},
 	{Name: "../../schema/simcard.graphqls", Input: `extend type User {
@@ -2235,6 +2314,56 @@ type BalanceEntryEdge {
   cursor: String!
   "The entry."
   node: BalanceEntry!
+}
+
+extend type Mutation {
+  """
+  Adds a SIM card to "My numbers" by the ICCID printed on its holder. A SIM bought by this
+  account (its order, or its verified email) needs no code; any other needs the activation
+  code printed next to the ICCID. A missing SIM, a wrong code and someone else's SIM all answer
+  ` + "`" + `SIM_NOT_FOUND_OR_CODE_INVALID` + "`" + `; repeated failures answer ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `. Adding a SIM
+  that is already yours changes nothing. Its history is shown from the moment it joins.
+  """
+  simCardAdd(input: SimCardAddInput!): SimCardPayload!
+  "Gives one of your SIM cards a label (at most 40 characters)."
+  simCardUpdate(input: SimCardUpdateInput!): SimCardPayload!
+  """
+  Takes a SIM card out of your account. Its balance and history stay with the SIM; adding it
+  again needs its activation code.
+  """
+  simCardRemove("The SIM card's global ID." id: ID!): SimCardRemovePayload!
+}
+
+"What adding a SIM card asks."
+input SimCardAddInput {
+  "The ICCID printed on the SIM's holder (spaces allowed)."
+  iccid: ICCID!
+  "The activation code printed next to the ICCID; not needed for SIMs you bought."
+  activationCode: String
+}
+
+"What labelling a SIM card asks."
+input SimCardUpdateInput {
+  "The SIM card's global ID."
+  id: ID!
+  "The new label; empty clears it."
+  label: String!
+}
+
+"The answer to a SIM card mutation."
+type SimCardPayload {
+  "The SIM card as it is now, with its balance; null when there are user errors."
+  simCard: SimCard
+  "What is wrong with the input; empty on success."
+  userErrors: [UserError!]!
+}
+
+"The answer to ` + "`" + `simCardRemove` + "`" + `."
+type SimCardRemovePayload {
+  "The ID of the SIM card removed from the account; null when there are user errors."
+  removedId: ID
+  "What is wrong with the input; empty on success."
+  userErrors: [UserError!]!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/usage.graphqls", Input: `"Totals of a SIM's data use over a date range."
@@ -2682,6 +2811,26 @@ func (ec *executionContext) childFields_SimCardEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SimCardEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SimCardPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "simCard":
+		return ec.fieldContext_SimCardPayload_simCard(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SimCardPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SimCardPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SimCardRemovePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removedId":
+		return ec.fieldContext_SimCardRemovePayload_removedId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SimCardRemovePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SimCardRemovePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UsageSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3010,6 +3159,48 @@ func (ec *executionContext) field_Mutation_register_args(ctx context.Context, ra
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RegisterInput, error) {
 			return ec.unmarshalNRegisterInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐRegisterInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_simCardAdd_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SimCardAddInput, error) {
+			return ec.unmarshalNSimCardAddInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAddInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_simCardRemove_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_simCardUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SimCardUpdateInput, error) {
+			return ec.unmarshalNSimCardUpdateInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardUpdateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4696,6 +4887,138 @@ func (ec *executionContext) fieldContext_Mutation_addressSetDefault(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_addressSetDefault_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_simCardAdd(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_simCardAdd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SimCardAdd(ctx, fc.Args["input"].(model.SimCardAddInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SimCardPayload) graphql.Marshaler {
+			return ec.marshalNSimCardPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_simCardAdd(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimCardPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_simCardAdd_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_simCardUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_simCardUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SimCardUpdate(ctx, fc.Args["input"].(model.SimCardUpdateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SimCardPayload) graphql.Marshaler {
+			return ec.marshalNSimCardPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_simCardUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimCardPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_simCardUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_simCardRemove(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_simCardRemove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SimCardRemove(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SimCardRemovePayload) graphql.Marshaler {
+			return ec.marshalNSimCardRemovePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardRemovePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_simCardRemove(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimCardRemovePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_simCardRemove_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6932,6 +7255,125 @@ func (ec *executionContext) fieldContext_SimCardEdge_node(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SimCard(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimCardPayload_simCard(ctx context.Context, field graphql.CollectedField, obj *model.SimCardPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardPayload_simCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SimCard, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
+			return ec.marshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardPayload_simCard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCardPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimCard(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimCardPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SimCardPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCardPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimCardRemovePayload_removedId(ctx context.Context, field graphql.CollectedField, obj *model.SimCardRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardRemovePayload_removedId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardRemovePayload_removedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimCardRemovePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SimCardRemovePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SimCardRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardRemovePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardRemovePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCardRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9395,6 +9837,104 @@ func UnmarshalRegisterInput(ctx context.Context, raw any) (model.RegisterInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSimCardAddInput(ctx context.Context, obj any) (model.SimCardAddInput, error) {
+	var it model.SimCardAddInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"iccid", "activationCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "iccid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iccid"))
+			data, err := ec.unmarshalNICCID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Iccid = data
+		case "activationCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activationCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivationCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSimCardAddInput unmarshals raw into the SimCardAddInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSimCardAddInput(ctx context.Context, raw any) (model.SimCardAddInput, error) {
+	var out model.SimCardAddInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SimCardAddInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSimCardUpdateInput(ctx context.Context, obj any) (model.SimCardUpdateInput, error) {
+	var it model.SimCardUpdateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "label"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSimCardUpdateInput unmarshals raw into the SimCardUpdateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSimCardUpdateInput(ctx context.Context, raw any) (model.SimCardUpdateInput, error) {
+	var out model.SimCardUpdateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SimCardUpdateInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -9993,6 +10533,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "addressSetDefault":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addressSetDefault(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "simCardAdd":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_simCardAdd(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "simCardUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_simCardUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "simCardRemove":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_simCardRemove(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -10913,6 +11474,82 @@ func (ec *executionContext) _SimCardEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._SimCardEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var simCardPayloadImplementors = []string{"SimCardPayload"}
+
+func (ec *executionContext) _SimCardPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SimCardPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, simCardPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SimCardPayload")
+		case "simCard":
+			out.Values[i] = ec._SimCardPayload_simCard(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SimCardPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var simCardRemovePayloadImplementors = []string{"SimCardRemovePayload"}
+
+func (ec *executionContext) _SimCardRemovePayload(ctx context.Context, sel ast.SelectionSet, obj *model.SimCardRemovePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, simCardRemovePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SimCardRemovePayload")
+		case "removedId":
+			out.Values[i] = ec._SimCardRemovePayload_removedId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SimCardRemovePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12282,6 +12919,11 @@ func (ec *executionContext) marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtez�
 	return ec._SimCard(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSimCardAddInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAddInput(ctx context.Context, v any) (model.SimCardAddInput, error) {
+	res, err := ec.unmarshalInputSimCardAddInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardConnection(ctx context.Context, sel ast.SelectionSet, v *model.SimCardConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SimCardConnection!")
@@ -12308,6 +12950,27 @@ func (ec *executionContext) marshalNSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋt
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSimCardPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardPayload(ctx context.Context, sel ast.SelectionSet, v *model.SimCardPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SimCardPayload!")
+		return graphql.Null
+	}
+	return ec._SimCardPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSimCardRemovePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardRemovePayload(ctx context.Context, sel ast.SelectionSet, v *model.SimCardRemovePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SimCardRemovePayload!")
+		return graphql.Null
+	}
+	return ec._SimCardRemovePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSimCardUpdateInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardUpdateInput(ctx context.Context, v any) (model.SimCardUpdateInput, error) {
+	res, err := ec.unmarshalInputSimCardUpdateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx context.Context, v any) (store.SIMStatus, error) {
@@ -12435,28 +13098,30 @@ func (ec *executionContext) marshalNUserErrorCode2githubᚗcomᚋteztelecomᚋte
 
 var (
 	unmarshalNUserErrorCode2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldCode = map[string]apperr.FieldCode{
-		"INVALID":             apperr.FieldInvalid,
-		"REQUIRED":            apperr.FieldRequired,
-		"TOO_SHORT":           apperr.FieldTooShort,
-		"TOO_LONG":            apperr.FieldTooLong,
-		"NOT_FOUND":           apperr.FieldNotFound,
-		"TAKEN":               apperr.FieldTaken,
-		"TOO_MANY_ATTEMPTS":   apperr.FieldTooManyAttempts,
-		"INVALID_CREDENTIALS": apperr.FieldInvalidCredentials,
-		"TERMS_NOT_ACCEPTED":  apperr.FieldTermsNotAccepted,
-		"WEAK_PASSWORD":       apperr.FieldWeakPassword,
+		"INVALID":                       apperr.FieldInvalid,
+		"REQUIRED":                      apperr.FieldRequired,
+		"TOO_SHORT":                     apperr.FieldTooShort,
+		"TOO_LONG":                      apperr.FieldTooLong,
+		"NOT_FOUND":                     apperr.FieldNotFound,
+		"TAKEN":                         apperr.FieldTaken,
+		"TOO_MANY_ATTEMPTS":             apperr.FieldTooManyAttempts,
+		"INVALID_CREDENTIALS":           apperr.FieldInvalidCredentials,
+		"TERMS_NOT_ACCEPTED":            apperr.FieldTermsNotAccepted,
+		"WEAK_PASSWORD":                 apperr.FieldWeakPassword,
+		"SIM_NOT_FOUND_OR_CODE_INVALID": apperr.FieldSIMNotFoundOrCodeInvalid,
 	}
 	marshalNUserErrorCode2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldCode = map[apperr.FieldCode]string{
-		apperr.FieldInvalid:            "INVALID",
-		apperr.FieldRequired:           "REQUIRED",
-		apperr.FieldTooShort:           "TOO_SHORT",
-		apperr.FieldTooLong:            "TOO_LONG",
-		apperr.FieldNotFound:           "NOT_FOUND",
-		apperr.FieldTaken:              "TAKEN",
-		apperr.FieldTooManyAttempts:    "TOO_MANY_ATTEMPTS",
-		apperr.FieldInvalidCredentials: "INVALID_CREDENTIALS",
-		apperr.FieldTermsNotAccepted:   "TERMS_NOT_ACCEPTED",
-		apperr.FieldWeakPassword:       "WEAK_PASSWORD",
+		apperr.FieldInvalid:                  "INVALID",
+		apperr.FieldRequired:                 "REQUIRED",
+		apperr.FieldTooShort:                 "TOO_SHORT",
+		apperr.FieldTooLong:                  "TOO_LONG",
+		apperr.FieldNotFound:                 "NOT_FOUND",
+		apperr.FieldTaken:                    "TAKEN",
+		apperr.FieldTooManyAttempts:          "TOO_MANY_ATTEMPTS",
+		apperr.FieldInvalidCredentials:       "INVALID_CREDENTIALS",
+		apperr.FieldTermsNotAccepted:         "TERMS_NOT_ACCEPTED",
+		apperr.FieldWeakPassword:             "WEAK_PASSWORD",
+		apperr.FieldSIMNotFoundOrCodeInvalid: "SIM_NOT_FOUND_OR_CODE_INVALID",
 	}
 )
 

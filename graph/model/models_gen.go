@@ -217,6 +217,14 @@ type ResellerSimCards struct {
 	NotFound []string `json:"notFound"`
 }
 
+// What adding a SIM card asks.
+type SimCardAddInput struct {
+	// The ICCID printed on the SIM's holder (spaces allowed).
+	Iccid string `json:"iccid"`
+	// The activation code printed next to the ICCID; not needed for SIMs you bought.
+	ActivationCode *string `json:"activationCode,omitempty"`
+}
+
 // A page of SIM cards.
 type SimCardConnection struct {
 	// The SIM cards of this page, each with its cursor.
@@ -231,6 +239,30 @@ type SimCardEdge struct {
 	Cursor string `json:"cursor"`
 	// The SIM card.
 	Node *store.SimCard `json:"node"`
+}
+
+// The answer to a SIM card mutation.
+type SimCardPayload struct {
+	// The SIM card as it is now, with its balance; null when there are user errors.
+	SimCard *store.SimCard `json:"simCard,omitempty"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// The answer to `simCardRemove`.
+type SimCardRemovePayload struct {
+	// The ID of the SIM card removed from the account; null when there are user errors.
+	RemovedID *string `json:"removedId,omitempty"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// What labelling a SIM card asks.
+type SimCardUpdateInput struct {
+	// The SIM card's global ID.
+	ID string `json:"id"`
+	// The new label; empty clears it.
+	Label string `json:"label"`
 }
 
 // A usage session and its position in the list.

@@ -91,6 +91,9 @@ const (
 	FieldInvalidCredentials FieldCode = "INVALID_CREDENTIALS"
 	FieldTermsNotAccepted   FieldCode = "TERMS_NOT_ACCEPTED"
 	FieldWeakPassword       FieldCode = "WEAK_PASSWORD"
+	// FieldSIMNotFoundOrCodeInvalid is the one answer for a missing SIM, a
+	// wrong activation code and someone else's SIM.
+	FieldSIMNotFoundOrCodeInvalid FieldCode = "SIM_NOT_FOUND_OR_CODE_INVALID"
 )
 
 // FieldError is a problem with a mutation's input that the person can fix

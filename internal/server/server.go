@@ -21,6 +21,7 @@ import (
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/ratelimit"
 	"github.com/teztelecom/tez/internal/reseller"
+	"github.com/teztelecom/tez/internal/simcards"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -54,7 +55,8 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
-	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st), Resellers: s.resellers}, graph.Options{
+	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st),
+		SIMs: simcards.NewService(st), Resellers: s.resellers}, graph.Options{
 		Introspection: cfg.Introspection,
 		MaxComplexity: cfg.MaxComplexity,
 		TrustedOnly:   cfg.TrustedDocumentsOnly,
