@@ -64,6 +64,36 @@ func (r *mutationResolver) LogoutEverywhere(ctx context.Context) (*model.LogoutP
 	return &model.LogoutPayload{SessionsEnded: int(n), UserErrors: []apperr.FieldError{}}, nil
 }
 
+func (r *mutationResolver) PasswordChange(ctx context.Context, input model.PasswordChangeInput) (*model.PasswordChangePayload, error) {
+	id, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, problems, err := r.Accounts.ChangePassword(ctx, id, viewer.From(ctx).SessionID, input.CurrentPassword, input.NewPassword)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return &model.PasswordChangePayload{UserErrors: problems}, nil
+	}
+	return &model.PasswordChangePayload{User: u, UserErrors: []apperr.FieldError{}}, nil
+}
+
+func (r *mutationResolver) ProfileUpdate(ctx context.Context, input model.ProfileUpdateInput) (*model.ProfileUpdatePayload, error) {
+	id, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, problems, err := r.Accounts.UpdateProfile(ctx, id, account.ProfileInput{FullName: input.FullName, Phone: input.Phone})
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return &model.ProfileUpdatePayload{UserErrors: problems}, nil
+	}
+	return &model.ProfileUpdatePayload{User: u, UserErrors: []apperr.FieldError{}}, nil
+}
+
 func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 	if viewer.From(ctx).Kind == viewer.Anonymous {
 		return nil, nil

@@ -107,6 +107,8 @@ type ComplexityRoot struct {
 		Login            func(childComplexity int, input model.LoginInput) int
 		Logout           func(childComplexity int) int
 		LogoutEverywhere func(childComplexity int) int
+		PasswordChange   func(childComplexity int, input model.PasswordChangeInput) int
+		ProfileUpdate    func(childComplexity int, input model.ProfileUpdateInput) int
 		Register         func(childComplexity int, input model.RegisterInput) int
 	}
 
@@ -149,6 +151,11 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PasswordChangePayload struct {
+		User       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Product struct {
 		Active        func(childComplexity int) int
 		Description   func(childComplexity int) int
@@ -169,6 +176,11 @@ type ComplexityRoot struct {
 	ProductEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ProfileUpdatePayload struct {
+		User       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	Query struct {
@@ -294,6 +306,8 @@ type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (*model.LogoutPayload, error)
 	LogoutEverywhere(ctx context.Context) (*model.LogoutPayload, error)
+	PasswordChange(ctx context.Context, input model.PasswordChangeInput) (*model.PasswordChangePayload, error)
+	ProfileUpdate(ctx context.Context, input model.ProfileUpdateInput) (*model.ProfileUpdatePayload, error)
 }
 type OrderResolver interface {
 	Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error)
@@ -560,6 +574,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LogoutEverywhere(childComplexity), true
+	case "Mutation.passwordChange":
+		if e.ComplexityRoot.Mutation.PasswordChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_passwordChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PasswordChange(childComplexity, args["input"].(model.PasswordChangeInput)), true
+	case "Mutation.profileUpdate":
+		if e.ComplexityRoot.Mutation.ProfileUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_profileUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProfileUpdate(childComplexity, args["input"].(model.ProfileUpdateInput)), true
 	case "Mutation.register":
 		if e.ComplexityRoot.Mutation.Register == nil {
 			break
@@ -721,6 +757,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PasswordChangePayload.user":
+		if e.ComplexityRoot.PasswordChangePayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordChangePayload.User(childComplexity), true
+	case "PasswordChangePayload.userErrors":
+		if e.ComplexityRoot.PasswordChangePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordChangePayload.UserErrors(childComplexity), true
+
 	case "Product.active":
 		if e.ComplexityRoot.Product.Active == nil {
 			break
@@ -801,6 +850,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductEdge.Node(childComplexity), true
+
+	case "ProfileUpdatePayload.user":
+		if e.ComplexityRoot.ProfileUpdatePayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProfileUpdatePayload.User(childComplexity), true
+	case "ProfileUpdatePayload.userErrors":
+		if e.ComplexityRoot.ProfileUpdatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProfileUpdatePayload.UserErrors(childComplexity), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -1307,6 +1369,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("PasswordChangeInput", ec.unmarshalInputPasswordChangeInput),
+			graphql.NewInputUnmarshaler("ProfileUpdateInput", ec.unmarshalInputProfileUpdateInput),
 			graphql.NewInputUnmarshaler("RegisterInput", ec.unmarshalInputRegisterInput),
 		)
 	}
@@ -1426,6 +1490,54 @@ type Mutation {
   logout: LogoutPayload!
   "Ends every session of the signed-in customer, on all devices, this one included."
   logoutEverywhere: LogoutPayload!
+  """
+  Changes the signed-in customer's password. The current password must be given; a wrong
+  one answers ` + "`" + `INVALID_CREDENTIALS` + "`" + ` on ` + "`" + `currentPassword` + "`" + ` (5 wrong ones in 15 minutes:
+  ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `). On success every other session ends, on all devices; the session
+  making the change stays signed in.
+  """
+  passwordChange(input: PasswordChangeInput!): PasswordChangePayload!
+  """
+  Changes the signed-in customer's full name and phone. A field left out or null stays as
+  it is; an empty string clears it. The phone is stored in E.164.
+  """
+  profileUpdate(input: ProfileUpdateInput!): ProfileUpdatePayload!
+}
+
+"What a password change asks."
+input PasswordChangeInput {
+  "The password the customer signs in with now."
+  currentPassword: String!
+  "The new password: 8 to 128 characters, any characters, not one of the most common passwords."
+  newPassword: String!
+}
+
+"The answer to ` + "`" + `passwordChange` + "`" + `."
+type PasswordChangePayload {
+  "The account whose password changed; null when there are user errors."
+  user: User
+  "What is wrong with the input; empty on success."
+  userErrors: [UserError!]!
+}
+
+"What a profile update changes; a field left out or null stays as it is."
+input ProfileUpdateInput {
+  "The owner's full name, at most 200 characters; an empty string clears it."
+  fullName: String
+  """
+  A phone number in international format with the country code, e.g. ` + "`" + `+7 701 123 45 67` + "`" + `
+  (spaces, dashes and parentheses are ignored); stored and answered in E.164. An empty
+  string clears it.
+  """
+  phone: String
+}
+
+"The answer to ` + "`" + `profileUpdate` + "`" + `."
+type ProfileUpdatePayload {
+  "The account as updated; null when there are user errors."
+  user: User
+  "What is wrong with the input; empty on success."
+  userErrors: [UserError!]!
 }
 
 "What registration asks."
@@ -2229,6 +2341,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PasswordChangePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_PasswordChangePayload_user(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_PasswordChangePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PasswordChangePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2271,6 +2393,16 @@ func (ec *executionContext) childFields_ProductEdge(ctx context.Context, field g
 		return ec.fieldContext_ProductEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ProfileUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_ProfileUpdatePayload_user(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ProfileUpdatePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProfileUpdatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RegisterPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2603,6 +2735,34 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.LoginInput, error) {
 			return ec.unmarshalNLoginInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐLoginInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_passwordChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PasswordChangeInput, error) {
+			return ec.unmarshalNPasswordChangeInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordChangeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_profileUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ProfileUpdateInput, error) {
+			return ec.unmarshalNProfileUpdateInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProfileUpdateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3926,6 +4086,94 @@ func (ec *executionContext) fieldContext_Mutation_logoutEverywhere(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_passwordChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_passwordChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PasswordChange(ctx, fc.Args["input"].(model.PasswordChangeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PasswordChangePayload) graphql.Marshaler {
+			return ec.marshalNPasswordChangePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordChangePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_passwordChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PasswordChangePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_passwordChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_profileUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_profileUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProfileUpdate(ctx, fc.Args["input"].(model.ProfileUpdateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProfileUpdatePayload) graphql.Marshaler {
+			return ec.marshalNProfileUpdatePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProfileUpdatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_profileUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProfileUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_profileUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_id(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4568,6 +4816,70 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _PasswordChangePayload_user(ctx context.Context, field graphql.CollectedField, obj *model.PasswordChangePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordChangePayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordChangePayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PasswordChangePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PasswordChangePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PasswordChangePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordChangePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordChangePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PasswordChangePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4907,6 +5219,70 @@ func (ec *executionContext) fieldContext_ProductEdge_node(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProfileUpdatePayload_user(ctx context.Context, field graphql.CollectedField, obj *model.ProfileUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProfileUpdatePayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProfileUpdatePayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProfileUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProfileUpdatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ProfileUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProfileUpdatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProfileUpdatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProfileUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8136,6 +8512,104 @@ func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPasswordChangeInput(ctx context.Context, obj any) (model.PasswordChangeInput, error) {
+	var it model.PasswordChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"currentPassword", "newPassword"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "currentPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currentPassword"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrentPassword = data
+		case "newPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newPassword"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewPassword = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPasswordChangeInput unmarshals raw into the PasswordChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPasswordChangeInput(ctx context.Context, raw any) (model.PasswordChangeInput, error) {
+	var out model.PasswordChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PasswordChangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProfileUpdateInput(ctx context.Context, obj any) (model.ProfileUpdateInput, error) {
+	var it model.ProfileUpdateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fullName", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fullName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullName = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProfileUpdateInput unmarshals raw into the ProfileUpdateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProfileUpdateInput(ctx context.Context, raw any) (model.ProfileUpdateInput, error) {
+	var out model.ProfileUpdateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProfileUpdateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRegisterInput(ctx context.Context, obj any) (model.RegisterInput, error) {
 	var it model.RegisterInput
 	if obj == nil {
@@ -8683,6 +9157,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "passwordChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_passwordChange(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "profileUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_profileUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8963,6 +9451,44 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var passwordChangePayloadImplementors = []string{"PasswordChangePayload"}
+
+func (ec *executionContext) _PasswordChangePayload(ctx context.Context, sel ast.SelectionSet, obj *model.PasswordChangePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passwordChangePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PasswordChangePayload")
+		case "user":
+			out.Values[i] = ec._PasswordChangePayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PasswordChangePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var productImplementors = []string{"Product", "Node"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *store.Product) graphql.Marshaler {
@@ -9092,6 +9618,44 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._ProductEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var profileUpdatePayloadImplementors = []string{"ProfileUpdatePayload"}
+
+func (ec *executionContext) _ProfileUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProfileUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, profileUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProfileUpdatePayload")
+		case "user":
+			out.Values[i] = ec._ProfileUpdatePayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ProfileUpdatePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10719,6 +11283,19 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋteztelecomᚋtez�
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPasswordChangeInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordChangeInput(ctx context.Context, v any) (model.PasswordChangeInput, error) {
+	res, err := ec.unmarshalInputPasswordChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPasswordChangePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordChangePayload(ctx context.Context, sel ast.SelectionSet, v *model.PasswordChangePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PasswordChangePayload!")
+		return graphql.Null
+	}
+	return ec._PasswordChangePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx context.Context, sel ast.SelectionSet, v *store.Product) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Product!")
@@ -10782,6 +11359,19 @@ var (
 		store.ProductAccessory:    "ACCESSORY",
 	}
 )
+
+func (ec *executionContext) unmarshalNProfileUpdateInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProfileUpdateInput(ctx context.Context, v any) (model.ProfileUpdateInput, error) {
+	res, err := ec.unmarshalInputProfileUpdateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProfileUpdatePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProfileUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.ProfileUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProfileUpdatePayload!")
+		return graphql.Null
+	}
+	return ec._ProfileUpdatePayload(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalNRegisterInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐRegisterInput(ctx context.Context, v any) (model.RegisterInput, error) {
 	res, err := ec.unmarshalInputRegisterInput(ctx, v)

@@ -73,6 +73,22 @@ type OrderEdge struct {
 	Node *store.Order `json:"node"`
 }
 
+// What a password change asks.
+type PasswordChangeInput struct {
+	// The password the customer signs in with now.
+	CurrentPassword string `json:"currentPassword"`
+	// The new password: 8 to 128 characters, any characters, not one of the most common passwords.
+	NewPassword string `json:"newPassword"`
+}
+
+// The answer to `passwordChange`.
+type PasswordChangePayload struct {
+	// The account whose password changed; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
 // A page of products.
 type ProductConnection struct {
 	// The products of this page, each with its cursor.
@@ -87,6 +103,24 @@ type ProductEdge struct {
 	Cursor string `json:"cursor"`
 	// The product.
 	Node *store.Product `json:"node"`
+}
+
+// What a profile update changes; a field left out or null stays as it is.
+type ProfileUpdateInput struct {
+	// The owner's full name, at most 200 characters; an empty string clears it.
+	FullName *string `json:"fullName,omitempty"`
+	// A phone number in international format with the country code, e.g. `+7 701 123 45 67`
+	// (spaces, dashes and parentheses are ignored); stored and answered in E.164. An empty
+	// string clears it.
+	Phone *string `json:"phone,omitempty"`
+}
+
+// The answer to `profileUpdate`.
+type ProfileUpdatePayload struct {
+	// The account as updated; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 
 // The read entry points of the API.

@@ -67,9 +67,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, []a
 	if bad := CheckPassword("password", in.Password); bad != nil {
 		problems = append(problems, *bad)
 	}
-	name := strings.TrimSpace(in.FullName)
-	if len([]rune(name)) > 200 {
-		problems = append(problems, apperr.OnField("fullName", apperr.FieldTooLong, "Use at most 200 characters."))
+	name, bad := NormalizeFullName("fullName", in.FullName)
+	if bad != nil {
+		problems = append(problems, *bad)
 	}
 	if !in.AcceptTerms {
 		problems = append(problems, apperr.OnField("acceptTerms", apperr.FieldTermsNotAccepted, "Accept the terms of the user agreement to register."))
@@ -115,7 +115,7 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 		return nil, nil, err
 	}
 	if until != nil {
-		return nil, []apperr.FieldError{tooMany(*until)}, nil
+		return nil, []apperr.FieldError{tooMany(*until, "sign-ins")}, nil
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	found := err == nil
@@ -136,7 +136,7 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 			return nil, nil, err
 		}
 		if until != nil {
-			return nil, []apperr.FieldError{tooMany(*until)}, nil
+			return nil, []apperr.FieldError{tooMany(*until, "sign-ins")}, nil
 		}
 		return nil, []apperr.FieldError{errCredentials}, nil
 	}
@@ -147,14 +147,16 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 	return sess, nil, err
 }
 
-func tooMany(until time.Time) apperr.FieldError {
+// tooMany is the answer while a throttle blocks; what names the failures
+// counted ("sign-ins").
+func tooMany(until time.Time, what string) apperr.FieldError {
 	wait := time.Until(until).Round(time.Minute)
 	if wait < time.Minute {
 		wait = time.Minute
 	}
 	return apperr.FieldError{Field: []string{"input"}, Code: apperr.FieldTooManyAttempts,
-		Message: fmt.Sprintf("Too many failed sign-ins: try again in %s (at %s UTC), or reset the password.",
-			wait, until.UTC().Format("15:04"))}
+		Message: fmt.Sprintf("Too many failed %s: try again in %s (at %s UTC), or reset the password.",
+			what, wait, until.UTC().Format("15:04"))}
 }
 
 // Logout ends the session.
@@ -164,7 +166,7 @@ func (s *Service) Logout(ctx context.Context, sessionID int64) error {
 
 // LogoutEverywhere ends every session of the user, this one included.
 func (s *Service) LogoutEverywhere(ctx context.Context, userID int64) (int64, error) {
-	return s.store.RevokeUserSessions(ctx, userID, 0)
+	return s.store.RevokeUserSessions(ctx, s.store.DB(), userID, 0)
 }
 
 // open makes a session for u: a random token of which only a hash is kept.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -62,5 +63,31 @@ const userByEmail = `SELECT ` + userColumns + ` FROM users WHERE email = $1`
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	var u User
 	err := s.db.GetContext(ctx, &u, userByEmail, email)
+	return u, mapError(err, "user")
+}
+
+const updatePassword = `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`
+
+// UpdatePassword replaces the account's password hash.
+func (s *Store) UpdatePassword(ctx context.Context, q sqlx.ExecerContext, id int64, passwordHash string) error {
+	res, err := q.ExecContext(ctx, updatePassword, id, passwordHash)
+	if err != nil {
+		return mapError(err, "update password")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return mapError(sql.ErrNoRows, "user")
+	}
+	return nil
+}
+
+const updateProfile = `
+UPDATE users SET full_name = $2, phone = $3, updated_at = now()
+WHERE id = $1
+RETURNING ` + userColumns
+
+// UpdateProfile sets the account's full name and phone (nil: none).
+func (s *Store) UpdateProfile(ctx context.Context, id int64, fullName string, phone *string) (User, error) {
+	var u User
+	err := s.db.GetContext(ctx, &u, updateProfile, id, fullName, phone)
 	return u, mapError(err, "user")
 }
