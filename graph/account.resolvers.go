@@ -94,6 +94,42 @@ func (r *mutationResolver) ProfileUpdate(ctx context.Context, input model.Profil
 	return &model.ProfileUpdatePayload{User: u, UserErrors: []apperr.FieldError{}}, nil
 }
 
+func (r *mutationResolver) EmailVerify(ctx context.Context, input model.EmailVerifyInput) (*model.EmailVerifyPayload, error) {
+	u, problems, err := r.Accounts.VerifyEmail(ctx, input.Token)
+	if err != nil {
+		return nil, err
+	}
+	return &model.EmailVerifyPayload{User: u, UserErrors: userErrors(problems)}, nil
+}
+
+func (r *mutationResolver) EmailVerificationResend(ctx context.Context) (*model.EmailVerificationResendPayload, error) {
+	id, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	problems, err := r.Accounts.ResendVerification(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.EmailVerificationResendPayload{UserErrors: userErrors(problems)}, nil
+}
+
+func (r *mutationResolver) PasswordResetRequest(ctx context.Context, input model.PasswordResetRequestInput) (*model.PasswordResetRequestPayload, error) {
+	problems, err := r.Accounts.RequestPasswordReset(ctx, input.Email)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PasswordResetRequestPayload{UserErrors: userErrors(problems)}, nil
+}
+
+func (r *mutationResolver) PasswordReset(ctx context.Context, input model.PasswordResetInput) (*model.PasswordResetPayload, error) {
+	problems, err := r.Accounts.ResetPassword(ctx, input.Token, input.NewPassword)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PasswordResetPayload{UserErrors: userErrors(problems)}, nil
+}
+
 func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 	if viewer.From(ctx).Kind == viewer.Anonymous {
 		return nil, nil

@@ -35,6 +35,26 @@ type CountryUsage struct {
 	Cost *money.Money `json:"cost"`
 }
 
+// The answer to `emailVerificationResend`.
+type EmailVerificationResendPayload struct {
+	// Why nothing was sent (too many emails); empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// What email verification asks.
+type EmailVerifyInput struct {
+	// The `token` parameter of the link in the verification email.
+	Token string `json:"token"`
+}
+
+// The answer to `emailVerify`.
+type EmailVerifyPayload struct {
+	// The account whose email is now confirmed; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
 // What sign-in asks.
 type LoginInput struct {
 	// The account's email.
@@ -86,6 +106,32 @@ type PasswordChangePayload struct {
 	// The account whose password changed; null when there are user errors.
 	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// What a password reset asks.
+type PasswordResetInput struct {
+	// The `token` parameter of the link in the reset email.
+	Token string `json:"token"`
+	// The new password: 8 to 128 characters, any characters, not one of the most common passwords.
+	NewPassword string `json:"newPassword"`
+}
+
+// The answer to `passwordReset`.
+type PasswordResetPayload struct {
+	// What is wrong with the input; empty when the password was changed.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// What a password reset request asks.
+type PasswordResetRequestInput struct {
+	// The email of the account.
+	Email string `json:"email"`
+}
+
+// The answer to `passwordResetRequest`: the same whether or not the email has an account.
+type PasswordResetRequestPayload struct {
+	// A malformed email or too many requests; empty otherwise.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 

@@ -24,24 +24,37 @@ const (
 	LoginLimit  = 5
 )
 
-// tokenPrefix marks session tokens (reseller keys start with tez_).
-const tokenPrefix = "tzs_"
+// Token prefixes tell what a token is for (reseller keys start with tez_).
+const (
+	sessionPrefix = "tzs_"
+	emailPrefix   = "tze_"
+)
 
-// Service runs registration, sign-in and sessions.
+// Service runs registration, sign-in, sessions and the email flows.
 type Service struct {
 	store      *store.Store
 	sessionTTL time.Duration
+	publicURL  string        // base of the links in emails
 	hashing    chan struct{} // bounds concurrent argon2 work (19 MiB each)
 	dummyHash  string        // verified against for unknown emails: same time as a real check
 }
 
-// NewService makes the service; sessions live sessionTTL.
-func NewService(st *store.Store, sessionTTL time.Duration) (*Service, error) {
+// Options configure the service.
+type Options struct {
+	// SessionTTL is how long a session lives.
+	SessionTTL time.Duration
+	// PublicURL is where customers reach the site: links in emails start there.
+	PublicURL string
+}
+
+// NewService makes the service.
+func NewService(st *store.Store, opts Options) (*Service, error) {
 	dummy, err := password.Hash("not the password of any account")
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: st, sessionTTL: sessionTTL, hashing: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), dummyHash: dummy}, nil
+	return &Service{store: st, sessionTTL: opts.SessionTTL, publicURL: strings.TrimRight(opts.PublicURL, "/"),
+		hashing: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), dummyHash: dummy}, nil
 }
 
 // Session is a signed-in session: the token to send as a bearer, once.
@@ -56,7 +69,8 @@ type RegisterInput struct {
 	AcceptTerms               bool
 }
 
-// Register creates an account and signs it in. Problems with the input come
+// Register creates an account, signs it in and sends the verification
+// email (through the outbox, in the same transaction). Problems with the input come
 // back as field errors and change nothing.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, []apperr.FieldError, error) {
 	var problems []apperr.FieldError
@@ -87,6 +101,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, []a
 		if err != nil {
 			return err
 		}
+		if err := s.sendVerification(ctx, tx, u); err != nil {
+			return err
+		}
 		sess, err = s.open(ctx, tx, u)
 		return err
 	})
@@ -115,7 +132,7 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 		return nil, nil, err
 	}
 	if until != nil {
-		return nil, []apperr.FieldError{tooMany(*until, "sign-ins")}, nil
+		return nil, []apperr.FieldError{tooMany(*until, "failed sign-ins (you can also reset the password)")}, nil
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	found := err == nil
@@ -136,7 +153,7 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 			return nil, nil, err
 		}
 		if until != nil {
-			return nil, []apperr.FieldError{tooMany(*until, "sign-ins")}, nil
+			return nil, []apperr.FieldError{tooMany(*until, "failed sign-ins (you can also reset the password)")}, nil
 		}
 		return nil, []apperr.FieldError{errCredentials}, nil
 	}
@@ -147,16 +164,15 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 	return sess, nil, err
 }
 
-// tooMany is the answer while a throttle blocks; what names the failures
-// counted ("sign-ins").
+// tooMany is the answer while a throttle blocks; what says what there were
+// too many of.
 func tooMany(until time.Time, what string) apperr.FieldError {
 	wait := time.Until(until).Round(time.Minute)
 	if wait < time.Minute {
 		wait = time.Minute
 	}
 	return apperr.FieldError{Field: []string{"input"}, Code: apperr.FieldTooManyAttempts,
-		Message: fmt.Sprintf("Too many failed %s: try again in %s (at %s UTC), or reset the password.",
-			what, wait, until.UTC().Format("15:04"))}
+		Message: fmt.Sprintf("Too many %s: try again in %s (at %s UTC).", what, wait, until.UTC().Format("15:04"))}
 }
 
 // Logout ends the session.
@@ -171,17 +187,31 @@ func (s *Service) LogoutEverywhere(ctx context.Context, userID int64) (int64, er
 
 // open makes a session for u: a random token of which only a hash is kept.
 func (s *Service) open(ctx context.Context, q sqlx.QueryerContext, u store.User) (*Session, error) {
-	var raw [32]byte
-	if _, err := rand.Read(raw[:]); err != nil {
+	token, hash, err := newToken(sessionPrefix)
+	if err != nil {
 		return nil, err
 	}
-	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
-	hash := sha256.Sum256([]byte(token))
 	info := client.From(ctx)
-	if _, err := s.store.CreateSession(ctx, q, hash[:], u.ID, time.Now().Add(s.sessionTTL), info.UserAgent, info.IP); err != nil {
+	if _, err := s.store.CreateSession(ctx, q, hash, u.ID, time.Now().Add(s.sessionTTL), info.UserAgent, info.IP); err != nil {
 		return nil, err
 	}
 	return &Session{Token: token, User: u}, nil
+}
+
+// newToken makes an opaque token of 32 random bytes and the SHA-256 that is
+// all the database keeps of it.
+func newToken(prefix string) (token string, hash []byte, err error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", nil, err
+	}
+	token = prefix + base64.RawURLEncoding.EncodeToString(raw[:])
+	return token, tokenHash(token), nil
+}
+
+func tokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
 }
 
 func (s *Service) hash(ctx context.Context, plain string) (string, error) {

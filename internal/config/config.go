@@ -39,6 +39,11 @@ type Config struct {
 	LogLevel string
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
+	// SMTPURL is the mail server (smtp://user:pass@host:port); empty: mail
+	// is logged and kept in the outbox, not sent.
+	SMTPURL string
+	// MailFrom is the sender of the service's email.
+	MailFrom string
 	// SQLCountHeader adds X-SQL-Statements (statements the request sent) to
 	// every response: for tests and benchmarks, off by default.
 	SQLCountHeader bool
@@ -79,6 +84,8 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 		LogLevel:         r.str("TEZ_LOG_LEVEL", "info"),
 		SessionTTL:       r.duration("TEZ_SESSION_TTL", 30*24*time.Hour),
 		RedisURL:         r.str("REDIS_URL", ""),
+		SMTPURL:          r.str("TEZ_SMTP_URL", ""),
+		MailFrom:         r.str("TEZ_MAIL_FROM", "TEZ Telecom <no-reply@tez.example>"),
 	}
 	if c.Env != "development" && c.Env != "production" {
 		r.fail("TEZ_ENV", c.Env, "development or production")

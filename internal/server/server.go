@@ -46,7 +46,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		buckets = r
 	}
 	s := &Server{cfg: cfg, store: st, log: log, resellers: reseller.NewService(st, ratelimit.New(buckets), log)}
-	accounts, err := account.NewService(st, cfg.SessionTTL)
+	accounts, err := account.NewService(st, account.Options{SessionTTL: cfg.SessionTTL, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}
