@@ -1,0 +1,392 @@
+package graph_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net"
+	netmail "net/mail"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/teztelecom/tez/internal/apitest"
+	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/iccid"
+	"github.com/teztelecom/tez/internal/mail"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+const publicURL = "https://shop.tez.example"
+
+// received is a message as the SMTP sink got it, decoded.
+type received struct {
+	To, Subject, Text, HTML string
+}
+
+// sink is a real SMTP server that keeps what it receives.
+type sink struct {
+	mu   sync.Mutex
+	msgs []received
+	addr string
+}
+
+func newSink(t *testing.T) *sink {
+	t.Helper()
+	s := &sink{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{sink: s}, nil }))
+	srv.Domain = "sink.test"
+	srv.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.addr = ln.Addr().String()
+	go srv.Serve(ln) //nolint:errcheck // ends with Close
+	t.Cleanup(func() { srv.Close() })
+	return s
+}
+
+type sinkSession struct {
+	sink *sink
+	to   string
+}
+
+func (s *sinkSession) Reset()                                    {}
+func (s *sinkSession) Logout() error                             { return nil }
+func (s *sinkSession) Mail(string, *smtp.MailOptions) error      { return nil }
+func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = to; return nil }
+func (s *sinkSession) Data(r io.Reader) error {
+	msg, err := netmail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	got := received{To: s.to, Subject: subject}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		return err
+	}
+	parts := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := parts.NextPart() // decodes quoted-printable
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		body, _ := io.ReadAll(p)
+		if strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
+			got.HTML = string(body)
+		} else {
+			got.Text = string(body)
+		}
+	}
+	s.sink.mu.Lock()
+	s.sink.msgs = append(s.sink.msgs, got)
+	s.sink.mu.Unlock()
+	return nil
+}
+
+// to answers the messages received for addr so far.
+func (s *sink) to(addr string) []received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []received
+	for _, m := range s.msgs {
+		if strings.EqualFold(m.To, addr) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// await polls until addr has received n messages and answers the nth.
+func (s *sink) await(t *testing.T, addr string, n int) received {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if got := s.to(addr); len(got) >= n {
+			return got[n-1]
+		}
+	}
+	t.Fatalf("%s did not receive message %d in time", addr, n)
+	return received{}
+}
+
+// mailAPI is a server with its outbox worker delivering to a sink.
+func mailAPI(t *testing.T) (*apitest.API, *sink) {
+	t.Helper()
+	api := apitest.New(t, func(c *config.Config) { c.PublicURL = publicURL })
+	s := newSink(t)
+	mailer, err := mail.NewSMTP("smtp://"+s.addr, "TEZ Telecom <no-reply@tez.example>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		mail.NewWorker(store.New(api.DB), mailer, slog.New(slog.DiscardHandler)).Run(ctx, 20*time.Millisecond)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return api, s
+}
+
+// linkToken finds the link to page in a message and answers its token.
+func linkToken(t *testing.T, m received, page string) string {
+	t.Helper()
+	re := regexp.MustCompile(regexp.QuoteMeta(publicURL+page) + `\?token=([A-Za-z0-9_-]+)`)
+	text, html := re.FindStringSubmatch(m.Text), re.FindStringSubmatch(m.HTML)
+	if text == nil || html == nil || text[1] != html[1] {
+		t.Fatalf("no %s link in both bodies of %q:\n%s\n%s", page, m.Subject, m.Text, m.HTML)
+	}
+	return text[1]
+}
+
+type linkPayload struct {
+	User *struct {
+		Email         string
+		EmailVerified bool
+	}
+	UserErrors []struct {
+		Field         []string
+		Message, Code string
+	}
+}
+
+func verify(t *testing.T, api *apitest.API, token string) linkPayload {
+	t.Helper()
+	var out struct{ EmailVerify linkPayload }
+	api.Query(apitest.Request{Query: `mutation($t: String!) { emailVerify(input: { token: $t }) {
+		user { email emailVerified } userErrors { field message code } } }`, Variables: map[string]any{"t": token}}, &out)
+	return out.EmailVerify
+}
+
+func TestRegisterVerifyLoginLogout(t *testing.T) {
+	t.Parallel()
+	api, inbox := mailAPI(t)
+	reg := register(t, api, "Flow@x.example", "correct horse battery")
+	if reg.Token == nil {
+		t.Fatalf("register: %+v", reg.UserErrors)
+	}
+	m := inbox.await(t, "Flow@x.example", 1)
+	if m.Subject != "Confirm your email for TEZ Telecom" || !strings.Contains(m.HTML, "<a href=") {
+		t.Errorf("verification email = %+v", m)
+	}
+	token := linkToken(t, m, "/verify-email")
+
+	got := verify(t, api, token)
+	if got.User == nil || !got.User.EmailVerified || len(got.UserErrors) != 0 {
+		t.Fatalf("emailVerify = %+v", got)
+	}
+	t.Run("a used link is refused", func(t *testing.T) {
+		if got := verify(t, api, token); got.User != nil || len(got.UserErrors) != 1 || got.UserErrors[0].Code != "INVALID" || got.UserErrors[0].Field[1] != "token" {
+			t.Errorf("second use = %+v, want INVALID on input.token", got)
+		}
+	})
+	t.Run("an unknown link is refused", func(t *testing.T) {
+		if got := verify(t, api, "tze_made-up"); got.User != nil || got.UserErrors[0].Code != "INVALID" {
+			t.Errorf("made-up token = %+v", got)
+		}
+	})
+
+	signIn := login(t, api, "flow@x.example", "correct horse battery", nil)
+	if signIn.Token == nil {
+		t.Fatalf("login: %+v", signIn.UserErrors)
+	}
+	var me struct{ Me *struct{ EmailVerified bool } }
+	api.Query(apitest.Request{Query: `{ me { emailVerified } }`, Token: *signIn.Token}, &me)
+	if me.Me == nil || !me.Me.EmailVerified {
+		t.Fatalf("me = %+v, want verified", me.Me)
+	}
+	var out struct{ Logout struct{ SessionsEnded int } }
+	api.Query(apitest.Request{Query: `mutation { logout { sessionsEnded } }`, Token: *signIn.Token}, &out)
+	me.Me = nil
+	api.Query(apitest.Request{Query: `{ me { emailVerified } }`, Token: *signIn.Token}, &me)
+	if me.Me != nil {
+		t.Error("the session still works after logout")
+	}
+}
+
+func TestVerificationLinks(t *testing.T) {
+	t.Parallel()
+	api, inbox := mailAPI(t)
+	reg := register(t, api, "links@x.example", "correct horse battery")
+	first := linkToken(t, inbox.await(t, "links@x.example", 1), "/verify-email")
+	resend := func() linkPayload {
+		var out struct{ EmailVerificationResend linkPayload }
+		api.Query(apitest.Request{Query: `mutation { emailVerificationResend { userErrors { field message code } } }`, Token: *reg.Token}, &out)
+		return out.EmailVerificationResend
+	}
+
+	if got := resend(); len(got.UserErrors) != 0 {
+		t.Fatalf("resend = %+v", got)
+	}
+	second := linkToken(t, inbox.await(t, "links@x.example", 2), "/verify-email")
+	if got := verify(t, api, first); got.User != nil {
+		t.Error("an older link still works after a newer one was sent")
+	}
+
+	t.Run("an expired link is refused", func(t *testing.T) {
+		api.MustExec(`UPDATE email_tokens SET expires_at = now() - interval '1 second' WHERE used_at IS NULL`)
+		if got := verify(t, api, second); got.User != nil || got.UserErrors[0].Code != "INVALID" {
+			t.Errorf("expired link = %+v", got)
+		}
+	})
+
+	t.Run("resending is limited per address", func(t *testing.T) {
+		var last linkPayload
+		for range 5 {
+			last = resend()
+		}
+		if len(last.UserErrors) != 1 || last.UserErrors[0].Code != "TOO_MANY_ATTEMPTS" {
+			t.Errorf("sixth email in the hour = %+v, want TOO_MANY_ATTEMPTS", last.UserErrors)
+		}
+		// The registration email and 5 resent ones went out.
+		inbox.await(t, "links@x.example", 6)
+	})
+
+	t.Run("anonymous is unauthenticated", func(t *testing.T) {
+		res := api.Do(apitest.Request{Query: `mutation { emailVerificationResend { userErrors { code } } }`})
+		if len(res.Errors) != 1 || res.Errors[0].Code() != "UNAUTHENTICATED" {
+			t.Errorf("errors = %+v", res.Errors)
+		}
+	})
+}
+
+func TestVerificationBringsHistory(t *testing.T) {
+	t.Parallel()
+	api, inbox := mailAPI(t)
+	otherID, _ := api.Customer("other@x.example")
+	order := func(email string) (id int64) {
+		if err := api.DB.Get(&id, `INSERT INTO orders (email, status, subtotal, total, currency) VALUES ($1, 'FULFILLED', 500, 500, 'USD') RETURNING id`, email); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	sim := func(n int) string {
+		return iccid.WithCheckDigit(fmt.Sprintf("899970400000%06d", n))
+	}
+	guestOrder, strangerOrder := order("HISTORY@x.example"), order("stranger@x.example")
+	api.MustExec(`INSERT INTO sim_cards (iccid, status, sold_order_id) VALUES ($1, 'ACTIVE', $2)`, sim(1), guestOrder)
+	api.MustExec(`INSERT INTO sim_cards (iccid, status, sold_to_email) VALUES ($1, 'ACTIVE', 'history@x.example')`, sim(2))
+	api.MustExec(`INSERT INTO sim_cards (iccid, status, sold_to_email, user_id, owned_since) VALUES ($1, 'ACTIVE', 'history@x.example', $2, now())`, sim(3), otherID)
+	api.MustExec(`INSERT INTO sim_cards (iccid, status) VALUES ($1, 'ACTIVE')`, sim(4))
+	api.MustExec(`INSERT INTO sim_cards (iccid, status, user_id, owned_since) VALUES ($1, 'ACTIVE', $2, now())`, sim(5), otherID)
+	api.MustExec(`INSERT INTO sim_cards (iccid, status, sold_order_id) VALUES ($1, 'ACTIVE', $2)`, sim(6), strangerOrder)
+	api.MustExec(`INSERT INTO legacy_sim_owners (email, iccid, label) VALUES ('history@x.example', $1, 'Old phone'), ('History@x.example', $2, 'Taken')`, sim(4), sim(5))
+
+	reg := register(t, api, "history@x.example", "correct horse battery")
+	type mine struct {
+		Me *struct {
+			SimCards []struct{ Iccid, Label string }
+			Orders   struct{ TotalCount int }
+		}
+	}
+	read := func() mine {
+		var out mine
+		api.Query(apitest.Request{Query: `{ me { simCards { iccid label } orders { totalCount } } }`, Token: *reg.Token}, &out)
+		return out
+	}
+	if before := read(); len(before.Me.SimCards) != 0 || before.Me.Orders.TotalCount != 0 {
+		t.Fatalf("before verification: %+v, want nothing", before.Me)
+	}
+
+	verify(t, api, linkToken(t, inbox.await(t, "history@x.example", 1), "/verify-email"))
+	after := read()
+	got := map[string]string{}
+	for _, s := range after.Me.SimCards {
+		got[s.Iccid] = s.Label
+	}
+	want := map[string]string{sim(1): "", sim(2): "", sim(4): "Old phone"}
+	if len(got) != len(want) || after.Me.Orders.TotalCount != 1 {
+		t.Fatalf("after verification: SIMs %v and %d orders, want %v and the guest order", got, after.Me.Orders.TotalCount, want)
+	}
+	for id, label := range want {
+		if l, ok := got[id]; !ok || l != label {
+			t.Errorf("SIM %s: label %q, present %v; want %q", id, l, ok, label)
+		}
+	}
+	var owners []int64
+	api.DB.Select(&owners, `SELECT user_id FROM sim_cards WHERE iccid = ANY(ARRAY[$1, $2]) ORDER BY iccid`, sim(3), sim(5))
+	if len(owners) != 2 || owners[0] != otherID || owners[1] != otherID {
+		t.Errorf("the other account's SIMs are now owned by %v, want %d", owners, otherID)
+	}
+	var unclaimed int
+	api.DB.Get(&unclaimed, `SELECT count(*) FROM legacy_sim_owners WHERE claimed_at IS NULL`)
+	if unclaimed != 1 {
+		t.Errorf("%d legacy rows unclaimed, want 1 (the SIM someone else owns)", unclaimed)
+	}
+}
+
+func TestPasswordReset(t *testing.T) {
+	t.Parallel()
+	api, inbox := mailAPI(t)
+	reg := register(t, api, "forgot@x.example", "correct horse battery")
+	other := login(t, api, "forgot@x.example", "correct horse battery", nil)
+
+	request := func(email string) string {
+		res := api.Do(apitest.Request{Query: `mutation($e: String!) { passwordResetRequest(input: { email: $e }) { userErrors { field message code } } }`,
+			Variables: map[string]any{"e": email}})
+		return string(res.Data)
+	}
+	reset := func(token, pw string) linkPayload {
+		var out struct{ PasswordReset linkPayload }
+		api.Query(apitest.Request{Query: `mutation($t: String!, $p: String!) { passwordReset(input: { token: $t, newPassword: $p }) {
+			userErrors { field message code } } }`, Variables: map[string]any{"t": token, "p": pw}}, &out)
+		return out.PasswordReset
+	}
+
+	known, unknown := request("Forgot@x.example"), request("nobody@x.example")
+	if known != unknown {
+		t.Errorf("answers differ: %s for an account, %s for none", known, unknown)
+	}
+	m := inbox.await(t, "forgot@x.example", 2) // the verification email came first
+	if m.Subject != "Reset your TEZ Telecom password" {
+		t.Fatalf("second email = %q", m.Subject)
+	}
+	token := linkToken(t, m, "/reset-password")
+
+	if got := reset(token, "password1"); len(got.UserErrors) != 1 || got.UserErrors[0].Code != "WEAK_PASSWORD" {
+		t.Errorf("reset with a common password = %+v", got)
+	}
+	if got := reset(token, "a whole new secret"); len(got.UserErrors) != 0 {
+		t.Fatalf("reset = %+v", got)
+	}
+	for name, tok := range map[string]string{"the resetting browser's": *reg.Token, "another device's": *other.Token} {
+		var me struct{ Me *struct{ Email string } }
+		api.Query(apitest.Request{Query: `{ me { email } }`, Token: tok}, &me)
+		if me.Me != nil {
+			t.Errorf("%s session survived the reset", name)
+		}
+	}
+	if l := login(t, api, "forgot@x.example", "correct horse battery", nil); l.Token != nil {
+		t.Error("the old password still signs in")
+	}
+	if l := login(t, api, "forgot@x.example", "a whole new secret", nil); l.Token == nil {
+		t.Errorf("the new password does not sign in: %+v", l.UserErrors)
+	}
+	if got := reset(token, "yet another secret"); len(got.UserErrors) != 1 || got.UserErrors[0].Code != "INVALID" {
+		t.Errorf("reusing the link = %+v, want INVALID", got)
+	}
+
+	t.Run("requests are limited per address, account or not", func(t *testing.T) {
+		for range 5 {
+			known, unknown = request("forgot@x.example"), request("nobody@x.example")
+		}
+		if known != unknown || !strings.Contains(known, "TOO_MANY_ATTEMPTS") {
+			t.Errorf("sixth request: %s for an account, %s for none; want the same TOO_MANY_ATTEMPTS", known, unknown)
+		}
+	})
+	if n := len(inbox.to("nobody@x.example")); n != 0 {
+		t.Errorf("%d emails sent to an address without an account", n)
+	}
+}
