@@ -3,130 +3,28 @@ package graph_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
-	"mime/multipart"
-	"net"
-	netmail "net/mail"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/mail"
+	"github.com/teztelecom/tez/internal/mailtest"
 	"github.com/teztelecom/tez/internal/store"
 )
 
 const publicURL = "https://shop.tez.example"
 
-// received is a message as the SMTP sink got it, decoded.
-type received struct {
-	To, Subject, Text, HTML string
-}
-
-// sink is a real SMTP server that keeps what it receives.
-type sink struct {
-	mu   sync.Mutex
-	msgs []received
-	addr string
-}
-
-func newSink(t *testing.T) *sink {
-	t.Helper()
-	s := &sink{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{sink: s}, nil }))
-	srv.Domain = "sink.test"
-	srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.addr = ln.Addr().String()
-	go srv.Serve(ln) //nolint:errcheck // ends with Close
-	t.Cleanup(func() { srv.Close() })
-	return s
-}
-
-type sinkSession struct {
-	sink *sink
-	to   string
-}
-
-func (s *sinkSession) Reset()                                    {}
-func (s *sinkSession) Logout() error                             { return nil }
-func (s *sinkSession) Mail(string, *smtp.MailOptions) error      { return nil }
-func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = to; return nil }
-func (s *sinkSession) Data(r io.Reader) error {
-	msg, err := netmail.ReadMessage(r)
-	if err != nil {
-		return err
-	}
-	subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-	got := received{To: s.to, Subject: subject}
-	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	if err != nil {
-		return err
-	}
-	parts := multipart.NewReader(msg.Body, params["boundary"])
-	for {
-		p, err := parts.NextPart() // decodes quoted-printable
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		body, _ := io.ReadAll(p)
-		if strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
-			got.HTML = string(body)
-		} else {
-			got.Text = string(body)
-		}
-	}
-	s.sink.mu.Lock()
-	s.sink.msgs = append(s.sink.msgs, got)
-	s.sink.mu.Unlock()
-	return nil
-}
-
-// to answers the messages received for addr so far.
-func (s *sink) to(addr string) []received {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []received
-	for _, m := range s.msgs {
-		if strings.EqualFold(m.To, addr) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// await polls until addr has received n messages and answers the nth.
-func (s *sink) await(t *testing.T, addr string, n int) received {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if got := s.to(addr); len(got) >= n {
-			return got[n-1]
-		}
-	}
-	t.Fatalf("%s did not receive message %d in time", addr, n)
-	return received{}
-}
-
 // mailAPI is a server with its outbox worker delivering to a sink.
-func mailAPI(t *testing.T) (*apitest.API, *sink) {
+func mailAPI(t *testing.T) (*apitest.API, *mailtest.Sink) {
 	t.Helper()
 	api := apitest.New(t, func(c *config.Config) { c.PublicURL = publicURL })
-	s := newSink(t)
-	mailer, err := mail.NewSMTP("smtp://"+s.addr, "TEZ Telecom <no-reply@tez.example>")
+	s := mailtest.NewSink(t)
+	mailer, err := mail.NewSMTP("smtp://"+s.Addr, "TEZ Telecom <no-reply@tez.example>")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +39,7 @@ func mailAPI(t *testing.T) (*apitest.API, *sink) {
 }
 
 // linkToken finds the link to page in a message and answers its token.
-func linkToken(t *testing.T, m received, page string) string {
+func linkToken(t *testing.T, m mailtest.Message, page string) string {
 	t.Helper()
 	re := regexp.MustCompile(regexp.QuoteMeta(publicURL+page) + `\?token=([A-Za-z0-9_-]+)`)
 	text, html := re.FindStringSubmatch(m.Text), re.FindStringSubmatch(m.HTML)
@@ -177,7 +75,7 @@ func TestRegisterVerifyLoginLogout(t *testing.T) {
 	if reg.Token == nil {
 		t.Fatalf("register: %+v", reg.UserErrors)
 	}
-	m := inbox.await(t, "Flow@x.example", 1)
+	m := inbox.Await(t, "Flow@x.example", 1)
 	if m.Subject != "Confirm your email for TEZ Telecom" || !strings.Contains(m.HTML, "<a href=") {
 		t.Errorf("verification email = %+v", m)
 	}
@@ -220,7 +118,7 @@ func TestVerificationLinks(t *testing.T) {
 	t.Parallel()
 	api, inbox := mailAPI(t)
 	reg := register(t, api, "links@x.example", "correct horse battery")
-	first := linkToken(t, inbox.await(t, "links@x.example", 1), "/verify-email")
+	first := linkToken(t, inbox.Await(t, "links@x.example", 1), "/verify-email")
 	resend := func() linkPayload {
 		var out struct{ EmailVerificationResend linkPayload }
 		api.Query(apitest.Request{Query: `mutation { emailVerificationResend { userErrors { field message code } } }`, Token: *reg.Token}, &out)
@@ -230,7 +128,7 @@ func TestVerificationLinks(t *testing.T) {
 	if got := resend(); len(got.UserErrors) != 0 {
 		t.Fatalf("resend = %+v", got)
 	}
-	second := linkToken(t, inbox.await(t, "links@x.example", 2), "/verify-email")
+	second := linkToken(t, inbox.Await(t, "links@x.example", 2), "/verify-email")
 	if got := verify(t, api, first); got.User != nil {
 		t.Error("an older link still works after a newer one was sent")
 	}
@@ -251,7 +149,7 @@ func TestVerificationLinks(t *testing.T) {
 			t.Errorf("sixth email in the hour = %+v, want TOO_MANY_ATTEMPTS", last.UserErrors)
 		}
 		// The registration email and 5 resent ones went out.
-		inbox.await(t, "links@x.example", 6)
+		inbox.Await(t, "links@x.example", 6)
 	})
 
 	t.Run("anonymous is unauthenticated", func(t *testing.T) {
@@ -300,7 +198,7 @@ func TestVerificationBringsHistory(t *testing.T) {
 		t.Fatalf("before verification: %+v, want nothing", before.Me)
 	}
 
-	verify(t, api, linkToken(t, inbox.await(t, "history@x.example", 1), "/verify-email"))
+	verify(t, api, linkToken(t, inbox.Await(t, "history@x.example", 1), "/verify-email"))
 	after := read()
 	got := map[string]string{}
 	for _, s := range after.Me.SimCards {
@@ -349,7 +247,7 @@ func TestPasswordReset(t *testing.T) {
 	if known != unknown {
 		t.Errorf("answers differ: %s for an account, %s for none", known, unknown)
 	}
-	m := inbox.await(t, "forgot@x.example", 2) // the verification email came first
+	m := inbox.Await(t, "forgot@x.example", 2) // the verification email came first
 	if m.Subject != "Reset your TEZ Telecom password" {
 		t.Fatalf("second email = %q", m.Subject)
 	}
@@ -386,7 +284,7 @@ func TestPasswordReset(t *testing.T) {
 			t.Errorf("sixth request: %s for an account, %s for none; want the same TOO_MANY_ATTEMPTS", known, unknown)
 		}
 	})
-	if n := len(inbox.to("nobody@x.example")); n != 0 {
+	if n := len(inbox.To("nobody@x.example")); n != 0 {
 		t.Errorf("%d emails sent to an address without an account", n)
 	}
 }
