@@ -145,11 +145,6 @@ func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 	return &u, nil
 }
 
-func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
-
 func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 
-type (
-	mutationResolver struct{ *Resolver }
-	userResolver     struct{ *Resolver }
-)
+type userResolver struct{ *Resolver }

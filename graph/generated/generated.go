@@ -1573,8 +1573,8 @@ type User implements Node {
   createdAt: DateTime!
 }
 
-"The write entry points of the API. Each takes one ` + "`" + `input` + "`" + ` and answers a payload with ` + "`" + `userErrors` + "`" + `."
-type Mutation {
+# The account's mutations: registration, sign-in, sessions, password, profile, email links.
+extend type Mutation {
   """
   Creates an account and signs it in at once: the answer carries a session token. Problems
   with the input (a malformed or taken email, a short or common password, terms not
@@ -2061,6 +2061,12 @@ type Query {
   """
   nodes("Global IDs returned by this API, at most 100." ids: [ID!]!): [Node]!
 }
+
+"""
+The write entry points of the API. Each takes one ` + "`" + `input` + "`" + ` and answers a payload with the
+changed object(s) and ` + "`" + `userErrors` + "`" + `: problems the person can fix, in which case nothing changed.
+"""
+type Mutation
 
 "An instant in time in RFC 3339 format with a UTC offset, e.g. ` + "`" + `2026-05-01T12:00:00Z` + "`" + `."
 scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")

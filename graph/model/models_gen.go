@@ -81,7 +81,8 @@ type LogoutPayload struct {
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 
-// The write entry points of the API. Each takes one `input` and answers a payload with `userErrors`.
+// The write entry points of the API. Each takes one `input` and answers a payload with the
+// changed object(s) and `userErrors`: problems the person can fix, in which case nothing changed.
 type Mutation struct {
 }
 
