@@ -102,6 +102,18 @@ func (r *mutationResolver) EmailVerify(ctx context.Context, input model.EmailVer
 	return &model.EmailVerifyPayload{User: u, UserErrors: userErrors(problems)}, nil
 }
 
+func (r *mutationResolver) EmailChange(ctx context.Context, input model.EmailChangeInput) (*model.EmailChangePayload, error) {
+	id, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	problems, err := r.Accounts.ChangeEmail(ctx, id, input.NewEmail, input.CurrentPassword)
+	if err != nil {
+		return nil, err
+	}
+	return &model.EmailChangePayload{UserErrors: userErrors(problems)}, nil
+}
+
 func (r *mutationResolver) EmailVerificationResend(ctx context.Context) (*model.EmailVerificationResendPayload, error) {
 	id, err := viewer.CustomerID(ctx)
 	if err != nil {

@@ -288,3 +288,65 @@ func TestPasswordReset(t *testing.T) {
 		t.Errorf("%d emails sent to an address without an account", n)
 	}
 }
+
+func TestEmailChange(t *testing.T) {
+	t.Parallel()
+	api, inbox := mailAPI(t)
+	reg := register(t, api, "before@x.example", "correct horse battery")
+	register(t, api, "taken@x.example", "correct horse battery")
+	api.MustExec(`INSERT INTO orders (email, status, subtotal, total, currency) VALUES ('after@x.example', 'PAID', 500, 500, 'USD')`)
+	change := func(newEmail, pw string) linkPayload {
+		var out struct{ EmailChange linkPayload }
+		api.Query(apitest.Request{Query: `mutation($e: String!, $p: String!) { emailChange(input: { newEmail: $e, currentPassword: $p }) {
+			userErrors { field message code } } }`, Token: *reg.Token, Variables: map[string]any{"e": newEmail, "p": pw}}, &out)
+		return out.EmailChange
+	}
+	type me struct {
+		Me *struct {
+			Email         string
+			EmailVerified bool
+			Orders        struct{ TotalCount int }
+		}
+	}
+	read := func() me {
+		var out me
+		api.Query(apitest.Request{Query: `{ me { email emailVerified orders { totalCount } } }`, Token: *reg.Token}, &out)
+		return out
+	}
+
+	cases := map[string]struct{ email, pw, field, code string }{
+		"wrong password": {"after@x.example", "not the password", "currentPassword", "INVALID_CREDENTIALS"},
+		"taken email":    {"TAKEN@x.example", "correct horse battery", "newEmail", "TAKEN"},
+		"same email":     {"Before@x.example", "correct horse battery", "newEmail", "INVALID"},
+		"malformed":      {"after@", "correct horse battery", "newEmail", "INVALID"},
+	}
+	for name, c := range cases {
+		if got := change(c.email, c.pw); len(got.UserErrors) != 1 || got.UserErrors[0].Code != c.code || got.UserErrors[0].Field[1] != c.field {
+			t.Errorf("%s: %+v, want %s on input.%s", name, got.UserErrors, c.code, c.field)
+		}
+	}
+
+	if got := change(" after@x.example ", "correct horse battery"); len(got.UserErrors) != 0 {
+		t.Fatalf("emailChange = %+v", got.UserErrors)
+	}
+	m := inbox.Await(t, "after@x.example", 1)
+	if now := read(); now.Me.Email != "before@x.example" || now.Me.Orders.TotalCount != 0 {
+		t.Fatalf("before confirmation: %+v, want the old email and no order of the new one", now.Me)
+	}
+	if got := verify(t, api, linkToken(t, m, "/confirm-email")); got.User == nil || got.User.Email != "after@x.example" || !got.User.EmailVerified {
+		t.Fatalf("confirming = %+v", got)
+	}
+	if now := read(); now.Me.Email != "after@x.example" || !now.Me.EmailVerified || now.Me.Orders.TotalCount != 1 {
+		t.Errorf("after confirmation: %+v, want the new email, verified, with its guest order", now.Me)
+	}
+	notice := inbox.Await(t, "before@x.example", 2) // the verification email came first
+	if notice.Subject != "Your TEZ Telecom email was changed" || !strings.Contains(notice.Text, "after@x.example") {
+		t.Errorf("the old address was told: %+v", notice)
+	}
+	if l := login(t, api, "after@x.example", "correct horse battery", nil); l.Token == nil {
+		t.Errorf("sign-in with the new email: %+v", l.UserErrors)
+	}
+	if l := login(t, api, "before@x.example", "correct horse battery", nil); l.Token != nil {
+		t.Error("the old email still signs in")
+	}
+}

@@ -87,6 +87,10 @@ type ComplexityRoot struct {
 		TotalBytes  func(childComplexity int) int
 	}
 
+	EmailChangePayload struct {
+		UserErrors func(childComplexity int) int
+	}
+
 	EmailVerificationResendPayload struct {
 		UserErrors func(childComplexity int) int
 	}
@@ -113,6 +117,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		EmailChange             func(childComplexity int, input model.EmailChangeInput) int
 		EmailVerificationResend func(childComplexity int) int
 		EmailVerify             func(childComplexity int, input model.EmailVerifyInput) int
 		Login                   func(childComplexity int, input model.LoginInput) int
@@ -330,6 +335,7 @@ type MutationResolver interface {
 	PasswordChange(ctx context.Context, input model.PasswordChangeInput) (*model.PasswordChangePayload, error)
 	ProfileUpdate(ctx context.Context, input model.ProfileUpdateInput) (*model.ProfileUpdatePayload, error)
 	EmailVerify(ctx context.Context, input model.EmailVerifyInput) (*model.EmailVerifyPayload, error)
+	EmailChange(ctx context.Context, input model.EmailChangeInput) (*model.EmailChangePayload, error)
 	EmailVerificationResend(ctx context.Context) (*model.EmailVerificationResendPayload, error)
 	PasswordResetRequest(ctx context.Context, input model.PasswordResetRequestInput) (*model.PasswordResetRequestPayload, error)
 	PasswordReset(ctx context.Context, input model.PasswordResetInput) (*model.PasswordResetPayload, error)
@@ -531,6 +537,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CountryUsage.TotalBytes(childComplexity), true
 
+	case "EmailChangePayload.userErrors":
+		if e.ComplexityRoot.EmailChangePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailChangePayload.UserErrors(childComplexity), true
+
 	case "EmailVerificationResendPayload.userErrors":
 		if e.ComplexityRoot.EmailVerificationResendPayload.UserErrors == nil {
 			break
@@ -596,6 +609,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Decimal(childComplexity), true
 
+	case "Mutation.emailChange":
+		if e.ComplexityRoot.Mutation.EmailChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_emailChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EmailChange(childComplexity, args["input"].(model.EmailChangeInput)), true
 	case "Mutation.emailVerificationResend":
 		if e.ComplexityRoot.Mutation.EmailVerificationResend == nil {
 			break
@@ -1466,6 +1490,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("EmailChangeInput", ec.unmarshalInputEmailChangeInput),
 			graphql.NewInputUnmarshaler("EmailVerifyInput", ec.unmarshalInputEmailVerifyInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("PasswordChangeInput", ec.unmarshalInputPasswordChangeInput),
@@ -1604,13 +1629,22 @@ extend type Mutation {
   """
   profileUpdate(input: ProfileUpdateInput!): ProfileUpdatePayload!
   """
-  Confirms the email with the token of the link sent to it (no sign-in needed: the link may
-  be opened on any device). On confirmation, guest orders placed with that email, the SIM
+  Confirms an email with the token of the link sent to it: the account's email (the link
+  sent at registration or by ` + "`" + `emailVerificationResend` + "`" + `) or a new one (the link sent by
+  ` + "`" + `emailChange` + "`" + `, which then becomes the account's email, and the old address is told). No
+  sign-in needed: the link may be opened on any device. On confirmation, guest orders placed with that email, the SIM
   cards bought in them and SIM cards of the old TEZ account system join the account (a SIM
   card that belongs to another account never moves). A used, replaced or expired link answers
   ` + "`" + `INVALID` + "`" + ` on ` + "`" + `token` + "`" + `.
   """
   emailVerify(input: EmailVerifyInput!): EmailVerifyPayload!
+  """
+  Asks to change the signed-in customer's email: a confirmation link (valid 24 hours) goes to
+  the new address, and the email changes only when it is followed (` + "`" + `emailVerify` + "`" + `). The current
+  password is required (` + "`" + `INVALID_CREDENTIALS` + "`" + ` on ` + "`" + `currentPassword` + "`" + `, throttled like
+  ` + "`" + `passwordChange` + "`" + `); a new email another account has answers ` + "`" + `TAKEN` + "`" + `.
+  """
+  emailChange(input: EmailChangeInput!): EmailChangePayload!
   """
   Sends the signed-in customer a new verification link; earlier links stop working. Does
   nothing when the email is confirmed already. At most 5 emails an hour per address
@@ -1629,6 +1663,20 @@ extend type Mutation {
   passwordReset(input: PasswordResetInput!): PasswordResetPayload!
 }
 
+"What an email change asks."
+input EmailChangeInput {
+  "The address to sign in with and receive mail at from now on."
+  newEmail: String!
+  "The password the customer signs in with now."
+  currentPassword: String!
+}
+
+"The answer to ` + "`" + `emailChange` + "`" + `."
+type EmailChangePayload {
+  "What is wrong with the input; empty when the confirmation link was sent."
+  userErrors: [UserError!]!
+}
+
 "What email verification asks."
 input EmailVerifyInput {
   "The ` + "`" + `token` + "`" + ` parameter of the link in the verification email."
@@ -1639,7 +1687,10 @@ input EmailVerifyInput {
 type EmailVerifyPayload {
   "The account whose email is now confirmed; null when there are user errors."
   user: User
-  "What is wrong with the input; empty on success."
+  """
+  What is wrong with the input (` + "`" + `INVALID` + "`" + ` for a used, replaced or expired link; ` + "`" + `TAKEN` + "`" + ` when
+  another account got the new email meanwhile); empty on success.
+  """
   userErrors: [UserError!]!
 }
 
@@ -2408,6 +2459,14 @@ func (ec *executionContext) childFields_CountryUsage(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CountryUsage", field.Name)
 }
 
+func (ec *executionContext) childFields_EmailChangePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userErrors":
+		return ec.fieldContext_EmailChangePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmailChangePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_EmailVerificationResendPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "userErrors":
@@ -2939,6 +2998,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Mutation_emailChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EmailChangeInput, error) {
+			return ec.unmarshalNEmailChangeInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailChangeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_emailVerify_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -3999,6 +4072,38 @@ func (ec *executionContext) fieldContext_CountryUsage_cost(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _EmailChangePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.EmailChangePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailChangePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailChangePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailChangePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EmailVerificationResendPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.EmailVerificationResendPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4561,6 +4666,50 @@ func (ec *executionContext) fieldContext_Mutation_emailVerify(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_emailVerify_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_emailChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_emailChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EmailChange(ctx, fc.Args["input"].(model.EmailChangeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EmailChangePayload) graphql.Marshaler {
+			return ec.marshalNEmailChangePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailChangePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_emailChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailChangePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_emailChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9040,6 +9189,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputEmailChangeInput(ctx context.Context, obj any) (model.EmailChangeInput, error) {
+	var it model.EmailChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"newEmail", "currentPassword"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "newEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newEmail"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewEmail = data
+		case "currentPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currentPassword"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrentPassword = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmailChangeInput unmarshals raw into the EmailChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmailChangeInput(ctx context.Context, raw any) (model.EmailChangeInput, error) {
+	var out model.EmailChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmailChangeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEmailVerifyInput(ctx context.Context, obj any) (model.EmailVerifyInput, error) {
 	var it model.EmailVerifyInput
 	if obj == nil {
@@ -9701,6 +9899,39 @@ func (ec *executionContext) _CountryUsage(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var emailChangePayloadImplementors = []string{"EmailChangePayload"}
+
+func (ec *executionContext) _EmailChangePayload(ctx context.Context, sel ast.SelectionSet, obj *model.EmailChangePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailChangePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailChangePayload")
+		case "userErrors":
+			out.Values[i] = ec._EmailChangePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var emailVerificationResendPayloadImplementors = []string{"EmailVerificationResendPayload"}
 
 func (ec *executionContext) _EmailVerificationResendPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EmailVerificationResendPayload) graphql.Marshaler {
@@ -9955,6 +10186,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "emailVerify":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_emailVerify(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emailChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_emailChange(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -11845,6 +12083,19 @@ func (ec *executionContext) marshalNDecimal2string(ctx context.Context, sel ast.
 		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNEmailChangeInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailChangeInput(ctx context.Context, v any) (model.EmailChangeInput, error) {
+	res, err := ec.unmarshalInputEmailChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailChangePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailChangePayload(ctx context.Context, sel ast.SelectionSet, v *model.EmailChangePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmailChangePayload!")
+		return graphql.Null
+	}
+	return ec._EmailChangePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEmailVerificationResendPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailVerificationResendPayload(ctx context.Context, sel ast.SelectionSet, v *model.EmailVerificationResendPayload) graphql.Marshaler {

@@ -35,6 +35,20 @@ type CountryUsage struct {
 	Cost *money.Money `json:"cost"`
 }
 
+// What an email change asks.
+type EmailChangeInput struct {
+	// The address to sign in with and receive mail at from now on.
+	NewEmail string `json:"newEmail"`
+	// The password the customer signs in with now.
+	CurrentPassword string `json:"currentPassword"`
+}
+
+// The answer to `emailChange`.
+type EmailChangePayload struct {
+	// What is wrong with the input; empty when the confirmation link was sent.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
 // The answer to `emailVerificationResend`.
 type EmailVerificationResendPayload struct {
 	// Why nothing was sent (too many emails); empty on success.
@@ -51,7 +65,8 @@ type EmailVerifyInput struct {
 type EmailVerifyPayload struct {
 	// The account whose email is now confirmed; null when there are user errors.
 	User *store.User `json:"user,omitempty"`
-	// What is wrong with the input; empty on success.
+	// What is wrong with the input (`INVALID` for a used, replaced or expired link; `TAKEN` when
+	// another account got the new email meanwhile); empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 

@@ -22,13 +22,14 @@ import (
 const (
 	verifyTTL  = 72 * time.Hour
 	resetTTL   = time.Hour
+	changeTTL  = 24 * time.Hour
 	mailWindow = time.Hour
 	mailLimit  = 5
 )
 
-// letter is an email carrying a single-use link to a page of the site.
+// letter is an email, most carrying a single-use link to a page of the site.
 type letter struct {
-	purpose string // email_tokens.purpose
+	purpose string // email_tokens.purpose; "" for a notice without a link
 	ttl     time.Duration
 	path    string // the site's page the link opens
 	subject string
@@ -38,8 +39,8 @@ type letter struct {
 
 // letterData fills a letter's templates.
 type letterData struct {
-	Name, Link string
-	Hours      int
+	Name, Link, NewEmail string
+	Hours                int
 }
 
 func newLetter(purpose string, ttl time.Duration, path, subject, body string) letter {
@@ -73,31 +74,51 @@ Someone asked to reset the password of your TEZ Telecom account. To choose a new
 The link works once, for {{.Hours}} hour(s). Resetting signs you out on every device.
 
 If it was not you, ignore this email: your password stays as it is.`)
+	changeLetter = newLetter(store.PurposeEmailChange, changeTTL, "/confirm-email", "Confirm your new email for TEZ Telecom",
+		`Hello{{with .Name}}, {{.}}{{end}}!
+
+You asked to sign in to TEZ Telecom with this email address from now on. To confirm, open this link:
+
+{{.Link}}
+
+The link works once, for {{.Hours}} hours. Until you confirm, your account keeps its current email.
+
+If you did not ask for this, ignore this email.`)
+	changedNotice = newLetter("", 0, "", "Your TEZ Telecom email was changed",
+		`Hello{{with .Name}}, {{.}}{{end}}!
+
+The email of your TEZ Telecom account was changed to {{.NewEmail}}: from now on you sign in with it, and we write to it.
+
+If you did not do this, reply to this email or contact support at once.`)
 )
 
-// send writes the letter for u into the outbox within tx, with a fresh
-// token that voids u's earlier ones of the same purpose.
-func (s *Service) send(ctx context.Context, tx *sqlx.Tx, u store.User, l letter) error {
-	token, hash, err := newToken(emailPrefix)
-	if err != nil {
-		return err
+// send writes the letter to u.Email into the outbox within tx; a letter
+// with a link gets a fresh token that voids u's earlier ones of the same
+// purpose.
+func (s *Service) send(ctx context.Context, tx *sqlx.Tx, u store.User, l letter, data letterData) error {
+	data.Name, data.Hours = u.FullName, int(l.ttl.Hours())
+	if l.purpose != "" {
+		token, hash, err := newToken(emailPrefix)
+		if err != nil {
+			return err
+		}
+		if err := s.store.CreateEmailToken(ctx, tx, hash, u.ID, l.purpose, u.Email, l.ttl); err != nil {
+			return err
+		}
+		data.Link = s.publicURL + l.path + "?token=" + token
 	}
-	if err := s.store.CreateEmailToken(ctx, tx, hash, u.ID, l.purpose, u.Email, l.ttl); err != nil {
-		return err
-	}
-	data := letterData{Name: u.FullName, Link: s.publicURL + l.path + "?token=" + token, Hours: int(l.ttl.Hours())}
 	var text, html bytes.Buffer
 	if err := l.text.Execute(&text, data); err != nil {
-		return fmt.Errorf("email %s: %w", l.path, err)
+		return fmt.Errorf("email %q: %w", l.subject, err)
 	}
 	if err := l.html.Execute(&html, data); err != nil {
-		return fmt.Errorf("email %s: %w", l.path, err)
+		return fmt.Errorf("email %q: %w", l.subject, err)
 	}
 	return s.store.EnqueueEmail(ctx, tx, u.Email, l.subject, text.String(), html.String())
 }
 
 func (s *Service) sendVerification(ctx context.Context, tx *sqlx.Tx, u store.User) error {
-	return s.send(ctx, tx, u, verifyLetter)
+	return s.send(ctx, tx, u, verifyLetter, letterData{})
 }
 
 // mailAllowed counts one email of a kind to an address and says whether
@@ -143,35 +164,98 @@ var badLink = apperr.OnField("token", apperr.FieldInvalid,
 // errBadLink rolls a transaction back when the link is not valid.
 var errBadLink = errors.New("bad email link")
 
-// VerifyEmail confirms the email a verification link was sent to and, in
-// the same transaction, brings into the account everything that belongs to
-// that email: guest orders, the SIMs bought in them or sold to the email,
-// and SIMs of the old account system (none owned by someone else).
+// VerifyEmail confirms the email a link was sent to: the account's email
+// (a verification link) or its new one (an email change link, which also
+// tells the old address). In the same transaction everything that belongs
+// to that email joins the account: guest orders, the SIMs bought in them or
+// sold to the email, and SIMs of the old account system (none owned by
+// someone else).
 func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, []apperr.FieldError, error) {
+	hash := tokenHash(strings.TrimSpace(token))
 	var u store.User
 	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
-		t, err := s.store.UseEmailToken(ctx, tx, tokenHash(strings.TrimSpace(token)), store.PurposeVerifyEmail)
+		t, err := s.store.UseEmailToken(ctx, tx, hash, store.PurposeVerifyEmail)
+		if apperr.Is(err, apperr.NotFound) {
+			u, err = s.confirmChange(ctx, tx, hash)
+		} else if err == nil {
+			// NotFound: the account's email is no longer the one verified.
+			u, err = s.store.MarkEmailVerified(ctx, tx, t.UserID, t.Email)
+		}
 		if apperr.Is(err, apperr.NotFound) {
 			return errBadLink
 		}
 		if err != nil {
 			return err
 		}
-		// NotFound: the account's email is no longer the one verified.
-		if u, err = s.store.MarkEmailVerified(ctx, tx, t.UserID, t.Email); apperr.Is(err, apperr.NotFound) {
-			return errBadLink
-		} else if err != nil {
-			return err
-		}
-		return s.store.ClaimHistory(ctx, tx, u.ID, t.Email)
+		return s.store.ClaimHistory(ctx, tx, u.ID, u.Email)
 	})
 	if errors.Is(err, errBadLink) {
 		return nil, []apperr.FieldError{badLink}, nil
+	}
+	if errors.Is(err, errEmailTaken) {
+		return nil, []apperr.FieldError{apperr.OnField("token", apperr.FieldTaken,
+			"Another account has this email now: the change cannot be made.")}, nil
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("verify email: %w", err)
 	}
 	return &u, nil, nil
+}
+
+// errEmailTaken rolls back an email change to an address taken meanwhile.
+var errEmailTaken = errors.New("email taken")
+
+// confirmChange spends an email change token, switches the account to the
+// new email and tells the old address.
+func (s *Service) confirmChange(ctx context.Context, tx *sqlx.Tx, hash []byte) (store.User, error) {
+	t, err := s.store.UseEmailToken(ctx, tx, hash, store.PurposeEmailChange)
+	if err != nil {
+		return store.User{}, err
+	}
+	old, err := s.store.UserByID(ctx, t.UserID)
+	if err != nil {
+		return store.User{}, err
+	}
+	u, err := s.store.ChangeEmail(ctx, tx, t.UserID, t.Email)
+	if apperr.Is(err, apperr.Conflict) {
+		return store.User{}, errEmailTaken
+	}
+	if err != nil {
+		return store.User{}, err
+	}
+	return u, s.send(ctx, tx, old, changedNotice, letterData{NewEmail: u.Email})
+}
+
+// ChangeEmail sends a confirmation link to the new address of a signed-in
+// customer who proves they know the password; the email changes only when
+// the link is followed (VerifyEmail).
+func (s *Service) ChangeEmail(ctx context.Context, userID int64, newEmail, current string) ([]apperr.FieldError, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if bad, err := s.checkCurrentPassword(ctx, u, current); bad != nil || err != nil {
+		return problems(bad), err
+	}
+	email, bad := NormalizeEmail("newEmail", newEmail)
+	if bad != nil {
+		return []apperr.FieldError{*bad}, nil
+	}
+	if strings.EqualFold(email, u.Email) {
+		return []apperr.FieldError{apperr.OnField("newEmail", apperr.FieldInvalid, "This is your email already.")}, nil
+	}
+	switch _, err := s.store.UserByEmail(ctx, email); {
+	case err == nil:
+		return []apperr.FieldError{apperr.OnField("newEmail", apperr.FieldTaken, "Another account has this email.")}, nil
+	case !apperr.Is(err, apperr.NotFound):
+		return nil, err
+	}
+	if blocked, err := s.mailAllowed(ctx, "change", email); blocked != nil || err != nil {
+		return problems(blocked), err
+	}
+	to := u
+	to.Email = email
+	return nil, s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.send(ctx, tx, to, changeLetter, letterData{}) })
 }
 
 // RequestPasswordReset sends a reset link if the email has an account. The
@@ -192,7 +276,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) ([]app
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.send(ctx, tx, u, resetLetter) })
+	return nil, s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.send(ctx, tx, u, resetLetter, letterData{}) })
 }
 
 // ResetPassword sets a new password with a reset link and signs the

@@ -16,38 +16,17 @@ import (
 // ChangePassword replaces the password of a signed-in customer who proves
 // they know the current one, and ends every other session: whoever else
 // knew the old password is signed out, the device making the change stays
-// signed in. Wrong current passwords are throttled like sign-ins, so a
-// stolen session cannot be used to guess the password.
+// signed in.
 func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, current, next string) (*store.User, []apperr.FieldError, error) {
-	key := "password-change:" + strconv.FormatInt(userID, 10)
-	until, err := s.store.ThrottleBlockedUntil(ctx, key)
-	if err != nil {
-		return nil, nil, err
-	}
-	if until != nil {
-		return nil, []apperr.FieldError{tooMany(*until, "password checks")}, nil
-	}
-	if bad := CheckPassword("newPassword", next); bad != nil {
-		return nil, []apperr.FieldError{*bad}, nil
-	}
 	u, err := s.store.UserByID(ctx, userID)
 	if err != nil {
 		return nil, nil, err
 	}
-	ok, err := s.verify(ctx, u.PasswordHash, current)
-	if err != nil {
-		return nil, nil, err
+	if bad, err := s.checkCurrentPassword(ctx, u, current); bad != nil || err != nil {
+		return nil, problems(bad), err
 	}
-	if !ok {
-		until, err := s.store.ThrottleFailure(ctx, key, LoginWindow, LoginLimit)
-		if err != nil {
-			return nil, nil, err
-		}
-		if until != nil {
-			return nil, []apperr.FieldError{tooMany(*until, "password checks")}, nil
-		}
-		return nil, []apperr.FieldError{apperr.OnField("currentPassword", apperr.FieldInvalidCredentials,
-			"The current password is wrong.")}, nil
+	if bad := CheckPassword("newPassword", next); bad != nil {
+		return nil, []apperr.FieldError{*bad}, nil
 	}
 	hash, err := s.hash(ctx, next)
 	if err != nil {
@@ -63,10 +42,37 @@ func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, c
 	if err != nil {
 		return nil, nil, fmt.Errorf("change password: %w", err)
 	}
-	if err := s.store.ThrottleClear(ctx, key); err != nil {
-		return nil, nil, err
-	}
 	return &u, nil, nil
+}
+
+// checkCurrentPassword is the proof asked before a sensitive change: the
+// current password, on input.currentPassword. Wrong ones are throttled per
+// account like sign-ins, so a stolen session cannot be used to guess it.
+func (s *Service) checkCurrentPassword(ctx context.Context, u store.User, plain string) (*apperr.FieldError, error) {
+	key := "password:" + strconv.FormatInt(u.ID, 10)
+	until, err := s.store.ThrottleBlockedUntil(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if until != nil {
+		e := tooMany(*until, "wrong current passwords")
+		return &e, nil
+	}
+	ok, err := s.verify(ctx, u.PasswordHash, plain)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return nil, s.store.ThrottleClear(ctx, key)
+	}
+	if until, err = s.store.ThrottleFailure(ctx, key, LoginWindow, LoginLimit); err != nil {
+		return nil, err
+	}
+	e := apperr.OnField("currentPassword", apperr.FieldInvalidCredentials, "The current password is wrong.")
+	if until != nil {
+		e = tooMany(*until, "wrong current passwords")
+	}
+	return &e, nil
 }
 
 // ProfileInput is what profileUpdate changes; a nil field stays as it is,

@@ -78,6 +78,7 @@ FROM email_outbox ORDER BY id DESC LIMIT $1`, n)
 const (
 	PurposeVerifyEmail   = "VERIFY_EMAIL"
 	PurposePasswordReset = "PASSWORD_RESET"
+	PurposeEmailChange   = "EMAIL_CHANGE"
 )
 
 // A newer token voids the older unused ones of the same purpose: only the
@@ -133,6 +134,20 @@ func (s *Store) MarkEmailVerified(ctx context.Context, tx *sqlx.Tx, userID int64
 	var u User
 	err := tx.GetContext(ctx, &u, markEmailVerified, userID, email)
 	return u, mapError(err, "user")
+}
+
+// Confirming a new address verifies it too: the link proved it.
+const changeEmail = `
+UPDATE users SET email = $2, email_verified_at = now(), updated_at = now()
+WHERE id = $1
+RETURNING ` + userColumns
+
+// ChangeEmail sets the account's email, verified; an email another account
+// has is a Conflict.
+func (s *Store) ChangeEmail(ctx context.Context, tx *sqlx.Tx, userID int64, email string) (User, error) {
+	var u User
+	err := tx.GetContext(ctx, &u, changeEmail, userID, email)
+	return u, mapError(err, "account "+email)
 }
 
 // Guest orders placed with the email join the account.
