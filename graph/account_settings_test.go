@@ -176,3 +176,19 @@ func TestProfileUpdate(t *testing.T) {
 		}
 	})
 }
+
+func TestExpiredSessionIsAnonymous(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	reg := register(t, api, "expiring@x.example", "correct horse battery")
+	api.MustExec(`UPDATE auth_sessions SET expires_at = now() - interval '1 second'`)
+	var me struct{ Me *struct{ Email string } }
+	api.Query(apitest.Request{Query: `{ me { email } }`, Token: *reg.Token}, &me)
+	if me.Me != nil {
+		t.Errorf("an expired session reads %+v", me.Me)
+	}
+	res := api.Do(apitest.Request{Query: profileUpdate, Token: *reg.Token, Variables: map[string]any{"in": map[string]any{"fullName": "x"}}})
+	if len(res.Errors) != 1 || res.Errors[0].Code() != "UNAUTHENTICATED" {
+		t.Errorf("a mutation with an expired session: %+v, want UNAUTHENTICATED", res.Errors)
+	}
+}
