@@ -69,11 +69,14 @@ func (r *mutationResolver) PasswordChange(ctx context.Context, input model.Passw
 	if err != nil {
 		return nil, err
 	}
-	problems, err := r.Accounts.ChangePassword(ctx, id, viewer.From(ctx).SessionID, input.CurrentPassword, input.NewPassword)
+	u, problems, err := r.Accounts.ChangePassword(ctx, id, viewer.From(ctx).SessionID, input.CurrentPassword, input.NewPassword)
 	if err != nil {
 		return nil, err
 	}
-	return &model.PasswordChangePayload{Changed: len(problems) == 0, UserErrors: orEmpty(problems)}, nil
+	if u == nil {
+		return &model.PasswordChangePayload{UserErrors: problems}, nil
+	}
+	return &model.PasswordChangePayload{User: u, UserErrors: []apperr.FieldError{}}, nil
 }
 
 func (r *mutationResolver) ProfileUpdate(ctx context.Context, input model.ProfileUpdateInput) (*model.ProfileUpdatePayload, error) {
@@ -81,14 +84,62 @@ func (r *mutationResolver) ProfileUpdate(ctx context.Context, input model.Profil
 	if err != nil {
 		return nil, err
 	}
-	u, problems, err := r.Accounts.ProfileUpdate(ctx, id, input.FullName, input.Phone)
+	u, problems, err := r.Accounts.UpdateProfile(ctx, id, account.ProfileInput{FullName: input.FullName, Phone: input.Phone})
 	if err != nil {
 		return nil, err
 	}
-	if len(problems) > 0 {
+	if u == nil {
 		return &model.ProfileUpdatePayload{UserErrors: problems}, nil
 	}
-	return &model.ProfileUpdatePayload{User: &u, UserErrors: []apperr.FieldError{}}, nil
+	return &model.ProfileUpdatePayload{User: u, UserErrors: []apperr.FieldError{}}, nil
+}
+
+func (r *mutationResolver) EmailVerify(ctx context.Context, input model.EmailVerifyInput) (*model.EmailVerifyPayload, error) {
+	u, problems, err := r.Accounts.VerifyEmail(ctx, input.Token)
+	if err != nil {
+		return nil, err
+	}
+	return &model.EmailVerifyPayload{User: u, UserErrors: userErrors(problems)}, nil
+}
+
+func (r *mutationResolver) EmailChange(ctx context.Context, input model.EmailChangeInput) (*model.EmailChangePayload, error) {
+	id, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	problems, err := r.Accounts.ChangeEmail(ctx, id, input.NewEmail, input.CurrentPassword)
+	if err != nil {
+		return nil, err
+	}
+	return &model.EmailChangePayload{UserErrors: userErrors(problems)}, nil
+}
+
+func (r *mutationResolver) EmailVerificationResend(ctx context.Context) (*model.EmailVerificationResendPayload, error) {
+	id, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	problems, err := r.Accounts.ResendVerification(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.EmailVerificationResendPayload{UserErrors: userErrors(problems)}, nil
+}
+
+func (r *mutationResolver) PasswordResetRequest(ctx context.Context, input model.PasswordResetRequestInput) (*model.PasswordResetRequestPayload, error) {
+	problems, err := r.Accounts.RequestPasswordReset(ctx, input.Email)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PasswordResetRequestPayload{UserErrors: userErrors(problems)}, nil
+}
+
+func (r *mutationResolver) PasswordReset(ctx context.Context, input model.PasswordResetInput) (*model.PasswordResetPayload, error) {
+	problems, err := r.Accounts.ResetPassword(ctx, input.Token, input.NewPassword)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PasswordResetPayload{UserErrors: userErrors(problems)}, nil
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
@@ -106,11 +157,6 @@ func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 	return &u, nil
 }
 
-func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
-
 func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 
-type (
-	mutationResolver struct{ *Resolver }
-	userResolver     struct{ *Resolver }
-)
+type userResolver struct{ *Resolver }

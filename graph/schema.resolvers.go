@@ -36,6 +36,11 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]relay.Node, 
 	return out, nil
 }
 
+func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
+
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	mutationResolver struct{ *Resolver }
+	queryResolver    struct{ *Resolver }
+)

@@ -32,6 +32,8 @@ func commands() []command {
 		{"reseller", "manage resellers: create, key create|list|revoke, assign", runReseller},
 		{"bench", "benchmark the API over HTTP against its database's ceiling", runBench},
 		{"usage", "import CDRs, list usage partitions, benchmark the import: usage import|partitions|bench", runUsage},
+		{"legacy", "import SIM owners of the old account system: legacy import FILE.csv", runLegacy},
+		{"mail", "show the email outbox with its links: mail outbox [-n 10]", runMail},
 		{"ledger", "check balances against the ledger, adjust a balance: ledger check|adjust", runLedger},
 	}
 }

@@ -5,11 +5,16 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"time"
 
+	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/server"
 	"github.com/teztelecom/tez/internal/store"
 )
+
+// mailPoll is how often the outbox worker looks for mail to deliver.
+const mailPoll = 5 * time.Second
 
 func runServe(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -29,10 +34,20 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 
-	srv, err := server.New(env.cfg, store.New(dbase.db), env.log)
+	st := store.New(dbase.db)
+	srv, err := server.New(env.cfg, st, env.log)
 	if err != nil {
 		return err
 	}
+	mailer, err := mail.New(env.cfg.SMTPURL, env.cfg.MailFrom, env.log)
+	if err != nil {
+		return err
+	}
+	// The outbox worker stops with the server; undelivered mail waits in
+	// the outbox for the next start (or another replica).
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	defer stopWorker()
+	go mail.NewWorker(st, mailer, env.log).Run(workerCtx, mailPoll)
 	return srv.ListenAndServe(ctx, env.cfg.HTTPAddr, func(addr net.Addr) {
 		line := fmt.Sprintf("TEZ account API listening: GraphQL at http://%s/graphql", addr)
 		if env.cfg.Playground {

@@ -97,6 +97,19 @@ type ComplexityRoot struct {
 		TotalBytes  func(childComplexity int) int
 	}
 
+	EmailChangePayload struct {
+		UserErrors func(childComplexity int) int
+	}
+
+	EmailVerificationResendPayload struct {
+		UserErrors func(childComplexity int) int
+	}
+
+	EmailVerifyPayload struct {
+		User       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	LoginPayload struct {
 		Token      func(childComplexity int) int
 		User       func(childComplexity int) int
@@ -114,19 +127,24 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddressCreate     func(childComplexity int, input model.AddressInput) int
-		AddressDelete     func(childComplexity int, id string) int
-		AddressSetDefault func(childComplexity int, id string) int
-		AddressUpdate     func(childComplexity int, input model.AddressUpdateInput) int
-		Login             func(childComplexity int, input model.LoginInput) int
-		Logout            func(childComplexity int) int
-		LogoutEverywhere  func(childComplexity int) int
-		PasswordChange    func(childComplexity int, input model.PasswordChangeInput) int
-		ProfileUpdate     func(childComplexity int, input model.ProfileUpdateInput) int
-		Register          func(childComplexity int, input model.RegisterInput) int
-		SimCardAdd        func(childComplexity int, input model.SimCardAddInput) int
-		SimCardRemove     func(childComplexity int, id string) int
-		SimCardUpdate     func(childComplexity int, input model.SimCardUpdateInput) int
+		AddressCreate           func(childComplexity int, input model.AddressInput) int
+		AddressDelete           func(childComplexity int, id string) int
+		AddressSetDefault       func(childComplexity int, id string) int
+		AddressUpdate           func(childComplexity int, input model.AddressUpdateInput) int
+		EmailChange             func(childComplexity int, input model.EmailChangeInput) int
+		EmailVerificationResend func(childComplexity int) int
+		EmailVerify             func(childComplexity int, input model.EmailVerifyInput) int
+		Login                   func(childComplexity int, input model.LoginInput) int
+		Logout                  func(childComplexity int) int
+		LogoutEverywhere        func(childComplexity int) int
+		PasswordChange          func(childComplexity int, input model.PasswordChangeInput) int
+		PasswordReset           func(childComplexity int, input model.PasswordResetInput) int
+		PasswordResetRequest    func(childComplexity int, input model.PasswordResetRequestInput) int
+		ProfileUpdate           func(childComplexity int, input model.ProfileUpdateInput) int
+		Register                func(childComplexity int, input model.RegisterInput) int
+		SimCardAdd              func(childComplexity int, input model.SimCardAddInput) int
+		SimCardRemove           func(childComplexity int, id string) int
+		SimCardUpdate           func(childComplexity int, input model.SimCardUpdateInput) int
 	}
 
 	Order struct {
@@ -169,7 +187,15 @@ type ComplexityRoot struct {
 	}
 
 	PasswordChangePayload struct {
-		Changed    func(childComplexity int) int
+		User       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	PasswordResetPayload struct {
+		UserErrors func(childComplexity int) int
+	}
+
+	PasswordResetRequestPayload struct {
 		UserErrors func(childComplexity int) int
 	}
 
@@ -335,6 +361,11 @@ type MutationResolver interface {
 	LogoutEverywhere(ctx context.Context) (*model.LogoutPayload, error)
 	PasswordChange(ctx context.Context, input model.PasswordChangeInput) (*model.PasswordChangePayload, error)
 	ProfileUpdate(ctx context.Context, input model.ProfileUpdateInput) (*model.ProfileUpdatePayload, error)
+	EmailVerify(ctx context.Context, input model.EmailVerifyInput) (*model.EmailVerifyPayload, error)
+	EmailChange(ctx context.Context, input model.EmailChangeInput) (*model.EmailChangePayload, error)
+	EmailVerificationResend(ctx context.Context) (*model.EmailVerificationResendPayload, error)
+	PasswordResetRequest(ctx context.Context, input model.PasswordResetRequestInput) (*model.PasswordResetRequestPayload, error)
+	PasswordReset(ctx context.Context, input model.PasswordResetInput) (*model.PasswordResetPayload, error)
 	AddressCreate(ctx context.Context, input model.AddressInput) (*model.AddressPayload, error)
 	AddressUpdate(ctx context.Context, input model.AddressUpdateInput) (*model.AddressPayload, error)
 	AddressDelete(ctx context.Context, id string) (*model.AddressDeletePayload, error)
@@ -566,6 +597,33 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CountryUsage.TotalBytes(childComplexity), true
 
+	case "EmailChangePayload.userErrors":
+		if e.ComplexityRoot.EmailChangePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailChangePayload.UserErrors(childComplexity), true
+
+	case "EmailVerificationResendPayload.userErrors":
+		if e.ComplexityRoot.EmailVerificationResendPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailVerificationResendPayload.UserErrors(childComplexity), true
+
+	case "EmailVerifyPayload.user":
+		if e.ComplexityRoot.EmailVerifyPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailVerifyPayload.User(childComplexity), true
+	case "EmailVerifyPayload.userErrors":
+		if e.ComplexityRoot.EmailVerifyPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailVerifyPayload.UserErrors(childComplexity), true
+
 	case "LoginPayload.token":
 		if e.ComplexityRoot.LoginPayload.Token == nil {
 			break
@@ -655,6 +713,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddressUpdate(childComplexity, args["input"].(model.AddressUpdateInput)), true
+	case "Mutation.emailChange":
+		if e.ComplexityRoot.Mutation.EmailChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_emailChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EmailChange(childComplexity, args["input"].(model.EmailChangeInput)), true
+	case "Mutation.emailVerificationResend":
+		if e.ComplexityRoot.Mutation.EmailVerificationResend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.EmailVerificationResend(childComplexity), true
+	case "Mutation.emailVerify":
+		if e.ComplexityRoot.Mutation.EmailVerify == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_emailVerify_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EmailVerify(childComplexity, args["input"].(model.EmailVerifyInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -689,6 +775,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PasswordChange(childComplexity, args["input"].(model.PasswordChangeInput)), true
+	case "Mutation.passwordReset":
+		if e.ComplexityRoot.Mutation.PasswordReset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_passwordReset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PasswordReset(childComplexity, args["input"].(model.PasswordResetInput)), true
+	case "Mutation.passwordResetRequest":
+		if e.ComplexityRoot.Mutation.PasswordResetRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_passwordResetRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PasswordResetRequest(childComplexity, args["input"].(model.PasswordResetRequestInput)), true
 	case "Mutation.profileUpdate":
 		if e.ComplexityRoot.Mutation.ProfileUpdate == nil {
 			break
@@ -894,18 +1002,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
-	case "PasswordChangePayload.changed":
-		if e.ComplexityRoot.PasswordChangePayload.Changed == nil {
+	case "PasswordChangePayload.user":
+		if e.ComplexityRoot.PasswordChangePayload.User == nil {
 			break
 		}
 
-		return e.ComplexityRoot.PasswordChangePayload.Changed(childComplexity), true
+		return e.ComplexityRoot.PasswordChangePayload.User(childComplexity), true
 	case "PasswordChangePayload.userErrors":
 		if e.ComplexityRoot.PasswordChangePayload.UserErrors == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PasswordChangePayload.UserErrors(childComplexity), true
+
+	case "PasswordResetPayload.userErrors":
+		if e.ComplexityRoot.PasswordResetPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordResetPayload.UserErrors(childComplexity), true
+
+	case "PasswordResetRequestPayload.userErrors":
+		if e.ComplexityRoot.PasswordResetRequestPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PasswordResetRequestPayload.UserErrors(childComplexity), true
 
 	case "Product.active":
 		if e.ComplexityRoot.Product.Active == nil {
@@ -1533,8 +1655,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
 			graphql.NewInputUnmarshaler("AddressUpdateInput", ec.unmarshalInputAddressUpdateInput),
+			graphql.NewInputUnmarshaler("EmailChangeInput", ec.unmarshalInputEmailChangeInput),
+			graphql.NewInputUnmarshaler("EmailVerifyInput", ec.unmarshalInputEmailVerifyInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("PasswordChangeInput", ec.unmarshalInputPasswordChangeInput),
+			graphql.NewInputUnmarshaler("PasswordResetInput", ec.unmarshalInputPasswordResetInput),
+			graphql.NewInputUnmarshaler("PasswordResetRequestInput", ec.unmarshalInputPasswordResetRequestInput),
 			graphql.NewInputUnmarshaler("ProfileUpdateInput", ec.unmarshalInputProfileUpdateInput),
 			graphql.NewInputUnmarshaler("RegisterInput", ec.unmarshalInputRegisterInput),
 			graphql.NewInputUnmarshaler("SimCardAddInput", ec.unmarshalInputSimCardAddInput),
@@ -1639,8 +1765,8 @@ type User implements Node {
   createdAt: DateTime!
 }
 
-"The write entry points of the API. Each takes one ` + "`" + `input` + "`" + ` and answers a payload with ` + "`" + `userErrors` + "`" + `."
-type Mutation {
+# The account's mutations: registration, sign-in, sessions, password, profile, email links.
+extend type Mutation {
   """
   Creates an account and signs it in at once: the answer carries a session token. Problems
   with the input (a malformed or taken email, a short or common password, terms not
@@ -1658,41 +1784,146 @@ type Mutation {
   "Ends every session of the signed-in customer, on all devices, this one included."
   logoutEverywhere: LogoutPayload!
   """
-  Changes the password after checking the current one. Every other session of the account
-  ends (a lost phone or a thief is signed out); this one stays signed in.
+  Changes the signed-in customer's password. The current password must be given; a wrong
+  one answers ` + "`" + `INVALID_CREDENTIALS` + "`" + ` on ` + "`" + `currentPassword` + "`" + ` (5 wrong ones in 15 minutes:
+  ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `). On success every other session ends, on all devices; the session
+  making the change stays signed in.
   """
   passwordChange(input: PasswordChangeInput!): PasswordChangePayload!
-  "Sets the owner's name and phone number (\"My account\")."
+  """
+  Changes the signed-in customer's full name and phone. A field left out or null stays as
+  it is; an empty string clears it. The phone is stored in E.164.
+  """
   profileUpdate(input: ProfileUpdateInput!): ProfileUpdatePayload!
+  """
+  Confirms an email with the token of the link sent to it: the account's email (the link
+  sent at registration or by ` + "`" + `emailVerificationResend` + "`" + `) or a new one (the link sent by
+  ` + "`" + `emailChange` + "`" + `, which then becomes the account's email, and the old address is told). No
+  sign-in needed: the link may be opened on any device. On confirmation, guest orders placed with that email, the SIM
+  cards bought in them and SIM cards of the old TEZ account system join the account (a SIM
+  card that belongs to another account never moves). A used, replaced or expired link answers
+  ` + "`" + `INVALID` + "`" + ` on ` + "`" + `token` + "`" + `.
+  """
+  emailVerify(input: EmailVerifyInput!): EmailVerifyPayload!
+  """
+  Asks to change the signed-in customer's email: a confirmation link (valid 24 hours) goes to
+  the new address, and the email changes only when it is followed (` + "`" + `emailVerify` + "`" + `). The current
+  password is required (` + "`" + `INVALID_CREDENTIALS` + "`" + ` on ` + "`" + `currentPassword` + "`" + `, throttled like
+  ` + "`" + `passwordChange` + "`" + `); a new email another account has answers ` + "`" + `TAKEN` + "`" + `.
+  """
+  emailChange(input: EmailChangeInput!): EmailChangePayload!
+  """
+  Sends the signed-in customer a new verification link; earlier links stop working. Does
+  nothing when the email is confirmed already. At most 5 emails an hour per address
+  (` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `).
+  """
+  emailVerificationResend: EmailVerificationResendPayload!
+  """
+  Sends a password reset link to the email if it has an account. The answer is the same
+  whether or not it has one. At most 5 emails an hour per address (` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `).
+  """
+  passwordResetRequest(input: PasswordResetRequestInput!): PasswordResetRequestPayload!
+  """
+  Sets a new password with the token of a reset link (valid one hour, once) and signs the
+  account out on every device; sign in again with the new password.
+  """
+  passwordReset(input: PasswordResetInput!): PasswordResetPayload!
+}
+
+"What an email change asks."
+input EmailChangeInput {
+  "The address to sign in with and receive mail at from now on."
+  newEmail: String!
+  "The password the customer signs in with now."
+  currentPassword: String!
+}
+
+"The answer to ` + "`" + `emailChange` + "`" + `."
+type EmailChangePayload {
+  "What is wrong with the input; empty when the confirmation link was sent."
+  userErrors: [UserError!]!
+}
+
+"What email verification asks."
+input EmailVerifyInput {
+  "The ` + "`" + `token` + "`" + ` parameter of the link in the verification email."
+  token: String!
+}
+
+"The answer to ` + "`" + `emailVerify` + "`" + `."
+type EmailVerifyPayload {
+  "The account whose email is now confirmed; null when there are user errors."
+  user: User
+  """
+  What is wrong with the input (` + "`" + `INVALID` + "`" + ` for a used, replaced or expired link; ` + "`" + `TAKEN` + "`" + ` when
+  another account got the new email meanwhile); empty on success.
+  """
+  userErrors: [UserError!]!
+}
+
+"The answer to ` + "`" + `emailVerificationResend` + "`" + `."
+type EmailVerificationResendPayload {
+  "Why nothing was sent (too many emails); empty on success."
+  userErrors: [UserError!]!
+}
+
+"What a password reset request asks."
+input PasswordResetRequestInput {
+  "The email of the account."
+  email: String!
+}
+
+"The answer to ` + "`" + `passwordResetRequest` + "`" + `: the same whether or not the email has an account."
+type PasswordResetRequestPayload {
+  "A malformed email or too many requests; empty otherwise."
+  userErrors: [UserError!]!
+}
+
+"What a password reset asks."
+input PasswordResetInput {
+  "The ` + "`" + `token` + "`" + ` parameter of the link in the reset email."
+  token: String!
+  "The new password: 8 to 128 characters, any characters, not one of the most common passwords."
+  newPassword: String!
+}
+
+"The answer to ` + "`" + `passwordReset` + "`" + `."
+type PasswordResetPayload {
+  "What is wrong with the input; empty when the password was changed."
+  userErrors: [UserError!]!
 }
 
 "What a password change asks."
 input PasswordChangeInput {
-  "The password in use now."
+  "The password the customer signs in with now."
   currentPassword: String!
-  "The new password: 8 to 128 characters, not one of the most common passwords."
+  "The new password: 8 to 128 characters, any characters, not one of the most common passwords."
   newPassword: String!
 }
 
 "The answer to ` + "`" + `passwordChange` + "`" + `."
 type PasswordChangePayload {
-  "Whether the password was changed."
-  changed: Boolean!
+  "The account whose password changed; null when there are user errors."
+  user: User
   "What is wrong with the input; empty on success."
   userErrors: [UserError!]!
 }
 
-"What a profile update asks."
+"What a profile update changes; a field left out or null stays as it is."
 input ProfileUpdateInput {
-  "The owner's full name; empty clears it."
-  fullName: String!
-  "A phone number with its country code, e.g. ` + "`" + `+7 701 123 45 67` + "`" + `; stored in E.164. Empty clears it."
-  phone: String!
+  "The owner's full name, at most 200 characters; an empty string clears it."
+  fullName: String
+  """
+  A phone number in international format with the country code, e.g. ` + "`" + `+7 701 123 45 67` + "`" + `
+  (spaces, dashes and parentheses are ignored); stored and answered in E.164. An empty
+  string clears it.
+  """
+  phone: String
 }
 
 "The answer to ` + "`" + `profileUpdate` + "`" + `."
 type ProfileUpdatePayload {
-  "The account as it is now; null when there are user errors."
+  "The account as updated; null when there are user errors."
   user: User
   "What is wrong with the input; empty on success."
   userErrors: [UserError!]!
@@ -2125,6 +2356,12 @@ type Query {
   nodes("Global IDs returned by this API, at most 100." ids: [ID!]!): [Node]!
 }
 
+"""
+The write entry points of the API. Each takes one ` + "`" + `input` + "`" + ` and answers a payload with the
+changed object(s) and ` + "`" + `userErrors` + "`" + `: problems the person can fix, in which case nothing changed.
+"""
+type Mutation
+
 "An instant in time in RFC 3339 format with a UTC offset, e.g. ` + "`" + `2026-05-01T12:00:00Z` + "`" + `."
 scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
 
@@ -2537,6 +2774,32 @@ func (ec *executionContext) childFields_CountryUsage(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CountryUsage", field.Name)
 }
 
+func (ec *executionContext) childFields_EmailChangePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userErrors":
+		return ec.fieldContext_EmailChangePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmailChangePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EmailVerificationResendPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userErrors":
+		return ec.fieldContext_EmailVerificationResendPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmailVerificationResendPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EmailVerifyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_EmailVerifyPayload_user(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_EmailVerifyPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmailVerifyPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -2649,12 +2912,28 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_PasswordChangePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "changed":
-		return ec.fieldContext_PasswordChangePayload_changed(ctx, field)
+	case "user":
+		return ec.fieldContext_PasswordChangePayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_PasswordChangePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PasswordChangePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PasswordResetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userErrors":
+		return ec.fieldContext_PasswordResetPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PasswordResetPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PasswordResetRequestPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userErrors":
+		return ec.fieldContext_PasswordResetRequestPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PasswordResetRequestPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3111,6 +3390,34 @@ func (ec *executionContext) field_Mutation_addressUpdate_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_emailChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EmailChangeInput, error) {
+			return ec.unmarshalNEmailChangeInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailChangeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_emailVerify_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EmailVerifyInput, error) {
+			return ec.unmarshalNEmailVerifyInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailVerifyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3131,6 +3438,34 @@ func (ec *executionContext) field_Mutation_passwordChange_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.PasswordChangeInput, error) {
 			return ec.unmarshalNPasswordChangeInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordChangeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_passwordResetRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PasswordResetRequestInput, error) {
+			return ec.unmarshalNPasswordResetRequestInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordResetRequestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_passwordReset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PasswordResetInput, error) {
+			return ec.unmarshalNPasswordResetInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordResetInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4289,6 +4624,134 @@ func (ec *executionContext) fieldContext_CountryUsage_cost(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _EmailChangePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.EmailChangePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailChangePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailChangePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailChangePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailVerificationResendPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.EmailVerificationResendPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailVerificationResendPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailVerificationResendPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailVerificationResendPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailVerifyPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.EmailVerifyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailVerifyPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailVerifyPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailVerifyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailVerifyPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.EmailVerifyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailVerifyPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailVerifyPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailVerifyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LoginPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4711,6 +5174,214 @@ func (ec *executionContext) fieldContext_Mutation_profileUpdate(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_profileUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_emailVerify(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_emailVerify(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EmailVerify(ctx, fc.Args["input"].(model.EmailVerifyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EmailVerifyPayload) graphql.Marshaler {
+			return ec.marshalNEmailVerifyPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailVerifyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_emailVerify(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailVerifyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_emailVerify_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_emailChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_emailChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EmailChange(ctx, fc.Args["input"].(model.EmailChangeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EmailChangePayload) graphql.Marshaler {
+			return ec.marshalNEmailChangePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailChangePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_emailChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailChangePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_emailChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_emailVerificationResend(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_emailVerificationResend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().EmailVerificationResend(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EmailVerificationResendPayload) graphql.Marshaler {
+			return ec.marshalNEmailVerificationResendPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailVerificationResendPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_emailVerificationResend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailVerificationResendPayload(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_passwordResetRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_passwordResetRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PasswordResetRequest(ctx, fc.Args["input"].(model.PasswordResetRequestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PasswordResetRequestPayload) graphql.Marshaler {
+			return ec.marshalNPasswordResetRequestPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordResetRequestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_passwordResetRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PasswordResetRequestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_passwordResetRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_passwordReset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_passwordReset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PasswordReset(ctx, fc.Args["input"].(model.PasswordResetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PasswordResetPayload) graphql.Marshaler {
+			return ec.marshalNPasswordResetPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordResetPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_passwordReset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PasswordResetPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_passwordReset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5667,27 +6338,36 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _PasswordChangePayload_changed(ctx context.Context, field graphql.CollectedField, obj *model.PasswordChangePayload) (ret graphql.Marshaler) {
+func (ec *executionContext) _PasswordChangePayload_user(ctx context.Context, field graphql.CollectedField, obj *model.PasswordChangePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PasswordChangePayload_changed(ctx, field)
+			return ec.fieldContext_PasswordChangePayload_user(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Changed, nil
+			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
-func (ec *executionContext) fieldContext_PasswordChangePayload_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PasswordChangePayload", field, false, false, "Boolean")
+func (ec *executionContext) fieldContext_PasswordChangePayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PasswordChangePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PasswordChangePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PasswordChangePayload) (ret graphql.Marshaler) {
@@ -5712,6 +6392,70 @@ func (ec *executionContext) _PasswordChangePayload_userErrors(ctx context.Contex
 func (ec *executionContext) fieldContext_PasswordChangePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PasswordChangePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PasswordResetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PasswordResetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordResetPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordResetPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PasswordResetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PasswordResetRequestPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PasswordResetRequestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PasswordResetRequestPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PasswordResetRequestPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PasswordResetRequestPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -9627,6 +10371,97 @@ func UnmarshalAddressUpdateInput(ctx context.Context, raw any) (model.AddressUpd
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEmailChangeInput(ctx context.Context, obj any) (model.EmailChangeInput, error) {
+	var it model.EmailChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"newEmail", "currentPassword"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "newEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newEmail"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewEmail = data
+		case "currentPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currentPassword"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrentPassword = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmailChangeInput unmarshals raw into the EmailChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmailChangeInput(ctx context.Context, raw any) (model.EmailChangeInput, error) {
+	var out model.EmailChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmailChangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEmailVerifyInput(ctx context.Context, obj any) (model.EmailVerifyInput, error) {
+	var it model.EmailVerifyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmailVerifyInput unmarshals raw into the EmailVerifyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmailVerifyInput(ctx context.Context, raw any) (model.EmailVerifyInput, error) {
+	var out model.EmailVerifyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmailVerifyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj any) (model.LoginInput, error) {
 	var it model.LoginInput
 	if obj == nil {
@@ -9725,6 +10560,97 @@ func UnmarshalPasswordChangeInput(ctx context.Context, raw any) (model.PasswordC
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPasswordResetInput(ctx context.Context, obj any) (model.PasswordResetInput, error) {
+	var it model.PasswordResetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token", "newPassword"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		case "newPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newPassword"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewPassword = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPasswordResetInput unmarshals raw into the PasswordResetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPasswordResetInput(ctx context.Context, raw any) (model.PasswordResetInput, error) {
+	var out model.PasswordResetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PasswordResetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPasswordResetRequestInput(ctx context.Context, obj any) (model.PasswordResetRequestInput, error) {
+	var it model.PasswordResetRequestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPasswordResetRequestInput unmarshals raw into the PasswordResetRequestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPasswordResetRequestInput(ctx context.Context, raw any) (model.PasswordResetRequestInput, error) {
+	var out model.PasswordResetRequestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PasswordResetRequestInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProfileUpdateInput(ctx context.Context, obj any) (model.ProfileUpdateInput, error) {
 	var it model.ProfileUpdateInput
 	if obj == nil {
@@ -9745,14 +10671,14 @@ func (ec *executionContext) unmarshalInputProfileUpdateInput(ctx context.Context
 		switch k {
 		case "fullName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.FullName = data
 		case "phone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -10329,6 +11255,110 @@ func (ec *executionContext) _CountryUsage(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var emailChangePayloadImplementors = []string{"EmailChangePayload"}
+
+func (ec *executionContext) _EmailChangePayload(ctx context.Context, sel ast.SelectionSet, obj *model.EmailChangePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailChangePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailChangePayload")
+		case "userErrors":
+			out.Values[i] = ec._EmailChangePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var emailVerificationResendPayloadImplementors = []string{"EmailVerificationResendPayload"}
+
+func (ec *executionContext) _EmailVerificationResendPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EmailVerificationResendPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailVerificationResendPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailVerificationResendPayload")
+		case "userErrors":
+			out.Values[i] = ec._EmailVerificationResendPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var emailVerifyPayloadImplementors = []string{"EmailVerifyPayload"}
+
+func (ec *executionContext) _EmailVerifyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EmailVerifyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailVerifyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailVerifyPayload")
+		case "user":
+			out.Values[i] = ec._EmailVerifyPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._EmailVerifyPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var loginPayloadImplementors = []string{"LoginPayload"}
 
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
@@ -10505,6 +11535,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "profileUpdate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_profileUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emailVerify":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_emailVerify(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emailChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_emailChange(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emailVerificationResend":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_emailVerificationResend(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passwordResetRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_passwordResetRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passwordReset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_passwordReset(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -10849,13 +11914,79 @@ func (ec *executionContext) _PasswordChangePayload(ctx context.Context, sel ast.
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PasswordChangePayload")
-		case "changed":
-			out.Values[i] = ec._PasswordChangePayload_changed(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+		case "user":
+			out.Values[i] = ec._PasswordChangePayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "userErrors":
 			out.Values[i] = ec._PasswordChangePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var passwordResetPayloadImplementors = []string{"PasswordResetPayload"}
+
+func (ec *executionContext) _PasswordResetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PasswordResetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passwordResetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PasswordResetPayload")
+		case "userErrors":
+			out.Values[i] = ec._PasswordResetPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var passwordResetRequestPayloadImplementors = []string{"PasswordResetRequestPayload"}
+
+func (ec *executionContext) _PasswordResetRequestPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PasswordResetRequestPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passwordResetRequestPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PasswordResetRequestPayload")
+		case "userErrors":
+			out.Values[i] = ec._PasswordResetRequestPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12461,6 +13592,40 @@ func (ec *executionContext) marshalNDecimal2string(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) unmarshalNEmailChangeInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailChangeInput(ctx context.Context, v any) (model.EmailChangeInput, error) {
+	res, err := ec.unmarshalInputEmailChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailChangePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailChangePayload(ctx context.Context, sel ast.SelectionSet, v *model.EmailChangePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmailChangePayload!")
+		return graphql.Null
+	}
+	return ec._EmailChangePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEmailVerificationResendPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailVerificationResendPayload(ctx context.Context, sel ast.SelectionSet, v *model.EmailVerificationResendPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmailVerificationResendPayload!")
+		return graphql.Null
+	}
+	return ec._EmailVerificationResendPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEmailVerifyInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailVerifyInput(ctx context.Context, v any) (model.EmailVerifyInput, error) {
+	res, err := ec.unmarshalInputEmailVerifyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailVerifyPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐEmailVerifyPayload(ctx context.Context, sel ast.SelectionSet, v *model.EmailVerifyPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmailVerifyPayload!")
+		return graphql.Null
+	}
+	return ec._EmailVerifyPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNICCID2string(ctx context.Context, v any) (string, error) {
 	res, err := scalar.UnmarshalICCID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12783,6 +13948,32 @@ func (ec *executionContext) marshalNPasswordChangePayload2ᚖgithubᚗcomᚋtezt
 		return graphql.Null
 	}
 	return ec._PasswordChangePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPasswordResetInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordResetInput(ctx context.Context, v any) (model.PasswordResetInput, error) {
+	res, err := ec.unmarshalInputPasswordResetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPasswordResetPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordResetPayload(ctx context.Context, sel ast.SelectionSet, v *model.PasswordResetPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PasswordResetPayload!")
+		return graphql.Null
+	}
+	return ec._PasswordResetPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPasswordResetRequestInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordResetRequestInput(ctx context.Context, v any) (model.PasswordResetRequestInput, error) {
+	res, err := ec.unmarshalInputPasswordResetRequestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPasswordResetRequestPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPasswordResetRequestPayload(ctx context.Context, sel ast.SelectionSet, v *model.PasswordResetRequestPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PasswordResetRequestPayload!")
+		return graphql.Null
+	}
+	return ec._PasswordResetRequestPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx context.Context, sel ast.SelectionSet, v *store.Product) graphql.Marshaler {

@@ -97,6 +97,41 @@ type CountryUsage struct {
 	Cost *money.Money `json:"cost"`
 }
 
+// What an email change asks.
+type EmailChangeInput struct {
+	// The address to sign in with and receive mail at from now on.
+	NewEmail string `json:"newEmail"`
+	// The password the customer signs in with now.
+	CurrentPassword string `json:"currentPassword"`
+}
+
+// The answer to `emailChange`.
+type EmailChangePayload struct {
+	// What is wrong with the input; empty when the confirmation link was sent.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// The answer to `emailVerificationResend`.
+type EmailVerificationResendPayload struct {
+	// Why nothing was sent (too many emails); empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// What email verification asks.
+type EmailVerifyInput struct {
+	// The `token` parameter of the link in the verification email.
+	Token string `json:"token"`
+}
+
+// The answer to `emailVerify`.
+type EmailVerifyPayload struct {
+	// The account whose email is now confirmed; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
+	// What is wrong with the input (`INVALID` for a used, replaced or expired link; `TAKEN` when
+	// another account got the new email meanwhile); empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
 // What sign-in asks.
 type LoginInput struct {
 	// The account's email.
@@ -123,7 +158,8 @@ type LogoutPayload struct {
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 
-// The write entry points of the API. Each takes one `input` and answers a payload with `userErrors`.
+// The write entry points of the API. Each takes one `input` and answers a payload with the
+// changed object(s) and `userErrors`: problems the person can fix, in which case nothing changed.
 type Mutation struct {
 }
 
@@ -137,17 +173,43 @@ type OrderEdge struct {
 
 // What a password change asks.
 type PasswordChangeInput struct {
-	// The password in use now.
+	// The password the customer signs in with now.
 	CurrentPassword string `json:"currentPassword"`
-	// The new password: 8 to 128 characters, not one of the most common passwords.
+	// The new password: 8 to 128 characters, any characters, not one of the most common passwords.
 	NewPassword string `json:"newPassword"`
 }
 
 // The answer to `passwordChange`.
 type PasswordChangePayload struct {
-	// Whether the password was changed.
-	Changed bool `json:"changed"`
+	// The account whose password changed; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// What a password reset asks.
+type PasswordResetInput struct {
+	// The `token` parameter of the link in the reset email.
+	Token string `json:"token"`
+	// The new password: 8 to 128 characters, any characters, not one of the most common passwords.
+	NewPassword string `json:"newPassword"`
+}
+
+// The answer to `passwordReset`.
+type PasswordResetPayload struct {
+	// What is wrong with the input; empty when the password was changed.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// What a password reset request asks.
+type PasswordResetRequestInput struct {
+	// The email of the account.
+	Email string `json:"email"`
+}
+
+// The answer to `passwordResetRequest`: the same whether or not the email has an account.
+type PasswordResetRequestPayload struct {
+	// A malformed email or too many requests; empty otherwise.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 
@@ -167,17 +229,19 @@ type ProductEdge struct {
 	Node *store.Product `json:"node"`
 }
 
-// What a profile update asks.
+// What a profile update changes; a field left out or null stays as it is.
 type ProfileUpdateInput struct {
-	// The owner's full name; empty clears it.
-	FullName string `json:"fullName"`
-	// A phone number with its country code, e.g. `+7 701 123 45 67`; stored in E.164. Empty clears it.
-	Phone string `json:"phone"`
+	// The owner's full name, at most 200 characters; an empty string clears it.
+	FullName *string `json:"fullName,omitempty"`
+	// A phone number in international format with the country code, e.g. `+7 701 123 45 67`
+	// (spaces, dashes and parentheses are ignored); stored and answered in E.164. An empty
+	// string clears it.
+	Phone *string `json:"phone,omitempty"`
 }
 
 // The answer to `profileUpdate`.
 type ProfileUpdatePayload struct {
-	// The account as it is now; null when there are user errors.
+	// The account as updated; null when there are user errors.
 	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`

@@ -65,3 +65,17 @@ func CheckPassword(field, pw string) *apperr.FieldError {
 	}
 	return &e
 }
+
+// maxFullName matches the users.full_name CHECK.
+const maxFullName = 200
+
+// NormalizeFullName trims a full name and checks its length; empty is fine
+// (the name is optional).
+func NormalizeFullName(field, s string) (string, *apperr.FieldError) {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > maxFullName {
+		e := apperr.OnField(field, apperr.FieldTooLong, "Use at most %d characters.", maxFullName)
+		return "", &e
+	}
+	return s, nil
+}

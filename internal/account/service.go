@@ -15,7 +15,6 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/client"
 	"github.com/teztelecom/tez/internal/password"
-	"github.com/teztelecom/tez/internal/phone"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -25,30 +24,45 @@ const (
 	LoginLimit  = 5
 )
 
-// tokenPrefix marks session tokens (reseller keys start with tez_).
-const tokenPrefix = "tzs_"
+// Token prefixes tell what a token is for (reseller keys start with tez_).
+const (
+	sessionPrefix = "tzs_"
+	emailPrefix   = "tze_"
+)
 
 // LoginObserver hears of failed sign-ins (the metrics).
 type LoginObserver interface {
 	LoginFailed(throttled bool)
 }
 
-// Service runs registration, sign-in and sessions.
+// Service runs registration, sign-in, sessions and the email flows.
 type Service struct {
 	store      *store.Store
 	observe    LoginObserver
 	sessionTTL time.Duration
+	publicURL  string        // base of the links in emails
 	hashing    chan struct{} // bounds concurrent argon2 work (19 MiB each)
 	dummyHash  string        // verified against for unknown emails: same time as a real check
 }
 
-// NewService makes the service; sessions live sessionTTL.
-func NewService(st *store.Store, sessionTTL time.Duration, observe LoginObserver) (*Service, error) {
+// Options configure the service.
+type Options struct {
+	// SessionTTL is how long a session lives.
+	SessionTTL time.Duration
+	// PublicURL is where customers reach the site: links in emails start there.
+	PublicURL string
+	// Observer hears of failed sign-ins.
+	Observer LoginObserver
+}
+
+// NewService makes the service.
+func NewService(st *store.Store, opts Options) (*Service, error) {
 	dummy, err := password.Hash("not the password of any account")
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: st, observe: observe, sessionTTL: sessionTTL, hashing: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), dummyHash: dummy}, nil
+	return &Service{store: st, observe: opts.Observer, sessionTTL: opts.SessionTTL, publicURL: strings.TrimRight(opts.PublicURL, "/"),
+		hashing: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), dummyHash: dummy}, nil
 }
 
 // Session is a signed-in session: the token to send as a bearer, once.
@@ -63,7 +77,8 @@ type RegisterInput struct {
 	AcceptTerms               bool
 }
 
-// Register creates an account and signs it in. Problems with the input come
+// Register creates an account, signs it in and sends the verification
+// email (through the outbox, in the same transaction). Problems with the input come
 // back as field errors and change nothing.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, []apperr.FieldError, error) {
 	var problems []apperr.FieldError
@@ -74,9 +89,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, []a
 	if bad := CheckPassword("password", in.Password); bad != nil {
 		problems = append(problems, *bad)
 	}
-	name := strings.TrimSpace(in.FullName)
-	if len([]rune(name)) > 200 {
-		problems = append(problems, apperr.OnField("fullName", apperr.FieldTooLong, "Use at most 200 characters."))
+	name, bad := NormalizeFullName("fullName", in.FullName)
+	if bad != nil {
+		problems = append(problems, *bad)
 	}
 	if !in.AcceptTerms {
 		problems = append(problems, apperr.OnField("acceptTerms", apperr.FieldTermsNotAccepted, "Accept the terms of the user agreement to register."))
@@ -92,6 +107,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, []a
 	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		u, err := s.store.CreateUser(ctx, tx, email, hash, name, TermsVersion)
 		if err != nil {
+			return err
+		}
+		if err := s.sendVerification(ctx, tx, u); err != nil {
 			return err
 		}
 		sess, err = s.open(ctx, tx, u)
@@ -123,7 +141,7 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 	}
 	if until != nil {
 		s.observe.LoginFailed(true)
-		return nil, []apperr.FieldError{tooMany(*until)}, nil
+		return nil, []apperr.FieldError{tooMany(*until, "failed sign-ins (you can also reset the password)")}, nil
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	found := err == nil
@@ -145,7 +163,7 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 			return nil, nil, err
 		}
 		if until != nil {
-			return nil, []apperr.FieldError{tooMany(*until)}, nil
+			return nil, []apperr.FieldError{tooMany(*until, "failed sign-ins (you can also reset the password)")}, nil
 		}
 		return nil, []apperr.FieldError{errCredentials}, nil
 	}
@@ -156,14 +174,15 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 	return sess, nil, err
 }
 
-func tooMany(until time.Time) apperr.FieldError {
+// tooMany is the answer while a throttle blocks; what says what there were
+// too many of.
+func tooMany(until time.Time, what string) apperr.FieldError {
 	wait := time.Until(until).Round(time.Minute)
 	if wait < time.Minute {
 		wait = time.Minute
 	}
 	return apperr.FieldError{Field: []string{"input"}, Code: apperr.FieldTooManyAttempts,
-		Message: fmt.Sprintf("Too many failed sign-ins: try again in %s (at %s UTC), or reset the password.",
-			wait, until.UTC().Format("15:04"))}
+		Message: fmt.Sprintf("Too many %s: try again in %s (at %s UTC).", what, wait, until.UTC().Format("15:04"))}
 }
 
 // Logout ends the session.
@@ -173,22 +192,36 @@ func (s *Service) Logout(ctx context.Context, sessionID int64) error {
 
 // LogoutEverywhere ends every session of the user, this one included.
 func (s *Service) LogoutEverywhere(ctx context.Context, userID int64) (int64, error) {
-	return s.store.RevokeUserSessions(ctx, userID, 0)
+	return s.store.RevokeUserSessions(ctx, s.store.DB(), userID, 0)
 }
 
 // open makes a session for u: a random token of which only a hash is kept.
 func (s *Service) open(ctx context.Context, q sqlx.QueryerContext, u store.User) (*Session, error) {
-	var raw [32]byte
-	if _, err := rand.Read(raw[:]); err != nil {
+	token, hash, err := newToken(sessionPrefix)
+	if err != nil {
 		return nil, err
 	}
-	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
-	hash := sha256.Sum256([]byte(token))
 	info := client.From(ctx)
-	if _, err := s.store.CreateSession(ctx, q, hash[:], u.ID, time.Now().Add(s.sessionTTL), info.UserAgent, info.IP); err != nil {
+	if _, err := s.store.CreateSession(ctx, q, hash, u.ID, time.Now().Add(s.sessionTTL), info.UserAgent, info.IP); err != nil {
 		return nil, err
 	}
 	return &Session{Token: token, User: u}, nil
+}
+
+// newToken makes an opaque token of 32 random bytes and the SHA-256 that is
+// all the database keeps of it.
+func newToken(prefix string) (token string, hash []byte, err error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", nil, err
+	}
+	token = prefix + base64.RawURLEncoding.EncodeToString(raw[:])
+	return token, tokenHash(token), nil
+}
+
+func tokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
 }
 
 func (s *Service) hash(ctx context.Context, plain string) (string, error) {
@@ -214,53 +247,4 @@ func (s *Service) acquire(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// ChangePassword replaces the password after checking the current one, and
-// signs out every other session of the user (a thief's included).
-func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, current, next string) ([]apperr.FieldError, error) {
-	u, err := s.store.UserByID(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	ok, err := s.verify(ctx, u.PasswordHash, current)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return []apperr.FieldError{apperr.OnField("currentPassword", apperr.FieldInvalidCredentials, "The current password is wrong.")}, nil
-	}
-	if bad := CheckPassword("newPassword", next); bad != nil {
-		return []apperr.FieldError{*bad}, nil
-	}
-	hash, err := s.hash(ctx, next)
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.store.InTx(ctx, func(tx *sqlx.Tx) error {
-		if err := s.store.SetPasswordHash(ctx, tx, userID, hash); err != nil {
-			return err
-		}
-		_, err := s.store.RevokeUserSessionsTx(ctx, tx, userID, sessionID)
-		return err
-	})
-}
-
-// ProfileUpdate sets the owner's name and phone; the phone is read with the
-// country rules of libphonenumber and stored in E.164. Empty clears it.
-func (s *Service) ProfileUpdate(ctx context.Context, userID int64, fullName, phoneNumber string) (store.User, []apperr.FieldError, error) {
-	var problems []apperr.FieldError
-	name := strings.TrimSpace(fullName)
-	if len([]rune(name)) > 200 {
-		problems = append(problems, apperr.OnField("fullName", apperr.FieldTooLong, "Use at most 200 characters."))
-	}
-	e164, bad := phone.Normalize("phone", phoneNumber)
-	if bad != nil {
-		problems = append(problems, *bad)
-	}
-	if len(problems) > 0 {
-		return store.User{}, problems, nil
-	}
-	u, err := s.store.UpdateProfile(ctx, userID, name, e164)
-	return u, nil, err
 }

@@ -82,10 +82,13 @@ func Validate(in Input) (Input, []apperr.FieldError) {
 		problems = append(problems, apperr.OnField("postalCode", apperr.FieldTooLong, "Use at most 16 characters."))
 	}
 
-	e164, bad := phone.Normalize("phone", in.Phone)
-	if bad != nil {
-		problems = append(problems, *bad)
+	if in.Phone = strings.TrimSpace(in.Phone); in.Phone != "" {
+		e164, err := phone.E164(in.Phone)
+		if err != nil {
+			problems = append(problems, apperr.OnField("phone", apperr.FieldInvalid,
+				"%q is not a valid phone number: write it with its country code, e.g. +7 701 123 45 67.", in.Phone))
+		}
+		in.Phone = e164
 	}
-	in.Phone = e164
 	return in, problems
 }

@@ -46,6 +46,11 @@ type Config struct {
 	MaxDepth, MaxAliases, MaxRootFields int
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
+	// SMTPURL is the mail server (smtp://user:pass@host:port); empty: mail
+	// is logged and kept in the outbox, not sent.
+	SMTPURL string
+	// MailFrom is the sender of the service's email.
+	MailFrom string
 	// SQLCountHeader adds X-SQL-Statements (statements the request sent) to
 	// every response: for tests and benchmarks, off by default.
 	SQLCountHeader bool
@@ -95,6 +100,8 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 		MaxAliases:       r.int("TEZ_MAX_ALIASES", 30),
 		MaxRootFields:    r.int("TEZ_MAX_ROOT_FIELDS", 10),
 		RedisURL:         r.str("REDIS_URL", ""),
+		SMTPURL:          r.str("TEZ_SMTP_URL", ""),
+		MailFrom:         r.str("TEZ_MAIL_FROM", "TEZ Telecom <no-reply@tez.example>"),
 	}
 	if c.Env != "development" && c.Env != "production" {
 		r.fail("TEZ_ENV", c.Env, "development or production")

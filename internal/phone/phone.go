@@ -1,26 +1,32 @@
-// Package phone reads phone numbers with libphonenumber's rules and writes
-// them in E.164, for accounts and delivery addresses alike.
+// Package phone validates phone numbers and writes them in E.164, with
+// Google's libphonenumber metadata (github.com/nyaruka/phonenumbers): a
+// number's length and prefixes differ per country and change over time,
+// which no home-made pattern keeps up with.
 package phone
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
-
-	"github.com/teztelecom/tez/internal/apperr"
 )
 
-// Normalize reads an international number (with + and country code) and
-// returns it in E.164; "" stays "" (no phone). field names the input field.
-func Normalize(field, s string) (string, *apperr.FieldError) {
+// ErrInvalid is a number that is malformed or not in use in any country's
+// numbering plan.
+var ErrInvalid = errors.New("not a valid phone number")
+
+// E164 parses a number written in international format (a leading + and the
+// country code; spaces, dashes, dots and parentheses allowed) and answers it
+// in E.164, e.g. "+77011234567". Numbers without a country code are refused:
+// customers travel, and a guess of their country would be wrong.
+func E164(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", nil
+	if !strings.HasPrefix(s, "+") {
+		return "", ErrInvalid
 	}
-	num, err := phonenumbers.Parse(s, "")
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		e := apperr.OnField(field, apperr.FieldInvalid, "%q is not a valid phone number: write it with its country code, e.g. +7 701 123 45 67.", s)
-		return "", &e
+	n, err := phonenumbers.Parse(s, "")
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", ErrInvalid
 	}
-	return phonenumbers.Format(num, phonenumbers.E164), nil
+	return phonenumbers.Format(n, phonenumbers.E164), nil
 }

@@ -51,7 +51,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	}
 	s := &Server{cfg: cfg, store: st, log: log, resellers: reseller.NewService(st, ratelimit.New(buckets), log),
 		metrics: metrics.New(st.DB().DB)}
-	accounts, err := account.NewService(st, cfg.SessionTTL, s.metrics)
+	accounts, err := account.NewService(st, account.Options{SessionTTL: cfg.SessionTTL, PublicURL: cfg.PublicURL, Observer: s.metrics})
 	if err != nil {
 		return nil, err
 	}

@@ -63,14 +63,9 @@ UPDATE auth_sessions SET revoked_at = now()
 WHERE user_id = $1 AND revoked_at IS NULL AND id <> $2`
 
 // RevokeUserSessions ends every live session of the user but except (0:
-// none spared) and reports how many.
-func (s *Store) RevokeUserSessions(ctx context.Context, userID, except int64) (int64, error) {
-	return s.RevokeUserSessionsTx(ctx, s.db, userID, except)
-}
-
-// RevokeUserSessionsTx is RevokeUserSessions inside the caller's transaction.
-func (s *Store) RevokeUserSessionsTx(ctx context.Context, ex sqlx.ExecerContext, userID, except int64) (int64, error) {
-	res, err := ex.ExecContext(ctx, revokeUserSessions, userID, except)
+// none spared) and reports how many; q is the database or a transaction.
+func (s *Store) RevokeUserSessions(ctx context.Context, q sqlx.ExecerContext, userID, except int64) (int64, error) {
+	res, err := q.ExecContext(ctx, revokeUserSessions, userID, except)
 	if err != nil {
 		return 0, mapError(err, "revoke sessions")
 	}

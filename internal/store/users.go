@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -65,19 +66,28 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	return u, mapError(err, "user")
 }
 
-// SetPasswordHash replaces the password hash.
-func (s *Store) SetPasswordHash(ctx context.Context, tx *sqlx.Tx, userID int64, hash string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, userID, hash)
-	return mapError(err, "set password")
+const updatePassword = `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`
+
+// UpdatePassword replaces the account's password hash.
+func (s *Store) UpdatePassword(ctx context.Context, q sqlx.ExecerContext, id int64, passwordHash string) error {
+	res, err := q.ExecContext(ctx, updatePassword, id, passwordHash)
+	if err != nil {
+		return mapError(err, "update password")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return mapError(sql.ErrNoRows, "user")
+	}
+	return nil
 }
 
 const updateProfile = `
-UPDATE users SET full_name = $2, phone = nullif($3, ''), updated_at = now() WHERE id = $1
+UPDATE users SET full_name = $2, phone = $3, updated_at = now()
+WHERE id = $1
 RETURNING ` + userColumns
 
-// UpdateProfile sets the owner's name and phone ("" clears it).
-func (s *Store) UpdateProfile(ctx context.Context, userID int64, fullName, phone string) (User, error) {
+// UpdateProfile sets the account's full name and phone (nil: none).
+func (s *Store) UpdateProfile(ctx context.Context, id int64, fullName string, phone *string) (User, error) {
 	var u User
-	err := s.db.GetContext(ctx, &u, updateProfile, userID, fullName, phone)
-	return u, mapError(err, "update profile")
+	err := s.db.GetContext(ctx, &u, updateProfile, id, fullName, phone)
+	return u, mapError(err, "user")
 }

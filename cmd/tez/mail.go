@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// runMail shows the newest messages of the outbox: in development (no
+// TEZ_SMTP_URL) it is where verification and reset links are read.
+func runMail(ctx context.Context, env *environment, args []string) error {
+	if len(args) == 0 || args[0] != "outbox" {
+		return fmt.Errorf("usage: tez mail outbox [-n 10]")
+	}
+	fs := flag.NewFlagSet("mail outbox", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	n := fs.Int("n", 10, "how many messages, newest first")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	dbase, err := openDatabase(ctx, env, true)
+	if err != nil {
+		return err
+	}
+	defer dbase.close()
+	emails, err := store.New(dbase.db).RecentEmails(ctx, *n)
+	if err != nil {
+		return err
+	}
+	for _, e := range emails {
+		status := "waiting"
+		if e.SentAt != nil {
+			status = "sent " + e.SentAt.UTC().Format("2006-01-02 15:04:05")
+		} else if e.LastError != nil {
+			status = fmt.Sprintf("failed %d time(s): %s", e.Attempts, *e.LastError)
+		}
+		fmt.Fprintf(env.stdout, "#%d %s to %s (%s)\nSubject: %s\n\n%s\n\n", e.ID,
+			e.CreatedAt.UTC().Format("2006-01-02 15:04:05"), e.To, status, e.Subject, e.Text)
+	}
+	return nil
+}

@@ -1,0 +1,320 @@
+package account
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// Email links: how long each lives, and how many emails of a kind one
+// address may be sent in an hour (a form anyone can fill in must not be a
+// way to flood someone's mailbox).
+const (
+	verifyTTL  = 72 * time.Hour
+	resetTTL   = time.Hour
+	changeTTL  = 24 * time.Hour
+	mailWindow = time.Hour
+	mailLimit  = 5
+)
+
+// letter is an email, most carrying a single-use link to a page of the site.
+type letter struct {
+	purpose string // email_tokens.purpose; "" for a notice without a link
+	ttl     time.Duration
+	path    string // the site's page the link opens
+	subject string
+	text    *texttemplate.Template
+	html    *htmltemplate.Template
+}
+
+// letterData fills a letter's templates.
+type letterData struct {
+	Name, Link, NewEmail string
+	Hours                int
+}
+
+func newLetter(purpose string, ttl time.Duration, path, subject, body string) letter {
+	// The text and HTML bodies share one wording: paragraphs separated by
+	// blank lines, the link on its own.
+	html := "<p>" + strings.ReplaceAll(body, "\n\n", "</p>\n<p>") + "</p>"
+	html = strings.ReplaceAll(html, "{{.Link}}", `<a href="{{.Link}}">{{.Link}}</a>`)
+	return letter{purpose: purpose, ttl: ttl, path: path, subject: subject,
+		text: texttemplate.Must(texttemplate.New(path).Parse(body)),
+		html: htmltemplate.Must(htmltemplate.New(path).Parse(html))}
+}
+
+var (
+	verifyLetter = newLetter(store.PurposeVerifyEmail, verifyTTL, "/verify-email", "Confirm your email for TEZ Telecom",
+		`Hello{{with .Name}}, {{.}}{{end}}!
+
+Please confirm that this is your email address by opening this link:
+
+{{.Link}}
+
+The link works once, for {{.Hours}} hours. Once you confirm, the orders and SIM cards bought with this email appear in your account.
+
+If you did not register at TEZ Telecom, ignore this email.`)
+	resetLetter = newLetter(store.PurposePasswordReset, resetTTL, "/reset-password", "Reset your TEZ Telecom password",
+		`Hello{{with .Name}}, {{.}}{{end}}!
+
+Someone asked to reset the password of your TEZ Telecom account. To choose a new password, open this link:
+
+{{.Link}}
+
+The link works once, for {{.Hours}} hour(s). Resetting signs you out on every device.
+
+If it was not you, ignore this email: your password stays as it is.`)
+	changeLetter = newLetter(store.PurposeEmailChange, changeTTL, "/confirm-email", "Confirm your new email for TEZ Telecom",
+		`Hello{{with .Name}}, {{.}}{{end}}!
+
+You asked to sign in to TEZ Telecom with this email address from now on. To confirm, open this link:
+
+{{.Link}}
+
+The link works once, for {{.Hours}} hours. Until you confirm, your account keeps its current email.
+
+If you did not ask for this, ignore this email.`)
+	changedNotice = newLetter("", 0, "", "Your TEZ Telecom email was changed",
+		`Hello{{with .Name}}, {{.}}{{end}}!
+
+The email of your TEZ Telecom account was changed to {{.NewEmail}}: from now on you sign in with it, and we write to it.
+
+If you did not do this, reply to this email or contact support at once.`)
+)
+
+// send writes the letter to u.Email into the outbox within tx; a letter
+// with a link gets a fresh token that voids u's earlier ones of the same
+// purpose.
+func (s *Service) send(ctx context.Context, tx *sqlx.Tx, u store.User, l letter, data letterData) error {
+	data.Name, data.Hours = u.FullName, int(l.ttl.Hours())
+	if l.purpose != "" {
+		token, hash, err := newToken(emailPrefix)
+		if err != nil {
+			return err
+		}
+		if err := s.store.CreateEmailToken(ctx, tx, hash, u.ID, l.purpose, u.Email, l.ttl); err != nil {
+			return err
+		}
+		data.Link = s.publicURL + l.path + "?token=" + token
+	}
+	var text, html bytes.Buffer
+	if err := l.text.Execute(&text, data); err != nil {
+		return fmt.Errorf("email %q: %w", l.subject, err)
+	}
+	if err := l.html.Execute(&html, data); err != nil {
+		return fmt.Errorf("email %q: %w", l.subject, err)
+	}
+	return s.store.EnqueueEmail(ctx, tx, u.Email, l.subject, text.String(), html.String())
+}
+
+func (s *Service) sendVerification(ctx context.Context, tx *sqlx.Tx, u store.User) error {
+	return s.send(ctx, tx, u, verifyLetter, letterData{})
+}
+
+// mailAllowed counts one email of a kind to an address and says whether
+// it may go; when it may not, the user error says when it can.
+func (s *Service) mailAllowed(ctx context.Context, kind, email string) (*apperr.FieldError, error) {
+	key := "mail:" + kind + ":" + strings.ToLower(email)
+	until, err := s.store.ThrottleBlockedUntil(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if until == nil {
+		// Every send counts; the throttle blocks at its limit-th count,
+		// so mailLimit go out and the one after is refused.
+		if until, err = s.store.ThrottleFailure(ctx, key, mailWindow, mailLimit+1); until == nil || err != nil {
+			return nil, err
+		}
+	}
+	e := tooMany(*until, "emails to this address")
+	return &e, nil
+}
+
+// ResendVerification sends the signed-in customer a new verification link
+// (the earlier ones stop working). Nothing is sent when the email is
+// confirmed already.
+func (s *Service) ResendVerification(ctx context.Context, userID int64) ([]apperr.FieldError, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.EmailVerified() {
+		return nil, nil
+	}
+	if blocked, err := s.mailAllowed(ctx, "verify", u.Email); blocked != nil || err != nil {
+		return problems(blocked), err
+	}
+	return nil, s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.sendVerification(ctx, tx, u) })
+}
+
+// badLink is the one answer for an unknown, used, replaced or expired link.
+var badLink = apperr.OnField("token", apperr.FieldInvalid,
+	"This link is no longer valid: it was used, replaced by a newer one, or it expired. Ask for a new one.")
+
+// errBadLink rolls a transaction back when the link is not valid.
+var errBadLink = errors.New("bad email link")
+
+// VerifyEmail confirms the email a link was sent to: the account's email
+// (a verification link) or its new one (an email change link, which also
+// tells the old address). In the same transaction everything that belongs
+// to that email joins the account: guest orders, the SIMs bought in them or
+// sold to the email, and SIMs of the old account system (none owned by
+// someone else).
+func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, []apperr.FieldError, error) {
+	hash := tokenHash(strings.TrimSpace(token))
+	var u store.User
+	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		t, err := s.store.UseEmailToken(ctx, tx, hash, store.PurposeVerifyEmail)
+		if apperr.Is(err, apperr.NotFound) {
+			u, err = s.confirmChange(ctx, tx, hash)
+		} else if err == nil {
+			// NotFound: the account's email is no longer the one verified.
+			u, err = s.store.MarkEmailVerified(ctx, tx, t.UserID, t.Email)
+		}
+		if apperr.Is(err, apperr.NotFound) {
+			return errBadLink
+		}
+		if err != nil {
+			return err
+		}
+		return s.store.ClaimHistory(ctx, tx, u.ID, u.Email)
+	})
+	if errors.Is(err, errBadLink) {
+		return nil, []apperr.FieldError{badLink}, nil
+	}
+	if errors.Is(err, errEmailTaken) {
+		return nil, []apperr.FieldError{apperr.OnField("token", apperr.FieldTaken,
+			"Another account has this email now: the change cannot be made.")}, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("verify email: %w", err)
+	}
+	return &u, nil, nil
+}
+
+// errEmailTaken rolls back an email change to an address taken meanwhile.
+var errEmailTaken = errors.New("email taken")
+
+// confirmChange spends an email change token, switches the account to the
+// new email and tells the old address.
+func (s *Service) confirmChange(ctx context.Context, tx *sqlx.Tx, hash []byte) (store.User, error) {
+	t, err := s.store.UseEmailToken(ctx, tx, hash, store.PurposeEmailChange)
+	if err != nil {
+		return store.User{}, err
+	}
+	old, err := s.store.UserByID(ctx, t.UserID)
+	if err != nil {
+		return store.User{}, err
+	}
+	u, err := s.store.ChangeEmail(ctx, tx, t.UserID, t.Email)
+	if apperr.Is(err, apperr.Conflict) {
+		return store.User{}, errEmailTaken
+	}
+	if err != nil {
+		return store.User{}, err
+	}
+	return u, s.send(ctx, tx, old, changedNotice, letterData{NewEmail: u.Email})
+}
+
+// ChangeEmail sends a confirmation link to the new address of a signed-in
+// customer who proves they know the password; the email changes only when
+// the link is followed (VerifyEmail).
+func (s *Service) ChangeEmail(ctx context.Context, userID int64, newEmail, current string) ([]apperr.FieldError, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if bad, err := s.checkCurrentPassword(ctx, u, current); bad != nil || err != nil {
+		return problems(bad), err
+	}
+	email, bad := NormalizeEmail("newEmail", newEmail)
+	if bad != nil {
+		return []apperr.FieldError{*bad}, nil
+	}
+	if strings.EqualFold(email, u.Email) {
+		return []apperr.FieldError{apperr.OnField("newEmail", apperr.FieldInvalid, "This is your email already.")}, nil
+	}
+	switch _, err := s.store.UserByEmail(ctx, email); {
+	case err == nil:
+		return []apperr.FieldError{apperr.OnField("newEmail", apperr.FieldTaken, "Another account has this email.")}, nil
+	case !apperr.Is(err, apperr.NotFound):
+		return nil, err
+	}
+	if blocked, err := s.mailAllowed(ctx, "change", email); blocked != nil || err != nil {
+		return problems(blocked), err
+	}
+	to := u
+	to.Email = email
+	return nil, s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.send(ctx, tx, to, changeLetter, letterData{}) })
+}
+
+// RequestPasswordReset sends a reset link if the email has an account. The
+// answer is the same either way, limits included (they count per address,
+// account or not), so it tells no one which emails are registered.
+func (s *Service) RequestPasswordReset(ctx context.Context, email string) ([]apperr.FieldError, error) {
+	email, bad := NormalizeEmail("email", email)
+	if bad != nil {
+		return []apperr.FieldError{*bad}, nil
+	}
+	if blocked, err := s.mailAllowed(ctx, "reset", email); blocked != nil || err != nil {
+		return problems(blocked), err
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.send(ctx, tx, u, resetLetter, letterData{}) })
+}
+
+// ResetPassword sets a new password with a reset link and signs the
+// account out everywhere: whoever knew the old password is out.
+func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]apperr.FieldError, error) {
+	if bad := CheckPassword("newPassword", next); bad != nil {
+		return []apperr.FieldError{*bad}, nil
+	}
+	hash, err := s.hash(ctx, next)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		t, err := s.store.UseEmailToken(ctx, tx, tokenHash(strings.TrimSpace(token)), store.PurposePasswordReset)
+		if apperr.Is(err, apperr.NotFound) {
+			return errBadLink
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.store.UpdatePassword(ctx, tx, t.UserID, hash); err != nil {
+			return err
+		}
+		_, err = s.store.RevokeUserSessions(ctx, tx, t.UserID, 0)
+		return err
+	})
+	if errors.Is(err, errBadLink) {
+		return []apperr.FieldError{badLink}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reset password: %w", err)
+	}
+	return nil, nil
+}
+
+func problems(e *apperr.FieldError) []apperr.FieldError {
+	if e == nil {
+		return nil
+	}
+	return []apperr.FieldError{*e}
+}

@@ -1,0 +1,119 @@
+package account
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/phone"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// ChangePassword replaces the password of a signed-in customer who proves
+// they know the current one, and ends every other session: whoever else
+// knew the old password is signed out, the device making the change stays
+// signed in.
+func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, current, next string) (*store.User, []apperr.FieldError, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if bad, err := s.checkCurrentPassword(ctx, u, current); bad != nil || err != nil {
+		return nil, problems(bad), err
+	}
+	if bad := CheckPassword("newPassword", next); bad != nil {
+		return nil, []apperr.FieldError{*bad}, nil
+	}
+	hash, err := s.hash(ctx, next)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.store.UpdatePassword(ctx, tx, userID, hash); err != nil {
+			return err
+		}
+		_, err := s.store.RevokeUserSessions(ctx, tx, userID, sessionID)
+		return err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("change password: %w", err)
+	}
+	return &u, nil, nil
+}
+
+// checkCurrentPassword is the proof asked before a sensitive change: the
+// current password, on input.currentPassword. Wrong ones are throttled per
+// account like sign-ins, so a stolen session cannot be used to guess it.
+func (s *Service) checkCurrentPassword(ctx context.Context, u store.User, plain string) (*apperr.FieldError, error) {
+	key := "password:" + strconv.FormatInt(u.ID, 10)
+	until, err := s.store.ThrottleBlockedUntil(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if until != nil {
+		e := tooMany(*until, "wrong current passwords")
+		return &e, nil
+	}
+	ok, err := s.verify(ctx, u.PasswordHash, plain)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return nil, s.store.ThrottleClear(ctx, key)
+	}
+	if until, err = s.store.ThrottleFailure(ctx, key, LoginWindow, LoginLimit); err != nil {
+		return nil, err
+	}
+	e := apperr.OnField("currentPassword", apperr.FieldInvalidCredentials, "The current password is wrong.")
+	if until != nil {
+		e = tooMany(*until, "wrong current passwords")
+	}
+	return &e, nil
+}
+
+// ProfileInput is what profileUpdate changes; a nil field stays as it is,
+// an empty one is cleared.
+type ProfileInput struct {
+	FullName, Phone *string
+}
+
+// UpdateProfile sets the customer's full name and phone; the phone is
+// stored in E.164.
+func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileInput) (*store.User, []apperr.FieldError, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var problems []apperr.FieldError
+	name, tel := u.FullName, u.Phone
+	if in.FullName != nil {
+		n, bad := NormalizeFullName("fullName", *in.FullName)
+		if bad != nil {
+			problems = append(problems, *bad)
+		}
+		name = n
+	}
+	if in.Phone != nil {
+		tel = nil
+		if raw := strings.TrimSpace(*in.Phone); raw != "" {
+			e164, err := phone.E164(raw)
+			if err != nil {
+				problems = append(problems, apperr.OnField("phone", apperr.FieldInvalid,
+					"%q is not a phone number we can reach: write it in international format with the country code, e.g. +7 701 123 45 67.", raw))
+			}
+			tel = &e164
+		}
+	}
+	if len(problems) > 0 {
+		return nil, problems, nil
+	}
+	updated, err := s.store.UpdateProfile(ctx, userID, name, tel)
+	if err != nil {
+		return nil, nil, fmt.Errorf("update profile: %w", err)
+	}
+	return &updated, nil, nil
+}

@@ -1,0 +1,89 @@
+package mail
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/teztelecom/tez/internal/store"
+)
+
+const (
+	// batch is how many messages one round claims.
+	batch = 20
+	// lease is how long a claimed message is left to its worker before
+	// another may retry it (a worker that died mid-send).
+	lease = 5 * time.Minute
+	// maxBackoff caps the wait between retries of one message.
+	maxBackoff = time.Hour
+)
+
+// Worker delivers the outbox. Several may run (one per replica): claiming
+// skips rows another worker holds.
+type Worker struct {
+	store  *store.Store
+	mailer Mailer
+	log    *slog.Logger
+}
+
+// NewWorker makes a worker delivering st's outbox through mailer.
+func NewWorker(st *store.Store, mailer Mailer, log *slog.Logger) *Worker {
+	return &Worker{store: st, mailer: mailer, log: log}
+}
+
+// Run delivers due messages every interval until ctx ends.
+func (w *Worker) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := w.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+			w.log.ErrorContext(ctx, "email outbox", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// DeliverDue sends the messages due now and reports how many went out. A
+// failed message is retried later, waiting longer after each failure.
+func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
+	sent := 0
+	for {
+		due, err := w.store.ClaimDueEmails(ctx, batch, lease)
+		if err != nil {
+			return sent, err
+		}
+		for _, e := range due {
+			err := w.mailer.Send(ctx, Message{To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML})
+			if err != nil {
+				retry := Backoff(e.Attempts)
+				w.log.WarnContext(ctx, "email not delivered: will retry", "id", e.ID, "to", MaskAddress(e.To),
+					"attempt", e.Attempts, "retry_in", retry, "err", err)
+				if err := w.store.MarkEmailFailed(ctx, e.ID, err.Error(), retry); err != nil {
+					return sent, err
+				}
+				continue
+			}
+			if err := w.store.MarkEmailSent(ctx, e.ID); err != nil {
+				return sent, err
+			}
+			sent++
+		}
+		if len(due) < batch {
+			return sent, nil
+		}
+	}
+}
+
+// Backoff is the wait before the next try after attempts failed ones:
+// 30 s, 1 min, 2 min, … up to an hour.
+func Backoff(attempts int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < attempts && d < maxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, maxBackoff)
+}

@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// OutboxEmail is a message waiting in the outbox or delivered from it.
+type OutboxEmail struct {
+	ID        int64      `db:"id"`
+	To        string     `db:"to_address"`
+	Subject   string     `db:"subject"`
+	Text      string     `db:"text_body"`
+	HTML      string     `db:"html_body"`
+	Attempts  int        `db:"attempts"`
+	CreatedAt time.Time  `db:"created_at"`
+	SentAt    *time.Time `db:"sent_at"`
+	LastError *string    `db:"last_error"`
+}
+
+const enqueueEmail = `
+INSERT INTO email_outbox (to_address, subject, text_body, html_body) VALUES ($1, $2, $3, $4)`
+
+// EnqueueEmail writes a message to the outbox. Pass the transaction of the
+// change that causes the message: both happen or neither.
+func (s *Store) EnqueueEmail(ctx context.Context, q sqlx.ExecerContext, to, subject, text, html string) error {
+	_, err := q.ExecContext(ctx, enqueueEmail, to, subject, text, html)
+	return mapError(err, "enqueue email")
+}
+
+// Claiming pushes next_attempt_at forward by the lease: a worker that dies
+// while sending leaves the message to be retried after the lease, and
+// other workers (replicas) skip rows being claimed.
+const claimDueEmails = `
+UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2::float8)
+WHERE id IN (
+    SELECT id FROM email_outbox
+    WHERE sent_at IS NULL AND next_attempt_at <= now()
+    ORDER BY next_attempt_at, id
+    LIMIT $1
+    FOR UPDATE SKIP LOCKED)
+RETURNING id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error`
+
+// ClaimDueEmails takes up to limit messages due for delivery, leased for
+// lease.
+func (s *Store) ClaimDueEmails(ctx context.Context, limit int, lease time.Duration) ([]OutboxEmail, error) {
+	var out []OutboxEmail
+	err := s.db.SelectContext(ctx, &out, claimDueEmails, limit, lease.Seconds())
+	return out, mapError(err, "claim emails")
+}
+
+// MarkEmailSent records a delivery.
+func (s *Store) MarkEmailSent(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE email_outbox SET sent_at = now(), last_error = NULL WHERE id = $1`, id)
+	return mapError(err, "mark email sent")
+}
+
+// MarkEmailFailed records a failed delivery to be retried after retryIn.
+func (s *Store) MarkEmailFailed(ctx context.Context, id int64, reason string, retryIn time.Duration) error {
+	_, err := s.db.ExecContext(ctx, `
+UPDATE email_outbox SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3::float8)
+WHERE id = $1`, id, reason, retryIn.Seconds())
+	return mapError(err, "mark email failed")
+}
+
+// RecentEmails lists the newest n messages of the outbox, newest first.
+func (s *Store) RecentEmails(ctx context.Context, n int) ([]OutboxEmail, error) {
+	var out []OutboxEmail
+	err := s.db.SelectContext(ctx, &out, `
+SELECT id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error
+FROM email_outbox ORDER BY id DESC LIMIT $1`, n)
+	return out, mapError(err, "recent emails")
+}
+
+// Email token purposes (the email_token_purpose enum).
+const (
+	PurposeVerifyEmail   = "VERIFY_EMAIL"
+	PurposePasswordReset = "PASSWORD_RESET"
+	PurposeEmailChange   = "EMAIL_CHANGE"
+)
+
+// A newer token voids the older unused ones of the same purpose: only the
+// latest link works. Voided tokens are marked used.
+const voidEmailTokens = `
+UPDATE email_tokens SET used_at = now()
+WHERE user_id = $1 AND purpose = $2::email_token_purpose AND used_at IS NULL`
+
+const insertEmailToken = `
+INSERT INTO email_tokens (token_hash, user_id, purpose, email, expires_at)
+VALUES ($1, $2, $3::email_token_purpose, $4, now() + make_interval(secs => $5::float8))`
+
+// CreateEmailToken stores a single-use token (by its hash) for the user and
+// purpose, valid for ttl, voiding the user's earlier ones of that purpose.
+func (s *Store) CreateEmailToken(ctx context.Context, tx *sqlx.Tx, hash []byte, userID int64, purpose, email string, ttl time.Duration) error {
+	if _, err := tx.ExecContext(ctx, voidEmailTokens, userID, purpose); err != nil {
+		return mapError(err, "void email tokens")
+	}
+	_, err := tx.ExecContext(ctx, insertEmailToken, hash, userID, purpose, email, ttl.Seconds())
+	return mapError(err, "email token")
+}
+
+// EmailToken is what a used email token stood for.
+type EmailToken struct {
+	UserID int64  `db:"user_id"`
+	Email  string `db:"email"`
+}
+
+// The conditions and the update in one statement: two clicks racing on one
+// link use it once.
+const useEmailToken = `
+UPDATE email_tokens SET used_at = now()
+WHERE token_hash = $1 AND purpose = $2::email_token_purpose AND used_at IS NULL AND expires_at > now()
+RETURNING user_id, email`
+
+// UseEmailToken spends a token; an unknown, used, voided or expired one is
+// NotFound.
+func (s *Store) UseEmailToken(ctx context.Context, tx *sqlx.Tx, hash []byte, purpose string) (EmailToken, error) {
+	var t EmailToken
+	err := tx.GetContext(ctx, &t, useEmailToken, hash, purpose)
+	return t, mapError(err, "email token")
+}
+
+// The email must still be the account's: a link for an address the account
+// no longer has verifies nothing.
+const markEmailVerified = `
+UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now()
+WHERE id = $1 AND email = $2
+RETURNING ` + userColumns
+
+// MarkEmailVerified records that the user receives mail at email.
+func (s *Store) MarkEmailVerified(ctx context.Context, tx *sqlx.Tx, userID int64, email string) (User, error) {
+	var u User
+	err := tx.GetContext(ctx, &u, markEmailVerified, userID, email)
+	return u, mapError(err, "user")
+}
+
+// Confirming a new address verifies it too: the link proved it.
+const changeEmail = `
+UPDATE users SET email = $2, email_verified_at = now(), updated_at = now()
+WHERE id = $1
+RETURNING ` + userColumns
+
+// ChangeEmail sets the account's email, verified; an email another account
+// has is a Conflict.
+func (s *Store) ChangeEmail(ctx context.Context, tx *sqlx.Tx, userID int64, email string) (User, error) {
+	var u User
+	err := tx.GetContext(ctx, &u, changeEmail, userID, email)
+	return u, mapError(err, "account "+email)
+}
+
+// Guest orders placed with the email join the account.
+const claimGuestOrders = `UPDATE orders SET user_id = $1, updated_at = now() WHERE user_id IS NULL AND email = $2`
+
+// SIMs sold in the account's orders placed with that email, or sold to the
+// email, become the account's, unless someone owns them already.
+const claimSoldSIMs = `
+UPDATE sim_cards SET user_id = $1, owned_since = now(), updated_at = now()
+WHERE user_id IS NULL
+  AND (sold_order_id IN (SELECT id FROM orders WHERE user_id = $1 AND email = $2) OR sold_to_email = $2)`
+
+// The old account system's owners: each unclaimed row for the email brings
+// its SIM (with its label) unless someone owns it already; the rows whose
+// SIM is now the account's are marked claimed, the others stay for later.
+const claimLegacySIMs = `
+WITH attached AS (
+    UPDATE sim_cards s SET user_id = $1, owned_since = now(), label = l.label, updated_at = now()
+    FROM legacy_sim_owners l
+    WHERE l.email = $2 AND l.claimed_at IS NULL AND s.iccid = l.iccid AND s.user_id IS NULL
+    RETURNING s.iccid)
+UPDATE legacy_sim_owners SET claimed_at = now()
+WHERE email = $2 AND claimed_at IS NULL
+  AND (iccid IN (SELECT iccid FROM attached) OR iccid IN (SELECT iccid FROM sim_cards WHERE user_id = $1))`
+
+// ClaimHistory brings everything that belongs to a just-verified email into
+// the account: guest orders, the SIMs sold in them or to the email, and
+// SIMs of the old account system. A SIM another account owns never moves.
+func (s *Store) ClaimHistory(ctx context.Context, tx *sqlx.Tx, userID int64, email string) error {
+	for _, q := range []string{claimGuestOrders, claimSoldSIMs, claimLegacySIMs} {
+		if _, err := tx.ExecContext(ctx, q, userID, email); err != nil {
+			return mapError(err, "claim history")
+		}
+	}
+	return nil
+}
