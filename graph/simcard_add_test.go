@@ -87,6 +87,17 @@ func TestSimCardAdd(t *testing.T) {
 		}
 	})
 
+	t.Run("sold to this verified email: no code needed", func(t *testing.T) {
+		guest := stockSIM(t, api, 4, "GG44GG44")
+		api.MustExec(`UPDATE sim_cards SET sold_to_email = 'ALICE@x.example' WHERE iccid = $1`, guest)
+		if got := addSIM(t, api, bob, guest, ""); got.SimCard != nil {
+			t.Fatal("bob added a SIM sold to alice's email without its code")
+		}
+		if got := addSIM(t, api, alice, guest, ""); got.SimCard == nil {
+			t.Fatalf("alice adding the SIM sold to her email = %+v", got)
+		}
+	})
+
 	t.Run("removed, it needs its code again", func(t *testing.T) {
 		var added simPayload = addSIM(t, api, alice, sim, "")
 		var out struct{ SimCardRemove struct{ RemovedID *string } }
