@@ -13,6 +13,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/opaque"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -98,10 +99,7 @@ If you did not do this, reply to this email or contact support at once.`)
 func (s *Service) send(ctx context.Context, tx *sqlx.Tx, u store.User, l letter, data letterData) error {
 	data.Name, data.Hours = u.FullName, int(l.ttl.Hours())
 	if l.purpose != "" {
-		token, hash, err := newToken(emailPrefix)
-		if err != nil {
-			return err
-		}
+		token, hash := opaque.New(emailPrefix)
 		if err := s.store.CreateEmailToken(ctx, tx, hash, u.ID, l.purpose, u.Email, l.ttl); err != nil {
 			return err
 		}
@@ -171,7 +169,7 @@ var errBadLink = errors.New("bad email link")
 // sold to the email, and SIMs of the old account system (none owned by
 // someone else).
 func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, []apperr.FieldError, error) {
-	hash := tokenHash(strings.TrimSpace(token))
+	hash := opaque.Hash(strings.TrimSpace(token))
 	var u store.User
 	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		t, err := s.store.UseEmailToken(ctx, tx, hash, store.PurposeVerifyEmail)
@@ -290,7 +288,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]appe
 		return nil, err
 	}
 	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
-		t, err := s.store.UseEmailToken(ctx, tx, tokenHash(strings.TrimSpace(token)), store.PurposePasswordReset)
+		t, err := s.store.UseEmailToken(ctx, tx, opaque.Hash(strings.TrimSpace(token)), store.PurposePasswordReset)
 		if apperr.Is(err, apperr.NotFound) {
 			return errBadLink
 		}

@@ -2,9 +2,6 @@ package account
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"runtime"
 	"strings"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/client"
+	"github.com/teztelecom/tez/internal/opaque"
 	"github.com/teztelecom/tez/internal/password"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -197,31 +195,12 @@ func (s *Service) LogoutEverywhere(ctx context.Context, userID int64) (int64, er
 
 // open makes a session for u: a random token of which only a hash is kept.
 func (s *Service) open(ctx context.Context, q sqlx.QueryerContext, u store.User) (*Session, error) {
-	token, hash, err := newToken(sessionPrefix)
-	if err != nil {
-		return nil, err
-	}
+	token, hash := opaque.New(sessionPrefix)
 	info := client.From(ctx)
 	if _, err := s.store.CreateSession(ctx, q, hash, u.ID, time.Now().Add(s.sessionTTL), info.UserAgent, info.IP); err != nil {
 		return nil, err
 	}
 	return &Session{Token: token, User: u}, nil
-}
-
-// newToken makes an opaque token of 32 random bytes and the SHA-256 that is
-// all the database keeps of it.
-func newToken(prefix string) (token string, hash []byte, err error) {
-	var raw [32]byte
-	if _, err := rand.Read(raw[:]); err != nil {
-		return "", nil, err
-	}
-	token = prefix + base64.RawURLEncoding.EncodeToString(raw[:])
-	return token, tokenHash(token), nil
-}
-
-func tokenHash(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
 }
 
 func (s *Service) hash(ctx context.Context, plain string) (string, error) {

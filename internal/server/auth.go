@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/opaque"
 	"github.com/teztelecom/tez/internal/ratelimit"
 	"github.com/teztelecom/tez/internal/reqlog"
 	"github.com/teztelecom/tez/internal/requestid"
@@ -37,8 +37,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		hash := sha256.Sum256([]byte(token))
-		sess, err := s.store.SessionByTokenHash(r.Context(), hash[:])
+		sess, err := s.store.SessionByTokenHash(r.Context(), opaque.Hash(token))
 		switch {
 		case apperr.Is(err, apperr.NotFound):
 			next.ServeHTTP(w, r)
