@@ -20,6 +20,20 @@ func addressID(id string) int64 {
 	return n
 }
 
+// orderID reads an order's global ID for a mutation; anything else becomes
+// 0, which names no order.
+func orderID(id string) int64 {
+	key, err := relay.KeyOf(id, relay.TypeOrder)
+	if err != nil {
+		return 0
+	}
+	n, err := store.ParseID(key, "order")
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
 // simCardICCID reads a SIM card's global ID for a mutation; anything else
 // becomes "", which names no SIM.
 func simCardICCID(id string) string {
@@ -36,4 +50,12 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// nonEmpty is s, or nil when empty.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

@@ -96,7 +96,7 @@ func mustJSON(t *testing.T, v any) string {
 
 func TestProductionProfileHidesTheSchema(t *testing.T) {
 	t.Parallel()
-	cfg, err := config.Parse(map[string]string{"TEZ_ENV": "production"})
+	cfg, err := config.Parse(map[string]string{"TEZ_ENV": "production", "TEZ_PAYMENT_PROVIDER": "sandbox"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,11 +10,81 @@ import (
 
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
+	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/opaque"
+	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/shop"
 	"github.com/teztelecom/tez/internal/store"
 )
+
+func (r *mutationResolver) Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutPayload, error) {
+	b, err := checkoutBuyer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in := orders.CheckoutInput{Email: deref(input.Email), Note: deref(input.Note)}
+	for _, l := range input.Lines {
+		in.Lines = append(in.Lines, orders.Line{SKU: l.Sku, Quantity: l.Quantity, ICCID: deref(l.Iccid)})
+	}
+	if input.ShippingAddressID != nil {
+		in.ShippingAddressID = new(addressID(*input.ShippingAddressID))
+	}
+	if a := input.ShippingAddress; a != nil {
+		in.ShippingAddress = &address.Input{RecipientName: a.RecipientName, Line1: a.Line1, Line2: deref(a.Line2), City: a.City,
+			Region: deref(a.Region), PostalCode: a.PostalCode, CountryCode: a.CountryCode, Phone: deref(a.Phone),
+			DeliveryNote: deref(a.DeliveryNote)}
+	}
+	placed, problems, err := r.Orders.Checkout(ctx, b, in)
+	if err != nil || len(problems) > 0 {
+		return &model.CheckoutPayload{UserErrors: problems}, err
+	}
+	return &model.CheckoutPayload{Order: &placed.Order, AccessToken: nonEmpty(placed.AccessToken), UserErrors: []apperr.FieldError{}}, nil
+}
+
+func (r *mutationResolver) OrderPay(ctx context.Context, input model.OrderPayInput) (*model.OrderPayPayload, error) {
+	b, err := orderBuyer(ctx, input.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	pay, order, problems, err := r.Orders.Pay(ctx, b, orderID(input.OrderID))
+	if err != nil {
+		return nil, err
+	}
+	return &model.OrderPayPayload{Payment: pay, Order: order, UserErrors: orEmpty(problems)}, nil
+}
+
+func (r *mutationResolver) OrderReorder(ctx context.Context, input model.OrderReorderInput) (*model.OrderReorderPayload, error) {
+	b, err := orderBuyer(ctx, input.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	placed, dropped, problems, err := r.Orders.Reorder(ctx, b, orderID(input.OrderID))
+	if err != nil {
+		return nil, err
+	}
+	out := &model.OrderReorderPayload{DroppedItems: dropped, UserErrors: orEmpty(problems)}
+	if out.DroppedItems == nil {
+		out.DroppedItems = []orders.Dropped{}
+	}
+	if placed != nil {
+		out.Order, out.AccessToken = &placed.Order, nonEmpty(placed.AccessToken)
+	}
+	return out, nil
+}
+
+func (r *mutationResolver) OrderCancel(ctx context.Context, input model.OrderCancelInput) (*model.OrderCancelPayload, error) {
+	b, err := orderBuyer(ctx, input.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	o, problems, err := r.Orders.Cancel(ctx, b, orderID(input.OrderID))
+	if err != nil {
+		return nil, err
+	}
+	return &model.OrderCancelPayload{Order: o, UserErrors: orEmpty(problems)}, nil
+}
 
 func (r *orderResolver) Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error) {
 	return loadersFor(ctx).itemsByOrder.Load(ctx, obj.ID)
@@ -30,6 +100,17 @@ func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (
 		return nil, err
 	}
 	return &p, nil
+}
+
+func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessToken string) (*store.Order, error) {
+	o, err := r.Store.OrderByGuestToken(ctx, number, opaque.Hash(accessToken))
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &o, nil
 }
 
 func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, after *string, last *int, before *string, status *store.OrderStatus) (*model.OrderConnection, error) {

@@ -7,6 +7,7 @@ package graph
 import (
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
+	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/simcards"
 	"github.com/teztelecom/tez/internal/store"
@@ -19,4 +20,5 @@ type Resolver struct {
 	Addresses *address.Service
 	SIMs      *simcards.Service
 	Resellers *reseller.Service
+	Orders    *orders.Service
 }

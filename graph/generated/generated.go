@@ -18,6 +18,7 @@ import (
 	"github.com/teztelecom/tez/graph/scalar"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/shop"
 	"github.com/teztelecom/tez/internal/store"
@@ -91,6 +92,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CheckoutPayload struct {
+		AccessToken func(childComplexity int) int
+		Order       func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
+	}
+
 	CountryUsage struct {
 		Cost        func(childComplexity int) int
 		CountryCode func(childComplexity int) int
@@ -131,12 +138,16 @@ type ComplexityRoot struct {
 		AddressDelete           func(childComplexity int, id string) int
 		AddressSetDefault       func(childComplexity int, id string) int
 		AddressUpdate           func(childComplexity int, input model.AddressUpdateInput) int
+		Checkout                func(childComplexity int, input model.CheckoutInput) int
 		EmailChange             func(childComplexity int, input model.EmailChangeInput) int
 		EmailVerificationResend func(childComplexity int) int
 		EmailVerify             func(childComplexity int, input model.EmailVerifyInput) int
 		Login                   func(childComplexity int, input model.LoginInput) int
 		Logout                  func(childComplexity int) int
 		LogoutEverywhere        func(childComplexity int) int
+		OrderCancel             func(childComplexity int, input model.OrderCancelInput) int
+		OrderPay                func(childComplexity int, input model.OrderPayInput) int
+		OrderReorder            func(childComplexity int, input model.OrderReorderInput) int
 		PasswordChange          func(childComplexity int, input model.PasswordChangeInput) int
 		PasswordReset           func(childComplexity int, input model.PasswordResetInput) int
 		PasswordResetRequest    func(childComplexity int, input model.PasswordResetRequestInput) int
@@ -150,14 +161,22 @@ type ComplexityRoot struct {
 	Order struct {
 		AvailableActions func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
+		Email            func(childComplexity int) int
 		GlobalID         func(childComplexity int) int
 		Items            func(childComplexity int) int
+		Note             func(childComplexity int) int
 		Number           func(childComplexity int) int
 		PaidAt           func(childComplexity int) int
 		ShippingAddress  func(childComplexity int) int
+		ShippingFee      func(childComplexity int) int
 		Status           func(childComplexity int) int
 		Subtotal         func(childComplexity int) int
 		Total            func(childComplexity int) int
+	}
+
+	OrderCancelPayload struct {
+		Order      func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	OrderConnection struct {
@@ -172,11 +191,25 @@ type ComplexityRoot struct {
 	}
 
 	OrderItem struct {
-		ICCID     func(childComplexity int) int
-		LineTotal func(childComplexity int) int
-		Product   func(childComplexity int) int
-		Quantity  func(childComplexity int) int
-		UnitPrice func(childComplexity int) int
+		FulfilledQuantity func(childComplexity int) int
+		ICCID             func(childComplexity int) int
+		LineTotal         func(childComplexity int) int
+		Product           func(childComplexity int) int
+		Quantity          func(childComplexity int) int
+		UnitPrice         func(childComplexity int) int
+	}
+
+	OrderPayPayload struct {
+		Order      func(childComplexity int) int
+		Payment    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	OrderReorderPayload struct {
+		AccessToken  func(childComplexity int) int
+		DroppedItems func(childComplexity int) int
+		Order        func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -197,6 +230,14 @@ type ComplexityRoot struct {
 
 	PasswordResetRequestPayload struct {
 		UserErrors func(childComplexity int) int
+	}
+
+	Payment struct {
+		Amount      func(childComplexity int) int
+		ExpiresAt   func(childComplexity int) int
+		Provider    func(childComplexity int) int
+		RedirectURL func(childComplexity int) int
+		Status      func(childComplexity int) int
 	}
 
 	Product struct {
@@ -227,6 +268,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		GuestOrder       func(childComplexity int, number string, accessToken string) int
 		Me               func(childComplexity int) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
@@ -239,6 +281,11 @@ type ComplexityRoot struct {
 		Token      func(childComplexity int) int
 		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	ReorderDroppedItem struct {
+		Item   func(childComplexity int) int
+		Reason func(childComplexity int) int
 	}
 
 	Reseller struct {
@@ -370,6 +417,10 @@ type MutationResolver interface {
 	AddressUpdate(ctx context.Context, input model.AddressUpdateInput) (*model.AddressPayload, error)
 	AddressDelete(ctx context.Context, id string) (*model.AddressDeletePayload, error)
 	AddressSetDefault(ctx context.Context, id string) (*model.AddressPayload, error)
+	Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutPayload, error)
+	OrderPay(ctx context.Context, input model.OrderPayInput) (*model.OrderPayPayload, error)
+	OrderReorder(ctx context.Context, input model.OrderReorderInput) (*model.OrderReorderPayload, error)
+	OrderCancel(ctx context.Context, input model.OrderCancelInput) (*model.OrderCancelPayload, error)
 	SimCardAdd(ctx context.Context, input model.SimCardAddInput) (*model.SimCardPayload, error)
 	SimCardUpdate(ctx context.Context, input model.SimCardUpdateInput) (*model.SimCardPayload, error)
 	SimCardRemove(ctx context.Context, id string) (*model.SimCardRemovePayload, error)
@@ -386,6 +437,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (relay.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]relay.Node, error)
 	Me(ctx context.Context) (*store.User, error)
+	GuestOrder(ctx context.Context, number string, accessToken string) (*store.Order, error)
 	Products(ctx context.Context, first *int, after *string, last *int, before *string, kind *store.ProductKind) (*model.ProductConnection, error)
 	ResellerSimCards(ctx context.Context, iccids []string) (*model.ResellerSimCards, error)
 	Reseller(ctx context.Context) (*store.Reseller, error)
@@ -578,6 +630,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BalanceEntryEdge.Node(childComplexity), true
 
+	case "CheckoutPayload.accessToken":
+		if e.ComplexityRoot.CheckoutPayload.AccessToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPayload.AccessToken(childComplexity), true
+	case "CheckoutPayload.order":
+		if e.ComplexityRoot.CheckoutPayload.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPayload.Order(childComplexity), true
+	case "CheckoutPayload.userErrors":
+		if e.ComplexityRoot.CheckoutPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPayload.UserErrors(childComplexity), true
+
 	case "CountryUsage.cost":
 		if e.ComplexityRoot.CountryUsage.Cost == nil {
 			break
@@ -713,6 +784,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddressUpdate(childComplexity, args["input"].(model.AddressUpdateInput)), true
+	case "Mutation.checkout":
+		if e.ComplexityRoot.Mutation.Checkout == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkout_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Checkout(childComplexity, args["input"].(model.CheckoutInput)), true
 	case "Mutation.emailChange":
 		if e.ComplexityRoot.Mutation.EmailChange == nil {
 			break
@@ -764,6 +846,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LogoutEverywhere(childComplexity), true
+	case "Mutation.orderCancel":
+		if e.ComplexityRoot.Mutation.OrderCancel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_orderCancel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OrderCancel(childComplexity, args["input"].(model.OrderCancelInput)), true
+	case "Mutation.orderPay":
+		if e.ComplexityRoot.Mutation.OrderPay == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_orderPay_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OrderPay(childComplexity, args["input"].(model.OrderPayInput)), true
+	case "Mutation.orderReorder":
+		if e.ComplexityRoot.Mutation.OrderReorder == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_orderReorder_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OrderReorder(childComplexity, args["input"].(model.OrderReorderInput)), true
 	case "Mutation.passwordChange":
 		if e.ComplexityRoot.Mutation.PasswordChange == nil {
 			break
@@ -865,6 +980,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.CreatedAt(childComplexity), true
+	case "Order.email":
+		if e.ComplexityRoot.Order.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Email(childComplexity), true
 	case "Order.id":
 		if e.ComplexityRoot.Order.GlobalID == nil {
 			break
@@ -877,6 +998,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.Items(childComplexity), true
+	case "Order.note":
+		if e.ComplexityRoot.Order.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Note(childComplexity), true
 	case "Order.number":
 		if e.ComplexityRoot.Order.Number == nil {
 			break
@@ -895,6 +1022,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.ShippingAddress(childComplexity), true
+	case "Order.shippingFee":
+		if e.ComplexityRoot.Order.ShippingFee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ShippingFee(childComplexity), true
 	case "Order.status":
 		if e.ComplexityRoot.Order.Status == nil {
 			break
@@ -913,6 +1046,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.Total(childComplexity), true
+
+	case "OrderCancelPayload.order":
+		if e.ComplexityRoot.OrderCancelPayload.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderCancelPayload.Order(childComplexity), true
+	case "OrderCancelPayload.userErrors":
+		if e.ComplexityRoot.OrderCancelPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderCancelPayload.UserErrors(childComplexity), true
 
 	case "OrderConnection.edges":
 		if e.ComplexityRoot.OrderConnection.Edges == nil {
@@ -946,6 +1092,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OrderEdge.Node(childComplexity), true
 
+	case "OrderItem.fulfilledQuantity":
+		if e.ComplexityRoot.OrderItem.FulfilledQuantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderItem.FulfilledQuantity(childComplexity), true
 	case "OrderItem.iccid":
 		if e.ComplexityRoot.OrderItem.ICCID == nil {
 			break
@@ -976,6 +1128,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderItem.UnitPrice(childComplexity), true
+
+	case "OrderPayPayload.order":
+		if e.ComplexityRoot.OrderPayPayload.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderPayPayload.Order(childComplexity), true
+	case "OrderPayPayload.payment":
+		if e.ComplexityRoot.OrderPayPayload.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderPayPayload.Payment(childComplexity), true
+	case "OrderPayPayload.userErrors":
+		if e.ComplexityRoot.OrderPayPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderPayPayload.UserErrors(childComplexity), true
+
+	case "OrderReorderPayload.accessToken":
+		if e.ComplexityRoot.OrderReorderPayload.AccessToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderReorderPayload.AccessToken(childComplexity), true
+	case "OrderReorderPayload.droppedItems":
+		if e.ComplexityRoot.OrderReorderPayload.DroppedItems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderReorderPayload.DroppedItems(childComplexity), true
+	case "OrderReorderPayload.order":
+		if e.ComplexityRoot.OrderReorderPayload.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderReorderPayload.Order(childComplexity), true
+	case "OrderReorderPayload.userErrors":
+		if e.ComplexityRoot.OrderReorderPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderReorderPayload.UserErrors(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1028,6 +1224,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PasswordResetRequestPayload.UserErrors(childComplexity), true
+
+	case "Payment.amount":
+		if e.ComplexityRoot.Payment.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.Amount(childComplexity), true
+	case "Payment.expiresAt":
+		if e.ComplexityRoot.Payment.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.ExpiresAt(childComplexity), true
+	case "Payment.provider":
+		if e.ComplexityRoot.Payment.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.Provider(childComplexity), true
+	case "Payment.redirectUrl":
+		if e.ComplexityRoot.Payment.RedirectURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.RedirectURL(childComplexity), true
+	case "Payment.status":
+		if e.ComplexityRoot.Payment.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payment.Status(childComplexity), true
 
 	case "Product.active":
 		if e.ComplexityRoot.Product.Active == nil {
@@ -1123,6 +1350,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProfileUpdatePayload.UserErrors(childComplexity), true
 
+	case "Query.guestOrder":
+		if e.ComplexityRoot.Query.GuestOrder == nil {
+			break
+		}
+
+		args, err := ec.field_Query_guestOrder_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.GuestOrder(childComplexity, args["number"].(string), args["accessToken"].(string)), true
+
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -1198,6 +1437,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegisterPayload.UserErrors(childComplexity), true
+
+	case "ReorderDroppedItem.item":
+		if e.ComplexityRoot.ReorderDroppedItem.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReorderDroppedItem.Item(childComplexity), true
+	case "ReorderDroppedItem.reason":
+		if e.ComplexityRoot.ReorderDroppedItem.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReorderDroppedItem.Reason(childComplexity), true
 
 	case "Reseller.name":
 		if e.ComplexityRoot.Reseller.Name == nil {
@@ -1655,9 +1907,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
 			graphql.NewInputUnmarshaler("AddressUpdateInput", ec.unmarshalInputAddressUpdateInput),
+			graphql.NewInputUnmarshaler("CheckoutInput", ec.unmarshalInputCheckoutInput),
+			graphql.NewInputUnmarshaler("CheckoutLineInput", ec.unmarshalInputCheckoutLineInput),
 			graphql.NewInputUnmarshaler("EmailChangeInput", ec.unmarshalInputEmailChangeInput),
 			graphql.NewInputUnmarshaler("EmailVerifyInput", ec.unmarshalInputEmailVerifyInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("OrderCancelInput", ec.unmarshalInputOrderCancelInput),
+			graphql.NewInputUnmarshaler("OrderPayInput", ec.unmarshalInputOrderPayInput),
+			graphql.NewInputUnmarshaler("OrderReorderInput", ec.unmarshalInputOrderReorderInput),
 			graphql.NewInputUnmarshaler("PasswordChangeInput", ec.unmarshalInputPasswordChangeInput),
 			graphql.NewInputUnmarshaler("PasswordResetInput", ec.unmarshalInputPasswordResetInput),
 			graphql.NewInputUnmarshaler("PasswordResetRequestInput", ec.unmarshalInputPasswordResetRequestInput),
@@ -2116,10 +2373,16 @@ type Order implements Node {
   createdAt: DateTime!
   "When it was paid; null while unpaid."
   paidAt: DateTime
+  "The email the order's messages go to: the account's, or the guest's."
+  email: String!
   "The sum of the lines."
   subtotal: Money!
+  "What shipping costs; zero for orders with nothing to ship or above the free-shipping threshold."
+  shippingFee: Money!
   "What the customer pays: subtotal plus shipping."
   total: Money!
+  "The customer's note to the shop; empty when none."
+  note: String!
   "The lines of the order."
   items: [OrderItem!]!
   "Where the order ships, as it was at checkout; null for orders with nothing to ship."
@@ -2138,6 +2401,11 @@ type OrderItem {
   unitPrice: Money!
   "unitPrice × quantity."
   lineTotal: Money!
+  """
+  How many units are delivered: SIM cards allocated, vouchers credited, accessories handed to
+  shipping. Below ` + "`" + `quantity` + "`" + ` on a paid order while the line waits for stock.
+  """
+  fulfilledQuantity: Int!
   "The product (it may have been retired since)."
   product: Product!
 }
@@ -2202,6 +2470,172 @@ type OrderEdge {
   cursor: String!
   "The order."
   node: Order!
+}
+
+extend type Query {
+  """
+  A guest's order, opened with the access token that ` + "`" + `checkout` + "`" + ` returned. Null when the number
+  and the token do not match, exactly as for an order that does not exist.
+  """
+  guestOrder(
+    "The order number, e.g. ` + "`" + `TEZ-100042` + "`" + `."
+    number: String!
+    "The order's access token from ` + "`" + `checkout` + "`" + `."
+    accessToken: String!
+  ): Order
+}
+
+extend type Mutation {
+  """
+  Places an order in ` + "`" + `PENDING_PAYMENT` + "`" + `. Prices, totals and the shipping address are taken on the
+  server at this moment. Signed in, the order belongs to the account; as a guest, give an email:
+  the order joins the account with that email once the email is verified, and the payload's
+  ` + "`" + `accessToken` + "`" + ` opens it meanwhile (` + "`" + `guestOrder` + "`" + `, ` + "`" + `orderPay` + "`" + `, ` + "`" + `orderCancel` + "`" + `). Every problem comes
+  back in ` + "`" + `userErrors` + "`" + `, naming its field (a line's field as ` + "`" + `["input", "lines", "<index>", "sku"]` + "`" + `).
+  """
+  checkout(input: CheckoutInput!): CheckoutPayload!
+  """
+  Starts paying an unpaid order: answers a payment whose ` + "`" + `redirectUrl` + "`" + ` opens the payment
+  provider's page. Calling it again while that page is open answers the same payment, so a
+  double click or a second tab never makes a second charge.
+  """
+  orderPay(input: OrderPayInput!): OrderPayPayload!
+  """
+  "Buy again": places a new unpaid order with the lines of an old one at today's prices, shipped
+  to the same address. Lines that cannot be bought any more are left out and listed in
+  ` + "`" + `droppedItems` + "`" + ` with the reason.
+  """
+  orderReorder(input: OrderReorderInput!): OrderReorderPayload!
+  "Cancels an order that is not paid yet, closing its open payment page."
+  orderCancel(input: OrderCancelInput!): OrderCancelPayload!
+}
+
+"One product to buy."
+input CheckoutLineInput {
+  "The product's SKU, from ` + "`" + `products` + "`" + `."
+  sku: String!
+  "How many: 1 to 100."
+  quantity: Int!
+  "For a top-up voucher, the ICCID of the SIM card to credit (it must be active or suspended); omit for other products."
+  iccid: ICCID
+}
+
+"An order to place."
+input CheckoutInput {
+  "The products: 1 to 20 lines, all in one currency."
+  lines: [CheckoutLineInput!]!
+  "A guest's email (required for guests). Signed in, leave it out: orders go to the account's email."
+  email: String
+  """
+  Ship to this address of the customer's address book. Signed in with neither this nor
+  ` + "`" + `shippingAddress` + "`" + `, the order ships to the default address. Ignored when nothing ships (vouchers only).
+  """
+  shippingAddressId: ID
+  "Ship to this address, typed at checkout (guests must give one when something ships)."
+  shippingAddress: AddressInput
+  "A note to the shop, at most 1000 characters."
+  note: String
+}
+
+"What placing an order did."
+type CheckoutPayload {
+  "The new order; null when there were user errors."
+  order: Order
+  """
+  For a guest's order only: the secret that opens it (` + "`" + `guestOrder` + "`" + `, ` + "`" + `orderPay` + "`" + `, ` + "`" + `orderCancel` + "`" + `).
+  It is shown once; keep it like a password.
+  """
+  accessToken: String
+  "What was wrong with the input; empty on success."
+  userErrors: [UserError!]!
+}
+
+"Which order to pay."
+input OrderPayInput {
+  "The order's global ID."
+  orderId: ID!
+  "For a guest's order, its access token from ` + "`" + `checkout` + "`" + `; signed-in customers leave it out."
+  accessToken: String
+}
+
+"A payment to complete at the payment provider."
+type OrderPayPayload {
+  "The open payment; null when there were user errors."
+  payment: Payment
+  "The order being paid."
+  order: Order
+  "What was wrong; empty on success."
+  userErrors: [UserError!]!
+}
+
+"One attempt to pay an order."
+type Payment {
+  "Where the attempt is."
+  status: PaymentStatus!
+  "What the attempt charges: the order's total."
+  amount: Money!
+  "The payment provider: ` + "`" + `sandbox` + "`" + ` or ` + "`" + `stripe` + "`" + `."
+  provider: String!
+  "Send the customer here to pay."
+  redirectUrl: String!
+  "When the provider's page closes; ` + "`" + `orderPay` + "`" + ` after that opens a new one."
+  expiresAt: DateTime
+}
+
+"The states of a payment attempt."
+enum PaymentStatus {
+  "Waiting for the customer at the provider's page."
+  PENDING
+  "Paid: the order is paid."
+  SUCCEEDED
+  "Declined: the order can be paid again."
+  FAILED
+  "The page closed unpaid: the order can be paid again."
+  EXPIRED
+}
+
+"Which order to buy again."
+input OrderReorderInput {
+  "The old order's global ID."
+  orderId: ID!
+  "For a guest's order, its access token from ` + "`" + `checkout` + "`" + `; signed-in customers leave it out."
+  accessToken: String
+}
+
+"What buying again did."
+type OrderReorderPayload {
+  "The new order; null when nothing could be bought again or there were user errors."
+  order: Order
+  "For a guest's new order, its access token (shown once)."
+  accessToken: String
+  "Lines of the old order left out of the new one, each with the reason."
+  droppedItems: [ReorderDroppedItem!]!
+  "What was wrong; empty on success."
+  userErrors: [UserError!]!
+}
+
+"A line of the old order that cannot be bought again."
+type ReorderDroppedItem {
+  "The old line."
+  item: OrderItem!
+  "Why it was left out, e.g. the product is no longer on sale."
+  reason: String!
+}
+
+"Which order to cancel."
+input OrderCancelInput {
+  "The order's global ID."
+  orderId: ID!
+  "For a guest's order, its access token from ` + "`" + `checkout` + "`" + `; signed-in customers leave it out."
+  accessToken: String
+}
+
+"What cancelling did."
+type OrderCancelPayload {
+  "The cancelled order; null when there were user errors."
+  order: Order
+  "What was wrong; empty on success."
+  userErrors: [UserError!]!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/product.graphqls", Input: `extend type Query {
@@ -2762,6 +3196,18 @@ func (ec *executionContext) childFields_BalanceEntryEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type BalanceEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CheckoutPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "order":
+		return ec.fieldContext_CheckoutPayload_order(ctx, field)
+	case "accessToken":
+		return ec.fieldContext_CheckoutPayload_accessToken(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CheckoutPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckoutPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CountryUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "countryCode":
@@ -2844,10 +3290,16 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_createdAt(ctx, field)
 	case "paidAt":
 		return ec.fieldContext_Order_paidAt(ctx, field)
+	case "email":
+		return ec.fieldContext_Order_email(ctx, field)
 	case "subtotal":
 		return ec.fieldContext_Order_subtotal(ctx, field)
+	case "shippingFee":
+		return ec.fieldContext_Order_shippingFee(ctx, field)
 	case "total":
 		return ec.fieldContext_Order_total(ctx, field)
+	case "note":
+		return ec.fieldContext_Order_note(ctx, field)
 	case "items":
 		return ec.fieldContext_Order_items(ctx, field)
 	case "shippingAddress":
@@ -2856,6 +3308,16 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_availableActions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Order", field.Name)
+}
+
+func (ec *executionContext) childFields_OrderCancelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "order":
+		return ec.fieldContext_OrderCancelPayload_order(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_OrderCancelPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrderCancelPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_OrderConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2890,10 +3352,38 @@ func (ec *executionContext) childFields_OrderItem(ctx context.Context, field gra
 		return ec.fieldContext_OrderItem_unitPrice(ctx, field)
 	case "lineTotal":
 		return ec.fieldContext_OrderItem_lineTotal(ctx, field)
+	case "fulfilledQuantity":
+		return ec.fieldContext_OrderItem_fulfilledQuantity(ctx, field)
 	case "product":
 		return ec.fieldContext_OrderItem_product(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrderItem", field.Name)
+}
+
+func (ec *executionContext) childFields_OrderPayPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payment":
+		return ec.fieldContext_OrderPayPayload_payment(ctx, field)
+	case "order":
+		return ec.fieldContext_OrderPayPayload_order(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_OrderPayPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrderPayPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_OrderReorderPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "order":
+		return ec.fieldContext_OrderReorderPayload_order(ctx, field)
+	case "accessToken":
+		return ec.fieldContext_OrderReorderPayload_accessToken(ctx, field)
+	case "droppedItems":
+		return ec.fieldContext_OrderReorderPayload_droppedItems(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_OrderReorderPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrderReorderPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2934,6 +3424,22 @@ func (ec *executionContext) childFields_PasswordResetRequestPayload(ctx context.
 		return ec.fieldContext_PasswordResetRequestPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PasswordResetRequestPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Payment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_Payment_status(ctx, field)
+	case "amount":
+		return ec.fieldContext_Payment_amount(ctx, field)
+	case "provider":
+		return ec.fieldContext_Payment_provider(ctx, field)
+	case "redirectUrl":
+		return ec.fieldContext_Payment_redirectUrl(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Payment_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Payment", field.Name)
 }
 
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3000,6 +3506,16 @@ func (ec *executionContext) childFields_RegisterPayload(ctx context.Context, fie
 		return ec.fieldContext_RegisterPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegisterPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ReorderDroppedItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_ReorderDroppedItem_item(ctx, field)
+	case "reason":
+		return ec.fieldContext_ReorderDroppedItem_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReorderDroppedItem", field.Name)
 }
 
 func (ec *executionContext) childFields_Reseller(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3390,6 +3906,20 @@ func (ec *executionContext) field_Mutation_addressUpdate_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_checkout_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CheckoutInput, error) {
+			return ec.unmarshalNCheckoutInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCheckoutInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_emailChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3424,6 +3954,48 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.LoginInput, error) {
 			return ec.unmarshalNLoginInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐLoginInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_orderCancel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OrderCancelInput, error) {
+			return ec.unmarshalNOrderCancelInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderCancelInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_orderPay_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OrderPayInput, error) {
+			return ec.unmarshalNOrderPayInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderPayInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_orderReorder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OrderReorderInput, error) {
+			return ec.unmarshalNOrderReorderInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderReorderInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3555,6 +4127,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_guestOrder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "number",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["number"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "accessToken",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accessToken"] = arg1
 	return args, nil
 }
 
@@ -4541,6 +5135,93 @@ func (ec *executionContext) fieldContext_BalanceEntryEdge_node(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BalanceEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPayload_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPayload_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPayload_accessToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckoutPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5564,6 +6245,182 @@ func (ec *executionContext) fieldContext_Mutation_addressSetDefault(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_checkout(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_checkout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Checkout(ctx, fc.Args["input"].(model.CheckoutInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckoutPayload) graphql.Marshaler {
+			return ec.marshalNCheckoutPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCheckoutPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_checkout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_checkout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_orderPay(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_orderPay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OrderPay(ctx, fc.Args["input"].(model.OrderPayInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderPayPayload) graphql.Marshaler {
+			return ec.marshalNOrderPayPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderPayPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_orderPay(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderPayPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_orderPay_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_orderReorder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_orderReorder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OrderReorder(ctx, fc.Args["input"].(model.OrderReorderInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderReorderPayload) graphql.Marshaler {
+			return ec.marshalNOrderReorderPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderReorderPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_orderReorder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderReorderPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_orderReorder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_orderCancel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_orderCancel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OrderCancel(ctx, fc.Args["input"].(model.OrderCancelInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderCancelPayload) graphql.Marshaler {
+			return ec.marshalNOrderCancelPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderCancelPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_orderCancel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderCancelPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_orderCancel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_simCardAdd(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5811,6 +6668,29 @@ func (ec *executionContext) fieldContext_Order_paidAt(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Order", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Order_email(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
 func (ec *executionContext) _Order_subtotal(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5831,6 +6711,38 @@ func (ec *executionContext) _Order_subtotal(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Order_subtotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_shippingFee(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_shippingFee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShippingFee(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_shippingFee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Order",
 		Field:      field,
@@ -5873,6 +6785,29 @@ func (ec *executionContext) fieldContext_Order_total(_ context.Context, field gr
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Order_note(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
 }
 
 func (ec *executionContext) _Order_items(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
@@ -5960,6 +6895,70 @@ func (ec *executionContext) _Order_availableActions(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Order_availableActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, true, true, "OrderAction")
+}
+
+func (ec *executionContext) _OrderCancelPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.OrderCancelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderCancelPayload_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderCancelPayload_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderCancelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderCancelPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.OrderCancelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderCancelPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderCancelPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderCancelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _OrderConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrderConnection) (ret graphql.Marshaler) {
@@ -6214,6 +7213,29 @@ func (ec *executionContext) fieldContext_OrderItem_lineTotal(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _OrderItem_fulfilledQuantity(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderItem_fulfilledQuantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FulfilledQuantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderItem_fulfilledQuantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "Int")
+}
+
 func (ec *executionContext) _OrderItem_product(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6241,6 +7263,221 @@ func (ec *executionContext) fieldContext_OrderItem_product(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderPayPayload_payment(ctx context.Context, field graphql.CollectedField, obj *model.OrderPayPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderPayPayload_payment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Payment) graphql.Marshaler {
+			return ec.marshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPayment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderPayPayload_payment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderPayPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderPayPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.OrderPayPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderPayPayload_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderPayPayload_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderPayPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderPayPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.OrderPayPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderPayPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderPayPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderPayPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderReorderPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.OrderReorderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderReorderPayload_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderReorderPayload_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderReorderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderReorderPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *model.OrderReorderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderReorderPayload_accessToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderReorderPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderReorderPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrderReorderPayload_droppedItems(ctx context.Context, field graphql.CollectedField, obj *model.OrderReorderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderReorderPayload_droppedItems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DroppedItems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []orders.Dropped) graphql.Marshaler {
+			return ec.marshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderReorderPayload_droppedItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderReorderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReorderDroppedItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderReorderPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.OrderReorderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderReorderPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderReorderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderReorderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6464,6 +7701,130 @@ func (ec *executionContext) fieldContext_PasswordResetRequestPayload_userErrors(
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Payment_status(ctx context.Context, field graphql.CollectedField, obj *store.Payment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payment_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.PaymentStatus) graphql.Marshaler {
+			return ec.marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payment", field, false, false, "PaymentStatus")
+}
+
+func (ec *executionContext) _Payment_amount(ctx context.Context, field graphql.CollectedField, obj *store.Payment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payment_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payment_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Payment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Payment_provider(ctx context.Context, field graphql.CollectedField, obj *store.Payment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payment_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payment_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Payment_redirectUrl(ctx context.Context, field graphql.CollectedField, obj *store.Payment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payment_redirectUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RedirectURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalNString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payment_redirectUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Payment_expiresAt(ctx context.Context, field graphql.CollectedField, obj *store.Payment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payment_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Payment_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
@@ -6994,6 +8355,50 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_guestOrder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_guestOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().GuestOrder(ctx, fc.Args["number"].(string), fc.Args["accessToken"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_guestOrder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_guestOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_products(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7275,6 +8680,61 @@ func (ec *executionContext) fieldContext_RegisterPayload_userErrors(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReorderDroppedItem_item(ctx context.Context, field graphql.CollectedField, obj *orders.Dropped) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReorderDroppedItem_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.OrderItem) graphql.Marshaler {
+			return ec.marshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReorderDroppedItem_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReorderDroppedItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReorderDroppedItem_reason(ctx context.Context, field graphql.CollectedField, obj *orders.Dropped) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReorderDroppedItem_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReorderDroppedItem_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReorderDroppedItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _Reseller_name(ctx context.Context, field graphql.CollectedField, obj *store.Reseller) (ret graphql.Marshaler) {
@@ -10371,6 +11831,132 @@ func UnmarshalAddressUpdateInput(ctx context.Context, raw any) (model.AddressUpd
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCheckoutInput(ctx context.Context, obj any) (model.CheckoutInput, error) {
+	var it model.CheckoutInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"lines", "email", "shippingAddressId", "shippingAddress", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalNCheckoutLineInput2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCheckoutLineInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "shippingAddressId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingAddressId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingAddressID = data
+		case "shippingAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingAddress"))
+			data, err := ec.unmarshalOAddressInput2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingAddress = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCheckoutInput unmarshals raw into the CheckoutInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCheckoutInput(ctx context.Context, raw any) (model.CheckoutInput, error) {
+	var out model.CheckoutInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CheckoutInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCheckoutLineInput(ctx context.Context, obj any) (model.CheckoutLineInput, error) {
+	var it model.CheckoutLineInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sku", "quantity", "iccid"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sku":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sku"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sku = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "iccid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iccid"))
+			data, err := ec.unmarshalOICCID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Iccid = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCheckoutLineInput unmarshals raw into the CheckoutLineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCheckoutLineInput(ctx context.Context, raw any) (model.CheckoutLineInput, error) {
+	var out model.CheckoutLineInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CheckoutLineInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEmailChangeInput(ctx context.Context, obj any) (model.EmailChangeInput, error) {
 	var it model.EmailChangeInput
 	if obj == nil {
@@ -10508,6 +12094,153 @@ func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj an
 func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error) {
 	var out model.LoginInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LoginInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrderCancelInput(ctx context.Context, obj any) (model.OrderCancelInput, error) {
+	var it model.OrderCancelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"orderId", "accessToken"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "orderId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderID = data
+		case "accessToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessToken"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessToken = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrderCancelInput unmarshals raw into the OrderCancelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrderCancelInput(ctx context.Context, raw any) (model.OrderCancelInput, error) {
+	var out model.OrderCancelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrderCancelInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrderPayInput(ctx context.Context, obj any) (model.OrderPayInput, error) {
+	var it model.OrderPayInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"orderId", "accessToken"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "orderId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderID = data
+		case "accessToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessToken"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessToken = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrderPayInput unmarshals raw into the OrderPayInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrderPayInput(ctx context.Context, raw any) (model.OrderPayInput, error) {
+	var out model.OrderPayInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrderPayInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrderReorderInput(ctx context.Context, obj any) (model.OrderReorderInput, error) {
+	var it model.OrderReorderInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"orderId", "accessToken"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "orderId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderID = data
+		case "accessToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessToken"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessToken = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrderReorderInput unmarshals raw into the OrderReorderInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrderReorderInput(ctx context.Context, raw any) (model.OrderReorderInput, error) {
+	var out model.OrderReorderInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrderReorderInput", raw, &out)
 	return out, err
 }
 
@@ -11212,6 +12945,49 @@ func (ec *executionContext) _BalanceEntryEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var checkoutPayloadImplementors = []string{"CheckoutPayload"}
+
+func (ec *executionContext) _CheckoutPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CheckoutPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkoutPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckoutPayload")
+		case "order":
+			out.Values[i] = ec._CheckoutPayload_order(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "accessToken":
+			out.Values[i] = ec._CheckoutPayload_accessToken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CheckoutPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var countryUsageImplementors = []string{"CountryUsage"}
 
 func (ec *executionContext) _CountryUsage(ctx context.Context, sel ast.SelectionSet, obj *model.CountryUsage) graphql.Marshaler {
@@ -11602,6 +13378,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "checkout":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_checkout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderPay":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_orderPay(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderReorder":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_orderReorder(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderCancel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_orderCancel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "simCardAdd":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_simCardAdd(ctx, field)
@@ -11676,13 +13480,28 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "email":
+			out.Values[i] = ec._Order_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "subtotal":
 			out.Values[i] = ec._Order_subtotal(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "shippingFee":
+			out.Values[i] = ec._Order_shippingFee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "total":
 			out.Values[i] = ec._Order_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._Order_note(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -11703,6 +13522,44 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_availableActions(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orderCancelPayloadImplementors = []string{"OrderCancelPayload"}
+
+func (ec *executionContext) _OrderCancelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OrderCancelPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderCancelPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrderCancelPayload")
+		case "order":
+			out.Values[i] = ec._OrderCancelPayload_order(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._OrderCancelPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11832,12 +13689,108 @@ func (ec *executionContext) _OrderItem(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "fulfilledQuantity":
+			out.Values[i] = ec._OrderItem_fulfilledQuantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "product":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OrderItem_product(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orderPayPayloadImplementors = []string{"OrderPayPayload"}
+
+func (ec *executionContext) _OrderPayPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OrderPayPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderPayPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrderPayPayload")
+		case "payment":
+			out.Values[i] = ec._OrderPayPayload_payment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "order":
+			out.Values[i] = ec._OrderPayPayload_order(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._OrderPayPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orderReorderPayloadImplementors = []string{"OrderReorderPayload"}
+
+func (ec *executionContext) _OrderReorderPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OrderReorderPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderReorderPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrderReorderPayload")
+		case "order":
+			out.Values[i] = ec._OrderReorderPayload_order(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "accessToken":
+			out.Values[i] = ec._OrderReorderPayload_accessToken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "droppedItems":
+			out.Values[i] = ec._OrderReorderPayload_droppedItems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._OrderReorderPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11988,6 +13941,59 @@ func (ec *executionContext) _PasswordResetRequestPayload(ctx context.Context, se
 		case "userErrors":
 			out.Values[i] = ec._PasswordResetRequestPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var paymentImplementors = []string{"Payment"}
+
+func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, obj *store.Payment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paymentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Payment")
+		case "status":
+			out.Values[i] = ec._Payment_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._Payment_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provider":
+			out.Values[i] = ec._Payment_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "redirectUrl":
+			out.Values[i] = ec._Payment_redirectUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._Payment_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -12231,6 +14237,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
 				})
+		case "guestOrder":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_guestOrder(ctx, field)
+				})
 		case "products":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -12303,6 +14315,44 @@ func (ec *executionContext) _RegisterPayload(ctx context.Context, sel ast.Select
 			}
 		case "userErrors":
 			out.Values[i] = ec._RegisterPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reorderDroppedItemImplementors = []string{"ReorderDroppedItem"}
+
+func (ec *executionContext) _ReorderDroppedItem(ctx context.Context, sel ast.SelectionSet, obj *orders.Dropped) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reorderDroppedItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReorderDroppedItem")
+		case "item":
+			out.Values[i] = ec._ReorderDroppedItem_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ReorderDroppedItem_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13544,6 +15594,38 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCheckoutInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCheckoutInput(ctx context.Context, v any) (model.CheckoutInput, error) {
+	res, err := ec.unmarshalInputCheckoutInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCheckoutLineInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCheckoutLineInput(ctx context.Context, v any) (model.CheckoutLineInput, error) {
+	res, err := ec.unmarshalInputCheckoutLineInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCheckoutLineInput2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCheckoutLineInputᚄ(ctx context.Context, v any) ([]model.CheckoutLineInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CheckoutLineInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCheckoutLineInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCheckoutLineInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCheckoutPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCheckoutPayload(ctx context.Context, sel ast.SelectionSet, v *model.CheckoutPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckoutPayload!")
+		return graphql.Null
+	}
+	return ec._CheckoutPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCountryUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCountryUsage(ctx context.Context, sel ast.SelectionSet, v model.CountryUsage) graphql.Marshaler {
 	return ec._CountryUsage(ctx, sel, &v)
 }
@@ -13849,6 +15931,19 @@ func (ec *executionContext) marshalNOrderAction2ᚕgithubᚗcomᚋteztelecomᚋt
 	return ret
 }
 
+func (ec *executionContext) unmarshalNOrderCancelInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderCancelInput(ctx context.Context, v any) (model.OrderCancelInput, error) {
+	res, err := ec.unmarshalInputOrderCancelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrderCancelPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderCancelPayload(ctx context.Context, sel ast.SelectionSet, v *model.OrderCancelPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrderCancelPayload!")
+		return graphql.Null
+	}
+	return ec._OrderCancelPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNOrderConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrderConnection!")
@@ -13895,6 +15990,32 @@ func (ec *executionContext) marshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtez
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNOrderPayInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderPayInput(ctx context.Context, v any) (model.OrderPayInput, error) {
+	res, err := ec.unmarshalInputOrderPayInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrderPayPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderPayPayload(ctx context.Context, sel ast.SelectionSet, v *model.OrderPayPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrderPayPayload!")
+		return graphql.Null
+	}
+	return ec._OrderPayPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOrderReorderInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderReorderInput(ctx context.Context, v any) (model.OrderReorderInput, error) {
+	res, err := ec.unmarshalInputOrderReorderInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrderReorderPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderReorderPayload(ctx context.Context, sel ast.SelectionSet, v *model.OrderReorderPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrderReorderPayload!")
+		return graphql.Null
+	}
+	return ec._OrderReorderPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus(ctx context.Context, v any) (store.OrderStatus, error) {
@@ -13975,6 +16096,36 @@ func (ec *executionContext) marshalNPasswordResetRequestPayload2ᚖgithubᚗcom�
 	}
 	return ec._PasswordResetRequestPayload(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus(ctx context.Context, v any) (store.PaymentStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus(ctx context.Context, sel ast.SelectionSet, v store.PaymentStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PaymentStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus = map[string]store.PaymentStatus{
+		"PENDING":   store.PaymentPending,
+		"SUCCEEDED": store.PaymentSucceeded,
+		"FAILED":    store.PaymentFailed,
+		"EXPIRED":   store.PaymentExpired,
+	}
+	marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus = map[store.PaymentStatus]string{
+		store.PaymentPending:   "PENDING",
+		store.PaymentSucceeded: "SUCCEEDED",
+		store.PaymentFailed:    "FAILED",
+		store.PaymentExpired:   "EXPIRED",
+	}
+)
 
 func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx context.Context, sel ast.SelectionSet, v *store.Product) graphql.Marshaler {
 	if v == nil {
@@ -14064,6 +16215,26 @@ func (ec *executionContext) marshalNRegisterPayload2ᚖgithubᚗcomᚋteztelecom
 		return graphql.Null
 	}
 	return ec._RegisterPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDropped(ctx context.Context, sel ast.SelectionSet, v orders.Dropped) graphql.Marshaler {
+	return ec._ReorderDroppedItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx context.Context, sel ast.SelectionSet, v []orders.Dropped) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDropped(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐReseller(ctx context.Context, sel ast.SelectionSet, v *store.Reseller) graphql.Marshaler {
@@ -14202,6 +16373,24 @@ func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) 
 func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚖstring(ctx context.Context, v any) (*string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "String!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalString(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
@@ -14465,6 +16654,14 @@ func (ec *executionContext) marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtez�
 	return ec._Address(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOAddressInput2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressInput(ctx context.Context, v any) (*model.AddressInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14623,6 +16820,13 @@ var (
 		store.OrderRefunded:       "REFUNDED",
 	}
 )
+
+func (ec *executionContext) marshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPayment(ctx context.Context, sel ast.SelectionSet, v *store.Payment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Payment(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind(ctx context.Context, v any) (*store.ProductKind, error) {
 	if v == nil {

@@ -5,6 +5,7 @@ package model
 import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -87,6 +88,42 @@ type BalanceEntryEdge struct {
 	Node *store.SIMBalanceEntry `json:"node"`
 }
 
+// An order to place.
+type CheckoutInput struct {
+	// The products: 1 to 20 lines, all in one currency.
+	Lines []CheckoutLineInput `json:"lines"`
+	// A guest's email (required for guests). Signed in, leave it out: orders go to the account's email.
+	Email *string `json:"email,omitempty"`
+	// Ship to this address of the customer's address book. Signed in with neither this nor
+	// `shippingAddress`, the order ships to the default address. Ignored when nothing ships (vouchers only).
+	ShippingAddressID *string `json:"shippingAddressId,omitempty"`
+	// Ship to this address, typed at checkout (guests must give one when something ships).
+	ShippingAddress *AddressInput `json:"shippingAddress,omitempty"`
+	// A note to the shop, at most 1000 characters.
+	Note *string `json:"note,omitempty"`
+}
+
+// One product to buy.
+type CheckoutLineInput struct {
+	// The product's SKU, from `products`.
+	Sku string `json:"sku"`
+	// How many: 1 to 100.
+	Quantity int `json:"quantity"`
+	// For a top-up voucher, the ICCID of the SIM card to credit (it must be active or suspended); omit for other products.
+	Iccid *string `json:"iccid,omitempty"`
+}
+
+// What placing an order did.
+type CheckoutPayload struct {
+	// The new order; null when there were user errors.
+	Order *store.Order `json:"order,omitempty"`
+	// For a guest's order only: the secret that opens it (`guestOrder`, `orderPay`, `orderCancel`).
+	// It is shown once; keep it like a password.
+	AccessToken *string `json:"accessToken,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
 // Data use in one country.
 type CountryUsage struct {
 	// ISO 3166-1 alpha-2 code of the visited country.
@@ -163,12 +200,66 @@ type LogoutPayload struct {
 type Mutation struct {
 }
 
+// Which order to cancel.
+type OrderCancelInput struct {
+	// The order's global ID.
+	OrderID string `json:"orderId"`
+	// For a guest's order, its access token from `checkout`; signed-in customers leave it out.
+	AccessToken *string `json:"accessToken,omitempty"`
+}
+
+// What cancelling did.
+type OrderCancelPayload struct {
+	// The cancelled order; null when there were user errors.
+	Order *store.Order `json:"order,omitempty"`
+	// What was wrong; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
 // An order and its position in the list.
 type OrderEdge struct {
 	// Pass as `after` or `before` to page from this order.
 	Cursor string `json:"cursor"`
 	// The order.
 	Node *store.Order `json:"node"`
+}
+
+// Which order to pay.
+type OrderPayInput struct {
+	// The order's global ID.
+	OrderID string `json:"orderId"`
+	// For a guest's order, its access token from `checkout`; signed-in customers leave it out.
+	AccessToken *string `json:"accessToken,omitempty"`
+}
+
+// A payment to complete at the payment provider.
+type OrderPayPayload struct {
+	// The open payment; null when there were user errors.
+	Payment *store.Payment `json:"payment,omitempty"`
+	// The order being paid.
+	Order *store.Order `json:"order,omitempty"`
+	// What was wrong; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// Which order to buy again.
+type OrderReorderInput struct {
+	// The old order's global ID.
+	OrderID string `json:"orderId"`
+	// For a guest's order, its access token from `checkout`; signed-in customers leave it out.
+	AccessToken *string `json:"accessToken,omitempty"`
+}
+
+// What buying again did.
+type OrderReorderPayload struct {
+	// The new order; null when nothing could be bought again or there were user errors.
+	Order *store.Order `json:"order,omitempty"`
+	// For a guest's new order, its access token (shown once).
+	AccessToken *string `json:"accessToken,omitempty"`
+	// Lines of the old order left out of the new one, each with the reason.
+	DroppedItems []orders.Dropped `json:"droppedItems"`
+	// What was wrong; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 
 // What a password change asks.

@@ -3,6 +3,7 @@
 package config
 
 import (
+	"crypto/rand"
 	"fmt"
 	"os"
 	"strconv"
@@ -60,6 +61,16 @@ type Config struct {
 	// otherwise it stops at zero, the rest is recorded as overdraft and the
 	// SIM is suspended.
 	AllowNegativeBalance bool
+	// PaymentProvider takes new payments: "sandbox" or "stripe".
+	PaymentProvider string
+	// SandboxSecret signs the sandbox provider's webhook events.
+	SandboxSecret string
+	// StripeSecretKey, StripeWebhookSecret and StripeAPIURL configure the
+	// Stripe adapter; StripeAPIURL replaces Stripe's API (stripe-mock).
+	StripeSecretKey, StripeWebhookSecret, StripeAPIURL string
+	// ShopURL is the shop's web address; customers return to
+	// ShopURL/orders/{number} after paying.
+	ShopURL string
 }
 
 // Production reports whether the production profile is on.
@@ -118,10 +129,42 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 		r.fail("TEZ_TRUSTED_DOCUMENTS", trusted, "off or only")
 	}
 	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
+	r.payments(&c)
 	if c.DBMaxConns < 1 {
 		r.fail("TEZ_DB_MAX_CONNS", strconv.Itoa(c.DBMaxConns), "a positive number")
 	}
 	return c, r.err
+}
+
+// payments picks the payment provider: Stripe when its keys are set, else
+// the sandbox, which anyone can approve, so production refuses it unless
+// TEZ_PAYMENT_PROVIDER=sandbox asks for it by name.
+func (r *reader) payments(c *Config) {
+	c.StripeSecretKey = r.str("STRIPE_SECRET_KEY", "")
+	c.StripeWebhookSecret = r.str("STRIPE_WEBHOOK_SECRET", "")
+	c.StripeAPIURL = r.str("STRIPE_API_URL", "")
+	c.ShopURL = strings.TrimRight(r.str("TEZ_SHOP_URL", "http://localhost:3000"), "/")
+	c.SandboxSecret = r.str("TEZ_SANDBOX_SECRET", "")
+	if c.SandboxSecret == "" {
+		c.SandboxSecret = rand.Text()
+	}
+	auto := "sandbox"
+	if c.StripeSecretKey != "" {
+		auto = "stripe"
+	}
+	c.PaymentProvider = r.str("TEZ_PAYMENT_PROVIDER", auto)
+	switch c.PaymentProvider {
+	case "stripe":
+		if c.StripeSecretKey == "" || c.StripeWebhookSecret == "" {
+			r.fail("TEZ_PAYMENT_PROVIDER", c.PaymentProvider, "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET set as well")
+		}
+	case "sandbox":
+		if _, named := r.lookup("TEZ_PAYMENT_PROVIDER"); c.Production() && !named {
+			r.fail("STRIPE_SECRET_KEY", "", "set in production (or TEZ_PAYMENT_PROVIDER=sandbox to take test payments)")
+		}
+	default:
+		r.fail("TEZ_PAYMENT_PROVIDER", c.PaymentProvider, "sandbox or stripe")
+	}
 }
 
 type reader struct {

@@ -198,13 +198,26 @@ func (d *demo) stock(ctx context.Context) error {
 			hash = simcode.Hash(code)
 		}
 		_, err := d.tx.ExecContext(ctx, `
-			INSERT INTO sim_cards (iccid, msisdn, status, activation_code_hash) VALUES ($1, $2, 'IN_STOCK', $3)
-			ON CONFLICT (iccid) DO NOTHING`, id, fmt.Sprintf("+99970100%04d", 100+n), hash)
+			INSERT INTO sim_cards (iccid, msisdn, status, activation_code_hash, product_id)
+			VALUES ($1, $2, 'IN_STOCK', $3, (SELECT id FROM products WHERE sku = $4))
+			ON CONFLICT (iccid) DO NOTHING`, id, fmt.Sprintf("+99970100%04d", 100+n), hash, stockSKU(n))
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// stockSKU is the product of stock SIM n: ten Europe, five Asia, five
+// Global SIMs on the shelf.
+func stockSKU(n int) string {
+	switch {
+	case n <= 10:
+		return "SIM-EUROPE"
+	case n <= 15:
+		return "SIM-ASIA"
+	}
+	return "SIM-GLOBAL"
 }
 
 // demoOrder is an order of the demo customer.

@@ -18,7 +18,9 @@ import (
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/metrics"
+	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/ratelimit"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/simcards"
@@ -55,8 +57,11 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
+	provider := newProvider(cfg)
+	shop := orders.NewService(st, ledger.New(st, ledger.Options{AllowNegativeBalance: cfg.AllowNegativeBalance}),
+		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Log: log})
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st),
-		SIMs: simcards.NewService(st), Resellers: s.resellers}, graph.Options{
+		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop}, graph.Options{
 		Introspection: cfg.Introspection,
 		MaxComplexity: cfg.MaxComplexity,
 		TrustedOnly:   cfg.TrustedDocumentsOnly,
@@ -70,6 +75,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.Handler())
+	s.paymentRoutes(mux, provider, shop)
 	if cfg.Playground {
 		mux.Handle("GET /{$}", playground.Handler("TEZ account API", "/graphql"))
 	}

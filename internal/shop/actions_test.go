@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -18,6 +19,25 @@ func TestActions(t *testing.T) {
 	for status, want := range tests {
 		if got := fmt.Sprint(Actions(status)); got != want {
 			t.Errorf("Actions(%s) = %s, want %s", status, got, want)
+		}
+	}
+}
+
+func TestShippingFee(t *testing.T) {
+	tests := []struct {
+		subtotal int64
+		ships    bool
+		want     int64
+	}{
+		{1500, true, ShippingFeeMinor},
+		{FreeShippingFromMinor - 1, true, ShippingFeeMinor},
+		{FreeShippingFromMinor, true, 0},
+		{1000, false, 0},
+	}
+	for _, tt := range tests {
+		got := ShippingFee(money.New(tt.subtotal, "USD"), tt.ships)
+		if got.Amount != tt.want || got.Currency != "USD" {
+			t.Errorf("ShippingFee(%d, ships=%v) = %v, want %d USD", tt.subtotal, tt.ships, got, tt.want)
 		}
 	}
 }

@@ -43,6 +43,9 @@ type Order struct {
 // Subtotal is the sum of the lines.
 func (o Order) Subtotal() money.Money { return money.New(o.SubtotalMinor, o.Currency) }
 
+// ShippingFee is what shipping costs.
+func (o Order) ShippingFee() money.Money { return money.New(o.ShippingMinor, o.Currency) }
+
 // Total is what the customer pays.
 func (o Order) Total() money.Money { return money.New(o.TotalMinor, o.Currency) }
 
@@ -72,14 +75,21 @@ func (o Order) ShippingAddress() (*ShippingAddress, error) {
 
 // OrderItem is one line of an order.
 type OrderItem struct {
+	ID             int64   `db:"id"`
 	OrderID        int64   `db:"order_id"`
 	LineNo         int     `db:"line_no"`
 	ProductID      int64   `db:"product_id"`
+	SKU            string  `db:"sku"`
 	Quantity       int     `db:"quantity"`
 	UnitPriceMinor int64   `db:"unit_price"`
 	LineTotalMinor int64   `db:"line_total"`
 	Currency       string  `db:"currency"`
 	ICCID          *string `db:"iccid"`
+	// VoucherMinor is what one unit of a top-up voucher credits.
+	VoucherMinor *int64 `db:"voucher_amount"`
+	// FulfilledQuantity counts the units delivered: SIMs allocated,
+	// vouchers credited.
+	FulfilledQuantity int `db:"fulfilled_quantity"`
 }
 
 // UnitPrice is the price of one unit at the time of the order.
@@ -199,9 +209,9 @@ func (s *Store) OrderByNumber(ctx context.Context, owner int64, number string) (
 	return o, mapError(err, "order "+number)
 }
 
-const itemsOfOrders = `
-SELECT order_id, line_no, product_id, quantity, unit_price, line_total, currency, iccid
-FROM order_items WHERE order_id = ANY($1) ORDER BY order_id, line_no`
+const itemColumns = `id, order_id, line_no, product_id, sku, quantity, unit_price, line_total, currency, iccid, voucher_amount, fulfilled_quantity`
+
+const itemsOfOrders = `SELECT ` + itemColumns + ` FROM order_items WHERE order_id = ANY($1) ORDER BY order_id, line_no`
 
 // OrderItemsByOrderID lists each order's lines. Callers pass only ids of
 // orders they may see (loaded owner-checked).

@@ -1,0 +1,31 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/orders"
+	"github.com/teztelecom/tez/internal/viewer"
+)
+
+// checkoutBuyer is who places an order: the signed-in customer, or a guest
+// (nobody signed in). Resellers' keys do not shop.
+func checkoutBuyer(ctx context.Context) (orders.Buyer, error) {
+	id, err := viewer.CustomerID(ctx)
+	if apperr.Is(err, apperr.Unauthenticated) {
+		return orders.Buyer{}, nil
+	}
+	return orders.Buyer{UserID: id}, err
+}
+
+// orderBuyer is who acts on an existing order: the signed-in customer, or
+// a guest with the order's access token. With neither, the caller must
+// sign in.
+func orderBuyer(ctx context.Context, accessToken *string) (orders.Buyer, error) {
+	token := deref(accessToken)
+	id, err := viewer.CustomerID(ctx)
+	if apperr.Is(err, apperr.Unauthenticated) && token != "" {
+		return orders.Buyer{GuestToken: token}, nil
+	}
+	return orders.Buyer{UserID: id, GuestToken: token}, err
+}

@@ -1,0 +1,46 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPaymentProvider(t *testing.T) {
+	tests := []struct {
+		name    string
+		vars    map[string]string
+		want    string
+		wantErr string
+	}{
+		{"sandbox by default", nil, "sandbox", ""},
+		{"stripe when its keys are set", map[string]string{"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}, "stripe", ""},
+		{"stripe without a webhook secret", map[string]string{"STRIPE_SECRET_KEY": "sk_test_x"}, "", "STRIPE_WEBHOOK_SECRET"},
+		{"production never falls back to the sandbox", map[string]string{"TEZ_ENV": "production"}, "", "STRIPE_SECRET_KEY"},
+		{"production takes the sandbox by name", map[string]string{"TEZ_ENV": "production", "TEZ_PAYMENT_PROVIDER": "sandbox"}, "sandbox", ""},
+		{"unknown provider", map[string]string{"TEZ_PAYMENT_PROVIDER": "paypal"}, "", "sandbox or stripe"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse(tt.vars)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one naming %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || c.PaymentProvider != tt.want {
+				t.Fatalf("provider %q, error %v; want %q", c.PaymentProvider, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSandboxSecretIsRandomUnlessSet(t *testing.T) {
+	a, b := Defaults(), Defaults()
+	if a.SandboxSecret == "" || a.SandboxSecret == b.SandboxSecret {
+		t.Errorf("default sandbox secrets %q and %q: want random ones", a.SandboxSecret, b.SandboxSecret)
+	}
+	if c, _ := Parse(map[string]string{"TEZ_SANDBOX_SECRET": "s3cret"}); c.SandboxSecret != "s3cret" {
+		t.Errorf("TEZ_SANDBOX_SECRET ignored: %q", c.SandboxSecret)
+	}
+}

@@ -1,0 +1,149 @@
+package orders
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/payment"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// Cancel cancels an order that is not paid yet. Its open payment page is
+// closed at the provider first; if the customer has just paid there, the
+// order can no longer be cancelled.
+func (s *Service) Cancel(ctx context.Context, buyer Buyer, orderID int64) (*store.Order, []apperr.FieldError, error) {
+	var (
+		out      store.Order
+		problems []apperr.FieldError
+	)
+	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		o, err := s.store.LockOrder(ctx, tx, orderID, buyer.access())
+		if apperr.Is(err, apperr.NotFound) {
+			problems = []apperr.FieldError{orderNotFound("input", "orderId")}
+			return errStop
+		}
+		if err != nil {
+			return err
+		}
+		if o.Status != store.OrderPendingPayment {
+			problems = []apperr.FieldError{apperr.OnField("orderId", apperr.FieldInvalid,
+				"Only unpaid orders can be cancelled; this one is %s.", humanStatus(o.Status))}
+			return errStop
+		}
+		open, err := s.store.OpenPayment(ctx, tx, o.ID)
+		if err == nil {
+			err = s.expire(ctx, tx, open)
+		}
+		if errors.Is(err, payment.ErrAlreadyPaid) {
+			problems = []apperr.FieldError{completing()}
+			return errStop
+		}
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			return err
+		}
+		out, err = s.store.SetOrderStatus(ctx, tx, o.ID, store.OrderCancelled)
+		return err
+	})
+	if errors.Is(err, errStop) {
+		return nil, problems, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("cancel order %d: %w", orderID, err)
+	}
+	return &out, nil, nil
+}
+
+func humanStatus(s store.OrderStatus) string {
+	switch s {
+	case store.OrderPaid:
+		return "paid"
+	case store.OrderFulfilled:
+		return "fulfilled"
+	case store.OrderCancelled:
+		return "cancelled already"
+	case store.OrderRefunded:
+		return "refunded"
+	}
+	return "awaiting payment"
+}
+
+// Dropped is a line of an old order that cannot be bought again, and why.
+type Dropped struct {
+	Item   store.OrderItem
+	Reason string
+}
+
+// Reorder ("buy again") places a new order with the lines of an old one at
+// today's prices, shipped where the old one was. Lines that cannot be
+// bought any more (a retired product, a voucher for a SIM that is now
+// blocked) are left out and reported; when none is left, nothing is placed.
+func (s *Service) Reorder(ctx context.Context, buyer Buyer, orderID int64) (*Placed, []Dropped, []apperr.FieldError, error) {
+	old, err := s.store.OrderFor(ctx, orderID, buyer.access())
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil, []apperr.FieldError{orderNotFound("input", "orderId")}, nil
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	itemsByOrder, err := s.store.OrderItemsByOrderID(ctx, []int64{old.ID})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	items := itemsByOrder[old.ID]
+	lines := make([]Line, len(items))
+	for i, it := range items {
+		lines[i] = Line{SKU: it.SKU, Quantity: it.Quantity, ICCID: deref(it.ICCID)}
+	}
+	d, problems, err := s.draft(ctx, buyer, lines)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var dropped []Dropped
+	for _, p := range problems {
+		i := lineIndex(p.Field)
+		dropped = append(dropped, Dropped{Item: items[i], Reason: p.Message})
+	}
+	if len(d.items) == 0 {
+		return nil, dropped, []apperr.FieldError{apperr.OnField("orderId", apperr.FieldInvalid,
+			"None of this order's products can be bought again.")}, nil
+	}
+	var ship *shipTo
+	if d.ships && old.ShippingJSON != nil {
+		ship = &shipTo{}
+		if err := json.Unmarshal(*old.ShippingJSON, &ship.snapshot); err != nil {
+			return nil, nil, nil, fmt.Errorf("order %s shipping address: %w", old.Number, err)
+		}
+	}
+	if d.ships && ship == nil {
+		// Unreachable for lines that shipped before; kept as a guard.
+		return nil, dropped, []apperr.FieldError{apperr.OnField("orderId", apperr.FieldInvalid,
+			"This order has no shipping address: place a new order instead.")}, nil
+	}
+	email := old.Email
+	if buyer.UserID != 0 && buyer.GuestToken == "" {
+		u, err := s.store.UserByID(ctx, buyer.UserID)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		email = u.Email
+	}
+	placed, err := s.place(ctx, buyer, email, d, ship, "")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return placed, dropped, nil, nil
+}
+
+// lineIndex reads i from a problem's field input.lines.i.name.
+func lineIndex(field []string) int {
+	var i int
+	if len(field) >= 3 {
+		_, _ = fmt.Sscan(field[2], &i)
+	}
+	return i
+}

@@ -1,0 +1,151 @@
+package orders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/ledger"
+	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/payment"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// ErrAmountMismatch refuses an event whose amount or currency is not the
+// payment's: nothing changes.
+var ErrAmountMismatch = errors.New("payment event amount does not match the order")
+
+// ApplyEvent applies a provider's event at most once: the event is
+// recorded under its unique id in the transaction that acts on it, and the
+// order's row lock makes concurrent deliveries of one event take turns (the
+// second finds it recorded and does nothing). A success pays the order and
+// fulfils it in the same transaction; a decline or expiry leaves the order
+// payable again.
+func (s *Service) ApplyEvent(ctx context.Context, provider string, ev payment.Event) error {
+	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		if ev.Outcome == payment.Ignored || ev.PaymentID == 0 {
+			_, err := s.store.RecordPaymentEvent(ctx, tx, provider, ev.ID, nil, string(payment.Ignored), string(ev.Payload))
+			return err
+		}
+		order, err := s.store.LockOrderOfPayment(ctx, tx, provider, ev.PaymentID)
+		if apperr.Is(err, apperr.NotFound) {
+			s.log.WarnContext(ctx, "payment event for an unknown payment", "provider", provider, "event", ev.ID, "payment_id", ev.PaymentID)
+			_, err = s.store.RecordPaymentEvent(ctx, tx, provider, ev.ID, nil, "UNKNOWN_PAYMENT", string(ev.Payload))
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		pay, err := s.store.LockPayment(ctx, tx, provider, ev.PaymentID)
+		if err != nil {
+			return err
+		}
+		if ev.Amount != pay.Amount() || (pay.ProviderRef != nil && ev.Ref != *pay.ProviderRef) {
+			return fmt.Errorf("%w: event %s says %s for %s, payment %d is %s for %v", ErrAmountMismatch,
+				ev.ID, ev.Amount, ev.Ref, pay.ID, pay.Amount(), deref(pay.ProviderRef))
+		}
+		fresh, err := s.store.RecordPaymentEvent(ctx, tx, provider, ev.ID, &pay.ID, string(ev.Outcome), string(ev.Payload))
+		if err != nil || !fresh {
+			return err
+		}
+		return s.apply(ctx, tx, order, pay, ev.Outcome)
+	})
+	if err != nil {
+		return fmt.Errorf("apply %s event %s: %w", provider, ev.ID, err)
+	}
+	return nil
+}
+
+func (s *Service) apply(ctx context.Context, tx *sqlx.Tx, order store.Order, pay store.Payment, outcome payment.Outcome) error {
+	if outcome != payment.Succeeded {
+		if pay.Status != store.PaymentPending {
+			return nil
+		}
+		status := store.PaymentFailed
+		if outcome == payment.Expired {
+			status = store.PaymentExpired
+		}
+		return s.store.SetPaymentStatus(ctx, tx, pay.ID, status)
+	}
+	if pay.Status == store.PaymentSucceeded {
+		return nil
+	}
+	if err := s.store.SetPaymentStatus(ctx, tx, pay.ID, store.PaymentSucceeded); err != nil {
+		return err
+	}
+	if order.Status != store.OrderPendingPayment {
+		// Money arrived for an order that cannot take it (cancelled, or paid
+		// by another attempt): recorded, and support refunds it.
+		s.log.ErrorContext(ctx, "payment succeeded for an order not awaiting payment: refund it",
+			"order", order.Number, "status", order.Status, "payment_id", pay.ID)
+		return nil
+	}
+	paid, err := s.store.SetOrderStatus(ctx, tx, order.ID, store.OrderPaid)
+	if err != nil {
+		return err
+	}
+	return s.fulfil(ctx, tx, paid)
+}
+
+// fulfil delivers what a paid order's lines still wait for: a voucher
+// credits its SIM (the ledger key comes from the order line, so a replay
+// never credits twice), a SIM card line takes SIMs from stock for the buyer,
+// an accessory goes to shipping. When every line is delivered the order is
+// FULFILLED; otherwise it stays PAID, its lines saying what waits for stock.
+func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) error {
+	items, err := s.store.OrderItemsTx(ctx, tx, o.ID)
+	if err != nil {
+		return err
+	}
+	complete := true
+	for _, it := range items {
+		if it.FulfilledQuantity == it.Quantity {
+			continue
+		}
+		done := it.Quantity
+		switch it.Kind {
+		case store.ProductTopupVoucher:
+			err = s.credit(ctx, tx, o, it.OrderItem)
+		case store.ProductSIMCard:
+			var got []string
+			got, err = s.store.AllocateSIMs(ctx, tx, it.ProductID, it.Quantity-it.FulfilledQuantity, o.ID, o.UserID, o.Email)
+			done = it.FulfilledQuantity + len(got)
+		}
+		if err != nil {
+			return fmt.Errorf("fulfil order %s line %d: %w", o.Number, it.LineNo, err)
+		}
+		if err := s.store.SetFulfilledQuantity(ctx, tx, it.ID, done); err != nil {
+			return err
+		}
+		complete = complete && done == it.Quantity
+	}
+	if !complete {
+		return nil
+	}
+	_, err = s.store.SetOrderStatus(ctx, tx, o.ID, store.OrderFulfilled)
+	return err
+}
+
+func (s *Service) credit(ctx context.Context, tx *sqlx.Tx, o store.Order, it store.OrderItem) error {
+	if it.ICCID == nil || it.VoucherMinor == nil {
+		return fmt.Errorf("voucher line %d without a SIM or an amount", it.LineNo)
+	}
+	_, err := s.ledger.CreditTx(ctx, tx, ledger.Posting{
+		ICCID:     *it.ICCID,
+		Amount:    money.New(*it.VoucherMinor*int64(it.Quantity), it.Currency),
+		Kind:      store.EntryTopup,
+		Reference: "Order " + o.Number,
+		Key:       fmt.Sprintf("order:%d:line:%d", o.ID, it.LineNo),
+	})
+	return err
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,135 @@
+package orders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/opaque"
+	"github.com/teztelecom/tez/internal/payment"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// reuseMargin: an open payment page about to expire is not handed out again.
+const reuseMargin = 2 * time.Minute
+
+// access is how a buyer may reach an order: with its access token, or as
+// its owner.
+func (b Buyer) access() store.OrderAccess {
+	if b.GuestToken != "" {
+		return store.OrderAccess{GuestTokenHash: opaque.Hash(b.GuestToken)}
+	}
+	return store.OrderAccess{OwnerID: b.UserID}
+}
+
+// errStop ends a transaction that found a user error: nothing is written.
+var errStop = errors.New("stop")
+
+// Pay answers the payment page of an unpaid order. Paying twice (a double
+// click, two tabs) gets the same open payment: the order's row lock makes
+// concurrent calls take turns, and at most one payment per order is open.
+// A new attempt has its own idempotency key, which the provider honours.
+func (s *Service) Pay(ctx context.Context, buyer Buyer, orderID int64) (*store.Payment, *store.Order, []apperr.FieldError, error) {
+	var (
+		pay      store.Payment
+		order    store.Order
+		problems []apperr.FieldError
+	)
+	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		order, err = s.store.LockOrder(ctx, tx, orderID, buyer.access())
+		if apperr.Is(err, apperr.NotFound) {
+			problems = []apperr.FieldError{orderNotFound("input", "orderId")}
+			return errStop
+		}
+		if err != nil {
+			return err
+		}
+		if order.Status != store.OrderPendingPayment {
+			problems = []apperr.FieldError{notPayable(order)}
+			return errStop
+		}
+		open, err := s.store.OpenPayment(ctx, tx, order.ID)
+		switch {
+		case err == nil && s.reusable(open, order):
+			pay = open
+			return nil
+		case err == nil:
+			if err := s.expire(ctx, tx, open); errors.Is(err, payment.ErrAlreadyPaid) {
+				problems = []apperr.FieldError{completing()}
+				return errStop
+			} else if err != nil {
+				return err
+			}
+		case !apperr.Is(err, apperr.NotFound):
+			return err
+		}
+		pay, err = s.startPayment(ctx, tx, order)
+		return err
+	})
+	if errors.Is(err, errStop) {
+		return nil, nil, problems, nil
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return &pay, &order, nil, nil
+}
+
+func notPayable(o store.Order) apperr.FieldError {
+	msg := "This order is paid already."
+	if o.Status == store.OrderCancelled {
+		msg = "This order was cancelled: place a new one, or buy it again."
+	}
+	return apperr.OnField("orderId", apperr.FieldInvalid, "%s", msg)
+}
+
+func completing() apperr.FieldError {
+	return apperr.OnField("orderId", apperr.FieldInvalid,
+		"The payment of this order is being completed at the payment provider: look again in a minute.")
+}
+
+// reusable: the open payment is this provider's, for the order's total,
+// and its page stays open a while longer.
+func (s *Service) reusable(p store.Payment, o store.Order) bool {
+	return p.Provider == s.provider.Name() && p.RedirectURL != nil && p.ExpiresAt != nil &&
+		time.Until(*p.ExpiresAt) > reuseMargin && p.AmountMinor == o.TotalMinor && p.Currency == o.Currency
+}
+
+// expire closes an open payment at its provider and records it expired.
+func (s *Service) expire(ctx context.Context, tx *sqlx.Tx, p store.Payment) error {
+	if p.ProviderRef != nil && p.Provider == s.provider.Name() {
+		if err := s.provider.Expire(ctx, *p.ProviderRef); err != nil {
+			return fmt.Errorf("expire payment %d: %w", p.ID, err)
+		}
+	}
+	return s.store.SetPaymentStatus(ctx, tx, p.ID, store.PaymentExpired)
+}
+
+// startPayment opens a new attempt at the provider. A provider that cannot
+// be reached leaves nothing behind (the transaction rolls back).
+func (s *Service) startPayment(ctx context.Context, tx *sqlx.Tx, o store.Order) (store.Payment, error) {
+	key, _ := opaque.New(fmt.Sprintf("order-%d-", o.ID))
+	p, err := s.store.InsertPayment(ctx, tx, o.ID, s.provider.Name(), o.Total(), key)
+	if err != nil {
+		return store.Payment{}, err
+	}
+	sess, err := s.provider.StartCheckout(ctx, payment.Checkout{PaymentID: p.ID, IdempotencyKey: key, OrderNumber: o.Number,
+		Amount: o.Total(), Email: o.Email, ReturnURL: s.ReturnURL(o.Number)})
+	if err != nil {
+		s.log.ErrorContext(ctx, "start payment", "order", o.Number, "provider", s.provider.Name(), "err", err)
+		return store.Payment{}, apperr.Wrap(err, apperr.Unavailable, "The payment provider cannot be reached: try again in a minute.")
+	}
+	return s.store.SetPaymentSession(ctx, tx, p.ID, sess.Ref, sess.RedirectURL, sess.ExpiresAt)
+}
+
+// ReturnURL is the shop's page of an order, where a customer lands after
+// the payment page.
+func (s *Service) ReturnURL(number string) string {
+	return s.shopURL + "/orders/" + url.PathEscape(number)
+}

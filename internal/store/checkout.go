@@ -1,0 +1,228 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+const activeProductsBySKU = `SELECT ` + productColumns + ` FROM products WHERE sku = ANY($1) AND active`
+
+// ActiveProductsBySKU loads the products on sale among skus; retired and
+// unknown ones are absent.
+func (s *Store) ActiveProductsBySKU(ctx context.Context, skus []string) (map[string]Product, error) {
+	var rows []Product
+	if err := s.db.SelectContext(ctx, &rows, activeProductsBySKU, pq.Array(skus)); err != nil {
+		return nil, mapError(err, "products")
+	}
+	out := make(map[string]Product, len(rows))
+	for _, p := range rows {
+		out[p.SKU] = p
+	}
+	return out, nil
+}
+
+const simCardsForTopup = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1)`
+
+// SimCardsForTopup loads SIMs a voucher may credit, whoever owns them (a
+// voucher can top up a friend's SIM). Callers show only whether a SIM can
+// be topped up, never its details.
+func (s *Store) SimCardsForTopup(ctx context.Context, iccids []string) (map[string]SimCard, error) {
+	var rows []SimCard
+	if err := s.db.SelectContext(ctx, &rows, simCardsForTopup, pq.Array(iccids)); err != nil {
+		return nil, mapError(err, "sim cards")
+	}
+	out := make(map[string]SimCard, len(rows))
+	for _, sc := range rows {
+		out[sc.ICCID] = sc
+	}
+	return out, nil
+}
+
+// NewOrder is an order to place: totals already computed by the caller.
+type NewOrder struct {
+	UserID         *int64
+	Email          string
+	Currency       string
+	SubtotalMinor  int64
+	ShippingMinor  int64
+	ShippingJSON   *string // the address snapshot; jsonb goes as text (binary_parameters)
+	Note           string
+	GuestTokenHash []byte
+	Items          []NewOrderItem
+}
+
+// NewOrderItem is one line of a NewOrder.
+type NewOrderItem struct {
+	ProductID      int64
+	SKU, Name      string
+	Quantity       int
+	UnitPriceMinor int64
+	ICCID          *string
+	VoucherMinor   *int64
+}
+
+const insertOrder = `
+INSERT INTO orders (user_id, email, currency, subtotal, shipping_fee, total, shipping_address, note, guest_token_hash)
+VALUES ($1, $2, $3, $4, $5, $4::bigint + $5::bigint, $6::jsonb, $7, $8)
+RETURNING id`
+
+// The lines go in one statement, numbered in the order given.
+const insertOrderItems = `
+INSERT INTO order_items (order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency, iccid, voucher_amount)
+SELECT $1, l.n, l.product_id, l.sku, l.name, l.quantity, l.unit_price, l.unit_price * l.quantity, $2, nullif(l.iccid, ''), nullif(l.voucher, 0)
+FROM unnest($3::bigint[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::text[], $9::bigint[])
+     WITH ORDINALITY AS l(product_id, sku, name, quantity, unit_price, iccid, voucher, n)`
+
+// InsertOrder places an order and its lines, answering it as stored.
+func (s *Store) InsertOrder(ctx context.Context, tx *sqlx.Tx, o NewOrder) (Order, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, insertOrder, o.UserID, o.Email, o.Currency, o.SubtotalMinor, o.ShippingMinor,
+		o.ShippingJSON, o.Note, o.GuestTokenHash)
+	if err != nil {
+		return Order{}, mapError(err, "insert order")
+	}
+	n := len(o.Items)
+	products, quantities := make([]int64, n), make([]int64, n)
+	skus, names, iccids := make([]string, n), make([]string, n), make([]string, n)
+	prices, vouchers := make([]int64, n), make([]int64, n)
+	for i, it := range o.Items {
+		products[i], skus[i], names[i], quantities[i], prices[i] = it.ProductID, it.SKU, it.Name, int64(it.Quantity), it.UnitPriceMinor
+		if it.ICCID != nil {
+			iccids[i] = *it.ICCID
+		}
+		if it.VoucherMinor != nil {
+			vouchers[i] = *it.VoucherMinor
+		}
+	}
+	_, err = tx.ExecContext(ctx, insertOrderItems, id, o.Currency, pq.Array(products), pq.Array(skus), pq.Array(names),
+		pq.Array(quantities), pq.Array(prices), pq.Array(iccids), pq.Array(vouchers))
+	if err != nil {
+		return Order{}, mapError(err, "insert order items")
+	}
+	var placed Order
+	err = tx.GetContext(ctx, &placed, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1`, id)
+	return placed, mapError(err, "order")
+}
+
+// OrderAccess says who asks for an order: its owner, or a guest holding the
+// order's access token. An order matching neither is NotFound, exactly
+// like a missing one.
+type OrderAccess struct {
+	OwnerID        int64  // 0 for a guest
+	GuestTokenHash []byte // nil for a signed-in customer
+}
+
+// LockOrder loads an order for a change, locking its row until the
+// transaction ends: concurrent payments, cancellations and webhooks of one
+// order happen one after the other.
+func (s *Store) LockOrder(ctx context.Context, tx *sqlx.Tx, id int64, who OrderAccess) (Order, error) {
+	return s.orderFor(ctx, tx, " FOR UPDATE", id, who)
+}
+
+// OrderFor loads an order the caller may see, without locking it.
+func (s *Store) OrderFor(ctx context.Context, id int64, who OrderAccess) (Order, error) {
+	return s.orderFor(ctx, s.db, "", id, who)
+}
+
+func (s *Store) orderFor(ctx context.Context, q sqlx.QueryerContext, lock string, id int64, who OrderAccess) (Order, error) {
+	var o Order
+	var err error
+	switch {
+	case who.OwnerID != 0:
+		err = sqlx.GetContext(ctx, q, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.user_id = $2`+lock, id, who.OwnerID)
+	case len(who.GuestTokenHash) > 0:
+		err = sqlx.GetContext(ctx, q, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.guest_token_hash = $2`+lock, id, who.GuestTokenHash)
+	default:
+		err = sql.ErrNoRows
+	}
+	return o, mapError(err, "order")
+}
+
+// LockOrderOfPayment locks the order a payment of a provider is for.
+func (s *Store) LockOrderOfPayment(ctx context.Context, tx *sqlx.Tx, provider string, paymentID int64) (Order, error) {
+	var o Order
+	err := tx.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM orders o
+		WHERE o.id = (SELECT order_id FROM payments WHERE id = $1 AND provider = $2) FOR UPDATE`, paymentID, provider)
+	return o, mapError(err, "order of payment")
+}
+
+const orderByGuestToken = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.guest_token_hash = $2`
+
+// OrderByGuestToken loads the order a guest's access token opens.
+func (s *Store) OrderByGuestToken(ctx context.Context, number string, tokenHash []byte) (Order, error) {
+	var o Order
+	err := s.db.GetContext(ctx, &o, orderByGuestToken, number, tokenHash)
+	return o, mapError(err, "order "+number)
+}
+
+// SetOrderStatus moves an order on, stamping when it was paid, fulfilled
+// or cancelled.
+func (s *Store) SetOrderStatus(ctx context.Context, tx *sqlx.Tx, id int64, status OrderStatus) (Order, error) {
+	var o Order
+	err := tx.GetContext(ctx, &o, `
+		UPDATE orders o SET status = $2, updated_at = now(),
+		       paid_at      = CASE WHEN $2 = 'PAID' THEN now() ELSE paid_at END,
+		       fulfilled_at = CASE WHEN $2 = 'FULFILLED' THEN now() ELSE fulfilled_at END,
+		       cancelled_at = CASE WHEN $2 = 'CANCELLED' THEN now() ELSE cancelled_at END
+		WHERE o.id = $1
+		RETURNING `+orderColumns, id, string(status))
+	return o, mapError(err, "order status")
+}
+
+// ItemToFulfil is an order line with its product's kind.
+type ItemToFulfil struct {
+	OrderItem
+	Kind ProductKind `db:"kind"`
+}
+
+const itemsToFulfil = `
+SELECT i.id, i.order_id, i.line_no, i.product_id, i.sku, i.quantity, i.unit_price, i.line_total, i.currency,
+       i.iccid, i.voucher_amount, i.fulfilled_quantity, p.kind
+FROM order_items i JOIN products p ON p.id = i.product_id
+WHERE i.order_id = $1 ORDER BY i.line_no`
+
+// OrderItemsTx lists an order's lines inside tx (after LockOrder).
+func (s *Store) OrderItemsTx(ctx context.Context, tx *sqlx.Tx, orderID int64) ([]ItemToFulfil, error) {
+	var rows []ItemToFulfil
+	err := tx.SelectContext(ctx, &rows, itemsToFulfil, orderID)
+	return rows, mapError(err, "order items")
+}
+
+// SetFulfilledQuantity records how many units of a line are delivered.
+func (s *Store) SetFulfilledQuantity(ctx context.Context, tx *sqlx.Tx, itemID int64, n int) error {
+	_, err := tx.ExecContext(ctx, `UPDATE order_items SET fulfilled_quantity = $2 WHERE id = $1`, itemID, n)
+	return mapError(err, "fulfil order item")
+}
+
+// The first free SIMs of the product, skipping rows another order is taking
+// right now (SKIP LOCKED): two orders never get one SIM, and neither waits.
+const allocateSIMs = `
+UPDATE sim_cards s
+SET status = 'ACTIVE', user_id = $4, owned_since = CASE WHEN $4::bigint IS NULL THEN NULL ELSE now() END,
+    sold_order_id = $3, sold_to_email = $5, updated_at = now()
+WHERE s.iccid IN (
+    SELECT iccid FROM sim_cards
+    WHERE product_id = $1 AND status = 'IN_STOCK' AND user_id IS NULL AND sold_order_id IS NULL AND reseller_id IS NULL
+    ORDER BY iccid LIMIT $2
+    FOR UPDATE SKIP LOCKED)
+RETURNING s.iccid`
+
+// AllocateSIMs takes up to n SIMs of a product from stock for an order:
+// they go to the buyer's account, or, for a guest, to the email (they join
+// the account once that email is verified). It answers the ICCIDs taken,
+// fewer than n when stock runs out.
+func (s *Store) AllocateSIMs(ctx context.Context, tx *sqlx.Tx, productID int64, n int, orderID int64, buyer *int64, email string) ([]string, error) {
+	var iccids []string
+	err := tx.SelectContext(ctx, &iccids, allocateSIMs, productID, n, orderID, buyer, email)
+	return iccids, mapError(err, "allocate sim cards")
+}
+
+// TouchAddress records that an address was just used, which orders the
+// address book (most recently used first after the default).
+func (s *Store) TouchAddress(ctx context.Context, tx *sqlx.Tx, userID, id int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE addresses SET last_used_at = now() WHERE id = $1 AND user_id = $2`, id, userID)
+	return mapError(err, "touch address")
+}
