@@ -20,7 +20,7 @@ func TestCheckoutSignedIn(t *testing.T) {
 		t.Errorf("order %s %s %s: want a TEZ- number, PENDING_PAYMENT, the account's email", o.Number, o.Status, o.Email)
 	}
 	// 2 × 15.00 + 10.00 + 5.00 = 45.00, below free shipping: 5.00 shipping.
-	if o.Subtotal != (money{"45.00", "USD"}) || o.ShippingFee.Amount != "5.00" || o.Total != (money{"50.00", "USD"}) {
+	if o.Subtotal != (moneyView{"45.00", "USD"}) || o.ShippingFee.Amount != "5.00" || o.Total != (moneyView{"50.00", "USD"}) {
 		t.Errorf("totals %v + %v = %v, want 45.00 + 5.00 = 50.00 USD", o.Subtotal, o.ShippingFee, o.Total)
 	}
 	if o.ShippingAddress == nil || o.ShippingAddress.City != "Almaty" {

@@ -42,19 +42,19 @@ func (s shop) ownSIM(userID int64) string {
 	return id
 }
 
-type money struct{ Amount, CurrencyCode string }
+type moneyView struct{ Amount, CurrencyCode string }
 
 type orderView struct {
 	ID, Number, Status, Email string
-	Subtotal, ShippingFee     money
-	Total                     money
+	Subtotal, ShippingFee     moneyView
+	Total                     moneyView
 	PaidAt                    *string
 	ShippingAddress           *struct{ City, CountryCode string }
 	AvailableActions          []string
 	Items                     []struct {
 		Quantity, FulfilledQuantity int
 		Iccid                       *string
-		UnitPrice                   money
+		UnitPrice                   moneyView
 		Product                     struct{ Sku string }
 	}
 }
@@ -112,7 +112,7 @@ func lines(ls ...map[string]any) map[string]any {
 
 type paymentView struct {
 	Status, Provider, RedirectURL string
-	Amount                        money
+	Amount                        moneyView
 }
 
 type payResult struct {
