@@ -24,19 +24,19 @@ const loaderBatch = 1000
 // statement; the owner-checked ones filter by the viewer in SQL. They live
 // for one request only: they cache, and the cache must never cross users.
 type Loaders struct {
-	addressesByUser *dataloadgen.Loader[int64, []store.Address]
-	simCardsByUser  *dataloadgen.Loader[int64, []store.SimCard]
-	usageByRange    *dataloadgen.Loader[store.UsageRange, []store.CountryUsage]
-	newestSessions  *dataloadgen.Loader[store.NewestKey, []store.UsageSession]
-	sessionCounts   *dataloadgen.Loader[store.UsageRange, int]
-	itemsByOrder    *dataloadgen.Loader[int64, []store.OrderItem]
-	productByID     *dataloadgen.Loader[int64, store.Product]
+	addressesByUser *loader[int64, []store.Address]
+	simCardsByUser  *loader[int64, []store.SimCard]
+	usageByRange    *loader[store.UsageRange, []store.CountryUsage]
+	newestSessions  *loader[store.NewestKey, []store.UsageSession]
+	sessionCounts   *loader[store.UsageRange, int]
+	itemsByOrder    *loader[int64, []store.OrderItem]
+	productByID     *loader[int64, store.Product]
 
 	// Owner-checked lookups by ID, for node(id:) and nodes(ids:).
-	addressByID  *dataloadgen.Loader[int64, store.Address]
-	simCardByID  *dataloadgen.Loader[string, store.SimCard]
-	orderByID    *dataloadgen.Loader[int64, store.Order]
-	sessionByKey *dataloadgen.Loader[[2]string, store.UsageSession]
+	addressByID  *loader[int64, store.Address]
+	simCardByID  *loader[string, store.SimCard]
+	orderByID    *loader[int64, store.Order]
+	sessionByKey *loader[[2]string, store.UsageSession]
 }
 
 type loadersKey struct{}
@@ -75,13 +75,44 @@ func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope) *Loaders
 	}
 }
 
+// loader is a dataloader that can also be filled in advance: a list
+// resolver that knows every key its items will ask for fetches them all in
+// one statement and primes the cache (prefetch.go). Keys added one by one
+// could miss the wait window on a busy machine and split the batch; a
+// prefetch cannot.
+type loader[K comparable, V any] struct {
+	*dataloadgen.Loader[K, V]
+	fetch func(context.Context, []K) (map[K]V, error)
+}
+
 // newLoader makes a mapped loader with the project's wait and capacity,
 // recording each batch's size.
-func newLoader[K comparable, V any](m *metrics.Metrics, name string, fetch func(context.Context, []K) (map[K]V, error)) *dataloadgen.Loader[K, V] {
-	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []K) (map[K]V, error) {
+func newLoader[K comparable, V any](m *metrics.Metrics, name string, fetch func(context.Context, []K) (map[K]V, error)) *loader[K, V] {
+	counted := func(ctx context.Context, keys []K) (map[K]V, error) {
 		m.Batch(name, len(keys))
 		return fetch(ctx, keys)
-	}, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(loaderBatch))
+	}
+	return &loader[K, V]{
+		Loader: dataloadgen.NewMappedLoader(counted, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(loaderBatch)),
+		fetch:  counted,
+	}
+}
+
+// prime fetches keys in one statement and caches the answers. A key
+// missing from the answer is not cached: loading it later answers
+// dataloadgen.ErrNotFound, as a batch would have.
+func (l *loader[K, V]) prime(ctx context.Context, keys []K) (map[K]V, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	got, err := l.fetch(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range got {
+		l.Prime(k, v)
+	}
+	return got, nil
 }
 
 // WithLoaders gives each request fresh loaders for its viewer.

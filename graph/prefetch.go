@@ -112,21 +112,17 @@ func prefetchSIMFields(ctx context.Context, sims []store.SimCard, path ...string
 			}
 		}
 	}
-	var waits []func() error
-	if len(ranges) > 0 {
-		t := l.usageByRange.LoadAllThunk(ctx, ranges)
-		waits = append(waits, func() error { _, err := t(); return err })
+	// The two statements run side by side.
+	errc := make(chan error, 1)
+	go func() {
+		_, err := l.usageByRange.prime(ctx, ranges)
+		errc <- err
+	}()
+	_, err := l.newestSessions.prime(ctx, newest)
+	if usageErr := <-errc; usageErr != nil {
+		return usageErr
 	}
-	if len(newest) > 0 {
-		t := l.newestSessions.LoadAllThunk(ctx, newest)
-		waits = append(waits, func() error { _, err := t(); return err })
-	}
-	for _, wait := range waits {
-		if err := wait(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return err
 }
 
 // prefetchOrderFields loads the lines of all orders of a page, then their
@@ -140,7 +136,7 @@ func prefetchOrderFields(ctx context.Context, orders []store.Order) error {
 	for i, o := range orders {
 		ids[i] = o.ID
 	}
-	lines, err := l.itemsByOrder.LoadAll(ctx, ids)
+	lines, err := l.itemsByOrder.prime(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -157,6 +153,6 @@ func prefetchOrderFields(ctx context.Context, orders []store.Order) error {
 			}
 		}
 	}
-	_, err = l.productByID.LoadAll(ctx, products)
+	_, err = l.productByID.prime(ctx, products)
 	return err
 }
