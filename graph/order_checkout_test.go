@@ -35,6 +35,10 @@ func TestCheckoutSignedIn(t *testing.T) {
 	if got := s.order(t, s.token, o.Number); got == nil || got.ID != o.ID {
 		t.Errorf("the order is not among My orders: %+v", got)
 	}
+	if n := s.count(t, `SELECT count(*) FROM email_outbox WHERE to_address = 'buyer@x.example' AND subject LIKE '%'||$1
+		AND text_body LIKE '%/orders/'||$1||'%' AND text_body NOT LIKE '%token=%'`, o.Number); n != 1 {
+		t.Errorf("%d confirmation emails with the order's link (and no guest token), want 1", n)
+	}
 }
 
 func TestCheckoutVoucherOnlyShipsNothing(t *testing.T) {
@@ -94,6 +98,17 @@ func TestCheckoutGuest(t *testing.T) {
 	}
 	if got := s.order(t, s.token, res.Order.Number); got != nil {
 		t.Errorf("another customer sees the guest's order %s", got.Number)
+	}
+	var mail struct {
+		Subject string `db:"subject"`
+		Text    string `db:"text_body"`
+	}
+	if err := s.api.DB.Get(&mail, `SELECT subject, text_body FROM email_outbox WHERE to_address = 'traveller@guest.example'`); err != nil {
+		t.Fatalf("no confirmation email for the guest: %v", err)
+	}
+	link := s.api.Cfg.ShopURL + "/orders/" + res.Order.Number + "?token=" + *res.AccessToken
+	if !strings.Contains(mail.Subject, res.Order.Number) || !strings.Contains(mail.Text, link) || !strings.Contains(mail.Text, "Total: 24.00 USD") {
+		t.Errorf("guest confirmation %q:\n%s\nwant the number, the total and the link %s", mail.Subject, mail.Text, link)
 	}
 	var owner *int64
 	if err := s.api.DB.Get(&owner, `SELECT user_id FROM orders WHERE number = $1`, res.Order.Number); err != nil || owner != nil {

@@ -276,6 +276,9 @@ func (s *Service) place(ctx context.Context, buyer Buyer, email string, d draft,
 		if placed.Order, err = s.store.InsertOrder(ctx, tx, o); err != nil {
 			return err
 		}
+		if err := s.sendConfirmation(ctx, tx, placed.Order, d.items, placed.AccessToken); err != nil {
+			return err
+		}
 		if ship != nil && ship.addressID != 0 {
 			return s.store.TouchAddress(ctx, tx, buyer.UserID, ship.addressID)
 		}
