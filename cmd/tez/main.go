@@ -35,6 +35,7 @@ func commands() []command {
 		{"legacy", "import SIM owners of the old account system: legacy import FILE.csv", runLegacy},
 		{"mail", "show the email outbox with its links: mail outbox [-n 10]", runMail},
 		{"ledger", "check balances against the ledger, adjust a balance: ledger check|adjust", runLedger},
+		{"orders", "fulfil paid orders that wait for stock: orders fulfil", runOrders},
 	}
 }
 

@@ -226,3 +226,18 @@ func (s *Store) TouchAddress(ctx context.Context, tx *sqlx.Tx, userID, id int64)
 	_, err := tx.ExecContext(ctx, `UPDATE addresses SET last_used_at = now() WHERE id = $1 AND user_id = $2`, id, userID)
 	return mapError(err, "touch address")
 }
+
+// PaidOrderIDs lists the orders paid and not yet fulfilled, oldest first:
+// the ones waiting for stock.
+func (s *Store) PaidOrderIDs(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.db.SelectContext(ctx, &ids, `SELECT id FROM orders WHERE status = 'PAID' ORDER BY paid_at, id`)
+	return ids, mapError(err, "paid orders")
+}
+
+// LockPaidOrder locks an order that is still PAID; NotFound otherwise.
+func (s *Store) LockPaidOrder(ctx context.Context, tx *sqlx.Tx, id int64) (Order, error) {
+	var o Order
+	err := tx.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.status = 'PAID' FOR UPDATE`, id)
+	return o, mapError(err, "paid order")
+}

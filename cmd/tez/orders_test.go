@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/iccid"
+	"github.com/teztelecom/tez/internal/testdb"
+)
+
+func TestOrdersFulfilWhenStockArrives(t *testing.T) {
+	dsn := testdb.DSN(t)
+	t.Setenv("DATABASE_URL", dsn)
+	t.Setenv("TEZ_LOG_LEVEL", "error")
+	if _, _, err := tez(t, "seed"); err != nil {
+		t.Fatal(err)
+	}
+	db := sqlx.MustConnect("postgres", dsn)
+	defer db.Close()
+	// A paid order for 7 Asia SIMs; the shelf has 5.
+	var number string
+	db.MustExec(`INSERT INTO users (email, password_hash, terms_accepted_at, terms_version) VALUES ('waiting@x.example', 'x', now(), 't')`)
+	err := db.Get(&number, `WITH o AS (
+		INSERT INTO orders (user_id, email, status, subtotal, total, currency, paid_at)
+		SELECT id, email, 'PAID', 13300, 13300, 'USD', now() FROM users WHERE email = 'waiting@x.example' RETURNING id, number)
+		INSERT INTO order_items (order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency)
+		SELECT o.id, 1, p.id, p.sku, p.name, 7, p.price, 7 * p.price, 'USD' FROM o, products p WHERE p.sku = 'SIM-ASIA'
+		RETURNING (SELECT number FROM o)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := tez(t, "orders", "fulfil")
+	if err != nil || !strings.Contains(out, number+": PAID, still waiting for 2 × SIM-ASIA") {
+		t.Fatalf("first run: %q, %v", out, err)
+	}
+	for i := 1; i <= 2; i++ {
+		db.MustExec(`INSERT INTO sim_cards (iccid, status, product_id) SELECT $1, 'IN_STOCK', id FROM products WHERE sku = 'SIM-ASIA'`,
+			iccid.WithCheckDigit(fmt.Sprintf("89997050000000000%d", i)))
+	}
+	out, _, err = tez(t, "orders", "fulfil")
+	if err != nil || !strings.Contains(out, number+": FULFILLED") {
+		t.Fatalf("after new stock: %q, %v", out, err)
+	}
+	var owned int
+	db.Get(&owned, `SELECT count(*) FROM sim_cards WHERE sold_order_id = (SELECT id FROM orders WHERE number = $1)
+		AND user_id = (SELECT id FROM users WHERE email = 'waiting@x.example')`, number)
+	if owned != 7 {
+		t.Errorf("%d SIMs went to the buyer, want 7", owned)
+	}
+	if out, _, _ = tez(t, "orders", "fulfil"); !strings.Contains(out, "0 paid orders") {
+		t.Errorf("nothing left to fulfil: %q", out)
+	}
+}

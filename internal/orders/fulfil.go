@@ -1,0 +1,68 @@
+package orders
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// Waiting is a paid order after another fulfilment attempt: its status and
+// what it still waits for.
+type Waiting struct {
+	Number  string
+	Status  store.OrderStatus
+	Missing []MissingUnits
+}
+
+// MissingUnits is a line's shortfall.
+type MissingUnits struct {
+	SKU   string
+	Count int
+}
+
+// FulfilWaiting tries again to fulfil every paid order that waits for
+// stock, oldest first, each in its own transaction (an order another
+// process fulfils meanwhile is skipped). Run it after new SIMs arrive.
+func (s *Service) FulfilWaiting(ctx context.Context) ([]Waiting, error) {
+	ids, err := s.store.PaidOrderIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Waiting
+	for _, id := range ids {
+		var w Waiting
+		err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+			o, err := s.store.LockPaidOrder(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if err := s.fulfil(ctx, tx, o); err != nil {
+				return err
+			}
+			items, err := s.store.OrderItemsTx(ctx, tx, o.ID)
+			if err != nil {
+				return err
+			}
+			w = Waiting{Number: o.Number, Status: store.OrderFulfilled}
+			for _, it := range items {
+				if n := it.Quantity - it.FulfilledQuantity; n > 0 {
+					w.Status = store.OrderPaid
+					w.Missing = append(w.Missing, MissingUnits{SKU: it.SKU, Count: n})
+				}
+			}
+			return nil
+		})
+		if apperr.Is(err, apperr.NotFound) {
+			continue
+		}
+		if err != nil {
+			return out, fmt.Errorf("fulfil order %d: %w", id, err)
+		}
+		out = append(out, w)
+	}
+	return out, nil
+}
