@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/teztelecom/tez/internal/apitest"
+	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/payment"
 	"github.com/teztelecom/tez/internal/payment/sandbox"
@@ -249,5 +250,51 @@ func TestGuestPaysAndTheSIMsWaitForTheEmail(t *testing.T) {
 	}
 	if soldTo != "guest@x.example" || owner != nil {
 		t.Errorf("guest's SIM sold to %q, owner %v; want the email and no account yet", soldTo, owner)
+	}
+}
+
+func TestRacingOrdersNeverShareASIM(t *testing.T) {
+	t.Parallel()
+	s := newShop(t) // five Asia SIMs on the shelf
+	pages := make([]string, 3)
+	for i := range pages {
+		o := s.mustCheckout(t, s.token, lines(line("SIM-ASIA", 2))).Order
+		pages[i] = s.mustPay(t, s.token, o.ID, "").RedirectURL
+	}
+	var wg sync.WaitGroup
+	for _, p := range pages {
+		wg.Go(func() { s.sandboxPage(t, p, "approve") })
+	}
+	wg.Wait()
+	var allocated, distinct, fulfilled int
+	if err := s.api.DB.QueryRow(`SELECT count(*), count(DISTINCT iccid) FROM sim_cards WHERE sold_order_id IS NOT NULL AND user_id = $1`,
+		s.userID).Scan(&allocated, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.api.DB.Get(&fulfilled, `SELECT coalesce(sum(i.fulfilled_quantity), 0) FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.user_id = $1`, s.userID); err != nil {
+		t.Fatal(err)
+	}
+	if allocated != 5 || distinct != 5 || fulfilled != 5 {
+		t.Errorf("three orders of 2 racing for 5 SIMs: %d allocated (%d distinct), %d recorded as delivered; want 5, 5, 5",
+			allocated, distinct, fulfilled)
+	}
+}
+
+func TestProviderDownLeavesNothingBehind(t *testing.T) {
+	t.Parallel()
+	s := newShop(t, func(c *config.Config) {
+		c.PaymentProvider, c.StripeSecretKey, c.StripeWebhookSecret, c.StripeAPIURL = "stripe", "sk_test_123", "whsec_test", "http://127.0.0.1:1"
+	})
+	o := s.mustCheckout(t, s.token, lines(line("TOPUP-10", 1, s.sim))).Order
+	res := s.api.Do(apitest.Request{Query: `mutation($id: ID!) { orderPay(input: {orderId: $id}) { payment { redirectUrl } } }`,
+		Variables: map[string]any{"id": o.ID}, Token: s.token})
+	if len(res.Errors) != 1 || res.Errors[0].Code() != "UNAVAILABLE" || !strings.Contains(res.Errors[0].Message, "try again") {
+		t.Errorf("orderPay with the provider down: %+v, want UNAVAILABLE", res.Errors)
+	}
+	if n := s.count(t, `SELECT count(*) FROM payments`); n != 0 {
+		t.Errorf("%d payments left behind", n)
+	}
+	if got := s.order(t, s.token, o.Number); got.Status != "PENDING_PAYMENT" {
+		t.Errorf("order %s", got.Status)
 	}
 }

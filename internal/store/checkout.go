@@ -199,15 +199,20 @@ func (s *Store) SetFulfilledQuantity(ctx context.Context, tx *sqlx.Tx, itemID in
 
 // The first free SIMs of the product, skipping rows another order is taking
 // right now (SKIP LOCKED): two orders never get one SIM, and neither waits.
+// The pick is MATERIALIZED so it runs once: as a plain IN (subquery) the
+// planner may re-run it when rechecking a row another transaction changed,
+// and hand out a SIM twice. The outer WHERE re-checks that the SIM is free.
 const allocateSIMs = `
-UPDATE sim_cards s
-SET status = 'ACTIVE', user_id = $4, owned_since = CASE WHEN $4::bigint IS NULL THEN NULL ELSE now() END,
-    sold_order_id = $3, sold_to_email = $5, updated_at = now()
-WHERE s.iccid IN (
+WITH picked AS MATERIALIZED (
     SELECT iccid FROM sim_cards
     WHERE product_id = $1 AND status = 'IN_STOCK' AND user_id IS NULL AND sold_order_id IS NULL AND reseller_id IS NULL
     ORDER BY iccid LIMIT $2
     FOR UPDATE SKIP LOCKED)
+UPDATE sim_cards s
+SET status = 'ACTIVE', user_id = $4, owned_since = CASE WHEN $4::bigint IS NULL THEN NULL ELSE now() END,
+    sold_order_id = $3, sold_to_email = $5, updated_at = now()
+FROM picked
+WHERE s.iccid = picked.iccid AND s.status = 'IN_STOCK' AND s.sold_order_id IS NULL
 RETURNING s.iccid`
 
 // AllocateSIMs takes up to n SIMs of a product from stock for an order:

@@ -45,6 +45,8 @@ func New(opts Options) *Provider {
 	cfg := &stripe.BackendConfig{
 		HTTPClient:        &http.Client{Timeout: 20 * time.Second},
 		MaxNetworkRetries: stripe.Int64(2),
+		// Errors come back to the caller, which logs them with the order.
+		LeveledLogger: &stripe.LeveledLogger{Level: stripe.LevelNull},
 	}
 	if opts.APIURL != "" {
 		cfg.URL = stripe.String(opts.APIURL)
