@@ -43,7 +43,7 @@ func (s *Service) ApplyEvent(ctx context.Context, provider string, ev payment.Ev
 		if err != nil {
 			return err
 		}
-		if ev.Amount != pay.Amount() || (pay.ProviderRef != nil && ev.Ref != *pay.ProviderRef) {
+		if ev.Amount != pay.Amount() || ev.Amount != order.Total() || (pay.ProviderRef != nil && ev.Ref != *pay.ProviderRef) {
 			return fmt.Errorf("%w: event %s says %s for %s, payment %d is %s for %v", ErrAmountMismatch,
 				ev.ID, ev.Amount, ev.Ref, pay.ID, pay.Amount(), deref(pay.ProviderRef))
 		}
