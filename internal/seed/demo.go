@@ -107,9 +107,6 @@ func Demo(ctx context.Context, db *sqlx.DB) error {
 	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)`, DemoEmail); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
-	if exists {
-		return nil
-	}
 	d := demo{tx: tx, now: time.Now().UTC().Truncate(time.Second), rng: rand.New(rand.NewPCG(1, 2))}
 	steps := []struct {
 		name string
@@ -117,6 +114,14 @@ func Demo(ctx context.Context, db *sqlx.DB) error {
 	}{
 		{"products", d.products}, {"customer", d.customer}, {"addresses", d.addresses},
 		{"stock", d.stock}, {"orders", d.orders}, {"sims", d.sims},
+	}
+	if exists {
+		// A database seeded by an older version gets what was added since:
+		// new products, and the product of each stock SIM.
+		steps = []struct {
+			name string
+			run  func(context.Context) error
+		}{{"products", d.products}, {"stock", d.stock}}
 	}
 	for _, s := range steps {
 		if err := s.run(ctx); err != nil {
@@ -200,7 +205,8 @@ func (d *demo) stock(ctx context.Context) error {
 		_, err := d.tx.ExecContext(ctx, `
 			INSERT INTO sim_cards (iccid, msisdn, status, activation_code_hash, product_id)
 			VALUES ($1, $2, 'IN_STOCK', $3, (SELECT id FROM products WHERE sku = $4))
-			ON CONFLICT (iccid) DO NOTHING`, id, fmt.Sprintf("+99970100%04d", 100+n), hash, stockSKU(n))
+			ON CONFLICT (iccid) DO UPDATE SET product_id = EXCLUDED.product_id
+			WHERE sim_cards.product_id IS NULL AND sim_cards.status = 'IN_STOCK'`, id, fmt.Sprintf("+99970100%04d", 100+n), hash, stockSKU(n))
 		if err != nil {
 			return err
 		}

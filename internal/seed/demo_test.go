@@ -87,3 +87,25 @@ func TestDemo(t *testing.T) {
 		}
 	})
 }
+
+// A database seeded before stock SIMs named their product gets the
+// products on the next start; SIMs sold meanwhile keep theirs.
+func TestDemoUpgradesStock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.New(t)
+	if err := seed.Demo(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	db.MustExec(`UPDATE sim_cards SET product_id = NULL WHERE product_id IS NOT NULL`)
+	db.MustExec(`UPDATE sim_cards SET status = 'ACTIVE' WHERE iccid = (SELECT min(iccid) FROM sim_cards WHERE status = 'IN_STOCK')`)
+	if err := seed.Demo(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	var stocked, sold int
+	db.Get(&stocked, `SELECT count(*) FROM sim_cards WHERE status = 'IN_STOCK' AND product_id IS NOT NULL`)
+	db.Get(&sold, `SELECT count(*) FROM sim_cards WHERE status = 'ACTIVE' AND product_id IS NOT NULL`)
+	if stocked != 19 || sold != 0 {
+		t.Errorf("after a second seed: %d stock SIMs with a product (want 19), %d sold ones changed (want 0)", stocked, sold)
+	}
+}
