@@ -28,7 +28,7 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 	l := loadersFor(ctx)
 	switch typ {
 	case relay.TypeProduct:
-		return byInt(ctx, key, l.productByID)
+		return byInt(ctx, key, l.productByID.Loader)
 	case relay.TypeAddress:
 		return byInt(ctx, key, l.addressByID)
 	case relay.TypeOrder:
