@@ -42,44 +42,68 @@ type partSpan struct {
 
 // spanCache holds the partitions' span and the statements built on it.
 type spanCache struct {
-	mu     sync.Mutex
-	until  time.Time
-	known  bool
-	newest string // newestSessionsBounded on the span
+	mu         sync.Mutex
+	read       bool      // the catalog was read once (successfully or not)
+	until      time.Time // when to read it again
+	refreshing bool
+	newest     string // newestSessionsBounded on the span; "" when unknown
 }
 
 // newestSessionsQuery returns the statement for NewestSessions: bounded by
-// the partitions' span when it is known, reading it when unknown or old.
-// The read is not one of the request's statements: it runs on a context of
-// its own (not counted, not cancelled with the request).
+// the partitions' span when it is known. The span is read on first use,
+// then again in the background when it is old, while requests go on with
+// the statement they have. The read is not one of the request's
+// statements: it runs on a context of its own (not counted, not cancelled
+// with requests).
 func (s *Store) newestSessionsQuery() string {
 	c := &s.spans
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := time.Now()
-	if now.Before(c.until) {
-		if c.known {
-			return c.newest
-		}
+	switch {
+	case !c.read:
+		c.store(s.readSpan())
+	case time.Now().After(c.until) && !c.refreshing:
+		c.refreshing = true
+		go func() {
+			newest, err := s.readSpan()
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.store(newest, err)
+			c.refreshing = false
+		}()
+	}
+	if c.newest == "" {
 		return newestSessions
 	}
+	return c.newest
+}
+
+// store keeps what a read of the span gave; after a failure it keeps what
+// it had and tries again sooner. It is called with c.mu held.
+func (c *spanCache) store(newest string, err error) {
+	c.read = true
+	if err != nil {
+		c.until = time.Now().Add(partitionSpanRetry)
+		return
+	}
+	c.until, c.newest = time.Now().Add(partitionSpanTTL), newest
+}
+
+// readSpan reads the partitions' span and builds the statement on it ("":
+// no monthly partitions).
+func (s *Store) readSpan() (newest string, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	var rows []partSpan
 	if err := s.db.SelectContext(ctx, &rows, partitionSpan); err != nil {
-		c.until = now.Add(partitionSpanRetry) // keep what was known
-	} else {
-		sp, ok := contiguousTail(rows)
-		c.until, c.known = now.Add(partitionSpanTTL), ok
-		if ok {
-			lo, hi := quoteTime(sp.Lo), quoteTime(sp.Hi)
-			c.newest = fmt.Sprintf(newestSessionsBounded, lo, hi)
-		}
+		return "", err
 	}
-	if c.known {
-		return c.newest
+	sp, ok := contiguousTail(rows)
+	if !ok {
+		return "", nil
 	}
-	return newestSessions
+	lo, hi := quoteTime(sp.Lo), quoteTime(sp.Hi)
+	return fmt.Sprintf(newestSessionsBounded, lo, hi), nil
 }
 
 // contiguousTail is the last run of spans (sorted by start) that follow
