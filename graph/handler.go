@@ -35,7 +35,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if opts.TrustedOnly {
 		srv.Use(TrustedDocuments{Manifest: documents.Manifest()})

@@ -17,6 +17,11 @@ import (
 // so well under dataloadgen's 16 ms default is enough.
 const loaderWait = 200 * time.Microsecond
 
+// Loaders keyed by the viewer have one key per request: concurrent loads of
+// it share the pending batch through the loader's cache, so they need not
+// wait for other keys.
+const viewerLoaderWait = 0
+
 // loaderBatch caps the keys of one statement.
 const loaderBatch = 1000
 
@@ -24,19 +29,19 @@ const loaderBatch = 1000
 // statement; the owner-checked ones filter by the viewer in SQL. They live
 // for one request only: they cache, and the cache must never cross users.
 type Loaders struct {
-	addressesByUser *loader[int64, []store.Address]
-	simCardsByUser  *loader[int64, []store.SimCard]
-	usageByRange    *loader[store.UsageRange, []store.CountryUsage]
-	newestSessions  *loader[store.NewestKey, []store.UsageSession]
-	sessionCounts   *loader[store.UsageRange, int]
-	itemsByOrder    *loader[int64, []store.OrderItem]
-	productByID     *loader[int64, store.Product]
+	addressesByUser *dataloadgen.Loader[int64, []store.Address]
+	simCardsByUser  *dataloadgen.Loader[int64, []store.SimCard]
+	usageByRange    primable[store.UsageRange, []store.CountryUsage]
+	newestSessions  primable[store.NewestKey, []store.UsageSession]
+	sessionCounts   *dataloadgen.Loader[store.UsageRange, int]
+	itemsByOrder    primable[int64, []store.OrderItem]
+	productByID     primable[int64, store.Product]
 
 	// Owner-checked lookups by ID, for node(id:) and nodes(ids:).
-	addressByID  *loader[int64, store.Address]
-	simCardByID  *loader[string, store.SimCard]
-	orderByID    *loader[int64, store.Order]
-	sessionByKey *loader[[2]string, store.UsageSession]
+	addressByID  *dataloadgen.Loader[int64, store.Address]
+	simCardByID  *dataloadgen.Loader[string, store.SimCard]
+	orderByID    *dataloadgen.Loader[int64, store.Order]
+	sessionByKey *dataloadgen.Loader[[2]string, store.UsageSession]
 }
 
 type loadersKey struct{}
@@ -47,72 +52,81 @@ type loadersKey struct{}
 func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope) *Loaders {
 	owner := scope.UserID
 	return &Loaders{
-		addressesByUser: newLoader(m, "addressesByUser", st.AddressesByUserID),
-		simCardsByUser:  newLoader(m, "simCardsByUser", st.SimCardsByUserID),
-		usageByRange: newLoader(m, "usageByRange", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.CountryUsage, error) {
+		addressesByUser: newLoader(m, "addressesByUser", st.AddressesByUserID, viewerLoaderWait),
+		simCardsByUser:  newLoader(m, "simCardsByUser", st.SimCardsByUserID, viewerLoaderWait),
+		usageByRange: newPrimable(m, "usageByRange", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.CountryUsage, error) {
 			return st.UsageByCountry(ctx, scope, keys)
 		}),
-		newestSessions: newLoader(m, "newestSessions", func(ctx context.Context, keys []store.NewestKey) (map[store.NewestKey][]store.UsageSession, error) {
+		newestSessions: newPrimable(m, "newestSessions", func(ctx context.Context, keys []store.NewestKey) (map[store.NewestKey][]store.UsageSession, error) {
 			return st.NewestSessions(ctx, scope, keys)
 		}),
 		sessionCounts: newLoader(m, "sessionCounts", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange]int, error) {
 			return st.SessionCounts(ctx, scope, keys)
-		}),
-		itemsByOrder: newLoader(m, "itemsByOrder", st.OrderItemsByOrderID),
-		productByID:  newLoader(m, "productByID", st.ProductsByID),
+		}, loaderWait),
+		itemsByOrder: newPrimable(m, "itemsByOrder", st.OrderItemsByOrderID),
+		productByID:  newPrimable(m, "productByID", st.ProductsByID),
 		addressByID: newLoader(m, "addressByID", func(ctx context.Context, ids []int64) (map[int64]store.Address, error) {
 			return st.AddressesByID(ctx, owner, ids)
-		}),
+		}, loaderWait),
 		simCardByID: newLoader(m, "simCardByID", func(ctx context.Context, iccids []string) (map[string]store.SimCard, error) {
 			return st.SimCardsByICCID(ctx, owner, iccids)
-		}),
+		}, loaderWait),
 		orderByID: newLoader(m, "orderByID", func(ctx context.Context, ids []int64) (map[int64]store.Order, error) {
 			return st.OrdersByID(ctx, owner, ids)
-		}),
+		}, loaderWait),
 		sessionByKey: newLoader(m, "sessionByKey", func(ctx context.Context, keys [][2]string) (map[[2]string]store.UsageSession, error) {
 			return st.SessionsByKey(ctx, store.Scope{UserID: owner}, keys)
-		}),
+		}, loaderWait),
 	}
 }
 
-// loader is a dataloader that can also be filled in advance: a list
-// resolver that knows every key its items will ask for fetches them all in
-// one statement and primes the cache (prefetch.go). Keys added one by one
-// could miss the wait window on a busy machine and split the batch; a
-// prefetch cannot.
-type loader[K comparable, V any] struct {
+// newLoader makes a mapped loader with the project's capacity and the given
+// wait, recording each batch's size.
+func newLoader[K comparable, V any](m *metrics.Metrics, name string, fetch func(context.Context, []K) (map[K]V, error), wait time.Duration) *dataloadgen.Loader[K, V] {
+	return dataloadgen.NewMappedLoader(counted(m, name, fetch), dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(loaderBatch))
+}
+
+func counted[K comparable, V any](m *metrics.Metrics, name string, fetch func(context.Context, []K) (map[K]V, error)) func(context.Context, []K) (map[K]V, error) {
+	return func(ctx context.Context, keys []K) (map[K]V, error) {
+		m.Batch(name, len(keys))
+		return fetch(ctx, keys)
+	}
+}
+
+// primable is a loader whose keys a list resolver can fetch all at once
+// (see prefetch.go) without waiting for the batch to fill: loadAll runs the
+// batch function at once and primes the cache, where the items' resolvers
+// then find their values.
+type primable[K comparable, V any] struct {
 	*dataloadgen.Loader[K, V]
 	fetch func(context.Context, []K) (map[K]V, error)
 }
 
-// newLoader makes a mapped loader with the project's wait and capacity,
-// recording each batch's size.
-func newLoader[K comparable, V any](m *metrics.Metrics, name string, fetch func(context.Context, []K) (map[K]V, error)) *loader[K, V] {
-	counted := func(ctx context.Context, keys []K) (map[K]V, error) {
-		m.Batch(name, len(keys))
-		return fetch(ctx, keys)
-	}
-	return &loader[K, V]{
-		Loader: dataloadgen.NewMappedLoader(counted, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(loaderBatch)),
-		fetch:  counted,
+func newPrimable[K comparable, V any](m *metrics.Metrics, name string, fetch func(context.Context, []K) (map[K]V, error)) primable[K, V] {
+	f := counted(m, name, fetch)
+	return primable[K, V]{
+		Loader: dataloadgen.NewMappedLoader(f, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(loaderBatch)),
+		fetch:  f,
 	}
 }
 
-// prime fetches keys in one statement and caches the answers. A key
-// missing from the answer is not cached: loading it later answers
-// dataloadgen.ErrNotFound, as a batch would have.
-func (l *loader[K, V]) prime(ctx context.Context, keys []K) (map[K]V, error) {
-	if len(keys) == 0 {
-		return nil, nil
+// loadAll fetches keys in batches of the loader's capacity, now, and primes
+// the cache with what was found (a key not found is left to Load, which
+// reports it as the loader does).
+func (p primable[K, V]) loadAll(ctx context.Context, keys []K) (map[K]V, error) {
+	keys = unique(keys)
+	out := make(map[K]V, len(keys))
+	for start := 0; start < len(keys); start += loaderBatch {
+		vals, err := p.fetch(ctx, keys[start:min(start+loaderBatch, len(keys))])
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range vals {
+			p.Prime(k, v)
+			out[k] = v
+		}
 	}
-	got, err := l.fetch(ctx, keys)
-	if err != nil {
-		return nil, err
-	}
-	for k, v := range got {
-		l.Prime(k, v)
-	}
-	return got, nil
+	return out, nil
 }
 
 // WithLoaders gives each request fresh loaders for its viewer.
@@ -138,4 +152,17 @@ func scopeOf(ctx context.Context) store.Scope {
 		return store.Scope{ResellerID: v.ResellerID}
 	}
 	return store.Scope{}
+}
+
+// unique drops repeated keys, keeping the first of each.
+func unique[K comparable](keys []K) []K {
+	seen := make(map[K]bool, len(keys))
+	out := keys[:0:0]
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
 }

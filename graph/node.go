@@ -28,7 +28,7 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 	l := loadersFor(ctx)
 	switch typ {
 	case relay.TypeProduct:
-		return byInt(ctx, key, l.productByID)
+		return byInt(ctx, key, l.productByID.Loader)
 	case relay.TypeAddress:
 		return byInt(ctx, key, l.addressByID)
 	case relay.TypeOrder:
@@ -49,7 +49,7 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 
 func none() (relay.Node, error) { return nil, nil }
 
-func byInt[V any](ctx context.Context, key string, l *loader[int64, V]) func() (relay.Node, error) {
+func byInt[V any](ctx context.Context, key string, l *dataloadgen.Loader[int64, V]) func() (relay.Node, error) {
 	id, err := store.ParseID(key, "object")
 	if err != nil {
 		return none

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -15,8 +16,9 @@ import (
 // every item of a list. Loaders batch what arrives within their wait, but
 // concurrent resolvers do not always arrive within it. So list resolvers
 // look ahead at the fields selected under them and load those for all items
-// at once (LoadAll: one batch, one statement each); the items' own
-// resolvers then find the values in the loaders' cache. Prefetching is best
+// at once (primable.loadAll: one statement each, sent at once rather than
+// after the loader's wait); the items' own resolvers then find the values
+// in the loaders' cache. Prefetching is best
 // effort: a field with bad arguments is left for its resolver to report.
 
 // selections returns the fields selected under the field being resolved
@@ -112,17 +114,21 @@ func prefetchSIMFields(ctx context.Context, sims []store.SimCard, path ...string
 			}
 		}
 	}
-	// The two statements run side by side.
-	errc := make(chan error, 1)
+	// The two statements run side by side, on two connections.
+	var usageErr error
+	done := make(chan struct{})
 	go func() {
-		_, err := l.usageByRange.prime(ctx, ranges)
-		errc <- err
+		defer close(done)
+		if len(ranges) > 0 {
+			_, usageErr = l.usageByRange.loadAll(ctx, ranges)
+		}
 	}()
-	_, err := l.newestSessions.prime(ctx, newest)
-	if usageErr := <-errc; usageErr != nil {
-		return usageErr
+	var newestErr error
+	if len(newest) > 0 {
+		_, newestErr = l.newestSessions.loadAll(ctx, newest)
 	}
-	return err
+	<-done
+	return errors.Join(usageErr, newestErr)
 }
 
 // prefetchOrderFields loads the lines of all orders of a page, then their
@@ -136,23 +142,22 @@ func prefetchOrderFields(ctx context.Context, orders []store.Order) error {
 	for i, o := range orders {
 		ids[i] = o.ID
 	}
-	lines, err := l.itemsByOrder.prime(ctx, ids)
+	lines, err := l.itemsByOrder.loadAll(ctx, ids)
 	if err != nil {
 		return err
 	}
 	if descend(ctx, []string{"edges", "node", "items", "product"}) == nil {
 		return nil
 	}
-	seen := map[int64]bool{}
 	var products []int64
-	for _, items := range lines {
-		for _, it := range items {
-			if !seen[it.ProductID] {
-				seen[it.ProductID] = true
-				products = append(products, it.ProductID)
-			}
+	for _, id := range ids {
+		for _, it := range lines[id] {
+			products = append(products, it.ProductID)
 		}
 	}
-	_, err = l.productByID.prime(ctx, products)
+	if len(products) == 0 {
+		return nil
+	}
+	_, err = l.productByID.loadAll(ctx, products)
 	return err
 }

@@ -2,10 +2,7 @@
 // currency, never as floats.
 package money
 
-import (
-	"fmt"
-	"strconv"
-)
+import "strconv"
 
 // Money is an amount in minor units (cents) of a currency.
 type Money struct {
@@ -31,20 +28,32 @@ func Exponent(currency string) int {
 }
 
 // Decimal renders the amount as a decimal string in major units ("12.50").
+// Every Money of a response goes through it, hence strconv rather than fmt.
 func (m Money) Decimal() string {
 	exp := Exponent(m.Currency)
 	if exp == 0 {
 		return strconv.FormatInt(m.Amount, 10)
 	}
-	sign, abs := "", m.Amount
-	if abs < 0 {
-		sign, abs = "-", -abs
+	var buf [32]byte
+	b := buf[:0]
+	abs := uint64(m.Amount)
+	if m.Amount < 0 {
+		b = append(b, '-')
+		abs = -abs // two's complement: right for math.MinInt64 too
 	}
-	unit := int64(1)
+	unit := uint64(1)
 	for range exp {
 		unit *= 10
 	}
-	return fmt.Sprintf("%s%d.%0*d", sign, abs/unit, exp, abs%unit)
+	b = strconv.AppendUint(b, abs/unit, 10)
+	b = append(b, '.')
+	var fracBuf [20]byte
+	frac := strconv.AppendUint(fracBuf[:0], abs%unit, 10)
+	for range exp - len(frac) {
+		b = append(b, '0')
+	}
+	b = append(b, frac...)
+	return string(b)
 }
 
 // CurrencyCode is the ISO 4217 code.

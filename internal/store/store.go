@@ -21,7 +21,8 @@ import (
 
 // Store reads and writes the service's data.
 type Store struct {
-	db *sqlx.DB
+	db    *sqlx.DB
+	spans spanCache
 }
 
 // New wraps an open database.

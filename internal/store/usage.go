@@ -167,6 +167,37 @@ CROSS JOIN LATERAL (
 ) u
 ORDER BY k.i, u.started_at DESC, u.id DESC`
 
+// newestSessionsBounded is newestSessions when the monthly partitions' span
+// is known (see partitions.go; %[1]s and %[2]s are its literal bounds): each
+// SIM's newest sessions are read from the monthly partitions newest month
+// first, stopping at the limit, and from the default partition (the rest
+// of time) apart; the newest of both make the page. Same rows, same order.
+const newestSessionsBounded = `
+WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[]) WITH ORDINALITY AS k(iccid, f, t, n, i))
+SELECT k.i, ` + usageColumns + `
+FROM k
+JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $5 OR s.reseller_id = $6)
+CROSS JOIN LATERAL (
+    SELECT * FROM (
+        (SELECT ` + usageColumns + ` FROM usage_sessions u
+         WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
+           AND u.started_at >= $7::timestamptz AND u.started_at < $8::timestamptz
+           AND u.started_at >= %[1]s AND u.started_at < %[2]s -- the monthly partitions, in order
+         ORDER BY u.started_at DESC, u.id DESC
+         LIMIT k.n)
+        UNION ALL
+        (SELECT ` + usageColumns + ` FROM usage_sessions u
+         WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
+           AND u.started_at >= $7::timestamptz AND u.started_at < $8::timestamptz
+           AND (u.started_at < %[1]s OR u.started_at >= %[2]s) -- the default partition
+         ORDER BY u.started_at DESC, u.id DESC
+         LIMIT k.n)
+    ) u
+    ORDER BY u.started_at DESC, u.id DESC
+    LIMIT k.n
+) u
+ORDER BY k.i, u.started_at DESC, u.id DESC`
+
 // NewestKey asks for the Limit newest sessions of a range.
 type NewestKey struct {
 	UsageRange
@@ -187,7 +218,7 @@ func (s *Store) NewestSessions(ctx context.Context, scope Scope, keys []NewestKe
 		UsageSession
 	}
 	lo, hi := span(ranges)
-	err := s.db.SelectContext(ctx, &rows, newestSessions, pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), scope.UserID, scope.ResellerID, lo, hi)
+	err := s.db.SelectContext(ctx, &rows, s.newestSessionsQuery(), pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), scope.UserID, scope.ResellerID, lo, hi)
 	if err != nil {
 		return nil, mapError(err, "usage sessions")
 	}

@@ -23,3 +23,24 @@ func TestSpan(t *testing.T) {
 		}
 	}
 }
+
+func TestContiguousTail(t *testing.T) {
+	m := func(month int) time.Time { return time.Date(2026, time.Month(month), 1, 0, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name   string
+		spans  []partSpan
+		want   partSpan
+		wantOK bool
+	}{
+		{"none", nil, partSpan{}, false},
+		{"one", []partSpan{{m(3), m(4)}}, partSpan{m(3), m(4)}, true},
+		{"contiguous", []partSpan{{m(3), m(4)}, {m(4), m(5)}, {m(5), m(6)}}, partSpan{m(3), m(6)}, true},
+		{"a gap starts over", []partSpan{{m(1), m(2)}, {m(3), m(4)}, {m(4), m(5)}}, partSpan{m(3), m(5)}, true},
+	}
+	for _, tt := range tests {
+		got, ok := contiguousTail(tt.spans)
+		if ok != tt.wantOK || !got.Lo.Equal(tt.want.Lo) || !got.Hi.Equal(tt.want.Hi) {
+			t.Errorf("%s: contiguousTail = %v, %v; want %v, %v", tt.name, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}
