@@ -150,6 +150,9 @@ func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 	if err != nil {
 		return nil, err
 	}
+	if u := viewer.From(ctx).Account; u != nil {
+		return u, nil
+	}
 	u, err := r.Store.UserByID(ctx, id)
 	if err != nil {
 		return nil, err

@@ -56,7 +56,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 				}
 			}()
 		}
-		v := viewer.Viewer{Kind: viewer.Customer, UserID: sess.UserID, SessionID: sess.ID}
+		v := viewer.Viewer{Kind: viewer.Customer, UserID: sess.UserID, SessionID: sess.ID, Account: &sess.User}
 		reqlog.From(r.Context()).Viewer = string(v.Kind)
 		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 	})

@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/store"
 )
 
 // Kind is the kind of caller.
@@ -26,6 +27,9 @@ type Viewer struct {
 	SessionID  int64 // customers: the session the token opened
 	ResellerID int64 // resellers
 	KeyID      int64 // resellers: the API key used
+	// Account is the customer's account as read with the session: resolvers
+	// of `me` need no statement of their own.
+	Account *store.User
 }
 
 type ctxKey struct{}
