@@ -127,7 +127,7 @@ func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, 
 	for i, e := range conn.Edges {
 		shown[i] = *e.Node
 	}
-	return conn, prefetchOrderFields(ctx, shown)
+	return conn, prefetchOrderFields(ctx, r.Store, shown)
 }
 
 func (r *userResolver) Order(ctx context.Context, obj *store.User, number string) (*store.Order, error) {

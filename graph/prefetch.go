@@ -131,9 +131,9 @@ func prefetchSIMFields(ctx context.Context, sims []store.SimCard, path ...string
 	return errors.Join(usageErr, newestErr)
 }
 
-// prefetchOrderFields loads the lines of all orders of a page, then their
-// products, when the page's nodes select them.
-func prefetchOrderFields(ctx context.Context, orders []store.Order) error {
+// prefetchOrderFields loads the lines of all orders of a page, with their
+// products in the same statement, when the page's nodes select them.
+func prefetchOrderFields(ctx context.Context, st *store.Store, orders []store.Order) error {
 	if descend(ctx, []string{"edges", "node", "items"}) == nil || len(orders) == 0 {
 		return nil
 	}
@@ -142,22 +142,20 @@ func prefetchOrderFields(ctx context.Context, orders []store.Order) error {
 	for i, o := range orders {
 		ids[i] = o.ID
 	}
-	lines, err := l.itemsByOrder.loadAll(ctx, ids)
+	if descend(ctx, []string{"edges", "node", "items", "product"}) == nil {
+		_, err := l.itemsByOrder.loadAll(ctx, ids)
+		return err
+	}
+	// Lines and their products in one statement.
+	lines, products, err := st.OrderItemsWithProducts(ctx, ids)
 	if err != nil {
 		return err
 	}
-	if descend(ctx, []string{"edges", "node", "items", "product"}) == nil {
-		return nil
+	for id, items := range lines {
+		l.itemsByOrder.Prime(id, items)
 	}
-	var products []int64
-	for _, id := range ids {
-		for _, it := range lines[id] {
-			products = append(products, it.ProductID)
-		}
+	for id, p := range products {
+		l.productByID.Prime(id, p)
 	}
-	if len(products) == 0 {
-		return nil
-	}
-	_, err = l.productByID.loadAll(ctx, products)
-	return err
+	return nil
 }

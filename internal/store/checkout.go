@@ -178,9 +178,8 @@ type ItemToFulfil struct {
 	Kind ProductKind `db:"kind"`
 }
 
-const itemsToFulfil = `
-SELECT i.id, i.order_id, i.line_no, i.product_id, i.sku, i.quantity, i.unit_price, i.line_total, i.currency,
-       i.iccid, i.voucher_amount, i.fulfilled_quantity, p.kind
+var itemsToFulfil = `
+SELECT ` + qualified("i", itemColumns) + `, p.kind
 FROM order_items i JOIN products p ON p.id = i.product_id
 WHERE i.order_id = $1 ORDER BY i.line_no`
 

@@ -229,3 +229,30 @@ func (s *Store) OrderItemsByOrderID(ctx context.Context, orderIDs []int64) (map[
 	}
 	return out, nil
 }
+
+var itemsWithProducts = `
+SELECT ` + qualified("i", itemColumns) + `, ` + prefixed("p", "product", productColumns) + `
+FROM order_items i JOIN products p ON p.id = i.product_id
+WHERE i.order_id = ANY($1) ORDER BY i.order_id, i.line_no`
+
+// OrderItemsWithProducts is OrderItemsByOrderID with the lines' products
+// read in the same statement (a page of orders shows both).
+func (s *Store) OrderItemsWithProducts(ctx context.Context, orderIDs []int64) (map[int64][]OrderItem, map[int64]Product, error) {
+	var rows []struct {
+		OrderItem
+		Product Product `db:"product"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, itemsWithProducts, pq.Array(orderIDs)); err != nil {
+		return nil, nil, mapError(err, "order items")
+	}
+	items := make(map[int64][]OrderItem, len(orderIDs))
+	for _, id := range orderIDs {
+		items[id] = nil
+	}
+	products := map[int64]Product{}
+	for _, r := range rows {
+		items[r.OrderID] = append(items[r.OrderID], r.OrderItem)
+		products[r.ProductID] = r.Product
+	}
+	return items, products, nil
+}

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -25,17 +23,6 @@ var liveSessionByTokenHash = `
 SELECT s.id, s.user_id, s.expires_at, s.last_used_at, ` + prefixed("u", "user", userColumns) + `
 FROM auth_sessions s JOIN users u ON u.id = s.user_id
 WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`
-
-// prefixed selects columns of table alias as "prefix.column", which sqlx
-// scans into the struct field tagged db:"prefix".
-func prefixed(alias, prefix, columns string) string {
-	cols := strings.Split(columns, ",")
-	for i, c := range cols {
-		c = strings.TrimSpace(c)
-		cols[i] = fmt.Sprintf(`%s.%s AS "%s.%s"`, alias, c, prefix, c)
-	}
-	return strings.Join(cols, ", ")
-}
 
 // SessionByTokenHash finds the live session whose token hashes to hash,
 // with its account.

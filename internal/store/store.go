@@ -134,3 +134,23 @@ func mapError(err error, what string) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// prefixed selects columns of table alias as "prefix.column", which sqlx
+// scans into the struct field tagged db:"prefix".
+func prefixed(alias, prefix, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		c = strings.TrimSpace(c)
+		cols[i] = fmt.Sprintf(`%s.%s AS "%s.%s"`, alias, c, prefix, c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// qualified names each of columns with the table alias: "a.x, a.y".
+func qualified(alias, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
