@@ -60,7 +60,7 @@ func NewService(st *store.Store, opts Options) (*Service, error) {
 		return nil, err
 	}
 	return &Service{store: st, observe: opts.Observer, sessionTTL: opts.SessionTTL, publicURL: strings.TrimRight(opts.PublicURL, "/"),
-		hashing: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), dummyHash: dummy}, nil
+		hashing: make(chan struct{}, runtime.GOMAXPROCS(0)), dummyHash: dummy}, nil
 }
 
 // Session is a signed-in session: the token to send as a bearer, once.
