@@ -189,23 +189,29 @@ func (f *fixtures) scenario(name string) (bench.Scenario, error) {
 
 // dashboardStatements records the SQL one dashboard request sends, by
 // serving one in-process on the benchmark database.
-func (f *fixtures) dashboardStatements(ctx context.Context) ([]bench.Statement, error) {
+// dashboardStatements records the statements of one dashboard request for
+// each of the first n customers (their SIMs, orders and sessions differ).
+func (f *fixtures) dashboardStatements(ctx context.Context, n int) ([][]bench.Statement, error) {
 	srv, err := server.New(config.Defaults(), store.New(f.db), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return nil, err
 	}
-	ctx, rec := sqlcount.WithRecorder(ctx)
-	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(string(graphqlBody(documents.Get("dashboard.graphql"), dashboardVars()))))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+f.tokens[0])
-	w := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(w, req)
-	if err := bench.Check(w.Code, w.Body.Bytes()); err != nil {
-		return nil, fmt.Errorf("record the dashboard's statements: %w", err)
-	}
-	var out []bench.Statement
-	for _, s := range rec.Statements() {
-		out = append(out, bench.Statement{Query: s.Query, Args: s.Args})
+	var out [][]bench.Statement
+	for _, token := range f.tokens[:min(n, len(f.tokens))] {
+		ctx, rec := sqlcount.WithRecorder(ctx)
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(string(graphqlBody(documents.Get("dashboard.graphql"), dashboardVars()))))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		w := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(w, req)
+		if err := bench.Check(w.Code, w.Body.Bytes()); err != nil {
+			return nil, fmt.Errorf("record the dashboard's statements: %w", err)
+		}
+		var stmts []bench.Statement
+		for _, s := range rec.Statements() {
+			stmts = append(stmts, bench.Statement{Query: s.Query, Args: s.Args})
+		}
+		out = append(out, stmts)
 	}
 	return out, nil
 }

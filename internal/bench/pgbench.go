@@ -79,29 +79,37 @@ func literal(v any) (string, error) {
 	return "", fmt.Errorf("no literal for %T", v)
 }
 
-// PGBench replays a script with pgbench in prepared mode and returns the
-// transactions (script runs) per second: the ceiling the database sets for
-// the same work without the server in between.
-func PGBench(ctx context.Context, dsn, script string, conns int, d time.Duration) (float64, error) {
+// PGBench replays scripts with pgbench in prepared mode, each transaction
+// one of them at random, and returns the transactions (script runs) per
+// second: the ceiling the database sets for the same work without the
+// server in between.
+func PGBench(ctx context.Context, dsn string, scripts []string, conns int, d time.Duration) (float64, error) {
 	bin, err := exec.LookPath("pgbench")
 	if err != nil {
 		return 0, fmt.Errorf("pgbench not found (Debian: apt-get install postgresql-client-15): %w", err)
 	}
-	f, err := os.CreateTemp("", "tez-pgbench-*.sql")
-	if err != nil {
-		return 0, err
+	var files []string
+	for _, script := range scripts {
+		f, err := os.CreateTemp("", "tez-pgbench-*.sql")
+		if err != nil {
+			return 0, err
+		}
+		defer os.Remove(f.Name())
+		_, err = f.WriteString(script)
+		f.Close()
+		if err != nil {
+			return 0, err
+		}
+		// pgbench picks one of the scripts at random for each transaction.
+		files = append(files, "-f", f.Name())
 	}
-	defer os.Remove(f.Name())
-	if _, err := f.WriteString(script); err != nil {
-		return 0, err
-	}
-	f.Close()
 	conn, err := connArgs(dsn)
 	if err != nil {
 		return 0, err
 	}
 	args := append(conn, "-n", "-M", "prepared", "-c", strconv.Itoa(conns), "-j", strconv.Itoa(min(conns, 2)),
-		"-T", strconv.Itoa(max(1, int(d.Seconds()))), "-f", f.Name())
+		"-T", strconv.Itoa(max(1, int(d.Seconds()))))
+	args = append(args, files...)
 	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("pgbench: %v: %s", err, out)
