@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -51,7 +52,7 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 // request and the server carry on.
 func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
-		log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p), "request_id", requestid.From(ctx))
+		log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p), "request_id", requestid.From(ctx), "stack", string(debug.Stack()))
 		return apperr.Wrap(fmt.Errorf("panic: %v", p), apperr.Internal, "internal error")
 	}
 }
