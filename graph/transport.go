@@ -93,7 +93,7 @@ var (
 
 // writeResponse writes resp as json.Marshal would.
 func writeResponse(w io.Writer, resp *graphql.Response) {
-	if len(resp.Errors) == 0 && len(resp.Data) > 0 && resp.Label == "" && resp.Path == nil &&
+	if resp != nil && len(resp.Errors) == 0 && len(resp.Data) > 0 && resp.Label == "" && resp.Path == nil &&
 		resp.HasNext == nil && len(resp.Extensions) == 0 {
 		var buf bytes.Buffer
 		buf.Grow(len(dataPrefix) + len(resp.Data) + len(dataSuffix))

@@ -19,6 +19,7 @@ func TestWriteResponseAsJSONMarshal(t *testing.T) {
 		{Data: nil},
 		{Data: data, Errors: gqlerror.List{{Message: "boom <x>"}}},
 		{Data: data, Extensions: map[string]any{"k": 1}},
+		nil, // the executor answers none for a request whose client went away
 	} {
 		want, err := json.Marshal(resp)
 		if err != nil {
