@@ -56,6 +56,8 @@ func ClusterDir() string {
 
 func setup() error {
 	setupOnce.Do(func() {
+		// Tests' databases are dropped even while a test's pool holds them.
+		defer func() { server.ForceTerminateConnections = true }()
 		if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
 			server, setupErr = configFromURL(u)
 			return
@@ -72,7 +74,6 @@ func setup() error {
 			Options:    "sslmode=disable&host=" + url.QueryEscape(cluster.SocketDir()),
 		}
 	})
-	server.ForceTerminateConnections = true
 	return setupErr
 }
 
