@@ -125,7 +125,7 @@ func (s *Service) Reorder(ctx context.Context, buyer Buyer, orderID int64) (*Pla
 			"This order has no shipping address: place a new order instead.")}, nil
 	}
 	email := old.Email
-	if buyer.UserID != 0 && buyer.GuestToken == "" {
+	if buyer.UserID != 0 { // the new order is the account's: its email
 		u, err := s.store.UserByID(ctx, buyer.UserID)
 		if err != nil {
 			return nil, nil, nil, err
