@@ -8,26 +8,18 @@ import (
 // addressID reads an address's global ID for a mutation. Anything that is
 // not one (malformed, another type) becomes 0, which names no address: the
 // mutation answers it like a missing or someone else's address.
-func addressID(id string) int64 {
-	key, err := relay.KeyOf(id, relay.TypeAddress)
-	if err != nil {
-		return 0
-	}
-	n, err := store.ParseID(key, "address")
-	if err != nil {
-		return 0
-	}
-	return n
-}
+func addressID(id string) int64 { return rowID(id, relay.TypeAddress) }
 
-// orderID reads an order's global ID for a mutation; anything else becomes
-// 0, which names no order.
-func orderID(id string) int64 {
-	key, err := relay.KeyOf(id, relay.TypeOrder)
+// orderID reads an order's global ID for a mutation, like addressID.
+func orderID(id string) int64 { return rowID(id, relay.TypeOrder) }
+
+// rowID reads the numeric key of a global ID of typeName; 0 for anything else.
+func rowID(id, typeName string) int64 {
+	key, err := relay.KeyOf(id, typeName)
 	if err != nil {
 		return 0
 	}
-	n, err := store.ParseID(key, "order")
+	n, err := store.ParseID(key, typeName)
 	if err != nil {
 		return 0
 	}

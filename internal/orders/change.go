@@ -17,31 +17,20 @@ import (
 // closed at the provider first; if the customer has just paid there, the
 // order can no longer be cancelled.
 func (s *Service) Cancel(ctx context.Context, buyer Buyer, orderID int64) (*store.Order, []apperr.FieldError, error) {
-	var (
-		out      store.Order
-		problems []apperr.FieldError
-	)
+	var out store.Order
 	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
-		o, err := s.store.LockOrder(ctx, tx, orderID, buyer.access())
-		if apperr.Is(err, apperr.NotFound) {
-			problems = []apperr.FieldError{orderNotFound("input", "orderId")}
-			return errStop
-		}
+		o, err := s.lockUnpaid(ctx, tx, buyer, orderID, func(o store.Order) apperr.FieldError {
+			return apperr.OnField("orderId", apperr.FieldInvalid, "Only unpaid orders can be cancelled; this one is %s.", humanStatus(o.Status))
+		})
 		if err != nil {
 			return err
-		}
-		if o.Status != store.OrderPendingPayment {
-			problems = []apperr.FieldError{apperr.OnField("orderId", apperr.FieldInvalid,
-				"Only unpaid orders can be cancelled; this one is %s.", humanStatus(o.Status))}
-			return errStop
 		}
 		open, err := s.store.OpenPayment(ctx, tx, o.ID)
 		if err == nil {
 			err = s.expire(ctx, tx, open)
 		}
 		if errors.Is(err, payment.ErrAlreadyPaid) {
-			problems = []apperr.FieldError{completing()}
-			return errStop
+			return refuse(completing())
 		}
 		if err != nil && !apperr.Is(err, apperr.NotFound) {
 			return err
@@ -49,11 +38,11 @@ func (s *Service) Cancel(ctx context.Context, buyer Buyer, orderID int64) (*stor
 		out, err = s.store.SetOrderStatus(ctx, tx, o.ID, store.OrderCancelled)
 		return err
 	})
-	if errors.Is(err, errStop) {
-		return nil, problems, nil
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("cancel order %d: %w", orderID, err)
+	if problems, err := problemsOf(err); problems != nil || err != nil {
+		if err != nil {
+			err = fmt.Errorf("cancel order %d: %w", orderID, err)
+		}
+		return nil, problems, err
 	}
 	return &out, nil, nil
 }

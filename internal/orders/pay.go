@@ -27,8 +27,37 @@ func (b Buyer) access() store.OrderAccess {
 	return store.OrderAccess{OwnerID: b.UserID}
 }
 
-// errStop ends a transaction that found a user error: nothing is written.
-var errStop = errors.New("stop")
+// refused ends a transaction that found a user error: nothing is written.
+type refused struct{ problem apperr.FieldError }
+
+func (r *refused) Error() string { return "refused: " + r.problem.Message }
+
+func refuse(p apperr.FieldError) error { return &refused{p} }
+
+// problemsOf splits a transaction's outcome into user errors and failures.
+func problemsOf(err error) ([]apperr.FieldError, error) {
+	var r *refused
+	if errors.As(err, &r) {
+		return []apperr.FieldError{r.problem}, nil
+	}
+	return nil, err
+}
+
+// lockUnpaid locks the order the buyer names, which must await payment;
+// otherwise it refuses with notPending's answer. A missing order and
+// someone else's get the same orderNotFound.
+func (s *Service) lockUnpaid(ctx context.Context, tx *sqlx.Tx, buyer Buyer, id int64, notPending func(store.Order) apperr.FieldError) (store.Order, error) {
+	o, err := s.store.LockOrder(ctx, tx, id, buyer.access())
+	switch {
+	case apperr.Is(err, apperr.NotFound):
+		return o, refuse(orderNotFound("input", "orderId"))
+	case err != nil:
+		return o, err
+	case o.Status != store.OrderPendingPayment:
+		return o, refuse(notPending(o))
+	}
+	return o, nil
+}
 
 // Pay answers the payment page of an unpaid order. Paying twice (a double
 // click, two tabs) gets the same open payment: the order's row lock makes
@@ -36,23 +65,13 @@ var errStop = errors.New("stop")
 // A new attempt has its own idempotency key, which the provider honours.
 func (s *Service) Pay(ctx context.Context, buyer Buyer, orderID int64) (*store.Payment, *store.Order, []apperr.FieldError, error) {
 	var (
-		pay      store.Payment
-		order    store.Order
-		problems []apperr.FieldError
+		pay   store.Payment
+		order store.Order
 	)
 	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		order, err = s.store.LockOrder(ctx, tx, orderID, buyer.access())
-		if apperr.Is(err, apperr.NotFound) {
-			problems = []apperr.FieldError{orderNotFound("input", "orderId")}
-			return errStop
-		}
-		if err != nil {
+		if order, err = s.lockUnpaid(ctx, tx, buyer, orderID, notPayable); err != nil {
 			return err
-		}
-		if order.Status != store.OrderPendingPayment {
-			problems = []apperr.FieldError{notPayable(order)}
-			return errStop
 		}
 		open, err := s.store.OpenPayment(ctx, tx, order.ID)
 		switch {
@@ -61,8 +80,7 @@ func (s *Service) Pay(ctx context.Context, buyer Buyer, orderID int64) (*store.P
 			return nil
 		case err == nil:
 			if err := s.expire(ctx, tx, open); errors.Is(err, payment.ErrAlreadyPaid) {
-				problems = []apperr.FieldError{completing()}
-				return errStop
+				return refuse(completing())
 			} else if err != nil {
 				return err
 			}
@@ -72,11 +90,8 @@ func (s *Service) Pay(ctx context.Context, buyer Buyer, orderID int64) (*store.P
 		pay, err = s.startPayment(ctx, tx, order)
 		return err
 	})
-	if errors.Is(err, errStop) {
-		return nil, nil, problems, nil
-	}
-	if err != nil {
-		return nil, nil, nil, err
+	if problems, err := problemsOf(err); problems != nil || err != nil {
+		return nil, nil, problems, err
 	}
 	return &pay, &order, nil, nil
 }
