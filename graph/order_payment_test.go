@@ -14,6 +14,7 @@ import (
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/payment"
 	"github.com/teztelecom/tez/internal/payment/sandbox"
+	"github.com/teztelecom/tez/internal/relay"
 )
 
 func TestPayThroughTheSandboxPage(t *testing.T) {
@@ -296,5 +297,40 @@ func TestProviderDownLeavesNothingBehind(t *testing.T) {
 	}
 	if got := s.order(t, s.token, o.Number); got.Status != "PENDING_PAYMENT" {
 		t.Errorf("order %s", got.Status)
+	}
+}
+
+// A declined attempt that the provider later reports paid (a late success)
+// pays the order and closes the newer attempt's page: no second charge.
+func TestLateSuccessClosesTheNewerAttempt(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	number, firstID, firstRef, amount := s.openPayment(t)
+	provider := sandbox.New(s.api.Cfg.SandboxSecret, s.api.Cfg.PublicURL)
+	declined, h, _ := provider.NewEvent(firstID, firstRef, payment.Failed, amount)
+	if st := s.webhook(t, declined, h); st != http.StatusOK {
+		t.Fatalf("decline: %d", st)
+	}
+	var orderID string
+	if err := s.api.DB.Get(&orderID, `SELECT id::text FROM orders WHERE number = $1`, number); err != nil {
+		t.Fatal(err)
+	}
+	second := s.mustPay(t, s.token, relay.GlobalID(relay.TypeOrder, orderID), "")
+	late, h, _ := provider.NewEvent(firstID, firstRef, payment.Succeeded, amount)
+	if st := s.webhook(t, late, h); st != http.StatusOK {
+		t.Fatalf("late success: %d", st)
+	}
+	if got := s.order(t, s.token, number); got.Status != "FULFILLED" {
+		t.Errorf("order %s after the late success", got.Status)
+	}
+	if status, page := s.sandboxPage(t, second.RedirectURL, ""); status != http.StatusOK || !strings.Contains(page, "no longer open") {
+		t.Errorf("the newer page of a paid order: %d %s", status, page)
+	}
+	var statuses []string
+	if err := s.api.DB.Select(&statuses, `SELECT status::text FROM payments ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(statuses, ",") != "SUCCEEDED,EXPIRED" {
+		t.Errorf("payments %v, want the first SUCCEEDED and the newer EXPIRED", statuses)
 	}
 }

@@ -87,7 +87,31 @@ func (s *Service) apply(ctx context.Context, tx *sqlx.Tx, order store.Order, pay
 	if err != nil {
 		return err
 	}
+	if err := s.closeOtherAttempt(ctx, tx, paid); err != nil {
+		return err
+	}
 	return s.fulfil(ctx, tx, paid)
+}
+
+// closeOtherAttempt expires a newer payment page of an order that an
+// earlier attempt has just paid (a late success after a retry), so the
+// customer cannot pay twice. The provider is told on a best-effort basis:
+// if it cannot be reached, a success of that page later is logged for a
+// refund like any payment of an order not awaiting one.
+func (s *Service) closeOtherAttempt(ctx context.Context, tx *sqlx.Tx, o store.Order) error {
+	other, err := s.store.OpenPayment(ctx, tx, o.ID)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if other.ProviderRef != nil && other.Provider == s.provider.Name() {
+		if err := s.provider.Expire(ctx, *other.ProviderRef); err != nil {
+			s.log.WarnContext(ctx, "close the other payment page of a paid order", "order", o.Number, "payment_id", other.ID, "err", err)
+		}
+	}
+	return s.store.SetPaymentStatus(ctx, tx, other.ID, store.PaymentExpired)
 }
 
 // fulfil delivers what a paid order's lines still wait for: a voucher
