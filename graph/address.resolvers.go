@@ -20,11 +20,7 @@ func (r *mutationResolver) AddressCreate(ctx context.Context, input model.Addres
 	if err != nil {
 		return nil, err
 	}
-	a, problems, err := r.Addresses.Create(ctx, me, address.Input{
-		RecipientName: input.RecipientName, Line1: input.Line1, Line2: deref(input.Line2), City: input.City,
-		Region: deref(input.Region), PostalCode: input.PostalCode, CountryCode: input.CountryCode,
-		Phone: deref(input.Phone), DeliveryNote: deref(input.DeliveryNote),
-	})
+	a, problems, err := r.Addresses.Create(ctx, me, addressInput(input))
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ func checkoutBuyer(ctx context.Context) (orders.Buyer, error) {
 	if apperr.Is(err, apperr.Unauthenticated) {
 		return orders.Buyer{}, nil
 	}
-	return orders.Buyer{UserID: id}, err
+	return orders.Buyer{UserID: id, Email: accountEmail(ctx)}, err
 }
 
 // orderBuyer is who acts on an existing order: the signed-in customer, or
@@ -27,5 +27,13 @@ func orderBuyer(ctx context.Context, accessToken *string) (orders.Buyer, error) 
 	if apperr.Is(err, apperr.Unauthenticated) && token != "" {
 		return orders.Buyer{GuestToken: token}, nil
 	}
-	return orders.Buyer{UserID: id, GuestToken: token}, err
+	return orders.Buyer{UserID: id, Email: accountEmail(ctx), GuestToken: token}, err
+}
+
+// accountEmail is the signed-in customer's email, read with the session.
+func accountEmail(ctx context.Context) string {
+	if a := viewer.From(ctx).Account; a != nil {
+		return a.Email
+	}
+	return ""
 }

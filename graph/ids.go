@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"github.com/teztelecom/tez/graph/model"
+	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -42,6 +44,13 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// addressInput is an address as the customer typed it.
+func addressInput(a model.AddressInput) address.Input {
+	return address.Input{RecipientName: a.RecipientName, Line1: a.Line1, Line2: deref(a.Line2), City: a.City,
+		Region: deref(a.Region), PostalCode: a.PostalCode, CountryCode: a.CountryCode, Phone: deref(a.Phone),
+		DeliveryNote: deref(a.DeliveryNote)}
 }
 
 // nonEmpty is s, or nil when empty.

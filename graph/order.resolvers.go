@@ -10,7 +10,6 @@ import (
 
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
-	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/opaque"
 	"github.com/teztelecom/tez/internal/orders"
@@ -32,9 +31,7 @@ func (r *mutationResolver) Checkout(ctx context.Context, input model.CheckoutInp
 		in.ShippingAddressID = new(addressID(*input.ShippingAddressID))
 	}
 	if a := input.ShippingAddress; a != nil {
-		in.ShippingAddress = &address.Input{RecipientName: a.RecipientName, Line1: a.Line1, Line2: deref(a.Line2), City: a.City,
-			Region: deref(a.Region), PostalCode: a.PostalCode, CountryCode: a.CountryCode, Phone: deref(a.Phone),
-			DeliveryNote: deref(a.DeliveryNote)}
+		in.ShippingAddress = new(addressInput(*a))
 	}
 	placed, problems, err := r.Orders.Checkout(ctx, b, in)
 	if err != nil || len(problems) > 0 {

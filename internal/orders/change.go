@@ -115,11 +115,7 @@ func (s *Service) Reorder(ctx context.Context, buyer Buyer, orderID int64) (*Pla
 	}
 	email := old.Email
 	if buyer.UserID != 0 { // the new order is the account's: its email
-		u, err := s.store.UserByID(ctx, buyer.UserID)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		email = u.Email
+		email = buyer.Email
 	}
 	placed, err := s.place(ctx, buyer, email, d, ship, "")
 	if err != nil {

@@ -54,7 +54,7 @@ func (s *Service) Checkout(ctx context.Context, buyer Buyer, in CheckoutInput) (
 	if err != nil {
 		return nil, nil, err
 	}
-	email, p, err := s.buyerEmail(ctx, buyer, in.Email)
+	email, p, err := s.buyerEmail(buyer, in.Email)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -114,9 +114,11 @@ func (s *Service) draft(ctx context.Context, buyer Buyer, lines []Line) (draft, 
 	if err != nil {
 		return draft{}, nil, err
 	}
-	sims, err := s.store.SimCardsForTopup(ctx, iccids)
-	if err != nil {
-		return draft{}, nil, err
+	var sims map[string]store.SimCard
+	if len(iccids) > 0 {
+		if sims, err = s.store.SimCardsForTopup(ctx, iccids); err != nil {
+			return draft{}, nil, err
+		}
 	}
 	d := draft{bad: make([]bool, len(lines))}
 	var problems []apperr.FieldError
@@ -174,7 +176,7 @@ func checkLine(i int, l Line, p store.Product, onSale bool, sims map[string]stor
 
 // buyerEmail is the order's email: the account's for a signed-in customer
 // (a different one given is an error), the given one for a guest.
-func (s *Service) buyerEmail(ctx context.Context, buyer Buyer, given string) (string, []apperr.FieldError, error) {
+func (s *Service) buyerEmail(buyer Buyer, given string) (string, []apperr.FieldError, error) {
 	if buyer.UserID == 0 {
 		email, e := account.NormalizeEmail("email", given)
 		if e != nil {
@@ -182,15 +184,11 @@ func (s *Service) buyerEmail(ctx context.Context, buyer Buyer, given string) (st
 		}
 		return email, nil, nil
 	}
-	u, err := s.store.UserByID(ctx, buyer.UserID)
-	if err != nil {
-		return "", nil, fmt.Errorf("checkout buyer: %w", err)
-	}
-	if given = strings.TrimSpace(given); given != "" && !strings.EqualFold(given, u.Email) {
+	if given = strings.TrimSpace(given); given != "" && !strings.EqualFold(given, buyer.Email) {
 		return "", []apperr.FieldError{apperr.OnField("email", apperr.FieldInvalid,
-			"You are signed in as %s: orders go to your account's email. Leave this empty, or change your email in My account.", u.Email)}, nil
+			"You are signed in as %s: orders go to your account's email. Leave this empty, or change your email in My account.", buyer.Email)}, nil
 	}
-	return u.Email, nil, nil
+	return buyer.Email, nil, nil
 }
 
 // shipTo is the address an order ships to: its snapshot, and the address

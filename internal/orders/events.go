@@ -90,7 +90,8 @@ func (s *Service) apply(ctx context.Context, tx *sqlx.Tx, order store.Order, pay
 	if err := s.closeOtherAttempt(ctx, tx, paid); err != nil {
 		return err
 	}
-	return s.fulfil(ctx, tx, paid)
+	_, err = s.fulfil(ctx, tx, paid)
+	return err
 }
 
 // closeOtherAttempt expires a newer payment page of an order that an
@@ -118,13 +119,14 @@ func (s *Service) closeOtherAttempt(ctx context.Context, tx *sqlx.Tx, o store.Or
 // credits its SIM (the ledger key comes from the order line, so a replay
 // never credits twice), a SIM card line takes SIMs from stock for the buyer,
 // an accessory goes to shipping. When every line is delivered the order is
-// FULFILLED; otherwise it stays PAID, its lines saying what waits for stock.
-func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) error {
+// FULFILLED; otherwise it stays PAID, its lines saying what waits for stock
+// (which fulfil answers too).
+func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) ([]MissingUnits, error) {
 	items, err := s.store.OrderItemsTx(ctx, tx, o.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	complete := true
+	var missing []MissingUnits
 	for _, it := range items {
 		if it.FulfilledQuantity == it.Quantity {
 			continue
@@ -139,18 +141,20 @@ func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) error 
 			done = it.FulfilledQuantity + len(got)
 		}
 		if err != nil {
-			return fmt.Errorf("fulfil order %s line %d: %w", o.Number, it.LineNo, err)
+			return nil, fmt.Errorf("fulfil order %s line %d: %w", o.Number, it.LineNo, err)
 		}
 		if err := s.store.SetFulfilledQuantity(ctx, tx, it.ID, done); err != nil {
-			return err
+			return nil, err
 		}
-		complete = complete && done == it.Quantity
+		if done < it.Quantity {
+			missing = append(missing, MissingUnits{SKU: it.SKU, Count: it.Quantity - done})
+		}
 	}
-	if !complete {
-		return nil
+	if len(missing) > 0 {
+		return missing, nil
 	}
 	_, err = s.store.SetOrderStatus(ctx, tx, o.ID, store.OrderFulfilled)
-	return err
+	return nil, err
 }
 
 func (s *Service) credit(ctx context.Context, tx *sqlx.Tx, o store.Order, it store.OrderItem) error {

@@ -40,21 +40,12 @@ func (s *Service) FulfilWaiting(ctx context.Context) ([]Waiting, error) {
 			if err != nil {
 				return err
 			}
-			if err := s.fulfil(ctx, tx, o); err != nil {
-				return err
+			missing, err := s.fulfil(ctx, tx, o)
+			w = Waiting{Number: o.Number, Status: store.OrderFulfilled, Missing: missing}
+			if len(missing) > 0 {
+				w.Status = store.OrderPaid
 			}
-			items, err := s.store.OrderItemsTx(ctx, tx, o.ID)
-			if err != nil {
-				return err
-			}
-			w = Waiting{Number: o.Number, Status: store.OrderFulfilled}
-			for _, it := range items {
-				if n := it.Quantity - it.FulfilledQuantity; n > 0 {
-					w.Status = store.OrderPaid
-					w.Missing = append(w.Missing, MissingUnits{SKU: it.SKU, Count: n})
-				}
-			}
-			return nil
+			return err
 		})
 		if apperr.Is(err, apperr.NotFound) {
 			continue

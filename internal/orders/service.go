@@ -42,6 +42,7 @@ func NewService(st *store.Store, l *ledger.Ledger, opts Options) *Service {
 // or a guest, who holds an order's access token (GuestToken).
 type Buyer struct {
 	UserID     int64
+	Email      string // the signed-in customer's account email
 	GuestToken string
 }
 

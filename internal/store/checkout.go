@@ -128,16 +128,16 @@ func (s *Store) OrderFor(ctx context.Context, id int64, who OrderAccess) (Order,
 }
 
 func (s *Store) orderFor(ctx context.Context, q sqlx.QueryerContext, lock string, id int64, who OrderAccess) (Order, error) {
-	var o Order
-	var err error
+	column, key := "user_id", any(who.OwnerID)
 	switch {
 	case who.OwnerID != 0:
-		err = sqlx.GetContext(ctx, q, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.user_id = $2`+lock, id, who.OwnerID)
 	case len(who.GuestTokenHash) > 0:
-		err = sqlx.GetContext(ctx, q, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.guest_token_hash = $2`+lock, id, who.GuestTokenHash)
+		column, key = "guest_token_hash", who.GuestTokenHash
 	default:
-		err = sql.ErrNoRows
+		return Order{}, mapError(sql.ErrNoRows, "order")
 	}
+	var o Order
+	err := sqlx.GetContext(ctx, q, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.`+column+` = $2`+lock, id, key)
 	return o, mapError(err, "order")
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/lib/pq"
@@ -108,25 +109,21 @@ type OrderFilter struct {
 }
 
 // The count rides along in the page's statement: one round trip for both.
-const ordersPageNewestFirst = `
+// %s is the order: newest first, or oldest first for a backward page.
+const ordersPage = `
 SELECT ` + orderColumns + `,
        (SELECT count(*) FROM orders c WHERE c.user_id = $1 AND ($2::text IS NULL OR c.status::text = $2)) AS total_count
 FROM orders o
 WHERE o.user_id = $1 AND ($2::text IS NULL OR o.status::text = $2)
   AND ($3::timestamptz IS NULL OR (o.created_at, o.id) < ($3::timestamptz, $4::bigint))
   AND ($5::timestamptz IS NULL OR (o.created_at, o.id) > ($5::timestamptz, $6::bigint))
-ORDER BY o.created_at DESC, o.id DESC
+ORDER BY %s
 LIMIT $7`
 
-const ordersPageOldestFirst = `
-SELECT ` + orderColumns + `,
-       (SELECT count(*) FROM orders c WHERE c.user_id = $1 AND ($2::text IS NULL OR c.status::text = $2)) AS total_count
-FROM orders o
-WHERE o.user_id = $1 AND ($2::text IS NULL OR o.status::text = $2)
-  AND ($3::timestamptz IS NULL OR (o.created_at, o.id) < ($3::timestamptz, $4::bigint))
-  AND ($5::timestamptz IS NULL OR (o.created_at, o.id) > ($5::timestamptz, $6::bigint))
-ORDER BY o.created_at, o.id
-LIMIT $7`
+var (
+	ordersPageNewestFirst = fmt.Sprintf(ordersPage, "o.created_at DESC, o.id DESC")
+	ordersPageOldestFirst = fmt.Sprintf(ordersPage, "o.created_at, o.id")
+)
 
 // OrdersPage returns a page of the customer's orders in the page's
 // direction (see relay.Cut) and how many orders match in all.

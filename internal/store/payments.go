@@ -86,14 +86,15 @@ type PaymentCheckout struct {
 	OrderStatus OrderStatus `db:"order_status"`
 }
 
+var paymentByRef = `
+SELECT ` + qualified("p", paymentColumns) + `, o.number, o.status AS order_status
+FROM payments p JOIN orders o ON o.id = p.order_id
+WHERE p.provider = $1 AND p.provider_ref = $2`
+
 // PaymentByRef loads a payment by the provider's reference, with its order.
 func (s *Store) PaymentByRef(ctx context.Context, provider, ref string) (PaymentCheckout, error) {
 	var p PaymentCheckout
-	err := s.db.GetContext(ctx, &p, `
-		SELECT p.id, p.order_id, p.provider, p.provider_ref, p.amount, p.currency, p.status, p.idempotency_key,
-		       p.redirect_url, p.expires_at, p.created_at, o.number, o.status AS order_status
-		FROM payments p JOIN orders o ON o.id = p.order_id
-		WHERE p.provider = $1 AND p.provider_ref = $2`, provider, ref)
+	err := s.db.GetContext(ctx, &p, paymentByRef, provider, ref)
 	return p, mapError(err, "payment "+ref)
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/lib/pq"
@@ -55,25 +56,21 @@ type ProductFilter struct {
 
 const productColumns = `id, sku, kind, name, description, price, currency, voucher_amount, region, active, created_at`
 
-const activeProductsForward = `
+// %s is the order: by id, or by id descending for a backward page.
+const activeProducts = `
 SELECT ` + productColumns + `
 FROM products
 WHERE active
   AND ($1::text IS NULL OR kind::text = $1)
   AND ($2::bigint IS NULL OR id > $2)
   AND ($3::bigint IS NULL OR id < $3)
-ORDER BY id
+ORDER BY %s
 LIMIT $4`
 
-const activeProductsBackward = `
-SELECT ` + productColumns + `
-FROM products
-WHERE active
-  AND ($1::text IS NULL OR kind::text = $1)
-  AND ($2::bigint IS NULL OR id > $2)
-  AND ($3::bigint IS NULL OR id < $3)
-ORDER BY id DESC
-LIMIT $4`
+var (
+	activeProductsForward  = fmt.Sprintf(activeProducts, "id")
+	activeProductsBackward = fmt.Sprintf(activeProducts, "id DESC")
+)
 
 // FindProducts returns one page of the active catalogue in id order, fetched
 // with one row more than the page (see relay.Cut).
