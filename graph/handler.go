@@ -22,6 +22,8 @@ type Options struct {
 	Shape         ShapeLimits
 	// TrustedOnly runs only the shipped documents (graph/documents).
 	TrustedOnly bool
+	// StandardExecutor turns the lean executor off (see lean.go).
+	StandardExecutor bool
 	Metrics     *metrics.Metrics
 	Logger      *slog.Logger
 }
@@ -32,7 +34,11 @@ type Options struct {
 func NewHandler(r *Resolver, opts Options) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
-	srv := handler.New(generated.NewExecutableSchema(cfg))
+	schema := generated.NewExecutableSchema(cfg)
+	if !opts.StandardExecutor {
+		schema = leanSchema{schema, opts.Metrics}
+	}
+	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(postTransport{})

@@ -2,7 +2,7 @@
 // arguments, authorise, call one service or loader and convert the result.
 package graph
 
-//go:generate go tool gqlgen generate
+//go:generate go run ../cmd/gqlgen
 
 import (
 	"github.com/teztelecom/tez/internal/account"

@@ -48,10 +48,15 @@ func New(t testing.TB, opts ...Option) *API {
 }
 
 // Replica starts a second server on the same database and configuration,
-// as another replica behind a load balancer would be.
-func (a *API) Replica() *API {
+// as another replica behind a load balancer would be; options change its
+// configuration.
+func (a *API) Replica(opts ...Option) *API {
 	a.t.Helper()
-	return start(a.t, a.Cfg, a.DB)
+	cfg := a.Cfg
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return start(a.t, cfg, a.DB)
 }
 
 func start(t testing.TB, cfg config.Config, db *sqlx.DB) *API {

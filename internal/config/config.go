@@ -41,6 +41,10 @@ type Config struct {
 	// MaxComplexity is the most an operation may cost (list fields count
 	// their items' cost times how many they can return).
 	MaxComplexity int
+	// StandardExecutor runs every operation on gqlgen's executor; by default
+	// queries run on the lean executor (graph/lean.go), which gives the
+	// same answers for less CPU.
+	StandardExecutor bool
 	// TrustedDocumentsOnly runs only the documents the project ships.
 	TrustedDocumentsOnly bool
 	// MaxDepth, MaxAliases and MaxRootFields bound an operation's shape.
@@ -127,6 +131,13 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	case "off":
 	default:
 		r.fail("TEZ_TRUSTED_DOCUMENTS", trusted, "off or only")
+	}
+	switch executor := r.str("TEZ_EXECUTOR", "lean"); executor {
+	case "gqlgen":
+		c.StandardExecutor = true
+	case "lean":
+	default:
+		r.fail("TEZ_EXECUTOR", executor, "lean or gqlgen")
 	}
 	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
 	r.payments(&c)

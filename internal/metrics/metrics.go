@@ -21,6 +21,7 @@ type Metrics struct {
 	statements prometheus.Histogram
 	logins     *prometheus.CounterVec
 	batches    *prometheus.HistogramVec
+	executors  *prometheus.CounterVec
 }
 
 // New registers the collectors, the database pool's included.
@@ -48,8 +49,11 @@ func New(db *sql.DB) *Metrics {
 			Name: "tez_dataloader_batch_size", Help: "Keys per dataloader batch (one SQL statement each).",
 			Buckets: prometheus.ExponentialBuckets(1, 2, 11),
 		}, []string{"loader"}),
+		executors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tez_graphql_executions_total", Help: "Operations by the executor that answered: lean, or gqlgen (mutations, and queries the lean one gives back).",
+		}, []string{"executor"}),
 	}
-	m.registry.MustRegister(m.requests, m.operations, m.errors, m.statements, m.logins, m.batches,
+	m.registry.MustRegister(m.requests, m.operations, m.errors, m.statements, m.logins, m.batches, m.executors,
 		collectors.NewDBStatsCollector(db, "tez"),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -88,4 +92,9 @@ func (m *Metrics) LoginFailed(throttled bool) {
 // Batch records the size of one dataloader batch.
 func (m *Metrics) Batch(loader string, keys int) {
 	m.batches.WithLabelValues(loader).Observe(float64(keys))
+}
+
+// Executed counts an operation answered by the named executor.
+func (m *Metrics) Executed(executor string) {
+	m.executors.WithLabelValues(executor).Inc()
 }

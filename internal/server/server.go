@@ -62,12 +62,13 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Log: log})
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st),
 		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop}, graph.Options{
-		Introspection: cfg.Introspection,
-		MaxComplexity: cfg.MaxComplexity,
-		TrustedOnly:   cfg.TrustedDocumentsOnly,
-		Metrics:       s.metrics,
-		Shape:         graph.ShapeLimits{MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxRootFields: cfg.MaxRootFields},
-		Logger:        log,
+		Introspection:    cfg.Introspection,
+		MaxComplexity:    cfg.MaxComplexity,
+		TrustedOnly:      cfg.TrustedDocumentsOnly,
+		StandardExecutor: cfg.StandardExecutor,
+		Metrics:          s.metrics,
+		Shape:            graph.ShapeLimits{MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxRootFields: cfg.MaxRootFields},
+		Logger:           log,
 	})
 
 	mux := http.NewServeMux()

@@ -1,0 +1,138 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/teztelecom/tez/graph/documents"
+	"github.com/teztelecom/tez/internal/apitest"
+	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/iccid"
+)
+
+// The lean executor must answer byte for byte what gqlgen's would, and give
+// back what it does not handle. Each document runs on a server with the
+// lean executor and on a replica with gqlgen's only, on the same data; the
+// lean server's metrics tell which executor answered, so a comparison of
+// gqlgen with itself cannot pass unnoticed.
+func TestLeanExecutorAnswersLikeGqlgen(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	std := api.Replica(func(c *config.Config) { c.StandardExecutor = true })
+	full := newAccount(t, api, "lean-full@x.example", 3, 6, 2)
+	api.MustExec(`UPDATE users SET full_name = 'Ada Lovelace', phone = '+77011234567' WHERE id = $1`, full.id)
+	api.MustExec(`UPDATE sim_cards SET msisdn = '+77010000001' WHERE iccid = $1`, full.iccids[0])
+	api.MustExec(`INSERT INTO balance_entries (iccid, kind, amount, balance_after, reference, idempotency_key)
+		SELECT $1, 'TOPUP', 500 * n, 1000 + 500 * n, 'ref-'||n, 'lean-'||n FROM generate_series(1, 3) n`, full.iccids[1])
+	_, empty := api.Customer("lean-empty@x.example")
+	_, resellerKey := api.Reseller("lean-reseller", 100, 100, time.Hour)
+
+	vars := dashboardVars()
+	cases := []struct {
+		name   string
+		query  string
+		vars   map[string]any
+		token  string
+		header map[string]string
+		lean   bool // answered by the lean executor, not given back
+	}{
+		{name: "dashboard", query: documents.Get("dashboard.graphql"), vars: vars, token: full.token, lean: true},
+		{name: "dashboard of an empty account", query: documents.Get("dashboard.graphql"), vars: vars, token: empty, lean: true},
+		{name: "anonymous", query: `{ me { id } __typename }`, lean: true},
+		{name: "fragments, aliases, directives, nulls", query: `
+			query Q($from: DateTime!, $to: DateTime!, $yes: Boolean!, $no: Boolean!) {
+			  __typename
+			  me {
+			    ...Owner
+			    a: email
+			    b: email
+			    id
+			    simCards {
+			      __typename
+			      ... on SimCard { iccid msisdn label status lastUsageAt }
+			      newest: usageSessions(first: 1) { edges { cursor node { ...Session } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount }
+			      oldest: usageSessions(last: 2) { edges { node { id startedAt } } }
+			      usage(from: $from, to: $to) { totalBytes byCountry { countryCode totalBytes cost { amount currencyCode } } }
+			      balanceEntries(first: 2) { edges { cursor node { createdAt kind amount { amount } balanceAfter { amount currencyCode } reference } } pageInfo { hasNextPage endCursor } }
+			      skipped: usageSessions(first: 3) @skip(if: $yes) { totalCount }
+			      included: usageSessions(first: 3) @include(if: $yes) { totalCount }
+			      excluded: label @include(if: $no)
+			    }
+			    defaultAddress { ...Place }
+			    addresses { ...Place line2 region phone deliveryNote }
+			  }
+			}
+			fragment Owner on User { id fullName phone createdAt emailVerified }
+			fragment Session on UsageSession { id endedAt durationSeconds totalBytes countryCode networkName cost { amount } }
+			fragment Place on Address { id recipientName line1 city postalCode countryCode isDefault }`,
+			vars: map[string]any{"from": vars["from"], "to": vars["to"], "yes": true, "no": false}, token: full.token, lean: true},
+		{name: "order detail and pages", query: fmt.Sprintf(`{
+			  me {
+			    first: orders(first: 2) { totalCount edges { cursor node { number status } } pageInfo { hasNextPage endCursor } }
+			    order(number: %q) {
+			      id number status createdAt paidAt email note availableActions
+			      subtotal { amount currencyCode } shippingFee { amount } total { amount currencyCode }
+			      items { quantity iccid fulfilledQuantity unitPrice { amount } lineTotal { amount currencyCode }
+			        product { id sku kind name description region active price { amount } voucherAmount { amount } } }
+			      shippingAddress { recipientName line1 city countryCode phone }
+			    }
+			    missing: order(number: "TEZ-NOPE") { id }
+			  }
+			}`, full.orders[0]), token: full.token, lean: true},
+		{name: "products", query: `{ products(first: 3, kind: SIM_CARD) { edges { node { id sku name price { amount currencyCode } } } pageInfo { hasNextPage } } }`, lean: true},
+		{name: "reseller balances", query: documents.Get("reseller-balances.graphql"),
+			vars: map[string]any{"iccids": []string{full.iccids[0], iccid.WithCheckDigit("899970299999999999")}}, header: map[string]string{"X-API-Key": resellerKey}, lean: true},
+		{name: "an error goes back to gqlgen", query: `{ me { id orders(first: -1) { totalCount } } }`, token: full.token},
+		{name: "an interface goes back to gqlgen", query: fmt.Sprintf(`{ node(id: %q) { id ... on Address { city } } }`, "bad"), token: full.token},
+		{name: "introspection goes back to gqlgen", query: `{ __schema { queryType { name } } }`},
+		{name: "a mutation goes back to gqlgen", query: `mutation { logout { sessionsEnded } }`},
+	}
+	for _, c := range cases {
+		before := leanExecutions(t, api)
+		got := post(t, api, c.query, c.vars, c.token, c.header)
+		want := post(t, std, c.query, c.vars, c.token, c.header)
+		if got != want {
+			t.Errorf("%s: the lean server answered\n%s\ngqlgen answers\n%s", c.name, got, want)
+		}
+		if answered := leanExecutions(t, api) - before; answered != map[bool]int{true: 1}[c.lean] {
+			t.Errorf("%s: lean executor answered %d times, want lean=%v; answer %s", c.name, answered, c.lean, got)
+		}
+	}
+}
+
+// post sends a GraphQL request and returns the status and the raw body.
+func post(t *testing.T, api *apitest.API, query string, vars map[string]any, token string, header map[string]string) string {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := map[string]string{"Content-Type": "application/json"}
+	if token != "" {
+		h["Authorization"] = "Bearer " + token
+	}
+	for k, v := range header {
+		h[k] = v
+	}
+	status, _, raw := api.Raw(http.MethodPost, "/graphql", h, string(body))
+	return fmt.Sprintf("%d %s", status, raw)
+}
+
+var leanCount = regexp.MustCompile(`(?m)^tez_graphql_executions_total\{executor="lean"\} (\d+)$`)
+
+// leanExecutions reads how many operations the lean executor answered.
+func leanExecutions(t *testing.T, api *apitest.API) int {
+	t.Helper()
+	_, _, text := api.Get("/metrics", nil)
+	m := leanCount.FindStringSubmatch(text)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
