@@ -24,8 +24,8 @@ type Options struct {
 	TrustedOnly bool
 	// StandardExecutor turns the lean executor off (see lean.go).
 	StandardExecutor bool
-	Metrics     *metrics.Metrics
-	Logger      *slog.Logger
+	Metrics          *metrics.Metrics
+	Logger           *slog.Logger
 }
 
 // NewHandler builds the GraphQL endpoint from parts, not
