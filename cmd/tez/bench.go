@@ -6,10 +6,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,6 +32,7 @@ type benchFlags struct {
 	scenarios   string
 	jsonOut     string
 	explain     bool
+	profile     string
 }
 
 // ceilingCustomers is how many customers' dashboards the pgbench ceiling
@@ -48,6 +51,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&f.scenarios, "scenarios", strings.Join(scenarioNames(), ","), "comma-separated scenarios to run")
 	fs.StringVar(&f.jsonOut, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&f.explain, "explain", false, "print EXPLAIN ANALYZE of each statement of one dashboard request and stop")
+	fs.StringVar(&f.profile, "profile", "", "write the server's CPU and allocation profiles of each measured run into this directory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,7 +67,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	}
 	stats := newStatementStats(ctx, env, db)
 
-	srv, err := startBenchServer(ctx, env, dsn)
+	srv, err := startBenchServer(ctx, env, dsn, f.profile != "")
 	if err != nil {
 		return err
 	}
@@ -105,9 +109,13 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 			stats.reset(ctx)
 			probe := &bench.Probe{PID: srv.pid}
 			probe.Start()
+			profiled := srv.profile(f.profile, fmt.Sprintf("%s-%d", sc.Name, conns), f.duration)
 			load.Duration = f.duration
 			r := load.Run(ctx, sc)
 			r.ServerRSSMiB, r.ServerCPUShare = probe.Stop()
+			if err := <-profiled; err != nil {
+				env.log.Warn("no profile", "err", err)
+			}
 			r.StatementsPerRequest = stats.perRequest(ctx, r.Requests)
 			if sc.Name == "dashboard" && len(scripts) > 0 {
 				if r.CeilingPerSecond, err = bench.PGBench(ctx, dsn, scripts, conns, f.duration); err != nil {
@@ -147,12 +155,58 @@ func connectionCounts(scenario string, conns int) []int {
 // benchServer is `tez serve` run as a child process, so that its memory and
 // CPU are measured apart from the load generator's.
 type benchServer struct {
-	url  string
-	pid  int
-	stop func()
+	url      string
+	pprofURL string // empty unless profiled
+	pid      int
+	stop     func()
 }
 
-func startBenchServer(ctx context.Context, env *environment, dsn string) (*benchServer, error) {
+// profile records the server's CPU profile over the next d, then its
+// allocation profile (allocations since start, which pprof's -diff_base
+// between two runs narrows), into dir as name.cpu.pprof and
+// name.allocs.pprof. The channel gives the outcome once both are written;
+// with no directory it is closed at once.
+func (s *benchServer) profile(dir, name string, d time.Duration) <-chan error {
+	done := make(chan error, 1)
+	if dir == "" || s.pprofURL == "" {
+		close(done)
+		return done
+	}
+	go func() {
+		seconds := max(1, int(d.Round(time.Second)/time.Second))
+		err := fetchTo(fmt.Sprintf("%sprofile?seconds=%d", s.pprofURL, seconds), filepath.Join(dir, name+".cpu.pprof"))
+		if err == nil {
+			err = fetchTo(s.pprofURL+"allocs", filepath.Join(dir, name+".allocs.pprof"))
+		}
+		done <- err
+	}()
+	return done
+}
+
+func fetchTo(url, path string) error {
+	res, err := http.Get(url)
+	if err != nil {
+		return fmt.Errorf("fetch %s: %w", url, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("fetch %s: %s", url, res.Status)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, res.Body); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func startBenchServer(ctx context.Context, env *environment, dsn string, profiled bool) (*benchServer, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -164,13 +218,22 @@ func startBenchServer(ctx context.Context, env *environment, dsn string) (*bench
 	cmd := exec.Command(self, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dsn, "TEZ_HTTP_ADDR="+addr, "TEZ_LOG_LEVEL=warn",
 		fmt.Sprintf("TEZ_DB_MAX_CONNS=%d", env.cfg.DBMaxConns))
+	var pprofURL string
+	if profiled {
+		pprofAddr, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		pprofURL = "http://" + pprofAddr + "/debug/pprof/"
+		cmd.Env = append(cmd.Env, "TEZ_PPROF_ADDR="+pprofAddr)
+	}
 	cmd.Stdout, cmd.Stderr = env.stderr, env.stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start server: %w", err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	s := &benchServer{url: "http://" + addr, pid: cmd.Process.Pid, stop: func() {
+	s := &benchServer{url: "http://" + addr, pprofURL: pprofURL, pid: cmd.Process.Pid, stop: func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
 		case <-exited:

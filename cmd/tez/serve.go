@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"runtime/debug"
 	"time"
@@ -37,6 +39,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 
+	if env.cfg.PprofAddr != "" {
+		go servePprof(env)
+	}
 	st := store.New(dbase.db)
 	srv, err := server.New(env.cfg, st, env.log)
 	if err != nil {
@@ -61,6 +66,17 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 		fmt.Fprintln(env.stdout, line)
 	})
+}
+
+// servePprof serves Go's profiles on their own listener, never on the API's.
+func servePprof(env *environment) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	srv := &http.Server{Addr: env.cfg.PprofAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		env.log.Error("pprof listener stopped", "addr", env.cfg.PprofAddr, "err", err)
+	}
 }
 
 // The server's live heap is a few MiB, while a dashboard request allocates

@@ -46,46 +46,36 @@ var leanAddressConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Address) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, addressImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Address"`)
-			ok = true
+			return true
 		case "id":
-			ok = ec.lean_Address_id(ctx, w, field, obj)
+			return ec.lean_Address_id(ctx, w, field, obj)
 		case "recipientName":
-			ok = ec.lean_Address_recipientName(ctx, w, field, obj)
+			return ec.lean_Address_recipientName(ctx, w, field, obj)
 		case "line1":
-			ok = ec.lean_Address_line1(ctx, w, field, obj)
+			return ec.lean_Address_line1(ctx, w, field, obj)
 		case "line2":
-			ok = ec.lean_Address_line2(ctx, w, field, obj)
+			return ec.lean_Address_line2(ctx, w, field, obj)
 		case "city":
-			ok = ec.lean_Address_city(ctx, w, field, obj)
+			return ec.lean_Address_city(ctx, w, field, obj)
 		case "region":
-			ok = ec.lean_Address_region(ctx, w, field, obj)
+			return ec.lean_Address_region(ctx, w, field, obj)
 		case "postalCode":
-			ok = ec.lean_Address_postalCode(ctx, w, field, obj)
+			return ec.lean_Address_postalCode(ctx, w, field, obj)
 		case "countryCode":
-			ok = ec.lean_Address_countryCode(ctx, w, field, obj)
+			return ec.lean_Address_countryCode(ctx, w, field, obj)
 		case "phone":
-			ok = ec.lean_Address_phone(ctx, w, field, obj)
+			return ec.lean_Address_phone(ctx, w, field, obj)
 		case "deliveryNote":
-			ok = ec.lean_Address_deliveryNote(ctx, w, field, obj)
+			return ec.lean_Address_deliveryNote(ctx, w, field, obj)
 		case "isDefault":
-			ok = ec.lean_Address_isDefault(ctx, w, field, obj)
+			return ec.lean_Address_isDefault(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_Address_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
@@ -201,28 +191,18 @@ var leanAddressDeletePayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_AddressDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressDeletePayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, addressDeletePayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanAddressDeletePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressDeletePayload"`)
-			ok = true
+			return true
 		case "deletedId":
-			ok = ec.lean_AddressDeletePayload_deletedId(ctx, w, field, obj)
+			return ec.lean_AddressDeletePayload_deletedId(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_AddressDeletePayload_userErrors(ctx, w, field, obj)
+			return ec.lean_AddressDeletePayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_AddressDeletePayload_deletedId(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressDeletePayload) bool {
@@ -243,28 +223,18 @@ var leanAddressPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_AddressPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, addressPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanAddressPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressPayload"`)
-			ok = true
+			return true
 		case "address":
-			ok = ec.lean_AddressPayload_address(ctx, w, field, obj)
+			return ec.lean_AddressPayload_address(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_AddressPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_AddressPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_AddressPayload_address(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressPayload) bool {
@@ -283,34 +253,24 @@ var leanBalanceEntryConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SIMBalanceEntry) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, balanceEntryImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanBalanceEntryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntry"`)
-			ok = true
+			return true
 		case "createdAt":
-			ok = ec.lean_BalanceEntry_createdAt(ctx, w, field, obj)
+			return ec.lean_BalanceEntry_createdAt(ctx, w, field, obj)
 		case "kind":
-			ok = ec.lean_BalanceEntry_kind(ctx, w, field, obj)
+			return ec.lean_BalanceEntry_kind(ctx, w, field, obj)
 		case "amount":
-			ok = ec.lean_BalanceEntry_amount(ctx, w, field, obj)
+			return ec.lean_BalanceEntry_amount(ctx, w, field, obj)
 		case "balanceAfter":
-			ok = ec.lean_BalanceEntry_balanceAfter(ctx, w, field, obj)
+			return ec.lean_BalanceEntry_balanceAfter(ctx, w, field, obj)
 		case "reference":
-			ok = ec.lean_BalanceEntry_reference(ctx, w, field, obj)
+			return ec.lean_BalanceEntry_reference(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_BalanceEntry_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
@@ -359,28 +319,18 @@ var leanBalanceEntryConnectionConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_BalanceEntryConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryConnection) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, balanceEntryConnectionImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanBalanceEntryConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntryConnection"`)
-			ok = true
+			return true
 		case "edges":
-			ok = ec.lean_BalanceEntryConnection_edges(ctx, w, field, obj)
+			return ec.lean_BalanceEntryConnection_edges(ctx, w, field, obj)
 		case "pageInfo":
-			ok = ec.lean_BalanceEntryConnection_pageInfo(ctx, w, field, obj)
+			return ec.lean_BalanceEntryConnection_pageInfo(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_BalanceEntryConnection_edges(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntryConnection) bool {
@@ -399,28 +349,18 @@ var leanBalanceEntryEdgeConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_BalanceEntryEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryEdge) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, balanceEntryEdgeImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanBalanceEntryEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntryEdge"`)
-			ok = true
+			return true
 		case "cursor":
-			ok = ec.lean_BalanceEntryEdge_cursor(ctx, w, field, obj)
+			return ec.lean_BalanceEntryEdge_cursor(ctx, w, field, obj)
 		case "node":
-			ok = ec.lean_BalanceEntryEdge_node(ctx, w, field, obj)
+			return ec.lean_BalanceEntryEdge_node(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_BalanceEntryEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntryEdge) bool {
@@ -444,30 +384,20 @@ var leanCheckoutPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_CheckoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CheckoutPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, checkoutPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanCheckoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"CheckoutPayload"`)
-			ok = true
+			return true
 		case "order":
-			ok = ec.lean_CheckoutPayload_order(ctx, w, field, obj)
+			return ec.lean_CheckoutPayload_order(ctx, w, field, obj)
 		case "accessToken":
-			ok = ec.lean_CheckoutPayload_accessToken(ctx, w, field, obj)
+			return ec.lean_CheckoutPayload_accessToken(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_CheckoutPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_CheckoutPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_CheckoutPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
@@ -493,30 +423,20 @@ var leanCountryUsageConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_CountryUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CountryUsage) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryUsageImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanCountryUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"CountryUsage"`)
-			ok = true
+			return true
 		case "countryCode":
-			ok = ec.lean_CountryUsage_countryCode(ctx, w, field, obj)
+			return ec.lean_CountryUsage_countryCode(ctx, w, field, obj)
 		case "totalBytes":
-			ok = ec.lean_CountryUsage_totalBytes(ctx, w, field, obj)
+			return ec.lean_CountryUsage_totalBytes(ctx, w, field, obj)
 		case "cost":
-			ok = ec.lean_CountryUsage_cost(ctx, w, field, obj)
+			return ec.lean_CountryUsage_cost(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_CountryUsage_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CountryUsage) bool {
@@ -550,26 +470,16 @@ var leanEmailChangePayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_EmailChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailChangePayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailChangePayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanEmailChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailChangePayload"`)
-			ok = true
+			return true
 		case "userErrors":
-			ok = ec.lean_EmailChangePayload_userErrors(ctx, w, field, obj)
+			return ec.lean_EmailChangePayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_EmailChangePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.EmailChangePayload) bool {
@@ -583,26 +493,16 @@ var leanEmailVerificationResendPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_EmailVerificationResendPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerificationResendPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailVerificationResendPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanEmailVerificationResendPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailVerificationResendPayload"`)
-			ok = true
+			return true
 		case "userErrors":
-			ok = ec.lean_EmailVerificationResendPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_EmailVerificationResendPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_EmailVerificationResendPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.EmailVerificationResendPayload) bool {
@@ -616,28 +516,18 @@ var leanEmailVerifyPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_EmailVerifyPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerifyPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailVerifyPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanEmailVerifyPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailVerifyPayload"`)
-			ok = true
+			return true
 		case "user":
-			ok = ec.lean_EmailVerifyPayload_user(ctx, w, field, obj)
+			return ec.lean_EmailVerifyPayload_user(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_EmailVerifyPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_EmailVerifyPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_EmailVerifyPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.EmailVerifyPayload) bool {
@@ -656,30 +546,20 @@ var leanLoginPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_LoginPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LoginPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanLoginPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"LoginPayload"`)
-			ok = true
+			return true
 		case "token":
-			ok = ec.lean_LoginPayload_token(ctx, w, field, obj)
+			return ec.lean_LoginPayload_token(ctx, w, field, obj)
 		case "user":
-			ok = ec.lean_LoginPayload_user(ctx, w, field, obj)
+			return ec.lean_LoginPayload_user(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_LoginPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_LoginPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_LoginPayload_token(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.LoginPayload) bool {
@@ -705,28 +585,18 @@ var leanLogoutPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_LogoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LogoutPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, logoutPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanLogoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"LogoutPayload"`)
-			ok = true
+			return true
 		case "sessionsEnded":
-			ok = ec.lean_LogoutPayload_sessionsEnded(ctx, w, field, obj)
+			return ec.lean_LogoutPayload_sessionsEnded(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_LogoutPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_LogoutPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_LogoutPayload_sessionsEnded(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.LogoutPayload) bool {
@@ -750,28 +620,18 @@ var leanMoneyConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_Money(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *money.Money) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanMoneyConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Money"`)
-			ok = true
+			return true
 		case "amount":
-			ok = ec.lean_Money_amount(ctx, w, field, obj)
+			return ec.lean_Money_amount(ctx, w, field, obj)
 		case "currencyCode":
-			ok = ec.lean_Money_currencyCode(ctx, w, field, obj)
+			return ec.lean_Money_currencyCode(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_Money_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *money.Money) bool {
@@ -803,50 +663,40 @@ var leanOrderConcurrent = map[string]bool{
 
 func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Order) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orderImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanOrderConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Order"`)
-			ok = true
+			return true
 		case "id":
-			ok = ec.lean_Order_id(ctx, w, field, obj)
+			return ec.lean_Order_id(ctx, w, field, obj)
 		case "number":
-			ok = ec.lean_Order_number(ctx, w, field, obj)
+			return ec.lean_Order_number(ctx, w, field, obj)
 		case "status":
-			ok = ec.lean_Order_status(ctx, w, field, obj)
+			return ec.lean_Order_status(ctx, w, field, obj)
 		case "createdAt":
-			ok = ec.lean_Order_createdAt(ctx, w, field, obj)
+			return ec.lean_Order_createdAt(ctx, w, field, obj)
 		case "paidAt":
-			ok = ec.lean_Order_paidAt(ctx, w, field, obj)
+			return ec.lean_Order_paidAt(ctx, w, field, obj)
 		case "email":
-			ok = ec.lean_Order_email(ctx, w, field, obj)
+			return ec.lean_Order_email(ctx, w, field, obj)
 		case "subtotal":
-			ok = ec.lean_Order_subtotal(ctx, w, field, obj)
+			return ec.lean_Order_subtotal(ctx, w, field, obj)
 		case "shippingFee":
-			ok = ec.lean_Order_shippingFee(ctx, w, field, obj)
+			return ec.lean_Order_shippingFee(ctx, w, field, obj)
 		case "total":
-			ok = ec.lean_Order_total(ctx, w, field, obj)
+			return ec.lean_Order_total(ctx, w, field, obj)
 		case "note":
-			ok = ec.lean_Order_note(ctx, w, field, obj)
+			return ec.lean_Order_note(ctx, w, field, obj)
 		case "items":
-			ok = ec.lean_Order_items(ctx, w, field, obj)
+			return ec.lean_Order_items(ctx, w, field, obj)
 		case "shippingAddress":
-			ok = ec.lean_Order_shippingAddress(ctx, w, field, obj)
+			return ec.lean_Order_shippingAddress(ctx, w, field, obj)
 		case "availableActions":
-			ok = ec.lean_Order_availableActions(ctx, w, field, obj)
+			return ec.lean_Order_availableActions(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_Order_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
@@ -968,28 +818,18 @@ var leanOrderCancelPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderCancelPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orderCancelPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanOrderCancelPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderCancelPayload"`)
-			ok = true
+			return true
 		case "order":
-			ok = ec.lean_OrderCancelPayload_order(ctx, w, field, obj)
+			return ec.lean_OrderCancelPayload_order(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_OrderCancelPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_OrderCancelPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_OrderCancelPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
@@ -1008,30 +848,20 @@ var leanOrderConnectionConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_OrderConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderConnection) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orderConnectionImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanOrderConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderConnection"`)
-			ok = true
+			return true
 		case "totalCount":
-			ok = ec.lean_OrderConnection_totalCount(ctx, w, field, obj)
+			return ec.lean_OrderConnection_totalCount(ctx, w, field, obj)
 		case "edges":
-			ok = ec.lean_OrderConnection_edges(ctx, w, field, obj)
+			return ec.lean_OrderConnection_edges(ctx, w, field, obj)
 		case "pageInfo":
-			ok = ec.lean_OrderConnection_pageInfo(ctx, w, field, obj)
+			return ec.lean_OrderConnection_pageInfo(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_OrderConnection_totalCount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderConnection) bool {
@@ -1060,28 +890,18 @@ var leanOrderEdgeConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_OrderEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderEdge) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orderEdgeImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanOrderEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderEdge"`)
-			ok = true
+			return true
 		case "cursor":
-			ok = ec.lean_OrderEdge_cursor(ctx, w, field, obj)
+			return ec.lean_OrderEdge_cursor(ctx, w, field, obj)
 		case "node":
-			ok = ec.lean_OrderEdge_node(ctx, w, field, obj)
+			return ec.lean_OrderEdge_node(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_OrderEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderEdge) bool {
@@ -1107,36 +927,26 @@ var leanOrderItemConcurrent = map[string]bool{
 
 func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.OrderItem) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orderItemImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanOrderItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderItem"`)
-			ok = true
+			return true
 		case "quantity":
-			ok = ec.lean_OrderItem_quantity(ctx, w, field, obj)
+			return ec.lean_OrderItem_quantity(ctx, w, field, obj)
 		case "iccid":
-			ok = ec.lean_OrderItem_iccid(ctx, w, field, obj)
+			return ec.lean_OrderItem_iccid(ctx, w, field, obj)
 		case "unitPrice":
-			ok = ec.lean_OrderItem_unitPrice(ctx, w, field, obj)
+			return ec.lean_OrderItem_unitPrice(ctx, w, field, obj)
 		case "lineTotal":
-			ok = ec.lean_OrderItem_lineTotal(ctx, w, field, obj)
+			return ec.lean_OrderItem_lineTotal(ctx, w, field, obj)
 		case "fulfilledQuantity":
-			ok = ec.lean_OrderItem_fulfilledQuantity(ctx, w, field, obj)
+			return ec.lean_OrderItem_fulfilledQuantity(ctx, w, field, obj)
 		case "product":
-			ok = ec.lean_OrderItem_product(ctx, w, field, obj)
+			return ec.lean_OrderItem_product(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_OrderItem_quantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
@@ -1191,30 +1001,20 @@ var leanOrderPayPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_OrderPayPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderPayPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orderPayPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanOrderPayPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderPayPayload"`)
-			ok = true
+			return true
 		case "payment":
-			ok = ec.lean_OrderPayPayload_payment(ctx, w, field, obj)
+			return ec.lean_OrderPayPayload_payment(ctx, w, field, obj)
 		case "order":
-			ok = ec.lean_OrderPayPayload_order(ctx, w, field, obj)
+			return ec.lean_OrderPayPayload_order(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_OrderPayPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_OrderPayPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_OrderPayPayload_payment(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderPayPayload) bool {
@@ -1238,32 +1038,22 @@ var leanOrderReorderPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_OrderReorderPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderReorderPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orderReorderPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanOrderReorderPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderReorderPayload"`)
-			ok = true
+			return true
 		case "order":
-			ok = ec.lean_OrderReorderPayload_order(ctx, w, field, obj)
+			return ec.lean_OrderReorderPayload_order(ctx, w, field, obj)
 		case "accessToken":
-			ok = ec.lean_OrderReorderPayload_accessToken(ctx, w, field, obj)
+			return ec.lean_OrderReorderPayload_accessToken(ctx, w, field, obj)
 		case "droppedItems":
-			ok = ec.lean_OrderReorderPayload_droppedItems(ctx, w, field, obj)
+			return ec.lean_OrderReorderPayload_droppedItems(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_OrderReorderPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_OrderReorderPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_OrderReorderPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
@@ -1294,32 +1084,22 @@ var leanPageInfoConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_PageInfo(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *relay.PageInfo) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanPageInfoConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PageInfo"`)
-			ok = true
+			return true
 		case "hasNextPage":
-			ok = ec.lean_PageInfo_hasNextPage(ctx, w, field, obj)
+			return ec.lean_PageInfo_hasNextPage(ctx, w, field, obj)
 		case "hasPreviousPage":
-			ok = ec.lean_PageInfo_hasPreviousPage(ctx, w, field, obj)
+			return ec.lean_PageInfo_hasPreviousPage(ctx, w, field, obj)
 		case "startCursor":
-			ok = ec.lean_PageInfo_startCursor(ctx, w, field, obj)
+			return ec.lean_PageInfo_startCursor(ctx, w, field, obj)
 		case "endCursor":
-			ok = ec.lean_PageInfo_endCursor(ctx, w, field, obj)
+			return ec.lean_PageInfo_endCursor(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_PageInfo_hasNextPage(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *relay.PageInfo) bool {
@@ -1362,28 +1142,18 @@ var leanPasswordChangePayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_PasswordChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordChangePayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, passwordChangePayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanPasswordChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordChangePayload"`)
-			ok = true
+			return true
 		case "user":
-			ok = ec.lean_PasswordChangePayload_user(ctx, w, field, obj)
+			return ec.lean_PasswordChangePayload_user(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_PasswordChangePayload_userErrors(ctx, w, field, obj)
+			return ec.lean_PasswordChangePayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_PasswordChangePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.PasswordChangePayload) bool {
@@ -1402,26 +1172,16 @@ var leanPasswordResetPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_PasswordResetPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, passwordResetPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanPasswordResetPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordResetPayload"`)
-			ok = true
+			return true
 		case "userErrors":
-			ok = ec.lean_PasswordResetPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_PasswordResetPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_PasswordResetPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.PasswordResetPayload) bool {
@@ -1435,26 +1195,16 @@ var leanPasswordResetRequestPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_PasswordResetRequestPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetRequestPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, passwordResetRequestPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanPasswordResetRequestPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordResetRequestPayload"`)
-			ok = true
+			return true
 		case "userErrors":
-			ok = ec.lean_PasswordResetRequestPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_PasswordResetRequestPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_PasswordResetRequestPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.PasswordResetRequestPayload) bool {
@@ -1468,34 +1218,24 @@ var leanPaymentConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Payment) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, paymentImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanPaymentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Payment"`)
-			ok = true
+			return true
 		case "status":
-			ok = ec.lean_Payment_status(ctx, w, field, obj)
+			return ec.lean_Payment_status(ctx, w, field, obj)
 		case "amount":
-			ok = ec.lean_Payment_amount(ctx, w, field, obj)
+			return ec.lean_Payment_amount(ctx, w, field, obj)
 		case "provider":
-			ok = ec.lean_Payment_provider(ctx, w, field, obj)
+			return ec.lean_Payment_provider(ctx, w, field, obj)
 		case "redirectUrl":
-			ok = ec.lean_Payment_redirectUrl(ctx, w, field, obj)
+			return ec.lean_Payment_redirectUrl(ctx, w, field, obj)
 		case "expiresAt":
-			ok = ec.lean_Payment_expiresAt(ctx, w, field, obj)
+			return ec.lean_Payment_expiresAt(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_Payment_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Payment) bool {
@@ -1549,42 +1289,32 @@ var leanProductConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Product) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanProductConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Product"`)
-			ok = true
+			return true
 		case "id":
-			ok = ec.lean_Product_id(ctx, w, field, obj)
+			return ec.lean_Product_id(ctx, w, field, obj)
 		case "sku":
-			ok = ec.lean_Product_sku(ctx, w, field, obj)
+			return ec.lean_Product_sku(ctx, w, field, obj)
 		case "kind":
-			ok = ec.lean_Product_kind(ctx, w, field, obj)
+			return ec.lean_Product_kind(ctx, w, field, obj)
 		case "name":
-			ok = ec.lean_Product_name(ctx, w, field, obj)
+			return ec.lean_Product_name(ctx, w, field, obj)
 		case "description":
-			ok = ec.lean_Product_description(ctx, w, field, obj)
+			return ec.lean_Product_description(ctx, w, field, obj)
 		case "price":
-			ok = ec.lean_Product_price(ctx, w, field, obj)
+			return ec.lean_Product_price(ctx, w, field, obj)
 		case "voucherAmount":
-			ok = ec.lean_Product_voucherAmount(ctx, w, field, obj)
+			return ec.lean_Product_voucherAmount(ctx, w, field, obj)
 		case "region":
-			ok = ec.lean_Product_region(ctx, w, field, obj)
+			return ec.lean_Product_region(ctx, w, field, obj)
 		case "active":
-			ok = ec.lean_Product_active(ctx, w, field, obj)
+			return ec.lean_Product_active(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_Product_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
@@ -1670,28 +1400,18 @@ var leanProductConnectionConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_ProductConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductConnection) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, productConnectionImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanProductConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProductConnection"`)
-			ok = true
+			return true
 		case "edges":
-			ok = ec.lean_ProductConnection_edges(ctx, w, field, obj)
+			return ec.lean_ProductConnection_edges(ctx, w, field, obj)
 		case "pageInfo":
-			ok = ec.lean_ProductConnection_pageInfo(ctx, w, field, obj)
+			return ec.lean_ProductConnection_pageInfo(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_ProductConnection_edges(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ProductConnection) bool {
@@ -1710,28 +1430,18 @@ var leanProductEdgeConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_ProductEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductEdge) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, productEdgeImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanProductEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProductEdge"`)
-			ok = true
+			return true
 		case "cursor":
-			ok = ec.lean_ProductEdge_cursor(ctx, w, field, obj)
+			return ec.lean_ProductEdge_cursor(ctx, w, field, obj)
 		case "node":
-			ok = ec.lean_ProductEdge_node(ctx, w, field, obj)
+			return ec.lean_ProductEdge_node(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_ProductEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ProductEdge) bool {
@@ -1755,28 +1465,18 @@ var leanProfileUpdatePayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_ProfileUpdatePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProfileUpdatePayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, profileUpdatePayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanProfileUpdatePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProfileUpdatePayload"`)
-			ok = true
+			return true
 		case "user":
-			ok = ec.lean_ProfileUpdatePayload_user(ctx, w, field, obj)
+			return ec.lean_ProfileUpdatePayload_user(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_ProfileUpdatePayload_userErrors(ctx, w, field, obj)
+			return ec.lean_ProfileUpdatePayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_ProfileUpdatePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ProfileUpdatePayload) bool {
@@ -1804,35 +1504,25 @@ var leanQueryConcurrent = map[string]bool{
 func (ec *executionContext) lean_Query(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query"})
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ctx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{Object: field.Name, Field: field})
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanQueryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		ctx = graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{Object: field.Name, Field: field})
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Query"`)
-			ok = true
+			return true
 		case "me":
-			ok = ec.lean_Query_me(ctx, w, field)
+			return ec.lean_Query_me(ctx, w, field)
 		case "guestOrder":
-			ok = ec.lean_Query_guestOrder(ctx, w, field)
+			return ec.lean_Query_guestOrder(ctx, w, field)
 		case "products":
-			ok = ec.lean_Query_products(ctx, w, field)
+			return ec.lean_Query_products(ctx, w, field)
 		case "resellerSimCards":
-			ok = ec.lean_Query_resellerSimCards(ctx, w, field)
+			return ec.lean_Query_resellerSimCards(ctx, w, field)
 		case "reseller":
-			ok = ec.lean_Query_reseller(ctx, w, field)
+			return ec.lean_Query_reseller(ctx, w, field)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_Query_me(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -1904,30 +1594,20 @@ var leanRegisterPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_RegisterPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.RegisterPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, registerPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanRegisterPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"RegisterPayload"`)
-			ok = true
+			return true
 		case "token":
-			ok = ec.lean_RegisterPayload_token(ctx, w, field, obj)
+			return ec.lean_RegisterPayload_token(ctx, w, field, obj)
 		case "user":
-			ok = ec.lean_RegisterPayload_user(ctx, w, field, obj)
+			return ec.lean_RegisterPayload_user(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_RegisterPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_RegisterPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_RegisterPayload_token(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.RegisterPayload) bool {
@@ -1953,28 +1633,18 @@ var leanReorderDroppedItemConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_ReorderDroppedItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *orders.Dropped) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reorderDroppedItemImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanReorderDroppedItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ReorderDroppedItem"`)
-			ok = true
+			return true
 		case "item":
-			ok = ec.lean_ReorderDroppedItem_item(ctx, w, field, obj)
+			return ec.lean_ReorderDroppedItem_item(ctx, w, field, obj)
 		case "reason":
-			ok = ec.lean_ReorderDroppedItem_reason(ctx, w, field, obj)
+			return ec.lean_ReorderDroppedItem_reason(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_ReorderDroppedItem_item(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *orders.Dropped) bool {
@@ -2000,28 +1670,18 @@ var leanResellerConcurrent = map[string]bool{
 
 func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Reseller) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanResellerConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Reseller"`)
-			ok = true
+			return true
 		case "name":
-			ok = ec.lean_Reseller_name(ctx, w, field, obj)
+			return ec.lean_Reseller_name(ctx, w, field, obj)
 		case "simCards":
-			ok = ec.lean_Reseller_simCards(ctx, w, field, obj)
+			return ec.lean_Reseller_simCards(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_Reseller_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Reseller) bool {
@@ -2055,28 +1715,18 @@ var leanResellerSimCardsConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_ResellerSimCards(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCards) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerSimCardsImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanResellerSimCardsConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCards"`)
-			ok = true
+			return true
 		case "simCards":
-			ok = ec.lean_ResellerSimCards_simCards(ctx, w, field, obj)
+			return ec.lean_ResellerSimCards_simCards(ctx, w, field, obj)
 		case "notFound":
-			ok = ec.lean_ResellerSimCards_notFound(ctx, w, field, obj)
+			return ec.lean_ResellerSimCards_notFound(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_ResellerSimCards_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCards) bool {
@@ -2100,40 +1750,30 @@ var leanShippingAddressConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ShippingAddress) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, shippingAddressImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanShippingAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ShippingAddress"`)
-			ok = true
+			return true
 		case "recipientName":
-			ok = ec.lean_ShippingAddress_recipientName(ctx, w, field, obj)
+			return ec.lean_ShippingAddress_recipientName(ctx, w, field, obj)
 		case "line1":
-			ok = ec.lean_ShippingAddress_line1(ctx, w, field, obj)
+			return ec.lean_ShippingAddress_line1(ctx, w, field, obj)
 		case "line2":
-			ok = ec.lean_ShippingAddress_line2(ctx, w, field, obj)
+			return ec.lean_ShippingAddress_line2(ctx, w, field, obj)
 		case "city":
-			ok = ec.lean_ShippingAddress_city(ctx, w, field, obj)
+			return ec.lean_ShippingAddress_city(ctx, w, field, obj)
 		case "region":
-			ok = ec.lean_ShippingAddress_region(ctx, w, field, obj)
+			return ec.lean_ShippingAddress_region(ctx, w, field, obj)
 		case "postalCode":
-			ok = ec.lean_ShippingAddress_postalCode(ctx, w, field, obj)
+			return ec.lean_ShippingAddress_postalCode(ctx, w, field, obj)
 		case "countryCode":
-			ok = ec.lean_ShippingAddress_countryCode(ctx, w, field, obj)
+			return ec.lean_ShippingAddress_countryCode(ctx, w, field, obj)
 		case "phone":
-			ok = ec.lean_ShippingAddress_phone(ctx, w, field, obj)
+			return ec.lean_ShippingAddress_phone(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_ShippingAddress_recipientName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
@@ -2223,44 +1863,34 @@ var leanSimCardConcurrent = map[string]bool{
 
 func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCard) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, simCardImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanSimCardConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCard"`)
-			ok = true
+			return true
 		case "id":
-			ok = ec.lean_SimCard_id(ctx, w, field, obj)
+			return ec.lean_SimCard_id(ctx, w, field, obj)
 		case "iccid":
-			ok = ec.lean_SimCard_iccid(ctx, w, field, obj)
+			return ec.lean_SimCard_iccid(ctx, w, field, obj)
 		case "msisdn":
-			ok = ec.lean_SimCard_msisdn(ctx, w, field, obj)
+			return ec.lean_SimCard_msisdn(ctx, w, field, obj)
 		case "label":
-			ok = ec.lean_SimCard_label(ctx, w, field, obj)
+			return ec.lean_SimCard_label(ctx, w, field, obj)
 		case "status":
-			ok = ec.lean_SimCard_status(ctx, w, field, obj)
+			return ec.lean_SimCard_status(ctx, w, field, obj)
 		case "balance":
-			ok = ec.lean_SimCard_balance(ctx, w, field, obj)
+			return ec.lean_SimCard_balance(ctx, w, field, obj)
 		case "lastUsageAt":
-			ok = ec.lean_SimCard_lastUsageAt(ctx, w, field, obj)
+			return ec.lean_SimCard_lastUsageAt(ctx, w, field, obj)
 		case "usage":
-			ok = ec.lean_SimCard_usage(ctx, w, field, obj)
+			return ec.lean_SimCard_usage(ctx, w, field, obj)
 		case "usageSessions":
-			ok = ec.lean_SimCard_usageSessions(ctx, w, field, obj)
+			return ec.lean_SimCard_usageSessions(ctx, w, field, obj)
 		case "balanceEntries":
-			ok = ec.lean_SimCard_balanceEntries(ctx, w, field, obj)
+			return ec.lean_SimCard_balanceEntries(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_SimCard_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
@@ -2370,28 +2000,18 @@ var leanSimCardConnectionConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_SimCardConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardConnection) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, simCardConnectionImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanSimCardConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardConnection"`)
-			ok = true
+			return true
 		case "edges":
-			ok = ec.lean_SimCardConnection_edges(ctx, w, field, obj)
+			return ec.lean_SimCardConnection_edges(ctx, w, field, obj)
 		case "pageInfo":
-			ok = ec.lean_SimCardConnection_pageInfo(ctx, w, field, obj)
+			return ec.lean_SimCardConnection_pageInfo(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_SimCardConnection_edges(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardConnection) bool {
@@ -2410,28 +2030,18 @@ var leanSimCardEdgeConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_SimCardEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardEdge) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, simCardEdgeImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanSimCardEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardEdge"`)
-			ok = true
+			return true
 		case "cursor":
-			ok = ec.lean_SimCardEdge_cursor(ctx, w, field, obj)
+			return ec.lean_SimCardEdge_cursor(ctx, w, field, obj)
 		case "node":
-			ok = ec.lean_SimCardEdge_node(ctx, w, field, obj)
+			return ec.lean_SimCardEdge_node(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_SimCardEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardEdge) bool {
@@ -2455,28 +2065,18 @@ var leanSimCardPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardPayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, simCardPayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanSimCardPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardPayload"`)
-			ok = true
+			return true
 		case "simCard":
-			ok = ec.lean_SimCardPayload_simCard(ctx, w, field, obj)
+			return ec.lean_SimCardPayload_simCard(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_SimCardPayload_userErrors(ctx, w, field, obj)
+			return ec.lean_SimCardPayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_SimCardPayload_simCard(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
@@ -2495,28 +2095,18 @@ var leanSimCardRemovePayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_SimCardRemovePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardRemovePayload) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, simCardRemovePayloadImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanSimCardRemovePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardRemovePayload"`)
-			ok = true
+			return true
 		case "removedId":
-			ok = ec.lean_SimCardRemovePayload_removedId(ctx, w, field, obj)
+			return ec.lean_SimCardRemovePayload_removedId(ctx, w, field, obj)
 		case "userErrors":
-			ok = ec.lean_SimCardRemovePayload_userErrors(ctx, w, field, obj)
+			return ec.lean_SimCardRemovePayload_userErrors(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_SimCardRemovePayload_removedId(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardRemovePayload) bool {
@@ -2537,44 +2127,34 @@ var leanUsageSessionConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.UsageSession) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageSessionImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanUsageSessionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSession"`)
-			ok = true
+			return true
 		case "id":
-			ok = ec.lean_UsageSession_id(ctx, w, field, obj)
+			return ec.lean_UsageSession_id(ctx, w, field, obj)
 		case "startedAt":
-			ok = ec.lean_UsageSession_startedAt(ctx, w, field, obj)
+			return ec.lean_UsageSession_startedAt(ctx, w, field, obj)
 		case "endedAt":
-			ok = ec.lean_UsageSession_endedAt(ctx, w, field, obj)
+			return ec.lean_UsageSession_endedAt(ctx, w, field, obj)
 		case "durationSeconds":
-			ok = ec.lean_UsageSession_durationSeconds(ctx, w, field, obj)
+			return ec.lean_UsageSession_durationSeconds(ctx, w, field, obj)
 		case "bytesUp":
-			ok = ec.lean_UsageSession_bytesUp(ctx, w, field, obj)
+			return ec.lean_UsageSession_bytesUp(ctx, w, field, obj)
 		case "bytesDown":
-			ok = ec.lean_UsageSession_bytesDown(ctx, w, field, obj)
+			return ec.lean_UsageSession_bytesDown(ctx, w, field, obj)
 		case "totalBytes":
-			ok = ec.lean_UsageSession_totalBytes(ctx, w, field, obj)
+			return ec.lean_UsageSession_totalBytes(ctx, w, field, obj)
 		case "countryCode":
-			ok = ec.lean_UsageSession_countryCode(ctx, w, field, obj)
+			return ec.lean_UsageSession_countryCode(ctx, w, field, obj)
 		case "networkName":
-			ok = ec.lean_UsageSession_networkName(ctx, w, field, obj)
+			return ec.lean_UsageSession_networkName(ctx, w, field, obj)
 		case "cost":
-			ok = ec.lean_UsageSession_cost(ctx, w, field, obj)
+			return ec.lean_UsageSession_cost(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_UsageSession_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
@@ -2680,30 +2260,20 @@ var leanUsageSessionConnectionConcurrent = map[string]bool{
 
 func (ec *executionContext) lean_UsageSessionConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionConnection) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageSessionConnectionImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanUsageSessionConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSessionConnection"`)
-			ok = true
+			return true
 		case "edges":
-			ok = ec.lean_UsageSessionConnection_edges(ctx, w, field, obj)
+			return ec.lean_UsageSessionConnection_edges(ctx, w, field, obj)
 		case "pageInfo":
-			ok = ec.lean_UsageSessionConnection_pageInfo(ctx, w, field, obj)
+			return ec.lean_UsageSessionConnection_pageInfo(ctx, w, field, obj)
 		case "totalCount":
-			ok = ec.lean_UsageSessionConnection_totalCount(ctx, w, field, obj)
+			return ec.lean_UsageSessionConnection_totalCount(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_UsageSessionConnection_edges(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSessionConnection) bool {
@@ -2736,28 +2306,18 @@ var leanUsageSessionEdgeConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_UsageSessionEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionEdge) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageSessionEdgeImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanUsageSessionEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSessionEdge"`)
-			ok = true
+			return true
 		case "cursor":
-			ok = ec.lean_UsageSessionEdge_cursor(ctx, w, field, obj)
+			return ec.lean_UsageSessionEdge_cursor(ctx, w, field, obj)
 		case "node":
-			ok = ec.lean_UsageSessionEdge_node(ctx, w, field, obj)
+			return ec.lean_UsageSessionEdge_node(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_UsageSessionEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSessionEdge) bool {
@@ -2781,36 +2341,26 @@ var leanUsageSummaryConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_UsageSummary(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSummary) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageSummaryImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanUsageSummaryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSummary"`)
-			ok = true
+			return true
 		case "totalBytes":
-			ok = ec.lean_UsageSummary_totalBytes(ctx, w, field, obj)
+			return ec.lean_UsageSummary_totalBytes(ctx, w, field, obj)
 		case "bytesUp":
-			ok = ec.lean_UsageSummary_bytesUp(ctx, w, field, obj)
+			return ec.lean_UsageSummary_bytesUp(ctx, w, field, obj)
 		case "bytesDown":
-			ok = ec.lean_UsageSummary_bytesDown(ctx, w, field, obj)
+			return ec.lean_UsageSummary_bytesDown(ctx, w, field, obj)
 		case "sessionCount":
-			ok = ec.lean_UsageSummary_sessionCount(ctx, w, field, obj)
+			return ec.lean_UsageSummary_sessionCount(ctx, w, field, obj)
 		case "cost":
-			ok = ec.lean_UsageSummary_cost(ctx, w, field, obj)
+			return ec.lean_UsageSummary_cost(ctx, w, field, obj)
 		case "byCountry":
-			ok = ec.lean_UsageSummary_byCountry(ctx, w, field, obj)
+			return ec.lean_UsageSummary_byCountry(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_UsageSummary_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSummary) bool {
@@ -2876,48 +2426,38 @@ var leanUserConcurrent = map[string]bool{
 
 func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.User) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanUserConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"User"`)
-			ok = true
+			return true
 		case "id":
-			ok = ec.lean_User_id(ctx, w, field, obj)
+			return ec.lean_User_id(ctx, w, field, obj)
 		case "email":
-			ok = ec.lean_User_email(ctx, w, field, obj)
+			return ec.lean_User_email(ctx, w, field, obj)
 		case "emailVerified":
-			ok = ec.lean_User_emailVerified(ctx, w, field, obj)
+			return ec.lean_User_emailVerified(ctx, w, field, obj)
 		case "fullName":
-			ok = ec.lean_User_fullName(ctx, w, field, obj)
+			return ec.lean_User_fullName(ctx, w, field, obj)
 		case "phone":
-			ok = ec.lean_User_phone(ctx, w, field, obj)
+			return ec.lean_User_phone(ctx, w, field, obj)
 		case "createdAt":
-			ok = ec.lean_User_createdAt(ctx, w, field, obj)
+			return ec.lean_User_createdAt(ctx, w, field, obj)
 		case "defaultAddress":
-			ok = ec.lean_User_defaultAddress(ctx, w, field, obj)
+			return ec.lean_User_defaultAddress(ctx, w, field, obj)
 		case "addresses":
-			ok = ec.lean_User_addresses(ctx, w, field, obj)
+			return ec.lean_User_addresses(ctx, w, field, obj)
 		case "orders":
-			ok = ec.lean_User_orders(ctx, w, field, obj)
+			return ec.lean_User_orders(ctx, w, field, obj)
 		case "order":
-			ok = ec.lean_User_order(ctx, w, field, obj)
+			return ec.lean_User_order(ctx, w, field, obj)
 		case "simCards":
-			ok = ec.lean_User_simCards(ctx, w, field, obj)
+			return ec.lean_User_simCards(ctx, w, field, obj)
 		case "simCard":
-			ok = ec.lean_User_simCard(ctx, w, field, obj)
+			return ec.lean_User_simCard(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_User_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
@@ -3052,30 +2592,20 @@ var leanUserErrorConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_UserError(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *apperr.FieldError) bool {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
-	w.WriteByte('{')
-	for i, field := range fields {
-		if field.IsDeferred() {
-			return false
-		}
-		leanexec.Key(w, i == 0, field.Alias)
-		ok := false
+	return leanexec.Object(ctx, w, fields, leanUserErrorConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UserError"`)
-			ok = true
+			return true
 		case "field":
-			ok = ec.lean_UserError_field(ctx, w, field, obj)
+			return ec.lean_UserError_field(ctx, w, field, obj)
 		case "message":
-			ok = ec.lean_UserError_message(ctx, w, field, obj)
+			return ec.lean_UserError_message(ctx, w, field, obj)
 		case "code":
-			ok = ec.lean_UserError_code(ctx, w, field, obj)
+			return ec.lean_UserError_code(ctx, w, field, obj)
 		}
-		if !ok {
-			return false
-		}
-	}
-	w.WriteByte('}')
-	return true
+		return false
+	})
 }
 
 func (ec *executionContext) lean_UserError_field(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *apperr.FieldError) bool {

@@ -36,6 +36,9 @@ type Config struct {
 	StatementTimeout time.Duration
 	// RequestTimeout bounds a whole GraphQL request.
 	RequestTimeout time.Duration
+	// PprofAddr, when set, serves Go's profiles (/debug/pprof/) on this
+	// address, apart from the API: for `tez bench --profile`.
+	PprofAddr string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
 	// MaxComplexity is the most an operation may cost (list fields count
@@ -109,6 +112,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 		StatementTimeout: r.duration("TEZ_DB_STATEMENT_TIMEOUT", 5*time.Second),
 		RequestTimeout:   r.duration("TEZ_REQUEST_TIMEOUT", 15*time.Second),
 		LogLevel:         r.str("TEZ_LOG_LEVEL", "info"),
+		PprofAddr:        r.str("TEZ_PPROF_ADDR", ""),
 		SessionTTL:       r.duration("TEZ_SESSION_TTL", 30*24*time.Hour),
 		MaxComplexity:    r.int("TEZ_MAX_COMPLEXITY", 20000),
 		MaxDepth:         r.int("TEZ_MAX_DEPTH", 12),
