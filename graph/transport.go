@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -91,14 +92,20 @@ var (
 	dataSuffix = []byte(`}`)
 )
 
+// responsePool recycles the buffers responses are written from: each is
+// done with once written.
+var responsePool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // writeResponse writes resp as json.Marshal would.
 func writeResponse(w io.Writer, resp *graphql.Response) {
 	if resp != nil && len(resp.Errors) == 0 && len(resp.Data) > 0 && resp.Label == "" && resp.Path == nil &&
 		resp.HasNext == nil && len(resp.Extensions) == 0 {
-		var buf bytes.Buffer
+		buf := responsePool.Get().(*bytes.Buffer)
+		defer responsePool.Put(buf)
+		buf.Reset()
 		buf.Grow(len(dataPrefix) + len(resp.Data) + len(dataSuffix))
 		buf.Write(dataPrefix)
-		json.HTMLEscape(&buf, resp.Data)
+		json.HTMLEscape(buf, resp.Data)
 		buf.Write(dataSuffix)
 		_, _ = w.Write(buf.Bytes())
 		return

@@ -80,15 +80,17 @@ func servePprof(env *environment) {
 }
 
 // The server's live heap is a few MiB, while a dashboard request allocates
-// about 1 MiB: at Go's default GOGC=100 the collector ran every few requests
-// and took a sixth of the CPU. serveGCPercent lets the heap grow further
-// between collections; serveMemoryLimit makes it collect earlier near the
-// limit. The limit leaves room for sign-ins: each argon2 hash holds 19 MiB,
-// one per core at a time, and a limit below that working set (40 MiB was
+// about 400 kB (1 MiB before the lean executor): at Go's default GOGC=100
+// the collector runs every few requests. serveGCPercent lets the heap grow
+// further between collections; 150 keeps the server's RSS under 64 MiB at
+// 16 dashboard connections (400, tried before, reached 110 MiB for the same
+// throughput). serveMemoryLimit makes it collect earlier near the limit,
+// which leaves room for sign-ins: each argon2 hash holds 19 MiB, one per
+// core at a time, and a limit below that working set (40 and 56 MiB were
 // tried) made the collector run without pause and sign-ins 3× slower.
 // GOGC and GOMEMLIMIT in the environment still win.
 const (
-	serveGCPercent   = 400
+	serveGCPercent   = 150
 	serveMemoryLimit = 96 << 20
 )
 

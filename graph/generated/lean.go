@@ -33,10 +33,11 @@ func (e *executableSchema) ExecLean(ctx context.Context) (data []byte, ok bool) 
 			ok = false
 		}
 	}()
-	var w bytes.Buffer
-	if !ec.lean_Query(ctx, &w, opCtx.Operation.SelectionSet) {
+	w := leanexec.NewResponse()
+	if !ec.lean_Query(ctx, w, opCtx.Operation.SelectionSet) {
 		return nil, false
 	}
+	leanexec.Written(w.Len())
 	return w.Bytes(), true
 }
 
