@@ -77,7 +77,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	var scripts []string
+	var scripts []bench.PGScript
 	if strings.Contains(f.scenarios, "dashboard") {
 		recorded, err := fixtures.dashboardStatements(ctx, ceilingCustomers)
 		if err != nil {
@@ -86,8 +86,8 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 		if f.explain {
 			return explain(ctx, env, db, recorded[0])
 		}
-		for _, stmts := range recorded {
-			script, err := bench.Script(stmts)
+		for i, stmts := range recorded {
+			script, err := bench.Script(stmts, fmt.Sprintf("c%d", i))
 			if err != nil {
 				return err
 			}

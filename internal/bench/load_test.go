@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -54,21 +55,37 @@ func TestLoadCountsSuccessesAndFailures(t *testing.T) {
 	}
 }
 
-func TestScriptWritesValuesAsLiterals(t *testing.T) {
+func TestScriptBindsValuesAsVariables(t *testing.T) {
 	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	got, err := Script([]Statement{
-		{Query: "SELECT a -- the column\n  FROM t WHERE id = $1 AND name = $2 AND n = ANY($10)", Args: []any{int64(7), "O'Brien", nil, nil, nil, nil, nil, nil, nil, "{1,2}"}},
+		{Query: "SELECT a -- the column\n  FROM t WHERE id = $1 AND name = $2 AND n = ANY($10::int[]) AND r = $3", Args: []any{int64(7), "O'Brien", nil, nil, nil, nil, nil, nil, nil, "{1,2}"}},
 		{Query: "SELECT $1, $2, $3", Args: []any{[]byte{0xab}, at, true}},
-	})
+	}, "c0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "SELECT a FROM t WHERE id = 7 AND name = 'O''Brien' AND n = ANY('{1,2}');\n" +
-		"SELECT '\\xab', '2026-05-01T00:00:00Z'::timestamptz, true;\n"
-	if got != want {
-		t.Errorf("Script =\n%s\nwant\n%s", got, want)
+	want := "SELECT a FROM t WHERE id = :c0_0_1 AND name = :c0_0_2 AND n = ANY(:c0_0_10::int[]) AND r = NULL;\n" +
+		"SELECT :c0_1_1, :c0_1_2, :c0_1_3;\n"
+	if got.Text != want {
+		t.Errorf("Script =\n%s\nwant\n%s", got.Text, want)
 	}
-	if _, err := Script([]Statement{{Query: "SELECT $2", Args: []any{int64(1)}}}); err == nil {
+	wantVars := map[string]string{"c0_0_1": "7", "c0_0_2": "O'Brien", "c0_0_10": "{1,2}",
+		"c0_1_1": `\xab`, "c0_1_2": "2026-05-01T00:00:00Z", "c0_1_3": "true"}
+	if !maps.Equal(got.Vars, wantVars) {
+		t.Errorf("variables %v, want %v", got.Vars, wantVars)
+	}
+	if _, err := Script([]Statement{{Query: "SELECT $2", Args: []any{int64(1)}}}, "c0"); err == nil {
 		t.Error("a placeholder without a value was accepted")
+	}
+}
+
+func TestInlineWritesValuesAsLiterals(t *testing.T) {
+	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	got, err := Inline(Statement{Query: "SELECT $1, $2, $3, $4, $5 -- note", Args: []any{int64(7), "O'Brien", nil, at, []byte{0xab}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `SELECT 7, 'O''Brien', NULL, '2026-05-01T00:00:00Z'::timestamptz, '\xab'`; got != want {
+		t.Errorf("Inline = %s, want %s", got, want)
 	}
 }

@@ -21,26 +21,56 @@ type Statement struct {
 
 var placeholder = regexp.MustCompile(`\$(\d+)`)
 
-// Script renders statements as a pgbench script: one line each, with the
-// recorded values written in as literals.
-func Script(stmts []Statement) (string, error) {
+// PGScript is a pgbench script and the values of its variables.
+type PGScript struct {
+	Text string
+	Vars map[string]string // passed as pgbench -D name=value
+}
+
+// Script renders statements as a pgbench script, one line each. Values
+// are variables (:prefix_s_n), which pgbench's prepared mode binds as
+// parameters of a prepared statement: the statements run exactly as the
+// server runs them, on the same generic plans. (Values written in as
+// literals would be planned for those very values, a cheaper plan than any
+// server gets: the ceiling measured that way was twice too high.) NULL,
+// which a pgbench variable cannot hold, is written as a literal.
+func Script(stmts []Statement, prefix string) (PGScript, error) {
+	out := PGScript{Vars: map[string]string{}}
 	var b strings.Builder
-	for _, s := range stmts {
-		line, err := Inline(s)
+	for i, st := range stmts {
+		line, err := rewrite(st, func(n int, v any) (string, error) {
+			if v == nil {
+				return "NULL", nil
+			}
+			text, err := param(v)
+			if err != nil {
+				return "", err
+			}
+			name := fmt.Sprintf("%s_%d_%d", prefix, i, n)
+			out.Vars[name] = text
+			return ":" + name, nil
+		})
 		if err != nil {
-			return "", err
+			return PGScript{}, err
 		}
 		b.WriteString(line)
 		b.WriteString(";\n")
 	}
-	return b.String(), nil
+	out.Text = b.String()
+	return out, nil
 }
 
 var sqlComment = regexp.MustCompile(`--[^\n]*`)
 
-// Inline writes a statement's values into it as literals, on one line
-// (comments dropped: on one line they would swallow the rest).
+// Inline writes a statement's values into it as literals, on one line.
 func Inline(s Statement) (string, error) {
+	return rewrite(s, func(_ int, v any) (string, error) { return literal(v) })
+}
+
+// rewrite puts sub's text for each placeholder $n (value v) into the
+// statement, on one line (comments dropped: on one line they would swallow
+// the rest).
+func rewrite(s Statement, sub func(n int, v any) (string, error)) (string, error) {
 	var bad error
 	line := placeholder.ReplaceAllStringFunc(sqlComment.ReplaceAllString(s.Query, ""), func(m string) string {
 		n, _ := strconv.Atoi(m[1:])
@@ -48,21 +78,35 @@ func Inline(s Statement) (string, error) {
 			bad = fmt.Errorf("statement uses %s but has %d values", m, len(s.Args))
 			return m
 		}
-		lit, err := literal(s.Args[n-1])
+		text, err := sub(n, s.Args[n-1])
 		if err != nil {
 			bad = err
 		}
-		return lit
+		return text
 	})
 	return strings.Join(strings.Fields(line), " "), bad
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
+// literal is v as an SQL literal.
 func literal(v any) (string, error) {
 	switch v := v.(type) {
 	case nil:
 		return "NULL", nil
+	case int64, float64, bool:
+		return param(v)
+	case time.Time:
+		text, _ := param(v)
+		return quote(text) + "::timestamptz", nil
+	}
+	text, err := param(v)
+	return quote(text), err
+}
+
+// param is v in PostgreSQL's text format, as a driver sends a parameter.
+func param(v any) (string, error) {
+	switch v := v.(type) {
 	case int64:
 		return strconv.FormatInt(v, 10), nil
 	case float64:
@@ -70,20 +114,20 @@ func literal(v any) (string, error) {
 	case bool:
 		return strconv.FormatBool(v), nil
 	case string:
-		return quote(v), nil
+		return v, nil
 	case []byte:
-		return quote(`\x` + hex.EncodeToString(v)), nil
+		return `\x` + hex.EncodeToString(v), nil
 	case time.Time:
-		return quote(v.Format(time.RFC3339Nano)) + "::timestamptz", nil
+		return v.Format(time.RFC3339Nano), nil
 	}
-	return "", fmt.Errorf("no literal for %T", v)
+	return "", fmt.Errorf("no text form for %T", v)
 }
 
 // PGBench replays scripts with pgbench in prepared mode, each transaction
 // one of them at random, and returns the transactions (script runs) per
 // second: the ceiling the database sets for the same work without the
 // server in between.
-func PGBench(ctx context.Context, dsn string, scripts []string, conns int, d time.Duration) (float64, error) {
+func PGBench(ctx context.Context, dsn string, scripts []PGScript, conns int, d time.Duration) (float64, error) {
 	bin, err := exec.LookPath("pgbench")
 	if err != nil {
 		return 0, fmt.Errorf("pgbench not found (Debian: apt-get install postgresql-client-15): %w", err)
@@ -95,13 +139,16 @@ func PGBench(ctx context.Context, dsn string, scripts []string, conns int, d tim
 			return 0, err
 		}
 		defer os.Remove(f.Name())
-		_, err = f.WriteString(script)
+		_, err = f.WriteString(script.Text)
 		f.Close()
 		if err != nil {
 			return 0, err
 		}
 		// pgbench picks one of the scripts at random for each transaction.
 		files = append(files, "-f", f.Name())
+		for name, value := range script.Vars {
+			files = append(files, "-D", name+"="+value)
+		}
 	}
 	conn, err := connArgs(dsn)
 	if err != nil {
