@@ -36,12 +36,18 @@ func (s SimCard) Label() *string {
 
 const simColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at`
 
+// simTargets are the scan targets of simColumns, in their order (see
+// queryRows).
+func (sc *SimCard) simTargets() []any {
+	return []any{&sc.ICCID, &sc.MSISDN, &sc.Status, &sc.UserID, &sc.OwnedSince, &sc.ResellerID, &sc.LabelText, &sc.BalanceMinor, &sc.Currency, &sc.LastUsageAt}
+}
+
 const simCardsOfUsers = `SELECT ` + simColumns + ` FROM sim_cards WHERE user_id = ANY($1) ORDER BY user_id, iccid`
 
 // SimCardsByUserID lists each user's SIM cards in ICCID order.
 func (s *Store) SimCardsByUserID(ctx context.Context, userIDs []int64) (map[int64][]SimCard, error) {
-	var rows []SimCard
-	if err := s.db.SelectContext(ctx, &rows, simCardsOfUsers, pq.Array(userIDs)); err != nil {
+	rows, err := queryRows(ctx, s.db, (*SimCard).simTargets, simCardsOfUsers, pq.Array(userIDs))
+	if err != nil {
 		return nil, mapError(err, "sim cards")
 	}
 	out := make(map[int64][]SimCard, len(userIDs))

@@ -154,3 +154,32 @@ func qualified(alias, columns string) string {
 	}
 	return strings.Join(cols, ", ")
 }
+
+// queryRows runs a statement and reads every row into a T through targets,
+// which gives t's fields in the statement's column order. The dashboard's
+// statements read this way: sqlx's reflection (matching columns to fields
+// on every call, a reflect.New per row) cost more than the rest of their
+// reading. Other statements keep sqlx's by-name mapping.
+func queryRows[T any](ctx context.Context, db *sqlx.DB, targets func(*T) []any, query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var t T
+		if err := rows.Scan(targets(&t)...); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// numbered is a row with the ordinal of the key it answers (the i of
+// unnest ... WITH ORDINALITY).
+type numbered[T any] struct {
+	I   int
+	Row T
+}

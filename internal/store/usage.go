@@ -130,12 +130,10 @@ type CountryUsage struct {
 // one statement for all ranges. Ranges without sessions have no countries.
 func (s *Store) UsageByCountry(ctx context.Context, scope Scope, ranges []UsageRange) (map[UsageRange][]CountryUsage, error) {
 	iccids, froms, tos := rangeArrays(ranges)
-	var rows []struct {
-		I int `db:"i"`
-		CountryUsage
-	}
 	lo, hi := span(ranges)
-	err := s.db.SelectContext(ctx, &rows, usageByCountry, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID, lo, hi)
+	rows, err := queryRows(ctx, s.db, func(r *numbered[CountryUsage]) []any {
+		return []any{&r.I, &r.Row.CountryCode, &r.Row.BytesUp, &r.Row.BytesDown, &r.Row.Sessions, &r.Row.CostMinor}
+	}, usageByCountry, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID, lo, hi)
 	if err != nil {
 		return nil, mapError(err, "usage totals")
 	}
@@ -145,16 +143,15 @@ func (s *Store) UsageByCountry(ctx context.Context, scope Scope, ranges []UsageR
 	}
 	for _, r := range rows {
 		k := ranges[r.I-1]
-		out[k] = append(out[k], r.CountryUsage)
+		out[k] = append(out[k], r.Row)
 	}
 	return out, nil
 }
 
 const usageColumns = `u.id, u.iccid, u.started_at, u.ended_at, u.bytes_up, u.bytes_down, u.country_code, u.network_name, u.cost, u.currency`
 
-// usageTargets are the scan targets of usageColumns, in their order. The
-// dashboard's hottest statement scans with them directly: sqlx's
-// reflection cost more than the rest of its reading.
+// usageTargets are the scan targets of usageColumns, in their order (see
+// queryRows).
 func (u *UsageSession) usageTargets() []any {
 	return []any{&u.ID, &u.ICCID, &u.StartedAt, &u.EndedAt, &u.BytesUp, &u.BytesDown, &u.CountryCode, &u.NetworkName, &u.CostMinor, &u.Currency}
 }
@@ -221,26 +218,18 @@ func (s *Store) NewestSessions(ctx context.Context, scope Scope, keys []NewestKe
 	}
 	iccids, froms, tos := rangeArrays(ranges)
 	lo, hi := span(ranges)
-	rows, err := s.db.QueryContext(ctx, s.newestSessionsQuery(), pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), scope.UserID, scope.ResellerID, lo, hi)
+	rows, err := queryRows(ctx, s.db, func(r *numbered[UsageSession]) []any { return append([]any{&r.I}, r.Row.usageTargets()...) },
+		s.newestSessionsQuery(), pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), scope.UserID, scope.ResellerID, lo, hi)
 	if err != nil {
 		return nil, mapError(err, "usage sessions")
 	}
-	defer rows.Close()
 	out := make(map[NewestKey][]UsageSession, len(keys))
 	for _, k := range keys {
 		out[k] = nil
 	}
-	for rows.Next() {
-		var i int
-		var u UsageSession
-		if err := rows.Scan(append([]any{&i}, u.usageTargets()...)...); err != nil {
-			return nil, mapError(err, "usage sessions")
-		}
-		k := keys[i-1]
-		out[k] = append(out[k], u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, mapError(err, "usage sessions")
+	for _, r := range rows {
+		k := keys[r.I-1]
+		out[k] = append(out[k], r.Row)
 	}
 	return out, nil
 }
