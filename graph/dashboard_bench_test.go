@@ -7,6 +7,7 @@ import (
 
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/apitest"
+	"github.com/teztelecom/tez/internal/config"
 )
 
 // BenchmarkDashboard serves the dashboard contract for a customer with 13
@@ -19,10 +20,16 @@ func BenchmarkDashboard(b *testing.B) {
 	benchmarkQuery(b, documents.Get("dashboard.graphql"), dashboardVars())
 }
 
+// BenchmarkDashboardGqlgen is BenchmarkDashboard on gqlgen's executor
+// (TEZ_EXECUTOR=gqlgen): what the lean executor saves.
+func BenchmarkDashboardGqlgen(b *testing.B) {
+	benchmarkQuery(b, documents.Get("dashboard.graphql"), dashboardVars(), func(c *config.Config) { c.StandardExecutor = true })
+}
+
 // benchmarkQuery runs a query for a customer with 13 SIMs, 20 orders and 2
 // addresses, reporting the process's CPU time per request beside ns/op.
-func benchmarkQuery(b *testing.B, query string, vars map[string]any) {
-	api := apitest.New(b)
+func benchmarkQuery(b *testing.B, query string, vars map[string]any, opts ...apitest.Option) {
+	api := apitest.New(b, opts...)
 	a := newAccount(b, api, "bench@x.example", 13, 20, 2)
 	req := apitest.Request{Query: query, Variables: vars, Token: a.token}
 	start := processCPU()
