@@ -28,6 +28,7 @@ func (e *executableSchema) ExecLean(ctx context.Context) (data []byte, ok bool) 
 		return nil, false
 	}
 	ec := newExecutionContext(opCtx, e, nil)
+	ctx = leanexec.WithArgs(ctx)
 	defer func() {
 		if recover() != nil {
 			ok = false
@@ -1538,7 +1539,9 @@ func (ec *executionContext) lean_Query_me(ctx context.Context, w *bytes.Buffer, 
 func (ec *executionContext) lean_Query_guestOrder(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 	fc := &graphql.FieldContext{Object: "Query", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
-	args, err := ec.field_Query_guestOrder_args(ctx, field.ArgumentMap(ec.Variables))
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_guestOrder_args(ctx, field.ArgumentMap(ec.Variables))
+	})
 	if err != nil {
 		return false
 	}
@@ -1553,7 +1556,9 @@ func (ec *executionContext) lean_Query_guestOrder(ctx context.Context, w *bytes.
 func (ec *executionContext) lean_Query_products(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 	fc := &graphql.FieldContext{Object: "Query", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
-	args, err := ec.field_Query_products_args(ctx, field.ArgumentMap(ec.Variables))
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_products_args(ctx, field.ArgumentMap(ec.Variables))
+	})
 	if err != nil {
 		return false
 	}
@@ -1568,7 +1573,9 @@ func (ec *executionContext) lean_Query_products(ctx context.Context, w *bytes.Bu
 func (ec *executionContext) lean_Query_resellerSimCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 	fc := &graphql.FieldContext{Object: "Query", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
-	args, err := ec.field_Query_resellerSimCards_args(ctx, field.ArgumentMap(ec.Variables))
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_resellerSimCards_args(ctx, field.ArgumentMap(ec.Variables))
+	})
 	if err != nil {
 		return false
 	}
@@ -1698,7 +1705,9 @@ func (ec *executionContext) lean_Reseller_name(ctx context.Context, w *bytes.Buf
 func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Reseller) bool {
 	fc := &graphql.FieldContext{Object: "Reseller", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
-	args, err := ec.field_Reseller_simCards_args(ctx, field.ArgumentMap(ec.Variables))
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Reseller_simCards_args(ctx, field.ArgumentMap(ec.Variables))
+	})
 	if err != nil {
 		return false
 	}
@@ -1953,7 +1962,9 @@ func (ec *executionContext) lean_SimCard_lastUsageAt(ctx context.Context, w *byt
 func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
-	args, err := ec.field_SimCard_usage_args(ctx, field.ArgumentMap(ec.Variables))
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_SimCard_usage_args(ctx, field.ArgumentMap(ec.Variables))
+	})
 	if err != nil {
 		return false
 	}
@@ -1968,7 +1979,9 @@ func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buf
 func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
-	args, err := ec.field_SimCard_usageSessions_args(ctx, field.ArgumentMap(ec.Variables))
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_SimCard_usageSessions_args(ctx, field.ArgumentMap(ec.Variables))
+	})
 	if err != nil {
 		return false
 	}
@@ -1983,7 +1996,9 @@ func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *b
 func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
-	args, err := ec.field_SimCard_balanceEntries_args(ctx, field.ArgumentMap(ec.Variables))
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_SimCard_balanceEntries_args(ctx, field.ArgumentMap(ec.Variables))
+	})
 	if err != nil {
 		return false
 	}
@@ -2536,7 +2551,9 @@ func (ec *executionContext) lean_User_addresses(ctx context.Context, w *bytes.Bu
 func (ec *executionContext) lean_User_orders(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
 	fc := &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
-	args, err := ec.field_User_orders_args(ctx, field.ArgumentMap(ec.Variables))
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_User_orders_args(ctx, field.ArgumentMap(ec.Variables))
+	})
 	if err != nil {
 		return false
 	}
@@ -2551,7 +2568,9 @@ func (ec *executionContext) lean_User_orders(ctx context.Context, w *bytes.Buffe
 func (ec *executionContext) lean_User_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
 	fc := &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
-	args, err := ec.field_User_order_args(ctx, field.ArgumentMap(ec.Variables))
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_User_order_args(ctx, field.ArgumentMap(ec.Variables))
+	})
 	if err != nil {
 		return false
 	}
@@ -2575,7 +2594,9 @@ func (ec *executionContext) lean_User_simCards(ctx context.Context, w *bytes.Buf
 func (ec *executionContext) lean_User_simCard(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
 	fc := &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
-	args, err := ec.field_User_simCard_args(ctx, field.ArgumentMap(ec.Variables))
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_User_simCard_args(ctx, field.ArgumentMap(ec.Variables))
+	})
 	if err != nil {
 		return false
 	}

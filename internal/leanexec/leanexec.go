@@ -213,3 +213,42 @@ func Concurrent(op *graphql.OperationContext, sel ast.SelectionSet, implementors
 	}
 	return false
 }
+
+// argsCache holds the decoded arguments of each field of the operation:
+// they depend on the field and the variables only, so the items of a list
+// (a usage range asked of every SIM card) decode them once, not once each.
+type argsCache struct {
+	mu   sync.Mutex
+	args map[*ast.Field]map[string]any
+}
+
+type argsKey struct{}
+
+// WithArgs gives an operation's context its cache of decoded arguments.
+func WithArgs(ctx context.Context) context.Context {
+	return context.WithValue(ctx, argsKey{}, &argsCache{args: map[*ast.Field]map[string]any{}})
+}
+
+// Args returns the field's decoded arguments, decoding them on first use.
+// Resolvers read the map and never change it, so it is shared. A decoding
+// error is not kept: it gives the operation back to gqlgen anyway.
+func Args(ctx context.Context, f *ast.Field, decode func() (map[string]any, error)) (map[string]any, error) {
+	c, _ := ctx.Value(argsKey{}).(*argsCache)
+	if c == nil {
+		return decode()
+	}
+	c.mu.Lock()
+	args, ok := c.args[f]
+	c.mu.Unlock()
+	if ok {
+		return args, nil
+	}
+	args, err := decode()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.args[f] = args
+	c.mu.Unlock()
+	return args, nil
+}
