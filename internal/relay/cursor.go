@@ -3,6 +3,7 @@ package relay
 import (
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 
 	"github.com/teztelecom/tez/internal/apperr"
 )
@@ -13,10 +14,40 @@ const MaxPageSize = 100
 // DefaultPageSize applies when neither first nor last is given.
 const DefaultPageSize = 20
 
-// EncodeCursor makes an opaque cursor from the sort key of an item.
+// EncodeCursor makes an opaque cursor from the sort key of an item: the
+// key as a JSON array of strings, base64url. Every edge of every page has
+// one, so keys that JSON writes as they are (timestamps, IDs: the usual
+// case) skip json.Marshal's reflection; the bytes are the same.
 func EncodeCursor(key ...string) string {
-	b, _ := json.Marshal(key) // a []string always marshals
-	return base64.RawURLEncoding.EncodeToString(b)
+	if key == nil || slices.ContainsFunc(key, escapedByJSON) {
+		b, _ := json.Marshal(key) // a []string always marshals
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	buf := make([]byte, 0, 64)
+	buf = append(buf, '[')
+	for i, k := range key {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '"')
+		buf = append(buf, k...)
+		buf = append(buf, '"')
+	}
+	buf = append(buf, ']')
+	return base64.RawURLEncoding.EncodeToString(buf)
+}
+
+// escapedByJSON reports whether json.Marshal writes s other than as it is
+// between quotes: anything but printable ASCII, quotes, backslashes and the
+// HTML characters it escapes.
+func escapedByJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20, c >= 0x80, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return true
+		}
+	}
+	return false
 }
 
 // DecodeCursor reads a cursor made by EncodeCursor with n key parts.

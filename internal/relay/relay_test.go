@@ -1,6 +1,9 @@
 package relay
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/teztelecom/tez/internal/apperr"
@@ -117,4 +120,23 @@ func FuzzParseGlobalID(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestEncodeCursorWritesWhatJSONWrites(t *testing.T) {
+	keys := [][]string{
+		{"2026-11-25T08:00:00.123456Z", "42"},
+		{"8999700000000000018"},
+		nil,
+		{"quote\"", "back\\slash", "<tag>&", "tab\t", "ünïcode", "\u2028"},
+	}
+	for _, key := range keys {
+		b, _ := json.Marshal(key)
+		if got, want := EncodeCursor(key...), base64.RawURLEncoding.EncodeToString(b); got != want {
+			t.Errorf("EncodeCursor(%q) = %s, json.Marshal gives %s", key, got, want)
+		}
+		back, err := DecodeCursor(EncodeCursor(key...), len(key))
+		if err != nil || !slices.Equal(back, key) {
+			t.Errorf("DecodeCursor(EncodeCursor(%q)) = %q, %v", key, back, err)
+		}
+	}
 }
