@@ -28,7 +28,7 @@ func (e *executableSchema) ExecLean(ctx context.Context) (data []byte, ok bool) 
 		return nil, false
 	}
 	ec := newExecutionContext(opCtx, e, nil)
-	ctx = leanexec.WithArgs(ctx)
+	ctx = leanexec.WithOperation(ctx)
 	defer func() {
 		if recover() != nil {
 			ok = false
@@ -47,7 +47,7 @@ func (e *executableSchema) ExecLean(ctx context.Context) (data []byte, ok bool) 
 var leanAddressConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Address) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, addressImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors)
 	return leanexec.Object(ctx, w, fields, leanAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -192,7 +192,7 @@ func (ec *executionContext) lean_Address_isDefault(ctx context.Context, w *bytes
 var leanAddressDeletePayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_AddressDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressDeletePayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, addressDeletePayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanAddressDeletePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -224,7 +224,7 @@ func (ec *executionContext) lean_AddressDeletePayload_userErrors(ctx context.Con
 var leanAddressPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_AddressPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, addressPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanAddressPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -254,7 +254,7 @@ func (ec *executionContext) lean_AddressPayload_userErrors(ctx context.Context, 
 var leanBalanceEntryConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SIMBalanceEntry) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, balanceEntryImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors)
 	return leanexec.Object(ctx, w, fields, leanBalanceEntryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -320,7 +320,7 @@ func (ec *executionContext) lean_BalanceEntry_reference(ctx context.Context, w *
 var leanBalanceEntryConnectionConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_BalanceEntryConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryConnection) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, balanceEntryConnectionImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryConnectionImplementors)
 	return leanexec.Object(ctx, w, fields, leanBalanceEntryConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -350,7 +350,7 @@ func (ec *executionContext) lean_BalanceEntryConnection_pageInfo(ctx context.Con
 var leanBalanceEntryEdgeConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_BalanceEntryEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryEdge) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, balanceEntryEdgeImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors)
 	return leanexec.Object(ctx, w, fields, leanBalanceEntryEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -385,7 +385,7 @@ func (ec *executionContext) lean_BalanceEntryEdge_node(ctx context.Context, w *b
 var leanCheckoutPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_CheckoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CheckoutPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, checkoutPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, checkoutPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanCheckoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -424,7 +424,7 @@ func (ec *executionContext) lean_CheckoutPayload_userErrors(ctx context.Context,
 var leanCountryUsageConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_CountryUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CountryUsage) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, countryUsageImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, countryUsageImplementors)
 	return leanexec.Object(ctx, w, fields, leanCountryUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -471,7 +471,7 @@ func (ec *executionContext) lean_CountryUsage_cost(ctx context.Context, w *bytes
 var leanEmailChangePayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_EmailChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailChangePayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, emailChangePayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailChangePayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanEmailChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -494,7 +494,7 @@ func (ec *executionContext) lean_EmailChangePayload_userErrors(ctx context.Conte
 var leanEmailVerificationResendPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_EmailVerificationResendPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerificationResendPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, emailVerificationResendPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailVerificationResendPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanEmailVerificationResendPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -517,7 +517,7 @@ func (ec *executionContext) lean_EmailVerificationResendPayload_userErrors(ctx c
 var leanEmailVerifyPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_EmailVerifyPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerifyPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, emailVerifyPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailVerifyPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanEmailVerifyPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -547,7 +547,7 @@ func (ec *executionContext) lean_EmailVerifyPayload_userErrors(ctx context.Conte
 var leanLoginPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_LoginPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LoginPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, loginPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanLoginPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -586,7 +586,7 @@ func (ec *executionContext) lean_LoginPayload_userErrors(ctx context.Context, w 
 var leanLogoutPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_LogoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LogoutPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, logoutPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, logoutPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanLogoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -621,7 +621,7 @@ func (ec *executionContext) lean_LogoutPayload_userErrors(ctx context.Context, w
 var leanMoneyConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_Money(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *money.Money) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, moneyImplementors)
 	return leanexec.Object(ctx, w, fields, leanMoneyConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -664,7 +664,7 @@ var leanOrderConcurrent = map[string]bool{
 }
 
 func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Order) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors)
 	return leanexec.Object(ctx, w, fields, leanOrderConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -819,7 +819,7 @@ func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *
 var leanOrderCancelPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderCancelPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderCancelPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderCancelPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanOrderCancelPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -849,7 +849,7 @@ func (ec *executionContext) lean_OrderCancelPayload_userErrors(ctx context.Conte
 var leanOrderConnectionConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_OrderConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderConnection) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderConnectionImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderConnectionImplementors)
 	return leanexec.Object(ctx, w, fields, leanOrderConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -891,7 +891,7 @@ func (ec *executionContext) lean_OrderConnection_pageInfo(ctx context.Context, w
 var leanOrderEdgeConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_OrderEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderEdge) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderEdgeImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderEdgeImplementors)
 	return leanexec.Object(ctx, w, fields, leanOrderEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -928,7 +928,7 @@ var leanOrderItemConcurrent = map[string]bool{
 }
 
 func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.OrderItem) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderItemImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors)
 	return leanexec.Object(ctx, w, fields, leanOrderItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1002,7 +1002,7 @@ func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes
 var leanOrderPayPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_OrderPayPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderPayPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderPayPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderPayPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanOrderPayPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1039,7 +1039,7 @@ func (ec *executionContext) lean_OrderPayPayload_userErrors(ctx context.Context,
 var leanOrderReorderPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_OrderReorderPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderReorderPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orderReorderPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderReorderPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanOrderReorderPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1085,7 +1085,7 @@ func (ec *executionContext) lean_OrderReorderPayload_userErrors(ctx context.Cont
 var leanPageInfoConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_PageInfo(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *relay.PageInfo) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, pageInfoImplementors)
 	return leanexec.Object(ctx, w, fields, leanPageInfoConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1143,7 +1143,7 @@ func (ec *executionContext) lean_PageInfo_endCursor(ctx context.Context, w *byte
 var leanPasswordChangePayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_PasswordChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordChangePayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, passwordChangePayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordChangePayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanPasswordChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1173,7 +1173,7 @@ func (ec *executionContext) lean_PasswordChangePayload_userErrors(ctx context.Co
 var leanPasswordResetPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_PasswordResetPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, passwordResetPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanPasswordResetPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1196,7 +1196,7 @@ func (ec *executionContext) lean_PasswordResetPayload_userErrors(ctx context.Con
 var leanPasswordResetRequestPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_PasswordResetRequestPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetRequestPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, passwordResetRequestPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetRequestPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanPasswordResetRequestPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1219,7 +1219,7 @@ func (ec *executionContext) lean_PasswordResetRequestPayload_userErrors(ctx cont
 var leanPaymentConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Payment) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, paymentImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors)
 	return leanexec.Object(ctx, w, fields, leanPaymentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1290,7 +1290,7 @@ func (ec *executionContext) lean_Payment_expiresAt(ctx context.Context, w *bytes
 var leanProductConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Product) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors)
 	return leanexec.Object(ctx, w, fields, leanProductConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1401,7 +1401,7 @@ func (ec *executionContext) lean_Product_active(ctx context.Context, w *bytes.Bu
 var leanProductConnectionConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_ProductConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductConnection) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, productConnectionImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productConnectionImplementors)
 	return leanexec.Object(ctx, w, fields, leanProductConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1431,7 +1431,7 @@ func (ec *executionContext) lean_ProductConnection_pageInfo(ctx context.Context,
 var leanProductEdgeConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_ProductEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductEdge) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, productEdgeImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productEdgeImplementors)
 	return leanexec.Object(ctx, w, fields, leanProductEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1466,7 +1466,7 @@ func (ec *executionContext) lean_ProductEdge_node(ctx context.Context, w *bytes.
 var leanProfileUpdatePayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_ProfileUpdatePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProfileUpdatePayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, profileUpdatePayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, profileUpdatePayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanProfileUpdatePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1504,7 +1504,7 @@ var leanQueryConcurrent = map[string]bool{
 }
 
 func (ec *executionContext) lean_Query(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query"})
 	return leanexec.Object(ctx, w, fields, leanQueryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		ctx = graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{Object: field.Name, Field: field})
@@ -1601,7 +1601,7 @@ func (ec *executionContext) lean_Query_reseller(ctx context.Context, w *bytes.Bu
 var leanRegisterPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_RegisterPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.RegisterPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, registerPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, registerPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanRegisterPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1640,7 +1640,7 @@ func (ec *executionContext) lean_RegisterPayload_userErrors(ctx context.Context,
 var leanReorderDroppedItemConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_ReorderDroppedItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *orders.Dropped) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reorderDroppedItemImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors)
 	return leanexec.Object(ctx, w, fields, leanReorderDroppedItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1677,7 +1677,7 @@ var leanResellerConcurrent = map[string]bool{
 }
 
 func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Reseller) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors)
 	return leanexec.Object(ctx, w, fields, leanResellerConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1724,7 +1724,7 @@ func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes
 var leanResellerSimCardsConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_ResellerSimCards(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCards) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, resellerSimCardsImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors)
 	return leanexec.Object(ctx, w, fields, leanResellerSimCardsConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1759,7 +1759,7 @@ func (ec *executionContext) lean_ResellerSimCards_notFound(ctx context.Context, 
 var leanShippingAddressConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ShippingAddress) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, shippingAddressImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors)
 	return leanexec.Object(ctx, w, fields, leanShippingAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -1872,7 +1872,7 @@ var leanSimCardConcurrent = map[string]bool{
 }
 
 func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCard) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, simCardImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors)
 	return leanexec.Object(ctx, w, fields, leanSimCardConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -2015,7 +2015,7 @@ func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *
 var leanSimCardConnectionConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_SimCardConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardConnection) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, simCardConnectionImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardConnectionImplementors)
 	return leanexec.Object(ctx, w, fields, leanSimCardConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -2045,7 +2045,7 @@ func (ec *executionContext) lean_SimCardConnection_pageInfo(ctx context.Context,
 var leanSimCardEdgeConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_SimCardEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardEdge) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, simCardEdgeImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardEdgeImplementors)
 	return leanexec.Object(ctx, w, fields, leanSimCardEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -2080,7 +2080,7 @@ func (ec *executionContext) lean_SimCardEdge_node(ctx context.Context, w *bytes.
 var leanSimCardPayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardPayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, simCardPayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardPayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanSimCardPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -2110,7 +2110,7 @@ func (ec *executionContext) lean_SimCardPayload_userErrors(ctx context.Context, 
 var leanSimCardRemovePayloadConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_SimCardRemovePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardRemovePayload) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, simCardRemovePayloadImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors)
 	return leanexec.Object(ctx, w, fields, leanSimCardRemovePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -2142,7 +2142,7 @@ func (ec *executionContext) lean_SimCardRemovePayload_userErrors(ctx context.Con
 var leanUsageSessionConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.UsageSession) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, usageSessionImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors)
 	return leanexec.Object(ctx, w, fields, leanUsageSessionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -2275,7 +2275,7 @@ var leanUsageSessionConnectionConcurrent = map[string]bool{
 }
 
 func (ec *executionContext) lean_UsageSessionConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionConnection) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, usageSessionConnectionImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionConnectionImplementors)
 	return leanexec.Object(ctx, w, fields, leanUsageSessionConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -2321,7 +2321,7 @@ func (ec *executionContext) lean_UsageSessionConnection_totalCount(ctx context.C
 var leanUsageSessionEdgeConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_UsageSessionEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionEdge) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, usageSessionEdgeImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors)
 	return leanexec.Object(ctx, w, fields, leanUsageSessionEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -2356,7 +2356,7 @@ func (ec *executionContext) lean_UsageSessionEdge_node(ctx context.Context, w *b
 var leanUsageSummaryConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_UsageSummary(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSummary) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, usageSummaryImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSummaryImplementors)
 	return leanexec.Object(ctx, w, fields, leanUsageSummaryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -2441,7 +2441,7 @@ var leanUserConcurrent = map[string]bool{
 }
 
 func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.User) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors)
 	return leanexec.Object(ctx, w, fields, leanUserConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -2613,7 +2613,7 @@ func (ec *executionContext) lean_User_simCard(ctx context.Context, w *bytes.Buff
 var leanUserErrorConcurrent = map[string]bool{}
 
 func (ec *executionContext) lean_UserError(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *apperr.FieldError) bool {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userErrorImplementors)
 	return leanexec.Object(ctx, w, fields, leanUserErrorConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -2662,7 +2662,7 @@ func (ec *executionContext) leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtez�
 }
 
 func (ec *executionContext) leanmarshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddressᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.Address) bool {
-	concurrent := leanexec.Concurrent(ec.OperationContext, sel, addressImplementors, leanAddressConcurrent)
+	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, addressImplementors, leanAddressConcurrent)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, sel, v[i])
 	})
@@ -2701,7 +2701,7 @@ func (ec *executionContext) leanmarshalNBalanceEntryEdge2githubᚗcomᚋteztelec
 }
 
 func (ec *executionContext) leanmarshalNBalanceEntryEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.BalanceEntryEdge) bool {
-	concurrent := leanexec.Concurrent(ec.OperationContext, sel, balanceEntryEdgeImplementors, leanBalanceEntryEdgeConcurrent)
+	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors, leanBalanceEntryEdgeConcurrent)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNBalanceEntryEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryEdge(ctx, w, sel, v[i])
 	})
@@ -2719,7 +2719,7 @@ func (ec *executionContext) leanmarshalNCountryUsage2githubᚗcomᚋteztelecom�
 }
 
 func (ec *executionContext) leanmarshalNCountryUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCountryUsageᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.CountryUsage) bool {
-	concurrent := leanexec.Concurrent(ec.OperationContext, sel, countryUsageImplementors, leanCountryUsageConcurrent)
+	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, countryUsageImplementors, leanCountryUsageConcurrent)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNCountryUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCountryUsage(ctx, w, sel, v[i])
 	})
@@ -2797,7 +2797,7 @@ func (ec *executionContext) leanmarshalNOrderEdge2githubᚗcomᚋteztelecomᚋte
 }
 
 func (ec *executionContext) leanmarshalNOrderEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.OrderEdge) bool {
-	concurrent := leanexec.Concurrent(ec.OperationContext, sel, orderEdgeImplementors, leanOrderEdgeConcurrent)
+	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, orderEdgeImplementors, leanOrderEdgeConcurrent)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNOrderEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderEdge(ctx, w, sel, v[i])
 	})
@@ -2808,7 +2808,7 @@ func (ec *executionContext) leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋte
 }
 
 func (ec *executionContext) leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.OrderItem) bool {
-	concurrent := leanexec.Concurrent(ec.OperationContext, sel, orderItemImplementors, leanOrderItemConcurrent)
+	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, orderItemImplementors, leanOrderItemConcurrent)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx, w, sel, v[i])
 	})
@@ -2875,7 +2875,7 @@ func (ec *executionContext) leanmarshalNProductEdge2githubᚗcomᚋteztelecomᚋ
 }
 
 func (ec *executionContext) leanmarshalNProductEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ProductEdge) bool {
-	concurrent := leanexec.Concurrent(ec.OperationContext, sel, productEdgeImplementors, leanProductEdgeConcurrent)
+	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, productEdgeImplementors, leanProductEdgeConcurrent)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNProductEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductEdge(ctx, w, sel, v[i])
 	})
@@ -2900,7 +2900,7 @@ func (ec *executionContext) leanmarshalNReorderDroppedItem2githubᚗcomᚋteztel
 }
 
 func (ec *executionContext) leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []orders.Dropped) bool {
-	concurrent := leanexec.Concurrent(ec.OperationContext, sel, reorderDroppedItemImplementors, leanReorderDroppedItemConcurrent)
+	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors, leanReorderDroppedItemConcurrent)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDropped(ctx, w, sel, v[i])
 	})
@@ -2925,7 +2925,7 @@ func (ec *executionContext) leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtez�
 }
 
 func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.SimCard) bool {
-	concurrent := leanexec.Concurrent(ec.OperationContext, sel, simCardImplementors, leanSimCardConcurrent)
+	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, simCardImplementors, leanSimCardConcurrent)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, sel, v[i])
 	})
@@ -2950,7 +2950,7 @@ func (ec *executionContext) leanmarshalNSimCardEdge2githubᚗcomᚋteztelecomᚋ
 }
 
 func (ec *executionContext) leanmarshalNSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.SimCardEdge) bool {
-	concurrent := leanexec.Concurrent(ec.OperationContext, sel, simCardEdgeImplementors, leanSimCardEdgeConcurrent)
+	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, simCardEdgeImplementors, leanSimCardEdgeConcurrent)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdge(ctx, w, sel, v[i])
 	})
@@ -2989,7 +2989,7 @@ func (ec *executionContext) leanmarshalNUsageSessionEdge2githubᚗcomᚋteztelec
 }
 
 func (ec *executionContext) leanmarshalNUsageSessionEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.UsageSessionEdge) bool {
-	concurrent := leanexec.Concurrent(ec.OperationContext, sel, usageSessionEdgeImplementors, leanUsageSessionEdgeConcurrent)
+	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors, leanUsageSessionEdgeConcurrent)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNUsageSessionEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionEdge(ctx, w, sel, v[i])
 	})
@@ -3007,7 +3007,7 @@ func (ec *executionContext) leanmarshalNUserError2githubᚗcomᚋteztelecomᚋte
 }
 
 func (ec *executionContext) leanmarshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []apperr.FieldError) bool {
-	concurrent := leanexec.Concurrent(ec.OperationContext, sel, userErrorImplementors, leanUserErrorConcurrent)
+	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, userErrorImplementors, leanUserErrorConcurrent)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNUserError2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldError(ctx, w, sel, v[i])
 	})

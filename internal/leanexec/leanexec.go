@@ -205,8 +205,8 @@ func Written(n int) {
 
 // Concurrent reports whether the fields selected on a list's items call a
 // resolver (names in resolved), so that the items must run concurrently.
-func Concurrent(op *graphql.OperationContext, sel ast.SelectionSet, implementors []string, resolved map[string]bool) bool {
-	for _, f := range graphql.CollectFields(op, sel, implementors) {
+func Concurrent(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, implementors []string, resolved map[string]bool) bool {
+	for _, f := range Fields(ctx, op, sel, implementors) {
 		if resolved[f.Name] {
 			return true
 		}
@@ -214,32 +214,47 @@ func Concurrent(op *graphql.OperationContext, sel ast.SelectionSet, implementors
 	return false
 }
 
-// argsCache holds the decoded arguments of each field of the operation:
-// they depend on the field and the variables only, so the items of a list
-// (a usage range asked of every SIM card) decode them once, not once each.
-type argsCache struct {
-	mu   sync.Mutex
-	args map[*ast.Field]map[string]any
+// operation caches, for one operation, what depends only on the document
+// and the variables: the decoded arguments of each field, so the items of
+// a list (a usage range asked of every SIM card) decode them once, not once
+// each; and the fields collected for each selection set and type, which
+// gqlgen caches too but under a key it builds anew on every call.
+type operation struct {
+	mu     sync.Mutex
+	args   map[*ast.Field]map[string]any
+	fields map[fieldsKey][]graphql.CollectedField
 }
 
-type argsKey struct{}
+// fieldsKey names a selection set (by its first element: selection sets
+// are the operation's own, unchanged while it runs) and a type (by its
+// implementors list, one per type).
+type fieldsKey struct {
+	sel  *ast.Selection
+	n    int
+	impl *string
+}
 
-// WithArgs gives an operation's context its cache of decoded arguments.
-func WithArgs(ctx context.Context) context.Context {
-	return context.WithValue(ctx, argsKey{}, &argsCache{args: map[*ast.Field]map[string]any{}})
+type operationKey struct{}
+
+// WithOperation gives an operation's context its cache.
+func WithOperation(ctx context.Context) context.Context {
+	return context.WithValue(ctx, operationKey{}, &operation{
+		args:   map[*ast.Field]map[string]any{},
+		fields: map[fieldsKey][]graphql.CollectedField{},
+	})
 }
 
 // Args returns the field's decoded arguments, decoding them on first use.
 // Resolvers read the map and never change it, so it is shared. A decoding
 // error is not kept: it gives the operation back to gqlgen anyway.
 func Args(ctx context.Context, f *ast.Field, decode func() (map[string]any, error)) (map[string]any, error) {
-	c, _ := ctx.Value(argsKey{}).(*argsCache)
-	if c == nil {
+	o, _ := ctx.Value(operationKey{}).(*operation)
+	if o == nil {
 		return decode()
 	}
-	c.mu.Lock()
-	args, ok := c.args[f]
-	c.mu.Unlock()
+	o.mu.Lock()
+	args, ok := o.args[f]
+	o.mu.Unlock()
 	if ok {
 		return args, nil
 	}
@@ -247,8 +262,29 @@ func Args(ctx context.Context, f *ast.Field, decode func() (map[string]any, erro
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	c.args[f] = args
-	c.mu.Unlock()
+	o.mu.Lock()
+	o.args[f] = args
+	o.mu.Unlock()
 	return args, nil
+}
+
+// Fields collects the fields of a selection set on a type (gqlgen's
+// CollectFields), once per operation.
+func Fields(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, implementors []string) []graphql.CollectedField {
+	o, _ := ctx.Value(operationKey{}).(*operation)
+	if o == nil || len(sel) == 0 || len(implementors) == 0 {
+		return graphql.CollectFields(op, sel, implementors)
+	}
+	k := fieldsKey{sel: &sel[0], n: len(sel), impl: &implementors[0]}
+	o.mu.Lock()
+	fields, ok := o.fields[k]
+	o.mu.Unlock()
+	if ok {
+		return fields
+	}
+	fields = graphql.CollectFields(op, sel, implementors)
+	o.mu.Lock()
+	o.fields[k] = fields
+	o.mu.Unlock()
+	return fields
 }
