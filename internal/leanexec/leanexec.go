@@ -61,30 +61,9 @@ func count(fields []graphql.CollectedField, resolved map[string]bool) int {
 // objectConcurrently runs the resolved fields in goroutines and the others
 // in place, each into a buffer of its own, then writes them in order.
 func objectConcurrently(ctx context.Context, w *bytes.Buffer, fields []graphql.CollectedField, resolved map[string]bool, field Field) bool {
-	bufs := make([]*bytes.Buffer, len(fields))
-	var failed atomic.Bool
-	var wg sync.WaitGroup
-	for i, f := range fields {
-		bufs[i] = bufferPool.Get().(*bytes.Buffer)
-		if !resolved[f.Name] {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer recoverTo(&failed)
-			if !field(ctx, bufs[i], f) {
-				failed.Store(true)
-			}
-		}()
-	}
-	for i, f := range fields {
-		if !resolved[f.Name] && !field(ctx, bufs[i], f) {
-			failed.Store(true)
-			break
-		}
-	}
-	wg.Wait()
+	bufs, ok := fanOut(len(fields), func(i int) bool { return resolved[fields[i].Name] }, func(i int, b *bytes.Buffer) bool {
+		return field(ctx, b, fields[i])
+	})
 	w.WriteByte('{')
 	for i, f := range fields {
 		key(w, i == 0, f.Alias)
@@ -92,7 +71,38 @@ func objectConcurrently(ctx context.Context, w *bytes.Buffer, fields []graphql.C
 	}
 	w.WriteByte('}')
 	release(bufs)
-	return !failed.Load()
+	return ok
+}
+
+// fanOut writes n parts, each into a buffer of its own: those for which
+// concurrent says so in goroutines, the others in place meanwhile. It
+// returns the buffers (for release) and whether every part was written.
+func fanOut(n int, concurrent func(i int) bool, part func(i int, b *bytes.Buffer) bool) ([]*bytes.Buffer, bool) {
+	bufs := make([]*bytes.Buffer, n)
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for i := range n {
+		bufs[i] = bufferPool.Get().(*bytes.Buffer)
+		if !concurrent(i) {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer recoverTo(&failed)
+			if !part(i, bufs[i]) {
+				failed.Store(true)
+			}
+		}()
+	}
+	for i := range n {
+		if !concurrent(i) && !part(i, bufs[i]) {
+			failed.Store(true)
+			break
+		}
+	}
+	wg.Wait()
+	return bufs, !failed.Load()
 }
 
 // key writes the separator before a field (unless it is the first) and its
@@ -141,21 +151,7 @@ func List(ctx context.Context, w *bytes.Buffer, n int, concurrent bool, item Ite
 
 func concurrently(ctx context.Context, w *bytes.Buffer, n int, item Item) bool {
 	ctx = context.WithValue(ctx, inConcurrentList{}, true)
-	bufs := make([]*bytes.Buffer, n)
-	var failed atomic.Bool
-	var wg sync.WaitGroup
-	for i := range n {
-		bufs[i] = bufferPool.Get().(*bytes.Buffer)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer recoverTo(&failed)
-			if !item(ctx, bufs[i], i) {
-				failed.Store(true)
-			}
-		}()
-	}
-	wg.Wait()
+	bufs, ok := fanOut(n, func(int) bool { return true }, func(i int, b *bytes.Buffer) bool { return item(ctx, b, i) })
 	for i, b := range bufs {
 		if i > 0 {
 			w.WriteByte(',')
@@ -163,7 +159,7 @@ func concurrently(ctx context.Context, w *bytes.Buffer, n int, item Item) bool {
 		w.Write(b.Bytes())
 	}
 	release(bufs)
-	return !failed.Load()
+	return ok
 }
 
 // recoverTo turns a panic in a goroutine of the walk into a failure: the
