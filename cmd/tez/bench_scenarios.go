@@ -153,7 +153,9 @@ func (f *fixtures) scenario(name string) (bench.Scenario, error) {
 	dash := documents.Get("dashboard.graphql")
 	switch name {
 	case "dashboard", "dashboard-heavy":
-		tokens := f.tokens
+		// The customers whose statements the ceiling replays (see
+		// ceilingCustomers).
+		tokens := f.tokens[:min(ceilingCustomers, len(f.tokens))]
 		if name == "dashboard-heavy" {
 			tokens = f.heavy
 		}

@@ -89,3 +89,18 @@ func TestInlineWritesValuesAsLiterals(t *testing.T) {
 		t.Errorf("Inline = %s, want %s", got, want)
 	}
 }
+
+func TestSteadyTPSLeavesOutTheWarmUp(t *testing.T) {
+	out := []byte("pgbench (15.8)\nprogress: 1.0 s, 300.0 tps, lat 50.1 ms stddev 3.2, 0 failed\n" +
+		"progress: 2.0 s, 600.0 tps, lat 20.0 ms stddev 1.0, 0 failed\n" +
+		"progress: 3.0 s, 1000.0 tps, lat 16.0 ms stddev 1.0, 0 failed\n" +
+		"progress: 4.0 s, 1100.0 tps, lat 15.0 ms stddev 1.0, 0 failed\n" +
+		"tps = 750.0 (without initial connection time)\n")
+	got, err := steadyTPS(out, 2*time.Second)
+	if err != nil || got != 1050 {
+		t.Errorf("steadyTPS = %v, %v; want 1050 (the mean after 2 s)", got, err)
+	}
+	if _, err := steadyTPS(out, 10*time.Second); err == nil {
+		t.Error("a run that never left its warm-up gave a rate")
+	}
+}
