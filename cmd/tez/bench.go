@@ -119,16 +119,22 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 			probe.Start()
 			profiled := srv.profile(f.profile, fmt.Sprintf("%s-%d", sc.Name, conns), f.duration)
 			load.Duration = f.duration
+			db0, self0 := bench.CPUOf("postgres"), bench.SelfCPU()
 			r := load.Run(ctx, sc)
+			db1, self1 := bench.CPUOf("postgres"), bench.SelfCPU()
 			r.ServerRSSMiB, r.ServerCPUShare = probe.Stop()
+			r.ServerCPUms = bench.PerRequestMs(time.Duration(r.ServerCPUShare*r.Seconds*float64(time.Second)), r.Requests)
+			r.DBCPUms, r.LoadCPUms = bench.PerRequestMs(db1-db0, r.Requests), bench.PerRequestMs(self1-self0, r.Requests)
 			if err := <-profiled; err != nil {
 				env.log.Warn("no profile", "err", err)
 			}
 			r.StatementsPerRequest = stats.perRequest(ctx, r.Requests)
 			if sc.Name == "dashboard" && len(scripts) > 0 {
-				if r.CeilingPerSecond, err = bench.PGBench(ctx, dsn, scripts, conns, pgbenchWarmup, f.duration); err != nil {
+				ceiling, err := bench.PGBench(ctx, dsn, scripts, conns, pgbenchWarmup, f.duration)
+				if err != nil {
 					env.log.Warn("no pgbench ceiling", "err", err)
 				}
+				r.CeilingPerSecond, r.CeilingDBCPUms = ceiling.PerSecond, ceiling.DBCPUms
 			}
 			results = append(results, r)
 			if ctx.Err() != nil {

@@ -44,7 +44,15 @@ type Result struct {
 	StatementsPerRequest float64 `json:"statements_per_request"`
 	ServerRSSMiB         float64 `json:"server_rss_mib"`
 	ServerCPUShare       float64 `json:"server_cpu_share"` // of one core
-	CeilingPerSecond     float64 `json:"pgbench_ceiling_per_second,omitempty"`
+	// CPU per request, in ms: the server's, PostgreSQL's (all its processes
+	// on this machine) and the load generator's.
+	ServerCPUms float64 `json:"server_cpu_ms"`
+	DBCPUms     float64 `json:"db_cpu_ms,omitempty"`
+	LoadCPUms   float64 `json:"load_cpu_ms"`
+	// CeilingPerSecond is pgbench's rate replaying the same statements, and
+	// CeilingDBCPUms PostgreSQL's CPU per replayed request meanwhile.
+	CeilingPerSecond float64 `json:"pgbench_ceiling_per_second,omitempty"`
+	CeilingDBCPUms   float64 `json:"pgbench_db_cpu_ms,omitempty"`
 }
 
 // Load is a closed-loop load generator: Connections workers each send a

@@ -130,22 +130,23 @@ func param(v any) (string, error) {
 // new, so each prepares every statement of every script and plans it five
 // times before PostgreSQL settles on the generic plan: the first seconds
 // run at a third of the rate (the server's connections are long past that).
-func PGBench(ctx context.Context, dsn string, scripts []PGScript, conns int, warmup, d time.Duration) (float64, error) {
+// PostgreSQL's CPU per replayed request is measured over the same window.
+func PGBench(ctx context.Context, dsn string, scripts []PGScript, conns int, warmup, d time.Duration) (Ceiling, error) {
 	bin, err := exec.LookPath("pgbench")
 	if err != nil {
-		return 0, fmt.Errorf("pgbench not found (Debian: apt-get install postgresql-client-15): %w", err)
+		return Ceiling{}, fmt.Errorf("pgbench not found (Debian: apt-get install postgresql-client-15): %w", err)
 	}
 	var files []string
 	for _, script := range scripts {
 		f, err := os.CreateTemp("", "tez-pgbench-*.sql")
 		if err != nil {
-			return 0, err
+			return Ceiling{}, err
 		}
 		defer os.Remove(f.Name())
 		_, err = f.WriteString(script.Text)
 		f.Close()
 		if err != nil {
-			return 0, err
+			return Ceiling{}, err
 		}
 		// pgbench picks one of the scripts at random for each transaction.
 		files = append(files, "-f", f.Name())
@@ -155,16 +156,41 @@ func PGBench(ctx context.Context, dsn string, scripts []PGScript, conns int, war
 	}
 	conn, err := connArgs(dsn)
 	if err != nil {
-		return 0, err
+		return Ceiling{}, err
 	}
 	args := append(conn, "-n", "-M", "prepared", "-c", strconv.Itoa(conns), "-j", strconv.Itoa(min(conns, 2)),
 		"--progress=1", "-T", strconv.Itoa(max(1, int((warmup+d).Seconds()))))
 	args = append(args, files...)
+	// PostgreSQL's CPU is read at the warm-up's end and a second before
+	// pgbench's: its connections' processes take their CPU time with them
+	// when they exit.
+	window := d - time.Second
+	snaps := make(chan time.Duration, 2)
+	first := time.AfterFunc(warmup, func() { snaps <- CPUOf("postgres") })
+	last := time.AfterFunc(warmup+window, func() { snaps <- CPUOf("postgres") })
 	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+	first.Stop()
+	last.Stop()
 	if err != nil {
-		return 0, fmt.Errorf("pgbench: %v: %s", err, out)
+		return Ceiling{}, fmt.Errorf("pgbench: %v: %s", err, out)
 	}
-	return steadyTPS(out, warmup)
+	tps, err := steadyTPS(out, warmup)
+	if err != nil {
+		return Ceiling{}, err
+	}
+	c := Ceiling{PerSecond: tps}
+	if len(snaps) == 2 && window > 0 {
+		db0, db1 := <-snaps, <-snaps
+		c.DBCPUms = PerRequestMs(db1-db0, int(tps*window.Seconds()))
+	}
+	return c, nil
+}
+
+// Ceiling is what pgbench measured: requests replayed per second, and
+// PostgreSQL's CPU per replayed request (0 when it runs elsewhere).
+type Ceiling struct {
+	PerSecond float64
+	DBCPUms   float64
 }
 
 var progress = regexp.MustCompile(`(?m)^progress: ([0-9.]+) s, ([0-9.]+) tps`)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -93,4 +94,46 @@ func cpuTicks(pid int) (int64, error) {
 		return 0, fmt.Errorf("parse stat for %d", pid)
 	}
 	return u + k, nil
+}
+
+// CPUOf is the CPU time used so far by every process of the machine named
+// name (e.g. "postgres": the server processes of every cluster running
+// here; 0 when the database is elsewhere).
+func CPUOf(name string) time.Duration {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	var ticks int64
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		if err != nil || strings.TrimSpace(string(comm)) != name {
+			continue
+		}
+		if t, err := cpuTicks(pid); err == nil {
+			ticks += t
+		}
+	}
+	return time.Duration(ticks) * time.Second / clockTicks
+}
+
+// SelfCPU is the CPU time this process (the load generator) has used.
+func SelfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// PerRequestMs divides a CPU time by a number of requests, in milliseconds.
+func PerRequestMs(cpu time.Duration, requests int) float64 {
+	if requests == 0 {
+		return 0
+	}
+	return float64(cpu) / float64(time.Millisecond) / float64(requests)
 }
