@@ -17,7 +17,10 @@ import (
 // an error, a null where the schema forbids one, @defer, an abstract type,
 // introspection) gqlgen's executor runs the operation. Query resolvers have
 // no side effects and loaders keep what they fetched, so running again
-// costs little and changes nothing.
+// costs little and changes nothing. Two things the lean path relies on: query
+// resolvers must stay free of side effects, and field interceptors
+// (handler AroundFields/AroundRootFields) do not run on it: the handler
+// adds none; one added later needs TEZ_EXECUTOR=gqlgen or leangen's help.
 
 // leanExecutor is implemented by the generated executable schema.
 type leanExecutor interface {

@@ -34,12 +34,9 @@ func (e *executableSchema) ExecLean(ctx context.Context) (data []byte, ok bool) 
 			ok = false
 		}
 	}()
-	w := leanexec.NewResponse()
-	if !ec.lean_Query(ctx, w, opCtx.Operation.SelectionSet) {
-		return nil, false
-	}
-	leanexec.Written(w.Len())
-	return w.Bytes(), true
+	return leanexec.Response(func(w *bytes.Buffer) bool {
+		return ec.lean_Query(ctx, w, opCtx.Operation.SelectionSet)
+	})
 }
 
 // Address: which fields resolve through a resolver (or a method

@@ -179,24 +179,21 @@ func release(bufs []*bytes.Buffer) {
 
 var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// lastSize is the size of the last response written: the next response's
-// buffer starts at it rather than doubling its way up (a dashboard of 50
-// SIM cards is some 40 kB: six copies).
-var lastSize atomic.Int64
-
-// maxHint bounds the starting size of a response buffer.
-const maxHint = 1 << 20
-
-// NewResponse returns the buffer for a response's data.
-func NewResponse() *bytes.Buffer {
-	b := new(bytes.Buffer)
-	b.Grow(int(min(lastSize.Load(), maxHint)))
-	return b
-}
-
-// Written records the size of a response's data, for the next NewResponse.
-func Written(n int) {
-	lastSize.Store(int64(n))
+// Response writes a response's data with write into a pooled buffer and
+// returns a copy of exactly its size, or false when write gives the
+// operation back. The pool's buffers stay grown to the responses they held,
+// so a dashboard's data (11 kB; 40 kB with 50 SIM cards) is written without
+// the buffer doubling its way up, and costs one allocation of its size.
+func Response(write func(w *bytes.Buffer) bool) ([]byte, bool) {
+	b := bufferPool.Get().(*bytes.Buffer)
+	defer func() {
+		b.Reset()
+		bufferPool.Put(b)
+	}()
+	if !write(b) {
+		return nil, false
+	}
+	return bytes.Clone(b.Bytes()), true
 }
 
 // Concurrent reports whether the fields selected on a list's items call a
