@@ -33,6 +33,7 @@ type benchFlags struct {
 	jsonOut     string
 	explain     bool
 	profile     string
+	loadgen     string
 }
 
 // ceilingCustomers is how many customers' dashboards the pgbench ceiling
@@ -59,6 +60,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&f.scenarios, "scenarios", strings.Join(scenarioNames(), ","), "comma-separated scenarios to run")
 	fs.StringVar(&f.jsonOut, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&f.explain, "explain", false, "print EXPLAIN ANALYZE of each statement of one dashboard request and stop")
+	fs.StringVar(&f.loadgen, "loadgen", "auto", "load generator: wrk, builtin, or auto (wrk when installed)")
 	fs.StringVar(&f.profile, "profile", "", "write the server's CPU and allocation profiles of each measured run into this directory")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -75,6 +77,11 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	}
 	stats := newStatementStats(ctx, env, db)
 
+	gen, err := loadGenerator(f.loadgen)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stderr, "load generator: %s\n", gen)
 	srv, err := startBenchServer(ctx, env, dsn, f.profile != "")
 	if err != nil {
 		return err
@@ -111,20 +118,18 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		for _, conns := range connectionCounts(sc.Name, f.connections) {
-			load := bench.Load{URL: srv.url + "/graphql", Connections: conns, Duration: f.warmup}
 			fmt.Fprintf(env.stderr, "%s at %d connections: warm-up %s, measuring %s\n", sc.Name, conns, f.warmup, f.duration)
-			load.Run(ctx, sc)
+			gen.load(srv.url+"/graphql", conns, f.warmup).Run(ctx, sc)
 			stats.reset(ctx)
 			probe := &bench.Probe{PID: srv.pid}
 			probe.Start()
 			profiled := srv.profile(f.profile, fmt.Sprintf("%s-%d", sc.Name, conns), f.duration)
-			load.Duration = f.duration
-			db0, self0 := bench.CPUOf("postgres"), bench.SelfCPU()
-			r := load.Run(ctx, sc)
-			db1, self1 := bench.CPUOf("postgres"), bench.SelfCPU()
+			db0 := bench.CPUOf("postgres")
+			r := gen.load(srv.url+"/graphql", conns, f.duration).Run(ctx, sc)
+			db1 := bench.CPUOf("postgres")
 			r.ServerRSSMiB, r.ServerCPUShare = probe.Stop()
 			r.ServerCPUms = bench.PerRequestMs(time.Duration(r.ServerCPUShare*r.Seconds*float64(time.Second)), r.Requests)
-			r.DBCPUms, r.LoadCPUms = bench.PerRequestMs(db1-db0, r.Requests), bench.PerRequestMs(self1-self0, r.Requests)
+			r.DBCPUms = bench.PerRequestMs(db1-db0, r.Requests)
 			if err := <-profiled; err != nil {
 				env.log.Warn("no profile", "err", err)
 			}
@@ -155,6 +160,44 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 	return nil
+}
+
+// generator is the load generator: wrk when wrkBin is set, else the
+// built-in one.
+type generator struct{ wrkBin string }
+
+func loadGenerator(choice string) (generator, error) {
+	bin, err := exec.LookPath("wrk")
+	switch choice {
+	case "builtin":
+		return generator{}, nil
+	case "auto":
+		return generator{wrkBin: bin}, nil // "" when wrk is not installed
+	case "wrk":
+		if err != nil {
+			return generator{}, fmt.Errorf("-loadgen wrk: wrk not found (Debian: apt-get install wrk): %w", err)
+		}
+		return generator{wrkBin: bin}, nil
+	}
+	return generator{}, fmt.Errorf("-loadgen %q: want wrk, builtin or auto", choice)
+}
+
+func (g generator) String() string {
+	if g.wrkBin != "" {
+		return "wrk (" + g.wrkBin + ")"
+	}
+	return "built-in"
+}
+
+type loadRunner interface {
+	Run(ctx context.Context, sc bench.Scenario) bench.Result
+}
+
+func (g generator) load(url string, conns int, d time.Duration) loadRunner {
+	if g.wrkBin != "" {
+		return bench.WRK{Bin: g.wrkBin, URL: url, Connections: conns, Duration: d}
+	}
+	return bench.Load{URL: url, Connections: conns, Duration: d}
 }
 
 // connectionCounts runs the dashboard at one connection too: its latency

@@ -71,7 +71,9 @@ func (l Load) Run(ctx context.Context, sc Scenario) Result {
 	if l.Warmup > 0 {
 		l.phase(ctx, client, sc, l.Warmup)
 	}
+	self0 := SelfCPU()
 	samples, errs, first, elapsed := l.phase(ctx, client, sc, l.Duration)
+	self := SelfCPU() - self0
 	slices.Sort(samples)
 	r := Result{
 		Scenario:    sc.Name,
@@ -82,6 +84,7 @@ func (l Load) Run(ctx context.Context, sc Scenario) Result {
 		FirstError:  first,
 	}
 	r.RequestsPerSecond = float64(len(samples)) / elapsed.Seconds()
+	r.LoadCPUms = PerRequestMs(self, r.Requests)
 	r.P50ms, r.P95ms, r.P99ms = percentile(samples, 0.50), percentile(samples, 0.95), percentile(samples, 0.99)
 	return r
 }

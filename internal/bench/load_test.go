@@ -3,10 +3,12 @@ package bench
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -102,5 +104,38 @@ func TestSteadyTPSLeavesOutTheWarmUp(t *testing.T) {
 	}
 	if _, err := steadyTPS(out, 10*time.Second); err == nil {
 		t.Error("a run that never left its warm-up gave a rate")
+	}
+}
+
+// wrk sends the sampled requests (body and headers) and fails the answers
+// Check fails, here those of requests without the header.
+func TestWRKSendsTheScenarioAndChecksAnswers(t *testing.T) {
+	bin, err := exec.LookPath("wrk")
+	if err != nil {
+		t.Skip("wrk is not installed (Debian: apt-get install wrk); tez bench then uses its built-in generator")
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.Header.Get("Authorization") == "" || string(body) != `{"q":"\"x\" é"}` {
+			fmt.Fprint(w, `{"errors":[{"message":"no"}],"data":null}`)
+			return
+		}
+		fmt.Fprint(w, `{"data":{"ok":true}}`)
+	}))
+	defer srv.Close()
+	sc := Scenario{Name: "t", Next: func(rng *rand.Rand) Request {
+		req := Request{Body: []byte(`{"q":"\"x\" é"}`)}
+		if rng.IntN(4) != 0 {
+			req.Header = map[string]string{"Authorization": "Bearer t"}
+		}
+		return req
+	}}
+	r := WRK{Bin: bin, URL: srv.URL, Connections: 2, Duration: time.Second}.Run(context.Background(), sc)
+	if r.Requests == 0 || r.RequestsPerSecond <= 0 || r.P50ms <= 0 || r.LoadCPUms <= 0 {
+		t.Fatalf("result %+v: want requests, a rate, latencies and CPU", r)
+	}
+	// A quarter of the samples lack the header: their answers fail.
+	if ratio := float64(r.Errors) / float64(r.Requests); ratio < 0.15 || ratio > 0.35 {
+		t.Errorf("error ratio %.2f (%+v), want about 0.25", ratio, r)
 	}
 }
