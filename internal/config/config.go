@@ -129,20 +129,8 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	c.Playground = r.bool("TEZ_PLAYGROUND", !c.Production())
 	c.Introspection = r.bool("TEZ_INTROSPECTION", !c.Production())
 	c.SQLCountHeader = r.bool("TEZ_SQL_COUNT_HEADER", false)
-	switch trusted := r.str("TEZ_TRUSTED_DOCUMENTS", "off"); trusted {
-	case "only":
-		c.TrustedDocumentsOnly = true
-	case "off":
-	default:
-		r.fail("TEZ_TRUSTED_DOCUMENTS", trusted, "off or only")
-	}
-	switch executor := r.str("TEZ_EXECUTOR", "lean"); executor {
-	case "gqlgen":
-		c.StandardExecutor = true
-	case "lean":
-	default:
-		r.fail("TEZ_EXECUTOR", executor, "lean or gqlgen")
-	}
+	c.TrustedDocumentsOnly = r.either("TEZ_TRUSTED_DOCUMENTS", "off", "only")
+	c.StandardExecutor = r.either("TEZ_EXECUTOR", "lean", "gqlgen")
 	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
 	r.payments(&c)
 	if c.DBMaxConns < 1 {
@@ -190,6 +178,20 @@ type reader struct {
 func (r *reader) fail(name, value, want string) {
 	if r.err == nil {
 		r.err = fmt.Errorf("%s=%q: want %s", name, value, want)
+	}
+}
+
+// either reads a variable that is one of two words: false for the
+// default, true for the other.
+func (r *reader) either(name, def, other string) bool {
+	switch v := r.str(name, def); v {
+	case def:
+		return false
+	case other:
+		return true
+	default:
+		r.fail(name, v, def+" or "+other)
+		return false
 	}
 }
 

@@ -44,3 +44,27 @@ func TestSandboxSecretIsRandomUnlessSet(t *testing.T) {
 		t.Errorf("TEZ_SANDBOX_SECRET ignored: %q", c.SandboxSecret)
 	}
 }
+
+func TestTwoWordSwitches(t *testing.T) {
+	for _, tt := range []struct {
+		vars            map[string]string
+		trusted, gqlgen bool
+		wantErr         string
+	}{
+		{vars: nil},
+		{vars: map[string]string{"TEZ_TRUSTED_DOCUMENTS": "only", "TEZ_EXECUTOR": "gqlgen"}, trusted: true, gqlgen: true},
+		{vars: map[string]string{"TEZ_EXECUTOR": "fast"}, wantErr: "lean or gqlgen"},
+		{vars: map[string]string{"TEZ_TRUSTED_DOCUMENTS": "on"}, wantErr: "off or only"},
+	} {
+		c, err := Parse(tt.vars)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%v: error %v, want one naming %q", tt.vars, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || c.TrustedDocumentsOnly != tt.trusted || c.StandardExecutor != tt.gqlgen {
+			t.Errorf("%v: trusted %v, gqlgen executor %v, err %v; want %v, %v", tt.vars, c.TrustedDocumentsOnly, c.StandardExecutor, err, tt.trusted, tt.gqlgen)
+		}
+	}
+}
