@@ -75,30 +75,39 @@ func objectConcurrently(ctx context.Context, w *bytes.Buffer, fields []graphql.C
 }
 
 // fanOut writes n parts, each into a buffer of its own: those for which
-// concurrent says so in goroutines, the others in place meanwhile. It
-// returns the buffers (for release) and whether every part was written.
+// concurrent says so side by side, the others in place. As in gqlgen, the
+// first concurrent part runs on this goroutine, once the others are
+// started, so a fan-out of k parts costs k-1 goroutines. It returns the
+// buffers (for release) and whether every part was written.
 func fanOut(n int, concurrent func(i int) bool, part func(i int, b *bytes.Buffer) bool) ([]*bytes.Buffer, bool) {
 	bufs := make([]*bytes.Buffer, n)
 	var failed atomic.Bool
 	var wg sync.WaitGroup
+	here := -1 // the concurrent part this goroutine runs
+	run := func(i int) {
+		defer recoverTo(&failed)
+		if !part(i, bufs[i]) {
+			failed.Store(true)
+		}
+	}
 	for i := range n {
 		bufs[i] = bufferPool.Get().(*bytes.Buffer)
 		if !concurrent(i) {
 			continue
 		}
+		if here < 0 {
+			here = i
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer recoverTo(&failed)
-			if !part(i, bufs[i]) {
-				failed.Store(true)
-			}
+			run(i)
 		}()
 	}
 	for i := range n {
-		if !concurrent(i) && !part(i, bufs[i]) {
-			failed.Store(true)
-			break
+		if (i == here || !concurrent(i)) && !failed.Load() {
+			run(i)
 		}
 	}
 	wg.Wait()
