@@ -40,8 +40,22 @@ func (e *executableSchema) ExecLean(ctx context.Context) (data []byte, ok bool) 
 }
 
 // Address: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanAddressConcurrent = map[string]bool{}
+
+// leanResolves_Address reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Address) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors)
@@ -185,8 +199,22 @@ func (ec *executionContext) lean_Address_isDefault(ctx context.Context, w *bytes
 }
 
 // AddressDeletePayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanAddressDeletePayloadConcurrent = map[string]bool{}
+
+// leanResolves_AddressDeletePayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_AddressDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressDeletePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors)
@@ -217,8 +245,26 @@ func (ec *executionContext) lean_AddressDeletePayload_userErrors(ctx context.Con
 }
 
 // AddressPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanAddressPayloadConcurrent = map[string]bool{}
+
+// leanResolves_AddressPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressPayloadImplementors) {
+		switch f.Name {
+		case "address":
+			if ec.leanResolves_Address(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_AddressPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressPayloadImplementors)
@@ -247,8 +293,30 @@ func (ec *executionContext) lean_AddressPayload_userErrors(ctx context.Context, 
 }
 
 // BalanceEntry: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanBalanceEntryConcurrent = map[string]bool{}
+
+// leanResolves_BalanceEntry reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors) {
+		switch f.Name {
+		case "amount":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		case "balanceAfter":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SIMBalanceEntry) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors)
@@ -313,8 +381,26 @@ func (ec *executionContext) lean_BalanceEntry_reference(ctx context.Context, w *
 }
 
 // BalanceEntryConnection: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanBalanceEntryConnectionConcurrent = map[string]bool{}
+
+// leanResolves_BalanceEntryConnection reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_BalanceEntryConnection(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryConnectionImplementors) {
+		switch f.Name {
+		case "pageInfo":
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_BalanceEntryConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryConnectionImplementors)
@@ -343,8 +429,26 @@ func (ec *executionContext) lean_BalanceEntryConnection_pageInfo(ctx context.Con
 }
 
 // BalanceEntryEdge: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanBalanceEntryEdgeConcurrent = map[string]bool{}
+
+// leanResolves_BalanceEntryEdge reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_BalanceEntryEdge(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors) {
+		switch f.Name {
+		case "node":
+			if ec.leanResolves_BalanceEntry(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_BalanceEntryEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors)
@@ -378,8 +482,26 @@ func (ec *executionContext) lean_BalanceEntryEdge_node(ctx context.Context, w *b
 }
 
 // CheckoutPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanCheckoutPayloadConcurrent = map[string]bool{}
+
+// leanResolves_CheckoutPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, checkoutPayloadImplementors) {
+		switch f.Name {
+		case "order":
+			if ec.leanResolves_Order(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_CheckoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CheckoutPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, checkoutPayloadImplementors)
@@ -417,8 +539,26 @@ func (ec *executionContext) lean_CheckoutPayload_userErrors(ctx context.Context,
 }
 
 // CountryUsage: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanCountryUsageConcurrent = map[string]bool{}
+
+// leanResolves_CountryUsage reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_CountryUsage(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, countryUsageImplementors) {
+		switch f.Name {
+		case "cost":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_CountryUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CountryUsage) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, countryUsageImplementors)
@@ -464,8 +604,22 @@ func (ec *executionContext) lean_CountryUsage_cost(ctx context.Context, w *bytes
 }
 
 // EmailChangePayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanEmailChangePayloadConcurrent = map[string]bool{}
+
+// leanResolves_EmailChangePayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_EmailChangePayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailChangePayloadImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_EmailChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailChangePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailChangePayloadImplementors)
@@ -487,8 +641,22 @@ func (ec *executionContext) lean_EmailChangePayload_userErrors(ctx context.Conte
 }
 
 // EmailVerificationResendPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanEmailVerificationResendPayloadConcurrent = map[string]bool{}
+
+// leanResolves_EmailVerificationResendPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_EmailVerificationResendPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailVerificationResendPayloadImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_EmailVerificationResendPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerificationResendPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailVerificationResendPayloadImplementors)
@@ -510,8 +678,26 @@ func (ec *executionContext) lean_EmailVerificationResendPayload_userErrors(ctx c
 }
 
 // EmailVerifyPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanEmailVerifyPayloadConcurrent = map[string]bool{}
+
+// leanResolves_EmailVerifyPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_EmailVerifyPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailVerifyPayloadImplementors) {
+		switch f.Name {
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_EmailVerifyPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerifyPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailVerifyPayloadImplementors)
@@ -540,8 +726,26 @@ func (ec *executionContext) lean_EmailVerifyPayload_userErrors(ctx context.Conte
 }
 
 // LoginPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanLoginPayloadConcurrent = map[string]bool{}
+
+// leanResolves_LoginPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_LoginPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, loginPayloadImplementors) {
+		switch f.Name {
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_LoginPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LoginPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, loginPayloadImplementors)
@@ -579,8 +783,22 @@ func (ec *executionContext) lean_LoginPayload_userErrors(ctx context.Context, w 
 }
 
 // LogoutPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanLogoutPayloadConcurrent = map[string]bool{}
+
+// leanResolves_LogoutPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_LogoutPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, logoutPayloadImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_LogoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LogoutPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, logoutPayloadImplementors)
@@ -614,8 +832,22 @@ func (ec *executionContext) lean_LogoutPayload_userErrors(ctx context.Context, w
 }
 
 // Money: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanMoneyConcurrent = map[string]bool{}
+
+// leanResolves_Money reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_Money(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, moneyImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_Money(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *money.Money) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, moneyImplementors)
@@ -654,10 +886,44 @@ func (ec *executionContext) lean_Money_currencyCode(ctx context.Context, w *byte
 }
 
 // Order: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanOrderConcurrent = map[string]bool{
 	"items":            true,
 	"availableActions": true,
+}
+
+// leanResolves_Order reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors) {
+		switch f.Name {
+		case "subtotal":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		case "shippingFee":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		case "total":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		case "items":
+			return true
+		case "shippingAddress":
+			if ec.leanResolves_ShippingAddress(ctx, f.Selections) {
+				return true
+			}
+		case "availableActions":
+			return true
+		}
+	}
+	return false
 }
 
 func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Order) bool {
@@ -812,8 +1078,26 @@ func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *
 }
 
 // OrderCancelPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanOrderCancelPayloadConcurrent = map[string]bool{}
+
+// leanResolves_OrderCancelPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderCancelPayloadImplementors) {
+		switch f.Name {
+		case "order":
+			if ec.leanResolves_Order(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderCancelPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderCancelPayloadImplementors)
@@ -842,8 +1126,26 @@ func (ec *executionContext) lean_OrderCancelPayload_userErrors(ctx context.Conte
 }
 
 // OrderConnection: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanOrderConnectionConcurrent = map[string]bool{}
+
+// leanResolves_OrderConnection reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_OrderConnection(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderConnectionImplementors) {
+		switch f.Name {
+		case "pageInfo":
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_OrderConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderConnectionImplementors)
@@ -884,8 +1186,26 @@ func (ec *executionContext) lean_OrderConnection_pageInfo(ctx context.Context, w
 }
 
 // OrderEdge: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanOrderEdgeConcurrent = map[string]bool{}
+
+// leanResolves_OrderEdge reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_OrderEdge(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderEdgeImplementors) {
+		switch f.Name {
+		case "node":
+			if ec.leanResolves_Order(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_OrderEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderEdgeImplementors)
@@ -919,9 +1239,33 @@ func (ec *executionContext) lean_OrderEdge_node(ctx context.Context, w *bytes.Bu
 }
 
 // OrderItem: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanOrderItemConcurrent = map[string]bool{
 	"product": true,
+}
+
+// leanResolves_OrderItem reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors) {
+		switch f.Name {
+		case "unitPrice":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		case "lineTotal":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		case "product":
+			return true
+		}
+	}
+	return false
 }
 
 func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.OrderItem) bool {
@@ -995,8 +1339,30 @@ func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes
 }
 
 // OrderPayPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanOrderPayPayloadConcurrent = map[string]bool{}
+
+// leanResolves_OrderPayPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderPayPayloadImplementors) {
+		switch f.Name {
+		case "payment":
+			if ec.leanResolves_Payment(ctx, f.Selections) {
+				return true
+			}
+		case "order":
+			if ec.leanResolves_Order(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_OrderPayPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderPayPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderPayPayloadImplementors)
@@ -1032,8 +1398,26 @@ func (ec *executionContext) lean_OrderPayPayload_userErrors(ctx context.Context,
 }
 
 // OrderReorderPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanOrderReorderPayloadConcurrent = map[string]bool{}
+
+// leanResolves_OrderReorderPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderReorderPayloadImplementors) {
+		switch f.Name {
+		case "order":
+			if ec.leanResolves_Order(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_OrderReorderPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderReorderPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderReorderPayloadImplementors)
@@ -1078,8 +1462,22 @@ func (ec *executionContext) lean_OrderReorderPayload_userErrors(ctx context.Cont
 }
 
 // PageInfo: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanPageInfoConcurrent = map[string]bool{}
+
+// leanResolves_PageInfo reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_PageInfo(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, pageInfoImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_PageInfo(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *relay.PageInfo) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, pageInfoImplementors)
@@ -1136,8 +1534,26 @@ func (ec *executionContext) lean_PageInfo_endCursor(ctx context.Context, w *byte
 }
 
 // PasswordChangePayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanPasswordChangePayloadConcurrent = map[string]bool{}
+
+// leanResolves_PasswordChangePayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_PasswordChangePayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordChangePayloadImplementors) {
+		switch f.Name {
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_PasswordChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordChangePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordChangePayloadImplementors)
@@ -1166,8 +1582,22 @@ func (ec *executionContext) lean_PasswordChangePayload_userErrors(ctx context.Co
 }
 
 // PasswordResetPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanPasswordResetPayloadConcurrent = map[string]bool{}
+
+// leanResolves_PasswordResetPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_PasswordResetPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetPayloadImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_PasswordResetPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetPayloadImplementors)
@@ -1189,8 +1619,22 @@ func (ec *executionContext) lean_PasswordResetPayload_userErrors(ctx context.Con
 }
 
 // PasswordResetRequestPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanPasswordResetRequestPayloadConcurrent = map[string]bool{}
+
+// leanResolves_PasswordResetRequestPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_PasswordResetRequestPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetRequestPayloadImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_PasswordResetRequestPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetRequestPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetRequestPayloadImplementors)
@@ -1212,8 +1656,26 @@ func (ec *executionContext) lean_PasswordResetRequestPayload_userErrors(ctx cont
 }
 
 // Payment: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanPaymentConcurrent = map[string]bool{}
+
+// leanResolves_Payment reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors) {
+		switch f.Name {
+		case "amount":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Payment) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors)
@@ -1283,8 +1745,30 @@ func (ec *executionContext) lean_Payment_expiresAt(ctx context.Context, w *bytes
 }
 
 // Product: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanProductConcurrent = map[string]bool{}
+
+// leanResolves_Product reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors) {
+		switch f.Name {
+		case "price":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		case "voucherAmount":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Product) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors)
@@ -1394,8 +1878,26 @@ func (ec *executionContext) lean_Product_active(ctx context.Context, w *bytes.Bu
 }
 
 // ProductConnection: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanProductConnectionConcurrent = map[string]bool{}
+
+// leanResolves_ProductConnection reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_ProductConnection(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productConnectionImplementors) {
+		switch f.Name {
+		case "pageInfo":
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_ProductConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productConnectionImplementors)
@@ -1424,8 +1926,26 @@ func (ec *executionContext) lean_ProductConnection_pageInfo(ctx context.Context,
 }
 
 // ProductEdge: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanProductEdgeConcurrent = map[string]bool{}
+
+// leanResolves_ProductEdge reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_ProductEdge(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productEdgeImplementors) {
+		switch f.Name {
+		case "node":
+			if ec.leanResolves_Product(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_ProductEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productEdgeImplementors)
@@ -1459,8 +1979,26 @@ func (ec *executionContext) lean_ProductEdge_node(ctx context.Context, w *bytes.
 }
 
 // ProfileUpdatePayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanProfileUpdatePayloadConcurrent = map[string]bool{}
+
+// leanResolves_ProfileUpdatePayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_ProfileUpdatePayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, profileUpdatePayloadImplementors) {
+		switch f.Name {
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_ProfileUpdatePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProfileUpdatePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, profileUpdatePayloadImplementors)
@@ -1489,7 +2027,8 @@ func (ec *executionContext) lean_ProfileUpdatePayload_userErrors(ctx context.Con
 }
 
 // Query: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanQueryConcurrent = map[string]bool{
 	"node":             true,
 	"nodes":            true,
@@ -1594,8 +2133,26 @@ func (ec *executionContext) lean_Query_reseller(ctx context.Context, w *bytes.Bu
 }
 
 // RegisterPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanRegisterPayloadConcurrent = map[string]bool{}
+
+// leanResolves_RegisterPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_RegisterPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, registerPayloadImplementors) {
+		switch f.Name {
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_RegisterPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.RegisterPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, registerPayloadImplementors)
@@ -1633,8 +2190,26 @@ func (ec *executionContext) lean_RegisterPayload_userErrors(ctx context.Context,
 }
 
 // ReorderDroppedItem: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanReorderDroppedItemConcurrent = map[string]bool{}
+
+// leanResolves_ReorderDroppedItem reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors) {
+		switch f.Name {
+		case "item":
+			if ec.leanResolves_OrderItem(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_ReorderDroppedItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *orders.Dropped) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors)
@@ -1668,9 +2243,25 @@ func (ec *executionContext) lean_ReorderDroppedItem_reason(ctx context.Context, 
 }
 
 // Reseller: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanResellerConcurrent = map[string]bool{
 	"simCards": true,
+}
+
+// leanResolves_Reseller reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors) {
+		switch f.Name {
+		case "simCards":
+			return true
+		}
+	}
+	return false
 }
 
 func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Reseller) bool {
@@ -1717,8 +2308,22 @@ func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes
 }
 
 // ResellerSimCards: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanResellerSimCardsConcurrent = map[string]bool{}
+
+// leanResolves_ResellerSimCards reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_ResellerSimCards(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCards) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors)
@@ -1752,8 +2357,22 @@ func (ec *executionContext) lean_ResellerSimCards_notFound(ctx context.Context, 
 }
 
 // ShippingAddress: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanShippingAddressConcurrent = map[string]bool{}
+
+// leanResolves_ShippingAddress reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ShippingAddress) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors)
@@ -1861,11 +2480,35 @@ func (ec *executionContext) lean_ShippingAddress_phone(ctx context.Context, w *b
 }
 
 // SimCard: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanSimCardConcurrent = map[string]bool{
 	"usage":          true,
 	"usageSessions":  true,
 	"balanceEntries": true,
+}
+
+// leanResolves_SimCard reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors) {
+		switch f.Name {
+		case "balance":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		case "usage":
+			return true
+		case "usageSessions":
+			return true
+		case "balanceEntries":
+			return true
+		}
+	}
+	return false
 }
 
 func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCard) bool {
@@ -2008,8 +2651,26 @@ func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *
 }
 
 // SimCardConnection: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanSimCardConnectionConcurrent = map[string]bool{}
+
+// leanResolves_SimCardConnection reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_SimCardConnection(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardConnectionImplementors) {
+		switch f.Name {
+		case "pageInfo":
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_SimCardConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardConnectionImplementors)
@@ -2038,8 +2699,26 @@ func (ec *executionContext) lean_SimCardConnection_pageInfo(ctx context.Context,
 }
 
 // SimCardEdge: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanSimCardEdgeConcurrent = map[string]bool{}
+
+// leanResolves_SimCardEdge reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_SimCardEdge(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardEdgeImplementors) {
+		switch f.Name {
+		case "node":
+			if ec.leanResolves_SimCard(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_SimCardEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardEdgeImplementors)
@@ -2073,8 +2752,26 @@ func (ec *executionContext) lean_SimCardEdge_node(ctx context.Context, w *bytes.
 }
 
 // SimCardPayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanSimCardPayloadConcurrent = map[string]bool{}
+
+// leanResolves_SimCardPayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardPayloadImplementors) {
+		switch f.Name {
+		case "simCard":
+			if ec.leanResolves_SimCard(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardPayloadImplementors)
@@ -2103,8 +2800,22 @@ func (ec *executionContext) lean_SimCardPayload_userErrors(ctx context.Context, 
 }
 
 // SimCardRemovePayload: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanSimCardRemovePayloadConcurrent = map[string]bool{}
+
+// leanResolves_SimCardRemovePayload reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_SimCardRemovePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardRemovePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors)
@@ -2135,8 +2846,26 @@ func (ec *executionContext) lean_SimCardRemovePayload_userErrors(ctx context.Con
 }
 
 // UsageSession: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanUsageSessionConcurrent = map[string]bool{}
+
+// leanResolves_UsageSession reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors) {
+		switch f.Name {
+		case "cost":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.UsageSession) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors)
@@ -2266,9 +2995,29 @@ func (ec *executionContext) lean_UsageSession_cost(ctx context.Context, w *bytes
 }
 
 // UsageSessionConnection: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanUsageSessionConnectionConcurrent = map[string]bool{
 	"totalCount": true,
+}
+
+// leanResolves_UsageSessionConnection reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionConnectionImplementors) {
+		switch f.Name {
+		case "pageInfo":
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+				return true
+			}
+		case "totalCount":
+			return true
+		}
+	}
+	return false
 }
 
 func (ec *executionContext) lean_UsageSessionConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionConnection) bool {
@@ -2314,8 +3063,26 @@ func (ec *executionContext) lean_UsageSessionConnection_totalCount(ctx context.C
 }
 
 // UsageSessionEdge: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanUsageSessionEdgeConcurrent = map[string]bool{}
+
+// leanResolves_UsageSessionEdge reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_UsageSessionEdge(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors) {
+		switch f.Name {
+		case "node":
+			if ec.leanResolves_UsageSession(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_UsageSessionEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors)
@@ -2349,8 +3116,26 @@ func (ec *executionContext) lean_UsageSessionEdge_node(ctx context.Context, w *b
 }
 
 // UsageSummary: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanUsageSummaryConcurrent = map[string]bool{}
+
+// leanResolves_UsageSummary reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSummaryImplementors) {
+		switch f.Name {
+		case "cost":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_UsageSummary(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSummary) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSummaryImplementors)
@@ -2427,7 +3212,8 @@ func (ec *executionContext) lean_UsageSummary_byCountry(ctx context.Context, w *
 }
 
 // User: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanUserConcurrent = map[string]bool{
 	"defaultAddress": true,
 	"addresses":      true,
@@ -2435,6 +3221,31 @@ var leanUserConcurrent = map[string]bool{
 	"order":          true,
 	"simCards":       true,
 	"simCard":        true,
+}
+
+// leanResolves_User reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors) {
+		switch f.Name {
+		case "defaultAddress":
+			return true
+		case "addresses":
+			return true
+		case "orders":
+			return true
+		case "order":
+			return true
+		case "simCards":
+			return true
+		case "simCard":
+			return true
+		}
+	}
+	return false
 }
 
 func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.User) bool {
@@ -2606,8 +3417,22 @@ func (ec *executionContext) lean_User_simCard(ctx context.Context, w *bytes.Buff
 }
 
 // UserError: which fields resolve through a resolver (or a method
-// taking a context), so that lists of it run their items concurrently.
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
 var leanUserErrorConcurrent = map[string]bool{}
+
+// leanResolves_UserError reports whether the selection calls a
+// resolver on the object or on objects below it short of another list (a
+// connection's edges reach their nodes' resolvers this way): then a list of
+// it runs its items concurrently, so that their loaders batch, as under
+// gqlgen.
+func (ec *executionContext) leanResolves_UserError(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, userErrorImplementors) {
+		switch f.Name {
+		}
+	}
+	return false
+}
 
 func (ec *executionContext) lean_UserError(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *apperr.FieldError) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userErrorImplementors)
@@ -2659,7 +3484,7 @@ func (ec *executionContext) leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtez�
 }
 
 func (ec *executionContext) leanmarshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddressᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.Address) bool {
-	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, addressImplementors, leanAddressConcurrent)
+	concurrent := ec.leanResolves_Address(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, sel, v[i])
 	})
@@ -2698,7 +3523,7 @@ func (ec *executionContext) leanmarshalNBalanceEntryEdge2githubᚗcomᚋteztelec
 }
 
 func (ec *executionContext) leanmarshalNBalanceEntryEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.BalanceEntryEdge) bool {
-	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors, leanBalanceEntryEdgeConcurrent)
+	concurrent := ec.leanResolves_BalanceEntryEdge(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNBalanceEntryEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryEdge(ctx, w, sel, v[i])
 	})
@@ -2716,7 +3541,7 @@ func (ec *executionContext) leanmarshalNCountryUsage2githubᚗcomᚋteztelecom�
 }
 
 func (ec *executionContext) leanmarshalNCountryUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCountryUsageᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.CountryUsage) bool {
-	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, countryUsageImplementors, leanCountryUsageConcurrent)
+	concurrent := ec.leanResolves_CountryUsage(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNCountryUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCountryUsage(ctx, w, sel, v[i])
 	})
@@ -2794,7 +3619,7 @@ func (ec *executionContext) leanmarshalNOrderEdge2githubᚗcomᚋteztelecomᚋte
 }
 
 func (ec *executionContext) leanmarshalNOrderEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.OrderEdge) bool {
-	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, orderEdgeImplementors, leanOrderEdgeConcurrent)
+	concurrent := ec.leanResolves_OrderEdge(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNOrderEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderEdge(ctx, w, sel, v[i])
 	})
@@ -2805,7 +3630,7 @@ func (ec *executionContext) leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋte
 }
 
 func (ec *executionContext) leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.OrderItem) bool {
-	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, orderItemImplementors, leanOrderItemConcurrent)
+	concurrent := ec.leanResolves_OrderItem(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx, w, sel, v[i])
 	})
@@ -2872,7 +3697,7 @@ func (ec *executionContext) leanmarshalNProductEdge2githubᚗcomᚋteztelecomᚋ
 }
 
 func (ec *executionContext) leanmarshalNProductEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ProductEdge) bool {
-	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, productEdgeImplementors, leanProductEdgeConcurrent)
+	concurrent := ec.leanResolves_ProductEdge(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNProductEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductEdge(ctx, w, sel, v[i])
 	})
@@ -2897,7 +3722,7 @@ func (ec *executionContext) leanmarshalNReorderDroppedItem2githubᚗcomᚋteztel
 }
 
 func (ec *executionContext) leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []orders.Dropped) bool {
-	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors, leanReorderDroppedItemConcurrent)
+	concurrent := ec.leanResolves_ReorderDroppedItem(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDropped(ctx, w, sel, v[i])
 	})
@@ -2922,7 +3747,7 @@ func (ec *executionContext) leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtez�
 }
 
 func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.SimCard) bool {
-	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, simCardImplementors, leanSimCardConcurrent)
+	concurrent := ec.leanResolves_SimCard(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, sel, v[i])
 	})
@@ -2947,7 +3772,7 @@ func (ec *executionContext) leanmarshalNSimCardEdge2githubᚗcomᚋteztelecomᚋ
 }
 
 func (ec *executionContext) leanmarshalNSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.SimCardEdge) bool {
-	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, simCardEdgeImplementors, leanSimCardEdgeConcurrent)
+	concurrent := ec.leanResolves_SimCardEdge(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdge(ctx, w, sel, v[i])
 	})
@@ -2986,7 +3811,7 @@ func (ec *executionContext) leanmarshalNUsageSessionEdge2githubᚗcomᚋteztelec
 }
 
 func (ec *executionContext) leanmarshalNUsageSessionEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.UsageSessionEdge) bool {
-	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors, leanUsageSessionEdgeConcurrent)
+	concurrent := ec.leanResolves_UsageSessionEdge(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNUsageSessionEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionEdge(ctx, w, sel, v[i])
 	})
@@ -3004,7 +3829,7 @@ func (ec *executionContext) leanmarshalNUserError2githubᚗcomᚋteztelecomᚋte
 }
 
 func (ec *executionContext) leanmarshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []apperr.FieldError) bool {
-	concurrent := leanexec.Concurrent(ctx, ec.OperationContext, sel, userErrorImplementors, leanUserErrorConcurrent)
+	concurrent := ec.leanResolves_UserError(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNUserError2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldError(ctx, w, sel, v[i])
 	})

@@ -205,16 +205,6 @@ func Response(write func(w *bytes.Buffer) bool) ([]byte, bool) {
 	return bytes.Clone(b.Bytes()), true
 }
 
-// Concurrent reports whether the fields selected on a list's items call a
-// resolver (names in resolved), so that the items must run concurrently.
-func Concurrent(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, implementors []string, resolved map[string]bool) bool {
-	for _, f := range Fields(ctx, op, sel, implementors) {
-		if resolved[f.Name] {
-			return true
-		}
-	}
-	return false
-}
 
 // operation caches, for one operation, what depends only on the document
 // and the variables: the decoded arguments of each field, so the items of
