@@ -205,7 +205,6 @@ func Response(write func(w *bytes.Buffer) bool) ([]byte, bool) {
 	return bytes.Clone(b.Bytes()), true
 }
 
-
 // operation caches, for one operation, what depends only on the document
 // and the variables: the decoded arguments of each field, so the items of
 // a list (a usage range asked of every SIM card) decode them once, not once
