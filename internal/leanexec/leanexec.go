@@ -243,39 +243,37 @@ func Args(ctx context.Context, f *ast.Field, decode func() (map[string]any, erro
 	if o == nil {
 		return decode()
 	}
-	o.mu.Lock()
-	args, ok := o.args[f]
-	o.mu.Unlock()
-	if ok {
-		return args, nil
-	}
-	args, err := decode()
-	if err != nil {
-		return nil, err
-	}
-	o.mu.Lock()
-	o.args[f] = args
-	o.mu.Unlock()
-	return args, nil
+	return once(&o.mu, o.args, f, decode)
 }
 
 // Fields collects the fields of a selection set on a type (gqlgen's
 // CollectFields), once per operation.
 func Fields(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, implementors []string) []graphql.CollectedField {
+	collect := func() ([]graphql.CollectedField, error) { return graphql.CollectFields(op, sel, implementors), nil }
 	o, _ := ctx.Value(operationKey{}).(*operation)
 	if o == nil || len(sel) == 0 || len(implementors) == 0 {
-		return graphql.CollectFields(op, sel, implementors)
-	}
-	k := fieldsKey{sel: &sel[0], n: len(sel), impl: &implementors[0]}
-	o.mu.Lock()
-	fields, ok := o.fields[k]
-	o.mu.Unlock()
-	if ok {
+		fields, _ := collect()
 		return fields
 	}
-	fields = graphql.CollectFields(op, sel, implementors)
-	o.mu.Lock()
-	o.fields[k] = fields
-	o.mu.Unlock()
+	fields, _ := once(&o.mu, o.fields, fieldsKey{sel: &sel[0], n: len(sel), impl: &implementors[0]}, collect)
 	return fields
+}
+
+// once returns m[k], computing and keeping it on first use; errors are not
+// kept. Two goroutines may both compute a missing value: it is the same.
+func once[K comparable, V any](mu *sync.Mutex, m map[K]V, k K, compute func() (V, error)) (V, error) {
+	mu.Lock()
+	v, ok := m[k]
+	mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := compute()
+	if err != nil {
+		return v, err
+	}
+	mu.Lock()
+	m[k] = v
+	mu.Unlock()
+	return v, nil
 }
