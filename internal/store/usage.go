@@ -156,51 +156,53 @@ func (u *UsageSession) usageTargets() []any {
 	return []any{&u.ID, &u.ICCID, &u.StartedAt, &u.EndedAt, &u.BytesUp, &u.BytesDown, &u.CountryCode, &u.NetworkName, &u.CostMinor, &u.Currency}
 }
 
-// The first page of several SIMs' histories in one statement.
-const newestSessions = `
+// The first page of several SIMs' histories in one statement: for each key
+// k (a SIM's range and limit), a lateral read of its newest sessions.
+// newestHead and newestWhere are shared by both forms below.
+const newestHead = `
 WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[]) WITH ORDINALITY AS k(iccid, f, t, n, i))
 SELECT k.i, ` + usageColumns + `
 FROM k
 JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $5 OR s.reseller_id = $6)
-CROSS JOIN LATERAL (
-    SELECT ` + usageColumns + ` FROM usage_sessions u
+CROSS JOIN LATERAL (`
+
+// newestWhere selects a key's sessions since the SIM joined the account;
+// $7 and $8 (the span of all keys) let the planner skip other months.
+const newestWhere = `
     WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
-      AND u.started_at >= $7::timestamptz AND u.started_at < $8::timestamptz -- lets the planner skip other months
-    ORDER BY u.started_at DESC, u.id DESC
+      AND u.started_at >= $7::timestamptz AND u.started_at < $8::timestamptz`
+
+// newestOrder orders a SIM's sessions newest first.
+const newestOrder = `u.started_at DESC, u.id DESC`
+
+const newestSessions = newestHead + `
+    SELECT ` + usageColumns + ` FROM usage_sessions u` + newestWhere + `
+    ORDER BY ` + newestOrder + `
     LIMIT k.n
 ) u
-ORDER BY k.i, u.started_at DESC, u.id DESC`
+ORDER BY k.i, ` + newestOrder
 
 // newestSessionsBounded is newestSessions when the monthly partitions' span
 // is known (see partitions.go; %[1]s and %[2]s are its literal bounds): each
 // SIM's newest sessions are read from the monthly partitions newest month
 // first, stopping at the limit, and from the default partition (the rest
 // of time) apart; the newest of both make the page. Same rows, same order.
-const newestSessionsBounded = `
-WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[]) WITH ORDINALITY AS k(iccid, f, t, n, i))
-SELECT k.i, ` + usageColumns + `
-FROM k
-JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $5 OR s.reseller_id = $6)
-CROSS JOIN LATERAL (
+const newestSessionsBounded = newestHead + `
     SELECT * FROM (
-        (SELECT ` + usageColumns + ` FROM usage_sessions u
-         WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
-           AND u.started_at >= $7::timestamptz AND u.started_at < $8::timestamptz
+        (SELECT ` + usageColumns + ` FROM usage_sessions u` + newestWhere + `
            AND u.started_at >= %[1]s AND u.started_at < %[2]s -- the monthly partitions, in order
-         ORDER BY u.started_at DESC, u.id DESC
+         ORDER BY ` + newestOrder + `
          LIMIT k.n)
         UNION ALL
-        (SELECT ` + usageColumns + ` FROM usage_sessions u
-         WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
-           AND u.started_at >= $7::timestamptz AND u.started_at < $8::timestamptz
+        (SELECT ` + usageColumns + ` FROM usage_sessions u` + newestWhere + `
            AND (u.started_at < %[1]s OR u.started_at >= %[2]s) -- the default partition
-         ORDER BY u.started_at DESC, u.id DESC
+         ORDER BY ` + newestOrder + `
          LIMIT k.n)
     ) u
-    ORDER BY u.started_at DESC, u.id DESC
+    ORDER BY ` + newestOrder + `
     LIMIT k.n
 ) u
-ORDER BY k.i, u.started_at DESC, u.id DESC`
+ORDER BY k.i, ` + newestOrder
 
 // NewestKey asks for the Limit newest sessions of a range.
 type NewestKey struct {
