@@ -1,12 +1,11 @@
 package graph_test
 
 import (
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/apitest"
+	"github.com/teztelecom/tez/internal/bench"
 	"github.com/teztelecom/tez/internal/config"
 )
 
@@ -32,23 +31,14 @@ func benchmarkQuery(b *testing.B, query string, vars map[string]any, opts ...api
 	api := apitest.New(b, opts...)
 	a := newAccount(b, api, "bench@x.example", 13, 20, 2)
 	req := apitest.Request{Query: query, Variables: vars, Token: a.token}
-	start := processCPU()
+	start := bench.SelfCPU()
 	b.ResetTimer()
 	for b.Loop() {
 		if res := api.Do(req); len(res.Errors) > 0 {
 			b.Fatal(res.Errors)
 		}
 	}
-	b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
-}
-
-// processCPU is the user and system CPU time of this process so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(bench.SelfCPU()-start)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkDashboardFloor is the smallest authenticated request, `{ me { id } }`,
