@@ -1,9 +1,7 @@
 package graph_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"regexp"
 	"strconv"
 	"testing"
@@ -94,8 +92,8 @@ func TestLeanExecutorAnswersLikeGqlgen(t *testing.T) {
 	}
 	for _, c := range cases {
 		before := leanExecutions(t, api)
-		got := post(t, api, c.query, c.vars, c.token, c.header)
-		want := post(t, std, c.query, c.vars, c.token, c.header)
+		req := apitest.Request{Query: c.query, Variables: c.vars, Token: c.token, Header: c.header}
+		got, want := answer(api, req), answer(std, req)
 		if got != want {
 			t.Errorf("%s: the lean server answered\n%s\ngqlgen answers\n%s", c.name, got, want)
 		}
@@ -105,22 +103,10 @@ func TestLeanExecutorAnswersLikeGqlgen(t *testing.T) {
 	}
 }
 
-// post sends a GraphQL request and returns the status and the raw body.
-func post(t *testing.T, api *apitest.API, query string, vars map[string]any, token string, header map[string]string) string {
-	t.Helper()
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := map[string]string{"Content-Type": "application/json"}
-	if token != "" {
-		h["Authorization"] = "Bearer " + token
-	}
-	for k, v := range header {
-		h[k] = v
-	}
-	status, _, raw := api.Raw(http.MethodPost, "/graphql", h, string(body))
-	return fmt.Sprintf("%d %s", status, raw)
+// answer is a response's status and body as the server wrote them.
+func answer(api *apitest.API, req apitest.Request) string {
+	res, body := api.DoRaw(req)
+	return fmt.Sprintf("%d %s", res.StatusCode, body)
 }
 
 var leanCount = regexp.MustCompile(`(?m)^tez_graphql_executions_total\{executor="lean"\} (\d+)$`)

@@ -106,6 +106,18 @@ type Request struct {
 // on transport problems, leaving GraphQL errors to the caller's assertions.
 func (a *API) Do(req Request) Response {
 	a.t.Helper()
+	res, raw := a.DoRaw(req)
+	out := Response{Status: res.StatusCode, Header: res.Header}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		a.t.Fatalf("response is not JSON (status %d): %s", res.StatusCode, raw)
+	}
+	return out
+}
+
+// DoRaw posts a GraphQL request and returns the HTTP response (its body
+// read) and the body's bytes as the server wrote them.
+func (a *API) DoRaw(req Request) (*http.Response, []byte) {
+	a.t.Helper()
 	body, err := json.Marshal(map[string]any{"query": req.Query, "variables": req.Variables})
 	if err != nil {
 		a.t.Fatalf("encode request: %v", err)
@@ -121,11 +133,6 @@ func (a *API) Do(req Request) Response {
 	for k, v := range req.Header {
 		httpReq.Header.Set(k, v)
 	}
-	return a.send(httpReq)
-}
-
-func (a *API) send(httpReq *http.Request) Response {
-	a.t.Helper()
 	res, err := http.DefaultClient.Do(httpReq)
 	if err != nil {
 		a.t.Fatalf("%s %s: %v", httpReq.Method, httpReq.URL.Path, err)
@@ -135,11 +142,7 @@ func (a *API) send(httpReq *http.Request) Response {
 	if err != nil {
 		a.t.Fatalf("read response: %v", err)
 	}
-	out := Response{Status: res.StatusCode, Header: res.Header}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		a.t.Fatalf("response is not JSON (status %d): %s", res.StatusCode, raw)
-	}
-	return out
+	return res, raw
 }
 
 // Query runs a request that must succeed and decodes its data into v.
