@@ -3,7 +3,9 @@ package leanexec
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,19 +23,56 @@ func collected(names ...string) []graphql.CollectedField {
 
 // Resolved fields run concurrently, yet the object keeps the selection's
 // order; the slowest field first shows that order is not arrival order.
+// Fields before the first one resolved on another goroutine are written in
+// place, those after it into buffers of their own; both orders are tried.
 func TestObjectKeepsOrderWhileResolvingConcurrently(t *testing.T) {
-	fields := collected("slow", "plain", "fast")
-	resolved := map[string]bool{"slow": true, "fast": true}
-	var w bytes.Buffer
-	ok := Object(context.Background(), &w, fields, resolved, func(_ context.Context, w *bytes.Buffer, f graphql.CollectedField) bool {
-		if f.Name == "slow" {
-			time.Sleep(20 * time.Millisecond)
+	for _, names := range [][]string{
+		{"slow", "plain", "fast", "last"},
+		{"first", "fast", "slow", "plain", "last"},
+	} {
+		fields := collected(names...)
+		resolved := map[string]bool{"slow": true, "fast": true, "first": true}
+		var w bytes.Buffer
+		ok := Object(context.Background(), &w, fields, resolved, func(_ context.Context, w *bytes.Buffer, f graphql.CollectedField) bool {
+			if f.Name == "slow" {
+				time.Sleep(20 * time.Millisecond)
+			}
+			w.WriteString(strconv.Quote(f.Name))
+			return true
+		})
+		var want strings.Builder
+		want.WriteString("{")
+		for i, n := range names {
+			if i > 0 {
+				want.WriteString(",")
+			}
+			fmt.Fprintf(&want, "%q:%q", n, n)
 		}
-		w.WriteString(strconv.Quote(f.Name))
-		return true
-	})
-	if want := `{"slow":"slow","plain":"plain","fast":"fast"}`; !ok || w.String() != want {
-		t.Errorf("Object = %v %s, want %s", ok, w.String(), want)
+		want.WriteString("}")
+		if !ok || w.String() != want.String() {
+			t.Errorf("Object = %v %s, want %s", ok, w.String(), want.String())
+		}
+	}
+}
+
+// A pool gives back no buffer grown past its bound: kept, it would hold
+// that much memory for every small part it is later used for.
+func TestBufferPoolDropsGrownBuffers(t *testing.T) {
+	p := bufferPool{maxCap: 1 << 10}
+	big := p.get()
+	big.Grow(4 << 10)
+	p.put(big)
+	small := p.get()
+	small.WriteString("part")
+	p.put(small)
+	for range 10 {
+		b := p.get()
+		if b == big {
+			t.Fatal("the pool kept a buffer grown past its bound")
+		}
+		if b.Len() != 0 {
+			t.Fatalf("a pooled buffer came back holding %q", b.String())
+		}
 	}
 }
 
