@@ -15,6 +15,7 @@ func TestWriteResponseAsJSONMarshal(t *testing.T) {
 	data := json.RawMessage(`{"me":{"fullName":"<b>Ada & \"Bob\"</b>","label":"line\u2028sep\u2029é","n":[1,2.5,null,true],"o":{}}}`)
 	for _, resp := range []*graphql.Response{
 		{Data: data},
+		{Data: json.RawMessage(`{"me":{"fullName":"Ada","price":"12 €","n":[1,2.5,null,true]}}`)},
 		{Data: json.RawMessage(`null`)},
 		{Data: nil},
 		{Data: data, Errors: gqlerror.List{{Message: "boom <x>"}}},
