@@ -30,6 +30,13 @@ type Address struct {
 const addressColumns = `id, user_id, recipient_name, line1, line2, city, region, postal_code, country_code, phone,
 delivery_note, is_default, last_used_at, created_at`
 
+// addressTargets are the scan targets of addressColumns, in their order
+// (see queryRows).
+func (a *Address) addressTargets() []any {
+	return []any{&a.ID, &a.UserID, &a.RecipientName, &a.Line1, &a.Line2, &a.City, &a.Region, &a.PostalCode, &a.CountryCode, &a.Phone,
+		&a.DeliveryNote, &a.IsDefault, &a.LastUsedAt, &a.CreatedAt}
+}
+
 const addressesOfUsers = `
 SELECT ` + addressColumns + ` FROM addresses
 WHERE user_id = ANY($1)
@@ -37,8 +44,8 @@ ORDER BY user_id, is_default DESC, last_used_at DESC NULLS LAST, id DESC`
 
 // AddressesByUserID lists each user's addresses, the default first.
 func (s *Store) AddressesByUserID(ctx context.Context, userIDs []int64) (map[int64][]Address, error) {
-	var rows []Address
-	if err := s.db.SelectContext(ctx, &rows, addressesOfUsers, pq.Array(userIDs)); err != nil {
+	rows, err := queryRows(ctx, s.db, (*Address).addressTargets, addressesOfUsers, pq.Array(userIDs))
+	if err != nil {
 		return nil, mapError(err, "addresses")
 	}
 	out := make(map[int64][]Address, len(userIDs))

@@ -102,6 +102,13 @@ func (i OrderItem) LineTotal() money.Money { return money.New(i.LineTotalMinor, 
 const orderColumns = `o.id, o.number, o.user_id, o.email, o.status, o.subtotal, o.shipping_fee, o.total, o.currency,
 o.shipping_address, o.note, o.created_at, o.paid_at`
 
+// orderTargets are the scan targets of orderColumns, in their order (see
+// queryRows).
+func (o *Order) orderTargets() []any {
+	return []any{&o.ID, &o.Number, &o.UserID, &o.Email, &o.Status, &o.SubtotalMinor, &o.ShippingMinor, &o.TotalMinor, &o.Currency,
+		&o.ShippingJSON, &o.Note, &o.CreatedAt, &o.PaidAt}
+}
+
 // OrderFilter selects a page of a customer's orders, newest first.
 type OrderFilter struct {
 	Status *OrderStatus
@@ -140,11 +147,13 @@ func (s *Store) OrdersPage(ctx context.Context, owner int64, f OrderFilter) ([]O
 	if f.Page.Backward {
 		query = ordersPageOldestFirst
 	}
-	var rows []struct {
+	type counted struct {
 		Order
-		TotalCount int `db:"total_count"`
+		TotalCount int
 	}
-	if err := s.db.SelectContext(ctx, &rows, query, owner, f.Status, afterAt, afterID, beforeAt, beforeID, f.Page.Fetch()); err != nil {
+	rows, err := queryRows(ctx, s.db, func(r *counted) []any { return append(r.orderTargets(), &r.TotalCount) },
+		query, owner, f.Status, afterAt, afterID, beforeAt, beforeID, f.Page.Fetch())
+	if err != nil {
 		return nil, 0, mapError(err, "orders")
 	}
 	if len(rows) == 0 {
@@ -208,6 +217,13 @@ func (s *Store) OrderByNumber(ctx context.Context, owner int64, number string) (
 
 const itemColumns = `id, order_id, line_no, product_id, sku, quantity, unit_price, line_total, currency, iccid, voucher_amount, fulfilled_quantity`
 
+// itemTargets are the scan targets of itemColumns, in their order (see
+// queryRows).
+func (i *OrderItem) itemTargets() []any {
+	return []any{&i.ID, &i.OrderID, &i.LineNo, &i.ProductID, &i.SKU, &i.Quantity, &i.UnitPriceMinor, &i.LineTotalMinor, &i.Currency,
+		&i.ICCID, &i.VoucherMinor, &i.FulfilledQuantity}
+}
+
 const itemsOfOrders = `SELECT ` + itemColumns + ` FROM order_items WHERE order_id = ANY($1) ORDER BY order_id, line_no`
 
 // OrderItemsByOrderID lists each order's lines. Callers pass only ids of
@@ -228,18 +244,20 @@ func (s *Store) OrderItemsByOrderID(ctx context.Context, orderIDs []int64) (map[
 }
 
 var itemsWithProducts = `
-SELECT ` + qualified("i", itemColumns) + `, ` + prefixed("p", "product", productColumns) + `
+SELECT ` + qualified("i", itemColumns) + `, ` + qualified("p", productColumns) + `
 FROM order_items i JOIN products p ON p.id = i.product_id
 WHERE i.order_id = ANY($1) ORDER BY i.order_id, i.line_no`
 
 // OrderItemsWithProducts is OrderItemsByOrderID with the lines' products
 // read in the same statement (a page of orders shows both).
 func (s *Store) OrderItemsWithProducts(ctx context.Context, orderIDs []int64) (map[int64][]OrderItem, map[int64]Product, error) {
-	var rows []struct {
+	type withProduct struct {
 		OrderItem
-		Product Product `db:"product"`
+		Product Product
 	}
-	if err := s.db.SelectContext(ctx, &rows, itemsWithProducts, pq.Array(orderIDs)); err != nil {
+	rows, err := queryRows(ctx, s.db, func(r *withProduct) []any { return append(r.itemTargets(), r.Product.productTargets()...) },
+		itemsWithProducts, pq.Array(orderIDs))
+	if err != nil {
 		return nil, nil, mapError(err, "order items")
 	}
 	items := make(map[int64][]OrderItem, len(orderIDs))

@@ -56,6 +56,12 @@ type ProductFilter struct {
 
 const productColumns = `id, sku, kind, name, description, price, currency, voucher_amount, region, active, created_at`
 
+// productTargets are the scan targets of productColumns, in their order
+// (see queryRows).
+func (p *Product) productTargets() []any {
+	return []any{&p.ID, &p.SKU, &p.Kind, &p.Name, &p.Description, &p.PriceMinor, &p.Currency, &p.VoucherMinor, &p.Region, &p.Active, &p.CreatedAt}
+}
+
 // %s is the order: by id, or by id descending for a backward page.
 const activeProducts = `
 SELECT ` + productColumns + `

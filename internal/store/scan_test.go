@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
 )
@@ -62,5 +63,91 @@ func TestPositionalReadsMatchTheColumns(t *testing.T) {
 	wantTotals := []store.CountryUsage{{CountryCode: "GE", BytesUp: 111, BytesDown: 2222, Sessions: 1, CostMinor: 33}}
 	if !reflect.DeepEqual(totals[r], wantTotals) {
 		t.Errorf("UsageByCountry = %+v, want %+v", totals[r], wantTotals)
+	}
+}
+
+// The session lookup every signed-in request makes, and the dashboard's
+// addresses, orders and order lines with their products: read by position,
+// compared with sqlx's by-name reads of the same rows.
+func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.New(t)
+	st := store.New(db)
+	var userID, productID, orderID int64
+	db.QueryRowx(`INSERT INTO users (email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at)
+		VALUES ('order-scan@x.example', 'hash', 'Ada Scan', '+77010000003', now() - interval '3 days', 'v7', now() - interval '2 days',
+		        now() - interval '5 days', now() - interval '1 day') RETURNING id`).Scan(&userID)
+	hash := []byte("0123456789abcdef0123456789abcdef")
+	db.MustExec(`INSERT INTO auth_sessions (token_hash, user_id, expires_at, last_used_at) VALUES ($1, $2, now() + interval '9 days', now() - interval '4 hours')`, hash, userID)
+	db.MustExec(`INSERT INTO addresses (user_id, recipient_name, line1, line2, city, region, postal_code, country_code, phone, delivery_note, is_default, last_used_at, created_at)
+		VALUES ($1, 'Ada', 'Main 1', 'Flat 2', 'Tbilisi', 'Tb', '0105', 'GE', '+99532000000', 'ring twice', true, now() - interval '6 days', now() - interval '8 days')`, userID)
+	db.QueryRowx(`INSERT INTO products (sku, kind, name, description, price, currency, voucher_amount, region, active, created_at)
+		VALUES ('SCAN-TOPUP', 'TOPUP_VOUCHER', 'Top-up', 'ten euros', 1000, 'EUR', 1100, 'EU', false, now() - interval '30 days') RETURNING id`).Scan(&productID)
+	db.QueryRowx(`INSERT INTO orders (user_id, email, status, subtotal, shipping_fee, total, currency, shipping_address, note, created_at, paid_at)
+		VALUES ($1, 'order-scan@x.example', 'PAID', 2000, 300, 2300, 'EUR', '{"city": "Tbilisi"}', 'gift', now() - interval '7 days', now() - interval '6 days')
+		RETURNING id`, userID).Scan(&orderID)
+	db.MustExec(`INSERT INTO sim_cards (iccid, status, user_id, owned_since, balance, currency) VALUES ('8999700000000000026', 'ACTIVE', $1, now(), 0, 'EUR')`, userID)
+	db.MustExec(`INSERT INTO order_items (order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency, iccid, voucher_amount, fulfilled_quantity)
+		VALUES ($1, 3, $2, 'SCAN-TOPUP', 'Top-up', 2, 1000, 2000, 'EUR', '8999700000000000026', 1100, 1)`, orderID, productID)
+
+	sess, err := st.SessionByTokenHash(ctx, hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want store.AuthSession
+	if err := db.Get(&want, `SELECT id, user_id, expires_at, last_used_at FROM auth_sessions WHERE token_hash = $1`, hash); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Get(&want.User, `SELECT id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at
+		FROM users WHERE id = $1`, userID); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(sess, want) {
+		t.Errorf("SessionByTokenHash = %+v, by name %+v", sess, want)
+	}
+
+	addresses, err := st.AddressesByUserID(ctx, []int64{userID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantAddresses []store.Address
+	if err := db.Select(&wantAddresses, `SELECT id, user_id, recipient_name, line1, line2, city, region, postal_code, country_code, phone,
+		delivery_note, is_default, last_used_at, created_at FROM addresses WHERE user_id = $1`, userID); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(addresses[userID], wantAddresses) {
+		t.Errorf("AddressesByUserID = %+v, by name %+v", addresses[userID], wantAddresses)
+	}
+
+	orders, total, err := st.OrdersPage(ctx, userID, store.OrderFilter{Page: relay.Page{Limit: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantOrders []store.Order
+	if err := db.Select(&wantOrders, `SELECT id, number, user_id, email, status, subtotal, shipping_fee, total, currency, shipping_address, note, created_at, paid_at
+		FROM orders WHERE user_id = $1`, userID); err != nil {
+		t.Fatal(err)
+	}
+	if total != 1 || !reflect.DeepEqual(orders, wantOrders) {
+		t.Errorf("OrdersPage = %+v (total %d), by name %+v (1)", orders, total, wantOrders)
+	}
+
+	items, products, err := st.OrderItemsWithProducts(ctx, []int64{orderID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantItems []store.OrderItem
+	if err := db.Select(&wantItems, `SELECT id, order_id, line_no, product_id, sku, quantity, unit_price, line_total, currency, iccid, voucher_amount, fulfilled_quantity
+		FROM order_items WHERE order_id = $1`, orderID); err != nil {
+		t.Fatal(err)
+	}
+	var wantProduct store.Product
+	if err := db.Get(&wantProduct, `SELECT id, sku, kind, name, description, price, currency, voucher_amount, region, active, created_at
+		FROM products WHERE id = $1`, productID); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(items[orderID], wantItems) || !reflect.DeepEqual(products, map[int64]store.Product{productID: wantProduct}) {
+		t.Errorf("OrderItemsWithProducts = %+v %+v, by name %+v %+v", items[orderID], products, wantItems, wantProduct)
 	}
 }

@@ -20,7 +20,7 @@ type AuthSession struct {
 
 // One index lookup on the unique token_hash, and the account by its key.
 var liveSessionByTokenHash = `
-SELECT s.id, s.user_id, s.expires_at, s.last_used_at, ` + prefixed("u", "user", userColumns) + `
+SELECT s.id, s.user_id, s.expires_at, s.last_used_at, ` + qualified("u", userColumns) + `
 FROM auth_sessions s JOIN users u ON u.id = s.user_id
 WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`
 
@@ -28,7 +28,8 @@ WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`
 // with its account.
 func (s *Store) SessionByTokenHash(ctx context.Context, hash []byte) (AuthSession, error) {
 	var sess AuthSession
-	err := s.db.GetContext(ctx, &sess, liveSessionByTokenHash, hash)
+	targets := append([]any{&sess.ID, &sess.UserID, &sess.ExpiresAt, &sess.LastUsedAt}, sess.User.userTargets()...)
+	err := s.db.QueryRowContext(ctx, liveSessionByTokenHash, hash).Scan(targets...)
 	return sess, mapError(err, "session")
 }
 

@@ -135,17 +135,6 @@ func mapError(err error, what string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// prefixed selects columns of table alias as "prefix.column", which sqlx
-// scans into the struct field tagged db:"prefix".
-func prefixed(alias, prefix, columns string) string {
-	cols := strings.Split(columns, ",")
-	for i, c := range cols {
-		c = strings.TrimSpace(c)
-		cols[i] = fmt.Sprintf(`%s.%s AS "%s.%s"`, alias, c, prefix, c)
-	}
-	return strings.Join(cols, ", ")
-}
-
 // qualified names each of columns with the table alias: "a.x, a.y".
 func qualified(alias, columns string) string {
 	cols := strings.Split(columns, ",")
@@ -159,7 +148,8 @@ func qualified(alias, columns string) string {
 // which gives t's fields in the statement's column order. The dashboard's
 // statements read this way: sqlx's reflection (matching columns to fields
 // on every call, a reflect.New per row) cost more than the rest of their
-// reading. Other statements keep sqlx's by-name mapping.
+// reading. Other statements keep sqlx's by-name mapping; a test compares
+// the two for every positional read.
 func queryRows[T any](ctx context.Context, db *sqlx.DB, targets func(*T) []any, query string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {

@@ -35,6 +35,12 @@ func (u User) FullNameOrNil() *string {
 
 const userColumns = `id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at`
 
+// userTargets are the scan targets of userColumns, in their order (see
+// queryRows).
+func (u *User) userTargets() []any {
+	return []any{&u.ID, &u.Email, &u.PasswordHash, &u.FullName, &u.Phone, &u.TermsAcceptedAt, &u.TermsVersion, &u.EmailVerifiedAt, &u.CreatedAt, &u.UpdatedAt}
+}
+
 const userByID = `SELECT ` + userColumns + ` FROM users WHERE id = $1`
 
 // UserByID loads one account.
