@@ -27,6 +27,9 @@ func TestPositionalReadsMatchTheColumns(t *testing.T) {
 	const iccid = "8999700000000000018"
 	db.MustExec(`INSERT INTO sim_cards (iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at)
 		VALUES ($1, '+77010000002', 'ACTIVE', $2, now() - interval '40 days', $3, 'Travel', 4321, 'EUR', now() - interval '1 day')`, iccid, userID, resellerID)
+	// A second SIM, read after the first, with NULL where the first has values:
+	// nothing of one row may stay behind in the next.
+	db.MustExec(`INSERT INTO sim_cards (iccid, status, user_id, owned_since, balance, currency) VALUES ('8999700000000000034', 'SUSPENDED', $1, now(), 0, 'USD')`, userID)
 	db.MustExec(`INSERT INTO usage_sessions (cdr_id, iccid, started_at, ended_at, bytes_up, bytes_down, country_code, network_name, cost, currency)
 		VALUES ('scan-1', $1, now() - interval '2 days', now() - interval '2 days' + interval '7 minutes', 111, 2222, 'GE', 'Magti', 33, 'EUR')`, iccid)
 
@@ -35,7 +38,7 @@ func TestPositionalReadsMatchTheColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want []store.SimCard
-	if err := db.Select(&want, `SELECT iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at FROM sim_cards WHERE user_id = $1`, userID); err != nil {
+	if err := db.Select(&want, `SELECT iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at FROM sim_cards WHERE user_id = $1 ORDER BY iccid`, userID); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got[userID], want) {

@@ -157,9 +157,12 @@ func queryRows[T any](ctx context.Context, db *sqlx.DB, targets func(*T) []any, 
 	}
 	defer rows.Close()
 	var out []T
+	// One row and one set of targets serve every row: Scan sets each target
+	// anew (a NULL too), so nothing of one row is left in the next.
+	var t T
+	dest := targets(&t)
 	for rows.Next() {
-		var t T
-		if err := rows.Scan(targets(&t)...); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, t)
@@ -172,4 +175,30 @@ func queryRows[T any](ctx context.Context, db *sqlx.DB, targets func(*T) []any, 
 type numbered[T any] struct {
 	I   int
 	Row T
+}
+
+// group gives each key its rows: keys[i-1] those numbered i, in their
+// order; keys without rows map to nil. The rows of a key that come
+// together (a statement ordered by the ordinal) share one array instead of
+// growing a slice each.
+func group[K comparable, T any](keys []K, rows []numbered[T]) map[K][]T {
+	out := make(map[K][]T, len(keys))
+	for _, k := range keys {
+		out[k] = nil
+	}
+	all := make([]T, len(rows))
+	for lo := 0; lo < len(rows); {
+		hi := lo
+		for ; hi < len(rows) && rows[hi].I == rows[lo].I; hi++ {
+			all[hi] = rows[hi].Row
+		}
+		k := keys[rows[lo].I-1]
+		if out[k] == nil {
+			out[k] = all[lo:hi:hi]
+		} else {
+			out[k] = append(out[k], all[lo:hi]...)
+		}
+		lo = hi
+	}
+	return out
 }

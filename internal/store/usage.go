@@ -137,15 +137,7 @@ func (s *Store) UsageByCountry(ctx context.Context, scope Scope, ranges []UsageR
 	if err != nil {
 		return nil, mapError(err, "usage totals")
 	}
-	out := make(map[UsageRange][]CountryUsage, len(ranges))
-	for _, r := range ranges {
-		out[r] = nil // no sessions: zero totals, not "not found"
-	}
-	for _, r := range rows {
-		k := ranges[r.I-1]
-		out[k] = append(out[k], r.Row)
-	}
-	return out, nil
+	return group(ranges, rows), nil // no sessions: nil, zero totals, not "not found"
 }
 
 const usageColumns = `u.id, u.iccid, u.started_at, u.ended_at, u.bytes_up, u.bytes_down, u.country_code, u.network_name, u.cost, u.currency`
@@ -225,15 +217,7 @@ func (s *Store) NewestSessions(ctx context.Context, scope Scope, keys []NewestKe
 	if err != nil {
 		return nil, mapError(err, "usage sessions")
 	}
-	out := make(map[NewestKey][]UsageSession, len(keys))
-	for _, k := range keys {
-		out[k] = nil
-	}
-	for _, r := range rows {
-		k := keys[r.I-1]
-		out[k] = append(out[k], r.Row)
-	}
-	return out, nil
+	return group(keys, rows), nil
 }
 
 const sessionCounts = `
