@@ -114,6 +114,13 @@ func fanOut(w *bytes.Buffer, pool *bufferPool, n int, concurrent func(i int) boo
 		}
 	}
 	wg.Wait()
+	size := 0
+	for _, b := range bufs[elsewhere:] {
+		if b != nil {
+			size += b.Len()
+		}
+	}
+	w.Grow(size) // once, not doubling its way up part by part
 	for _, b := range bufs[elsewhere:] {
 		if b != nil {
 			w.Write(b.Bytes())
