@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -78,40 +79,18 @@ func (s selection) int(name string) (*int, bool) {
 
 // prefetchSIMFields loads usage totals and first pages of history for all
 // sims, for every usage/usageSessions selection found down path from the
-// field being resolved (none for a plain list of SIMs).
+// field being resolved (none for a plain list of SIMs). A field whose every
+// selection was loaded is said ready (leanexec.Ready): the SIMs need not be
+// resolved side by side for it.
 func prefetchSIMFields(ctx context.Context, sims []store.SimCard, path ...string) error {
 	l := loadersFor(ctx)
 	var ranges []store.UsageRange
 	var newest []store.NewestKey
+	loaded := map[string]bool{} // field name: every selection of it loaded
 	for _, sel := range selections(ctx, path...) {
-		from, ok1 := sel.time("from")
-		to, ok2 := sel.time("to")
-		if !ok1 || !ok2 {
-			continue
-		}
-		switch sel.name {
-		case "usage":
-			for _, s := range sims {
-				if r, err := usageRange(s.ICCID, from, to); err == nil && from != nil && to != nil {
-					ranges = append(ranges, r)
-				}
-			}
-		case "usageSessions":
-			first, ok := sel.int("first")
-			_, hasAfter := sel.args["after"]
-			_, hasLast := sel.args["last"]
-			if !ok || hasAfter || hasLast {
-				continue
-			}
-			page, err := relay.Args{First: first}.Page(2)
-			if err != nil {
-				continue
-			}
-			for _, s := range sims {
-				if r, err := usageRange(s.ICCID, from, to); err == nil {
-					newest = append(newest, store.NewestKey{UsageRange: r, Limit: page.Fetch()})
-				}
-			}
+		ok := prefetchSIMSelection(sel, sims, &ranges, &newest)
+		if prev, seen := loaded[sel.name]; !seen || prev {
+			loaded[sel.name] = ok
 		}
 	}
 	// The two statements run side by side, on two connections.
@@ -128,7 +107,61 @@ func prefetchSIMFields(ctx context.Context, sims []store.SimCard, path ...string
 		_, newestErr = l.newestSessions.loadAll(ctx, newest)
 	}
 	<-done
-	return errors.Join(usageErr, newestErr)
+	if err := errors.Join(usageErr, newestErr); err != nil {
+		return err
+	}
+	for _, name := range []string{"usage", "usageSessions"} {
+		if loaded[name] {
+			leanexec.Ready(ctx, "SimCard", name)
+		}
+	}
+	return nil
+}
+
+// prefetchSIMSelection adds the keys one usage or usageSessions selection
+// asks of every SIM, and reports whether it could: false for other fields
+// and for arguments left for the resolver (a page after a cursor, bad
+// arguments, which the resolver reports).
+func prefetchSIMSelection(sel selection, sims []store.SimCard, ranges *[]store.UsageRange, newest *[]store.NewestKey) bool {
+	from, ok1 := sel.time("from")
+	to, ok2 := sel.time("to")
+	if !ok1 || !ok2 {
+		return false
+	}
+	switch sel.name {
+	case "usage":
+		if from == nil || to == nil {
+			return false
+		}
+		for _, s := range sims {
+			r, err := usageRange(s.ICCID, from, to)
+			if err != nil {
+				return false
+			}
+			*ranges = append(*ranges, r)
+		}
+		return true
+	case "usageSessions":
+		first, ok := sel.int("first")
+		_, hasAfter := sel.args["after"]
+		_, hasLast := sel.args["last"]
+		if !ok || hasAfter || hasLast {
+			return false
+		}
+		page, err := relay.Args{First: first}.Page(2)
+		if err != nil {
+			return false
+		}
+		for _, s := range sims {
+			r, err := usageRange(s.ICCID, from, to)
+			if err != nil {
+				return false
+			}
+			*newest = append(*newest, store.NewestKey{UsageRange: r, Limit: page.Fetch()})
+		}
+		return true
+	}
+	return false
 }
 
 // prefetchOrderFields loads the lines of all orders of a page, with their
@@ -143,8 +176,11 @@ func prefetchOrderFields(ctx context.Context, st *store.Store, orders []store.Or
 		ids[i] = o.ID
 	}
 	if descend(ctx, []string{"edges", "node", "items", "product"}) == nil {
-		_, err := l.itemsByOrder.loadAll(ctx, ids)
-		return err
+		if _, err := l.itemsByOrder.loadAll(ctx, ids); err != nil {
+			return err
+		}
+		leanexec.Ready(ctx, "Order", "items")
+		return nil
 	}
 	// Lines and their products in one statement.
 	lines, products, err := st.OrderItemsWithProducts(ctx, ids)
@@ -157,5 +193,7 @@ func prefetchOrderFields(ctx context.Context, st *store.Store, orders []store.Or
 	for id, p := range products {
 		l.productByID.Prime(id, p)
 	}
+	leanexec.Ready(ctx, "Order", "items")
+	leanexec.Ready(ctx, "OrderItem", "product")
 	return nil
 }

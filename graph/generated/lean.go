@@ -45,10 +45,12 @@ func (e *executableSchema) ExecLean(ctx context.Context) (data []byte, ok bool) 
 var leanAddressConcurrent = map[string]bool{}
 
 // leanResolves_Address reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors) {
 		switch f.Name {
@@ -59,7 +61,7 @@ func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Address) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors)
-	return leanexec.Object(ctx, w, fields, leanAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "Address", fields, leanAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Address"`)
@@ -204,13 +206,19 @@ func (ec *executionContext) lean_Address_isDefault(ctx context.Context, w *bytes
 var leanAddressDeletePayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressDeletePayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors) {
 		switch f.Name {
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -218,7 +226,7 @@ func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Contex
 
 func (ec *executionContext) lean_AddressDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressDeletePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanAddressDeletePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "AddressDeletePayload", fields, leanAddressDeletePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressDeletePayload"`)
@@ -250,15 +258,21 @@ func (ec *executionContext) lean_AddressDeletePayload_userErrors(ctx context.Con
 var leanAddressPayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressPayloadImplementors) {
 		switch f.Name {
 		case "address":
 			if ec.leanResolves_Address(ctx, f.Selections) {
+				return true
+			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -268,7 +282,7 @@ func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel
 
 func (ec *executionContext) lean_AddressPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanAddressPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "AddressPayload", fields, leanAddressPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressPayload"`)
@@ -298,10 +312,12 @@ func (ec *executionContext) lean_AddressPayload_userErrors(ctx context.Context, 
 var leanBalanceEntryConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntry reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors) {
 		switch f.Name {
@@ -320,7 +336,7 @@ func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel a
 
 func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SIMBalanceEntry) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors)
-	return leanexec.Object(ctx, w, fields, leanBalanceEntryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "BalanceEntry", fields, leanBalanceEntryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntry"`)
@@ -386,13 +402,19 @@ func (ec *executionContext) lean_BalanceEntry_reference(ctx context.Context, w *
 var leanBalanceEntryConnectionConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntryConnection reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_BalanceEntryConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryConnectionImplementors) {
 		switch f.Name {
+		case "edges":
+			if ec.leanResolves_BalanceEntryEdge(ctx, f.Selections) {
+				return true
+			}
 		case "pageInfo":
 			if ec.leanResolves_PageInfo(ctx, f.Selections) {
 				return true
@@ -404,7 +426,7 @@ func (ec *executionContext) leanResolves_BalanceEntryConnection(ctx context.Cont
 
 func (ec *executionContext) lean_BalanceEntryConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryConnectionImplementors)
-	return leanexec.Object(ctx, w, fields, leanBalanceEntryConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "BalanceEntryConnection", fields, leanBalanceEntryConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntryConnection"`)
@@ -434,10 +456,12 @@ func (ec *executionContext) lean_BalanceEntryConnection_pageInfo(ctx context.Con
 var leanBalanceEntryEdgeConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntryEdge reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_BalanceEntryEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors) {
 		switch f.Name {
@@ -452,7 +476,7 @@ func (ec *executionContext) leanResolves_BalanceEntryEdge(ctx context.Context, s
 
 func (ec *executionContext) lean_BalanceEntryEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors)
-	return leanexec.Object(ctx, w, fields, leanBalanceEntryEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "BalanceEntryEdge", fields, leanBalanceEntryEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntryEdge"`)
@@ -487,15 +511,21 @@ func (ec *executionContext) lean_BalanceEntryEdge_node(ctx context.Context, w *b
 var leanCheckoutPayloadConcurrent = map[string]bool{}
 
 // leanResolves_CheckoutPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, checkoutPayloadImplementors) {
 		switch f.Name {
 		case "order":
 			if ec.leanResolves_Order(ctx, f.Selections) {
+				return true
+			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -505,7 +535,7 @@ func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, se
 
 func (ec *executionContext) lean_CheckoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CheckoutPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, checkoutPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanCheckoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "CheckoutPayload", fields, leanCheckoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"CheckoutPayload"`)
@@ -544,10 +574,12 @@ func (ec *executionContext) lean_CheckoutPayload_userErrors(ctx context.Context,
 var leanCountryUsageConcurrent = map[string]bool{}
 
 // leanResolves_CountryUsage reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_CountryUsage(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, countryUsageImplementors) {
 		switch f.Name {
@@ -562,7 +594,7 @@ func (ec *executionContext) leanResolves_CountryUsage(ctx context.Context, sel a
 
 func (ec *executionContext) lean_CountryUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CountryUsage) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, countryUsageImplementors)
-	return leanexec.Object(ctx, w, fields, leanCountryUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "CountryUsage", fields, leanCountryUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"CountryUsage"`)
@@ -609,13 +641,19 @@ func (ec *executionContext) lean_CountryUsage_cost(ctx context.Context, w *bytes
 var leanEmailChangePayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailChangePayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_EmailChangePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailChangePayloadImplementors) {
 		switch f.Name {
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -623,7 +661,7 @@ func (ec *executionContext) leanResolves_EmailChangePayload(ctx context.Context,
 
 func (ec *executionContext) lean_EmailChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailChangePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailChangePayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanEmailChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "EmailChangePayload", fields, leanEmailChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailChangePayload"`)
@@ -646,13 +684,19 @@ func (ec *executionContext) lean_EmailChangePayload_userErrors(ctx context.Conte
 var leanEmailVerificationResendPayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailVerificationResendPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_EmailVerificationResendPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailVerificationResendPayloadImplementors) {
 		switch f.Name {
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -660,7 +704,7 @@ func (ec *executionContext) leanResolves_EmailVerificationResendPayload(ctx cont
 
 func (ec *executionContext) lean_EmailVerificationResendPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerificationResendPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailVerificationResendPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanEmailVerificationResendPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "EmailVerificationResendPayload", fields, leanEmailVerificationResendPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailVerificationResendPayload"`)
@@ -683,15 +727,21 @@ func (ec *executionContext) lean_EmailVerificationResendPayload_userErrors(ctx c
 var leanEmailVerifyPayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailVerifyPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_EmailVerifyPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailVerifyPayloadImplementors) {
 		switch f.Name {
 		case "user":
 			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -701,7 +751,7 @@ func (ec *executionContext) leanResolves_EmailVerifyPayload(ctx context.Context,
 
 func (ec *executionContext) lean_EmailVerifyPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerifyPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailVerifyPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanEmailVerifyPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "EmailVerifyPayload", fields, leanEmailVerifyPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailVerifyPayload"`)
@@ -731,15 +781,21 @@ func (ec *executionContext) lean_EmailVerifyPayload_userErrors(ctx context.Conte
 var leanLoginPayloadConcurrent = map[string]bool{}
 
 // leanResolves_LoginPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_LoginPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, loginPayloadImplementors) {
 		switch f.Name {
 		case "user":
 			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -749,7 +805,7 @@ func (ec *executionContext) leanResolves_LoginPayload(ctx context.Context, sel a
 
 func (ec *executionContext) lean_LoginPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LoginPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, loginPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanLoginPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "LoginPayload", fields, leanLoginPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"LoginPayload"`)
@@ -788,13 +844,19 @@ func (ec *executionContext) lean_LoginPayload_userErrors(ctx context.Context, w 
 var leanLogoutPayloadConcurrent = map[string]bool{}
 
 // leanResolves_LogoutPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_LogoutPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, logoutPayloadImplementors) {
 		switch f.Name {
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -802,7 +864,7 @@ func (ec *executionContext) leanResolves_LogoutPayload(ctx context.Context, sel 
 
 func (ec *executionContext) lean_LogoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LogoutPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, logoutPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanLogoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "LogoutPayload", fields, leanLogoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"LogoutPayload"`)
@@ -837,10 +899,12 @@ func (ec *executionContext) lean_LogoutPayload_userErrors(ctx context.Context, w
 var leanMoneyConcurrent = map[string]bool{}
 
 // leanResolves_Money reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_Money(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, moneyImplementors) {
 		switch f.Name {
@@ -851,7 +915,7 @@ func (ec *executionContext) leanResolves_Money(ctx context.Context, sel ast.Sele
 
 func (ec *executionContext) lean_Money(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *money.Money) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, moneyImplementors)
-	return leanexec.Object(ctx, w, fields, leanMoneyConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "Money", fields, leanMoneyConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Money"`)
@@ -894,10 +958,12 @@ var leanOrderConcurrent = map[string]bool{
 }
 
 // leanResolves_Order reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors) {
 		switch f.Name {
@@ -914,13 +980,20 @@ func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.Sele
 				return true
 			}
 		case "items":
-			return true
+			if !leanexec.IsReady(ctx, "Order", f.Name) {
+				return true
+			}
+			if ec.leanResolves_OrderItem(ctx, f.Selections) {
+				return true
+			}
 		case "shippingAddress":
 			if ec.leanResolves_ShippingAddress(ctx, f.Selections) {
 				return true
 			}
 		case "availableActions":
-			return true
+			if !leanexec.IsReady(ctx, "Order", f.Name) {
+				return true
+			}
 		}
 	}
 	return false
@@ -928,7 +1001,7 @@ func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.Sele
 
 func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Order) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors)
-	return leanexec.Object(ctx, w, fields, leanOrderConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "Order", fields, leanOrderConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Order"`)
@@ -1083,15 +1156,21 @@ func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *
 var leanOrderCancelPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderCancelPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderCancelPayloadImplementors) {
 		switch f.Name {
 		case "order":
 			if ec.leanResolves_Order(ctx, f.Selections) {
+				return true
+			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -1101,7 +1180,7 @@ func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context,
 
 func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderCancelPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderCancelPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanOrderCancelPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "OrderCancelPayload", fields, leanOrderCancelPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderCancelPayload"`)
@@ -1131,13 +1210,19 @@ func (ec *executionContext) lean_OrderCancelPayload_userErrors(ctx context.Conte
 var leanOrderConnectionConcurrent = map[string]bool{}
 
 // leanResolves_OrderConnection reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_OrderConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderConnectionImplementors) {
 		switch f.Name {
+		case "edges":
+			if ec.leanResolves_OrderEdge(ctx, f.Selections) {
+				return true
+			}
 		case "pageInfo":
 			if ec.leanResolves_PageInfo(ctx, f.Selections) {
 				return true
@@ -1149,7 +1234,7 @@ func (ec *executionContext) leanResolves_OrderConnection(ctx context.Context, se
 
 func (ec *executionContext) lean_OrderConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderConnectionImplementors)
-	return leanexec.Object(ctx, w, fields, leanOrderConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "OrderConnection", fields, leanOrderConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderConnection"`)
@@ -1191,10 +1276,12 @@ func (ec *executionContext) lean_OrderConnection_pageInfo(ctx context.Context, w
 var leanOrderEdgeConcurrent = map[string]bool{}
 
 // leanResolves_OrderEdge reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_OrderEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderEdgeImplementors) {
 		switch f.Name {
@@ -1209,7 +1296,7 @@ func (ec *executionContext) leanResolves_OrderEdge(ctx context.Context, sel ast.
 
 func (ec *executionContext) lean_OrderEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderEdgeImplementors)
-	return leanexec.Object(ctx, w, fields, leanOrderEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "OrderEdge", fields, leanOrderEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderEdge"`)
@@ -1246,10 +1333,12 @@ var leanOrderItemConcurrent = map[string]bool{
 }
 
 // leanResolves_OrderItem reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors) {
 		switch f.Name {
@@ -1262,7 +1351,12 @@ func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.
 				return true
 			}
 		case "product":
-			return true
+			if !leanexec.IsReady(ctx, "OrderItem", f.Name) {
+				return true
+			}
+			if ec.leanResolves_Product(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -1270,7 +1364,7 @@ func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.
 
 func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.OrderItem) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors)
-	return leanexec.Object(ctx, w, fields, leanOrderItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "OrderItem", fields, leanOrderItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderItem"`)
@@ -1344,10 +1438,12 @@ func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes
 var leanOrderPayPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderPayPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderPayPayloadImplementors) {
 		switch f.Name {
@@ -1359,6 +1455,10 @@ func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, se
 			if ec.leanResolves_Order(ctx, f.Selections) {
 				return true
 			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -1366,7 +1466,7 @@ func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, se
 
 func (ec *executionContext) lean_OrderPayPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderPayPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderPayPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanOrderPayPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "OrderPayPayload", fields, leanOrderPayPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderPayPayload"`)
@@ -1403,15 +1503,25 @@ func (ec *executionContext) lean_OrderPayPayload_userErrors(ctx context.Context,
 var leanOrderReorderPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderReorderPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderReorderPayloadImplementors) {
 		switch f.Name {
 		case "order":
 			if ec.leanResolves_Order(ctx, f.Selections) {
+				return true
+			}
+		case "droppedItems":
+			if ec.leanResolves_ReorderDroppedItem(ctx, f.Selections) {
+				return true
+			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -1421,7 +1531,7 @@ func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context
 
 func (ec *executionContext) lean_OrderReorderPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderReorderPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderReorderPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanOrderReorderPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "OrderReorderPayload", fields, leanOrderReorderPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderReorderPayload"`)
@@ -1467,10 +1577,12 @@ func (ec *executionContext) lean_OrderReorderPayload_userErrors(ctx context.Cont
 var leanPageInfoConcurrent = map[string]bool{}
 
 // leanResolves_PageInfo reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_PageInfo(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, pageInfoImplementors) {
 		switch f.Name {
@@ -1481,7 +1593,7 @@ func (ec *executionContext) leanResolves_PageInfo(ctx context.Context, sel ast.S
 
 func (ec *executionContext) lean_PageInfo(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *relay.PageInfo) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, pageInfoImplementors)
-	return leanexec.Object(ctx, w, fields, leanPageInfoConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "PageInfo", fields, leanPageInfoConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PageInfo"`)
@@ -1539,15 +1651,21 @@ func (ec *executionContext) lean_PageInfo_endCursor(ctx context.Context, w *byte
 var leanPasswordChangePayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordChangePayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_PasswordChangePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordChangePayloadImplementors) {
 		switch f.Name {
 		case "user":
 			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -1557,7 +1675,7 @@ func (ec *executionContext) leanResolves_PasswordChangePayload(ctx context.Conte
 
 func (ec *executionContext) lean_PasswordChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordChangePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordChangePayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanPasswordChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "PasswordChangePayload", fields, leanPasswordChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordChangePayload"`)
@@ -1587,13 +1705,19 @@ func (ec *executionContext) lean_PasswordChangePayload_userErrors(ctx context.Co
 var leanPasswordResetPayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordResetPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_PasswordResetPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetPayloadImplementors) {
 		switch f.Name {
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -1601,7 +1725,7 @@ func (ec *executionContext) leanResolves_PasswordResetPayload(ctx context.Contex
 
 func (ec *executionContext) lean_PasswordResetPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanPasswordResetPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "PasswordResetPayload", fields, leanPasswordResetPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordResetPayload"`)
@@ -1624,13 +1748,19 @@ func (ec *executionContext) lean_PasswordResetPayload_userErrors(ctx context.Con
 var leanPasswordResetRequestPayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordResetRequestPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_PasswordResetRequestPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetRequestPayloadImplementors) {
 		switch f.Name {
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -1638,7 +1768,7 @@ func (ec *executionContext) leanResolves_PasswordResetRequestPayload(ctx context
 
 func (ec *executionContext) lean_PasswordResetRequestPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetRequestPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetRequestPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanPasswordResetRequestPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "PasswordResetRequestPayload", fields, leanPasswordResetRequestPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordResetRequestPayload"`)
@@ -1661,10 +1791,12 @@ func (ec *executionContext) lean_PasswordResetRequestPayload_userErrors(ctx cont
 var leanPaymentConcurrent = map[string]bool{}
 
 // leanResolves_Payment reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors) {
 		switch f.Name {
@@ -1679,7 +1811,7 @@ func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Payment) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors)
-	return leanexec.Object(ctx, w, fields, leanPaymentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "Payment", fields, leanPaymentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Payment"`)
@@ -1750,10 +1882,12 @@ func (ec *executionContext) lean_Payment_expiresAt(ctx context.Context, w *bytes
 var leanProductConcurrent = map[string]bool{}
 
 // leanResolves_Product reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors) {
 		switch f.Name {
@@ -1772,7 +1906,7 @@ func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Product) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors)
-	return leanexec.Object(ctx, w, fields, leanProductConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "Product", fields, leanProductConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Product"`)
@@ -1883,13 +2017,19 @@ func (ec *executionContext) lean_Product_active(ctx context.Context, w *bytes.Bu
 var leanProductConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ProductConnection reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_ProductConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productConnectionImplementors) {
 		switch f.Name {
+		case "edges":
+			if ec.leanResolves_ProductEdge(ctx, f.Selections) {
+				return true
+			}
 		case "pageInfo":
 			if ec.leanResolves_PageInfo(ctx, f.Selections) {
 				return true
@@ -1901,7 +2041,7 @@ func (ec *executionContext) leanResolves_ProductConnection(ctx context.Context, 
 
 func (ec *executionContext) lean_ProductConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productConnectionImplementors)
-	return leanexec.Object(ctx, w, fields, leanProductConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "ProductConnection", fields, leanProductConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProductConnection"`)
@@ -1931,10 +2071,12 @@ func (ec *executionContext) lean_ProductConnection_pageInfo(ctx context.Context,
 var leanProductEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ProductEdge reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_ProductEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productEdgeImplementors) {
 		switch f.Name {
@@ -1949,7 +2091,7 @@ func (ec *executionContext) leanResolves_ProductEdge(ctx context.Context, sel as
 
 func (ec *executionContext) lean_ProductEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productEdgeImplementors)
-	return leanexec.Object(ctx, w, fields, leanProductEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "ProductEdge", fields, leanProductEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProductEdge"`)
@@ -1984,15 +2126,21 @@ func (ec *executionContext) lean_ProductEdge_node(ctx context.Context, w *bytes.
 var leanProfileUpdatePayloadConcurrent = map[string]bool{}
 
 // leanResolves_ProfileUpdatePayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_ProfileUpdatePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, profileUpdatePayloadImplementors) {
 		switch f.Name {
 		case "user":
 			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2002,7 +2150,7 @@ func (ec *executionContext) leanResolves_ProfileUpdatePayload(ctx context.Contex
 
 func (ec *executionContext) lean_ProfileUpdatePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProfileUpdatePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, profileUpdatePayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanProfileUpdatePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "ProfileUpdatePayload", fields, leanProfileUpdatePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProfileUpdatePayload"`)
@@ -2042,7 +2190,7 @@ var leanQueryConcurrent = map[string]bool{
 func (ec *executionContext) lean_Query(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query"})
-	return leanexec.Object(ctx, w, fields, leanQueryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "Query", fields, leanQueryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		ctx = graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{Object: field.Name, Field: field})
 		switch field.Name {
 		case "__typename":
@@ -2138,15 +2286,21 @@ func (ec *executionContext) lean_Query_reseller(ctx context.Context, w *bytes.Bu
 var leanRegisterPayloadConcurrent = map[string]bool{}
 
 // leanResolves_RegisterPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_RegisterPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, registerPayloadImplementors) {
 		switch f.Name {
 		case "user":
 			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2156,7 +2310,7 @@ func (ec *executionContext) leanResolves_RegisterPayload(ctx context.Context, se
 
 func (ec *executionContext) lean_RegisterPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.RegisterPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, registerPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanRegisterPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "RegisterPayload", fields, leanRegisterPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"RegisterPayload"`)
@@ -2195,10 +2349,12 @@ func (ec *executionContext) lean_RegisterPayload_userErrors(ctx context.Context,
 var leanReorderDroppedItemConcurrent = map[string]bool{}
 
 // leanResolves_ReorderDroppedItem reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors) {
 		switch f.Name {
@@ -2213,7 +2369,7 @@ func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context,
 
 func (ec *executionContext) lean_ReorderDroppedItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *orders.Dropped) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors)
-	return leanexec.Object(ctx, w, fields, leanReorderDroppedItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "ReorderDroppedItem", fields, leanReorderDroppedItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ReorderDroppedItem"`)
@@ -2250,15 +2406,22 @@ var leanResellerConcurrent = map[string]bool{
 }
 
 // leanResolves_Reseller reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors) {
 		switch f.Name {
 		case "simCards":
-			return true
+			if !leanexec.IsReady(ctx, "Reseller", f.Name) {
+				return true
+			}
+			if ec.leanResolves_SimCardConnection(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -2266,7 +2429,7 @@ func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.S
 
 func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Reseller) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors)
-	return leanexec.Object(ctx, w, fields, leanResellerConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "Reseller", fields, leanResellerConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Reseller"`)
@@ -2313,13 +2476,19 @@ func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes
 var leanResellerSimCardsConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCards reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors) {
 		switch f.Name {
+		case "simCards":
+			if ec.leanResolves_SimCard(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -2327,7 +2496,7 @@ func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, s
 
 func (ec *executionContext) lean_ResellerSimCards(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCards) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors)
-	return leanexec.Object(ctx, w, fields, leanResellerSimCardsConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "ResellerSimCards", fields, leanResellerSimCardsConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCards"`)
@@ -2362,10 +2531,12 @@ func (ec *executionContext) lean_ResellerSimCards_notFound(ctx context.Context, 
 var leanShippingAddressConcurrent = map[string]bool{}
 
 // leanResolves_ShippingAddress reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors) {
 		switch f.Name {
@@ -2376,7 +2547,7 @@ func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, se
 
 func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ShippingAddress) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors)
-	return leanexec.Object(ctx, w, fields, leanShippingAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "ShippingAddress", fields, leanShippingAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ShippingAddress"`)
@@ -2489,10 +2660,12 @@ var leanSimCardConcurrent = map[string]bool{
 }
 
 // leanResolves_SimCard reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors) {
 		switch f.Name {
@@ -2501,11 +2674,26 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 				return true
 			}
 		case "usage":
-			return true
+			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
+				return true
+			}
+			if ec.leanResolves_UsageSummary(ctx, f.Selections) {
+				return true
+			}
 		case "usageSessions":
-			return true
+			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
+				return true
+			}
+			if ec.leanResolves_UsageSessionConnection(ctx, f.Selections) {
+				return true
+			}
 		case "balanceEntries":
-			return true
+			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
+				return true
+			}
+			if ec.leanResolves_BalanceEntryConnection(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -2513,7 +2701,7 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCard) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors)
-	return leanexec.Object(ctx, w, fields, leanSimCardConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "SimCard", fields, leanSimCardConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCard"`)
@@ -2656,13 +2844,19 @@ func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *
 var leanSimCardConnectionConcurrent = map[string]bool{}
 
 // leanResolves_SimCardConnection reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_SimCardConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardConnectionImplementors) {
 		switch f.Name {
+		case "edges":
+			if ec.leanResolves_SimCardEdge(ctx, f.Selections) {
+				return true
+			}
 		case "pageInfo":
 			if ec.leanResolves_PageInfo(ctx, f.Selections) {
 				return true
@@ -2674,7 +2868,7 @@ func (ec *executionContext) leanResolves_SimCardConnection(ctx context.Context, 
 
 func (ec *executionContext) lean_SimCardConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardConnectionImplementors)
-	return leanexec.Object(ctx, w, fields, leanSimCardConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "SimCardConnection", fields, leanSimCardConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardConnection"`)
@@ -2704,10 +2898,12 @@ func (ec *executionContext) lean_SimCardConnection_pageInfo(ctx context.Context,
 var leanSimCardEdgeConcurrent = map[string]bool{}
 
 // leanResolves_SimCardEdge reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_SimCardEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardEdgeImplementors) {
 		switch f.Name {
@@ -2722,7 +2918,7 @@ func (ec *executionContext) leanResolves_SimCardEdge(ctx context.Context, sel as
 
 func (ec *executionContext) lean_SimCardEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardEdgeImplementors)
-	return leanexec.Object(ctx, w, fields, leanSimCardEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "SimCardEdge", fields, leanSimCardEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardEdge"`)
@@ -2757,15 +2953,21 @@ func (ec *executionContext) lean_SimCardEdge_node(ctx context.Context, w *bytes.
 var leanSimCardPayloadConcurrent = map[string]bool{}
 
 // leanResolves_SimCardPayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardPayloadImplementors) {
 		switch f.Name {
 		case "simCard":
 			if ec.leanResolves_SimCard(ctx, f.Selections) {
+				return true
+			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2775,7 +2977,7 @@ func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel
 
 func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardPayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanSimCardPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "SimCardPayload", fields, leanSimCardPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardPayload"`)
@@ -2805,13 +3007,19 @@ func (ec *executionContext) lean_SimCardPayload_userErrors(ctx context.Context, 
 var leanSimCardRemovePayloadConcurrent = map[string]bool{}
 
 // leanResolves_SimCardRemovePayload reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors) {
 		switch f.Name {
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -2819,7 +3027,7 @@ func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Contex
 
 func (ec *executionContext) lean_SimCardRemovePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardRemovePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors)
-	return leanexec.Object(ctx, w, fields, leanSimCardRemovePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "SimCardRemovePayload", fields, leanSimCardRemovePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardRemovePayload"`)
@@ -2851,10 +3059,12 @@ func (ec *executionContext) lean_SimCardRemovePayload_userErrors(ctx context.Con
 var leanUsageSessionConcurrent = map[string]bool{}
 
 // leanResolves_UsageSession reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors) {
 		switch f.Name {
@@ -2869,7 +3079,7 @@ func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel a
 
 func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.UsageSession) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors)
-	return leanexec.Object(ctx, w, fields, leanUsageSessionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "UsageSession", fields, leanUsageSessionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSession"`)
@@ -3002,19 +3212,27 @@ var leanUsageSessionConnectionConcurrent = map[string]bool{
 }
 
 // leanResolves_UsageSessionConnection reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionConnectionImplementors) {
 		switch f.Name {
+		case "edges":
+			if ec.leanResolves_UsageSessionEdge(ctx, f.Selections) {
+				return true
+			}
 		case "pageInfo":
 			if ec.leanResolves_PageInfo(ctx, f.Selections) {
 				return true
 			}
 		case "totalCount":
-			return true
+			if !leanexec.IsReady(ctx, "UsageSessionConnection", f.Name) {
+				return true
+			}
 		}
 	}
 	return false
@@ -3022,7 +3240,7 @@ func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Cont
 
 func (ec *executionContext) lean_UsageSessionConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionConnectionImplementors)
-	return leanexec.Object(ctx, w, fields, leanUsageSessionConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "UsageSessionConnection", fields, leanUsageSessionConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSessionConnection"`)
@@ -3068,10 +3286,12 @@ func (ec *executionContext) lean_UsageSessionConnection_totalCount(ctx context.C
 var leanUsageSessionEdgeConcurrent = map[string]bool{}
 
 // leanResolves_UsageSessionEdge reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_UsageSessionEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors) {
 		switch f.Name {
@@ -3086,7 +3306,7 @@ func (ec *executionContext) leanResolves_UsageSessionEdge(ctx context.Context, s
 
 func (ec *executionContext) lean_UsageSessionEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors)
-	return leanexec.Object(ctx, w, fields, leanUsageSessionEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "UsageSessionEdge", fields, leanUsageSessionEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSessionEdge"`)
@@ -3121,15 +3341,21 @@ func (ec *executionContext) lean_UsageSessionEdge_node(ctx context.Context, w *b
 var leanUsageSummaryConcurrent = map[string]bool{}
 
 // leanResolves_UsageSummary reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSummaryImplementors) {
 		switch f.Name {
 		case "cost":
 			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		case "byCountry":
+			if ec.leanResolves_CountryUsage(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -3139,7 +3365,7 @@ func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel a
 
 func (ec *executionContext) lean_UsageSummary(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSummary) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSummaryImplementors)
-	return leanexec.Object(ctx, w, fields, leanUsageSummaryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "UsageSummary", fields, leanUsageSummaryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSummary"`)
@@ -3224,25 +3450,57 @@ var leanUserConcurrent = map[string]bool{
 }
 
 // leanResolves_User reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors) {
 		switch f.Name {
 		case "defaultAddress":
-			return true
+			if !leanexec.IsReady(ctx, "User", f.Name) {
+				return true
+			}
+			if ec.leanResolves_Address(ctx, f.Selections) {
+				return true
+			}
 		case "addresses":
-			return true
+			if !leanexec.IsReady(ctx, "User", f.Name) {
+				return true
+			}
+			if ec.leanResolves_Address(ctx, f.Selections) {
+				return true
+			}
 		case "orders":
-			return true
+			if !leanexec.IsReady(ctx, "User", f.Name) {
+				return true
+			}
+			if ec.leanResolves_OrderConnection(ctx, f.Selections) {
+				return true
+			}
 		case "order":
-			return true
+			if !leanexec.IsReady(ctx, "User", f.Name) {
+				return true
+			}
+			if ec.leanResolves_Order(ctx, f.Selections) {
+				return true
+			}
 		case "simCards":
-			return true
+			if !leanexec.IsReady(ctx, "User", f.Name) {
+				return true
+			}
+			if ec.leanResolves_SimCard(ctx, f.Selections) {
+				return true
+			}
 		case "simCard":
-			return true
+			if !leanexec.IsReady(ctx, "User", f.Name) {
+				return true
+			}
+			if ec.leanResolves_SimCard(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -3250,7 +3508,7 @@ func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.Selec
 
 func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.User) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors)
-	return leanexec.Object(ctx, w, fields, leanUserConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "User", fields, leanUserConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"User"`)
@@ -3422,10 +3680,12 @@ func (ec *executionContext) lean_User_simCard(ctx context.Context, w *bytes.Buff
 var leanUserErrorConcurrent = map[string]bool{}
 
 // leanResolves_UserError reports whether the selection calls a
-// resolver on the object or on objects below it short of another list (a
-// connection's edges reach their nodes' resolvers this way): then a list of
-// it runs its items concurrently, so that their loaders batch, as under
-// gqlgen.
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
 func (ec *executionContext) leanResolves_UserError(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, userErrorImplementors) {
 		switch f.Name {
@@ -3436,7 +3696,7 @@ func (ec *executionContext) leanResolves_UserError(ctx context.Context, sel ast.
 
 func (ec *executionContext) lean_UserError(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *apperr.FieldError) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userErrorImplementors)
-	return leanexec.Object(ctx, w, fields, leanUserErrorConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	return leanexec.Object(ctx, w, "UserError", fields, leanUserErrorConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UserError"`)

@@ -11,6 +11,7 @@ package leanexec
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -27,14 +28,15 @@ type Field func(ctx context.Context, w *bytes.Buffer, f graphql.CollectedField) 
 // gqlgen, so that their SQL round trips overlap: a user's SIM cards,
 // addresses and orders are fetched at once. Objects that are items of a
 // concurrent list do not fan out again: their list already runs them side
-// by side, and their loaders batch across the items.
-func Object(ctx context.Context, w *bytes.Buffer, fields []graphql.CollectedField, resolved map[string]bool, field Field) bool {
+// by side, and their loaders batch across the items. Nor do fields said
+// Ready count: their values wait in the loaders' caches.
+func Object(ctx context.Context, w *bytes.Buffer, object string, fields []graphql.CollectedField, resolved map[string]bool, field Field) bool {
 	for _, f := range fields {
 		if f.IsDeferred() {
 			return false
 		}
 	}
-	if ctx.Value(inConcurrentList{}) == nil && count(fields, resolved) > 1 {
+	if ctx.Value(inConcurrentList{}) == nil && unready(ctx, object, fields, resolved) > 1 {
 		return objectConcurrently(ctx, w, fields, resolved, field)
 	}
 	w.WriteByte('{')
@@ -48,11 +50,21 @@ func Object(ctx context.Context, w *bytes.Buffer, fields []graphql.CollectedFiel
 	return true
 }
 
-func count(fields []graphql.CollectedField, resolved map[string]bool) int {
+// unready counts the resolved fields not said Ready, as far as it matters:
+// a fan-out needs two.
+func unready(ctx context.Context, object string, fields []graphql.CollectedField, resolved map[string]bool) int {
 	n := 0
 	for _, f := range fields {
 		if resolved[f.Name] {
 			n++
+		}
+	}
+	if n < 2 {
+		return n
+	}
+	for _, f := range fields {
+		if resolved[f.Name] && IsReady(ctx, object, f.Name) {
+			n--
 		}
 	}
 	return n
@@ -152,25 +164,54 @@ type Item func(ctx context.Context, w *bytes.Buffer, i int) bool
 
 // List writes a JSON array of n items. Items whose fields call resolvers
 // run concurrently, one goroutine each as in gqlgen, so that their loaders
-// see every item's key within one batch window; plain items are written in
-// place.
+// see every item's key within one batch window. Other items (plain ones,
+// or ones whose resolvers find their values ready: see Ready) run in place,
+// in a chunk per core when there are many, so that a lone request still
+// has every core writing its items, for one goroutine a core instead of
+// one an item.
 func List(ctx context.Context, w *bytes.Buffer, n int, concurrent bool, item Item) bool {
 	w.WriteByte('[')
-	if concurrent && n > 1 {
-		if !concurrently(ctx, w, n, item) {
-			return false
-		}
-	} else {
-		for i := range n {
-			if i > 0 {
-				w.WriteByte(',')
-			}
-			if !item(ctx, w, i) {
-				return false
-			}
-		}
+	var ok bool
+	switch procs := runtime.GOMAXPROCS(0); {
+	case concurrent && n > 1:
+		ok = concurrently(ctx, w, n, item)
+	case n >= chunkedItems && procs > 1:
+		ok = chunked(ctx, w, n, procs, item)
+	default:
+		ok = itemsInPlace(ctx, w, 0, n, item)
+	}
+	if !ok {
+		return false
 	}
 	w.WriteByte(']')
+	return true
+}
+
+// chunkedItems is the shortest list written in chunks: a goroutine costs a
+// few microseconds, about what a short item does.
+const chunkedItems = 8
+
+// chunked writes n items in up to procs chunks side by side.
+func chunked(ctx context.Context, w *bytes.Buffer, n, procs int, item Item) bool {
+	size := (n + procs - 1) / procs
+	return fanOut(w, &fieldBuffers, (n+size-1)/size, func(int) bool { return true }, func(c int, b *bytes.Buffer) bool {
+		if c > 0 {
+			b.WriteByte(',')
+		}
+		return itemsInPlace(ctx, b, c*size, min(n, (c+1)*size), item)
+	})
+}
+
+// itemsInPlace writes items lo to hi, one after another.
+func itemsInPlace(ctx context.Context, w *bytes.Buffer, lo, hi int, item Item) bool {
+	for i := lo; i < hi; i++ {
+		if i > lo {
+			w.WriteByte(',')
+		}
+		if !item(ctx, w, i) {
+			return false
+		}
+	}
 	return true
 }
 
@@ -251,6 +292,7 @@ type operation struct {
 	mu     sync.Mutex
 	args   map[*ast.Field]map[string]any
 	fields map[fieldsKey][]graphql.CollectedField
+	ready  map[*graphql.FieldContext][]readyField // see Ready
 }
 
 // fieldsKey names a selection set (by its first element: selection sets
