@@ -12,6 +12,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/teztelecom/tez/internal/leanexec"
 )
 
 // postTransport is gqlgen's POST transport with a cheaper response writer.
@@ -36,6 +38,9 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 	start := graphql.Now()
+	// The lean executor lends its response buffer until the answer is written.
+	ctx, loan := leanexec.WithLoan(r.Context())
+	defer loan.Return()
 	var params graphql.RawParams
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -45,7 +50,6 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	ctx := r.Context()
 	op, opErr := exec.CreateOperationContext(ctx, &params)
 	if opErr != nil {
 		t.fallback(w, r, exec, body)

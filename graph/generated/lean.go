@@ -34,7 +34,7 @@ func (e *executableSchema) ExecLean(ctx context.Context) (data []byte, ok bool) 
 			ok = false
 		}
 	}()
-	return leanexec.Response(func(w *bytes.Buffer) bool {
+	return leanexec.Response(ctx, func(w *bytes.Buffer) bool {
 		return ec.lean_Query(ctx, w, opCtx.Operation.SelectionSet)
 	})
 }

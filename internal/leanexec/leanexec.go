@@ -270,17 +270,45 @@ var (
 )
 
 // Response writes a response's data with write into a pooled buffer and
-// returns a copy of exactly its size, or false when write gives the
-// operation back. The pool's buffers stay grown to the responses they held,
-// so a dashboard's data is written without the buffer doubling its way up,
-// and costs one allocation of its size.
-func Response(write func(w *bytes.Buffer) bool) ([]byte, bool) {
+// returns it, or false when write gives the operation back. The pool's
+// buffers stay grown to the responses they held, so a dashboard's data is
+// written without the buffer doubling its way up. Under a Loan (see
+// WithLoan) the buffer itself is returned; otherwise a copy of exactly its
+// size.
+func Response(ctx context.Context, write func(w *bytes.Buffer) bool) ([]byte, bool) {
 	b := responseBuffers.get()
-	defer responseBuffers.put(b)
 	if !write(b) {
+		responseBuffers.put(b)
 		return nil, false
 	}
+	if l, ok := ctx.Value(loanKey{}).(*Loan); ok && l.b == nil {
+		l.b = b
+		return b.Bytes(), true
+	}
+	defer responseBuffers.put(b)
 	return bytes.Clone(b.Bytes()), true
+}
+
+// A Loan lets Response hand out its buffer rather than a copy to a caller
+// that writes the response out at once: the copy, a whole answer, was a
+// dashboard's largest allocation.
+type Loan struct{ b *bytes.Buffer }
+
+type loanKey struct{}
+
+// WithLoan returns a context under which Response lends its buffer to the
+// Loan. Return gives it back; the data is not to be read after that.
+func WithLoan(ctx context.Context) (context.Context, *Loan) {
+	l := &Loan{}
+	return context.WithValue(ctx, loanKey{}, l), l
+}
+
+// Return gives the lent buffer, if any, back to the pool.
+func (l *Loan) Return() {
+	if l.b != nil {
+		responseBuffers.put(l.b)
+		l.b = nil
+	}
 }
 
 // operation caches, for one operation, what depends only on the document

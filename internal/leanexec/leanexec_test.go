@@ -194,3 +194,30 @@ func TestReadyFieldsDoNotFanOut(t *testing.T) {
 		t.Error("two ready fields ran side by side")
 	}
 }
+
+// Under a Loan, Response hands out its pooled buffer itself until Return;
+// without one, a copy, which the pool's next use of the buffer leaves as
+// it is.
+func TestResponseLendsItsBufferOnlyUnderALoan(t *testing.T) {
+	write := func(w *bytes.Buffer) bool { w.WriteString(`{"a":1}`); return true }
+	ctx, loan := WithLoan(context.Background())
+	data, ok := Response(ctx, write)
+	if !ok || string(data) != `{"a":1}` {
+		t.Fatalf("Response = %v %s", ok, data)
+	}
+	if loan.b == nil || &loan.b.Bytes()[0] != &data[0] {
+		t.Error("the response is not the lent buffer")
+	}
+	loan.Return()
+	if loan.b != nil {
+		t.Error("the loan kept its buffer after Return")
+	}
+
+	data, _ = Response(context.Background(), write)
+	b := responseBuffers.get()
+	b.WriteString(`{"b":2}`)
+	responseBuffers.put(b)
+	if string(data) != `{"a":1}` {
+		t.Errorf("without a loan the response changed with the pool's buffer: %s", data)
+	}
+}
