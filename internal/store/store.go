@@ -151,52 +151,68 @@ func qualified(alias, columns string) string {
 // reading. Other statements keep sqlx's by-name mapping; a test compares
 // the two for every positional read.
 func queryRows[T any](ctx context.Context, db *sqlx.DB, targets func(*T) []any, query string, args ...any) ([]T, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
+	var out []T
+	var t T
+	err := queryEach(ctx, db, targets(&t), func() { out = append(out, t) }, query, args...)
+	return out, err
+}
+
+// queryGrouped is queryRows for a batch statement whose first column is the
+// ordinal i of the key a row answers (unnest ... WITH ORDINALITY): it gives
+// each key its rows, keys[i-1] those numbered i in their order, and nil to
+// keys without rows. want is how many rows to make room for.
+func queryGrouped[K comparable, T any](ctx context.Context, db *sqlx.DB, keys []K, want int, targets func(*T) []any, query string, args ...any) (map[K][]T, error) {
+	ords := make([]int, 0, want)
+	rows := make([]T, 0, want)
+	var i int
+	var t T
+	err := queryEach(ctx, db, append([]any{&i}, targets(&t)...), func() {
+		ords = append(ords, i)
+		rows = append(rows, t)
+	}, query, args...)
 	if err != nil {
 		return nil, err
 	}
+	return group(keys, ords, rows), nil
+}
+
+// queryEach runs a statement and calls row after reading each row into
+// dest. One set of targets serves every row: Scan sets each anew (a NULL
+// too), so nothing of one row is left in the next.
+func queryEach(ctx context.Context, db *sqlx.DB, dest []any, row func(), query string, args ...any) error {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
-	var out []T
-	// One row and one set of targets serve every row: Scan sets each target
-	// anew (a NULL too), so nothing of one row is left in the next.
-	var t T
-	dest := targets(&t)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, t)
+		row()
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
-// numbered is a row with the ordinal of the key it answers (the i of
-// unnest ... WITH ORDINALITY).
-type numbered[T any] struct {
-	I   int
-	Row T
-}
-
-// group gives each key its rows: keys[i-1] those numbered i, in their
-// order; keys without rows map to nil. The rows of a key that come
-// together (a statement ordered by the ordinal) share one array instead of
-// growing a slice each.
-func group[K comparable, T any](keys []K, rows []numbered[T]) map[K][]T {
+// group gives each key its rows: keys[i-1] the rows numbered i (ords), in
+// their order; keys without rows map to nil. The rows of a key that come
+// together (a statement ordered by the ordinal) are a slice of rows, not a
+// copy.
+func group[K comparable, T any](keys []K, ords []int, rows []T) map[K][]T {
 	out := make(map[K][]T, len(keys))
 	for _, k := range keys {
 		out[k] = nil
 	}
-	all := make([]T, len(rows))
 	for lo := 0; lo < len(rows); {
-		hi := lo
-		for ; hi < len(rows) && rows[hi].I == rows[lo].I; hi++ {
-			all[hi] = rows[hi].Row
+		hi := lo + 1
+		for hi < len(rows) && ords[hi] == ords[lo] {
+			hi++
 		}
-		k := keys[rows[lo].I-1]
+		k := keys[ords[lo]-1]
 		if out[k] == nil {
-			out[k] = all[lo:hi:hi]
+			out[k] = rows[lo:hi:hi]
 		} else {
-			out[k] = append(out[k], all[lo:hi]...)
+			out[k] = append(out[k], rows[lo:hi]...)
 		}
 		lo = hi
 	}

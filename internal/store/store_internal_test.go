@@ -10,8 +10,9 @@ import (
 // next key's alone although they share an array.
 func TestGroupGivesEachKeyItsRows(t *testing.T) {
 	keys := []string{"a", "b", "c", "d"}
-	rows := []numbered[int]{{1, 10}, {1, 11}, {2, 20}, {4, 40}, {4, 41}, {2, 21}}
-	got := group(keys, rows)
+	ords := []int{1, 1, 2, 4, 4, 2}
+	rows := []int{10, 11, 20, 40, 41, 21}
+	got := group(keys, ords, rows)
 	want := map[string][]int{"a": {10, 11}, "b": {20, 21}, "c": nil, "d": {40, 41}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("group = %v, want %v", got, want)

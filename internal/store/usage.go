@@ -131,13 +131,13 @@ type CountryUsage struct {
 func (s *Store) UsageByCountry(ctx context.Context, scope Scope, ranges []UsageRange) (map[UsageRange][]CountryUsage, error) {
 	iccids, froms, tos := rangeArrays(ranges)
 	lo, hi := span(ranges)
-	rows, err := queryRows(ctx, s.db, func(r *numbered[CountryUsage]) []any {
-		return []any{&r.I, &r.Row.CountryCode, &r.Row.BytesUp, &r.Row.BytesDown, &r.Row.Sessions, &r.Row.CostMinor}
+	out, err := queryGrouped(ctx, s.db, ranges, len(ranges), func(r *CountryUsage) []any {
+		return []any{&r.CountryCode, &r.BytesUp, &r.BytesDown, &r.Sessions, &r.CostMinor}
 	}, usageByCountry, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID, lo, hi)
 	if err != nil {
 		return nil, mapError(err, "usage totals")
 	}
-	return group(ranges, rows), nil // no sessions: nil, zero totals, not "not found"
+	return out, nil // no sessions: nil, zero totals, not "not found"
 }
 
 const usageColumns = `u.id, u.iccid, u.started_at, u.ended_at, u.bytes_up, u.bytes_down, u.country_code, u.network_name, u.cost, u.currency`
@@ -207,17 +207,19 @@ type NewestKey struct {
 func (s *Store) NewestSessions(ctx context.Context, scope Scope, keys []NewestKey) (map[NewestKey][]UsageSession, error) {
 	ranges := make([]UsageRange, len(keys))
 	limits := make([]int64, len(keys))
+	want := 0
 	for i, k := range keys {
 		ranges[i], limits[i] = k.UsageRange, int64(k.Limit)
+		want += k.Limit
 	}
 	iccids, froms, tos := rangeArrays(ranges)
 	lo, hi := span(ranges)
-	rows, err := queryRows(ctx, s.db, func(r *numbered[UsageSession]) []any { return append([]any{&r.I}, r.Row.usageTargets()...) },
+	out, err := queryGrouped(ctx, s.db, keys, want, (*UsageSession).usageTargets,
 		s.newestSessionsQuery(), pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), scope.UserID, scope.ResellerID, lo, hi)
 	if err != nil {
 		return nil, mapError(err, "usage sessions")
 	}
-	return group(keys, rows), nil
+	return out, nil
 }
 
 const sessionCounts = `
