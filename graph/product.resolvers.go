@@ -22,10 +22,5 @@ func (r *queryResolver) Products(ctx context.Context, first *int, after *string,
 	if err != nil {
 		return nil, err
 	}
-	rows, cursors, info := relay.Connect(page, rows, store.ProductCursor)
-	conn := &model.ProductConnection{Edges: make([]model.ProductEdge, len(rows)), PageInfo: info}
-	for i := range rows {
-		conn.Edges[i] = model.ProductEdge{Cursor: cursors[i], Node: &rows[i]}
-	}
-	return conn, nil
+	return model.NewProductConnection(page, rows), nil
 }

@@ -48,12 +48,8 @@ func (r *resellerResolver) SimCards(ctx context.Context, obj *store.Reseller, fi
 	if err != nil {
 		return nil, err
 	}
-	rows, cursors, info := relay.Connect(page, rows, func(s store.SimCard) string { return relay.EncodeCursor(s.ICCID) })
-	conn := &model.SimCardConnection{Edges: make([]model.SimCardEdge, len(rows)), PageInfo: info}
-	for i := range rows {
-		conn.Edges[i] = model.SimCardEdge{Cursor: cursors[i], Node: &rows[i]}
-	}
-	return conn, prefetchSIMFields(ctx, rows, "edges", "node")
+	conn, shown := model.NewSimCardConnection(page, rows)
+	return conn, prefetchSIMFields(ctx, shown, "edges", "node")
 }
 
 func (r *Resolver) Reseller() generated.ResellerResolver { return &resellerResolver{r} }

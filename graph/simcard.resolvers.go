@@ -99,12 +99,7 @@ func (r *simCardResolver) BalanceEntries(ctx context.Context, obj *store.SimCard
 	if err != nil {
 		return nil, err
 	}
-	rows, cursors, info := relay.Connect(page, rows, store.BalanceEntryCursor)
-	conn := &model.BalanceEntryConnection{Edges: make([]model.BalanceEntryEdge, len(rows)), PageInfo: info}
-	for i := range rows {
-		conn.Edges[i] = model.BalanceEntryEdge{Cursor: cursors[i], Node: &rows[i]}
-	}
-	return conn, nil
+	return model.NewBalanceEntryConnection(page, rows), nil
 }
 
 func (r *userResolver) SimCards(ctx context.Context, obj *store.User) ([]store.SimCard, error) {

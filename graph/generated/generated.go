@@ -5094,7 +5094,7 @@ func (ec *executionContext) _BalanceEntryEdge_cursor(ctx context.Context, field 
 			return ec.fieldContext_BalanceEntryEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5105,7 +5105,7 @@ func (ec *executionContext) _BalanceEntryEdge_cursor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_BalanceEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BalanceEntryEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("BalanceEntryEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _BalanceEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntryEdge) (ret graphql.Marshaler) {
@@ -7057,7 +7057,7 @@ func (ec *executionContext) _OrderEdge_cursor(ctx context.Context, field graphql
 			return ec.fieldContext_OrderEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7068,7 +7068,7 @@ func (ec *executionContext) _OrderEdge_cursor(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_OrderEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrderEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("OrderEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrderEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrderEdge) (ret graphql.Marshaler) {
@@ -7538,7 +7538,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 			return ec.fieldContext_PageInfo_startCursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
+			return obj.StartCursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7549,7 +7549,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *relay.PageInfo) (ret graphql.Marshaler) {
@@ -7561,7 +7561,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 			return ec.fieldContext_PageInfo_endCursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
+			return obj.EndCursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7572,7 +7572,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, "String")
 }
 
 func (ec *executionContext) _PasswordChangePayload_user(ctx context.Context, field graphql.CollectedField, obj *model.PasswordChangePayload) (ret graphql.Marshaler) {
@@ -8125,7 +8125,7 @@ func (ec *executionContext) _ProductEdge_cursor(ctx context.Context, field graph
 			return ec.fieldContext_ProductEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8136,7 +8136,7 @@ func (ec *executionContext) _ProductEdge_cursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ProductEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ProductEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProductEdge) (ret graphql.Marshaler) {
@@ -9418,7 +9418,7 @@ func (ec *executionContext) _SimCardEdge_cursor(ctx context.Context, field graph
 			return ec.fieldContext_SimCardEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9429,7 +9429,7 @@ func (ec *executionContext) _SimCardEdge_cursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_SimCardEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SimCardEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SimCardEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _SimCardEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SimCardEdge) (ret graphql.Marshaler) {
@@ -9918,7 +9918,7 @@ func (ec *executionContext) _UsageSessionEdge_cursor(ctx context.Context, field 
 			return ec.fieldContext_UsageSessionEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9929,7 +9929,7 @@ func (ec *executionContext) _UsageSessionEdge_cursor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_UsageSessionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UsageSessionEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("UsageSessionEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _UsageSessionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.UsageSessionEdge) (ret graphql.Marshaler) {

@@ -491,7 +491,7 @@ func (ec *executionContext) lean_BalanceEntryEdge(ctx context.Context, w *bytes.
 }
 
 func (ec *executionContext) lean_BalanceEntryEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntryEdge) bool {
-	res := obj.Cursor
+	res := obj.Cursor()
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -1311,7 +1311,7 @@ func (ec *executionContext) lean_OrderEdge(ctx context.Context, w *bytes.Buffer,
 }
 
 func (ec *executionContext) lean_OrderEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderEdge) bool {
-	res := obj.Cursor
+	res := obj.Cursor()
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -1632,14 +1632,14 @@ func (ec *executionContext) lean_PageInfo_hasPreviousPage(ctx context.Context, w
 }
 
 func (ec *executionContext) lean_PageInfo_startCursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *relay.PageInfo) bool {
-	res := obj.StartCursor
+	res := obj.StartCursor()
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_PageInfo_endCursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *relay.PageInfo) bool {
-	res := obj.EndCursor
+	res := obj.EndCursor()
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
@@ -2106,7 +2106,7 @@ func (ec *executionContext) lean_ProductEdge(ctx context.Context, w *bytes.Buffe
 }
 
 func (ec *executionContext) lean_ProductEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ProductEdge) bool {
-	res := obj.Cursor
+	res := obj.Cursor()
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -2933,7 +2933,7 @@ func (ec *executionContext) lean_SimCardEdge(ctx context.Context, w *bytes.Buffe
 }
 
 func (ec *executionContext) lean_SimCardEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardEdge) bool {
-	res := obj.Cursor
+	res := obj.Cursor()
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -3321,7 +3321,7 @@ func (ec *executionContext) lean_UsageSessionEdge(ctx context.Context, w *bytes.
 }
 
 func (ec *executionContext) lean_UsageSessionEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSessionEdge) bool {
-	res := obj.Cursor
+	res := obj.Cursor()
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false

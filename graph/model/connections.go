@@ -25,23 +25,76 @@ type OrderConnection struct {
 
 // NewUsageSessionConnection builds a connection from rows fetched for page.
 func NewUsageSessionConnection(page relay.Page, rows []store.UsageSession, rng store.UsageRange) *UsageSessionConnection {
-	rows, cursors, info := relay.Connect(page, rows, store.SessionCursor)
-	c := &UsageSessionConnection{Edges: make([]UsageSessionEdge, len(rows)), PageInfo: info, Range: rng}
-	for i := range rows {
-		c.Edges[i] = UsageSessionEdge{Cursor: cursors[i], Node: &rows[i]}
-	}
-	return c
+	rows, info := relay.Connect(page, rows, store.SessionCursor)
+	return &UsageSessionConnection{Edges: edges(rows, func(s *store.UsageSession) UsageSessionEdge { return UsageSessionEdge{s} }), PageInfo: info, Range: rng}
 }
 
 // NewOrderConnection builds a connection from rows fetched for page.
 func NewOrderConnection(page relay.Page, rows []store.Order, total int) *OrderConnection {
-	rows, cursors, info := relay.Connect(page, rows, store.OrderCursor)
-	c := &OrderConnection{TotalCount: total, Edges: make([]OrderEdge, len(rows)), PageInfo: info}
-	for i := range rows {
-		c.Edges[i] = OrderEdge{Cursor: cursors[i], Node: &rows[i]}
-	}
-	return c
+	rows, info := relay.Connect(page, rows, store.OrderCursor)
+	return &OrderConnection{TotalCount: total, Edges: edges(rows, func(o *store.Order) OrderEdge { return OrderEdge{o} }), PageInfo: info}
 }
+
+// NewSimCardConnection builds a connection from rows fetched for page, and
+// returns the SIM cards it shows, in order (to load their fields ahead).
+func NewSimCardConnection(page relay.Page, rows []store.SimCard) (*SimCardConnection, []store.SimCard) {
+	rows, info := relay.Connect(page, rows, store.SimCardCursor)
+	return &SimCardConnection{Edges: edges(rows, func(s *store.SimCard) SimCardEdge { return SimCardEdge{s} }), PageInfo: info}, rows
+}
+
+// NewBalanceEntryConnection builds a connection from rows fetched for page.
+func NewBalanceEntryConnection(page relay.Page, rows []store.SIMBalanceEntry) *BalanceEntryConnection {
+	rows, info := relay.Connect(page, rows, store.BalanceEntryCursor)
+	return &BalanceEntryConnection{Edges: edges(rows, func(e *store.SIMBalanceEntry) BalanceEntryEdge { return BalanceEntryEdge{e} }), PageInfo: info}
+}
+
+// NewProductConnection builds a connection from rows fetched for page.
+func NewProductConnection(page relay.Page, rows []store.Product) *ProductConnection {
+	rows, info := relay.Connect(page, rows, store.ProductCursor)
+	return &ProductConnection{Edges: edges(rows, func(p *store.Product) ProductEdge { return ProductEdge{p} }), PageInfo: info}
+}
+
+// edges makes the edge of each row of a page.
+func edges[T, E any](rows []T, edge func(*T) E) []E {
+	out := make([]E, len(rows))
+	for i := range rows {
+		out[i] = edge(&rows[i])
+	}
+	return out
+}
+
+// The edges of a page compute their cursors only when asked for: the
+// dashboard shows three sessions of every SIM card and asks for none.
+
+// UsageSessionEdge is a session of a page of history.
+type UsageSessionEdge struct{ Node *store.UsageSession }
+
+// Cursor is the session's cursor.
+func (e UsageSessionEdge) Cursor() string { return store.SessionCursor(*e.Node) }
+
+// OrderEdge is an order of a page.
+type OrderEdge struct{ Node *store.Order }
+
+// Cursor is the order's cursor.
+func (e OrderEdge) Cursor() string { return store.OrderCursor(*e.Node) }
+
+// SimCardEdge is a SIM card of a page.
+type SimCardEdge struct{ Node *store.SimCard }
+
+// Cursor is the SIM card's cursor.
+func (e SimCardEdge) Cursor() string { return store.SimCardCursor(*e.Node) }
+
+// BalanceEntryEdge is an entry of a page of a SIM's balance history.
+type BalanceEntryEdge struct{ Node *store.SIMBalanceEntry }
+
+// Cursor is the entry's cursor.
+func (e BalanceEntryEdge) Cursor() string { return store.BalanceEntryCursor(*e.Node) }
+
+// ProductEdge is a product of a page.
+type ProductEdge struct{ Node *store.Product }
+
+// Cursor is the product's cursor.
+func (e ProductEdge) Cursor() string { return store.ProductCursor(*e.Node) }
 
 // NewUsageSummary totals a SIM's per-country use, most data first.
 func NewUsageSummary(countries []store.CountryUsage, currency string) *UsageSummary {

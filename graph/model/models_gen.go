@@ -80,14 +80,6 @@ type BalanceEntryConnection struct {
 	PageInfo *relay.PageInfo `json:"pageInfo"`
 }
 
-// A balance entry and its position in the list.
-type BalanceEntryEdge struct {
-	// Pass as `after` to page from this entry.
-	Cursor string `json:"cursor"`
-	// The entry.
-	Node *store.SIMBalanceEntry `json:"node"`
-}
-
 // An order to place.
 type CheckoutInput struct {
 	// The products: 1 to 20 lines, all in one currency.
@@ -216,14 +208,6 @@ type OrderCancelPayload struct {
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 
-// An order and its position in the list.
-type OrderEdge struct {
-	// Pass as `after` or `before` to page from this order.
-	Cursor string `json:"cursor"`
-	// The order.
-	Node *store.Order `json:"node"`
-}
-
 // Which order to pay.
 type OrderPayInput struct {
 	// The order's global ID.
@@ -312,14 +296,6 @@ type ProductConnection struct {
 	PageInfo *relay.PageInfo `json:"pageInfo"`
 }
 
-// A product and its position in the list.
-type ProductEdge struct {
-	// Pass as `after` or `before` to page from this product.
-	Cursor string `json:"cursor"`
-	// The product.
-	Node *store.Product `json:"node"`
-}
-
 // What a profile update changes; a field left out or null stays as it is.
 type ProfileUpdateInput struct {
 	// The owner's full name, at most 200 characters; an empty string clears it.
@@ -388,14 +364,6 @@ type SimCardConnection struct {
 	PageInfo *relay.PageInfo `json:"pageInfo"`
 }
 
-// A SIM card and its position in the list.
-type SimCardEdge struct {
-	// Pass as `after` to page from this SIM.
-	Cursor string `json:"cursor"`
-	// The SIM card.
-	Node *store.SimCard `json:"node"`
-}
-
 // The answer to a SIM card mutation.
 type SimCardPayload struct {
 	// The SIM card as it is now, with its balance; null when there are user errors.
@@ -418,14 +386,6 @@ type SimCardUpdateInput struct {
 	ID string `json:"id"`
 	// The new label; empty clears it.
 	Label string `json:"label"`
-}
-
-// A usage session and its position in the list.
-type UsageSessionEdge struct {
-	// Pass as `after` or `before` to page from this session.
-	Cursor string `json:"cursor"`
-	// The session.
-	Node *store.UsageSession `json:"node"`
 }
 
 // Totals of a SIM's data use over a date range.

@@ -127,38 +127,43 @@ func Cut[T any](p Page, rows []T) (page []T, more bool) {
 	return rows, more
 }
 
-// PageInfo is the Relay page info of a page cut by Cut.
+// PageInfo is the Relay page info of a page cut by Cut. Its cursors are
+// computed only when asked for: most pages are shown without them.
 type PageInfo struct {
 	HasNextPage     bool
 	HasPreviousPage bool
-	StartCursor     *string
-	EndCursor       *string
+	start, end      func() string // nil for an empty page
 }
 
-// Info builds the page info from the cut page's first and last cursors.
-// Like most servers it answers the far side's flag from the presence of the
-// opposite cursor rather than paying a query for it.
-func (p Page) Info(more bool, cursors []string) PageInfo {
-	info := PageInfo{}
-	if p.Backward {
-		info.HasPreviousPage, info.HasNextPage = more, p.Before != nil
-	} else {
-		info.HasNextPage, info.HasPreviousPage = more, p.After != nil
+// StartCursor is the first item's cursor; nil for an empty page.
+func (p PageInfo) StartCursor() *string { return call(p.start) }
+
+// EndCursor is the last item's cursor; nil for an empty page.
+func (p PageInfo) EndCursor() *string { return call(p.end) }
+
+func call(f func() string) *string {
+	if f == nil {
+		return nil
 	}
-	if n := len(cursors); n > 0 {
-		info.StartCursor, info.EndCursor = &cursors[0], &cursors[n-1]
-	}
-	return info
+	s := f()
+	return &s
 }
 
 // Connect cuts rows fetched for page (see Cut) and returns the page's items
-// in display order, each item's cursor, and the page info.
-func Connect[T any](page Page, rows []T, cursor func(T) string) ([]T, []string, *PageInfo) {
+// in display order and the page info, whose cursors cursor computes when
+// asked for. Like most servers it answers the far side's flag from the
+// presence of the opposite cursor rather than paying a query for it.
+func Connect[T any](page Page, rows []T, cursor func(T) string) ([]T, *PageInfo) {
 	rows, more := Cut(page, rows)
-	cursors := make([]string, len(rows))
-	for i, r := range rows {
-		cursors[i] = cursor(r)
+	info := PageInfo{}
+	if page.Backward {
+		info.HasPreviousPage, info.HasNextPage = more, page.Before != nil
+	} else {
+		info.HasNextPage, info.HasPreviousPage = more, page.After != nil
 	}
-	info := page.Info(more, cursors)
-	return rows, cursors, &info
+	if n := len(rows); n > 0 {
+		info.start = func() string { return cursor(rows[0]) }
+		info.end = func() string { return cursor(rows[n-1]) }
+	}
+	return rows, &info
 }

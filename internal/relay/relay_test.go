@@ -140,3 +140,36 @@ func TestEncodeCursorWritesWhatJSONWrites(t *testing.T) {
 		}
 	}
 }
+
+// Connect computes no cursor until the page info is asked for one, and
+// then that of the first or last item shown (in display order: a backward
+// page is reversed); an empty page has none. The flags follow the page's
+// direction.
+func TestConnectComputesCursorsWhenAsked(t *testing.T) {
+	calls := 0
+	cursor := func(n int) string { calls++; return EncodeCursor(string(rune('a' + n))) }
+	rows, info := Connect(Page{Limit: 2}, []int{0, 1, 2}, cursor)
+	if calls != 0 {
+		t.Errorf("Connect computed %d cursors before any was asked for", calls)
+	}
+	if !slices.Equal(rows, []int{0, 1}) || !info.HasNextPage || info.HasPreviousPage {
+		t.Errorf("forward page = %v, next %v, previous %v; want [0 1], true, false", rows, info.HasNextPage, info.HasPreviousPage)
+	}
+	if s, e := info.StartCursor(), info.EndCursor(); s == nil || e == nil || *s != cursor(0) || *e != cursor(1) {
+		t.Errorf("cursors = %v, %v; want those of 0 and 1", s, e)
+	}
+
+	before := []string{"x"}
+	rows, info = Connect(Page{Limit: 2, Backward: true, Before: before}, []int{2, 1, 0}, cursor)
+	if !slices.Equal(rows, []int{1, 2}) || !info.HasPreviousPage || !info.HasNextPage {
+		t.Errorf("backward page = %v, previous %v, next %v; want [1 2], true, true", rows, info.HasPreviousPage, info.HasNextPage)
+	}
+	if s := info.StartCursor(); s == nil || *s != cursor(1) {
+		t.Errorf("backward start cursor = %v, want that of 1", s)
+	}
+
+	_, info = Connect(Page{Limit: 2}, []int{}, cursor)
+	if info.StartCursor() != nil || info.EndCursor() != nil || info.HasNextPage {
+		t.Errorf("empty page info = %+v, start %v, end %v; want no cursors, no next page", info, info.StartCursor(), info.EndCursor())
+	}
+}
