@@ -133,14 +133,9 @@ func prefetchSIMSelection(sel selection, sims []store.SimCard, ranges *[]store.U
 		if from == nil || to == nil {
 			return false
 		}
-		for _, s := range sims {
-			r, err := usageRange(s.ICCID, from, to)
-			if err != nil {
-				return false
-			}
-			*ranges = append(*ranges, r)
-		}
-		return true
+		rs, ok := simRanges(sims, from, to)
+		*ranges = append(*ranges, rs...)
+		return ok
 	case "usageSessions":
 		first, ok := sel.int("first")
 		_, hasAfter := sel.args["after"]
@@ -152,16 +147,27 @@ func prefetchSIMSelection(sel selection, sims []store.SimCard, ranges *[]store.U
 		if err != nil {
 			return false
 		}
-		for _, s := range sims {
-			r, err := usageRange(s.ICCID, from, to)
-			if err != nil {
-				return false
-			}
+		rs, ok := simRanges(sims, from, to)
+		for _, r := range rs {
 			*newest = append(*newest, store.NewestKey{UsageRange: r, Limit: page.Fetch()})
 		}
-		return true
+		return ok
 	}
 	return false
+}
+
+// simRanges is the range from–to of every SIM; false (and none) when the
+// range is one the resolver reports as an error.
+func simRanges(sims []store.SimCard, from, to *time.Time) ([]store.UsageRange, bool) {
+	out := make([]store.UsageRange, len(sims))
+	for i, s := range sims {
+		r, err := usageRange(s.ICCID, from, to)
+		if err != nil {
+			return nil, false
+		}
+		out[i] = r
+	}
+	return out, true
 }
 
 // prefetchOrderFields loads the lines of all orders of a page, with their
