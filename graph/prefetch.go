@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -94,19 +95,15 @@ func prefetchSIMFields(ctx context.Context, sims []store.SimCard, path ...string
 		}
 	}
 	// The two statements run side by side, on two connections.
-	var usageErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if len(ranges) > 0 {
-			_, usageErr = l.usageByRange.loadAll(ctx, ranges)
-		}
-	}()
-	var newestErr error
+	var usageErr, newestErr error
+	var wg sync.WaitGroup
+	if len(ranges) > 0 {
+		wg.Go(func() { _, usageErr = l.usageByRange.loadAll(ctx, ranges) })
+	}
 	if len(newest) > 0 {
 		_, newestErr = l.newestSessions.loadAll(ctx, newest)
 	}
-	<-done
+	wg.Wait()
 	if err := errors.Join(usageErr, newestErr); err != nil {
 		return err
 	}

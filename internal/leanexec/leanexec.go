@@ -172,11 +172,11 @@ type Item func(ctx context.Context, w *bytes.Buffer, i int) bool
 func List(ctx context.Context, w *bytes.Buffer, n int, concurrent bool, item Item) bool {
 	w.WriteByte('[')
 	var ok bool
-	switch procs := runtime.GOMAXPROCS(0); {
+	switch {
 	case concurrent && n > 1:
 		ok = concurrently(ctx, w, n, item)
-	case n >= chunkedItems && procs > 1:
-		ok = chunked(ctx, w, n, procs, item)
+	case n >= chunkedItems:
+		ok = chunked(ctx, w, n, item)
 	default:
 		ok = itemsInPlace(ctx, w, 0, n, item)
 	}
@@ -191,8 +191,12 @@ func List(ctx context.Context, w *bytes.Buffer, n int, concurrent bool, item Ite
 // few microseconds, about what a short item does.
 const chunkedItems = 8
 
-// chunked writes n items in up to procs chunks side by side.
-func chunked(ctx context.Context, w *bytes.Buffer, n, procs int, item Item) bool {
+// chunked writes n items in a chunk per core, side by side.
+func chunked(ctx context.Context, w *bytes.Buffer, n int, item Item) bool {
+	procs := runtime.GOMAXPROCS(0)
+	if procs < 2 {
+		return itemsInPlace(ctx, w, 0, n, item)
+	}
 	size := (n + procs - 1) / procs
 	return fanOut(w, &fieldBuffers, (n+size-1)/size, func(int) bool { return true }, func(c int, b *bytes.Buffer) bool {
 		if c > 0 {

@@ -174,9 +174,6 @@ func OrderCursor(o Order) string {
 	return relay.EncodeCursor(o.CreatedAt.UTC().Format(time.RFC3339Nano), Key(o.ID))
 }
 
-// SimCardCursor is a SIM card's cursor in ICCID order.
-func SimCardCursor(s SimCard) string { return relay.EncodeCursor(s.ICCID) }
-
 // SessionCursor is a session's cursor in SessionsPage order.
 func SessionCursor(u UsageSession) string { return relay.EncodeCursor(u.Key()...) }
 
