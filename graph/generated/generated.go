@@ -2364,7 +2364,10 @@ type AddressDeletePayload {
     first: Int
     "Orders after (older than) this cursor."
     after: String
-    "At most this many of the oldest orders (before ` + "`" + `before` + "`" + `); at most 100."
+    """
+    At most this many of the oldest orders (before ` + "`" + `before` + "`" + `); at most 100. Given with ` + "`" + `first` + "`" + `
+    (Relay sends both), the cursor decides: with ` + "`" + `before` + "`" + ` this count applies, with ` + "`" + `after` + "`" + ` ` + "`" + `first` + "`" + ` does.
+    """
     last: Int
     "Orders before (newer than) this cursor."
     before: String
@@ -2662,7 +2665,10 @@ type OrderCancelPayload {
     first: Int
     "Return products after this cursor."
     after: String
-    "Return at most this many products from the end (or before ` + "`" + `before` + "`" + `); at most 100."
+    """
+    Return at most this many products from the end (or before ` + "`" + `before` + "`" + `); at most 100. Given with
+    ` + "`" + `first` + "`" + ` (Relay sends both), the cursor decides: with ` + "`" + `before` + "`" + ` this count applies, with ` + "`" + `after` + "`" + ` ` + "`" + `first` + "`" + ` does.
+    """
     last: Int
     "Return products before this cursor."
     before: String
@@ -2937,7 +2943,10 @@ type SimCard implements Node {
     first: Int
     "Sessions after (older than) this cursor."
     after: String
-    "At most this many of the oldest sessions (before ` + "`" + `before` + "`" + `); at most 100."
+    """
+    At most this many of the oldest sessions (before ` + "`" + `before` + "`" + `); at most 100. Given with ` + "`" + `first` + "`" + `
+    (Relay sends both), the cursor decides: with ` + "`" + `before` + "`" + ` this count applies, with ` + "`" + `after` + "`" + ` ` + "`" + `first` + "`" + ` does.
+    """
     last: Int
     "Sessions before (newer than) this cursor."
     before: String
