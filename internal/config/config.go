@@ -26,6 +26,9 @@ type Config struct {
 	PublicURL string
 	// CORSOrigins are the browser origins allowed to call the API.
 	CORSOrigins []string
+	// CORSHeaders are request headers browsers may send besides the
+	// default list (internal/server).
+	CORSHeaders []string
 	// Playground serves GraphQL Playground at /.
 	Playground bool
 	// Introspection allows schema introspection queries.
@@ -109,6 +112,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 		DataDir:          r.str("TEZ_DATA_DIR", "./.data"),
 		HTTPAddr:         r.str("TEZ_HTTP_ADDR", "127.0.0.1:8080"),
 		CORSOrigins:      r.list("TEZ_CORS_ORIGINS", "http://localhost:3000"),
+		CORSHeaders:      r.list("TEZ_CORS_HEADERS", ""),
 		DBMaxConns:       r.int("TEZ_DB_MAX_CONNS", 16),
 		StatementTimeout: r.duration("TEZ_DB_STATEMENT_TIMEOUT", 5*time.Second),
 		RequestTimeout:   r.duration("TEZ_REQUEST_TIMEOUT", 15*time.Second),
