@@ -90,6 +90,9 @@ func (a *osAccount) own(path string) error {
 // process started in dir finds the same cluster. The move is logged, since
 // the data is no longer where TEZ_DATA_DIR says.
 func (a *osAccount) home(dir, fallback string, log *slog.Logger) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
+	}
 	unreachable := a.checkReachable(filepath.Join(dir, "postgres"))
 	if unreachable == nil {
 		return dir, nil

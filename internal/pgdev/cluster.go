@@ -92,9 +92,6 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		log:       log,
 		lockPath:  filepath.Join(dir, "cluster.lock"),
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create %s: %w", dir, err)
-	}
 
 	unlock, err := lockFile(c.lockPath, syscall.LOCK_EX)
 	if err != nil {
