@@ -361,7 +361,7 @@ type demoSIM struct {
 	n            int
 	label        string
 	sessionsADay float64
-	final int64 // balance wanted at the end
+	final        int64 // balance wanted at the end
 	// runsOut: the balance did not cover the last session, which suspended
 	// the SIM quietDays ago; it has used no data since.
 	runsOut   bool
