@@ -2062,8 +2062,8 @@ extend type Mutation {
   """
   passwordChange("The current password and the new one." input: PasswordChangeInput!): PasswordChangePayload!
   """
-  Changes the signed-in customer's full name and phone. A field left out or null stays as
-  it is; an empty string clears it. The phone is stored in E.164.
+  Changes the signed-in customer's full name and phone. A field left out stays as it is; an
+  explicit null or an empty string clears it. The phone is stored in E.164.
   """
   profileUpdate("The fields to change; those left out stay as they are." input: ProfileUpdateInput!): ProfileUpdatePayload!
   """
@@ -2180,14 +2180,14 @@ type PasswordChangePayload {
   userErrors: [UserError!]!
 }
 
-"What a profile update changes; a field left out or null stays as it is."
+"What a profile update changes: a field left out stays as it is; an explicit ` + "`" + `null` + "`" + ` or an empty string clears it."
 input ProfileUpdateInput {
-  "The owner's full name, at most 200 characters; an empty string clears it."
+  "The owner's full name, at most 200 characters; null or an empty string clears it."
   fullName: String
   """
   A phone number in international format with the country code, e.g. ` + "`" + `+7 701 123 45 67` + "`" + `
-  (spaces, dashes and parentheses are ignored); stored and answered in E.164. An empty
-  string clears it.
+  (spaces, dashes and parentheses are ignored); stored and answered in E.164. Null or an
+  empty string clears it.
   """
   phone: String
 }
@@ -2287,8 +2287,11 @@ extend type Mutation {
   Every problem comes back in ` + "`" + `userErrors` + "`" + `, naming its field.
   """
   addressCreate("The new address as the customer typed it." input: AddressInput!): AddressPayload!
-  "Changes an address. Orders already placed keep the address as it was at checkout."
-  addressUpdate("Which address, and its fields." input: AddressUpdateInput!): AddressPayload!
+  """
+Changes some fields of an address: those left out stay, an explicit null clears (see
+` + "`" + `AddressUpdateInput` + "`" + `). Orders already placed keep the address as it was at checkout.
+"""
+  addressUpdate("Which address, and the fields to change; those left out stay as they are." input: AddressUpdateInput!): AddressPayload!
   "Deletes an address. When it was the default, the most recently used other address becomes the default."
   addressDelete("The address's global ID." id: ID!): AddressDeletePayload!
   "Makes an address the default for new orders."
@@ -2317,27 +2320,32 @@ input AddressInput {
   deliveryNote: String
 }
 
-"An address change: which address, and all its fields as they should be."
+"""
+An address change: which address, and the fields to change. A field left out stays as it is;
+an explicit ` + "`" + `null` + "`" + ` (or an empty string) clears an optional field (` + "`" + `line2` + "`" + `, ` + "`" + `region` + "`" + `, ` + "`" + `phone` + "`" + `,
+` + "`" + `deliveryNote` + "`" + `) and is refused with ` + "`" + `REQUIRED` + "`" + ` for the others. The address as it then is must
+be valid as a whole, as for ` + "`" + `addressCreate` + "`" + `.
+"""
 input AddressUpdateInput {
   "The address's global ID."
   id: ID!
-  "Who receives the parcel."
-  recipientName: String!
-  "Street and number."
-  line1: String!
-  "Apartment, building, c/o (optional)."
+  "Who receives the parcel; left out, it stays."
+  recipientName: String
+  "Street and number; left out, it stays."
+  line1: String
+  "Apartment, building, c/o; left out, it stays; null or empty clears it."
   line2: String
-  "City or town."
-  city: String!
-  "Region, state or province (optional)."
+  "City or town; left out, it stays."
+  city: String
+  "Region, state or province; left out, it stays; null or empty clears it."
   region: String
-  "Postal code."
-  postalCode: String!
-  "ISO 3166-1 alpha-2 country code."
-  countryCode: String!
-  "Phone for the courier with its country code (optional)."
+  "Postal code; left out, it stays (it is checked against the country's format again)."
+  postalCode: String
+  "ISO 3166-1 alpha-2 country code; left out, it stays."
+  countryCode: String
+  "Phone for the courier with its country code; left out, it stays; null or empty clears it."
   phone: String
-  "A note for the courier (optional)."
+  "A note for the courier; left out, it stays; null or empty clears it."
   deliveryNote: String
 }
 
@@ -11881,67 +11889,67 @@ func (ec *executionContext) unmarshalInputAddressUpdateInput(ctx context.Context
 			it.ID = data
 		case "recipientName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientName"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.RecipientName = data
+			it.RecipientName = graphql.OmittableOf(data)
 		case "line1":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("line1"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Line1 = data
+			it.Line1 = graphql.OmittableOf(data)
 		case "line2":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("line2"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Line2 = data
+			it.Line2 = graphql.OmittableOf(data)
 		case "city":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.City = data
+			it.City = graphql.OmittableOf(data)
 		case "region":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Region = data
+			it.Region = graphql.OmittableOf(data)
 		case "postalCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalCode"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.PostalCode = data
+			it.PostalCode = graphql.OmittableOf(data)
 		case "countryCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryCode"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.CountryCode = data
+			it.CountryCode = graphql.OmittableOf(data)
 		case "phone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Phone = data
+			it.Phone = graphql.OmittableOf(data)
 		case "deliveryNote":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNote"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DeliveryNote = data
+			it.DeliveryNote = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -12536,14 +12544,14 @@ func (ec *executionContext) unmarshalInputProfileUpdateInput(ctx context.Context
 			if err != nil {
 				return it, err
 			}
-			it.FullName = data
+			it.FullName = graphql.OmittableOf(data)
 		case "phone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Phone = data
+			it.Phone = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
