@@ -164,6 +164,7 @@ type ComplexityRoot struct {
 		CreatedAt        func(childComplexity int) int
 		Email            func(childComplexity int) int
 		GlobalID         func(childComplexity int) int
+		ImportedAt       func(childComplexity int) int
 		Items            func(childComplexity int) int
 		Note             func(childComplexity int) int
 		Number           func(childComplexity int) int
@@ -195,8 +196,10 @@ type ComplexityRoot struct {
 		FulfilledQuantity func(childComplexity int) int
 		ICCID             func(childComplexity int) int
 		LineTotal         func(childComplexity int) int
+		Name              func(childComplexity int) int
 		Product           func(childComplexity int) int
 		Quantity          func(childComplexity int) int
+		SKU               func(childComplexity int) int
 		UnitPrice         func(childComplexity int) int
 	}
 
@@ -1000,6 +1003,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.GlobalID(childComplexity), true
+	case "Order.importedAt":
+		if e.ComplexityRoot.Order.ImportedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ImportedAt(childComplexity), true
 	case "Order.items":
 		if e.ComplexityRoot.Order.Items == nil {
 			break
@@ -1118,6 +1127,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderItem.LineTotal(childComplexity), true
+	case "OrderItem.name":
+		if e.ComplexityRoot.OrderItem.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderItem.Name(childComplexity), true
 	case "OrderItem.product":
 		if e.ComplexityRoot.OrderItem.Product == nil {
 			break
@@ -1130,6 +1145,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderItem.Quantity(childComplexity), true
+	case "OrderItem.sku":
+		if e.ComplexityRoot.OrderItem.SKU == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderItem.SKU(childComplexity), true
 	case "OrderItem.unitPrice":
 		if e.ComplexityRoot.OrderItem.UnitPrice == nil {
 			break
@@ -2414,6 +2435,12 @@ type Order implements Node {
   shippingAddress: ShippingAddress
   "What the customer can do with the order now: the buttons to show."
   availableActions: [OrderAction!]!
+  """
+  When the order was brought over from the old account (` + "`" + `tez legacy import` + "`" + `); null for orders
+  placed here. An imported order keeps its old number and is history: it is never paid,
+  cancelled or fulfilled here, and offers only ` + "`" + `REORDER` + "`" + `.
+  """
+  importedAt: DateTime
 }
 
 "One line of an order, at the price paid."
@@ -2431,8 +2458,15 @@ type OrderItem {
   shipping. Below ` + "`" + `quantity` + "`" + ` on a paid order while the line waits for stock.
   """
   fulfilledQuantity: Int!
-  "The product (it may have been retired since)."
-  product: Product!
+  "The product's SKU at the time of the order."
+  sku: String!
+  "The product's name at the time of the order."
+  name: String!
+  """
+  The product (it may have been retired since). Null only on a line of an order imported from the
+  old account whose product is not in today's catalogue: ` + "`" + `sku` + "`" + `, ` + "`" + `name` + "`" + ` and the prices stay.
+  """
+  product: Product
 }
 
 "The delivery address as it was when the order was placed; later edits do not change it."
@@ -3376,6 +3410,8 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_shippingAddress(ctx, field)
 	case "availableActions":
 		return ec.fieldContext_Order_availableActions(ctx, field)
+	case "importedAt":
+		return ec.fieldContext_Order_importedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Order", field.Name)
 }
@@ -3424,6 +3460,10 @@ func (ec *executionContext) childFields_OrderItem(ctx context.Context, field gra
 		return ec.fieldContext_OrderItem_lineTotal(ctx, field)
 	case "fulfilledQuantity":
 		return ec.fieldContext_OrderItem_fulfilledQuantity(ctx, field)
+	case "sku":
+		return ec.fieldContext_OrderItem_sku(ctx, field)
+	case "name":
+		return ec.fieldContext_OrderItem_name(ctx, field)
 	case "product":
 		return ec.fieldContext_OrderItem_product(ctx, field)
 	}
@@ -7001,6 +7041,29 @@ func (ec *executionContext) fieldContext_Order_availableActions(_ context.Contex
 	return graphql.NewScalarFieldContext("Order", field, true, true, "OrderAction")
 }
 
+func (ec *executionContext) _Order_importedAt(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_importedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImportedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_importedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _OrderCancelPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.OrderCancelPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7340,6 +7403,52 @@ func (ec *executionContext) fieldContext_OrderItem_fulfilledQuantity(_ context.C
 	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "Int")
 }
 
+func (ec *executionContext) _OrderItem_sku(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderItem_sku(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SKU, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderItem_sku(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrderItem_name(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderItem_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderItem_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "String")
+}
+
 func (ec *executionContext) _OrderItem_product(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7353,10 +7462,10 @@ func (ec *executionContext) _OrderItem_product(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *store.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, selections, v)
+			return ec.marshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_OrderItem_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13663,6 +13772,11 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_availableActions(ctx, field, obj)
 				})
+		case "importedAt":
+			out.Values[i] = ec._Order_importedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13835,9 +13949,19 @@ func (ec *executionContext) _OrderItem(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sku":
+			out.Values[i] = ec._OrderItem_sku(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._OrderItem_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "product":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OrderItem_product(ctx, field, obj)
 				})
@@ -16972,6 +17096,13 @@ func (ec *executionContext) marshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtez�
 		return graphql.Null
 	}
 	return ec._Payment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx context.Context, sel ast.SelectionSet, v *store.Product) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Product(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind(ctx context.Context, v any) (*store.ProductKind, error) {

@@ -55,7 +55,7 @@ func newLetter(purpose string, ttl time.Duration, path, subject, body string) le
 }
 
 var (
-	verifyLetter = newLetter(store.PurposeVerifyEmail, verifyTTL, "/verify-email", "Confirm your email for TEZ Telecom",
+	verifyLetter = newLetter(store.PurposeVerifyEmail, verifyTTL, "/account/verify-email", "Confirm your email for TEZ Telecom",
 		`Hello{{with .Name}}, {{.}}{{end}}!
 
 Please confirm that this is your email address by opening this link:
@@ -65,7 +65,7 @@ Please confirm that this is your email address by opening this link:
 The link works once, for {{.Hours}} hours. Once you confirm, the orders and SIM cards bought with this email appear in your account.
 
 If you did not register at TEZ Telecom, ignore this email.`)
-	resetLetter = newLetter(store.PurposePasswordReset, resetTTL, "/reset-password", "Reset your TEZ Telecom password",
+	resetLetter = newLetter(store.PurposePasswordReset, resetTTL, "/account/reset-password", "Reset your TEZ Telecom password",
 		`Hello{{with .Name}}, {{.}}{{end}}!
 
 Someone asked to reset the password of your TEZ Telecom account. To choose a new password, open this link:
@@ -75,7 +75,7 @@ Someone asked to reset the password of your TEZ Telecom account. To choose a new
 The link works once, for {{.Hours}} hour(s). Resetting signs you out on every device.
 
 If it was not you, ignore this email: your password stays as it is.`)
-	changeLetter = newLetter(store.PurposeEmailChange, changeTTL, "/confirm-email", "Confirm your new email for TEZ Telecom",
+	changeLetter = newLetter(store.PurposeEmailChange, changeTTL, "/account/confirm-email", "Confirm your new email for TEZ Telecom",
 		`Hello{{with .Name}}, {{.}}{{end}}!
 
 You asked to sign in to TEZ Telecom with this email address from now on. To confirm, open this link:
@@ -166,8 +166,8 @@ var errBadLink = errors.New("bad email link")
 // (a verification link) or its new one (an email change link, which also
 // tells the old address). In the same transaction everything that belongs
 // to that email joins the account: guest orders, the SIMs bought in them or
-// sold to the email, and SIMs of the old account system (none owned by
-// someone else).
+// sold to the email, and the old account system's SIMs, orders, profile
+// and addresses (store.ClaimLegacy; no SIM owned by someone else).
 func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, []apperr.FieldError, error) {
 	hash := opaque.Hash(strings.TrimSpace(token))
 	var u store.User
@@ -195,6 +195,10 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, [
 			"Another account has this email now: the change cannot be made.")}, nil
 	}
 	if err != nil {
+		return nil, nil, fmt.Errorf("verify email: %w", err)
+	}
+	// The old account's profile may have filled the name and phone.
+	if u, err = s.store.UserByID(ctx, u.ID); err != nil {
 		return nil, nil, fmt.Errorf("verify email: %w", err)
 	}
 	return &u, nil, nil

@@ -79,7 +79,8 @@ type Config struct {
 	// Stripe adapter; StripeAPIURL replaces Stripe's API (stripe-mock).
 	StripeSecretKey, StripeWebhookSecret, StripeAPIURL string
 	// ShopURL is the shop's web address; customers return to
-	// ShopURL/orders/{number} after paying.
+	// ShopURL/orders/{number} after paying, and a guest's order link opens
+	// it. By default the service's own pages (PublicURL/account).
 	ShopURL string
 }
 
@@ -150,7 +151,8 @@ func (r *reader) payments(c *Config) {
 	c.StripeSecretKey = r.str("STRIPE_SECRET_KEY", "")
 	c.StripeWebhookSecret = r.str("STRIPE_WEBHOOK_SECRET", "")
 	c.StripeAPIURL = r.str("STRIPE_API_URL", "")
-	c.ShopURL = strings.TrimRight(r.str("TEZ_SHOP_URL", "http://localhost:3000"), "/")
+	// By default customers return to the service's own order page.
+	c.ShopURL = strings.TrimRight(r.str("TEZ_SHOP_URL", c.PublicURL+"/account"), "/")
 	c.SandboxSecret = r.str("TEZ_SANDBOX_SECRET", "")
 	if c.SandboxSecret == "" {
 		c.SandboxSecret = rand.Text()

@@ -22,6 +22,7 @@ import (
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/orders"
+	"github.com/teztelecom/tez/internal/pages"
 	"github.com/teztelecom/tez/internal/ratelimit"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/simcards"
@@ -88,6 +89,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.Handler())
 	s.paymentRoutes(mux, provider, shop)
+	(&pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, Log: log}).Routes(mux)
 	if cfg.Playground {
 		mux.Handle("GET /{$}", playground.Handler("TEZ account API", "/graphql"))
 	}
