@@ -18,6 +18,8 @@ type OutboxEmail struct {
 	CreatedAt time.Time  `db:"created_at"`
 	SentAt    *time.Time `db:"sent_at"`
 	LastError *string    `db:"last_error"`
+	// LoggedOnly: the development mailer only logged the message at SentAt.
+	LoggedOnly bool `db:"logged_only"`
 }
 
 const enqueueEmail = `
@@ -51,9 +53,10 @@ func (s *Store) ClaimDueEmails(ctx context.Context, limit int, lease time.Durati
 	return out, mapError(err, "claim emails")
 }
 
-// MarkEmailSent records a delivery.
-func (s *Store) MarkEmailSent(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE email_outbox SET sent_at = now(), last_error = NULL WHERE id = $1`, id)
+// MarkEmailSent records a delivery, or with loggedOnly that the message
+// was only logged (the development mailer).
+func (s *Store) MarkEmailSent(ctx context.Context, id int64, loggedOnly bool) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE email_outbox SET sent_at = now(), last_error = NULL, logged_only = $2 WHERE id = $1`, id, loggedOnly)
 	return mapError(err, "mark email sent")
 }
 
@@ -69,7 +72,7 @@ WHERE id = $1`, id, reason, retryIn.Seconds())
 func (s *Store) RecentEmails(ctx context.Context, n int) ([]OutboxEmail, error) {
 	var out []OutboxEmail
 	err := s.db.SelectContext(ctx, &out, `
-SELECT id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error
+SELECT id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error, logged_only
 FROM email_outbox ORDER BY id DESC LIMIT $1`, n)
 	return out, mapError(err, "recent emails")
 }
@@ -160,24 +163,16 @@ UPDATE sim_cards SET user_id = $1, owned_since = now(), updated_at = now()
 WHERE user_id IS NULL
   AND (sold_order_id IN (SELECT id FROM orders WHERE user_id = $1 AND email = $2) OR sold_to_email = $2)`
 
-// The old account system's owners: each unclaimed row for the email brings
-// its SIM (with its label) unless someone owns it already; the rows whose
-// SIM is now the account's are marked claimed, the others stay for later.
-const claimLegacySIMs = `
-WITH attached AS (
-    UPDATE sim_cards s SET user_id = $1, owned_since = now(), label = l.label, updated_at = now()
-    FROM legacy_sim_owners l
-    WHERE l.email = $2 AND l.claimed_at IS NULL AND s.iccid = l.iccid AND s.user_id IS NULL
-    RETURNING s.iccid)
-UPDATE legacy_sim_owners SET claimed_at = now()
-WHERE email = $2 AND claimed_at IS NULL
-  AND (iccid IN (SELECT iccid FROM attached) OR iccid IN (SELECT iccid FROM sim_cards WHERE user_id = $1))`
-
 // ClaimHistory brings everything that belongs to a just-verified email into
-// the account: guest orders, the SIMs sold in them or to the email, and
-// SIMs of the old account system. A SIM another account owns never moves.
+// the account: the old account system's SIMs, orders, profile and
+// addresses (ClaimLegacy, first: its SIMs keep the date the old account got
+// them), guest orders, and the SIMs sold in them or to the email. A SIM
+// another account owns never moves.
 func (s *Store) ClaimHistory(ctx context.Context, tx *sqlx.Tx, userID int64, email string) error {
-	for _, q := range []string{claimGuestOrders, claimSoldSIMs, claimLegacySIMs} {
+	if _, err := s.ClaimLegacy(ctx, tx, []string{email}); err != nil {
+		return err
+	}
+	for _, q := range []string{claimGuestOrders, claimSoldSIMs} {
 		if _, err := tx.ExecContext(ctx, q, userID, email); err != nil {
 			return mapError(err, "claim history")
 		}
