@@ -22,7 +22,7 @@ func TestMyAccountChangeEmailAndPassword(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
 	kim := s.signUp("kim@journey.example", "the first passphrase", "Kim")
-	kim.confirmEmail("kim@journey.example")
+	kim.confirmEmail()
 	tablet := s.visitor("kim@journey.example")
 	if got := tablet.signIn("the first passphrase"); got.Token == nil {
 		t.Fatalf("sign-in on a second device: %+v", got.UserErrors)

@@ -95,7 +95,7 @@ func TestGuestOrderJoinsTheAccount(t *testing.T) {
 	if mine := ivan.myOrders(); len(mine) != 0 {
 		t.Fatalf("before the email is confirmed, My orders shows %+v", mine)
 	}
-	ivan.confirmEmail(ivan.Email)
+	ivan.confirmEmail()
 	mine := ivan.myOrders()
 	if len(mine) != 1 || mine[0].Number != placed.Number || mine[0].Status != "PENDING_PAYMENT" {
 		t.Fatalf("after confirming, My orders = %+v, want the guest order %s", mine, placed.Number)

@@ -91,7 +91,7 @@ func TestMyHistoryOverRanges(t *testing.T) {
 	lena := s.signUp("lena@journey.example", "a long new passphrase", "")
 
 	// Before the customer has it, the SIM is tested at the warehouse.
-	s.importUsage(cdr{ID: "wh-1", ICCID: stock.ICCID, Start: now.AddDate(0, 0, -3), Minutes: 5, Up: 1_000, Down: 2_000,
+	s.importCDRs(cdr{ID: "wh-1", ICCID: stock.ICCID, Start: now.AddDate(0, 0, -3), Minutes: 5, Up: 1_000, Down: 2_000,
 		MCC: "250", MNC: "01", Name: "MTS", CostCents: 1})
 	if _, errs := lena.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
 		t.Fatalf("simCardAdd: %+v", errs)
@@ -99,7 +99,7 @@ func TestMyHistoryOverRanges(t *testing.T) {
 	// Then Lena travels: Turkey, then Georgia (sessions reported as they end).
 	turkey := now.Add(2 * time.Minute)
 	georgia := now.Add(30 * time.Minute)
-	s.importUsage(
+	s.importCDRs(
 		cdr{ID: "tr-1", ICCID: stock.ICCID, Start: turkey, Minutes: 10, Up: 2_000_000, Down: 18_000_000, MCC: "286", MNC: "01", Name: "Turkcell", CostCents: 2},
 		cdr{ID: "ge-1", ICCID: stock.ICCID, Start: georgia, Minutes: 20, Up: 1_000_000, Down: 4_000_000, MCC: "282", MNC: "02", Name: "MagtiCom", CostCents: 1},
 	)
