@@ -65,7 +65,7 @@ func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from ti
 	if err != nil {
 		return nil, err
 	}
-	return model.NewUsageSummary(countries, obj.Currency), nil
+	return model.NewUsageSummary(countries, rng, obj.Currency), nil
 }
 
 func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error) {
