@@ -12,6 +12,7 @@ import (
 	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/usage"
 )
 
 // The dashboard asks usage, recent sessions, order lines and products for
@@ -133,6 +134,7 @@ func prefetchSIMFields(ctx context.Context, sims []store.SimCard, path ...string
 			leanexec.Ready(ctx, "SimCard", name)
 		}
 	}
+	leanexec.Ready(ctx, "SimCard", "usageExportUrl") // loads nothing
 	if loaded["usage"] {
 		leanexec.Ready(ctx, "UsageSummary", "byDay", "byNetwork")
 	}
@@ -204,7 +206,7 @@ func prefetchSIMSelection(ctx context.Context, sel selection, sims []store.SimCa
 func simRanges(sims []store.SimCard, from, to *time.Time) ([]store.UsageRange, bool) {
 	out := make([]store.UsageRange, len(sims))
 	for i, s := range sims {
-		r, err := usageRange(s.ICCID, from, to)
+		r, err := usage.Range(s.ICCID, from, to)
 		if err != nil {
 			return nil, false
 		}

@@ -337,6 +337,7 @@ type ComplexityRoot struct {
 		MSISDN         func(childComplexity int) int
 		Status         func(childComplexity int) int
 		Usage          func(childComplexity int, from time.Time, to time.Time) int
+		UsageExportURL func(childComplexity int, from *time.Time, to *time.Time) int
 		UsageSessions  func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
 	}
 
@@ -469,6 +470,7 @@ type ResellerResolver interface {
 type SimCardResolver interface {
 	Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error)
 	UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error)
+	UsageExportURL(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time) (string, error)
 	BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error)
 }
 type UsageSessionConnectionResolver interface {
@@ -1688,6 +1690,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCard.Usage(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "SimCard.usageExportUrl":
+		if e.ComplexityRoot.SimCard.UsageExportURL == nil {
+			break
+		}
+
+		args, err := ec.field_SimCard_usageExportUrl_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SimCard.UsageExportURL(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time)), true
 	case "SimCard.usageSessions":
 		if e.ComplexityRoot.SimCard.UsageSessions == nil {
 			break
@@ -3044,6 +3057,20 @@ type SimCard implements Node {
     "Sessions before (newer than) this cursor."
     before: String
   ): UsageSessionConnection!
+  """
+  The link that downloads this SIM's history as CSV: exactly the sessions ` + "`" + `usageSessions` + "`" + `
+  shows for the same ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` (each optional), newest first, one line each, with the
+  columns ` + "`" + `started_at,ended_at,country,network,bytes_up,bytes_down,total_bytes,cost,currency` + "`" + `
+  and the times in the customer's time zone (` + "`" + `User.timeZone` + "`" + `) with their offset. The link
+  carries no credentials: send it with the same ` + "`" + `Authorization: Bearer <token>` + "`" + ` header as
+  the API (see ` + "`" + `GET /export/usage.csv` + "`" + ` in the README).
+  """
+  usageExportUrl(
+    "Sessions starting at or after this instant."
+    from: DateTime
+    "Sessions starting before this instant."
+    to: DateTime
+  ): String!
 }
 
 "The states of a SIM card."
@@ -3781,6 +3808,8 @@ func (ec *executionContext) childFields_SimCard(ctx context.Context, field graph
 		return ec.fieldContext_SimCard_usage(ctx, field)
 	case "usageSessions":
 		return ec.fieldContext_SimCard_usageSessions(ctx, field)
+	case "usageExportUrl":
+		return ec.fieldContext_SimCard_usageExportUrl(ctx, field)
 	case "balanceEntries":
 		return ec.fieldContext_SimCard_balanceEntries(ctx, field)
 	}
@@ -4496,6 +4525,28 @@ func (ec *executionContext) field_SimCard_balanceEntries_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SimCard_usageExportUrl_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -9773,6 +9824,50 @@ func (ec *executionContext) fieldContext_SimCard_usageSessions(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_SimCard_usageSessions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimCard_usageExportUrl(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCard_usageExportUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SimCard().UsageExportURL(ctx, obj, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCard_usageExportUrl(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SimCard_usageExportUrl_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15258,6 +15353,12 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SimCard_usageSessions(ctx, field, obj)
+				})
+		case "usageExportUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SimCard_usageExportUrl(ctx, field, obj)
 				})
 		case "balanceEntries":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

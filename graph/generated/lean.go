@@ -2850,6 +2850,7 @@ func (ec *executionContext) lean_ShippingAddress_phone(ctx context.Context, w *b
 var leanSimCardConcurrent = map[string]bool{
 	"usage":          true,
 	"usageSessions":  true,
+	"usageExportUrl": true,
 	"balanceEntries": true,
 }
 
@@ -2879,6 +2880,10 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 				return true
 			}
 			if ec.leanResolves_UsageSessionConnection(ctx, f.Selections) {
+				return true
+			}
+		case "usageExportUrl":
+			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
 				return true
 			}
 		case "balanceEntries":
@@ -2918,6 +2923,8 @@ func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, s
 			return ec.lean_SimCard_usage(ctx, w, field, obj)
 		case "usageSessions":
 			return ec.lean_SimCard_usageSessions(ctx, w, field, obj)
+		case "usageExportUrl":
+			return ec.lean_SimCard_usageExportUrl(ctx, w, field, obj)
 		case "balanceEntries":
 			return ec.lean_SimCard_balanceEntries(ctx, w, field, obj)
 		}
@@ -3013,6 +3020,28 @@ func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *b
 		return false
 	}
 	return ec.leanmarshalNUsageSessionConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionConnection(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_SimCard_usageExportUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_SimCard_usageExportUrl_args(ctx, field.ArgumentMap(ec.Variables))
+	})
+	if err != nil {
+		return false
+	}
+	fc.Args = args
+	res, err := ec.Resolvers.SimCard().UsageExportURL(ctx, obj, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time))
+	if err != nil {
+		return false
+	}
+	m := ec.marshalNString2string(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
 }
 
 func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
