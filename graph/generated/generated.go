@@ -2038,13 +2038,17 @@ extend type Mutation {
   login(input: LoginInput!): LoginPayload!
   "Ends the session whose token the request carries."
   logout: LogoutPayload!
-  "Ends every session of the signed-in customer, on all devices, this one included."
+  """
+  Ends every session of the signed-in customer, on all devices, this one included, and voids
+  every unused link mailed to the account (verification, password reset, email change).
+  """
   logoutEverywhere: LogoutPayload!
   """
   Changes the signed-in customer's password. The current password must be given; a wrong
   one answers ` + "`" + `INVALID_CREDENTIALS` + "`" + ` on ` + "`" + `currentPassword` + "`" + ` (5 wrong ones in 15 minutes:
   ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `). On success every other session ends, on all devices; the session
-  making the change stays signed in.
+  making the change stays signed in. Every unused link mailed to the account stops working,
+  and the account's address is told of the change.
   """
   passwordChange(input: PasswordChangeInput!): PasswordChangePayload!
   """
@@ -2055,7 +2059,8 @@ extend type Mutation {
   """
   Confirms an email with the token of the link sent to it: the account's email (the link
   sent at registration or by ` + "`" + `emailVerificationResend` + "`" + `) or a new one (the link sent by
-  ` + "`" + `emailChange` + "`" + `, which then becomes the account's email, and the old address is told). No
+  ` + "`" + `emailChange` + "`" + `, which then becomes the account's email, the old address is told, and every
+  other unused link mailed to the account stops working). No
   sign-in needed: the link may be opened on any device. On confirmation, guest orders placed with that email, the SIM
   cards bought in them and SIM cards of the old TEZ account system join the account (a SIM
   card that belongs to another account never moves). A used, replaced or expired link answers
@@ -2081,8 +2086,10 @@ extend type Mutation {
   """
   passwordResetRequest(input: PasswordResetRequestInput!): PasswordResetRequestPayload!
   """
-  Sets a new password with the token of a reset link (valid one hour, once) and signs the
-  account out on every device; sign in again with the new password.
+  Sets a new password with the token of a reset link (valid one hour, once, and only while
+  the account's email is still the address it was sent to) and signs the account out on
+  every device; sign in again with the new password. Every other unused link mailed to the
+  account (a pending email change too) stops working, and the account's address is told.
   """
   passwordReset(input: PasswordResetInput!): PasswordResetPayload!
 }

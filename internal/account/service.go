@@ -188,9 +188,16 @@ func (s *Service) Logout(ctx context.Context, sessionID int64) error {
 	return s.store.RevokeSession(ctx, sessionID)
 }
 
-// LogoutEverywhere ends every session of the user, this one included.
+// LogoutEverywhere ends every session of the user, this one included, and
+// voids the links mailed to the account (a pending email change too).
 func (s *Service) LogoutEverywhere(ctx context.Context, userID int64) (int64, error) {
-	return s.store.RevokeUserSessions(ctx, s.store.DB(), userID, 0)
+	var n int64
+	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		n, err = s.evict(ctx, tx, userID, 0)
+		return err
+	})
+	return n, err
 }
 
 // open makes a session for u: a random token of which only a hash is kept.

@@ -14,9 +14,10 @@ import (
 )
 
 // ChangePassword replaces the password of a signed-in customer who proves
-// they know the current one, and ends every other session: whoever else
-// knew the old password is signed out, the device making the change stays
-// signed in.
+// they know the current one, and evicts whoever else knew the old one:
+// every other session ends (the device making the change stays signed in)
+// and every link mailed before stops working. The account's address is
+// told.
 func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, current, next string) (*store.User, []apperr.FieldError, error) {
 	u, err := s.store.UserByID(ctx, userID)
 	if err != nil {
@@ -36,8 +37,10 @@ func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, c
 		if err := s.store.UpdatePassword(ctx, tx, userID, hash); err != nil {
 			return err
 		}
-		_, err := s.store.RevokeUserSessions(ctx, tx, userID, sessionID)
-		return err
+		if _, err := s.evict(ctx, tx, userID, sessionID); err != nil {
+			return err
+		}
+		return s.send(ctx, tx, u, passwordNotice, letterData{})
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("change password: %w", err)

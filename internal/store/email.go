@@ -108,11 +108,23 @@ type EmailToken struct {
 }
 
 // The conditions and the update in one statement: two clicks racing on one
-// link use it once.
+// link use it once. A reset link works only while the account's email is
+// still the address it was mailed to.
 const useEmailToken = `
-UPDATE email_tokens SET used_at = now()
+UPDATE email_tokens t SET used_at = now()
 WHERE token_hash = $1 AND purpose = $2::email_token_purpose AND used_at IS NULL AND expires_at > now()
+  AND (purpose <> 'PASSWORD_RESET' OR email = (SELECT u.email FROM users u WHERE u.id = t.user_id))
 RETURNING user_id, email`
+
+const voidAllEmailTokens = `UPDATE email_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`
+
+// VoidEmailTokens spends every unused link of the account, of every
+// purpose: after a recovery (a reset, a password change, signing out
+// everywhere, a confirmed email change) no link mailed before it works.
+func (s *Store) VoidEmailTokens(ctx context.Context, q sqlx.ExecerContext, userID int64) error {
+	_, err := q.ExecContext(ctx, voidAllEmailTokens, userID)
+	return mapError(err, "void email tokens")
+}
 
 // UseEmailToken spends a token; an unknown, used, voided or expired one is
 // NotFound.
