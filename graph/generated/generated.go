@@ -79,6 +79,7 @@ type ComplexityRoot struct {
 		BalanceAfterMoney func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		Kind              func(childComplexity int) int
+		OverdraftMoney    func(childComplexity int) int
 		Reference         func(childComplexity int) int
 	}
 
@@ -315,8 +316,9 @@ type ComplexityRoot struct {
 		GlobalID       func(childComplexity int) int
 		ICCID          func(childComplexity int) int
 		Label          func(childComplexity int) int
-		LastUsageAt    func(childComplexity int) int
+		LastUsage      func(childComplexity int) int
 		MSISDN         func(childComplexity int) int
+		Overdraft      func(childComplexity int) int
 		Status         func(childComplexity int) int
 		Usage          func(childComplexity int, from time.Time, to time.Time) int
 		UsageSessions  func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
@@ -597,6 +599,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BalanceEntry.Kind(childComplexity), true
+	case "BalanceEntry.overdraft":
+		if e.ComplexityRoot.BalanceEntry.OverdraftMoney == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BalanceEntry.OverdraftMoney(childComplexity), true
 	case "BalanceEntry.reference":
 		if e.ComplexityRoot.BalanceEntry.Reference == nil {
 			break
@@ -1567,17 +1575,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SimCard.Label(childComplexity), true
 	case "SimCard.lastUsageAt":
-		if e.ComplexityRoot.SimCard.LastUsageAt == nil {
+		if e.ComplexityRoot.SimCard.LastUsage == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SimCard.LastUsageAt(childComplexity), true
+		return e.ComplexityRoot.SimCard.LastUsage(childComplexity), true
 	case "SimCard.msisdn":
 		if e.ComplexityRoot.SimCard.MSISDN == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SimCard.MSISDN(childComplexity), true
+	case "SimCard.overdraft":
+		if e.ComplexityRoot.SimCard.Overdraft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCard.Overdraft(childComplexity), true
 	case "SimCard.status":
 		if e.ComplexityRoot.SimCard.Status == nil {
 			break
@@ -2357,7 +2371,10 @@ type AddressDeletePayload {
     first: Int
     "Orders after (older than) this cursor."
     after: String
-    "At most this many of the oldest orders (before ` + "`" + `before` + "`" + `); at most 100."
+    """
+    At most this many of the oldest orders (before ` + "`" + `before` + "`" + `); at most 100. Given with ` + "`" + `first` + "`" + `
+    (Relay sends both), the cursor decides: with ` + "`" + `before` + "`" + ` this count applies, with ` + "`" + `after` + "`" + ` ` + "`" + `first` + "`" + ` does.
+    """
     last: Int
     "Orders before (newer than) this cursor."
     before: String
@@ -2655,7 +2672,10 @@ type OrderCancelPayload {
     first: Int
     "Return products after this cursor."
     after: String
-    "Return at most this many products from the end (or before ` + "`" + `before` + "`" + `); at most 100."
+    """
+    Return at most this many products from the end (or before ` + "`" + `before` + "`" + `); at most 100. Given with
+    ` + "`" + `first` + "`" + ` (Relay sends both), the cursor decides: with ` + "`" + `before` + "`" + ` this count applies, with ` + "`" + `after` + "`" + ` ` + "`" + `first` + "`" + ` does.
+    """
     last: Int
     "Return products before this cursor."
     before: String
@@ -2902,7 +2922,14 @@ type SimCard implements Node {
   status: SimStatus!
   "The current balance: what is left to spend on data."
   balance: Money!
-  "When the SIM last used data; null when never."
+  """
+  Data used beyond the balance and still owed (zero when none). The balance never goes below
+  zero: usage it cannot cover is recorded here and the SIM is ` + "`" + `SUSPENDED` + "`" + `. A top-up pays this
+  off first and only the rest reaches ` + "`" + `balance` + "`" + `; the top-up that leaves a positive balance makes
+  the SIM ` + "`" + `ACTIVE` + "`" + ` again.
+  """
+  overdraft: Money!
+  "When the SIM last used data since it joined this account; null when it has not."
   lastUsageAt: DateTime
   """
   Data used between ` + "`" + `from` + "`" + ` (inclusive) and ` + "`" + `to` + "`" + ` (exclusive), counted only from the time
@@ -2923,7 +2950,10 @@ type SimCard implements Node {
     first: Int
     "Sessions after (older than) this cursor."
     after: String
-    "At most this many of the oldest sessions (before ` + "`" + `before` + "`" + `); at most 100."
+    """
+    At most this many of the oldest sessions (before ` + "`" + `before` + "`" + `); at most 100. Given with ` + "`" + `first` + "`" + `
+    (Relay sends both), the cursor decides: with ` + "`" + `before` + "`" + ` this count applies, with ` + "`" + `after` + "`" + ` ` + "`" + `first` + "`" + ` does.
+    """
     last: Int
     "Sessions before (newer than) this cursor."
     before: String
@@ -2936,9 +2966,15 @@ enum SimStatus {
   IN_STOCK
   "Working: it can use data while the balance lasts."
   ACTIVE
-  "Paused, typically because the balance ran out: a top-up reactivates it."
+  """
+  Paused because the balance ran out, and for no other reason: the top-up that pays off the
+  ` + "`" + `overdraft` + "`" + ` and leaves a positive balance makes it ` + "`" + `ACTIVE` + "`" + ` again, at once.
+  """
   SUSPENDED
-  "Blocked by the operator (lost, stolen, or fraud): contact support."
+  """
+  Blocked by the operator (a lost or stolen card, fraud): a top-up is credited but does not
+  unblock it; contact support.
+  """
   BLOCKED
 }
 
@@ -2958,8 +2994,18 @@ type BalanceEntry {
   createdAt: DateTime!
   "Why it changed."
   kind: BalanceEntryKind!
-  "How much it changed: positive for credits, negative for debits."
+  """
+  How much the balance changed: positive for credits, negative for debits. A credit pays the
+  SIM's overdraft off first, so a top-up of a SIM in debt changes the balance by less than its
+  value (see ` + "`" + `overdraft` + "`" + `).
+  """
   amount: Money!
+  """
+  How this change moved the SIM's overdraft: positive for usage the balance could not cover,
+  negative for the part of a credit that paid earlier overdraft off, zero otherwise. ` + "`" + `amount` + "`" + `
+  minus ` + "`" + `overdraft` + "`" + ` is the full value of the change.
+  """
+  overdraft: Money!
   "The balance right after this change."
   balanceAfter: Money!
   "What the change refers to, e.g. an order number or a support ticket."
@@ -3175,6 +3221,8 @@ func (ec *executionContext) childFields_BalanceEntry(ctx context.Context, field 
 		return ec.fieldContext_BalanceEntry_kind(ctx, field)
 	case "amount":
 		return ec.fieldContext_BalanceEntry_amount(ctx, field)
+	case "overdraft":
+		return ec.fieldContext_BalanceEntry_overdraft(ctx, field)
 	case "balanceAfter":
 		return ec.fieldContext_BalanceEntry_balanceAfter(ctx, field)
 	case "reference":
@@ -3581,6 +3629,8 @@ func (ec *executionContext) childFields_SimCard(ctx context.Context, field graph
 		return ec.fieldContext_SimCard_status(ctx, field)
 	case "balance":
 		return ec.fieldContext_SimCard_balance(ctx, field)
+	case "overdraft":
+		return ec.fieldContext_SimCard_overdraft(ctx, field)
 	case "lastUsageAt":
 		return ec.fieldContext_SimCard_lastUsageAt(ctx, field)
 	case "usage":
@@ -4961,6 +5011,38 @@ func (ec *executionContext) _BalanceEntry_amount(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_BalanceEntry_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BalanceEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BalanceEntry_overdraft(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BalanceEntry_overdraft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverdraftMoney(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BalanceEntry_overdraft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "BalanceEntry",
 		Field:      field,
@@ -9197,6 +9279,38 @@ func (ec *executionContext) fieldContext_SimCard_balance(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _SimCard_overdraft(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCard_overdraft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdraft(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCard_overdraft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SimCard_lastUsageAt(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9206,7 +9320,7 @@ func (ec *executionContext) _SimCard_lastUsageAt(ctx context.Context, field grap
 			return ec.fieldContext_SimCard_lastUsageAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LastUsageAt, nil
+			return obj.LastUsage(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
@@ -9217,7 +9331,7 @@ func (ec *executionContext) _SimCard_lastUsageAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_SimCard_lastUsageAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SimCard", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("SimCard", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _SimCard_usage(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
@@ -12849,6 +12963,11 @@ func (ec *executionContext) _BalanceEntry(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "overdraft":
+			out.Values[i] = ec._BalanceEntry_overdraft(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "balanceAfter":
 			out.Values[i] = ec._BalanceEntry_balanceAfter(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14563,6 +14682,11 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "balance":
 			out.Values[i] = ec._SimCard_balance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdraft":
+			out.Values[i] = ec._SimCard_overdraft(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
