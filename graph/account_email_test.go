@@ -1,20 +1,15 @@
 package graph_test
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/iccid"
-	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/mailtest"
-	"github.com/teztelecom/tez/internal/store"
 )
 
 const publicURL = "https://shop.tez.example"
@@ -23,19 +18,7 @@ const publicURL = "https://shop.tez.example"
 func mailAPI(t *testing.T) (*apitest.API, *mailtest.Sink) {
 	t.Helper()
 	api := apitest.New(t, func(c *config.Config) { c.PublicURL = publicURL })
-	s := mailtest.NewSink(t)
-	mailer, err := mail.NewSMTP("smtp://"+s.Addr, "TEZ Telecom <no-reply@tez.example>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		mail.NewWorker(store.New(api.DB), mailer, slog.New(slog.DiscardHandler)).Run(ctx, 20*time.Millisecond)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	return api, s
+	return api, api.DeliverMail()
 }
 
 // linkToken finds the link to page in a message and answers its token.
