@@ -32,16 +32,20 @@ func (s *Store) EnqueueEmail(ctx context.Context, q sqlx.ExecerContext, to, subj
 
 // Claiming pushes next_attempt_at forward by the lease: a worker that dies
 // while sending leaves the message to be retried after the lease, and
-// other workers (replicas) skip rows being claimed.
+// other workers (replicas) skip rows being claimed. UPDATE … RETURNING
+// keeps no order: the claimed rows are sorted after, so that mail to one
+// address goes out in the order it was written.
 const claimDueEmails = `
-UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2::float8)
-WHERE id IN (
-    SELECT id FROM email_outbox
-    WHERE sent_at IS NULL AND next_attempt_at <= now()
-    ORDER BY next_attempt_at, id
-    LIMIT $1
-    FOR UPDATE SKIP LOCKED)
-RETURNING id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error`
+WITH claimed AS (
+    UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2::float8)
+    WHERE id IN (
+        SELECT id FROM email_outbox
+        WHERE sent_at IS NULL AND next_attempt_at <= now()
+        ORDER BY next_attempt_at, id
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED)
+    RETURNING id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error)
+SELECT * FROM claimed ORDER BY id`
 
 // ClaimDueEmails takes up to limit messages due for delivery, leased for
 // lease.
