@@ -128,17 +128,9 @@ func (s *Service) sendVerification(ctx context.Context, tx *sqlx.Tx, u store.Use
 // mailAllowed counts one email of a kind to an address and says whether
 // it may go; when it may not, the user error says when it can.
 func (s *Service) mailAllowed(ctx context.Context, kind, email string) (*apperr.FieldError, error) {
-	key := "mail:" + kind + ":" + strings.ToLower(email)
-	until, err := s.store.ThrottleBlockedUntil(ctx, key)
-	if err != nil {
+	allowed, until, err := s.store.ThrottleAttempt(ctx, "mail:"+kind+":"+strings.ToLower(email), mailWindow, mailLimit)
+	if err != nil || allowed {
 		return nil, err
-	}
-	if until == nil {
-		// Every send counts; the throttle blocks at its limit-th count,
-		// so mailLimit go out and the one after is refused.
-		if until, err = s.store.ThrottleFailure(ctx, key, mailWindow, mailLimit+1); until == nil || err != nil {
-			return nil, err
-		}
 	}
 	e := tooMany(*until, "emails to this address")
 	return &e, nil
@@ -299,6 +291,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]appe
 	if err != nil {
 		return nil, err
 	}
+	var email string
 	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		t, err := s.store.UseEmailToken(ctx, tx, opaque.Hash(strings.TrimSpace(token)), store.PurposePasswordReset)
 		if apperr.Is(err, apperr.NotFound) {
@@ -311,6 +304,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]appe
 		if err != nil {
 			return err
 		}
+		email = u.Email
 		if err := s.store.UpdatePassword(ctx, tx, u.ID, hash); err != nil {
 			return err
 		}
@@ -325,7 +319,8 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]appe
 	if err != nil {
 		return nil, fmt.Errorf("reset password: %w", err)
 	}
-	return nil, nil
+	// The owner proved the mailbox: a lock others caused by guessing lifts.
+	return nil, s.store.ThrottleClear(ctx, accountLoginKey(email))
 }
 
 // evict ends every session of the account but keep (0: none kept) and

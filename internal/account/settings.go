@@ -49,15 +49,16 @@ func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, c
 }
 
 // checkCurrentPassword is the proof asked before a sensitive change: the
-// current password, on input.currentPassword. Wrong ones are throttled per
-// account like sign-ins, so a stolen session cannot be used to guess it.
+// current password, on input.currentPassword. Attempts are throttled per
+// account like sign-ins, taken before hashing, so a stolen session cannot
+// be used to guess it, not even with concurrent guesses.
 func (s *Service) checkCurrentPassword(ctx context.Context, u store.User, plain string) (*apperr.FieldError, error) {
 	key := "password:" + strconv.FormatInt(u.ID, 10)
-	until, err := s.store.ThrottleBlockedUntil(ctx, key)
+	allowed, until, err := s.store.ThrottleAttempt(ctx, key, LoginWindow, LoginLimit)
 	if err != nil {
 		return nil, err
 	}
-	if until != nil {
+	if !allowed {
 		e := tooMany(*until, "wrong current passwords")
 		return &e, nil
 	}
@@ -68,13 +69,7 @@ func (s *Service) checkCurrentPassword(ctx context.Context, u store.User, plain 
 	if ok {
 		return nil, s.store.ThrottleClear(ctx, key)
 	}
-	if until, err = s.store.ThrottleFailure(ctx, key, LoginWindow, LoginLimit); err != nil {
-		return nil, err
-	}
 	e := apperr.OnField("currentPassword", apperr.FieldInvalidCredentials, "The current password is wrong.")
-	if until != nil {
-		e = tooMany(*until, "wrong current passwords")
-	}
 	return &e, nil
 }
 
