@@ -2043,13 +2043,13 @@ extend type Mutation {
   with the input (a malformed or taken email, a short or common password, terms not
   accepted) come back in ` + "`" + `userErrors` + "`" + ` and create nothing.
   """
-  register(input: RegisterInput!): RegisterPayload!
+  register("The new account: email, password, name, and the acceptance of the terms." input: RegisterInput!): RegisterPayload!
   """
   Signs in with email and password. A wrong email and a wrong password answer the same
   ` + "`" + `INVALID_CREDENTIALS` + "`" + `; after 5 failures in 15 minutes for an email from one address,
   sign-in is refused with ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + ` for a while that grows with further failures.
   """
-  login(input: LoginInput!): LoginPayload!
+  login("The email and password to sign in with." input: LoginInput!): LoginPayload!
   "Ends the session whose token the request carries."
   logout: LogoutPayload!
   """
@@ -2064,12 +2064,12 @@ extend type Mutation {
   making the change stays signed in. Every unused link mailed to the account stops working,
   and the account's address is told of the change.
   """
-  passwordChange(input: PasswordChangeInput!): PasswordChangePayload!
+  passwordChange("The current password and the new one." input: PasswordChangeInput!): PasswordChangePayload!
   """
   Changes the signed-in customer's full name and phone. A field left out or null stays as
   it is; an empty string clears it. The phone is stored in E.164.
   """
-  profileUpdate(input: ProfileUpdateInput!): ProfileUpdatePayload!
+  profileUpdate("The fields to change; those left out stay as they are." input: ProfileUpdateInput!): ProfileUpdatePayload!
   """
   Confirms an email with the token of the link sent to it: the account's email (the link
   sent at registration or by ` + "`" + `emailVerificationResend` + "`" + `) or a new one (the link sent by
@@ -2080,14 +2080,14 @@ extend type Mutation {
   card that belongs to another account never moves). A used, replaced or expired link answers
   ` + "`" + `INVALID` + "`" + ` on ` + "`" + `token` + "`" + `.
   """
-  emailVerify(input: EmailVerifyInput!): EmailVerifyPayload!
+  emailVerify("The token of the link the customer followed." input: EmailVerifyInput!): EmailVerifyPayload!
   """
   Asks to change the signed-in customer's email: a confirmation link (valid 24 hours) goes to
   the new address, and the email changes only when it is followed (` + "`" + `emailVerify` + "`" + `). The current
   password is required (` + "`" + `INVALID_CREDENTIALS` + "`" + ` on ` + "`" + `currentPassword` + "`" + `, throttled like
   ` + "`" + `passwordChange` + "`" + `); a new email another account has answers ` + "`" + `TAKEN` + "`" + `.
   """
-  emailChange(input: EmailChangeInput!): EmailChangePayload!
+  emailChange("The new email and the current password." input: EmailChangeInput!): EmailChangePayload!
   """
   Sends the signed-in customer a new verification link; earlier links stop working. Does
   nothing when the email is confirmed already. At most 5 emails an hour per address
@@ -2098,14 +2098,14 @@ extend type Mutation {
   Sends a password reset link to the email if it has an account. The answer is the same
   whether or not it has one. At most 5 emails an hour per address (` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `).
   """
-  passwordResetRequest(input: PasswordResetRequestInput!): PasswordResetRequestPayload!
+  passwordResetRequest("The email to send the reset link to." input: PasswordResetRequestInput!): PasswordResetRequestPayload!
   """
   Sets a new password with the token of a reset link (valid one hour, once, and only while
   the account's email is still the address it was sent to) and signs the account out on
   every device; sign in again with the new password. Every other unused link mailed to the
   account (a pending email change too) stops working, and the account's address is told.
   """
-  passwordReset(input: PasswordResetInput!): PasswordResetPayload!
+  passwordReset("The token of the reset link and the new password." input: PasswordResetInput!): PasswordResetPayload!
 }
 
 "What an email change asks."
@@ -2293,9 +2293,9 @@ extend type Mutation {
   Adds a delivery address. The first address becomes the default. At most 20 per account.
   Every problem comes back in ` + "`" + `userErrors` + "`" + `, naming its field.
   """
-  addressCreate(input: AddressInput!): AddressPayload!
+  addressCreate("The new address as the customer typed it." input: AddressInput!): AddressPayload!
   "Changes an address. Orders already placed keep the address as it was at checkout."
-  addressUpdate(input: AddressUpdateInput!): AddressPayload!
+  addressUpdate("Which address, and its fields." input: AddressUpdateInput!): AddressPayload!
   "Deletes an address. When it was the default, the most recently used other address becomes the default."
   addressDelete("The address's global ID." id: ID!): AddressDeletePayload!
   "Makes an address the default for new orders."
@@ -2517,21 +2517,21 @@ extend type Mutation {
   ` + "`" + `accessToken` + "`" + ` opens it meanwhile (` + "`" + `guestOrder` + "`" + `, ` + "`" + `orderPay` + "`" + `, ` + "`" + `orderCancel` + "`" + `). Every problem comes
   back in ` + "`" + `userErrors` + "`" + `, naming its field (a line's field as ` + "`" + `["input", "lines", "<index>", "sku"]` + "`" + `).
   """
-  checkout(input: CheckoutInput!): CheckoutPayload!
+  checkout("The lines to buy, where to ship them and, for a guest, the email." input: CheckoutInput!): CheckoutPayload!
   """
   Starts paying an unpaid order: answers a payment whose ` + "`" + `redirectUrl` + "`" + ` opens the payment
   provider's page. Calling it again while that page is open answers the same payment, so a
   double click or a second tab never makes a second charge.
   """
-  orderPay(input: OrderPayInput!): OrderPayPayload!
+  orderPay("Which order to pay." input: OrderPayInput!): OrderPayPayload!
   """
   "Buy again": places a new unpaid order with the lines of an old one at today's prices, shipped
   to the same address. Lines that cannot be bought any more are left out and listed in
   ` + "`" + `droppedItems` + "`" + ` with the reason.
   """
-  orderReorder(input: OrderReorderInput!): OrderReorderPayload!
+  orderReorder("Which old order to buy again." input: OrderReorderInput!): OrderReorderPayload!
   "Cancels an order that is not paid yet, closing its open payment page."
-  orderCancel(input: OrderCancelInput!): OrderCancelPayload!
+  orderCancel("Which order to cancel." input: OrderCancelInput!): OrderCancelPayload!
 }
 
 "One product to buy."
@@ -2823,23 +2823,37 @@ changed object(s) and ` + "`" + `userErrors` + "`" + `: problems the person can 
 """
 type Mutation
 
-"An instant in time in RFC 3339 format with a UTC offset, e.g. ` + "`" + `2026-05-01T12:00:00Z` + "`" + `."
+"""
+An instant in time, as a JSON string in RFC 3339 format: date, time and UTC offset, e.g.
+` + "`" + `2026-05-01T12:00:00Z` + "`" + ` or ` + "`" + `2026-05-01T15:00:00+03:00` + "`" + `. Input must carry the offset (a bare date
+or a time without offset is refused). Answers are RFC 3339 as well, with fractional seconds
+only when they are not zero, e.g. ` + "`" + `2026-05-01T12:00:00.25Z` + "`" + `: parse them, never compare strings.
+"""
 scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
 
 "A calendar date in ISO 8601 format, e.g. ` + "`" + `2026-05-01` + "`" + `."
 scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
 
 """
-The identifier printed on a SIM card's plastic holder: 19 or 20 digits starting with 89,
-the last one a Luhn check digit. Spaces are ignored on input; a mistyped ICCID is
-rejected before anything else is done.
+The identifier printed on a SIM card's plastic holder (ITU-T E.118), as a JSON string of 19 or
+20 digits starting with 89, the last one a Luhn check digit, e.g. ` + "`" + `"8999701000000000013"` + "`" + `.
+Spaces are ignored on input (it is printed in groups); answers are the digits alone. A
+mistyped ICCID is rejected before anything else is done.
 """
 scalar ICCID @specifiedBy(url: "https://www.itu.int/rec/T-REC-E.118")
 
-"A 64-bit signed integer, for byte counts that overflow GraphQL's 32-bit ` + "`" + `Int` + "`" + `."
+"""
+A 64-bit signed integer, for byte counts that overflow GraphQL's 32-bit ` + "`" + `Int` + "`" + `: answered as a
+JSON number, e.g. ` + "`" + `5368709120` + "`" + ` (not a string). JavaScript's ` + "`" + `number` + "`" + ` holds it exactly up to
+2^53 − 1 (8 PiB), far above any byte count here; as input a JSON number or a string of digits.
+"""
 scalar Int64
 
-"A decimal number written as a string to keep it exact, e.g. ` + "`" + `\"12.50\"` + "`" + `."
+"""
+An exact decimal number as a JSON string, e.g. ` + "`" + `"12.50"` + "`" + ` or ` + "`" + `"-3.05"` + "`" + `: an optional minus, digits,
+and a dot followed by the decimals when there are any; never an exponent, never a JSON number
+(a float would lose cents). Parse it with a decimal library, not ` + "`" + `parseFloat` + "`" + `.
+"""
 scalar Decimal
 
 "An amount of money: exact, in the currency's major units."
@@ -3048,9 +3062,9 @@ extend type Mutation {
   ` + "`" + `SIM_NOT_FOUND_OR_CODE_INVALID` + "`" + `; repeated failures answer ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `. Adding a SIM
   that is already yours changes nothing. Its history is shown from the moment it joins.
   """
-  simCardAdd(input: SimCardAddInput!): SimCardPayload!
+  simCardAdd("The ICCID of the SIM card and, unless you bought it, its activation code." input: SimCardAddInput!): SimCardPayload!
   "Gives one of your SIM cards a label (at most 40 characters)."
-  simCardUpdate(input: SimCardUpdateInput!): SimCardPayload!
+  simCardUpdate("Which SIM card, and its new label." input: SimCardUpdateInput!): SimCardPayload!
   """
   Takes a SIM card out of your account. Its balance and history stay with the SIM; adding it
   again needs its activation code.

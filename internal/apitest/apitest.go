@@ -73,7 +73,7 @@ func start(t testing.TB, cfg config.Config, db *sqlx.DB) *API {
 		cfg.PublicURL = self
 	}
 	if cfg.ShopURL == defaults.ShopURL {
-		cfg.ShopURL = self
+		cfg.ShopURL = cfg.PublicURL + "/account"
 	}
 	srv, err := server.New(cfg, store.New(db), slog.New(slog.NewTextHandler(newTestWriter(t), &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
