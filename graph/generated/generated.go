@@ -2046,8 +2046,11 @@ extend type Mutation {
   register("The new account: email, password, name, and the acceptance of the terms." input: RegisterInput!): RegisterPayload!
   """
   Signs in with email and password. A wrong email and a wrong password answer the same
-  ` + "`" + `INVALID_CREDENTIALS` + "`" + `; after 5 failures in 15 minutes for an email from one address,
-  sign-in is refused with ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + ` for a while that grows with further failures.
+  ` + "`" + `INVALID_CREDENTIALS` + "`" + `. After 5 failures in 15 minutes for an email from one client address,
+  or 20 for an email from all addresses together, sign-in is refused unchecked with
+  ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + ` (the message says until when), for 15 minutes, doubling with each
+  failure after the block (up to a day). A correct password from another address still signs
+  in unless the email's own limit of 20 is reached; a password reset lifts that lock.
   """
   login("The email and password to sign in with." input: LoginInput!): LoginPayload!
   "Ends the session whose token the request carries."
