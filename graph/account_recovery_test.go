@@ -16,7 +16,7 @@ func TestRecoveryVoidsAPendingEmailChange(t *testing.T) {
 	recoveries := map[string]func(t *testing.T, api *apitest.API, inbox *mailtest.Sink, owner string){
 		"password reset": func(t *testing.T, api *apitest.API, inbox *mailtest.Sink, owner string) {
 			requestReset(t, api, "owner@x.example")
-			if got := resetPassword(t, api, linkToken(t, inbox.Await(t, "owner@x.example", 2), "/reset-password"), "the owner's new secret"); len(got.UserErrors) != 0 {
+			if got := resetPassword(t, api, linkToken(t, inbox.Await(t, "owner@x.example", 2), "/account/reset-password"), "the owner's new secret"); len(got.UserErrors) != 0 {
 				t.Fatalf("reset: %+v", got.UserErrors)
 			}
 		},
@@ -42,7 +42,7 @@ func TestRecoveryVoidsAPendingEmailChange(t *testing.T) {
 			if got := changeEmail(t, api, intruder, "intruder@x.example", "correct horse battery"); len(got.UserErrors) != 0 {
 				t.Fatalf("the intruder's emailChange: %+v", got.UserErrors)
 			}
-			pending := linkToken(t, inbox.Await(t, "intruder@x.example", 1), "/confirm-email")
+			pending := linkToken(t, inbox.Await(t, "intruder@x.example", 1), "/account/confirm-email")
 
 			recover(t, api, inbox, owner)
 
@@ -65,11 +65,11 @@ func TestResetLinkDiesWithTheAddressOrPassword(t *testing.T) {
 	t.Run("after an email change", func(t *testing.T) {
 		owner := *register(t, api, "moving@x.example", "correct horse battery").Token
 		requestReset(t, api, "moving@x.example")
-		old := linkToken(t, inbox.Await(t, "moving@x.example", 2), "/reset-password")
+		old := linkToken(t, inbox.Await(t, "moving@x.example", 2), "/account/reset-password")
 		if got := changeEmail(t, api, owner, "moved@x.example", "correct horse battery"); len(got.UserErrors) != 0 {
 			t.Fatalf("emailChange: %+v", got.UserErrors)
 		}
-		if got := verify(t, api, linkToken(t, inbox.Await(t, "moved@x.example", 1), "/confirm-email")); got.User == nil {
+		if got := verify(t, api, linkToken(t, inbox.Await(t, "moved@x.example", 1), "/account/confirm-email")); got.User == nil {
 			t.Fatalf("confirming the change: %+v", got.UserErrors)
 		}
 		notice := inbox.Await(t, "moving@x.example", 3)
@@ -87,7 +87,7 @@ func TestResetLinkDiesWithTheAddressOrPassword(t *testing.T) {
 	t.Run("after a password change, which is mailed", func(t *testing.T) {
 		owner := *register(t, api, "changing@x.example", "correct horse battery").Token
 		requestReset(t, api, "changing@x.example")
-		old := linkToken(t, inbox.Await(t, "changing@x.example", 2), "/reset-password")
+		old := linkToken(t, inbox.Await(t, "changing@x.example", 2), "/account/reset-password")
 		if got := changePassword(t, api, owner, "correct horse battery", "the owner's new secret"); len(got.UserErrors) != 0 {
 			t.Fatalf("passwordChange: %+v", got.UserErrors)
 		}
@@ -102,7 +102,7 @@ func TestResetLinkDiesWithTheAddressOrPassword(t *testing.T) {
 	t.Run("a reset is mailed too", func(t *testing.T) {
 		register(t, api, "resetting@x.example", "correct horse battery")
 		requestReset(t, api, "resetting@x.example")
-		if got := resetPassword(t, api, linkToken(t, inbox.Await(t, "resetting@x.example", 2), "/reset-password"), "the owner's new secret"); len(got.UserErrors) != 0 {
+		if got := resetPassword(t, api, linkToken(t, inbox.Await(t, "resetting@x.example", 2), "/account/reset-password"), "the owner's new secret"); len(got.UserErrors) != 0 {
 			t.Fatalf("reset: %+v", got.UserErrors)
 		}
 		if m := inbox.Await(t, "resetting@x.example", 3); m.Subject != "Your TEZ Telecom password was changed" {
