@@ -154,6 +154,14 @@ func TestProfileUpdate(t *testing.T) {
 		}
 	})
 
+	t.Run("an explicit null clears, as in addressUpdate", func(t *testing.T) {
+		got := update(*reg.Token, map[string]any{"fullName": nil})
+		if got.User == nil || got.User.FullName != nil || got.User.Phone == nil || *got.User.Phone != "+77011234567" {
+			t.Errorf("update = %+v, want the name cleared and the phone kept", got.User)
+		}
+		update(*reg.Token, map[string]any{"fullName": "Aigerim N."})
+	})
+
 	t.Run("an empty string clears", func(t *testing.T) {
 		got := update(*reg.Token, map[string]any{"fullName": "", "phone": ""})
 		if got.User == nil || got.User.FullName != nil || got.User.Phone != nil {

@@ -164,8 +164,8 @@ var errBadLink = errors.New("bad email link")
 // (a verification link) or its new one (an email change link, which also
 // tells the old address). In the same transaction everything that belongs
 // to that email joins the account: guest orders, the SIMs bought in them or
-// sold to the email, and SIMs of the old account system (none owned by
-// someone else).
+// sold to the email, and the old account system's SIMs, orders, profile
+// and addresses (store.ClaimLegacy; no SIM owned by someone else).
 func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, []apperr.FieldError, error) {
 	hash := opaque.Hash(strings.TrimSpace(token))
 	var u store.User
@@ -193,6 +193,10 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, [
 			"Another account has this email now: the change cannot be made.")}, nil
 	}
 	if err != nil {
+		return nil, nil, fmt.Errorf("verify email: %w", err)
+	}
+	// The old account's profile may have filled the name and phone.
+	if u, err = s.store.UserByID(ctx, u.ID); err != nil {
 		return nil, nil, fmt.Errorf("verify email: %w", err)
 	}
 	return &u, nil, nil

@@ -54,8 +54,9 @@ type Config struct {
 	StandardExecutor bool
 	// TrustedDocumentsOnly runs only the documents the project ships.
 	TrustedDocumentsOnly bool
-	// MaxDepth, MaxAliases and MaxRootFields bound an operation's shape.
-	MaxDepth, MaxAliases, MaxRootFields int
+	// MaxTokens and MaxFields bound a document's size, checked before it
+	// is validated; MaxDepth, MaxAliases and MaxRootFields its shape.
+	MaxTokens, MaxFields, MaxDepth, MaxAliases, MaxRootFields int
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
 	// SMTPURL is the mail server (smtp://user:pass@host:port); empty: mail
@@ -125,7 +126,9 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 		PprofAddr:        r.str("TEZ_PPROF_ADDR", ""),
 		SessionTTL:       r.duration("TEZ_SESSION_TTL", 30*24*time.Hour),
 		MaxComplexity:    r.int("TEZ_MAX_COMPLEXITY", 20000),
-		MaxDepth:         r.int("TEZ_MAX_DEPTH", 12),
+		MaxTokens:        r.int("TEZ_MAX_TOKENS", 2000),
+		MaxFields:        r.int("TEZ_MAX_FIELDS", 500),
+		MaxDepth:         r.int("TEZ_MAX_DEPTH", 15),
 		MaxAliases:       r.int("TEZ_MAX_ALIASES", 30),
 		MaxRootFields:    r.int("TEZ_MAX_ROOT_FIELDS", 10),
 		RedisURL:         r.str("REDIS_URL", ""),

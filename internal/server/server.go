@@ -79,7 +79,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		TrustedOnly:      cfg.TrustedDocumentsOnly,
 		StandardExecutor: cfg.StandardExecutor,
 		Metrics:          s.metrics,
-		Shape:            graph.ShapeLimits{MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxRootFields: cfg.MaxRootFields},
+		Shape:            graph.ShapeLimits{MaxTokens: cfg.MaxTokens, MaxFields: cfg.MaxFields, MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxRootFields: cfg.MaxRootFields},
 		Logger:           log,
 	})
 

@@ -176,24 +176,16 @@ UPDATE sim_cards SET user_id = $1, owned_since = now(), updated_at = now()
 WHERE user_id IS NULL
   AND (sold_order_id IN (SELECT id FROM orders WHERE user_id = $1 AND email = $2) OR sold_to_email = $2)`
 
-// The old account system's owners: each unclaimed row for the email brings
-// its SIM (with its label) unless someone owns it already; the rows whose
-// SIM is now the account's are marked claimed, the others stay for later.
-const claimLegacySIMs = `
-WITH attached AS (
-    UPDATE sim_cards s SET user_id = $1, owned_since = now(), label = l.label, updated_at = now()
-    FROM legacy_sim_owners l
-    WHERE l.email = $2 AND l.claimed_at IS NULL AND s.iccid = l.iccid AND s.user_id IS NULL
-    RETURNING s.iccid)
-UPDATE legacy_sim_owners SET claimed_at = now()
-WHERE email = $2 AND claimed_at IS NULL
-  AND (iccid IN (SELECT iccid FROM attached) OR iccid IN (SELECT iccid FROM sim_cards WHERE user_id = $1))`
-
 // ClaimHistory brings everything that belongs to a just-verified email into
-// the account: guest orders, the SIMs sold in them or to the email, and
-// SIMs of the old account system. A SIM another account owns never moves.
+// the account: the old account system's SIMs, orders, profile and
+// addresses (ClaimLegacy, first: its SIMs keep the date the old account got
+// them), guest orders, and the SIMs sold in them or to the email. A SIM
+// another account owns never moves.
 func (s *Store) ClaimHistory(ctx context.Context, tx *sqlx.Tx, userID int64, email string) error {
-	for _, q := range []string{claimGuestOrders, claimSoldSIMs, claimLegacySIMs} {
+	if _, err := s.ClaimLegacy(ctx, tx, []string{email}); err != nil {
+		return err
+	}
+	for _, q := range []string{claimGuestOrders, claimSoldSIMs} {
 		if _, err := tx.ExecContext(ctx, q, userID, email); err != nil {
 			return mapError(err, "claim history")
 		}
