@@ -2558,8 +2558,10 @@ extend type Mutation {
   """
   Places an order in ` + "`" + `PENDING_PAYMENT` + "`" + `. Prices, totals and the shipping address are taken on the
   server at this moment. Signed in, the order belongs to the account; as a guest, give an email:
-  the order joins the account with that email once the email is verified, and the payload's
-  ` + "`" + `accessToken` + "`" + ` opens it meanwhile (` + "`" + `guestOrder` + "`" + `, ` + "`" + `orderPay` + "`" + `, ` + "`" + `orderCancel` + "`" + `). Every problem comes
+  when an account has that email verified, the order is in its My orders at once; otherwise it
+  joins the account with that email once the email is verified. Either way the guest gets only
+  the payload's ` + "`" + `accessToken` + "`" + `, which opens this one order (` + "`" + `guestOrder` + "`" + `, ` + "`" + `orderPay` + "`" + `,
+  ` + "`" + `orderCancel` + "`" + `) and nothing else of any account. Every problem comes
   back in ` + "`" + `userErrors` + "`" + `, naming its field (a line's field as ` + "`" + `["input", "lines", "<index>", "sku"]` + "`" + `).
   """
   checkout("The lines to buy, where to ship them and, for a guest, the email." input: CheckoutInput!): CheckoutPayload!

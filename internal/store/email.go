@@ -18,6 +18,8 @@ type OutboxEmail struct {
 	CreatedAt time.Time  `db:"created_at"`
 	SentAt    *time.Time `db:"sent_at"`
 	LastError *string    `db:"last_error"`
+	// LoggedOnly: the development mailer only logged the message at SentAt.
+	LoggedOnly bool `db:"logged_only"`
 }
 
 const enqueueEmail = `
@@ -55,9 +57,10 @@ func (s *Store) ClaimDueEmails(ctx context.Context, limit int, lease time.Durati
 	return out, mapError(err, "claim emails")
 }
 
-// MarkEmailSent records a delivery.
-func (s *Store) MarkEmailSent(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE email_outbox SET sent_at = now(), last_error = NULL WHERE id = $1`, id)
+// MarkEmailSent records a delivery, or with loggedOnly that the message
+// was only logged (the development mailer).
+func (s *Store) MarkEmailSent(ctx context.Context, id int64, loggedOnly bool) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE email_outbox SET sent_at = now(), last_error = NULL, logged_only = $2 WHERE id = $1`, id, loggedOnly)
 	return mapError(err, "mark email sent")
 }
 
@@ -73,7 +76,7 @@ WHERE id = $1`, id, reason, retryIn.Seconds())
 func (s *Store) RecentEmails(ctx context.Context, n int) ([]OutboxEmail, error) {
 	var out []OutboxEmail
 	err := s.db.SelectContext(ctx, &out, `
-SELECT id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error
+SELECT id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error, logged_only
 FROM email_outbox ORDER BY id DESC LIMIT $1`, n)
 	return out, mapError(err, "recent emails")
 }
