@@ -2197,19 +2197,26 @@ extend type Mutation {
   register("The new account: email, password, name, and the acceptance of the terms." input: RegisterInput!): RegisterPayload!
   """
   Signs in with email and password. A wrong email and a wrong password answer the same
-  ` + "`" + `INVALID_CREDENTIALS` + "`" + `; after 5 failures in 15 minutes for an email from one address,
-  sign-in is refused with ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + ` for a while that grows with further failures.
+  ` + "`" + `INVALID_CREDENTIALS` + "`" + `. After 5 failures in 15 minutes for an email from one client address,
+  or 20 for an email from all addresses together, sign-in is refused unchecked with
+  ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + ` (the message says until when), for 15 minutes, doubling with each
+  failure after the block (up to a day). A correct password from another address still signs
+  in unless the email's own limit of 20 is reached; a password reset lifts that lock.
   """
   login("The email and password to sign in with." input: LoginInput!): LoginPayload!
   "Ends the session whose token the request carries."
   logout: LogoutPayload!
-  "Ends every session of the signed-in customer, on all devices, this one included."
+  """
+  Ends every session of the signed-in customer, on all devices, this one included, and voids
+  every unused link mailed to the account (verification, password reset, email change).
+  """
   logoutEverywhere: LogoutPayload!
   """
   Changes the signed-in customer's password. The current password must be given; a wrong
   one answers ` + "`" + `INVALID_CREDENTIALS` + "`" + ` on ` + "`" + `currentPassword` + "`" + ` (5 wrong ones in 15 minutes:
   ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `). On success every other session ends, on all devices; the session
-  making the change stays signed in.
+  making the change stays signed in. Every unused link mailed to the account stops working,
+  and the account's address is told of the change.
   """
   passwordChange("The current password and the new one." input: PasswordChangeInput!): PasswordChangePayload!
   """
@@ -2222,7 +2229,8 @@ extend type Mutation {
   """
   Confirms an email with the token of the link sent to it: the account's email (the link
   sent at registration or by ` + "`" + `emailVerificationResend` + "`" + `) or a new one (the link sent by
-  ` + "`" + `emailChange` + "`" + `, which then becomes the account's email, and the old address is told). No
+  ` + "`" + `emailChange` + "`" + `, which then becomes the account's email, the old address is told, and every
+  other unused link mailed to the account stops working). No
   sign-in needed: the link may be opened on any device. On confirmation, guest orders placed with that email, the SIM
   cards bought in them and SIM cards of the old TEZ account system join the account (a SIM
   card that belongs to another account never moves). A used, replaced or expired link answers
@@ -2248,8 +2256,10 @@ extend type Mutation {
   """
   passwordResetRequest("The email to send the reset link to." input: PasswordResetRequestInput!): PasswordResetRequestPayload!
   """
-  Sets a new password with the token of a reset link (valid one hour, once) and signs the
-  account out on every device; sign in again with the new password.
+  Sets a new password with the token of a reset link (valid one hour, once, and only while
+  the account's email is still the address it was sent to) and signs the account out on
+  every device; sign in again with the new password. Every other unused link mailed to the
+  account (a pending email change too) stops working, and the account's address is told.
   """
   passwordReset("The token of the reset link and the new password." input: PasswordResetInput!): PasswordResetPayload!
 }
@@ -2685,8 +2695,10 @@ extend type Mutation {
   """
   Places an order in ` + "`" + `PENDING_PAYMENT` + "`" + `. Prices, totals and the shipping address are taken on the
   server at this moment. Signed in, the order belongs to the account; as a guest, give an email:
-  the order joins the account with that email once the email is verified, and the payload's
-  ` + "`" + `accessToken` + "`" + ` opens it meanwhile (` + "`" + `guestOrder` + "`" + `, ` + "`" + `orderPay` + "`" + `, ` + "`" + `orderCancel` + "`" + `). Every problem comes
+  when an account has that email verified, the order is in its My orders at once; otherwise it
+  joins the account with that email once the email is verified. Either way the guest gets only
+  the payload's ` + "`" + `accessToken` + "`" + `, which opens this one order (` + "`" + `guestOrder` + "`" + `, ` + "`" + `orderPay` + "`" + `,
+  ` + "`" + `orderCancel` + "`" + `) and nothing else of any account. Every problem comes
   back in ` + "`" + `userErrors` + "`" + `, naming its field (a line's field as ` + "`" + `["input", "lines", "<index>", "sku"]` + "`" + `).
   """
   checkout("The lines to buy, where to ship them and, for a guest, the email." input: CheckoutInput!): CheckoutPayload!
