@@ -12,8 +12,10 @@ import (
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/export"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/usage"
 	"github.com/teztelecom/tez/internal/viewer"
 )
 
@@ -60,7 +62,7 @@ func (r *mutationResolver) SimCardRemove(ctx context.Context, id string) (*model
 }
 
 func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error) {
-	rng, err := usageRange(obj.ICCID, &from, &to)
+	rng, err := usage.Range(obj.ICCID, &from, &to)
 	if err != nil {
 		return nil, err
 	}
@@ -68,11 +70,11 @@ func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from ti
 	if err != nil {
 		return nil, err
 	}
-	return model.NewUsageSummary(countries, obj.Currency), nil
+	return model.NewUsageSummary(countries, rng, obj.Currency), nil
 }
 
 func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error) {
-	rng, err := usageRange(obj.ICCID, from, to)
+	rng, err := usage.Range(obj.ICCID, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +93,14 @@ func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard,
 		return nil, err
 	}
 	return model.NewUsageSessionConnection(page, rows, rng), nil
+}
+
+func (r *simCardResolver) UsageExportURL(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time) (string, error) {
+	rng, err := usage.Range(obj.ICCID, from, to)
+	if err != nil {
+		return "", err
+	}
+	return export.UsageCSVURL(r.PublicURL, rng), nil
 }
 
 func (r *simCardResolver) BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error) {

@@ -3,6 +3,8 @@
 package model
 
 import (
+	"time"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/money"
@@ -152,6 +154,22 @@ type CountryUsage struct {
 	Cost *money.Money `json:"cost"`
 }
 
+// Data use on one calendar day.
+type DailyUsage struct {
+	// The calendar day, in the customer's time zone.
+	Date time.Time `json:"date"`
+	// Bytes sent and received that day.
+	TotalBytes int64 `json:"totalBytes"`
+	// Bytes sent that day.
+	BytesUp int64 `json:"bytesUp"`
+	// Bytes received that day.
+	BytesDown int64 `json:"bytesDown"`
+	// How many data sessions started that day.
+	SessionCount int `json:"sessionCount"`
+	// What that day's sessions cost.
+	Cost *money.Money `json:"cost"`
+}
+
 // What an email change asks.
 type EmailChangeInput struct {
 	// The address to sign in with and receive mail at from now on.
@@ -216,6 +234,20 @@ type LogoutPayload struct {
 // The write entry points of the API. Each takes one `input` and answers a payload with the
 // changed object(s) and `userErrors`: problems the person can fix, in which case nothing changed.
 type Mutation struct {
+}
+
+// Data use on one visited mobile network.
+type NetworkUsage struct {
+	// ISO 3166-1 alpha-2 code of the network's country.
+	CountryCode string `json:"countryCode"`
+	// The network's name, e.g. `Turkcell`; empty when the operator's record gave none.
+	NetworkName string `json:"networkName"`
+	// Bytes sent and received on it.
+	TotalBytes int64 `json:"totalBytes"`
+	// How many data sessions started on it.
+	SessionCount int `json:"sessionCount"`
+	// What the sessions on it cost.
+	Cost *money.Money `json:"cost"`
 }
 
 // Which order to cancel.
@@ -335,6 +367,9 @@ type ProfileUpdateInput struct {
 	// (spaces, dashes and parentheses are ignored); stored and answered in E.164. Null or an
 	// empty string clears it.
 	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
+	// An IANA time zone name, e.g. `Asia/Almaty`, `Europe/Moscow` or `UTC` (not an offset such
+	// as `+05:00`: a name follows summer time). Null or an empty string sets `UTC`.
+	TimeZone graphql.Omittable[*string] `json:"timeZone,omitempty"`
 }
 
 // The answer to `profileUpdate`.
@@ -422,20 +457,4 @@ type SimCardUpdateInput struct {
 	ID string `json:"id"`
 	// The new label; empty clears it.
 	Label string `json:"label"`
-}
-
-// Totals of a SIM's data use over a date range.
-type UsageSummary struct {
-	// Bytes sent and received.
-	TotalBytes int64 `json:"totalBytes"`
-	// Bytes sent.
-	BytesUp int64 `json:"bytesUp"`
-	// Bytes received.
-	BytesDown int64 `json:"bytesDown"`
-	// How many data sessions started in the range.
-	SessionCount int `json:"sessionCount"`
-	// What the sessions cost.
-	Cost *money.Money `json:"cost"`
-	// The same totals per visited country, most data first.
-	ByCountry []CountryUsage `json:"byCountry"`
 }
