@@ -113,15 +113,15 @@ func Demo(ctx context.Context, db *sqlx.DB) error {
 		run  func(context.Context) error
 	}{
 		{"products", d.products}, {"customer", d.customer}, {"addresses", d.addresses},
-		{"stock", d.stock}, {"orders", d.orders}, {"sims", d.sims},
+		{"stock", d.stock}, {"orders", d.orders}, {"sims", d.sims}, {"old system sims", d.oldSystemSIMs},
 	}
 	if exists {
 		// A database seeded by an older version gets what was added since:
-		// new products, and the product of each stock SIM.
+		// new products, the product of each stock SIM, the old system's SIMs.
 		steps = []struct {
 			name string
 			run  func(context.Context) error
-		}{{"products", d.products}, {"stock", d.stock}}
+		}{{"products", d.products}, {"stock", d.stock}, {"old system sims", d.oldSystemSIMs}}
 	}
 	for _, s := range steps {
 		if err := s.run(ctx); err != nil {
