@@ -56,7 +56,9 @@ func (c *customer) confirmEmail(to string) *page {
 // new address with the link mailed to it.
 func (c *customer) changeEmail(to string) {
 	c.shop.t.Helper()
-	var out struct{ EmailChange struct{ UserErrors []userError } }
+	var out struct {
+		EmailChange struct{ UserErrors []userError }
+	}
 	c.query(`mutation($e: String!, $p: String!) { emailChange(input: { newEmail: $e, currentPassword: $p }) { userErrors { field message code } } }`,
 		map[string]any{"e": to, "p": c.Password}, &out)
 	noUserErrors(c.shop.t, "emailChange", out.EmailChange.UserErrors)
