@@ -3,6 +3,9 @@
 package model
 
 import (
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/orders"
@@ -14,6 +17,9 @@ import (
 type AddressDeletePayload struct {
 	// The ID of the deleted address; null when there are user errors.
 	DeletedID *string `json:"deletedId,omitempty"`
+	// The customer after the change: `addresses` without the deleted one and, when it was the
+	// default, `defaultAddress` now the address promoted in its place. Null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -40,36 +46,55 @@ type AddressInput struct {
 	DeliveryNote *string `json:"deliveryNote,omitempty"`
 }
 
-// The answer to an address mutation.
+// The answer to `addressCreate` and `addressUpdate`.
 type AddressPayload struct {
 	// The address as it is now; null when there are user errors.
 	Address *store.Address `json:"address,omitempty"`
+	// The customer after the change: select `addresses` and `defaultAddress` here to update a cache
+	// from this answer (a first address joins the list as the default). Null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 
-// An address change: which address, and all its fields as they should be.
+// The answer to `addressSetDefault`.
+type AddressSetDefaultPayload struct {
+	// The new default address; null when there are user errors.
+	Address *store.Address `json:"address,omitempty"`
+	// The address that was the default until now, with `isDefault` false; null when there was none,
+	// when it is the address given (nothing changed), or when there are user errors.
+	PreviousDefault *store.Address `json:"previousDefault,omitempty"`
+	// The customer after the change, for `addresses` and `defaultAddress`; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// An address change: which address, and the fields to change. A field left out stays as it is;
+// an explicit `null` (or an empty string) clears an optional field (`line2`, `region`, `phone`,
+// `deliveryNote`) and is refused with `REQUIRED` for the others. The address as it then is must
+// be valid as a whole, as for `addressCreate`.
 type AddressUpdateInput struct {
 	// The address's global ID.
 	ID string `json:"id"`
-	// Who receives the parcel.
-	RecipientName string `json:"recipientName"`
-	// Street and number.
-	Line1 string `json:"line1"`
-	// Apartment, building, c/o (optional).
-	Line2 *string `json:"line2,omitempty"`
-	// City or town.
-	City string `json:"city"`
-	// Region, state or province (optional).
-	Region *string `json:"region,omitempty"`
-	// Postal code.
-	PostalCode string `json:"postalCode"`
-	// ISO 3166-1 alpha-2 country code.
-	CountryCode string `json:"countryCode"`
-	// Phone for the courier with its country code (optional).
-	Phone *string `json:"phone,omitempty"`
-	// A note for the courier (optional).
-	DeliveryNote *string `json:"deliveryNote,omitempty"`
+	// Who receives the parcel; left out, it stays.
+	RecipientName graphql.Omittable[*string] `json:"recipientName,omitempty"`
+	// Street and number; left out, it stays.
+	Line1 graphql.Omittable[*string] `json:"line1,omitempty"`
+	// Apartment, building, c/o; left out, it stays; null or empty clears it.
+	Line2 graphql.Omittable[*string] `json:"line2,omitempty"`
+	// City or town; left out, it stays.
+	City graphql.Omittable[*string] `json:"city,omitempty"`
+	// Region, state or province; left out, it stays; null or empty clears it.
+	Region graphql.Omittable[*string] `json:"region,omitempty"`
+	// Postal code; left out, it stays (it is checked against the country's format again).
+	PostalCode graphql.Omittable[*string] `json:"postalCode,omitempty"`
+	// ISO 3166-1 alpha-2 country code; left out, it stays.
+	CountryCode graphql.Omittable[*string] `json:"countryCode,omitempty"`
+	// Phone for the courier with its country code; left out, it stays; null or empty clears it.
+	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
+	// A note for the courier; left out, it stays; null or empty clears it.
+	DeliveryNote graphql.Omittable[*string] `json:"deliveryNote,omitempty"`
 }
 
 // A page of balance entries, newest first.
@@ -112,6 +137,9 @@ type CheckoutPayload struct {
 	// For a guest's order only: the secret that opens it (`guestOrder`, `orderPay`, `orderCancel`).
 	// It is shown once; keep it like a password.
 	AccessToken *string `json:"accessToken,omitempty"`
+	// The signed-in customer after the order, whose `orders` now start with it (and whose
+	// `addresses` show the one used as most recently used); null for a guest or when there were user errors.
+	User *store.User `json:"user,omitempty"`
 	// What was wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -123,6 +151,22 @@ type CountryUsage struct {
 	// Bytes sent and received there.
 	TotalBytes int64 `json:"totalBytes"`
 	// What the sessions there cost.
+	Cost *money.Money `json:"cost"`
+}
+
+// Data use on one calendar day.
+type DailyUsage struct {
+	// The calendar day, in the customer's time zone.
+	Date time.Time `json:"date"`
+	// Bytes sent and received that day.
+	TotalBytes int64 `json:"totalBytes"`
+	// Bytes sent that day.
+	BytesUp int64 `json:"bytesUp"`
+	// Bytes received that day.
+	BytesDown int64 `json:"bytesDown"`
+	// How many data sessions started that day.
+	SessionCount int `json:"sessionCount"`
+	// What that day's sessions cost.
 	Cost *money.Money `json:"cost"`
 }
 
@@ -192,6 +236,20 @@ type LogoutPayload struct {
 type Mutation struct {
 }
 
+// Data use on one visited mobile network.
+type NetworkUsage struct {
+	// ISO 3166-1 alpha-2 code of the network's country.
+	CountryCode string `json:"countryCode"`
+	// The network's name, e.g. `Turkcell`; empty when the operator's record gave none.
+	NetworkName string `json:"networkName"`
+	// Bytes sent and received on it.
+	TotalBytes int64 `json:"totalBytes"`
+	// How many data sessions started on it.
+	SessionCount int `json:"sessionCount"`
+	// What the sessions on it cost.
+	Cost *money.Money `json:"cost"`
+}
+
 // Which order to cancel.
 type OrderCancelInput struct {
 	// The order's global ID.
@@ -204,6 +262,9 @@ type OrderCancelInput struct {
 type OrderCancelPayload struct {
 	// The cancelled order; null when there were user errors.
 	Order *store.Order `json:"order,omitempty"`
+	// The signed-in customer, for `orders` lists filtered by status, which the order leaves or
+	// joins; null for a guest or when there were user errors.
+	User *store.User `json:"user,omitempty"`
 	// What was wrong; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -242,6 +303,8 @@ type OrderReorderPayload struct {
 	AccessToken *string `json:"accessToken,omitempty"`
 	// Lines of the old order left out of the new one, each with the reason.
 	DroppedItems []orders.Dropped `json:"droppedItems"`
+	// The signed-in customer, whose `orders` now start with the new one; null for a guest or when no order was placed.
+	User *store.User `json:"user,omitempty"`
 	// What was wrong; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -296,14 +359,17 @@ type ProductConnection struct {
 	PageInfo *relay.PageInfo `json:"pageInfo"`
 }
 
-// What a profile update changes; a field left out or null stays as it is.
+// What a profile update changes: a field left out stays as it is; an explicit `null` or an empty string clears it.
 type ProfileUpdateInput struct {
-	// The owner's full name, at most 200 characters; an empty string clears it.
-	FullName *string `json:"fullName,omitempty"`
+	// The owner's full name, at most 200 characters; null or an empty string clears it.
+	FullName graphql.Omittable[*string] `json:"fullName,omitempty"`
 	// A phone number in international format with the country code, e.g. `+7 701 123 45 67`
-	// (spaces, dashes and parentheses are ignored); stored and answered in E.164. An empty
-	// string clears it.
-	Phone *string `json:"phone,omitempty"`
+	// (spaces, dashes and parentheses are ignored); stored and answered in E.164. Null or an
+	// empty string clears it.
+	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
+	// An IANA time zone name, e.g. `Asia/Almaty`, `Europe/Moscow` or `UTC` (not an offset such
+	// as `+05:00`: a name follows summer time). Null or an empty string sets `UTC`.
+	TimeZone graphql.Omittable[*string] `json:"timeZone,omitempty"`
 }
 
 // The answer to `profileUpdate`.
@@ -364,10 +430,13 @@ type SimCardConnection struct {
 	PageInfo *relay.PageInfo `json:"pageInfo"`
 }
 
-// The answer to a SIM card mutation.
+// The answer to `simCardAdd` and `simCardUpdate`.
 type SimCardPayload struct {
 	// The SIM card as it is now, with its balance; null when there are user errors.
 	SimCard *store.SimCard `json:"simCard,omitempty"`
+	// The customer after the change: select `simCards` here to update "My numbers" in a cache from
+	// this answer (an added SIM joins the list). Null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -376,6 +445,8 @@ type SimCardPayload struct {
 type SimCardRemovePayload struct {
 	// The ID of the SIM card removed from the account; null when there are user errors.
 	RemovedID *string `json:"removedId,omitempty"`
+	// The customer after the change, whose `simCards` no longer list it; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -386,20 +457,4 @@ type SimCardUpdateInput struct {
 	ID string `json:"id"`
 	// The new label; empty clears it.
 	Label string `json:"label"`
-}
-
-// Totals of a SIM's data use over a date range.
-type UsageSummary struct {
-	// Bytes sent and received.
-	TotalBytes int64 `json:"totalBytes"`
-	// Bytes sent.
-	BytesUp int64 `json:"bytesUp"`
-	// Bytes received.
-	BytesDown int64 `json:"bytesDown"`
-	// How many data sessions started in the range.
-	SessionCount int `json:"sessionCount"`
-	// What the sessions cost.
-	Cost *money.Money `json:"cost"`
-	// The same totals per visited country, most data first.
-	ByCountry []CountryUsage `json:"byCountry"`
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -73,13 +74,14 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	shop := orders.NewService(st, ledger.New(st, ledger.Options{AllowNegativeBalance: cfg.AllowNegativeBalance}),
 		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Log: log})
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st),
-		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop}, graph.Options{
+		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop,
+		PublicURL: strings.TrimRight(cfg.PublicURL, "/")}, graph.Options{
 		Introspection:    cfg.Introspection,
 		MaxComplexity:    cfg.MaxComplexity,
 		TrustedOnly:      cfg.TrustedDocumentsOnly,
 		StandardExecutor: cfg.StandardExecutor,
 		Metrics:          s.metrics,
-		Shape:            graph.ShapeLimits{MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxRootFields: cfg.MaxRootFields},
+		Shape:            graph.ShapeLimits{MaxTokens: cfg.MaxTokens, MaxFields: cfg.MaxFields, MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxRootFields: cfg.MaxRootFields},
 		Logger:           log,
 	})
 
@@ -89,6 +91,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.Handler())
 	s.paymentRoutes(mux, provider, shop)
+	s.exportRoutes(mux)
 	(&pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, Log: log}).Routes(mux)
 	if cfg.Playground {
 		mux.Handle("GET /{$}", playground.Handler("TEZ account API", "/graphql"))
@@ -116,6 +119,11 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	return s.Serve(ctx, ln, ready)
+}
+
+// Serve is ListenAndServe on a listener the caller opened (and Serve closes).
+func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(net.Addr)) error {
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 5 * time.Second,
