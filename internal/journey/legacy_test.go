@@ -45,13 +45,6 @@ func (s *shop) importOldAccounts(accounts ...map[string]any) (stdout, stderr str
 	return out.String(), errOut.String()
 }
 
-// followConfirmLink opens the newest unread mail to the customer, follows its
-// link to the page and clicks its button, as the customer does.
-func (c *customer) followConfirmLink(to string) *page {
-	c.shop.t.Helper()
-	return c.open(c.shop.mail(to).link()).submit("Confirm my email", nil)
-}
-
 // changeEmail changes the account's email in My account and confirms the
 // new address with the link mailed to it.
 func (c *customer) changeEmail(to string) {
@@ -62,7 +55,8 @@ func (c *customer) changeEmail(to string) {
 	c.query(`mutation($e: String!, $p: String!) { emailChange(input: { newEmail: $e, currentPassword: $p }) { userErrors { field message code } } }`,
 		map[string]any{"e": to, "p": c.Password}, &out)
 	noUserErrors(c.shop.t, "emailChange", out.EmailChange.UserErrors)
-	c.followConfirmLink(to).mustSay("Your email is confirmed")
+	c.Email = to
+	c.confirmEmail()
 }
 
 // oldAccount is the line of the old system's export for Anna: two
@@ -129,28 +123,10 @@ func (c *customer) oldOrders() map[string]oldOrder {
 	return byNumber
 }
 
-// historyDoc is My history of one SIM over a range.
-const historyDoc = `query($iccid: ICCID!, $from: DateTime, $to: DateTime) { me { simCard(iccid: $iccid) {
-	usageSessions(from: $from, to: $to, first: 100) { edges { node { startedAt } } } } } }`
-
-// history answers the start of each session My history shows in [from, to).
-func (c *customer) history(iccid string, from, to time.Time) []time.Time {
-	c.shop.t.Helper()
-	var out struct {
-		Me struct {
-			SimCard *struct {
-				UsageSessions struct {
-					Edges []struct{ Node struct{ StartedAt time.Time } }
-				}
-			}
-		}
-	}
-	c.query(historyDoc, map[string]any{"iccid": iccid, "from": from.Format(time.RFC3339), "to": to.Format(time.RFC3339)}, &out)
-	if out.Me.SimCard == nil {
-		c.shop.t.Fatalf("My history: SIM %s is not the customer's", iccid)
-	}
+// sessionStarts answers when each session of My history began.
+func sessionStarts(h history) []time.Time {
 	var starts []time.Time
-	for _, e := range out.Me.SimCard.UsageSessions.Edges {
+	for _, e := range h.UsageSessions.Edges {
 		starts = append(starts, e.Node.StartedAt)
 	}
 	return starts
@@ -197,8 +173,7 @@ func TestOldAccountJoinsWithRegistration(t *testing.T) {
 	if n, o := anna.myNumbers(), anna.myOrders(); len(n) != 0 || len(o) != 0 {
 		t.Fatalf("before confirming the email: My numbers %+v, My orders %+v; want nothing yet", n, o)
 	}
-	done := anna.followConfirmLink(anna.Email)
-	done.mustSay("Your email is confirmed")
+	anna.confirmEmail().mustSay("Your email is confirmed")
 
 	numbers := anna.myNumbers()
 	if len(numbers) != 1 || numbers[0].ICCID != sim || numbers[0].Label == nil || *numbers[0].Label != "Europe trip" {
@@ -206,7 +181,7 @@ func TestOldAccountJoinsWithRegistration(t *testing.T) {
 	}
 
 	t.Run("My history since the old account got the SIM", func(t *testing.T) {
-		shown := anna.history(sim, ownedSince.AddDate(0, 0, -40), time.Now().Add(time.Hour))
+		shown := sessionStarts(anna.history(sim, ownedSince.AddDate(0, 0, -40), time.Now().Add(time.Hour)))
 		if len(shown) < 30 {
 			t.Fatalf("My history shows %d sessions of the last 45 days, want about one a day", len(shown))
 		}
@@ -214,7 +189,7 @@ func TestOldAccountJoinsWithRegistration(t *testing.T) {
 		if oldest.Before(ownedSince) || oldest.After(ownedSince.AddDate(0, 0, 3)) {
 			t.Errorf("the oldest session shown starts %s; want the first days after %s", oldest, ownedSince)
 		}
-		if before := anna.history(sim, ownedSince.AddDate(0, 0, -40), ownedSince); len(before) != 0 {
+		if before := sessionStarts(anna.history(sim, ownedSince.AddDate(0, 0, -40), ownedSince)); len(before) != 0 {
 			t.Errorf("My history before the old account had the SIM shows %d sessions", len(before))
 		}
 	})
@@ -357,7 +332,7 @@ func TestOldAccountJoinsOnlyTheVerifiedOwner(t *testing.T) {
 	}
 
 	anna = s.signUp("anna.old@journey.example", "another long passphrase", "")
-	anna.followConfirmLink(anna.Email).mustSay("Your email is confirmed")
+	anna.confirmEmail()
 	if n, o := anna.myNumbers(), anna.oldOrders(); len(n) != 1 || len(o) != 2 {
 		t.Fatalf("Anna, verified: %d SIMs, %d orders; want her old SIM and two old orders", len(n), len(o))
 	}
@@ -370,7 +345,7 @@ func TestOldAccountJoinsOnlyTheVerifiedOwner(t *testing.T) {
 
 	// Bob is verified already when the operator imports his old account.
 	bob := s.signUp("bob.old@journey.example", "a long new passphrase", "")
-	bob.followConfirmLink(bob.Email)
+	bob.confirmEmail()
 	bobs := oldAccount("bob.old@journey.example", ownedSince)
 	bobs["simCards"].([]any)[0].(map[string]any)["iccid"] = seed.DemoOldSystemSIMs()[1]
 	bobs["orders"] = []any{}
