@@ -25,10 +25,11 @@ func (r *mutationResolver) SimCardAdd(ctx context.Context, input model.SimCardAd
 		return nil, err
 	}
 	sim, problems, err := r.SIMs.Add(ctx, me, input.Iccid, deref(input.ActivationCode))
-	if err != nil {
-		return nil, err
+	if err != nil || len(problems) > 0 {
+		return &model.SimCardPayload{UserErrors: problems}, err
 	}
-	return &model.SimCardPayload{SimCard: sim, UserErrors: orEmpty(problems)}, nil
+	u, err := r.changedUser(ctx, me)
+	return &model.SimCardPayload{SimCard: sim, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *mutationResolver) SimCardUpdate(ctx context.Context, input model.SimCardUpdateInput) (*model.SimCardPayload, error) {
@@ -37,10 +38,11 @@ func (r *mutationResolver) SimCardUpdate(ctx context.Context, input model.SimCar
 		return nil, err
 	}
 	sim, problems, err := r.SIMs.Rename(ctx, me, simCardICCID(input.ID), input.Label)
-	if err != nil {
-		return nil, err
+	if err != nil || len(problems) > 0 {
+		return &model.SimCardPayload{UserErrors: problems}, err
 	}
-	return &model.SimCardPayload{SimCard: sim, UserErrors: orEmpty(problems)}, nil
+	u, err := r.changedUser(ctx, me)
+	return &model.SimCardPayload{SimCard: sim, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *mutationResolver) SimCardRemove(ctx context.Context, id string) (*model.SimCardRemovePayload, error) {
@@ -55,7 +57,8 @@ func (r *mutationResolver) SimCardRemove(ctx context.Context, id string) (*model
 	if len(problems) > 0 {
 		return &model.SimCardRemovePayload{UserErrors: problems}, nil
 	}
-	return &model.SimCardRemovePayload{RemovedID: &id, UserErrors: []apperr.FieldError{}}, nil
+	u, err := r.changedUser(ctx, me)
+	return &model.SimCardRemovePayload{RemovedID: &id, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error) {

@@ -71,12 +71,21 @@ type ComplexityRoot struct {
 
 	AddressDeletePayload struct {
 		DeletedID  func(childComplexity int) int
+		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
 	AddressPayload struct {
 		Address    func(childComplexity int) int
+		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	AddressSetDefaultPayload struct {
+		Address         func(childComplexity int) int
+		PreviousDefault func(childComplexity int) int
+		User            func(childComplexity int) int
+		UserErrors      func(childComplexity int) int
 	}
 
 	BalanceEntry struct {
@@ -101,6 +110,7 @@ type ComplexityRoot struct {
 	CheckoutPayload struct {
 		AccessToken func(childComplexity int) int
 		Order       func(childComplexity int) int
+		User        func(childComplexity int) int
 		UserErrors  func(childComplexity int) int
 	}
 
@@ -201,6 +211,7 @@ type ComplexityRoot struct {
 
 	OrderCancelPayload struct {
 		Order      func(childComplexity int) int
+		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
@@ -236,6 +247,7 @@ type ComplexityRoot struct {
 		AccessToken  func(childComplexity int) int
 		DroppedItems func(childComplexity int) int
 		Order        func(childComplexity int) int
+		User         func(childComplexity int) int
 		UserErrors   func(childComplexity int) int
 	}
 
@@ -363,11 +375,13 @@ type ComplexityRoot struct {
 
 	SimCardPayload struct {
 		SimCard    func(childComplexity int) int
+		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
 	SimCardRemovePayload struct {
 		RemovedID  func(childComplexity int) int
+		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
@@ -449,7 +463,7 @@ type MutationResolver interface {
 	AddressCreate(ctx context.Context, input model.AddressInput) (*model.AddressPayload, error)
 	AddressUpdate(ctx context.Context, input model.AddressUpdateInput) (*model.AddressPayload, error)
 	AddressDelete(ctx context.Context, id string) (*model.AddressDeletePayload, error)
-	AddressSetDefault(ctx context.Context, id string) (*model.AddressPayload, error)
+	AddressSetDefault(ctx context.Context, id string) (*model.AddressSetDefaultPayload, error)
 	Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutPayload, error)
 	OrderPay(ctx context.Context, input model.OrderPayInput) (*model.OrderPayPayload, error)
 	OrderReorder(ctx context.Context, input model.OrderReorderInput) (*model.OrderReorderPayload, error)
@@ -598,6 +612,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddressDeletePayload.DeletedID(childComplexity), true
+	case "AddressDeletePayload.user":
+		if e.ComplexityRoot.AddressDeletePayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressDeletePayload.User(childComplexity), true
 	case "AddressDeletePayload.userErrors":
 		if e.ComplexityRoot.AddressDeletePayload.UserErrors == nil {
 			break
@@ -611,12 +631,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddressPayload.Address(childComplexity), true
+	case "AddressPayload.user":
+		if e.ComplexityRoot.AddressPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressPayload.User(childComplexity), true
 	case "AddressPayload.userErrors":
 		if e.ComplexityRoot.AddressPayload.UserErrors == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AddressPayload.UserErrors(childComplexity), true
+
+	case "AddressSetDefaultPayload.address":
+		if e.ComplexityRoot.AddressSetDefaultPayload.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressSetDefaultPayload.Address(childComplexity), true
+	case "AddressSetDefaultPayload.previousDefault":
+		if e.ComplexityRoot.AddressSetDefaultPayload.PreviousDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressSetDefaultPayload.PreviousDefault(childComplexity), true
+	case "AddressSetDefaultPayload.user":
+		if e.ComplexityRoot.AddressSetDefaultPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressSetDefaultPayload.User(childComplexity), true
+	case "AddressSetDefaultPayload.userErrors":
+		if e.ComplexityRoot.AddressSetDefaultPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressSetDefaultPayload.UserErrors(childComplexity), true
 
 	case "BalanceEntry.amount":
 		if e.ComplexityRoot.BalanceEntry.AmountMoney == nil {
@@ -693,6 +744,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutPayload.Order(childComplexity), true
+	case "CheckoutPayload.user":
+		if e.ComplexityRoot.CheckoutPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPayload.User(childComplexity), true
 	case "CheckoutPayload.userErrors":
 		if e.ComplexityRoot.CheckoutPayload.UserErrors == nil {
 			break
@@ -1189,6 +1246,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderCancelPayload.Order(childComplexity), true
+	case "OrderCancelPayload.user":
+		if e.ComplexityRoot.OrderCancelPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderCancelPayload.User(childComplexity), true
 	case "OrderCancelPayload.userErrors":
 		if e.ComplexityRoot.OrderCancelPayload.UserErrors == nil {
 			break
@@ -1314,6 +1377,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderReorderPayload.Order(childComplexity), true
+	case "OrderReorderPayload.user":
+		if e.ComplexityRoot.OrderReorderPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderReorderPayload.User(childComplexity), true
 	case "OrderReorderPayload.userErrors":
 		if e.ComplexityRoot.OrderReorderPayload.UserErrors == nil {
 			break
@@ -1804,6 +1873,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCardPayload.SimCard(childComplexity), true
+	case "SimCardPayload.user":
+		if e.ComplexityRoot.SimCardPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardPayload.User(childComplexity), true
 	case "SimCardPayload.userErrors":
 		if e.ComplexityRoot.SimCardPayload.UserErrors == nil {
 			break
@@ -1817,6 +1892,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCardRemovePayload.RemovedID(childComplexity), true
+	case "SimCardRemovePayload.user":
+		if e.ComplexityRoot.SimCardRemovePayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardRemovePayload.User(childComplexity), true
 	case "SimCardRemovePayload.userErrors":
 		if e.ComplexityRoot.SimCardRemovePayload.UserErrors == nil {
 			break
@@ -2513,8 +2594,11 @@ Changes some fields of an address: those left out stay, an explicit null clears 
   addressUpdate("Which address, and the fields to change; those left out stay as they are." input: AddressUpdateInput!): AddressPayload!
   "Deletes an address. When it was the default, the most recently used other address becomes the default."
   addressDelete("The address's global ID." id: ID!): AddressDeletePayload!
-  "Makes an address the default for new orders."
-  addressSetDefault("The address's global ID." id: ID!): AddressPayload!
+  """
+  Makes an address the default for new orders. The payload carries the previous default as
+  well (no longer ` + "`" + `isDefault` + "`" + `), so a client cache shows exactly one default from the answer alone.
+  """
+  addressSetDefault("The address's global ID." id: ID!): AddressSetDefaultPayload!
 }
 
 "A delivery address as the customer types it."
@@ -2568,10 +2652,30 @@ input AddressUpdateInput {
   deliveryNote: String
 }
 
-"The answer to an address mutation."
+"The answer to ` + "`" + `addressCreate` + "`" + ` and ` + "`" + `addressUpdate` + "`" + `."
 type AddressPayload {
   "The address as it is now; null when there are user errors."
   address: Address
+  """
+  The customer after the change: select ` + "`" + `addresses` + "`" + ` and ` + "`" + `defaultAddress` + "`" + ` here to update a cache
+  from this answer (a first address joins the list as the default). Null when there are user errors.
+  """
+  user: User
+  "What is wrong with the input; empty on success."
+  userErrors: [UserError!]!
+}
+
+"The answer to ` + "`" + `addressSetDefault` + "`" + `."
+type AddressSetDefaultPayload {
+  "The new default address; null when there are user errors."
+  address: Address
+  """
+  The address that was the default until now, with ` + "`" + `isDefault` + "`" + ` false; null when there was none,
+  when it is the address given (nothing changed), or when there are user errors.
+  """
+  previousDefault: Address
+  "The customer after the change, for ` + "`" + `addresses` + "`" + ` and ` + "`" + `defaultAddress` + "`" + `; null when there are user errors."
+  user: User
   "What is wrong with the input; empty on success."
   userErrors: [UserError!]!
 }
@@ -2580,6 +2684,11 @@ type AddressPayload {
 type AddressDeletePayload {
   "The ID of the deleted address; null when there are user errors."
   deletedId: ID
+  """
+  The customer after the change: ` + "`" + `addresses` + "`" + ` without the deleted one and, when it was the
+  default, ` + "`" + `defaultAddress` + "`" + ` now the address promoted in its place. Null when there are user errors.
+  """
+  user: User
   "What is wrong with the input; empty on success."
   userErrors: [UserError!]!
 }
@@ -2805,6 +2914,11 @@ type CheckoutPayload {
   It is shown once; keep it like a password.
   """
   accessToken: String
+  """
+  The signed-in customer after the order, whose ` + "`" + `orders` + "`" + ` now start with it (and whose
+  ` + "`" + `addresses` + "`" + ` show the one used as most recently used); null for a guest or when there were user errors.
+  """
+  user: User
   "What was wrong with the input; empty on success."
   userErrors: [UserError!]!
 }
@@ -2869,6 +2983,8 @@ type OrderReorderPayload {
   accessToken: String
   "Lines of the old order left out of the new one, each with the reason."
   droppedItems: [ReorderDroppedItem!]!
+  "The signed-in customer, whose ` + "`" + `orders` + "`" + ` now start with the new one; null for a guest or when no order was placed."
+  user: User
   "What was wrong; empty on success."
   userErrors: [UserError!]!
 }
@@ -2893,6 +3009,11 @@ input OrderCancelInput {
 type OrderCancelPayload {
   "The cancelled order; null when there were user errors."
   order: Order
+  """
+  The signed-in customer, for ` + "`" + `orders` + "`" + ` lists filtered by status, which the order leaves or
+  joins; null for a guest or when there were user errors.
+  """
+  user: User
   "What was wrong; empty on success."
   userErrors: [UserError!]!
 }
@@ -3337,10 +3458,15 @@ input SimCardUpdateInput {
   label: String!
 }
 
-"The answer to a SIM card mutation."
+"The answer to ` + "`" + `simCardAdd` + "`" + ` and ` + "`" + `simCardUpdate` + "`" + `."
 type SimCardPayload {
   "The SIM card as it is now, with its balance; null when there are user errors."
   simCard: SimCard
+  """
+  The customer after the change: select ` + "`" + `simCards` + "`" + ` here to update "My numbers" in a cache from
+  this answer (an added SIM joins the list). Null when there are user errors.
+  """
+  user: User
   "What is wrong with the input; empty on success."
   userErrors: [UserError!]!
 }
@@ -3349,6 +3475,8 @@ type SimCardPayload {
 type SimCardRemovePayload {
   "The ID of the SIM card removed from the account; null when there are user errors."
   removedId: ID
+  "The customer after the change, whose ` + "`" + `simCards` + "`" + ` no longer list it; null when there are user errors."
+  user: User
   "What is wrong with the input; empty on success."
   userErrors: [UserError!]!
 }
@@ -3512,6 +3640,8 @@ func (ec *executionContext) childFields_AddressDeletePayload(ctx context.Context
 	switch field.Name {
 	case "deletedId":
 		return ec.fieldContext_AddressDeletePayload_deletedId(ctx, field)
+	case "user":
+		return ec.fieldContext_AddressDeletePayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_AddressDeletePayload_userErrors(ctx, field)
 	}
@@ -3522,10 +3652,26 @@ func (ec *executionContext) childFields_AddressPayload(ctx context.Context, fiel
 	switch field.Name {
 	case "address":
 		return ec.fieldContext_AddressPayload_address(ctx, field)
+	case "user":
+		return ec.fieldContext_AddressPayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_AddressPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AddressPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AddressSetDefaultPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "address":
+		return ec.fieldContext_AddressSetDefaultPayload_address(ctx, field)
+	case "previousDefault":
+		return ec.fieldContext_AddressSetDefaultPayload_previousDefault(ctx, field)
+	case "user":
+		return ec.fieldContext_AddressSetDefaultPayload_user(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_AddressSetDefaultPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddressSetDefaultPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_BalanceEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3572,6 +3718,8 @@ func (ec *executionContext) childFields_CheckoutPayload(ctx context.Context, fie
 		return ec.fieldContext_CheckoutPayload_order(ctx, field)
 	case "accessToken":
 		return ec.fieldContext_CheckoutPayload_accessToken(ctx, field)
+	case "user":
+		return ec.fieldContext_CheckoutPayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_CheckoutPayload_userErrors(ctx, field)
 	}
@@ -3720,6 +3868,8 @@ func (ec *executionContext) childFields_OrderCancelPayload(ctx context.Context, 
 	switch field.Name {
 	case "order":
 		return ec.fieldContext_OrderCancelPayload_order(ctx, field)
+	case "user":
+		return ec.fieldContext_OrderCancelPayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_OrderCancelPayload_userErrors(ctx, field)
 	}
@@ -3790,6 +3940,8 @@ func (ec *executionContext) childFields_OrderReorderPayload(ctx context.Context,
 		return ec.fieldContext_OrderReorderPayload_accessToken(ctx, field)
 	case "droppedItems":
 		return ec.fieldContext_OrderReorderPayload_droppedItems(ctx, field)
+	case "user":
+		return ec.fieldContext_OrderReorderPayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_OrderReorderPayload_userErrors(ctx, field)
 	}
@@ -4024,6 +4176,8 @@ func (ec *executionContext) childFields_SimCardPayload(ctx context.Context, fiel
 	switch field.Name {
 	case "simCard":
 		return ec.fieldContext_SimCardPayload_simCard(ctx, field)
+	case "user":
+		return ec.fieldContext_SimCardPayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_SimCardPayload_userErrors(ctx, field)
 	}
@@ -4034,6 +4188,8 @@ func (ec *executionContext) childFields_SimCardRemovePayload(ctx context.Context
 	switch field.Name {
 	case "removedId":
 		return ec.fieldContext_SimCardRemovePayload_removedId(ctx, field)
+	case "user":
+		return ec.fieldContext_SimCardRemovePayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_SimCardRemovePayload_userErrors(ctx, field)
 	}
@@ -5280,6 +5436,38 @@ func (ec *executionContext) fieldContext_AddressDeletePayload_deletedId(_ contex
 	return graphql.NewScalarFieldContext("AddressDeletePayload", field, false, false, "ID")
 }
 
+func (ec *executionContext) _AddressDeletePayload_user(ctx context.Context, field graphql.CollectedField, obj *model.AddressDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressDeletePayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressDeletePayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AddressDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.AddressDeletePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5344,6 +5532,38 @@ func (ec *executionContext) fieldContext_AddressPayload_address(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _AddressPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.AddressPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AddressPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.AddressPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5366,6 +5586,134 @@ func (ec *executionContext) _AddressPayload_userErrors(ctx context.Context, fiel
 func (ec *executionContext) fieldContext_AddressPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "AddressPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddressSetDefaultPayload_address(ctx context.Context, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressSetDefaultPayload_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressSetDefaultPayload_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressSetDefaultPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddressSetDefaultPayload_previousDefault(ctx context.Context, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressSetDefaultPayload_previousDefault(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousDefault, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressSetDefaultPayload_previousDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressSetDefaultPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddressSetDefaultPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressSetDefaultPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressSetDefaultPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressSetDefaultPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddressSetDefaultPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressSetDefaultPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressSetDefaultPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressSetDefaultPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -5713,6 +6061,38 @@ func (ec *executionContext) _CheckoutPayload_accessToken(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_CheckoutPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CheckoutPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckoutPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CheckoutPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPayload) (ret graphql.Marshaler) {
@@ -6925,8 +7305,8 @@ func (ec *executionContext) _Mutation_addressSetDefault(ctx context.Context, fie
 			return ec.Resolvers.Mutation().AddressSetDefault(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AddressPayload) graphql.Marshaler {
-			return ec.marshalNAddressPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddressSetDefaultPayload) graphql.Marshaler {
+			return ec.marshalNAddressSetDefaultPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressSetDefaultPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6939,7 +7319,7 @@ func (ec *executionContext) fieldContext_Mutation_addressSetDefault(ctx context.
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AddressPayload(ctx, field)
+			return ec.childFields_AddressSetDefaultPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -7787,6 +8167,38 @@ func (ec *executionContext) fieldContext_OrderCancelPayload_order(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _OrderCancelPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.OrderCancelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderCancelPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderCancelPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderCancelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrderCancelPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.OrderCancelPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8350,6 +8762,38 @@ func (ec *executionContext) fieldContext_OrderReorderPayload_droppedItems(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ReorderDroppedItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderReorderPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.OrderReorderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderReorderPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderReorderPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderReorderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10476,6 +10920,38 @@ func (ec *executionContext) fieldContext_SimCardPayload_simCard(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _SimCardPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.SimCardPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCardPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SimCardPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SimCardPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10529,6 +11005,38 @@ func (ec *executionContext) _SimCardRemovePayload_removedId(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_SimCardRemovePayload_removedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SimCardRemovePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SimCardRemovePayload_user(ctx context.Context, field graphql.CollectedField, obj *model.SimCardRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardRemovePayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardRemovePayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCardRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SimCardRemovePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SimCardRemovePayload) (ret graphql.Marshaler) {
@@ -13905,6 +14413,11 @@ func (ec *executionContext) _AddressDeletePayload(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "user":
+			out.Values[i] = ec._AddressDeletePayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "userErrors":
 			out.Values[i] = ec._AddressDeletePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13943,8 +14456,61 @@ func (ec *executionContext) _AddressPayload(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "user":
+			out.Values[i] = ec._AddressPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "userErrors":
 			out.Values[i] = ec._AddressPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var addressSetDefaultPayloadImplementors = []string{"AddressSetDefaultPayload"}
+
+func (ec *executionContext) _AddressSetDefaultPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddressSetDefaultPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addressSetDefaultPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddressSetDefaultPayload")
+		case "address":
+			out.Values[i] = ec._AddressSetDefaultPayload_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previousDefault":
+			out.Values[i] = ec._AddressSetDefaultPayload_previousDefault(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._AddressSetDefaultPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._AddressSetDefaultPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14117,6 +14683,11 @@ func (ec *executionContext) _CheckoutPayload(ctx context.Context, sel ast.Select
 			}
 		case "accessToken":
 			out.Values[i] = ec._CheckoutPayload_accessToken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._CheckoutPayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -14832,6 +15403,11 @@ func (ec *executionContext) _OrderCancelPayload(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "user":
+			out.Values[i] = ec._OrderCancelPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "userErrors":
 			out.Values[i] = ec._OrderCancelPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15071,6 +15647,11 @@ func (ec *executionContext) _OrderReorderPayload(ctx context.Context, sel ast.Se
 		case "droppedItems":
 			out.Values[i] = ec._OrderReorderPayload_droppedItems(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._OrderReorderPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "userErrors":
@@ -15989,6 +16570,11 @@ func (ec *executionContext) _SimCardPayload(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "user":
+			out.Values[i] = ec._SimCardPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "userErrors":
 			out.Values[i] = ec._SimCardPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16024,6 +16610,11 @@ func (ec *executionContext) _SimCardRemovePayload(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("SimCardRemovePayload")
 		case "removedId":
 			out.Values[i] = ec._SimCardRemovePayload_removedId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._SimCardRemovePayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -16835,6 +17426,14 @@ func (ec *executionContext) marshalNAddressPayload2ᚖgithubᚗcomᚋteztelecom�
 		return graphql.Null
 	}
 	return ec._AddressPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAddressSetDefaultPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressSetDefaultPayload(ctx context.Context, sel ast.SelectionSet, v *model.AddressSetDefaultPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AddressSetDefaultPayload!")
+		return graphql.Null
+	}
+	return ec._AddressSetDefaultPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAddressUpdateInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressUpdateInput(ctx context.Context, v any) (model.AddressUpdateInput, error) {

@@ -258,6 +258,10 @@ var leanAddressDeletePayloadConcurrent = map[string]bool{}
 func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors) {
 		switch f.Name {
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -276,6 +280,8 @@ func (ec *executionContext) lean_AddressDeletePayload(ctx context.Context, w *by
 			return true
 		case "deletedId":
 			return ec.lean_AddressDeletePayload_deletedId(ctx, w, field, obj)
+		case "user":
+			return ec.lean_AddressDeletePayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_AddressDeletePayload_userErrors(ctx, w, field, obj)
 		}
@@ -288,6 +294,11 @@ func (ec *executionContext) lean_AddressDeletePayload_deletedId(ctx context.Cont
 	m := ec.marshalOID2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
+}
+
+func (ec *executionContext) lean_AddressDeletePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressDeletePayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressDeletePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressDeletePayload) bool {
@@ -314,6 +325,10 @@ func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel
 			if ec.leanResolves_Address(ctx, f.Selections) {
 				return true
 			}
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -332,6 +347,8 @@ func (ec *executionContext) lean_AddressPayload(ctx context.Context, w *bytes.Bu
 			return true
 		case "address":
 			return ec.lean_AddressPayload_address(ctx, w, field, obj)
+		case "user":
+			return ec.lean_AddressPayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_AddressPayload_userErrors(ctx, w, field, obj)
 		}
@@ -344,7 +361,88 @@ func (ec *executionContext) lean_AddressPayload_address(ctx context.Context, w *
 	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
 }
 
+func (ec *executionContext) lean_AddressPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressPayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+}
+
 func (ec *executionContext) lean_AddressPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressPayload) bool {
+	res := obj.UserErrors
+	return ec.leanmarshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, w, field.Selections, res)
+}
+
+// AddressSetDefaultPayload: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanAddressSetDefaultPayloadConcurrent = map[string]bool{}
+
+// leanResolves_AddressSetDefaultPayload reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_AddressSetDefaultPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressSetDefaultPayloadImplementors) {
+		switch f.Name {
+		case "address":
+			if ec.leanResolves_Address(ctx, f.Selections) {
+				return true
+			}
+		case "previousDefault":
+			if ec.leanResolves_Address(ctx, f.Selections) {
+				return true
+			}
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_AddressSetDefaultPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressSetDefaultPayload) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressSetDefaultPayloadImplementors)
+	return leanexec.Object(ctx, w, "AddressSetDefaultPayload", fields, leanAddressSetDefaultPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"AddressSetDefaultPayload"`)
+			return true
+		case "address":
+			return ec.lean_AddressSetDefaultPayload_address(ctx, w, field, obj)
+		case "previousDefault":
+			return ec.lean_AddressSetDefaultPayload_previousDefault(ctx, w, field, obj)
+		case "user":
+			return ec.lean_AddressSetDefaultPayload_user(ctx, w, field, obj)
+		case "userErrors":
+			return ec.lean_AddressSetDefaultPayload_userErrors(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_AddressSetDefaultPayload_address(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
+	res := obj.Address
+	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_AddressSetDefaultPayload_previousDefault(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
+	res := obj.PreviousDefault
+	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_AddressSetDefaultPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_AddressSetDefaultPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
 	res := obj.UserErrors
 	return ec.leanmarshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, w, field.Selections, res)
 }
@@ -578,6 +676,10 @@ func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, se
 			if ec.leanResolves_Order(ctx, f.Selections) {
 				return true
 			}
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -598,6 +700,8 @@ func (ec *executionContext) lean_CheckoutPayload(ctx context.Context, w *bytes.B
 			return ec.lean_CheckoutPayload_order(ctx, w, field, obj)
 		case "accessToken":
 			return ec.lean_CheckoutPayload_accessToken(ctx, w, field, obj)
+		case "user":
+			return ec.lean_CheckoutPayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_CheckoutPayload_userErrors(ctx, w, field, obj)
 		}
@@ -615,6 +719,11 @@ func (ec *executionContext) lean_CheckoutPayload_accessToken(ctx context.Context
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
+}
+
+func (ec *executionContext) lean_CheckoutPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_CheckoutPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
@@ -1426,6 +1535,10 @@ func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context,
 			if ec.leanResolves_Order(ctx, f.Selections) {
 				return true
 			}
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -1444,6 +1557,8 @@ func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *byte
 			return true
 		case "order":
 			return ec.lean_OrderCancelPayload_order(ctx, w, field, obj)
+		case "user":
+			return ec.lean_OrderCancelPayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_OrderCancelPayload_userErrors(ctx, w, field, obj)
 		}
@@ -1454,6 +1569,11 @@ func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *byte
 func (ec *executionContext) lean_OrderCancelPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
 	res := obj.Order
 	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_OrderCancelPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderCancelPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
@@ -1801,6 +1921,10 @@ func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context
 			if ec.leanResolves_ReorderDroppedItem(ctx, f.Selections) {
 				return true
 			}
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -1823,6 +1947,8 @@ func (ec *executionContext) lean_OrderReorderPayload(ctx context.Context, w *byt
 			return ec.lean_OrderReorderPayload_accessToken(ctx, w, field, obj)
 		case "droppedItems":
 			return ec.lean_OrderReorderPayload_droppedItems(ctx, w, field, obj)
+		case "user":
+			return ec.lean_OrderReorderPayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_OrderReorderPayload_userErrors(ctx, w, field, obj)
 		}
@@ -1845,6 +1971,11 @@ func (ec *executionContext) lean_OrderReorderPayload_accessToken(ctx context.Con
 func (ec *executionContext) lean_OrderReorderPayload_droppedItems(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
 	res := obj.DroppedItems
 	return ec.leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_OrderReorderPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderReorderPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
@@ -3287,6 +3418,10 @@ func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel
 			if ec.leanResolves_SimCard(ctx, f.Selections) {
 				return true
 			}
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -3305,6 +3440,8 @@ func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Bu
 			return true
 		case "simCard":
 			return ec.lean_SimCardPayload_simCard(ctx, w, field, obj)
+		case "user":
+			return ec.lean_SimCardPayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_SimCardPayload_userErrors(ctx, w, field, obj)
 		}
@@ -3315,6 +3452,11 @@ func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Bu
 func (ec *executionContext) lean_SimCardPayload_simCard(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
 	res := obj.SimCard
 	return ec.leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_SimCardPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCardPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
@@ -3337,6 +3479,10 @@ var leanSimCardRemovePayloadConcurrent = map[string]bool{}
 func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors) {
 		switch f.Name {
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -3355,6 +3501,8 @@ func (ec *executionContext) lean_SimCardRemovePayload(ctx context.Context, w *by
 			return true
 		case "removedId":
 			return ec.lean_SimCardRemovePayload_removedId(ctx, w, field, obj)
+		case "user":
+			return ec.lean_SimCardRemovePayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_SimCardRemovePayload_userErrors(ctx, w, field, obj)
 		}
@@ -3367,6 +3515,11 @@ func (ec *executionContext) lean_SimCardRemovePayload_removedId(ctx context.Cont
 	m := ec.marshalOID2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
+}
+
+func (ec *executionContext) lean_SimCardRemovePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardRemovePayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCardRemovePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardRemovePayload) bool {
@@ -4141,6 +4294,13 @@ func (ec *executionContext) leanmarshalNAddressPayload2ᚖgithubᚗcomᚋteztele
 		return false
 	}
 	return ec.lean_AddressPayload(ctx, w, sel, v)
+}
+
+func (ec *executionContext) leanmarshalNAddressSetDefaultPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressSetDefaultPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.AddressSetDefaultPayload) bool {
+	if v == nil {
+		return false
+	}
+	return ec.lean_AddressSetDefaultPayload(ctx, w, sel, v)
 }
 
 func (ec *executionContext) leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.SIMBalanceEntry) bool {

@@ -30,6 +30,9 @@ type AccountDeletePayload struct {
 type AddressDeletePayload struct {
 	// The ID of the deleted address; null when there are user errors.
 	DeletedID *string `json:"deletedId,omitempty"`
+	// The customer after the change: `addresses` without the deleted one and, when it was the
+	// default, `defaultAddress` now the address promoted in its place. Null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -56,10 +59,26 @@ type AddressInput struct {
 	DeliveryNote *string `json:"deliveryNote,omitempty"`
 }
 
-// The answer to an address mutation.
+// The answer to `addressCreate` and `addressUpdate`.
 type AddressPayload struct {
 	// The address as it is now; null when there are user errors.
 	Address *store.Address `json:"address,omitempty"`
+	// The customer after the change: select `addresses` and `defaultAddress` here to update a cache
+	// from this answer (a first address joins the list as the default). Null when there are user errors.
+	User *store.User `json:"user,omitempty"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// The answer to `addressSetDefault`.
+type AddressSetDefaultPayload struct {
+	// The new default address; null when there are user errors.
+	Address *store.Address `json:"address,omitempty"`
+	// The address that was the default until now, with `isDefault` false; null when there was none,
+	// when it is the address given (nothing changed), or when there are user errors.
+	PreviousDefault *store.Address `json:"previousDefault,omitempty"`
+	// The customer after the change, for `addresses` and `defaultAddress`; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -131,6 +150,9 @@ type CheckoutPayload struct {
 	// For a guest's order only: the secret that opens it (`guestOrder`, `orderPay`, `orderCancel`).
 	// It is shown once; keep it like a password.
 	AccessToken *string `json:"accessToken,omitempty"`
+	// The signed-in customer after the order, whose `orders` now start with it (and whose
+	// `addresses` show the one used as most recently used); null for a guest or when there were user errors.
+	User *store.User `json:"user,omitempty"`
 	// What was wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -253,6 +275,9 @@ type OrderCancelInput struct {
 type OrderCancelPayload struct {
 	// The cancelled order; null when there were user errors.
 	Order *store.Order `json:"order,omitempty"`
+	// The signed-in customer, for `orders` lists filtered by status, which the order leaves or
+	// joins; null for a guest or when there were user errors.
+	User *store.User `json:"user,omitempty"`
 	// What was wrong; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -291,6 +316,8 @@ type OrderReorderPayload struct {
 	AccessToken *string `json:"accessToken,omitempty"`
 	// Lines of the old order left out of the new one, each with the reason.
 	DroppedItems []orders.Dropped `json:"droppedItems"`
+	// The signed-in customer, whose `orders` now start with the new one; null for a guest or when no order was placed.
+	User *store.User `json:"user,omitempty"`
 	// What was wrong; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -416,10 +443,13 @@ type SimCardConnection struct {
 	PageInfo *relay.PageInfo `json:"pageInfo"`
 }
 
-// The answer to a SIM card mutation.
+// The answer to `simCardAdd` and `simCardUpdate`.
 type SimCardPayload struct {
 	// The SIM card as it is now, with its balance; null when there are user errors.
 	SimCard *store.SimCard `json:"simCard,omitempty"`
+	// The customer after the change: select `simCards` here to update "My numbers" in a cache from
+	// this answer (an added SIM joins the list). Null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -428,6 +458,8 @@ type SimCardPayload struct {
 type SimCardRemovePayload struct {
 	// The ID of the SIM card removed from the account; null when there are user errors.
 	RemovedID *string `json:"removedId,omitempty"`
+	// The customer after the change, whose `simCards` no longer list it; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
