@@ -2378,7 +2378,7 @@ extend type Mutation {
   registering it again starts an empty account. A last email confirms the deletion. What is
   kept and why: docs/privacy.md.
   """
-  accountDelete(input: AccountDeleteInput!): AccountDeletePayload!
+  accountDelete("The password that proves it is the customer." input: AccountDeleteInput!): AccountDeletePayload!
 }
 
 "What deleting an account asks."
