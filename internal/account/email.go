@@ -36,7 +36,9 @@ var MailCap = store.MailCap{Limit: 5, Window: time.Hour}
 // errMailCapped says the address has had all the mail MailCap allows.
 type errMailCapped struct{ next time.Time }
 
-func (e *errMailCapped) Error() string { return "mail cap reached until " + e.next.UTC().Format(time.RFC3339) }
+func (e *errMailCapped) Error() string {
+	return "mail cap reached until " + e.next.UTC().Format(time.RFC3339)
+}
 
 // cappedProblems turns a reached mail cap into the user error saying when
 // mail can go again; other errors pass.
