@@ -96,7 +96,9 @@ func TestResendConfirmationAndSignOut(t *testing.T) {
 	s := newShop(t)
 	mia := s.signUp("mia@journey.example", "a long new passphrase", "")
 	first := s.mailAbout(mia.Email, "Confirm your email").link()
-	var resent struct{ EmailVerificationResend struct{ UserErrors []userError } }
+	var resent struct {
+		EmailVerificationResend struct{ UserErrors []userError }
+	}
 	mia.query(`mutation { emailVerificationResend { userErrors { field message code } } }`, nil, &resent)
 	noUserErrors(t, "emailVerificationResend", resent.EmailVerificationResend.UserErrors)
 	second := s.mailAbout(mia.Email, "Confirm your email").link()
@@ -109,7 +111,9 @@ func TestResendConfirmationAndSignOut(t *testing.T) {
 		t.Fatal("not verified after the new link")
 	}
 
-	var out struct{ Logout struct{ UserErrors []userError } }
+	var out struct {
+		Logout struct{ UserErrors []userError }
+	}
 	mia.query(`mutation { logout { userErrors { field message code } } }`, nil, &out)
 	if mia.me() != nil {
 		t.Error("still signed in after signing out")
