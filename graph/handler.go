@@ -48,6 +48,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(opts.Shape)
+	srv.Use(&InputCheck{})
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
