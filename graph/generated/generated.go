@@ -2865,11 +2865,15 @@ An instant in time, as a JSON string in RFC 3339 format: date, time and UTC offs
 ` + "`" + `2026-05-01T12:00:00Z` + "`" + ` or ` + "`" + `2026-05-01T15:00:00+03:00` + "`" + `. Input must carry the offset (a bare date
 or a time without offset is refused). Answers are RFC 3339 as well, with fractional seconds
 only when they are not zero, e.g. ` + "`" + `2026-05-01T12:00:00.25Z` + "`" + `: parse them, never compare strings.
+A malformed one (` + "`" + `2026-11-01` + "`" + `, no offset, ` + "`" + `01.11.2026` + "`" + `) answers ` + "`" + `BAD_USER_INPUT` + "`" + ` naming the
+argument, before anything runs.
+
+Date ranges (My history) are instants too, not calendar dates: the customer's time zone is the
+one their device is in, which only the client knows (and which changes as a traveller does). A
+client turns the days the customer picked into the instants of their midnights there, e.g. 1–7
+November in Almaty as ` + "`" + `from: "2026-11-01T00:00:00+05:00"` + "`" + `, ` + "`" + `to: "2026-11-08T00:00:00+05:00"` + "`" + `.
 """
 scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
-
-"A calendar date in ISO 8601 format, e.g. ` + "`" + `2026-05-01` + "`" + `."
-scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
 
 """
 The identifier printed on a SIM card's plastic holder (ITU-T E.118), as a JSON string of 19 or
@@ -15919,13 +15923,13 @@ func (ec *executionContext) marshalNCountryUsage2ᚕgithubᚗcomᚋteztelecomᚋ
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalar.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := scalar.MarshalDateTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
@@ -16968,7 +16972,7 @@ func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Contex
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalar.UnmarshalDateTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -16978,7 +16982,7 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := scalar.MarshalDateTime(*v)
 	return res
 }
 
