@@ -34,16 +34,20 @@ func (s *Store) EnqueueEmail(ctx context.Context, q sqlx.ExecerContext, to, subj
 
 // Claiming pushes next_attempt_at forward by the lease: a worker that dies
 // while sending leaves the message to be retried after the lease, and
-// other workers (replicas) skip rows being claimed.
+// other workers (replicas) skip rows being claimed. UPDATE … RETURNING
+// keeps no order: the claimed rows are sorted after, so that mail to one
+// address goes out in the order it was written.
 const claimDueEmails = `
-UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2::float8)
-WHERE id IN (
-    SELECT id FROM email_outbox
-    WHERE sent_at IS NULL AND next_attempt_at <= now()
-    ORDER BY next_attempt_at, id
-    LIMIT $1
-    FOR UPDATE SKIP LOCKED)
-RETURNING id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error`
+WITH claimed AS (
+    UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2::float8)
+    WHERE id IN (
+        SELECT id FROM email_outbox
+        WHERE sent_at IS NULL AND next_attempt_at <= now()
+        ORDER BY next_attempt_at, id
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED)
+    RETURNING id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error)
+SELECT * FROM claimed ORDER BY id`
 
 // ClaimDueEmails takes up to limit messages due for delivery, leased for
 // lease.
@@ -111,11 +115,23 @@ type EmailToken struct {
 }
 
 // The conditions and the update in one statement: two clicks racing on one
-// link use it once.
+// link use it once. A reset link works only while the account's email is
+// still the address it was mailed to.
 const useEmailToken = `
-UPDATE email_tokens SET used_at = now()
+UPDATE email_tokens t SET used_at = now()
 WHERE token_hash = $1 AND purpose = $2::email_token_purpose AND used_at IS NULL AND expires_at > now()
+  AND (purpose <> 'PASSWORD_RESET' OR email = (SELECT u.email FROM users u WHERE u.id = t.user_id))
 RETURNING user_id, email`
+
+const voidAllEmailTokens = `UPDATE email_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`
+
+// VoidEmailTokens spends every unused link of the account, of every
+// purpose: after a recovery (a reset, a password change, signing out
+// everywhere, a confirmed email change) no link mailed before it works.
+func (s *Store) VoidEmailTokens(ctx context.Context, q sqlx.ExecerContext, userID int64) error {
+	_, err := q.ExecContext(ctx, voidAllEmailTokens, userID)
+	return mapError(err, "void email tokens")
+}
 
 // UseEmailToken spends a token; an unknown, used, voided or expired one is
 // NotFound.
