@@ -3136,12 +3136,19 @@ only when they are not zero, e.g. ` + "`" + `2026-05-01T12:00:00.25Z` + "`" + `:
 A malformed one (` + "`" + `2026-11-01` + "`" + `, no offset, ` + "`" + `01.11.2026` + "`" + `) answers ` + "`" + `BAD_USER_INPUT` + "`" + ` naming the
 argument, before anything runs.
 
-Date ranges (My history) are instants too, not calendar dates: the customer's time zone is the
-one their device is in, which only the client knows (and which changes as a traveller does). A
-client turns the days the customer picked into the instants of their midnights there, e.g. 1–7
+Date ranges (My history) are asked as instants too, never as calendar dates: a day starts at a
+different instant in every time zone, and a range of instants says exactly which sessions are
+meant. To ask for whole days, pass the customer's local midnights in ` + "`" + `User.timeZone` + "`" + `, e.g. 1–7
 November in Almaty as ` + "`" + `from: "2026-11-01T00:00:00+05:00"` + "`" + `, ` + "`" + `to: "2026-11-08T00:00:00+05:00"` + "`" + `.
+Answers give calendar days as ` + "`" + `Date` + "`" + `, in that time zone (` + "`" + `UsageSummary.byDay` + "`" + `).
 """
 scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
+
+"""
+A calendar date in ISO 8601 format, e.g. ` + "`" + `2026-05-01` + "`" + `: a day in the customer's time zone
+(` + "`" + `User.timeZone` + "`" + `), used in answers only (arguments take ` + "`" + `DateTime` + "`" + ` instants, see there).
+"""
+scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
 
 """
 The identifier printed on a SIM card's plastic holder (ITU-T E.118), as a JSON string of 19 or

@@ -1,9 +1,11 @@
 // Package scalar marshals the schema's custom scalars that need more than
 // gqlgen's built-ins: ICCID and DateTime, validated on input with messages
-// a person can act on.
+// a person can act on, and Date.
 package scalar
 
 import (
+	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,4 +61,26 @@ func truncate(s string) string {
 		return string(r[:40]) + "…"
 	}
 	return s
+}
+
+const dateLayout = "2006-01-02"
+
+// MarshalDate writes a calendar date.
+func MarshalDate(t time.Time) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		io.WriteString(w, strconv.Quote(t.Format(dateLayout)))
+	})
+}
+
+// UnmarshalDate reads a calendar date such as 2026-05-01.
+func UnmarshalDate(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, apperr.New(apperr.Invalid, "Date must be a string such as 2026-05-01, got %T", v)
+	}
+	t, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return time.Time{}, apperr.New(apperr.Invalid, "Date must look like 2026-05-01, got %q", s)
+	}
+	return t, nil
 }

@@ -49,6 +49,16 @@ func TestUnmarshalDateTime(t *testing.T) {
 	}
 }
 
+func TestUnmarshalDate(t *testing.T) {
+	d, err := UnmarshalDate("2026-05-01")
+	if err != nil || d.Format("2006-01-02") != "2026-05-01" {
+		t.Fatalf("UnmarshalDate = %v, %v", d, err)
+	}
+	if _, err := UnmarshalDate("01/05/2026"); apperr.CodeOf(err) != apperr.Invalid {
+		t.Errorf("a non-ISO date: code %q, want BAD_USER_INPUT", apperr.CodeOf(err))
+	}
+}
+
 func FuzzUnmarshalICCID(f *testing.F) {
 	f.Add("8901260222222222222")
 	f.Add("8901 2602 2222 2222 222")
