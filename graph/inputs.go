@@ -45,25 +45,34 @@ func (c *InputCheck) MutateOperationContext(_ context.Context, op *graphql.Opera
 	if op.Operation == nil {
 		return nil
 	}
-	ic := inputChecker{op: op, schema: c.schema}
-	ic.selections(op.Operation.SelectionSet, nil)
+	ic := inputChecker{op: op, schema: c.schema, path: make([]step, 0, 16)}
+	ic.selections(op.Operation.SelectionSet)
 	return ic.err
 }
 
+// inputChecker walks one operation. Its path is a stack reused for every
+// place visited, made into an ast.Path only for the error.
 type inputChecker struct {
 	op     *graphql.OperationContext
 	schema *ast.Schema
+	path   []step
 	err    *gqlerror.Error
 }
 
-func (c *inputChecker) selections(set ast.SelectionSet, path ast.Path) {
+// step is one element of a path: a name, or an index when name is "".
+type step struct {
+	name  string
+	index int
+}
+
+func (c *inputChecker) selections(set ast.SelectionSet) {
 	for _, sel := range set {
 		if c.err != nil {
 			return
 		}
 		switch sel := sel.(type) {
 		case *ast.Field:
-			at := append(path[:len(path):len(path)], ast.PathName(sel.Alias))
+			c.path = append(c.path, step{name: sel.Alias})
 			if sel.Definition != nil {
 				for _, arg := range sel.Arguments {
 					def := sel.Definition.Arguments.ForName(arg.Name)
@@ -74,34 +83,40 @@ func (c *inputChecker) selections(set ast.SelectionSet, path ast.Path) {
 					if err != nil {
 						continue // refused by validation already
 					}
-					c.value(v, def.Type, append(at[:len(at):len(at)], ast.PathName(arg.Name)))
+					c.path = append(c.path, step{name: arg.Name})
+					c.value(v, def.Type)
+					c.path = c.path[:len(c.path)-1]
 				}
 			}
-			c.selections(sel.SelectionSet, at)
+			c.selections(sel.SelectionSet)
+			c.path = c.path[:len(c.path)-1]
 		case *ast.InlineFragment:
-			c.selections(sel.SelectionSet, path)
+			c.selections(sel.SelectionSet)
 		case *ast.FragmentSpread:
 			if f := c.op.Doc.Fragments.ForName(sel.Name); f != nil {
-				c.selections(f.SelectionSet, path)
+				c.selections(f.SelectionSet)
 			}
 		}
 	}
 }
 
-// value checks v, of type t, at path: lists element by element, input
-// objects field by field, leaves by their scalar's rule.
-func (c *inputChecker) value(v any, t *ast.Type, path ast.Path) {
+// value checks v, of type t, at the current path: lists element by
+// element, input objects field by field, leaves by their scalar's rule.
+func (c *inputChecker) value(v any, t *ast.Type) {
 	if v == nil || c.err != nil {
 		return
 	}
 	if t.Elem != nil {
-		if list, ok := v.([]any); ok {
-			for i, e := range list {
-				c.value(e, t.Elem, append(path[:len(path):len(path)], ast.PathIndex(i)))
-			}
+		list, ok := v.([]any)
+		if !ok {
+			c.value(v, t.Elem) // a single value given for a list
 			return
 		}
-		c.value(v, t.Elem, path) // a single value given for a list
+		for i, e := range list {
+			c.path = append(c.path, step{index: i})
+			c.value(e, t.Elem)
+			c.path = c.path[:len(c.path)-1]
+		}
 		return
 	}
 	if obj, ok := v.(map[string]any); ok {
@@ -110,7 +125,9 @@ func (c *inputChecker) value(v any, t *ast.Type, path ast.Path) {
 			return
 		}
 		for _, f := range def.Fields {
-			c.value(obj[f.Name], f.Type, append(path[:len(path):len(path)], ast.PathName(f.Name)))
+			c.path = append(c.path, step{name: f.Name})
+			c.value(obj[f.Name], f.Type)
+			c.path = c.path[:len(c.path)-1]
 		}
 		return
 	}
@@ -119,12 +136,33 @@ func (c *inputChecker) value(v any, t *ast.Type, path ast.Path) {
 		return
 	}
 	if problem := leafProblem(t.NamedType, s); problem != "" {
+		path, name := c.errorPath()
 		c.err = &gqlerror.Error{
-			Message:    fmt.Sprintf("%s: %s", argumentName(path), problem),
+			Message:    fmt.Sprintf("%s: %s", name, problem),
 			Path:       path,
 			Extensions: map[string]any{"code": string(apperr.Invalid)},
 		}
 	}
+}
+
+// errorPath is the current path for the client (ast.Path) and as a person
+// reads it (field.argument.field[0]).
+func (c *inputChecker) errorPath() (ast.Path, string) {
+	path := make(ast.Path, len(c.path))
+	var b strings.Builder
+	for i, p := range c.path {
+		if p.name == "" {
+			path[i] = ast.PathIndex(p.index)
+			fmt.Fprintf(&b, "[%d]", p.index)
+			continue
+		}
+		path[i] = ast.PathName(p.name)
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p.name)
+	}
+	return path, b.String()
 }
 
 // leafProblem says what is wrong with a string given for a scalar or enum
@@ -148,21 +186,4 @@ func leafProblem(typeName, s string) string {
 		return apperr.MessageOf(err)
 	}
 	return ""
-}
-
-// argumentName is the path as a person reads it: field.argument.field[0].
-func argumentName(path ast.Path) string {
-	var b strings.Builder
-	for _, p := range path {
-		switch p := p.(type) {
-		case ast.PathIndex:
-			fmt.Fprintf(&b, "[%d]", int(p))
-		case ast.PathName:
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(string(p))
-		}
-	}
-	return b.String()
 }

@@ -39,6 +39,49 @@ func (e *executableSchema) ExecLean(ctx context.Context) (data []byte, ok bool) 
 	})
 }
 
+// AccountDeletePayload: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanAccountDeletePayloadConcurrent = map[string]bool{}
+
+// leanResolves_AccountDeletePayload reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_AccountDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, accountDeletePayloadImplementors) {
+		switch f.Name {
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_AccountDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AccountDeletePayload) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, accountDeletePayloadImplementors)
+	return leanexec.Object(ctx, w, "AccountDeletePayload", fields, leanAccountDeletePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"AccountDeletePayload"`)
+			return true
+		case "userErrors":
+			return ec.lean_AccountDeletePayload_userErrors(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_AccountDeletePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AccountDeletePayload) bool {
+	res := obj.UserErrors
+	return ec.leanmarshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, w, field.Selections, res)
+}
+
 // Address: which fields resolve through a resolver (or a method
 // taking a context): an object with two or more of them selected runs them
 // concurrently.
@@ -4219,6 +4262,13 @@ func (ec *executionContext) lean_UserError_code(ctx context.Context, w *bytes.Bu
 	}
 	m.MarshalGQL(w)
 	return true
+}
+
+func (ec *executionContext) leanmarshalNAccountDeletePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAccountDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.AccountDeletePayload) bool {
+	if v == nil {
+		return false
+	}
+	return ec.lean_AccountDeletePayload(ctx, w, sel, v)
 }
 
 func (ec *executionContext) leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.Address) bool {

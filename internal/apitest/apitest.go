@@ -37,6 +37,7 @@ type API struct {
 	DB  *sqlx.DB
 	Cfg config.Config
 	log testWriter
+	srv *server.Server
 }
 
 // Option adjusts the configuration before the server starts.
@@ -87,7 +88,7 @@ func start(t testing.TB, cfg config.Config, db *sqlx.DB) *API {
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return &API{t: t, URL: ts.URL, DB: db, Cfg: cfg, log: log}
+	return &API{t: t, URL: ts.URL, DB: db, Cfg: cfg, log: log, srv: srv}
 }
 
 // ErrorLogs are the server's log lines at level ERROR so far: what an
@@ -112,7 +113,7 @@ func (a *API) DeliverMail() *mailtest.Sink {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		mail.NewWorker(store.New(a.DB), mailer, slog.New(slog.DiscardHandler)).Run(ctx, 20*time.Millisecond)
+		a.srv.MailWorker(mailer).Run(ctx, 20*time.Millisecond)
 	}()
 	a.t.Cleanup(func() { cancel(); <-done })
 	return sink
