@@ -284,6 +284,9 @@ func (c *customer) pay(orderID, accessToken, button string) *page {
 	noUserErrors(c.shop.t, "orderPay", out.OrderPay.UserErrors)
 	p := c.open(out.OrderPay.Payment.RedirectURL)
 	p.mustSay("Sandbox payment", out.OrderPay.Payment.Amount.Amount)
+	if p.Header.Get("Referrer-Policy") != "no-referrer" || p.Header.Get("X-Frame-Options") != "DENY" {
+		c.shop.t.Errorf("the payment page may leak its address or be framed: %v", p.Header)
+	}
 	return p.submit(button, nil)
 }
 
