@@ -5,6 +5,7 @@ package config
 import (
 	"crypto/rand"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -68,6 +69,10 @@ type Config struct {
 	SQLCountHeader bool
 	// RedisURL, when set, keeps rate-limit buckets in Redis instead of PostgreSQL.
 	RedisURL string
+	// TrustedProxies are the peers (balancers, reverse proxies) whose
+	// X-Forwarded-For or Forwarded names the client; none by default, so
+	// those headers are ignored and the connection's peer is the client.
+	TrustedProxies []netip.Prefix
 	// AllowNegativeBalance lets debits take a SIM's balance below zero;
 	// otherwise it stops at zero, the rest is recorded as overdraft and the
 	// SIM is suspended.
@@ -140,6 +145,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	c.TrustedDocumentsOnly = r.either("TEZ_TRUSTED_DOCUMENTS", "off", "only")
 	c.StandardExecutor = r.either("TEZ_EXECUTOR", "lean", "gqlgen")
 	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
+	c.TrustedProxies = r.prefixes("TEZ_TRUSTED_PROXIES")
 	r.payments(&c)
 	if c.DBMaxConns < 1 {
 		r.fail("TEZ_DB_MAX_CONNS", strconv.Itoa(c.DBMaxConns), "a positive number")
@@ -217,6 +223,24 @@ func (r *reader) list(name, def string) []string {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}
+	}
+	return out
+}
+
+// prefixes reads a list of CIDRs; a bare address stands for itself alone.
+func (r *reader) prefixes(name string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range r.list(name, "") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				r.fail(name, s, "addresses or CIDRs such as 10.0.0.0/8, separated by commas")
+				continue
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -20,6 +21,7 @@ import (
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/ledger"
+	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/pages"
@@ -49,6 +51,7 @@ type Server struct {
 	log       *slog.Logger
 	resellers *reseller.Service
 	metrics   *metrics.Metrics
+	accounts  *account.Service
 	handler   http.Handler
 }
 
@@ -69,11 +72,13 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
+	s.accounts = accounts
 	provider := newProvider(cfg)
 	shop := orders.NewService(st, ledger.New(st, ledger.Options{AllowNegativeBalance: cfg.AllowNegativeBalance}),
-		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Log: log})
+		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Limiter: ratelimit.New(buckets), Log: log})
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st),
-		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop}, graph.Options{
+		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop,
+		PublicURL: strings.TrimRight(cfg.PublicURL, "/")}, graph.Options{
 		Introspection:    cfg.Introspection,
 		MaxComplexity:    cfg.MaxComplexity,
 		TrustedOnly:      cfg.TrustedDocumentsOnly,
@@ -89,6 +94,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.Handler())
 	s.paymentRoutes(mux, provider, shop)
+	s.exportRoutes(mux)
 	(&pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, Log: log}).Routes(mux)
 	if cfg.Playground {
 		mux.Handle("GET /{$}", playground.Handler("TEZ account API", "/graphql"))
@@ -105,6 +111,13 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	return s, nil
 }
 
+// MailWorker makes the outbox worker of this server's database, sending
+// through mailer; the account service writes the messages of jobs (a
+// password reset asked for an address).
+func (s *Server) MailWorker(mailer mail.Mailer) *mail.Worker {
+	return mail.NewWorker(s.store, mailer, s.accounts, s.log)
+}
+
 // Handler is the whole HTTP handler, middlewares included.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -116,6 +129,11 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	return s.Serve(ctx, ln, ready)
+}
+
+// Serve is ListenAndServe on a listener the caller opened (and Serve closes).
+func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(net.Addr)) error {
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 5 * time.Second,

@@ -20,6 +20,8 @@ type User struct {
 	EmailVerifiedAt *time.Time `db:"email_verified_at"`
 	CreatedAt       time.Time  `db:"created_at"`
 	UpdatedAt       time.Time  `db:"updated_at"`
+	// TimeZone is the IANA name of the zone the customer's days are cut in.
+	TimeZone string `db:"time_zone"`
 }
 
 // EmailVerified reports whether the email has been confirmed.
@@ -33,12 +35,12 @@ func (u User) FullNameOrNil() *string {
 	return &u.FullName
 }
 
-const userColumns = `id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at`
+const userColumns = `id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at, time_zone`
 
 // userTargets are the scan targets of userColumns, in their order (see
 // queryRows).
 func (u *User) userTargets() []any {
-	return []any{&u.ID, &u.Email, &u.PasswordHash, &u.FullName, &u.Phone, &u.TermsAcceptedAt, &u.TermsVersion, &u.EmailVerifiedAt, &u.CreatedAt, &u.UpdatedAt}
+	return []any{&u.ID, &u.Email, &u.PasswordHash, &u.FullName, &u.Phone, &u.TermsAcceptedAt, &u.TermsVersion, &u.EmailVerifiedAt, &u.CreatedAt, &u.UpdatedAt, &u.TimeZone}
 }
 
 const userByID = `SELECT ` + userColumns + ` FROM users WHERE id = $1`
@@ -87,13 +89,37 @@ func (s *Store) UpdatePassword(ctx context.Context, q sqlx.ExecerContext, id int
 }
 
 const updateProfile = `
-UPDATE users SET full_name = $2, phone = $3, updated_at = now()
+UPDATE users SET full_name = $2, phone = $3, time_zone = $4, updated_at = now()
 WHERE id = $1
 RETURNING ` + userColumns
 
-// UpdateProfile sets the account's full name and phone (nil: none).
-func (s *Store) UpdateProfile(ctx context.Context, id int64, fullName string, phone *string) (User, error) {
+// UpdateProfile sets the account's full name, phone (nil: none) and time
+// zone.
+func (s *Store) UpdateProfile(ctx context.Context, id int64, fullName string, phone *string, timeZone string) (User, error) {
 	var u User
-	err := s.db.GetContext(ctx, &u, updateProfile, id, fullName, phone)
+	err := s.db.GetContext(ctx, &u, updateProfile, id, fullName, phone, timeZone)
 	return u, mapError(err, "user")
+}
+
+// Locks the account row (FOR SHARE) so that a verification committing at
+// the same time either comes first (and is seen) or waits for the order,
+// which its claim of guest orders then finds: a guest order is never left
+// outside an account verified meanwhile.
+const verifiedAccountByEmail = `SELECT id, email_verified_at IS NOT NULL AS verified FROM users WHERE email = $1 FOR SHARE`
+
+// VerifiedAccountID answers the account whose email this is, if that
+// email is verified; ok is false when no account has it verified.
+func (s *Store) VerifiedAccountID(ctx context.Context, tx *sqlx.Tx, email string) (id int64, ok bool, err error) {
+	var row struct {
+		ID       int64 `db:"id"`
+		Verified bool  `db:"verified"`
+	}
+	err = tx.GetContext(ctx, &row, verifiedAccountByEmail, email)
+	if err == sql.ErrNoRows {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, mapError(err, "account by email")
+	}
+	return row.ID, row.Verified, nil
 }
