@@ -24,7 +24,9 @@ func TestResellerNeverSeesWhereCustomersTravel(t *testing.T) {
 				Label         *string
 				LastUsageAt   *time.Time
 				UsageSessions struct {
-					Edges []struct{ Node struct{ ID, CountryCode, NetworkName string } }
+					Edges []struct {
+						Node struct{ ID, CountryCode, NetworkName string }
+					}
 				}
 			}
 		}
