@@ -46,6 +46,15 @@ func TestMyOrdersPayOnTheSandboxPage(t *testing.T) {
 		t.Errorf("no order confirmation: %q", m.Subject)
 	}
 
+	// The card is declined first: nothing changes, and Pay is offered again.
+	rita.pay(placed.ID, "", "Decline").mustSay("Payment declined")
+	if o := rita.myOrders()[0]; o.Status != "PENDING_PAYMENT" || !slices.Contains(o.AvailableActions, "PAY") {
+		t.Fatalf("after a declined payment: %+v", o)
+	}
+	if got := rita.balanceOf(stock.ICCID); got != before {
+		t.Fatalf("a declined payment changed the balance to %v", got)
+	}
+
 	approved := rita.pay(placed.ID, "", "Approve")
 	approved.mustSay("Payment approved")
 
@@ -131,5 +140,36 @@ func TestBuyAgain(t *testing.T) {
 	demo.pay(again.ID, "", "Approve").mustSay("Payment approved")
 	if got, want := demo.balanceOf(iccid), plus(t, before, delivered.Items[0].Product.VoucherAmount.Amount); got != want {
 		t.Errorf("balance after buying the voucher again: %v, want %v", got, want)
+	}
+}
+
+// Cancel: an unpaid order is cancelled from My orders; its payment page
+// closes, and it can no longer be paid.
+func TestCancelAnUnpaidOrder(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	sam := s.signUp("sam@journey.example", "a long new passphrase", "")
+	placed, _ := sam.checkout(map[string]any{"shippingAddress": berlin, "lines": []any{map[string]any{"sku": "SIM-ASIA", "quantity": 2}}})
+	var started struct{ OrderPay paymentPayload }
+	sam.query(`mutation($id: ID!) { orderPay(input: { orderId: $id }) { payment { redirectUrl } userErrors { field message code } } }`,
+		map[string]any{"id": placed.ID}, &started)
+	noUserErrors(t, "orderPay", started.OrderPay.UserErrors)
+
+	var cancelled struct {
+		OrderCancel struct {
+			Order      *order
+			UserErrors []userError
+		}
+	}
+	sam.query(`mutation($id: ID!) { orderCancel(input: { orderId: $id }) { order { `+orderFields+` } userErrors { field message code } } }`,
+		map[string]any{"id": placed.ID}, &cancelled)
+	noUserErrors(t, "orderCancel", cancelled.OrderCancel.UserErrors)
+	if o := sam.myOrders()[0]; o.Status != "CANCELLED" || slices.Contains(o.AvailableActions, "PAY") || slices.Contains(o.AvailableActions, "CANCEL") {
+		t.Errorf("My orders after cancelling: %+v", o)
+	}
+	page := sam.open(started.OrderPay.Payment.RedirectURL)
+	page.mustSay("This payment is no longer open")
+	if page.forms() != 0 {
+		t.Error("the payment page of a cancelled order still offers Approve")
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/ledger"
+	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/pages"
@@ -50,6 +51,7 @@ type Server struct {
 	log       *slog.Logger
 	resellers *reseller.Service
 	metrics   *metrics.Metrics
+	accounts  *account.Service
 	handler   http.Handler
 }
 
@@ -70,9 +72,10 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
+	s.accounts = accounts
 	provider := newProvider(cfg)
 	shop := orders.NewService(st, ledger.New(st, ledger.Options{AllowNegativeBalance: cfg.AllowNegativeBalance}),
-		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Log: log})
+		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Limiter: ratelimit.New(buckets), Log: log})
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st),
 		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop,
 		PublicURL: strings.TrimRight(cfg.PublicURL, "/")}, graph.Options{
@@ -92,7 +95,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	mux.Handle("GET /metrics", s.metrics.Handler())
 	s.paymentRoutes(mux, provider, shop)
 	s.exportRoutes(mux)
-	(&pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, Log: log}).Routes(mux)
+	(&pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, PublicURL: cfg.PublicURL, Log: log}).Routes(mux)
 	if cfg.Playground {
 		mux.Handle("GET /{$}", playground.Handler("TEZ account API", "/graphql"))
 	}
@@ -106,6 +109,13 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	})
 	s.handler = s.withRequestID(s.withAccessLog(s.withViewer(corsPolicy.Handler(mux))))
 	return s, nil
+}
+
+// MailWorker makes the outbox worker of this server's database, sending
+// through mailer; the account service writes the messages of jobs (a
+// password reset asked for an address).
+func (s *Server) MailWorker(mailer mail.Mailer) *mail.Worker {
+	return mail.NewWorker(s.store, mailer, s.accounts, s.log)
 }
 
 // Handler is the whole HTTP handler, middlewares included.
