@@ -3270,10 +3270,21 @@ An instant in time, as a JSON string in RFC 3339 format: date, time and UTC offs
 ` + "`" + `2026-05-01T12:00:00Z` + "`" + ` or ` + "`" + `2026-05-01T15:00:00+03:00` + "`" + `. Input must carry the offset (a bare date
 or a time without offset is refused). Answers are RFC 3339 as well, with fractional seconds
 only when they are not zero, e.g. ` + "`" + `2026-05-01T12:00:00.25Z` + "`" + `: parse them, never compare strings.
+A malformed one (` + "`" + `2026-11-01` + "`" + `, no offset, ` + "`" + `01.11.2026` + "`" + `) answers ` + "`" + `BAD_USER_INPUT` + "`" + ` naming the
+argument, before anything runs.
+
+Date ranges (My history) are asked as instants too, never as calendar dates: a day starts at a
+different instant in every time zone, and a range of instants says exactly which sessions are
+meant. To ask for whole days, pass the customer's local midnights in ` + "`" + `User.timeZone` + "`" + `, e.g. 1–7
+November in Almaty as ` + "`" + `from: "2026-11-01T00:00:00+05:00"` + "`" + `, ` + "`" + `to: "2026-11-08T00:00:00+05:00"` + "`" + `.
+Answers give calendar days as ` + "`" + `Date` + "`" + `, in that time zone (` + "`" + `UsageSummary.byDay` + "`" + `).
 """
 scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
 
-"A calendar date in ISO 8601 format, e.g. ` + "`" + `2026-05-01` + "`" + `."
+"""
+A calendar date in ISO 8601 format, e.g. ` + "`" + `2026-05-01` + "`" + `: a day in the customer's time zone
+(` + "`" + `User.timeZone` + "`" + `), used in answers only (arguments take ` + "`" + `DateTime` + "`" + ` instants, see there).
+"""
 scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
 
 """
@@ -17958,13 +17969,13 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalar.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := scalar.MarshalDateTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
@@ -19067,7 +19078,7 @@ func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Contex
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalar.UnmarshalDateTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -19077,7 +19088,7 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := scalar.MarshalDateTime(*v)
 	return res
 }
 
