@@ -97,7 +97,9 @@ func TestMyHistoryOverRanges(t *testing.T) {
 		t.Fatalf("simCardAdd: %+v", errs)
 	}
 	var fresh struct {
-		Me struct{ SimCard struct{ LastUsageAt *time.Time } }
+		Me struct {
+			SimCard struct{ LastUsageAt *time.Time }
+		}
 	}
 	lena.query(`query($i: ICCID!) { me { simCard(iccid: $i) { lastUsageAt } } }`, map[string]any{"i": stock.ICCID}, &fresh)
 	if fresh.Me.SimCard.LastUsageAt != nil {
