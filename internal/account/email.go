@@ -62,7 +62,7 @@ type letter struct {
 
 // letterData fills a letter's templates.
 type letterData struct {
-	Name, Link, NewEmail string
+	Name, Link, NewEmail, When string
 	Hours                int
 }
 
