@@ -349,18 +349,19 @@ type ComplexityRoot struct {
 	}
 
 	SimCard struct {
-		Balance        func(childComplexity int) int
-		BalanceEntries func(childComplexity int, first *int, after *string) int
-		GlobalID       func(childComplexity int) int
-		ICCID          func(childComplexity int) int
-		Label          func(childComplexity int) int
-		LastUsage      func(childComplexity int) int
-		MSISDN         func(childComplexity int) int
-		Overdraft      func(childComplexity int) int
-		Status         func(childComplexity int) int
-		Usage          func(childComplexity int, from time.Time, to time.Time) int
-		UsageExportURL func(childComplexity int, from *time.Time, to *time.Time) int
-		UsageSessions  func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
+		Balance             func(childComplexity int) int
+		BalanceEntries      func(childComplexity int, first *int, after *string) int
+		GlobalID            func(childComplexity int) int
+		ICCID               func(childComplexity int) int
+		Label               func(childComplexity int) int
+		LastUsage           func(childComplexity int) int
+		MSISDN              func(childComplexity int) int
+		Overdraft           func(childComplexity int) int
+		RecentUsageSessions func(childComplexity int, limit *int) int
+		Status              func(childComplexity int) int
+		Usage               func(childComplexity int, from time.Time, to time.Time) int
+		UsageExportURL      func(childComplexity int, from *time.Time, to *time.Time) int
+		UsageSessions       func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
 	}
 
 	SimCardConnection struct {
@@ -494,6 +495,7 @@ type ResellerResolver interface {
 }
 type SimCardResolver interface {
 	Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error)
+	RecentUsageSessions(ctx context.Context, obj *store.SimCard, limit *int) ([]store.UsageSession, error)
 	UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error)
 	UsageExportURL(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time) (string, error)
 	BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error)
@@ -1801,6 +1803,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCard.Overdraft(childComplexity), true
+	case "SimCard.recentUsageSessions":
+		if e.ComplexityRoot.SimCard.RecentUsageSessions == nil {
+			break
+		}
+
+		args, err := ec.field_SimCard_recentUsageSessions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SimCard.RecentUsageSessions(childComplexity, args["limit"].(*int)), true
 	case "SimCard.status":
 		if e.ComplexityRoot.SimCard.Status == nil {
 			break
@@ -3197,10 +3210,21 @@ An instant in time, as a JSON string in RFC 3339 format: date, time and UTC offs
 ` + "`" + `2026-05-01T12:00:00Z` + "`" + ` or ` + "`" + `2026-05-01T15:00:00+03:00` + "`" + `. Input must carry the offset (a bare date
 or a time without offset is refused). Answers are RFC 3339 as well, with fractional seconds
 only when they are not zero, e.g. ` + "`" + `2026-05-01T12:00:00.25Z` + "`" + `: parse them, never compare strings.
+A malformed one (` + "`" + `2026-11-01` + "`" + `, no offset, ` + "`" + `01.11.2026` + "`" + `) answers ` + "`" + `BAD_USER_INPUT` + "`" + ` naming the
+argument, before anything runs.
+
+Date ranges (My history) are asked as instants too, never as calendar dates: a day starts at a
+different instant in every time zone, and a range of instants says exactly which sessions are
+meant. To ask for whole days, pass the customer's local midnights in ` + "`" + `User.timeZone` + "`" + `, e.g. 1–7
+November in Almaty as ` + "`" + `from: "2026-11-01T00:00:00+05:00"` + "`" + `, ` + "`" + `to: "2026-11-08T00:00:00+05:00"` + "`" + `.
+Answers give calendar days as ` + "`" + `Date` + "`" + `, in that time zone (` + "`" + `UsageSummary.byDay` + "`" + `).
 """
 scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
 
-"A calendar date in ISO 8601 format, e.g. ` + "`" + `2026-05-01` + "`" + `."
+"""
+A calendar date in ISO 8601 format, e.g. ` + "`" + `2026-05-01` + "`" + `: a day in the customer's time zone
+(` + "`" + `User.timeZone` + "`" + `), used in answers only (arguments take ` + "`" + `DateTime` + "`" + ` instants, see there).
+"""
 scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
 
 """
@@ -3319,6 +3343,11 @@ type SimCard implements Node {
   the SIM joined this account. ` + "`" + `from` + "`" + ` must be before ` + "`" + `to` + "`" + `.
   """
   usage("Start of the range." from: DateTime!, "End of the range (exclusive)." to: DateTime!): UsageSummary!
+  """
+  The SIM's newest data sessions, newest first, since it joined this account: for the
+  dashboard. Use ` + "`" + `usageSessions` + "`" + ` to page through the history.
+  """
+  recentUsageSessions("How many: 0 to 20." limit: Int = 3): [UsageSession!]!
   """
   "My history": the SIM's data sessions, newest first, optionally within a date range
   (` + "`" + `from` + "`" + ` inclusive, ` + "`" + `to` + "`" + ` exclusive, on the session's start). Only sessions since the SIM
@@ -4155,6 +4184,8 @@ func (ec *executionContext) childFields_SimCard(ctx context.Context, field graph
 		return ec.fieldContext_SimCard_lastUsageAt(ctx, field)
 	case "usage":
 		return ec.fieldContext_SimCard_usage(ctx, field)
+	case "recentUsageSessions":
+		return ec.fieldContext_SimCard_recentUsageSessions(ctx, field)
 	case "usageSessions":
 		return ec.fieldContext_SimCard_usageSessions(ctx, field)
 	case "usageExportUrl":
@@ -4892,6 +4923,20 @@ func (ec *executionContext) field_SimCard_balanceEntries_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SimCard_recentUsageSessions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
 	return args, nil
 }
 
@@ -10644,6 +10689,50 @@ func (ec *executionContext) fieldContext_SimCard_usage(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_SimCard_usage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimCard_recentUsageSessions(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCard_recentUsageSessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SimCard().RecentUsageSessions(ctx, obj, fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.UsageSession) graphql.Marshaler {
+			return ec.marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCard_recentUsageSessions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageSession(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SimCard_recentUsageSessions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16456,6 +16545,12 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SimCard_usage(ctx, field, obj)
 				})
+		case "recentUsageSessions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SimCard_recentUsageSessions(ctx, field, obj)
+				})
 		case "usageSessions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17621,13 +17716,13 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalar.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := scalar.MarshalDateTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
@@ -18391,6 +18486,26 @@ func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, sel ast.SelectionSet, v store.UsageSession) graphql.Marshaler {
+	return ec._UsageSession(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []store.UsageSession) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, sel ast.SelectionSet, v *store.UsageSession) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "UsageSession!")
@@ -18690,7 +18805,7 @@ func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Contex
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalar.UnmarshalDateTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18700,7 +18815,7 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := scalar.MarshalDateTime(*v)
 	return res
 }
 

@@ -3066,10 +3066,11 @@ func (ec *executionContext) lean_ShippingAddress_phone(ctx context.Context, w *b
 // taking a context): an object with two or more of them selected runs them
 // concurrently.
 var leanSimCardConcurrent = map[string]bool{
-	"usage":          true,
-	"usageSessions":  true,
-	"usageExportUrl": true,
-	"balanceEntries": true,
+	"usage":               true,
+	"recentUsageSessions": true,
+	"usageSessions":       true,
+	"usageExportUrl":      true,
+	"balanceEntries":      true,
 }
 
 // leanResolves_SimCard reports whether the selection calls a
@@ -3095,6 +3096,13 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 				return true
 			}
 			if ec.leanResolves_UsageSummary(ctx, f.Selections) {
+				return true
+			}
+		case "recentUsageSessions":
+			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
+				return true
+			}
+			if ec.leanResolves_UsageSession(ctx, f.Selections) {
 				return true
 			}
 		case "usageSessions":
@@ -3145,6 +3153,8 @@ func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, s
 			return ec.lean_SimCard_lastUsageAt(ctx, w, field, obj)
 		case "usage":
 			return ec.lean_SimCard_usage(ctx, w, field, obj)
+		case "recentUsageSessions":
+			return ec.lean_SimCard_recentUsageSessions(ctx, w, field, obj)
 		case "usageSessions":
 			return ec.lean_SimCard_usageSessions(ctx, w, field, obj)
 		case "usageExportUrl":
@@ -3232,6 +3242,23 @@ func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buf
 		return false
 	}
 	return ec.leanmarshalNUsageSummary2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSummary(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_SimCard_recentUsageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_SimCard_recentUsageSessions_args(ctx, field.ArgumentMap(ec.Variables))
+	})
+	if err != nil {
+		return false
+	}
+	fc.Args = args
+	res, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, obj, fc.Args["limit"].(*int))
+	if err != nil {
+		return false
+	}
+	return ec.leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
@@ -4611,6 +4638,17 @@ func (ec *executionContext) leanmarshalNSimCardRemovePayload2ᚖgithubᚗcomᚋt
 		return false
 	}
 	return ec.lean_SimCardRemovePayload(ctx, w, sel, v)
+}
+
+func (ec *executionContext) leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.UsageSession) bool {
+	return ec.lean_UsageSession(ctx, w, sel, &v)
+}
+
+func (ec *executionContext) leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.UsageSession) bool {
+	concurrent := ec.leanResolves_UsageSession(ctx, sel)
+	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
+		return ec.leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, w, sel, v[i])
+	})
 }
 
 func (ec *executionContext) leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.UsageSession) bool {
