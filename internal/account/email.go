@@ -63,7 +63,7 @@ type letter struct {
 // letterData fills a letter's templates.
 type letterData struct {
 	Name, Link, NewEmail, When string
-	Hours                int
+	Hours                      int
 }
 
 func newLetter(purpose string, ttl time.Duration, path, subject, body string) letter {
