@@ -9,7 +9,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/internal/metrics"
 )
@@ -20,8 +19,8 @@ type Options struct {
 	// MaxComplexity refuses operations priced above it (see complexity.go).
 	MaxComplexity int
 	Shape         ShapeLimits
-	// TrustedOnly runs only the shipped documents (graph/documents).
-	TrustedOnly bool
+	// Trusted, when set, runs only its documents (see trusted.go).
+	Trusted *TrustedDocuments
 	// StandardExecutor turns the lean executor off (see lean.go).
 	StandardExecutor bool
 	Metrics          *metrics.Metrics
@@ -43,8 +42,8 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(postTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	if opts.TrustedOnly {
-		srv.Use(TrustedDocuments{Manifest: documents.Manifest()})
+	if opts.Trusted != nil {
+		srv.Use(opts.Trusted)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(opts.Shape)

@@ -50,6 +50,10 @@ type Config struct {
 	StandardExecutor bool
 	// TrustedDocumentsOnly runs only the documents the project ships.
 	TrustedDocumentsOnly bool
+	// TrustedManifests are files of persisted documents (graphql-codegen's
+	// persisted-documents.json, relay-compiler's persistConfig output)
+	// trusted besides the shipped ones.
+	TrustedManifests []string
 	// MaxDepth, MaxAliases and MaxRootFields bound an operation's shape.
 	MaxDepth, MaxAliases, MaxRootFields int
 	// SessionTTL is how long a sign-in lasts.
@@ -130,6 +134,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	c.Introspection = r.bool("TEZ_INTROSPECTION", !c.Production())
 	c.SQLCountHeader = r.bool("TEZ_SQL_COUNT_HEADER", false)
 	c.TrustedDocumentsOnly = r.either("TEZ_TRUSTED_DOCUMENTS", "off", "only")
+	c.TrustedManifests = r.list("TEZ_TRUSTED_MANIFESTS", "")
 	c.StandardExecutor = r.either("TEZ_EXECUTOR", "lean", "gqlgen")
 	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
 	r.payments(&c)

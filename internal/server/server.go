@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 
 	"github.com/teztelecom/tez/graph"
+	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/config"
@@ -57,6 +59,10 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
+	trusted, err := trustedDocuments(cfg)
+	if err != nil {
+		return nil, err
+	}
 	provider := newProvider(cfg)
 	shop := orders.NewService(st, ledger.New(st, ledger.Options{AllowNegativeBalance: cfg.AllowNegativeBalance}),
 		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Log: log})
@@ -64,15 +70,19 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop}, graph.Options{
 		Introspection:    cfg.Introspection,
 		MaxComplexity:    cfg.MaxComplexity,
-		TrustedOnly:      cfg.TrustedDocumentsOnly,
+		Trusted:          trusted,
 		StandardExecutor: cfg.StandardExecutor,
 		Metrics:          s.metrics,
 		Shape:            graph.ShapeLimits{MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxRootFields: cfg.MaxRootFields},
 		Logger:           log,
 	})
 
+	var api http.Handler = graph.WithLoaders(st, s.metrics, gql)
+	if trusted != nil {
+		api = graph.AcceptDocumentID(api)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", s.withDeadline(apiHeaders(limitBody(graph.WithLoaders(st, s.metrics, gql)))))
+	mux.Handle("/graphql", s.withDeadline(apiHeaders(limitBody(api))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.Handler())
@@ -90,6 +100,31 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	})
 	s.handler = s.withRequestID(s.withAccessLog(s.withViewer(corsPolicy.Handler(mux))))
 	return s, nil
+}
+
+// trustedDocuments is the allowlist of TEZ_TRUSTED_DOCUMENTS=only: the
+// shipped documents and the manifests of TEZ_TRUSTED_MANIFESTS; nil when
+// any document may run.
+func trustedDocuments(cfg config.Config) (*graph.TrustedDocuments, error) {
+	if !cfg.TrustedDocumentsOnly {
+		if len(cfg.TrustedManifests) > 0 {
+			return nil, errors.New("TEZ_TRUSTED_MANIFESTS is set but TEZ_TRUSTED_DOCUMENTS is not only: set both, or neither")
+		}
+		return nil, nil
+	}
+	manifests := make([]map[string]string, 0, len(cfg.TrustedManifests))
+	for _, path := range cfg.TrustedManifests {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("TEZ_TRUSTED_MANIFESTS: %w", err)
+		}
+		m, err := documents.ParseManifest(data)
+		if err != nil {
+			return nil, fmt.Errorf("TEZ_TRUSTED_MANIFESTS %s: %w", path, err)
+		}
+		manifests = append(manifests, m)
+	}
+	return graph.NewTrustedDocuments(documents.Shipped(), manifests...)
 }
 
 // Handler is the whole HTTP handler, middlewares included.
