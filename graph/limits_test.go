@@ -59,7 +59,7 @@ func TestShapeLimits(t *testing.T) {
 	roots := "{ " + strings.Repeat("products(first: 1) { pageInfo { hasNextPage } } ", 11) + "}"
 	refused("11 root fields", wide.Do(apitest.Request{Query: roots}), "BAD_REQUEST")
 	if res := wide.Do(apitest.Request{Query: `{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name ofType { name } } } } } } } } }`}); len(res.Errors) > 0 {
-		t.Errorf("introspection (Playground's own query is deep) was refused: %+v", res.Errors)
+		t.Errorf("introspection (GraphiQL's own query is deep) was refused: %+v", res.Errors)
 	}
 }
 
@@ -102,7 +102,7 @@ func TestProductionProfileHidesTheSchema(t *testing.T) {
 	}
 	api := apitest.New(t, func(c *config.Config) { *c = cfg })
 	if status, _, _ := api.Get("/", nil); status != http.StatusNotFound {
-		t.Errorf("Playground in production: %d, want 404", status)
+		t.Errorf("GraphiQL in production: %d, want 404", status)
 	}
 	res := api.Do(apitest.Request{Query: `{ __schema { queryType { name } } }`})
 	if len(res.Errors) == 0 {

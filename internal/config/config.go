@@ -14,7 +14,7 @@ import (
 // Config is the whole runtime configuration.
 type Config struct {
 	// Env is "development" (default) or "production"; production turns
-	// Playground and introspection off unless set explicitly.
+	// GraphiQL and introspection off unless set explicitly.
 	Env string
 	// DatabaseURL selects an existing database; empty means the embedded one.
 	DatabaseURL string
@@ -26,7 +26,7 @@ type Config struct {
 	PublicURL string
 	// CORSOrigins are the browser origins allowed to call the API.
 	CORSOrigins []string
-	// Playground serves GraphQL Playground at /.
+	// Playground serves GraphiQL at / (TEZ_PLAYGROUND keeps its first name).
 	Playground bool
 	// Introspection allows schema introspection queries.
 	Introspection bool

@@ -12,7 +12,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 
 	"github.com/teztelecom/tez/graph"
@@ -20,6 +19,7 @@ import (
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/graphiql"
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/orders"
@@ -88,7 +88,9 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	mux.Handle("GET /metrics", s.metrics.Handler())
 	s.paymentRoutes(mux, provider, shop)
 	if cfg.Playground {
-		mux.Handle("GET /{$}", playground.Handler("TEZ account API", "/graphql"))
+		ide := graphiql.New("TEZ account API", "/graphql")
+		mux.Handle("GET /{$}", ide)
+		mux.Handle("GET "+graphiql.Prefix, ide)
 	}
 
 	corsPolicy := cors.New(cors.Options{
