@@ -1,20 +1,15 @@
 package graph_test
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/iccid"
-	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/mailtest"
-	"github.com/teztelecom/tez/internal/store"
 )
 
 const publicURL = "https://shop.tez.example"
@@ -23,19 +18,7 @@ const publicURL = "https://shop.tez.example"
 func mailAPI(t *testing.T) (*apitest.API, *mailtest.Sink) {
 	t.Helper()
 	api := apitest.New(t, func(c *config.Config) { c.PublicURL = publicURL })
-	s := mailtest.NewSink(t)
-	mailer, err := mail.NewSMTP("smtp://"+s.Addr, "TEZ Telecom <no-reply@tez.example>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		mail.NewWorker(store.New(api.DB), mailer, slog.New(slog.DiscardHandler)).Run(ctx, 20*time.Millisecond)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	return api, s
+	return api, api.DeliverMail()
 }
 
 // linkToken finds the link to page in a message and answers its token.
@@ -79,7 +62,7 @@ func TestRegisterVerifyLoginLogout(t *testing.T) {
 	if m.Subject != "Confirm your email for TEZ Telecom" || !strings.Contains(m.HTML, "<a href=") {
 		t.Errorf("verification email = %+v", m)
 	}
-	token := linkToken(t, m, "/verify-email")
+	token := linkToken(t, m, "/account/verify-email")
 
 	got := verify(t, api, token)
 	if got.User == nil || !got.User.EmailVerified || len(got.UserErrors) != 0 {
@@ -118,7 +101,7 @@ func TestVerificationLinks(t *testing.T) {
 	t.Parallel()
 	api, inbox := mailAPI(t)
 	reg := register(t, api, "links@x.example", "correct horse battery")
-	first := linkToken(t, inbox.Await(t, "links@x.example", 1), "/verify-email")
+	first := linkToken(t, inbox.Await(t, "links@x.example", 1), "/account/verify-email")
 	resend := func() linkPayload {
 		var out struct{ EmailVerificationResend linkPayload }
 		api.Query(apitest.Request{Query: `mutation { emailVerificationResend { userErrors { field message code } } }`, Token: *reg.Token}, &out)
@@ -128,7 +111,7 @@ func TestVerificationLinks(t *testing.T) {
 	if got := resend(); len(got.UserErrors) != 0 {
 		t.Fatalf("resend = %+v", got)
 	}
-	second := linkToken(t, inbox.Await(t, "links@x.example", 2), "/verify-email")
+	second := linkToken(t, inbox.Await(t, "links@x.example", 2), "/account/verify-email")
 	if got := verify(t, api, first); got.User != nil {
 		t.Error("an older link still works after a newer one was sent")
 	}
@@ -198,7 +181,7 @@ func TestVerificationBringsHistory(t *testing.T) {
 		t.Fatalf("before verification: %+v, want nothing", before.Me)
 	}
 
-	verify(t, api, linkToken(t, inbox.Await(t, "history@x.example", 1), "/verify-email"))
+	verify(t, api, linkToken(t, inbox.Await(t, "history@x.example", 1), "/account/verify-email"))
 	after := read()
 	got := map[string]string{}
 	for _, s := range after.Me.SimCards {
@@ -251,7 +234,7 @@ func TestPasswordReset(t *testing.T) {
 	if m.Subject != "Reset your TEZ Telecom password" {
 		t.Fatalf("second email = %q", m.Subject)
 	}
-	token := linkToken(t, m, "/reset-password")
+	token := linkToken(t, m, "/account/reset-password")
 
 	if got := reset(token, "password1"); len(got.UserErrors) != 1 || got.UserErrors[0].Code != "WEAK_PASSWORD" {
 		t.Errorf("reset with a common password = %+v", got)
@@ -333,7 +316,7 @@ func TestEmailChange(t *testing.T) {
 	if now := read(); now.Me.Email != "before@x.example" || now.Me.Orders.TotalCount != 0 {
 		t.Fatalf("before confirmation: %+v, want the old email and no order of the new one", now.Me)
 	}
-	if got := verify(t, api, linkToken(t, m, "/confirm-email")); got.User == nil || got.User.Email != "after@x.example" || !got.User.EmailVerified {
+	if got := verify(t, api, linkToken(t, m, "/account/confirm-email")); got.User == nil || got.User.Email != "after@x.example" || !got.User.EmailVerified {
 		t.Fatalf("confirming = %+v", got)
 	}
 	if now := read(); now.Me.Email != "after@x.example" || !now.Me.EmailVerified || now.Me.Orders.TotalCount != 1 {

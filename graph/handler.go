@@ -39,7 +39,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	}
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(getTransport{})
 	srv.AddTransport(postTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if opts.Trusted != nil {

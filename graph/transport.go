@@ -2,29 +2,42 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/leanexec"
 )
 
-// postTransport is gqlgen's POST transport with a cheaper response writer.
-// gqlgen writes every response with json.Marshal, which re-validates and
-// re-compacts the data the executor has just written compactly (a
-// dashboard is 11–18 kB): a few percent of the server's CPU. Here a
-// response of data alone is written as {"data":...}, through
+// The HTTP transports answer as the GraphQL-over-HTTP spec asks. A request
+// that fails before execution (unreadable JSON, bad parameters, a document
+// that does not parse, validate or coerce its variables, a limit) has no
+// data entry; it answers 200 to a client that accepts application/json (so
+// Apollo and urql show the errors, not "status 422") and 400 to one that
+// accepts application/graphql-response+json. Only queries run by GET: any
+// other operation answers 405 with Allow: POST.
+
+// postTransport is gqlgen's POST transport with those status codes and a
+// cheaper response writer. gqlgen writes every response with json.Marshal,
+// which re-validates and re-compacts the data the executor has just written
+// compactly (a dashboard is 11–18 kB): a few percent of the server's CPU.
+// Here a response of data alone is written as {"data":...}, through
 // json.HTMLEscape when it holds a character that may need it: the same
-// bytes json.Marshal gives; anything else (errors, extensions) and
-// every request that fails before execution goes through gqlgen's own
-// transport, unchanged.
+// bytes json.Marshal gives; anything else (errors, extensions) goes through
+// json.Marshal.
 type postTransport struct {
 	transport.POST
 }
@@ -32,47 +45,124 @@ type postTransport struct {
 var _ graphql.Transport = postTransport{}
 
 func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		t.POST.Do(w, r, exec) // reports the unreadable body as gqlgen does
-		return
-	}
 	start := graphql.Now()
 	// The lean executor lends its response buffer until the answer is written.
 	ctx, loan := leanexec.WithLoan(r.Context())
 	defer loan.Return()
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		status, msg := 0, "the request body could not be read"
+		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+			status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is over %d bytes", tooBig.Limit)
+		}
+		writeRequestError(ctx, w, r, exec, nil, badRequest("%s", msg), status)
+		return
+	}
 	var params graphql.RawParams
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&params); err != nil {
-		t.fallback(w, r, exec, body)
+		writeRequestError(ctx, w, r, exec, nil, badRequest(
+			"the request body is not a GraphQL request: send JSON with a string query, and optionally a string operationName and objects variables and extensions (%v)", err), 0)
 		return
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	op, opErr := exec.CreateOperationContext(ctx, &params)
-	if opErr != nil {
-		t.fallback(w, r, exec, body)
+	serve(ctx, w, r, exec, &params)
+}
+
+// getTransport is gqlgen's GET transport with the status codes above.
+type getTransport struct {
+	transport.GET
+}
+
+var _ graphql.Transport = getTransport{}
+
+func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	start := graphql.Now()
+	ctx, loan := leanexec.WithLoan(r.Context())
+	defer loan.Return()
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		writeRequestError(ctx, w, r, exec, nil, badRequest("the URL's query string is malformed: %v", err), 0)
 		return
 	}
-	w.Header().Add("Content-Type", responseContentType(r))
+	params := graphql.RawParams{Query: query.Get("query"), OperationName: query.Get("operationName"), Headers: r.Header}
+	for name, into := range map[string]*map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
+		if v := query.Get(name); v != "" {
+			dec := json.NewDecoder(strings.NewReader(v))
+			dec.UseNumber()
+			if err := dec.Decode(into); err != nil {
+				writeRequestError(ctx, w, r, exec, nil, badRequest("the %s parameter is not a JSON object: %v", name, err), 0)
+				return
+			}
+		}
+	}
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	serve(ctx, w, r, exec, &params)
+}
+
+// serve runs a decoded request and writes its answer.
+func serve(ctx context.Context, w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams) {
+	op, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		writeRequestError(ctx, w, r, exec, op, errs, 0)
+		return
+	}
+	if r.Method == http.MethodGet && op.Operation.Operation != ast.Query {
+		w.Header().Set("Allow", http.MethodPost)
+		writeRequestError(ctx, w, r, exec, op, badRequest("only queries may be sent by GET: send a %s by POST", op.Operation.Operation),
+			http.StatusMethodNotAllowed)
+		return
+	}
+	w.Header().Set("Content-Type", responseContentType(r))
 	responses, ctx := exec.DispatchOperation(ctx, op)
 	writeResponse(w, responses(ctx))
 }
 
-// fallback serves the request with gqlgen's transport, from the body read.
-func (t postTransport) fallback(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, body []byte) {
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	t.POST.Do(w, r, exec)
+// badRequest is a request error of the client's making, coded BAD_REQUEST.
+func badRequest(format string, args ...any) gqlerror.List {
+	err := gqlerror.Errorf(format, args...)
+	err.Extensions = map[string]any{"code": string(apperr.BadRequest)}
+	return gqlerror.List{err}
 }
 
-// responseContentType is the Content-Type gqlgen's POST transport answers
-// with (no explicit headers, application/json by default).
+// writeRequestError answers a request that failed before execution: its
+// errors, through the error presenter, and no data entry. Status 0 is the
+// spec's choice for the accepted media type (see above).
+func writeRequestError(ctx context.Context, w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, op *graphql.OperationContext, errs gqlerror.List, status int) {
+	contentType := responseContentType(r)
+	if status == 0 {
+		status = http.StatusOK
+		if contentType == gqlRespJSON {
+			status = http.StatusBadRequest
+		}
+	}
+	if op != nil {
+		ctx = graphql.WithOperationContext(ctx, op)
+	}
+	resp := exec.DispatchError(ctx, errs)
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	b, err := json.Marshal(struct {
+		Errors     gqlerror.List  `json:"errors"`
+		Extensions map[string]any `json:"extensions,omitempty"`
+	}{resp.Errors, resp.Extensions})
+	if err != nil {
+		panic(fmt.Errorf("marshal request errors: %w", err))
+	}
+	_, _ = w.Write(b)
+}
+
+const (
+	appJSON     = "application/json"
+	gqlRespJSON = "application/graphql-response+json"
+)
+
+// responseContentType is the media type of the answer: application/json
+// unless the client accepts only application/graphql-response+json (as
+// gqlgen's transports choose it).
 func responseContentType(r *http.Request) string {
-	const (
-		appJSON     = "application/json"
-		gqlRespJSON = "application/graphql-response+json"
-	)
 	accept := r.Header.Get("Accept")
 	if accept == "" {
 		return appJSON

@@ -79,6 +79,7 @@ type ComplexityRoot struct {
 		BalanceAfterMoney func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		Kind              func(childComplexity int) int
+		OverdraftMoney    func(childComplexity int) int
 		Reference         func(childComplexity int) int
 	}
 
@@ -315,8 +316,9 @@ type ComplexityRoot struct {
 		GlobalID       func(childComplexity int) int
 		ICCID          func(childComplexity int) int
 		Label          func(childComplexity int) int
-		LastUsageAt    func(childComplexity int) int
+		LastUsage      func(childComplexity int) int
 		MSISDN         func(childComplexity int) int
+		Overdraft      func(childComplexity int) int
 		Status         func(childComplexity int) int
 		Usage          func(childComplexity int, from time.Time, to time.Time) int
 		UsageSessions  func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
@@ -597,6 +599,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BalanceEntry.Kind(childComplexity), true
+	case "BalanceEntry.overdraft":
+		if e.ComplexityRoot.BalanceEntry.OverdraftMoney == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BalanceEntry.OverdraftMoney(childComplexity), true
 	case "BalanceEntry.reference":
 		if e.ComplexityRoot.BalanceEntry.Reference == nil {
 			break
@@ -1567,17 +1575,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SimCard.Label(childComplexity), true
 	case "SimCard.lastUsageAt":
-		if e.ComplexityRoot.SimCard.LastUsageAt == nil {
+		if e.ComplexityRoot.SimCard.LastUsage == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SimCard.LastUsageAt(childComplexity), true
+		return e.ComplexityRoot.SimCard.LastUsage(childComplexity), true
 	case "SimCard.msisdn":
 		if e.ComplexityRoot.SimCard.MSISDN == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SimCard.MSISDN(childComplexity), true
+	case "SimCard.overdraft":
+		if e.ComplexityRoot.SimCard.Overdraft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCard.Overdraft(childComplexity), true
 	case "SimCard.status":
 		if e.ComplexityRoot.SimCard.Status == nil {
 			break
@@ -2029,13 +2043,13 @@ extend type Mutation {
   with the input (a malformed or taken email, a short or common password, terms not
   accepted) come back in ` + "`" + `userErrors` + "`" + ` and create nothing.
   """
-  register(input: RegisterInput!): RegisterPayload!
+  register("The new account: email, password, name, and the acceptance of the terms." input: RegisterInput!): RegisterPayload!
   """
   Signs in with email and password. A wrong email and a wrong password answer the same
   ` + "`" + `INVALID_CREDENTIALS` + "`" + `; after 5 failures in 15 minutes for an email from one address,
   sign-in is refused with ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + ` for a while that grows with further failures.
   """
-  login(input: LoginInput!): LoginPayload!
+  login("The email and password to sign in with." input: LoginInput!): LoginPayload!
   "Ends the session whose token the request carries."
   logout: LogoutPayload!
   "Ends every session of the signed-in customer, on all devices, this one included."
@@ -2046,12 +2060,12 @@ extend type Mutation {
   ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `). On success every other session ends, on all devices; the session
   making the change stays signed in.
   """
-  passwordChange(input: PasswordChangeInput!): PasswordChangePayload!
+  passwordChange("The current password and the new one." input: PasswordChangeInput!): PasswordChangePayload!
   """
   Changes the signed-in customer's full name and phone. A field left out or null stays as
   it is; an empty string clears it. The phone is stored in E.164.
   """
-  profileUpdate(input: ProfileUpdateInput!): ProfileUpdatePayload!
+  profileUpdate("The fields to change; those left out stay as they are." input: ProfileUpdateInput!): ProfileUpdatePayload!
   """
   Confirms an email with the token of the link sent to it: the account's email (the link
   sent at registration or by ` + "`" + `emailVerificationResend` + "`" + `) or a new one (the link sent by
@@ -2061,14 +2075,14 @@ extend type Mutation {
   card that belongs to another account never moves). A used, replaced or expired link answers
   ` + "`" + `INVALID` + "`" + ` on ` + "`" + `token` + "`" + `.
   """
-  emailVerify(input: EmailVerifyInput!): EmailVerifyPayload!
+  emailVerify("The token of the link the customer followed." input: EmailVerifyInput!): EmailVerifyPayload!
   """
   Asks to change the signed-in customer's email: a confirmation link (valid 24 hours) goes to
   the new address, and the email changes only when it is followed (` + "`" + `emailVerify` + "`" + `). The current
   password is required (` + "`" + `INVALID_CREDENTIALS` + "`" + ` on ` + "`" + `currentPassword` + "`" + `, throttled like
   ` + "`" + `passwordChange` + "`" + `); a new email another account has answers ` + "`" + `TAKEN` + "`" + `.
   """
-  emailChange(input: EmailChangeInput!): EmailChangePayload!
+  emailChange("The new email and the current password." input: EmailChangeInput!): EmailChangePayload!
   """
   Sends the signed-in customer a new verification link; earlier links stop working. Does
   nothing when the email is confirmed already. At most 5 emails an hour per address
@@ -2079,12 +2093,12 @@ extend type Mutation {
   Sends a password reset link to the email if it has an account. The answer is the same
   whether or not it has one. At most 5 emails an hour per address (` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `).
   """
-  passwordResetRequest(input: PasswordResetRequestInput!): PasswordResetRequestPayload!
+  passwordResetRequest("The email to send the reset link to." input: PasswordResetRequestInput!): PasswordResetRequestPayload!
   """
   Sets a new password with the token of a reset link (valid one hour, once) and signs the
   account out on every device; sign in again with the new password.
   """
-  passwordReset(input: PasswordResetInput!): PasswordResetPayload!
+  passwordReset("The token of the reset link and the new password." input: PasswordResetInput!): PasswordResetPayload!
 }
 
 "What an email change asks."
@@ -2272,9 +2286,9 @@ extend type Mutation {
   Adds a delivery address. The first address becomes the default. At most 20 per account.
   Every problem comes back in ` + "`" + `userErrors` + "`" + `, naming its field.
   """
-  addressCreate(input: AddressInput!): AddressPayload!
+  addressCreate("The new address as the customer typed it." input: AddressInput!): AddressPayload!
   "Changes an address. Orders already placed keep the address as it was at checkout."
-  addressUpdate(input: AddressUpdateInput!): AddressPayload!
+  addressUpdate("Which address, and its fields." input: AddressUpdateInput!): AddressPayload!
   "Deletes an address. When it was the default, the most recently used other address becomes the default."
   addressDelete("The address's global ID." id: ID!): AddressDeletePayload!
   "Makes an address the default for new orders."
@@ -2350,7 +2364,10 @@ type AddressDeletePayload {
     first: Int
     "Orders after (older than) this cursor."
     after: String
-    "At most this many of the oldest orders (before ` + "`" + `before` + "`" + `); at most 100."
+    """
+    At most this many of the oldest orders (before ` + "`" + `before` + "`" + `); at most 100. Given with ` + "`" + `first` + "`" + `
+    (Relay sends both), the cursor decides: with ` + "`" + `before` + "`" + ` this count applies, with ` + "`" + `after` + "`" + ` ` + "`" + `first` + "`" + ` does.
+    """
     last: Int
     "Orders before (newer than) this cursor."
     before: String
@@ -2493,21 +2510,21 @@ extend type Mutation {
   ` + "`" + `accessToken` + "`" + ` opens it meanwhile (` + "`" + `guestOrder` + "`" + `, ` + "`" + `orderPay` + "`" + `, ` + "`" + `orderCancel` + "`" + `). Every problem comes
   back in ` + "`" + `userErrors` + "`" + `, naming its field (a line's field as ` + "`" + `["input", "lines", "<index>", "sku"]` + "`" + `).
   """
-  checkout(input: CheckoutInput!): CheckoutPayload!
+  checkout("The lines to buy, where to ship them and, for a guest, the email." input: CheckoutInput!): CheckoutPayload!
   """
   Starts paying an unpaid order: answers a payment whose ` + "`" + `redirectUrl` + "`" + ` opens the payment
   provider's page. Calling it again while that page is open answers the same payment, so a
   double click or a second tab never makes a second charge.
   """
-  orderPay(input: OrderPayInput!): OrderPayPayload!
+  orderPay("Which order to pay." input: OrderPayInput!): OrderPayPayload!
   """
   "Buy again": places a new unpaid order with the lines of an old one at today's prices, shipped
   to the same address. Lines that cannot be bought any more are left out and listed in
   ` + "`" + `droppedItems` + "`" + ` with the reason.
   """
-  orderReorder(input: OrderReorderInput!): OrderReorderPayload!
+  orderReorder("Which old order to buy again." input: OrderReorderInput!): OrderReorderPayload!
   "Cancels an order that is not paid yet, closing its open payment page."
-  orderCancel(input: OrderCancelInput!): OrderCancelPayload!
+  orderCancel("Which order to cancel." input: OrderCancelInput!): OrderCancelPayload!
 }
 
 "One product to buy."
@@ -2648,7 +2665,10 @@ type OrderCancelPayload {
     first: Int
     "Return products after this cursor."
     after: String
-    "Return at most this many products from the end (or before ` + "`" + `before` + "`" + `); at most 100."
+    """
+    Return at most this many products from the end (or before ` + "`" + `before` + "`" + `); at most 100. Given with
+    ` + "`" + `first` + "`" + ` (Relay sends both), the cursor decides: with ` + "`" + `before` + "`" + ` this count applies, with ` + "`" + `after` + "`" + ` ` + "`" + `first` + "`" + ` does.
+    """
     last: Int
     "Return products before this cursor."
     before: String
@@ -2796,23 +2816,37 @@ changed object(s) and ` + "`" + `userErrors` + "`" + `: problems the person can 
 """
 type Mutation
 
-"An instant in time in RFC 3339 format with a UTC offset, e.g. ` + "`" + `2026-05-01T12:00:00Z` + "`" + `."
+"""
+An instant in time, as a JSON string in RFC 3339 format: date, time and UTC offset, e.g.
+` + "`" + `2026-05-01T12:00:00Z` + "`" + ` or ` + "`" + `2026-05-01T15:00:00+03:00` + "`" + `. Input must carry the offset (a bare date
+or a time without offset is refused). Answers are RFC 3339 as well, with fractional seconds
+only when they are not zero, e.g. ` + "`" + `2026-05-01T12:00:00.25Z` + "`" + `: parse them, never compare strings.
+"""
 scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
 
 "A calendar date in ISO 8601 format, e.g. ` + "`" + `2026-05-01` + "`" + `."
 scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
 
 """
-The identifier printed on a SIM card's plastic holder: 19 or 20 digits starting with 89,
-the last one a Luhn check digit. Spaces are ignored on input; a mistyped ICCID is
-rejected before anything else is done.
+The identifier printed on a SIM card's plastic holder (ITU-T E.118), as a JSON string of 19 or
+20 digits starting with 89, the last one a Luhn check digit, e.g. ` + "`" + `"8999701000000000013"` + "`" + `.
+Spaces are ignored on input (it is printed in groups); answers are the digits alone. A
+mistyped ICCID is rejected before anything else is done.
 """
 scalar ICCID @specifiedBy(url: "https://www.itu.int/rec/T-REC-E.118")
 
-"A 64-bit signed integer, for byte counts that overflow GraphQL's 32-bit ` + "`" + `Int` + "`" + `."
+"""
+A 64-bit signed integer, for byte counts that overflow GraphQL's 32-bit ` + "`" + `Int` + "`" + `: answered as a
+JSON number, e.g. ` + "`" + `5368709120` + "`" + ` (not a string). JavaScript's ` + "`" + `number` + "`" + ` holds it exactly up to
+2^53 − 1 (8 PiB), far above any byte count here; as input a JSON number or a string of digits.
+"""
 scalar Int64
 
-"A decimal number written as a string to keep it exact, e.g. ` + "`" + `\"12.50\"` + "`" + `."
+"""
+An exact decimal number as a JSON string, e.g. ` + "`" + `"12.50"` + "`" + ` or ` + "`" + `"-3.05"` + "`" + `: an optional minus, digits,
+and a dot followed by the decimals when there are any; never an exponent, never a JSON number
+(a float would lose cents). Parse it with a decimal library, not ` + "`" + `parseFloat` + "`" + `.
+"""
 scalar Decimal
 
 "An amount of money: exact, in the currency's major units."
@@ -2895,7 +2929,14 @@ type SimCard implements Node {
   status: SimStatus!
   "The current balance: what is left to spend on data."
   balance: Money!
-  "When the SIM last used data; null when never."
+  """
+  Data used beyond the balance and still owed (zero when none). The balance never goes below
+  zero: usage it cannot cover is recorded here and the SIM is ` + "`" + `SUSPENDED` + "`" + `. A top-up pays this
+  off first and only the rest reaches ` + "`" + `balance` + "`" + `; the top-up that leaves a positive balance makes
+  the SIM ` + "`" + `ACTIVE` + "`" + ` again.
+  """
+  overdraft: Money!
+  "When the SIM last used data since it joined this account; null when it has not."
   lastUsageAt: DateTime
   """
   Data used between ` + "`" + `from` + "`" + ` (inclusive) and ` + "`" + `to` + "`" + ` (exclusive), counted only from the time
@@ -2916,7 +2957,10 @@ type SimCard implements Node {
     first: Int
     "Sessions after (older than) this cursor."
     after: String
-    "At most this many of the oldest sessions (before ` + "`" + `before` + "`" + `); at most 100."
+    """
+    At most this many of the oldest sessions (before ` + "`" + `before` + "`" + `); at most 100. Given with ` + "`" + `first` + "`" + `
+    (Relay sends both), the cursor decides: with ` + "`" + `before` + "`" + ` this count applies, with ` + "`" + `after` + "`" + ` ` + "`" + `first` + "`" + ` does.
+    """
     last: Int
     "Sessions before (newer than) this cursor."
     before: String
@@ -2929,9 +2973,15 @@ enum SimStatus {
   IN_STOCK
   "Working: it can use data while the balance lasts."
   ACTIVE
-  "Paused, typically because the balance ran out: a top-up reactivates it."
+  """
+  Paused because the balance ran out, and for no other reason: the top-up that pays off the
+  ` + "`" + `overdraft` + "`" + ` and leaves a positive balance makes it ` + "`" + `ACTIVE` + "`" + ` again, at once.
+  """
   SUSPENDED
-  "Blocked by the operator (lost, stolen, or fraud): contact support."
+  """
+  Blocked by the operator (a lost or stolen card, fraud): a top-up is credited but does not
+  unblock it; contact support.
+  """
   BLOCKED
 }
 
@@ -2951,8 +3001,18 @@ type BalanceEntry {
   createdAt: DateTime!
   "Why it changed."
   kind: BalanceEntryKind!
-  "How much it changed: positive for credits, negative for debits."
+  """
+  How much the balance changed: positive for credits, negative for debits. A credit pays the
+  SIM's overdraft off first, so a top-up of a SIM in debt changes the balance by less than its
+  value (see ` + "`" + `overdraft` + "`" + `).
+  """
   amount: Money!
+  """
+  How this change moved the SIM's overdraft: positive for usage the balance could not cover,
+  negative for the part of a credit that paid earlier overdraft off, zero otherwise. ` + "`" + `amount` + "`" + `
+  minus ` + "`" + `overdraft` + "`" + ` is the full value of the change.
+  """
+  overdraft: Money!
   "The balance right after this change."
   balanceAfter: Money!
   "What the change refers to, e.g. an order number or a support ticket."
@@ -2995,9 +3055,9 @@ extend type Mutation {
   ` + "`" + `SIM_NOT_FOUND_OR_CODE_INVALID` + "`" + `; repeated failures answer ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `. Adding a SIM
   that is already yours changes nothing. Its history is shown from the moment it joins.
   """
-  simCardAdd(input: SimCardAddInput!): SimCardPayload!
+  simCardAdd("The ICCID of the SIM card and, unless you bought it, its activation code." input: SimCardAddInput!): SimCardPayload!
   "Gives one of your SIM cards a label (at most 40 characters)."
-  simCardUpdate(input: SimCardUpdateInput!): SimCardPayload!
+  simCardUpdate("Which SIM card, and its new label." input: SimCardUpdateInput!): SimCardPayload!
   """
   Takes a SIM card out of your account. Its balance and history stay with the SIM; adding it
   again needs its activation code.
@@ -3168,6 +3228,8 @@ func (ec *executionContext) childFields_BalanceEntry(ctx context.Context, field 
 		return ec.fieldContext_BalanceEntry_kind(ctx, field)
 	case "amount":
 		return ec.fieldContext_BalanceEntry_amount(ctx, field)
+	case "overdraft":
+		return ec.fieldContext_BalanceEntry_overdraft(ctx, field)
 	case "balanceAfter":
 		return ec.fieldContext_BalanceEntry_balanceAfter(ctx, field)
 	case "reference":
@@ -3574,6 +3636,8 @@ func (ec *executionContext) childFields_SimCard(ctx context.Context, field graph
 		return ec.fieldContext_SimCard_status(ctx, field)
 	case "balance":
 		return ec.fieldContext_SimCard_balance(ctx, field)
+	case "overdraft":
+		return ec.fieldContext_SimCard_overdraft(ctx, field)
 	case "lastUsageAt":
 		return ec.fieldContext_SimCard_lastUsageAt(ctx, field)
 	case "usage":
@@ -4954,6 +5018,38 @@ func (ec *executionContext) _BalanceEntry_amount(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_BalanceEntry_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BalanceEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BalanceEntry_overdraft(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BalanceEntry_overdraft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverdraftMoney(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BalanceEntry_overdraft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "BalanceEntry",
 		Field:      field,
@@ -9190,6 +9286,38 @@ func (ec *executionContext) fieldContext_SimCard_balance(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _SimCard_overdraft(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCard_overdraft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdraft(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCard_overdraft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SimCard_lastUsageAt(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9199,7 +9327,7 @@ func (ec *executionContext) _SimCard_lastUsageAt(ctx context.Context, field grap
 			return ec.fieldContext_SimCard_lastUsageAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LastUsageAt, nil
+			return obj.LastUsage(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
@@ -9210,7 +9338,7 @@ func (ec *executionContext) _SimCard_lastUsageAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_SimCard_lastUsageAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SimCard", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("SimCard", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _SimCard_usage(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
@@ -12842,6 +12970,11 @@ func (ec *executionContext) _BalanceEntry(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "overdraft":
+			out.Values[i] = ec._BalanceEntry_overdraft(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "balanceAfter":
 			out.Values[i] = ec._BalanceEntry_balanceAfter(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14556,6 +14689,11 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "balance":
 			out.Values[i] = ec._SimCard_balance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdraft":
+			out.Values[i] = ec._SimCard_overdraft(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -325,6 +325,10 @@ func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel a
 			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
+		case "overdraft":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
 		case "balanceAfter":
 			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
@@ -347,6 +351,8 @@ func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buff
 			return ec.lean_BalanceEntry_kind(ctx, w, field, obj)
 		case "amount":
 			return ec.lean_BalanceEntry_amount(ctx, w, field, obj)
+		case "overdraft":
+			return ec.lean_BalanceEntry_overdraft(ctx, w, field, obj)
 		case "balanceAfter":
 			return ec.lean_BalanceEntry_balanceAfter(ctx, w, field, obj)
 		case "reference":
@@ -378,6 +384,11 @@ func (ec *executionContext) lean_BalanceEntry_kind(ctx context.Context, w *bytes
 
 func (ec *executionContext) lean_BalanceEntry_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
 	res := obj.AmountMoney()
+	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_BalanceEntry_overdraft(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
+	res := obj.OverdraftMoney()
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
@@ -2673,6 +2684,10 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
+		case "overdraft":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
 		case "usage":
 			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
 				return true
@@ -2718,6 +2733,8 @@ func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, s
 			return ec.lean_SimCard_status(ctx, w, field, obj)
 		case "balance":
 			return ec.lean_SimCard_balance(ctx, w, field, obj)
+		case "overdraft":
+			return ec.lean_SimCard_overdraft(ctx, w, field, obj)
 		case "lastUsageAt":
 			return ec.lean_SimCard_lastUsageAt(ctx, w, field, obj)
 		case "usage":
@@ -2780,8 +2797,13 @@ func (ec *executionContext) lean_SimCard_balance(ctx context.Context, w *bytes.B
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
+func (ec *executionContext) lean_SimCard_overdraft(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+	res := obj.Overdraft()
+	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
+}
+
 func (ec *executionContext) lean_SimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.LastUsageAt
+	res := obj.LastUsage()
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true

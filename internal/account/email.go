@@ -55,7 +55,7 @@ func newLetter(purpose string, ttl time.Duration, path, subject, body string) le
 }
 
 var (
-	verifyLetter = newLetter(store.PurposeVerifyEmail, verifyTTL, "/verify-email", "Confirm your email for TEZ Telecom",
+	verifyLetter = newLetter(store.PurposeVerifyEmail, verifyTTL, "/account/verify-email", "Confirm your email for TEZ Telecom",
 		`Hello{{with .Name}}, {{.}}{{end}}!
 
 Please confirm that this is your email address by opening this link:
@@ -65,7 +65,7 @@ Please confirm that this is your email address by opening this link:
 The link works once, for {{.Hours}} hours. Once you confirm, the orders and SIM cards bought with this email appear in your account.
 
 If you did not register at TEZ Telecom, ignore this email.`)
-	resetLetter = newLetter(store.PurposePasswordReset, resetTTL, "/reset-password", "Reset your TEZ Telecom password",
+	resetLetter = newLetter(store.PurposePasswordReset, resetTTL, "/account/reset-password", "Reset your TEZ Telecom password",
 		`Hello{{with .Name}}, {{.}}{{end}}!
 
 Someone asked to reset the password of your TEZ Telecom account. To choose a new password, open this link:
@@ -75,7 +75,7 @@ Someone asked to reset the password of your TEZ Telecom account. To choose a new
 The link works once, for {{.Hours}} hour(s). Resetting signs you out on every device.
 
 If it was not you, ignore this email: your password stays as it is.`)
-	changeLetter = newLetter(store.PurposeEmailChange, changeTTL, "/confirm-email", "Confirm your new email for TEZ Telecom",
+	changeLetter = newLetter(store.PurposeEmailChange, changeTTL, "/account/confirm-email", "Confirm your new email for TEZ Telecom",
 		`Hello{{with .Name}}, {{.}}{{end}}!
 
 You asked to sign in to TEZ Telecom with this email address from now on. To confirm, open this link:

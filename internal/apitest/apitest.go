@@ -19,6 +19,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/mail"
+	"github.com/teztelecom/tez/internal/mailtest"
 	"github.com/teztelecom/tez/internal/requestid"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/server"
@@ -61,13 +63,47 @@ func (a *API) Replica(opts ...Option) *API {
 
 func start(t testing.TB, cfg config.Config, db *sqlx.DB) *API {
 	t.Helper()
+	// The listener comes first so that, as with `tez serve`, the links the
+	// server mails and its return URLs point at the server itself unless
+	// the test configured other addresses.
+	ts := httptest.NewUnstartedServer(nil)
+	defaults := config.Defaults()
+	self := "http://" + ts.Listener.Addr().String()
+	if cfg.PublicURL == defaults.PublicURL {
+		cfg.PublicURL = self
+	}
+	if cfg.ShopURL == defaults.ShopURL {
+		cfg.ShopURL = cfg.PublicURL + "/account"
+	}
 	srv, err := server.New(cfg, store.New(db), slog.New(slog.NewTextHandler(newTestWriter(t), &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
+		ts.Listener.Close()
 		t.Fatalf("start server: %v", err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
 	t.Cleanup(ts.Close)
 	return &API{t: t, URL: ts.URL, DB: db, Cfg: cfg}
+}
+
+// DeliverMail runs the outbox worker, as `tez serve` does with
+// TEZ_SMTP_URL set, sending the server's mail over SMTP to a real sink
+// (internal/mailtest) for the test's duration, and answers the sink.
+func (a *API) DeliverMail() *mailtest.Sink {
+	a.t.Helper()
+	sink := mailtest.NewSink(a.t)
+	mailer, err := mail.NewSMTP("smtp://"+sink.Addr, a.Cfg.MailFrom)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		mail.NewWorker(store.New(a.DB), mailer, slog.New(slog.DiscardHandler)).Run(ctx, 20*time.Millisecond)
+	}()
+	a.t.Cleanup(func() { cancel(); <-done })
+	return sink
 }
 
 // Response is a decoded GraphQL response.

@@ -26,6 +26,9 @@ type Config struct {
 	PublicURL string
 	// CORSOrigins are the browser origins allowed to call the API.
 	CORSOrigins []string
+	// CORSHeaders are request headers browsers may send besides the
+	// default list (internal/server).
+	CORSHeaders []string
 	// Playground serves GraphiQL at / (TEZ_PLAYGROUND keeps its first name).
 	Playground bool
 	// Introspection allows schema introspection queries.
@@ -80,7 +83,8 @@ type Config struct {
 	// Stripe adapter; StripeAPIURL replaces Stripe's API (stripe-mock).
 	StripeSecretKey, StripeWebhookSecret, StripeAPIURL string
 	// ShopURL is the shop's web address; customers return to
-	// ShopURL/orders/{number} after paying.
+	// ShopURL/orders/{number} after paying, and a guest's order link opens
+	// it. By default the service's own pages (PublicURL/account).
 	ShopURL string
 }
 
@@ -112,6 +116,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 		DataDir:          r.str("TEZ_DATA_DIR", "./.data"),
 		HTTPAddr:         r.str("TEZ_HTTP_ADDR", "127.0.0.1:8080"),
 		CORSOrigins:      r.list("TEZ_CORS_ORIGINS", "http://localhost:3000"),
+		CORSHeaders:      r.list("TEZ_CORS_HEADERS", ""),
 		DBMaxConns:       r.int("TEZ_DB_MAX_CONNS", 16),
 		StatementTimeout: r.duration("TEZ_DB_STATEMENT_TIMEOUT", 5*time.Second),
 		RequestTimeout:   r.duration("TEZ_REQUEST_TIMEOUT", 15*time.Second),
@@ -151,7 +156,8 @@ func (r *reader) payments(c *Config) {
 	c.StripeSecretKey = r.str("STRIPE_SECRET_KEY", "")
 	c.StripeWebhookSecret = r.str("STRIPE_WEBHOOK_SECRET", "")
 	c.StripeAPIURL = r.str("STRIPE_API_URL", "")
-	c.ShopURL = strings.TrimRight(r.str("TEZ_SHOP_URL", "http://localhost:3000"), "/")
+	// By default customers return to the service's own order page.
+	c.ShopURL = strings.TrimRight(r.str("TEZ_SHOP_URL", c.PublicURL+"/account"), "/")
 	c.SandboxSecret = r.str("TEZ_SANDBOX_SECRET", "")
 	if c.SandboxSecret == "" {
 		c.SandboxSecret = rand.Text()

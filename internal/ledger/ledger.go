@@ -6,7 +6,10 @@
 // Overdraft: unless negative balances are allowed (TEZ_ALLOW_NEGATIVE_BALANCE),
 // a debit larger than the balance takes the balance to zero, records the rest
 // as overdraft (on the entry and added to sim_cards.overdraft) and suspends an
-// active SIM. A SIM that is blocked or in stock keeps its status.
+// active SIM. A credit pays the overdraft off first (the entry's overdraft is
+// then negative) and only the rest reaches the balance; the credit that leaves
+// a suspended SIM a positive balance makes it active again, in the same
+// transaction. A SIM that is blocked or in stock keeps its status.
 package ledger
 
 import (
@@ -158,14 +161,10 @@ func (l *Ledger) post(ctx context.Context, tx *sqlx.Tx, ps []Posting, sign int64
 		if sim.Currency != p.Amount.Currency {
 			return nil, apperr.New(apperr.Invalid, "SIM %s keeps its balance in %s, not %s", p.ICCID, sim.Currency, p.Amount.Currency)
 		}
-		amount, overdraft := l.split(sim.Balance, sign*p.Amount.Amount)
-		status := sim.Status
-		if overdraft > 0 && status == store.SIMActive {
-			status = store.SIMSuspended
-		}
+		amount, overdraft := l.split(sim, sign*p.Amount.Amount)
 		writes[i] = store.EntryWrite{
 			ICCID: p.ICCID, Amount: amount, Overdraft: overdraft, Kind: p.Kind, Reference: p.Reference,
-			IdempotencyKey: p.Key, BalanceAfter: sim.Balance + amount, Status: status,
+			IdempotencyKey: p.Key, BalanceAfter: sim.Balance + amount, Status: nextStatus(sim.Status, overdraft, sim.Balance+amount),
 		}
 	}
 	appended, err := l.store.AppendEntries(ctx, tx, writes)
@@ -186,14 +185,36 @@ func (l *Ledger) post(ctx context.Context, tx *sqlx.Tx, ps []Posting, sign int64
 	return out, nil
 }
 
-// split divides a change of the balance into what the balance takes and the
-// overdraft: the part of a debit below zero when negatives are not allowed.
-func (l *Ledger) split(balance, change int64) (amount, overdraft int64) {
-	if change >= 0 || l.opts.AllowNegativeBalance {
+// split divides a change of the balance into what the balance takes and
+// what moves the overdraft. A credit pays the recorded overdraft off first
+// (a negative overdraft part) and the rest goes to the balance; a debit
+// takes the balance down to zero and records the rest as overdraft, unless
+// negatives are allowed. Either way amount - overdraft is the change asked.
+func (l *Ledger) split(sim store.SIMBalance, change int64) (amount, overdraft int64) {
+	if change >= 0 {
+		settled := min(change, sim.Overdraft)
+		return change - settled, -settled
+	}
+	if l.opts.AllowNegativeBalance {
 		return change, 0
 	}
-	covered := min(-change, max(balance, 0))
+	covered := min(-change, max(sim.Balance, 0))
 	return -covered, -change - covered
+}
+
+// nextStatus is the SIM's status after an entry: a debit the balance could
+// not cover suspends an active SIM, and the credit that leaves a suspended
+// SIM a positive balance (its overdraft paid off) makes it active again.
+// SUSPENDED means only "the balance ran out": a BLOCKED SIM (the operator's
+// block, a lost card) or one in stock keeps its status whatever its balance.
+func nextStatus(status store.SIMStatus, overdraft, balanceAfter int64) store.SIMStatus {
+	switch {
+	case overdraft > 0 && status == store.SIMActive:
+		return store.SIMSuspended
+	case overdraft <= 0 && balanceAfter > 0 && status == store.SIMSuspended:
+		return store.SIMActive
+	}
+	return status
 }
 
 // replays fills byKey with the original entries of postings whose key was

@@ -275,6 +275,78 @@ func TestOverdraft(t *testing.T) {
 		}
 	})
 
+	t.Run("a top-up pays the overdraft off first and reactivates", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, ledger.Options{})
+		id := f.sim(t, 1, "USD")
+		if _, err := f.ledger.Debit(ctx, debit(id, "d1", 300)); err != nil {
+			t.Fatal(err)
+		}
+		topup := func(key string, amount int64) store.BalanceEntry {
+			t.Helper()
+			e, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(amount), Kind: store.EntryTopup, Key: key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e
+		}
+		// 2.00 of a 3.00 debt: all of it goes to the debt, the SIM stays suspended.
+		if e := topup("t1", 200); e.Amount != 0 || e.Overdraft != -200 || e.BalanceAfter != 0 {
+			t.Errorf("first top-up = %+v, want amount 0, overdraft -200, balance after 0", e)
+		}
+		if b := f.balance(t, id); b.Balance != 0 || b.Overdraft != 100 || b.Status != store.SIMSuspended {
+			t.Errorf("after paying part of the debt, SIM = %+v, want balance 0, overdraft 100, SUSPENDED", b)
+		}
+		// 10.00 more: 1.00 pays the rest of the debt, 9.00 is the balance, active again.
+		if e := topup("t2", 1000); e.Amount != 900 || e.Overdraft != -100 || e.BalanceAfter != 900 {
+			t.Errorf("second top-up = %+v, want amount 900, overdraft -100, balance after 900", e)
+		}
+		if b := f.balance(t, id); b.Balance != 900 || b.Overdraft != 0 || b.Status != store.SIMActive {
+			t.Errorf("after the debt is paid, SIM = %+v, want balance 900, overdraft 0, ACTIVE", b)
+		}
+		// A replay of the settling top-up changes nothing and answers its entry.
+		if e := topup("t2", 1000); e.Amount != 900 || e.Overdraft != -100 {
+			t.Errorf("replayed top-up = %+v, want the original entry", e)
+		}
+		if b := f.balance(t, id); b.Balance != 900 || b.Overdraft != 0 {
+			t.Errorf("after a replay, SIM = %+v, want balance 900, overdraft 0", b)
+		}
+		f.checkClean(t)
+	})
+
+	t.Run("a top-up that exactly pays the debt leaves it suspended at zero", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, ledger.Options{})
+		id := f.sim(t, 1, "USD")
+		if _, err := f.ledger.Debit(ctx, debit(id, "d1", 300)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryAdjustment, Key: "a1"}); err != nil {
+			t.Fatal(err)
+		}
+		if b := f.balance(t, id); b.Balance != 0 || b.Overdraft != 0 || b.Status != store.SIMSuspended {
+			t.Errorf("SIM = %+v, want balance 0, overdraft 0, still SUSPENDED (nothing to spend)", b)
+		}
+		f.checkClean(t)
+	})
+
+	t.Run("a blocked SIM is credited but stays blocked", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, ledger.Options{})
+		id := f.sim(t, 1, "USD")
+		if _, err := f.ledger.Debit(ctx, debit(id, "d1", 100)); err != nil {
+			t.Fatal(err)
+		}
+		f.db.MustExec(`UPDATE sim_cards SET status = 'BLOCKED' WHERE iccid = $1`, id)
+		if _, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(1000), Kind: store.EntryTopup, Key: "t1"}); err != nil {
+			t.Fatal(err)
+		}
+		if b := f.balance(t, id); b.Balance != 900 || b.Overdraft != 0 || b.Status != store.SIMBlocked {
+			t.Errorf("SIM = %+v, want balance 900, overdraft 0, still BLOCKED", b)
+		}
+		f.checkClean(t)
+	})
+
 	t.Run("negative balances when allowed", func(t *testing.T) {
 		t.Parallel()
 		f := setup(t, ledger.Options{AllowNegativeBalance: true})

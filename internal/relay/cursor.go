@@ -79,11 +79,26 @@ type Page struct {
 }
 
 // Page validates the arguments for a connection sorted by a key of keyLen parts.
+//
+// Relay's loadPrevious sends the forward count as well when its variable has
+// a default (first: 10, last: 3, before: c), and loadNext the backward one:
+// with both counts, the one cursor given says the direction and the other
+// count is ignored. Both counts without that cursor stay refused, as taking
+// the first n and then the last m of them is not what anybody means.
 func (a Args) Page(keyLen int) (Page, error) {
 	var p Page
+	if a.First != nil && a.Last != nil {
+		switch {
+		case a.Before != nil && a.After == nil:
+			a.First = nil
+		case a.After != nil && a.Before == nil:
+			a.Last = nil
+		default:
+			return p, apperr.New(apperr.Invalid,
+				"pass first or last, not both (or both with one cursor: last with before pages backward, first with after forward)")
+		}
+	}
 	switch {
-	case a.First != nil && a.Last != nil:
-		return p, apperr.New(apperr.Invalid, "pass first or last, not both")
 	case a.Last != nil:
 		p.Limit, p.Backward = *a.Last, true
 	case a.First != nil:

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/rs/cors"
@@ -23,6 +24,7 @@ import (
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/orders"
+	"github.com/teztelecom/tez/internal/pages"
 	"github.com/teztelecom/tez/internal/ratelimit"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/simcards"
@@ -31,6 +33,16 @@ import (
 
 // maxBodyBytes bounds a request body; larger ones are refused before parsing.
 const maxBodyBytes = 1 << 20
+
+// corsHeaders are the request headers browsers may send by default: the
+// API's own, and those frontend tooling adds (Apollo's client awareness,
+// W3C trace context and baggage, Sentry's tracing). TEZ_CORS_HEADERS adds
+// more.
+var corsHeaders = []string{
+	"Authorization", "Content-Type", "X-API-Key", "X-Request-Id",
+	"apollographql-client-name", "apollographql-client-version",
+	"traceparent", "tracestate", "baggage", "sentry-trace",
+}
 
 // Server is the HTTP face of the service.
 type Server struct {
@@ -87,6 +99,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.Handler())
 	s.paymentRoutes(mux, provider, shop)
+	(&pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, Log: log}).Routes(mux)
 	if cfg.Playground {
 		ide := graphiql.New("TEZ account API", "/graphql")
 		mux.Handle("GET /{$}", ide)
@@ -96,7 +109,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	corsPolicy := cors.New(cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Authorization", "Content-Type", "X-API-Key", "X-Request-Id"},
+		AllowedHeaders: append(slices.Clone(corsHeaders), cfg.CORSHeaders...),
 		ExposedHeaders: []string{"X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"},
 		MaxAge:         600,
 	})

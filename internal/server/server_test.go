@@ -63,6 +63,49 @@ func TestCORSPreflight(t *testing.T) {
 	}
 }
 
+// The headers frontend tooling adds pass the preflight by default, and
+// TEZ_CORS_HEADERS adds more; any other header is still refused.
+func TestCORSAllowsFrontendToolingHeaders(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Parse(map[string]string{"TEZ_CORS_ORIGINS": "https://shop.tez.example", "TEZ_CORS_HEADERS": "X-Shop-Build, x-feature-flags"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := apitest.New(t, func(c *config.Config) { c.CORSOrigins, c.CORSHeaders = cfg.CORSOrigins, cfg.CORSHeaders })
+	allowed := func(headers string) bool {
+		t.Helper()
+		status, h, _ := api.Raw(http.MethodOptions, "/graphql", map[string]string{
+			"Origin":                         "https://shop.tez.example",
+			"Access-Control-Request-Method":  "POST",
+			"Access-Control-Request-Headers": headers,
+		}, "")
+		return status < 300 && h.Get("Access-Control-Allow-Origin") == "https://shop.tez.example"
+	}
+	for _, header := range []string{
+		"content-type", "authorization", "apollographql-client-name", "apollographql-client-version",
+		"traceparent", "tracestate", "baggage", "sentry-trace", "x-shop-build", "x-feature-flags",
+	} {
+		if !allowed(header) {
+			t.Errorf("preflight asking for %s refused, want it allowed", header)
+		}
+	}
+	// As a browser sends them: lower case, sorted.
+	if !allowed("apollographql-client-name,apollographql-client-version,authorization,baggage,content-type,sentry-trace,traceparent,tracestate") {
+		t.Errorf("preflight asking for Apollo's and tracing headers together refused")
+	}
+	if allowed("content-type,x-not-configured") {
+		t.Errorf("preflight asking for a header nobody configured allowed, want it refused")
+	}
+	// Without TEZ_CORS_HEADERS the defaults alone.
+	plain := apitest.New(t, func(c *config.Config) { c.CORSOrigins = cfg.CORSOrigins })
+	_, h, _ := plain.Raw(http.MethodOptions, "/graphql", map[string]string{
+		"Origin": "https://shop.tez.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "x-shop-build",
+	}, "")
+	if h.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("x-shop-build allowed without TEZ_CORS_HEADERS")
+	}
+}
+
 func TestGraphiQL(t *testing.T) {
 	t.Parallel()
 	on := apitest.New(t)

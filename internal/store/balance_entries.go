@@ -28,6 +28,9 @@ type SIMBalanceEntry struct {
 // AmountMoney is how much the balance moved.
 func (e SIMBalanceEntry) AmountMoney() money.Money { return money.New(e.Amount, e.Currency) }
 
+// OverdraftMoney is how the entry moved the SIM's overdraft.
+func (e SIMBalanceEntry) OverdraftMoney() money.Money { return money.New(e.Overdraft, e.Currency) }
+
 // BalanceAfterMoney is the balance right after the entry.
 func (e SIMBalanceEntry) BalanceAfterMoney() money.Money {
 	return money.New(e.BalanceAfter, e.Currency)

@@ -184,3 +184,24 @@ func (s *Store) ClaimHistory(ctx context.Context, tx *sqlx.Tx, userID int64, ema
 	}
 	return nil
 }
+
+// EmailTokenState is what a link page says about a token before and after
+// it is used.
+type EmailTokenState struct {
+	Purpose string `db:"purpose"`
+	Email   string `db:"email"`
+	Used    bool   `db:"used"` // used, or voided by a newer link or a recovery
+	Expired bool   `db:"expired"`
+}
+
+const emailTokenState = `
+SELECT purpose::text AS purpose, email, used_at IS NOT NULL AS used, expires_at <= now() AS expired
+FROM email_tokens WHERE token_hash = $1`
+
+// EmailTokenStateByHash reads a token without spending it; NotFound when
+// no link has that token.
+func (s *Store) EmailTokenStateByHash(ctx context.Context, hash []byte) (EmailTokenState, error) {
+	var st EmailTokenState
+	err := s.db.GetContext(ctx, &st, emailTokenState, hash)
+	return st, mapError(err, "email token")
+}

@@ -40,8 +40,10 @@ const (
 )
 
 // BalanceEntry is one line of a SIM's ledger. Amount is what the balance
-// moved (signed, minor units of the SIM's currency); Overdraft is the part of
-// a debit the balance could not cover, so Amount - Overdraft is what was asked.
+// moved (signed, minor units of the SIM's currency); Overdraft is how the
+// entry moved the SIM's overdraft: positive for the part of a debit the
+// balance could not cover, negative for the part of a credit that paid the
+// overdraft off. Either way Amount - Overdraft is what was asked.
 type BalanceEntry struct {
 	ID             int64     `db:"id"`
 	ICCID          string    `db:"iccid"`

@@ -153,7 +153,11 @@ func (s *Store) AssignSIMs(ctx context.Context, resellerID int64, iccids []strin
 	return out, nil
 }
 
-const resellerSIMsByICCID = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND reseller_id = $2`
+// resellerSIMColumns are simColumns for a partner: the label is the owner's
+// own words (often where they travel) and never leaves the account.
+const resellerSIMColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, '' AS label, balance, currency, last_usage_at`
+
+const resellerSIMsByICCID = `SELECT ` + resellerSIMColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND reseller_id = $2`
 
 // ResellerSIMsByICCID reads the reseller's SIMs among iccids in one
 // statement; others' and unknown ones are absent.
@@ -170,7 +174,7 @@ func (s *Store) ResellerSIMsByICCID(ctx context.Context, resellerID int64, iccid
 }
 
 const resellerSIMsPage = `
-SELECT ` + simColumns + ` FROM sim_cards
+SELECT ` + resellerSIMColumns + ` FROM sim_cards
 WHERE reseller_id = $1 AND ($2::text IS NULL OR status::text = $2) AND ($3::text IS NULL OR iccid > $3)
 ORDER BY iccid LIMIT $4`
 

@@ -22,10 +22,26 @@ type SimCard struct {
 	BalanceMinor int64      `db:"balance"`
 	Currency     string     `db:"currency"`
 	LastUsageAt  *time.Time `db:"last_usage_at"`
+	// OverdraftMinor is usage the balance did not cover, still owed: the
+	// next top-up pays it off first.
+	OverdraftMinor int64 `db:"overdraft"`
 }
 
 // Balance is what is left to spend.
 func (s SimCard) Balance() money.Money { return money.New(s.BalanceMinor, s.Currency) }
+
+// Overdraft is usage the balance did not cover, in the balance's currency.
+func (s SimCard) Overdraft() money.Money { return money.New(s.OverdraftMinor, s.Currency) }
+
+// LastUsage is when the SIM last used data while its current owner held
+// it: nil when never, or when that was before they got it (an earlier
+// owner's trips are not theirs to see).
+func (s SimCard) LastUsage() *time.Time {
+	if s.LastUsageAt == nil || s.OwnedSince == nil || s.LastUsageAt.Before(*s.OwnedSince) {
+		return nil
+	}
+	return s.LastUsageAt
+}
 
 // Label is the owner's name for the SIM, nil when none.
 func (s SimCard) Label() *string {
@@ -35,12 +51,12 @@ func (s SimCard) Label() *string {
 	return &s.LabelText
 }
 
-const simColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at`
+const simColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at, overdraft`
 
 // simTargets are the scan targets of simColumns, in their order (see
 // queryRows).
 func (sc *SimCard) simTargets() []any {
-	return []any{&sc.ICCID, &sc.MSISDN, &sc.Status, &sc.UserID, &sc.OwnedSince, &sc.ResellerID, &sc.LabelText, &sc.BalanceMinor, &sc.Currency, &sc.LastUsageAt}
+	return []any{&sc.ICCID, &sc.MSISDN, &sc.Status, &sc.UserID, &sc.OwnedSince, &sc.ResellerID, &sc.LabelText, &sc.BalanceMinor, &sc.Currency, &sc.LastUsageAt, &sc.OverdraftMinor}
 }
 
 // SimCardCursor is a SIM card's cursor in ICCID order.

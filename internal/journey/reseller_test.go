@@ -1,0 +1,73 @@
+package journey
+
+import (
+	"testing"
+
+	"github.com/teztelecom/tez/graph/documents"
+	"github.com/teztelecom/tez/internal/seed"
+)
+
+type resellerBalances struct {
+	ResellerSimCards struct {
+		SimCards []struct {
+			ICCID, Status string
+			Balance       money
+		}
+		NotFound []string
+	}
+}
+
+// A partner reads the balances of the SIMs it sold with its API key (the
+// contract document reseller-balances.graphql), sees what their owners
+// see, follows a top-up the owner pays, and learns nothing of SIMs it
+// does not hold.
+func TestResellerReadsBalances(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	owner := s.demoCustomer()
+	numbers := owner.myNumbers()
+	if len(numbers) < 2 {
+		t.Fatalf("the demo customer's My numbers: %+v", numbers)
+	}
+	sold, other := numbers[0], numbers[1]
+	stock := seed.DemoStock()[0].ICCID
+
+	p := s.partner("Almaty Travel")
+	p.assign(sold.ICCID, stock)
+
+	read := func() resellerBalances {
+		var out resellerBalances
+		p.query(documents.Get("reseller-balances.graphql"), map[string]any{"iccids": []string{sold.ICCID, other.ICCID, stock}}, &out)
+		return out
+	}
+	got := read().ResellerSimCards
+	if len(got.SimCards) != 2 || got.SimCards[0].ICCID != sold.ICCID || got.SimCards[1].ICCID != stock {
+		t.Fatalf("the partner's SIMs = %+v, want %s and %s", got.SimCards, sold.ICCID, stock)
+	}
+	if got.SimCards[0].Balance != sold.Balance || got.SimCards[0].Status != sold.Status {
+		t.Errorf("the partner sees %+v, the owner %+v", got.SimCards[0], sold)
+	}
+	if got.SimCards[1].Status != "IN_STOCK" || got.SimCards[1].Balance.Amount != "0.00" {
+		t.Errorf("a SIM on the shelf: %+v", got.SimCards[1])
+	}
+	if len(got.NotFound) != 1 || got.NotFound[0] != other.ICCID {
+		t.Errorf("notFound = %v, want only %s (sold by no one to this partner)", got.NotFound, other.ICCID)
+	}
+
+	// The owner's own words for the SIM stay in the account.
+	var seen struct {
+		ResellerSimCards struct{ SimCards []struct{ Label *string } }
+	}
+	p.query(`query($i: [ICCID!]!) { resellerSimCards(iccids: $i) { simCards { label } } }`, map[string]any{"i": []string{sold.ICCID}}, &seen)
+	if l := seen.ResellerSimCards.SimCards; len(l) != 1 || l[0].Label != nil {
+		t.Errorf("the partner reads the owner's label: %+v", l)
+	}
+
+	// The owner tops the SIM up by 10 USD and pays; the partner sees it.
+	voucher, _ := owner.checkout(map[string]any{"lines": []any{map[string]any{"sku": "TOPUP-10", "quantity": 1, "iccid": sold.ICCID}}})
+	owner.pay(voucher.ID, "", "Approve").mustSay("Payment approved")
+	after := read().ResellerSimCards.SimCards[0]
+	if want := plus(t, sold.Balance, "10.00"); after.Balance != want {
+		t.Errorf("after a 10 USD top-up the partner sees %v, want %v", after.Balance, want)
+	}
+}

@@ -1,0 +1,196 @@
+package pages
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/opaque"
+	"github.com/teztelecom/tez/internal/orders"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// The order page opens an order in one of two ways, both by POST so that
+// no secret travels in a URL: a guest's access token (the confirmation
+// email's link carries it in the fragment, #token=…, which order.js moves
+// into the form; it can be pasted too), or the account's email and
+// password. The page signs in only for the answer it renders and keeps no
+// session (the web account of issue 24 will).
+var orderPage = page(`{{with .Order}}
+<p>Status: <strong id="status">{{.Status}}</strong>{{if .StatusNote}}. {{.StatusNote}}{{end}}</p>
+<p class="hint">Placed {{.Placed}}{{if .Paid}}, paid {{.Paid}}{{end}}.</p>
+<table id="lines"><tr><th>Item</th><th class="amount">Qty</th><th class="amount">Total</th></tr>
+{{range .Lines}}<tr><td>{{.Name}}{{if .ICCID}} (for SIM {{.ICCID}}){{end}}</td><td class="amount">{{.Quantity}}</td><td class="amount">{{.Total}}</td></tr>
+{{end}}<tr><td>Shipping</td><td></td><td class="amount">{{.Shipping}}</td></tr>
+<tr><th>Total</th><th></th><th class="amount" id="total">{{.Total}}</th></tr></table>
+{{if .CanPay}}<form method="post" action="{{.Number}}/pay">
+{{if .Token}}<input type="hidden" name="token" value="{{.Token}}">
+{{else}}<input type="hidden" name="email" value="{{.Email}}">
+<label for="pay-password">Your password, to pay</label><input type="password" id="pay-password" name="password" autocomplete="current-password" required>
+{{end}}<button type="submit">Pay</button></form>{{end}}
+{{end}}{{if .Form}}
+{{if .Problem}}<p class="notice problem" id="problem" role="alert">{{.Problem}}</p>{{end}}
+<form method="post"><label for="token">The access token from your order confirmation email</label>
+<input type="text" id="token" name="token" value="{{.Token}}" autocomplete="off" spellcheck="false" required>
+<button type="submit">Show the order</button></form>
+<form method="post"><p>Ordered while signed in? Sign in to see it.</p>
+<label for="email">Email</label><input type="email" id="email" name="email" autocomplete="email" required>
+<label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
+<button type="submit">Sign in and show the order</button></form>
+{{end}}`)
+
+// orderView is an order as its page shows it.
+type orderView struct {
+	Number, Status, StatusNote string
+	Placed, Paid               string
+	Lines                      []lineView
+	Shipping, Total            money.Money
+	CanPay                     bool
+	Token, Email               string // how the Pay form proves the order is the customer's
+}
+
+type lineView struct {
+	Name, ICCID string
+	Quantity    int
+	Total       money.Money
+}
+
+// statusWords say an order's status as the customer reads it.
+var statusWords = map[store.OrderStatus][2]string{
+	store.OrderPendingPayment: {"Waiting for payment", ""},
+	store.OrderPaid:           {"Paid", "We are preparing it: SIM cards ship and vouchers are credited shortly"},
+	store.OrderFulfilled:      {"Delivered", "SIM cards have shipped and vouchers are credited"},
+	store.OrderCancelled:      {"Cancelled", "Nothing was charged"},
+	store.OrderRefunded:       {"Refunded", "The payment was returned"},
+}
+
+func (p *Pages) orderTitle(r *http.Request) string { return "Order " + r.PathValue("number") }
+
+// orderForm asks how to open the order; it shows nothing of it. A token
+// in the query (the links of confirmations mailed before tokens moved to
+// the fragment) fills the form, as order.js does with the fragment's.
+func (p *Pages) orderForm(w http.ResponseWriter, r *http.Request) {
+	p.render(w, r, http.StatusOK, orderPage, view{Title: p.orderTitle(r), Form: true, Script: "order.js",
+		Token: r.URL.Query().Get("token"), Next: p.home1()})
+}
+
+// order shows the order to whoever proves it is theirs.
+func (p *Pages) order(w http.ResponseWriter, r *http.Request) {
+	o, how, problem, err := p.openOrder(r)
+	if err != nil {
+		p.failed(w, r, "open order", err)
+		return
+	}
+	if problem != "" {
+		p.render(w, r, http.StatusNotFound, orderPage, view{Title: p.orderTitle(r), Form: true, Script: "order.js",
+			Problem: problem, Token: formValue(r, "token"), Next: p.home1()})
+		return
+	}
+	v, err := p.orderView(r.Context(), o, how)
+	if err != nil {
+		p.failed(w, r, "show order", err)
+		return
+	}
+	p.render(w, r, http.StatusOK, orderPage, view{Title: p.orderTitle(r), Order: v, Next: p.home1()})
+}
+
+// pay starts paying the order and sends the browser to the payment page.
+func (p *Pages) pay(w http.ResponseWriter, r *http.Request) {
+	o, how, problem, err := p.openOrder(r)
+	if err == nil && problem == "" {
+		var pay *store.Payment
+		var problems []apperr.FieldError
+		pay, _, problems, err = p.Orders.Pay(r.Context(), how, o.ID)
+		if err == nil && len(problems) == 0 {
+			http.Redirect(w, r, *pay.RedirectURL, http.StatusSeeOther)
+			return
+		}
+		if len(problems) > 0 {
+			problem = problems[0].Message
+		}
+	}
+	if err != nil {
+		p.failed(w, r, "pay order", err)
+		return
+	}
+	p.render(w, r, http.StatusConflict, orderPage, view{Title: p.orderTitle(r), Kind: "problem", Notice: problem, Next: p.home1()})
+}
+
+// notYours is the one answer for a wrong token, a wrong sign-in's order,
+// and an order that does not exist.
+const notYours = "No order with this number opens with what you entered. Check the order number and the token " +
+	"in your confirmation email, or sign in with the account you ordered with."
+
+// openOrder finds the order of the request's number that the POSTed token
+// or sign-in opens, and the buyer that proves it. A problem is a sentence
+// for the customer.
+func (p *Pages) openOrder(r *http.Request) (store.Order, orders.Buyer, string, error) {
+	number := r.PathValue("number")
+	if token := formValue(r, "token"); token != "" {
+		o, err := p.Store.OrderByGuestToken(r.Context(), number, opaque.Hash(token))
+		if apperr.Is(err, apperr.NotFound) {
+			return store.Order{}, orders.Buyer{}, notYours, nil
+		}
+		return o, orders.Buyer{GuestToken: token}, "", err
+	}
+	email := formValue(r, "email")
+	if email == "" {
+		return store.Order{}, orders.Buyer{}, "Enter the access token, or sign in.", nil
+	}
+	sess, problems, err := p.Accounts.Login(r.Context(), email, r.PostFormValue("password"))
+	if err != nil || len(problems) > 0 {
+		if len(problems) > 0 {
+			return store.Order{}, orders.Buyer{}, problems[0].Message, nil
+		}
+		return store.Order{}, orders.Buyer{}, "", err
+	}
+	// The page keeps no session: this one ends with the answer.
+	defer p.endSession(r, sess.Token)
+	o, err := p.Store.OrderByNumber(r.Context(), sess.User.ID, number)
+	if apperr.Is(err, apperr.NotFound) {
+		return store.Order{}, orders.Buyer{}, notYours, nil
+	}
+	return o, orders.Buyer{UserID: sess.User.ID, Email: sess.User.Email}, "", err
+}
+
+func (p *Pages) orderView(ctx context.Context, o store.Order, how orders.Buyer) (*orderView, error) {
+	items, products, err := p.Store.OrderItemsWithProducts(ctx, []int64{o.ID})
+	if err != nil {
+		return nil, err
+	}
+	words := statusWords[o.Status]
+	v := &orderView{Number: o.Number, Status: words[0], StatusNote: words[1], Placed: day(o.CreatedAt),
+		Shipping: o.ShippingFee(), Total: o.Total(), CanPay: o.Status == store.OrderPendingPayment,
+		Token: how.GuestToken, Email: how.Email}
+	if o.PaidAt != nil {
+		v.Paid = day(*o.PaidAt)
+	}
+	for _, it := range items[o.ID] {
+		line := lineView{Name: products[it.ProductID].Name, Quantity: it.Quantity, Total: money.New(it.LineTotalMinor, o.Currency)}
+		if line.Name == "" {
+			line.Name = it.SKU
+		}
+		if it.ICCID != nil {
+			line.ICCID = *it.ICCID
+		}
+		v.Lines = append(v.Lines, line)
+	}
+	return v, nil
+}
+
+func day(t time.Time) string { return strings.TrimSpace(t.UTC().Format("2 January 2006, 15:04 UTC")) }
+
+// endSession signs out the session a page opened to check a password.
+func (p *Pages) endSession(r *http.Request, token string) {
+	ctx := context.WithoutCancel(r.Context())
+	sess, err := p.Store.SessionByTokenHash(ctx, opaque.Hash(token))
+	if err == nil {
+		err = p.Accounts.Logout(ctx, sess.ID)
+	}
+	if err != nil {
+		p.Log.WarnContext(ctx, "end the order page's session", "err", err)
+	}
+}

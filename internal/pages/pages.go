@@ -1,0 +1,146 @@
+// Package pages serves the plain pages that the service's mailed links and
+// the payment page's return open, under /account/ (the web account of
+// issue 24 takes these paths over): confirm an email, choose a new
+// password, see an order.
+//
+// The rules of every page: a GET only shows (mail scanners open links
+// before the customer does, and a single-use link must survive that); the
+// action happens on one deliberate click, a form POST carrying the token
+// in its body, refused when the browser says it comes from another site
+// (net/http's CrossOriginProtection). Pages are server-rendered, with no
+// inline script or style, under a strict Content-Security-Policy, never
+// cached, and send no Referer, so a token in the address bar goes nowhere.
+package pages
+
+import (
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/teztelecom/tez/internal/account"
+	"github.com/teztelecom/tez/internal/orders"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// maxForm bounds a form body: the largest holds a token and a password.
+const maxForm = 16 << 10
+
+//go:embed assets
+var assets embed.FS
+
+// Pages serves the pages.
+type Pages struct {
+	Accounts *account.Service
+	Orders   *orders.Service
+	Store    *store.Store
+	// ShopURL is the shop's home, where "Back to the shop" leads.
+	ShopURL string
+	Log     *slog.Logger
+}
+
+// Routes adds the pages to mux.
+func (p *Pages) Routes(mux *http.ServeMux) {
+	guard := http.NewCrossOriginProtection()
+	page := func(h http.HandlerFunc) http.Handler { return secure(guard.Handler(limitForm(h))) }
+	mux.Handle("GET /account/{$}", page(p.home))
+	mux.Handle("GET /account/assets/", secure(http.StripPrefix("/account/", http.FileServerFS(assets))))
+	for _, path := range []string{"/account/verify-email", "/account/confirm-email"} {
+		mux.Handle("GET "+path, page(p.confirmForm))
+		mux.Handle("POST "+path, page(p.confirm))
+	}
+	mux.Handle("GET /account/reset-password", page(p.resetForm))
+	mux.Handle("POST /account/reset-password", page(p.reset))
+	mux.Handle("GET /account/orders/{number}", page(p.orderForm))
+	mux.Handle("POST /account/orders/{number}", page(p.order))
+	mux.Handle("POST /account/orders/{number}/pay", page(p.pay))
+}
+
+// secure sets the headers every page and asset carries.
+func secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "+
+			"form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func limitForm(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		next(w, r)
+	}
+}
+
+// link is a "where next" link of a page.
+type link struct{ Text, URL string }
+
+// view is what a page shows.
+type view struct {
+	Title   string
+	Notice  string // what happened, in one or two sentences
+	Kind    string // the notice's tone: "done", "problem" or ""
+	Token   string // the link's token, carried by the page's form
+	Email   string
+	Problem string // a form field's problem, shown above the form
+	Hint    string // what a form field takes
+	Form    bool   // show the page's form
+	Order   *orderView
+	Script  string // an asset script of the page, if any
+	Next    []link
+}
+
+var layout = template.Must(template.New("layout").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}} · TEZ Telecom</title><link rel="stylesheet" href="/account/assets/page.css">
+{{- if .Script}}<script src="/account/assets/{{.Script}}" defer></script>{{end}}</head>
+<body><main><h1>{{.Title}}</h1>
+{{if .Notice}}<p class="notice {{.Kind}}" id="notice" role="status">{{.Notice}}</p>{{end}}
+{{template "body" .}}
+{{if .Next}}<nav>{{range .Next}}<a href="{{.URL}}">{{.Text}}</a> {{end}}</nav>{{end}}
+</main></body></html>`))
+
+// page makes a page's template: the layout around its body.
+func page(body string) *template.Template {
+	return template.Must(template.Must(layout.Clone()).Parse(`{{define "body"}}` + body + `{{end}}`))
+}
+
+var homePage = page(`<p>This is where the TEZ Telecom web account will live. Until then, the links in our emails
+open their pages here, and your orders can be opened from the link in their confirmation email.</p>`)
+
+func (p *Pages) home(w http.ResponseWriter, r *http.Request) {
+	p.render(w, r, http.StatusOK, homePage, view{Title: "Your TEZ Telecom account"})
+}
+
+// render writes a page with its status code.
+func (p *Pages) render(w http.ResponseWriter, r *http.Request, status int, t *template.Template, v view) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := t.Execute(w, v); err != nil {
+		p.Log.ErrorContext(r.Context(), "render page", "path", r.URL.Path, "err", err)
+	}
+}
+
+// failed answers a page when the service could not do its part; the log
+// line carries the error, the customer a request to retry.
+func (p *Pages) failed(w http.ResponseWriter, r *http.Request, what string, err error) {
+	p.Log.ErrorContext(r.Context(), what, "path", r.URL.Path, "err", err)
+	p.render(w, r, http.StatusServiceUnavailable, messagePage, view{Title: "Something went wrong", Kind: "problem",
+		Notice: "We could not finish this just now. Nothing was changed: please try again in a minute.", Next: p.home1()})
+}
+
+var messagePage = page(``)
+
+// home1 is the link back to the shop.
+func (p *Pages) home1() []link { return []link{{"Back to the shop", p.ShopURL + "/"}} }
+
+// formValue reads a field of a POSTed form, trimmed.
+func formValue(r *http.Request, name string) string {
+	return strings.TrimSpace(r.PostFormValue(name))
+}

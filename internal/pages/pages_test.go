@@ -1,0 +1,285 @@
+package pages_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/teztelecom/tez/internal/apitest"
+	"github.com/teztelecom/tez/internal/mailtest"
+	"github.com/teztelecom/tez/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// site is the server with its mail delivered, and a customer who has just
+// registered.
+type site struct {
+	t     *testing.T
+	api   *apitest.API
+	inbox *mailtest.Sink
+	read  int
+}
+
+const email = "pages@x.example"
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	api := apitest.New(t)
+	s := &site{t: t, api: api, inbox: api.DeliverMail()}
+	res := api.Do(apitest.Request{Query: `mutation { register(input: { email: "` + email + `", password: "a good long password", acceptTerms: true }) { token } }`})
+	if len(res.Errors) > 0 {
+		t.Fatalf("register: %+v", res.Errors)
+	}
+	return s
+}
+
+// nextLink waits for the next message and answers the path and query of
+// its link, which must open this server's page.
+func (s *site) nextLink(page string) string {
+	s.t.Helper()
+	s.read++
+	m := s.inbox.Await(s.t, email, s.read)
+	link := regexp.MustCompile(regexp.QuoteMeta(s.api.URL+page) + `\?token=[A-Za-z0-9_-]+`).FindString(m.Text)
+	if link == "" {
+		s.t.Fatalf("no link to %s in %q:\n%s", page, m.Subject, m.Text)
+	}
+	return strings.TrimPrefix(link, s.api.URL)
+}
+
+func tokenOf(t *testing.T, link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query().Get("token")
+}
+
+// post submits a page's form as a browser on the same site does.
+func (s *site) post(path string, form url.Values) (int, http.Header, string) {
+	s.t.Helper()
+	return s.api.Raw(http.MethodPost, path, map[string]string{"Content-Type": "application/x-www-form-urlencoded",
+		"Origin": s.api.URL, "Sec-Fetch-Site": "same-origin"}, form.Encode())
+}
+
+func (s *site) verified() bool {
+	s.t.Helper()
+	var out struct {
+		Login struct{ User *struct{ EmailVerified bool } }
+	}
+	s.api.Query(apitest.Request{Query: `mutation { login(input: { email: "` + email + `", password: "a good long password" }) { user { emailVerified } } }`}, &out)
+	return out.Login.User != nil && out.Login.User.EmailVerified
+}
+
+func mustContain(t *testing.T, what, body string, phrases ...string) {
+	t.Helper()
+	for _, p := range phrases {
+		if !strings.Contains(body, p) {
+			t.Fatalf("%s does not say %q:\n%s", what, p, body)
+		}
+	}
+}
+
+// Mail scanners open links first: no GET spends a link, however often.
+func TestOpeningALinkChangesNothing(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	link := s.nextLink("/account/verify-email")
+	for range 3 {
+		status, h, body := s.api.Get(link, nil)
+		if status != http.StatusOK {
+			t.Fatalf("GET %d", status)
+		}
+		mustContain(t, "the confirmation page", body, "Confirm my email", email)
+		for name, want := range map[string]string{"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"} {
+			if got := h.Get(name); got != want {
+				t.Errorf("%s = %q, want %q", name, got, want)
+			}
+		}
+		if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("Content-Security-Policy = %q", csp)
+		}
+		if strings.Contains(body, "<script>") || strings.Contains(body, "style=") {
+			t.Errorf("the page has inline script or style:\n%s", body)
+		}
+	}
+	if s.verified() {
+		t.Fatal("opening the link confirmed the email")
+	}
+	status, _, body := s.post("/account/verify-email", url.Values{"token": {tokenOf(t, link)}})
+	if status != http.StatusOK || !s.verified() {
+		t.Fatalf("the click: %d, verified %v:\n%s", status, s.verified(), body)
+	}
+	mustContain(t, "the confirmed page", body, "Your email is confirmed")
+}
+
+func TestAUsedLinkSaysSo(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	link := s.nextLink("/account/verify-email")
+	form := url.Values{"token": {tokenOf(t, link)}}
+	if status, _, body := s.post("/account/verify-email", form); status != http.StatusOK {
+		t.Fatalf("first click %d:\n%s", status, body)
+	}
+	status, _, body := s.post("/account/verify-email", form)
+	if status != http.StatusGone {
+		t.Errorf("the replayed click answered %d, want 410", status)
+	}
+	mustContain(t, "a replayed click", body, "This link was used already", "just sign in")
+	status, _, body = s.api.Get(link, nil)
+	if status != http.StatusGone || strings.Contains(body, "<form") {
+		t.Errorf("opening a used link: %d, with a form: %v", status, strings.Contains(body, "<form"))
+	}
+	mustContain(t, "a used link", body, "This link was used already")
+}
+
+func TestAnExpiredLinkSaysSoAndChangesNothing(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	link := s.nextLink("/account/verify-email")
+	s.api.MustExec(`UPDATE email_tokens SET expires_at = now() - interval '1 second'`)
+	status, _, body := s.api.Get(link, nil)
+	if status != http.StatusGone {
+		t.Errorf("GET %d, want 410", status)
+	}
+	mustContain(t, "an expired link", body, "This link has expired", "ask for the confirmation email again")
+	status, _, body = s.post("/account/verify-email", url.Values{"token": {tokenOf(t, link)}})
+	if status != http.StatusGone || s.verified() {
+		t.Errorf("POST of an expired link: %d, verified %v", status, s.verified())
+	}
+	mustContain(t, "an expired link's click", body, "This link has expired")
+}
+
+// Garbled tokens, empty ones, a token of another page's kind, and one
+// from another site's form are refused and spend nothing.
+func TestMisusedTokens(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	verify := tokenOf(t, s.nextLink("/account/verify-email"))
+	s.api.Do(apitest.Request{Query: `mutation { passwordResetRequest(input: { email: "` + email + `" }) { userErrors { code } } }`})
+	reset := tokenOf(t, s.nextLink("/account/reset-password"))
+
+	for name, c := range map[string]struct{ path, token string }{
+		"garbled":                {"/account/verify-email", "tze_not-a-real-token"},
+		"empty":                  {"/account/verify-email", ""},
+		"NUL bytes":              {"/account/verify-email", "tze_\x00\x00"},
+		"huge":                   {"/account/verify-email", strings.Repeat("x", 40_000)},
+		"a reset on the confirm": {"/account/verify-email", reset},
+		"a confirm on the reset": {"/account/reset-password", verify},
+	} {
+		t.Run(name, func(t *testing.T) {
+			status, _, body := s.api.Get(c.path+"?token="+url.QueryEscape(c.token), nil)
+			if status != http.StatusNotFound {
+				t.Errorf("GET %d, want 404", status)
+			}
+			mustContain(t, "GET", body, "This link is not valid")
+			status, _, body = s.post(c.path, url.Values{"token": {c.token}, "password": {"another long password"}})
+			if status != http.StatusNotFound && status != http.StatusRequestEntityTooLarge {
+				t.Errorf("POST %d, want 404:\n%s", status, body)
+			}
+		})
+	}
+
+	// Another site's form posting a real token is refused before it is read.
+	status, _, _ := s.api.Raw(http.MethodPost, "/account/verify-email", map[string]string{
+		"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+		url.Values{"token": {verify}}.Encode())
+	if status != http.StatusForbidden {
+		t.Errorf("a cross-site POST answered %d, want 403", status)
+	}
+	if s.verified() {
+		t.Fatal("a misused token confirmed the email")
+	}
+	// Both links still work: nothing above spent them.
+	if status, _, body := s.post("/account/verify-email", url.Values{"token": {verify}}); status != http.StatusOK {
+		t.Errorf("the confirmation link after the misuse: %d\n%s", status, body)
+	}
+	if status, _, body := s.post("/account/reset-password", url.Values{"token": {reset}, "password": {"another long password"}}); status != http.StatusOK {
+		t.Errorf("the reset link after the misuse: %d\n%s", status, body)
+	}
+}
+
+// The reset page shows the password policy's refusal and keeps the link
+// usable; the password it then accepts is the one to sign in with.
+func TestResetPageShowsThePolicy(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	s.nextLink("/account/verify-email")
+	s.api.Do(apitest.Request{Query: `mutation { passwordResetRequest(input: { email: "` + email + `" }) { userErrors { code } } }`})
+	link := s.nextLink("/account/reset-password")
+	status, _, body := s.api.Get(link, nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET %d", status)
+	}
+	mustContain(t, "the reset page", body, "Choose a new password", `type="password"`, "Use 8 to 128 characters")
+	form := url.Values{"token": {tokenOf(t, link)}}
+	for pw, want := range map[string]string{"short": "Use at least 8 characters", "password123": "among the most common"} {
+		form.Set("password", pw)
+		status, _, body := s.post("/account/reset-password", form)
+		if status != http.StatusUnprocessableEntity {
+			t.Errorf("password %q: %d, want 422", pw, status)
+		}
+		mustContain(t, "a refused password", body, want, `name="token"`)
+	}
+	form.Set("password", "the brand new passphrase")
+	status, _, body = s.post("/account/reset-password", form)
+	if status != http.StatusOK {
+		t.Fatalf("reset %d:\n%s", status, body)
+	}
+	mustContain(t, "the reset", body, "Your password is changed")
+	var out struct{ Login struct{ Token *string } }
+	s.api.Query(apitest.Request{Query: `mutation { login(input: { email: "` + email + `", password: "the brand new passphrase" }) { token } }`}, &out)
+	if out.Login.Token == nil {
+		t.Error("the new password does not sign in")
+	}
+}
+
+// An account's order opens on its page with the account's sign-in only:
+// a wrong password and another account's sign-in answer like a missing
+// order, and the sign-in leaves no session behind.
+func TestOrderPageSignIn(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	s.api.MustExec(`INSERT INTO products (sku, kind, name, description, price, currency, active)
+		VALUES ('ACC-X', 'ACCESSORY', 'Holder case', 'A case.', 500, 'USD', true)`)
+	var login struct{ Login struct{ Token string } }
+	s.api.Query(apitest.Request{Query: `mutation { login(input: { email: "` + email + `", password: "a good long password" }) { token } }`}, &login)
+	var placed struct {
+		Checkout struct{ Order struct{ Number string } }
+	}
+	s.api.Query(apitest.Request{Token: login.Login.Token, Query: `mutation { checkout(input: { lines: [{ sku: "ACC-X", quantity: 1 }],
+		shippingAddress: { recipientName: "P", line1: "Torstraße 1", city: "Berlin", postalCode: "10119", countryCode: "DE" } }) {
+		order { number } } }`}, &placed)
+	number := placed.Checkout.Order.Number
+	s.api.Do(apitest.Request{Query: `mutation { register(input: { email: "other@x.example", password: "another long password", acceptTerms: true }) { token } }`})
+	var before int
+	if err := s.api.DB.Get(&before, `SELECT count(*) FROM auth_sessions WHERE revoked_at IS NULL`); err != nil {
+		t.Fatal(err)
+	}
+
+	path := "/account/orders/" + number
+	for name, form := range map[string]url.Values{
+		"wrong password": {"email": {email}, "password": {"not the password"}},
+		"other account":  {"email": {"other@x.example"}, "password": {"another long password"}},
+		"nothing":        {},
+	} {
+		status, _, body := s.post(path, form)
+		if status != http.StatusNotFound || strings.Contains(body, "Holder case") {
+			t.Errorf("%s: %d, shows the order: %v", name, status, strings.Contains(body, "Holder case"))
+		}
+	}
+	status, _, body := s.post(path, url.Values{"email": {email}, "password": {"a good long password"}})
+	if status != http.StatusOK {
+		t.Fatalf("the owner's sign-in: %d\n%s", status, body)
+	}
+	mustContain(t, "the order page", body, "Order "+number, "Waiting for payment", "Holder case", "10.00 USD", `>Pay<`)
+	var after int
+	if err := s.api.DB.Get(&after, `SELECT count(*) FROM auth_sessions WHERE revoked_at IS NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Errorf("live sessions %d before the order page, %d after: the page kept one", before, after)
+	}
+}
