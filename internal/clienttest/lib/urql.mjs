@@ -5,10 +5,18 @@ import { relayPagination } from '@urql/exchange-graphcache/extras';
 
 // Types without an id are embedded in their parent (keys → null).
 const embedded = [
-  'AuthPayload', 'Money', 'UsageSummary', 'UserError', 'PageInfo',
+  'Money', 'UsageSummary', 'CountryUsage', 'UserError', 'PageInfo', 'Payment',
+  'OrderItem', 'ShippingAddress', 'BalanceEntry', 'ReorderDroppedItem',
+  'Reseller', 'ResellerSimCards',
   'UsageSessionConnection', 'UsageSessionEdge', 'OrderConnection', 'OrderEdge',
-  'OrderItem', 'ShippingAddress', 'AddressPayload', 'AddressDeletePayload',
-  'SimCardPayload', 'SimCardRemovePayload', 'CheckoutPayload',
+  'SimCardConnection', 'SimCardEdge', 'ProductConnection', 'ProductEdge',
+  'BalanceEntryConnection', 'BalanceEntryEdge',
+  // Mutation payloads: read from the answer, never from the cache.
+  'LoginPayload', 'LogoutPayload', 'RegisterPayload', 'ProfileUpdatePayload',
+  'AddressPayload', 'AddressDeletePayload', 'SimCardPayload', 'SimCardRemovePayload',
+  'CheckoutPayload', 'OrderPayPayload', 'OrderCancelPayload', 'OrderReorderPayload',
+  'EmailChangePayload', 'EmailVerifyPayload', 'EmailVerificationResendPayload',
+  'PasswordChangePayload', 'PasswordResetPayload', 'PasswordResetRequestPayload',
 ];
 export const keys = Object.fromEntries(embedded.map((t) => [t, () => null]));
 

@@ -13,7 +13,7 @@ import {
 } from 'relay-runtime';
 import DashboardQuery from '../gen/relay/DashboardQuery.graphql.js';
 import HistoryQuery from '../gen/relay/HistoryQuery.graphql.js';
-import HistoryOldestQuery from '../gen/relay/HistoryOldestQuery.graphql.js';
+import HistoryFromQuery from '../gen/relay/HistoryFromQuery.graphql.js';
 import HistoryFragment from '../gen/relay/History_simCard.graphql.js';
 import OrdersFragment from '../gen/relay/Orders_user.graphql.js';
 import SignInMutation from '../gen/relay/SignInMutation.graphql.js';
@@ -25,28 +25,28 @@ const auth = {};
 const env = relay(s, { auth });
 
 // query fetches an operation, keeps it in the store, and reads its data.
-async function query(request, variables) {
-  await fetchQuery(env, request, variables).toPromise();
+async function query(request, variables, environment = env) {
+  await fetchQuery(environment, request, variables).toPromise();
   const op = createOperationDescriptor(request, variables);
-  env.retain(op);
-  return env.lookup(op.fragment).data;
+  environment.retain(op);
+  return environment.lookup(op.fragment).data;
 }
 
 // pager turns the pages of a @connection fragment the way react-relay's
 // usePaginationFragment does, and reads the merged connection back.
-function pager(fragment, ref) {
+function pager(fragment, ref, environment = env) {
   const { connectionPathInFragmentData, identifierField, paginationRequest, paginationMetadata } =
     getPaginationMetadata(fragment, fragment.name);
   const selector = getSelector(fragment, ref);
-  const read = () => connectionPathInFragmentData.reduce((o, k) => o[k], env.lookup(selector).data);
+  const read = () => connectionPathInFragmentData.reduce((o, k) => o[k], environment.lookup(selector).data);
   const load = async (direction, count) => {
-    const data = env.lookup(selector).data;
+    const data = environment.lookup(selector).data;
     const { pageInfo } = read();
     const cursor = direction === 'forward' ? pageInfo.endCursor : pageInfo.startCursor;
     const variables = getPaginationVariables(direction, count, cursor,
       { ...selector.owner.variables, ...selector.variables }, {}, paginationMetadata);
     variables.id = data[identifierField]; // as useLoadMoreFunction does
-    await query(paginationRequest, variables);
+    await query(paginationRequest, variables, environment);
   };
   return { read, load };
 }
@@ -80,19 +80,21 @@ test("Relay pages forward through the history (@refetchable, @connection)", asyn
   assert.deepEqual(times, [...times].sort().reverse(), 'newest first across pages');
 });
 
-test('Relay pages backward through the history (last/before, loadPrevious)', { todo: 'first and last together, issue 19 item 4' }, async () => {
+test('Relay pages backward through the history (loadPrevious: last/before)', async () => {
   const sim = dashboard.me.simCards.reduce((a, b) => (b.usage.totalBytes > a.usage.totalBytes ? b : a));
-  const data = await query(HistoryOldestQuery, { iccid: sim.iccid });
-  const history = pager(HistoryFragment, data.me.simCard);
-  const oldest = history.read().edges.map((e) => e.node.id);
-  assert.equal(oldest.length, 10);
-  assert.ok(history.read().pageInfo.hasPreviousPage, 'newer sessions exist');
+  const newest = pager(HistoryFragment, (await query(HistoryQuery, { iccid: sim.iccid })).me.simCard).read().edges;
+  // A second app, opened on the history after the ten newest sessions.
+  const later = relay(s, { auth });
+  const opened = await query(HistoryFromQuery, { iccid: sim.iccid, after: newest[9].cursor }, later);
+  const history = pager(HistoryFragment, opened.me.simCard, later);
+  const older = history.read().edges.map((e) => e.node.id);
+  assert.equal(older.length, 10);
+  assert.ok(history.read().pageInfo.hasPreviousPage, 'newer sessions exist: Relay offers loadPrevious');
   await history.load('backward', 10);
   const ids = history.read().edges.map((e) => e.node.id);
   assert.equal(ids.length, 20, 'the newer page joins the connection');
-  assert.deepEqual(ids.slice(10), oldest, 'prepended: the oldest stay last');
-  const times = history.read().edges.map((e) => e.node.startedAt);
-  assert.deepEqual(times, [...times].sort().reverse(), 'newest first');
+  assert.deepEqual(ids.slice(0, 10), newest.map((e) => e.node.id), 'prepended: the ten newest first');
+  assert.deepEqual(ids.slice(10), older);
 });
 
 test('Relay pages through the orders', async () => {

@@ -8,18 +8,20 @@ import './page.css';
 
 // Storage is the browser's localStorage under a prefix of tez's own, less
 // the request headers: they carry the bearer token, which must not outlive
-// the tab. GraphiQL keeps them in "graphiql:headers" and in each tab of
-// "graphiql:tabState".
+// the tab. GraphiQL keeps headers in "graphiql:headers", and in each entry
+// of its tabs ("graphiql:tabState"), history ("graphiql:queries") and
+// favorites ("graphiql:favorites").
 const prefix = 'tez:';
 const ours = () => Object.keys(localStorage).filter((k) => k.startsWith(prefix));
 const withoutHeaders = (key, value) => {
   if (key === 'graphiql:headers') return '';
-  if (key !== 'graphiql:tabState') return value;
+  let parsed;
   try {
-    return JSON.stringify(JSON.parse(value), (k, v) => (k === 'headers' ? null : v));
+    parsed = JSON.parse(value);
   } catch {
-    return '';
+    return value; // a query's text
   }
+  return JSON.stringify(parsed, (k, v) => (k === 'headers' ? null : v));
 };
 const storage = {
   getItem: (key) => localStorage.getItem(prefix + key),
@@ -35,17 +37,21 @@ const storage = {
   },
 };
 
-const defaultQuery = `# The TEZ account API. Sign in first (the demo data's customer is
-# demo@tez.example, password tez-demo-2026):
+const defaultQuery = `# Sign in first. The demo data's customer:
+#   demo@tez.example / tez-demo-2026
 mutation SignIn {
-  login(input: { email: "demo@tez.example", password: "tez-demo-2026" }) {
+  login(input: {
+    email: "demo@tez.example"
+    password: "tez-demo-2026"
+  }) {
     token
     userErrors { field message code }
   }
 }
-# Then put the token in the Headers tab below:
+# Then open Headers below and add
 #   { "Authorization": "Bearer <token>" }
-# Headers stay in this tab only: the browser does not store them.
+# Headers stay in this tab: the browser
+# does not store them.
 `;
 
 const root = document.getElementById('graphiql');

@@ -30,12 +30,13 @@ export const HistoryFragment = graphql`
   }
 `;
 
-// The oldest sessions first, then newer ones with loadPrevious.
-export const HistoryOldestQuery = graphql`
-  query HistoryOldestQuery($iccid: ICCID!) {
+// The history opened in the middle (a deep link to older sessions); the
+// newer ones come with loadPrevious.
+export const HistoryFromQuery = graphql`
+  query HistoryFromQuery($iccid: ICCID!, $after: String) {
     me {
       simCard(iccid: $iccid) {
-        ...History_simCard @arguments(last: 10)
+        ...History_simCard @arguments(cursor: $after)
       }
     }
   }
