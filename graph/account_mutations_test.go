@@ -104,13 +104,13 @@ func TestLoginThrottling(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
 	register(t, api, "victim@x.example", "correct horse battery")
-	for i := range 4 {
+	for i := range 5 {
 		if got := login(t, api, "victim@x.example", "guess", nil); got.UserErrors[0].Code != "INVALID_CREDENTIALS" {
 			t.Fatalf("failure %d answered %s", i+1, got.UserErrors[0].Code)
 		}
 	}
 	if got := login(t, api, "victim@x.example", "guess", nil); got.UserErrors[0].Code != "TOO_MANY_ATTEMPTS" {
-		t.Fatalf("fifth failure answered %s, want TOO_MANY_ATTEMPTS", got.UserErrors[0].Code)
+		t.Fatalf("sixth attempt (after 5 checked) answered %s, want TOO_MANY_ATTEMPTS", got.UserErrors[0].Code)
 	}
 	if got := login(t, api, "victim@x.example", "correct horse battery", nil); got.Token != nil || got.UserErrors[0].Code != "TOO_MANY_ATTEMPTS" {
 		t.Fatalf("the right password while blocked = %+v, want still blocked", got)

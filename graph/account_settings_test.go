@@ -93,11 +93,11 @@ func TestPasswordChange(t *testing.T) {
 
 	t.Run("guessing the current password is throttled", func(t *testing.T) {
 		var last settingsPayload
-		for range 5 {
+		for range 6 {
 			last = change(*other.Token, "guess", "a brand new secret")
 		}
 		if len(last.UserErrors) != 1 || last.UserErrors[0].Code != "TOO_MANY_ATTEMPTS" {
-			t.Fatalf("fifth wrong password: %+v, want TOO_MANY_ATTEMPTS", last.UserErrors)
+			t.Fatalf("sixth wrong password (after 5 checked): %+v, want TOO_MANY_ATTEMPTS", last.UserErrors)
 		}
 		if got := change(*other.Token, "correct horse battery", "a brand new secret"); got.User != nil {
 			t.Error("the right password while blocked changed it")
@@ -152,6 +152,14 @@ func TestProfileUpdate(t *testing.T) {
 		if phone != "+77011234567" {
 			t.Errorf("phone after refused updates = %q", phone)
 		}
+	})
+
+	t.Run("an explicit null clears, as in addressUpdate", func(t *testing.T) {
+		got := update(*reg.Token, map[string]any{"fullName": nil})
+		if got.User == nil || got.User.FullName != nil || got.User.Phone == nil || *got.User.Phone != "+77011234567" {
+			t.Errorf("update = %+v, want the name cleared and the phone kept", got.User)
+		}
+		update(*reg.Token, map[string]any{"fullName": "Aigerim N."})
 	})
 
 	t.Run("an empty string clears", func(t *testing.T) {

@@ -32,10 +32,10 @@ func (r *mutationResolver) AddressUpdate(ctx context.Context, input model.Addres
 	if err != nil {
 		return nil, err
 	}
-	a, problems, err := r.Addresses.Update(ctx, me, addressID(input.ID), address.Input{
-		RecipientName: input.RecipientName, Line1: input.Line1, Line2: deref(input.Line2), City: input.City,
-		Region: deref(input.Region), PostalCode: input.PostalCode, CountryCode: input.CountryCode,
-		Phone: deref(input.Phone), DeliveryNote: deref(input.DeliveryNote),
+	a, problems, err := r.Addresses.Update(ctx, me, addressID(input.ID), address.Patch{
+		RecipientName: patched(input.RecipientName), Line1: patched(input.Line1), Line2: patched(input.Line2),
+		City: patched(input.City), Region: patched(input.Region), PostalCode: patched(input.PostalCode),
+		CountryCode: patched(input.CountryCode), Phone: patched(input.Phone), DeliveryNote: patched(input.DeliveryNote),
 	})
 	if err != nil {
 		return nil, err

@@ -38,6 +38,11 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			log.DebugContext(ctx, "request cancelled by the client", "path", gqlErr.Path.String(), "request_id", requestid.From(ctx))
 			gqlErr.Message = "request cancelled"
 			gqlErr.Extensions = map[string]any{"code": string(apperr.Unavailable)}
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			// The request's time is up: its statements were cancelled.
+			log.WarnContext(ctx, "request past its deadline", "err", err, "path", gqlErr.Path.String(), "request_id", requestid.From(ctx))
+			gqlErr.Message = deadlineMessage
+			gqlErr.Extensions = map[string]any{"code": string(apperr.Unavailable)}
 		default:
 			id := requestid.From(ctx)
 			log.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String(), "request_id", id)

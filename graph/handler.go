@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/internal/metrics"
@@ -41,17 +42,27 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getTransport{})
 	srv.AddTransport(postTransport{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	queries := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(queries)
+	srv.SetParserTokenLimit(opts.Shape.MaxTokens)
+	srv.SetValidationRulesFn(func() *rules.Rules {
+		opts.Metrics.Validated()
+		return rules.NewDefaultRules()
+	})
 	if opts.Trusted != nil {
 		srv.Use(opts.Trusted)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(opts.Shape)
+	// After the persisted queries, which may be what gives the text.
+	shape := opts.Shape
+	shape.Cache = queries
+	srv.Use(shape)
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(NewObserver(opts.Metrics))
+	srv.Use(deadline{})
 	srv.SetErrorPresenter(errorPresenter(opts.Logger))
 	srv.SetRecoverFunc(recoverFunc(opts.Logger))
 	return srv

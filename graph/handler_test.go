@@ -22,7 +22,7 @@ func TestPanicInOneResolverSparesTheOthers(t *testing.T) {
 	t.Parallel()
 	h := graph.NewHandler(&graph.Resolver{}, graph.Options{
 		MaxComplexity: 1000,
-		Shape:         graph.ShapeLimits{MaxDepth: 10, MaxAliases: 10, MaxRootFields: 10},
+		Shape:         graph.ShapeLimits{MaxTokens: 100, MaxFields: 100, MaxDepth: 10, MaxAliases: 10, MaxRootFields: 10},
 		Metrics:       metrics.New(testdb.New(t).DB),
 		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/relay"
@@ -44,6 +46,19 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// patched reads a field of a partial update: nil when left out (it stays),
+// "" for an explicit null (it is cleared), else the value given.
+func patched(o graphql.Omittable[*string]) *string {
+	v, set := o.ValueOK()
+	switch {
+	case !set:
+		return nil
+	case v == nil:
+		return new(string)
+	}
+	return v
 }
 
 // addressInput is an address as the customer typed it.

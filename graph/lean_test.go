@@ -2,8 +2,6 @@ package graph_test
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"testing"
 	"time"
 
@@ -109,16 +107,8 @@ func answer(api *apitest.API, req apitest.Request) string {
 	return fmt.Sprintf("%d %s", res.StatusCode, body)
 }
 
-var leanCount = regexp.MustCompile(`(?m)^tez_graphql_executions_total\{executor="lean"\} (\d+)$`)
-
 // leanExecutions reads how many operations the lean executor answered.
 func leanExecutions(t *testing.T, api *apitest.API) int {
 	t.Helper()
-	_, _, text := api.Get("/metrics", nil)
-	m := leanCount.FindStringSubmatch(text)
-	if m == nil {
-		return 0
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n
+	return int(api.Metric(`tez_graphql_executions_total{executor="lean"}`))
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql/introspection"
+
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/config"
@@ -58,9 +60,12 @@ func TestShapeLimits(t *testing.T) {
 	refused("31 aliases", wide.Do(apitest.Request{Query: aliases + " } } }"}), "BAD_REQUEST")
 	roots := "{ " + strings.Repeat("products(first: 1) { pageInfo { hasNextPage } } ", 11) + "}"
 	refused("11 root fields", wide.Do(apitest.Request{Query: roots}), "BAD_REQUEST")
-	if res := wide.Do(apitest.Request{Query: `{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name ofType { name } } } } } } } } }`}); len(res.Errors) > 0 {
-		t.Errorf("introspection (GraphiQL's own query is deep) was refused: %+v", res.Errors)
+	if res := wide.Do(apitest.Request{Query: introspection.Query}); len(res.Errors) > 0 {
+		t.Errorf("the introspection query GraphiQL sends (15 deep) was refused: %+v", res.Errors)
 	}
+	// Introspection counts like any other field.
+	refused("introspection 4 deep under a limit of 3", api.Do(apitest.Request{Query: `{ __schema { types { fields { name } } } }`}), "DEPTH_LIMIT")
+	refused("31 aliases of __typename", wide.Do(apitest.Request{Query: "{ me { " + strings.Repeat("t: __typename ", 31) + "} }"}), "BAD_REQUEST")
 }
 
 func TestTrustedDocumentsOnly(t *testing.T) {

@@ -88,11 +88,14 @@ func (r *orderResolver) Items(ctx context.Context, obj *store.Order) ([]store.Or
 }
 
 func (r *orderResolver) AvailableActions(ctx context.Context, obj *store.Order) ([]shop.Action, error) {
-	return shop.Actions(obj.Status), nil
+	return shop.Actions(*obj), nil
 }
 
 func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (*store.Product, error) {
-	p, err := loadersFor(ctx).productByID.Load(ctx, obj.ProductID)
+	if obj.ProductID == nil {
+		return nil, nil
+	}
+	p, err := loadersFor(ctx).productByID.Load(ctx, *obj.ProductID)
 	if err != nil {
 		return nil, err
 	}

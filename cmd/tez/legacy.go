@@ -3,16 +3,15 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 
 	"github.com/teztelecom/tez/internal/legacy"
 	"github.com/teztelecom/tez/internal/store"
 )
 
-const legacyUsage = "usage: tez legacy import FILE.csv   (columns email,iccid,label; - reads stdin)"
+const legacyUsage = "usage: tez legacy import FILE   (JSON Lines, one old account a line, or CSV email,iccid,label[,owned_since]; - reads stdin; see docs/legacy-import.md)"
 
-// runLegacy imports SIM owners of the old account system. Bad rows are
+// runLegacy imports the accounts of the old account system. Bad lines are
 // listed on stderr with their line numbers; the summary goes to stdout.
 func runLegacy(ctx context.Context, env *environment, args []string) error {
 	if len(args) != 2 || args[0] != "import" {
@@ -32,11 +31,5 @@ func runLegacy(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer dbase.close()
-	res, err := legacy.Import(ctx, store.New(dbase.db), in)
-	for _, b := range res.Bad {
-		fmt.Fprintf(env.stderr, "line %d: %s (skipped)\n", b.Line, b.Reason)
-	}
-	fmt.Fprintf(env.stdout, "rows %d, stored %d, skipped %d, attached to verified accounts %d\n",
-		res.Rows, res.Stored, len(res.Bad), res.Attached)
-	return err
+	return legacy.Run(ctx, store.New(dbase.db), in, env.stdout, env.stderr)
 }

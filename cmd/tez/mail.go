@@ -31,9 +31,12 @@ func runMail(ctx context.Context, env *environment, args []string) error {
 	}
 	for _, e := range emails {
 		status := "waiting"
-		if e.SentAt != nil {
+		switch {
+		case e.SentAt != nil && e.LoggedOnly:
+			status = "not sent: only logged " + e.SentAt.UTC().Format("2006-01-02 15:04:05") + ", TEZ_SMTP_URL is unset"
+		case e.SentAt != nil:
 			status = "sent " + e.SentAt.UTC().Format("2006-01-02 15:04:05")
-		} else if e.LastError != nil {
+		case e.LastError != nil:
 			status = fmt.Sprintf("failed %d time(s): %s", e.Attempts, *e.LastError)
 		}
 		fmt.Fprintf(env.stdout, "#%d %s to %s (%s)\nSubject: %s\n\n%s\n\n", e.ID,

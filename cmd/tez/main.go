@@ -32,7 +32,7 @@ func commands() []command {
 		{"reseller", "manage resellers: create, key create|list|revoke, assign", runReseller},
 		{"bench", "benchmark the API over HTTP against its database's ceiling", runBench},
 		{"usage", "import CDRs, list usage partitions, benchmark the import: usage import|partitions|bench", runUsage},
-		{"legacy", "import SIM owners of the old account system: legacy import FILE.csv", runLegacy},
+		{"legacy", "import the accounts of the old account system: legacy import FILE (JSON Lines or CSV)", runLegacy},
 		{"mail", "show the email outbox with its links: mail outbox [-n 10]", runMail},
 		{"ledger", "check balances against the ledger, adjust a balance: ledger check|adjust", runLedger},
 		{"orders", "fulfil paid orders that wait for stock: orders fulfil", runOrders},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"runtime/debug"
+	"syscall"
 	"time"
 
 	"github.com/teztelecom/tez/internal/mail"
@@ -27,6 +29,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	tuneGC()
+	// The port first: a port in use is told at once, not after the
+	// database has started.
+	ln, err := listen(env.cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	dbase, err := openDatabase(ctx, env, true)
 	if err != nil {
 		return err
@@ -56,7 +65,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	defer stopWorker()
 	go mail.NewWorker(st, mailer, env.log).Run(workerCtx, mailPoll)
-	return srv.ListenAndServe(ctx, env.cfg.HTTPAddr, func(addr net.Addr) {
+	return srv.Serve(ctx, ln, func(addr net.Addr) {
 		line := fmt.Sprintf("TEZ account API listening: GraphQL at http://%s/graphql", addr)
 		if env.cfg.Playground {
 			line = fmt.Sprintf("TEZ account API: GraphiQL at http://%s/", addr)
@@ -66,6 +75,20 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 		fmt.Fprintln(env.stdout, line)
 	})
+}
+
+// listen opens the API's address, naming the variable that sets it when
+// the port is taken (another tez, or another program).
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("TEZ_HTTP_ADDR=%s: the address is already in use (another tez or another program listens there): "+
+			"stop that one or set TEZ_HTTP_ADDR to a free address, e.g. TEZ_HTTP_ADDR=127.0.0.1:8081", addr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("TEZ_HTTP_ADDR=%s: %w", addr, err)
+	}
+	return ln, nil
 }
 
 // servePprof serves Go's profiles on their own listener, never on the API's.

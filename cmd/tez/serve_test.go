@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -121,4 +122,24 @@ func postmasterPID(t *testing.T, dataDir string) int {
 		t.Fatal(err)
 	}
 	return pid
+}
+
+// A port already in use is told at once, before any database starts, and
+// names the variable that moves the server elsewhere.
+func TestServePortInUse(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	t.Setenv("TEZ_HTTP_ADDR", taken.Addr().String())
+	t.Setenv("DATABASE_URL", "")
+	t.Setenv("TEZ_DATA_DIR", filepath.Join(t.TempDir(), "never-created"))
+	err = run(context.Background(), []string{"serve"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "TEZ_HTTP_ADDR="+taken.Addr().String()) || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("serve on a taken port = %v, want an error naming TEZ_HTTP_ADDR and saying it is in use", err)
+	}
+	if _, err := os.Stat(os.Getenv("TEZ_DATA_DIR")); !os.IsNotExist(err) {
+		t.Errorf("a cluster was set up before the port was checked: %v", err)
+	}
 }

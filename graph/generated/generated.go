@@ -164,6 +164,7 @@ type ComplexityRoot struct {
 		CreatedAt        func(childComplexity int) int
 		Email            func(childComplexity int) int
 		GlobalID         func(childComplexity int) int
+		ImportedAt       func(childComplexity int) int
 		Items            func(childComplexity int) int
 		Note             func(childComplexity int) int
 		Number           func(childComplexity int) int
@@ -195,8 +196,10 @@ type ComplexityRoot struct {
 		FulfilledQuantity func(childComplexity int) int
 		ICCID             func(childComplexity int) int
 		LineTotal         func(childComplexity int) int
+		Name              func(childComplexity int) int
 		Product           func(childComplexity int) int
 		Quantity          func(childComplexity int) int
+		SKU               func(childComplexity int) int
 		UnitPrice         func(childComplexity int) int
 	}
 
@@ -1000,6 +1003,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.GlobalID(childComplexity), true
+	case "Order.importedAt":
+		if e.ComplexityRoot.Order.ImportedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ImportedAt(childComplexity), true
 	case "Order.items":
 		if e.ComplexityRoot.Order.Items == nil {
 			break
@@ -1118,6 +1127,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderItem.LineTotal(childComplexity), true
+	case "OrderItem.name":
+		if e.ComplexityRoot.OrderItem.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderItem.Name(childComplexity), true
 	case "OrderItem.product":
 		if e.ComplexityRoot.OrderItem.Product == nil {
 			break
@@ -1130,6 +1145,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderItem.Quantity(childComplexity), true
+	case "OrderItem.sku":
+		if e.ComplexityRoot.OrderItem.SKU == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderItem.SKU(childComplexity), true
 	case "OrderItem.unitPrice":
 		if e.ComplexityRoot.OrderItem.UnitPrice == nil {
 			break
@@ -2046,30 +2067,38 @@ extend type Mutation {
   register("The new account: email, password, name, and the acceptance of the terms." input: RegisterInput!): RegisterPayload!
   """
   Signs in with email and password. A wrong email and a wrong password answer the same
-  ` + "`" + `INVALID_CREDENTIALS` + "`" + `; after 5 failures in 15 minutes for an email from one address,
-  sign-in is refused with ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + ` for a while that grows with further failures.
+  ` + "`" + `INVALID_CREDENTIALS` + "`" + `. After 5 failures in 15 minutes for an email from one client address,
+  or 20 for an email from all addresses together, sign-in is refused unchecked with
+  ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + ` (the message says until when), for 15 minutes, doubling with each
+  failure after the block (up to a day). A correct password from another address still signs
+  in unless the email's own limit of 20 is reached; a password reset lifts that lock.
   """
   login("The email and password to sign in with." input: LoginInput!): LoginPayload!
   "Ends the session whose token the request carries."
   logout: LogoutPayload!
-  "Ends every session of the signed-in customer, on all devices, this one included."
+  """
+  Ends every session of the signed-in customer, on all devices, this one included, and voids
+  every unused link mailed to the account (verification, password reset, email change).
+  """
   logoutEverywhere: LogoutPayload!
   """
   Changes the signed-in customer's password. The current password must be given; a wrong
   one answers ` + "`" + `INVALID_CREDENTIALS` + "`" + ` on ` + "`" + `currentPassword` + "`" + ` (5 wrong ones in 15 minutes:
   ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `). On success every other session ends, on all devices; the session
-  making the change stays signed in.
+  making the change stays signed in. Every unused link mailed to the account stops working,
+  and the account's address is told of the change.
   """
   passwordChange("The current password and the new one." input: PasswordChangeInput!): PasswordChangePayload!
   """
-  Changes the signed-in customer's full name and phone. A field left out or null stays as
-  it is; an empty string clears it. The phone is stored in E.164.
+  Changes the signed-in customer's full name and phone. A field left out stays as it is; an
+  explicit null or an empty string clears it. The phone is stored in E.164.
   """
   profileUpdate("The fields to change; those left out stay as they are." input: ProfileUpdateInput!): ProfileUpdatePayload!
   """
   Confirms an email with the token of the link sent to it: the account's email (the link
   sent at registration or by ` + "`" + `emailVerificationResend` + "`" + `) or a new one (the link sent by
-  ` + "`" + `emailChange` + "`" + `, which then becomes the account's email, and the old address is told). No
+  ` + "`" + `emailChange` + "`" + `, which then becomes the account's email, the old address is told, and every
+  other unused link mailed to the account stops working). No
   sign-in needed: the link may be opened on any device. On confirmation, guest orders placed with that email, the SIM
   cards bought in them and SIM cards of the old TEZ account system join the account (a SIM
   card that belongs to another account never moves). A used, replaced or expired link answers
@@ -2095,8 +2124,10 @@ extend type Mutation {
   """
   passwordResetRequest("The email to send the reset link to." input: PasswordResetRequestInput!): PasswordResetRequestPayload!
   """
-  Sets a new password with the token of a reset link (valid one hour, once) and signs the
-  account out on every device; sign in again with the new password.
+  Sets a new password with the token of a reset link (valid one hour, once, and only while
+  the account's email is still the address it was sent to) and signs the account out on
+  every device; sign in again with the new password. Every other unused link mailed to the
+  account (a pending email change too) stops working, and the account's address is told.
   """
   passwordReset("The token of the reset link and the new password." input: PasswordResetInput!): PasswordResetPayload!
 }
@@ -2180,14 +2211,14 @@ type PasswordChangePayload {
   userErrors: [UserError!]!
 }
 
-"What a profile update changes; a field left out or null stays as it is."
+"What a profile update changes: a field left out stays as it is; an explicit ` + "`" + `null` + "`" + ` or an empty string clears it."
 input ProfileUpdateInput {
-  "The owner's full name, at most 200 characters; an empty string clears it."
+  "The owner's full name, at most 200 characters; null or an empty string clears it."
   fullName: String
   """
   A phone number in international format with the country code, e.g. ` + "`" + `+7 701 123 45 67` + "`" + `
-  (spaces, dashes and parentheses are ignored); stored and answered in E.164. An empty
-  string clears it.
+  (spaces, dashes and parentheses are ignored); stored and answered in E.164. Null or an
+  empty string clears it.
   """
   phone: String
 }
@@ -2287,8 +2318,11 @@ extend type Mutation {
   Every problem comes back in ` + "`" + `userErrors` + "`" + `, naming its field.
   """
   addressCreate("The new address as the customer typed it." input: AddressInput!): AddressPayload!
-  "Changes an address. Orders already placed keep the address as it was at checkout."
-  addressUpdate("Which address, and its fields." input: AddressUpdateInput!): AddressPayload!
+  """
+Changes some fields of an address: those left out stay, an explicit null clears (see
+` + "`" + `AddressUpdateInput` + "`" + `). Orders already placed keep the address as it was at checkout.
+"""
+  addressUpdate("Which address, and the fields to change; those left out stay as they are." input: AddressUpdateInput!): AddressPayload!
   "Deletes an address. When it was the default, the most recently used other address becomes the default."
   addressDelete("The address's global ID." id: ID!): AddressDeletePayload!
   "Makes an address the default for new orders."
@@ -2317,27 +2351,32 @@ input AddressInput {
   deliveryNote: String
 }
 
-"An address change: which address, and all its fields as they should be."
+"""
+An address change: which address, and the fields to change. A field left out stays as it is;
+an explicit ` + "`" + `null` + "`" + ` (or an empty string) clears an optional field (` + "`" + `line2` + "`" + `, ` + "`" + `region` + "`" + `, ` + "`" + `phone` + "`" + `,
+` + "`" + `deliveryNote` + "`" + `) and is refused with ` + "`" + `REQUIRED` + "`" + ` for the others. The address as it then is must
+be valid as a whole, as for ` + "`" + `addressCreate` + "`" + `.
+"""
 input AddressUpdateInput {
   "The address's global ID."
   id: ID!
-  "Who receives the parcel."
-  recipientName: String!
-  "Street and number."
-  line1: String!
-  "Apartment, building, c/o (optional)."
+  "Who receives the parcel; left out, it stays."
+  recipientName: String
+  "Street and number; left out, it stays."
+  line1: String
+  "Apartment, building, c/o; left out, it stays; null or empty clears it."
   line2: String
-  "City or town."
-  city: String!
-  "Region, state or province (optional)."
+  "City or town; left out, it stays."
+  city: String
+  "Region, state or province; left out, it stays; null or empty clears it."
   region: String
-  "Postal code."
-  postalCode: String!
-  "ISO 3166-1 alpha-2 country code."
-  countryCode: String!
-  "Phone for the courier with its country code (optional)."
+  "Postal code; left out, it stays (it is checked against the country's format again)."
+  postalCode: String
+  "ISO 3166-1 alpha-2 country code; left out, it stays."
+  countryCode: String
+  "Phone for the courier with its country code; left out, it stays; null or empty clears it."
   phone: String
-  "A note for the courier (optional)."
+  "A note for the courier; left out, it stays; null or empty clears it."
   deliveryNote: String
 }
 
@@ -2406,6 +2445,12 @@ type Order implements Node {
   shippingAddress: ShippingAddress
   "What the customer can do with the order now: the buttons to show."
   availableActions: [OrderAction!]!
+  """
+  When the order was brought over from the old account (` + "`" + `tez legacy import` + "`" + `); null for orders
+  placed here. An imported order keeps its old number and is history: it is never paid,
+  cancelled or fulfilled here, and offers only ` + "`" + `REORDER` + "`" + `.
+  """
+  importedAt: DateTime
 }
 
 "One line of an order, at the price paid."
@@ -2423,8 +2468,15 @@ type OrderItem {
   shipping. Below ` + "`" + `quantity` + "`" + ` on a paid order while the line waits for stock.
   """
   fulfilledQuantity: Int!
-  "The product (it may have been retired since)."
-  product: Product!
+  "The product's SKU at the time of the order."
+  sku: String!
+  "The product's name at the time of the order."
+  name: String!
+  """
+  The product (it may have been retired since). Null only on a line of an order imported from the
+  old account whose product is not in today's catalogue: ` + "`" + `sku` + "`" + `, ` + "`" + `name` + "`" + ` and the prices stay.
+  """
+  product: Product
 }
 
 "The delivery address as it was when the order was placed; later edits do not change it."
@@ -2506,8 +2558,10 @@ extend type Mutation {
   """
   Places an order in ` + "`" + `PENDING_PAYMENT` + "`" + `. Prices, totals and the shipping address are taken on the
   server at this moment. Signed in, the order belongs to the account; as a guest, give an email:
-  the order joins the account with that email once the email is verified, and the payload's
-  ` + "`" + `accessToken` + "`" + ` opens it meanwhile (` + "`" + `guestOrder` + "`" + `, ` + "`" + `orderPay` + "`" + `, ` + "`" + `orderCancel` + "`" + `). Every problem comes
+  when an account has that email verified, the order is in its My orders at once; otherwise it
+  joins the account with that email once the email is verified. Either way the guest gets only
+  the payload's ` + "`" + `accessToken` + "`" + `, which opens this one order (` + "`" + `guestOrder` + "`" + `, ` + "`" + `orderPay` + "`" + `,
+  ` + "`" + `orderCancel` + "`" + `) and nothing else of any account. Every problem comes
   back in ` + "`" + `userErrors` + "`" + `, naming its field (a line's field as ` + "`" + `["input", "lines", "<index>", "sku"]` + "`" + `).
   """
   checkout("The lines to buy, where to ship them and, for a guest, the email." input: CheckoutInput!): CheckoutPayload!
@@ -3368,6 +3422,8 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_shippingAddress(ctx, field)
 	case "availableActions":
 		return ec.fieldContext_Order_availableActions(ctx, field)
+	case "importedAt":
+		return ec.fieldContext_Order_importedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Order", field.Name)
 }
@@ -3416,6 +3472,10 @@ func (ec *executionContext) childFields_OrderItem(ctx context.Context, field gra
 		return ec.fieldContext_OrderItem_lineTotal(ctx, field)
 	case "fulfilledQuantity":
 		return ec.fieldContext_OrderItem_fulfilledQuantity(ctx, field)
+	case "sku":
+		return ec.fieldContext_OrderItem_sku(ctx, field)
+	case "name":
+		return ec.fieldContext_OrderItem_name(ctx, field)
 	case "product":
 		return ec.fieldContext_OrderItem_product(ctx, field)
 	}
@@ -6993,6 +7053,29 @@ func (ec *executionContext) fieldContext_Order_availableActions(_ context.Contex
 	return graphql.NewScalarFieldContext("Order", field, true, true, "OrderAction")
 }
 
+func (ec *executionContext) _Order_importedAt(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_importedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImportedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_importedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _OrderCancelPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.OrderCancelPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7332,6 +7415,52 @@ func (ec *executionContext) fieldContext_OrderItem_fulfilledQuantity(_ context.C
 	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "Int")
 }
 
+func (ec *executionContext) _OrderItem_sku(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderItem_sku(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SKU, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderItem_sku(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrderItem_name(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderItem_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderItem_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "String")
+}
+
 func (ec *executionContext) _OrderItem_product(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7345,10 +7474,10 @@ func (ec *executionContext) _OrderItem_product(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *store.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, selections, v)
+			return ec.marshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_OrderItem_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11881,67 +12010,67 @@ func (ec *executionContext) unmarshalInputAddressUpdateInput(ctx context.Context
 			it.ID = data
 		case "recipientName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientName"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.RecipientName = data
+			it.RecipientName = graphql.OmittableOf(data)
 		case "line1":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("line1"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Line1 = data
+			it.Line1 = graphql.OmittableOf(data)
 		case "line2":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("line2"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Line2 = data
+			it.Line2 = graphql.OmittableOf(data)
 		case "city":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.City = data
+			it.City = graphql.OmittableOf(data)
 		case "region":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Region = data
+			it.Region = graphql.OmittableOf(data)
 		case "postalCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalCode"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.PostalCode = data
+			it.PostalCode = graphql.OmittableOf(data)
 		case "countryCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryCode"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.CountryCode = data
+			it.CountryCode = graphql.OmittableOf(data)
 		case "phone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Phone = data
+			it.Phone = graphql.OmittableOf(data)
 		case "deliveryNote":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNote"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DeliveryNote = data
+			it.DeliveryNote = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -12536,14 +12665,14 @@ func (ec *executionContext) unmarshalInputProfileUpdateInput(ctx context.Context
 			if err != nil {
 				return it, err
 			}
-			it.FullName = data
+			it.FullName = graphql.OmittableOf(data)
 		case "phone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Phone = data
+			it.Phone = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -13655,6 +13784,11 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_availableActions(ctx, field, obj)
 				})
+		case "importedAt":
+			out.Values[i] = ec._Order_importedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13827,9 +13961,19 @@ func (ec *executionContext) _OrderItem(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sku":
+			out.Values[i] = ec._OrderItem_sku(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._OrderItem_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "product":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OrderItem_product(ctx, field, obj)
 				})
@@ -16964,6 +17108,13 @@ func (ec *executionContext) marshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtez�
 		return graphql.Null
 	}
 	return ec._Payment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx context.Context, sel ast.SelectionSet, v *store.Product) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Product(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind(ctx context.Context, v any) (*store.ProductKind, error) {

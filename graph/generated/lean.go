@@ -1043,6 +1043,8 @@ func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel
 			return ec.lean_Order_shippingAddress(ctx, w, field, obj)
 		case "availableActions":
 			return ec.lean_Order_availableActions(ctx, w, field, obj)
+		case "importedAt":
+			return ec.lean_Order_importedAt(ctx, w, field, obj)
 		}
 		return false
 	})
@@ -1157,6 +1159,13 @@ func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *
 	if m == graphql.Null {
 		return false
 	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_Order_importedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+	res := obj.ImportedAt
+	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
@@ -1390,6 +1399,10 @@ func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer,
 			return ec.lean_OrderItem_lineTotal(ctx, w, field, obj)
 		case "fulfilledQuantity":
 			return ec.lean_OrderItem_fulfilledQuantity(ctx, w, field, obj)
+		case "sku":
+			return ec.lean_OrderItem_sku(ctx, w, field, obj)
+		case "name":
+			return ec.lean_OrderItem_name(ctx, w, field, obj)
 		case "product":
 			return ec.lean_OrderItem_product(ctx, w, field, obj)
 		}
@@ -1434,13 +1447,33 @@ func (ec *executionContext) lean_OrderItem_fulfilledQuantity(ctx context.Context
 	return true
 }
 
+func (ec *executionContext) lean_OrderItem_sku(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
+	res := obj.SKU
+	m := ec.marshalNString2string(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_OrderItem_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
+	res := obj.Name
+	m := ec.marshalNString2string(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
 func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "OrderItem", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.OrderItem().Product(ctx, obj)
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, w, field.Selections, res)
+	return ec.leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, w, field.Selections, res)
 }
 
 // OrderPayPayload: which fields resolve through a resolver (or a method
@@ -4147,6 +4180,14 @@ func (ec *executionContext) leanmarshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋt
 		return true
 	}
 	return ec.lean_Payment(ctx, w, sel, v)
+}
+
+func (ec *executionContext) leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Product) bool {
+	if v == nil {
+		w.WriteString("null")
+		return true
+	}
+	return ec.lean_Product(ctx, w, sel, v)
 }
 
 func (ec *executionContext) leanmarshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.ShippingAddress) bool {

@@ -3,6 +3,7 @@
 package model
 
 import (
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/orders"
@@ -48,28 +49,31 @@ type AddressPayload struct {
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 
-// An address change: which address, and all its fields as they should be.
+// An address change: which address, and the fields to change. A field left out stays as it is;
+// an explicit `null` (or an empty string) clears an optional field (`line2`, `region`, `phone`,
+// `deliveryNote`) and is refused with `REQUIRED` for the others. The address as it then is must
+// be valid as a whole, as for `addressCreate`.
 type AddressUpdateInput struct {
 	// The address's global ID.
 	ID string `json:"id"`
-	// Who receives the parcel.
-	RecipientName string `json:"recipientName"`
-	// Street and number.
-	Line1 string `json:"line1"`
-	// Apartment, building, c/o (optional).
-	Line2 *string `json:"line2,omitempty"`
-	// City or town.
-	City string `json:"city"`
-	// Region, state or province (optional).
-	Region *string `json:"region,omitempty"`
-	// Postal code.
-	PostalCode string `json:"postalCode"`
-	// ISO 3166-1 alpha-2 country code.
-	CountryCode string `json:"countryCode"`
-	// Phone for the courier with its country code (optional).
-	Phone *string `json:"phone,omitempty"`
-	// A note for the courier (optional).
-	DeliveryNote *string `json:"deliveryNote,omitempty"`
+	// Who receives the parcel; left out, it stays.
+	RecipientName graphql.Omittable[*string] `json:"recipientName,omitempty"`
+	// Street and number; left out, it stays.
+	Line1 graphql.Omittable[*string] `json:"line1,omitempty"`
+	// Apartment, building, c/o; left out, it stays; null or empty clears it.
+	Line2 graphql.Omittable[*string] `json:"line2,omitempty"`
+	// City or town; left out, it stays.
+	City graphql.Omittable[*string] `json:"city,omitempty"`
+	// Region, state or province; left out, it stays; null or empty clears it.
+	Region graphql.Omittable[*string] `json:"region,omitempty"`
+	// Postal code; left out, it stays (it is checked against the country's format again).
+	PostalCode graphql.Omittable[*string] `json:"postalCode,omitempty"`
+	// ISO 3166-1 alpha-2 country code; left out, it stays.
+	CountryCode graphql.Omittable[*string] `json:"countryCode,omitempty"`
+	// Phone for the courier with its country code; left out, it stays; null or empty clears it.
+	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
+	// A note for the courier; left out, it stays; null or empty clears it.
+	DeliveryNote graphql.Omittable[*string] `json:"deliveryNote,omitempty"`
 }
 
 // A page of balance entries, newest first.
@@ -296,14 +300,14 @@ type ProductConnection struct {
 	PageInfo *relay.PageInfo `json:"pageInfo"`
 }
 
-// What a profile update changes; a field left out or null stays as it is.
+// What a profile update changes: a field left out stays as it is; an explicit `null` or an empty string clears it.
 type ProfileUpdateInput struct {
-	// The owner's full name, at most 200 characters; an empty string clears it.
-	FullName *string `json:"fullName,omitempty"`
+	// The owner's full name, at most 200 characters; null or an empty string clears it.
+	FullName graphql.Omittable[*string] `json:"fullName,omitempty"`
 	// A phone number in international format with the country code, e.g. `+7 701 123 45 67`
-	// (spaces, dashes and parentheses are ignored); stored and answered in E.164. An empty
-	// string clears it.
-	Phone *string `json:"phone,omitempty"`
+	// (spaces, dashes and parentheses are ignored); stored and answered in E.164. Null or an
+	// empty string clears it.
+	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
 }
 
 // The answer to `profileUpdate`.

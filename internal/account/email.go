@@ -91,6 +91,12 @@ If you did not ask for this, ignore this email.`)
 The email of your TEZ Telecom account was changed to {{.NewEmail}}: from now on you sign in with it, and we write to it.
 
 If you did not do this, reply to this email or contact support at once.`)
+	passwordNotice = newLetter("", 0, "", "Your TEZ Telecom password was changed",
+		`Hello{{with .Name}}, {{.}}{{end}}!
+
+The password of your TEZ Telecom account was changed, and every other device was signed out. Links we mailed before the change no longer work.
+
+If you did not do this, reset your password at once with "Forgot password" on the sign-in page, and contact support.`)
 )
 
 // send writes the letter to u.Email into the outbox within tx; a letter
@@ -122,17 +128,9 @@ func (s *Service) sendVerification(ctx context.Context, tx *sqlx.Tx, u store.Use
 // mailAllowed counts one email of a kind to an address and says whether
 // it may go; when it may not, the user error says when it can.
 func (s *Service) mailAllowed(ctx context.Context, kind, email string) (*apperr.FieldError, error) {
-	key := "mail:" + kind + ":" + strings.ToLower(email)
-	until, err := s.store.ThrottleBlockedUntil(ctx, key)
-	if err != nil {
+	allowed, until, err := s.store.ThrottleAttempt(ctx, "mail:"+kind+":"+strings.ToLower(email), mailWindow, mailLimit)
+	if err != nil || allowed {
 		return nil, err
-	}
-	if until == nil {
-		// Every send counts; the throttle blocks at its limit-th count,
-		// so mailLimit go out and the one after is refused.
-		if until, err = s.store.ThrottleFailure(ctx, key, mailWindow, mailLimit+1); until == nil || err != nil {
-			return nil, err
-		}
 	}
 	e := tooMany(*until, "emails to this address")
 	return &e, nil
@@ -166,8 +164,8 @@ var errBadLink = errors.New("bad email link")
 // (a verification link) or its new one (an email change link, which also
 // tells the old address). In the same transaction everything that belongs
 // to that email joins the account: guest orders, the SIMs bought in them or
-// sold to the email, and SIMs of the old account system (none owned by
-// someone else).
+// sold to the email, and the old account system's SIMs, orders, profile
+// and addresses (store.ClaimLegacy; no SIM owned by someone else).
 func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, []apperr.FieldError, error) {
 	hash := opaque.Hash(strings.TrimSpace(token))
 	var u store.User
@@ -197,6 +195,10 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, [
 	if err != nil {
 		return nil, nil, fmt.Errorf("verify email: %w", err)
 	}
+	// The old account's profile may have filled the name and phone.
+	if u, err = s.store.UserByID(ctx, u.ID); err != nil {
+		return nil, nil, fmt.Errorf("verify email: %w", err)
+	}
 	return &u, nil, nil
 }
 
@@ -219,6 +221,10 @@ func (s *Service) confirmChange(ctx context.Context, tx *sqlx.Tx, hash []byte) (
 		return store.User{}, errEmailTaken
 	}
 	if err != nil {
+		return store.User{}, err
+	}
+	// The links mailed to the old address (a reset above all) stop working.
+	if err := s.store.VoidEmailTokens(ctx, tx, u.ID); err != nil {
 		return store.User{}, err
 	}
 	return u, s.send(ctx, tx, old, changedNotice, letterData{NewEmail: u.Email})
@@ -277,8 +283,10 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) ([]app
 	return nil, s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.send(ctx, tx, u, resetLetter, letterData{}) })
 }
 
-// ResetPassword sets a new password with a reset link and signs the
-// account out everywhere: whoever knew the old password is out.
+// ResetPassword sets a new password with a reset link and evicts whoever
+// else got in: every session ends, and every link mailed before (an email
+// change someone else asked for above all) stops working. The account's
+// address is told.
 func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]apperr.FieldError, error) {
 	if bad := CheckPassword("newPassword", next); bad != nil {
 		return []apperr.FieldError{*bad}, nil
@@ -287,6 +295,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]appe
 	if err != nil {
 		return nil, err
 	}
+	var email string
 	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		t, err := s.store.UseEmailToken(ctx, tx, opaque.Hash(strings.TrimSpace(token)), store.PurposePasswordReset)
 		if apperr.Is(err, apperr.NotFound) {
@@ -295,11 +304,18 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]appe
 		if err != nil {
 			return err
 		}
-		if err := s.store.UpdatePassword(ctx, tx, t.UserID, hash); err != nil {
+		u, err := s.store.UserByID(ctx, t.UserID)
+		if err != nil {
 			return err
 		}
-		_, err = s.store.RevokeUserSessions(ctx, tx, t.UserID, 0)
-		return err
+		email = u.Email
+		if err := s.store.UpdatePassword(ctx, tx, u.ID, hash); err != nil {
+			return err
+		}
+		if _, err := s.evict(ctx, tx, u.ID, 0); err != nil {
+			return err
+		}
+		return s.send(ctx, tx, u, passwordNotice, letterData{})
 	})
 	if errors.Is(err, errBadLink) {
 		return []apperr.FieldError{badLink}, nil
@@ -307,7 +323,20 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]appe
 	if err != nil {
 		return nil, fmt.Errorf("reset password: %w", err)
 	}
-	return nil, nil
+	// The owner proved the mailbox: a lock others caused by guessing lifts.
+	return nil, s.store.ThrottleClear(ctx, accountLoginKey(email))
+}
+
+// evict ends every session of the account but keep (0: none kept) and
+// voids every unused link mailed to it, of every purpose: what a recovery
+// must end so that whoever else got in is out. It reports the sessions
+// ended.
+func (s *Service) evict(ctx context.Context, tx *sqlx.Tx, userID, keep int64) (int64, error) {
+	n, err := s.store.RevokeUserSessions(ctx, tx, userID, keep)
+	if err != nil {
+		return 0, err
+	}
+	return n, s.store.VoidEmailTokens(ctx, tx, userID)
 }
 
 func problems(e *apperr.FieldError) []apperr.FieldError {

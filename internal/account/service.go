@@ -16,10 +16,12 @@ import (
 	"github.com/teztelecom/tez/internal/store"
 )
 
-// Throttling of failed sign-ins, per email and client address.
+// Throttling of sign-ins: per email and client address, and per email
+// across all addresses, so that rotating addresses buys no more guesses.
 const (
-	LoginWindow = 15 * time.Minute
-	LoginLimit  = 5
+	LoginWindow       = 15 * time.Minute
+	LoginLimit        = 5
+	AccountLoginLimit = 20
 )
 
 // Token prefixes tell what a token is for (reseller keys start with tez_).
@@ -127,19 +129,29 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, []a
 var errCredentials = apperr.FieldError{Field: []string{"input"}, Code: apperr.FieldInvalidCredentials,
 	Message: "The email or the password is wrong."}
 
+// accountLoginKey names the throttle of an email's sign-ins from every
+// address. Unknown emails have one too, so a lock tells nothing.
+func accountLoginKey(email string) string { return "login-account:" + strings.ToLower(email) }
+
 // Login signs in. A wrong email and a wrong password answer the same, in
-// about the same time; repeated failures for an email from one address are
-// throttled.
+// about the same time. Each attempt is taken from the throttles before the
+// password is hashed, so concurrent guesses cannot slip past the limit:
+// per email and client address, and per email from all addresses.
 func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []apperr.FieldError, error) {
 	email = strings.TrimSpace(email)
-	key := "login:" + strings.ToLower(email) + ":" + client.From(ctx).IP
-	until, err := s.store.ThrottleBlockedUntil(ctx, key)
-	if err != nil {
-		return nil, nil, err
-	}
-	if until != nil {
-		s.observe.LoginFailed(true)
-		return nil, []apperr.FieldError{tooMany(*until, "failed sign-ins (you can also reset the password)")}, nil
+	here := "login:" + strings.ToLower(email) + ":" + client.From(ctx).IP
+	for _, t := range []struct {
+		key   string
+		limit int
+	}{{here, LoginLimit}, {accountLoginKey(email), AccountLoginLimit}} {
+		allowed, until, err := s.store.ThrottleAttempt(ctx, t.key, LoginWindow, t.limit)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !allowed {
+			s.observe.LoginFailed(true)
+			return nil, []apperr.FieldError{tooMany(*until, "failed sign-ins (you can also reset the password)")}, nil
+		}
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	found := err == nil
@@ -155,17 +167,18 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 		return nil, nil, err
 	}
 	if !found || !ok {
+		// TOO_MANY_ATTEMPTS answers only attempts refused unchecked: this
+		// one was checked, even if it was the last one allowed.
 		s.observe.LoginFailed(false)
-		until, err := s.store.ThrottleFailure(ctx, key, LoginWindow, LoginLimit)
-		if err != nil {
-			return nil, nil, err
-		}
-		if until != nil {
-			return nil, []apperr.FieldError{tooMany(*until, "failed sign-ins (you can also reset the password)")}, nil
-		}
 		return nil, []apperr.FieldError{errCredentials}, nil
 	}
-	if err := s.store.ThrottleClear(ctx, key); err != nil {
+	// This address's failures are forgotten; the account's count only gets
+	// this attempt back, so the owner signing in does not wipe out the
+	// guesses others made from elsewhere.
+	if err := s.store.ThrottleClear(ctx, here); err != nil {
+		return nil, nil, err
+	}
+	if err := s.store.ThrottleRefund(ctx, accountLoginKey(email), AccountLoginLimit); err != nil {
 		return nil, nil, err
 	}
 	sess, err := s.open(ctx, s.store.DB(), u)
@@ -188,9 +201,16 @@ func (s *Service) Logout(ctx context.Context, sessionID int64) error {
 	return s.store.RevokeSession(ctx, sessionID)
 }
 
-// LogoutEverywhere ends every session of the user, this one included.
+// LogoutEverywhere ends every session of the user, this one included, and
+// voids the links mailed to the account (a pending email change too).
 func (s *Service) LogoutEverywhere(ctx context.Context, userID int64) (int64, error) {
-	return s.store.RevokeUserSessions(ctx, s.store.DB(), userID, 0)
+	var n int64
+	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		n, err = s.evict(ctx, tx, userID, 0)
+		return err
+	})
+	return n, err
 }
 
 // open makes a session for u: a random token of which only a hash is kept.

@@ -14,9 +14,10 @@ import (
 )
 
 // ChangePassword replaces the password of a signed-in customer who proves
-// they know the current one, and ends every other session: whoever else
-// knew the old password is signed out, the device making the change stays
-// signed in.
+// they know the current one, and evicts whoever else knew the old one:
+// every other session ends (the device making the change stays signed in)
+// and every link mailed before stops working. The account's address is
+// told.
 func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, current, next string) (*store.User, []apperr.FieldError, error) {
 	u, err := s.store.UserByID(ctx, userID)
 	if err != nil {
@@ -36,8 +37,10 @@ func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, c
 		if err := s.store.UpdatePassword(ctx, tx, userID, hash); err != nil {
 			return err
 		}
-		_, err := s.store.RevokeUserSessions(ctx, tx, userID, sessionID)
-		return err
+		if _, err := s.evict(ctx, tx, userID, sessionID); err != nil {
+			return err
+		}
+		return s.send(ctx, tx, u, passwordNotice, letterData{})
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("change password: %w", err)
@@ -46,15 +49,16 @@ func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, c
 }
 
 // checkCurrentPassword is the proof asked before a sensitive change: the
-// current password, on input.currentPassword. Wrong ones are throttled per
-// account like sign-ins, so a stolen session cannot be used to guess it.
+// current password, on input.currentPassword. Attempts are throttled per
+// account like sign-ins, taken before hashing, so a stolen session cannot
+// be used to guess it, not even with concurrent guesses.
 func (s *Service) checkCurrentPassword(ctx context.Context, u store.User, plain string) (*apperr.FieldError, error) {
 	key := "password:" + strconv.FormatInt(u.ID, 10)
-	until, err := s.store.ThrottleBlockedUntil(ctx, key)
+	allowed, until, err := s.store.ThrottleAttempt(ctx, key, LoginWindow, LoginLimit)
 	if err != nil {
 		return nil, err
 	}
-	if until != nil {
+	if !allowed {
 		e := tooMany(*until, "wrong current passwords")
 		return &e, nil
 	}
@@ -65,13 +69,7 @@ func (s *Service) checkCurrentPassword(ctx context.Context, u store.User, plain 
 	if ok {
 		return nil, s.store.ThrottleClear(ctx, key)
 	}
-	if until, err = s.store.ThrottleFailure(ctx, key, LoginWindow, LoginLimit); err != nil {
-		return nil, err
-	}
 	e := apperr.OnField("currentPassword", apperr.FieldInvalidCredentials, "The current password is wrong.")
-	if until != nil {
-		e = tooMany(*until, "wrong current passwords")
-	}
 	return &e, nil
 }
 

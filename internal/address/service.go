@@ -57,21 +57,59 @@ func (s *Service) Create(ctx context.Context, userID int64, in Input) (*store.Ad
 	return &out, nil, nil
 }
 
-// Update rewrites an address; past orders keep the copy taken at checkout.
-func (s *Service) Update(ctx context.Context, userID, id int64, in Input) (*store.Address, []apperr.FieldError, error) {
-	in, problems := Validate(in)
-	if len(problems) > 0 {
-		return nil, problems, nil
+// Patch is an address change: a nil field stays as it is, any other
+// replaces it ("" clears an optional field and is refused for a required one).
+type Patch struct {
+	RecipientName, Line1, Line2, City, Region, PostalCode, CountryCode, Phone, DeliveryNote *string
+}
+
+// apply is a with the patch's fields in place.
+func (p Patch) apply(a store.Address) Input {
+	in := Input{RecipientName: a.RecipientName, Line1: a.Line1, Line2: a.Line2, City: a.City, Region: a.Region,
+		PostalCode: a.PostalCode, CountryCode: a.CountryCode, DeliveryNote: a.DeliveryNote}
+	if a.Phone != nil {
+		in.Phone = *a.Phone
 	}
+	for _, f := range []struct {
+		patch *string
+		field *string
+	}{
+		{p.RecipientName, &in.RecipientName}, {p.Line1, &in.Line1}, {p.Line2, &in.Line2}, {p.City, &in.City},
+		{p.Region, &in.Region}, {p.PostalCode, &in.PostalCode}, {p.CountryCode, &in.CountryCode},
+		{p.Phone, &in.Phone}, {p.DeliveryNote, &in.DeliveryNote},
+	} {
+		if f.patch != nil {
+			*f.field = *f.patch
+		}
+	}
+	return in
+}
+
+// Update changes the fields of an address that the patch sets; the
+// address as it then is must be valid as a whole. Past orders keep the
+// copy taken at checkout.
+func (s *Service) Update(ctx context.Context, userID, id int64, p Patch) (*store.Address, []apperr.FieldError, error) {
 	var out store.Address
+	var problems []apperr.FieldError
 	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := s.store.LockAddressBook(ctx, tx, userID); err != nil {
 			return err
 		}
-		var err error
+		cur, err := s.store.AddressOfOwner(ctx, tx, userID, id)
+		if err != nil {
+			return err
+		}
+		in, bad := Validate(p.apply(cur))
+		if len(bad) > 0 {
+			problems = bad
+			return nil // nothing written
+		}
 		out, err = s.store.UpdateAddress(ctx, tx, userID, id, toWrite(in))
 		return err
 	})
+	if len(problems) > 0 {
+		return nil, problems, nil
+	}
 	return result(out, err, "input", "id")
 }
 

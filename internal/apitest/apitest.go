@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -278,6 +279,26 @@ func (a *API) Reseller(name string, rate, burst int, ttl time.Duration) (reselle
 		a.t.Fatalf("create key for %s: %v", name, err)
 	}
 	return r.ID, k.Full
+}
+
+// Metric reads one series from /metrics, named as Prometheus prints it
+// (`tez_graphql_executions_total{executor="lean"}`); 0 when absent.
+func (a *API) Metric(series string) float64 {
+	a.t.Helper()
+	status, _, text := a.Get("/metrics", nil)
+	if status != http.StatusOK {
+		a.t.Fatalf("GET /metrics = %d", status)
+	}
+	for line := range strings.SplitSeq(text, "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				a.t.Fatalf("metric %s: %v", line, err)
+			}
+			return f
+		}
+	}
+	return 0
 }
 
 // Decode reads a response's data into v.

@@ -6,7 +6,7 @@ import "context"
 
 // Info describes the client of a request.
 type Info struct {
-	IP        string // from the connection, not from headers a client can forge
+	IP        string // from the connection, or from a trusted proxy's headers (Address)
 	UserAgent string
 }
 

@@ -5,6 +5,7 @@ package config
 import (
 	"crypto/rand"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -57,8 +58,9 @@ type Config struct {
 	// persisted-documents.json, relay-compiler's persistConfig output)
 	// trusted besides the shipped ones.
 	TrustedManifests []string
-	// MaxDepth, MaxAliases and MaxRootFields bound an operation's shape.
-	MaxDepth, MaxAliases, MaxRootFields int
+	// MaxTokens and MaxFields bound a document's size, checked before it
+	// is validated; MaxDepth, MaxAliases and MaxRootFields its shape.
+	MaxTokens, MaxFields, MaxDepth, MaxAliases, MaxRootFields int
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
 	// SMTPURL is the mail server (smtp://user:pass@host:port); empty: mail
@@ -71,6 +73,10 @@ type Config struct {
 	SQLCountHeader bool
 	// RedisURL, when set, keeps rate-limit buckets in Redis instead of PostgreSQL.
 	RedisURL string
+	// TrustedProxies are the peers (balancers, reverse proxies) whose
+	// X-Forwarded-For or Forwarded names the client; none by default, so
+	// those headers are ignored and the connection's peer is the client.
+	TrustedProxies []netip.Prefix
 	// AllowNegativeBalance lets debits take a SIM's balance below zero;
 	// otherwise it stops at zero, the rest is recorded as overdraft and the
 	// SIM is suspended.
@@ -124,7 +130,9 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 		PprofAddr:        r.str("TEZ_PPROF_ADDR", ""),
 		SessionTTL:       r.duration("TEZ_SESSION_TTL", 30*24*time.Hour),
 		MaxComplexity:    r.int("TEZ_MAX_COMPLEXITY", 20000),
-		MaxDepth:         r.int("TEZ_MAX_DEPTH", 12),
+		MaxTokens:        r.int("TEZ_MAX_TOKENS", 2000),
+		MaxFields:        r.int("TEZ_MAX_FIELDS", 500),
+		MaxDepth:         r.int("TEZ_MAX_DEPTH", 15),
 		MaxAliases:       r.int("TEZ_MAX_ALIASES", 30),
 		MaxRootFields:    r.int("TEZ_MAX_ROOT_FIELDS", 10),
 		RedisURL:         r.str("REDIS_URL", ""),
@@ -142,6 +150,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	c.TrustedManifests = r.list("TEZ_TRUSTED_MANIFESTS", "")
 	c.StandardExecutor = r.either("TEZ_EXECUTOR", "lean", "gqlgen")
 	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
+	c.TrustedProxies = r.prefixes("TEZ_TRUSTED_PROXIES")
 	r.payments(&c)
 	if c.DBMaxConns < 1 {
 		r.fail("TEZ_DB_MAX_CONNS", strconv.Itoa(c.DBMaxConns), "a positive number")
@@ -219,6 +228,24 @@ func (r *reader) list(name, def string) []string {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}
+	}
+	return out
+}
+
+// prefixes reads a list of CIDRs; a bare address stands for itself alone.
+func (r *reader) prefixes(name string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range r.list(name, "") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				r.fail(name, s, "addresses or CIDRs such as 10.0.0.0/8, separated by commas")
+				continue
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
 	}
 	return out
 }

@@ -1,111 +1,106 @@
-// Package legacy imports who owned which SIM card in the old account
-// system, so that those SIM cards join the account of the same email once
-// it is verified here (the promise that the history of one's SIM cards is
-// kept).
+// Package legacy imports the accounts of the old account system (who owned
+// which SIM card since when, the orders, the profile and addresses), so
+// that they join the account of the same email once its owner verifies it
+// here: the promise that the whole history is kept. See
+// docs/legacy-import.md.
 package legacy
 
 import (
+	"bufio"
+	"bytes"
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
-	"unicode/utf8"
+	"time"
 
-	"github.com/teztelecom/tez/internal/account"
-	"github.com/teztelecom/tez/internal/iccid"
+	"github.com/jmoiron/sqlx"
+
 	"github.com/teztelecom/tez/internal/store"
 )
 
-// batch is how many rows one statement stores.
-const batch = 5000
+// Limits of the input.
+const (
+	// MaxLine is the longest line read; a longer one is reported and
+	// skipped. One old account with hundreds of orders fits.
+	MaxLine = 1 << 20
+	// batch is how many accounts one transaction stores.
+	batch = 1000
+)
 
-// maxLabel matches sim_cards.label.
-const maxLabel = 40
-
-// BadRow is a row refused, with its line in the file.
-type BadRow struct {
+// BadLine is a line refused, with why.
+type BadLine struct {
 	Line   int
 	Reason string
 }
 
 // Result is what an import did.
 type Result struct {
-	Rows     int      // data rows read
-	Stored   int64    // rows new or with a changed label
-	Attached int64    // SIMs that joined an account verified already
-	Bad      []BadRow // rows refused, in file order
+	Format string // "jsonl" or "csv"
+	Lines  int    // data lines read (blank ones aside)
+	// Stored counts what was new or changed: profiles (Accounts), SIM
+	// cards, orders and their lines.
+	Stored store.LegacyCounts
+	// Attached counts what joined accounts verified already, at once.
+	Attached store.LegacyCounts
+	Bad      []BadLine // in line order
 }
 
-// row is a checked row waiting for its ICCID to be looked up.
-type row struct {
+// record is a checked line waiting for its batch.
+type record struct {
 	line int
-	store.LegacyOwner
+	acct store.LegacyAccount
 }
 
-// Import reads CSV with the header email,iccid,label. Bad rows are
-// reported and skipped, good ones kept; importing a file again changes
-// nothing.
+// Import reads old accounts, as JSON Lines (one account per line) or as CSV
+// with the header email,iccid,label[,owned_since] (one SIM card per line),
+// told apart by the first character. A bad line is reported with its
+// number and reason and stores nothing of itself; good lines are kept.
+// Importing a file again changes nothing. An account whose email has a
+// verified owner here attaches at once.
 func Import(ctx context.Context, st *store.Store, r io.Reader) (Result, error) {
-	var res Result
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
+	in := bufio.NewReaderSize(r, 64<<10)
+	parse, format, lineNo, err := detect(in)
+	res := Result{Format: format}
 	if err != nil {
-		return res, fmt.Errorf("read the header: %w", err)
+		return res, err
 	}
-	if got := strings.ToLower(strings.Join(header, ",")); strings.TrimPrefix(got, "\ufeff") != "email,iccid,label" {
-		return res, fmt.Errorf("the header is %q, want email,iccid,label", strings.Join(header, ","))
-	}
-	seen := map[[2]string]int{}
-	var pending []row
+	seen := newSeen()
+	var pending []record
 	flush := func() error {
-		good, err := checkKnown(ctx, st, pending, &res)
-		if err != nil {
-			return err
-		}
+		err := storeBatch(ctx, st, pending, &res)
 		pending = pending[:0]
-		if len(good) == 0 {
-			return nil
-		}
-		stored, attached, err := st.ImportLegacyOwners(ctx, good)
-		res.Stored += stored
-		res.Attached += attached
 		return err
 	}
 	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
+		raw, tooLong, err := readLine(in, MaxLine)
+		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		var perr *csv.ParseError
-		if errors.As(err, &perr) {
-			res.Rows++
-			res.Bad = append(res.Bad, BadRow{Line: perr.Line, Reason: perr.Err.Error()})
-			continue
-		}
 		if err != nil {
-			return res, err
+			return res, fmt.Errorf("read line %d: %w", lineNo+1, err)
 		}
-		res.Rows++
-		r, reason := check(rec)
-		if reason == "" {
-			key := [2]string{strings.ToLower(r.Email), r.ICCID}
-			if first, dup := seen[key]; dup {
-				reason = fmt.Sprintf("repeats line %d", first)
-			} else {
-				seen[key] = line
-			}
-		}
-		if reason != "" {
-			res.Bad = append(res.Bad, BadRow{Line: line, Reason: reason})
+		lineNo++
+		if tooLong {
+			res.Lines++
+			res.Bad = append(res.Bad, BadLine{lineNo, fmt.Sprintf("longer than %d bytes", MaxLine)})
 			continue
 		}
-		pending = append(pending, row{line: line, LegacyOwner: r})
+		raw = bytes.TrimSpace(raw)
+		if len(raw) == 0 {
+			continue
+		}
+		res.Lines++
+		acct, reasons := parse(raw)
+		if len(reasons) == 0 {
+			reasons = seen.check(lineNo, acct)
+		}
+		if len(reasons) > 0 {
+			res.Bad = append(res.Bad, BadLine{lineNo, strings.Join(reasons, "; ")})
+			continue
+		}
+		pending = append(pending, record{lineNo, acct})
 		if len(pending) == batch {
 			if err := flush(); err != nil {
 				return res, err
@@ -117,47 +112,121 @@ func Import(ctx context.Context, st *store.Store, r io.Reader) (Result, error) {
 	return res, err
 }
 
-// check validates one record and answers why it is bad ("" when good).
-func check(rec []string) (store.LegacyOwner, string) {
-	if len(rec) != 3 {
-		return store.LegacyOwner{}, fmt.Sprintf("%d fields, want 3 (email,iccid,label)", len(rec))
-	}
-	email, bad := account.NormalizeEmail("email", rec[0])
-	if bad != nil {
-		return store.LegacyOwner{}, "email: " + bad.Message
-	}
-	id := strings.Join(strings.Fields(rec[1]), "")
-	if err := iccid.Valid(id); err != nil {
-		return store.LegacyOwner{}, "iccid: " + err.Error()
-	}
-	label := strings.TrimSpace(rec[2])
-	if utf8.RuneCountInString(label) > maxLabel {
-		return store.LegacyOwner{}, fmt.Sprintf("label: longer than %d characters", maxLabel)
-	}
-	return store.LegacyOwner{Email: email, ICCID: id, Label: label}, ""
-}
+// parser reads one line into an account, or says why it cannot.
+type parser func([]byte) (store.LegacyAccount, []string)
 
-// checkKnown reports the rows whose SIM card is not here (it could never
-// join an account) and answers the others.
-func checkKnown(ctx context.Context, st *store.Store, rows []row, res *Result) ([]store.LegacyOwner, error) {
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ICCID
-	}
-	known, err := st.KnownICCIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	var good []store.LegacyOwner
-	for _, r := range rows {
-		if !known[r.ICCID] {
-			res.Bad = append(res.Bad, BadRow{Line: r.line, Reason: "iccid: no SIM card " + r.ICCID + " here"})
+// detect tells the format by the first character (after a byte order mark
+// and blank space) and answers the parser of its lines and how many lines
+// it read (blank ones, a CSV header).
+func detect(in *bufio.Reader) (parse parser, format string, lines int, err error) {
+	for {
+		b, err := in.Peek(1)
+		if err == io.EOF {
+			return nil, "", lines, fmt.Errorf("the file is empty")
+		}
+		if err != nil {
+			return nil, "", lines, err
+		}
+		switch {
+		case b[0] == '{':
+			return parseJSONLine, "jsonl", lines, nil
+		case b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n':
+			if c, _ := in.ReadByte(); c == '\n' {
+				lines++
+			}
 			continue
 		}
-		good = append(good, r.LegacyOwner)
+		if bom, _ := in.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
+			_, _ = in.Discard(3)
+			continue
+		}
+		header, tooLong, err := readLine(in, MaxLine)
+		if err != nil || tooLong {
+			return nil, "csv", lines, fmt.Errorf("line %d: not a CSV header", lines+1)
+		}
+		parse, err := csvParser(string(header))
+		return parse, "csv", lines + 1, err
 	}
-	return good, nil
+}
+
+// readLine reads one line, without its end. A line longer than max is
+// read to its end and answered tooLong, without its bytes. io.EOF comes only
+// when nothing is left.
+func readLine(in *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := in.ReadSlice('\n')
+		if !tooLong {
+			if len(line)+len(chunk) > max+2 { // room for \r\n
+				tooLong, line = true, nil
+			} else {
+				line = append(line, chunk...)
+			}
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			continue
+		case err == io.EOF && len(line) == 0 && !tooLong:
+			return nil, false, io.EOF
+		case err != nil && err != io.EOF:
+			return nil, false, err
+		}
+		return bytes.TrimRight(line, "\r\n"), tooLong, nil
+	}
+}
+
+// storeBatch checks the batch against what is here (under the import's
+// lock, so nothing changes meanwhile), stores the good accounts and
+// attaches those whose email is verified here already, in one transaction.
+func storeBatch(ctx context.Context, st *store.Store, recs []record, res *Result) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	return st.InTx(ctx, func(tx *sqlx.Tx) error {
+		if err := st.LockLegacyImport(ctx, tx); err != nil {
+			return err
+		}
+		good, bad, err := checkHere(ctx, st, tx, recs)
+		if err != nil {
+			return err
+		}
+		accounts := make([]store.LegacyAccount, len(good))
+		var emails []string
+		seen := map[string]bool{}
+		for i, r := range good {
+			accounts[i] = r.acct
+			if key := strings.ToLower(r.acct.Email); !seen[key] {
+				seen[key] = true
+				emails = append(emails, r.acct.Email)
+			}
+		}
+		stored, err := st.StoreLegacyAccounts(ctx, tx, accounts)
+		if err != nil {
+			return err
+		}
+		attached, err := st.ClaimLegacy(ctx, tx, emails)
+		if err != nil {
+			return err
+		}
+		res.Bad = append(res.Bad, bad...)
+		res.Stored.Add(stored)
+		res.Attached.Add(attached)
+		return nil
+	})
+}
+
+// Run is `tez legacy import`: it imports in and reports like the command,
+// bad lines on stderr, the summary with the time taken on stdout.
+func Run(ctx context.Context, st *store.Store, in io.Reader, stdout, stderr io.Writer) error {
+	start := time.Now()
+	res, err := Import(ctx, st, in)
+	took := time.Since(start)
+	for _, b := range res.Bad {
+		fmt.Fprintf(stderr, "line %d: %s (skipped)\n", b.Line, b.Reason)
+	}
+	s, a := res.Stored, res.Attached
+	fmt.Fprintf(stdout, "%s: %d lines, %d skipped; new or changed: %d accounts, %d SIM cards, %d orders (%d lines); "+
+		"attached at once to verified accounts: %d SIM cards, %d orders, %d addresses; %s (%.0f lines/s)\n",
+		res.Format, res.Lines, len(res.Bad), s.Accounts, s.SIMs, s.Orders, s.Items, a.SIMs, a.Orders, a.Addresses,
+		took.Round(time.Millisecond), float64(res.Lines)/max(took.Seconds(), 1e-3))
+	return err
 }

@@ -24,11 +24,14 @@ type Worker struct {
 	store  *store.Store
 	mailer Mailer
 	log    *slog.Logger
+	// logsOnly: the mailer delivers nothing (Log), which the outbox records.
+	logsOnly bool
 }
 
 // NewWorker makes a worker delivering st's outbox through mailer.
 func NewWorker(st *store.Store, mailer Mailer, log *slog.Logger) *Worker {
-	return &Worker{store: st, mailer: mailer, log: log}
+	_, logsOnly := mailer.(Log)
+	return &Worker{store: st, mailer: mailer, log: log, logsOnly: logsOnly}
 }
 
 // Run delivers due messages every interval until ctx ends.
@@ -67,7 +70,7 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 				}
 				continue
 			}
-			if err := w.store.MarkEmailSent(ctx, e.ID); err != nil {
+			if err := w.store.MarkEmailSent(ctx, e.ID, w.logsOnly); err != nil {
 				return sent, err
 			}
 			sent++

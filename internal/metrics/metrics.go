@@ -22,6 +22,7 @@ type Metrics struct {
 	logins     *prometheus.CounterVec
 	batches    *prometheus.HistogramVec
 	executors  *prometheus.CounterVec
+	validated  prometheus.Counter
 }
 
 // New registers the collectors, the database pool's included.
@@ -52,8 +53,11 @@ func New(db *sql.DB) *Metrics {
 		executors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tez_graphql_executions_total", Help: "Operations by the executor that answered: lean, or gqlgen (mutations, and queries the lean one gives back).",
 		}, []string{"executor"}),
+		validated: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "tez_graphql_documents_validated_total", Help: "Documents gqlparser validated: those not in the query cache that passed the document limits.",
+		}),
 	}
-	m.registry.MustRegister(m.requests, m.operations, m.errors, m.statements, m.logins, m.batches, m.executors,
+	m.registry.MustRegister(m.requests, m.operations, m.errors, m.statements, m.logins, m.batches, m.executors, m.validated,
 		collectors.NewDBStatsCollector(db, "tez"),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -98,3 +102,6 @@ func (m *Metrics) Batch(loader string, keys int) {
 func (m *Metrics) Executed(executor string) {
 	m.executors.WithLabelValues(executor).Inc()
 }
+
+// Validated counts a document handed to gqlparser's validation.
+func (m *Metrics) Validated() { m.validated.Inc() }

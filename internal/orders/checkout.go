@@ -270,6 +270,18 @@ func (s *Service) place(ctx context.Context, buyer Buyer, email string, d draft,
 		placed.AccessToken, o.GuestTokenHash = opaque.New(GuestTokenPrefix)
 	}
 	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		if buyer.UserID == 0 {
+			// A guest order with a verified account's email is in that
+			// account's My orders at once (with an unverified one's, it joins
+			// on verification). The guest holds only this order's token.
+			id, verified, err := s.store.VerifiedAccountID(ctx, tx, email)
+			if err != nil {
+				return err
+			}
+			if verified {
+				o.UserID = &id
+			}
+		}
 		var err error
 		if placed.Order, err = s.store.InsertOrder(ctx, tx, o); err != nil {
 			return err

@@ -137,7 +137,7 @@ func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) ([]Mis
 			err = s.credit(ctx, tx, o, it.OrderItem)
 		case store.ProductSIMCard:
 			var got []string
-			got, err = s.store.AllocateSIMs(ctx, tx, it.ProductID, it.Quantity-it.FulfilledQuantity, o.ID, o.UserID, o.Email)
+			got, err = s.store.AllocateSIMs(ctx, tx, *it.ProductID, it.Quantity-it.FulfilledQuantity, o.ID, o.UserID, o.Email)
 			done = it.FulfilledQuantity + len(got)
 		}
 		if err != nil {

@@ -43,9 +43,9 @@ func problemsOf(err error) ([]apperr.FieldError, error) {
 	return nil, err
 }
 
-// lockUnpaid locks the order the buyer names, which must await payment;
-// otherwise it refuses with notPending's answer. A missing order and
-// someone else's get the same orderNotFound.
+// lockUnpaid locks the order the buyer names, which must await payment
+// and be placed here (an imported order is history); otherwise it
+// refuses. A missing order and someone else's get the same orderNotFound.
 func (s *Service) lockUnpaid(ctx context.Context, tx *sqlx.Tx, buyer Buyer, id int64, notPending func(store.Order) apperr.FieldError) (store.Order, error) {
 	o, err := s.store.LockOrder(ctx, tx, id, buyer.access())
 	switch {
@@ -53,6 +53,9 @@ func (s *Service) lockUnpaid(ctx context.Context, tx *sqlx.Tx, buyer Buyer, id i
 		return o, refuse(orderNotFound("input", "orderId"))
 	case err != nil:
 		return o, err
+	case o.Imported():
+		return o, refuse(apperr.OnField("orderId", apperr.FieldInvalid,
+			"This order comes from the old account: it is kept as history and cannot be paid or cancelled here. Buy it again to order the same products."))
 	case o.Status != store.OrderPendingPayment:
 		return o, refuse(notPending(o))
 	}

@@ -3,6 +3,7 @@ package pages
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/opaque"
 	"github.com/teztelecom/tez/internal/orders"
+	"github.com/teztelecom/tez/internal/shop"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -157,22 +159,19 @@ func (p *Pages) openOrder(r *http.Request) (store.Order, orders.Buyer, string, e
 }
 
 func (p *Pages) orderView(ctx context.Context, o store.Order, how orders.Buyer) (*orderView, error) {
-	items, products, err := p.Store.OrderItemsWithProducts(ctx, []int64{o.ID})
+	items, err := p.Store.OrderItemsByOrderID(ctx, []int64{o.ID})
 	if err != nil {
 		return nil, err
 	}
 	words := statusWords[o.Status]
 	v := &orderView{Number: o.Number, Status: words[0], StatusNote: words[1], Placed: day(o.CreatedAt),
-		Shipping: o.ShippingFee(), Total: o.Total(), CanPay: o.Status == store.OrderPendingPayment,
+		Shipping: o.ShippingFee(), Total: o.Total(), CanPay: slices.Contains(shop.Actions(o), shop.ActionPay),
 		Token: how.GuestToken, Email: how.Email}
 	if o.PaidAt != nil {
 		v.Paid = day(*o.PaidAt)
 	}
 	for _, it := range items[o.ID] {
-		line := lineView{Name: products[it.ProductID].Name, Quantity: it.Quantity, Total: money.New(it.LineTotalMinor, o.Currency)}
-		if line.Name == "" {
-			line.Name = it.SKU
-		}
+		line := lineView{Name: it.Name, Quantity: it.Quantity, Total: money.New(it.LineTotalMinor, o.Currency)}
 		if it.ICCID != nil {
 			line.ICCID = *it.ICCID
 		}

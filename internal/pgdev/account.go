@@ -1,8 +1,11 @@
 package pgdev
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"os/user"
@@ -79,6 +82,35 @@ func (a *osAccount) own(path string) error {
 		return nil
 	}
 	return os.Chown(path, int(a.uid), int(a.gid))
+}
+
+// home is the directory the cluster lives in for dir: dir itself, unless
+// the account cannot enter it (tez runs as root in a private directory);
+// then a directory of its own under fallback, named for dir, so that every
+// process started in dir finds the same cluster. The move is logged, since
+// the data is no longer where TEZ_DATA_DIR says.
+func (a *osAccount) home(dir, fallback string, log *slog.Logger) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
+	}
+	unreachable := a.checkReachable(filepath.Join(dir, "postgres"))
+	if unreachable == nil {
+		return dir, nil
+	}
+	if fallback == "" {
+		fallback = DefaultFallback
+	}
+	sum := sha256.Sum256([]byte(dir))
+	home := filepath.Join(fallback, filepath.Base(filepath.Dir(dir))+"-"+hex.EncodeToString(sum[:6]))
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return "", fmt.Errorf("%w; and creating %s instead failed: %v", unreachable, home, err)
+	}
+	if err := a.checkReachable(filepath.Join(home, "postgres")); err != nil {
+		return "", fmt.Errorf("%w; and %s is not reachable either: %v", unreachable, home, err)
+	}
+	log.Warn("PostgreSQL runs as an unprivileged user (tez runs as root) that cannot enter the data directory: "+
+		"the embedded cluster lives in "+home+" instead", "data_dir", dir, "cluster_dir", home, "user", a.name)
+	return home, nil
 }
 
 // checkReachable fails with an actionable message when the account cannot

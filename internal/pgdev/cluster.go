@@ -40,7 +40,15 @@ type Options struct {
 	Durable bool
 	// Logger receives progress lines; nil discards them.
 	Logger *slog.Logger
+	// Fallback is where the cluster lives instead when tez runs as root
+	// and the cluster's unprivileged user cannot enter Dir (a checkout in
+	// a 0700 home directory): a directory per Dir under it. Empty means
+	// DefaultFallback.
+	Fallback string
 }
+
+// DefaultFallback keeps clusters of unreachable directories across reboots.
+const DefaultFallback = "/var/lib/tez"
 
 // Cluster is a running cluster that this process holds a share of.
 type Cluster struct {
@@ -73,6 +81,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if dir, err = acct.home(dir, opts.Fallback, log); err != nil {
+		return nil, err
+	}
 	c := &Cluster{
 		binDir:    binDir,
 		dataDir:   filepath.Join(dir, "postgres"),
@@ -80,12 +91,6 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		acct:      acct,
 		log:       log,
 		lockPath:  filepath.Join(dir, "cluster.lock"),
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create %s: %w", dir, err)
-	}
-	if err := acct.checkReachable(c.dataDir); err != nil {
-		return nil, err
 	}
 
 	unlock, err := lockFile(c.lockPath, syscall.LOCK_EX)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -189,4 +190,57 @@ func TestClusterStartStopRestart(t *testing.T) {
 			t.Errorf("rows after recovery = %d, want 1", n)
 		}
 	})
+}
+
+// TestClusterInPrivateDirectoryAsRoot: root runs `go run ./cmd/tez` from a
+// checkout in a 0700 directory (like /root), which the cluster's
+// unprivileged user cannot enter. The cluster then lives in a directory of
+// its own elsewhere, says where, and is found again on the next start.
+func TestClusterInPrivateDirectoryAsRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("runs only as root: only then does the cluster run as another user, who may not enter the directory")
+	}
+	if testing.Short() {
+		t.Skip("starts a PostgreSQL cluster")
+	}
+	ctx := context.Background()
+	private := t.TempDir()
+	if err := os.Chmod(private, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(private, "checkout", ".data")
+	fallback := filepath.Dir(clusterDir(t))
+	var logged bytes.Buffer
+	opts := Options{Dir: dir, Fallback: fallback, Logger: slog.New(slog.NewTextHandler(&logged, nil))}
+
+	c, err := Start(ctx, opts)
+	if err != nil {
+		t.Fatalf("Start in a 0700 directory as root: %v", err)
+	}
+	if !strings.HasPrefix(c.DataDir(), fallback+"/") {
+		t.Errorf("data dir %s, want one under %s", c.DataDir(), fallback)
+	}
+	if !strings.Contains(logged.String(), c.DataDir()[:len(c.DataDir())-len("/postgres")]) {
+		t.Errorf("the log does not say where the cluster lives (%s):\n%s", c.DataDir(), logged.String())
+	}
+	if _, err := c.EnsureDatabase(ctx, "app"); err != nil {
+		t.Fatal(err)
+	}
+	run(t, c, `CREATE TABLE kept (n int); INSERT INTO kept VALUES (1)`)
+	first := c.DataDir()
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	c, err = Start(ctx, opts)
+	if err != nil {
+		t.Fatalf("second Start: %v", err)
+	}
+	defer c.Stop()
+	if c.DataDir() != first {
+		t.Errorf("second start uses %s, want the first's %s", c.DataDir(), first)
+	}
+	if n := count(t, c); n != 1 {
+		t.Errorf("rows after restart = %d, want 1", n)
+	}
 }

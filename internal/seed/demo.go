@@ -15,8 +15,11 @@ import (
 
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/iccid"
+	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/password"
+	"github.com/teztelecom/tez/internal/shop"
 	"github.com/teztelecom/tez/internal/simcode"
+	"github.com/teztelecom/tez/internal/store"
 )
 
 // The demo customer's sign-in. Demo data only: never load it in production.
@@ -41,6 +44,9 @@ func DemoStock() []StockSIM {
 	}
 	return out
 }
+
+// demoSIMCode is the activation code printed with the demo customer's SIM n.
+func demoSIMCode(n int) string { return fmt.Sprintf("DEMO%04d", n) }
 
 // demoICCID makes a valid ICCID for demo SIM number n.
 func demoICCID(n int) string { return iccid.WithCheckDigit(fmt.Sprintf("8999701%011d", n)) }
@@ -117,11 +123,12 @@ func Demo(ctx context.Context, db *sqlx.DB) error {
 	}
 	if exists {
 		// A database seeded by an older version gets what was added since:
-		// new products, and the product of each stock SIM.
+		// new products, the product of each stock SIM, and what its vouchers
+		// credit (without it, paying the pending demo order failed).
 		steps = []struct {
 			name string
 			run  func(context.Context) error
-		}{{"products", d.products}, {"stock", d.stock}}
+		}{{"products", d.products}, {"stock", d.stock}, {"voucher amounts", d.voucherAmounts}}
 	}
 	for _, s := range steps {
 		if err := s.run(ctx); err != nil {
@@ -140,6 +147,9 @@ type demo struct {
 	rng      *rand.Rand
 	userID   int64
 	orderIDs map[string]int64 // by demoOrder.key
+	// vouchers and refunds are the ledger entries the paid (and refunded)
+	// top-up orders made, by ICCID.
+	vouchers, refunds map[string][]entry
 }
 
 func (d *demo) products(ctx context.Context) error { return ensureCatalogue(ctx, d.tx) }
@@ -242,14 +252,21 @@ type demoLine struct {
 
 func (d *demo) orders(ctx context.Context) error {
 	d.orderIDs = map[string]int64{}
-	prices := map[string]int64{}
+	d.vouchers, d.refunds = map[string][]entry{}, map[string][]entry{}
+	prices, vouchers := map[string]int64{}, map[string]int64{}
+	kinds := map[string]store.ProductKind{}
 	for _, p := range catalogue {
-		prices[p.sku] = p.price
+		prices[p.sku], kinds[p.sku] = p.price, store.ProductKind(p.kind)
+		if p.voucher != nil {
+			vouchers[p.sku] = *p.voucher
+		}
 	}
+	// Paid orders are fulfilled at once, as the shop does: vouchers
+	// credited, SIMs taken from stock, accessories handed to shipping.
 	orders := []demoOrder{
 		{"sims", "FULFILLED", 120, []demoLine{{"SIM-EUROPE", 1, ""}, {"SIM-ASIA", 1, ""}}},
 		{"topup1", "FULFILLED", 60, []demoLine{{"TOPUP-25", 1, demoICCID(1)}}},
-		{"case", "PAID", 10, []demoLine{{"ACC-HOLDER-CASE", 2, ""}}},
+		{"case", "FULFILLED", 10, []demoLine{{"ACC-HOLDER-CASE", 2, ""}}},
 		{"pending", "PENDING_PAYMENT", 1, []demoLine{{"TOPUP-10", 1, demoICCID(2)}}},
 		{"cancelled", "CANCELLED", 30, []demoLine{{"SIM-GLOBAL", 1, ""}}},
 		{"refunded", "REFUNDED", 45, []demoLine{{"TOPUP-50", 1, demoICCID(3)}}},
@@ -268,34 +285,48 @@ func (d *demo) orders(ctx context.Context) error {
 	for _, o := range orders {
 		at := d.now.AddDate(0, 0, -o.daysAgo)
 		var subtotal int64
+		ships := false
 		for _, l := range o.lines {
 			subtotal += prices[l.sku] * int64(l.qty)
+			ships = ships || shop.Ships(kinds[l.sku])
 		}
+		fee := shop.ShippingFee(money.New(subtotal, "USD"), ships).Amount
 		var ship *string // jsonb goes as text: binary_parameters would send []byte as binary jsonb
-		if o.lines[0].iccid == "" {
+		if ships {
 			ship = ptr(string(snapshot))
 		}
 		var paidAt, cancelledAt, fulfilledAt *time.Time
 		switch o.status {
-		case "PAID", "REFUNDED":
-			paidAt = ptr(at.Add(time.Hour))
-		case "FULFILLED":
-			paidAt, fulfilledAt = ptr(at.Add(time.Hour)), ptr(at.Add(26*time.Hour))
+		case "FULFILLED", "REFUNDED":
+			paidAt, fulfilledAt = ptr(at.Add(time.Hour)), ptr(at.Add(time.Hour))
 		case "CANCELLED":
 			cancelledAt = ptr(at.Add(2 * time.Hour))
 		}
-		var id int64
-		err := d.tx.GetContext(ctx, &id, `
-			INSERT INTO orders (user_id, email, status, subtotal, total, currency, shipping_address, created_at, updated_at, paid_at, cancelled_at, fulfilled_at)
-			VALUES ($1, $2, $3, $4, $4, 'USD', $5, $6, $6, $7, $8, $9) RETURNING id`,
-			d.userID, DemoEmail, o.status, subtotal, ship, at, paidAt, cancelledAt, fulfilledAt)
+		var row struct {
+			ID     int64  `db:"id"`
+			Number string `db:"number"`
+		}
+		err := d.tx.GetContext(ctx, &row, `
+			INSERT INTO orders (user_id, email, status, subtotal, shipping_fee, total, currency, shipping_address, created_at, updated_at, paid_at, cancelled_at, fulfilled_at)
+			VALUES ($1, $2, $3, $4, $5, $4::bigint + $5::bigint, 'USD', $6, $7, $7, $8, $9, $10) RETURNING id, number`,
+			d.userID, DemoEmail, o.status, subtotal, fee, ship, at, paidAt, cancelledAt, fulfilledAt)
 		if err != nil {
 			return err
 		}
+		id := row.ID
 		d.orderIDs[o.key] = id
 		for i, l := range o.lines {
+			if amount := vouchers[l.sku] * int64(l.qty); amount > 0 && paidAt != nil {
+				// The keys and references fulfilment and a refund use.
+				d.vouchers[l.iccid] = append(d.vouchers[l.iccid], entry{*paidAt, amount, "TOPUP", "Order " + row.Number,
+					fmt.Sprintf("order:%d:line:%d", id, i+1)})
+				if o.status == "REFUNDED" {
+					d.refunds[l.iccid] = append(d.refunds[l.iccid], entry{paidAt.Add(24 * time.Hour), -amount, "REFUND",
+						"Order " + row.Number + " refunded", fmt.Sprintf("refund:order:%d:line:%d", id, i+1)})
+				}
+			}
 			fulfilled := 0
-			if o.status == "FULFILLED" {
+			if paidAt != nil { // a refunded voucher was credited, then taken back
 				fulfilled = l.qty
 			}
 			var voucherSIM *string
@@ -303,8 +334,8 @@ func (d *demo) orders(ctx context.Context) error {
 				voucherSIM = &l.iccid
 			}
 			_, err := d.tx.ExecContext(ctx, `
-				INSERT INTO order_items (order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency, iccid, fulfilled_quantity)
-				SELECT $1, $2, id, sku, name, $3::int, price, price * $3::int, currency, $4, $5 FROM products WHERE sku = $6`,
+				INSERT INTO order_items (order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency, iccid, fulfilled_quantity, voucher_amount)
+				SELECT $1, $2, id, sku, name, $3::int, price, price * $3::int, currency, $4, $5, voucher_amount FROM products WHERE sku = $6`,
 				id, i+1, l.qty, voucherSIM, fulfilled, l.sku)
 			if err != nil {
 				return err
@@ -314,13 +345,27 @@ func (d *demo) orders(ctx context.Context) error {
 	return nil
 }
 
+// voucherAmounts gives the demo customer's voucher lines that lack one
+// the amount their product credits.
+func (d *demo) voucherAmounts(ctx context.Context) error {
+	_, err := d.tx.ExecContext(ctx, `
+		UPDATE order_items i SET voucher_amount = p.voucher_amount
+		FROM products p, orders o, users u
+		WHERE p.id = i.product_id AND p.voucher_amount IS NOT NULL AND i.voucher_amount IS NULL
+		  AND o.id = i.order_id AND u.id = o.user_id AND u.email = $1`, DemoEmail)
+	return err
+}
+
 // demoSIM is one of the customer's SIM cards and how its balance came about.
 type demoSIM struct {
 	n            int
-	status       string
 	label        string
 	sessionsADay float64
 	final        int64 // balance wanted at the end
+	// runsOut: the balance did not cover the last session, which suspended
+	// the SIM quietDays ago; it has used no data since.
+	runsOut   bool
+	quietDays int
 }
 
 type entry struct {
@@ -333,42 +378,62 @@ type entry struct {
 
 func (d *demo) sims(ctx context.Context) error {
 	sims := []demoSIM{
-		{1, "ACTIVE", "My phone", 2, 1840},
-		{2, "ACTIVE", "Tablet", 1, 735},
-		{3, "SUSPENDED", "Old travel SIM", 0.5, 0},
+		{1, "My phone", 2, 1840, false, 0},
+		{2, "Tablet", 1, 735, false, 0},
+		{3, "Old travel SIM", 0.5, 0, true, 30},
 	}
 	owned := d.now.AddDate(0, 0, -100)
 	for _, s := range sims {
 		id := demoICCID(s.n)
 		sessions := d.sessions(id, s.sessionsADay)
+		quietFrom := d.now.AddDate(0, 0, -s.quietDays)
+		for len(sessions) > 0 && !sessions[len(sessions)-1].ended.Before(quietFrom) {
+			sessions = sessions[:len(sessions)-1]
+		}
+		final := s.final
+		if s.runsOut && len(sessions) > 0 {
+			final = -max(1, sessions[len(sessions)-1].cost/2) // part of the last session is owed
+		}
 		var entries []entry
 		var used int64
 		for _, ss := range sessions {
 			used += ss.cost
 			entries = append(entries, entry{ss.ended, -ss.cost, "USAGE", "CDR " + ss.cdrID, "usage:" + ss.cdrID})
 		}
-		var voucher int64
-		if s.n == 1 { // the fulfilled top-up order
-			voucher = 2500
-			entries = append(entries, entry{d.now.AddDate(0, 0, -59), voucher, "TOPUP", "order topup1", fmt.Sprintf("order:%d:line:1", d.orderIDs["topup1"])})
+		var credited int64
+		for _, v := range d.vouchers[id] { // the paid top-up orders, credited when paid
+			credited += v.amount
+			entries = append(entries, v)
 		}
-		if starter := used + s.final - voucher; starter > 0 {
+		for _, r := range d.refunds[id] {
+			credited += r.amount
+			entries = append(entries, r)
+		}
+		if starter := used + final - credited; starter > 0 {
 			entries = append(entries, entry{owned, starter, "TOPUP", "starter balance", "starter:" + id})
 		}
 		sort.SliceStable(entries, func(i, j int) bool { return entries[i].at.Before(entries[j].at) })
 		if err := d.insertSessions(ctx, sessions); err != nil {
 			return err
 		}
-		var balance int64
+		// The ledger's rule: a debit takes the balance to zero at most, the
+		// rest is overdraft, and the SIM is suspended.
+		var balance, overdraft int64
+		status := "ACTIVE"
 		var lastUsage *time.Time
 		for _, e := range entries {
-			if e.amount == 0 {
+			amount, short := e.amount, int64(0)
+			if balance+amount < 0 {
+				amount, short = -balance, -(balance + amount)
+				status = "SUSPENDED"
+			}
+			if amount == 0 && short == 0 {
 				continue
 			}
-			balance += e.amount
+			balance, overdraft = balance+amount, overdraft+short
 			if _, err := d.tx.ExecContext(ctx, `
-				INSERT INTO balance_entries (iccid, amount, kind, reference, idempotency_key, balance_after, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, e.amount, e.kind, e.ref, e.key, balance, e.at); err != nil {
+				INSERT INTO balance_entries (iccid, amount, overdraft, kind, reference, idempotency_key, balance_after, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, amount, short, e.kind, e.ref, e.key, balance, e.at); err != nil {
 				return err
 			}
 		}
@@ -380,10 +445,10 @@ func (d *demo) sims(ctx context.Context) error {
 			soldOrder = ptr(d.orderIDs["sims"])
 		}
 		if _, err := d.tx.ExecContext(ctx, `
-			UPDATE sim_cards SET status = $2, user_id = $3, owned_since = $4, label = $5, balance = $6,
+			UPDATE sim_cards SET status = $2, user_id = $3, owned_since = $4, label = $5, balance = $6, overdraft = $11,
 				last_usage_at = $7, sold_order_id = $8, sold_to_email = $9, activation_code_hash = $10
 			WHERE iccid = $1`,
-			id, s.status, d.userID, owned, s.label, balance, lastUsage, soldOrder, DemoEmail, simcode.Hash(fmt.Sprintf("DEMO%04d", s.n))); err != nil {
+			id, status, d.userID, owned, s.label, balance, lastUsage, soldOrder, DemoEmail, simcode.Hash(demoSIMCode(s.n)), overdraft); err != nil {
 			return err
 		}
 	}

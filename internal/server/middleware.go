@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -24,10 +23,7 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 			id = requestid.New()
 		}
 		w.Header().Set("X-Request-Id", id)
-		ip, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			ip = r.RemoteAddr
-		}
+		ip := client.Address(r, s.cfg.TrustedProxies)
 		ctx := client.With(requestid.With(r.Context(), id), client.Info{IP: ip, UserAgent: r.UserAgent()})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

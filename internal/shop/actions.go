@@ -13,10 +13,12 @@ const (
 	ActionCancel  Action = "CANCEL"
 )
 
-// Actions lists what can be done with an order in status: an unpaid order
-// can be paid or cancelled; any order but a pending one can be bought again.
-func Actions(status store.OrderStatus) []Action {
-	if status == store.OrderPendingPayment {
+// Actions lists what can be done with an order: an unpaid order can be
+// paid or cancelled; any order but a pending one can be bought again. An
+// order of the old account system is history whatever its status: it can
+// only be bought again.
+func Actions(o store.Order) []Action {
+	if o.Status == store.OrderPendingPayment && !o.Imported() {
 		return []Action{ActionPay, ActionCancel}
 	}
 	return []Action{ActionReorder}

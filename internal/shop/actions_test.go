@@ -3,6 +3,7 @@ package shop
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/store"
@@ -17,8 +18,12 @@ func TestActions(t *testing.T) {
 		store.OrderRefunded:       "[REORDER]",
 	}
 	for status, want := range tests {
-		if got := fmt.Sprint(Actions(status)); got != want {
+		if got := fmt.Sprint(Actions(store.Order{Status: status})); got != want {
 			t.Errorf("Actions(%s) = %s, want %s", status, got, want)
+		}
+		imported := store.Order{Status: status, ImportedAt: new(time.Now())}
+		if got := fmt.Sprint(Actions(imported)); got != "[REORDER]" {
+			t.Errorf("Actions(imported %s) = %s, want [REORDER]", status, got)
 		}
 	}
 }

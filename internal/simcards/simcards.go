@@ -44,13 +44,15 @@ var uniform = apperr.FieldError{Field: []string{"input"}, Code: apperr.FieldSIMN
 // added (idempotent); one bought by them (their order, or their verified
 // email) needs no code; any other needs the code printed on its holder.
 func (s *Service) Add(ctx context.Context, userID int64, iccid, code string) (*store.SimCard, []apperr.FieldError, error) {
+	// The attempt is taken before the code is checked, in one statement per
+	// key, so that concurrent guesses cannot slip past the limit.
 	keys := []string{fmt.Sprintf("simadd:user:%d", userID), "simadd:ip:" + client.From(ctx).IP}
 	for _, k := range keys {
-		until, err := s.store.ThrottleBlockedUntil(ctx, k)
+		allowed, until, err := s.store.ThrottleAttempt(ctx, k, AttemptWindow, AttemptLimit)
 		if err != nil {
 			return nil, nil, err
 		}
-		if until != nil {
+		if !allowed {
 			return nil, []apperr.FieldError{{Field: []string{"input"}, Code: apperr.FieldTooManyAttempts,
 				Message: fmt.Sprintf("Too many failed attempts to add a SIM: try again after %s UTC.", until.UTC().Format("15:04"))}}, nil
 		}
@@ -80,12 +82,14 @@ func (s *Service) Add(ctx context.Context, userID int64, iccid, code string) (*s
 		return nil, nil, err
 	}
 	if refused {
-		for _, k := range keys {
-			if _, err := s.store.ThrottleFailure(ctx, k, AttemptWindow, AttemptLimit); err != nil {
-				return nil, nil, err
-			}
-		}
 		return nil, []apperr.FieldError{uniform}, nil
+	}
+	// A SIM that attached gives its attempt back, and only its own: adding
+	// one's own SIM again must not wipe out the failed guesses.
+	for _, k := range keys {
+		if err := s.store.ThrottleRefund(ctx, k, AttemptLimit); err != nil {
+			return nil, nil, err
+		}
 	}
 	return &sim, nil, nil
 }

@@ -102,6 +102,14 @@ func (s *Store) InsertAddress(ctx context.Context, tx *sqlx.Tx, userID int64, a 
 	return out, mapError(err, "address")
 }
 
+// AddressOfOwner reads one of the customer's addresses inside a write;
+// another's is NotFound.
+func (s *Store) AddressOfOwner(ctx context.Context, tx *sqlx.Tx, userID, id int64) (Address, error) {
+	var out Address
+	err := tx.GetContext(ctx, &out, `SELECT `+addressColumns+` FROM addresses WHERE id = $2 AND user_id = $1`, userID, id)
+	return out, mapError(err, "address")
+}
+
 const updateAddress = `
 UPDATE addresses SET recipient_name = $3, line1 = $4, line2 = $5, city = $6, region = $7, postal_code = $8,
     country_code = $9, phone = nullif($10, ''), delivery_note = $11, updated_at = now()

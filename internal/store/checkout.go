@@ -172,7 +172,9 @@ func (s *Store) SetOrderStatus(ctx context.Context, tx *sqlx.Tx, id int64, statu
 	return o, mapError(err, "order status")
 }
 
-// ItemToFulfil is an order line with its product's kind.
+// ItemToFulfil is an order line with its product's kind (its ProductID is
+// never nil: lines without a product are only on imported orders, which
+// are never fulfilled).
 type ItemToFulfil struct {
 	OrderItem
 	Kind ProductKind `db:"kind"`
@@ -232,16 +234,18 @@ func (s *Store) TouchAddress(ctx context.Context, tx *sqlx.Tx, userID, id int64)
 }
 
 // PaidOrderIDs lists the orders paid and not yet fulfilled, oldest first:
-// the ones waiting for stock.
+// the ones waiting for stock. Imported orders are history, never fulfilled
+// here.
 func (s *Store) PaidOrderIDs(ctx context.Context) ([]int64, error) {
 	var ids []int64
-	err := s.db.SelectContext(ctx, &ids, `SELECT id FROM orders WHERE status = 'PAID' ORDER BY paid_at, id`)
+	err := s.db.SelectContext(ctx, &ids, `SELECT id FROM orders WHERE status = 'PAID' AND imported_at IS NULL ORDER BY paid_at, id`)
 	return ids, mapError(err, "paid orders")
 }
 
-// LockPaidOrder locks an order that is still PAID; NotFound otherwise.
+// LockPaidOrder locks an order placed here that is still PAID; NotFound
+// otherwise.
 func (s *Store) LockPaidOrder(ctx context.Context, tx *sqlx.Tx, id int64) (Order, error) {
 	var o Order
-	err := tx.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.status = 'PAID' FOR UPDATE`, id)
+	err := tx.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.status = 'PAID' AND o.imported_at IS NULL FOR UPDATE`, id)
 	return o, mapError(err, "paid order")
 }

@@ -18,6 +18,8 @@ type OutboxEmail struct {
 	CreatedAt time.Time  `db:"created_at"`
 	SentAt    *time.Time `db:"sent_at"`
 	LastError *string    `db:"last_error"`
+	// LoggedOnly: the development mailer only logged the message at SentAt.
+	LoggedOnly bool `db:"logged_only"`
 }
 
 const enqueueEmail = `
@@ -32,16 +34,20 @@ func (s *Store) EnqueueEmail(ctx context.Context, q sqlx.ExecerContext, to, subj
 
 // Claiming pushes next_attempt_at forward by the lease: a worker that dies
 // while sending leaves the message to be retried after the lease, and
-// other workers (replicas) skip rows being claimed.
+// other workers (replicas) skip rows being claimed. UPDATE … RETURNING
+// keeps no order: the claimed rows are sorted after, so that mail to one
+// address goes out in the order it was written.
 const claimDueEmails = `
-UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2::float8)
-WHERE id IN (
-    SELECT id FROM email_outbox
-    WHERE sent_at IS NULL AND next_attempt_at <= now()
-    ORDER BY next_attempt_at, id
-    LIMIT $1
-    FOR UPDATE SKIP LOCKED)
-RETURNING id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error`
+WITH claimed AS (
+    UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2::float8)
+    WHERE id IN (
+        SELECT id FROM email_outbox
+        WHERE sent_at IS NULL AND next_attempt_at <= now()
+        ORDER BY next_attempt_at, id
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED)
+    RETURNING id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error)
+SELECT * FROM claimed ORDER BY id`
 
 // ClaimDueEmails takes up to limit messages due for delivery, leased for
 // lease.
@@ -51,9 +57,10 @@ func (s *Store) ClaimDueEmails(ctx context.Context, limit int, lease time.Durati
 	return out, mapError(err, "claim emails")
 }
 
-// MarkEmailSent records a delivery.
-func (s *Store) MarkEmailSent(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE email_outbox SET sent_at = now(), last_error = NULL WHERE id = $1`, id)
+// MarkEmailSent records a delivery, or with loggedOnly that the message
+// was only logged (the development mailer).
+func (s *Store) MarkEmailSent(ctx context.Context, id int64, loggedOnly bool) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE email_outbox SET sent_at = now(), last_error = NULL, logged_only = $2 WHERE id = $1`, id, loggedOnly)
 	return mapError(err, "mark email sent")
 }
 
@@ -69,7 +76,7 @@ WHERE id = $1`, id, reason, retryIn.Seconds())
 func (s *Store) RecentEmails(ctx context.Context, n int) ([]OutboxEmail, error) {
 	var out []OutboxEmail
 	err := s.db.SelectContext(ctx, &out, `
-SELECT id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error
+SELECT id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error, logged_only
 FROM email_outbox ORDER BY id DESC LIMIT $1`, n)
 	return out, mapError(err, "recent emails")
 }
@@ -108,11 +115,23 @@ type EmailToken struct {
 }
 
 // The conditions and the update in one statement: two clicks racing on one
-// link use it once.
+// link use it once. A reset link works only while the account's email is
+// still the address it was mailed to.
 const useEmailToken = `
-UPDATE email_tokens SET used_at = now()
+UPDATE email_tokens t SET used_at = now()
 WHERE token_hash = $1 AND purpose = $2::email_token_purpose AND used_at IS NULL AND expires_at > now()
+  AND (purpose <> 'PASSWORD_RESET' OR email = (SELECT u.email FROM users u WHERE u.id = t.user_id))
 RETURNING user_id, email`
+
+const voidAllEmailTokens = `UPDATE email_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`
+
+// VoidEmailTokens spends every unused link of the account, of every
+// purpose: after a recovery (a reset, a password change, signing out
+// everywhere, a confirmed email change) no link mailed before it works.
+func (s *Store) VoidEmailTokens(ctx context.Context, q sqlx.ExecerContext, userID int64) error {
+	_, err := q.ExecContext(ctx, voidAllEmailTokens, userID)
+	return mapError(err, "void email tokens")
+}
 
 // UseEmailToken spends a token; an unknown, used, voided or expired one is
 // NotFound.
@@ -160,24 +179,16 @@ UPDATE sim_cards SET user_id = $1, owned_since = now(), updated_at = now()
 WHERE user_id IS NULL
   AND (sold_order_id IN (SELECT id FROM orders WHERE user_id = $1 AND email = $2) OR sold_to_email = $2)`
 
-// The old account system's owners: each unclaimed row for the email brings
-// its SIM (with its label) unless someone owns it already; the rows whose
-// SIM is now the account's are marked claimed, the others stay for later.
-const claimLegacySIMs = `
-WITH attached AS (
-    UPDATE sim_cards s SET user_id = $1, owned_since = now(), label = l.label, updated_at = now()
-    FROM legacy_sim_owners l
-    WHERE l.email = $2 AND l.claimed_at IS NULL AND s.iccid = l.iccid AND s.user_id IS NULL
-    RETURNING s.iccid)
-UPDATE legacy_sim_owners SET claimed_at = now()
-WHERE email = $2 AND claimed_at IS NULL
-  AND (iccid IN (SELECT iccid FROM attached) OR iccid IN (SELECT iccid FROM sim_cards WHERE user_id = $1))`
-
 // ClaimHistory brings everything that belongs to a just-verified email into
-// the account: guest orders, the SIMs sold in them or to the email, and
-// SIMs of the old account system. A SIM another account owns never moves.
+// the account: the old account system's SIMs, orders, profile and
+// addresses (ClaimLegacy, first: its SIMs keep the date the old account got
+// them), guest orders, and the SIMs sold in them or to the email. A SIM
+// another account owns never moves.
 func (s *Store) ClaimHistory(ctx context.Context, tx *sqlx.Tx, userID int64, email string) error {
-	for _, q := range []string{claimGuestOrders, claimSoldSIMs, claimLegacySIMs} {
+	if _, err := s.ClaimLegacy(ctx, tx, []string{email}); err != nil {
+		return err
+	}
+	for _, q := range []string{claimGuestOrders, claimSoldSIMs} {
 		if _, err := tx.ExecContext(ctx, q, userID, email); err != nil {
 			return mapError(err, "claim history")
 		}

@@ -39,7 +39,13 @@ type Order struct {
 	Note          string           `db:"note"`
 	CreatedAt     time.Time        `db:"created_at"`
 	PaidAt        *time.Time       `db:"paid_at"`
+	// ImportedAt is set on orders of the old account system (tez legacy
+	// import): history, never paid, cancelled or fulfilled here.
+	ImportedAt *time.Time `db:"imported_at"`
 }
+
+// Imported reports whether the order comes from the old account system.
+func (o Order) Imported() bool { return o.ImportedAt != nil }
 
 // Subtotal is the sum of the lines.
 func (o Order) Subtotal() money.Money { return money.New(o.SubtotalMinor, o.Currency) }
@@ -76,11 +82,14 @@ func (o Order) ShippingAddress() (*ShippingAddress, error) {
 
 // OrderItem is one line of an order.
 type OrderItem struct {
-	ID             int64   `db:"id"`
-	OrderID        int64   `db:"order_id"`
-	LineNo         int     `db:"line_no"`
-	ProductID      int64   `db:"product_id"`
+	ID      int64 `db:"id"`
+	OrderID int64 `db:"order_id"`
+	LineNo  int   `db:"line_no"`
+	// ProductID is nil on a line of an imported order whose SKU is not in
+	// the catalogue: the line keeps its SKU, name and price.
+	ProductID      *int64  `db:"product_id"`
 	SKU            string  `db:"sku"`
+	Name           string  `db:"name"`
 	Quantity       int     `db:"quantity"`
 	UnitPriceMinor int64   `db:"unit_price"`
 	LineTotalMinor int64   `db:"line_total"`
@@ -100,13 +109,13 @@ func (i OrderItem) UnitPrice() money.Money { return money.New(i.UnitPriceMinor, 
 func (i OrderItem) LineTotal() money.Money { return money.New(i.LineTotalMinor, i.Currency) }
 
 const orderColumns = `o.id, o.number, o.user_id, o.email, o.status, o.subtotal, o.shipping_fee, o.total, o.currency,
-o.shipping_address, o.note, o.created_at, o.paid_at`
+o.shipping_address, o.note, o.created_at, o.paid_at, o.imported_at`
 
 // orderTargets are the scan targets of orderColumns, in their order (see
 // queryRows).
 func (o *Order) orderTargets() []any {
 	return []any{&o.ID, &o.Number, &o.UserID, &o.Email, &o.Status, &o.SubtotalMinor, &o.ShippingMinor, &o.TotalMinor, &o.Currency,
-		&o.ShippingJSON, &o.Note, &o.CreatedAt, &o.PaidAt}
+		&o.ShippingJSON, &o.Note, &o.CreatedAt, &o.PaidAt, &o.ImportedAt}
 }
 
 // OrderFilter selects a page of a customer's orders, newest first.
@@ -215,12 +224,12 @@ func (s *Store) OrderByNumber(ctx context.Context, owner int64, number string) (
 	return o, mapError(err, "order "+number)
 }
 
-const itemColumns = `id, order_id, line_no, product_id, sku, quantity, unit_price, line_total, currency, iccid, voucher_amount, fulfilled_quantity`
+const itemColumns = `id, order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency, iccid, voucher_amount, fulfilled_quantity`
 
 // itemTargets are the scan targets of itemColumns, in their order (see
 // queryRows).
 func (i *OrderItem) itemTargets() []any {
-	return []any{&i.ID, &i.OrderID, &i.LineNo, &i.ProductID, &i.SKU, &i.Quantity, &i.UnitPriceMinor, &i.LineTotalMinor, &i.Currency,
+	return []any{&i.ID, &i.OrderID, &i.LineNo, &i.ProductID, &i.SKU, &i.Name, &i.Quantity, &i.UnitPriceMinor, &i.LineTotalMinor, &i.Currency,
 		&i.ICCID, &i.VoucherMinor, &i.FulfilledQuantity}
 }
 
@@ -243,9 +252,15 @@ func (s *Store) OrderItemsByOrderID(ctx context.Context, orderIDs []int64) (map[
 	return out, nil
 }
 
+// A line without a product reads zero values in the product's columns
+// (positional reads cannot take a NULL into a plain field); its product is
+// left out.
 var itemsWithProducts = `
-SELECT ` + qualified("i", itemColumns) + `, ` + qualified("p", productColumns) + `
-FROM order_items i JOIN products p ON p.id = i.product_id
+SELECT ` + qualified("i", itemColumns) + `,
+       coalesce(p.id, 0), coalesce(p.sku, ''), coalesce(p.kind::text, ''), coalesce(p.name, ''), coalesce(p.description, ''),
+       coalesce(p.price, 0), coalesce(p.currency, ''), p.voucher_amount, p.region, coalesce(p.active, false),
+       coalesce(p.created_at, 'epoch')
+FROM order_items i LEFT JOIN products p ON p.id = i.product_id
 WHERE i.order_id = ANY($1) ORDER BY i.order_id, i.line_no`
 
 // OrderItemsWithProducts is OrderItemsByOrderID with the lines' products
@@ -267,7 +282,9 @@ func (s *Store) OrderItemsWithProducts(ctx context.Context, orderIDs []int64) (m
 	products := map[int64]Product{}
 	for _, r := range rows {
 		items[r.OrderID] = append(items[r.OrderID], r.OrderItem)
-		products[r.ProductID] = r.Product
+		if r.ProductID != nil {
+			products[*r.ProductID] = r.Product
+		}
 	}
 	return items, products, nil
 }

@@ -93,6 +93,9 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 	db.MustExec(`INSERT INTO sim_cards (iccid, status, user_id, owned_since, balance, currency) VALUES ('8999700000000000026', 'ACTIVE', $1, now(), 0, 'EUR')`, userID)
 	db.MustExec(`INSERT INTO order_items (order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency, iccid, voucher_amount, fulfilled_quantity)
 		VALUES ($1, 3, $2, 'SCAN-TOPUP', 'Top-up', 2, 1000, 2000, 'EUR', '8999700000000000026', 1100, 1)`, orderID, productID)
+	// A line of an imported order whose SKU is not in the catalogue: no product.
+	db.MustExec(`INSERT INTO order_items (order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency)
+		VALUES ($1, 4, NULL, 'GONE-1', 'Gone', 1, 500, 500, 'EUR')`, orderID)
 
 	sess, err := st.SessionByTokenHash(ctx, hash)
 	if err != nil {
@@ -128,7 +131,7 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 		t.Fatal(err)
 	}
 	var wantOrders []store.Order
-	if err := db.Select(&wantOrders, `SELECT id, number, user_id, email, status, subtotal, shipping_fee, total, currency, shipping_address, note, created_at, paid_at
+	if err := db.Select(&wantOrders, `SELECT id, number, user_id, email, status, subtotal, shipping_fee, total, currency, shipping_address, note, created_at, paid_at, imported_at
 		FROM orders WHERE user_id = $1`, userID); err != nil {
 		t.Fatal(err)
 	}
@@ -141,8 +144,8 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 		t.Fatal(err)
 	}
 	var wantItems []store.OrderItem
-	if err := db.Select(&wantItems, `SELECT id, order_id, line_no, product_id, sku, quantity, unit_price, line_total, currency, iccid, voucher_amount, fulfilled_quantity
-		FROM order_items WHERE order_id = $1`, orderID); err != nil {
+	if err := db.Select(&wantItems, `SELECT id, order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency, iccid, voucher_amount, fulfilled_quantity
+		FROM order_items WHERE order_id = $1 ORDER BY line_no`, orderID); err != nil {
 		t.Fatal(err)
 	}
 	var wantProduct store.Product

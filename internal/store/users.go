@@ -97,3 +97,26 @@ func (s *Store) UpdateProfile(ctx context.Context, id int64, fullName string, ph
 	err := s.db.GetContext(ctx, &u, updateProfile, id, fullName, phone)
 	return u, mapError(err, "user")
 }
+
+// Locks the account row (FOR SHARE) so that a verification committing at
+// the same time either comes first (and is seen) or waits for the order,
+// which its claim of guest orders then finds: a guest order is never left
+// outside an account verified meanwhile.
+const verifiedAccountByEmail = `SELECT id, email_verified_at IS NOT NULL AS verified FROM users WHERE email = $1 FOR SHARE`
+
+// VerifiedAccountID answers the account whose email this is, if that
+// email is verified; ok is false when no account has it verified.
+func (s *Store) VerifiedAccountID(ctx context.Context, tx *sqlx.Tx, email string) (id int64, ok bool, err error) {
+	var row struct {
+		ID       int64 `db:"id"`
+		Verified bool  `db:"verified"`
+	}
+	err = tx.GetContext(ctx, &row, verifiedAccountByEmail, email)
+	if err == sql.ErrNoRows {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, mapError(err, "account by email")
+	}
+	return row.ID, row.Verified, nil
+}
