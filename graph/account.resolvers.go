@@ -84,7 +84,7 @@ func (r *mutationResolver) ProfileUpdate(ctx context.Context, input model.Profil
 	if err != nil {
 		return nil, err
 	}
-	u, problems, err := r.Accounts.UpdateProfile(ctx, id, account.ProfileInput{FullName: patched(input.FullName), Phone: patched(input.Phone)})
+	u, problems, err := r.Accounts.UpdateProfile(ctx, id, account.ProfileInput{FullName: patched(input.FullName), Phone: patched(input.Phone), TimeZone: patched(input.TimeZone)})
 	if err != nil {
 		return nil, err
 	}

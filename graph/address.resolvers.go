@@ -21,10 +21,11 @@ func (r *mutationResolver) AddressCreate(ctx context.Context, input model.Addres
 		return nil, err
 	}
 	a, problems, err := r.Addresses.Create(ctx, me, addressInput(input))
-	if err != nil {
-		return nil, err
+	if err != nil || len(problems) > 0 {
+		return &model.AddressPayload{UserErrors: problems}, err
 	}
-	return &model.AddressPayload{Address: a, UserErrors: orEmpty(problems)}, nil
+	u, err := r.changedUser(ctx, me)
+	return &model.AddressPayload{Address: a, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *mutationResolver) AddressUpdate(ctx context.Context, input model.AddressUpdateInput) (*model.AddressPayload, error) {
@@ -37,10 +38,11 @@ func (r *mutationResolver) AddressUpdate(ctx context.Context, input model.Addres
 		City: patched(input.City), Region: patched(input.Region), PostalCode: patched(input.PostalCode),
 		CountryCode: patched(input.CountryCode), Phone: patched(input.Phone), DeliveryNote: patched(input.DeliveryNote),
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || len(problems) > 0 {
+		return &model.AddressPayload{UserErrors: problems}, err
 	}
-	return &model.AddressPayload{Address: a, UserErrors: orEmpty(problems)}, nil
+	u, err := r.changedUser(ctx, me)
+	return &model.AddressPayload{Address: a, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *mutationResolver) AddressDelete(ctx context.Context, id string) (*model.AddressDeletePayload, error) {
@@ -55,19 +57,21 @@ func (r *mutationResolver) AddressDelete(ctx context.Context, id string) (*model
 	if len(problems) > 0 {
 		return &model.AddressDeletePayload{UserErrors: problems}, nil
 	}
-	return &model.AddressDeletePayload{DeletedID: &id, UserErrors: []apperr.FieldError{}}, nil
+	u, err := r.changedUser(ctx, me)
+	return &model.AddressDeletePayload{DeletedID: &id, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
-func (r *mutationResolver) AddressSetDefault(ctx context.Context, id string) (*model.AddressPayload, error) {
+func (r *mutationResolver) AddressSetDefault(ctx context.Context, id string) (*model.AddressSetDefaultPayload, error) {
 	me, err := viewer.CustomerID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	a, problems, err := r.Addresses.SetDefault(ctx, me, addressID(id))
-	if err != nil {
-		return nil, err
+	a, previous, problems, err := r.Addresses.SetDefault(ctx, me, addressID(id))
+	if err != nil || len(problems) > 0 {
+		return &model.AddressSetDefaultPayload{UserErrors: problems}, err
 	}
-	return &model.AddressPayload{Address: a, UserErrors: orEmpty(problems)}, nil
+	u, err := r.changedUser(ctx, me)
+	return &model.AddressSetDefaultPayload{Address: a, PreviousDefault: previous, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *userResolver) DefaultAddress(ctx context.Context, obj *store.User) (*store.Address, error) {

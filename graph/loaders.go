@@ -7,6 +7,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
@@ -32,6 +33,8 @@ type Loaders struct {
 	addressesByUser *dataloadgen.Loader[int64, []store.Address]
 	simCardsByUser  *dataloadgen.Loader[int64, []store.SimCard]
 	usageByRange    primable[store.UsageRange, []store.CountryUsage]
+	usageByDay      primable[store.UsageRange, []store.DayUsage]
+	usageByNetwork  primable[store.UsageRange, []store.NetworkUsage]
 	newestSessions  primable[store.NewestKey, []store.UsageSession]
 	sessionCounts   *dataloadgen.Loader[store.UsageRange, int]
 	itemsByOrder    primable[int64, []store.OrderItem]
@@ -48,14 +51,21 @@ type loadersKey struct{}
 
 // newLoaders makes the loaders of a request for what the viewer may see:
 // customer lookups check scope.UserID (0 matches nobody), usage reads the
-// whole scope (a reseller's SIMs too). Each batch's size goes to metrics.
-func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope) *Loaders {
+// whole scope (a reseller's SIMs too); days are cut in the viewer's
+// timeZone. Each batch's size goes to metrics.
+func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope, timeZone string) *Loaders {
 	owner := scope.UserID
 	return &Loaders{
 		addressesByUser: newLoader(m, "addressesByUser", st.AddressesByUserID, viewerLoaderWait),
 		simCardsByUser:  newLoader(m, "simCardsByUser", st.SimCardsByUserID, viewerLoaderWait),
 		usageByRange: newPrimable(m, "usageByRange", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.CountryUsage, error) {
 			return st.UsageByCountry(ctx, scope, keys)
+		}),
+		usageByDay: newPrimable(m, "usageByDay", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.DayUsage, error) {
+			return st.UsageByDay(ctx, scope, timeZone, keys)
+		}),
+		usageByNetwork: newPrimable(m, "usageByNetwork", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.NetworkUsage, error) {
+			return st.UsageByNetwork(ctx, scope, keys)
 		}),
 		newestSessions: newPrimable(m, "newestSessions", func(ctx context.Context, keys []store.NewestKey) (map[store.NewestKey][]store.UsageSession, error) {
 			return st.NewestSessions(ctx, scope, keys)
@@ -132,7 +142,7 @@ func (p primable[K, V]) loadAll(ctx context.Context, keys []K) (map[K]V, error) 
 // WithLoaders gives each request fresh loaders for its viewer.
 func WithLoaders(st *store.Store, m *metrics.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(st, m, scopeOf(r.Context())))
+		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(st, m, scopeOf(r.Context()), timeZoneOf(r.Context())))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -152,6 +162,15 @@ func scopeOf(ctx context.Context) store.Scope {
 		return store.Scope{ResellerID: v.ResellerID}
 	}
 	return store.Scope{}
+}
+
+// timeZoneOf is the zone the viewer's days are cut in: the customer's, read
+// with their session; UTC for everyone else.
+func timeZoneOf(ctx context.Context) string {
+	if u := viewer.From(ctx).Account; u != nil && u.TimeZone != "" {
+		return u.TimeZone
+	}
+	return account.DefaultTimeZone
 }
 
 // unique drops repeated keys, keeping the first of each.

@@ -37,7 +37,8 @@ func (r *mutationResolver) Checkout(ctx context.Context, input model.CheckoutInp
 	if err != nil || len(problems) > 0 {
 		return &model.CheckoutPayload{UserErrors: problems}, err
 	}
-	return &model.CheckoutPayload{Order: &placed.Order, AccessToken: nonEmpty(placed.AccessToken), UserErrors: []apperr.FieldError{}}, nil
+	u, err := r.changedUser(ctx, b.UserID)
+	return &model.CheckoutPayload{Order: &placed.Order, AccessToken: nonEmpty(placed.AccessToken), User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *mutationResolver) OrderPay(ctx context.Context, input model.OrderPayInput) (*model.OrderPayPayload, error) {
@@ -67,8 +68,9 @@ func (r *mutationResolver) OrderReorder(ctx context.Context, input model.OrderRe
 	}
 	if placed != nil {
 		out.Order, out.AccessToken = &placed.Order, nonEmpty(placed.AccessToken)
+		out.User, err = r.changedUser(ctx, b.UserID)
 	}
-	return out, nil
+	return out, err
 }
 
 func (r *mutationResolver) OrderCancel(ctx context.Context, input model.OrderCancelInput) (*model.OrderCancelPayload, error) {
@@ -77,10 +79,11 @@ func (r *mutationResolver) OrderCancel(ctx context.Context, input model.OrderCan
 		return nil, err
 	}
 	o, problems, err := r.Orders.Cancel(ctx, b, orderID(input.OrderID))
-	if err != nil {
-		return nil, err
+	if err != nil || len(problems) > 0 {
+		return &model.OrderCancelPayload{UserErrors: problems}, err
 	}
-	return &model.OrderCancelPayload{Order: o, UserErrors: orEmpty(problems)}, nil
+	u, err := r.changedUser(ctx, b.UserID)
+	return &model.OrderCancelPayload{Order: o, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *orderResolver) Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/usage"
 )
 
 // The dashboard asks usage, recent sessions, order lines and products for
@@ -30,7 +31,7 @@ func selections(ctx context.Context, path ...string) []selection {
 	op := graphql.GetOperationContext(ctx)
 	var out []selection
 	for _, f := range graphql.CollectFields(op, descend(ctx, path), nil) {
-		out = append(out, selection{name: f.Name, args: f.ArgumentMap(op.Variables)})
+		out = append(out, selection{name: f.Name, args: f.ArgumentMap(op.Variables), below: f.Selections})
 	}
 	return out
 }
@@ -56,8 +57,19 @@ func descend(ctx context.Context, path []string) ast.SelectionSet {
 }
 
 type selection struct {
-	name string
-	args map[string]any
+	name  string
+	args  map[string]any
+	below ast.SelectionSet
+}
+
+// selects reports whether the selection asks for field right below it.
+func (s selection) selects(ctx context.Context, field string) bool {
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), s.below, nil) {
+		if f.Name == field {
+			return true
+		}
+	}
+	return false
 }
 
 func (s selection) time(name string) (*time.Time, bool) {
@@ -78,33 +90,43 @@ func (s selection) int(name string) (*int, bool) {
 	return &n, err == nil
 }
 
-// prefetchSIMFields loads usage totals and first pages of history for all
-// sims, for every usage/usageSessions selection found down path from the
-// field being resolved (none for a plain list of SIMs). A field whose every
-// selection was loaded is said ready (leanexec.Ready): the SIMs need not be
-// resolved side by side for it.
+// simKeys are the keys a list of SIMs' selections ask of each loader.
+type simKeys struct {
+	usage, byDay, byNetwork []store.UsageRange
+	newest                  []store.NewestKey
+}
+
+// prefetchSIMFields loads usage totals (with their breakdowns by day and
+// network when selected) and first pages of history for all sims, for
+// every usage/usageSessions selection found down path from the field being
+// resolved (none for a plain list of SIMs). A field whose every selection
+// was loaded is said ready (leanexec.Ready): the SIMs need not be resolved
+// side by side for it.
 func prefetchSIMFields(ctx context.Context, sims []store.SimCard, path ...string) error {
 	l := loadersFor(ctx)
-	var ranges []store.UsageRange
-	var newest []store.NewestKey
+	var keys simKeys
 	loaded := map[string]bool{} // field name: every selection of it loaded
 	for _, sel := range selections(ctx, path...) {
-		ok := prefetchSIMSelection(sel, sims, &ranges, &newest)
+		ok := prefetchSIMSelection(ctx, sel, sims, &keys)
 		if prev, seen := loaded[sel.name]; !seen || prev {
 			loaded[sel.name] = ok
 		}
 	}
-	// The two statements run side by side, on two connections.
-	var usageErr, newestErr error
-	var wg sync.WaitGroup
-	if len(ranges) > 0 {
-		wg.Go(func() { _, usageErr = l.usageByRange.loadAll(ctx, ranges) })
+	// The statements run side by side, one connection each.
+	var loads []func() error
+	if len(keys.usage) > 0 {
+		loads = append(loads, func() error { _, err := l.usageByRange.loadAll(ctx, keys.usage); return err })
 	}
-	if len(newest) > 0 {
-		_, newestErr = l.newestSessions.loadAll(ctx, newest)
+	if len(keys.byDay) > 0 {
+		loads = append(loads, func() error { _, err := l.usageByDay.loadAll(ctx, keys.byDay); return err })
 	}
-	wg.Wait()
-	if err := errors.Join(usageErr, newestErr); err != nil {
+	if len(keys.byNetwork) > 0 {
+		loads = append(loads, func() error { _, err := l.usageByNetwork.loadAll(ctx, keys.byNetwork); return err })
+	}
+	if len(keys.newest) > 0 {
+		loads = append(loads, func() error { _, err := l.newestSessions.loadAll(ctx, keys.newest); return err })
+	}
+	if err := sideBySide(loads); err != nil {
 		return err
 	}
 	for _, name := range []string{"usage", "usageSessions"} {
@@ -112,14 +134,34 @@ func prefetchSIMFields(ctx context.Context, sims []store.SimCard, path ...string
 			leanexec.Ready(ctx, "SimCard", name)
 		}
 	}
+	leanexec.Ready(ctx, "SimCard", "usageExportUrl") // loads nothing
+	if loaded["usage"] {
+		leanexec.Ready(ctx, "UsageSummary", "byDay", "byNetwork")
+	}
 	return nil
+}
+
+// sideBySide runs loads at once, the last in this goroutine (none started
+// for a single one), and joins their errors.
+func sideBySide(loads []func() error) error {
+	if len(loads) == 0 {
+		return nil
+	}
+	errs := make([]error, len(loads))
+	var wg sync.WaitGroup
+	for i, load := range loads[:len(loads)-1] {
+		wg.Go(func() { errs[i] = load() })
+	}
+	errs[len(loads)-1] = loads[len(loads)-1]()
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // prefetchSIMSelection adds the keys one usage or usageSessions selection
 // asks of every SIM, and reports whether it could: false for other fields
 // and for arguments left for the resolver (a page after a cursor, bad
 // arguments, which the resolver reports).
-func prefetchSIMSelection(sel selection, sims []store.SimCard, ranges *[]store.UsageRange, newest *[]store.NewestKey) bool {
+func prefetchSIMSelection(ctx context.Context, sel selection, sims []store.SimCard, keys *simKeys) bool {
 	from, ok1 := sel.time("from")
 	to, ok2 := sel.time("to")
 	if !ok1 || !ok2 {
@@ -131,7 +173,13 @@ func prefetchSIMSelection(sel selection, sims []store.SimCard, ranges *[]store.U
 			return false
 		}
 		rs, ok := simRanges(sims, from, to)
-		*ranges = append(*ranges, rs...)
+		keys.usage = append(keys.usage, rs...)
+		if sel.selects(ctx, "byDay") {
+			keys.byDay = append(keys.byDay, rs...)
+		}
+		if sel.selects(ctx, "byNetwork") {
+			keys.byNetwork = append(keys.byNetwork, rs...)
+		}
 		return ok
 	case "usageSessions":
 		first, ok := sel.int("first")
@@ -146,7 +194,7 @@ func prefetchSIMSelection(sel selection, sims []store.SimCard, ranges *[]store.U
 		}
 		rs, ok := simRanges(sims, from, to)
 		for _, r := range rs {
-			*newest = append(*newest, store.NewestKey{UsageRange: r, Limit: page.Fetch()})
+			keys.newest = append(keys.newest, store.NewestKey{UsageRange: r, Limit: page.Fetch()})
 		}
 		return ok
 	}
@@ -158,7 +206,7 @@ func prefetchSIMSelection(sel selection, sims []store.SimCard, ranges *[]store.U
 func simRanges(sims []store.SimCard, from, to *time.Time) ([]store.UsageRange, bool) {
 	out := make([]store.UsageRange, len(sims))
 	for i, s := range sims {
-		r, err := usageRange(s.ICCID, from, to)
+		r, err := usage.Range(s.ICCID, from, to)
 		if err != nil {
 			return nil, false
 		}

@@ -21,4 +21,6 @@ type Resolver struct {
 	SIMs      *simcards.Service
 	Resellers *reseller.Service
 	Orders    *orders.Service
+	// PublicURL is where customers reach the service: links start there.
+	PublicURL string
 }

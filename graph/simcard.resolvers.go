@@ -12,8 +12,10 @@ import (
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/export"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/usage"
 	"github.com/teztelecom/tez/internal/viewer"
 )
 
@@ -23,10 +25,11 @@ func (r *mutationResolver) SimCardAdd(ctx context.Context, input model.SimCardAd
 		return nil, err
 	}
 	sim, problems, err := r.SIMs.Add(ctx, me, input.Iccid, deref(input.ActivationCode))
-	if err != nil {
-		return nil, err
+	if err != nil || len(problems) > 0 {
+		return &model.SimCardPayload{UserErrors: problems}, err
 	}
-	return &model.SimCardPayload{SimCard: sim, UserErrors: orEmpty(problems)}, nil
+	u, err := r.changedUser(ctx, me)
+	return &model.SimCardPayload{SimCard: sim, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *mutationResolver) SimCardUpdate(ctx context.Context, input model.SimCardUpdateInput) (*model.SimCardPayload, error) {
@@ -35,10 +38,11 @@ func (r *mutationResolver) SimCardUpdate(ctx context.Context, input model.SimCar
 		return nil, err
 	}
 	sim, problems, err := r.SIMs.Rename(ctx, me, simCardICCID(input.ID), input.Label)
-	if err != nil {
-		return nil, err
+	if err != nil || len(problems) > 0 {
+		return &model.SimCardPayload{UserErrors: problems}, err
 	}
-	return &model.SimCardPayload{SimCard: sim, UserErrors: orEmpty(problems)}, nil
+	u, err := r.changedUser(ctx, me)
+	return &model.SimCardPayload{SimCard: sim, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *mutationResolver) SimCardRemove(ctx context.Context, id string) (*model.SimCardRemovePayload, error) {
@@ -53,11 +57,12 @@ func (r *mutationResolver) SimCardRemove(ctx context.Context, id string) (*model
 	if len(problems) > 0 {
 		return &model.SimCardRemovePayload{UserErrors: problems}, nil
 	}
-	return &model.SimCardRemovePayload{RemovedID: &id, UserErrors: []apperr.FieldError{}}, nil
+	u, err := r.changedUser(ctx, me)
+	return &model.SimCardRemovePayload{RemovedID: &id, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error) {
-	rng, err := usageRange(obj.ICCID, &from, &to)
+	rng, err := usage.Range(obj.ICCID, &from, &to)
 	if err != nil {
 		return nil, err
 	}
@@ -65,11 +70,11 @@ func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from ti
 	if err != nil {
 		return nil, err
 	}
-	return model.NewUsageSummary(countries, obj.Currency), nil
+	return model.NewUsageSummary(countries, rng, obj.Currency), nil
 }
 
 func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error) {
-	rng, err := usageRange(obj.ICCID, from, to)
+	rng, err := usage.Range(obj.ICCID, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +93,14 @@ func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard,
 		return nil, err
 	}
 	return model.NewUsageSessionConnection(page, rows, rng), nil
+}
+
+func (r *simCardResolver) UsageExportURL(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time) (string, error) {
+	rng, err := usage.Range(obj.ICCID, from, to)
+	if err != nil {
+		return "", err
+	}
+	return export.UsageCSVURL(r.PublicURL, rng), nil
 }
 
 func (r *simCardResolver) BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error) {

@@ -16,8 +16,29 @@ func (r *usageSessionConnectionResolver) TotalCount(ctx context.Context, obj *mo
 	return loadersFor(ctx).sessionCounts.Load(ctx, obj.Range)
 }
 
+func (r *usageSummaryResolver) ByDay(ctx context.Context, obj *model.UsageSummary) ([]model.DailyUsage, error) {
+	days, err := loadersFor(ctx).usageByDay.Load(ctx, obj.Range)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewDailyUsages(days, obj.Currency), nil
+}
+
+func (r *usageSummaryResolver) ByNetwork(ctx context.Context, obj *model.UsageSummary) ([]model.NetworkUsage, error) {
+	networks, err := loadersFor(ctx).usageByNetwork.Load(ctx, obj.Range)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewNetworkUsages(networks, obj.Currency), nil
+}
+
 func (r *Resolver) UsageSessionConnection() generated.UsageSessionConnectionResolver {
 	return &usageSessionConnectionResolver{r}
 }
 
-type usageSessionConnectionResolver struct{ *Resolver }
+func (r *Resolver) UsageSummary() generated.UsageSummaryResolver { return &usageSummaryResolver{r} }
+
+type (
+	usageSessionConnectionResolver struct{ *Resolver }
+	usageSummaryResolver           struct{ *Resolver }
+)

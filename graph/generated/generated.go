@@ -43,6 +43,7 @@ type ResolverRoot interface {
 	Reseller() ResellerResolver
 	SimCard() SimCardResolver
 	UsageSessionConnection() UsageSessionConnectionResolver
+	UsageSummary() UsageSummaryResolver
 	User() UserResolver
 }
 
@@ -66,12 +67,21 @@ type ComplexityRoot struct {
 
 	AddressDeletePayload struct {
 		DeletedID  func(childComplexity int) int
+		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
 	AddressPayload struct {
 		Address    func(childComplexity int) int
+		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	AddressSetDefaultPayload struct {
+		Address         func(childComplexity int) int
+		PreviousDefault func(childComplexity int) int
+		User            func(childComplexity int) int
+		UserErrors      func(childComplexity int) int
 	}
 
 	BalanceEntry struct {
@@ -96,6 +106,7 @@ type ComplexityRoot struct {
 	CheckoutPayload struct {
 		AccessToken func(childComplexity int) int
 		Order       func(childComplexity int) int
+		User        func(childComplexity int) int
 		UserErrors  func(childComplexity int) int
 	}
 
@@ -103,6 +114,15 @@ type ComplexityRoot struct {
 		Cost        func(childComplexity int) int
 		CountryCode func(childComplexity int) int
 		TotalBytes  func(childComplexity int) int
+	}
+
+	DailyUsage struct {
+		BytesDown    func(childComplexity int) int
+		BytesUp      func(childComplexity int) int
+		Cost         func(childComplexity int) int
+		Date         func(childComplexity int) int
+		SessionCount func(childComplexity int) int
+		TotalBytes   func(childComplexity int) int
 	}
 
 	EmailChangePayload struct {
@@ -159,6 +179,14 @@ type ComplexityRoot struct {
 		SimCardUpdate           func(childComplexity int, input model.SimCardUpdateInput) int
 	}
 
+	NetworkUsage struct {
+		Cost         func(childComplexity int) int
+		CountryCode  func(childComplexity int) int
+		NetworkName  func(childComplexity int) int
+		SessionCount func(childComplexity int) int
+		TotalBytes   func(childComplexity int) int
+	}
+
 	Order struct {
 		AvailableActions func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
@@ -178,6 +206,7 @@ type ComplexityRoot struct {
 
 	OrderCancelPayload struct {
 		Order      func(childComplexity int) int
+		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
@@ -213,6 +242,7 @@ type ComplexityRoot struct {
 		AccessToken  func(childComplexity int) int
 		DroppedItems func(childComplexity int) int
 		Order        func(childComplexity int) int
+		User         func(childComplexity int) int
 		UserErrors   func(childComplexity int) int
 	}
 
@@ -324,6 +354,7 @@ type ComplexityRoot struct {
 		Overdraft      func(childComplexity int) int
 		Status         func(childComplexity int) int
 		Usage          func(childComplexity int, from time.Time, to time.Time) int
+		UsageExportURL func(childComplexity int, from *time.Time, to *time.Time) int
 		UsageSessions  func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
 	}
 
@@ -339,11 +370,13 @@ type ComplexityRoot struct {
 
 	SimCardPayload struct {
 		SimCard    func(childComplexity int) int
+		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
 	SimCardRemovePayload struct {
 		RemovedID  func(childComplexity int) int
+		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
 	}
 
@@ -373,6 +406,8 @@ type ComplexityRoot struct {
 
 	UsageSummary struct {
 		ByCountry    func(childComplexity int) int
+		ByDay        func(childComplexity int) int
+		ByNetwork    func(childComplexity int) int
 		BytesDown    func(childComplexity int) int
 		BytesUp      func(childComplexity int) int
 		Cost         func(childComplexity int) int
@@ -393,6 +428,7 @@ type ComplexityRoot struct {
 		Phone          func(childComplexity int) int
 		SimCard        func(childComplexity int, iccid string) int
 		SimCards       func(childComplexity int) int
+		TimeZone       func(childComplexity int) int
 	}
 
 	UserError struct {
@@ -421,7 +457,7 @@ type MutationResolver interface {
 	AddressCreate(ctx context.Context, input model.AddressInput) (*model.AddressPayload, error)
 	AddressUpdate(ctx context.Context, input model.AddressUpdateInput) (*model.AddressPayload, error)
 	AddressDelete(ctx context.Context, id string) (*model.AddressDeletePayload, error)
-	AddressSetDefault(ctx context.Context, id string) (*model.AddressPayload, error)
+	AddressSetDefault(ctx context.Context, id string) (*model.AddressSetDefaultPayload, error)
 	Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutPayload, error)
 	OrderPay(ctx context.Context, input model.OrderPayInput) (*model.OrderPayPayload, error)
 	OrderReorder(ctx context.Context, input model.OrderReorderInput) (*model.OrderReorderPayload, error)
@@ -453,10 +489,15 @@ type ResellerResolver interface {
 type SimCardResolver interface {
 	Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error)
 	UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error)
+	UsageExportURL(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time) (string, error)
 	BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error)
 }
 type UsageSessionConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.UsageSessionConnection) (int, error)
+}
+type UsageSummaryResolver interface {
+	ByDay(ctx context.Context, obj *model.UsageSummary) ([]model.DailyUsage, error)
+	ByNetwork(ctx context.Context, obj *model.UsageSummary) ([]model.NetworkUsage, error)
 }
 type UserResolver interface {
 	DefaultAddress(ctx context.Context, obj *store.User) (*store.Address, error)
@@ -558,6 +599,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddressDeletePayload.DeletedID(childComplexity), true
+	case "AddressDeletePayload.user":
+		if e.ComplexityRoot.AddressDeletePayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressDeletePayload.User(childComplexity), true
 	case "AddressDeletePayload.userErrors":
 		if e.ComplexityRoot.AddressDeletePayload.UserErrors == nil {
 			break
@@ -571,12 +618,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddressPayload.Address(childComplexity), true
+	case "AddressPayload.user":
+		if e.ComplexityRoot.AddressPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressPayload.User(childComplexity), true
 	case "AddressPayload.userErrors":
 		if e.ComplexityRoot.AddressPayload.UserErrors == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AddressPayload.UserErrors(childComplexity), true
+
+	case "AddressSetDefaultPayload.address":
+		if e.ComplexityRoot.AddressSetDefaultPayload.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressSetDefaultPayload.Address(childComplexity), true
+	case "AddressSetDefaultPayload.previousDefault":
+		if e.ComplexityRoot.AddressSetDefaultPayload.PreviousDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressSetDefaultPayload.PreviousDefault(childComplexity), true
+	case "AddressSetDefaultPayload.user":
+		if e.ComplexityRoot.AddressSetDefaultPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressSetDefaultPayload.User(childComplexity), true
+	case "AddressSetDefaultPayload.userErrors":
+		if e.ComplexityRoot.AddressSetDefaultPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressSetDefaultPayload.UserErrors(childComplexity), true
 
 	case "BalanceEntry.amount":
 		if e.ComplexityRoot.BalanceEntry.AmountMoney == nil {
@@ -653,6 +731,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutPayload.Order(childComplexity), true
+	case "CheckoutPayload.user":
+		if e.ComplexityRoot.CheckoutPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPayload.User(childComplexity), true
 	case "CheckoutPayload.userErrors":
 		if e.ComplexityRoot.CheckoutPayload.UserErrors == nil {
 			break
@@ -678,6 +762,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CountryUsage.TotalBytes(childComplexity), true
+
+	case "DailyUsage.bytesDown":
+		if e.ComplexityRoot.DailyUsage.BytesDown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyUsage.BytesDown(childComplexity), true
+	case "DailyUsage.bytesUp":
+		if e.ComplexityRoot.DailyUsage.BytesUp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyUsage.BytesUp(childComplexity), true
+	case "DailyUsage.cost":
+		if e.ComplexityRoot.DailyUsage.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyUsage.Cost(childComplexity), true
+	case "DailyUsage.date":
+		if e.ComplexityRoot.DailyUsage.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyUsage.Date(childComplexity), true
+	case "DailyUsage.sessionCount":
+		if e.ComplexityRoot.DailyUsage.SessionCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyUsage.SessionCount(childComplexity), true
+	case "DailyUsage.totalBytes":
+		if e.ComplexityRoot.DailyUsage.TotalBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyUsage.TotalBytes(childComplexity), true
 
 	case "EmailChangePayload.userErrors":
 		if e.ComplexityRoot.EmailChangePayload.UserErrors == nil {
@@ -979,6 +1100,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.SimCardUpdate(childComplexity, args["input"].(model.SimCardUpdateInput)), true
 
+	case "NetworkUsage.cost":
+		if e.ComplexityRoot.NetworkUsage.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkUsage.Cost(childComplexity), true
+	case "NetworkUsage.countryCode":
+		if e.ComplexityRoot.NetworkUsage.CountryCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkUsage.CountryCode(childComplexity), true
+	case "NetworkUsage.networkName":
+		if e.ComplexityRoot.NetworkUsage.NetworkName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkUsage.NetworkName(childComplexity), true
+	case "NetworkUsage.sessionCount":
+		if e.ComplexityRoot.NetworkUsage.SessionCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkUsage.SessionCount(childComplexity), true
+	case "NetworkUsage.totalBytes":
+		if e.ComplexityRoot.NetworkUsage.TotalBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkUsage.TotalBytes(childComplexity), true
+
 	case "Order.availableActions":
 		if e.ComplexityRoot.Order.AvailableActions == nil {
 			break
@@ -1070,6 +1222,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderCancelPayload.Order(childComplexity), true
+	case "OrderCancelPayload.user":
+		if e.ComplexityRoot.OrderCancelPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderCancelPayload.User(childComplexity), true
 	case "OrderCancelPayload.userErrors":
 		if e.ComplexityRoot.OrderCancelPayload.UserErrors == nil {
 			break
@@ -1195,6 +1353,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderReorderPayload.Order(childComplexity), true
+	case "OrderReorderPayload.user":
+		if e.ComplexityRoot.OrderReorderPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderReorderPayload.User(childComplexity), true
 	case "OrderReorderPayload.userErrors":
 		if e.ComplexityRoot.OrderReorderPayload.UserErrors == nil {
 			break
@@ -1630,6 +1794,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCard.Usage(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "SimCard.usageExportUrl":
+		if e.ComplexityRoot.SimCard.UsageExportURL == nil {
+			break
+		}
+
+		args, err := ec.field_SimCard_usageExportUrl_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SimCard.UsageExportURL(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time)), true
 	case "SimCard.usageSessions":
 		if e.ComplexityRoot.SimCard.UsageSessions == nil {
 			break
@@ -1674,6 +1849,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCardPayload.SimCard(childComplexity), true
+	case "SimCardPayload.user":
+		if e.ComplexityRoot.SimCardPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardPayload.User(childComplexity), true
 	case "SimCardPayload.userErrors":
 		if e.ComplexityRoot.SimCardPayload.UserErrors == nil {
 			break
@@ -1687,6 +1868,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCardRemovePayload.RemovedID(childComplexity), true
+	case "SimCardRemovePayload.user":
+		if e.ComplexityRoot.SimCardRemovePayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardRemovePayload.User(childComplexity), true
 	case "SimCardRemovePayload.userErrors":
 		if e.ComplexityRoot.SimCardRemovePayload.UserErrors == nil {
 			break
@@ -1793,6 +1980,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UsageSummary.ByCountry(childComplexity), true
+	case "UsageSummary.byDay":
+		if e.ComplexityRoot.UsageSummary.ByDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageSummary.ByDay(childComplexity), true
+	case "UsageSummary.byNetwork":
+		if e.ComplexityRoot.UsageSummary.ByNetwork == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageSummary.ByNetwork(childComplexity), true
 	case "UsageSummary.bytesDown":
 		if e.ComplexityRoot.UsageSummary.BytesDown == nil {
 			break
@@ -1911,6 +2110,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.SimCards(childComplexity), true
+	case "User.timeZone":
+		if e.ComplexityRoot.User.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.TimeZone(childComplexity), true
 
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
@@ -2055,6 +2260,12 @@ type User implements Node {
   phone: String
   "When the account was created."
   createdAt: DateTime!
+  """
+  The customer's time zone, an IANA name such as ` + "`" + `Europe/Moscow` + "`" + `; ` + "`" + `UTC` + "`" + ` until set with
+  ` + "`" + `profileUpdate` + "`" + `. Calendar days are cut in it: ` + "`" + `UsageSummary.byDay` + "`" + `, and the times of the
+  CSV download (` + "`" + `SimCard.usageExportUrl` + "`" + `), written with their offset.
+  """
+  timeZone: String!
 }
 
 # The account's mutations: registration, sign-in, sessions, password, profile, email links.
@@ -2090,8 +2301,10 @@ extend type Mutation {
   """
   passwordChange("The current password and the new one." input: PasswordChangeInput!): PasswordChangePayload!
   """
-  Changes the signed-in customer's full name and phone. A field left out stays as it is; an
-  explicit null or an empty string clears it. The phone is stored in E.164.
+  Changes the signed-in customer's full name, phone and time zone. A field left out stays as
+  it is; an explicit null or an empty string clears it (the time zone goes back to ` + "`" + `UTC` + "`" + `). The
+  phone is stored in E.164; a time zone that is not an IANA name answers ` + "`" + `INVALID` + "`" + ` on
+  ` + "`" + `timeZone` + "`" + `.
   """
   profileUpdate("The fields to change; those left out stay as they are." input: ProfileUpdateInput!): ProfileUpdatePayload!
   """
@@ -2221,6 +2434,11 @@ input ProfileUpdateInput {
   empty string clears it.
   """
   phone: String
+  """
+  An IANA time zone name, e.g. ` + "`" + `Asia/Almaty` + "`" + `, ` + "`" + `Europe/Moscow` + "`" + ` or ` + "`" + `UTC` + "`" + ` (not an offset such
+  as ` + "`" + `+05:00` + "`" + `: a name follows summer time). Null or an empty string sets ` + "`" + `UTC` + "`" + `.
+  """
+  timeZone: String
 }
 
 "The answer to ` + "`" + `profileUpdate` + "`" + `."
@@ -2325,8 +2543,11 @@ Changes some fields of an address: those left out stay, an explicit null clears 
   addressUpdate("Which address, and the fields to change; those left out stay as they are." input: AddressUpdateInput!): AddressPayload!
   "Deletes an address. When it was the default, the most recently used other address becomes the default."
   addressDelete("The address's global ID." id: ID!): AddressDeletePayload!
-  "Makes an address the default for new orders."
-  addressSetDefault("The address's global ID." id: ID!): AddressPayload!
+  """
+  Makes an address the default for new orders. The payload carries the previous default as
+  well (no longer ` + "`" + `isDefault` + "`" + `), so a client cache shows exactly one default from the answer alone.
+  """
+  addressSetDefault("The address's global ID." id: ID!): AddressSetDefaultPayload!
 }
 
 "A delivery address as the customer types it."
@@ -2380,10 +2601,30 @@ input AddressUpdateInput {
   deliveryNote: String
 }
 
-"The answer to an address mutation."
+"The answer to ` + "`" + `addressCreate` + "`" + ` and ` + "`" + `addressUpdate` + "`" + `."
 type AddressPayload {
   "The address as it is now; null when there are user errors."
   address: Address
+  """
+  The customer after the change: select ` + "`" + `addresses` + "`" + ` and ` + "`" + `defaultAddress` + "`" + ` here to update a cache
+  from this answer (a first address joins the list as the default). Null when there are user errors.
+  """
+  user: User
+  "What is wrong with the input; empty on success."
+  userErrors: [UserError!]!
+}
+
+"The answer to ` + "`" + `addressSetDefault` + "`" + `."
+type AddressSetDefaultPayload {
+  "The new default address; null when there are user errors."
+  address: Address
+  """
+  The address that was the default until now, with ` + "`" + `isDefault` + "`" + ` false; null when there was none,
+  when it is the address given (nothing changed), or when there are user errors.
+  """
+  previousDefault: Address
+  "The customer after the change, for ` + "`" + `addresses` + "`" + ` and ` + "`" + `defaultAddress` + "`" + `; null when there are user errors."
+  user: User
   "What is wrong with the input; empty on success."
   userErrors: [UserError!]!
 }
@@ -2392,6 +2633,11 @@ type AddressPayload {
 type AddressDeletePayload {
   "The ID of the deleted address; null when there are user errors."
   deletedId: ID
+  """
+  The customer after the change: ` + "`" + `addresses` + "`" + ` without the deleted one and, when it was the
+  default, ` + "`" + `defaultAddress` + "`" + ` now the address promoted in its place. Null when there are user errors.
+  """
+  user: User
   "What is wrong with the input; empty on success."
   userErrors: [UserError!]!
 }
@@ -2617,6 +2863,11 @@ type CheckoutPayload {
   It is shown once; keep it like a password.
   """
   accessToken: String
+  """
+  The signed-in customer after the order, whose ` + "`" + `orders` + "`" + ` now start with it (and whose
+  ` + "`" + `addresses` + "`" + ` show the one used as most recently used); null for a guest or when there were user errors.
+  """
+  user: User
   "What was wrong with the input; empty on success."
   userErrors: [UserError!]!
 }
@@ -2681,6 +2932,8 @@ type OrderReorderPayload {
   accessToken: String
   "Lines of the old order left out of the new one, each with the reason."
   droppedItems: [ReorderDroppedItem!]!
+  "The signed-in customer, whose ` + "`" + `orders` + "`" + ` now start with the new one; null for a guest or when no order was placed."
+  user: User
   "What was wrong; empty on success."
   userErrors: [UserError!]!
 }
@@ -2705,6 +2958,11 @@ input OrderCancelInput {
 type OrderCancelPayload {
   "The cancelled order; null when there were user errors."
   order: Order
+  """
+  The signed-in customer, for ` + "`" + `orders` + "`" + ` lists filtered by status, which the order leaves or
+  joins; null for a guest or when there were user errors.
+  """
+  user: User
   "What was wrong; empty on success."
   userErrors: [UserError!]!
 }
@@ -3019,6 +3277,20 @@ type SimCard implements Node {
     "Sessions before (newer than) this cursor."
     before: String
   ): UsageSessionConnection!
+  """
+  The link that downloads this SIM's history as CSV: exactly the sessions ` + "`" + `usageSessions` + "`" + `
+  shows for the same ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` (each optional), newest first, one line each, with the
+  columns ` + "`" + `started_at,ended_at,country,network,bytes_up,bytes_down,total_bytes,cost,currency` + "`" + `
+  and the times in the customer's time zone (` + "`" + `User.timeZone` + "`" + `) with their offset. The link
+  carries no credentials: send it with the same ` + "`" + `Authorization: Bearer <token>` + "`" + ` header as
+  the API (see ` + "`" + `GET /export/usage.csv` + "`" + ` in the README).
+  """
+  usageExportUrl(
+    "Sessions starting at or after this instant."
+    from: DateTime
+    "Sessions starting before this instant."
+    to: DateTime
+  ): String!
 }
 
 "The states of a SIM card."
@@ -3135,10 +3407,15 @@ input SimCardUpdateInput {
   label: String!
 }
 
-"The answer to a SIM card mutation."
+"The answer to ` + "`" + `simCardAdd` + "`" + ` and ` + "`" + `simCardUpdate` + "`" + `."
 type SimCardPayload {
   "The SIM card as it is now, with its balance; null when there are user errors."
   simCard: SimCard
+  """
+  The customer after the change: select ` + "`" + `simCards` + "`" + ` here to update "My numbers" in a cache from
+  this answer (an added SIM joins the list). Null when there are user errors.
+  """
+  user: User
   "What is wrong with the input; empty on success."
   userErrors: [UserError!]!
 }
@@ -3147,11 +3424,17 @@ type SimCardPayload {
 type SimCardRemovePayload {
   "The ID of the SIM card removed from the account; null when there are user errors."
   removedId: ID
+  "The customer after the change, whose ` + "`" + `simCards` + "`" + ` no longer list it; null when there are user errors."
+  user: User
   "What is wrong with the input; empty on success."
   userErrors: [UserError!]!
 }
 `, BuiltIn: false},
-	{Name: "../../schema/usage.graphqls", Input: `"Totals of a SIM's data use over a date range."
+	{Name: "../../schema/usage.graphqls", Input: `"""
+Totals of a SIM's data use over a date range, with their breakdowns by country, by day and
+by network. The breakdowns count the same sessions as the totals: each adds up to
+` + "`" + `totalBytes` + "`" + `, ` + "`" + `bytesUp` + "`" + `, ` + "`" + `bytesDown` + "`" + `, ` + "`" + `sessionCount` + "`" + ` and ` + "`" + `cost` + "`" + ` exactly.
+"""
 type UsageSummary {
   "Bytes sent and received."
   totalBytes: Int64!
@@ -3165,6 +3448,46 @@ type UsageSummary {
   cost: Money!
   "The same totals per visited country, most data first."
   byCountry: [CountryUsage!]!
+  """
+  The same totals per calendar day in the customer's time zone (` + "`" + `User.timeZone` + "`" + `), oldest
+  first, one entry per day with usage. A session counts on the day it started. The range's
+  ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` are instants: a range starting or ending within a day gives that day only
+  the sessions inside the range, so to cover whole days pass the customer's local midnights
+  (e.g. ` + "`" + `2026-11-01T00:00:00+03:00` + "`" + ` to ` + "`" + `2026-12-01T00:00:00+03:00` + "`" + ` for ` + "`" + `Europe/Moscow` + "`" + `).
+  """
+  byDay: [DailyUsage!]!
+  "The same totals per visited network (country and operator), most data first."
+  byNetwork: [NetworkUsage!]!
+}
+
+"Data use on one calendar day."
+type DailyUsage {
+  "The calendar day, in the customer's time zone."
+  date: Date!
+  "Bytes sent and received that day."
+  totalBytes: Int64!
+  "Bytes sent that day."
+  bytesUp: Int64!
+  "Bytes received that day."
+  bytesDown: Int64!
+  "How many data sessions started that day."
+  sessionCount: Int!
+  "What that day's sessions cost."
+  cost: Money!
+}
+
+"Data use on one visited mobile network."
+type NetworkUsage {
+  "ISO 3166-1 alpha-2 code of the network's country."
+  countryCode: String!
+  "The network's name, e.g. ` + "`" + `Turkcell` + "`" + `; empty when the operator's record gave none."
+  networkName: String!
+  "Bytes sent and received on it."
+  totalBytes: Int64!
+  "How many data sessions started on it."
+  sessionCount: Int!
+  "What the sessions on it cost."
+  cost: Money!
 }
 
 "Data use in one country."
@@ -3258,6 +3581,8 @@ func (ec *executionContext) childFields_AddressDeletePayload(ctx context.Context
 	switch field.Name {
 	case "deletedId":
 		return ec.fieldContext_AddressDeletePayload_deletedId(ctx, field)
+	case "user":
+		return ec.fieldContext_AddressDeletePayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_AddressDeletePayload_userErrors(ctx, field)
 	}
@@ -3268,10 +3593,26 @@ func (ec *executionContext) childFields_AddressPayload(ctx context.Context, fiel
 	switch field.Name {
 	case "address":
 		return ec.fieldContext_AddressPayload_address(ctx, field)
+	case "user":
+		return ec.fieldContext_AddressPayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_AddressPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AddressPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AddressSetDefaultPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "address":
+		return ec.fieldContext_AddressSetDefaultPayload_address(ctx, field)
+	case "previousDefault":
+		return ec.fieldContext_AddressSetDefaultPayload_previousDefault(ctx, field)
+	case "user":
+		return ec.fieldContext_AddressSetDefaultPayload_user(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_AddressSetDefaultPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddressSetDefaultPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_BalanceEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3318,6 +3659,8 @@ func (ec *executionContext) childFields_CheckoutPayload(ctx context.Context, fie
 		return ec.fieldContext_CheckoutPayload_order(ctx, field)
 	case "accessToken":
 		return ec.fieldContext_CheckoutPayload_accessToken(ctx, field)
+	case "user":
+		return ec.fieldContext_CheckoutPayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_CheckoutPayload_userErrors(ctx, field)
 	}
@@ -3334,6 +3677,24 @@ func (ec *executionContext) childFields_CountryUsage(ctx context.Context, field 
 		return ec.fieldContext_CountryUsage_cost(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CountryUsage", field.Name)
+}
+
+func (ec *executionContext) childFields_DailyUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_DailyUsage_date(ctx, field)
+	case "totalBytes":
+		return ec.fieldContext_DailyUsage_totalBytes(ctx, field)
+	case "bytesUp":
+		return ec.fieldContext_DailyUsage_bytesUp(ctx, field)
+	case "bytesDown":
+		return ec.fieldContext_DailyUsage_bytesDown(ctx, field)
+	case "sessionCount":
+		return ec.fieldContext_DailyUsage_sessionCount(ctx, field)
+	case "cost":
+		return ec.fieldContext_DailyUsage_cost(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DailyUsage", field.Name)
 }
 
 func (ec *executionContext) childFields_EmailChangePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3394,6 +3755,22 @@ func (ec *executionContext) childFields_Money(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
 }
 
+func (ec *executionContext) childFields_NetworkUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "countryCode":
+		return ec.fieldContext_NetworkUsage_countryCode(ctx, field)
+	case "networkName":
+		return ec.fieldContext_NetworkUsage_networkName(ctx, field)
+	case "totalBytes":
+		return ec.fieldContext_NetworkUsage_totalBytes(ctx, field)
+	case "sessionCount":
+		return ec.fieldContext_NetworkUsage_sessionCount(ctx, field)
+	case "cost":
+		return ec.fieldContext_NetworkUsage_cost(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkUsage", field.Name)
+}
+
 func (ec *executionContext) childFields_Order(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3432,6 +3809,8 @@ func (ec *executionContext) childFields_OrderCancelPayload(ctx context.Context, 
 	switch field.Name {
 	case "order":
 		return ec.fieldContext_OrderCancelPayload_order(ctx, field)
+	case "user":
+		return ec.fieldContext_OrderCancelPayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_OrderCancelPayload_userErrors(ctx, field)
 	}
@@ -3502,6 +3881,8 @@ func (ec *executionContext) childFields_OrderReorderPayload(ctx context.Context,
 		return ec.fieldContext_OrderReorderPayload_accessToken(ctx, field)
 	case "droppedItems":
 		return ec.fieldContext_OrderReorderPayload_droppedItems(ctx, field)
+	case "user":
+		return ec.fieldContext_OrderReorderPayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_OrderReorderPayload_userErrors(ctx, field)
 	}
@@ -3704,6 +4085,8 @@ func (ec *executionContext) childFields_SimCard(ctx context.Context, field graph
 		return ec.fieldContext_SimCard_usage(ctx, field)
 	case "usageSessions":
 		return ec.fieldContext_SimCard_usageSessions(ctx, field)
+	case "usageExportUrl":
+		return ec.fieldContext_SimCard_usageExportUrl(ctx, field)
 	case "balanceEntries":
 		return ec.fieldContext_SimCard_balanceEntries(ctx, field)
 	}
@@ -3734,6 +4117,8 @@ func (ec *executionContext) childFields_SimCardPayload(ctx context.Context, fiel
 	switch field.Name {
 	case "simCard":
 		return ec.fieldContext_SimCardPayload_simCard(ctx, field)
+	case "user":
+		return ec.fieldContext_SimCardPayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_SimCardPayload_userErrors(ctx, field)
 	}
@@ -3744,6 +4129,8 @@ func (ec *executionContext) childFields_SimCardRemovePayload(ctx context.Context
 	switch field.Name {
 	case "removedId":
 		return ec.fieldContext_SimCardRemovePayload_removedId(ctx, field)
+	case "user":
+		return ec.fieldContext_SimCardRemovePayload_user(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_SimCardRemovePayload_userErrors(ctx, field)
 	}
@@ -3812,6 +4199,10 @@ func (ec *executionContext) childFields_UsageSummary(ctx context.Context, field 
 		return ec.fieldContext_UsageSummary_cost(ctx, field)
 	case "byCountry":
 		return ec.fieldContext_UsageSummary_byCountry(ctx, field)
+	case "byDay":
+		return ec.fieldContext_UsageSummary_byDay(ctx, field)
+	case "byNetwork":
+		return ec.fieldContext_UsageSummary_byNetwork(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UsageSummary", field.Name)
 }
@@ -3830,6 +4221,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_phone(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_User_createdAt(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_User_timeZone(ctx, field)
 	case "defaultAddress":
 		return ec.fieldContext_User_defaultAddress(ctx, field)
 	case "addresses":
@@ -4416,6 +4809,28 @@ func (ec *executionContext) field_SimCard_balanceEntries_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_SimCard_usageExportUrl_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_SimCard_usageSessions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4916,6 +5331,38 @@ func (ec *executionContext) fieldContext_AddressDeletePayload_deletedId(_ contex
 	return graphql.NewScalarFieldContext("AddressDeletePayload", field, false, false, "ID")
 }
 
+func (ec *executionContext) _AddressDeletePayload_user(ctx context.Context, field graphql.CollectedField, obj *model.AddressDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressDeletePayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressDeletePayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AddressDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.AddressDeletePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4980,6 +5427,38 @@ func (ec *executionContext) fieldContext_AddressPayload_address(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _AddressPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.AddressPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AddressPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.AddressPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5002,6 +5481,134 @@ func (ec *executionContext) _AddressPayload_userErrors(ctx context.Context, fiel
 func (ec *executionContext) fieldContext_AddressPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "AddressPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddressSetDefaultPayload_address(ctx context.Context, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressSetDefaultPayload_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressSetDefaultPayload_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressSetDefaultPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddressSetDefaultPayload_previousDefault(ctx context.Context, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressSetDefaultPayload_previousDefault(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousDefault, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressSetDefaultPayload_previousDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressSetDefaultPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddressSetDefaultPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressSetDefaultPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressSetDefaultPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressSetDefaultPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddressSetDefaultPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressSetDefaultPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressSetDefaultPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressSetDefaultPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -5351,6 +5958,38 @@ func (ec *executionContext) fieldContext_CheckoutPayload_accessToken(_ context.C
 	return graphql.NewScalarFieldContext("CheckoutPayload", field, false, false, "String")
 }
 
+func (ec *executionContext) _CheckoutPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CheckoutPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5451,6 +6090,153 @@ func (ec *executionContext) _CountryUsage_cost(ctx context.Context, field graphq
 func (ec *executionContext) fieldContext_CountryUsage_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CountryUsage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DailyUsage_date(ctx context.Context, field graphql.CollectedField, obj *model.DailyUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyUsage_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyUsage_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyUsage", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DailyUsage_totalBytes(ctx context.Context, field graphql.CollectedField, obj *model.DailyUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyUsage_totalBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyUsage_totalBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyUsage", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _DailyUsage_bytesUp(ctx context.Context, field graphql.CollectedField, obj *model.DailyUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyUsage_bytesUp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BytesUp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyUsage_bytesUp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyUsage", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _DailyUsage_bytesDown(ctx context.Context, field graphql.CollectedField, obj *model.DailyUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyUsage_bytesDown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BytesDown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyUsage_bytesDown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyUsage", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _DailyUsage_sessionCount(ctx context.Context, field graphql.CollectedField, obj *model.DailyUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyUsage_sessionCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SessionCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyUsage_sessionCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyUsage_cost(ctx context.Context, field graphql.CollectedField, obj *model.DailyUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyUsage_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyUsage_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailyUsage",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -6370,8 +7156,8 @@ func (ec *executionContext) _Mutation_addressSetDefault(ctx context.Context, fie
 			return ec.Resolvers.Mutation().AddressSetDefault(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AddressPayload) graphql.Marshaler {
-			return ec.marshalNAddressPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddressSetDefaultPayload) graphql.Marshaler {
+			return ec.marshalNAddressSetDefaultPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressSetDefaultPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6384,7 +7170,7 @@ func (ec *executionContext) fieldContext_Mutation_addressSetDefault(ctx context.
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AddressPayload(ctx, field)
+			return ec.childFields_AddressSetDefaultPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -6705,6 +7491,130 @@ func (ec *executionContext) fieldContext_Mutation_simCardRemove(ctx context.Cont
 	if fc.Args, err = ec.field_Mutation_simCardRemove_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkUsage_countryCode(ctx context.Context, field graphql.CollectedField, obj *model.NetworkUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkUsage_countryCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountryCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkUsage_countryCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkUsage_networkName(ctx context.Context, field graphql.CollectedField, obj *model.NetworkUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkUsage_networkName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NetworkName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkUsage_networkName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkUsage_totalBytes(ctx context.Context, field graphql.CollectedField, obj *model.NetworkUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkUsage_totalBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkUsage_totalBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkUsage", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _NetworkUsage_sessionCount(ctx context.Context, field graphql.CollectedField, obj *model.NetworkUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkUsage_sessionCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SessionCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkUsage_sessionCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkUsage_cost(ctx context.Context, field graphql.CollectedField, obj *model.NetworkUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkUsage_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkUsage_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkUsage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -7103,6 +8013,38 @@ func (ec *executionContext) fieldContext_OrderCancelPayload_order(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderCancelPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.OrderCancelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderCancelPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderCancelPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderCancelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7671,6 +8613,38 @@ func (ec *executionContext) fieldContext_OrderReorderPayload_droppedItems(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ReorderDroppedItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderReorderPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.OrderReorderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderReorderPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderReorderPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderReorderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9558,6 +10532,50 @@ func (ec *executionContext) fieldContext_SimCard_usageSessions(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _SimCard_usageExportUrl(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCard_usageExportUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SimCard().UsageExportURL(ctx, obj, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCard_usageExportUrl(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SimCard_usageExportUrl_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SimCard_balanceEntries(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9753,6 +10771,38 @@ func (ec *executionContext) fieldContext_SimCardPayload_simCard(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _SimCardPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.SimCardPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCardPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SimCardPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SimCardPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9806,6 +10856,38 @@ func (ec *executionContext) _SimCardRemovePayload_removedId(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_SimCardRemovePayload_removedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SimCardRemovePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SimCardRemovePayload_user(ctx context.Context, field graphql.CollectedField, obj *model.SimCardRemovePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardRemovePayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardRemovePayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCardRemovePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SimCardRemovePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SimCardRemovePayload) (ret graphql.Marshaler) {
@@ -10377,6 +11459,70 @@ func (ec *executionContext) fieldContext_UsageSummary_byCountry(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _UsageSummary_byDay(ctx context.Context, field graphql.CollectedField, obj *model.UsageSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageSummary_byDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageSummary().ByDay(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.DailyUsage) graphql.Marshaler {
+			return ec.marshalNDailyUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐDailyUsageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageSummary_byDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UsageSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UsageSummary_byNetwork(ctx context.Context, field graphql.CollectedField, obj *model.UsageSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageSummary_byNetwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageSummary().ByNetwork(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NetworkUsage) graphql.Marshaler {
+			return ec.marshalNNetworkUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageSummary_byNetwork(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UsageSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10513,6 +11659,29 @@ func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _User_timeZone(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_defaultAddress(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
@@ -12652,7 +13821,7 @@ func (ec *executionContext) unmarshalInputProfileUpdateInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"fullName", "phone"}
+	fieldsInOrder := [...]string{"fullName", "phone", "timeZone"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12673,6 +13842,13 @@ func (ec *executionContext) unmarshalInputProfileUpdateInput(ctx context.Context
 				return it, err
 			}
 			it.Phone = graphql.OmittableOf(data)
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -13013,6 +14189,11 @@ func (ec *executionContext) _AddressDeletePayload(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "user":
+			out.Values[i] = ec._AddressDeletePayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "userErrors":
 			out.Values[i] = ec._AddressDeletePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13051,8 +14232,61 @@ func (ec *executionContext) _AddressPayload(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "user":
+			out.Values[i] = ec._AddressPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "userErrors":
 			out.Values[i] = ec._AddressPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var addressSetDefaultPayloadImplementors = []string{"AddressSetDefaultPayload"}
+
+func (ec *executionContext) _AddressSetDefaultPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddressSetDefaultPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addressSetDefaultPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddressSetDefaultPayload")
+		case "address":
+			out.Values[i] = ec._AddressSetDefaultPayload_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previousDefault":
+			out.Values[i] = ec._AddressSetDefaultPayload_previousDefault(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._AddressSetDefaultPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._AddressSetDefaultPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13228,6 +14462,11 @@ func (ec *executionContext) _CheckoutPayload(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "user":
+			out.Values[i] = ec._CheckoutPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "userErrors":
 			out.Values[i] = ec._CheckoutPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13273,6 +14512,64 @@ func (ec *executionContext) _CountryUsage(ctx context.Context, sel ast.Selection
 			}
 		case "cost":
 			out.Values[i] = ec._CountryUsage_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dailyUsageImplementors = []string{"DailyUsage"}
+
+func (ec *executionContext) _DailyUsage(ctx context.Context, sel ast.SelectionSet, obj *model.DailyUsage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dailyUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DailyUsage")
+		case "date":
+			out.Values[i] = ec._DailyUsage_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalBytes":
+			out.Values[i] = ec._DailyUsage_totalBytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bytesUp":
+			out.Values[i] = ec._DailyUsage_bytesUp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bytesDown":
+			out.Values[i] = ec._DailyUsage_bytesDown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sessionCount":
+			out.Values[i] = ec._DailyUsage_sessionCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cost":
+			out.Values[i] = ec._DailyUsage_cost(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13706,6 +15003,59 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var networkUsageImplementors = []string{"NetworkUsage"}
+
+func (ec *executionContext) _NetworkUsage(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkUsage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkUsage")
+		case "countryCode":
+			out.Values[i] = ec._NetworkUsage_countryCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "networkName":
+			out.Values[i] = ec._NetworkUsage_networkName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalBytes":
+			out.Values[i] = ec._NetworkUsage_totalBytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sessionCount":
+			out.Values[i] = ec._NetworkUsage_sessionCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cost":
+			out.Values[i] = ec._NetworkUsage_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var orderImplementors = []string{"Order", "Node"}
 
 func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, obj *store.Order) graphql.Marshaler {
@@ -13819,6 +15169,11 @@ func (ec *executionContext) _OrderCancelPayload(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("OrderCancelPayload")
 		case "order":
 			out.Values[i] = ec._OrderCancelPayload_order(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._OrderCancelPayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -14061,6 +15416,11 @@ func (ec *executionContext) _OrderReorderPayload(ctx context.Context, sel ast.Se
 		case "droppedItems":
 			out.Values[i] = ec._OrderReorderPayload_droppedItems(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._OrderReorderPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "userErrors":
@@ -14858,6 +16218,12 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SimCard_usageSessions(ctx, field, obj)
 				})
+		case "usageExportUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SimCard_usageExportUrl(ctx, field, obj)
+				})
 		case "balanceEntries":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -14973,6 +16339,11 @@ func (ec *executionContext) _SimCardPayload(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "user":
+			out.Values[i] = ec._SimCardPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "userErrors":
 			out.Values[i] = ec._SimCardPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15008,6 +16379,11 @@ func (ec *executionContext) _SimCardRemovePayload(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("SimCardRemovePayload")
 		case "removedId":
 			out.Values[i] = ec._SimCardRemovePayload_removedId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._SimCardRemovePayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -15207,33 +16583,45 @@ func (ec *executionContext) _UsageSummary(ctx context.Context, sel ast.Selection
 		case "totalBytes":
 			out.Values[i] = ec._UsageSummary_totalBytes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bytesUp":
 			out.Values[i] = ec._UsageSummary_bytesUp(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bytesDown":
 			out.Values[i] = ec._UsageSummary_bytesDown(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sessionCount":
 			out.Values[i] = ec._UsageSummary_sessionCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "cost":
 			out.Values[i] = ec._UsageSummary_cost(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "byCountry":
 			out.Values[i] = ec._UsageSummary_byCountry(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "byDay":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageSummary_byDay(ctx, field, obj)
+				})
+		case "byNetwork":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageSummary_byNetwork(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15289,6 +16677,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "createdAt":
 			out.Values[i] = ec._User_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeZone":
+			out.Values[i] = ec._User_timeZone(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -15791,6 +17184,14 @@ func (ec *executionContext) marshalNAddressPayload2ᚖgithubᚗcomᚋteztelecom�
 	return ec._AddressPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAddressSetDefaultPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressSetDefaultPayload(ctx context.Context, sel ast.SelectionSet, v *model.AddressSetDefaultPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AddressSetDefaultPayload!")
+		return graphql.Null
+	}
+	return ec._AddressSetDefaultPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAddressUpdateInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressUpdateInput(ctx context.Context, v any) (model.AddressUpdateInput, error) {
 	res, err := ec.unmarshalInputAddressUpdateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15926,6 +17327,40 @@ func (ec *executionContext) marshalNCountryUsage2ᚕgithubᚗcomᚋteztelecomᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNDailyUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐDailyUsage(ctx context.Context, sel ast.SelectionSet, v model.DailyUsage) graphql.Marshaler {
+	return ec._DailyUsage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDailyUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐDailyUsageᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DailyUsage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDailyUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐDailyUsage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -16135,6 +17570,26 @@ func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋi
 		return graphql.Null
 	}
 	return ec._Money(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsage(ctx context.Context, sel ast.SelectionSet, v model.NetworkUsage) graphql.Marshaler {
+	return ec._NetworkUsage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNetworkUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsageᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkUsage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋrelayᚐNode(ctx context.Context, sel ast.SelectionSet, v []relay.Node) graphql.Marshaler {

@@ -215,6 +215,10 @@ var leanAddressDeletePayloadConcurrent = map[string]bool{}
 func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors) {
 		switch f.Name {
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -233,6 +237,8 @@ func (ec *executionContext) lean_AddressDeletePayload(ctx context.Context, w *by
 			return true
 		case "deletedId":
 			return ec.lean_AddressDeletePayload_deletedId(ctx, w, field, obj)
+		case "user":
+			return ec.lean_AddressDeletePayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_AddressDeletePayload_userErrors(ctx, w, field, obj)
 		}
@@ -245,6 +251,11 @@ func (ec *executionContext) lean_AddressDeletePayload_deletedId(ctx context.Cont
 	m := ec.marshalOID2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
+}
+
+func (ec *executionContext) lean_AddressDeletePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressDeletePayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressDeletePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressDeletePayload) bool {
@@ -271,6 +282,10 @@ func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel
 			if ec.leanResolves_Address(ctx, f.Selections) {
 				return true
 			}
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -289,6 +304,8 @@ func (ec *executionContext) lean_AddressPayload(ctx context.Context, w *bytes.Bu
 			return true
 		case "address":
 			return ec.lean_AddressPayload_address(ctx, w, field, obj)
+		case "user":
+			return ec.lean_AddressPayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_AddressPayload_userErrors(ctx, w, field, obj)
 		}
@@ -301,7 +318,88 @@ func (ec *executionContext) lean_AddressPayload_address(ctx context.Context, w *
 	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
 }
 
+func (ec *executionContext) lean_AddressPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressPayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+}
+
 func (ec *executionContext) lean_AddressPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressPayload) bool {
+	res := obj.UserErrors
+	return ec.leanmarshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, w, field.Selections, res)
+}
+
+// AddressSetDefaultPayload: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanAddressSetDefaultPayloadConcurrent = map[string]bool{}
+
+// leanResolves_AddressSetDefaultPayload reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_AddressSetDefaultPayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressSetDefaultPayloadImplementors) {
+		switch f.Name {
+		case "address":
+			if ec.leanResolves_Address(ctx, f.Selections) {
+				return true
+			}
+		case "previousDefault":
+			if ec.leanResolves_Address(ctx, f.Selections) {
+				return true
+			}
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_AddressSetDefaultPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressSetDefaultPayload) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressSetDefaultPayloadImplementors)
+	return leanexec.Object(ctx, w, "AddressSetDefaultPayload", fields, leanAddressSetDefaultPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"AddressSetDefaultPayload"`)
+			return true
+		case "address":
+			return ec.lean_AddressSetDefaultPayload_address(ctx, w, field, obj)
+		case "previousDefault":
+			return ec.lean_AddressSetDefaultPayload_previousDefault(ctx, w, field, obj)
+		case "user":
+			return ec.lean_AddressSetDefaultPayload_user(ctx, w, field, obj)
+		case "userErrors":
+			return ec.lean_AddressSetDefaultPayload_userErrors(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_AddressSetDefaultPayload_address(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
+	res := obj.Address
+	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_AddressSetDefaultPayload_previousDefault(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
+	res := obj.PreviousDefault
+	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_AddressSetDefaultPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_AddressSetDefaultPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
 	res := obj.UserErrors
 	return ec.leanmarshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, w, field.Selections, res)
 }
@@ -535,6 +633,10 @@ func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, se
 			if ec.leanResolves_Order(ctx, f.Selections) {
 				return true
 			}
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -555,6 +657,8 @@ func (ec *executionContext) lean_CheckoutPayload(ctx context.Context, w *bytes.B
 			return ec.lean_CheckoutPayload_order(ctx, w, field, obj)
 		case "accessToken":
 			return ec.lean_CheckoutPayload_accessToken(ctx, w, field, obj)
+		case "user":
+			return ec.lean_CheckoutPayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_CheckoutPayload_userErrors(ctx, w, field, obj)
 		}
@@ -572,6 +676,11 @@ func (ec *executionContext) lean_CheckoutPayload_accessToken(ctx context.Context
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
+}
+
+func (ec *executionContext) lean_CheckoutPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_CheckoutPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
@@ -642,6 +751,109 @@ func (ec *executionContext) lean_CountryUsage_totalBytes(ctx context.Context, w 
 }
 
 func (ec *executionContext) lean_CountryUsage_cost(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CountryUsage) bool {
+	res := obj.Cost
+	return ec.leanmarshalNMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
+}
+
+// DailyUsage: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanDailyUsageConcurrent = map[string]bool{}
+
+// leanResolves_DailyUsage reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_DailyUsage(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, dailyUsageImplementors) {
+		switch f.Name {
+		case "cost":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_DailyUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.DailyUsage) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, dailyUsageImplementors)
+	return leanexec.Object(ctx, w, "DailyUsage", fields, leanDailyUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"DailyUsage"`)
+			return true
+		case "date":
+			return ec.lean_DailyUsage_date(ctx, w, field, obj)
+		case "totalBytes":
+			return ec.lean_DailyUsage_totalBytes(ctx, w, field, obj)
+		case "bytesUp":
+			return ec.lean_DailyUsage_bytesUp(ctx, w, field, obj)
+		case "bytesDown":
+			return ec.lean_DailyUsage_bytesDown(ctx, w, field, obj)
+		case "sessionCount":
+			return ec.lean_DailyUsage_sessionCount(ctx, w, field, obj)
+		case "cost":
+			return ec.lean_DailyUsage_cost(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_DailyUsage_date(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.DailyUsage) bool {
+	res := obj.Date
+	m := ec.marshalNDate2timeᚐTime(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_DailyUsage_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.DailyUsage) bool {
+	res := obj.TotalBytes
+	m := ec.marshalNInt642int64(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_DailyUsage_bytesUp(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.DailyUsage) bool {
+	res := obj.BytesUp
+	m := ec.marshalNInt642int64(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_DailyUsage_bytesDown(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.DailyUsage) bool {
+	res := obj.BytesDown
+	m := ec.marshalNInt642int64(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_DailyUsage_sessionCount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.DailyUsage) bool {
+	res := obj.SessionCount
+	m := ec.marshalNInt2int(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_DailyUsage_cost(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.DailyUsage) bool {
 	res := obj.Cost
 	return ec.leanmarshalNMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
@@ -960,6 +1172,97 @@ func (ec *executionContext) lean_Money_currencyCode(ctx context.Context, w *byte
 	return true
 }
 
+// NetworkUsage: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanNetworkUsageConcurrent = map[string]bool{}
+
+// leanResolves_NetworkUsage reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_NetworkUsage(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, networkUsageImplementors) {
+		switch f.Name {
+		case "cost":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_NetworkUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.NetworkUsage) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, networkUsageImplementors)
+	return leanexec.Object(ctx, w, "NetworkUsage", fields, leanNetworkUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"NetworkUsage"`)
+			return true
+		case "countryCode":
+			return ec.lean_NetworkUsage_countryCode(ctx, w, field, obj)
+		case "networkName":
+			return ec.lean_NetworkUsage_networkName(ctx, w, field, obj)
+		case "totalBytes":
+			return ec.lean_NetworkUsage_totalBytes(ctx, w, field, obj)
+		case "sessionCount":
+			return ec.lean_NetworkUsage_sessionCount(ctx, w, field, obj)
+		case "cost":
+			return ec.lean_NetworkUsage_cost(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_NetworkUsage_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.NetworkUsage) bool {
+	res := obj.CountryCode
+	m := ec.marshalNString2string(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_NetworkUsage_networkName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.NetworkUsage) bool {
+	res := obj.NetworkName
+	m := ec.marshalNString2string(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_NetworkUsage_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.NetworkUsage) bool {
+	res := obj.TotalBytes
+	m := ec.marshalNInt642int64(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_NetworkUsage_sessionCount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.NetworkUsage) bool {
+	res := obj.SessionCount
+	m := ec.marshalNInt2int(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_NetworkUsage_cost(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.NetworkUsage) bool {
+	res := obj.Cost
+	return ec.leanmarshalNMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
+}
+
 // Order: which fields resolve through a resolver (or a method
 // taking a context): an object with two or more of them selected runs them
 // concurrently.
@@ -1189,6 +1492,10 @@ func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context,
 			if ec.leanResolves_Order(ctx, f.Selections) {
 				return true
 			}
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -1207,6 +1514,8 @@ func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *byte
 			return true
 		case "order":
 			return ec.lean_OrderCancelPayload_order(ctx, w, field, obj)
+		case "user":
+			return ec.lean_OrderCancelPayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_OrderCancelPayload_userErrors(ctx, w, field, obj)
 		}
@@ -1217,6 +1526,11 @@ func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *byte
 func (ec *executionContext) lean_OrderCancelPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
 	res := obj.Order
 	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_OrderCancelPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderCancelPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
@@ -1564,6 +1878,10 @@ func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context
 			if ec.leanResolves_ReorderDroppedItem(ctx, f.Selections) {
 				return true
 			}
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -1586,6 +1904,8 @@ func (ec *executionContext) lean_OrderReorderPayload(ctx context.Context, w *byt
 			return ec.lean_OrderReorderPayload_accessToken(ctx, w, field, obj)
 		case "droppedItems":
 			return ec.lean_OrderReorderPayload_droppedItems(ctx, w, field, obj)
+		case "user":
+			return ec.lean_OrderReorderPayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_OrderReorderPayload_userErrors(ctx, w, field, obj)
 		}
@@ -1608,6 +1928,11 @@ func (ec *executionContext) lean_OrderReorderPayload_accessToken(ctx context.Con
 func (ec *executionContext) lean_OrderReorderPayload_droppedItems(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
 	res := obj.DroppedItems
 	return ec.leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_OrderReorderPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderReorderPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
@@ -2700,6 +3025,7 @@ func (ec *executionContext) lean_ShippingAddress_phone(ctx context.Context, w *b
 var leanSimCardConcurrent = map[string]bool{
 	"usage":          true,
 	"usageSessions":  true,
+	"usageExportUrl": true,
 	"balanceEntries": true,
 }
 
@@ -2733,6 +3059,10 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 				return true
 			}
 			if ec.leanResolves_UsageSessionConnection(ctx, f.Selections) {
+				return true
+			}
+		case "usageExportUrl":
+			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
 				return true
 			}
 		case "balanceEntries":
@@ -2774,6 +3104,8 @@ func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, s
 			return ec.lean_SimCard_usage(ctx, w, field, obj)
 		case "usageSessions":
 			return ec.lean_SimCard_usageSessions(ctx, w, field, obj)
+		case "usageExportUrl":
+			return ec.lean_SimCard_usageExportUrl(ctx, w, field, obj)
 		case "balanceEntries":
 			return ec.lean_SimCard_balanceEntries(ctx, w, field, obj)
 		}
@@ -2874,6 +3206,28 @@ func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *b
 		return false
 	}
 	return ec.leanmarshalNUsageSessionConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionConnection(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_SimCard_usageExportUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_SimCard_usageExportUrl_args(ctx, field.ArgumentMap(ec.Variables))
+	})
+	if err != nil {
+		return false
+	}
+	fc.Args = args
+	res, err := ec.Resolvers.SimCard().UsageExportURL(ctx, obj, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time))
+	if err != nil {
+		return false
+	}
+	m := ec.marshalNString2string(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
 }
 
 func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
@@ -3021,6 +3375,10 @@ func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel
 			if ec.leanResolves_SimCard(ctx, f.Selections) {
 				return true
 			}
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -3039,6 +3397,8 @@ func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Bu
 			return true
 		case "simCard":
 			return ec.lean_SimCardPayload_simCard(ctx, w, field, obj)
+		case "user":
+			return ec.lean_SimCardPayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_SimCardPayload_userErrors(ctx, w, field, obj)
 		}
@@ -3049,6 +3409,11 @@ func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Bu
 func (ec *executionContext) lean_SimCardPayload_simCard(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
 	res := obj.SimCard
 	return ec.leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_SimCardPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCardPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
@@ -3071,6 +3436,10 @@ var leanSimCardRemovePayloadConcurrent = map[string]bool{}
 func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors) {
 		switch f.Name {
+		case "user":
+			if ec.leanResolves_User(ctx, f.Selections) {
+				return true
+			}
 		case "userErrors":
 			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
@@ -3089,6 +3458,8 @@ func (ec *executionContext) lean_SimCardRemovePayload(ctx context.Context, w *by
 			return true
 		case "removedId":
 			return ec.lean_SimCardRemovePayload_removedId(ctx, w, field, obj)
+		case "user":
+			return ec.lean_SimCardRemovePayload_user(ctx, w, field, obj)
 		case "userErrors":
 			return ec.lean_SimCardRemovePayload_userErrors(ctx, w, field, obj)
 		}
@@ -3101,6 +3472,11 @@ func (ec *executionContext) lean_SimCardRemovePayload_removedId(ctx context.Cont
 	m := ec.marshalOID2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
+}
+
+func (ec *executionContext) lean_SimCardRemovePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardRemovePayload) bool {
+	res := obj.User
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCardRemovePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardRemovePayload) bool {
@@ -3393,7 +3769,10 @@ func (ec *executionContext) lean_UsageSessionEdge_node(ctx context.Context, w *b
 // UsageSummary: which fields resolve through a resolver (or a method
 // taking a context): an object with two or more of them selected runs them
 // concurrently.
-var leanUsageSummaryConcurrent = map[string]bool{}
+var leanUsageSummaryConcurrent = map[string]bool{
+	"byDay":     true,
+	"byNetwork": true,
+}
 
 // leanResolves_UsageSummary reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
@@ -3411,6 +3790,20 @@ func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel a
 			}
 		case "byCountry":
 			if ec.leanResolves_CountryUsage(ctx, f.Selections) {
+				return true
+			}
+		case "byDay":
+			if !leanexec.IsReady(ctx, "UsageSummary", f.Name) {
+				return true
+			}
+			if ec.leanResolves_DailyUsage(ctx, f.Selections) {
+				return true
+			}
+		case "byNetwork":
+			if !leanexec.IsReady(ctx, "UsageSummary", f.Name) {
+				return true
+			}
+			if ec.leanResolves_NetworkUsage(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -3437,6 +3830,10 @@ func (ec *executionContext) lean_UsageSummary(ctx context.Context, w *bytes.Buff
 			return ec.lean_UsageSummary_cost(ctx, w, field, obj)
 		case "byCountry":
 			return ec.lean_UsageSummary_byCountry(ctx, w, field, obj)
+		case "byDay":
+			return ec.lean_UsageSummary_byDay(ctx, w, field, obj)
+		case "byNetwork":
+			return ec.lean_UsageSummary_byNetwork(ctx, w, field, obj)
 		}
 		return false
 	})
@@ -3490,6 +3887,24 @@ func (ec *executionContext) lean_UsageSummary_cost(ctx context.Context, w *bytes
 func (ec *executionContext) lean_UsageSummary_byCountry(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSummary) bool {
 	res := obj.ByCountry
 	return ec.leanmarshalNCountryUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCountryUsageᚄ(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_UsageSummary_byDay(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSummary) bool {
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "UsageSummary", Field: field, IsMethod: true, IsResolver: true})
+	res, err := ec.Resolvers.UsageSummary().ByDay(ctx, obj)
+	if err != nil {
+		return false
+	}
+	return ec.leanmarshalNDailyUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐDailyUsageᚄ(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_UsageSummary_byNetwork(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSummary) bool {
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "UsageSummary", Field: field, IsMethod: true, IsResolver: true})
+	res, err := ec.Resolvers.UsageSummary().ByNetwork(ctx, obj)
+	if err != nil {
+		return false
+	}
+	return ec.leanmarshalNNetworkUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsageᚄ(ctx, w, field.Selections, res)
 }
 
 // User: which fields resolve through a resolver (or a method
@@ -3580,6 +3995,8 @@ func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel 
 			return ec.lean_User_phone(ctx, w, field, obj)
 		case "createdAt":
 			return ec.lean_User_createdAt(ctx, w, field, obj)
+		case "timeZone":
+			return ec.lean_User_timeZone(ctx, w, field, obj)
 		case "defaultAddress":
 			return ec.lean_User_defaultAddress(ctx, w, field, obj)
 		case "addresses":
@@ -3644,6 +4061,16 @@ func (ec *executionContext) lean_User_phone(ctx context.Context, w *bytes.Buffer
 func (ec *executionContext) lean_User_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
 	res := obj.CreatedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_User_timeZone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+	res := obj.TimeZone
+	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -3819,6 +4246,13 @@ func (ec *executionContext) leanmarshalNAddressPayload2ᚖgithubᚗcomᚋteztele
 	return ec.lean_AddressPayload(ctx, w, sel, v)
 }
 
+func (ec *executionContext) leanmarshalNAddressSetDefaultPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressSetDefaultPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.AddressSetDefaultPayload) bool {
+	if v == nil {
+		return false
+	}
+	return ec.lean_AddressSetDefaultPayload(ctx, w, sel, v)
+}
+
 func (ec *executionContext) leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.SIMBalanceEntry) bool {
 	if v == nil {
 		return false
@@ -3859,6 +4293,17 @@ func (ec *executionContext) leanmarshalNCountryUsage2ᚕgithubᚗcomᚋtezteleco
 	concurrent := ec.leanResolves_CountryUsage(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNCountryUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCountryUsage(ctx, w, sel, v[i])
+	})
+}
+
+func (ec *executionContext) leanmarshalNDailyUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐDailyUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.DailyUsage) bool {
+	return ec.lean_DailyUsage(ctx, w, sel, &v)
+}
+
+func (ec *executionContext) leanmarshalNDailyUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐDailyUsageᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.DailyUsage) bool {
+	concurrent := ec.leanResolves_DailyUsage(ctx, sel)
+	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
+		return ec.leanmarshalNDailyUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐDailyUsage(ctx, w, sel, v[i])
 	})
 }
 
@@ -3906,6 +4351,17 @@ func (ec *executionContext) leanmarshalNMoney2ᚖgithubᚗcomᚋteztelecomᚋtez
 		return false
 	}
 	return ec.lean_Money(ctx, w, sel, v)
+}
+
+func (ec *executionContext) leanmarshalNNetworkUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.NetworkUsage) bool {
+	return ec.lean_NetworkUsage(ctx, w, sel, &v)
+}
+
+func (ec *executionContext) leanmarshalNNetworkUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsageᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.NetworkUsage) bool {
+	concurrent := ec.leanResolves_NetworkUsage(ctx, sel)
+	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
+		return ec.leanmarshalNNetworkUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsage(ctx, w, sel, v[i])
+	})
 }
 
 func (ec *executionContext) leanmarshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Order) bool {

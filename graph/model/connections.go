@@ -1,9 +1,6 @@
 package model
 
 import (
-	"sort"
-
-	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -95,22 +92,3 @@ type ProductEdge struct{ Node *store.Product }
 
 // Cursor is the product's cursor.
 func (e ProductEdge) Cursor() string { return store.ProductCursor(*e.Node) }
-
-// NewUsageSummary totals a SIM's per-country use, most data first.
-func NewUsageSummary(countries []store.CountryUsage, currency string) *UsageSummary {
-	s := &UsageSummary{ByCountry: make([]CountryUsage, 0, len(countries))}
-	var cost int64
-	for _, c := range countries {
-		s.BytesUp += c.BytesUp
-		s.BytesDown += c.BytesDown
-		s.SessionCount += c.Sessions
-		cost += c.CostMinor
-		cc := money.New(c.CostMinor, currency)
-		s.ByCountry = append(s.ByCountry, CountryUsage{CountryCode: c.CountryCode, TotalBytes: c.BytesUp + c.BytesDown, Cost: &cc})
-	}
-	s.TotalBytes = s.BytesUp + s.BytesDown
-	total := money.New(cost, currency)
-	s.Cost = &total
-	sort.SliceStable(s.ByCountry, func(i, j int) bool { return s.ByCountry[i].TotalBytes > s.ByCountry[j].TotalBytes })
-	return s
-}

@@ -3,6 +3,8 @@
 package model
 
 import (
+	"time"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/money"
@@ -15,6 +17,9 @@ import (
 type AddressDeletePayload struct {
 	// The ID of the deleted address; null when there are user errors.
 	DeletedID *string `json:"deletedId,omitempty"`
+	// The customer after the change: `addresses` without the deleted one and, when it was the
+	// default, `defaultAddress` now the address promoted in its place. Null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -41,10 +46,26 @@ type AddressInput struct {
 	DeliveryNote *string `json:"deliveryNote,omitempty"`
 }
 
-// The answer to an address mutation.
+// The answer to `addressCreate` and `addressUpdate`.
 type AddressPayload struct {
 	// The address as it is now; null when there are user errors.
 	Address *store.Address `json:"address,omitempty"`
+	// The customer after the change: select `addresses` and `defaultAddress` here to update a cache
+	// from this answer (a first address joins the list as the default). Null when there are user errors.
+	User *store.User `json:"user,omitempty"`
+	// What is wrong with the input; empty on success.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
+// The answer to `addressSetDefault`.
+type AddressSetDefaultPayload struct {
+	// The new default address; null when there are user errors.
+	Address *store.Address `json:"address,omitempty"`
+	// The address that was the default until now, with `isDefault` false; null when there was none,
+	// when it is the address given (nothing changed), or when there are user errors.
+	PreviousDefault *store.Address `json:"previousDefault,omitempty"`
+	// The customer after the change, for `addresses` and `defaultAddress`; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -116,6 +137,9 @@ type CheckoutPayload struct {
 	// For a guest's order only: the secret that opens it (`guestOrder`, `orderPay`, `orderCancel`).
 	// It is shown once; keep it like a password.
 	AccessToken *string `json:"accessToken,omitempty"`
+	// The signed-in customer after the order, whose `orders` now start with it (and whose
+	// `addresses` show the one used as most recently used); null for a guest or when there were user errors.
+	User *store.User `json:"user,omitempty"`
 	// What was wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -127,6 +151,22 @@ type CountryUsage struct {
 	// Bytes sent and received there.
 	TotalBytes int64 `json:"totalBytes"`
 	// What the sessions there cost.
+	Cost *money.Money `json:"cost"`
+}
+
+// Data use on one calendar day.
+type DailyUsage struct {
+	// The calendar day, in the customer's time zone.
+	Date time.Time `json:"date"`
+	// Bytes sent and received that day.
+	TotalBytes int64 `json:"totalBytes"`
+	// Bytes sent that day.
+	BytesUp int64 `json:"bytesUp"`
+	// Bytes received that day.
+	BytesDown int64 `json:"bytesDown"`
+	// How many data sessions started that day.
+	SessionCount int `json:"sessionCount"`
+	// What that day's sessions cost.
 	Cost *money.Money `json:"cost"`
 }
 
@@ -196,6 +236,20 @@ type LogoutPayload struct {
 type Mutation struct {
 }
 
+// Data use on one visited mobile network.
+type NetworkUsage struct {
+	// ISO 3166-1 alpha-2 code of the network's country.
+	CountryCode string `json:"countryCode"`
+	// The network's name, e.g. `Turkcell`; empty when the operator's record gave none.
+	NetworkName string `json:"networkName"`
+	// Bytes sent and received on it.
+	TotalBytes int64 `json:"totalBytes"`
+	// How many data sessions started on it.
+	SessionCount int `json:"sessionCount"`
+	// What the sessions on it cost.
+	Cost *money.Money `json:"cost"`
+}
+
 // Which order to cancel.
 type OrderCancelInput struct {
 	// The order's global ID.
@@ -208,6 +262,9 @@ type OrderCancelInput struct {
 type OrderCancelPayload struct {
 	// The cancelled order; null when there were user errors.
 	Order *store.Order `json:"order,omitempty"`
+	// The signed-in customer, for `orders` lists filtered by status, which the order leaves or
+	// joins; null for a guest or when there were user errors.
+	User *store.User `json:"user,omitempty"`
 	// What was wrong; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -246,6 +303,8 @@ type OrderReorderPayload struct {
 	AccessToken *string `json:"accessToken,omitempty"`
 	// Lines of the old order left out of the new one, each with the reason.
 	DroppedItems []orders.Dropped `json:"droppedItems"`
+	// The signed-in customer, whose `orders` now start with the new one; null for a guest or when no order was placed.
+	User *store.User `json:"user,omitempty"`
 	// What was wrong; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -308,6 +367,9 @@ type ProfileUpdateInput struct {
 	// (spaces, dashes and parentheses are ignored); stored and answered in E.164. Null or an
 	// empty string clears it.
 	Phone graphql.Omittable[*string] `json:"phone,omitempty"`
+	// An IANA time zone name, e.g. `Asia/Almaty`, `Europe/Moscow` or `UTC` (not an offset such
+	// as `+05:00`: a name follows summer time). Null or an empty string sets `UTC`.
+	TimeZone graphql.Omittable[*string] `json:"timeZone,omitempty"`
 }
 
 // The answer to `profileUpdate`.
@@ -368,10 +430,13 @@ type SimCardConnection struct {
 	PageInfo *relay.PageInfo `json:"pageInfo"`
 }
 
-// The answer to a SIM card mutation.
+// The answer to `simCardAdd` and `simCardUpdate`.
 type SimCardPayload struct {
 	// The SIM card as it is now, with its balance; null when there are user errors.
 	SimCard *store.SimCard `json:"simCard,omitempty"`
+	// The customer after the change: select `simCards` here to update "My numbers" in a cache from
+	// this answer (an added SIM joins the list). Null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -380,6 +445,8 @@ type SimCardPayload struct {
 type SimCardRemovePayload struct {
 	// The ID of the SIM card removed from the account; null when there are user errors.
 	RemovedID *string `json:"removedId,omitempty"`
+	// The customer after the change, whose `simCards` no longer list it; null when there are user errors.
+	User *store.User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -390,20 +457,4 @@ type SimCardUpdateInput struct {
 	ID string `json:"id"`
 	// The new label; empty clears it.
 	Label string `json:"label"`
-}
-
-// Totals of a SIM's data use over a date range.
-type UsageSummary struct {
-	// Bytes sent and received.
-	TotalBytes int64 `json:"totalBytes"`
-	// Bytes sent.
-	BytesUp int64 `json:"bytesUp"`
-	// Bytes received.
-	BytesDown int64 `json:"bytesDown"`
-	// How many data sessions started in the range.
-	SessionCount int `json:"sessionCount"`
-	// What the sessions cost.
-	Cost *money.Money `json:"cost"`
-	// The same totals per visited country, most data first.
-	ByCountry []CountryUsage `json:"byCountry"`
 }

@@ -74,13 +74,13 @@ func (s *Service) checkCurrentPassword(ctx context.Context, u store.User, plain 
 }
 
 // ProfileInput is what profileUpdate changes; a nil field stays as it is,
-// an empty one is cleared.
+// an empty one is cleared (the time zone goes back to UTC).
 type ProfileInput struct {
-	FullName, Phone *string
+	FullName, Phone, TimeZone *string
 }
 
-// UpdateProfile sets the customer's full name and phone; the phone is
-// stored in E.164.
+// UpdateProfile sets the customer's full name, phone and time zone; the
+// phone is stored in E.164, the time zone must be an IANA name.
 func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileInput) (*store.User, []apperr.FieldError, error) {
 	u, err := s.store.UserByID(ctx, userID)
 	if err != nil {
@@ -106,10 +106,18 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileInp
 			tel = &e164
 		}
 	}
+	zone := u.TimeZone
+	if in.TimeZone != nil {
+		z, bad := NormalizeTimeZone("timeZone", *in.TimeZone)
+		if bad != nil {
+			problems = append(problems, *bad)
+		}
+		zone = z
+	}
 	if len(problems) > 0 {
 		return nil, problems, nil
 	}
-	updated, err := s.store.UpdateProfile(ctx, userID, name, tel)
+	updated, err := s.store.UpdateProfile(ctx, userID, name, tel, zone)
 	if err != nil {
 		return nil, nil, fmt.Errorf("update profile: %w", err)
 	}

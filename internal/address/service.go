@@ -132,18 +132,23 @@ func (s *Service) Delete(ctx context.Context, userID, id int64) ([]apperr.FieldE
 	return nil, err
 }
 
-// SetDefault makes an address the default, in one transaction.
-func (s *Service) SetDefault(ctx context.Context, userID, id int64) (*store.Address, []apperr.FieldError, error) {
+// SetDefault makes an address the default, in one transaction, and answers
+// the previous default too (nil when there was none or it is the same).
+func (s *Service) SetDefault(ctx context.Context, userID, id int64) (now, previous *store.Address, problems []apperr.FieldError, err error) {
 	var out store.Address
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := s.store.LockAddressBook(ctx, tx, userID); err != nil {
 			return err
 		}
 		var err error
-		out, err = s.store.SetDefaultAddress(ctx, tx, userID, id)
+		out, previous, err = s.store.SetDefaultAddress(ctx, tx, userID, id)
 		return err
 	})
-	return result(out, err, "id")
+	now, problems, err = result(out, err, "id")
+	if now == nil {
+		previous = nil
+	}
+	return now, previous, problems, err
 }
 
 func result(a store.Address, err error, field ...string) (*store.Address, []apperr.FieldError, error) {

@@ -81,3 +81,28 @@ func TestGuestOrderLinkShowsAndPaysTheOrder(t *testing.T) {
 		t.Errorf("a delivered order still offers Pay")
 	}
 }
+
+// A guest order joins the account registered later with its email, once
+// that email is confirmed from its mail; until then it stays out.
+func TestGuestOrderJoinsTheAccount(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	guest := s.visitor("ivan@journey.example")
+	placed, _ := guest.checkout(map[string]any{"email": guest.Email, "shippingAddress": berlin,
+		"lines": []any{map[string]any{"sku": "SIM-GLOBAL", "quantity": 1}}})
+
+	ivan := s.signUp("ivan@journey.example", "a long new passphrase", "Ivan")
+	if mine := ivan.myOrders(); len(mine) != 0 {
+		t.Fatalf("before the email is confirmed, My orders shows %+v", mine)
+	}
+	ivan.confirmEmail()
+	mine := ivan.myOrders()
+	if len(mine) != 1 || mine[0].Number != placed.Number || mine[0].Status != "PENDING_PAYMENT" {
+		t.Fatalf("after confirming, My orders = %+v, want the guest order %s", mine, placed.Number)
+	}
+	// Now the account's, it is paid signed in.
+	ivan.pay(mine[0].ID, "", "Approve").mustSay("Payment approved")
+	if got := ivan.myOrders()[0]; got.Status == "PENDING_PAYMENT" {
+		t.Errorf("after paying: %+v", got)
+	}
+}

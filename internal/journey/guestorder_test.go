@@ -6,22 +6,6 @@ import (
 	"testing"
 )
 
-// confirmEmail follows the link of the next mail to the customer, as the
-// registration mail asks, and confirms the email with its token.
-func (c *customer) confirmEmail() {
-	c.shop.t.Helper()
-	link, err := url.Parse(c.shop.mail(c.Email).link())
-	if err != nil {
-		c.shop.t.Fatal(err)
-	}
-	var out struct {
-		EmailVerify struct{ UserErrors []userError }
-	}
-	c.query(`mutation($t: String!) { emailVerify(input: { token: $t }) { userErrors { field message code } } }`,
-		map[string]any{"t": link.Query().Get("token")}, &out)
-	noUserErrors(c.shop.t, "emailVerify", out.EmailVerify.UserErrors)
-}
-
 func numbers(list []order) []string {
 	out := make([]string, len(list))
 	for i, o := range list {

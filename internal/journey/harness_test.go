@@ -295,13 +295,16 @@ type order struct {
 	Items                     []struct {
 		Quantity int
 		ICCID    *string
-		Product  struct{ SKU string }
+		Product  struct {
+			SKU           string
+			VoucherAmount *money
+		}
 	}
 }
 
 // orderFields are the fields of an order the journeys look at.
 const orderFields = `id number status email total { amount currencyCode } availableActions
-	items { quantity iccid product { sku } }`
+	items { quantity iccid product { sku voucherAmount { amount currencyCode } } }`
 
 // berlin is a delivery address typed at checkout.
 var berlin = map[string]any{"recipientName": "Anna K", "line1": "Torstraße 1", "city": "Berlin",
@@ -367,4 +370,82 @@ func (s *shop) demoCustomer() *customer {
 		s.t.Fatalf("demo sign-in: %+v", got.UserErrors)
 	}
 	return c
+}
+
+// addSIM adds a SIM to My numbers by its ICCID and the code printed next
+// to it (empty: none given).
+func (c *customer) addSIM(iccid, code string) (*simCard, []userError) {
+	c.shop.t.Helper()
+	in := map[string]any{"iccid": iccid}
+	if code != "" {
+		in["activationCode"] = code
+	}
+	var out struct {
+		SimCardAdd struct {
+			SimCard    *simCard
+			UserErrors []userError
+		}
+	}
+	c.query(`mutation($in: SimCardAddInput!) { simCardAdd(input: $in) {
+		simCard { id iccid status label balance { amount currencyCode } } userErrors { field message code } } }`,
+		map[string]any{"in": in}, &out)
+	return out.SimCardAdd.SimCard, out.SimCardAdd.UserErrors
+}
+
+// history is My history of one SIM over a range: the totals and the
+// sessions, newest first.
+type history struct {
+	Usage struct {
+		TotalBytes   int64
+		SessionCount int
+		Cost         money
+		ByCountry    []struct{ CountryCode string }
+	}
+	UsageSessions struct {
+		Edges []struct {
+			Node struct {
+				StartedAt   time.Time
+				TotalBytes  int64
+				CountryCode string
+				NetworkName string
+			}
+		}
+	}
+}
+
+// history reads My history of iccid from from to to.
+func (c *customer) history(iccid string, from, to time.Time) history {
+	c.shop.t.Helper()
+	var out struct{ Me struct{ SimCard *history } }
+	c.query(`query($iccid: ICCID!, $from: DateTime!, $to: DateTime!) { me { simCard(iccid: $iccid) {
+		usage(from: $from, to: $to) { totalBytes sessionCount cost { amount currencyCode } byCountry { countryCode } }
+		usageSessions(from: $from, to: $to, first: 100) { edges { node { startedAt totalBytes countryCode networkName } } } } } }`,
+		map[string]any{"iccid": iccid, "from": from.Format(time.RFC3339), "to": to.Format(time.RFC3339)}, &out)
+	if out.Me.SimCard == nil {
+		c.shop.t.Fatalf("My history: %s is not in My numbers", iccid)
+	}
+	return *out.Me.SimCard
+}
+
+// mailAbout waits for the next message to addr whose subject contains
+// about, passing over (and counting as read) the others before it: a
+// journey names the mail it waits for, not every notice on the way.
+func (s *shop) mailAbout(addr, about string) email {
+	s.t.Helper()
+	for {
+		if m := s.mail(addr); strings.Contains(m.Subject, about) {
+			return m
+		}
+	}
+}
+
+// confirmEmail opens the next confirmation link mailed to the customer,
+// as the registration mail asks, and clicks "Confirm my email" on its
+// page.
+func (c *customer) confirmEmail() *page {
+	c.shop.t.Helper()
+	m := c.shop.mailAbout(c.Email, "Confirm your")
+	done := c.open(m.link()).submit("Confirm my email", nil)
+	done.mustSay("is confirmed")
+	return done
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rs/cors"
@@ -79,7 +80,8 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	shop := orders.NewService(st, ledger.New(st, ledger.Options{AllowNegativeBalance: cfg.AllowNegativeBalance}),
 		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Log: log})
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st),
-		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop}, graph.Options{
+		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop,
+		PublicURL: strings.TrimRight(cfg.PublicURL, "/")}, graph.Options{
 		Introspection:    cfg.Introspection,
 		MaxComplexity:    cfg.MaxComplexity,
 		Trusted:          trusted,
@@ -99,6 +101,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.Handler())
 	s.paymentRoutes(mux, provider, shop)
+	s.exportRoutes(mux)
 	(&pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, Log: log}).Routes(mux)
 	if cfg.Playground {
 		ide := graphiql.New("TEZ account API", "/graphql")

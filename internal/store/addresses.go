@@ -142,18 +142,25 @@ func (s *Store) PromoteDefaultAddress(ctx context.Context, tx *sqlx.Tx, userID i
 
 // SetDefaultAddress makes one of the customer's addresses the default: the
 // old default is cleared first, as the one-default index checks each row.
-func (s *Store) SetDefaultAddress(ctx context.Context, tx *sqlx.Tx, userID, id int64) (Address, error) {
+// It answers the new default and the previous one (nil when there was
+// none, or it is the same address).
+func (s *Store) SetDefaultAddress(ctx context.Context, tx *sqlx.Tx, userID, id int64) (Address, *Address, error) {
 	var exists bool
 	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM addresses WHERE id = $2 AND user_id = $1)`, userID, id); err != nil {
-		return Address{}, mapError(err, "address")
+		return Address{}, nil, mapError(err, "address")
 	}
 	if !exists {
-		return Address{}, mapError(sql.ErrNoRows, "address")
+		return Address{}, nil, mapError(sql.ErrNoRows, "address")
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE addresses SET is_default = false WHERE user_id = $1 AND is_default AND id <> $2`, userID, id); err != nil {
-		return Address{}, mapError(err, "clear default address")
+	var cleared []Address
+	if err := tx.SelectContext(ctx, &cleared, `UPDATE addresses SET is_default = false, updated_at = now()
+		WHERE user_id = $1 AND is_default AND id <> $2 RETURNING `+addressColumns, userID, id); err != nil {
+		return Address{}, nil, mapError(err, "clear default address")
 	}
 	var out Address
 	err := tx.GetContext(ctx, &out, `UPDATE addresses SET is_default = true, updated_at = now() WHERE id = $2 AND user_id = $1 RETURNING `+addressColumns, userID, id)
-	return out, mapError(err, "set default address")
+	if err != nil || len(cleared) == 0 {
+		return out, nil, mapError(err, "set default address")
+	}
+	return out, &cleared[0], nil
 }

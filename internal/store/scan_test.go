@@ -63,7 +63,7 @@ func TestPositionalReadsMatchTheColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantTotals := []store.CountryUsage{{CountryCode: "GE", BytesUp: 111, BytesDown: 2222, Sessions: 1, CostMinor: 33}}
+	wantTotals := []store.CountryUsage{{CountryCode: "GE", UsageTotals: store.UsageTotals{BytesUp: 111, BytesDown: 2222, Sessions: 1, CostMinor: 33}}}
 	if !reflect.DeepEqual(totals[r], wantTotals) {
 		t.Errorf("UsageByCountry = %+v, want %+v", totals[r], wantTotals)
 	}
@@ -78,9 +78,9 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 	db := testdb.New(t)
 	st := store.New(db)
 	var userID, productID, orderID int64
-	db.QueryRowx(`INSERT INTO users (email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at)
+	db.QueryRowx(`INSERT INTO users (email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at, time_zone)
 		VALUES ('order-scan@x.example', 'hash', 'Ada Scan', '+77010000003', now() - interval '3 days', 'v7', now() - interval '2 days',
-		        now() - interval '5 days', now() - interval '1 day') RETURNING id`).Scan(&userID)
+		        now() - interval '5 days', now() - interval '1 day', 'Asia/Tbilisi') RETURNING id`).Scan(&userID)
 	hash := []byte("0123456789abcdef0123456789abcdef")
 	db.MustExec(`INSERT INTO auth_sessions (token_hash, user_id, expires_at, last_used_at) VALUES ($1, $2, now() + interval '9 days', now() - interval '4 hours')`, hash, userID)
 	db.MustExec(`INSERT INTO addresses (user_id, recipient_name, line1, line2, city, region, postal_code, country_code, phone, delivery_note, is_default, last_used_at, created_at)
@@ -105,7 +105,7 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 	if err := db.Get(&want, `SELECT id, user_id, expires_at, last_used_at FROM auth_sessions WHERE token_hash = $1`, hash); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Get(&want.User, `SELECT id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at
+	if err := db.Get(&want.User, `SELECT id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at, time_zone
 		FROM users WHERE id = $1`, userID); err != nil {
 		t.Fatal(err)
 	}

@@ -106,36 +106,66 @@ type Scope struct {
 
 // Every usage statement joins sim_cards for the scope check and the
 // owned_since cut-off: a later owner never sees an earlier owner's sessions.
-const usageByCountry = `
-WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(iccid, f, t, i))
-SELECT k.i, u.country_code,
-       sum(u.bytes_up)::bigint AS bytes_up, sum(u.bytes_down)::bigint AS bytes_down,
-       count(*) AS sessions, sum(u.cost)::bigint AS cost
+// usageInRanges is the FROM of the range totals (usageTotals), whose
+// breakdowns (usage_breakdown.go) read the same rows: their sums agree.
+const usageInRanges = `
 FROM k
 JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $4 OR s.reseller_id = $5)
 JOIN usage_sessions u ON u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
-    AND u.started_at >= $6::timestamptz AND u.started_at < $7::timestamptz -- lets the planner skip other months
+    AND u.started_at >= $6::timestamptz AND u.started_at < $7::timestamptz -- lets the planner skip other months`
+
+// usageRangeKeys numbers the ranges: $1 ICCIDs, $2 froms, $3 tos.
+const usageRangeKeys = `
+WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(iccid, f, t, i))`
+
+// usageSums are the totals of a group of sessions, read by UsageTotals.
+const usageSums = `sum(u.bytes_up)::bigint AS bytes_up, sum(u.bytes_down)::bigint AS bytes_down,
+       count(*) AS sessions, sum(u.cost)::bigint AS cost`
+
+const usageByCountry = usageRangeKeys + `
+SELECT k.i, u.country_code,
+       ` + usageSums + usageInRanges + `
 GROUP BY k.i, u.country_code`
+
+// UsageTotals are the sums of some sessions of a SIM.
+type UsageTotals struct {
+	BytesUp   int64 `db:"bytes_up"`
+	BytesDown int64 `db:"bytes_down"`
+	Sessions  int   `db:"sessions"`
+	CostMinor int64 `db:"cost"`
+}
+
+// TotalBytes is up plus down.
+func (t UsageTotals) TotalBytes() int64 { return t.BytesUp + t.BytesDown }
+
+// totalsTargets are the scan targets of usageSums, in their order.
+func (t *UsageTotals) totalsTargets() []any {
+	return []any{&t.BytesUp, &t.BytesDown, &t.Sessions, &t.CostMinor}
+}
 
 // CountryUsage is a SIM's use in one country over a range.
 type CountryUsage struct {
 	CountryCode string `db:"country_code"`
-	BytesUp     int64  `db:"bytes_up"`
-	BytesDown   int64  `db:"bytes_down"`
-	Sessions    int    `db:"sessions"`
-	CostMinor   int64  `db:"cost"`
+	UsageTotals
 }
 
 // UsageByCountry totals the scope's SIMs' sessions per range and country,
 // one statement for all ranges. Ranges without sessions have no countries.
 func (s *Store) UsageByCountry(ctx context.Context, scope Scope, ranges []UsageRange) (map[UsageRange][]CountryUsage, error) {
+	return usageGrouped(ctx, s, scope, ranges, func(r *CountryUsage) []any {
+		return append([]any{&r.CountryCode}, r.totalsTargets()...)
+	}, usageByCountry, "usage totals")
+}
+
+// usageGrouped runs one of the range statements (usageRangeKeys …
+// usageInRanges) for the scope's ranges; extra are its parameters from $8.
+func usageGrouped[T any](ctx context.Context, s *Store, scope Scope, ranges []UsageRange, targets func(*T) []any, query, what string, extra ...any) (map[UsageRange][]T, error) {
 	iccids, froms, tos := rangeArrays(ranges)
 	lo, hi := span(ranges)
-	out, err := queryGrouped(ctx, s.db, ranges, len(ranges), func(r *CountryUsage) []any {
-		return []any{&r.CountryCode, &r.BytesUp, &r.BytesDown, &r.Sessions, &r.CostMinor}
-	}, usageByCountry, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID, lo, hi)
+	args := append([]any{pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID, lo, hi}, extra...)
+	out, err := queryGrouped(ctx, s.db, ranges, len(ranges), targets, query, args...)
 	if err != nil {
-		return nil, mapError(err, "usage totals")
+		return nil, mapError(err, what)
 	}
 	return out, nil // no sessions: nil, zero totals, not "not found"
 }

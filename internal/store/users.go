@@ -20,6 +20,8 @@ type User struct {
 	EmailVerifiedAt *time.Time `db:"email_verified_at"`
 	CreatedAt       time.Time  `db:"created_at"`
 	UpdatedAt       time.Time  `db:"updated_at"`
+	// TimeZone is the IANA name of the zone the customer's days are cut in.
+	TimeZone string `db:"time_zone"`
 }
 
 // EmailVerified reports whether the email has been confirmed.
@@ -33,12 +35,12 @@ func (u User) FullNameOrNil() *string {
 	return &u.FullName
 }
 
-const userColumns = `id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at`
+const userColumns = `id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at, time_zone`
 
 // userTargets are the scan targets of userColumns, in their order (see
 // queryRows).
 func (u *User) userTargets() []any {
-	return []any{&u.ID, &u.Email, &u.PasswordHash, &u.FullName, &u.Phone, &u.TermsAcceptedAt, &u.TermsVersion, &u.EmailVerifiedAt, &u.CreatedAt, &u.UpdatedAt}
+	return []any{&u.ID, &u.Email, &u.PasswordHash, &u.FullName, &u.Phone, &u.TermsAcceptedAt, &u.TermsVersion, &u.EmailVerifiedAt, &u.CreatedAt, &u.UpdatedAt, &u.TimeZone}
 }
 
 const userByID = `SELECT ` + userColumns + ` FROM users WHERE id = $1`
@@ -87,14 +89,15 @@ func (s *Store) UpdatePassword(ctx context.Context, q sqlx.ExecerContext, id int
 }
 
 const updateProfile = `
-UPDATE users SET full_name = $2, phone = $3, updated_at = now()
+UPDATE users SET full_name = $2, phone = $3, time_zone = $4, updated_at = now()
 WHERE id = $1
 RETURNING ` + userColumns
 
-// UpdateProfile sets the account's full name and phone (nil: none).
-func (s *Store) UpdateProfile(ctx context.Context, id int64, fullName string, phone *string) (User, error) {
+// UpdateProfile sets the account's full name, phone (nil: none) and time
+// zone.
+func (s *Store) UpdateProfile(ctx context.Context, id int64, fullName string, phone *string, timeZone string) (User, error) {
 	var u User
-	err := s.db.GetContext(ctx, &u, updateProfile, id, fullName, phone)
+	err := s.db.GetContext(ctx, &u, updateProfile, id, fullName, phone, timeZone)
 	return u, mapError(err, "user")
 }
 

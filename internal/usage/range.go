@@ -1,4 +1,4 @@
-package graph
+package usage
 
 import (
 	"time"
@@ -7,9 +7,10 @@ import (
 	"github.com/teztelecom/tez/internal/store"
 )
 
-// usageRange validates a date range argument pair: both ends optional, but
-// when both are given, from must be before to.
-func usageRange(iccid string, from, to *time.Time) (store.UsageRange, error) {
+// Range checks a range of a SIM's history as My history, its totals and
+// its download take it: both ends optional, but when both are given, from
+// must be before to.
+func Range(iccid string, from, to *time.Time) (store.UsageRange, error) {
 	r := store.UsageRange{ICCID: iccid}
 	if from != nil {
 		r.From = from.UTC()

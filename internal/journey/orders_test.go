@@ -1,0 +1,135 @@
+package journey
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/teztelecom/tez/internal/seed"
+)
+
+// balanceOf answers the balance My numbers shows for iccid.
+func (c *customer) balanceOf(iccid string) money {
+	c.shop.t.Helper()
+	for _, n := range c.myNumbers() {
+		if n.ICCID == iccid {
+			return n.Balance
+		}
+	}
+	c.shop.t.Fatalf("%s is not in My numbers", iccid)
+	return money{}
+}
+
+// A customer tops a SIM up: the order waits in My orders with Pay; Pay
+// opens the sandbox's page; Approve pays it; the order is delivered, the
+// balance is 10 USD higher, the ledger names the order, and Pay is gone.
+func TestMyOrdersPayOnTheSandboxPage(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	stock := seed.DemoStock()[2]
+	rita := s.signUp("rita@journey.example", "a long new passphrase", "Rita")
+	if _, errs := rita.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
+		t.Fatalf("simCardAdd: %+v", errs)
+	}
+	before := rita.balanceOf(stock.ICCID)
+
+	placed, _ := rita.checkout(map[string]any{"lines": []any{map[string]any{"sku": "TOPUP-10", "quantity": 1, "iccid": stock.ICCID}}})
+	mine := rita.myOrders()
+	if len(mine) != 1 || mine[0].Status != "PENDING_PAYMENT" || !slices.Contains(mine[0].AvailableActions, "PAY") {
+		t.Fatalf("My orders after checkout: %+v", mine)
+	}
+	if mine[0].Total.String() != "10.00 USD" {
+		t.Errorf("a voucher alone costs %s, want 10.00 USD (nothing ships)", mine[0].Total)
+	}
+	s.mail(rita.Email) // the registration's confirmation
+	if m := s.mail(rita.Email); !strings.Contains(m.Subject, placed.Number) {
+		t.Errorf("no order confirmation: %q", m.Subject)
+	}
+
+	approved := rita.pay(placed.ID, "", "Approve")
+	approved.mustSay("Payment approved")
+
+	mine = rita.myOrders()
+	if mine[0].Status != "FULFILLED" || slices.Contains(mine[0].AvailableActions, "PAY") || !slices.Contains(mine[0].AvailableActions, "REORDER") {
+		t.Errorf("My orders after paying: %+v, want FULFILLED with REORDER and no PAY", mine[0])
+	}
+	if got, want := rita.balanceOf(stock.ICCID), plus(t, before, "10.00"); got != want {
+		t.Errorf("balance %v after a 10 USD voucher, want %v", got, want)
+	}
+	var ledger struct {
+		Me struct {
+			SimCard struct {
+				BalanceEntries struct {
+					Edges []struct {
+						Node struct{ Kind, Reference string }
+					}
+				}
+			}
+		}
+	}
+	rita.query(`query($i: ICCID!) { me { simCard(iccid: $i) { balanceEntries(first: 5) { edges { node { kind reference } } } } } }`,
+		map[string]any{"i": stock.ICCID}, &ledger)
+	entries := ledger.Me.SimCard.BalanceEntries.Edges
+	if len(entries) == 0 || entries[0].Node.Kind != "TOPUP" || !strings.Contains(entries[0].Node.Reference, placed.Number) {
+		t.Errorf("the newest balance entry %+v does not name the order %s", entries, placed.Number)
+	}
+
+	// Paying again is refused, and the page of the paid payment says so.
+	var again struct{ OrderPay paymentPayload }
+	rita.query(`mutation($id: ID!) { orderPay(input: { orderId: $id }) { userErrors { field message code } } }`,
+		map[string]any{"id": placed.ID}, &again)
+	if len(again.OrderPay.UserErrors) == 0 {
+		t.Error("a paid order can be paid again")
+	}
+
+	// The payment page's return opens the order for its owner.
+	back := approved.follow("Back to the shop")
+	shown := back.submit("Sign in and show the order", map[string]string{"email": rita.Email, "password": rita.Password})
+	shown.mustSay("Order "+placed.Number, "Delivered", "Top-up voucher 10 USD", stock.ICCID)
+}
+
+// Buy again: a delivered order's lines become a new unpaid order at
+// today's prices, paid like any other.
+func TestBuyAgain(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	demo := s.demoCustomer()
+	var delivered *order
+	for _, o := range demo.myOrders() {
+		if o.Status == "FULFILLED" && len(o.Items) == 1 && o.Items[0].ICCID != nil {
+			delivered = &o
+			break
+		}
+	}
+	if delivered == nil {
+		t.Fatal("the demo has no delivered top-up in My orders")
+	}
+	iccid := *delivered.Items[0].ICCID
+	before := demo.balanceOf(iccid)
+
+	var out struct {
+		OrderReorder struct {
+			Order        *order
+			DroppedItems []struct{ Reason string }
+			UserErrors   []userError
+		}
+	}
+	demo.query(`mutation($id: ID!) { orderReorder(input: { orderId: $id }) { order { `+orderFields+` }
+		droppedItems { reason } userErrors { field message code } } }`, map[string]any{"id": delivered.ID}, &out)
+	noUserErrors(t, "orderReorder", out.OrderReorder.UserErrors)
+	again := out.OrderReorder.Order
+	if again == nil || again.Number == delivered.Number || again.Status != "PENDING_PAYMENT" ||
+		len(again.Items) != 1 || again.Items[0].Product.SKU != delivered.Items[0].Product.SKU || *again.Items[0].ICCID != iccid {
+		t.Fatalf("buy again of %+v gave %+v", delivered, again)
+	}
+	if len(out.OrderReorder.DroppedItems) != 0 {
+		t.Errorf("dropped %+v from an order of products on sale", out.OrderReorder.DroppedItems)
+	}
+	if mine := demo.myOrders(); mine[0].Number != again.Number {
+		t.Errorf("the new order is not the newest in My orders: %+v", mine[0])
+	}
+	demo.pay(again.ID, "", "Approve").mustSay("Payment approved")
+	if got, want := demo.balanceOf(iccid), plus(t, before, delivered.Items[0].Product.VoucherAmount.Amount); got != want {
+		t.Errorf("balance after buying the voucher again: %v, want %v", got, want)
+	}
+}

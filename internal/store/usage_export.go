@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// exportBatch is how many rows each FETCH of a download's cursor reads:
+// memory stays bounded by it whatever the history's length, and each FETCH
+// is a statement of its own under statement_timeout.
+const exportBatch = 1000
+
+const simOwned = `SELECT 1 FROM sim_cards WHERE iccid = $1 AND user_id = $2`
+
+// The sessions My history shows (sessionsPageNewestFirst without a page):
+// since the SIM joined the account, in the range, newest first.
+const declareUsageExport = `
+DECLARE usage_export NO SCROLL CURSOR FOR
+SELECT ` + usageColumns + `
+FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
+WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, s.owned_since) AND u.started_at < $4::timestamptz
+ORDER BY u.started_at DESC, u.id DESC`
+
+// EachUsageSession calls fn with each of the customer's sessions of r, as
+// My history shows them (newest first), read through a server-side cursor
+// in one read-only snapshot, so that a year of a heavy SIM never sits in
+// memory. A SIM that is not the customer's is NotFound, before fn is
+// called. fn's session is reused: copy what it keeps.
+func (s *Store) EachUsageSession(ctx context.Context, userID int64, r UsageRange, fn func(*UsageSession) error) error {
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return fmt.Errorf("begin usage export: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
+	var one int
+	if err := tx.GetContext(ctx, &one, simOwned, r.ICCID, userID); err != nil {
+		return mapError(err, "sim card")
+	}
+	from, to := r.bounds()
+	if _, err := tx.ExecContext(ctx, declareUsageExport, r.ICCID, userID, from, to); err != nil {
+		return mapError(err, "usage export")
+	}
+	var u UsageSession
+	dest := u.usageTargets()
+	fetch := fmt.Sprintf("FETCH %d FROM usage_export", exportBatch)
+	for {
+		rows, err := tx.QueryContext(ctx, fetch)
+		if err != nil {
+			return mapError(err, "usage export")
+		}
+		n := 0
+		for rows.Next() {
+			if err := rows.Scan(dest...); err != nil {
+				rows.Close()
+				return mapError(err, "usage export")
+			}
+			n++
+			if err := fn(&u); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return mapError(err, "usage export")
+		}
+		if n < exportBatch {
+			return nil
+		}
+	}
+}
