@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,7 +38,12 @@ func TestClients(t *testing.T) {
 	if err := seed.Demo(ctx, api.DB); err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), "TEZ_URL="+api.URL)
+	// Stock SIM cards a customer may add, with their activation codes.
+	stock, err := json.Marshal(seed.DemoStock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "TEZ_URL="+api.URL, "TEZ_STOCK="+string(stock))
 	npm(t, env, "run", "generate")
 
 	abs := func(p string) string {

@@ -15,3 +15,20 @@ export function codegenHash(operationName) {
   if (ids.length !== 1) throw new Error(`codegen's manifest has ${ids.length} documents named ${operationName}`);
   return ids[0];
 }
+
+// operationOf is one operation of a document with the fragments it uses, as
+// graphql-codegen splits a file.
+export function operationOf(doc, name) {
+  const fragments = new Map(doc.definitions.filter((d) => d.kind === 'FragmentDefinition').map((d) => [d.name.value, d]));
+  const op = doc.definitions.find((d) => d.kind === 'OperationDefinition' && d.name?.value === name);
+  if (!op) throw new Error(`no operation ${name}`);
+  const used = new Set();
+  const walk = (set) => set?.selections.forEach((s) => {
+    if (s.kind === 'FragmentSpread' && !used.has(s.name.value)) {
+      used.add(s.name.value);
+      walk(fragments.get(s.name.value).selectionSet);
+    } else walk(s.selectionSet);
+  });
+  walk(op.selectionSet);
+  return { ...doc, definitions: [op, ...[...used].map((n) => fragments.get(n))] };
+}
