@@ -106,7 +106,7 @@ func TestCheckoutGuest(t *testing.T) {
 	if err := s.api.DB.Get(&mail, `SELECT subject, text_body FROM email_outbox WHERE to_address = 'traveller@guest.example'`); err != nil {
 		t.Fatalf("no confirmation email for the guest: %v", err)
 	}
-	link := s.api.Cfg.ShopURL + "/orders/" + res.Order.Number + "?token=" + *res.AccessToken
+	link := s.api.Cfg.ShopURL + "/orders/" + res.Order.Number + "#token=" + *res.AccessToken
 	if !strings.Contains(mail.Subject, res.Order.Number) || !strings.Contains(mail.Text, link) || !strings.Contains(mail.Text, "Total: 24.00 USD") {
 		t.Errorf("guest confirmation %q:\n%s\nwant the number, the total and the link %s", mail.Subject, mail.Text, link)
 	}

@@ -30,7 +30,7 @@ func TestMailOutboxSaysWhatWasSent(t *testing.T) {
 		if err := st.EnqueueEmail(ctx, db, to, "Confirm your email", "https://tez.example/verify-email?token=x", "<p>x</p>"); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := mail.NewWorker(st, mailer, log).DeliverDue(ctx); n != 1 || err != nil {
+		if n, err := mail.NewWorker(st, mailer, nil, log).DeliverDue(ctx); n != 1 || err != nil {
 			t.Fatalf("deliver to %s: %d, %v", to, n, err)
 		}
 	}

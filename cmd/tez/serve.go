@@ -64,7 +64,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// the outbox for the next start (or another replica).
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	defer stopWorker()
-	go mail.NewWorker(st, mailer, env.log).Run(workerCtx, mailPoll)
+	go srv.MailWorker(mailer).Run(workerCtx, mailPoll)
 	return srv.Serve(ctx, ln, func(addr net.Addr) {
 		line := fmt.Sprintf("TEZ account API listening: GraphQL at http://%s/graphql", addr)
 		if env.cfg.Playground {

@@ -2327,13 +2327,16 @@ extend type Mutation {
   emailChange("The new email and the current password." input: EmailChangeInput!): EmailChangePayload!
   """
   Sends the signed-in customer a new verification link; earlier links stop working. Does
-  nothing when the email is confirmed already. At most 5 emails an hour per address
-  (` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `).
+  nothing when the email is confirmed already. An address gets at most 5 emails an hour from
+  registration, verification, reset, email change and guest checkout together
+  (` + "`" + `TOO_MANY_ATTEMPTS` + "`" + ` says when the next can go).
   """
   emailVerificationResend: EmailVerificationResendPayload!
   """
-  Sends a password reset link to the email if it has an account. The answer is the same
-  whether or not it has one. At most 5 emails an hour per address (` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `).
+  Sends a password reset link to the email if it has an account. The answer, and how long it
+  takes, is the same whether or not it has one: the address is looked up by the mail worker,
+  after the answer. An address gets at most 5 emails an hour of every kind together, account
+  or not (` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `).
   """
   passwordResetRequest("The email to send the reset link to." input: PasswordResetRequestInput!): PasswordResetRequestPayload!
   """
@@ -2790,7 +2793,10 @@ type OrderEdge {
 extend type Query {
   """
   A guest's order, opened with the access token that ` + "`" + `checkout` + "`" + ` returned. Null when the number
-  and the token do not match, exactly as for an order that does not exist.
+  and the token do not match, exactly as for an order that does not exist; also once the token
+  has expired (30 days after the order was fulfilled or cancelled) or the order has joined an
+  account (which opens it from then on; an order placed into a verified account's My orders
+  at checkout stays open to its token while it awaits payment).
   """
   guestOrder(
     "The order number, e.g. ` + "`" + `TEZ-100042` + "`" + `."
@@ -2807,8 +2813,13 @@ extend type Mutation {
   when an account has that email verified, the order is in its My orders at once; otherwise it
   joins the account with that email once the email is verified. Either way the guest gets only
   the payload's ` + "`" + `accessToken` + "`" + `, which opens this one order (` + "`" + `guestOrder` + "`" + `, ` + "`" + `orderPay` + "`" + `,
-  ` + "`" + `orderCancel` + "`" + `) and nothing else of any account. Every problem comes
-  back in ` + "`" + `userErrors` + "`" + `, naming its field (a line's field as ` + "`" + `["input", "lines", "<index>", "sku"]` + "`" + `).
+  ` + "`" + `orderCancel` + "`" + `) and nothing else of any account. A voucher line for an ICCID the voucher cannot
+  top up (no such SIM, one that takes no top-ups, or one whose balance is in another currency)
+  answers one ` + "`" + `NOT_FOUND` + "`" + ` on its ` + "`" + `iccid` + "`" + `, whichever it is. A guest may check out 10 times an
+  hour from one client address (` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `); the confirmation email counts toward the
+  5 emails an hour an address may get, and past that the order is placed without it. Every
+  problem comes back in ` + "`" + `userErrors` + "`" + `, naming its field (a line's field as
+  ` + "`" + `["input", "lines", "<index>", "sku"]` + "`" + `).
   """
   checkout("The lines to buy, where to ship them and, for a guest, the email." input: CheckoutInput!): CheckoutPayload!
   """
@@ -2860,7 +2871,9 @@ type CheckoutPayload {
   order: Order
   """
   For a guest's order only: the secret that opens it (` + "`" + `guestOrder` + "`" + `, ` + "`" + `orderPay` + "`" + `, ` + "`" + `orderCancel` + "`" + `).
-  It is shown once; keep it like a password.
+  It is shown once (and in the confirmation email's link, after ` + "`" + `#` + "`" + `, never in a query string);
+  keep it like a password. It expires 30 days after the order is fulfilled or cancelled, and
+  once the order joins an account.
   """
   accessToken: String
   """

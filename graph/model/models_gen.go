@@ -135,7 +135,9 @@ type CheckoutPayload struct {
 	// The new order; null when there were user errors.
 	Order *store.Order `json:"order,omitempty"`
 	// For a guest's order only: the secret that opens it (`guestOrder`, `orderPay`, `orderCancel`).
-	// It is shown once; keep it like a password.
+	// It is shown once (and in the confirmation email's link, after `#`, never in a query string);
+	// keep it like a password. It expires 30 days after the order is fulfilled or cancelled, and
+	// once the order joins an account.
 	AccessToken *string `json:"accessToken,omitempty"`
 	// The signed-in customer after the order, whose `orders` now start with it (and whose
 	// `addresses` show the one used as most recently used); null for a guest or when there were user errors.

@@ -17,16 +17,38 @@ import (
 	"github.com/teztelecom/tez/internal/store"
 )
 
-// Email links: how long each lives, and how many emails of a kind one
-// address may be sent in an hour (a form anyone can fill in must not be a
-// way to flood someone's mailbox).
+// Email links: how long each lives.
 const (
-	verifyTTL  = 72 * time.Hour
-	resetTTL   = time.Hour
-	changeTTL  = 24 * time.Hour
-	mailWindow = time.Hour
-	mailLimit  = 5
+	verifyTTL = 72 * time.Hour
+	resetTTL  = time.Hour
+	changeTTL = 24 * time.Hour
 )
+
+// MailCap bounds the mail sent to an address someone typed (registration,
+// password reset, email change, guest checkout): a form anyone can fill in
+// must not be a way to flood a stranger's mailbox. It counts every kind
+// together and is kept in PostgreSQL, so it holds across replicas. Notices
+// of changes to an account (email changed, password changed) go to the
+// account's own address and are never held back by it: a flood of requests
+// must not hide them.
+var MailCap = store.MailCap{Limit: 5, Window: time.Hour}
+
+// errMailCapped says the address has had all the mail MailCap allows.
+type errMailCapped struct{ next time.Time }
+
+func (e *errMailCapped) Error() string {
+	return "mail cap reached until " + e.next.UTC().Format(time.RFC3339)
+}
+
+// cappedProblems turns a reached mail cap into the user error saying when
+// mail can go again; other errors pass.
+func cappedProblems(err error) ([]apperr.FieldError, error) {
+	var c *errMailCapped
+	if errors.As(err, &c) {
+		return []apperr.FieldError{tooMany(c.next, "emails to this address")}, nil
+	}
+	return nil, err
+}
 
 // letter is an email, most carrying a single-use link to a page of the site.
 type letter struct {
@@ -99,41 +121,54 @@ The password of your TEZ Telecom account was changed, and every other device was
 If you did not do this, reset your password at once with "Forgot password" on the sign-in page, and contact support.`)
 )
 
-// send writes the letter to u.Email into the outbox within tx; a letter
-// with a link gets a fresh token that voids u's earlier ones of the same
-// purpose.
+// send writes the letter to u.Email into the outbox within tx. A letter
+// with a link counts toward MailCap (errMailCapped when it is reached); a
+// notice never does.
 func (s *Service) send(ctx context.Context, tx *sqlx.Tx, u store.User, l letter, data letterData) error {
-	data.Name, data.Hours = u.FullName, int(l.ttl.Hours())
+	text, html, err := s.compose(ctx, tx, u, l, data)
+	if err != nil {
+		return err
+	}
+	if l.purpose == "" {
+		return s.store.EnqueueEmail(ctx, tx, u.Email, l.subject, text, html)
+	}
+	next, err := s.store.EnqueueCappedEmail(ctx, tx, MailCap, u.Email, l.subject, text, html, "")
+	if next != nil {
+		return &errMailCapped{*next}
+	}
+	return err
+}
+
+// compose writes the letter's bodies for u; a letter with a link gets a
+// fresh token that voids u's earlier ones of the same purpose. The name is
+// free text anyone registering can type: it greets only an address proven
+// to be the account's, so that no one can put words of their choosing into
+// mail to a stranger (html/template escapes it in the HTML body; subjects
+// never carry it).
+func (s *Service) compose(ctx context.Context, tx *sqlx.Tx, u store.User, l letter, data letterData) (text, html string, err error) {
+	data.Hours = int(l.ttl.Hours())
+	if u.EmailVerified() {
+		data.Name = u.FullName
+	}
 	if l.purpose != "" {
 		token, hash := opaque.New(emailPrefix)
 		if err := s.store.CreateEmailToken(ctx, tx, hash, u.ID, l.purpose, u.Email, l.ttl); err != nil {
-			return err
+			return "", "", err
 		}
 		data.Link = s.publicURL + l.path + "?token=" + token
 	}
-	var text, html bytes.Buffer
-	if err := l.text.Execute(&text, data); err != nil {
-		return fmt.Errorf("email %q: %w", l.subject, err)
+	var tb, hb bytes.Buffer
+	if err := l.text.Execute(&tb, data); err != nil {
+		return "", "", fmt.Errorf("email %q: %w", l.subject, err)
 	}
-	if err := l.html.Execute(&html, data); err != nil {
-		return fmt.Errorf("email %q: %w", l.subject, err)
+	if err := l.html.Execute(&hb, data); err != nil {
+		return "", "", fmt.Errorf("email %q: %w", l.subject, err)
 	}
-	return s.store.EnqueueEmail(ctx, tx, u.Email, l.subject, text.String(), html.String())
+	return tb.String(), hb.String(), nil
 }
 
 func (s *Service) sendVerification(ctx context.Context, tx *sqlx.Tx, u store.User) error {
 	return s.send(ctx, tx, u, verifyLetter, letterData{})
-}
-
-// mailAllowed counts one email of a kind to an address and says whether
-// it may go; when it may not, the user error says when it can.
-func (s *Service) mailAllowed(ctx context.Context, kind, email string) (*apperr.FieldError, error) {
-	allowed, until, err := s.store.ThrottleAttempt(ctx, "mail:"+kind+":"+strings.ToLower(email), mailWindow, mailLimit)
-	if err != nil || allowed {
-		return nil, err
-	}
-	e := tooMany(*until, "emails to this address")
-	return &e, nil
 }
 
 // ResendVerification sends the signed-in customer a new verification link
@@ -147,10 +182,7 @@ func (s *Service) ResendVerification(ctx context.Context, userID int64) ([]apper
 	if u.EmailVerified() {
 		return nil, nil
 	}
-	if blocked, err := s.mailAllowed(ctx, "verify", u.Email); blocked != nil || err != nil {
-		return problems(blocked), err
-	}
-	return nil, s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.sendVerification(ctx, tx, u) })
+	return cappedProblems(s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.sendVerification(ctx, tx, u) }))
 }
 
 // badLink is the one answer for an unknown, used, replaced or expired link.
@@ -254,33 +286,57 @@ func (s *Service) ChangeEmail(ctx context.Context, userID int64, newEmail, curre
 	case !apperr.Is(err, apperr.NotFound):
 		return nil, err
 	}
-	if blocked, err := s.mailAllowed(ctx, "change", email); blocked != nil || err != nil {
-		return problems(blocked), err
-	}
 	to := u
 	to.Email = email
-	return nil, s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.send(ctx, tx, to, changeLetter, letterData{}) })
+	to.EmailVerifiedAt = nil // not proven yet
+	return cappedProblems(s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.send(ctx, tx, to, changeLetter, letterData{}) }))
 }
 
-// RequestPasswordReset sends a reset link if the email has an account. The
-// answer is the same either way, limits included (they count per address,
-// account or not), so it tells no one which emails are registered.
+// RequestPasswordReset asks for a reset link to be mailed if the email has
+// an account. It only writes a job to the outbox, the same for every
+// address; the outbox worker looks the address up (PrepareEmail). So the
+// answer, its time and its limits (MailCap, counted per address, account
+// or not) are the same whether or not the address has an account.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string) ([]apperr.FieldError, error) {
 	email, bad := NormalizeEmail("email", email)
 	if bad != nil {
 		return []apperr.FieldError{*bad}, nil
 	}
-	if blocked, err := s.mailAllowed(ctx, "reset", email); blocked != nil || err != nil {
-		return problems(blocked), err
+	return cappedProblems(s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		next, err := s.store.EnqueueCappedEmail(ctx, tx, MailCap, email, "", "", "", store.JobPasswordReset)
+		if next != nil {
+			return &errMailCapped{*next}
+		}
+		return err
+	}))
+}
+
+// PrepareEmail writes the message of an outbox job (mail.Preparer): for a
+// reset asked for an address with an account, the link; for one without,
+// nothing is sent.
+func (s *Service) PrepareEmail(ctx context.Context, job store.OutboxEmail) (*store.OutboxEmail, error) {
+	if job.Job == nil || *job.Job != store.JobPasswordReset {
+		return nil, fmt.Errorf("outbox job %d: not a password reset", job.ID)
 	}
-	u, err := s.store.UserByEmail(ctx, email)
+	u, err := s.store.UserByEmail(ctx, job.To)
 	if apperr.Is(err, apperr.NotFound) {
-		return nil, nil
+		return nil, s.store.DropJobEmail(ctx, job.ID, "Password reset asked for an address without an account: nothing sent")
 	}
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.send(ctx, tx, u, resetLetter, letterData{}) })
+	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		text, html, err := s.compose(ctx, tx, u, resetLetter, letterData{})
+		if err != nil {
+			return err
+		}
+		job.Subject, job.Text, job.HTML, job.Job = resetLetter.subject, text, html, nil
+		return s.store.WriteJobEmail(ctx, tx, job.ID, job.Subject, text, html)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("prepare password reset: %w", err)
+	}
+	return &job, nil
 }
 
 // ResetPassword sets a new password with a reset link and evicts whoever

@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"net/mail"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/teztelecom/tez/internal/apperr"
@@ -33,12 +34,41 @@ var common = func() map[string]bool {
 	return m
 }()
 
-// NormalizeEmail trims an email and checks it is one address with a domain.
+// invisible reports a character that shows nothing or changes how the
+// rest is shown: control and format characters (zero-width spaces and
+// joiners, bidirectional overrides, the byte order mark), line and
+// paragraph separators, private use, Hangul fillers, and bytes that are not
+// UTF-8. With one, an email or a name can look like someone else's, or
+// carry a line break into mail.
+func invisible(r rune) bool {
+	switch r {
+	case utf8.RuneError, '\u115F', '\u1160', '\u3164', '\uFFA0':
+		return true
+	}
+	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Co)
+}
+
+// hasInvisible answers the user error for a value with an invisible
+// character, nil when it has none.
+func hasInvisible(field, s string) *apperr.FieldError {
+	if i := strings.IndexFunc(s, invisible); i >= 0 {
+		e := apperr.OnField(field, apperr.FieldInvalid,
+			"Remove the invisible or control character at position %d (copied text sometimes carries one).", utf8.RuneCountInString(s[:i])+1)
+		return &e
+	}
+	return nil
+}
+
+// NormalizeEmail trims an email and checks it is one address with a domain,
+// without invisible characters.
 func NormalizeEmail(field, s string) (string, *apperr.FieldError) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		e := apperr.OnField(field, apperr.FieldRequired, "Enter your email address.")
 		return "", &e
+	}
+	if e := hasInvisible(field, s); e != nil {
+		return "", e
 	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") || len(s) > 254 {
@@ -69,10 +99,13 @@ func CheckPassword(field, pw string) *apperr.FieldError {
 // maxFullName matches the users.full_name CHECK.
 const maxFullName = 200
 
-// NormalizeFullName trims a full name and checks its length; empty is fine
-// (the name is optional).
+// NormalizeFullName trims a full name and checks its length and that it has
+// no invisible characters; empty is fine (the name is optional).
 func NormalizeFullName(field, s string) (string, *apperr.FieldError) {
 	s = strings.TrimSpace(s)
+	if e := hasInvisible(field, s); e != nil {
+		return "", e
+	}
 	if utf8.RuneCountInString(s) > maxFullName {
 		e := apperr.OnField(field, apperr.FieldTooLong, "Use at most %d characters.", maxFullName)
 		return "", &e

@@ -41,3 +41,21 @@ func TestCheckPassword(t *testing.T) {
 		}
 	}
 }
+
+// An email or a name with a character that shows nothing can pass for
+// someone else's, or carry a line break into a mail: refused.
+func TestInvisibleCharactersAreRefused(t *testing.T) {
+	for _, s := range []string{"ann\u200b", "ann\u200d", "ann\u202e", "\ufeffann", "ann\u2028", "ann\u3164", "ann\x00", "ann\r\nBcc: x", "ann\xff", "ann\ue000", "ann\u00ad"} {
+		if _, bad := NormalizeEmail("email", s+"@example.com"); bad == nil || bad.Code != apperr.FieldInvalid {
+			t.Errorf("NormalizeEmail(%q) = %+v, want INVALID", s+"@example.com", bad)
+		}
+		if _, bad := NormalizeFullName("fullName", s+" Smith"); bad == nil || bad.Code != apperr.FieldInvalid {
+			t.Errorf("NormalizeFullName(%q) = %+v, want INVALID", s+" Smith", bad)
+		}
+	}
+	for _, s := range []string{"Айгерим Сапарова", "José María O'Neil-Ñúñez", "李小龙", "Ann B. Smith"} {
+		if got, bad := NormalizeFullName("fullName", s); bad != nil || got != s {
+			t.Errorf("NormalizeFullName(%q) = %q, %+v; want it kept", s, got, bad)
+		}
+	}
+}

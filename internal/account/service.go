@@ -109,7 +109,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, []a
 		if err != nil {
 			return err
 		}
-		if err := s.sendVerification(ctx, tx, u); err != nil {
+		// The account is made even when the address has had all the mail
+		// it may get this hour: the customer can ask for the link later.
+		if _, err := cappedProblems(s.sendVerification(ctx, tx, u)); err != nil {
 			return err
 		}
 		sess, err = s.open(ctx, tx, u)

@@ -35,6 +35,7 @@ type API struct {
 	URL string // base URL of the server
 	DB  *sqlx.DB
 	Cfg config.Config
+	srv *server.Server
 }
 
 // Option adjusts the configuration before the server starts.
@@ -84,7 +85,7 @@ func start(t testing.TB, cfg config.Config, db *sqlx.DB) *API {
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return &API{t: t, URL: ts.URL, DB: db, Cfg: cfg}
+	return &API{t: t, URL: ts.URL, DB: db, Cfg: cfg, srv: srv}
 }
 
 // DeliverMail runs the outbox worker, as `tez serve` does with
@@ -101,7 +102,7 @@ func (a *API) DeliverMail() *mailtest.Sink {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		mail.NewWorker(store.New(a.DB), mailer, slog.New(slog.DiscardHandler)).Run(ctx, 20*time.Millisecond)
+		a.srv.MailWorker(mailer).Run(ctx, 20*time.Millisecond)
 	}()
 	a.t.Cleanup(func() { cancel(); <-done })
 	return sink

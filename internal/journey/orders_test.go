@@ -46,6 +46,15 @@ func TestMyOrdersPayOnTheSandboxPage(t *testing.T) {
 		t.Errorf("no order confirmation: %q", m.Subject)
 	}
 
+	// The card is declined first: nothing changes, and Pay is offered again.
+	rita.pay(placed.ID, "", "Decline").mustSay("Payment declined")
+	if o := rita.myOrders()[0]; o.Status != "PENDING_PAYMENT" || !slices.Contains(o.AvailableActions, "PAY") {
+		t.Fatalf("after a declined payment: %+v", o)
+	}
+	if got := rita.balanceOf(stock.ICCID); got != before {
+		t.Fatalf("a declined payment changed the balance to %v", got)
+	}
+
 	approved := rita.pay(placed.ID, "", "Approve")
 	approved.mustSay("Payment approved")
 

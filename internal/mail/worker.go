@@ -18,20 +18,29 @@ const (
 	maxBackoff = time.Hour
 )
 
+// Preparer writes the message of an outbox job (store.OutboxEmail.Job):
+// work done here rather than while the caller of the API waits. It answers
+// the message to send, or nil when it ended the job with nothing to send.
+type Preparer interface {
+	PrepareEmail(ctx context.Context, job store.OutboxEmail) (*store.OutboxEmail, error)
+}
+
 // Worker delivers the outbox. Several may run (one per replica): claiming
 // skips rows another worker holds.
 type Worker struct {
-	store  *store.Store
-	mailer Mailer
-	log    *slog.Logger
+	store   *store.Store
+	mailer  Mailer
+	prepare Preparer
+	log     *slog.Logger
 	// logsOnly: the mailer delivers nothing (Log), which the outbox records.
 	logsOnly bool
 }
 
-// NewWorker makes a worker delivering st's outbox through mailer.
-func NewWorker(st *store.Store, mailer Mailer, log *slog.Logger) *Worker {
+// NewWorker makes a worker delivering st's outbox through mailer; prepare
+// writes the messages of jobs.
+func NewWorker(st *store.Store, mailer Mailer, prepare Preparer, log *slog.Logger) *Worker {
 	_, logsOnly := mailer.(Log)
-	return &Worker{store: st, mailer: mailer, log: log, logsOnly: logsOnly}
+	return &Worker{store: st, mailer: mailer, prepare: prepare, log: log, logsOnly: logsOnly}
 }
 
 // Run delivers due messages every interval until ctx ends.
@@ -60,7 +69,13 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 			return sent, err
 		}
 		for _, e := range due {
-			err := w.mailer.Send(ctx, Message{To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML})
+			err := w.prepareJob(ctx, &e)
+			if err == nil && e.Job != nil {
+				continue // the job ended with nothing to send
+			}
+			if err == nil {
+				err = w.mailer.Send(ctx, Message{To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML})
+			}
 			if err != nil {
 				retry := Backoff(e.Attempts)
 				w.log.WarnContext(ctx, "email not delivered: will retry", "id", e.ID, "to", MaskAddress(e.To),
@@ -79,6 +94,20 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 			return sent, nil
 		}
 	}
+}
+
+// prepareJob writes the message of a job row into e; e.Job stays set when
+// the job had nothing to send.
+func (w *Worker) prepareJob(ctx context.Context, e *store.OutboxEmail) error {
+	if e.Job == nil {
+		return nil
+	}
+	ready, err := w.prepare.PrepareEmail(ctx, *e)
+	if err != nil || ready == nil {
+		return err
+	}
+	*e = *ready
+	return nil
 }
 
 // Backoff is the wait before the next try after attempts failed ones:

@@ -38,7 +38,7 @@ func TestWorkerRetriesUntilDelivered(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	if sent, err := mail.NewWorker(st, outage, log).DeliverDue(ctx); sent != 0 || err != nil {
+	if sent, err := mail.NewWorker(st, outage, nil, log).DeliverDue(ctx); sent != 0 || err != nil {
 		t.Fatalf("during the outage: sent %d, err %v", sent, err)
 	}
 	var row struct {
@@ -59,7 +59,7 @@ func TestWorkerRetriesUntilDelivered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	worker := mail.NewWorker(st, up, log)
+	worker := mail.NewWorker(st, up, nil, log)
 	if sent, _ := worker.DeliverDue(ctx); sent != 0 {
 		t.Fatalf("sent %d before the retry was due", sent)
 	}

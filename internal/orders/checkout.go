@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -12,6 +13,7 @@ import (
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/client"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/opaque"
 	"github.com/teztelecom/tez/internal/shop"
@@ -50,6 +52,16 @@ type Placed struct {
 // shipping address taken on the server. Every problem comes back as a user
 // error naming its field; nothing is written unless all is well.
 func (s *Service) Checkout(ctx context.Context, buyer Buyer, in CheckoutInput) (*Placed, []apperr.FieldError, error) {
+	if buyer.UserID == 0 {
+		d, err := s.limiter.Take(ctx, "checkout:guest:"+client.From(ctx).IP, GuestCheckouts)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !d.Allowed {
+			return nil, []apperr.FieldError{apperr.OnField("input", apperr.FieldTooManyAttempts,
+				"Too many orders from your address: sign in to order, or try again in %s.", d.RetryAfter.Round(time.Minute).String())}, nil
+		}
+	}
 	draft, problems, err := s.draft(ctx, buyer, in.Lines)
 	if err != nil {
 		return nil, nil, err
@@ -164,12 +176,13 @@ func checkLine(i int, l Line, p store.Product, onSale bool, sims map[string]stor
 	case l.ICCID == "":
 		return fail("iccid", apperr.FieldRequired, "A top-up voucher needs the ICCID of the SIM card to credit.")
 	}
-	sim, ok := sims[l.ICCID]
-	switch {
-	case !ok || !shop.CanTopUp(sim.Status):
-		return fail("iccid", apperr.FieldNotFound, "No active SIM card has this ICCID: check the number on the SIM's holder.")
-	case sim.Currency != p.Currency:
-		return fail("iccid", apperr.FieldInvalid, "This SIM's balance is in %s: choose a voucher in %s.", sim.Currency, sim.Currency)
+	// One answer for every SIM this voucher cannot top up, whether it does
+	// not exist, is blocked or keeps its balance in another currency: the
+	// line must not tell anyone which ICCIDs are live SIMs, or in what
+	// currency.
+	if sim, ok := sims[l.ICCID]; !ok || !shop.CanTopUp(sim.Status) || sim.Currency != p.Currency {
+		return fail("iccid", apperr.FieldNotFound,
+			"This voucher cannot top up this ICCID: check the number on the SIM's holder, and that the voucher is in the currency of the SIM's balance.")
 	}
 	return nil
 }

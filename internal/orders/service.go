@@ -11,6 +11,7 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/payment"
+	"github.com/teztelecom/tez/internal/ratelimit"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -21,21 +22,28 @@ type Options struct {
 	// ShopURL is the shop's web address: customers return to
 	// ShopURL/orders/{number} from the payment page.
 	ShopURL string
+	// Limiter limits guest checkouts per client address (GuestCheckouts).
+	Limiter *ratelimit.Limiter
 	Log     *slog.Logger
 }
+
+// GuestCheckouts is how many checkouts one client address may try as a
+// guest: each may mail a stranger and probe ICCIDs with voucher lines.
+var GuestCheckouts = ratelimit.Limit{Rate: 10.0 / 3600, Burst: 10}
 
 // Service runs orders.
 type Service struct {
 	store    *store.Store
 	ledger   *ledger.Ledger
 	provider payment.Provider
+	limiter  *ratelimit.Limiter
 	shopURL  string
 	log      *slog.Logger
 }
 
 // NewService makes the service.
 func NewService(st *store.Store, l *ledger.Ledger, opts Options) *Service {
-	return &Service{store: st, ledger: l, provider: opts.Provider, shopURL: opts.ShopURL, log: opts.Log}
+	return &Service{store: st, ledger: l, provider: opts.Provider, limiter: opts.Limiter, shopURL: opts.ShopURL, log: opts.Log}
 }
 
 // Buyer is who places or acts on an order: a signed-in customer (UserID),

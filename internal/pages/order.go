@@ -3,6 +3,7 @@ package pages
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -71,16 +72,37 @@ var statusWords = map[store.OrderStatus][2]string{
 
 func (p *Pages) orderTitle(r *http.Request) string { return "Order " + r.PathValue("number") }
 
+// orderNumber matches what an order number can be (TEZ-100042, or an old
+// account's OLD-2018-0042): a page never repeats other text from its URL.
+var orderNumber = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,39}$`)
+
+// knownShape answers a page of its own for a path that cannot name an
+// order, and reports whether the request may go on.
+func (p *Pages) knownShape(w http.ResponseWriter, r *http.Request) bool {
+	if orderNumber.MatchString(r.PathValue("number")) {
+		return true
+	}
+	p.render(w, r, http.StatusNotFound, messagePage, view{Title: "No such order", Kind: "problem", Next: p.home1(),
+		Notice: "This is not an order number. Open the link in your order confirmation email."})
+	return false
+}
+
 // orderForm asks how to open the order; it shows nothing of it. A token
 // in the query (the links of confirmations mailed before tokens moved to
 // the fragment) fills the form, as order.js does with the fragment's.
 func (p *Pages) orderForm(w http.ResponseWriter, r *http.Request) {
+	if !p.knownShape(w, r) {
+		return
+	}
 	p.render(w, r, http.StatusOK, orderPage, view{Title: p.orderTitle(r), Form: true, Script: "order.js",
 		Token: r.URL.Query().Get("token"), Next: p.home1()})
 }
 
 // order shows the order to whoever proves it is theirs.
 func (p *Pages) order(w http.ResponseWriter, r *http.Request) {
+	if !p.knownShape(w, r) {
+		return
+	}
 	o, how, problem, err := p.openOrder(r)
 	if err != nil {
 		p.failed(w, r, "open order", err)
@@ -101,6 +123,9 @@ func (p *Pages) order(w http.ResponseWriter, r *http.Request) {
 
 // pay starts paying the order and sends the browser to the payment page.
 func (p *Pages) pay(w http.ResponseWriter, r *http.Request) {
+	if !p.knownShape(w, r) {
+		return
+	}
 	o, how, problem, err := p.openOrder(r)
 	if err == nil && problem == "" {
 		var pay *store.Payment

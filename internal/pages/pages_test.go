@@ -282,4 +282,28 @@ func TestOrderPageSignIn(t *testing.T) {
 	if after != before {
 		t.Errorf("live sessions %d before the order page, %d after: the page kept one", before, after)
 	}
+
+	// Pay asks for the password again and sends the browser to the payment page.
+	if status, _, _ := s.post(path+"/pay", url.Values{"email": {email}, "password": {"not the password"}}); status != http.StatusConflict {
+		t.Errorf("Pay with a wrong password: %d, want 409", status)
+	}
+	// (The client follows the 303 to the sandbox's page.)
+	status, _, body = s.post(path+"/pay", url.Values{"email": {email}, "password": {"a good long password"}})
+	if status != http.StatusOK {
+		t.Errorf("Pay: %d", status)
+	}
+	mustContain(t, "the page Pay leads to", body, "Sandbox payment", number, "10.00 USD")
+}
+
+// A page never repeats text from a URL that cannot name an order.
+func TestOrderPageRefusesOddNumbers(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	for _, number := range []string{"Call%20us%20at%20%2B1%20555", strings.Repeat("9", 41), "%3Cb%3Ebold%3C%2Fb%3E", "-TEZ-1"} {
+		status, _, body := s.api.Get("/account/orders/"+number, nil)
+		if status != http.StatusNotFound || strings.Contains(body, "Call us") || strings.Contains(body, "bold") || strings.Contains(body, "99999999999") {
+			t.Errorf("%s: %d\n%s", number, status, body)
+		}
+		mustContain(t, number, body, "This is not an order number")
+	}
 }

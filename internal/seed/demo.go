@@ -119,16 +119,17 @@ func Demo(ctx context.Context, db *sqlx.DB) error {
 		run  func(context.Context) error
 	}{
 		{"products", d.products}, {"customer", d.customer}, {"addresses", d.addresses},
-		{"stock", d.stock}, {"orders", d.orders}, {"sims", d.sims},
+		{"stock", d.stock}, {"orders", d.orders}, {"sims", d.sims}, {"old system sims", d.oldSystemSIMs},
 	}
 	if exists {
 		// A database seeded by an older version gets what was added since:
-		// new products, the product of each stock SIM, and what its vouchers
-		// credit (without it, paying the pending demo order failed).
+		// new products, the product of each stock SIM, what its vouchers
+		// credit (without it, paying the pending demo order failed), and the
+		// old system's SIMs.
 		steps = []struct {
 			name string
 			run  func(context.Context) error
-		}{{"products", d.products}, {"stock", d.stock}, {"voucher amounts", d.voucherAmounts}}
+		}{{"products", d.products}, {"stock", d.stock}, {"voucher amounts", d.voucherAmounts}, {"old system sims", d.oldSystemSIMs}}
 	}
 	for _, s := range steps {
 		if err := s.run(ctx); err != nil {

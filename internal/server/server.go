@@ -23,6 +23,7 @@ import (
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/graphiql"
 	"github.com/teztelecom/tez/internal/ledger"
+	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/pages"
@@ -52,6 +53,7 @@ type Server struct {
 	log       *slog.Logger
 	resellers *reseller.Service
 	metrics   *metrics.Metrics
+	accounts  *account.Service
 	handler   http.Handler
 }
 
@@ -72,13 +74,14 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
+	s.accounts = accounts
 	trusted, err := trustedDocuments(cfg)
 	if err != nil {
 		return nil, err
 	}
 	provider := newProvider(cfg)
 	shop := orders.NewService(st, ledger.New(st, ledger.Options{AllowNegativeBalance: cfg.AllowNegativeBalance}),
-		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Log: log})
+		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Limiter: ratelimit.New(buckets), Log: log})
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st),
 		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop,
 		PublicURL: strings.TrimRight(cfg.PublicURL, "/")}, graph.Options{
@@ -143,6 +146,13 @@ func trustedDocuments(cfg config.Config) (*graph.TrustedDocuments, error) {
 		manifests = append(manifests, m)
 	}
 	return graph.NewTrustedDocuments(documents.Shipped(), manifests...)
+}
+
+// MailWorker makes the outbox worker of this server's database, sending
+// through mailer; the account service writes the messages of jobs (a
+// password reset asked for an address).
+func (s *Server) MailWorker(mailer mail.Mailer) *mail.Worker {
+	return mail.NewWorker(s.store, mailer, s.accounts, s.log)
 }
 
 // Handler is the whole HTTP handler, middlewares included.

@@ -136,10 +136,24 @@ func (s *Store) orderFor(ctx context.Context, q sqlx.QueryerContext, lock string
 	default:
 		return Order{}, mapError(sql.ErrNoRows, "order")
 	}
+	where := ""
+	if column == "guest_token_hash" {
+		where = guestTokenLive
+	}
 	var o Order
-	err := sqlx.GetContext(ctx, q, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.`+column+` = $2`+lock, id, key)
+	err := sqlx.GetContext(ctx, q, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.`+column+` = $2`+where+lock, id, key)
 	return o, mapError(err, "order")
 }
+
+// guestTokenLive: a guest's access token opens its order until 30 days
+// after it was fulfilled or cancelled, and only while no account has it;
+// an order that joined the account of its email at checkout (a verified
+// one's) stays open to the token while it awaits payment, so that the
+// guest can pay it. Joining later, on verification, clears the token
+// (claimGuestOrders).
+const guestTokenLive = `
+  AND coalesce(o.fulfilled_at, o.cancelled_at, 'infinity') > now() - interval '30 days'
+  AND (o.user_id IS NULL OR o.status = 'PENDING_PAYMENT')`
 
 // LockOrderOfPayment locks the order a payment of a provider is for.
 func (s *Store) LockOrderOfPayment(ctx context.Context, tx *sqlx.Tx, provider string, paymentID int64) (Order, error) {
@@ -149,7 +163,7 @@ func (s *Store) LockOrderOfPayment(ctx context.Context, tx *sqlx.Tx, provider st
 	return o, mapError(err, "order of payment")
 }
 
-const orderByGuestToken = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.guest_token_hash = $2`
+const orderByGuestToken = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.guest_token_hash = $2` + guestTokenLive
 
 // OrderByGuestToken loads the order a guest's access token opens.
 func (s *Store) OrderByGuestToken(ctx context.Context, number string, tokenHash []byte) (Order, error) {

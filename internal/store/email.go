@@ -20,6 +20,8 @@ type OutboxEmail struct {
 	LastError *string    `db:"last_error"`
 	// LoggedOnly: the development mailer only logged the message at SentAt.
 	LoggedOnly bool `db:"logged_only"`
+	// Job, when set, says the message is still to be written (JobPasswordReset).
+	Job *string `db:"job"`
 }
 
 const enqueueEmail = `
@@ -30,6 +32,64 @@ INSERT INTO email_outbox (to_address, subject, text_body, html_body) VALUES ($1,
 func (s *Store) EnqueueEmail(ctx context.Context, q sqlx.ExecerContext, to, subject, text, html string) error {
 	_, err := q.ExecContext(ctx, enqueueEmail, to, subject, text, html)
 	return mapError(err, "enqueue email")
+}
+
+// JobPasswordReset is an outbox job: a reset asked for the row's address,
+// which the worker looks up and, if it has an account, writes the link for.
+const JobPasswordReset = "PASSWORD_RESET"
+
+// MailCap is the most capped mail one address may be sent in a window.
+type MailCap struct {
+	Limit  int
+	Window time.Duration
+}
+
+// The lock serialises everyone writing capped mail to one address, on every
+// replica, until their transaction ends: the count and the insert agree.
+const (
+	lockRecipient = `SELECT pg_advisory_xact_lock(hashtextextended('mail-cap:' || lower($1), 0))`
+	recentCapped  = `
+SELECT created_at FROM email_outbox
+WHERE to_address = $1 AND capped AND created_at > now() - make_interval(secs => $2::float8)
+ORDER BY created_at DESC LIMIT $3`
+	enqueueCapped = `
+INSERT INTO email_outbox (to_address, subject, text_body, html_body, capped, job)
+VALUES ($1, $2, $3, $4, true, NULLIF($5, ''))`
+)
+
+// EnqueueCappedEmail writes a message to an address a caller typed, unless
+// that address has had c.Limit such messages in the last c.Window: then it
+// writes nothing and answers when the next may go. With job set the row is
+// a job whose message the worker writes (subject and bodies empty).
+func (s *Store) EnqueueCappedEmail(ctx context.Context, tx *sqlx.Tx, c MailCap, to, subject, text, html, job string) (*time.Time, error) {
+	if _, err := tx.ExecContext(ctx, lockRecipient, to); err != nil {
+		return nil, mapError(err, "lock mail recipient")
+	}
+	var recent []time.Time
+	if err := tx.SelectContext(ctx, &recent, recentCapped, to, c.Window.Seconds(), c.Limit); err != nil {
+		return nil, mapError(err, "count mail to recipient")
+	}
+	if len(recent) >= c.Limit {
+		next := recent[len(recent)-1].Add(c.Window)
+		return &next, nil
+	}
+	_, err := tx.ExecContext(ctx, enqueueCapped, to, subject, text, html, job)
+	return nil, mapError(err, "enqueue email")
+}
+
+// WriteJobEmail gives a job row its message: it is then an ordinary message.
+func (s *Store) WriteJobEmail(ctx context.Context, tx *sqlx.Tx, id int64, subject, text, html string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE email_outbox SET subject = $2, text_body = $3, html_body = $4, job = NULL WHERE id = $1`,
+		id, subject, text, html)
+	return mapError(err, "write job email")
+}
+
+// DropJobEmail ends a job row that turned out to have nothing to send,
+// saying why (for `tez mail outbox`).
+func (s *Store) DropJobEmail(ctx context.Context, id int64, subject string) error {
+	_, err := s.db.ExecContext(ctx, `
+UPDATE email_outbox SET subject = $2, job = NULL, sent_at = now(), logged_only = true, last_error = NULL WHERE id = $1`, id, subject)
+	return mapError(err, "drop job email")
 }
 
 // Claiming pushes next_attempt_at forward by the lease: a worker that dies
@@ -46,7 +106,7 @@ WITH claimed AS (
         ORDER BY next_attempt_at, id
         LIMIT $1
         FOR UPDATE SKIP LOCKED)
-    RETURNING id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error)
+    RETURNING id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error, job)
 SELECT * FROM claimed ORDER BY id`
 
 // ClaimDueEmails takes up to limit messages due for delivery, leased for
@@ -76,7 +136,7 @@ WHERE id = $1`, id, reason, retryIn.Seconds())
 func (s *Store) RecentEmails(ctx context.Context, n int) ([]OutboxEmail, error) {
 	var out []OutboxEmail
 	err := s.db.SelectContext(ctx, &out, `
-SELECT id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error, logged_only
+SELECT id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error, logged_only, job
 FROM email_outbox ORDER BY id DESC LIMIT $1`, n)
 	return out, mapError(err, "recent emails")
 }
@@ -169,8 +229,9 @@ func (s *Store) ChangeEmail(ctx context.Context, tx *sqlx.Tx, userID int64, emai
 	return u, mapError(err, "account "+email)
 }
 
-// Guest orders placed with the email join the account.
-const claimGuestOrders = `UPDATE orders SET user_id = $1, updated_at = now() WHERE user_id IS NULL AND email = $2`
+// Guest orders placed with the email join the account; their access tokens
+// stop working (the account opens them now).
+const claimGuestOrders = `UPDATE orders SET user_id = $1, guest_token_hash = NULL, updated_at = now() WHERE user_id IS NULL AND email = $2`
 
 // SIMs sold in the account's orders placed with that email, or sold to the
 // email, become the account's, unless someone owns them already.

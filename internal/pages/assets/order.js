@@ -7,5 +7,6 @@
   if (!m) return;
   history.replaceState(null, "", location.pathname + location.search);
   var field = document.getElementById("token");
-  if (field) field.value = decodeURIComponent(m[1]);
+  // defaultValue sets the field and its value attribute alike.
+  if (field) field.defaultValue = decodeURIComponent(m[1]);
 })();
