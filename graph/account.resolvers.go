@@ -142,6 +142,18 @@ func (r *mutationResolver) PasswordReset(ctx context.Context, input model.Passwo
 	return &model.PasswordResetPayload{UserErrors: userErrors(problems)}, nil
 }
 
+func (r *mutationResolver) AccountDelete(ctx context.Context, input model.AccountDeleteInput) (*model.AccountDeletePayload, error) {
+	id, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	problems, err := r.Accounts.DeleteAccount(ctx, id, input.Password)
+	if err != nil {
+		return nil, err
+	}
+	return &model.AccountDeletePayload{UserErrors: userErrors(problems)}, nil
+}
+
 func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 	if viewer.From(ctx).Kind == viewer.Anonymous {
 		return nil, nil

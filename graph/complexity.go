@@ -50,5 +50,6 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.SimCard.UsageSessions = func(child int, _, _ *time.Time, first *int, _ *string, last *int, _ *string) int {
 		return pageCost(child, first, last)
 	}
+	c.SimCard.RecentUsageSessions = func(child int, _ *int) int { return listCost(child, maxRecentSessions) }
 	c.SimCard.BalanceEntries = func(child int, first *int, _ *string) int { return pageCost(child, first, nil) }
 }

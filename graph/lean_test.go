@@ -39,6 +39,11 @@ func TestLeanExecutorAnswersLikeGqlgen(t *testing.T) {
 	}{
 		{name: "dashboard", query: documents.Get("dashboard.graphql"), vars: vars, token: full.token, lean: true},
 		{name: "dashboard of an empty account", query: documents.Get("dashboard.graphql"), vars: vars, token: empty, lean: true},
+		{name: "dashboard as first shipped", query: documents.Get("dashboard-first-shipped.graphql"), vars: vars, token: full.token, lean: true},
+		{name: "recent sessions beside the history", query: `{ me { simCards { recentUsageSessions { id } two: recentUsageSessions(limit: 2) { id startedAt }
+			usageSessions(first: 2) { edges { node { id } } } } } }`, token: full.token, lean: true},
+		{name: "recent sessions with a limit out of range go back to gqlgen", query: `query($iccid: ICCID!) { me { simCard(iccid: $iccid) { recentUsageSessions(limit: 21) { id } } } }`,
+			vars: map[string]any{"iccid": full.iccids[0]}, token: full.token},
 		{name: "anonymous", query: `{ me { id } __typename }`, lean: true},
 		{name: "fragments, aliases, directives, nulls", query: `
 			query Q($from: DateTime!, $to: DateTime!, $yes: Boolean!, $no: Boolean!) {

@@ -97,11 +97,11 @@ type simKeys struct {
 }
 
 // prefetchSIMFields loads usage totals (with their breakdowns by day and
-// network when selected) and first pages of history for all sims, for
-// every usage/usageSessions selection found down path from the field being
-// resolved (none for a plain list of SIMs). A field whose every selection
-// was loaded is said ready (leanexec.Ready): the SIMs need not be resolved
-// side by side for it.
+// network when selected), newest sessions and first pages of history for
+// all sims, for every usage, recentUsageSessions and usageSessions
+// selection found down path from the field being resolved (none for a
+// plain list of SIMs). A field whose every selection was loaded is said
+// ready (leanexec.Ready): the SIMs need not be resolved side by side for it.
 func prefetchSIMFields(ctx context.Context, sims []store.SimCard, path ...string) error {
 	l := loadersFor(ctx)
 	var keys simKeys
@@ -129,7 +129,7 @@ func prefetchSIMFields(ctx context.Context, sims []store.SimCard, path ...string
 	if err := sideBySide(loads); err != nil {
 		return err
 	}
-	for _, name := range []string{"usage", "usageSessions"} {
+	for _, name := range []string{"usage", "usageSessions", "recentUsageSessions"} {
 		if loaded[name] {
 			leanexec.Ready(ctx, "SimCard", name)
 		}
@@ -157,10 +157,10 @@ func sideBySide(loads []func() error) error {
 	return errors.Join(errs...)
 }
 
-// prefetchSIMSelection adds the keys one usage or usageSessions selection
-// asks of every SIM, and reports whether it could: false for other fields
-// and for arguments left for the resolver (a page after a cursor, bad
-// arguments, which the resolver reports).
+// prefetchSIMSelection adds the keys one usage, recentUsageSessions or
+// usageSessions selection asks of every SIM, and reports whether it could:
+// false for other fields and for arguments left for the resolver (a page
+// after a cursor, bad arguments, which the resolver reports).
 func prefetchSIMSelection(ctx context.Context, sel selection, sims []store.SimCard, keys *simKeys) bool {
 	from, ok1 := sel.time("from")
 	to, ok2 := sel.time("to")
@@ -181,6 +181,19 @@ func prefetchSIMSelection(ctx context.Context, sel selection, sims []store.SimCa
 			keys.byNetwork = append(keys.byNetwork, rs...)
 		}
 		return ok
+	case "recentUsageSessions":
+		limit, ok := sel.int("limit")
+		if !ok {
+			return false
+		}
+		for _, s := range sims {
+			key, err := recentKey(s.ICCID, limit)
+			if err != nil {
+				return false // the resolver reports it
+			}
+			keys.newest = append(keys.newest, key)
+		}
+		return true
 	case "usageSessions":
 		first, ok := sel.int("first")
 		_, hasAfter := sel.args["after"]

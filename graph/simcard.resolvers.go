@@ -73,6 +73,14 @@ func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from ti
 	return model.NewUsageSummary(countries, rng, obj.Currency), nil
 }
 
+func (r *simCardResolver) RecentUsageSessions(ctx context.Context, obj *store.SimCard, limit *int) ([]store.UsageSession, error) {
+	key, err := recentKey(obj.ICCID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return loadersFor(ctx).newestSessions.Load(ctx, key)
+}
+
 func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error) {
 	rng, err := usage.Range(obj.ICCID, from, to)
 	if err != nil {

@@ -51,6 +51,10 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AccountDeletePayload struct {
+		UserErrors func(childComplexity int) int
+	}
+
 	Address struct {
 		City          func(childComplexity int) int
 		CountryCode   func(childComplexity int) int
@@ -155,6 +159,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AccountDelete           func(childComplexity int, input model.AccountDeleteInput) int
 		AddressCreate           func(childComplexity int, input model.AddressInput) int
 		AddressDelete           func(childComplexity int, id string) int
 		AddressSetDefault       func(childComplexity int, id string) int
@@ -344,18 +349,19 @@ type ComplexityRoot struct {
 	}
 
 	SimCard struct {
-		Balance        func(childComplexity int) int
-		BalanceEntries func(childComplexity int, first *int, after *string) int
-		GlobalID       func(childComplexity int) int
-		ICCID          func(childComplexity int) int
-		Label          func(childComplexity int) int
-		LastUsage      func(childComplexity int) int
-		MSISDN         func(childComplexity int) int
-		Overdraft      func(childComplexity int) int
-		Status         func(childComplexity int) int
-		Usage          func(childComplexity int, from time.Time, to time.Time) int
-		UsageExportURL func(childComplexity int, from *time.Time, to *time.Time) int
-		UsageSessions  func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
+		Balance             func(childComplexity int) int
+		BalanceEntries      func(childComplexity int, first *int, after *string) int
+		GlobalID            func(childComplexity int) int
+		ICCID               func(childComplexity int) int
+		Label               func(childComplexity int) int
+		LastUsage           func(childComplexity int) int
+		MSISDN              func(childComplexity int) int
+		Overdraft           func(childComplexity int) int
+		RecentUsageSessions func(childComplexity int, limit *int) int
+		Status              func(childComplexity int) int
+		Usage               func(childComplexity int, from time.Time, to time.Time) int
+		UsageExportURL      func(childComplexity int, from *time.Time, to *time.Time) int
+		UsageSessions       func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
 	}
 
 	SimCardConnection struct {
@@ -454,6 +460,7 @@ type MutationResolver interface {
 	EmailVerificationResend(ctx context.Context) (*model.EmailVerificationResendPayload, error)
 	PasswordResetRequest(ctx context.Context, input model.PasswordResetRequestInput) (*model.PasswordResetRequestPayload, error)
 	PasswordReset(ctx context.Context, input model.PasswordResetInput) (*model.PasswordResetPayload, error)
+	AccountDelete(ctx context.Context, input model.AccountDeleteInput) (*model.AccountDeletePayload, error)
 	AddressCreate(ctx context.Context, input model.AddressInput) (*model.AddressPayload, error)
 	AddressUpdate(ctx context.Context, input model.AddressUpdateInput) (*model.AddressPayload, error)
 	AddressDelete(ctx context.Context, id string) (*model.AddressDeletePayload, error)
@@ -488,6 +495,7 @@ type ResellerResolver interface {
 }
 type SimCardResolver interface {
 	Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error)
+	RecentUsageSessions(ctx context.Context, obj *store.SimCard, limit *int) ([]store.UsageSession, error)
 	UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error)
 	UsageExportURL(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time) (string, error)
 	BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error)
@@ -525,6 +533,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AccountDeletePayload.userErrors":
+		if e.ComplexityRoot.AccountDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountDeletePayload.UserErrors(childComplexity), true
 
 	case "Address.city":
 		if e.ComplexityRoot.Address.City == nil {
@@ -872,6 +887,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Decimal(childComplexity), true
 
+	case "Mutation.accountDelete":
+		if e.ComplexityRoot.Mutation.AccountDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_accountDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AccountDelete(childComplexity, args["input"].(model.AccountDeleteInput)), true
 	case "Mutation.addressCreate":
 		if e.ComplexityRoot.Mutation.AddressCreate == nil {
 			break
@@ -1777,6 +1803,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCard.Overdraft(childComplexity), true
+	case "SimCard.recentUsageSessions":
+		if e.ComplexityRoot.SimCard.RecentUsageSessions == nil {
+			break
+		}
+
+		args, err := ec.field_SimCard_recentUsageSessions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SimCard.RecentUsageSessions(childComplexity, args["limit"].(*int)), true
 	case "SimCard.status":
 		if e.ComplexityRoot.SimCard.Status == nil {
 			break
@@ -2145,6 +2182,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AccountDeleteInput", ec.unmarshalInputAccountDeleteInput),
 			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
 			graphql.NewInputUnmarshaler("AddressUpdateInput", ec.unmarshalInputAddressUpdateInput),
 			graphql.NewInputUnmarshaler("CheckoutInput", ec.unmarshalInputCheckoutInput),
@@ -2346,6 +2384,32 @@ extend type Mutation {
   account (a pending email change too) stops working, and the account's address is told.
   """
   passwordReset("The token of the reset link and the new password." input: PasswordResetInput!): PasswordResetPayload!
+  """
+  Deletes the signed-in customer's account, once the password is given (a wrong one answers
+  ` + "`" + `INVALID_CREDENTIALS` + "`" + ` on ` + "`" + `password` + "`" + `, throttled like sign-in: ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `). In one
+  transaction the profile, addresses, sessions (this one too: the token stops working), email
+  links and SIM labels are erased; the SIM cards leave the account and need their activation
+  code to be added again, by anyone, whose history then starts at that moment; orders and
+  payments are kept for accounting without name, email or address. The email is free at once:
+  registering it again starts an empty account. A last email confirms the deletion. What is
+  kept and why: docs/privacy.md.
+  """
+  accountDelete("The password that proves it is the customer." input: AccountDeleteInput!): AccountDeletePayload!
+}
+
+"What deleting an account asks."
+input AccountDeleteInput {
+  "The password the customer signs in with."
+  password: String!
+}
+
+"The answer to ` + "`" + `accountDelete` + "`" + `."
+type AccountDeletePayload {
+  """
+  What is wrong with the input (` + "`" + `INVALID_CREDENTIALS` + "`" + ` on ` + "`" + `password` + "`" + `, ` + "`" + `TOO_MANY_ATTEMPTS` + "`" + `);
+  empty when the account was deleted.
+  """
+  userErrors: [UserError!]!
 }
 
 "What an email change asks."
@@ -3269,6 +3333,11 @@ type SimCard implements Node {
   """
   usage("Start of the range." from: DateTime!, "End of the range (exclusive)." to: DateTime!): UsageSummary!
   """
+  The SIM's newest data sessions, newest first, since it joined this account: for the
+  dashboard. Use ` + "`" + `usageSessions` + "`" + ` to page through the history.
+  """
+  recentUsageSessions("How many: 0 to 20." limit: Int = 3): [UsageSession!]!
+  """
   "My history": the SIM's data sessions, newest first, optionally within a date range
   (` + "`" + `from` + "`" + ` inclusive, ` + "`" + `to` + "`" + ` exclusive, on the session's start). Only sessions since the SIM
   joined this account are shown.
@@ -3561,6 +3630,14 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AccountDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userErrors":
+		return ec.fieldContext_AccountDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccountDeletePayload", field.Name)
+}
 
 func (ec *executionContext) childFields_Address(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -4096,6 +4173,8 @@ func (ec *executionContext) childFields_SimCard(ctx context.Context, field graph
 		return ec.fieldContext_SimCard_lastUsageAt(ctx, field)
 	case "usage":
 		return ec.fieldContext_SimCard_usage(ctx, field)
+	case "recentUsageSessions":
+		return ec.fieldContext_SimCard_recentUsageSessions(ctx, field)
 	case "usageSessions":
 		return ec.fieldContext_SimCard_usageSessions(ctx, field)
 	case "usageExportUrl":
@@ -4379,6 +4458,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Mutation_accountDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AccountDeleteInput, error) {
+			return ec.unmarshalNAccountDeleteInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAccountDeleteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_addressCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -4822,6 +4915,20 @@ func (ec *executionContext) field_SimCard_balanceEntries_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_SimCard_recentUsageSessions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_SimCard_usageExportUrl_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5067,6 +5174,38 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AccountDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.AccountDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []apperr.FieldError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccountDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccountDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Address_id(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7018,6 +7157,50 @@ func (ec *executionContext) fieldContext_Mutation_passwordReset(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_passwordReset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_accountDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_accountDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AccountDelete(ctx, fc.Args["input"].(model.AccountDeleteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccountDeletePayload) graphql.Marshaler {
+			return ec.marshalNAccountDeletePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAccountDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_accountDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccountDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_accountDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10501,6 +10684,50 @@ func (ec *executionContext) fieldContext_SimCard_usage(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _SimCard_recentUsageSessions(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCard_recentUsageSessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SimCard().RecentUsageSessions(ctx, obj, fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.UsageSession) graphql.Marshaler {
+			return ec.marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCard_recentUsageSessions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageSession(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SimCard_recentUsageSessions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SimCard_usageSessions(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13067,6 +13294,48 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAccountDeleteInput(ctx context.Context, obj any) (model.AccountDeleteInput, error) {
+	var it model.AccountDeleteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAccountDeleteInput unmarshals raw into the AccountDeleteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAccountDeleteInput(ctx context.Context, raw any) (model.AccountDeleteInput, error) {
+	var out model.AccountDeleteInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccountDeleteInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj any) (model.AddressInput, error) {
 	var it model.AddressInput
 	if obj == nil {
@@ -14103,6 +14372,39 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var accountDeletePayloadImplementors = []string{"AccountDeletePayload"}
+
+func (ec *executionContext) _AccountDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.AccountDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accountDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccountDeletePayload")
+		case "userErrors":
+			out.Values[i] = ec._AccountDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var addressImplementors = []string{"Address", "Node"}
 
 func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, obj *store.Address) graphql.Marshaler {
@@ -14918,6 +15220,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "passwordReset":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_passwordReset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accountDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_accountDelete(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -16225,6 +16534,12 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SimCard_usage(ctx, field, obj)
 				})
+		case "recentUsageSessions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SimCard_recentUsageSessions(ctx, field, obj)
+				})
 		case "usageSessions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17155,6 +17470,19 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) unmarshalNAccountDeleteInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAccountDeleteInput(ctx context.Context, v any) (model.AccountDeleteInput, error) {
+	res, err := ec.unmarshalInputAccountDeleteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccountDeletePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAccountDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.AccountDeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccountDeletePayload!")
+		return graphql.Null
+	}
+	return ec._AccountDeletePayload(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx context.Context, sel ast.SelectionSet, v store.Address) graphql.Marshaler {
 	return ec._Address(ctx, sel, &v)
@@ -18145,6 +18473,26 @@ func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, sel ast.SelectionSet, v store.UsageSession) graphql.Marshaler {
+	return ec._UsageSession(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []store.UsageSession) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, sel ast.SelectionSet, v *store.UsageSession) graphql.Marshaler {

@@ -39,6 +39,49 @@ func (e *executableSchema) ExecLean(ctx context.Context) (data []byte, ok bool) 
 	})
 }
 
+// AccountDeletePayload: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanAccountDeletePayloadConcurrent = map[string]bool{}
+
+// leanResolves_AccountDeletePayload reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_AccountDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, accountDeletePayloadImplementors) {
+		switch f.Name {
+		case "userErrors":
+			if ec.leanResolves_UserError(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_AccountDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AccountDeletePayload) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, accountDeletePayloadImplementors)
+	return leanexec.Object(ctx, w, "AccountDeletePayload", fields, leanAccountDeletePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"AccountDeletePayload"`)
+			return true
+		case "userErrors":
+			return ec.lean_AccountDeletePayload_userErrors(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_AccountDeletePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AccountDeletePayload) bool {
+	res := obj.UserErrors
+	return ec.leanmarshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx, w, field.Selections, res)
+}
+
 // Address: which fields resolve through a resolver (or a method
 // taking a context): an object with two or more of them selected runs them
 // concurrently.
@@ -3023,10 +3066,11 @@ func (ec *executionContext) lean_ShippingAddress_phone(ctx context.Context, w *b
 // taking a context): an object with two or more of them selected runs them
 // concurrently.
 var leanSimCardConcurrent = map[string]bool{
-	"usage":          true,
-	"usageSessions":  true,
-	"usageExportUrl": true,
-	"balanceEntries": true,
+	"usage":               true,
+	"recentUsageSessions": true,
+	"usageSessions":       true,
+	"usageExportUrl":      true,
+	"balanceEntries":      true,
 }
 
 // leanResolves_SimCard reports whether the selection calls a
@@ -3052,6 +3096,13 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 				return true
 			}
 			if ec.leanResolves_UsageSummary(ctx, f.Selections) {
+				return true
+			}
+		case "recentUsageSessions":
+			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
+				return true
+			}
+			if ec.leanResolves_UsageSession(ctx, f.Selections) {
 				return true
 			}
 		case "usageSessions":
@@ -3102,6 +3153,8 @@ func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, s
 			return ec.lean_SimCard_lastUsageAt(ctx, w, field, obj)
 		case "usage":
 			return ec.lean_SimCard_usage(ctx, w, field, obj)
+		case "recentUsageSessions":
+			return ec.lean_SimCard_recentUsageSessions(ctx, w, field, obj)
 		case "usageSessions":
 			return ec.lean_SimCard_usageSessions(ctx, w, field, obj)
 		case "usageExportUrl":
@@ -3189,6 +3242,23 @@ func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buf
 		return false
 	}
 	return ec.leanmarshalNUsageSummary2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSummary(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_SimCard_recentUsageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_SimCard_recentUsageSessions_args(ctx, field.ArgumentMap(ec.Variables))
+	})
+	if err != nil {
+		return false
+	}
+	fc.Args = args
+	res, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, obj, fc.Args["limit"].(*int))
+	if err != nil {
+		return false
+	}
+	return ec.leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
@@ -4221,6 +4291,13 @@ func (ec *executionContext) lean_UserError_code(ctx context.Context, w *bytes.Bu
 	return true
 }
 
+func (ec *executionContext) leanmarshalNAccountDeletePayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAccountDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.AccountDeletePayload) bool {
+	if v == nil {
+		return false
+	}
+	return ec.lean_AccountDeletePayload(ctx, w, sel, v)
+}
+
 func (ec *executionContext) leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.Address) bool {
 	return ec.lean_Address(ctx, w, sel, &v)
 }
@@ -4561,6 +4638,17 @@ func (ec *executionContext) leanmarshalNSimCardRemovePayload2ᚖgithubᚗcomᚋt
 		return false
 	}
 	return ec.lean_SimCardRemovePayload(ctx, w, sel, v)
+}
+
+func (ec *executionContext) leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.UsageSession) bool {
+	return ec.lean_UsageSession(ctx, w, sel, &v)
+}
+
+func (ec *executionContext) leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.UsageSession) bool {
+	concurrent := ec.leanResolves_UsageSession(ctx, sel)
+	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
+		return ec.leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, w, sel, v[i])
+	})
 }
 
 func (ec *executionContext) leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.UsageSession) bool {

@@ -13,6 +13,19 @@ import (
 	"github.com/teztelecom/tez/internal/store"
 )
 
+// What deleting an account asks.
+type AccountDeleteInput struct {
+	// The password the customer signs in with.
+	Password string `json:"password"`
+}
+
+// The answer to `accountDelete`.
+type AccountDeletePayload struct {
+	// What is wrong with the input (`INVALID_CREDENTIALS` on `password`, `TOO_MANY_ATTEMPTS`);
+	// empty when the account was deleted.
+	UserErrors []apperr.FieldError `json:"userErrors"`
+}
+
 // The answer to `addressDelete`.
 type AddressDeletePayload struct {
 	// The ID of the deleted address; null when there are user errors.

@@ -53,6 +53,11 @@ func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, c
 // account like sign-ins, taken before hashing, so a stolen session cannot
 // be used to guess it, not even with concurrent guesses.
 func (s *Service) checkCurrentPassword(ctx context.Context, u store.User, plain string) (*apperr.FieldError, error) {
+	return s.checkPassword(ctx, u, plain, "currentPassword")
+}
+
+// checkPassword is checkCurrentPassword for the password on input.field.
+func (s *Service) checkPassword(ctx context.Context, u store.User, plain, field string) (*apperr.FieldError, error) {
 	key := "password:" + strconv.FormatInt(u.ID, 10)
 	allowed, until, err := s.store.ThrottleAttempt(ctx, key, LoginWindow, LoginLimit)
 	if err != nil {
@@ -69,7 +74,7 @@ func (s *Service) checkCurrentPassword(ctx context.Context, u store.User, plain 
 	if ok {
 		return nil, s.store.ThrottleClear(ctx, key)
 	}
-	e := apperr.OnField("currentPassword", apperr.FieldInvalidCredentials, "The current password is wrong.")
+	e := apperr.OnField(field, apperr.FieldInvalidCredentials, "The password is wrong.")
 	return &e, nil
 }
 

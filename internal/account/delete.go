@@ -1,0 +1,45 @@
+package account
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/teztelecom/tez/internal/apperr"
+)
+
+// deletedNotice is the last email of an account: it names nobody (the
+// name is erased with the rest) and carries no link.
+var deletedNotice = newLetter("", 0, "", "Your TEZ Telecom account was deleted",
+	`Hello!
+
+The TEZ Telecom account of this email address was deleted, as asked: its profile, addresses, sessions and SIM card labels are erased, and its SIM cards left the account (adding one again needs the activation code printed with it). Orders and payments are kept for accounting, without your name, email or address.
+
+This address can register again at any time; a new account starts empty.
+
+If you did not ask for this, reply to this email or contact support at once.`)
+
+// DeleteAccount erases the signed-in customer's account once they prove
+// they know the password (wrong ones are throttled like sign-ins), in one
+// transaction with its last email (docs/privacy.md).
+func (s *Service) DeleteAccount(ctx context.Context, userID int64, password string) ([]apperr.FieldError, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if bad, err := s.checkPassword(ctx, u, password, "password"); bad != nil || err != nil {
+		return problems(bad), err
+	}
+	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.store.EraseAccount(ctx, tx, u.ID, u.Email); err != nil {
+			return err
+		}
+		u.FullName = ""
+		return s.send(ctx, tx, u, deletedNotice, letterData{})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delete account: %w", err)
+	}
+	return nil, nil
+}
