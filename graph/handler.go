@@ -57,6 +57,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	shape := opts.Shape
 	shape.Cache = queries
 	srv.Use(shape)
+	srv.Use(&InputCheck{})
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})

@@ -50,9 +50,9 @@ type Loaders struct {
 type loadersKey struct{}
 
 // newLoaders makes the loaders of a request for what the viewer may see:
-// customer lookups check scope.UserID (0 matches nobody), usage reads the
-// whole scope (a reseller's SIMs too); days are cut in the viewer's
-// timeZone. Each batch's size goes to metrics.
+// every lookup checks scope.UserID (0 matches nobody: resellers and
+// anonymous callers); days are cut in the viewer's timeZone. Each batch's
+// size goes to metrics.
 func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope, timeZone string) *Loaders {
 	owner := scope.UserID
 	return &Loaders{
@@ -152,14 +152,13 @@ func loadersFor(ctx context.Context) *Loaders {
 	return ctx.Value(loadersKey{}).(*Loaders)
 }
 
-// scopeOf is whose SIMs the viewer's usage reads may see.
+// scopeOf is whose data the viewer's reads may see: a customer's own;
+// a reseller reads only through its own fields (reseller.resolvers.go).
 func scopeOf(ctx context.Context) store.Scope {
 	v := viewer.From(ctx)
 	switch v.Kind {
 	case viewer.Customer:
 		return store.Scope{UserID: v.UserID}
-	case viewer.Reseller:
-		return store.Scope{ResellerID: v.ResellerID}
 	}
 	return store.Scope{}
 }

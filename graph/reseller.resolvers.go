@@ -39,7 +39,7 @@ func (r *queryResolver) Reseller(ctx context.Context) (*store.Reseller, error) {
 	return &res, nil
 }
 
-func (r *resellerResolver) SimCards(ctx context.Context, obj *store.Reseller, first *int, after *string, status *store.SIMStatus) (*model.SimCardConnection, error) {
+func (r *resellerResolver) SimCards(ctx context.Context, obj *store.Reseller, first *int, after *string, status *store.SIMStatus) (*model.ResellerSimCardConnection, error) {
 	page, err := relay.Args{First: first, After: after}.Page(1)
 	if err != nil {
 		return nil, err
@@ -48,8 +48,7 @@ func (r *resellerResolver) SimCards(ctx context.Context, obj *store.Reseller, fi
 	if err != nil {
 		return nil, err
 	}
-	conn, shown := model.NewSimCardConnection(page, rows)
-	return conn, prefetchSIMFields(ctx, shown, "edges", "node")
+	return model.NewResellerSimCardConnection(page, rows), nil
 }
 
 func (r *Resolver) Reseller() generated.ResellerResolver { return &resellerResolver{r} }

@@ -332,6 +332,24 @@ type ComplexityRoot struct {
 		SimCards func(childComplexity int, first *int, after *string, status *store.SIMStatus) int
 	}
 
+	ResellerSimCard struct {
+		Balance     func(childComplexity int) int
+		ICCID       func(childComplexity int) int
+		LastUsageAt func(childComplexity int) int
+		MSISDN      func(childComplexity int) int
+		Status      func(childComplexity int) int
+	}
+
+	ResellerSimCardConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ResellerSimCardEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	ResellerSimCards struct {
 		NotFound func(childComplexity int) int
 		SimCards func(childComplexity int) int
@@ -362,16 +380,6 @@ type ComplexityRoot struct {
 		Usage               func(childComplexity int, from time.Time, to time.Time) int
 		UsageExportURL      func(childComplexity int, from *time.Time, to *time.Time) int
 		UsageSessions       func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
-	}
-
-	SimCardConnection struct {
-		Edges    func(childComplexity int) int
-		PageInfo func(childComplexity int) int
-	}
-
-	SimCardEdge struct {
-		Cursor func(childComplexity int) int
-		Node   func(childComplexity int) int
 	}
 
 	SimCardPayload struct {
@@ -491,7 +499,7 @@ type QueryResolver interface {
 	Reseller(ctx context.Context) (*store.Reseller, error)
 }
 type ResellerResolver interface {
-	SimCards(ctx context.Context, obj *store.Reseller, first *int, after *string, status *store.SIMStatus) (*model.SimCardConnection, error)
+	SimCards(ctx context.Context, obj *store.Reseller, first *int, after *string, status *store.SIMStatus) (*model.ResellerSimCardConnection, error)
 }
 type SimCardResolver interface {
 	Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error)
@@ -1688,6 +1696,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Reseller.SimCards(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*store.SIMStatus)), true
 
+	case "ResellerSimCard.balance":
+		if e.ComplexityRoot.ResellerSimCard.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCard.Balance(childComplexity), true
+	case "ResellerSimCard.iccid":
+		if e.ComplexityRoot.ResellerSimCard.ICCID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCard.ICCID(childComplexity), true
+	case "ResellerSimCard.lastUsageAt":
+		if e.ComplexityRoot.ResellerSimCard.LastUsageAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCard.LastUsageAt(childComplexity), true
+	case "ResellerSimCard.msisdn":
+		if e.ComplexityRoot.ResellerSimCard.MSISDN == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCard.MSISDN(childComplexity), true
+	case "ResellerSimCard.status":
+		if e.ComplexityRoot.ResellerSimCard.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCard.Status(childComplexity), true
+
+	case "ResellerSimCardConnection.edges":
+		if e.ComplexityRoot.ResellerSimCardConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCardConnection.Edges(childComplexity), true
+	case "ResellerSimCardConnection.pageInfo":
+		if e.ComplexityRoot.ResellerSimCardConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCardConnection.PageInfo(childComplexity), true
+
+	case "ResellerSimCardEdge.cursor":
+		if e.ComplexityRoot.ResellerSimCardEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCardEdge.Cursor(childComplexity), true
+	case "ResellerSimCardEdge.node":
+		if e.ComplexityRoot.ResellerSimCardEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCardEdge.Node(childComplexity), true
+
 	case "ResellerSimCards.notFound":
 		if e.ComplexityRoot.ResellerSimCards.NotFound == nil {
 			break
@@ -1853,32 +1918,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCard.UsageSessions(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
-
-	case "SimCardConnection.edges":
-		if e.ComplexityRoot.SimCardConnection.Edges == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SimCardConnection.Edges(childComplexity), true
-	case "SimCardConnection.pageInfo":
-		if e.ComplexityRoot.SimCardConnection.PageInfo == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SimCardConnection.PageInfo(childComplexity), true
-
-	case "SimCardEdge.cursor":
-		if e.ComplexityRoot.SimCardEdge.Cursor == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SimCardEdge.Cursor(childComplexity), true
-	case "SimCardEdge.node":
-		if e.ComplexityRoot.SimCardEdge.Node == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SimCardEdge.Node(childComplexity), true
 
 	case "SimCardPayload.simCard":
 		if e.ComplexityRoot.SimCardPayload.SimCard == nil {
@@ -3129,7 +3168,7 @@ type ProductEdge {
 "The answer to ` + "`" + `resellerSimCards` + "`" + `."
 type ResellerSimCards {
   "The reseller's SIM cards among those asked for, in the order asked."
-  simCards: [SimCard!]!
+  simCards: [ResellerSimCard!]!
   "The ICCIDs asked for that the reseller does not hold, in the order asked."
   notFound: [ICCID!]!
 }
@@ -3146,23 +3185,44 @@ type Reseller {
     after: String
     "Only SIMs in this status."
     status: SimStatus
-  ): SimCardConnection!
+  ): ResellerSimCardConnection!
 }
 
-"A page of SIM cards."
-type SimCardConnection {
+"""
+A SIM card as its reseller sees it: its state and balance, never where or how its user
+travels. No sessions, countries, networks, labels, owner or balance history: those belong to
+the customer's account.
+"""
+type ResellerSimCard {
+  "The identifier printed on the SIM's plastic holder."
+  iccid: ICCID!
+  "The phone number of the SIM in E.164 format; null when it has none."
+  msisdn: String
+  "Whether the SIM can be used."
+  status: SimStatus!
+  "The current balance: what is left to spend on data."
+  balance: Money!
+  """
+  When the SIM last used data while its current customer held it; null when it has not, and
+  null when no customer holds it (a SIM taken out of an account shows nothing of its past).
+  """
+  lastUsageAt: DateTime
+}
+
+"A page of a reseller's SIM cards."
+type ResellerSimCardConnection {
   "The SIM cards of this page, each with its cursor."
-  edges: [SimCardEdge!]!
+  edges: [ResellerSimCardEdge!]!
   "Where this page sits in the whole list."
   pageInfo: PageInfo!
 }
 
-"A SIM card and its position in the list."
-type SimCardEdge {
+"A reseller's SIM card and its position in the list."
+type ResellerSimCardEdge {
   "Pass as ` + "`" + `after` + "`" + ` to page from this SIM."
   cursor: String!
   "The SIM card."
-  node: SimCard!
+  node: ResellerSimCard!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/schema.graphqls", Input: `"""
@@ -3210,10 +3270,21 @@ An instant in time, as a JSON string in RFC 3339 format: date, time and UTC offs
 ` + "`" + `2026-05-01T12:00:00Z` + "`" + ` or ` + "`" + `2026-05-01T15:00:00+03:00` + "`" + `. Input must carry the offset (a bare date
 or a time without offset is refused). Answers are RFC 3339 as well, with fractional seconds
 only when they are not zero, e.g. ` + "`" + `2026-05-01T12:00:00.25Z` + "`" + `: parse them, never compare strings.
+A malformed one (` + "`" + `2026-11-01` + "`" + `, no offset, ` + "`" + `01.11.2026` + "`" + `) answers ` + "`" + `BAD_USER_INPUT` + "`" + ` naming the
+argument, before anything runs.
+
+Date ranges (My history) are asked as instants too, never as calendar dates: a day starts at a
+different instant in every time zone, and a range of instants says exactly which sessions are
+meant. To ask for whole days, pass the customer's local midnights in ` + "`" + `User.timeZone` + "`" + `, e.g. 1–7
+November in Almaty as ` + "`" + `from: "2026-11-01T00:00:00+05:00"` + "`" + `, ` + "`" + `to: "2026-11-08T00:00:00+05:00"` + "`" + `.
+Answers give calendar days as ` + "`" + `Date` + "`" + `, in that time zone (` + "`" + `UsageSummary.byDay` + "`" + `).
 """
 scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
 
-"A calendar date in ISO 8601 format, e.g. ` + "`" + `2026-05-01` + "`" + `."
+"""
+A calendar date in ISO 8601 format, e.g. ` + "`" + `2026-05-01` + "`" + `: a day in the customer's time zone
+(` + "`" + `User.timeZone` + "`" + `), used in answers only (arguments take ` + "`" + `DateTime` + "`" + ` instants, see there).
+"""
 scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
 
 """
@@ -4121,6 +4192,42 @@ func (ec *executionContext) childFields_Reseller(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Reseller", field.Name)
 }
 
+func (ec *executionContext) childFields_ResellerSimCard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "iccid":
+		return ec.fieldContext_ResellerSimCard_iccid(ctx, field)
+	case "msisdn":
+		return ec.fieldContext_ResellerSimCard_msisdn(ctx, field)
+	case "status":
+		return ec.fieldContext_ResellerSimCard_status(ctx, field)
+	case "balance":
+		return ec.fieldContext_ResellerSimCard_balance(ctx, field)
+	case "lastUsageAt":
+		return ec.fieldContext_ResellerSimCard_lastUsageAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResellerSimCard", field.Name)
+}
+
+func (ec *executionContext) childFields_ResellerSimCardConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ResellerSimCardConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ResellerSimCardConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResellerSimCardConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ResellerSimCardEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ResellerSimCardEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ResellerSimCardEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResellerSimCardEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_ResellerSimCards(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "simCards":
@@ -4183,26 +4290,6 @@ func (ec *executionContext) childFields_SimCard(ctx context.Context, field graph
 		return ec.fieldContext_SimCard_balanceEntries(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SimCard", field.Name)
-}
-
-func (ec *executionContext) childFields_SimCardConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "edges":
-		return ec.fieldContext_SimCardConnection_edges(ctx, field)
-	case "pageInfo":
-		return ec.fieldContext_SimCardConnection_pageInfo(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type SimCardConnection", field.Name)
-}
-
-func (ec *executionContext) childFields_SimCardEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "cursor":
-		return ec.fieldContext_SimCardEdge_cursor(ctx, field)
-	case "node":
-		return ec.fieldContext_SimCardEdge_node(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type SimCardEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_SimCardPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10168,8 +10255,8 @@ func (ec *executionContext) _Reseller_simCards(ctx context.Context, field graphq
 			return ec.Resolvers.Reseller().SimCards(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].(*store.SIMStatus))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SimCardConnection) graphql.Marshaler {
-			return ec.marshalNSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResellerSimCardConnection) graphql.Marshaler {
+			return ec.marshalNResellerSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10182,7 +10269,7 @@ func (ec *executionContext) fieldContext_Reseller_simCards(ctx context.Context, 
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SimCardConnection(ctx, field)
+			return ec.childFields_ResellerSimCardConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -10199,6 +10286,249 @@ func (ec *executionContext) fieldContext_Reseller_simCards(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _ResellerSimCard_iccid(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCard_iccid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ICCID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNICCID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCard_iccid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellerSimCard", field, false, false, "ICCID")
+}
+
+func (ec *executionContext) _ResellerSimCard_msisdn(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCard_msisdn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MSISDN, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCard_msisdn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellerSimCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResellerSimCard_status(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCard_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.SIMStatus) graphql.Marshaler {
+			return ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCard_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellerSimCard", field, false, false, "SimStatus")
+}
+
+func (ec *executionContext) _ResellerSimCard_balance(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCard_balance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Balance(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCard_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResellerSimCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResellerSimCard_lastUsageAt(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCard_lastUsageAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastUsageAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCard_lastUsageAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellerSimCard", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ResellerSimCardConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCardConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCardConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ResellerSimCardEdge) graphql.Marshaler {
+			return ec.marshalNResellerSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCardConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResellerSimCardConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResellerSimCardEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResellerSimCardConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCardConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCardConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *relay.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋrelayᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCardConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResellerSimCardConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResellerSimCardEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCardEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCardEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCardEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellerSimCardEdge", field, true, false, "String")
+}
+
+func (ec *executionContext) _ResellerSimCardEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCardEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCardEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ResellerSIM) graphql.Marshaler {
+			return ec.marshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCardEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResellerSimCardEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResellerSimCard(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ResellerSimCards_simCards(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCards) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10211,8 +10541,8 @@ func (ec *executionContext) _ResellerSimCards_simCards(ctx context.Context, fiel
 			return obj.SimCards, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []store.SimCard) graphql.Marshaler {
-			return ec.marshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []store.ResellerSIM) graphql.Marshaler {
+			return ec.marshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIMᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10225,7 +10555,7 @@ func (ec *executionContext) fieldContext_ResellerSimCards_simCards(_ context.Con
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SimCard(ctx, field)
+			return ec.childFields_ResellerSimCard(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10856,125 +11186,6 @@ func (ec *executionContext) fieldContext_SimCard_balanceEntries(ctx context.Cont
 	if fc.Args, err = ec.field_SimCard_balanceEntries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _SimCardConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SimCardConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SimCardConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.SimCardEdge) graphql.Marshaler {
-			return ec.marshalNSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SimCardConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "SimCardConnection",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SimCardEdge(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _SimCardConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SimCardConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SimCardConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *relay.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋrelayᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SimCardConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "SimCardConnection",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PageInfo(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _SimCardEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SimCardEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SimCardEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SimCardEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SimCardEdge", field, true, false, "String")
-}
-
-func (ec *executionContext) _SimCardEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SimCardEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SimCardEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
-			return ec.marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SimCardEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "SimCardEdge",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SimCard(ctx, field)
-		},
 	}
 	return fc, nil
 }
@@ -16371,6 +16582,135 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var resellerSimCardImplementors = []string{"ResellerSimCard"}
+
+func (ec *executionContext) _ResellerSimCard(ctx context.Context, sel ast.SelectionSet, obj *store.ResellerSIM) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerSimCardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerSimCard")
+		case "iccid":
+			out.Values[i] = ec._ResellerSimCard_iccid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "msisdn":
+			out.Values[i] = ec._ResellerSimCard_msisdn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ResellerSimCard_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "balance":
+			out.Values[i] = ec._ResellerSimCard_balance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastUsageAt":
+			out.Values[i] = ec._ResellerSimCard_lastUsageAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resellerSimCardConnectionImplementors = []string{"ResellerSimCardConnection"}
+
+func (ec *executionContext) _ResellerSimCardConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerSimCardConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerSimCardConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerSimCardConnection")
+		case "edges":
+			out.Values[i] = ec._ResellerSimCardConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ResellerSimCardConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resellerSimCardEdgeImplementors = []string{"ResellerSimCardEdge"}
+
+func (ec *executionContext) _ResellerSimCardEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerSimCardEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerSimCardEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerSimCardEdge")
+		case "cursor":
+			out.Values[i] = ec._ResellerSimCardEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ResellerSimCardEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var resellerSimCardsImplementors = []string{"ResellerSimCards"}
 
 func (ec *executionContext) _ResellerSimCards(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerSimCards) graphql.Marshaler {
@@ -16558,82 +16898,6 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SimCard_balanceEntries(ctx, field, obj)
 				})
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
-var simCardConnectionImplementors = []string{"SimCardConnection"}
-
-func (ec *executionContext) _SimCardConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SimCardConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, simCardConnectionImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("SimCardConnection")
-		case "edges":
-			out.Values[i] = ec._SimCardConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "pageInfo":
-			out.Values[i] = ec._SimCardConnection_pageInfo(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
-var simCardEdgeImplementors = []string{"SimCardEdge"}
-
-func (ec *executionContext) _SimCardEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SimCardEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, simCardEdgeImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("SimCardEdge")
-		case "cursor":
-			out.Values[i] = ec._SimCardEdge_cursor(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "node":
-			out.Values[i] = ec._SimCardEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17705,13 +17969,13 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalar.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := scalar.MarshalDateTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
@@ -18323,6 +18587,62 @@ func (ec *executionContext) marshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtez�
 	return ec._Reseller(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx context.Context, sel ast.SelectionSet, v store.ResellerSIM) graphql.Marshaler {
+	return ec._ResellerSimCard(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIMᚄ(ctx context.Context, sel ast.SelectionSet, v []store.ResellerSIM) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx context.Context, sel ast.SelectionSet, v *store.ResellerSIM) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResellerSimCard!")
+		return graphql.Null
+	}
+	return ec._ResellerSimCard(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResellerSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardConnection(ctx context.Context, sel ast.SelectionSet, v *model.ResellerSimCardConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResellerSimCardConnection!")
+		return graphql.Null
+	}
+	return ec._ResellerSimCardConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResellerSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardEdge(ctx context.Context, sel ast.SelectionSet, v model.ResellerSimCardEdge) graphql.Marshaler {
+	return ec._ResellerSimCardEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNResellerSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ResellerSimCardEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResellerSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNResellerSimCards2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCards(ctx context.Context, sel ast.SelectionSet, v *model.ResellerSimCards) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ResellerSimCards!")
@@ -18351,45 +18671,9 @@ func (ec *executionContext) marshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtez�
 	return ret
 }
 
-func (ec *executionContext) marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, sel ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SimCard!")
-		return graphql.Null
-	}
-	return ec._SimCard(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNSimCardAddInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAddInput(ctx context.Context, v any) (model.SimCardAddInput, error) {
 	res, err := ec.unmarshalInputSimCardAddInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardConnection(ctx context.Context, sel ast.SelectionSet, v *model.SimCardConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SimCardConnection!")
-		return graphql.Null
-	}
-	return ec._SimCardConnection(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdge(ctx context.Context, sel ast.SelectionSet, v model.SimCardEdge) graphql.Marshaler {
-	return ec._SimCardEdge(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SimCardEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdge(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) marshalNSimCardPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardPayload(ctx context.Context, sel ast.SelectionSet, v *model.SimCardPayload) graphql.Marshaler {
@@ -18794,7 +19078,7 @@ func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Contex
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalar.UnmarshalDateTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18804,7 +19088,7 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := scalar.MarshalDateTime(*v)
 	return res
 }
 

@@ -2831,7 +2831,7 @@ func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.S
 			if !leanexec.IsReady(ctx, "Reseller", f.Name) {
 				return true
 			}
-			if ec.leanResolves_SimCardConnection(ctx, f.Selections) {
+			if ec.leanResolves_ResellerSimCardConnection(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2879,7 +2879,201 @@ func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardConnection(ctx, w, field.Selections, res)
+	return ec.leanmarshalNResellerSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardConnection(ctx, w, field.Selections, res)
+}
+
+// ResellerSimCard: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanResellerSimCardConcurrent = map[string]bool{}
+
+// leanResolves_ResellerSimCard reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardImplementors) {
+		switch f.Name {
+		case "balance":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_ResellerSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ResellerSIM) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardImplementors)
+	return leanexec.Object(ctx, w, "ResellerSimCard", fields, leanResellerSimCardConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"ResellerSimCard"`)
+			return true
+		case "iccid":
+			return ec.lean_ResellerSimCard_iccid(ctx, w, field, obj)
+		case "msisdn":
+			return ec.lean_ResellerSimCard_msisdn(ctx, w, field, obj)
+		case "status":
+			return ec.lean_ResellerSimCard_status(ctx, w, field, obj)
+		case "balance":
+			return ec.lean_ResellerSimCard_balance(ctx, w, field, obj)
+		case "lastUsageAt":
+			return ec.lean_ResellerSimCard_lastUsageAt(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_ResellerSimCard_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+	res := obj.ICCID
+	m := ec.marshalNICCID2string(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_ResellerSimCard_msisdn(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+	res := obj.MSISDN
+	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_ResellerSimCard_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+	res := obj.Status
+	m := ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_ResellerSimCard_balance(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+	res := obj.Balance()
+	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_ResellerSimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+	res := obj.LastUsageAt
+	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
+	m.MarshalGQL(w)
+	return true
+}
+
+// ResellerSimCardConnection: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanResellerSimCardConnectionConcurrent = map[string]bool{}
+
+// leanResolves_ResellerSimCardConnection reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_ResellerSimCardConnection(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardConnectionImplementors) {
+		switch f.Name {
+		case "edges":
+			if ec.leanResolves_ResellerSimCardEdge(ctx, f.Selections) {
+				return true
+			}
+		case "pageInfo":
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_ResellerSimCardConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardConnection) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardConnectionImplementors)
+	return leanexec.Object(ctx, w, "ResellerSimCardConnection", fields, leanResellerSimCardConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"ResellerSimCardConnection"`)
+			return true
+		case "edges":
+			return ec.lean_ResellerSimCardConnection_edges(ctx, w, field, obj)
+		case "pageInfo":
+			return ec.lean_ResellerSimCardConnection_pageInfo(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_ResellerSimCardConnection_edges(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardConnection) bool {
+	res := obj.Edges
+	return ec.leanmarshalNResellerSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardEdgeᚄ(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_ResellerSimCardConnection_pageInfo(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardConnection) bool {
+	res := obj.PageInfo
+	return ec.leanmarshalNPageInfo2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋrelayᚐPageInfo(ctx, w, field.Selections, res)
+}
+
+// ResellerSimCardEdge: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanResellerSimCardEdgeConcurrent = map[string]bool{}
+
+// leanResolves_ResellerSimCardEdge reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_ResellerSimCardEdge(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardEdgeImplementors) {
+		switch f.Name {
+		case "node":
+			if ec.leanResolves_ResellerSimCard(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_ResellerSimCardEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardEdge) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardEdgeImplementors)
+	return leanexec.Object(ctx, w, "ResellerSimCardEdge", fields, leanResellerSimCardEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"ResellerSimCardEdge"`)
+			return true
+		case "cursor":
+			return ec.lean_ResellerSimCardEdge_cursor(ctx, w, field, obj)
+		case "node":
+			return ec.lean_ResellerSimCardEdge_node(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_ResellerSimCardEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardEdge) bool {
+	res := obj.Cursor()
+	m := ec.marshalNString2string(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_ResellerSimCardEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardEdge) bool {
+	res := obj.Node
+	return ec.leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, w, field.Selections, res)
 }
 
 // ResellerSimCards: which fields resolve through a resolver (or a method
@@ -2898,7 +3092,7 @@ func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, s
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors) {
 		switch f.Name {
 		case "simCards":
-			if ec.leanResolves_SimCard(ctx, f.Selections) {
+			if ec.leanResolves_ResellerSimCard(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2924,7 +3118,7 @@ func (ec *executionContext) lean_ResellerSimCards(ctx context.Context, w *bytes.
 
 func (ec *executionContext) lean_ResellerSimCards_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCards) bool {
 	res := obj.SimCards
-	return ec.leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIMᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_ResellerSimCards_notFound(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCards) bool {
@@ -3315,115 +3509,6 @@ func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *
 		return false
 	}
 	return ec.leanmarshalNBalanceEntryConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryConnection(ctx, w, field.Selections, res)
-}
-
-// SimCardConnection: which fields resolve through a resolver (or a method
-// taking a context): an object with two or more of them selected runs them
-// concurrently.
-var leanSimCardConnectionConcurrent = map[string]bool{}
-
-// leanResolves_SimCardConnection reports whether the selection calls a
-// resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_SimCardConnection(ctx context.Context, sel ast.SelectionSet) bool {
-	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardConnectionImplementors) {
-		switch f.Name {
-		case "edges":
-			if ec.leanResolves_SimCardEdge(ctx, f.Selections) {
-				return true
-			}
-		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func (ec *executionContext) lean_SimCardConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardConnection) bool {
-	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardConnectionImplementors)
-	return leanexec.Object(ctx, w, "SimCardConnection", fields, leanSimCardConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
-		switch field.Name {
-		case "__typename":
-			w.WriteString(`"SimCardConnection"`)
-			return true
-		case "edges":
-			return ec.lean_SimCardConnection_edges(ctx, w, field, obj)
-		case "pageInfo":
-			return ec.lean_SimCardConnection_pageInfo(ctx, w, field, obj)
-		}
-		return false
-	})
-}
-
-func (ec *executionContext) lean_SimCardConnection_edges(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardConnection) bool {
-	res := obj.Edges
-	return ec.leanmarshalNSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdgeᚄ(ctx, w, field.Selections, res)
-}
-
-func (ec *executionContext) lean_SimCardConnection_pageInfo(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardConnection) bool {
-	res := obj.PageInfo
-	return ec.leanmarshalNPageInfo2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋrelayᚐPageInfo(ctx, w, field.Selections, res)
-}
-
-// SimCardEdge: which fields resolve through a resolver (or a method
-// taking a context): an object with two or more of them selected runs them
-// concurrently.
-var leanSimCardEdgeConcurrent = map[string]bool{}
-
-// leanResolves_SimCardEdge reports whether the selection calls a
-// resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_SimCardEdge(ctx context.Context, sel ast.SelectionSet) bool {
-	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardEdgeImplementors) {
-		switch f.Name {
-		case "node":
-			if ec.leanResolves_SimCard(ctx, f.Selections) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func (ec *executionContext) lean_SimCardEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardEdge) bool {
-	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardEdgeImplementors)
-	return leanexec.Object(ctx, w, "SimCardEdge", fields, leanSimCardEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
-		switch field.Name {
-		case "__typename":
-			w.WriteString(`"SimCardEdge"`)
-			return true
-		case "cursor":
-			return ec.lean_SimCardEdge_cursor(ctx, w, field, obj)
-		case "node":
-			return ec.lean_SimCardEdge_node(ctx, w, field, obj)
-		}
-		return false
-	})
-}
-
-func (ec *executionContext) lean_SimCardEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardEdge) bool {
-	res := obj.Cursor()
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
-		return false
-	}
-	m.MarshalGQL(w)
-	return true
-}
-
-func (ec *executionContext) lean_SimCardEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardEdge) bool {
-	res := obj.Node
-	return ec.leanmarshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, field.Selections, res)
 }
 
 // SimCardPayload: which fields resolve through a resolver (or a method
@@ -4583,6 +4668,42 @@ func (ec *executionContext) leanmarshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋ
 	return ec.lean_Reseller(ctx, w, sel, v)
 }
 
+func (ec *executionContext) leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.ResellerSIM) bool {
+	return ec.lean_ResellerSimCard(ctx, w, sel, &v)
+}
+
+func (ec *executionContext) leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIMᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.ResellerSIM) bool {
+	concurrent := ec.leanResolves_ResellerSimCard(ctx, sel)
+	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
+		return ec.leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, w, sel, v[i])
+	})
+}
+
+func (ec *executionContext) leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.ResellerSIM) bool {
+	if v == nil {
+		return false
+	}
+	return ec.lean_ResellerSimCard(ctx, w, sel, v)
+}
+
+func (ec *executionContext) leanmarshalNResellerSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.ResellerSimCardConnection) bool {
+	if v == nil {
+		return false
+	}
+	return ec.lean_ResellerSimCardConnection(ctx, w, sel, v)
+}
+
+func (ec *executionContext) leanmarshalNResellerSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.ResellerSimCardEdge) bool {
+	return ec.lean_ResellerSimCardEdge(ctx, w, sel, &v)
+}
+
+func (ec *executionContext) leanmarshalNResellerSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ResellerSimCardEdge) bool {
+	concurrent := ec.leanResolves_ResellerSimCardEdge(ctx, sel)
+	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
+		return ec.leanmarshalNResellerSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardEdge(ctx, w, sel, v[i])
+	})
+}
+
 func (ec *executionContext) leanmarshalNResellerSimCards2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCards(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.ResellerSimCards) bool {
 	if v == nil {
 		return false
@@ -4598,31 +4719,6 @@ func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋt
 	concurrent := ec.leanResolves_SimCard(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, sel, v[i])
-	})
-}
-
-func (ec *executionContext) leanmarshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.SimCard) bool {
-	if v == nil {
-		return false
-	}
-	return ec.lean_SimCard(ctx, w, sel, v)
-}
-
-func (ec *executionContext) leanmarshalNSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.SimCardConnection) bool {
-	if v == nil {
-		return false
-	}
-	return ec.lean_SimCardConnection(ctx, w, sel, v)
-}
-
-func (ec *executionContext) leanmarshalNSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.SimCardEdge) bool {
-	return ec.lean_SimCardEdge(ctx, w, sel, &v)
-}
-
-func (ec *executionContext) leanmarshalNSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.SimCardEdge) bool {
-	concurrent := ec.leanResolves_SimCardEdge(ctx, sel)
-	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardEdge(ctx, w, sel, v[i])
 	})
 }
 

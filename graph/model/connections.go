@@ -32,11 +32,10 @@ func NewOrderConnection(page relay.Page, rows []store.Order, total int) *OrderCo
 	return &OrderConnection{TotalCount: total, Edges: edges(rows, func(o *store.Order) OrderEdge { return OrderEdge{o} }), PageInfo: info}
 }
 
-// NewSimCardConnection builds a connection from rows fetched for page, and
-// returns the SIM cards it shows, in order (to load their fields ahead).
-func NewSimCardConnection(page relay.Page, rows []store.SimCard) (*SimCardConnection, []store.SimCard) {
-	rows, info := relay.Connect(page, rows, store.SimCardCursor)
-	return &SimCardConnection{Edges: edges(rows, func(s *store.SimCard) SimCardEdge { return SimCardEdge{s} }), PageInfo: info}, rows
+// NewResellerSimCardConnection builds a connection from rows fetched for page.
+func NewResellerSimCardConnection(page relay.Page, rows []store.ResellerSIM) *ResellerSimCardConnection {
+	rows, info := relay.Connect(page, rows, store.ResellerSIMCursor)
+	return &ResellerSimCardConnection{Edges: edges(rows, func(s *store.ResellerSIM) ResellerSimCardEdge { return ResellerSimCardEdge{s} }), PageInfo: info}
 }
 
 // NewBalanceEntryConnection builds a connection from rows fetched for page.
@@ -75,11 +74,11 @@ type OrderEdge struct{ Node *store.Order }
 // Cursor is the order's cursor.
 func (e OrderEdge) Cursor() string { return store.OrderCursor(*e.Node) }
 
-// SimCardEdge is a SIM card of a page.
-type SimCardEdge struct{ Node *store.SimCard }
+// ResellerSimCardEdge is a reseller's SIM card of a page.
+type ResellerSimCardEdge struct{ Node *store.ResellerSIM }
 
 // Cursor is the SIM card's cursor.
-func (e SimCardEdge) Cursor() string { return store.SimCardCursor(*e.Node) }
+func (e ResellerSimCardEdge) Cursor() string { return store.ResellerSIMCursor(*e.Node) }
 
 // BalanceEntryEdge is an entry of a page of a SIM's balance history.
 type BalanceEntryEdge struct{ Node *store.SIMBalanceEntry }

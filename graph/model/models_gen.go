@@ -421,10 +421,18 @@ type RegisterPayload struct {
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 
+// A page of a reseller's SIM cards.
+type ResellerSimCardConnection struct {
+	// The SIM cards of this page, each with its cursor.
+	Edges []ResellerSimCardEdge `json:"edges"`
+	// Where this page sits in the whole list.
+	PageInfo *relay.PageInfo `json:"pageInfo"`
+}
+
 // The answer to `resellerSimCards`.
 type ResellerSimCards struct {
 	// The reseller's SIM cards among those asked for, in the order asked.
-	SimCards []store.SimCard `json:"simCards"`
+	SimCards []store.ResellerSIM `json:"simCards"`
 	// The ICCIDs asked for that the reseller does not hold, in the order asked.
 	NotFound []string `json:"notFound"`
 }
@@ -435,14 +443,6 @@ type SimCardAddInput struct {
 	Iccid string `json:"iccid"`
 	// The activation code printed next to the ICCID; not needed for SIMs you bought.
 	ActivationCode *string `json:"activationCode,omitempty"`
-}
-
-// A page of SIM cards.
-type SimCardConnection struct {
-	// The SIM cards of this page, each with its cursor.
-	Edges []SimCardEdge `json:"edges"`
-	// Where this page sits in the whole list.
-	PageInfo *relay.PageInfo `json:"pageInfo"`
 }
 
 // The answer to `simCardAdd` and `simCardUpdate`.

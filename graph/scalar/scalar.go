@@ -1,5 +1,6 @@
 // Package scalar marshals the schema's custom scalars that need more than
-// gqlgen's built-ins: ICCID (validated on input) and Date.
+// gqlgen's built-ins: ICCID and DateTime, validated on input with messages
+// a person can act on, and Date.
 package scalar
 
 import (
@@ -31,6 +32,35 @@ func UnmarshalICCID(v any) (string, error) {
 		return "", apperr.New(apperr.Invalid, "%s", err.Error())
 	}
 	return s, nil
+}
+
+// MarshalDateTime writes an instant as gqlgen does (RFC 3339, fractional
+// seconds only when not zero).
+func MarshalDateTime(t time.Time) graphql.Marshaler { return graphql.MarshalTime(t) }
+
+// UnmarshalDateTime reads an instant in RFC 3339 with its offset. Anything
+// else (a bare date, no offset, a local format) is the client's mistake,
+// answered in words a person can act on.
+func UnmarshalDateTime(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, apperr.New(apperr.Invalid, "a date and time must be a string such as 2026-11-01T00:00:00Z, got %T", v)
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, apperr.New(apperr.Invalid,
+			"%q is not a date and time: write it in RFC 3339 with its UTC offset, e.g. 2026-11-01T00:00:00Z or 2026-11-01T00:00:00+06:00",
+			truncate(s))
+	}
+	return t, nil
+}
+
+// truncate keeps echoed client input short in messages.
+func truncate(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }
 
 const dateLayout = "2006-01-02"

@@ -36,6 +36,19 @@ func TestUnmarshalICCID(t *testing.T) {
 	}
 }
 
+func TestUnmarshalDateTime(t *testing.T) {
+	for _, ok := range []string{"2026-11-01T00:00:00Z", "2026-11-01T00:00:00+06:00", "2026-11-01T00:00:00.25Z"} {
+		if _, err := UnmarshalDateTime(ok); err != nil {
+			t.Errorf("UnmarshalDateTime(%q) = %v, want it read", ok, err)
+		}
+	}
+	for _, bad := range []any{"2026-11-01", "2026-11-01T00:00:00", "01.11.2026", "", "2026-13-01T00:00:00Z", 1700000000} {
+		if _, err := UnmarshalDateTime(bad); apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("UnmarshalDateTime(%v): code %q, want BAD_USER_INPUT", bad, apperr.CodeOf(err))
+		}
+	}
+}
+
 func TestUnmarshalDate(t *testing.T) {
 	d, err := UnmarshalDate("2026-05-01")
 	if err != nil || d.Format("2006-01-02") != "2026-05-01" {

@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -35,6 +36,7 @@ type API struct {
 	URL string // base URL of the server
 	DB  *sqlx.DB
 	Cfg config.Config
+	log testWriter
 	srv *server.Server
 }
 
@@ -77,7 +79,8 @@ func start(t testing.TB, cfg config.Config, db *sqlx.DB) *API {
 	if cfg.ShopURL == defaults.ShopURL {
 		cfg.ShopURL = cfg.PublicURL + "/account"
 	}
-	srv, err := server.New(cfg, store.New(db), slog.New(slog.NewTextHandler(newTestWriter(t), &slog.HandlerOptions{Level: slog.LevelWarn})))
+	log := newTestWriter(t)
+	srv, err := server.New(cfg, store.New(db), slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		ts.Listener.Close()
 		t.Fatalf("start server: %v", err)
@@ -85,7 +88,15 @@ func start(t testing.TB, cfg config.Config, db *sqlx.DB) *API {
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return &API{t: t, URL: ts.URL, DB: db, Cfg: cfg, srv: srv}
+	return &API{t: t, URL: ts.URL, DB: db, Cfg: cfg, log: log, srv: srv}
+}
+
+// ErrorLogs are the server's log lines at level ERROR so far: what an
+// operator would be paged for.
+func (a *API) ErrorLogs() []string {
+	a.log.mu.Lock()
+	defer a.log.mu.Unlock()
+	return append([]string(nil), a.log.errors...)
 }
 
 // DeliverMail runs the outbox worker, as `tez serve` does with
@@ -226,17 +237,30 @@ func (a *API) Raw(method, path string, header map[string]string, body string) (i
 type testWriter struct {
 	t    testing.TB
 	done *atomic.Bool
+	*logLines
+}
+
+// logLines keeps the ERROR lines a server wrote (see ErrorLogs).
+type logLines struct {
+	mu     sync.Mutex
+	errors []string
 }
 
 func newTestWriter(t testing.TB) testWriter {
-	w := testWriter{t: t, done: new(atomic.Bool)}
+	w := testWriter{t: t, done: new(atomic.Bool), logLines: &logLines{}}
 	t.Cleanup(func() { w.done.Store(true) })
 	return w
 }
 
 func (w testWriter) Write(p []byte) (int, error) {
+	line := string(bytes.TrimRight(p, "\n"))
+	if strings.Contains(line, " level=ERROR ") {
+		w.mu.Lock()
+		w.errors = append(w.errors, line)
+		w.mu.Unlock()
+	}
 	if !w.done.Load() {
-		w.t.Logf("%s", bytes.TrimRight(p, "\n"))
+		w.t.Logf("%s", line)
 	}
 	return len(p), nil
 }

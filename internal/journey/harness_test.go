@@ -219,11 +219,17 @@ func (r *partner) assign(iccids ...string) {
 	}
 }
 
+// do sends a GraphQL document with the partner's key.
+func (r *partner) do(doc string, vars map[string]any) apitest.Response {
+	r.shop.t.Helper()
+	return r.shop.api.Do(apitest.Request{Query: doc, Variables: vars, Token: r.Key})
+}
+
 // query sends a document with the partner's key; it must answer without
 // top-level errors.
 func (r *partner) query(doc string, vars map[string]any, out any) {
 	r.shop.t.Helper()
-	res := r.shop.api.Do(apitest.Request{Query: doc, Variables: vars, Token: r.Key})
+	res := r.do(doc, vars)
 	if len(res.Errors) > 0 || res.Status != 200 {
 		r.shop.t.Fatalf("status %d, errors %+v", res.Status, res.Errors)
 	}

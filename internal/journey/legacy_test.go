@@ -231,6 +231,15 @@ func TestOldAccountJoinsWithRegistration(t *testing.T) {
 		}
 	})
 
+	t.Run("the order page of an old unpaid order offers no Pay", func(t *testing.T) {
+		shown := anna.open(s.api.URL+"/account/orders/OLD-2019-0007").submit("Sign in and show the order",
+			map[string]string{"email": anna.Email, "password": anna.Password})
+		shown.mustSay("Order OLD-2019-0007", "order of the old account", "Top-up voucher 10", "10.00 USD")
+		if shown.forms() != 0 {
+			t.Errorf("the page of an old order offers a form (Pay)")
+		}
+	})
+
 	t.Run("buy again, with what the shop still sells", func(t *testing.T) {
 		var out struct {
 			OrderReorder struct {

@@ -142,3 +142,34 @@ func TestBuyAgain(t *testing.T) {
 		t.Errorf("balance after buying the voucher again: %v, want %v", got, want)
 	}
 }
+
+// Cancel: an unpaid order is cancelled from My orders; its payment page
+// closes, and it can no longer be paid.
+func TestCancelAnUnpaidOrder(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	sam := s.signUp("sam@journey.example", "a long new passphrase", "")
+	placed, _ := sam.checkout(map[string]any{"shippingAddress": berlin, "lines": []any{map[string]any{"sku": "SIM-ASIA", "quantity": 2}}})
+	var started struct{ OrderPay paymentPayload }
+	sam.query(`mutation($id: ID!) { orderPay(input: { orderId: $id }) { payment { redirectUrl } userErrors { field message code } } }`,
+		map[string]any{"id": placed.ID}, &started)
+	noUserErrors(t, "orderPay", started.OrderPay.UserErrors)
+
+	var cancelled struct {
+		OrderCancel struct {
+			Order      *order
+			UserErrors []userError
+		}
+	}
+	sam.query(`mutation($id: ID!) { orderCancel(input: { orderId: $id }) { order { `+orderFields+` } userErrors { field message code } } }`,
+		map[string]any{"id": placed.ID}, &cancelled)
+	noUserErrors(t, "orderCancel", cancelled.OrderCancel.UserErrors)
+	if o := sam.myOrders()[0]; o.Status != "CANCELLED" || slices.Contains(o.AvailableActions, "PAY") || slices.Contains(o.AvailableActions, "CANCEL") {
+		t.Errorf("My orders after cancelling: %+v", o)
+	}
+	page := sam.open(started.OrderPay.Payment.RedirectURL)
+	page.mustSay("This payment is no longer open")
+	if page.forms() != 0 {
+		t.Error("the payment page of a cancelled order still offers Approve")
+	}
+}

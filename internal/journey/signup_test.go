@@ -87,3 +87,35 @@ func TestRegisterConfirmAndSignInAtCheckout(t *testing.T) {
 		t.Fatalf("My orders = %+v, want the order %s just placed", mine, order.Number)
 	}
 }
+
+// The confirmation email went missing: the customer asks for it again;
+// the old link's page says it was replaced, the new one confirms; signing
+// out ends the session.
+func TestResendConfirmationAndSignOut(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	mia := s.signUp("mia@journey.example", "a long new passphrase", "")
+	first := s.mailAbout(mia.Email, "Confirm your email").link()
+	var resent struct {
+		EmailVerificationResend struct{ UserErrors []userError }
+	}
+	mia.query(`mutation { emailVerificationResend { userErrors { field message code } } }`, nil, &resent)
+	noUserErrors(t, "emailVerificationResend", resent.EmailVerificationResend.UserErrors)
+	second := s.mailAbout(mia.Email, "Confirm your email").link()
+	if second == first {
+		t.Fatal("the new mail carries the old link")
+	}
+	mia.open(first).mustSay("This link was used already", "replaced")
+	mia.open(second).submit("Confirm my email", nil).mustSay("is confirmed")
+	if !mia.me().EmailVerified {
+		t.Fatal("not verified after the new link")
+	}
+
+	var out struct {
+		Logout struct{ UserErrors []userError }
+	}
+	mia.query(`mutation { logout { userErrors { field message code } } }`, nil, &out)
+	if mia.me() != nil {
+		t.Error("still signed in after signing out")
+	}
+}

@@ -144,41 +144,38 @@ func parseJSONLine(raw []byte) (store.LegacyAccount, []string) {
 	if defaults > 1 {
 		p.add("addresses", "%d addresses are the default, at most one", defaults)
 	}
-	if len(in.SimCards) > maxSIMs {
-		p.add("simCards", "%d SIM cards, at most %d", len(in.SimCards), maxSIMs)
-	}
-	listed := map[string]int{}
-	for i, s := range in.SimCards {
-		where := fmt.Sprintf("simCards[%d]", i)
-		sim, ok := checkSIM(&p, func(f string) string { return where + "." + f }, s.ICCID, deref(s.Label), deref(s.OwnedSince), now)
-		if !ok {
-			continue
-		}
-		if j, twice := listed[sim.ICCID]; twice {
-			p.add(where, "SIM card %s is simCards[%d] too", sim.ICCID, j)
-			continue
-		}
-		listed[sim.ICCID] = i
-		out.SIMs = append(out.SIMs, sim)
-	}
-	if len(in.Orders) > maxOrders {
-		p.add("orders", "%d orders, at most %d", len(in.Orders), maxOrders)
-	}
-	numbers := map[string]int{}
-	for i, o := range in.Orders {
-		where := fmt.Sprintf("orders[%d]", i)
-		order, ok := checkOrder(&p, where, o, now)
-		if !ok {
-			continue
-		}
-		if j, twice := numbers[order.Number]; twice {
-			p.add(where, "order %s is orders[%d] too", order.Number, j)
-			continue
-		}
-		numbers[order.Number] = i
-		out.Orders = append(out.Orders, order)
-	}
+	out.SIMs = checkList(&p, "simCards", in.SimCards, maxSIMs, func(where string, s oldSIM) (store.LegacySIM, bool) {
+		return checkSIM(&p, func(f string) string { return where + "." + f }, s.ICCID, deref(s.Label), deref(s.OwnedSince), now)
+	}, func(s store.LegacySIM) string { return s.ICCID })
+	out.Orders = checkList(&p, "orders", in.Orders, maxOrders, func(where string, o oldOrder) (store.LegacyOrder, bool) {
+		return checkOrder(&p, where, o, now)
+	}, func(o store.LegacyOrder) string { return o.Number })
 	return out, p
+}
+
+// checkList checks the entries of a list of at most max, each named
+// field[i], and answers the good ones; an entry whose key an earlier one
+// has is reported.
+func checkList[In, Out any](p *problems, field string, in []In, max int, check func(string, In) (Out, bool), key func(Out) string) []Out {
+	if len(in) > max {
+		p.add(field, "%d entries, at most %d", len(in), max)
+	}
+	var out []Out
+	first := map[string]int{}
+	for i, e := range in {
+		where := fmt.Sprintf("%s[%d]", field, i)
+		v, ok := check(where, e)
+		if !ok {
+			continue
+		}
+		if j, twice := first[key(v)]; twice {
+			p.add(where, "%s is %s[%d] too", key(v), field, j)
+			continue
+		}
+		first[key(v)] = i
+		out = append(out, v)
+	}
+	return out
 }
 
 // jsonProblem says where the JSON went wrong, in the operator's words.

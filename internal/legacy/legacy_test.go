@@ -162,6 +162,7 @@ func TestImportJSONLines(t *testing.T) {
 		jsonLine(t, account("total@x.example", nil, []map[string]any{with(order("OLD-X-1", sim(1)), "total", "20.00")})),          // 13
 		jsonLine(t, account("unverified@x.example", []map[string]any{simCard(sim(6), "2020-02-02T00:00:00Z")}, nil)),              // 14: kept, waits
 		jsonLine(t, account("claims@x.example", []map[string]any{simCard(sim(1), "2018-01-01T00:00:00Z")}, nil)),                  // 15: anna's SIM
+		jsonLine(t, account("twice@x.example", []map[string]any{simCard(sim(7), ""), simCard(sim(7), "")}, nil)),                  // 16
 		"",
 	}
 	file := strings.Join(lines, "\n")
@@ -170,7 +171,7 @@ func TestImportJSONLines(t *testing.T) {
 	wantBad := map[int]string{
 		3: "not a valid account", 4: "in the future", 5: "check digit", 6: "held by another account", 7: "on line 1 already",
 		8: "must not start with TEZ-", 9: "longer than", 10: `unknown field "sim_cards"`, 11: "NUL", 12: "no SIM card",
-		13: "less than the sum of the lines", 15: "on line 1 already, for another email",
+		13: "less than the sum of the lines", 15: "on line 1 already, for another email", 16: "is simCards[0] too",
 	}
 	if len(res.Bad) != len(wantBad) {
 		t.Errorf("%d bad lines, want %d: %+v", len(res.Bad), len(wantBad), res.Bad)
@@ -180,8 +181,8 @@ func TestImportJSONLines(t *testing.T) {
 			t.Errorf("line %d refused for %q, want a reason with %q", b.Line, b.Reason, want)
 		}
 	}
-	if res.Format != "jsonl" || res.Lines != 15 {
-		t.Errorf("format %s, %d lines; want jsonl, 15", res.Format, res.Lines)
+	if res.Format != "jsonl" || res.Lines != 16 {
+		t.Errorf("format %s, %d lines; want jsonl, 16", res.Format, res.Lines)
 	}
 	wantStored := store.LegacyCounts{Accounts: 3, SIMs: 3, Orders: 2, Items: 6}
 	wantAttached := store.LegacyCounts{Accounts: 1, SIMs: 1, Orders: 1, Addresses: 2}

@@ -195,6 +195,9 @@ func (p *Pages) orderView(ctx context.Context, o store.Order, how orders.Buyer) 
 	if o.PaidAt != nil {
 		v.Paid = day(*o.PaidAt)
 	}
+	if o.Imported() {
+		v.StatusNote = "An order of the old account, kept as history: it cannot be paid here; buy it again in My orders"
+	}
 	for _, it := range items[o.ID] {
 		line := lineView{Name: it.Name, Quantity: it.Quantity, Total: money.New(it.LineTotalMinor, o.Currency)}
 		if it.ICCID != nil {

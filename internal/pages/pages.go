@@ -17,6 +17,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/teztelecom/tez/internal/account"
@@ -37,12 +38,20 @@ type Pages struct {
 	Store    *store.Store
 	// ShopURL is the shop's home, where "Back to the shop" leads.
 	ShopURL string
-	Log     *slog.Logger
+	// PublicURL is where customers reach the service: forms posted from
+	// its origin pass even behind a proxy that rewrites the Host.
+	PublicURL string
+	Log       *slog.Logger
 }
 
 // Routes adds the pages to mux.
 func (p *Pages) Routes(mux *http.ServeMux) {
 	guard := http.NewCrossOriginProtection()
+	if u, err := url.Parse(p.PublicURL); err == nil && u.Host != "" {
+		if err := guard.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			p.Log.Warn("pages: TEZ_PUBLIC_URL is not an origin forms can be trusted from", "err", err)
+		}
+	}
 	page := func(h http.HandlerFunc) http.Handler { return secure(guard.Handler(limitForm(h))) }
 	mux.Handle("GET /account/{$}", page(p.home))
 	mux.Handle("GET /account/assets/", secure(http.StripPrefix("/account/", http.FileServerFS(assets))))

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/teztelecom/tez/internal/apitest"
+	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/mailtest"
 	"github.com/teztelecom/tez/internal/testdb"
 )
@@ -305,5 +306,23 @@ func TestOrderPageRefusesOddNumbers(t *testing.T) {
 			t.Errorf("%s: %d\n%s", number, status, body)
 		}
 		mustContain(t, number, body, "This is not an order number")
+	}
+}
+
+// Behind a proxy the Host may not be the public one: a form posted from
+// TEZ_PUBLIC_URL's origin passes, another origin's is refused.
+func TestFormsFromThePublicOriginPass(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t, func(c *config.Config) { c.PublicURL = "https://shop.tez.example" })
+	post := func(origin string) int {
+		status, _, _ := api.Raw(http.MethodPost, "/account/verify-email", map[string]string{
+			"Content-Type": "application/x-www-form-urlencoded", "Origin": origin}, "token=tze_unknown")
+		return status
+	}
+	if got := post("https://shop.tez.example"); got != http.StatusNotFound {
+		t.Errorf("a form from the public origin: %d, want 404 (read, and the link unknown)", got)
+	}
+	if got := post("https://evil.example"); got != http.StatusForbidden {
+		t.Errorf("a form from another origin: %d, want 403", got)
 	}
 }

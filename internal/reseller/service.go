@@ -193,7 +193,7 @@ const MaxBalanceICCIDs = 500
 // Balances reads the reseller's SIMs among iccids with one statement and
 // lists the ones it does not hold — unknown or another's, alike — in
 // notFound. Repeats are answered once; the order asked is kept.
-func (s *Service) Balances(ctx context.Context, resellerID int64, iccids []string) (found []store.SimCard, notFound []string, err error) {
+func (s *Service) Balances(ctx context.Context, resellerID int64, iccids []string) (found []store.ResellerSIM, notFound []string, err error) {
 	if len(iccids) > MaxBalanceICCIDs {
 		return nil, nil, apperr.New(apperr.LimitExceeded, "at most %d ICCIDs per request, got %d: split the list", MaxBalanceICCIDs, len(iccids))
 	}

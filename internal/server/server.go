@@ -105,7 +105,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	mux.Handle("GET /metrics", s.metrics.Handler())
 	s.paymentRoutes(mux, provider, shop)
 	s.exportRoutes(mux)
-	(&pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, Log: log}).Routes(mux)
+	(&pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, PublicURL: cfg.PublicURL, Log: log}).Routes(mux)
 	if cfg.Playground {
 		ide := graphiql.New("TEZ account API", "/graphql")
 		mux.Handle("GET /{$}", ide)

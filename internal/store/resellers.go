@@ -6,6 +6,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/relay"
 )
 
@@ -153,20 +154,40 @@ func (s *Store) AssignSIMs(ctx context.Context, resellerID int64, iccids []strin
 	return out, nil
 }
 
-// resellerSIMColumns are simColumns for a partner: the label is the owner's
-// own words (often where they travel) and never leaves the account.
-const resellerSIMColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, '' AS label, balance, currency, last_usage_at`
+// ResellerSIM is a SIM card as its reseller sees it. It holds nothing of
+// the customer's: no owner, label or history, only when the SIM last used
+// data while its current customer held it.
+type ResellerSIM struct {
+	ICCID        string     `db:"iccid"`
+	MSISDN       *string    `db:"msisdn"`
+	Status       SIMStatus  `db:"status"`
+	BalanceMinor int64      `db:"balance"`
+	Currency     string     `db:"currency"`
+	LastUsageAt  *time.Time `db:"last_usage_at"`
+}
+
+// Balance is what is left to spend.
+func (s ResellerSIM) Balance() money.Money { return money.New(s.BalanceMinor, s.Currency) }
+
+// ResellerSIMCursor is a reseller's SIM card's cursor in ICCID order.
+func ResellerSIMCursor(s ResellerSIM) string { return relay.EncodeCursor(s.ICCID) }
+
+// resellerSIMColumns read only what a partner may see. The last usage is
+// the current customer's (null when no customer holds the SIM: the
+// comparison with a null owned_since is null), as the customer sees it.
+const resellerSIMColumns = `iccid, msisdn, status, balance, currency,
+       CASE WHEN last_usage_at >= owned_since THEN last_usage_at END AS last_usage_at`
 
 const resellerSIMsByICCID = `SELECT ` + resellerSIMColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND reseller_id = $2`
 
 // ResellerSIMsByICCID reads the reseller's SIMs among iccids in one
 // statement; others' and unknown ones are absent.
-func (s *Store) ResellerSIMsByICCID(ctx context.Context, resellerID int64, iccids []string) (map[string]SimCard, error) {
-	var rows []SimCard
+func (s *Store) ResellerSIMsByICCID(ctx context.Context, resellerID int64, iccids []string) (map[string]ResellerSIM, error) {
+	var rows []ResellerSIM
 	if err := s.db.SelectContext(ctx, &rows, resellerSIMsByICCID, pq.Array(iccids), resellerID); err != nil {
 		return nil, mapError(err, "reseller sim cards")
 	}
-	out := make(map[string]SimCard, len(rows))
+	out := make(map[string]ResellerSIM, len(rows))
 	for _, sc := range rows {
 		out[sc.ICCID] = sc
 	}
@@ -180,12 +201,12 @@ ORDER BY iccid LIMIT $4`
 
 // ResellerSIMsPage returns a page of the reseller's SIMs in ICCID order,
 // fetched with one row more than the page (see relay.Cut).
-func (s *Store) ResellerSIMsPage(ctx context.Context, resellerID int64, status *SIMStatus, page relay.Page) ([]SimCard, error) {
+func (s *Store) ResellerSIMsPage(ctx context.Context, resellerID int64, status *SIMStatus, page relay.Page) ([]ResellerSIM, error) {
 	var after *string
 	if page.After != nil {
 		after = &page.After[0]
 	}
-	var rows []SimCard
+	var rows []ResellerSIM
 	err := s.db.SelectContext(ctx, &rows, resellerSIMsPage, resellerID, status, after, page.Fetch())
 	return rows, mapError(err, "reseller sim cards")
 }

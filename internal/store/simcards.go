@@ -7,7 +7,6 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/teztelecom/tez/internal/money"
-	"github.com/teztelecom/tez/internal/relay"
 )
 
 // SimCard is a SIM card with its balance.
@@ -58,9 +57,6 @@ const simColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, la
 func (sc *SimCard) simTargets() []any {
 	return []any{&sc.ICCID, &sc.MSISDN, &sc.Status, &sc.UserID, &sc.OwnedSince, &sc.ResellerID, &sc.LabelText, &sc.BalanceMinor, &sc.Currency, &sc.LastUsageAt, &sc.OverdraftMinor}
 }
-
-// SimCardCursor is a SIM card's cursor in ICCID order.
-func SimCardCursor(s SimCard) string { return relay.EncodeCursor(s.ICCID) }
 
 const simCardsOfUsers = `SELECT ` + simColumns + ` FROM sim_cards WHERE user_id = ANY($1) ORDER BY user_id, iccid`
 

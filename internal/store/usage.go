@@ -98,21 +98,22 @@ func rangeArrays(ranges []UsageRange) (iccids, froms, tos []string) {
 	return iccids, froms, tos
 }
 
-// Scope is whose SIMs a usage read may see: the customer's own, or the
-// reseller's (a zero id matches nothing).
+// Scope is whose SIMs a usage read may see: the customer's own (a zero id
+// matches nothing). Nobody else reads usage: resellers never do.
 type Scope struct {
-	UserID, ResellerID int64
+	UserID int64
 }
 
 // Every usage statement joins sim_cards for the scope check and the
-// owned_since cut-off: a later owner never sees an earlier owner's sessions.
+// owned_since cut-off: a later owner never sees an earlier owner's
+// sessions, and a SIM nobody owns (owned_since null) shows none.
 // usageInRanges is the FROM of the range totals (usageTotals), whose
 // breakdowns (usage_breakdown.go) read the same rows: their sums agree.
 const usageInRanges = `
 FROM k
-JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $4 OR s.reseller_id = $5)
-JOIN usage_sessions u ON u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
-    AND u.started_at >= $6::timestamptz AND u.started_at < $7::timestamptz -- lets the planner skip other months`
+JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $4
+JOIN usage_sessions u ON u.iccid = k.iccid AND u.started_at >= greatest(k.f, coalesce(s.owned_since, 'infinity')) AND u.started_at < k.t
+    AND u.started_at >= $5::timestamptz AND u.started_at < $6::timestamptz -- lets the planner skip other months`
 
 // usageRangeKeys numbers the ranges: $1 ICCIDs, $2 froms, $3 tos.
 const usageRangeKeys = `
@@ -158,11 +159,11 @@ func (s *Store) UsageByCountry(ctx context.Context, scope Scope, ranges []UsageR
 }
 
 // usageGrouped runs one of the range statements (usageRangeKeys …
-// usageInRanges) for the scope's ranges; extra are its parameters from $8.
+// usageInRanges) for the scope's ranges; extra are its parameters from $7.
 func usageGrouped[T any](ctx context.Context, s *Store, scope Scope, ranges []UsageRange, targets func(*T) []any, query, what string, extra ...any) (map[UsageRange][]T, error) {
 	iccids, froms, tos := rangeArrays(ranges)
 	lo, hi := span(ranges)
-	args := append([]any{pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID, lo, hi}, extra...)
+	args := append([]any{pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, lo, hi}, extra...)
 	out, err := queryGrouped(ctx, s.db, ranges, len(ranges), targets, query, args...)
 	if err != nil {
 		return nil, mapError(err, what)
@@ -185,14 +186,14 @@ const newestHead = `
 WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[]) WITH ORDINALITY AS k(iccid, f, t, n, i))
 SELECT k.i, ` + usageColumns + `
 FROM k
-JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $5 OR s.reseller_id = $6)
+JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $5
 CROSS JOIN LATERAL (`
 
 // newestWhere selects a key's sessions since the SIM joined the account;
-// $7 and $8 (the span of all keys) let the planner skip other months.
+// $6 and $7 (the span of all keys) let the planner skip other months.
 const newestWhere = `
-    WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
-      AND u.started_at >= $7::timestamptz AND u.started_at < $8::timestamptz`
+    WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, coalesce(s.owned_since, 'infinity')) AND u.started_at < k.t
+      AND u.started_at >= $6::timestamptz AND u.started_at < $7::timestamptz`
 
 // newestOrder orders a SIM's sessions newest first.
 const newestOrder = `u.started_at DESC, u.id DESC`
@@ -245,7 +246,7 @@ func (s *Store) NewestSessions(ctx context.Context, scope Scope, keys []NewestKe
 	iccids, froms, tos := rangeArrays(ranges)
 	lo, hi := span(ranges)
 	out, err := queryGrouped(ctx, s.db, keys, want, (*UsageSession).usageTargets,
-		s.newestSessionsQuery(), pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), scope.UserID, scope.ResellerID, lo, hi)
+		s.newestSessionsQuery(), pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), scope.UserID, lo, hi)
 	if err != nil {
 		return nil, mapError(err, "usage sessions")
 	}
@@ -256,9 +257,9 @@ const sessionCounts = `
 WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(iccid, f, t, i))
 SELECT k.i,
        (SELECT count(*) FROM usage_sessions u
-        WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, s.owned_since) AND u.started_at < k.t
-          AND u.started_at >= $6::timestamptz AND u.started_at < $7::timestamptz) AS n
-FROM k JOIN sim_cards s ON s.iccid = k.iccid AND (s.user_id = $4 OR s.reseller_id = $5)`
+        WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, coalesce(s.owned_since, 'infinity')) AND u.started_at < k.t
+          AND u.started_at >= $5::timestamptz AND u.started_at < $6::timestamptz) AS n
+FROM k JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $4`
 
 // SessionCounts counts the scope's sessions per range, one statement.
 func (s *Store) SessionCounts(ctx context.Context, scope Scope, ranges []UsageRange) (map[UsageRange]int, error) {
@@ -268,7 +269,7 @@ func (s *Store) SessionCounts(ctx context.Context, scope Scope, ranges []UsageRa
 		N int `db:"n"`
 	}
 	lo, hi := span(ranges)
-	if err := s.db.SelectContext(ctx, &rows, sessionCounts, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, scope.ResellerID, lo, hi); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sessionCounts, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, lo, hi); err != nil {
 		return nil, mapError(err, "usage session counts")
 	}
 	out := make(map[UsageRange]int, len(ranges))
@@ -284,8 +285,8 @@ func (s *Store) SessionCounts(ctx context.Context, scope Scope, ranges []UsageRa
 // A page of one SIM's history after or before a cursor (start, id).
 const sessionsPageNewestFirst = `
 SELECT ` + usageColumns + `
-FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND (s.user_id = $2 OR s.reseller_id = $10)
-WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, s.owned_since) AND u.started_at < $4::timestamptz
+FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
+WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, coalesce(s.owned_since, 'infinity')) AND u.started_at < $4::timestamptz
   AND ($5::timestamptz IS NULL OR (u.started_at, u.id) < ($5::timestamptz, $6::bigint))
   AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))
 ORDER BY u.started_at DESC, u.id DESC
@@ -293,8 +294,8 @@ LIMIT $9`
 
 const sessionsPageOldestFirst = `
 SELECT ` + usageColumns + `
-FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND (s.user_id = $2 OR s.reseller_id = $10)
-WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, s.owned_since) AND u.started_at < $4::timestamptz
+FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
+WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, coalesce(s.owned_since, 'infinity')) AND u.started_at < $4::timestamptz
   AND ($5::timestamptz IS NULL OR (u.started_at, u.id) < ($5::timestamptz, $6::bigint))
   AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))
 ORDER BY u.started_at, u.id
@@ -317,7 +318,7 @@ func (s *Store) SessionsPage(ctx context.Context, scope Scope, r UsageRange, pag
 	}
 	from, to := r.bounds()
 	var rows []UsageSession
-	err = s.db.SelectContext(ctx, &rows, query, r.ICCID, scope.UserID, from, to, afterAt, afterID, beforeAt, beforeID, page.Fetch(), scope.ResellerID)
+	err = s.db.SelectContext(ctx, &rows, query, r.ICCID, scope.UserID, from, to, afterAt, afterID, beforeAt, beforeID, page.Fetch())
 	return rows, mapError(err, "usage sessions")
 }
 
@@ -325,7 +326,7 @@ const sessionsOfOwner = `
 SELECT ` + usageColumns + `
 FROM unnest($1::timestamptz[], $2::bigint[]) AS k(started_at, id)
 JOIN usage_sessions u ON u.started_at = k.started_at AND u.id = k.id
-JOIN sim_cards s ON s.iccid = u.iccid AND (s.user_id = $3 OR s.reseller_id = $4) AND u.started_at >= coalesce(s.owned_since, '-infinity')`
+JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $3 AND u.started_at >= coalesce(s.owned_since, 'infinity')`
 
 // SessionsByKey loads the scope's sessions by (start, id); others' are absent.
 func (s *Store) SessionsByKey(ctx context.Context, scope Scope, keys [][2]string) (map[[2]string]UsageSession, error) {
@@ -338,7 +339,7 @@ func (s *Store) SessionsByKey(ctx context.Context, scope Scope, keys [][2]string
 		starts[i], ids[i] = k[0], id
 	}
 	var rows []UsageSession
-	if err := s.db.SelectContext(ctx, &rows, sessionsOfOwner, pq.Array(starts), pq.Array(ids), scope.UserID, scope.ResellerID); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, sessionsOfOwner, pq.Array(starts), pq.Array(ids), scope.UserID); err != nil {
 		return nil, mapError(err, "usage sessions")
 	}
 	out := make(map[[2]string]UsageSession, len(rows))

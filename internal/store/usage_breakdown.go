@@ -9,10 +9,10 @@ import (
 // usageByCountry (usageInRanges), grouped otherwise, so that they add up
 // to the same totals exactly.
 
-// A session counts on the calendar day, in the customer's zone ($8), on
+// A session counts on the calendar day, in the customer's zone ($7), on
 // which it started.
 const usageByDay = usageRangeKeys + `
-SELECT k.i, (u.started_at AT TIME ZONE $8::text)::date AS day,
+SELECT k.i, (u.started_at AT TIME ZONE $7::text)::date AS day,
        ` + usageSums + usageInRanges + `
 GROUP BY k.i, day
 ORDER BY k.i, day`

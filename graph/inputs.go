@@ -1,0 +1,189 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teztelecom/tez/graph/scalar"
+	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/relay"
+)
+
+// InputCheck reads every argument of an operation, variables and input
+// objects included, before anything runs: a malformed DateTime or ICCID, a
+// text with a NUL character (PostgreSQL cannot store one) or an ID that is
+// no global ID of this API answers BAD_USER_INPUT with the argument's path
+// and a plain message. Left to the resolvers, the same mistake would be
+// found field by field: a null that blanks the dashboard, one error per
+// SIM card, or the database's INTERNAL error.
+type InputCheck struct {
+	schema *ast.Schema // the input objects' definitions
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = &InputCheck{}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (*InputCheck) ExtensionName() string { return "InputCheck" }
+
+// Validate implements graphql.HandlerExtension; the handler calls it when
+// the extension is added, with the schema it serves.
+func (c *InputCheck) Validate(es graphql.ExecutableSchema) error {
+	c.schema = es.Schema()
+	return nil
+}
+
+// MutateOperationContext refuses the operation at its first bad argument.
+func (c *InputCheck) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	if op.Operation == nil {
+		return nil
+	}
+	ic := inputChecker{op: op, schema: c.schema, path: make([]step, 0, 16)}
+	ic.selections(op.Operation.SelectionSet)
+	return ic.err
+}
+
+// inputChecker walks one operation. Its path is a stack reused for every
+// place visited, made into an ast.Path only for the error.
+type inputChecker struct {
+	op     *graphql.OperationContext
+	schema *ast.Schema
+	path   []step
+	err    *gqlerror.Error
+}
+
+// step is one element of a path: a name, or an index when name is "".
+type step struct {
+	name  string
+	index int
+}
+
+func (c *inputChecker) selections(set ast.SelectionSet) {
+	for _, sel := range set {
+		if c.err != nil {
+			return
+		}
+		switch sel := sel.(type) {
+		case *ast.Field:
+			c.path = append(c.path, step{name: sel.Alias})
+			if sel.Definition != nil {
+				for _, arg := range sel.Arguments {
+					def := sel.Definition.Arguments.ForName(arg.Name)
+					if def == nil || arg.Value == nil {
+						continue
+					}
+					v, err := arg.Value.Value(c.op.Variables)
+					if err != nil {
+						continue // refused by validation already
+					}
+					c.path = append(c.path, step{name: arg.Name})
+					c.value(v, def.Type)
+					c.path = c.path[:len(c.path)-1]
+				}
+			}
+			c.selections(sel.SelectionSet)
+			c.path = c.path[:len(c.path)-1]
+		case *ast.InlineFragment:
+			c.selections(sel.SelectionSet)
+		case *ast.FragmentSpread:
+			if f := c.op.Doc.Fragments.ForName(sel.Name); f != nil {
+				c.selections(f.SelectionSet)
+			}
+		}
+	}
+}
+
+// value checks v, of type t, at the current path: lists element by
+// element, input objects field by field, leaves by their scalar's rule.
+func (c *inputChecker) value(v any, t *ast.Type) {
+	if v == nil || c.err != nil {
+		return
+	}
+	if t.Elem != nil {
+		list, ok := v.([]any)
+		if !ok {
+			c.value(v, t.Elem) // a single value given for a list
+			return
+		}
+		for i, e := range list {
+			c.path = append(c.path, step{index: i})
+			c.value(e, t.Elem)
+			c.path = c.path[:len(c.path)-1]
+		}
+		return
+	}
+	if obj, ok := v.(map[string]any); ok {
+		def := c.schema.Types[t.NamedType]
+		if def == nil || def.Kind != ast.InputObject {
+			return
+		}
+		for _, f := range def.Fields {
+			c.path = append(c.path, step{name: f.Name})
+			c.value(obj[f.Name], f.Type)
+			c.path = c.path[:len(c.path)-1]
+		}
+		return
+	}
+	s, ok := v.(string)
+	if !ok {
+		return
+	}
+	if problem := leafProblem(t.NamedType, s); problem != "" {
+		path, name := c.errorPath()
+		c.err = &gqlerror.Error{
+			Message:    fmt.Sprintf("%s: %s", name, problem),
+			Path:       path,
+			Extensions: map[string]any{"code": string(apperr.Invalid)},
+		}
+	}
+}
+
+// errorPath is the current path for the client (ast.Path) and as a person
+// reads it (field.argument.field[0]).
+func (c *inputChecker) errorPath() (ast.Path, string) {
+	path := make(ast.Path, len(c.path))
+	var b strings.Builder
+	for i, p := range c.path {
+		if p.name == "" {
+			path[i] = ast.PathIndex(p.index)
+			fmt.Fprintf(&b, "[%d]", p.index)
+			continue
+		}
+		path[i] = ast.PathName(p.name)
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p.name)
+	}
+	return path, b.String()
+}
+
+// leafProblem says what is wrong with a string given for a scalar or enum
+// of this name, "" when nothing is.
+func leafProblem(typeName, s string) string {
+	if strings.ContainsRune(s, 0) {
+		return "the text contains a NUL character (\\u0000), which no text here may hold: remove it"
+	}
+	var err error
+	switch typeName {
+	case "DateTime":
+		_, err = scalar.UnmarshalDateTime(s)
+	case "ICCID":
+		_, err = scalar.UnmarshalICCID(s)
+	case "ID":
+		if _, _, err = relay.ParseGlobalID(s); err != nil {
+			return "this is not an ID this API gave out: pass the `id` of an object exactly as it was answered"
+		}
+	}
+	if err != nil {
+		return apperr.MessageOf(err)
+	}
+	return ""
+}
