@@ -47,3 +47,10 @@ func benchmarkQuery(b *testing.B, query string, vars map[string]any, opts ...api
 func BenchmarkDashboardFloor(b *testing.B) {
 	benchmarkQuery(b, `{ me { id } }`, nil)
 }
+
+// BenchmarkDashboardFirstShipped is BenchmarkDashboard on the dashboard as
+// first shipped (newest sessions as usageSessions(first: 3)), to compare
+// the dedicated recentUsageSessions with.
+func BenchmarkDashboardFirstShipped(b *testing.B) {
+	benchmarkQuery(b, documents.Get("dashboard-first-shipped.graphql"), dashboardVars())
+}

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -101,6 +102,9 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 func (w *Worker) prepareJob(ctx context.Context, e *store.OutboxEmail) error {
 	if e.Job == nil {
 		return nil
+	}
+	if w.prepare == nil {
+		return fmt.Errorf("outbox job %s: this worker cannot write it", *e.Job)
 	}
 	ready, err := w.prepare.PrepareEmail(ctx, *e)
 	if err != nil || ready == nil {

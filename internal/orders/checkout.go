@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -59,7 +59,7 @@ func (s *Service) Checkout(ctx context.Context, buyer Buyer, in CheckoutInput) (
 		}
 		if !d.Allowed {
 			return nil, []apperr.FieldError{apperr.OnField("input", apperr.FieldTooManyAttempts,
-				"Too many orders from your address: sign in to order, or try again in %s.", d.RetryAfter.Round(time.Minute).String())}, nil
+				"Too many orders from your address: sign in to order, or try again in %d minutes.", int(math.Ceil(d.RetryAfter.Minutes())))}, nil
 		}
 	}
 	draft, problems, err := s.draft(ctx, buyer, in.Lines)
