@@ -17,6 +17,9 @@ import (
 // Options configure the GraphQL handler.
 type Options struct {
 	Introspection bool
+	// HideSuggestions keeps validation errors from suggesting the schema's
+	// names ("Did you mean …?"), for production.
+	HideSuggestions bool
 	// MaxComplexity refuses operations priced above it (see complexity.go).
 	MaxComplexity int
 	Shape         ShapeLimits
@@ -61,10 +64,13 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(introspectionOff{})
 	}
+	srv.SetDisableSuggestion(opts.HideSuggestions)
 	srv.Use(NewObserver(opts.Metrics))
 	srv.Use(deadline{})
-	srv.SetErrorPresenter(errorPresenter(opts.Logger))
+	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.HideSuggestions))
 	srv.SetRecoverFunc(recoverFunc(opts.Logger))
 	return srv
 }

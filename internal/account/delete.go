@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -19,6 +20,27 @@ The TEZ Telecom account of this email address was deleted, as asked: its profile
 This address can register again at any time; a new account starts empty.
 
 If you did not ask for this, reply to this email or contact support at once.`)
+
+// exportedNotice tells the customer their data was downloaded: a stolen
+// session should not carry everything away unnoticed.
+var exportedNotice = newLetter("", 0, "", "Your TEZ Telecom data was downloaded",
+	`Hello{{with .Name}}, {{.}}{{end}}!
+
+All the data of your TEZ Telecom account (profile, addresses, SIM cards with their history, orders and payments, sessions and emails) was downloaded on {{.When}} UTC.
+
+If it was not you, change your password at once: that also signs out every other device.`)
+
+// NotifyDataExport mails the customer that their data export was
+// downloaded at when.
+func (s *Service) NotifyDataExport(ctx context.Context, userID int64, when time.Time) error {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		return s.send(ctx, tx, u, exportedNotice, letterData{When: when.UTC().Format("2 January 2006 15:04")})
+	})
+}
 
 // DeleteAccount erases the signed-in customer's account once they prove
 // they know the password (wrong ones are throttled like sign-ins), in one

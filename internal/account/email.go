@@ -62,8 +62,8 @@ type letter struct {
 
 // letterData fills a letter's templates.
 type letterData struct {
-	Name, Link, NewEmail string
-	Hours                int
+	Name, Link, NewEmail, When string
+	Hours                      int
 }
 
 func newLetter(purpose string, ttl time.Duration, path, subject, body string) letter {

@@ -20,6 +20,55 @@ import (
 // bearer token as the API.
 func (s *Server) exportRoutes(mux *http.ServeMux) {
 	mux.Handle("GET "+export.UsageCSVPath, s.withDeadline(apiHeaders(http.HandlerFunc(s.usageCSV))))
+	mux.Handle("GET "+export.AccountJSONPath, s.withDeadline(apiHeaders(http.HandlerFunc(s.accountJSON))))
+}
+
+// accountJSON answers GET /export/account.json: everything the service
+// keeps about the customer, one JSON document, streamed; the customer is
+// mailed that it was downloaded.
+func (s *Server) accountJSON(w http.ResponseWriter, r *http.Request) {
+	me, ok := s.exportViewer(w, r)
+	if !ok {
+		return
+	}
+	now := time.Now()
+	each := func(ctx context.Context, fn func(store.ExportSection, []byte) error) error {
+		return s.store.ExportAccount(ctx, me.UserID, fn)
+	}
+	err := export.AccountJSON(r.Context(), w, now, each, func() error {
+		attachment(w.Header(), "application/json; charset=utf-8", "tez-account-"+now.UTC().Format("2006-01-02")+".json")
+		return nil
+	})
+	if err == nil {
+		err = s.accounts.NotifyDataExport(r.Context(), me.UserID, now)
+		if err != nil {
+			s.log.ErrorContext(r.Context(), "mail about the data export", "err", err)
+		}
+		return
+	}
+	s.downloadFailed(w, r, "account export", err)
+}
+
+// attachment sets the headers of a download.
+func attachment(h http.Header, contentType, filename string) {
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	h.Set("Cache-Control", "no-store")
+}
+
+// downloadFailed answers a download's error: 404 for what is not the
+// customer's, 503 before the body began, and once it has begun a cut,
+// which the client sees as an incomplete transfer.
+func (s *Server) downloadFailed(w http.ResponseWriter, r *http.Request, what string, err error) {
+	switch {
+	case apperr.Is(err, apperr.NotFound):
+		writeGraphQLError(w, http.StatusNotFound, apperr.NotFound, "no such SIM card in your account")
+	case w.Header().Get("Content-Disposition") == "":
+		s.unavailable(w, r, what, err)
+	default:
+		s.log.ErrorContext(r.Context(), what+" cut short", "err", err)
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // usageCSV answers GET /export/usage.csv?iccid=…&from=…&to=…: the sessions
@@ -40,23 +89,11 @@ func (s *Server) usageCSV(w http.ResponseWriter, r *http.Request) {
 		return s.store.EachUsageSession(ctx, me.UserID, rng, fn)
 	}
 	err = export.UsageCSV(r.Context(), w, loc, each, func() error {
-		h := w.Header()
-		h.Set("Content-Type", "text/csv; charset=utf-8")
-		h.Set("Content-Disposition", `attachment; filename="usage-`+rng.ICCID+`.csv"`)
-		h.Set("Cache-Control", "no-store")
+		attachment(w.Header(), "text/csv; charset=utf-8", "usage-"+rng.ICCID+".csv")
 		return nil
 	})
-	switch {
-	case err == nil:
-	case apperr.Is(err, apperr.NotFound):
-		writeGraphQLError(w, http.StatusNotFound, apperr.NotFound, "no such SIM card in your account")
-	case w.Header().Get("Content-Disposition") == "":
-		s.unavailable(w, r, "usage export", err)
-	default:
-		// The download has begun: all that is left is to cut it short,
-		// which the client sees as an incomplete transfer.
-		s.log.ErrorContext(r.Context(), "usage export cut short", "err", err)
-		panic(http.ErrAbortHandler)
+	if err != nil {
+		s.downloadFailed(w, r, "usage export", err)
 	}
 }
 

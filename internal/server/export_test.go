@@ -191,3 +191,82 @@ func TestUsageCSV(t *testing.T) {
 		}
 	})
 }
+
+func TestAccountJSON(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	userID, token := api.Customer("json@x.example")
+	_, otherToken := api.Customer("json-other@x.example")
+	start := time.Now().UTC().AddDate(0, 0, -3).Truncate(time.Hour)
+	id := exportSIM(t, api, userID, start.Add(-time.Minute), start, 3)
+	api.MustExec(`INSERT INTO addresses (user_id, recipient_name, line1, city, postal_code, country_code) VALUES ($1, 'Json Person', 'Main 1', 'Almaty', '050000', 'KZ')`, userID)
+	api.MustExec(`INSERT INTO orders (user_id, email, status, subtotal, total, currency) VALUES ($1, 'json@x.example', 'PAID', 100, 100, 'USD')`, userID)
+	bearer := func(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
+
+	type document struct {
+		ExportedAt string
+		Tables     []string
+		Profile    map[string]any
+		Addresses  []map[string]any
+		SimCards   []struct {
+			ICCID  string `json:"iccid"`
+			Ledger []any
+		}
+		UsageSessions []map[string]any
+		Orders        []struct {
+			Number          string
+			Items, Payments []any
+		}
+		Sessions []map[string]any
+		Emails   []map[string]any
+	}
+	get := func(tok string) (int, http.Header, string, document) {
+		status, header, body := api.Get("/export/account.json", bearer(tok))
+		var d document
+		if status == http.StatusOK {
+			if err := json.Unmarshal([]byte(body), &d); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, body)
+			}
+		}
+		return status, header, body, d
+	}
+
+	t.Run("everything of the account, and nothing secret", func(t *testing.T) {
+		status, header, body, d := get(token)
+		if status != http.StatusOK || header.Get("Content-Type") != "application/json; charset=utf-8" || !strings.HasPrefix(header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("status %d, %q, %q", status, header.Get("Content-Type"), header.Get("Content-Disposition"))
+		}
+		if d.Profile["email"] != "json@x.example" || len(d.Addresses) != 1 || len(d.SimCards) != 1 || d.SimCards[0].ICCID != id ||
+			len(d.UsageSessions) != 3 || len(d.Orders) != 1 || len(d.Sessions) != 1 {
+			t.Errorf("export = %+v; want the profile, 1 address, SIM %s, its 3 sessions since owned, 1 order, 1 session", d, id)
+		}
+		for _, secret := range []string{"password_hash", "token_hash", "activation_code_hash", "guest_token_hash", "Before"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("the export carries %q", secret)
+			}
+		}
+	})
+
+	t.Run("the customer is told by email", func(t *testing.T) {
+		var n int
+		if err := api.DB.Get(&n, `SELECT count(*) FROM email_outbox WHERE to_address = 'json@x.example' AND subject = 'Your TEZ Telecom data was downloaded'`); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			t.Error("no email about the download")
+		}
+	})
+
+	t.Run("another customer's export holds none of it", func(t *testing.T) {
+		_, _, body, d := get(otherToken)
+		if strings.Contains(body, id) || strings.Contains(body, "Json Person") || len(d.Orders) != 0 {
+			t.Errorf("another customer's export shows the first one's data: %s", body)
+		}
+	})
+
+	t.Run("anonymous is 401", func(t *testing.T) {
+		if status, _, body := api.Get("/export/account.json", nil); status != http.StatusUnauthorized || strings.Contains(body, "json@x.example") {
+			t.Errorf("anonymous: %d %s", status, body)
+		}
+	})
+}

@@ -86,6 +86,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop,
 		PublicURL: strings.TrimRight(cfg.PublicURL, "/")}, graph.Options{
 		Introspection:    cfg.Introspection,
+		HideSuggestions:  cfg.Production(),
 		MaxComplexity:    cfg.MaxComplexity,
 		Trusted:          trusted,
 		StandardExecutor: cfg.StandardExecutor,
@@ -102,7 +103,9 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	mux.Handle("/graphql", s.withDeadline(apiHeaders(limitBody(api))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", s.metrics.Handler())
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", s.metrics.Handler())
+	}
 	s.paymentRoutes(mux, provider, shop)
 	s.exportRoutes(mux)
 	(&pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, PublicURL: cfg.PublicURL, Log: log}).Routes(mux)
@@ -157,6 +160,10 @@ func (s *Server) MailWorker(mailer mail.Mailer) *mail.Worker {
 
 // Handler is the whole HTTP handler, middlewares included.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// MetricsHandler serves the metrics on a listener of their own, when
+// TEZ_METRICS_ADDR (production's default) keeps them off the API's.
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.Handler() }
 
 // ListenAndServe serves on addr until ctx ends, then shuts down gracefully:
 // it stops accepting and lets in-flight requests finish (up to 30 s).

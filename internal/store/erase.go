@@ -52,7 +52,11 @@ WHERE user_id = $1`},
 UPDATE legacy_accounts SET full_name = '', phone = NULL, addresses = '[]', claimed_by = NULL
 WHERE claimed_by = $1`},
 	{"erase legacy labels", byEmail, `UPDATE legacy_sim_owners SET label = '' WHERE email = $1 AND claimed_at IS NOT NULL`},
-	{"erase mail", byEmail, `DELETE FROM email_outbox WHERE to_address = $1`},
+	// Mail not yet sent is dropped; mail sent keeps its address and time
+	// only, so that it still counts toward the address's cap (registering
+	// and deleting again and again must not flood someone's mailbox).
+	{"drop unsent mail", byEmail, `DELETE FROM email_outbox WHERE to_address = $1 AND sent_at IS NULL`},
+	{"erase sent mail", byEmail, `UPDATE email_outbox SET subject = '', text_body = '', html_body = '' WHERE to_address = $1`},
 	// Sessions and email links go with the row (ON DELETE CASCADE); the
 	// email is free for a new account.
 	{"delete account", byID, `DELETE FROM users WHERE id = $1`},

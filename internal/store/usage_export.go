@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // exportBatch is how many rows each FETCH of a download's cursor reads:
@@ -42,31 +44,39 @@ func (s *Store) EachUsageSession(ctx context.Context, userID int64, r UsageRange
 		return mapError(err, "usage export")
 	}
 	var u UsageSession
-	dest := u.usageTargets()
-	fetch := fmt.Sprintf("FETCH %d FROM usage_export", exportBatch)
+	return eachFetched(ctx, tx, "usage_export", u.usageTargets(), func() error { return fn(&u) })
+}
+
+// eachFetched reads an open cursor of tx exportBatch rows at a time, each
+// into dest, calling fn after each.
+func eachFetched(ctx context.Context, tx *sqlx.Tx, cursor string, dest []any, fn func() error) error {
+	fetch := fmt.Sprintf("FETCH %d FROM %s", exportBatch, cursor)
 	for {
-		rows, err := tx.QueryContext(ctx, fetch)
+		n, err := fetchOnce(ctx, tx, fetch, dest, fn)
 		if err != nil {
-			return mapError(err, "usage export")
-		}
-		n := 0
-		for rows.Next() {
-			if err := rows.Scan(dest...); err != nil {
-				rows.Close()
-				return mapError(err, "usage export")
-			}
-			n++
-			if err := fn(&u); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return mapError(err, "usage export")
+			return mapError(err, cursor)
 		}
 		if n < exportBatch {
 			return nil
 		}
 	}
+}
+
+func fetchOnce(ctx context.Context, tx *sqlx.Tx, fetch string, dest []any, fn func() error) (int, error) {
+	rows, err := tx.QueryContext(ctx, fetch)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return n, err
+		}
+		n++
+		if err := fn(); err != nil {
+			return n, err
+		}
+	}
+	return n, rows.Err()
 }
