@@ -366,3 +366,23 @@ func TestOldAccountJoinsOnlyTheVerifiedOwner(t *testing.T) {
 		t.Errorf("Bob's My numbers right after the import: %+v", n)
 	}
 }
+
+// The by-hand guide (docs/demo.md) imports an old account line naming the
+// demo's old-system SIM: the line must stay one the import takes.
+func TestDemoGuideOldAccountLineImports(t *testing.T) {
+	t.Parallel()
+	guide, err := os.ReadFile("../../docs/demo.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(guide), "cat > old.jsonl <<'EOF'\n")
+	line, _, _ := strings.Cut(rest, "\n")
+	var account map[string]any
+	if !ok || json.Unmarshal([]byte(line), &account) != nil || !strings.Contains(line, seed.DemoOldSystemSIMs()[0]) {
+		t.Fatalf("docs/demo.md has no old account line naming %s", seed.DemoOldSystemSIMs()[0])
+	}
+	s := newShop(t)
+	if out, errOut := s.importOldAccounts(account); !strings.HasPrefix(out, "jsonl: 1 lines, 0 skipped;") {
+		t.Errorf("importing the guide's line: %s%s", out, errOut)
+	}
+}
