@@ -107,6 +107,10 @@ type customer struct {
 	shop            *shop
 	Email, Password string
 	Token           string
+	// Header goes with every GraphQL request: X-Forwarded-For, as a
+	// balancer in front of the service writes it, for a customer who comes
+	// from an address of their own.
+	Header map[string]string
 }
 
 // visitor is someone not signed in (a guest, or before registering).
@@ -169,7 +173,7 @@ func (c *customer) signIn(password string) sessionPayload {
 // do sends a GraphQL document with the customer's token, if any.
 func (c *customer) do(doc string, vars map[string]any) apitest.Response {
 	c.shop.t.Helper()
-	return c.shop.api.Do(apitest.Request{Query: doc, Variables: vars, Token: c.Token})
+	return c.shop.api.Do(apitest.Request{Query: doc, Variables: vars, Token: c.Token, Header: c.Header})
 }
 
 // query sends a document that must answer without top-level errors and
@@ -290,6 +294,9 @@ func (c *customer) pay(orderID, accessToken, button string) *page {
 	noUserErrors(c.shop.t, "orderPay", out.OrderPay.UserErrors)
 	p := c.open(out.OrderPay.Payment.RedirectURL)
 	p.mustSay("Sandbox payment", out.OrderPay.Payment.Amount.Amount)
+	if p.Header.Get("Referrer-Policy") != "no-referrer" || p.Header.Get("X-Frame-Options") != "DENY" {
+		c.shop.t.Errorf("the payment page may leak its address or be framed: %v", p.Header)
+	}
 	return p.submit(button, nil)
 }
 

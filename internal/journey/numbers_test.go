@@ -96,6 +96,15 @@ func TestMyHistoryOverRanges(t *testing.T) {
 	if _, errs := lena.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
 		t.Fatalf("simCardAdd: %+v", errs)
 	}
+	var fresh struct {
+		Me struct {
+			SimCard struct{ LastUsageAt *time.Time }
+		}
+	}
+	lena.query(`query($i: ICCID!) { me { simCard(iccid: $i) { lastUsageAt } } }`, map[string]any{"i": stock.ICCID}, &fresh)
+	if fresh.Me.SimCard.LastUsageAt != nil {
+		t.Errorf("My numbers shows the SIM last used at %v, before it was Lena's", fresh.Me.SimCard.LastUsageAt)
+	}
 	// Then Lena travels: Turkey, then Georgia (sessions reported as they end).
 	turkey := now.Add(2 * time.Minute)
 	georgia := now.Add(30 * time.Minute)

@@ -46,6 +46,16 @@ func TestMyOrdersPayOnTheSandboxPage(t *testing.T) {
 		t.Errorf("no order confirmation: %q", m.Subject)
 	}
 
+	// Another site's form cannot approve the payment for her.
+	var open struct{ OrderPay paymentPayload }
+	rita.query(`mutation($id: ID!) { orderPay(input: { orderId: $id }) { payment { redirectUrl } userErrors { field message code } } }`,
+		map[string]any{"id": placed.ID}, &open)
+	status, _, _ := s.api.Raw("POST", strings.TrimPrefix(open.OrderPay.Payment.RedirectURL, s.api.URL), map[string]string{
+		"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, "decision=approve")
+	if status != 403 || rita.myOrders()[0].Status != "PENDING_PAYMENT" {
+		t.Fatalf("a cross-site Approve answered %d; the order is %s", status, rita.myOrders()[0].Status)
+	}
+
 	// The card is declined first: nothing changes, and Pay is offered again.
 	rita.pay(placed.ID, "", "Decline").mustSay("Payment declined")
 	if o := rita.myOrders()[0]; o.Status != "PENDING_PAYMENT" || !slices.Contains(o.AvailableActions, "PAY") {

@@ -1,9 +1,13 @@
 package journey
 
 import (
+	"fmt"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/teztelecom/tez/internal/config"
 )
 
 const emailChangeDoc = `mutation($e: String!, $p: String!) { emailChange(input: { newEmail: $e, currentPassword: $p }) { userErrors { field message code } } }`
@@ -117,4 +121,52 @@ func TestGuestCheckoutsAreNoMailCannon(t *testing.T) {
 		}
 	}
 	s.noMail(guest.Email)
+}
+
+// Behind a balancer the service is told to trust (TEZ_TRUSTED_PROXIES),
+// each customer counts from their own address. Someone guessing one
+// account's password from address after address locks that account
+// (twenty failures), not the owner's address; what a client writes into
+// X-Forwarded-For itself buys nothing; and the owner gets back in by
+// resetting the password from the mailed link.
+func TestSignInBehindABalancer(t *testing.T) {
+	t.Parallel()
+	s := newShop(t, func(c *config.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
+	from := func(c *customer, addr string) *customer {
+		c.Header = map[string]string{"X-Forwarded-For": addr}
+		return c
+	}
+	owner := from(s.visitor("fay@journey.example"), "198.51.100.10")
+	if got := owner.register("fay's passphrase", "Fay"); got.Token == nil {
+		t.Fatalf("register: %+v", got.UserErrors)
+	}
+	owner.confirmEmail()
+
+	guesser := from(s.visitor(owner.Email), "203.0.113.1")
+	for range 5 {
+		guesser.signIn("a wrong guess")
+	}
+	// The client writes a fresh address in front of its own: the balancer
+	// appended the real one, which is still blocked.
+	spoofed := from(s.visitor(owner.Email), "192.0.2.77, 203.0.113.1")
+	if got := spoofed.signIn("a wrong guess"); len(got.UserErrors) != 1 || got.UserErrors[0].Code != "TOO_MANY_ATTEMPTS" {
+		t.Errorf("a spoofed hop in front of a blocked address: %+v, want TOO_MANY_ATTEMPTS", got.UserErrors)
+	}
+	if got := from(s.visitor(owner.Email), "198.51.100.10").signIn("fay's passphrase"); got.Token == nil {
+		t.Fatalf("the owner from her own address, while someone else is blocked: %+v", got.UserErrors)
+	}
+
+	for i := range 20 {
+		from(s.visitor(owner.Email), fmt.Sprintf("203.0.113.%d", 10+i/5)).signIn("a wrong guess")
+	}
+	if got := from(s.visitor(owner.Email), "198.51.100.10").signIn("fay's passphrase"); len(got.UserErrors) != 1 || got.UserErrors[0].Code != "TOO_MANY_ATTEMPTS" {
+		t.Fatalf("after 20 failures from many addresses, the right password = %+v, want the account locked", got.UserErrors)
+	}
+
+	owner.askReset()
+	form := s.visitor(owner.Email).open(s.mailAbout(owner.Email, "Reset your").link())
+	form.submit("Save the new password", map[string]string{"password": "fay's new passphrase"}).mustSay("Your password is changed")
+	if got := from(s.visitor(owner.Email), "198.51.100.10").signIn("fay's new passphrase"); got.Token == nil {
+		t.Errorf("after the reset: %+v, want signed in", got.UserErrors)
+	}
 }

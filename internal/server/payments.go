@@ -40,8 +40,10 @@ func (s *Server) paymentRoutes(mux *http.ServeMux, p payment.Provider, svc *orde
 				return sandbox.Checkout{PaymentID: pc.ID, OrderNumber: pc.OrderNumber, Amount: pc.Amount(), Open: open,
 					ReturnURL: svc.ReturnURL(pc.OrderNumber)}, nil
 			}}
-		mux.Handle("GET /pay/sandbox/{ref}", page)
-		mux.Handle("POST /pay/sandbox/{ref}", page)
+		// Another site's form cannot press Approve or Decline.
+		guarded := http.NewCrossOriginProtection().Handler(page)
+		mux.Handle("GET /pay/sandbox/{ref}", guarded)
+		mux.Handle("POST /pay/sandbox/{ref}", guarded)
 	}
 }
 

@@ -66,6 +66,10 @@ func (pg Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	// The page's address opens the payment: it leaves in no Referer (the
+	// way back may be another site), and no other site frames its buttons.
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("X-Frame-Options", "DENY")
 	if err := pageTemplate.Execute(w, data); err != nil {
 		pg.Log.ErrorContext(r.Context(), "sandbox page", "err", err)
 	}
