@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -20,7 +21,10 @@ import (
 // themselves (parse, validation, limits) wrap nothing and pass as they are,
 // locations included. Anything else is unexpected: logged in full and
 // answered as "internal error" with the request id.
-func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+// With hideSuggestions, their "Did you mean …?" is cut: gqlgen drops
+// only those of unknown fields, not those of arguments, types and enum
+// values.
+func errorPresenter(log *slog.Logger, hideSuggestions bool) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		var appErr *apperr.Error
@@ -32,6 +36,9 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// made by gqlparser/gqlgen: the client's document is at fault
 			if gqlErr.Extensions["code"] == "COMPLEXITY_LIMIT_EXCEEDED" { // gqlgen's name for it
 				gqlErr.Extensions["code"] = "COMPLEXITY_LIMIT"
+			}
+			if hideSuggestions {
+				gqlErr.Message, _, _ = strings.Cut(gqlErr.Message, " Did you mean ")
 			}
 		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 			// The client went away; nobody reads this answer and nothing failed.

@@ -61,7 +61,7 @@ func TestShapeLimits(t *testing.T) {
 	roots := "{ " + strings.Repeat("products(first: 1) { pageInfo { hasNextPage } } ", 11) + "}"
 	refused("11 root fields", wide.Do(apitest.Request{Query: roots}), "BAD_REQUEST")
 	if res := wide.Do(apitest.Request{Query: introspection.Query}); len(res.Errors) > 0 {
-		t.Errorf("the introspection query Playground sends (15 deep) was refused: %+v", res.Errors)
+		t.Errorf("the introspection query GraphiQL sends (15 deep) was refused: %+v", res.Errors)
 	}
 	// Introspection counts like any other field.
 	refused("introspection 4 deep under a limit of 3", api.Do(apitest.Request{Query: `{ __schema { types { fields { name } } } }`}), "DEPTH_LIMIT")
@@ -101,16 +101,71 @@ func mustJSON(t *testing.T, v any) string {
 
 func TestProductionProfileHidesTheSchema(t *testing.T) {
 	t.Parallel()
-	cfg, err := config.Parse(map[string]string{"TEZ_ENV": "production", "TEZ_PAYMENT_PROVIDER": "sandbox"})
+	api := apitest.New(t, production(t))
+	if status, _, _ := api.Get("/", nil); status != http.StatusNotFound {
+		t.Errorf("GraphiQL in production: %d, want 404", status)
+	}
+	for _, q := range []string{
+		`{ __schema { queryType { name } } }`,
+		`{ __type(name: "SimCard") { fields { name } } }`,
+		`query { ...Schema } fragment Schema on Query { ... on Query { __schema { types { name } } } }`,
+	} {
+		res := api.Do(apitest.Request{Query: q})
+		if res.Status == http.StatusInternalServerError || len(res.Errors) != 1 || res.Errors[0].Code() != "BAD_REQUEST" || (len(res.Data) > 0 && string(res.Data) != "null") {
+			t.Errorf("introspection in production %s answered %d %s %+v, want one BAD_REQUEST error", q, res.Status, res.Data, res.Errors)
+		}
+	}
+	if res := api.Do(apitest.Request{Query: `{ __typename }`}); len(res.Errors) > 0 {
+		t.Errorf("__typename in production: %+v, want it answered", res.Errors)
+	}
+	if status, _, _ := api.Get("/metrics", nil); status != http.StatusNotFound {
+		t.Errorf("/metrics on the API's listener in production: %d, want 404 (it has a listener of its own)", status)
+	}
+}
+
+// Validation errors name what is wrong; in production they stop
+// suggesting the schema's names, which would map it without introspection.
+func TestProductionValidationSuggestsNothing(t *testing.T) {
+	t.Parallel()
+	probes := []string{
+		`{ products(first: 1) { edges { curser } } }`,                                  // a field
+		`{ products(frist: 1) { edges { cursor } } }`,                                  // an argument
+		`{ products(first: 1, kind: SIM_CRD) { edges { cursor } } }`,                   // an enum value
+		`mutation { login(input: { emial: "a@x.example", password: "p" }) { token } }`, // an input field
+	}
+	for _, env := range []struct {
+		name    string
+		opt     apitest.Option
+		suggest bool
+	}{
+		{"development", func(*config.Config) {}, true},
+		{"production", production(t), false},
+	} {
+		api := apitest.New(t, env.opt)
+		for _, q := range probes {
+			res := api.Do(apitest.Request{Query: q})
+			if len(res.Errors) == 0 || res.Errors[0].Code() != "GRAPHQL_VALIDATION_FAILED" {
+				t.Errorf("%s: %s answered %+v, want a validation error", env.name, q, res.Errors)
+				continue
+			}
+			got := false
+			for _, e := range res.Errors {
+				got = got || strings.Contains(e.Message, "Did you mean")
+			}
+			if got != env.suggest {
+				t.Errorf("%s: %s answered %+v; suggestions %v, want %v", env.name, q, res.Errors, got, env.suggest)
+			}
+		}
+	}
+}
+
+// production is the production profile with the sandbox named; apitest
+// runs it on the test's own database whatever DATABASE_URL says.
+func production(t *testing.T) apitest.Option {
+	t.Helper()
+	cfg, err := config.Parse(map[string]string{"TEZ_ENV": "production", "DATABASE_URL": "postgres://set-by-apitest/tez", "TEZ_PAYMENT_PROVIDER": "sandbox"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := apitest.New(t, func(c *config.Config) { *c = cfg })
-	if status, _, _ := api.Get("/", nil); status != http.StatusNotFound {
-		t.Errorf("Playground in production: %d, want 404", status)
-	}
-	res := api.Do(apitest.Request{Query: `{ __schema { queryType { name } } }`})
-	if len(res.Errors) == 0 {
-		t.Error("introspection answered in production")
-	}
+	return func(c *config.Config) { *c = cfg }
 }

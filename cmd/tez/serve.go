@@ -36,6 +36,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer ln.Close()
+	var metricsLn net.Listener
+	if env.cfg.MetricsAddr != "" {
+		if metricsLn, err = listenNamed("TEZ_METRICS_ADDR", env.cfg.MetricsAddr); err != nil {
+			return err
+		}
+		defer metricsLn.Close()
+	}
 	dbase, err := openDatabase(ctx, env, true)
 	if err != nil {
 		return err
@@ -56,6 +63,11 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	env.log.Info("security settings", env.cfg.SecuritySettings()...)
+	if metricsLn != nil {
+		env.log.Info("metrics listening, apart from the API", "addr", metricsLn.Addr().String())
+		go serveMetrics(ctx, env, metricsLn, srv.MetricsHandler())
+	}
 	mailer, err := mail.New(env.cfg.SMTPURL, env.cfg.MailFrom, env.log)
 	if err != nil {
 		return err
@@ -68,7 +80,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	return srv.Serve(ctx, ln, func(addr net.Addr) {
 		line := fmt.Sprintf("TEZ account API listening: GraphQL at http://%s/graphql", addr)
 		if env.cfg.Playground {
-			line = fmt.Sprintf("TEZ account API: Playground at http://%s/", addr)
+			line = fmt.Sprintf("TEZ account API: GraphiQL at http://%s/", addr)
 		}
 		if dbase.embedded {
 			line += fmt.Sprintf(" (demo sign-in: %s / %s)", seed.DemoEmail, seed.DemoPassword)
@@ -80,15 +92,34 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 // listen opens the API's address, naming the variable that sets it when
 // the port is taken (another tez, or another program).
 func listen(addr string) (net.Listener, error) {
+	return listenNamed("TEZ_HTTP_ADDR", addr)
+}
+
+// listenNamed opens addr, which the variable name sets.
+func listenNamed(name, addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
-		return nil, fmt.Errorf("TEZ_HTTP_ADDR=%s: the address is already in use (another tez or another program listens there): "+
-			"stop that one or set TEZ_HTTP_ADDR to a free address, e.g. TEZ_HTTP_ADDR=127.0.0.1:8081", addr)
+		return nil, fmt.Errorf("%s=%s: the address is already in use (another tez or another program listens there): "+
+			"stop that one or set %s to a free address, e.g. %s=127.0.0.1:8081", name, addr, name, name)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("TEZ_HTTP_ADDR=%s: %w", addr, err)
+		return nil, fmt.Errorf("%s=%s: %w", name, addr, err)
 	}
 	return ln, nil
+}
+
+// serveMetrics serves /metrics on its own listener until ctx ends.
+func serveMetrics(ctx context.Context, env *environment, ln net.Listener, metrics http.Handler) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		env.log.Error("metrics listener stopped", "addr", ln.Addr().String(), "err", err)
+	}
 }
 
 // servePprof serves Go's profiles on their own listener, never on the API's.

@@ -15,7 +15,7 @@ import (
 // Config is the whole runtime configuration.
 type Config struct {
 	// Env is "development" (default) or "production"; production turns
-	// Playground and introspection off unless set explicitly.
+	// GraphiQL and introspection off unless set explicitly.
 	Env string
 	// DatabaseURL selects an existing database; empty means the embedded one.
 	DatabaseURL string
@@ -30,7 +30,7 @@ type Config struct {
 	// CORSHeaders are request headers browsers may send besides the
 	// default list (internal/server).
 	CORSHeaders []string
-	// Playground serves GraphQL Playground at /.
+	// Playground serves GraphiQL at / (TEZ_PLAYGROUND keeps its first name).
 	Playground bool
 	// Introspection allows schema introspection queries.
 	Introspection bool
@@ -40,6 +40,9 @@ type Config struct {
 	StatementTimeout time.Duration
 	// RequestTimeout bounds a whole GraphQL request.
 	RequestTimeout time.Duration
+	// MetricsAddr, when set, serves /metrics on a listener of its own
+	// instead of the API's; production sets it to 127.0.0.1:9090 by default.
+	MetricsAddr string
 	// PprofAddr, when set, serves Go's profiles (/debug/pprof/) on this
 	// address, apart from the API: for `tez bench --profile`.
 	PprofAddr string
@@ -54,6 +57,10 @@ type Config struct {
 	StandardExecutor bool
 	// TrustedDocumentsOnly runs only the documents the project ships.
 	TrustedDocumentsOnly bool
+	// TrustedManifests are files of persisted documents (graphql-codegen's
+	// persisted-documents.json, relay-compiler's persistConfig output)
+	// trusted besides the shipped ones.
+	TrustedManifests []string
 	// MaxTokens and MaxFields bound a document's size, checked before it
 	// is validated; MaxDepth, MaxAliases and MaxRootFields its shape.
 	MaxTokens, MaxFields, MaxDepth, MaxAliases, MaxRootFields int
@@ -92,6 +99,39 @@ type Config struct {
 
 // Production reports whether the production profile is on.
 func (c Config) Production() bool { return c.Env == "production" }
+
+// SecuritySettings are the settings an operator checks at start, as log
+// attributes: what is exposed, to whom, and who is believed. Never a
+// secret: the database is named by kind, not by its URL.
+func (c Config) SecuritySettings() []any {
+	database := "embedded (development only)"
+	if c.DatabaseURL != "" {
+		database = "DATABASE_URL"
+	}
+	metrics := c.MetricsAddr
+	if metrics == "" {
+		metrics = "on the API listener"
+	}
+	proxies := make([]string, len(c.TrustedProxies))
+	for i, p := range c.TrustedProxies {
+		proxies[i] = p.String()
+	}
+	trusted := "off"
+	if c.TrustedDocumentsOnly {
+		trusted = "only"
+	}
+	return []any{
+		"env", c.Env,
+		"database", database,
+		"payment_provider", c.PaymentProvider,
+		"trusted_proxies", proxies,
+		"cors_origins", c.CORSOrigins,
+		"trusted_documents", trusted,
+		"introspection", c.Introspection,
+		"playground", c.Playground,
+		"metrics", metrics,
+	}
+}
 
 // Parse reads the configuration from a map of variables, for tests.
 func Parse(vars map[string]string) (Config, error) {
@@ -138,14 +178,24 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	if c.Env != "development" && c.Env != "production" {
 		r.fail("TEZ_ENV", c.Env, "development or production")
 	}
+	if c.Production() && c.DatabaseURL == "" {
+		// Production never runs the demo: no embedded cluster, no demo account.
+		r.fail("DATABASE_URL", "", "set with TEZ_ENV=production (the embedded database and its demo account are for development only)")
+	}
 	c.PublicURL = strings.TrimRight(r.str("TEZ_PUBLIC_URL", "http://"+c.HTTPAddr), "/")
 	c.Playground = r.bool("TEZ_PLAYGROUND", !c.Production())
 	c.Introspection = r.bool("TEZ_INTROSPECTION", !c.Production())
 	c.SQLCountHeader = r.bool("TEZ_SQL_COUNT_HEADER", false)
 	c.TrustedDocumentsOnly = r.either("TEZ_TRUSTED_DOCUMENTS", "off", "only")
+	c.TrustedManifests = r.list("TEZ_TRUSTED_MANIFESTS", "")
 	c.StandardExecutor = r.either("TEZ_EXECUTOR", "lean", "gqlgen")
 	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
 	c.TrustedProxies = r.prefixes("TEZ_TRUSTED_PROXIES")
+	metricsAddr := "" // on the API's listener
+	if c.Production() {
+		metricsAddr = "127.0.0.1:9090"
+	}
+	c.MetricsAddr = r.str("TEZ_METRICS_ADDR", metricsAddr)
 	r.payments(&c)
 	if c.DBMaxConns < 1 {
 		r.fail("TEZ_DB_MAX_CONNS", strconv.Itoa(c.DBMaxConns), "a positive number")

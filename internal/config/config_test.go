@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -15,8 +16,10 @@ func TestPaymentProvider(t *testing.T) {
 		{"sandbox by default", nil, "sandbox", ""},
 		{"stripe when its keys are set", map[string]string{"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}, "stripe", ""},
 		{"stripe without a webhook secret", map[string]string{"STRIPE_SECRET_KEY": "sk_test_x"}, "", "STRIPE_WEBHOOK_SECRET"},
-		{"production never falls back to the sandbox", map[string]string{"TEZ_ENV": "production"}, "", "STRIPE_SECRET_KEY"},
-		{"production takes the sandbox by name", map[string]string{"TEZ_ENV": "production", "TEZ_PAYMENT_PROVIDER": "sandbox"}, "sandbox", ""},
+		{"production never falls back to the sandbox", map[string]string{"TEZ_ENV": "production", "DATABASE_URL": "postgres://db/tez"}, "", "STRIPE_SECRET_KEY"},
+		{"production takes the sandbox by name", map[string]string{"TEZ_ENV": "production", "DATABASE_URL": "postgres://db/tez", "TEZ_PAYMENT_PROVIDER": "sandbox"}, "sandbox", ""},
+		{"production needs a database first", map[string]string{"TEZ_ENV": "production", "TEZ_PAYMENT_PROVIDER": "sandbox"}, "", "DATABASE_URL"},
+		{"production without a database or a provider names the database", map[string]string{"TEZ_ENV": "production"}, "", "DATABASE_URL"},
 		{"unknown provider", map[string]string{"TEZ_PAYMENT_PROVIDER": "paypal"}, "", "sandbox or stripe"},
 	}
 	for _, tt := range tests {
@@ -65,6 +68,41 @@ func TestTwoWordSwitches(t *testing.T) {
 		}
 		if err != nil || c.TrustedDocumentsOnly != tt.trusted || c.StandardExecutor != tt.gqlgen {
 			t.Errorf("%v: trusted %v, gqlgen executor %v, err %v; want %v, %v", tt.vars, c.TrustedDocumentsOnly, c.StandardExecutor, err, tt.trusted, tt.gqlgen)
+		}
+	}
+}
+
+func TestMetricsListener(t *testing.T) {
+	for _, tt := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{nil, ""}, // development: on the API's listener
+		{map[string]string{"TEZ_ENV": "production", "DATABASE_URL": "postgres://db/tez", "TEZ_PAYMENT_PROVIDER": "sandbox"}, "127.0.0.1:9090"},
+		{map[string]string{"TEZ_ENV": "production", "DATABASE_URL": "postgres://db/tez", "TEZ_PAYMENT_PROVIDER": "sandbox", "TEZ_METRICS_ADDR": "10.1.2.3:9100"}, "10.1.2.3:9100"},
+		{map[string]string{"TEZ_METRICS_ADDR": "127.0.0.1:9191"}, "127.0.0.1:9191"},
+	} {
+		if c, err := Parse(tt.vars); err != nil || c.MetricsAddr != tt.want {
+			t.Errorf("%v: metrics at %q (err %v), want %q", tt.vars, c.MetricsAddr, err, tt.want)
+		}
+	}
+}
+
+func TestSecuritySettingsNameNoSecret(t *testing.T) {
+	c, err := Parse(map[string]string{"DATABASE_URL": "postgres://app:s3cret@db/tez", "STRIPE_SECRET_KEY": "sk_live_x",
+		"STRIPE_WEBHOOK_SECRET": "whsec_x", "TEZ_TRUSTED_PROXIES": "10.0.0.0/8,192.168.1.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprint(c.SecuritySettings()...)
+	for _, want := range []string{"env", "development", "payment_provider", "stripe", "10.0.0.0/8", "192.168.1.1/32", "cors_origins", "trusted_documents", "metrics"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("security settings %s lack %s", got, want)
+		}
+	}
+	for _, secret := range []string{"s3cret", "sk_live_x", "whsec_x", c.SandboxSecret} {
+		if strings.Contains(got, secret) {
+			t.Errorf("security settings %s show a secret", got)
 		}
 	}
 }
