@@ -10,7 +10,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
-	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/internal/metrics"
 )
@@ -24,8 +23,8 @@ type Options struct {
 	// MaxComplexity refuses operations priced above it (see complexity.go).
 	MaxComplexity int
 	Shape         ShapeLimits
-	// TrustedOnly runs only the shipped documents (graph/documents).
-	TrustedOnly bool
+	// Trusted, when set, runs only its documents (see trusted.go).
+	Trusted *TrustedDocuments
 	// StandardExecutor turns the lean executor off (see lean.go).
 	StandardExecutor bool
 	Metrics          *metrics.Metrics
@@ -53,8 +52,8 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		opts.Metrics.Validated()
 		return rules.NewDefaultRules()
 	})
-	if opts.TrustedOnly {
-		srv.Use(TrustedDocuments{Manifest: documents.Manifest()})
+	if opts.Trusted != nil {
+		srv.Use(opts.Trusted)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	// After the persisted queries, which may be what gives the text.

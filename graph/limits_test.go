@@ -61,7 +61,7 @@ func TestShapeLimits(t *testing.T) {
 	roots := "{ " + strings.Repeat("products(first: 1) { pageInfo { hasNextPage } } ", 11) + "}"
 	refused("11 root fields", wide.Do(apitest.Request{Query: roots}), "BAD_REQUEST")
 	if res := wide.Do(apitest.Request{Query: introspection.Query}); len(res.Errors) > 0 {
-		t.Errorf("the introspection query Playground sends (15 deep) was refused: %+v", res.Errors)
+		t.Errorf("the introspection query GraphiQL sends (15 deep) was refused: %+v", res.Errors)
 	}
 	// Introspection counts like any other field.
 	refused("introspection 4 deep under a limit of 3", api.Do(apitest.Request{Query: `{ __schema { types { fields { name } } } }`}), "DEPTH_LIMIT")
@@ -103,7 +103,7 @@ func TestProductionProfileHidesTheSchema(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t, production(t))
 	if status, _, _ := api.Get("/", nil); status != http.StatusNotFound {
-		t.Errorf("Playground in production: %d, want 404", status)
+		t.Errorf("GraphiQL in production: %d, want 404", status)
 	}
 	for _, q := range []string{
 		`{ __schema { queryType { name } } }`,

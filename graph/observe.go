@@ -23,7 +23,7 @@ type Observer struct {
 // NewObserver learns the shipped documents' operation names.
 func NewObserver(m *metrics.Metrics) Observer {
 	known := map[string]bool{}
-	for _, doc := range documents.Manifest() {
+	for _, doc := range documents.Shipped() {
 		for _, name := range opName.FindAllStringSubmatch(doc, -1) {
 			known[name[1]] = true
 		}

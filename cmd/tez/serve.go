@@ -80,7 +80,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	return srv.Serve(ctx, ln, func(addr net.Addr) {
 		line := fmt.Sprintf("TEZ account API listening: GraphQL at http://%s/graphql", addr)
 		if env.cfg.Playground {
-			line = fmt.Sprintf("TEZ account API: Playground at http://%s/", addr)
+			line = fmt.Sprintf("TEZ account API: GraphiQL at http://%s/", addr)
 		}
 		if dbase.embedded {
 			line += fmt.Sprintf(" (demo sign-in: %s / %s)", seed.DemoEmail, seed.DemoPassword)

@@ -15,7 +15,7 @@ import (
 // Config is the whole runtime configuration.
 type Config struct {
 	// Env is "development" (default) or "production"; production turns
-	// Playground and introspection off unless set explicitly.
+	// GraphiQL and introspection off unless set explicitly.
 	Env string
 	// DatabaseURL selects an existing database; empty means the embedded one.
 	DatabaseURL string
@@ -30,7 +30,7 @@ type Config struct {
 	// CORSHeaders are request headers browsers may send besides the
 	// default list (internal/server).
 	CORSHeaders []string
-	// Playground serves GraphQL Playground at /.
+	// Playground serves GraphiQL at / (TEZ_PLAYGROUND keeps its first name).
 	Playground bool
 	// Introspection allows schema introspection queries.
 	Introspection bool
@@ -57,6 +57,10 @@ type Config struct {
 	StandardExecutor bool
 	// TrustedDocumentsOnly runs only the documents the project ships.
 	TrustedDocumentsOnly bool
+	// TrustedManifests are files of persisted documents (graphql-codegen's
+	// persisted-documents.json, relay-compiler's persistConfig output)
+	// trusted besides the shipped ones.
+	TrustedManifests []string
 	// MaxTokens and MaxFields bound a document's size, checked before it
 	// is validated; MaxDepth, MaxAliases and MaxRootFields its shape.
 	MaxTokens, MaxFields, MaxDepth, MaxAliases, MaxRootFields int
@@ -183,6 +187,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	c.Introspection = r.bool("TEZ_INTROSPECTION", !c.Production())
 	c.SQLCountHeader = r.bool("TEZ_SQL_COUNT_HEADER", false)
 	c.TrustedDocumentsOnly = r.either("TEZ_TRUSTED_DOCUMENTS", "off", "only")
+	c.TrustedManifests = r.list("TEZ_TRUSTED_MANIFESTS", "")
 	c.StandardExecutor = r.either("TEZ_EXECUTOR", "lean", "gqlgen")
 	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
 	c.TrustedProxies = r.prefixes("TEZ_TRUSTED_PROXIES")

@@ -9,17 +9,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 
 	"github.com/teztelecom/tez/graph"
+	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/graphiql"
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/metrics"
@@ -73,6 +75,10 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		return nil, err
 	}
 	s.accounts = accounts
+	trusted, err := trustedDocuments(cfg)
+	if err != nil {
+		return nil, err
+	}
 	provider := newProvider(cfg)
 	shop := orders.NewService(st, ledger.New(st, ledger.Options{AllowNegativeBalance: cfg.AllowNegativeBalance}),
 		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Limiter: ratelimit.New(buckets), Log: log})
@@ -82,15 +88,19 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		Introspection:    cfg.Introspection,
 		HideSuggestions:  cfg.Production(),
 		MaxComplexity:    cfg.MaxComplexity,
-		TrustedOnly:      cfg.TrustedDocumentsOnly,
+		Trusted:          trusted,
 		StandardExecutor: cfg.StandardExecutor,
 		Metrics:          s.metrics,
 		Shape:            graph.ShapeLimits{MaxTokens: cfg.MaxTokens, MaxFields: cfg.MaxFields, MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxRootFields: cfg.MaxRootFields},
 		Logger:           log,
 	})
 
+	var api http.Handler = graph.WithLoaders(st, s.metrics, gql)
+	if trusted != nil {
+		api = graph.AcceptDocumentID(api)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", s.withDeadline(apiHeaders(limitBody(graph.WithLoaders(st, s.metrics, gql)))))
+	mux.Handle("/graphql", s.withDeadline(apiHeaders(limitBody(api))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if cfg.MetricsAddr == "" {
@@ -100,7 +110,9 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	s.exportRoutes(mux)
 	(&pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, PublicURL: cfg.PublicURL, Log: log}).Routes(mux)
 	if cfg.Playground {
-		mux.Handle("GET /{$}", playground.Handler("TEZ account API", "/graphql"))
+		ide := graphiql.New("TEZ account API", "/graphql")
+		mux.Handle("GET /{$}", ide)
+		mux.Handle("GET "+graphiql.Prefix, ide)
 	}
 
 	corsPolicy := cors.New(cors.Options{
@@ -112,6 +124,31 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	})
 	s.handler = s.withRequestID(s.withAccessLog(s.withViewer(corsPolicy.Handler(mux))))
 	return s, nil
+}
+
+// trustedDocuments is the allowlist of TEZ_TRUSTED_DOCUMENTS=only: the
+// shipped documents and the manifests of TEZ_TRUSTED_MANIFESTS; nil when
+// any document may run.
+func trustedDocuments(cfg config.Config) (*graph.TrustedDocuments, error) {
+	if !cfg.TrustedDocumentsOnly {
+		if len(cfg.TrustedManifests) > 0 {
+			return nil, errors.New("TEZ_TRUSTED_MANIFESTS is set but TEZ_TRUSTED_DOCUMENTS is not only: set both, or neither")
+		}
+		return nil, nil
+	}
+	manifests := make([]map[string]string, 0, len(cfg.TrustedManifests))
+	for _, path := range cfg.TrustedManifests {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("TEZ_TRUSTED_MANIFESTS: %w", err)
+		}
+		m, err := documents.ParseManifest(data)
+		if err != nil {
+			return nil, fmt.Errorf("TEZ_TRUSTED_MANIFESTS %s: %w", path, err)
+		}
+		manifests = append(manifests, m)
+	}
+	return graph.NewTrustedDocuments(documents.Shipped(), manifests...)
 }
 
 // MailWorker makes the outbox worker of this server's database, sending

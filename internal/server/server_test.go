@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -105,15 +106,34 @@ func TestCORSAllowsFrontendToolingHeaders(t *testing.T) {
 	}
 }
 
-func TestPlayground(t *testing.T) {
+func TestGraphiQL(t *testing.T) {
 	t.Parallel()
 	on := apitest.New(t)
-	if status, _, body := on.Get("/", nil); status != http.StatusOK || !strings.Contains(body, "/graphql") {
-		t.Errorf("GET / = %d, want the Playground page pointing at /graphql", status)
+	status, header, body := on.Get("/", nil)
+	if status != http.StatusOK || !strings.Contains(body, `data-endpoint="/graphql"`) {
+		t.Fatalf("GET / = %d, want the GraphiQL page pointing at /graphql: %.300s", status, body)
+	}
+	// Offline: the page loads only what this server serves, and says so.
+	if csp := header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "http") {
+		t.Errorf("GraphiQL's Content-Security-Policy = %q, want the page's own origin only", csp)
+	}
+	for _, m := range regexp.MustCompile(`(?:src|href)="([^"]*)"`).FindAllStringSubmatch(body, -1) {
+		if !strings.HasPrefix(m[1], "/") || strings.HasPrefix(m[1], "//") {
+			t.Errorf("the page loads %s from elsewhere", m[1])
+			continue
+		}
+		if status, header, asset := on.Get(m[1], nil); status != http.StatusOK || len(asset) < 10000 || header.Get("Content-Type") == "" {
+			t.Errorf("GET %s = %d, %d bytes of %q", m[1], status, len(asset), header.Get("Content-Type"))
+		}
+	}
+	if status, _, lic := on.Get("/graphiql/THIRD_PARTY_LICENSES.txt", nil); status != http.StatusOK || !strings.Contains(lic, "graphiql@") || !strings.Contains(lic, "react@") {
+		t.Errorf("the bundled packages' licenses: %d %.200s", status, lic)
 	}
 	off := apitest.New(t, func(c *config.Config) { c.Playground = false })
-	if status, _, _ := off.Get("/", nil); status != http.StatusNotFound {
-		t.Errorf("GET / with Playground off = %d, want 404", status)
+	for _, path := range []string{"/", "/graphiql/graphiql.js"} {
+		if status, _, _ := off.Get(path, nil); status != http.StatusNotFound {
+			t.Errorf("GET %s with GraphiQL off = %d, want 404", path, status)
+		}
 	}
 }
 
