@@ -202,6 +202,10 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, [
 	hash := opaque.Hash(strings.TrimSpace(token))
 	var u store.User
 	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		// Before any row lock: an old-account import batch may be writing.
+		if err := s.store.WaitForLegacyImport(ctx, tx); err != nil {
+			return err
+		}
 		t, err := s.store.UseEmailToken(ctx, tx, hash, store.PurposeVerifyEmail)
 		if apperr.Is(err, apperr.NotFound) {
 			u, err = s.confirmChange(ctx, tx, hash)

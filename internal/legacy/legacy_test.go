@@ -388,3 +388,60 @@ func TestConcurrentImports(t *testing.T) {
 		t.Errorf("%d orders stored by the imports, want 9 in all", orders)
 	}
 }
+
+// A customer who verifies while a batch naming them is being written waits
+// for the batch and then gets all of it: the claim never runs on half an
+// import, and never misses it.
+func TestVerificationDuringAnImportBatch(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	annaID := f.user("anna@x.example", false)
+	batch, err := f.db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer batch.Rollback()
+	if err := f.st.LockLegacyImport(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	acct := store.LegacyAccount{Email: "anna@x.example", Profile: &store.LegacyProfile{FullName: "Anna K"},
+		SIMs: []store.LegacySIM{{ICCID: sim(1), Label: "Old"}}}
+	if _, err := f.st.StoreLegacyAccounts(ctx, batch, []store.LegacyAccount{acct}); err != nil {
+		t.Fatal(err)
+	}
+
+	claimed := make(chan store.LegacyCounts, 1)
+	go func() {
+		var c store.LegacyCounts
+		err := f.st.InTx(ctx, func(tx *sqlx.Tx) error {
+			if err := f.st.WaitForLegacyImport(ctx, tx); err != nil {
+				return err
+			}
+			if _, err := f.st.MarkEmailVerified(ctx, tx, annaID, "anna@x.example"); err != nil {
+				return err
+			}
+			var err error
+			c, err = f.st.ClaimLegacy(ctx, tx, []string{"anna@x.example"})
+			return err
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		claimed <- c
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for f.count(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 7170001 AND NOT granted
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the verification did not wait for the batch")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := batch.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if c := <-claimed; c.SIMs != 1 || c.Accounts != 1 {
+		t.Errorf("the verification claimed %+v, want the SIM and the profile the batch wrote", c)
+	}
+}

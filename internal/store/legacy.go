@@ -86,12 +86,21 @@ func (c *LegacyCounts) Add(o LegacyCounts) {
 // legacyLock is the advisory lock an import holds for each batch and a
 // claim shares: a claim waits for the batch being written, so it sees all
 // of it, and a batch sees the emails verified before it.
-const legacyLock = `SELECT pg_advisory_xact_lock(7170001)`
+const legacyLock = `SELECT pg_advisory_xact_lock(7170001)` // shared by WaitForLegacyImport
 
 // LockLegacyImport makes tx the only import writing; claims wait for it.
 func (s *Store) LockLegacyImport(ctx context.Context, tx *sqlx.Tx) error {
 	_, err := tx.ExecContext(ctx, legacyLock)
 	return mapError(err, "lock legacy import")
+}
+
+// WaitForLegacyImport makes tx wait for the import batch being written
+// and holds the next one off until tx ends. A transaction that claims (an
+// email verification) takes it before its first row lock, so that it never
+// holds a row an import batch waits for while it waits for the batch.
+func (s *Store) WaitForLegacyImport(ctx context.Context, tx *sqlx.Tx) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(7170001)`)
+	return mapError(err, "wait for legacy import")
 }
 
 // LegacySIMFacts is what the import needs to know of a SIM card here.
@@ -362,8 +371,8 @@ SELECT (SELECT count(*) FROM taken), (SELECT count(*) FROM added)`
 // wait. It answers what joined.
 func (s *Store) ClaimLegacy(ctx context.Context, tx *sqlx.Tx, emails []string) (LegacyCounts, error) {
 	var c LegacyCounts
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(7170001)`); err != nil {
-		return c, mapError(err, "wait for legacy import")
+	if err := s.WaitForLegacyImport(ctx, tx); err != nil {
+		return c, err
 	}
 	arg := pq.Array(emails)
 	if err := tx.GetContext(ctx, &c.SIMs, claimLegacySIMs, arg); err != nil {
