@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -87,6 +88,7 @@ func (c *inputChecker) selections(set ast.SelectionSet) {
 					c.value(v, def.Type)
 					c.path = c.path[:len(c.path)-1]
 				}
+				c.counts(sel)
 			}
 			c.selections(sel.SelectionSet)
 			c.path = c.path[:len(c.path)-1]
@@ -136,12 +138,123 @@ func (c *inputChecker) value(v any, t *ast.Type) {
 		return
 	}
 	if problem := leafProblem(t.NamedType, s); problem != "" {
-		path, name := c.errorPath()
-		c.err = &gqlerror.Error{
-			Message:    fmt.Sprintf("%s: %s", name, problem),
-			Path:       path,
-			Extensions: map[string]any{"code": string(apperr.Invalid)},
+		c.fail(problem)
+	}
+}
+
+// boundedCounts are the counts of fields that are no connection, by field
+// coordinate, with the rule their resolver applies.
+var boundedCounts = map[string]struct {
+	arg  string
+	rule func(*int) error
+}{
+	"SimCard.recentUsageSessions": {"limit", recentLimit},
+}
+
+// counts applies a field's count rules before anything runs: a connection's
+// first and last (relay.Args.Counts) and the bounded counts above. Left to
+// the resolvers, a count out of range answered one error per SIM card and a
+// null that blanked the dashboard.
+func (c *inputChecker) counts(f *ast.Field) {
+	if c.err != nil || len(f.Arguments) == 0 { // defaults are in range
+		return
+	}
+	if f.Definition.Arguments.ForName("first") != nil {
+		var a relay.Args
+		first, hasFirst := c.intArg(f, "first")
+		last, hasLast := c.intArg(f, "last")
+		if hasFirst {
+			a.First = first
 		}
+		if hasLast {
+			a.Last = last
+		}
+		a.After, a.Before = c.stringArg(f, "after"), c.stringArg(f, "before")
+		if p, err := a.Counts(); err != nil {
+			name := "first"
+			if p.Backward || !hasFirst {
+				name = "last"
+			}
+			c.refuse(name, apperr.MessageOf(err))
+		}
+		return
+	}
+	if f.ObjectDefinition == nil {
+		return
+	}
+	if b, ok := boundedCounts[f.ObjectDefinition.Name+"."+f.Name]; ok {
+		if n, given := c.intArg(f, b.arg); given {
+			if err := b.rule(n); err != nil {
+				c.refuse(b.arg, apperr.MessageOf(err))
+			}
+		}
+	}
+}
+
+// intArg is the value of the field's Int argument name (nil for an explicit
+// null) and whether the operation gives it at all; a default is not checked.
+func (c *inputChecker) intArg(f *ast.Field, name string) (*int, bool) {
+	arg := f.Arguments.ForName(name)
+	if arg == nil || arg.Value == nil {
+		return nil, false
+	}
+	v, err := arg.Value.Value(c.op.Variables)
+	if err != nil {
+		return nil, false // refused by validation already
+	}
+	if arg.Value.Kind == ast.Variable {
+		if _, set := c.op.Variables[arg.Value.Raw]; !set {
+			return nil, false // an unset variable leaves the default
+		}
+	}
+	var n int64
+	switch v := v.(type) {
+	case nil:
+		return nil, true
+	case int64:
+		n = v
+	case int:
+		n = int64(v)
+	case float64:
+		n = int64(v)
+	case json.Number:
+		if n, err = v.Int64(); err != nil {
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	i := int(n)
+	return &i, true
+}
+
+// stringArg is the value of the field's argument name when it is a string.
+func (c *inputChecker) stringArg(f *ast.Field, name string) *string {
+	arg := f.Arguments.ForName(name)
+	if arg == nil || arg.Value == nil {
+		return nil
+	}
+	v, err := arg.Value.Value(c.op.Variables)
+	if s, ok := v.(string); ok && err == nil {
+		return &s
+	}
+	return nil
+}
+
+// refuse answers BAD_USER_INPUT at the current field's argument arg.
+func (c *inputChecker) refuse(arg, problem string) {
+	c.path = append(c.path, step{name: arg})
+	c.fail(problem)
+	c.path = c.path[:len(c.path)-1]
+}
+
+// fail answers BAD_USER_INPUT at the current path.
+func (c *inputChecker) fail(problem string) {
+	path, name := c.errorPath()
+	c.err = &gqlerror.Error{
+		Message:    fmt.Sprintf("%s: %s", name, problem),
+		Path:       path,
+		Extensions: map[string]any{"code": string(apperr.Invalid)},
 	}
 }
 

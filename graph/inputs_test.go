@@ -117,6 +117,52 @@ func TestDashboardWithMalformedRange(t *testing.T) {
 	}
 }
 
+// TestEveryCountRefusesOutOfRange walks the schema's counts (a connection's
+// first and last, recentUsageSessions' limit): one out of range answers one
+// BAD_USER_INPUT at that argument before anything runs, as a variable or a
+// literal, never an error per object with a null that blanks the screen.
+func TestEveryCountRefusesOutOfRange(t *testing.T) {
+	t.Parallel()
+	schema := generated.NewExecutableSchema(generated.Config{}).Schema()
+	api := apitest.New(t)
+	_, token := api.Customer("counts@x.example")
+	checked := 0
+	for _, c := range reachableArguments(schema) {
+		if c.arg.Type.NamedType != "Int" {
+			continue
+		}
+		for _, value := range []int{-1, 1000} {
+			doc, vars := document(schema, c, leaf{typeName: "Int"}, value)
+			// The same with the count written in the document.
+			v := fmt.Sprintf("$v%d_%s", len(c.chain)-1, c.arg.Name)
+			literal := strings.Replace(doc, c.arg.Name+": "+v, c.arg.Name+": "+fmt.Sprint(value), 1)
+			for _, decl := range []string{"(" + v + ": Int)", ", " + v + ": Int", v + ": Int, "} {
+				literal = strings.Replace(literal, decl, "", 1)
+			}
+			for name, d := range map[string]string{"variable": doc, "literal": literal} {
+				t.Run(fmt.Sprintf("%s %s(%s: %d) %s", c.op, fieldNames(c.chain), c.arg.Name, value, name), func(t *testing.T) {
+					checked++
+					res := api.Do(apitest.Request{Query: d, Variables: vars, Token: token})
+					want := append(responsePath(c.chain), c.arg.Name)
+					if len(res.Errors) != 1 || res.Errors[0].Code() != "BAD_USER_INPUT" ||
+						normalise(res.Errors[0].Path) != normalise(want) {
+						t.Fatalf("errors %+v, want one BAD_USER_INPUT at %v\n%s", res.Errors, want, d)
+					}
+					if !strings.Contains(res.Errors[0].Message, fmt.Sprint(value)) {
+						t.Errorf("message %q does not name the value given", res.Errors[0].Message)
+					}
+					if string(res.Data) != "" && string(res.Data) != "null" {
+						t.Errorf("data %s: the operation ran", res.Data)
+					}
+				})
+			}
+		}
+	}
+	if checked < 10 {
+		t.Errorf("checked %d counts, want every connection's and limit", checked)
+	}
+}
+
 // reachableArguments lists every argument of every field reachable from
 // the roots, each field reached by its shortest chain of fields.
 func reachableArguments(schema *ast.Schema) []argCase {
@@ -181,7 +227,7 @@ func leaves(schema *ast.Schema, t *ast.Type, path []any, visiting map[string]boo
 // document writes an operation reaching c's field, with every argument on
 // the way passed as a variable: valid values for the required ones, and
 // value at l in c's argument.
-func document(schema *ast.Schema, c argCase, l leaf, value string) (string, map[string]any) {
+func document(schema *ast.Schema, c argCase, l leaf, value any) (string, map[string]any) {
 	vars := map[string]any{}
 	var decls []string
 	var open, closeBraces strings.Builder
@@ -259,7 +305,7 @@ func valid(schema *ast.Schema, t *ast.Type) any {
 
 // place sets value at path inside v (a value of type t), creating what is
 // missing on the way with valid values.
-func place(schema *ast.Schema, t *ast.Type, v any, path []any, value string) any {
+func place(schema *ast.Schema, t *ast.Type, v any, path []any, value any) any {
 	if len(path) == 0 {
 		return value
 	}

@@ -86,6 +86,27 @@ type Page struct {
 // count is ignored. Both counts without that cursor stay refused, as taking
 // the first n and then the last m of them is not what anybody means.
 func (a Args) Page(keyLen int) (Page, error) {
+	p, err := a.Counts()
+	if err != nil {
+		return p, err
+	}
+	if a.After != nil {
+		if p.After, err = DecodeCursor(*a.After, keyLen); err != nil {
+			return p, err
+		}
+	}
+	if a.Before != nil {
+		if p.Before, err = DecodeCursor(*a.Before, keyLen); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// Counts is Page without the cursors' keys: the page's Limit and direction,
+// or the error for counts out of range or in conflict. It needs only whether
+// each cursor is given, so it can run before anything does.
+func (a Args) Counts() (Page, error) {
 	var p Page
 	if a.First != nil && a.Last != nil {
 		switch {
@@ -108,17 +129,6 @@ func (a Args) Page(keyLen int) (Page, error) {
 	}
 	if p.Limit < 0 || p.Limit > MaxPageSize {
 		return p, apperr.New(apperr.Invalid, "page size must be between 0 and %d, got %d", MaxPageSize, p.Limit)
-	}
-	var err error
-	if a.After != nil {
-		if p.After, err = DecodeCursor(*a.After, keyLen); err != nil {
-			return p, err
-		}
-	}
-	if a.Before != nil {
-		if p.Before, err = DecodeCursor(*a.Before, keyLen); err != nil {
-			return p, err
-		}
 	}
 	return p, nil
 }

@@ -1,0 +1,54 @@
+package journey
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/teztelecom/tez/graph/documents"
+)
+
+// A frontend that asks the dashboard for more newest sessions than the
+// field gives, or a history page of a negative size, gets one answer it can
+// show: BAD_USER_INPUT at the argument, before anything runs. It used to be
+// one error per SIM card and `me: null`, a blank dashboard.
+func TestDashboardWithCountOutOfRange(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	demo := s.demoCustomer()
+	now := time.Now().UTC()
+	vars := map[string]any{"from": now.AddDate(0, 0, -30).Format(time.RFC3339), "to": now.Format(time.RFC3339)}
+	dashboard := documents.Get("dashboard.graphql")
+	for _, c := range []struct {
+		from, to, path, value string
+	}{
+		{"recentUsageSessions(limit: 3)", "recentUsageSessions(limit: 50)", "me simCards recentUsageSessions limit", "50"},
+		{"recentUsageSessions(limit: 3)", "usageSessions(first: -1) { totalCount } recentUsageSessions(limit: 3)", "me simCards usageSessions first", "-1"},
+		{"orders(first: 5)", "orders(first: 500)", "me orders first", "500"},
+		{"orders(first: 5)", "orders(last: -3)", "me orders last", "-3"},
+	} {
+		doc := strings.Replace(dashboard, c.from, c.to, 1)
+		if doc == dashboard {
+			t.Fatalf("the dashboard no longer asks %s", c.from)
+		}
+		res := demo.do(doc, vars)
+		if len(res.Errors) != 1 {
+			t.Errorf("%s: %d errors %+v, want one", c.to, len(res.Errors), res.Errors)
+			continue
+		}
+		e := res.Errors[0]
+		if e.Code() != "BAD_USER_INPUT" || fmt.Sprint(e.Path) != "["+c.path+"]" || !strings.Contains(e.Message, c.value) {
+			t.Errorf("%s: %q code %s at %v, want BAD_USER_INPUT at [%s] naming %s", c.to, e.Message, e.Code(), e.Path, c.path, c.value)
+		}
+		if string(res.Data) != "" && string(res.Data) != "null" {
+			t.Errorf("%s: data %s, want nothing run", c.to, res.Data)
+		}
+	}
+	// In range, the same dashboard answers in full.
+	var dash struct{ Me *struct{ Email string } }
+	demo.query(strings.Replace(dashboard, "recentUsageSessions(limit: 3)", "recentUsageSessions(limit: 20)", 1), vars, &dash)
+	if dash.Me == nil || dash.Me.Email == "" {
+		t.Errorf("the dashboard with limit 20 answered %+v", dash.Me)
+	}
+}
