@@ -21,7 +21,6 @@ func TestRequestErrorStatusFollowsAccept(t *testing.T) {
 		"document that does not validate":    `{"query":"{ noSuchField }"}`,
 		"variable of the wrong type":         `{"query":"query($n: Int) { products(first: $n) { edges { cursor } } }","variables":{"n":"three"}}`,
 		"missing required variable":          `{"query":"query($n: Int!) { products(first: $n) { edges { cursor } } }"}`,
-		"body that is not JSON":              `{"query": "{ __typename }`,
 		"query that is not a string":         `{"query":1}`,
 		"variables that are not a map":       `{"query":"{ __typename }","variables":"x"}`,
 		"no query at all":                    `{"qeury":"{ __typename }"}`,
@@ -36,6 +35,18 @@ func TestRequestErrorStatusFollowsAccept(t *testing.T) {
 		{"", "application/json", http.StatusOK},
 		{"application/graphql-response+json", "application/graphql-response+json", http.StatusBadRequest},
 		{"application/graphql-response+json, application/json;q=0.9", "application/graphql-response+json", http.StatusBadRequest},
+	}
+	// A body that is not JSON at all is 400 for every client (the spec's
+	// SHOULD for application/json too; graphql-http's audit checks it).
+	for _, body := range []string{`{"query": "{ __typename }`, `not json`, ``} {
+		for _, a := range accepts {
+			header := map[string]string{"Content-Type": "application/json"}
+			if a.accept != "" {
+				header["Accept"] = a.accept
+			}
+			status, h, raw := api.Raw(http.MethodPost, "/graphql", header, body)
+			assertRequestError(t, status, h, raw, http.StatusBadRequest, a.contentType)
+		}
 	}
 	for name, body := range bodies {
 		for _, a := range accepts {

@@ -62,8 +62,15 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&params); err != nil {
+		// A body that is not JSON at all is 400 whatever the client accepts
+		// (GraphQL over HTTP: SHOULD, for application/json too); JSON of
+		// the wrong shape follows the accepted media type.
+		status, syntax := 0, (*json.SyntaxError)(nil)
+		if errors.As(err, &syntax) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			status = http.StatusBadRequest
+		}
 		writeRequestError(ctx, w, r, exec, nil, badRequest(
-			"the request body is not a GraphQL request: send JSON with a string query, and optionally a string operationName and objects variables and extensions (%v)", err), 0)
+			"the request body is not a GraphQL request: send JSON with a string query, and optionally a string operationName and objects variables and extensions (%v)", err), status)
 		return
 	}
 	params.Headers = r.Header

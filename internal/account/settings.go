@@ -64,7 +64,7 @@ func (s *Service) checkPassword(ctx context.Context, u store.User, plain, field 
 		return nil, err
 	}
 	if !allowed {
-		e := tooMany(*until, "wrong current passwords")
+		e := tooMany(*until, "wrong passwords")
 		return &e, nil
 	}
 	ok, err := s.verify(ctx, u.PasswordHash, plain)

@@ -445,3 +445,30 @@ func TestVerificationDuringAnImportBatch(t *testing.T) {
 		t.Errorf("the verification claimed %+v, want the SIM and the profile the batch wrote", c)
 	}
 }
+
+// An account deleted after its old account joined it: importing the file
+// again reports nothing, brings nothing back, and a new account of the
+// same email gets nothing of it.
+func TestImportAgainAfterTheAccountWasDeleted(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	file := jsonLine(t, account("anna@x.example", []map[string]any{simCard(sim(1), "2018-06-01T00:00:00Z")},
+		[]map[string]any{order("OLD-2018-0042", sim(1))}))
+	f.importText(file)
+	annaID := f.user("anna@x.example", false)
+	f.verify(annaID, "anna@x.example")
+	if err := f.st.InTx(ctx, func(tx *sqlx.Tx) error { return f.st.EraseAccount(ctx, tx, annaID, "anna@x.example") }); err != nil {
+		t.Fatal(err)
+	}
+	again := f.importText(file)
+	if len(again.Bad) != 0 || again.Stored != (store.LegacyCounts{}) || again.Attached != (store.LegacyCounts{}) {
+		t.Errorf("import after the deletion: %+v", again)
+	}
+	newID := f.user("anna@x.example", false)
+	f.verify(newID, "anna@x.example")
+	if n := f.count(`SELECT (SELECT count(*) FROM sim_cards WHERE user_id = $1) + (SELECT count(*) FROM orders WHERE user_id = $1)
+		+ (SELECT count(*) FROM addresses WHERE user_id = $1)`, newID); n != 0 {
+		t.Errorf("the new account of the email has %d SIMs, orders and addresses of the old one", n)
+	}
+}

@@ -66,8 +66,8 @@ func (s *seen) check(line int, a store.LegacyAccount) []string {
 // checkHere holds the batch against what is here: every SIM card must be
 // here and not held, sold or promised to anyone else (never a silent
 // takeover), a voucher line's SIM must be here, and an order number must be
-// free or this account's own imported order, which stays as it was (left
-// out of the batch).
+// free or this account's own imported order (or an imported one erased
+// with its account), which stays as it was (left out of the batch).
 func checkHere(ctx context.Context, st *store.Store, tx *sqlx.Tx, recs []record) ([]record, []BadLine, error) {
 	var iccids, numbers []string
 	for _, r := range recs {
@@ -107,11 +107,13 @@ func checkHere(ctx context.Context, st *store.Store, tx *sqlx.Tx, recs []record)
 					p.add(fmt.Sprintf("%s.items[%d].iccid", where, j), "no SIM card %s here", it.ICCID)
 				}
 			}
+			// An old order imported before stays as it was, also when its
+			// account was deleted since (the order erased).
 			t, isTaken := taken[o.Number]
 			switch {
 			case !isTaken:
 				orders = append(orders, o)
-			case !t.Imported || !strings.EqualFold(t.Email, email):
+			case !t.Imported || (!t.Erased && !strings.EqualFold(t.Email, email)):
 				p.add(where+".number", "%s is the number of another order here", o.Number)
 			}
 		}

@@ -144,12 +144,14 @@ type OrderNumberFacts struct {
 	Number   string `db:"number"`
 	Email    string `db:"email"`
 	Imported bool   `db:"imported"`
+	Erased   bool   `db:"erased"` // its account was deleted (EraseAccount)
 }
 
 // OrderNumbersTaken answers the orders among numbers that exist.
 func (s *Store) OrderNumbersTaken(ctx context.Context, tx *sqlx.Tx, numbers []string) (map[string]OrderNumberFacts, error) {
 	var rows []OrderNumberFacts
-	err := tx.SelectContext(ctx, &rows, `SELECT number, email, imported_at IS NOT NULL AS imported FROM orders WHERE number = ANY($1::text[])`,
+	err := tx.SelectContext(ctx, &rows, `SELECT number, email, imported_at IS NOT NULL AS imported, erased_at IS NOT NULL AS erased
+		FROM orders WHERE number = ANY($1::text[])`,
 		pq.Array(numbers))
 	if err != nil {
 		return nil, mapError(err, "order numbers")
