@@ -73,7 +73,9 @@ func TestDashboardWithRangeBackwards(t *testing.T) {
 		}
 	}
 	// My history with one end only is a range too, and runs.
-	var h struct{ Me struct{ SimCards []struct{ ICCID string } } }
+	var h struct {
+		Me struct{ SimCards []struct{ ICCID string } }
+	}
 	demo.query(`{ me { simCards { iccid usageSessions(from: "2026-11-01T00:00:00Z", first: 1) { totalCount } } } }`, nil, &h)
 	if len(h.Me.SimCards) == 0 {
 		t.Errorf("My history from a day on shows no SIM cards")
