@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -13,6 +14,7 @@ import (
 	"github.com/teztelecom/tez/graph/scalar"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/relay"
+	"github.com/teztelecom/tez/internal/usage"
 )
 
 // InputCheck reads every argument of an operation, variables and input
@@ -88,7 +90,7 @@ func (c *inputChecker) selections(set ast.SelectionSet) {
 					c.value(v, def.Type)
 					c.path = c.path[:len(c.path)-1]
 				}
-				c.counts(sel)
+				c.rules(sel)
 			}
 			c.selections(sel.SelectionSet)
 			c.path = c.path[:len(c.path)-1]
@@ -151,13 +153,20 @@ var boundedCounts = map[string]struct {
 	"SimCard.recentUsageSessions": {"limit", recentLimit},
 }
 
-// counts applies a field's count rules before anything runs: a connection's
-// first and last (relay.Args.Counts) and the bounded counts above. Left to
-// the resolvers, a count out of range answered one error per SIM card and a
-// null that blanked the dashboard.
-func (c *inputChecker) counts(f *ast.Field) {
+// rules applies, before anything runs, the rules that take a field's
+// arguments together: a connection's first and last (relay.Args.Counts),
+// the bounded counts above, and a history range's from before its to
+// (usage.Range). Left to the resolvers, each answered one error per SIM
+// card and a null that blanked the dashboard.
+func (c *inputChecker) rules(f *ast.Field) {
 	if c.err != nil || len(f.Arguments) == 0 { // defaults are in range
 		return
+	}
+	if from, to := c.timeArg(f, "from"), c.timeArg(f, "to"); from != nil && to != nil {
+		if _, err := usage.Range("", from, to); err != nil {
+			c.refuse("from", apperr.MessageOf(err))
+			return
+		}
 	}
 	if f.Definition.Arguments.ForName("first") != nil {
 		var a relay.Args
@@ -226,6 +235,23 @@ func (c *inputChecker) intArg(f *ast.Field, name string) (*int, bool) {
 	}
 	i := int(n)
 	return &i, true
+}
+
+// timeArg is the value of the field's DateTime argument name, nil when it
+// is not given or not well-formed (refused already).
+func (c *inputChecker) timeArg(f *ast.Field, name string) *time.Time {
+	if def := f.Definition.Arguments.ForName(name); def == nil || def.Type.NamedType != "DateTime" {
+		return nil
+	}
+	s := c.stringArg(f, name)
+	if s == nil {
+		return nil
+	}
+	t, err := scalar.UnmarshalDateTime(*s)
+	if err != nil {
+		return nil
+	}
+	return &t
 }
 
 // stringArg is the value of the field's argument name when it is a string.

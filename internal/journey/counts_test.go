@@ -52,3 +52,32 @@ func TestDashboardWithCountOutOfRange(t *testing.T) {
 		t.Errorf("the dashboard with limit 20 answered %+v", dash.Me)
 	}
 }
+
+// A range picked backwards (or empty) is refused the same way, once, at
+// the argument: not an error per SIM card and a blank dashboard.
+func TestDashboardWithRangeBackwards(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	demo := s.demoCustomer()
+	for _, r := range [][2]string{
+		{"2026-12-01T00:00:00Z", "2026-11-01T00:00:00Z"},
+		{"2026-11-01T06:00:00+06:00", "2026-11-01T00:00:00Z"}, // the same instant
+	} {
+		res := demo.do(documents.Get("dashboard.graphql"), map[string]any{"from": r[0], "to": r[1]})
+		if len(res.Errors) != 1 || res.Errors[0].Code() != "BAD_USER_INPUT" ||
+			fmt.Sprint(res.Errors[0].Path) != "[me simCards usage from]" || !strings.Contains(res.Errors[0].Message, "before") {
+			t.Errorf("dashboard from %s to %s: %+v, want one BAD_USER_INPUT at [me simCards usage from]", r[0], r[1], res.Errors)
+		}
+		if string(res.Data) != "" && string(res.Data) != "null" {
+			t.Errorf("data %s, want nothing run", res.Data)
+		}
+	}
+	// My history with one end only is a range too, and runs.
+	var h struct {
+		Me struct{ SimCards []struct{ ICCID string } }
+	}
+	demo.query(`{ me { simCards { iccid usageSessions(from: "2026-11-01T00:00:00Z", first: 1) { totalCount } } } }`, nil, &h)
+	if len(h.Me.SimCards) == 0 {
+		t.Errorf("My history from a day on shows no SIM cards")
+	}
+}
