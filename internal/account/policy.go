@@ -48,9 +48,10 @@ func invisible(r rune) bool {
 	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Co)
 }
 
-// hasInvisible answers the user error for a value with an invisible
-// character, nil when it has none.
-func hasInvisible(field, s string) *apperr.FieldError {
+// CheckVisible answers the user error for a value with an invisible
+// character, nil when it has none: emails and the names people give
+// (account holders, address recipients) go through it.
+func CheckVisible(field, s string) *apperr.FieldError {
 	if i := strings.IndexFunc(s, invisible); i >= 0 {
 		e := apperr.OnField(field, apperr.FieldInvalid,
 			"Remove the invisible or control character at position %d (copied text sometimes carries one).", utf8.RuneCountInString(s[:i])+1)
@@ -67,7 +68,7 @@ func NormalizeEmail(field, s string) (string, *apperr.FieldError) {
 		e := apperr.OnField(field, apperr.FieldRequired, "Enter your email address.")
 		return "", &e
 	}
-	if e := hasInvisible(field, s); e != nil {
+	if e := CheckVisible(field, s); e != nil {
 		return "", e
 	}
 	addr, err := mail.ParseAddress(s)
@@ -103,7 +104,7 @@ const maxFullName = 200
 // no invisible characters; empty is fine (the name is optional).
 func NormalizeFullName(field, s string) (string, *apperr.FieldError) {
 	s = strings.TrimSpace(s)
-	if e := hasInvisible(field, s); e != nil {
+	if e := CheckVisible(field, s); e != nil {
 		return "", e
 	}
 	if utf8.RuneCountInString(s) > maxFullName {

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/phone"
 )
@@ -47,6 +48,8 @@ var postalFormats = map[string]struct {
 // is a FieldError naming its input field.
 func Validate(in Input) (Input, []apperr.FieldError) {
 	var problems []apperr.FieldError
+	// A name or line printed on a parcel label takes no invisible
+	// characters; the delivery note may span lines.
 	text := func(field string, v *string, required bool, max int) {
 		*v = strings.TrimSpace(*v)
 		switch {
@@ -54,6 +57,10 @@ func Validate(in Input) (Input, []apperr.FieldError) {
 			problems = append(problems, apperr.OnField(field, apperr.FieldRequired, "This field is required."))
 		case utf8.RuneCountInString(*v) > max:
 			problems = append(problems, apperr.OnField(field, apperr.FieldTooLong, "Use at most %d characters.", max))
+		case field != "deliveryNote":
+			if e := account.CheckVisible(field, *v); e != nil {
+				problems = append(problems, *e)
+			}
 		}
 	}
 	text("recipientName", &in.RecipientName, true, 200)

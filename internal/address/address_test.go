@@ -25,6 +25,9 @@ func TestValidate(t *testing.T) {
 		"bad phone":             {func(in *Input) { in.Phone = "12" }, "phone"},
 		"long name":             {func(in *Input) { in.RecipientName = string(make([]byte, 201)) }, "recipientName"},
 		"postal code elsewhere": {func(in *Input) { in.CountryCode, in.PostalCode = "FR", "" }, "postalCode"},
+		"zero-width in name":    {func(in *Input) { in.RecipientName = "Ai\u200bgerim" }, "recipientName"},
+		"bidi override in line": {func(in *Input) { in.Line1 = "Abay \u202e01" }, "line1"},
+		"line break in city":    {func(in *Input) { in.City = "Almaty\nBcc: x" }, "city"},
 	}
 	for name, tt := range tests {
 		in := valid()
