@@ -107,7 +107,9 @@ func TestHistoryWithGarbledCursor(t *testing.T) {
 	demo.query(`{ me { orders(first: 1) { pageInfo { endCursor } } } }`, nil, &first)
 	var next struct {
 		Me struct {
-			Orders struct{ Edges []struct{ Node struct{ Number string } } }
+			Orders struct {
+				Edges []struct{ Node struct{ Number string } }
+			}
 		}
 	}
 	demo.query(`query($c: String) { me { orders(first: 1, after: $c) { edges { node { number } } } } }`,
