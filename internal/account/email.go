@@ -54,7 +54,7 @@ func cappedProblems(err error) ([]apperr.FieldError, error) {
 type letter struct {
 	purpose string // email_tokens.purpose; "" for a notice without a link
 	ttl     time.Duration
-	path    string // the site's page the link opens
+	path    string // the site's page the link opens; a notice's link carries no token
 	subject string
 	text    *texttemplate.Template
 	html    *htmltemplate.Template
@@ -113,12 +113,14 @@ If you did not ask for this, ignore this email.`)
 The email of your TEZ Telecom account was changed to {{.NewEmail}}: from now on you sign in with it, and we write to it.
 
 If you did not do this, reply to this email or contact support at once.`)
-	passwordNotice = newLetter("", 0, "", "Your TEZ Telecom password was changed",
+	passwordNotice = newLetter("", 0, "/account/forgot-password", "Your TEZ Telecom password was changed",
 		`Hello{{with .Name}}, {{.}}{{end}}!
 
 The password of your TEZ Telecom account was changed, and every other device was signed out. Links we mailed before the change no longer work.
 
-If you did not do this, reset your password at once with "Forgot password" on the sign-in page, and contact support.`)
+If you did not do this, choose a new password at once: ask for a reset link on this page, then contact support.
+
+{{.Link}}`)
 )
 
 // send writes the letter to u.Email into the outbox within tx. A letter
@@ -156,6 +158,8 @@ func (s *Service) compose(ctx context.Context, tx *sqlx.Tx, u store.User, l lett
 			return "", "", err
 		}
 		data.Link = s.publicURL + l.path + "?token=" + token
+	} else if l.path != "" {
+		data.Link = s.publicURL + l.path
 	}
 	var tb, hb bytes.Buffer
 	if err := l.text.Execute(&tb, data); err != nil {

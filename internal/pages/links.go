@@ -21,25 +21,25 @@ var resetPage = page(`{{if .Form}}<p>Choose a new password for <strong id="email
 {{end}}`)
 
 // deadLink is the page of a link that can no longer be used, by why.
-func (p *Pages) deadLink(status account.LinkStatus, again string) (int, view) {
+func (p *Pages) deadLink(status account.LinkStatus, again link) (int, view) {
 	next := p.home1()
 	switch status {
 	case account.LinkUsed:
-		return http.StatusGone, view{Title: "This link was used already", Kind: "problem", Next: next,
+		return http.StatusGone, view{Title: "This link was used already", Kind: "problem", Next: next, Again: again,
 			Notice: "This link has done its work, or a newer link or a change of password replaced it. " +
-				"If you followed it already, there is nothing left to do: just sign in. " + again}
+				"If you followed it already, there is nothing left to do: just sign in."}
 	case account.LinkExpired:
-		return http.StatusGone, view{Title: "This link has expired", Kind: "problem", Next: next,
-			Notice: "Links in our emails work for a limited time. " + again}
+		return http.StatusGone, view{Title: "This link has expired", Kind: "problem", Next: next, Again: again,
+			Notice: "Links in our emails work for a limited time."}
 	}
-	return http.StatusNotFound, view{Title: "This link is not valid", Kind: "problem", Next: next,
+	return http.StatusNotFound, view{Title: "This link is not valid", Kind: "problem", Next: next, Again: again,
 		Notice: "We do not know this link. Check that you opened the whole link from the email, " +
-			"or that it is the right kind of link for this page. " + again}
+			"or that it is the right kind of link for this page."}
 }
 
-const (
-	confirmAgain = "To get a new one, sign in and ask for the confirmation email again."
-	resetAgain   = `To get a new one, use "Forgot password" on the sign-in form.`
+var (
+	confirmAgain = link{Text: "To get a new one, sign in and ask for the confirmation email again."}
+	resetAgain   = link{Text: "Ask for a new password reset link.", URL: forgotPath}
 )
 
 // confirmForm shows what a confirmation link will do, without doing it.
@@ -78,7 +78,7 @@ func (p *Pages) confirm(w http.ResponseWriter, r *http.Request) {
 // linkRefused explains a POST the service refused: by the link's state
 // when it is dead, else by the service's own message (an email taken
 // meanwhile, a reset link for an address the account no longer has).
-func (p *Pages) linkRefused(w http.ResponseWriter, r *http.Request, t *template.Template, token string, problem apperr.FieldError, kinds []string, again string) {
+func (p *Pages) linkRefused(w http.ResponseWriter, r *http.Request, t *template.Template, token string, problem apperr.FieldError, kinds []string, again link) {
 	status, _, err := p.Accounts.LinkState(r.Context(), token, kinds)
 	if err != nil {
 		p.failed(w, r, "link state", err)

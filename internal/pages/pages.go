@@ -1,7 +1,7 @@
 // Package pages serves the plain pages that the service's mailed links and
 // the payment page's return open, under /account/ (the web account of
-// issue 24 takes these paths over): confirm an email, choose a new
-// password, see an order.
+// issue 24 takes these paths over): confirm an email, ask for a password
+// reset link, choose a new password, see an order.
 //
 // The rules of every page: a GET only shows (mail scanners open links
 // before the customer does, and a single-use link must survive that); the
@@ -59,6 +59,8 @@ func (p *Pages) Routes(mux *http.ServeMux) {
 		mux.Handle("GET "+path, page(p.confirmForm))
 		mux.Handle("POST "+path, page(p.confirm))
 	}
+	mux.Handle("GET "+forgotPath, page(p.forgotForm))
+	mux.Handle("POST "+forgotPath, page(p.forgot))
 	mux.Handle("GET /account/reset-password", page(p.resetForm))
 	mux.Handle("POST /account/reset-password", page(p.reset))
 	mux.Handle("GET /account/orders/{number}", page(p.orderForm))
@@ -94,6 +96,7 @@ type link struct{ Text, URL string }
 type view struct {
 	Title   string
 	Notice  string // what happened, in one or two sentences
+	Again   link   // after the notice: how to get a new link, a link when it has a URL
 	Kind    string // the notice's tone: "done", "problem" or ""
 	Token   string // the link's token, carried by the page's form
 	Email   string
@@ -110,7 +113,8 @@ var layout = template.Must(template.New("layout").Parse(`<!doctype html>
 <title>{{.Title}} · TEZ Telecom</title><link rel="stylesheet" href="/account/assets/page.css">
 {{- if .Script}}<script src="/account/assets/{{.Script}}" defer></script>{{end}}</head>
 <body><main><h1>{{.Title}}</h1>
-{{if .Notice}}<p class="notice {{.Kind}}" id="notice" role="status">{{.Notice}}</p>{{end}}
+{{if .Notice}}<p class="notice {{.Kind}}" id="notice" role="status">{{.Notice}}
+{{- with .Again}}{{if .Text}} {{if .URL}}<a href="{{.URL}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{end}}</p>{{end}}
 {{template "body" .}}
 {{if .Next}}<nav>{{range .Next}}<a href="{{.URL}}">{{.Text}}</a> {{end}}</nav>{{end}}
 </main></body></html>`))
@@ -121,10 +125,11 @@ func page(body string) *template.Template {
 }
 
 var homePage = page(`<p>This is where the TEZ Telecom web account will live. Until then, the links in our emails
-open their pages here, and your orders can be opened from the link in their confirmation email.</p>`)
+open their pages here, and your orders can be opened from the link in their confirmation email.</p>
+<p>Forgot your password? <a href="` + forgotPath + `">Ask for a link to choose a new one</a>.</p>`)
 
 func (p *Pages) home(w http.ResponseWriter, r *http.Request) {
-	p.render(w, r, http.StatusOK, homePage, view{Title: "Your TEZ Telecom account"})
+	p.render(w, r, http.StatusOK, homePage, view{Title: "Your TEZ Telecom account", Next: p.home1()})
 }
 
 // render writes a page with its status code.
