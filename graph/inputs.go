@@ -154,7 +154,8 @@ var boundedCounts = map[string]struct {
 }
 
 // rules applies, before anything runs, the rules that take a field's
-// arguments together: a connection's first and last (relay.Args.Counts),
+// arguments together: a connection's first and last (relay.Args.Counts)
+// and its cursors' form (relay.CheckCursor),
 // the bounded counts above, and a history range's from before its to
 // (usage.Range). Left to the resolvers, each answered one error per SIM
 // card and a null that blanked the dashboard.
@@ -185,7 +186,10 @@ func (c *inputChecker) rules(f *ast.Field) {
 				name = "last"
 			}
 			c.refuse(name, apperr.MessageOf(err))
+			return
 		}
+		c.cursor("after", a.After)
+		c.cursor("before", a.Before)
 		return
 	}
 	if f.ObjectDefinition == nil {
@@ -196,6 +200,16 @@ func (c *inputChecker) rules(f *ast.Field) {
 			if err := b.rule(n); err != nil {
 				c.refuse(b.arg, apperr.MessageOf(err))
 			}
+		}
+	}
+}
+
+// cursor refuses the connection's cursor argument name when no connection
+// gave it out.
+func (c *inputChecker) cursor(name string, cursor *string) {
+	if cursor != nil && c.err == nil {
+		if err := relay.CheckCursor(*cursor); err != nil {
+			c.refuse(name, apperr.MessageOf(err))
 		}
 	}
 }

@@ -91,7 +91,8 @@ func TestExecutionErrorKeepsData(t *testing.T) {
 	api := apitest.New(t)
 	for _, accept := range []string{"application/json", "application/graphql-response+json"} {
 		status, _, raw := api.Raw(http.MethodPost, "/graphql", map[string]string{"Content-Type": "application/json", "Accept": accept},
-			`{"query":"{ products(first: 1, after: \"garbled\") { edges { cursor } } }"}`)
+			// A cursor of another connection (three key parts; products have one).
+			`{"query":"{ products(first: 1, after: \"WyJhIiwiYiIsImMiXQ\") { edges { cursor } } }"}`)
 		if status != http.StatusOK || !strings.Contains(raw, `"data":null`) || !strings.Contains(raw, `"BAD_USER_INPUT"`) {
 			t.Errorf("Accept %s: %d %s, want 200 with data null and a BAD_USER_INPUT error", accept, status, raw)
 		}

@@ -81,3 +81,40 @@ func TestDashboardWithRangeBackwards(t *testing.T) {
 		t.Errorf("My history from a day on shows no SIM cards")
 	}
 }
+
+// A garbled cursor (a bookmark cut short, a cursor of another API) answers
+// once at the argument too, and a cursor this API gave out still pages.
+func TestHistoryWithGarbledCursor(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	demo := s.demoCustomer()
+	for _, arg := range []string{"after", "before"} {
+		res := demo.do(`query($c: String) { me { email simCards { usageSessions(`+arg+`: $c, first: 2) { totalCount } } } }`,
+			map[string]any{"c": "garbled!"})
+		if len(res.Errors) != 1 || res.Errors[0].Code() != "BAD_USER_INPUT" ||
+			fmt.Sprint(res.Errors[0].Path) != "[me simCards usageSessions "+arg+"]" || !strings.Contains(res.Errors[0].Message, "garbled!") {
+			t.Errorf("%s a garbled cursor: %+v, want one BAD_USER_INPUT at its argument", arg, res.Errors)
+		}
+		if string(res.Data) != "" && string(res.Data) != "null" {
+			t.Errorf("%s a garbled cursor: data %s, want nothing run", arg, res.Data)
+		}
+	}
+	var first struct {
+		Me struct {
+			Orders struct{ PageInfo struct{ EndCursor string } }
+		}
+	}
+	demo.query(`{ me { orders(first: 1) { pageInfo { endCursor } } } }`, nil, &first)
+	var next struct {
+		Me struct {
+			Orders struct {
+				Edges []struct{ Node struct{ Number string } }
+			}
+		}
+	}
+	demo.query(`query($c: String) { me { orders(first: 1, after: $c) { edges { node { number } } } } }`,
+		map[string]any{"c": first.Me.Orders.PageInfo.EndCursor}, &next)
+	if len(next.Me.Orders.Edges) != 1 {
+		t.Errorf("the second page of My orders: %+v", next.Me.Orders.Edges)
+	}
+}

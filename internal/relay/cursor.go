@@ -52,15 +52,34 @@ func escapedByJSON(s string) bool {
 
 // DecodeCursor reads a cursor made by EncodeCursor with n key parts.
 func DecodeCursor(cursor string, n int) ([]string, error) {
+	key, err := decodeCursor(cursor)
+	if err != nil || len(key) != n {
+		return nil, malformedCursor(cursor)
+	}
+	return key, nil
+}
+
+// CheckCursor refuses a cursor that no connection gave out, whatever the
+// length of its key, so it can run before anything does; DecodeCursor
+// still checks the length for its connection.
+func CheckCursor(cursor string) error {
+	if _, err := decodeCursor(cursor); err != nil {
+		return malformedCursor(cursor)
+	}
+	return nil
+}
+
+func decodeCursor(cursor string) ([]string, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
 	var key []string
 	if err == nil {
 		err = json.Unmarshal(raw, &key)
 	}
-	if err != nil || len(key) != n {
-		return nil, apperr.New(apperr.Invalid, "malformed cursor %q: pass a cursor returned by this connection", truncate(cursor))
-	}
-	return key, nil
+	return key, err
+}
+
+func malformedCursor(cursor string) error {
+	return apperr.New(apperr.Invalid, "malformed cursor %q: pass a cursor returned by this connection", truncate(cursor))
 }
 
 // Args are a connection field's pagination arguments.
