@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -50,8 +49,7 @@ const ceilingCustomers = 16
 const pgbenchWarmup = 10 * time.Second
 
 func runBench(ctx context.Context, env *environment, args []string) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
+	fs := newFlags(env, "bench", "tez bench [flags]   benchmarks the API over HTTP against its database's ceiling")
 	var f benchFlags
 	fs.IntVar(&f.connections, "connections", 16, "concurrent connections of the load generator")
 	fs.DurationVar(&f.duration, "duration", 10*time.Second, "measured time per scenario")
@@ -62,16 +60,15 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&f.explain, "explain", false, "print EXPLAIN ANALYZE of each statement of one dashboard request and stop")
 	fs.StringVar(&f.loadgen, "loadgen", "auto", "load generator: wrk, builtin, or auto (wrk when installed)")
 	fs.StringVar(&f.profile, "profile", "", "write the server's CPU and allocation profiles of each measured run into this directory")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args, 0, 0); err != nil {
 		return err
 	}
+	return withDatabase(ctx, env, dbOptions{embeddedName: benchDatabase}, func(d *database) error { return runBenchOn(ctx, env, f, d) })
+}
 
-	dbase, err := openEmbeddedOr(ctx, env, benchDatabase, false, true)
-	if err != nil {
-		return err
-	}
-	defer dbase.close()
-	db, dsn := dbase.db, dbase.dsn
+// runBenchOn runs the scenarios against a server on d and prints the results.
+func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database) error {
+	db, dsn := d.db, d.dsn
 	if err := ensureBenchData(ctx, env, db, f.scale); err != nil {
 		return err
 	}

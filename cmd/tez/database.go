@@ -22,15 +22,10 @@ type database struct {
 }
 
 // openDatabase opens DATABASE_URL or, when it is unset, starts (or joins) the
-// embedded cluster under TEZ_DATA_DIR. With migrate, pending migrations are
-// applied.
-func openDatabase(ctx context.Context, env *environment, migrate bool) (*database, error) {
-	return openEmbeddedOr(ctx, env, embeddedDatabase, false, migrate)
-}
-
-// openEmbeddedOr is openDatabase with the embedded database's name; with
-// fresh, that database is dropped and created anew (scratch databases).
-func openEmbeddedOr(ctx context.Context, env *environment, name string, fresh, migrate bool) (*database, error) {
+// embedded cluster under TEZ_DATA_DIR and opens its database name; with
+// fresh, that database is dropped and created anew (scratch databases). With
+// migrate, pending migrations are applied. Subcommands call withDatabase.
+func openDatabase(ctx context.Context, env *environment, name string, fresh, migrate bool) (*database, error) {
 	opts := store.PoolOptions{MaxConns: env.cfg.DBMaxConns, StatementTimeout: env.cfg.StatementTimeout}
 	if env.cfg.DatabaseURL != "" {
 		db, err := store.Open(ctx, env.cfg.DatabaseURL, opts)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 
@@ -16,16 +14,9 @@ const ledgerUsage = `usage: tez ledger check
        tez ledger adjust --iccid ICCID --amount DECIMAL --reason TEXT [--key KEY]`
 
 func runLedger(ctx context.Context, env *environment, args []string) error {
-	if len(args) == 0 {
-		return errors.New(ledgerUsage)
-	}
-	switch args[0] {
-	case "check":
-		return runLedgerCheck(ctx, env, args[1:])
-	case "adjust":
-		return runLedgerAdjust(ctx, env, args[1:])
-	}
-	return fmt.Errorf("unknown ledger action %q\n%s", args[0], ledgerUsage)
+	return dispatch(ctx, env, "ledger", ledgerUsage, args,
+		storeAction("ledger", "check", ledgerCheck),
+		action{"adjust", runLedgerAdjust})
 }
 
 // newLedger is the ledger under the configured overdraft rule.
@@ -33,16 +24,7 @@ func newLedger(env *environment, s *store.Store) *ledger.Ledger {
 	return ledger.New(s, ledger.Options{AllowNegativeBalance: env.cfg.AllowNegativeBalance})
 }
 
-func runLedgerCheck(ctx context.Context, env *environment, args []string) error {
-	if len(args) != 0 {
-		return errors.New(ledgerUsage)
-	}
-	dbase, err := openDatabase(ctx, env, true)
-	if err != nil {
-		return err
-	}
-	defer dbase.close()
-	s := store.New(dbase.db)
+func ledgerCheck(ctx context.Context, env *environment, s *store.Store) error {
 	bad, err := s.LedgerMismatches(ctx)
 	if err != nil {
 		return err
@@ -73,29 +55,24 @@ func runLedgerCheck(ctx context.Context, env *environment, args []string) error 
 }
 
 func runLedgerAdjust(ctx context.Context, env *environment, args []string) error {
-	fs := flag.NewFlagSet("ledger adjust", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
+	fs := newFlags(env, "ledger adjust", "tez ledger adjust --iccid ICCID --amount DECIMAL --reason TEXT [--key KEY]")
 	iccid := fs.String("iccid", "", "the SIM card")
 	amount := fs.String("amount", "", "signed decimal in the SIM's currency: 5.00 credits, -2.50 debits")
 	reason := fs.String("reason", "", "why (shown to the customer with the entry)")
 	key := fs.String("key", "", "idempotency key, to make a script safe to rerun (default: a new random one)")
-	if err := fs.Parse(args); err != nil {
+	fs.required = []string{"iccid", "amount"}
+	if err := fs.parse(args, 0, 0); err != nil {
 		return err
 	}
-	if *iccid == "" || *amount == "" || fs.NArg() != 0 {
-		return errors.New(ledgerUsage)
-	}
-	dbase, err := openDatabase(ctx, env, true)
-	if err != nil {
-		return err
-	}
-	defer dbase.close()
-	s := store.New(dbase.db)
-	e, err := newLedger(env, s).Adjust(ctx, *iccid, *amount, *reason, *key)
+	return withStore(ctx, env, func(s *store.Store) error { return ledgerAdjust(ctx, env, s, *iccid, *amount, *reason, *key) })
+}
+
+func ledgerAdjust(ctx context.Context, env *environment, s *store.Store, iccid, amount, reason, key string) error {
+	e, err := newLedger(env, s).Adjust(ctx, iccid, amount, reason, key)
 	if err != nil {
 		return fmt.Errorf("ledger adjust: %w", err)
 	}
-	sim, err := s.SIMBalance(ctx, *iccid)
+	sim, err := s.SIMBalance(ctx, iccid)
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
-	"os"
+	"strings"
 
 	"github.com/teztelecom/tez/internal/legacy"
 	"github.com/teztelecom/tez/internal/store"
@@ -14,22 +13,13 @@ const legacyUsage = "usage: tez legacy import FILE   (JSON Lines, one old accoun
 // runLegacy imports the accounts of the old account system. Bad lines are
 // listed on stderr with their line numbers; the summary goes to stdout.
 func runLegacy(ctx context.Context, env *environment, args []string) error {
-	if len(args) != 2 || args[0] != "import" {
-		return errors.New(legacyUsage)
-	}
-	in := env.stdin
-	if args[1] != "-" {
-		f, err := os.Open(args[1])
+	return dispatch(ctx, env, "legacy", legacyUsage, args, action{"import", func(ctx context.Context, env *environment, args []string) error {
+		fs := newFlags(env, "legacy import", strings.TrimPrefix(legacyUsage, "usage: "))
+		in, done, err := fs.parseInput(args)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		in = f
-	}
-	dbase, err := openDatabase(ctx, env, true)
-	if err != nil {
-		return err
-	}
-	defer dbase.close()
-	return legacy.Run(ctx, store.New(dbase.db), in, env.stdout, env.stderr)
+		defer done()
+		return withStore(ctx, env, func(s *store.Store) error { return legacy.Run(ctx, s, in, env.stdout, env.stderr) })
+	}})
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 
 	"github.com/teztelecom/tez/internal/store"
@@ -11,21 +10,20 @@ import (
 // runMail shows the newest messages of the outbox: in development (no
 // TEZ_SMTP_URL) it is where verification and reset links are read.
 func runMail(ctx context.Context, env *environment, args []string) error {
-	if len(args) == 0 || args[0] != "outbox" {
-		return fmt.Errorf("usage: tez mail outbox [-n 10]")
-	}
-	fs := flag.NewFlagSet("mail outbox", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
+	return dispatch(ctx, env, "mail", "usage: tez mail outbox [-n 10]", args, action{"outbox", runMailOutbox})
+}
+
+func runMailOutbox(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "mail outbox", "tez mail outbox [-n 10]")
 	n := fs.Int("n", 10, "how many messages, newest first")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.parse(args, 0, 0); err != nil {
 		return err
 	}
-	dbase, err := openDatabase(ctx, env, true)
-	if err != nil {
-		return err
-	}
-	defer dbase.close()
-	emails, err := store.New(dbase.db).RecentEmails(ctx, *n)
+	return withStore(ctx, env, func(s *store.Store) error { return mailOutbox(ctx, env, s, *n) })
+}
+
+func mailOutbox(ctx context.Context, env *environment, s *store.Store, n int) error {
+	emails, err := s.RecentEmails(ctx, n)
 	if err != nil {
 		return err
 	}

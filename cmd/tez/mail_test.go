@@ -11,15 +11,12 @@ import (
 	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/mailtest"
 	"github.com/teztelecom/tez/internal/store"
-	"github.com/teztelecom/tez/internal/testdb"
 )
 
 // `tez mail outbox` tells a message delivered by SMTP from one the
 // development mailer (no TEZ_SMTP_URL) only logged: that one was not sent.
 func TestMailOutboxSaysWhatWasSent(t *testing.T) {
-	dsn := testdb.DSN(t)
-	t.Setenv("DATABASE_URL", dsn)
-	t.Setenv("TEZ_LOG_LEVEL", "error")
+	dsn := onTestDB(t)
 	db := sqlx.MustConnect("postgres", dsn)
 	defer db.Close()
 	st := store.New(db)

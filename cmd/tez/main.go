@@ -50,13 +50,25 @@ type environment struct {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "tez:", err)
-		}
-		os.Exit(1)
+	code := exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// exitCode reports err on w and says how tez exits: 0 for success and for
+// help asked for, 2 for a command line it cannot read (as Go's flag package
+// does), 1 for anything else.
+func exitCode(err error, w io.Writer) int {
+	var bad *usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &bad):
+		fmt.Fprintln(w, bad)
+		return 2
 	}
+	fmt.Fprintln(w, "tez:", err)
+	return 1
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -65,21 +77,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	env := &environment{cfg: cfg, log: newLogger(cfg.LogLevel, stderr), stdin: os.Stdin, stdout: stdout, stderr: stderr}
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		usage(stdout)
+		return nil
+	}
 	name := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
-	}
-	if name == "help" || name == "-h" || name == "--help" {
-		usage(stdout)
-		return nil
 	}
 	for _, c := range commands() {
 		if c.name == name {
 			return c.run(ctx, env, args)
 		}
 	}
-	usage(stderr)
-	return fmt.Errorf("unknown command %q", name)
+	var b strings.Builder
+	usage(&b)
+	return &usageError{reason: fmt.Sprintf("tez: unknown command %q", name), usage: strings.TrimRight(b.String(), "\n")}
 }
 
 func usage(w io.Writer) {

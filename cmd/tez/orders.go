@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/teztelecom/tez/internal/orders"
@@ -12,15 +11,11 @@ import (
 const ordersUsage = `usage: tez orders fulfil`
 
 func runOrders(ctx context.Context, env *environment, args []string) error {
-	if len(args) != 1 || args[0] != "fulfil" {
-		return errors.New(ordersUsage)
-	}
-	dbase, err := openDatabase(ctx, env, true)
-	if err != nil {
-		return err
-	}
-	defer dbase.close()
-	s := store.New(dbase.db)
+	return dispatch(ctx, env, "orders", ordersUsage, args, storeAction("orders", "fulfil", ordersFulfil))
+}
+
+// ordersFulfil fulfils what stock allows and says what still waits.
+func ordersFulfil(ctx context.Context, env *environment, s *store.Store) error {
 	svc := orders.NewService(s, newLedger(env, s), orders.Options{ShopURL: env.cfg.ShopURL, Log: env.log})
 	done, err := svc.FulfilWaiting(ctx)
 	for _, w := range done {

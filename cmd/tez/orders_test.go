@@ -8,13 +8,10 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/iccid"
-	"github.com/teztelecom/tez/internal/testdb"
 )
 
 func TestOrdersFulfilWhenStockArrives(t *testing.T) {
-	dsn := testdb.DSN(t)
-	t.Setenv("DATABASE_URL", dsn)
-	t.Setenv("TEZ_LOG_LEVEL", "error")
+	dsn := onTestDB(t)
 	if _, _, err := tez(t, "seed"); err != nil {
 		t.Fatal(err)
 	}

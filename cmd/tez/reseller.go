@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"text/tabwriter"
 	"time"
 
+	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -20,89 +19,109 @@ const resellerUsage = `usage:
   tez reseller assign --reseller ID|NAME FILE|-               ICCIDs one per line, or CSV with the ICCID first`
 
 func runReseller(ctx context.Context, env *environment, args []string) error {
-	if len(args) == 0 {
-		return errors.New(resellerUsage)
+	return dispatch(ctx, env, "reseller", resellerUsage, args,
+		action{"create", resellerCreate},
+		action{"key", func(ctx context.Context, env *environment, args []string) error {
+			return dispatch(ctx, env, "reseller key", resellerUsage, args,
+				action{"create", resellerKeyCreate},
+				action{"list", resellerKeyList},
+				action{"revoke", resellerKeyRevoke})
+		}},
+		action{"assign", resellerAssign})
+}
+
+// withResellers runs fn with the reseller service on the configured database.
+func withResellers(ctx context.Context, env *environment, fn func(svc *reseller.Service) error) error {
+	return withStore(ctx, env, func(s *store.Store) error { return fn(reseller.NewService(s, nil, env.log)) })
+}
+
+// resellerRef declares the required --reseller, which resellerNotFound
+// explains.
+func resellerRef(fs *cmdline) *string {
+	fs.required = append(fs.required, "reseller")
+	return fs.String("reseller", "", "the reseller's id or name (required)")
+}
+
+// resellerNotFound answers an unknown --reseller with a sentence an
+// operator can act on, instead of the store's lookup error.
+func resellerNotFound(err error, ref string) error {
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return fmt.Errorf("no reseller has the id or name %q (tez reseller create --name NAME makes one)", ref)
 	}
-	dbase, err := openDatabase(ctx, env, true)
-	if err != nil {
+	return err
+}
+
+func resellerCreate(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "reseller create", "tez reseller create --name NAME [--rate 20] [--burst 40]   prints the new reseller's id")
+	name := fs.String("name", "", "the reseller's name (unique)")
+	rate := fs.Int("rate", 20, "requests a second each of its keys may make")
+	burst := fs.Int("burst", 40, "requests a key may make at once before the rate applies")
+	if err := fs.parse(args, 0, 0); err != nil {
 		return err
 	}
-	defer dbase.close()
-	svc := reseller.NewService(store.New(dbase.db), nil, env.log)
-	switch {
-	case args[0] == "create":
-		return resellerCreate(ctx, env, svc, args[1:])
-	case args[0] == "assign":
-		return resellerAssign(ctx, env, svc, args[1:])
-	case args[0] == "key" && len(args) > 1 && args[1] == "create":
-		return resellerKeyCreate(ctx, env, svc, args[2:])
-	case args[0] == "key" && len(args) > 1 && args[1] == "list":
-		return resellerKeyList(ctx, env, svc, args[2:])
-	case args[0] == "key" && len(args) > 2 && args[1] == "revoke":
-		if err := svc.Revoke(ctx, args[2]); err != nil {
+	return withResellers(ctx, env, func(svc *reseller.Service) error {
+		r, err := svc.Create(ctx, *name, *rate, *burst)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stderr, "reseller %q created (%d requests/s, burst %d)\n", r.Name, r.RatePerSecond, r.Burst)
+		fmt.Fprintln(env.stdout, r.ID)
+		return nil
+	})
+}
+
+func resellerKeyCreate(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "reseller key create", "tez reseller key create --reseller ID|NAME [--expires 720h]   prints the new key (shown once)")
+	ref := resellerRef(fs)
+	expires := fs.Duration("expires", 0, "how long the key is valid (e.g. 720h); 0 means no expiry")
+	if err := fs.parse(args, 0, 0); err != nil {
+		return err
+	}
+	return withResellers(ctx, env, func(svc *reseller.Service) error {
+		k, stored, err := svc.CreateKey(ctx, *ref, *expires)
+		if err != nil {
+			return resellerNotFound(err, *ref)
+		}
+		fmt.Fprintf(env.stderr, "key %s created; it is shown once, store it now\n", stored.Prefix)
+		fmt.Fprintln(env.stdout, k.Full)
+		return nil
+	})
+}
+
+func resellerKeyList(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "reseller key list", "tez reseller key list --reseller ID|NAME")
+	ref := resellerRef(fs)
+	if err := fs.parse(args, 0, 0); err != nil {
+		return err
+	}
+	return withResellers(ctx, env, func(svc *reseller.Service) error {
+		keys, err := svc.Keys(ctx, *ref)
+		if err != nil {
+			return resellerNotFound(err, *ref)
+		}
+		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "PREFIX\tCREATED\tEXPIRES\tREVOKED\tLAST USED")
+		for _, k := range keys {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.Prefix, stamp(&k.CreatedAt), stamp(k.ExpiresAt), stamp(k.RevokedAt), stamp(k.LastUsedAt))
+		}
+		return tw.Flush()
+	})
+}
+
+func resellerKeyRevoke(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "reseller key revoke", "tez reseller key revoke PREFIX|KEY")
+	if err := fs.parse(args, 1, 1); err != nil {
+		return err
+	}
+	return withResellers(ctx, env, func(svc *reseller.Service) error {
+		if err := svc.Revoke(ctx, fs.Arg(0)); apperr.CodeOf(err) == apperr.NotFound {
+			return fmt.Errorf("no key has the prefix %q (tez reseller key list shows them)", fs.Arg(0))
+		} else if err != nil {
 			return err
 		}
 		fmt.Fprintln(env.stderr, "key revoked")
 		return nil
-	}
-	return errors.New(resellerUsage)
-}
-
-func newFlags(env *environment, name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	return fs
-}
-
-func resellerCreate(ctx context.Context, env *environment, svc *reseller.Service, args []string) error {
-	fs := newFlags(env, "reseller create")
-	name := fs.String("name", "", "the reseller's name (unique)")
-	rate := fs.Int("rate", 20, "requests a second each of its keys may make")
-	burst := fs.Int("burst", 40, "requests a key may make at once before the rate applies")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	r, err := svc.Create(ctx, *name, *rate, *burst)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.stderr, "reseller %q created (%d requests/s, burst %d)\n", r.Name, r.RatePerSecond, r.Burst)
-	fmt.Fprintln(env.stdout, r.ID)
-	return nil
-}
-
-func resellerKeyCreate(ctx context.Context, env *environment, svc *reseller.Service, args []string) error {
-	fs := newFlags(env, "reseller key create")
-	ref := fs.String("reseller", "", "the reseller's id or name")
-	expires := fs.Duration("expires", 0, "how long the key is valid (e.g. 720h); 0 means no expiry")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	k, stored, err := svc.CreateKey(ctx, *ref, *expires)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.stderr, "key %s created; it is shown once, store it now\n", stored.Prefix)
-	fmt.Fprintln(env.stdout, k.Full)
-	return nil
-}
-
-func resellerKeyList(ctx context.Context, env *environment, svc *reseller.Service, args []string) error {
-	fs := newFlags(env, "reseller key list")
-	ref := fs.String("reseller", "", "the reseller's id or name")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	keys, err := svc.Keys(ctx, *ref)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PREFIX\tCREATED\tEXPIRES\tREVOKED\tLAST USED")
-	for _, k := range keys {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.Prefix, stamp(&k.CreatedAt), stamp(k.ExpiresAt), stamp(k.RevokedAt), stamp(k.LastUsedAt))
-	}
-	return tw.Flush()
+	})
 }
 
 func stamp(t *time.Time) string {
@@ -112,27 +131,23 @@ func stamp(t *time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-func resellerAssign(ctx context.Context, env *environment, svc *reseller.Service, args []string) error {
-	fs := newFlags(env, "reseller assign")
-	ref := fs.String("reseller", "", "the reseller's id or name")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: tez reseller assign --reseller ID|NAME FILE|-")
-	}
-	in, done, err := openInput(env, fs.Arg(0))
+func resellerAssign(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "reseller assign", "tez reseller assign --reseller ID|NAME FILE|-   ICCIDs one per line, or CSV with the ICCID first")
+	ref := resellerRef(fs)
+	in, done, err := fs.parseInput(args)
 	if err != nil {
 		return err
 	}
 	defer done()
-	rep, err := svc.Assign(ctx, *ref, in)
-	if err != nil {
-		return err
-	}
-	for _, p := range rep.Problems {
-		fmt.Fprintln(env.stderr, p)
-	}
-	fmt.Fprintf(env.stdout, "assigned %d, already held %d, not assigned %d\n", rep.Assigned, rep.AlreadyYours, len(rep.Problems))
-	return nil
+	return withResellers(ctx, env, func(svc *reseller.Service) error {
+		rep, err := svc.Assign(ctx, *ref, in)
+		if err != nil {
+			return resellerNotFound(err, *ref)
+		}
+		for _, p := range rep.Problems {
+			fmt.Fprintln(env.stderr, p)
+		}
+		fmt.Fprintf(env.stdout, "assigned %d, already held %d, not assigned %d\n", rep.Assigned, rep.AlreadyYours, len(rep.Problems))
+		return nil
+	})
 }

@@ -10,13 +10,10 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/iccid"
-	"github.com/teztelecom/tez/internal/testdb"
 )
 
 func TestResellerCommands(t *testing.T) {
-	dsn := testdb.DSN(t)
-	t.Setenv("DATABASE_URL", dsn)
-	t.Setenv("TEZ_LOG_LEVEL", "error")
+	dsn := onTestDB(t)
 
 	id, _, err := tez(t, "reseller", "create", "--name", "Acme Travel")
 	if err != nil || !regexp.MustCompile(`^\d+\n$`).MatchString(id) {
@@ -38,6 +35,25 @@ func TestResellerCommands(t *testing.T) {
 	if _, _, err := tez(t, "reseller", "key", "revoke", prefix); err != nil {
 		t.Errorf("revoke: %v", err)
 	}
+
+	t.Run("an unknown reseller or key is answered with a sentence", func(t *testing.T) {
+		empty := filepath.Join(t.TempDir(), "none.txt")
+		os.WriteFile(empty, nil, 0o644)
+		for _, args := range [][]string{
+			{"reseller", "key", "create", "--reseller", "nosuch"},
+			{"reseller", "key", "list", "--reseller", "nosuch"},
+			{"reseller", "assign", "--reseller", "nosuch", empty},
+		} {
+			_, _, err := tez(t, args...)
+			if err == nil || err.Error() != `no reseller has the id or name "nosuch" (tez reseller create --name NAME makes one)` {
+				t.Errorf("%v: %v, want the sentence alone", args, err)
+			}
+		}
+		_, _, err := tez(t, "reseller", "key", "revoke", "deadbeef")
+		if err == nil || err.Error() != `no key has the prefix "deadbeef" (tez reseller key list shows them)` {
+			t.Errorf("revoke of an unknown prefix: %v, want the sentence alone", err)
+		}
+	})
 
 	t.Run("assign reports problems by line", func(t *testing.T) {
 		dbSIM := iccid.WithCheckDigit("899970100000009001")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -23,9 +22,7 @@ import (
 const mailPoll = 5 * time.Second
 
 func runServe(ctx context.Context, env *environment, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	if err := fs.Parse(args); err != nil {
+	if err := newFlags(env, "serve", "tez [serve]   (configured by environment variables: see README.md)").parse(args, 0, 0); err != nil {
 		return err
 	}
 	tuneGC()
@@ -43,11 +40,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 		defer metricsLn.Close()
 	}
-	dbase, err := openDatabase(ctx, env, true)
-	if err != nil {
-		return err
-	}
-	defer dbase.close()
+	return withDatabase(ctx, env, dbOptions{}, func(dbase *database) error { return serveOn(ctx, env, dbase, ln, metricsLn) })
+}
+
+// serveOn serves the API on ln (and the metrics on metricsLn, when not nil)
+// until ctx ends.
+func serveOn(ctx context.Context, env *environment, dbase *database, ln, metricsLn net.Listener) error {
 	if dbase.embedded {
 		// The embedded database is for trying the API: it always has the demo.
 		if err := seed.Demo(ctx, dbase.db); err != nil {

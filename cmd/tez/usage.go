@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,33 +20,18 @@ const usageUsage = `usage: tez usage import [--rejects FILE] [--batch N] [--work
        tez usage bench [--rows N] [--sims N] [--batch N] [--workers N] [--use-database-url]`
 
 func runUsage(ctx context.Context, env *environment, args []string) error {
-	if len(args) == 0 {
-		return errors.New(usageUsage)
-	}
-	switch args[0] {
-	case "import":
-		return runUsageImport(ctx, env, args[1:])
-	case "partitions":
-		return runUsagePartitions(ctx, env, args[1:])
-	case "bench":
-		return runUsageBench(ctx, env, args[1:])
-	}
-	return fmt.Errorf("unknown usage action %q\n%s", args[0], usageUsage)
+	return dispatch(ctx, env, "usage", usageUsage, args,
+		action{"import", runUsageImport},
+		storeAction("usage", "partitions", usagePartitions),
+		action{"bench", runUsageBench})
 }
 
 func runUsageImport(ctx context.Context, env *environment, args []string) error {
-	fs := flag.NewFlagSet("usage import", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
+	fs := newFlags(env, "usage import", "tez usage import [--rejects FILE] [--batch N] [--workers N] FILE|-")
 	rejectsPath := fs.String("rejects", "", "write rejected records (CSV: line, reason, record) to this file instead of stderr")
 	batchSize := fs.Int("batch", cdrs.DefaultBatchSize, "records per transaction")
 	workers := fs.Int("workers", cdrs.DefaultWorkers, "batches committing at once (one connection each)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New(usageUsage)
-	}
-	in, done, err := openInput(env, fs.Arg(0))
+	in, done, err := fs.parseInput(args)
 	if err != nil {
 		return err
 	}
@@ -61,31 +45,19 @@ func runUsageImport(ctx context.Context, env *environment, args []string) error 
 		defer f.Close()
 		rejects = f
 	}
-	dbase, err := openDatabase(ctx, env, true)
-	if err != nil {
-		return err
-	}
-	defer dbase.close()
-	s := store.New(dbase.db)
-	im := cdrs.NewImporter(s, newLedger(env, s), cdrs.Options{BatchSize: *batchSize, Workers: *workers})
-	sum, err := im.Import(ctx, in, rejects)
-	fmt.Fprintln(env.stdout, sum)
-	if err != nil {
-		return fmt.Errorf("usage import stopped (the batches counted above are committed; importing the file again is safe): %w", err)
-	}
-	return nil
+	return withStore(ctx, env, func(s *store.Store) error {
+		im := cdrs.NewImporter(s, newLedger(env, s), cdrs.Options{BatchSize: *batchSize, Workers: *workers})
+		sum, err := im.Import(ctx, in, rejects)
+		fmt.Fprintln(env.stdout, sum)
+		if err != nil {
+			return fmt.Errorf("usage import stopped (the batches counted above are committed; importing the file again is safe): %w", err)
+		}
+		return nil
+	})
 }
 
-func runUsagePartitions(ctx context.Context, env *environment, args []string) error {
-	if len(args) != 0 {
-		return errors.New(usageUsage)
-	}
-	dbase, err := openDatabase(ctx, env, true)
-	if err != nil {
-		return err
-	}
-	defer dbase.close()
-	parts, err := store.New(dbase.db).UsagePartitions(ctx)
+func usagePartitions(ctx context.Context, env *environment, s *store.Store) error {
+	parts, err := s.UsagePartitions(ctx)
 	if err != nil {
 		return err
 	}
@@ -108,15 +80,14 @@ func runUsagePartitions(ctx context.Context, env *environment, args []string) er
 const usageBenchDatabase = "tez_usage_bench"
 
 func runUsageBench(ctx context.Context, env *environment, args []string) error {
-	fs := flag.NewFlagSet("usage bench", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
+	fs := newFlags(env, "usage bench", "tez usage bench [--rows N] [--sims N] [--batch N] [--workers N] [--use-database-url]")
 	opts := usagebench.Options{}
 	fs.IntVar(&opts.Rows, "rows", 1_000_000, "CDRs to generate and import")
 	fs.IntVar(&opts.SIMs, "sims", 1000, "SIMs the CDRs are spread over")
 	fs.IntVar(&opts.BatchSize, "batch", cdrs.DefaultBatchSize, "records per transaction")
 	fs.IntVar(&opts.Workers, "workers", cdrs.DefaultWorkers, "batches committing at once (one connection each)")
 	useURL := fs.Bool("use-database-url", false, "run in DATABASE_URL's database (adds SIMs, sessions and entries there)")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args, 0, 0); err != nil {
 		return err
 	}
 	if opts.Rows < 1 || opts.SIMs < 1 {
@@ -125,20 +96,17 @@ func runUsageBench(ctx context.Context, env *environment, args []string) error {
 	if env.cfg.DatabaseURL != "" && !*useURL {
 		return errors.New("DATABASE_URL is set: the benchmark would write a million sessions there; pass --use-database-url if that database is a scratch one")
 	}
-	dbase, err := openEmbeddedOr(ctx, env, usageBenchDatabase, true, true)
-	if err != nil {
-		return err
-	}
-	defer dbase.close()
-	res, err := usagebench.Run(ctx, dbase.db, newLedger(env, store.New(dbase.db)), opts, env.stderr)
-	if err != nil {
-		return err
-	}
-	printBench(env.stdout, res, dbase.embedded)
-	if res.Mismatches > 0 {
-		return fmt.Errorf("ledger check after the benchmark: %d SIMs disagree with their ledger", res.Mismatches)
-	}
-	return nil
+	return withDatabase(ctx, env, dbOptions{embeddedName: usageBenchDatabase, fresh: true}, func(d *database) error {
+		res, err := usagebench.Run(ctx, d.db, newLedger(env, store.New(d.db)), opts, env.stderr)
+		if err != nil {
+			return err
+		}
+		printBench(env.stdout, res, d.embedded)
+		if res.Mismatches > 0 {
+			return fmt.Errorf("ledger check after the benchmark: %d SIMs disagree with their ledger", res.Mismatches)
+		}
+		return nil
+	})
 }
 
 func printBench(w io.Writer, r usagebench.Result, embedded bool) {

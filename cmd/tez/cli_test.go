@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+)
+
+// cliCases is every subcommand and action, with the flags its help must
+// name. TestEveryCommandHasACase keeps it complete.
+var cliCases = []struct {
+	args  []string
+	flags []string
+}{
+	{[]string{"serve"}, nil},
+	{[]string{"migrate", "up"}, nil},
+	{[]string{"migrate", "down"}, nil},
+	{[]string{"migrate", "status"}, nil},
+	{[]string{"seed"}, []string{"-scale"}},
+	{[]string{"reseller", "create"}, []string{"-name", "-rate", "-burst"}},
+	{[]string{"reseller", "key", "create"}, []string{"-reseller", "-expires"}},
+	{[]string{"reseller", "key", "list"}, []string{"-reseller"}},
+	{[]string{"reseller", "key", "revoke"}, nil},
+	{[]string{"reseller", "assign"}, []string{"-reseller"}},
+	{[]string{"bench"}, []string{"-connections", "-duration", "-warmup", "-scale", "-scenarios", "-json", "-explain", "-loadgen", "-profile"}},
+	{[]string{"usage", "import"}, []string{"-rejects", "-batch", "-workers"}},
+	{[]string{"usage", "partitions"}, nil},
+	{[]string{"usage", "bench"}, []string{"-rows", "-sims", "-batch", "-workers", "-use-database-url"}},
+	{[]string{"legacy", "import"}, nil},
+	{[]string{"mail", "outbox"}, []string{"-n"}},
+	{[]string{"ledger", "check"}, nil},
+	{[]string{"ledger", "adjust"}, []string{"-iccid", "-amount", "-reason", "-key"}},
+	{[]string{"orders", "fulfil"}, nil},
+}
+
+// noDatabase points tez at a database that cannot answer and at an empty
+// data directory, and returns a check that the directory stayed empty: a
+// command that reached for either fails (or leaves a cluster behind).
+func noDatabase(t *testing.T) func() {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("TEZ_DATA_DIR", dir)
+	t.Setenv("TEZ_LOG_LEVEL", "error")
+	return func() {
+		t.Helper()
+		if entries, err := os.ReadDir(dir); err != nil || len(entries) > 0 {
+			t.Errorf("TEZ_DATA_DIR holds %d entries (%v): the embedded cluster was started", len(entries), err)
+		}
+	}
+}
+
+// tezExit runs tez in-process as main does and returns its exit code.
+func tezExit(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = exitCode(run(context.Background(), args, &out, &errOut), &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// databases are the two ways tez finds a database: DATABASE_URL (here one
+// that refuses connections) or the embedded cluster.
+var databases = map[string]string{
+	"DATABASE_URL unreachable": "postgres://tez:tez@127.0.0.1:1/tez?sslmode=disable&connect_timeout=2",
+	"embedded cluster":         "",
+}
+
+func TestHelpTouchesNoDatabase(t *testing.T) {
+	for where, url := range databases {
+		for _, c := range cliCases {
+			for _, help := range []string{"-h", "--help"} {
+				args := append(append([]string{}, c.args...), help)
+				t.Run(where+"/"+strings.Join(args, " "), func(t *testing.T) {
+					t.Setenv("DATABASE_URL", url)
+					untouched := noDatabase(t)
+					code, out, errOut := tezExit(args...)
+					if code != 0 {
+						t.Fatalf("exit %d, want 0; stderr %q", code, errOut)
+					}
+					if want := "usage: tez "; !strings.HasPrefix(out, want) {
+						t.Errorf("help = %q, want it on stdout starting %q", out, want)
+					}
+					if c.args[0] != "serve" && !strings.Contains(out, strings.Join(c.args, " ")) {
+						t.Errorf("help = %q, want it to name %q", out, strings.Join(c.args, " "))
+					}
+					for _, f := range c.flags {
+						if !strings.Contains(out, "  "+f+" ") && !strings.Contains(out, "  "+f+"\n") {
+							t.Errorf("help = %q, want it to describe %s", out, f)
+						}
+					}
+					untouched()
+				})
+			}
+		}
+	}
+}
+
+func TestBadCommandLinesExit2(t *testing.T) {
+	var lines [][]string
+	for _, c := range cliCases {
+		lines = append(lines, append(append([]string{}, c.args...), "--bogus-flag"))
+	}
+	lines = append(lines,
+		[]string{"--bogus-flag"}, // tez with no subcommand serves: its flags too
+		[]string{"nosuch"},
+		[]string{"migrate"}, []string{"migrate", "sideways"},
+		[]string{"reseller"}, []string{"reseller", "key"}, []string{"reseller", "key", "burn"},
+		[]string{"reseller", "key", "revoke"}, []string{"reseller", "key", "create"}, []string{"reseller", "assign", "--reseller", "x"},
+		[]string{"usage", "nosuch"}, []string{"usage", "import"}, []string{"usage", "partitions", "extra"},
+		[]string{"legacy"}, []string{"legacy", "import"}, []string{"legacy", "export", "f"},
+		[]string{"mail"}, []string{"mail", "inbox"},
+		[]string{"ledger", "audit"}, []string{"ledger", "adjust", "--iccid", "1"},
+		[]string{"orders", "cancel"}, []string{"seed", "extra"},
+	)
+	t.Setenv("DATABASE_URL", databases["DATABASE_URL unreachable"])
+	for _, args := range lines {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			untouched := noDatabase(t)
+			code, out, errOut := tezExit(args...)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2; stderr %q", code, errOut)
+			}
+			lines := strings.Split(errOut, "\n")
+			if len(lines) < 2 || !strings.HasPrefix(lines[0], "tez") || !strings.HasPrefix(lines[1], "usage:") {
+				t.Errorf("stderr = %q, want a one-line reason, then the usage", errOut)
+			}
+			if out != "" {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+			untouched()
+		})
+	}
+}
+
+// TestEveryCommandHasACase fails when `tez help` lists a subcommand that
+// cliCases does not run.
+func TestEveryCommandHasACase(t *testing.T) {
+	code, out, _ := tezExit("help")
+	if code != 0 {
+		t.Fatalf("tez help exited %d", code)
+	}
+	for _, cmd := range commands() {
+		if !strings.Contains(out, "  "+cmd.name+" ") {
+			t.Errorf("tez help does not list %s", cmd.name)
+		}
+		found := false
+		for _, c := range cliCases {
+			found = found || c.args[0] == cmd.name
+		}
+		if !found {
+			t.Errorf("no case runs tez %s -h", cmd.name)
+		}
+	}
+	for _, help := range []string{"-h", "--help"} {
+		if code, top, _ := tezExit(help); code != 0 || top != out {
+			t.Errorf("tez %s exited %d with %q, want tez help's text", help, code, top)
+		}
+	}
+}
