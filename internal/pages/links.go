@@ -42,20 +42,27 @@ var (
 	resetAgain   = link{Text: "Ask for a new password reset link.", URL: forgotPath}
 )
 
-// confirmForm shows what a confirmation link will do, without doing it.
-func (p *Pages) confirmForm(w http.ResponseWriter, r *http.Request) {
+// linkForm shows the form of an emailed link without spending it (mail
+// scanners open links first), or why the link can no longer be used.
+func (p *Pages) linkForm(w http.ResponseWriter, r *http.Request, t *template.Template, kinds []string, again link, open view) {
 	token := r.URL.Query().Get("token")
-	status, email, err := p.Accounts.LinkState(r.Context(), token, account.ConfirmLinks)
+	status, email, err := p.Accounts.LinkState(r.Context(), token, kinds)
 	if err != nil {
-		p.failed(w, r, "confirm link state", err)
+		p.failed(w, r, "link state", err)
 		return
 	}
 	if status != account.LinkOpen {
-		code, v := p.deadLink(status, confirmAgain)
-		p.render(w, r, code, confirmPage, v)
+		code, v := p.deadLink(status, again)
+		p.render(w, r, code, t, v)
 		return
 	}
-	p.render(w, r, http.StatusOK, confirmPage, view{Title: "Confirm your email", Form: true, Token: token, Email: email})
+	open.Form, open.Token, open.Email = true, token, email
+	p.render(w, r, http.StatusOK, t, open)
+}
+
+// confirmForm shows what a confirmation link will do, without doing it.
+func (p *Pages) confirmForm(w http.ResponseWriter, r *http.Request) {
+	p.linkForm(w, r, confirmPage, account.ConfirmLinks, confirmAgain, view{Title: "Confirm your email"})
 }
 
 // confirm spends a confirmation link: the click on "Confirm my email".
@@ -94,18 +101,7 @@ func (p *Pages) linkRefused(w http.ResponseWriter, r *http.Request, t *template.
 
 // resetForm shows the new-password form of a reset link.
 func (p *Pages) resetForm(w http.ResponseWriter, r *http.Request) {
-	token := r.URL.Query().Get("token")
-	status, email, err := p.Accounts.LinkState(r.Context(), token, account.ResetLinks)
-	if err != nil {
-		p.failed(w, r, "reset link state", err)
-		return
-	}
-	if status != account.LinkOpen {
-		code, v := p.deadLink(status, resetAgain)
-		p.render(w, r, code, resetPage, v)
-		return
-	}
-	p.render(w, r, http.StatusOK, resetPage, view{Title: "Choose a new password", Form: true, Token: token, Email: email, Hint: account.PasswordRule})
+	p.linkForm(w, r, resetPage, account.ResetLinks, resetAgain, view{Title: "Choose a new password", Hint: account.PasswordRule})
 }
 
 // reset sets the new password; the policy's refusal shows the form again
