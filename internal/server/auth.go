@@ -37,7 +37,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		sess, err := s.store.SessionByTokenHash(r.Context(), opaque.Hash(token))
+		sess, err := s.store.SessionByTokenHash(r.Context(), s.store.DB(), opaque.Hash(token))
 		switch {
 		case apperr.Is(err, apperr.NotFound):
 			next.ServeHTTP(w, r)
@@ -51,7 +51,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				defer cancel()
-				if err := s.store.TouchSession(ctx, sess.ID); err != nil {
+				if err := s.store.TouchSession(ctx, s.store.DB(), sess.ID); err != nil {
 					s.log.Warn("touch session", "err", err)
 				}
 			}()
