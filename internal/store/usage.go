@@ -189,11 +189,18 @@ FROM k
 JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $5
 CROSS JOIN LATERAL (`
 
+// MaxSessionLead is how far ahead of now a session may start: the importer
+// refuses later ones, so the newest sessions are never later than that.
+const MaxSessionLead = 24 * time.Hour
+
 // newestWhere selects a key's sessions since the SIM joined the account;
-// $6 and $7 (the span of all keys) let the planner skip other months.
+// $6 and $7 (the span of all keys) let the planner skip other months, and
+// the bound on now() (MaxSessionLead) lets the executor skip, as it starts,
+// the empty months made ahead, which it would otherwise probe first.
 const newestWhere = `
     WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, coalesce(s.owned_since, 'infinity')) AND u.started_at < k.t
-      AND u.started_at >= $6::timestamptz AND u.started_at < $7::timestamptz`
+      AND u.started_at >= $6::timestamptz AND u.started_at < $7::timestamptz
+      AND u.started_at < now() + interval '24 hours'`
 
 // newestOrder orders a SIM's sessions newest first.
 const newestOrder = `u.started_at DESC, u.id DESC`

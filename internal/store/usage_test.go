@@ -12,8 +12,9 @@ import (
 
 // NewestSessions reads the monthly partitions in order and the default
 // partition apart (see partitions.go): sessions of months without a
-// partition, long ago or far ahead, still count, newest first, and the
-// history still starts at owned_since.
+// partition, long ago, still count, newest first; the history still starts
+// at owned_since; and none starts later than a day ahead (MaxSessionLead,
+// the importer's limit).
 func TestNewestSessionsAcrossPartitions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -35,7 +36,8 @@ func TestNewestSessionsAcrossPartitions(t *testing.T) {
 	insert("long-ago", time.Date(2001, 6, 1, 0, 0, 0, 0, time.UTC))     // default partition
 	insert("last-month", now.AddDate(0, -1, 0))
 	insert("this-month", now.Add(-time.Hour))
-	insert("far-ahead", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)) // default partition
+	insert("soon", now.Add(12*time.Hour))
+	insert("far-ahead", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)) // default partition, past the lead
 	var inDefault int
 	if err := db.Get(&inDefault, `SELECT count(*) FROM usage_sessions_default`); err != nil || inDefault != 3 {
 		t.Fatalf("default partition holds %d sessions (%v), want 3", inDefault, err)
@@ -46,9 +48,9 @@ func TestNewestSessionsAcrossPartitions(t *testing.T) {
 		limit int
 		want  []string
 	}{
-		{1, []string{"far-ahead"}},
-		{3, []string{"far-ahead", "this-month", "last-month"}},
-		{10, []string{"far-ahead", "this-month", "last-month", "long-ago"}},
+		{1, []string{"soon"}},
+		{3, []string{"soon", "this-month", "last-month"}},
+		{10, []string{"soon", "this-month", "last-month", "long-ago"}},
 	} {
 		key := store.NewestKey{UsageRange: store.UsageRange{ICCID: sim}, Limit: tt.limit}
 		got, err := st.NewestSessions(ctx, st.DB(), scope, []store.NewestKey{key})

@@ -38,7 +38,7 @@ const (
 var earliestSession = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 const (
-	clockSkew     = 24 * time.Hour // how far ahead of now a session may start
+	clockSkew     = store.MaxSessionLead // how far ahead of now a session may start
 	maxCDRID      = 128
 	maxNetworkLen = 100
 )
