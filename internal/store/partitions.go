@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // The monthly partitions of usage_sessions are created ahead of time; rows
@@ -122,4 +126,129 @@ func contiguousTail(spans []partSpan) (partSpan, bool) {
 
 func quoteTime(t time.Time) string {
 	return fmt.Sprintf("'%s'::timestamptz", t.UTC().Format(time.RFC3339Nano))
+}
+
+// EnsureUsagePartitions creates the monthly partitions of months months from
+// the month of from (UTC) that do not exist yet, moving their rows out of the
+// default partition; it answers how many it created. Concurrent callers
+// (several servers) wait for each other on the function's advisory lock.
+func (s *Store) EnsureUsagePartitions(ctx context.Context, q Querier, from time.Time, months int) (int, error) {
+	var created int
+	err := q.GetContext(ctx, &created, `SELECT usage_ensure_partitions($1::date, $2)`, from.UTC().Format(time.DateOnly), months)
+	return created, mapError(err, "ensure usage partitions")
+}
+
+// The UTC months before a cutoff that hold sessions: monthly partitions
+// ending by then, and months of rows the default partition holds.
+const usageMonthsBefore = `
+WITH b AS (
+    SELECT (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']+)''\)'))[1]::timestamptz AS lo,
+           (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]::timestamptz AS hi
+    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'usage_sessions'::regclass
+)
+SELECT lo AS month FROM b WHERE lo IS NOT NULL AND hi <= $1
+UNION
+SELECT date_trunc('month', started_at, 'UTC') FROM usage_sessions_default WHERE started_at < $1
+ORDER BY 1`
+
+// UsageMonthsBefore lists, oldest first, the UTC months entirely before
+// cutoff (a month's start) that have a partition or sessions.
+func (s *Store) UsageMonthsBefore(ctx context.Context, q Querier, cutoff time.Time) ([]time.Time, error) {
+	var out []time.Time
+	err := q.SelectContext(ctx, &out, usageMonthsBefore, cutoff)
+	return out, mapError(err, "usage months before "+cutoff.Format("2006-01"))
+}
+
+// UsageArchive receives the sessions of a month being retired, as CSV
+// records after the header; Close must make them durable, for the rows are
+// dropped once it returns without error.
+type UsageArchive interface {
+	Write(record []string) error
+	Close() error
+}
+
+// UsageArchiveHeader names the columns of a retired month's records: all of
+// usage_sessions', so the archive goes back with COPY … CSV HEADER.
+var UsageArchiveHeader = []string{"id", "cdr_id", "iccid", "started_at", "ended_at", "bytes_up", "bytes_down",
+	"country_code", "mcc", "mnc", "network_name", "cost", "currency", "imported_at"}
+
+// ErrRetireBusy says another process is retiring months right now.
+var ErrRetireBusy = errors.New("another process is retiring usage months")
+
+// RetireUsageMonth removes one UTC month of sessions for good: in one
+// transaction it gathers the month into its partition, blocks writes to it,
+// hands every row to archive (nil: none is kept), then detaches and drops the
+// partition. Until the commit nothing is gone, so an archive that fails
+// leaves the month as it was. It answers how many sessions it removed.
+func (s *Store) RetireUsageMonth(ctx context.Context, month time.Time, archive UsageArchive) (int64, error) {
+	month = time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
+	part := fmt.Sprintf("usage_sessions_y%04dm%02d", month.Year(), int(month.Month()))
+	var n int64
+	err := s.InTx(ctx, func(q Querier) error {
+		var mine bool
+		if err := q.GetContext(ctx, &mine, `SELECT pg_try_advisory_xact_lock(hashtext('usage_retire'))`); err != nil {
+			return err
+		}
+		if !mine {
+			return ErrRetireBusy
+		}
+		// A month may take longer than a request's statement timeout; times
+		// are written in UTC whatever the server's zone.
+		if _, err := q.ExecContext(ctx, `SET LOCAL statement_timeout = 0; SET LOCAL TimeZone = 'UTC'`); err != nil {
+			return err
+		}
+		if _, err := s.EnsureUsagePartitions(ctx, q, month, 1); err != nil {
+			return err
+		}
+		table := pq.QuoteIdentifier(part)
+		if _, err := q.ExecContext(ctx, `LOCK TABLE `+table+` IN SHARE MODE`); err != nil {
+			return err
+		}
+		if archive != nil {
+			if err := archiveRows(ctx, q, table, archive, &n); err != nil {
+				return err
+			}
+		} else if err := q.GetContext(ctx, &n, `SELECT count(*) FROM `+table); err != nil {
+			return err
+		}
+		// Detaching locks the whole table against readers: it waits at most a
+		// few seconds for them, and the commit follows at once.
+		_, err := q.ExecContext(ctx, `SET LOCAL lock_timeout = '5s'; ALTER TABLE usage_sessions DETACH PARTITION `+table+`; DROP TABLE `+table)
+		return err
+	})
+	return n, mapError(err, "retire usage month "+month.Format("2006-01"))
+}
+
+func archiveRows(ctx context.Context, q Querier, table string, archive UsageArchive, n *int64) error {
+	if err := archive.Write(UsageArchiveHeader); err != nil {
+		return err
+	}
+	cols := make([]string, len(UsageArchiveHeader))
+	for i, c := range UsageArchiveHeader {
+		cols[i] = c + "::text"
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+table+` ORDER BY started_at, id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	record := make([]string, len(cols))
+	dest := make([]any, len(cols))
+	for i := range record {
+		dest[i] = &record[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if err := archive.Write(record); err != nil {
+			return err
+		}
+		*n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return archive.Close()
 }
