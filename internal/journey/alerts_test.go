@@ -59,7 +59,9 @@ func TestLowBalanceAlertEmailsOnce(t *testing.T) {
 	s := newShop(t)
 	demo := s.demoCustomer()
 	phone := demo.myNumbers()[0]
-	var renamed struct{ SimCardUpdate struct{ UserErrors []userError } }
+	var renamed struct {
+		SimCardUpdate struct{ UserErrors []userError }
+	}
 	demo.query(`mutation($id: ID!) { simCardUpdate(input: { id: $id, label: "Anna's travel phone" }) { userErrors { field message code } } }`,
 		map[string]any{"id": phone.ID}, &renamed)
 	noUserErrors(t, "simCardUpdate", renamed.SimCardUpdate.UserErrors)
