@@ -16,8 +16,6 @@ import (
 	texttemplate "text/template"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/store"
@@ -65,7 +63,7 @@ type alert struct {
 
 // BalancesChanged queues the alerts the changes fire (ledger.Hook). A SIM
 // gets at most one email per change, naming the most urgent reason.
-func (c *Customer) BalancesChanged(ctx context.Context, tx *sqlx.Tx, changes []ledger.Change) error {
+func (c *Customer) BalancesChanged(ctx context.Context, tx store.Querier, changes []ledger.Change) error {
 	var due []alert
 	fired := map[string]bool{}
 	var watched []ledger.Change
@@ -93,7 +91,7 @@ func (c *Customer) BalancesChanged(ctx context.Context, tx *sqlx.Tx, changes []l
 
 // runOuts decides the run-out alerts of the watched SIMs from their spend
 // of the last ledger.SpendWindow, and records which fired or re-armed.
-func (c *Customer) runOuts(ctx context.Context, tx *sqlx.Tx, watched []ledger.Change, fired map[string]bool) ([]alert, error) {
+func (c *Customer) runOuts(ctx context.Context, tx store.Querier, watched []ledger.Change, fired map[string]bool) ([]alert, error) {
 	if len(watched) == 0 {
 		return nil, nil
 	}
@@ -126,7 +124,7 @@ func (c *Customer) runOuts(ctx context.Context, tx *sqlx.Tx, watched []ledger.Ch
 }
 
 // send writes the alerts' emails to the outbox, in the ledger's transaction.
-func (c *Customer) send(ctx context.Context, tx *sqlx.Tx, due []alert) error {
+func (c *Customer) send(ctx context.Context, tx store.Querier, due []alert) error {
 	if len(due) == 0 {
 		return nil
 	}

@@ -24,7 +24,7 @@ var notYours = apperr.OnField("id", apperr.FieldNotFound, "No such SIM card in y
 
 // SetAlerts changes the owner's alerts of a SIM (internal/alerts sends them).
 func (s *Service) SetAlerts(ctx context.Context, userID int64, iccid string, u AlertsUpdate) (*store.SimCard, []apperr.FieldError, error) {
-	sims, err := s.store.SimCardsByICCID(ctx, userID, []string{iccid})
+	sims, err := s.store.SimCardsByICCID(ctx, s.store.DB(), userID, []string{iccid})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -55,7 +55,7 @@ func (s *Service) SetAlerts(ctx context.Context, userID int64, iccid string, u A
 	if len(problems) > 0 {
 		return nil, problems, nil
 	}
-	sim, err = s.store.SetSIMAlerts(ctx, userID, iccid, set)
+	sim, err = s.store.SetSIMAlerts(ctx, s.store.DB(), userID, iccid, set)
 	if apperr.Is(err, apperr.NotFound) { // removed meanwhile
 		return nil, []apperr.FieldError{notYours}, nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -18,12 +17,12 @@ GROUP BY iccid`
 
 // SpendSince answers, per SIM, the cost of its sessions started since
 // since (minor units); SIMs without any are absent.
-func (s *Store) SpendSince(ctx context.Context, q sqlx.QueryerContext, iccids []string, since time.Time) (map[string]int64, error) {
+func (s *Store) SpendSince(ctx context.Context, q Querier, iccids []string, since time.Time) (map[string]int64, error) {
 	var rows []struct {
 		ICCID string `db:"iccid"`
 		Cost  int64  `db:"cost"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &rows, spendSince, pq.Array(iccids), since); err != nil {
+	if err := q.SelectContext(ctx, &rows, spendSince, pq.Array(iccids), since); err != nil {
 		return nil, mapError(err, "spend of SIMs")
 	}
 	out := make(map[string]int64, len(rows))
@@ -46,9 +45,9 @@ FROM sim_cards s JOIN users u ON u.id = s.user_id
 WHERE s.iccid = ANY($1::text[])`
 
 // AlertRecipients answers the owners of the SIMs that have one.
-func (s *Store) AlertRecipients(ctx context.Context, tx *sqlx.Tx, iccids []string) (map[string]AlertRecipient, error) {
+func (s *Store) AlertRecipients(ctx context.Context, q Querier, iccids []string) (map[string]AlertRecipient, error) {
 	var rows []AlertRecipient
-	if err := tx.SelectContext(ctx, &rows, alertRecipients, pq.Array(iccids)); err != nil {
+	if err := q.SelectContext(ctx, &rows, alertRecipients, pq.Array(iccids)); err != nil {
 		return nil, mapError(err, "alert recipients")
 	}
 	out := make(map[string]AlertRecipient, len(rows))
@@ -60,8 +59,8 @@ func (s *Store) AlertRecipients(ctx context.Context, tx *sqlx.Tx, iccids []strin
 
 // SetRunOutAlerted records that the run-out alert of each SIM went out
 // (true) or is re-armed (false).
-func (s *Store) SetRunOutAlerted(ctx context.Context, tx *sqlx.Tx, iccids []string, alerted []bool) error {
-	_, err := tx.ExecContext(ctx, `
+func (s *Store) SetRunOutAlerted(ctx context.Context, q Querier, iccids []string, alerted []bool) error {
+	_, err := q.ExecContext(ctx, `
 UPDATE sim_cards s SET runout_alerted = t.alerted
 FROM unnest($1::text[], $2::boolean[]) AS t(iccid, alerted)
 WHERE s.iccid = t.iccid`, pq.Array(iccids), pq.Array(alerted))
