@@ -60,7 +60,7 @@ func (s *Service) Add(ctx context.Context, resellerRef, rawURL string, events []
 		}
 		e.LowBalance = &lowBalance
 		if !slices.Contains(e.Events, BalanceLow) {
-			e.Events = append(e.Events, BalanceLow)
+			e.Events = slices.Sorted(slices.Values(append(e.Events, BalanceLow)))
 		}
 	} else if slices.Contains(e.Events, BalanceLow) {
 		return store.WebhookEndpoint{}, "", apperr.New(apperr.Invalid, "--events balance.low needs --low-balance AMOUNT (the balance at or below which it fires)")
