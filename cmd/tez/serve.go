@@ -15,11 +15,16 @@ import (
 	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/server"
+	cdrs "github.com/teztelecom/tez/internal/usage" // main.go has a func usage
 	"github.com/teztelecom/tez/internal/webhooks"
 )
 
 // mailPoll is how often the outbox worker looks for mail to deliver.
 const mailPoll = 5 * time.Second
+
+// partitionPass is how often the usage partition keeper runs: months ahead
+// are made three months early, so an hour is plenty.
+const partitionPass = time.Hour
 
 // webhookPoll is how often the webhook worker looks for events to post.
 const webhookPoll = time.Second
@@ -78,6 +83,8 @@ func serveOn(ctx context.Context, env *environment, dbase *database, ln, metrics
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	defer stopWorker()
 	go srv.MailWorker(mailer).Run(workerCtx, mailPoll)
+	keeper := &cdrs.Keeper{Store: st, Retention: env.cfg.UsageRetentionMonths, ArchiveDir: env.cfg.ArchiveDir, Log: env.log, Now: time.Now}
+	go keeper.Run(workerCtx, partitionPass)
 	if hooks, err := srv.WebhookWorker(webhooks.WorkerOptions{}); err != nil {
 		env.log.Warn("partner webhooks are not delivered", "err", err)
 	} else {

@@ -16,13 +16,13 @@ import (
 )
 
 const usageUsage = `usage: tez usage import [--rejects FILE] [--batch N] [--workers N] FILE|-
-       tez usage partitions
+       tez usage partitions [archive --before YYYY-MM [--dir DIR | --discard]]
        tez usage bench [--rows N] [--sims N] [--batch N] [--workers N] [--use-database-url]`
 
 func runUsage(ctx context.Context, env *environment, args []string) error {
 	return dispatch(ctx, env, "usage", usageUsage, args,
 		action{"import", runUsageImport},
-		storeAction("usage", "partitions", usagePartitions),
+		action{"partitions", runUsagePartitions},
 		action{"bench", runUsageBench})
 }
 
@@ -53,6 +53,60 @@ func runUsageImport(ctx context.Context, env *environment, args []string) error 
 			return fmt.Errorf("usage import stopped (the batches counted above are committed; importing the file again is safe): %w", err)
 		}
 		return nil
+	})
+}
+
+const partitionsUsage = `usage: tez usage partitions                  list the partitions with their rows
+       tez usage partitions archive --before YYYY-MM [--dir DIR | --discard]`
+
+// runUsagePartitions lists the partitions, or retires months by hand.
+func runUsagePartitions(ctx context.Context, env *environment, args []string) error {
+	if len(args) == 0 {
+		return withStore(ctx, env, func(s *store.Store) error { return usagePartitions(ctx, env, s) })
+	}
+	return dispatch(ctx, env, "usage partitions", partitionsUsage, args,
+		storeAction("usage partitions", "list", usagePartitions),
+		action{"archive", runUsageArchive})
+}
+
+// runUsageArchive retires every month before --before, as the server does
+// for TEZ_USAGE_RETENTION: each month archived first, then dropped.
+func runUsageArchive(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "usage partitions archive", "tez usage partitions archive --before YYYY-MM [--dir DIR | --discard]")
+	before := fs.String("before", "", "retire every month before this one (UTC), e.g. 2023-01")
+	dir := fs.String("dir", env.cfg.ArchiveDir, "write each month there as usage_sessions_YYYY-MM.csv.gz (default TEZ_ARCHIVE_DIR)")
+	discard := fs.Bool("discard", false, "retire without an archive: the sessions are gone for good")
+	fs.required = append(fs.required, "before")
+	if err := fs.parse(args, 0, 0); err != nil {
+		return err
+	}
+	month, err := time.Parse("2006-01", *before)
+	if err != nil {
+		return fs.fail(fmt.Sprintf("--before %q: want a month as YYYY-MM", *before))
+	}
+	switch {
+	case *dir == "" && !*discard:
+		return fs.fail("no archive directory: give --dir DIR (or set TEZ_ARCHIVE_DIR), or --discard to drop the sessions without a copy")
+	case *dir != "" && *discard:
+		return fs.fail("--discard and an archive directory exclude each other")
+	}
+	return withStore(ctx, env, func(s *store.Store) error {
+		k := &cdrs.Keeper{Store: s, Log: env.log, Now: time.Now}
+		done, err := k.Retire(ctx, month, *dir)
+		for _, r := range done {
+			where := "not kept"
+			if r.Archive != "" {
+				where = r.Archive
+			}
+			fmt.Fprintf(env.stdout, "%s\t%d sessions\t%s\n", r.Month.Format("2006-01"), r.Sessions, where)
+		}
+		if err == nil && len(done) == 0 {
+			fmt.Fprintf(env.stdout, "no sessions before %s\n", month.Format("2006-01"))
+		}
+		if errors.Is(err, store.ErrRetireBusy) {
+			return errors.New("another process (a server's partition keeper) is retiring months right now: try again in a minute")
+		}
+		return err
 	})
 }
 

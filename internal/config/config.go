@@ -84,6 +84,12 @@ type Config struct {
 	// otherwise it stops at zero, the rest is recorded as overdraft and the
 	// SIM is suspended.
 	AllowNegativeBalance bool
+	// UsageRetentionMonths is how many months of data sessions before the
+	// current one are kept (TEZ_USAGE_RETENTION); 0 keeps everything.
+	UsageRetentionMonths int
+	// ArchiveDir receives each retired month of sessions as a gzipped CSV;
+	// "" retires without a copy.
+	ArchiveDir string
 	// PaymentProvider takes new payments: "sandbox" or "stripe".
 	PaymentProvider string
 	// SandboxSecret signs the sandbox provider's webhook events.
@@ -196,6 +202,8 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	c.TrustedManifests = r.list("TEZ_TRUSTED_MANIFESTS", "")
 	c.StandardExecutor = r.either("TEZ_EXECUTOR", "lean", "gqlgen")
 	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
+	c.UsageRetentionMonths = r.months("TEZ_USAGE_RETENTION")
+	c.ArchiveDir = r.str("TEZ_ARCHIVE_DIR", "")
 	c.TrustedProxies = r.prefixes("TEZ_TRUSTED_PROXIES")
 	c.WebhookKey = r.str("TEZ_WEBHOOK_KEY", "")
 	c.WebhookAllowPrivate = r.bool("TEZ_WEBHOOK_ALLOW_PRIVATE", false)
@@ -313,6 +321,28 @@ func (r *reader) int(name string, def int) int {
 		r.fail(name, v, "a whole number")
 	}
 	return n
+}
+
+// months reads a span of whole months, "36mo" or "3y"; unset keeps
+// everything (0).
+func (r *reader) months(name string) int {
+	v := r.str(name, "")
+	if v == "" {
+		return 0
+	}
+	num, per := v, 0
+	switch {
+	case strings.HasSuffix(v, "mo"):
+		num, per = strings.TrimSuffix(v, "mo"), 1
+	case strings.HasSuffix(v, "y"):
+		num, per = strings.TrimSuffix(v, "y"), 12
+	}
+	n, err := strconv.Atoi(num)
+	if per == 0 || err != nil || n < 1 || n > 1200 {
+		r.fail(name, v, "months or years, e.g. 36mo or 3y (unset keeps everything)")
+		return 0
+	}
+	return n * per
 }
 
 func (r *reader) bool(name string, def bool) bool {

@@ -106,3 +106,17 @@ func TestSecuritySettingsNameNoSecret(t *testing.T) {
 		}
 	}
 }
+
+func TestUsageRetention(t *testing.T) {
+	for v, want := range map[string]int{"": 0, "36mo": 36, "1mo": 1, "3y": 36} {
+		c, err := Parse(map[string]string{"TEZ_USAGE_RETENTION": v})
+		if err != nil || c.UsageRetentionMonths != want {
+			t.Errorf("TEZ_USAGE_RETENTION=%q: %d months, %v; want %d", v, c.UsageRetentionMonths, err, want)
+		}
+	}
+	for _, v := range []string{"36", "0mo", "-3mo", "36 months", "mo", "3.5y", "99999y"} {
+		if _, err := Parse(map[string]string{"TEZ_USAGE_RETENTION": v}); err == nil || !strings.Contains(err.Error(), "36mo or 3y") {
+			t.Errorf("TEZ_USAGE_RETENTION=%q: %v; want a refusal that shows the form", v, err)
+		}
+	}
+}
