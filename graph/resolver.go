@@ -23,4 +23,7 @@ type Resolver struct {
 	Orders    *orders.Service
 	// PublicURL is where customers reach the service: links start there.
 	PublicURL string
+	// UsageRetentionMonths is the sessions' retention (TEZ_USAGE_RETENTION);
+	// 0 keeps everything.
+	UsageRetentionMonths int
 }

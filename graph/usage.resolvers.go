@@ -7,13 +7,19 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
+	"github.com/teztelecom/tez/internal/usage"
 )
 
 func (r *usageSessionConnectionResolver) TotalCount(ctx context.Context, obj *model.UsageSessionConnection) (int, error) {
 	return loadersFor(ctx).sessionCounts.Load(ctx, obj.Range)
+}
+
+func (r *usageSessionConnectionResolver) ArchivedBefore(ctx context.Context, obj *model.UsageSessionConnection) (*time.Time, error) {
+	return usage.ArchivedBefore(r.UsageRetentionMonths, obj.Range.From, time.Now()), nil
 }
 
 func (r *usageSummaryResolver) ByDay(ctx context.Context, obj *model.UsageSummary) ([]model.DailyUsage, error) {
@@ -30,6 +36,10 @@ func (r *usageSummaryResolver) ByNetwork(ctx context.Context, obj *model.UsageSu
 		return nil, err
 	}
 	return model.NewNetworkUsages(networks, obj.Currency), nil
+}
+
+func (r *usageSummaryResolver) ArchivedBefore(ctx context.Context, obj *model.UsageSummary) (*time.Time, error) {
+	return usage.ArchivedBefore(r.UsageRetentionMonths, obj.Range.From, time.Now()), nil
 }
 
 func (r *Resolver) UsageSessionConnection() generated.UsageSessionConnectionResolver {

@@ -414,9 +414,10 @@ type ComplexityRoot struct {
 	}
 
 	UsageSessionConnection struct {
-		Edges      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		ArchivedBefore func(childComplexity int) int
+		Edges          func(childComplexity int) int
+		PageInfo       func(childComplexity int) int
+		TotalCount     func(childComplexity int) int
 	}
 
 	UsageSessionEdge struct {
@@ -425,14 +426,15 @@ type ComplexityRoot struct {
 	}
 
 	UsageSummary struct {
-		ByCountry    func(childComplexity int) int
-		ByDay        func(childComplexity int) int
-		ByNetwork    func(childComplexity int) int
-		BytesDown    func(childComplexity int) int
-		BytesUp      func(childComplexity int) int
-		Cost         func(childComplexity int) int
-		SessionCount func(childComplexity int) int
-		TotalBytes   func(childComplexity int) int
+		ArchivedBefore func(childComplexity int) int
+		ByCountry      func(childComplexity int) int
+		ByDay          func(childComplexity int) int
+		ByNetwork      func(childComplexity int) int
+		BytesDown      func(childComplexity int) int
+		BytesUp        func(childComplexity int) int
+		Cost           func(childComplexity int) int
+		SessionCount   func(childComplexity int) int
+		TotalBytes     func(childComplexity int) int
 	}
 
 	User struct {
@@ -517,10 +519,12 @@ type SimCardResolver interface {
 }
 type UsageSessionConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.UsageSessionConnection) (int, error)
+	ArchivedBefore(ctx context.Context, obj *model.UsageSessionConnection) (*time.Time, error)
 }
 type UsageSummaryResolver interface {
 	ByDay(ctx context.Context, obj *model.UsageSummary) ([]model.DailyUsage, error)
 	ByNetwork(ctx context.Context, obj *model.UsageSummary) ([]model.NetworkUsage, error)
+	ArchivedBefore(ctx context.Context, obj *model.UsageSummary) (*time.Time, error)
 }
 type UserResolver interface {
 	DefaultAddress(ctx context.Context, obj *store.User) (*store.Address, error)
@@ -2055,6 +2059,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UsageSession.TotalBytes(childComplexity), true
 
+	case "UsageSessionConnection.archivedBefore":
+		if e.ComplexityRoot.UsageSessionConnection.ArchivedBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageSessionConnection.ArchivedBefore(childComplexity), true
 	case "UsageSessionConnection.edges":
 		if e.ComplexityRoot.UsageSessionConnection.Edges == nil {
 			break
@@ -2087,6 +2097,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UsageSessionEdge.Node(childComplexity), true
 
+	case "UsageSummary.archivedBefore":
+		if e.ComplexityRoot.UsageSummary.ArchivedBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageSummary.ArchivedBefore(childComplexity), true
 	case "UsageSummary.byCountry":
 		if e.ComplexityRoot.UsageSummary.ByCountry == nil {
 			break
@@ -3688,6 +3704,12 @@ type UsageSummary {
   byDay: [DailyUsage!]!
   "The same totals per visited network (country and operator), most data first."
   byNetwork: [NetworkUsage!]!
+  """
+  Set when the range reaches back past what the service keeps: sessions that started before
+  this instant are no longer kept (the operator's retention, whole UTC months; see
+  ` + "`" + `docs/operations.md` + "`" + `), so these totals leave them out. Null when the whole range is kept.
+  """
+  archivedBefore: DateTime
 }
 
 "Data use on one calendar day."
@@ -3762,6 +3784,12 @@ type UsageSessionConnection {
   pageInfo: PageInfo!
   "How many sessions match the range, across all pages."
   totalCount: Int!
+  """
+  Set when the range reaches back past what the service keeps: sessions that started before
+  this instant are no longer kept (the operator's retention, whole UTC months; see
+  ` + "`" + `docs/operations.md` + "`" + `), so the pages and ` + "`" + `totalCount` + "`" + ` leave them out. Null when the whole range is kept.
+  """
+  archivedBefore: DateTime
 }
 
 "A usage session and its position in the list."
@@ -4439,6 +4467,8 @@ func (ec *executionContext) childFields_UsageSessionConnection(ctx context.Conte
 		return ec.fieldContext_UsageSessionConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_UsageSessionConnection_totalCount(ctx, field)
+	case "archivedBefore":
+		return ec.fieldContext_UsageSessionConnection_archivedBefore(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UsageSessionConnection", field.Name)
 }
@@ -4471,6 +4501,8 @@ func (ec *executionContext) childFields_UsageSummary(ctx context.Context, field 
 		return ec.fieldContext_UsageSummary_byDay(ctx, field)
 	case "byNetwork":
 		return ec.fieldContext_UsageSummary_byNetwork(ctx, field)
+	case "archivedBefore":
+		return ec.fieldContext_UsageSummary_archivedBefore(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UsageSummary", field.Name)
 }
@@ -11933,6 +11965,29 @@ func (ec *executionContext) fieldContext_UsageSessionConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("UsageSessionConnection", field, true, true, "Int")
 }
 
+func (ec *executionContext) _UsageSessionConnection_archivedBefore(ctx context.Context, field graphql.CollectedField, obj *model.UsageSessionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageSessionConnection_archivedBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageSessionConnection().ArchivedBefore(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UsageSessionConnection_archivedBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageSessionConnection", field, true, true, "DateTime")
+}
+
 func (ec *executionContext) _UsageSessionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.UsageSessionEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12206,6 +12261,29 @@ func (ec *executionContext) fieldContext_UsageSummary_byNetwork(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UsageSummary_archivedBefore(ctx context.Context, field graphql.CollectedField, obj *model.UsageSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageSummary_archivedBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageSummary().ArchivedBefore(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UsageSummary_archivedBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageSummary", field, true, true, "DateTime")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
@@ -17446,6 +17524,12 @@ func (ec *executionContext) _UsageSessionConnection(ctx context.Context, sel ast
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._UsageSessionConnection_totalCount(ctx, field, obj)
 				})
+		case "archivedBefore":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageSessionConnection_archivedBefore(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17553,6 +17637,12 @@ func (ec *executionContext) _UsageSummary(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._UsageSummary_byNetwork(ctx, field, obj)
+				})
+		case "archivedBefore":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageSummary_archivedBefore(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -3857,7 +3857,8 @@ func (ec *executionContext) lean_UsageSession_cost(ctx context.Context, w *bytes
 // taking a context): an object with two or more of them selected runs them
 // concurrently.
 var leanUsageSessionConnectionConcurrent = map[string]bool{
-	"totalCount": true,
+	"totalCount":     true,
+	"archivedBefore": true,
 }
 
 // leanResolves_UsageSessionConnection reports whether the selection calls a
@@ -3882,6 +3883,10 @@ func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Cont
 			if !leanexec.IsReady(ctx, "UsageSessionConnection", f.Name) {
 				return true
 			}
+		case "archivedBefore":
+			if !leanexec.IsReady(ctx, "UsageSessionConnection", f.Name) {
+				return true
+			}
 		}
 	}
 	return false
@@ -3900,6 +3905,8 @@ func (ec *executionContext) lean_UsageSessionConnection(ctx context.Context, w *
 			return ec.lean_UsageSessionConnection_pageInfo(ctx, w, field, obj)
 		case "totalCount":
 			return ec.lean_UsageSessionConnection_totalCount(ctx, w, field, obj)
+		case "archivedBefore":
+			return ec.lean_UsageSessionConnection_archivedBefore(ctx, w, field, obj)
 		}
 		return false
 	})
@@ -3925,6 +3932,17 @@ func (ec *executionContext) lean_UsageSessionConnection_totalCount(ctx context.C
 	if m == graphql.Null {
 		return false
 	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_UsageSessionConnection_archivedBefore(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSessionConnection) bool {
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "UsageSessionConnection", Field: field, IsMethod: true, IsResolver: true})
+	res, err := ec.Resolvers.UsageSessionConnection().ArchivedBefore(ctx, obj)
+	if err != nil {
+		return false
+	}
+	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
@@ -3988,8 +4006,9 @@ func (ec *executionContext) lean_UsageSessionEdge_node(ctx context.Context, w *b
 // taking a context): an object with two or more of them selected runs them
 // concurrently.
 var leanUsageSummaryConcurrent = map[string]bool{
-	"byDay":     true,
-	"byNetwork": true,
+	"byDay":          true,
+	"byNetwork":      true,
+	"archivedBefore": true,
 }
 
 // leanResolves_UsageSummary reports whether the selection calls a
@@ -4024,6 +4043,10 @@ func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel a
 			if ec.leanResolves_NetworkUsage(ctx, f.Selections) {
 				return true
 			}
+		case "archivedBefore":
+			if !leanexec.IsReady(ctx, "UsageSummary", f.Name) {
+				return true
+			}
 		}
 	}
 	return false
@@ -4052,6 +4075,8 @@ func (ec *executionContext) lean_UsageSummary(ctx context.Context, w *bytes.Buff
 			return ec.lean_UsageSummary_byDay(ctx, w, field, obj)
 		case "byNetwork":
 			return ec.lean_UsageSummary_byNetwork(ctx, w, field, obj)
+		case "archivedBefore":
+			return ec.lean_UsageSummary_archivedBefore(ctx, w, field, obj)
 		}
 		return false
 	})
@@ -4123,6 +4148,17 @@ func (ec *executionContext) lean_UsageSummary_byNetwork(ctx context.Context, w *
 		return false
 	}
 	return ec.leanmarshalNNetworkUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsageᚄ(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_UsageSummary_archivedBefore(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSummary) bool {
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "UsageSummary", Field: field, IsMethod: true, IsResolver: true})
+	res, err := ec.Resolvers.UsageSummary().ArchivedBefore(ctx, obj)
+	if err != nil {
+		return false
+	}
+	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
+	m.MarshalGQL(w)
+	return true
 }
 
 // User: which fields resolve through a resolver (or a method

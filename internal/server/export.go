@@ -90,6 +90,11 @@ func (s *Server) usageCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	err = export.UsageCSV(r.Context(), w, loc, each, func() error {
 		attachment(w.Header(), "text/csv; charset=utf-8", "usage-"+rng.ICCID+".csv")
+		// The same word as the history's archivedBefore, for a range that
+		// reaches back past the retention.
+		if t := usage.ArchivedBefore(s.cfg.UsageRetentionMonths, rng.From, time.Now()); t != nil {
+			w.Header().Set("Tez-Archived-Before", t.Format(time.RFC3339))
+		}
 		return nil
 	})
 	if err != nil {

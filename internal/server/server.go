@@ -83,7 +83,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Limiter: ratelimit.New(buckets), Log: log})
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st),
 		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop,
-		PublicURL: strings.TrimRight(cfg.PublicURL, "/")}, graph.Options{
+		PublicURL: strings.TrimRight(cfg.PublicURL, "/"), UsageRetentionMonths: cfg.UsageRetentionMonths}, graph.Options{
 		Introspection:    cfg.Introspection,
 		HideSuggestions:  cfg.Production(),
 		MaxComplexity:    cfg.MaxComplexity,

@@ -46,6 +46,17 @@ func KeptSince(retention int, now time.Time) time.Time {
 	return monthOf(now).AddDate(0, -retention, 0)
 }
 
+// ArchivedBefore is what a history from from (zero: from the start) says
+// of the retention: the instant before which sessions are no longer kept,
+// when the range reaches back past it; nil when the whole range is kept.
+func ArchivedBefore(retention int, from, now time.Time) *time.Time {
+	kept := KeptSince(retention, now)
+	if kept.IsZero() || (!from.IsZero() && !from.Before(kept)) {
+		return nil
+	}
+	return &kept
+}
+
 func monthOf(t time.Time) time.Time {
 	t = t.UTC()
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
