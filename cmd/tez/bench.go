@@ -17,6 +17,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/bench"
+	"github.com/teztelecom/tez/internal/shardplan"
 )
 
 // benchDatabase is the embedded cluster's database for benchmarks, apart
@@ -33,6 +34,7 @@ type benchFlags struct {
 	explain     bool
 	profile     string
 	loadgen     string
+	shards      int
 }
 
 // ceilingCustomers is how many customers' dashboards the pgbench ceiling
@@ -59,6 +61,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&f.jsonOut, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&f.explain, "explain", false, "print EXPLAIN ANALYZE of each statement of one dashboard request and stop")
 	fs.StringVar(&f.loadgen, "loadgen", "auto", "load generator: wrk, builtin, or auto (wrk when installed)")
+	fs.IntVar(&f.shards, "shards", 0, "print how this many Citus shards would split the benchmark data under two schemes (docs/scaling.md) and stop")
 	fs.StringVar(&f.profile, "profile", "", "write the server's CPU and allocation profiles of each measured run into this directory")
 	if err := fs.parse(args, 0, 0); err != nil {
 		return err
@@ -71,6 +74,14 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 	db, dsn := d.db, d.dsn
 	if err := ensureBenchData(ctx, env, db, f.scale); err != nil {
 		return err
+	}
+	if f.shards > 0 {
+		o := shardplan.Options{Shards: f.shards, ResellerBatch: 500, CDRBatch: 1000}
+		rows, err := shardplan.Measure(ctx, db, o)
+		if err != nil {
+			return err
+		}
+		return shardplan.Print(env.stdout, o, rows)
 	}
 	stats := newStatementStats(ctx, env, db)
 
