@@ -7,6 +7,7 @@ import (
 
 	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/shardplan"
+	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
 )
 
@@ -17,7 +18,7 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 func TestMeasureCountsShardsTouched(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
-	if _, err := seed.Scale(ctx, db, 40); err != nil {
+	if _, err := seed.Scale(ctx, store.New(db), 40); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.ExecContext(ctx, `
