@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/bench"
+	"github.com/teztelecom/tez/internal/shardplan"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -32,6 +33,7 @@ type benchFlags struct {
 	explain     bool
 	profile     string
 	loadgen     string
+	shards      int
 }
 
 // ceilingCustomers is how many customers' dashboards the pgbench ceiling
@@ -58,6 +60,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&f.jsonOut, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&f.explain, "explain", false, "print EXPLAIN ANALYZE of each statement of one dashboard request and stop")
 	fs.StringVar(&f.loadgen, "loadgen", "auto", "load generator: wrk, builtin, or auto (wrk when installed)")
+	fs.IntVar(&f.shards, "shards", 0, "print how this many Citus shards would split the benchmark data under two schemes (docs/scaling.md) and stop")
 	fs.StringVar(&f.profile, "profile", "", "write the server's CPU and allocation profiles of each measured run into this directory")
 	if err := fs.parse(args, 0, 0); err != nil {
 		return err
@@ -71,6 +74,14 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 	db := st.DB()
 	if err := ensureBenchData(ctx, env, st, f.scale); err != nil {
 		return err
+	}
+	if f.shards > 0 {
+		o := shardplan.Options{Shards: f.shards, ResellerBatch: 500, CDRBatch: 1000}
+		rows, err := shardplan.Measure(ctx, db, o)
+		if err != nil {
+			return err
+		}
+		return shardplan.Print(env.stdout, o, rows)
 	}
 	stats := newStatementStats(ctx, env, db)
 
