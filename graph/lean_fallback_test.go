@@ -126,5 +126,5 @@ func statements(t *testing.T, api *apitest.API, req apitest.Request) (string, in
 	if err != nil {
 		t.Fatalf("no statement count: %v", err)
 	}
-	return fmt.Sprintf("%d %s", res.StatusCode, body), n
+	return fmt.Sprintf("%d %s", res.StatusCode, requestID.ReplaceAll(body, []byte(`"requestId":"…"`))), n
 }

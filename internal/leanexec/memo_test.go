@@ -1,0 +1,35 @@
+package leanexec
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+func TestKeyFollowsPointers(t *testing.T) {
+	a, b, c := "PAID", "PAID", "SHIPPED"
+	var none *string
+	if Key("OrdersPage", 1, &a, []string{"x"}) != Key("OrdersPage", 1, &b, []string{"x"}) {
+		t.Error("equal values behind different pointers gave different keys")
+	}
+	for _, other := range []string{Key("OrdersPage", 1, &c, []string{"x"}), Key("OrdersPage", 1, none, []string{"x"}),
+		Key("OrdersPage", 2, &a, []string{"x"}), Key("OrderByNumber", 1, &a, []string{"x"}), Key("OrdersPage", 1, &a, []string{"y"})} {
+		if other == Key("OrdersPage", 1, &a, []string{"x"}) {
+			t.Errorf("different reads share the key %s", other)
+		}
+	}
+}
+
+func TestRememberFetchesOncePerQuery(t *testing.T) {
+	calls := 0
+	fetch := func() (int, error) { calls++; return calls, errors.New("kept too") }
+	ctx := context.WithValue(context.Background(), memoKey{}, &memo{reads: map[string]*read{}})
+	for range 3 {
+		if v, err := Remember(ctx, "k", fetch); v != 1 || err == nil {
+			t.Fatalf("Remember = %d, %v; want the first read, 1 and its error", v, err)
+		}
+	}
+	if v, _ := Remember(context.Background(), "k", fetch); v != 2 {
+		t.Errorf("outside a query Remember = %d, want a fresh read (2)", v)
+	}
+}
