@@ -7,8 +7,8 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
-	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
