@@ -49,29 +49,45 @@ type memo struct {
 }
 
 type read struct {
-	once  sync.Once
+	done  chan struct{} // closed once the first read returned or panicked
+	kept  bool          // it returned: value and err are its answer
 	value any
 	err   error
 }
 
 // Remember returns what fetch returned the first time this operation
-// asked under key (see Key), errors included, calling it only then.
-// Outside a query operation it calls fetch.
+// asked under key (see Key), errors included, calling it only then; a
+// fetch that panicked is not remembered (gqlgen's pass reports the
+// panic). Outside a query operation it calls fetch.
 func Remember[V any](ctx context.Context, key string, fetch func() (V, error)) (V, error) {
 	m, _ := ctx.Value(memoKey{}).(*memo)
 	if m == nil {
 		return fetch()
 	}
 	m.mu.Lock()
-	r := m.reads[key]
-	if r == nil {
-		r = &read{}
-		m.reads[key] = r
+	if r, ok := m.reads[key]; ok {
+		m.mu.Unlock()
+		<-r.done
+		if !r.kept {
+			return fetch()
+		}
+		v, _ := r.value.(V)
+		return v, r.err
 	}
+	r := &read{done: make(chan struct{})}
+	m.reads[key] = r
 	m.mu.Unlock()
-	r.once.Do(func() { r.value, r.err = fetch() })
-	v, _ := r.value.(V)
-	return v, r.err
+	defer func() {
+		if !r.kept {
+			m.mu.Lock()
+			delete(m.reads, key)
+			m.mu.Unlock()
+		}
+		close(r.done)
+	}()
+	v, err := fetch()
+	r.value, r.err, r.kept = v, err, true
+	return v, err
 }
 
 // Key names a read by what it is (the store method) and the values it

@@ -20,7 +20,7 @@ func TestKeyFollowsPointers(t *testing.T) {
 	}
 }
 
-func TestRememberFetchesOncePerQuery(t *testing.T) {
+func TestRememberReadsOncePerQuery(t *testing.T) {
 	calls := 0
 	fetch := func() (int, error) { calls++; return calls, errors.New("kept too") }
 	ctx := context.WithValue(context.Background(), memoKey{}, &memo{reads: map[string]*read{}})
@@ -31,5 +31,16 @@ func TestRememberFetchesOncePerQuery(t *testing.T) {
 	}
 	if v, _ := Remember(context.Background(), "k", fetch); v != 2 {
 		t.Errorf("outside a query Remember = %d, want a fresh read (2)", v)
+	}
+}
+
+func TestRememberForgetsAPanic(t *testing.T) {
+	ctx := context.WithValue(context.Background(), memoKey{}, &memo{reads: map[string]*read{}})
+	func() {
+		defer func() { _ = recover() }()
+		_, _ = Remember(ctx, "k", func() (int, error) { panic("store is nil") })
+	}()
+	if v, err := Remember(ctx, "k", func() (int, error) { return 7, nil }); v != 7 || err != nil {
+		t.Errorf("after a panicked read Remember = %d, %v; want a fresh read, 7", v, err)
 	}
 }
