@@ -1,8 +1,11 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,7 +25,7 @@ import (
 // at ["me","createdAt"], not "data":null at ["me"].
 func TestLeanFallbackAnswersWithGqlgensErrors(t *testing.T) {
 	t.Parallel()
-	api := apitest.New(t)
+	api := apitest.New(t, leanExecutor)
 	std := api.Replica(func(c *config.Config) { c.StandardExecutor = true })
 	id, token := api.Customer("zero-created@x.example")
 	api.MustExec(`UPDATE users SET created_at = '0001-01-01 00:00:00Z' WHERE id = $1`, id)
@@ -41,7 +44,7 @@ func TestLeanFallbackAnswersWithGqlgensErrors(t *testing.T) {
 // 300 ms by a lock records at least 0.3 s, on either executor.
 func TestOperationSecondsTimeTheQuery(t *testing.T) {
 	t.Parallel()
-	api := apitest.New(t)
+	api := apitest.New(t, leanExecutor)
 	std := api.Replica(func(c *config.Config) { c.StandardExecutor = true })
 	_, token := api.Customer("held@x.example")
 	const held = 300 * time.Millisecond
@@ -94,7 +97,7 @@ func waitForLockWaiter(t *testing.T, api *apitest.API, ctx context.Context) {
 // the answer costs the statements gqlgen alone sends, not those again.
 func TestLeanFallbackResendsNoSQL(t *testing.T) {
 	t.Parallel()
-	api := apitest.New(t, withSQLCount)
+	api := apitest.New(t, leanExecutor, withSQLCount)
 	std := api.Replica(func(c *config.Config) { c.StandardExecutor = true })
 	a := newAccount(t, api, "fallback-sql@x.example", 3, 3, 2)
 	api.MustExec(`UPDATE orders SET created_at = '0001-01-01 00:00:00Z' WHERE number = $1`, a.orders[0])
@@ -117,8 +120,9 @@ func TestLeanFallbackResendsNoSQL(t *testing.T) {
 	}
 }
 
-// statements is a response's status and body, and the SQL statements the
-// request sent (X-SQL-Statements).
+// statements is a response's status and body (its errors sorted: gqlgen
+// records those of concurrent fields in the order they fail), and the SQL
+// statements the request sent (X-SQL-Statements).
 func statements(t *testing.T, api *apitest.API, req apitest.Request) (string, int) {
 	t.Helper()
 	res, body := api.DoRaw(req)
@@ -126,5 +130,19 @@ func statements(t *testing.T, api *apitest.API, req apitest.Request) (string, in
 	if err != nil {
 		t.Fatalf("no statement count: %v", err)
 	}
-	return fmt.Sprintf("%d %s", res.StatusCode, requestID.ReplaceAll(body, []byte(`"requestId":"…"`))), n
+	body = requestID.ReplaceAll(body, []byte(`"requestId":"…"`))
+	var parts struct {
+		Errors []json.RawMessage `json:"errors"`
+	}
+	if json.Unmarshal(body, &parts) == nil && len(parts.Errors) > 1 {
+		sorted := slices.Clone(parts.Errors)
+		slices.SortFunc(sorted, func(a, b json.RawMessage) int { return bytes.Compare(a, b) })
+		for i := range parts.Errors {
+			body = bytes.Replace(body, parts.Errors[i], []byte(fmt.Sprintf("\x00%d\x00", i)), 1)
+		}
+		for i := range sorted {
+			body = bytes.Replace(body, []byte(fmt.Sprintf("\x00%d\x00", i)), sorted[i], 1)
+		}
+	}
+	return fmt.Sprintf("%d %s", res.StatusCode, body), n
 }
