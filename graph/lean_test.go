@@ -19,7 +19,7 @@ import (
 // gqlgen with itself cannot pass unnoticed.
 func TestLeanExecutorAnswersLikeGqlgen(t *testing.T) {
 	t.Parallel()
-	api := apitest.New(t)
+	api := apitest.New(t, leanExecutor)
 	std := api.Replica(func(c *config.Config) { c.StandardExecutor = true })
 	full := newAccount(t, api, "lean-full@x.example", 3, 6, 2)
 	api.MustExec(`UPDATE users SET full_name = 'Ada Lovelace', phone = '+77011234567' WHERE id = $1`, full.id)
@@ -121,3 +121,7 @@ func leanExecutions(t *testing.T, api *apitest.API) int {
 	t.Helper()
 	return int(api.Metric(`tez_graphql_executions_total{executor="lean"}`))
 }
+
+// leanExecutor runs the lean executor whatever TEZ_EXECUTOR says: the
+// tests of it compare it with gqlgen's.
+func leanExecutor(c *config.Config) { c.StandardExecutor = false }
