@@ -108,7 +108,9 @@ func globalIDs(t *testing.T, api *apitest.API, token string) []string {
 		Me struct {
 			SimCards  []struct{ ID string }
 			Addresses []struct{ ID string }
-			Orders    struct{ Edges []struct{ Node struct{ ID string } } }
+			Orders    struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 	}
 	api.Query(apitest.Request{Query: `{ me { simCards { id } addresses { id } orders(first: 1) { edges { node { id } } } } }`, Token: token}, &d)
