@@ -166,7 +166,7 @@ func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 	if u := viewer.From(ctx).Account; u != nil {
 		return u, nil
 	}
-	u, err := leanexec.Remember(ctx, leanexec.Key("UserByID", id), func() (store.User, error) { return r.Store.UserByID(ctx, id) })
+	u, err := leanexec.Remember(ctx, leanexec.Key("UserByID", id), func() (store.User, error) { return r.Store.UserByID(ctx, r.Store.DB(), id) })
 	if err != nil {
 		return nil, err
 	}

@@ -108,7 +108,7 @@ func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (
 func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessToken string) (*store.Order, error) {
 	hash := secret.TokenHash(accessToken)
 	o, err := leanexec.Remember(ctx, leanexec.Key("OrderByGuestToken", number, hash), func() (store.Order, error) {
-		return r.Store.OrderByGuestToken(ctx, number, hash)
+		return r.Store.OrderByGuestToken(ctx, r.Store.DB(), number, hash)
 	})
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
@@ -125,7 +125,7 @@ func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, 
 		return nil, err
 	}
 	read, err := leanexec.Remember(ctx, leanexec.Key("OrdersPage", obj.ID, status, page), func() (ordersPage, error) {
-		rows, total, err := r.Store.OrdersPage(ctx, obj.ID, store.OrderFilter{Status: status, Page: page})
+		rows, total, err := r.Store.OrdersPage(ctx, r.Store.DB(), obj.ID, store.OrderFilter{Status: status, Page: page})
 		return ordersPage{rows, total}, err
 	})
 	if err != nil {
@@ -141,7 +141,7 @@ func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, 
 
 func (r *userResolver) Order(ctx context.Context, obj *store.User, number string) (*store.Order, error) {
 	o, err := leanexec.Remember(ctx, leanexec.Key("OrderByNumber", obj.ID, number), func() (store.Order, error) {
-		return r.Store.OrderByNumber(ctx, obj.ID, number)
+		return r.Store.OrderByNumber(ctx, r.Store.DB(), obj.ID, number)
 	})
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil

@@ -248,7 +248,7 @@ func prefetchOrderFields(ctx context.Context, st *store.Store, orders []store.Or
 	}
 	// Lines and their products in one statement.
 	read, err := leanexec.Remember(ctx, leanexec.Key("OrderItemsWithProducts", ids), func() (orderLines, error) {
-		lines, products, err := st.OrderItemsWithProducts(ctx, ids)
+		lines, products, err := st.OrderItemsWithProducts(ctx, st.DB(), ids)
 		return orderLines{lines, products}, err
 	})
 	if err != nil {

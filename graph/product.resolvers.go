@@ -20,7 +20,7 @@ func (r *queryResolver) Products(ctx context.Context, first *int, after *string,
 		return nil, err
 	}
 	rows, err := leanexec.Remember(ctx, leanexec.Key("FindProducts", kind, page), func() ([]store.Product, error) {
-		return r.Store.FindProducts(ctx, store.ProductFilter{Kind: kind, Page: page})
+		return r.Store.FindProducts(ctx, r.Store.DB(), store.ProductFilter{Kind: kind, Page: page})
 	})
 	if err != nil {
 		return nil, err

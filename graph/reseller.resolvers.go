@@ -35,7 +35,7 @@ func (r *queryResolver) Reseller(ctx context.Context) (*store.Reseller, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := leanexec.Remember(ctx, leanexec.Key("ResellerByID", id), func() (store.Reseller, error) { return r.Store.ResellerByID(ctx, id) })
+	res, err := leanexec.Remember(ctx, leanexec.Key("ResellerByID", id), func() (store.Reseller, error) { return r.Store.ResellerByID(ctx, r.Store.DB(), id) })
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (r *resellerResolver) SimCards(ctx context.Context, obj *store.Reseller, fi
 		return nil, err
 	}
 	rows, err := leanexec.Remember(ctx, leanexec.Key("ResellerSIMsPage", obj.ID, status, page), func() ([]store.ResellerSIM, error) {
-		return r.Store.ResellerSIMsPage(ctx, obj.ID, status, page)
+		return r.Store.ResellerSIMsPage(ctx, r.Store.DB(), obj.ID, status, page)
 	})
 	if err != nil {
 		return nil, err

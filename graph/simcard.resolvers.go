@@ -97,7 +97,7 @@ func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard,
 		rows, err = loadersFor(ctx).newestSessions.Load(ctx, store.NewestKey{UsageRange: rng, Limit: page.Fetch()})
 	} else {
 		rows, err = leanexec.Remember(ctx, leanexec.Key("SessionsPage", scopeOf(ctx), rng, page), func() ([]store.UsageSession, error) {
-			return r.Store.SessionsPage(ctx, scopeOf(ctx), rng, page)
+			return r.Store.SessionsPage(ctx, r.Store.DB(), scopeOf(ctx), rng, page)
 		})
 	}
 	if err != nil {
@@ -121,7 +121,7 @@ func (r *simCardResolver) BalanceEntries(ctx context.Context, obj *store.SimCard
 	}
 	owner := scopeOf(ctx).UserID
 	rows, err := leanexec.Remember(ctx, leanexec.Key("BalanceEntriesPage", owner, obj.ICCID, page), func() ([]store.SIMBalanceEntry, error) {
-		return r.Store.BalanceEntriesPage(ctx, owner, obj.ICCID, page)
+		return r.Store.BalanceEntriesPage(ctx, r.Store.DB(), owner, obj.ICCID, page)
 	})
 	if err != nil {
 		return nil, err
