@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"strings"
+	"strconv"
 	"sync"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -91,20 +92,69 @@ func Remember[V any](ctx context.Context, key string, fetch func() (V, error)) (
 }
 
 // Key names a read by what it is (the store method) and the values it
-// reads with, pointers followed: two calls with equal values share it.
+// reads with, pointers followed: two calls with equal values share it. It
+// writes the values itself (fmt's %#v cost a dashboard 190 allocations).
 func Key(what string, values ...any) string {
-	var b strings.Builder
-	b.WriteString(what)
+	b := make([]byte, 0, 64)
+	b = append(b, what...)
 	for _, v := range values {
-		rv := reflect.ValueOf(v)
-		for rv.Kind() == reflect.Pointer && !rv.IsNil() {
-			rv = rv.Elem()
-		}
-		if rv.IsValid() && !(rv.Kind() == reflect.Pointer && rv.IsNil()) {
-			fmt.Fprintf(&b, " %#v", rv.Interface())
-		} else {
-			b.WriteString(" nil")
-		}
+		b = append(b, ' ')
+		b = appendKey(b, reflect.ValueOf(v))
 	}
-	return b.String()
+	return string(b)
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+func appendKey(b []byte, v reflect.Value) []byte {
+	switch v.Kind() {
+	case reflect.Invalid:
+		return append(b, "nil"...)
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return append(b, "nil"...)
+		}
+		return appendKey(b, v.Elem())
+	case reflect.String:
+		return strconv.AppendQuote(b, v.String())
+	case reflect.Bool:
+		return strconv.AppendBool(b, v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.AppendInt(b, v.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return strconv.AppendUint(b, v.Uint(), 10)
+	case reflect.Float32, reflect.Float64:
+		return strconv.AppendFloat(b, v.Float(), 'g', -1, 64)
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			return append(b, "nil"...)
+		}
+		b = append(b, '[')
+		for i := range v.Len() {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendKey(b, v.Index(i))
+		}
+		return append(b, ']')
+	case reflect.Struct:
+		if v.Type() == timeType && v.CanInterface() {
+			var t time.Time
+			if v.CanAddr() {
+				t = *v.Addr().Interface().(*time.Time)
+			} else {
+				t = v.Interface().(time.Time)
+			}
+			return t.UTC().AppendFormat(b, time.RFC3339Nano)
+		}
+		b = append(b, '{')
+		for i := range v.NumField() {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendKey(b, v.Field(i))
+		}
+		return append(b, '}')
+	}
+	return fmt.Appendf(b, "%#v", v) // maps, channels, functions: not read with
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestKeyFollowsPointers(t *testing.T) {
@@ -17,6 +18,23 @@ func TestKeyFollowsPointers(t *testing.T) {
 		if other == Key("OrdersPage", 1, &a, []string{"x"}) {
 			t.Errorf("different reads share the key %s", other)
 		}
+	}
+}
+
+func TestKeyWritesStructsAndTimes(t *testing.T) {
+	type window struct {
+		ICCID    string
+		From, To time.Time
+	}
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	a := []window{{"8999", day, day.Add(time.Hour)}}
+	b := []window{{"8999", day.In(time.FixedZone("ALMT", 5*3600)), day.Add(time.Hour)}}
+	if Key("UsageByCountry", a) != Key("UsageByCountry", b) {
+		t.Errorf("the same instants in another zone gave another key: %s, %s", Key("UsageByCountry", a), Key("UsageByCountry", b))
+	}
+	c := []window{{"8999", day, day.Add(time.Nanosecond)}}
+	if Key("UsageByCountry", a) == Key("UsageByCountry", c) {
+		t.Errorf("windows a nanosecond apart share the key %s", Key("UsageByCountry", a))
 	}
 }
 
