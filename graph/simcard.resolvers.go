@@ -13,6 +13,7 @@ import (
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/export"
+	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/usage"
@@ -59,6 +60,10 @@ func (r *mutationResolver) SimCardRemove(ctx context.Context, id string) (*model
 	}
 	u, err := r.changedUser(ctx, me)
 	return &model.SimCardRemovePayload{RemovedID: &id, User: u, UserErrors: []apperr.FieldError{}}, err
+}
+
+func (r *simCardResolver) ProjectedRunOutAt(ctx context.Context, obj *store.SimCard) (*time.Time, error) {
+	return ledger.RunOut(obj.BalanceAsOf, obj.BalanceMinor, obj.SpentMinor), nil
 }
 
 func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error) {
@@ -147,3 +152,16 @@ func (r *userResolver) SimCard(ctx context.Context, obj *store.User, iccid strin
 func (r *Resolver) SimCard() generated.SimCardResolver { return &simCardResolver{r} }
 
 type simCardResolver struct{ *Resolver }
+
+// !!! WARNING !!!
+// The code below was going to be deleted when updating resolvers. It has been copied here so you have
+// one last chance to move it out of harms way if you want. There are two reasons this happens:
+//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
+//    it when you're done.
+//  - You have helper methods in this file. Move them out to keep these resolver files clean.
+/*
+	func (r *subscriptionResolver) SimCardUpdated(ctx context.Context, iccid *string) (<-chan *store.SimCard, error) {
+	panic(fmt.Errorf("not implemented: SimCardUpdated - simCardUpdated"))
+}
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
+*/

@@ -107,7 +107,13 @@ func configFromURL(raw string) (pgtestdb.Config, error) {
 // unless the test failed (then its URL is in the log).
 func New(t testing.TB) *sqlx.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), DSN(t), store.PoolOptions{MaxConns: 8})
+	return Open(t, DSN(t))
+}
+
+// Open opens a database of DSN's like New, closed after the test.
+func Open(t testing.TB, dsn string) *sqlx.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn, store.PoolOptions{MaxConns: 8})
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
