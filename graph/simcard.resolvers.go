@@ -152,16 +152,3 @@ func (r *userResolver) SimCard(ctx context.Context, obj *store.User, iccid strin
 func (r *Resolver) SimCard() generated.SimCardResolver { return &simCardResolver{r} }
 
 type simCardResolver struct{ *Resolver }
-
-// !!! WARNING !!!
-// The code below was going to be deleted when updating resolvers. It has been copied here so you have
-// one last chance to move it out of harms way if you want. There are two reasons this happens:
-//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
-//    it when you're done.
-//  - You have helper methods in this file. Move them out to keep these resolver files clean.
-/*
-	func (r *subscriptionResolver) SimCardUpdated(ctx context.Context, iccid *string) (<-chan *store.SimCard, error) {
-	panic(fmt.Errorf("not implemented: SimCardUpdated - simCardUpdated"))
-}
-func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
-*/
