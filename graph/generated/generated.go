@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	Reseller() ResellerResolver
 	ResellerSimCard() ResellerSimCardResolver
 	SimCard() SimCardResolver
+	Subscription() SubscriptionResolver
 	UsageSessionConnection() UsageSessionConnectionResolver
 	UsageSummary() UsageSummaryResolver
 	User() UserResolver
@@ -410,6 +411,10 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	Subscription struct {
+		SimCardUpdated func(childComplexity int, iccid *string) int
+	}
+
 	UsageSession struct {
 		BytesDown       func(childComplexity int) int
 		BytesUp         func(childComplexity int) int
@@ -528,6 +533,9 @@ type SimCardResolver interface {
 	UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error)
 	UsageExportURL(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time) (string, error)
 	BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error)
+}
+type SubscriptionResolver interface {
+	SimCardUpdated(ctx context.Context, iccid *string) (<-chan *store.SimCard, error)
 }
 type UsageSessionConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.UsageSessionConnection) (int, error)
@@ -2045,6 +2053,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SimCardRemovePayload.UserErrors(childComplexity), true
 
+	case "Subscription.simCardUpdated":
+		if e.ComplexityRoot.Subscription.SimCardUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_simCardUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.SimCardUpdated(childComplexity, args["iccid"].(*string)), true
+
 	case "UsageSession.bytesDown":
 		if e.ComplexityRoot.UsageSession.BytesDown == nil {
 			break
@@ -2371,6 +2391,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -3365,6 +3402,7 @@ customer, or a reseller API key.
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 """
@@ -3725,6 +3763,25 @@ type SimCardRemovePayload {
   user: User
   "What is wrong with the input; empty on success."
   userErrors: [UserError!]!
+}
+
+"""
+Live updates, over WebSocket (the ` + "`" + `graphql-transport-ws` + "`" + ` protocol of the graphql-ws client,
+on ` + "`" + `/graphql` + "`" + `, with ` + "`" + `{"authorization": "Bearer <token>"}` + "`" + ` as the ` + "`" + `connection_init` + "`" + ` payload)
+or over Server-Sent Events (POST ` + "`" + `/graphql` + "`" + ` with ` + "`" + `Accept: text/event-stream` + "`" + `). See
+docs/live.md.
+"""
+type Subscription {
+  """
+  The SIM card's new state each time its balance, overdraft, status or usage changes,
+  whatever made the change (a top-up, a usage import, support's adjustment, another server).
+  With ` + "`" + `iccid` + "`" + `, that SIM only; without, every SIM of the account, including those added
+  later. Customers only. An ICCID that is not one of yours answers ` + "`" + `NOT_FOUND` + "`" + `, exactly like
+  one that does not exist. Signing out (or any end of the session) closes the subscription;
+  more subscriptions than a connection may carry, or more connections than an account may
+  open, answer ` + "`" + `LIMIT_EXCEEDED` + "`" + `.
+  """
+  simCardUpdated("Only this SIM card; all of yours when omitted." iccid: ICCID): SimCard!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/usage.graphqls", Input: `"""
@@ -5309,6 +5366,20 @@ func (ec *executionContext) field_SimCard_usage_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_simCardUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "iccid",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOICCID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["iccid"] = arg0
 	return args, nil
 }
 
@@ -11849,6 +11920,50 @@ func (ec *executionContext) fieldContext_SimCardRemovePayload_userErrors(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_simCardUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_simCardUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().SimCardUpdated(ctx, fc.Args["iccid"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
+			return ec.marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_simCardUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimCard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_simCardUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UsageSession_id(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17586,6 +17701,26 @@ func (ec *executionContext) _SimCardRemovePayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "simCardUpdated":
+		return ec._Subscription_simCardUpdated(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var usageSessionImplementors = []string{"UsageSession", "Node"}
 
 func (ec *executionContext) _UsageSession(ctx context.Context, sel ast.SelectionSet, obj *store.UsageSession) graphql.Marshaler {
@@ -19282,6 +19417,14 @@ func (ec *executionContext) marshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtez�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, sel ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SimCard!")
+		return graphql.Null
+	}
+	return ec._SimCard(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSimCardAddInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAddInput(ctx context.Context, v any) (model.SimCardAddInput, error) {

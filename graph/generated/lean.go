@@ -4949,6 +4949,13 @@ func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋt
 	})
 }
 
+func (ec *executionContext) leanmarshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.SimCard) bool {
+	if v == nil {
+		return false
+	}
+	return ec.lean_SimCard(ctx, w, sel, v)
+}
+
 func (ec *executionContext) leanmarshalNSimCardPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.SimCardPayload) bool {
 	if v == nil {
 		return false

@@ -94,7 +94,7 @@ func start(t testing.TB, cfg config.Config, db *sqlx.DB, dsn string) *API {
 	}
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
-	t.Cleanup(ts.Close)
+	t.Cleanup(func() { ts.CloseClientConnections(); ts.Close(); srv.Close() })
 	return &API{t: t, URL: ts.URL, DB: db, DSN: dsn, Cfg: cfg, log: log, srv: srv}
 }
 

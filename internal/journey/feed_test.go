@@ -19,10 +19,9 @@ var tezBinary struct {
 	err  error
 }
 
-// tez runs a `tez` command as an operator does: the real binary, a process
-// of its own, on the journey's database. It answers the command's output.
-func (s *shop) tez(args ...string) string {
-	s.t.Helper()
+// tezPath builds the `tez` binary once per test run and answers its path.
+func tezPath(t testing.TB) string {
+	t.Helper()
 	tezBinary.once.Do(func() {
 		dir, err := os.MkdirTemp("", "tez-journey-bin-")
 		if err != nil {
@@ -36,9 +35,16 @@ func (s *shop) tez(args ...string) string {
 		}
 	})
 	if tezBinary.err != nil {
-		s.t.Fatal(tezBinary.err)
+		t.Fatal(tezBinary.err)
 	}
-	cmd := exec.Command(tezBinary.path, args...)
+	return tezBinary.path
+}
+
+// tez runs a `tez` command as an operator does: the real binary, a process
+// of its own, on the journey's database. It answers the command's output.
+func (s *shop) tez(args ...string) string {
+	s.t.Helper()
+	cmd := exec.Command(tezPath(s.t), args...)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+s.api.DSN, "TEZ_LOG_LEVEL=warn")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
