@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// SpendWindow is how far back the run-out projection looks for spend; the
+// SpendWindow is how far back the run-out projection looks at spending; the
 // store reads the USAGE entries of this window with each SIM
 // (store.freshnessColumns says 14 days in SQL).
 const SpendWindow = 14 * 24 * time.Hour
@@ -14,10 +14,10 @@ const SpendWindow = 14 * 24 * time.Hour
 // not run out in the year 30000.
 const maxRunOut = 100 * 365 * 24 * time.Hour
 
-// RunOut projects when a balance runs out if it keeps being spent at the
-// rate of the last SpendWindow: spent (minor units, over the window) from
-// asOf, when the balance was last brought up to date. Nil without spend; a
-// balance already at or below zero ran out at asOf.
+// RunOut projects when a balance runs out if the SIM keeps spending at the
+// pace it spent over the last SpendWindow (spent, minor units), from asOf,
+// when the balance was last brought up to date: nil with no spend, asOf for
+// a balance already gone, at most maxRunOut ahead.
 func RunOut(asOf time.Time, balance, spent int64) *time.Time {
 	if spent <= 0 {
 		return nil
@@ -28,4 +28,14 @@ func RunOut(asOf time.Time, balance, spent int64) *time.Time {
 	ahead := time.Duration(math.Min(float64(balance)/float64(spent)*float64(SpendWindow), float64(maxRunOut)))
 	at := asOf.Add(ahead).Truncate(time.Second)
 	return &at
+}
+
+// RunsOutWithin says whether the balance is projected (RunOut) to run out
+// within days, in integers so that the decision never wobbles on rounding.
+func RunsOutWithin(balance, spent int64, days int) bool {
+	if spent <= 0 {
+		return false
+	}
+	window := int64(SpendWindow / (24 * time.Hour))
+	return balance*window <= spent*int64(days)
 }

@@ -30,6 +30,10 @@ type SimCard struct {
 	// SpentMinor is the usage debited in the last SpendWindow (see
 	// ledger.RunOut).
 	SpentMinor int64 `db:"spent"`
+	// LowBalanceThresholdMinor and RunOutWarningDays are the owner's alerts
+	// (nil: off).
+	LowBalanceThresholdMinor *int64 `db:"low_balance_threshold"`
+	RunOutWarningDays        *int   `db:"runout_warning_days"`
 }
 
 // Balance is what is left to spend.
@@ -56,7 +60,8 @@ func (s SimCard) Label() *string {
 	return &s.LabelText
 }
 
-const simColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at, overdraft, ` + freshnessColumns
+const simColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at, overdraft,
+    low_balance_threshold, runout_warning_days, ` + freshnessColumns
 
 // freshnessColumns are balanceAsOf and the spend that projects the run-out,
 // read with the SIM in the statement that reads it (no statement of their
@@ -71,7 +76,8 @@ const freshnessColumns = `greatest(balance_changed_at, CASE WHEN last_usage_at >
 // simTargets are the scan targets of simColumns, in their order (see
 // queryRows).
 func (sc *SimCard) simTargets() []any {
-	return []any{&sc.ICCID, &sc.MSISDN, &sc.Status, &sc.UserID, &sc.OwnedSince, &sc.ResellerID, &sc.LabelText, &sc.BalanceMinor, &sc.Currency, &sc.LastUsageAt, &sc.OverdraftMinor, &sc.BalanceAsOf, &sc.SpentMinor}
+	return []any{&sc.ICCID, &sc.MSISDN, &sc.Status, &sc.UserID, &sc.OwnedSince, &sc.ResellerID, &sc.LabelText, &sc.BalanceMinor, &sc.Currency, &sc.LastUsageAt, &sc.OverdraftMinor,
+		&sc.LowBalanceThresholdMinor, &sc.RunOutWarningDays, &sc.BalanceAsOf, &sc.SpentMinor}
 }
 
 const simCardsOfUsers = `SELECT ` + simColumns + ` FROM sim_cards WHERE user_id = ANY($1) ORDER BY user_id, iccid`
@@ -105,4 +111,20 @@ func (s *Store) SimCardsByICCID(ctx context.Context, q Querier, owner int64, icc
 		out[sc.ICCID] = sc
 	}
 	return out, nil
+}
+
+// SimCardAlerts are the owner's alert settings as the API shows them.
+type SimCardAlerts struct {
+	LowBalanceThreshold *money.Money
+	RunOutWarningDays   *int
+}
+
+// Alerts are the owner's alert settings of the SIM.
+func (s SimCard) Alerts() SimCardAlerts {
+	a := SimCardAlerts{RunOutWarningDays: s.RunOutWarningDays}
+	if s.LowBalanceThresholdMinor != nil {
+		m := money.New(*s.LowBalanceThresholdMinor, s.Currency)
+		a.LowBalanceThreshold = &m
+	}
+	return a
 }
