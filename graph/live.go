@@ -115,6 +115,9 @@ var _ interface {
 func (eventLoaders) ExtensionName() string                   { return "EventLoaders" }
 func (eventLoaders) Validate(graphql.ExecutableSchema) error { return nil }
 func (e eventLoaders) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) { // a request that failed before execution
+		return next(ctx)
+	}
 	if op := graphql.GetOperationContext(ctx); op.Operation != nil && op.Operation.Operation == ast.Subscription {
 		ctx = withLoaders(ctx, e.store, e.metrics)
 	}
