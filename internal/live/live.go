@@ -90,7 +90,7 @@ func (h *Hub) listen(ctx context.Context) error {
 		return errNoListenSource
 	}
 	h.startOnce.Do(func() {
-		h.listener = pq.NewListener(h.dsn, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
+		l := pq.NewListener(h.dsn, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
 			switch ev {
 			case pq.ListenerEventDisconnected:
 				h.log.Warn("live updates: listening connection lost, reconnecting", "err", err)
@@ -100,15 +100,18 @@ func (h *Hub) listen(ctx context.Context) error {
 				h.log.Warn("live updates: cannot connect to listen", "err", err)
 			}
 		})
+		h.mu.Lock()
+		h.listener = l
+		h.mu.Unlock()
 		go func() {
 			defer close(h.started)
 			for _, ch := range []string{simChannel, sessionChannel} {
-				if err := h.listener.Listen(ch); err != nil {
+				if err := l.Listen(ch); err != nil {
 					h.startErr = fmt.Errorf("listen on %s: %w", ch, err)
 					return
 				}
 			}
-			go h.run()
+			go h.run(l)
 		}()
 	})
 	select {
@@ -123,8 +126,8 @@ func (h *Hub) listen(ctx context.Context) error {
 }
 
 // run hands out notifications until the listener closes.
-func (h *Hub) run() {
-	for n := range h.listener.Notify {
+func (h *Hub) run(l *pq.Listener) {
+	for n := range l.Notify {
 		if n == nil {
 			// Reconnected: changes made while disconnected were not heard.
 			h.log.Warn("live updates: reconnected; changes committed while disconnected were not delivered")
@@ -184,10 +187,11 @@ func (h *Hub) Close() {
 			c.endLocked(errHubClosed)
 		}
 	}
+	l := h.listener
 	h.mu.Unlock()
-	if h.listener != nil {
-		<-h.started
-		_ = h.listener.Close()
+	if l != nil {
+		// Also ends a Listen still waiting for the database.
+		_ = l.Close()
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"testing"
 	"time"
+
+	"github.com/teztelecom/tez/internal/apperr"
 )
 
 // hub is a hub that believes it listens, fed by hand: what it does with a
@@ -106,5 +108,23 @@ func TestSessionEndEndsItsSubscriptions(t *testing.T) {
 	}
 	if kept.Err() != nil {
 		t.Errorf("another session's subscription ended: %v", kept.Err())
+	}
+}
+
+// Without a database to listen on, a subscription answers UNAVAILABLE (a
+// code the client can retry on) and the server still shuts down.
+func TestUnreachableDatabase(t *testing.T) {
+	h := NewHub("postgres://tez@127.0.0.1:1/tez?sslmode=disable&connect_timeout=1", DefaultLimits, slog.New(slog.DiscardHandler), nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := h.Open(ctx, 1, 1, time.Now().Add(time.Hour), nil); !apperr.Is(err, apperr.Unavailable) {
+		t.Fatalf("Open with the database unreachable: %v, want UNAVAILABLE", err)
+	}
+	closed := make(chan struct{})
+	go func() { h.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for the unreachable database")
 	}
 }
