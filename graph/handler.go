@@ -65,7 +65,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		KeepAlivePingInterval: keepAlive,
 		PingPongInterval:      keepAlive,
 	})
-	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
+	srv.AddTransport(sseTransport{transport.SSE{KeepAlivePingInterval: keepAlive}})
 	srv.AddTransport(leanexec.GET{})
 	srv.AddTransport(leanexec.POST{})
 	queries := lru.New[*ast.QueryDocument](1000)

@@ -2,6 +2,9 @@ package graph
 
 import (
 	"context"
+	"mime"
+	"net/http"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -123,3 +126,18 @@ func (e eventLoaders) InterceptResponse(ctx context.Context, next graphql.Respon
 	}
 	return next(ctx)
 }
+
+// WantsEventStream reports whether a request asks for a stream of events
+// first: GraphQL over SSE clients (graphql-sse) send Accept:
+// text/event-stream. urql lists text/event-stream after JSON for every
+// request, and its queries must get JSON.
+func WantsEventStream(r *http.Request) bool {
+	first, _, _ := strings.Cut(r.Header.Get("Accept"), ",")
+	mediaType, _, err := mime.ParseMediaType(strings.TrimSpace(first))
+	return err == nil && mediaType == "text/event-stream"
+}
+
+// sseTransport is gqlgen's SSE transport for the requests that want a stream.
+type sseTransport struct{ transport.SSE }
+
+func (t sseTransport) Supports(r *http.Request) bool { return WantsEventStream(r) && t.SSE.Supports(r) }

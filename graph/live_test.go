@@ -333,3 +333,15 @@ func TestSimCardUpdatedOverSSE(t *testing.T) {
 	}
 	t.Fatalf("the stream ended without an event: %v", lines.Err())
 }
+
+// urql lists text/event-stream in Accept for every request: its queries
+// get JSON, not a stream.
+func TestAnAcceptListWithEventStreamGetsJSON(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	accept := map[string]string{"Accept": "application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed"}
+	res := api.Do(apitest.Request{Query: `{ products(first: 1) { edges { cursor } } }`, Header: accept})
+	if res.Status != 200 || len(res.Errors) > 0 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/graphql-response+json") {
+		t.Errorf("a query with urql's Accept: %d %s %+v", res.Status, res.Header.Get("Content-Type"), res.Errors)
+	}
+}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
+	"github.com/teztelecom/tez/graph"
+
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/live"
 	"github.com/teztelecom/tez/internal/reseller"
@@ -93,7 +95,7 @@ func (s *Server) withStreams(stream, bounded http.Handler) http.Handler {
 				return
 			}
 			stream.ServeHTTP(hijackWriter{w}, r)
-		case strings.Contains(r.Header.Get("Accept"), "text/event-stream"):
+		case graph.WantsEventStream(r):
 			// The server's read and write timeouts are for requests, not streams.
 			rc := http.NewResponseController(w)
 			_ = rc.SetReadDeadline(time.Time{})
