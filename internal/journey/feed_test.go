@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/seed"
+	"github.com/teztelecom/tez/internal/testdb"
 )
 
 var tezBinary struct {
@@ -28,6 +29,7 @@ func tezPath(t testing.TB) string {
 			tezBinary.err = err
 			return
 		}
+		testdb.AtExit(func() { os.RemoveAll(dir) })
 		tezBinary.path = filepath.Join(dir, "tez")
 		out, err := exec.Command("go", "build", "-o", tezBinary.path, "../../cmd/tez").CombinedOutput()
 		if err != nil {

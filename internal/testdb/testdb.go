@@ -40,12 +40,30 @@ var (
 //	func TestMain(m *testing.M) { testdb.Main(m) }
 func Main(m *testing.M) {
 	code := m.Run()
+	atExit.Lock()
+	for _, fn := range atExit.fns {
+		fn()
+	}
+	atExit.Unlock()
 	if cluster != nil {
 		if err := cluster.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "testdb: stop cluster:", err)
 		}
 	}
 	os.Exit(code)
+}
+
+var atExit struct {
+	sync.Mutex
+	fns []func()
+}
+
+// AtExit registers fn to run once the package's tests are done, before Main
+// exits (to remove a binary built for them, say).
+func AtExit(fn func()) {
+	atExit.Lock()
+	defer atExit.Unlock()
+	atExit.fns = append(atExit.fns, fn)
 }
 
 // ClusterDir is where the harness keeps its own cluster: shared by all test
