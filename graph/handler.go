@@ -92,6 +92,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	}
 	srv.SetDisableSuggestion(opts.HideSuggestions)
 	srv.Use(NewObserver(opts.Metrics))
+	srv.Use(leanexec.Memo{})
 	srv.Use(deadline{})
 	srv.Use(eventLoaders{store: r.Store, metrics: opts.Metrics})
 	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.HideSuggestions))
