@@ -20,7 +20,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/sqlcount"
+	"github.com/teztelecom/tez/internal/pgdriver"
 )
 
 // Store reads and writes the service's data.
@@ -40,9 +40,13 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 type PoolOptions struct {
 	MaxConns         int
 	StatementTimeout time.Duration
+	// Unprepared turns off the driver's prepared-statement cache
+	// (internal/pgdriver), for a pooler in transaction mode.
+	Unprepared bool
 }
 
-// Open connects with lib/pq, counting statements (internal/sqlcount). It turns on binary_parameters (one round trip
+// Open connects through internal/pgdriver (lib/pq, counting statements and
+// keeping them prepared). It turns on binary_parameters (one round trip
 // per parameterised query instead of two) and sets statement_timeout for
 // every connection through the DSN, so no statement can run unbounded.
 func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
@@ -57,7 +61,7 @@ func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	sqlDB, err := sqlcount.Open(full)
+	sqlDB, err := pgdriver.Open(full, pgdriver.Options{Unprepared: opts.Unprepared})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
