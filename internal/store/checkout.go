@@ -8,7 +8,7 @@ import (
 	"github.com/lib/pq"
 )
 
-const activeProductsBySKU = `SELECT ` + productColumns + ` FROM products WHERE sku = ANY($1) AND active`
+var activeProductsBySKU = `SELECT ` + productColumns + ` FROM products WHERE sku = ANY($1) AND active`
 
 // ActiveProductsBySKU loads the products on sale among skus; retired and
 // unknown ones are absent.
@@ -24,7 +24,7 @@ func (s *Store) ActiveProductsBySKU(ctx context.Context, q Querier, skus []strin
 	return out, nil
 }
 
-const simCardsForTopup = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1)`
+var simCardsForTopup = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1)`
 
 // SimCardsForTopup loads SIMs a voucher may credit, whoever owns them (a
 // voucher can top up a friend's SIM). Callers show only whether a SIM can
@@ -163,7 +163,7 @@ func (s *Store) LockOrderOfPayment(ctx context.Context, q Querier, provider stri
 	return o, mapError(err, "order of payment")
 }
 
-const orderByGuestToken = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.guest_token_hash = $2` + guestTokenLive
+var orderByGuestToken = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.guest_token_hash = $2` + guestTokenLive
 
 // OrderByGuestToken loads the order a guest's access token opens.
 func (s *Store) OrderByGuestToken(ctx context.Context, q Querier, number string, tokenHash []byte) (Order, error) {
@@ -195,7 +195,7 @@ type ItemToFulfil struct {
 }
 
 var itemsToFulfil = `
-SELECT ` + qualified("i", itemColumns) + `, p.kind
+SELECT ` + itemCols.as("i") + `, p.kind
 FROM order_items i JOIN products p ON p.id = i.product_id
 WHERE i.order_id = $1 ORDER BY i.line_no`
 

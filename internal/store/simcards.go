@@ -50,19 +50,29 @@ func (s SimCard) Label() *string {
 	return &s.LabelText
 }
 
-const simColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at, overdraft`
-
-// simTargets are the scan targets of simColumns, in their order (see
-// queryRows).
-func (sc *SimCard) simTargets() []any {
-	return []any{&sc.ICCID, &sc.MSISDN, &sc.Status, &sc.UserID, &sc.OwnedSince, &sc.ResellerID, &sc.LabelText, &sc.BalanceMinor, &sc.Currency, &sc.LastUsageAt, &sc.OverdraftMinor}
+// simCols are the columns of a positional read of a SimCard, each beside its
+// scan target (see queryRows).
+var simCols = columns[SimCard]{
+	{"iccid", func(sc *SimCard) any { return &sc.ICCID }},
+	{"msisdn", func(sc *SimCard) any { return &sc.MSISDN }},
+	{"status", func(sc *SimCard) any { return &sc.Status }},
+	{"user_id", func(sc *SimCard) any { return &sc.UserID }},
+	{"owned_since", func(sc *SimCard) any { return &sc.OwnedSince }},
+	{"reseller_id", func(sc *SimCard) any { return &sc.ResellerID }},
+	{"label", func(sc *SimCard) any { return &sc.LabelText }},
+	{"balance", func(sc *SimCard) any { return &sc.BalanceMinor }},
+	{"currency", func(sc *SimCard) any { return &sc.Currency }},
+	{"last_usage_at", func(sc *SimCard) any { return &sc.LastUsageAt }},
+	{"overdraft", func(sc *SimCard) any { return &sc.OverdraftMinor }},
 }
 
-const simCardsOfUsers = `SELECT ` + simColumns + ` FROM sim_cards WHERE user_id = ANY($1) ORDER BY user_id, iccid`
+var simColumns = simCols.list()
+
+var simCardsOfUsers = `SELECT ` + simColumns + ` FROM sim_cards WHERE user_id = ANY($1) ORDER BY user_id, iccid`
 
 // SimCardsByUserID lists each user's SIM cards in ICCID order.
 func (s *Store) SimCardsByUserID(ctx context.Context, q Querier, userIDs []int64) (map[int64][]SimCard, error) {
-	rows, err := queryRows(ctx, q, (*SimCard).simTargets, simCardsOfUsers, pq.Array(userIDs))
+	rows, err := queryRows(ctx, q, simCols.targets, simCardsOfUsers, pq.Array(userIDs))
 	if err != nil {
 		return nil, mapError(err, "sim cards")
 	}
@@ -76,7 +86,7 @@ func (s *Store) SimCardsByUserID(ctx context.Context, q Querier, userIDs []int64
 	return out, nil
 }
 
-const simCardsOfOwner = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND user_id = $2`
+var simCardsOfOwner = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND user_id = $2`
 
 // SimCardsByICCID loads the owner's SIM cards among iccids; others' are absent.
 func (s *Store) SimCardsByICCID(ctx context.Context, q Querier, owner int64, iccids []string) (map[string]SimCard, error) {

@@ -184,8 +184,9 @@ func qualified(alias, columns string) string {
 // which gives t's fields in the statement's column order. The dashboard's
 // statements read this way: sqlx's reflection (matching columns to fields
 // on every call, a reflect.New per row) cost more than the rest of their
-// reading. Other statements keep sqlx's by-name mapping; a test compares
-// the two for every positional read.
+// reading. Each such read declares its columns beside their targets
+// (columns.go), checked against the fields' db tags by a test; other
+// statements keep sqlx's by-name mapping.
 func queryRows[T any](ctx context.Context, q Querier, targets func(*T) []any, query string, args ...any) ([]T, error) {
 	var out []T
 	var t T
