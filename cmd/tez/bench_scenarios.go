@@ -17,11 +17,11 @@ import (
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/bench"
 	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/pgdriver"
 	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/server"
-	"github.com/teztelecom/tez/internal/pgdriver"
 	"github.com/teztelecom/tez/internal/store"
 )
 

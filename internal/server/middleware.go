@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/pgdriver"
+	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/viewer"
 )
 

@@ -291,7 +291,9 @@ func (s *Store) OrderItemsWithProducts(ctx context.Context, q Querier, orderIDs 
 		OrderItem
 		Product Product
 	}
-	rows, err := queryRows(ctx, q, func(r *withProduct) []any { return append(itemCols.targets(&r.OrderItem), productCols.targets(&r.Product)...) },
+	rows, err := queryRows(ctx, q, func(r *withProduct) []any {
+		return append(itemCols.targets(&r.OrderItem), productCols.targets(&r.Product)...)
+	},
 		itemsWithProducts, pq.Array(orderIDs))
 	if err != nil {
 		return nil, nil, mapError(err, "order items")

@@ -119,7 +119,6 @@ JOIN usage_sessions u ON u.iccid = k.iccid AND u.started_at >= greatest(k.f, coa
 const usageRangeKeys = `
 WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(iccid, f, t, i))`
 
-
 var usageByCountry = usageRangeKeys + `
 SELECT k.i, u.country_code,
        ` + usageSums + usageInRanges + `
