@@ -58,29 +58,15 @@ func (s *Store) AddressesByUserID(ctx context.Context, q Querier, userIDs []int6
 	if err != nil {
 		return nil, mapError(err, "addresses")
 	}
-	out := make(map[int64][]Address, len(userIDs))
-	for _, id := range userIDs {
-		out[id] = nil
-	}
-	for _, a := range rows {
-		out[a.UserID] = append(out[a.UserID], a)
-	}
-	return out, nil
+	return groupBy(userIDs, rows, func(a Address) int64 { return a.UserID }), nil
 }
 
 var addressesOfOwner = `SELECT ` + addressColumns + ` FROM addresses WHERE id = ANY($1) AND user_id = $2`
 
 // AddressesByID loads the owner's addresses among ids; others' are absent.
 func (s *Store) AddressesByID(ctx context.Context, q Querier, owner int64, ids []int64) (map[int64]Address, error) {
-	var rows []Address
-	if err := q.SelectContext(ctx, &rows, addressesOfOwner, pq.Array(ids), owner); err != nil {
-		return nil, mapError(err, "addresses")
-	}
-	out := make(map[int64]Address, len(rows))
-	for _, a := range rows {
-		out[a.ID] = a
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(a Address) int64 { return a.ID }, addressesOfOwner, pq.Array(ids), owner)
+	return out, mapError(err, "addresses")
 }
 
 // AddressWrite is a validated address to store.

@@ -13,15 +13,8 @@ var activeProductsBySKU = `SELECT ` + productColumns + ` FROM products WHERE sku
 // ActiveProductsBySKU loads the products on sale among skus; retired and
 // unknown ones are absent.
 func (s *Store) ActiveProductsBySKU(ctx context.Context, q Querier, skus []string) (map[string]Product, error) {
-	var rows []Product
-	if err := q.SelectContext(ctx, &rows, activeProductsBySKU, pq.Array(skus)); err != nil {
-		return nil, mapError(err, "products")
-	}
-	out := make(map[string]Product, len(rows))
-	for _, p := range rows {
-		out[p.SKU] = p
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(p Product) string { return p.SKU }, activeProductsBySKU, pq.Array(skus))
+	return out, mapError(err, "products")
 }
 
 var simCardsForTopup = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1)`
@@ -30,15 +23,8 @@ var simCardsForTopup = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = A
 // voucher can top up a friend's SIM). Callers show only whether a SIM can
 // be topped up, never its details.
 func (s *Store) SimCardsForTopup(ctx context.Context, q Querier, iccids []string) (map[string]SimCard, error) {
-	var rows []SimCard
-	if err := q.SelectContext(ctx, &rows, simCardsForTopup, pq.Array(iccids)); err != nil {
-		return nil, mapError(err, "sim cards")
-	}
-	out := make(map[string]SimCard, len(rows))
-	for _, sc := range rows {
-		out[sc.ICCID] = sc
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(sc SimCard) string { return sc.ICCID }, simCardsForTopup, pq.Array(iccids))
+	return out, mapError(err, "sim cards")
 }
 
 // NewOrder is an order to place: totals already computed by the caller.

@@ -215,15 +215,8 @@ var ordersOfOwnerByID = `SELECT ` + orderColumns + ` FROM orders o WHERE o.id = 
 
 // OrdersByID loads the owner's orders among ids; others' are absent.
 func (s *Store) OrdersByID(ctx context.Context, q Querier, owner int64, ids []int64) (map[int64]Order, error) {
-	var rows []Order
-	if err := q.SelectContext(ctx, &rows, ordersOfOwnerByID, pq.Array(ids), owner); err != nil {
-		return nil, mapError(err, "orders")
-	}
-	out := make(map[int64]Order, len(rows))
-	for _, o := range rows {
-		out[o.ID] = o
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(o Order) int64 { return o.ID }, ordersOfOwnerByID, pq.Array(ids), owner)
+	return out, mapError(err, "orders")
 }
 
 var orderOfOwnerByNumber = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.user_id = $2`
@@ -264,14 +257,7 @@ func (s *Store) OrderItemsByOrderID(ctx context.Context, q Querier, orderIDs []i
 	if err := q.SelectContext(ctx, &rows, itemsOfOrders, pq.Array(orderIDs)); err != nil {
 		return nil, mapError(err, "order items")
 	}
-	out := make(map[int64][]OrderItem, len(orderIDs))
-	for _, id := range orderIDs {
-		out[id] = nil
-	}
-	for _, it := range rows {
-		out[it.OrderID] = append(out[it.OrderID], it)
-	}
-	return out, nil
+	return groupBy(orderIDs, rows, func(it OrderItem) int64 { return it.OrderID }), nil
 }
 
 // A line without a product reads zero values (any kind) in the product's
@@ -291,10 +277,10 @@ func (s *Store) OrderItemsWithProducts(ctx context.Context, q Querier, orderIDs 
 		OrderItem
 		Product Product
 	}
-	rows, err := queryRows(ctx, q, func(r *withProduct) []any {
+	targets := func(r *withProduct) []any {
 		return append(itemCols.targets(&r.OrderItem), productCols.targets(&r.Product)...)
-	},
-		itemsWithProducts, pq.Array(orderIDs))
+	}
+	rows, err := queryRows(ctx, q, targets, itemsWithProducts, pq.Array(orderIDs))
 	if err != nil {
 		return nil, nil, mapError(err, "order items")
 	}

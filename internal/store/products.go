@@ -115,13 +115,6 @@ var productsByID = `SELECT ` + productColumns + ` FROM products WHERE id = ANY($
 
 // ProductsByID loads products, retired ones included (old orders show them).
 func (s *Store) ProductsByID(ctx context.Context, q Querier, ids []int64) (map[int64]Product, error) {
-	var rows []Product
-	if err := q.SelectContext(ctx, &rows, productsByID, pq.Array(ids)); err != nil {
-		return nil, mapError(err, "products")
-	}
-	out := make(map[int64]Product, len(rows))
-	for _, p := range rows {
-		out[p.ID] = p
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(p Product) int64 { return p.ID }, productsByID, pq.Array(ids))
+	return out, mapError(err, "products")
 }

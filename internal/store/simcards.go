@@ -76,27 +76,13 @@ func (s *Store) SimCardsByUserID(ctx context.Context, q Querier, userIDs []int64
 	if err != nil {
 		return nil, mapError(err, "sim cards")
 	}
-	out := make(map[int64][]SimCard, len(userIDs))
-	for _, id := range userIDs {
-		out[id] = nil
-	}
-	for _, sc := range rows {
-		out[*sc.UserID] = append(out[*sc.UserID], sc)
-	}
-	return out, nil
+	return groupBy(userIDs, rows, func(sc SimCard) int64 { return *sc.UserID }), nil
 }
 
 var simCardsOfOwner = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND user_id = $2`
 
 // SimCardsByICCID loads the owner's SIM cards among iccids; others' are absent.
 func (s *Store) SimCardsByICCID(ctx context.Context, q Querier, owner int64, iccids []string) (map[string]SimCard, error) {
-	var rows []SimCard
-	if err := q.SelectContext(ctx, &rows, simCardsOfOwner, pq.Array(iccids), owner); err != nil {
-		return nil, mapError(err, "sim cards")
-	}
-	out := make(map[string]SimCard, len(rows))
-	for _, sc := range rows {
-		out[sc.ICCID] = sc
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(sc SimCard) string { return sc.ICCID }, simCardsOfOwner, pq.Array(iccids), owner)
+	return out, mapError(err, "sim cards")
 }

@@ -180,6 +180,34 @@ func qualified(alias, columns string) string {
 	return strings.Join(cols, ", ")
 }
 
+// selectKeyed runs a statement, reading rows by name (sqlx), and keys each
+// row by key(row); a key matched by no row is absent.
+func selectKeyed[K comparable, T any](ctx context.Context, q Querier, key func(T) K, query string, args ...any) (map[K]T, error) {
+	var rows []T
+	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
+		return nil, err
+	}
+	out := make(map[K]T, len(rows))
+	for _, r := range rows {
+		out[key(r)] = r
+	}
+	return out, nil
+}
+
+// groupBy gives each of keys its rows, those whose key(row) it is, in
+// their order; keys without rows map to nil.
+func groupBy[K comparable, T any](keys []K, rows []T, key func(T) K) map[K][]T {
+	out := make(map[K][]T, len(keys))
+	for _, k := range keys {
+		out[k] = nil
+	}
+	for _, r := range rows {
+		k := key(r)
+		out[k] = append(out[k], r)
+	}
+	return out
+}
+
 // queryRows runs a statement and reads every row into a T through targets,
 // which gives t's fields in the statement's column order. The dashboard's
 // statements read this way: sqlx's reflection (matching columns to fields

@@ -293,24 +293,22 @@ func (s *Store) SessionCounts(ctx context.Context, q Querier, scope Scope, range
 	return out, nil
 }
 
-// A page of one SIM's history after or before a cursor (start, id).
-var sessionsPageNewestFirst = `
+// A page of one SIM's history after or before a cursor (start, id), in
+// either order.
+var (
+	sessionsPage = `
 SELECT ` + usageColumns + `
 FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
 WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, coalesce(s.owned_since, 'infinity')) AND u.started_at < $4::timestamptz
   AND ($5::timestamptz IS NULL OR (u.started_at, u.id) < ($5::timestamptz, $6::bigint))
-  AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))
+  AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))`
+	sessionsPageNewestFirst = sessionsPage + `
 ORDER BY u.started_at DESC, u.id DESC
 LIMIT $9`
-
-var sessionsPageOldestFirst = `
-SELECT ` + usageColumns + `
-FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
-WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, coalesce(s.owned_since, 'infinity')) AND u.started_at < $4::timestamptz
-  AND ($5::timestamptz IS NULL OR (u.started_at, u.id) < ($5::timestamptz, $6::bigint))
-  AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))
+	sessionsPageOldestFirst = sessionsPage + `
 ORDER BY u.started_at, u.id
 LIMIT $9`
+)
 
 // SessionsPage returns one page of a SIM's history, newest first; "after"
 // means older. Rows come in the page's direction (see relay.Cut).
@@ -349,14 +347,9 @@ func (s *Store) SessionsByKey(ctx context.Context, q Querier, scope Scope, keys 
 		}
 		starts[i], ids[i] = k[0], id
 	}
-	var rows []UsageSession
-	if err := q.SelectContext(ctx, &rows, sessionsOfOwner, pq.Array(starts), pq.Array(ids), scope.UserID); err != nil {
-		return nil, mapError(err, "usage sessions")
-	}
-	out := make(map[[2]string]UsageSession, len(rows))
-	for _, u := range rows {
+	out, err := selectKeyed(ctx, q, func(u UsageSession) [2]string {
 		k := u.Key()
-		out[[2]string{k[0], k[1]}] = u
-	}
-	return out, nil
+		return [2]string{k[0], k[1]}
+	}, sessionsOfOwner, pq.Array(starts), pq.Array(ids), scope.UserID)
+	return out, mapError(err, "usage sessions")
 }
