@@ -24,6 +24,10 @@ type SimCard struct {
 	// OverdraftMinor is usage the balance did not cover, still owed: the
 	// next top-up pays it off first.
 	OverdraftMinor int64 `db:"overdraft"`
+	// LowBalanceThresholdMinor and RunOutWarningDays are the owner's alerts
+	// (nil: off).
+	LowBalanceThresholdMinor *int64 `db:"low_balance_threshold"`
+	RunOutWarningDays        *int   `db:"runout_warning_days"`
 }
 
 // Balance is what is left to spend.
@@ -64,6 +68,8 @@ var simCols = columns[SimCard]{
 	{"currency", func(sc *SimCard) any { return &sc.Currency }},
 	{"last_usage_at", func(sc *SimCard) any { return &sc.LastUsageAt }},
 	{"overdraft", func(sc *SimCard) any { return &sc.OverdraftMinor }},
+	{"low_balance_threshold", func(sc *SimCard) any { return &sc.LowBalanceThresholdMinor }},
+	{"runout_warning_days", func(sc *SimCard) any { return &sc.RunOutWarningDays }},
 }
 
 var simColumns = simCols.list()
@@ -85,4 +91,20 @@ var simCardsOfOwner = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = AN
 func (s *Store) SimCardsByICCID(ctx context.Context, q Querier, owner int64, iccids []string) (map[string]SimCard, error) {
 	out, err := selectKeyed(ctx, q, func(sc SimCard) string { return sc.ICCID }, simCardsOfOwner, pq.Array(iccids), owner)
 	return out, mapError(err, "sim cards")
+}
+
+// SimCardAlerts are the owner's alert settings as the API shows them.
+type SimCardAlerts struct {
+	LowBalanceThreshold *money.Money
+	RunOutWarningDays   *int
+}
+
+// Alerts are the owner's alert settings of the SIM.
+func (s SimCard) Alerts() SimCardAlerts {
+	a := SimCardAlerts{RunOutWarningDays: s.RunOutWarningDays}
+	if s.LowBalanceThresholdMinor != nil {
+		m := money.New(*s.LowBalanceThresholdMinor, s.Currency)
+		a.LowBalanceThreshold = &m
+	}
+	return a
 }

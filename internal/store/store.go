@@ -194,6 +194,18 @@ func selectKeyed[K comparable, T any](ctx context.Context, q Querier, key func(T
 	return out, nil
 }
 
+// selectPairs runs a statement of two columns, a key and its value, and
+// maps each key to its value.
+func selectPairs[K comparable, V any](ctx context.Context, q Querier, query string, args ...any) (map[K]V, error) {
+	out := map[K]V{}
+	var k K
+	var v V
+	if err := queryEach(ctx, q, []any{&k, &v}, func() { out[k] = v }, query, args...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // groupBy gives each of keys its rows, those whose key(row) it is, in
 // their order; keys without rows map to nil.
 func groupBy[K comparable, T any](keys []K, rows []T, key func(T) K) map[K][]T {
