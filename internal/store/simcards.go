@@ -24,6 +24,12 @@ type SimCard struct {
 	// OverdraftMinor is usage the balance did not cover, still owed: the
 	// next top-up pays it off first.
 	OverdraftMinor int64 `db:"overdraft"`
+	// BalanceAsOf is when the balance was last brought up to date: the
+	// newest ledger entry or the end of the newest session rated.
+	BalanceAsOf time.Time `db:"balance_as_of"`
+	// SpentMinor is the usage debited in the last SpendWindow (see
+	// ledger.RunOut).
+	SpentMinor int64 `db:"spent"`
 	// LowBalanceThresholdMinor and RunOutWarningDays are the owner's alerts
 	// (nil: off).
 	LowBalanceThresholdMinor *int64 `db:"low_balance_threshold"`
@@ -54,6 +60,20 @@ func (s SimCard) Label() *string {
 	return &s.LabelText
 }
 
+// freshnessColumns are balanceAsOf and the spend that projects the run-out,
+// read with the SIM in the statement that reads it (no statement of their
+// own): the newest session counts only since the current owner got the SIM,
+// as lastUsageAt does, and the spend is the USAGE entries of the last 14
+// days (ledger.SpendWindow), one range of balance_entries' (iccid,
+// created_at) index.
+const (
+	balanceAsOfColumn = `greatest(balance_changed_at, CASE WHEN last_usage_at >= owned_since THEN last_usage_at END) AS balance_as_of`
+	spentColumn       = `(SELECT coalesce(sum(e.overdraft - e.amount), 0)::bigint FROM balance_entries e
+         WHERE e.iccid = sim_cards.iccid AND e.kind = 'USAGE' AND e.created_at > now() - interval '14 days') AS spent`
+	freshnessColumns = balanceAsOfColumn + `,
+       ` + spentColumn
+)
+
 // simCols are the columns of a positional read of a SimCard, each beside its
 // scan target (see queryRows).
 var simCols = columns[SimCard]{
@@ -70,6 +90,8 @@ var simCols = columns[SimCard]{
 	{"overdraft", func(sc *SimCard) any { return &sc.OverdraftMinor }},
 	{"low_balance_threshold", func(sc *SimCard) any { return &sc.LowBalanceThresholdMinor }},
 	{"runout_warning_days", func(sc *SimCard) any { return &sc.RunOutWarningDays }},
+	{balanceAsOfColumn, func(sc *SimCard) any { return &sc.BalanceAsOf }},
+	{spentColumn, func(sc *SimCard) any { return &sc.SpentMinor }},
 }
 
 var simColumns = simCols.list()
