@@ -9,17 +9,26 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"html/template"
 	"io/fs"
 	"net/http"
 
-	"github.com/teztelecom/tez/graph/documents"
+	trusted "github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/static"
 )
 
 //go:embed assets
 var assets embed.FS
+
+// documents are the operations as written: urql sends them in this shape
+// (its print of them, with __typename), while codegen's manifest holds them
+// with their fields sorted, a shape the text comparison does not equate.
+//
+//go:embed build/documents/*.graphql
+var documents embed.FS
 
 // Prefix is where the bundle is served.
 const Prefix = "/account/app/"
@@ -98,12 +107,33 @@ func (h *Handler) serve(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write(h.page)
 }
 
-// Manifest is the application's operations by id, as codegen wrote them:
-// trusted by default, so the account works with TEZ_TRUSTED_DOCUMENTS=only.
+// Manifest is the application's operations, trusted by default so the
+// account works with TEZ_TRUSTED_DOCUMENTS=only: codegen's manifest (by its
+// ids) and the documents as written, as one text (by its SHA-256), whose
+// operations are each recognised with the fragments they use.
 func Manifest() (map[string]string, error) {
 	data, err := assets.ReadFile("assets/persisted-documents.json")
 	if err != nil {
 		return nil, err
 	}
-	return documents.ParseManifest(data)
+	m, err := trusted.ParseManifest(data)
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(documents, "build/documents/*.graphql")
+	if err != nil {
+		return nil, err
+	}
+	var all bytes.Buffer
+	for _, f := range files {
+		b, err := documents.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		all.Write(b)
+		all.WriteByte('\n')
+	}
+	sum := sha256.Sum256(all.Bytes())
+	m[hex.EncodeToString(sum[:])] = all.String()
+	return m, nil
 }
