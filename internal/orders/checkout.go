@@ -8,15 +8,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/client"
 	"github.com/teztelecom/tez/internal/money"
-	"github.com/teztelecom/tez/internal/opaque"
-	"github.com/teztelecom/tez/internal/shop"
+	"github.com/teztelecom/tez/internal/reqctx"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -53,7 +50,7 @@ type Placed struct {
 // error naming its field; nothing is written unless all is well.
 func (s *Service) Checkout(ctx context.Context, buyer Buyer, in CheckoutInput) (*Placed, []apperr.FieldError, error) {
 	if buyer.UserID == 0 {
-		d, err := s.limiter.Take(ctx, "checkout:guest:"+client.From(ctx).IP, GuestCheckouts)
+		d, err := s.limiter.Take(ctx, "checkout:guest:"+reqctx.ClientFrom(ctx).IP, GuestCheckouts)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -80,8 +77,8 @@ func (s *Service) Checkout(ctx context.Context, buyer Buyer, in CheckoutInput) (
 		problems = append(problems, p...)
 	}
 	note := strings.TrimSpace(in.Note)
-	if utf8.RuneCountInString(note) > shop.MaxNoteLen {
-		problems = append(problems, apperr.OnField("note", apperr.FieldTooLong, "Use at most %d characters.", shop.MaxNoteLen))
+	if utf8.RuneCountInString(note) > MaxNoteLen {
+		problems = append(problems, apperr.OnField("note", apperr.FieldTooLong, "Use at most %d characters.", MaxNoteLen))
 	}
 	if len(problems) > 0 {
 		return nil, problems, nil
@@ -109,9 +106,9 @@ func (s *Service) draft(ctx context.Context, buyer Buyer, lines []Line) (draft, 
 	switch {
 	case len(lines) == 0:
 		return draft{}, []apperr.FieldError{apperr.OnField("lines", apperr.FieldRequired, "Add at least one product.")}, nil
-	case len(lines) > shop.MaxLines:
+	case len(lines) > MaxLines:
 		return draft{}, []apperr.FieldError{apperr.OnField("lines", apperr.FieldTooLong,
-			"An order has at most %d lines: place a second order for the rest.", shop.MaxLines)}, nil
+			"An order has at most %d lines: place a second order for the rest.", MaxLines)}, nil
 	}
 	skus := make([]string, len(lines))
 	var iccids []string
@@ -122,13 +119,13 @@ func (s *Service) draft(ctx context.Context, buyer Buyer, lines []Line) (draft, 
 			iccids = append(iccids, lines[i].ICCID)
 		}
 	}
-	products, err := s.store.ActiveProductsBySKU(ctx, skus)
+	products, err := s.store.ActiveProductsBySKU(ctx, s.store.DB(), skus)
 	if err != nil {
 		return draft{}, nil, err
 	}
 	var sims map[string]store.SimCard
 	if len(iccids) > 0 {
-		if sims, err = s.store.SimCardsForTopup(ctx, iccids); err != nil {
+		if sims, err = s.store.SimCardsForTopup(ctx, s.store.DB(), iccids); err != nil {
 			return draft{}, nil, err
 		}
 	}
@@ -144,7 +141,7 @@ func (s *Service) draft(ctx context.Context, buyer Buyer, lines []Line) (draft, 
 		}
 		d.currency = p.Currency
 		d.subtotal += p.PriceMinor * int64(l.Quantity)
-		d.ships = d.ships || shop.Ships(p.Kind)
+		d.ships = d.ships || Ships(p.Kind)
 		item := store.NewOrderItem{ProductID: p.ID, SKU: p.SKU, Name: p.Name, Quantity: l.Quantity,
 			UnitPriceMinor: p.PriceMinor, VoucherMinor: p.VoucherMinor}
 		if l.ICCID != "" {
@@ -164,8 +161,8 @@ func checkLine(i int, l Line, p store.Product, onSale bool, sims map[string]stor
 		return fail("sku", apperr.FieldRequired, "Choose a product.")
 	case !onSale:
 		return fail("sku", apperr.FieldNotFound, "%s is not on sale.", l.SKU)
-	case l.Quantity < 1 || l.Quantity > shop.MaxQuantity:
-		return fail("quantity", apperr.FieldInvalid, "Order between 1 and %d of a product.", shop.MaxQuantity)
+	case l.Quantity < 1 || l.Quantity > MaxQuantity:
+		return fail("quantity", apperr.FieldInvalid, "Order between 1 and %d of a product.", MaxQuantity)
 	case currency != "" && p.Currency != currency:
 		return fail("sku", apperr.FieldInvalid, "%s is priced in %s and the rest of the order in %s: one order is paid in one currency.",
 			l.SKU, p.Currency, currency)
@@ -180,7 +177,7 @@ func checkLine(i int, l Line, p store.Product, onSale bool, sims map[string]stor
 	// not exist, is blocked or keeps its balance in another currency: the
 	// line must not tell anyone which ICCIDs are live SIMs, or in what
 	// currency.
-	if sim, ok := sims[l.ICCID]; !ok || !shop.CanTopUp(sim.Status) || sim.Currency != p.Currency {
+	if sim, ok := sims[l.ICCID]; !ok || !CanTopUp(sim.Status) || sim.Currency != p.Currency {
 		return fail("iccid", apperr.FieldNotFound,
 			"This voucher cannot top up this ICCID: check the number on the SIM's holder, and that the voucher is in the currency of the SIM's balance.")
 	}
@@ -228,7 +225,7 @@ func (s *Service) shippingAddress(ctx context.Context, buyer Buyer, in CheckoutI
 		var found map[int64]store.Address
 		if buyer.UserID != 0 {
 			var err error
-			if found, err = s.store.AddressesByID(ctx, buyer.UserID, []int64{*in.ShippingAddressID}); err != nil {
+			if found, err = s.store.AddressesByID(ctx, s.store.DB(), buyer.UserID, []int64{*in.ShippingAddressID}); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -238,7 +235,7 @@ func (s *Service) shippingAddress(ctx context.Context, buyer Buyer, in CheckoutI
 		}
 		return &shipTo{snapshot: snapshotOfBook(a), addressID: a.ID}, nil, nil
 	case buyer.UserID != 0:
-		book, err := s.store.AddressesByUserID(ctx, []int64{buyer.UserID})
+		book, err := s.store.AddressesByUserID(ctx, s.store.DB(), []int64{buyer.UserID})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -268,7 +265,7 @@ func snapshotOfBook(a store.Address) store.ShippingAddress {
 func (s *Service) place(ctx context.Context, buyer Buyer, email string, d draft, ship *shipTo, note string) (*Placed, error) {
 	subtotal := money.New(d.subtotal, d.currency)
 	o := store.NewOrder{Email: email, Currency: d.currency, SubtotalMinor: d.subtotal,
-		ShippingMinor: shop.ShippingFee(subtotal, d.ships).Amount, Note: note, Items: d.items}
+		ShippingMinor: ShippingFee(subtotal, d.ships).Amount, Note: note, Items: d.items}
 	if ship != nil {
 		js, err := json.Marshal(ship.snapshot)
 		if err != nil {
@@ -280,9 +277,9 @@ func (s *Service) place(ctx context.Context, buyer Buyer, email string, d draft,
 	if buyer.UserID != 0 {
 		o.UserID = &buyer.UserID
 	} else {
-		placed.AccessToken, o.GuestTokenHash = opaque.New(GuestTokenPrefix)
+		placed.AccessToken, o.GuestTokenHash = secret.NewToken(GuestTokenPrefix)
 	}
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		if buyer.UserID == 0 {
 			// A guest order with a verified account's email is in that
 			// account's My orders at once (with an unverified one's, it joins

@@ -10,15 +10,14 @@ import (
 	"sort"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/password"
-	"github.com/teztelecom/tez/internal/shop"
-	"github.com/teztelecom/tez/internal/simcode"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -99,19 +98,21 @@ var Networks = []Network{
 func SessionCost(bytes int64) int64 { return (bytes + 10_000_000 - 1) / 10_000_000 }
 
 // Demo loads the demo account in one transaction, unless it is there already.
-func Demo(ctx context.Context, db *sqlx.DB) error {
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+func Demo(ctx context.Context, st *store.Store) error {
+	if err := st.InTx(ctx, func(tx store.Querier) error { return demoTx(ctx, tx) }); err != nil {
+		return err
 	}
-	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	return nil
+}
+
+func demoTx(ctx context.Context, tx store.Querier) error {
 	// Two first starts at once must not both seed.
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('tez seed demo'))`); err != nil {
-		return fmt.Errorf("seed demo lock: %w", err)
+		return fmt.Errorf("lock: %w", err)
 	}
 	var exists bool
 	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)`, DemoEmail); err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return err
 	}
 	d := demo{tx: tx, now: time.Now().UTC().Truncate(time.Second), rng: rand.New(rand.NewPCG(1, 2))}
 	steps := []struct {
@@ -133,17 +134,14 @@ func Demo(ctx context.Context, db *sqlx.DB) error {
 	}
 	for _, s := range steps {
 		if err := s.run(ctx); err != nil {
-			return fmt.Errorf("seed demo %s: %w", s.name, err)
+			return fmt.Errorf("%s: %w", s.name, err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("seed demo commit: %w", err)
 	}
 	return nil
 }
 
 type demo struct {
-	tx       *sqlx.Tx
+	tx       store.Querier
 	now      time.Time
 	rng      *rand.Rand
 	userID   int64
@@ -156,7 +154,7 @@ type demo struct {
 func (d *demo) products(ctx context.Context) error { return ensureCatalogue(ctx, d.tx) }
 
 // ensureCatalogue adds the catalogue's products that are not there yet.
-func ensureCatalogue(ctx context.Context, tx *sqlx.Tx) error {
+func ensureCatalogue(ctx context.Context, tx store.Querier) error {
 	for _, p := range catalogue {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO products (sku, kind, name, description, price, currency, voucher_amount, region, active)
@@ -211,7 +209,7 @@ func (d *demo) stock(ctx context.Context) error {
 		id := demoICCID(100 + n)
 		var hash []byte
 		if code, ok := codes[id]; ok {
-			hash = simcode.Hash(code)
+			hash = secret.ActivationCodeHash(code)
 		}
 		_, err := d.tx.ExecContext(ctx, `
 			INSERT INTO sim_cards (iccid, msisdn, status, activation_code_hash, product_id)
@@ -264,7 +262,7 @@ func (d *demo) orders(ctx context.Context) error {
 	}
 	// Paid orders are fulfilled at once, as the shop does: vouchers
 	// credited, SIMs taken from stock, accessories handed to shipping.
-	orders := []demoOrder{
+	placed := []demoOrder{
 		{"sims", "FULFILLED", 120, []demoLine{{"SIM-EUROPE", 1, ""}, {"SIM-ASIA", 1, ""}}},
 		{"topup1", "FULFILLED", 60, []demoLine{{"TOPUP-25", 1, demoICCID(1)}}},
 		{"case", "FULFILLED", 10, []demoLine{{"ACC-HOLDER-CASE", 2, ""}}},
@@ -283,15 +281,15 @@ func (d *demo) orders(ctx context.Context) error {
 			return err
 		}
 	}
-	for _, o := range orders {
+	for _, o := range placed {
 		at := d.now.AddDate(0, 0, -o.daysAgo)
 		var subtotal int64
 		ships := false
 		for _, l := range o.lines {
 			subtotal += prices[l.sku] * int64(l.qty)
-			ships = ships || shop.Ships(kinds[l.sku])
+			ships = ships || orders.Ships(kinds[l.sku])
 		}
-		fee := shop.ShippingFee(money.New(subtotal, "USD"), ships).Amount
+		fee := orders.ShippingFee(money.New(subtotal, "USD"), ships).Amount
 		var ship *string // jsonb goes as text: binary_parameters would send []byte as binary jsonb
 		if ships {
 			ship = ptr(string(snapshot))
@@ -449,7 +447,7 @@ func (d *demo) sims(ctx context.Context) error {
 			UPDATE sim_cards SET status = $2, user_id = $3, owned_since = $4, label = $5, balance = $6, overdraft = $11,
 				last_usage_at = $7, sold_order_id = $8, sold_to_email = $9, activation_code_hash = $10
 			WHERE iccid = $1`,
-			id, status, d.userID, owned, s.label, balance, lastUsage, soldOrder, DemoEmail, simcode.Hash(demoSIMCode(s.n)), overdraft); err != nil {
+			id, status, d.userID, owned, s.label, balance, lastUsage, soldOrder, DemoEmail, secret.ActivationCodeHash(demoSIMCode(s.n)), overdraft); err != nil {
 			return err
 		}
 	}

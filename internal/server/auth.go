@@ -10,11 +10,10 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/opaque"
 	"github.com/teztelecom/tez/internal/ratelimit"
-	"github.com/teztelecom/tez/internal/reqlog"
-	"github.com/teztelecom/tez/internal/requestid"
+	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/reseller"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/viewer"
 )
 
@@ -42,7 +41,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		sess, err := s.store.SessionByTokenHash(r.Context(), opaque.Hash(token))
+		sess, err := s.store.SessionByTokenHash(r.Context(), s.store.DB(), secret.TokenHash(token))
 		switch {
 		case apperr.Is(err, apperr.NotFound):
 			if fromCookie {
@@ -59,13 +58,13 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				defer cancel()
-				if err := s.store.TouchSession(ctx, sess.ID); err != nil {
+				if err := s.store.TouchSession(ctx, s.store.DB(), sess.ID); err != nil {
 					s.log.Warn("touch session", "err", err)
 				}
 			}()
 		}
 		v := viewer.Viewer{Kind: viewer.Customer, UserID: sess.UserID, SessionID: sess.ID, Account: &sess.User}
-		reqlog.From(r.Context()).Viewer = string(v.Kind)
+		reqctx.LogFieldsFrom(r.Context()).Viewer = string(v.Kind)
 		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 	})
 }
@@ -95,7 +94,7 @@ func (s *Server) serveReseller(w http.ResponseWriter, r *http.Request, next http
 		return
 	}
 	v := viewer.Viewer{Kind: viewer.Reseller, ResellerID: key.ResellerID, KeyID: key.ID}
-	reqlog.From(r.Context()).Viewer = string(v.Kind)
+	reqctx.LogFieldsFrom(r.Context()).Viewer = string(v.Kind)
 	next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 }
 
@@ -107,7 +106,7 @@ func setRateLimitHeaders(h http.Header, d ratelimit.Decision) {
 
 // unavailable answers when the database cannot say who the caller is.
 func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, what string, err error) {
-	id := requestid.From(r.Context())
+	id := reqctx.RequestID(r.Context())
 	s.log.ErrorContext(r.Context(), what, "err", err, "request_id", id)
 	writeGraphQLError(w, http.StatusServiceUnavailable, apperr.Unavailable, "service unavailable, retry shortly (request "+id+")")
 }
