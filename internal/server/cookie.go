@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/opaque"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/reseller"
 )
 
@@ -67,7 +67,7 @@ func (s *Server) signedIn(r *http.Request) bool {
 	if err != nil || c.Value == "" {
 		return false
 	}
-	_, err = s.store.SessionByTokenHash(r.Context(), opaque.Hash(c.Value))
+	_, err = s.store.SessionByTokenHash(r.Context(), s.store.DB(), secret.TokenHash(c.Value))
 	return err == nil
 }
 
@@ -113,7 +113,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request) {
 		writeGraphQLError(w, http.StatusBadRequest, apperr.BadRequest, `send {"token": "<the token login answered>"}`)
 		return
 	}
-	sess, err := s.store.SessionByTokenHash(r.Context(), opaque.Hash(body.Token))
+	sess, err := s.store.SessionByTokenHash(r.Context(), s.store.DB(), secret.TokenHash(body.Token))
 	switch {
 	case apperr.Is(err, apperr.NotFound) || reseller.LooksLikeKey(body.Token):
 		writeGraphQLError(w, http.StatusUnauthorized, apperr.Unauthenticated, "this token opens no session: sign in again")

@@ -15,6 +15,7 @@ import (
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/nodetest"
 	"github.com/teztelecom/tez/internal/seed"
+	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
 )
 
@@ -46,7 +47,7 @@ func TestAccountInChromium(t *testing.T) {
 	api := apitest.New(t, func(c *config.Config) { c.TrustedDocumentsOnly = true })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := seed.Demo(ctx, api.DB); err != nil {
+	if err := seed.Demo(ctx, store.New(api.DB)); err != nil {
 		t.Fatal(err)
 	}
 	sink := api.DeliverMail()
