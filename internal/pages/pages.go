@@ -116,7 +116,8 @@ var layout = template.Must(template.New("layout").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}} · TEZ Telecom</title><link rel="stylesheet" href="/account/assets/page.css">
 {{- if .Script}}<script src="/account/assets/{{.Script}}" defer></script>{{end}}</head>
-<body><main><h1>{{.Title}}</h1>
+<body><header><div class="bar"><a class="brand" href="/account/">TEZ Telecom</a><a href="/account/">Your account</a></div></header>
+<main><h1>{{.Title}}</h1>
 {{if .Notice}}<p class="notice {{.Kind}}" id="notice" role="status">{{.Notice}}
 {{- with .Again}}{{if .Text}} {{if .URL}}<a href="{{.URL}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{end}}</p>{{end}}
 {{template "body" .}}

@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/reseller"
+	"github.com/teztelecom/tez/internal/secret"
 )
 
-// The web account's sign-in (docs/security.md, "The web account's cookie").
+// The web account's sign-in (docs/frontend.md, "The web account").
 // The browser holds the session token only in an HttpOnly cookie its
 // scripts cannot read. Beside it, a readable cookie carries a CSRF token
 // derived from the session token; the account's scripts echo it in

@@ -55,7 +55,12 @@ func (s *Set) URL(base string) string {
 
 // ServeHTTP serves the asset the path names under the prefix.
 func (s *Set) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.assets[strings.TrimPrefix(r.URL.Path, s.prefix)]
+	s.Serve(w, r, strings.TrimPrefix(r.URL.Path, s.prefix))
+}
+
+// Serve answers the asset named base, whatever the path.
+func (s *Set) Serve(w http.ResponseWriter, r *http.Request, base string) {
+	a, ok := s.assets[base]
 	if !ok {
 		http.NotFound(w, r)
 		return

@@ -94,6 +94,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 		h.guest.ServeHTTP(w, r)
 	})
 	mux.Handle("GET "+Prefix, h.assets)
+	// Browsers ask every page's host for it (the mail-link and payment pages too).
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { h.assets.Serve(w, r, "favicon.svg") })
 }
 
 func (h *Handler) serve(w http.ResponseWriter, _ *http.Request) {

@@ -35,7 +35,8 @@ export async function open(t, { locale = 'en-US' } = {}) {
     /** Screenshot and accessibility check of the page as it is now. */
     async step(name) {
       await page.screenshot({ path: join(artifacts, `${slug}-${String(++n).padStart(2, '0')}-${name}.png`), fullPage: true });
-      await page.evaluate(axeSource);
+      // Loaded once per document: the account changes pages without reloading.
+      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
       const r = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
       const found = r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((x) => x.target.join(' ')).join(', ')})`);
       assert.deepEqual(found, [], `axe-core on ${name} (${page.url()})`);
