@@ -10,7 +10,7 @@ import { relayPagination } from '@urql/exchange-graphcache/extras';
 // Every object type without an id lives inside its parent.
 const embedded = [
   'Money', 'UserError', 'PageInfo', 'UsageSummary', 'CountryUsage', 'UsageSessionConnection', 'UsageSessionEdge',
-  'OrderConnection', 'OrderEdge', 'OrderItem', 'ShippingAddress', 'Payment', 'ReorderDroppedItem',
+  'SimCardAlerts', 'OrderConnection', 'OrderEdge', 'OrderItem', 'ShippingAddress', 'Payment', 'ReorderDroppedItem',
   'LoginPayload', 'RegisterPayload', 'LogoutPayload', 'ProfileUpdatePayload', 'PasswordChangePayload',
   'EmailChangePayload', 'EmailVerificationResendPayload', 'AccountDeletePayload', 'SimCardPayload',
   'SimCardRemovePayload', 'OrderPayPayload', 'OrderReorderPayload', 'OrderCancelPayload', 'AddressPayload',

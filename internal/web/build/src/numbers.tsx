@@ -1,7 +1,7 @@
 // My numbers: every SIM card with its balance; add one by ICCID and
 // activation code; label and remove.
 import { useState } from 'preact/hooks';
-import { MyNumbersDocument, SimCardAddDocument, SimCardRemoveDocument, SimCardUpdateDocument, type SimFragment } from './gql/graphql';
+import { MyNumbersDocument, SimCardAddDocument, SimCardAlertsUpdateDocument, SimCardRemoveDocument, SimCardUpdateDocument, type SimFragment } from './gql/graphql';
 import { dateTime, money, t } from './i18n';
 import { checkIccid } from './iccid';
 import { Link } from './router';
@@ -38,6 +38,7 @@ export function Numbers() {
 
 function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
   const [editing, setEditing] = useState(false);
+  const [alerting, setAlerting] = useState(false);
   const [label, setLabel] = useState(sim.label ?? '');
   const update = useMutation(SimCardUpdateDocument);
   const remove = useMutation(SimCardRemoveDocument);
@@ -62,7 +63,17 @@ function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
         <dd>{t(`simStatus_${sim.status}`)}</dd>
         <dt>{t('lastUsed')}</dt>
         <dd>{sim.lastUsageAt ? dateTime(sim.lastUsageAt) : t('never')}</dd>
+        <dt>{t('alerts')}</dt>
+        <dd>
+          {[
+            sim.alerts.lowBalanceThreshold && t('alertLow', { amount: money(sim.alerts.lowBalanceThreshold) }),
+            sim.alerts.runOutWarningDays && t('alertRunOut', { days: sim.alerts.runOutWarningDays }),
+          ]
+            .filter(Boolean)
+            .join('; ') || t('alertsNone')}
+        </dd>
       </dl>
+      {alerting && <Alerts sim={sim} done={(s) => (setAlerting(false), s && say(s))} />}
       <Alert text={update.error || remove.error || generalProblems([...update.problems, ...remove.problems], ['label'])} />
       {editing ? (
         <form
@@ -91,6 +102,12 @@ function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
             {t('rename')}
             <span class="sr-only"> {name}</span>
           </Button>
+          {!alerting && (
+            <Button type="button" kind="secondary" onClick={() => setAlerting(true)}>
+              {t('alerts')}
+              <span class="sr-only"> {name}</span>
+            </Button>
+          )}
           <Button
             type="button"
             kind="danger"
@@ -106,6 +123,33 @@ function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
         </div>
       )}
     </li>
+  );
+}
+
+function Alerts({ sim, done }: { sim: SimFragment; done: (notice: string) => void }) {
+  const [low, setLow] = useState(sim.alerts.lowBalanceThreshold?.amount ?? '');
+  const [days, setDays] = useState(sim.alerts.runOutWarningDays ? String(sim.alerts.runOutWarningDays) : '');
+  const m = useMutation(SimCardAlertsUpdateDocument);
+  return (
+    <form
+      aria-label={`${t('alertsTitle')}: ${simName(sim)}`}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const input = { id: sim.id, lowBalanceThreshold: low.trim() || null, runOutWarningDays: days.trim() ? Number(days) : null };
+        if (await m.run({ input }, (d) => d.simCardAlertsUpdate)) done(t('saved'));
+      }}
+    >
+      <h3>{t('alertsTitle')}</h3>
+      <Alert text={m.error || generalProblems(m.problems, ['lowBalanceThreshold', 'runOutWarningDays'])} />
+      <Field label={t('lowBalanceThreshold')} name="lowBalanceThreshold" inputmode="decimal" hint={t('lowBalanceHint', { currency: sim.balance.currencyCode })} value={low} onInput={setLow} problem={problemFor(m.problems, 'lowBalanceThreshold')} />
+      <Field label={t('runOutWarningDays')} name="runOutWarningDays" inputmode="numeric" hint={t('runOutHint')} value={days} onInput={setDays} problem={problemFor(m.problems, 'runOutWarningDays')} />
+      <div class="actions">
+        <Button busy={m.busy}>{t('save')}</Button>
+        <Button type="button" kind="secondary" onClick={() => done('')}>
+          {t('cancel')}
+        </Button>
+      </div>
+    </form>
   );
 }
 

@@ -81,7 +81,7 @@ export function Field(props: {
   problem?: string;
   live?: string;
   required?: boolean;
-  inputmode?: 'numeric' | 'email' | 'tel' | 'text';
+  inputmode?: 'numeric' | 'decimal' | 'email' | 'tel' | 'text';
 }) {
   const id = useRef(`f${++fieldSeq}`).current;
   const described = [props.hint && `${id}-hint`, props.live && `${id}-live`, props.problem && `${id}-err`].filter(Boolean).join(' ');

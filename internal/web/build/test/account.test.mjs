@@ -84,6 +84,18 @@ test('adds a SIM by ICCID and code, the check digit checked as typed; labels and
   const travel = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Travel', exact: true }) });
   await travel.waitFor();
   await b.step('labelled');
+  // Alerts (simCardAlertsUpdate): a low-balance email at 2.00.
+  await travel.getByRole('button', { name: 'Alerts Travel' }).click();
+  const alerts = page.getByRole('form', { name: 'Email alerts: Travel' });
+  await alerts.getByLabel('Email me when the balance is at or below').fill('2.00');
+  await alerts.getByLabel('Email me this many days before it runs out').fill('45');
+  await alerts.getByRole('button', { name: 'Save' }).click();
+  await alerts.locator('.error, .alert').filter({ hasText: /./ }).first().waitFor();
+  await b.step('alerts-invalid');
+  await alerts.getByLabel('Email me this many days before it runs out').fill('3');
+  await alerts.getByRole('button', { name: 'Save' }).click();
+  await travel.getByText('Low balance: email at $2.00 or below; Running out: email 3 days ahead').waitFor();
+  await b.step('alerts-set');
   await travel.getByRole('button', { name: 'Remove Travel' }).click();
   await page.getByRole('status').filter({ hasText: 'SIM Travel was removed.' }).waitFor();
   assert.equal(await page.getByRole('heading', { name: 'Travel', exact: true }).count(), 0);
