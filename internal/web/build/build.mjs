@@ -4,9 +4,10 @@
 // package-lock.json and these files: go generate must give back the
 // committed bytes.
 import * as esbuild from 'esbuild';
-import { copyFileSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeLicenses } from '../../static/licenses.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, '..', 'assets');
@@ -33,21 +34,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = await esbuild.build(options);
   copyFileSync(join(here, 'src/gql/persisted-documents.json'), join(out, 'persisted-documents.json'));
   copyFileSync(join(here, 'src/favicon.svg'), join(out, 'favicon.svg'));
-  const packages = new Set();
-  for (const input of Object.keys(result.metafile.inputs)) {
-    const m = input.match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//);
-    if (m) packages.add(m[1]);
-  }
-  const entries = [...packages].map((dir) => {
-    const pkg = JSON.parse(readFileSync(join(here, dir, 'package.json'), 'utf8'));
-    const file = readdirSync(join(here, dir)).sort().find((f) => /^(licen[cs]e|copying)/i.test(f));
-    const text = file ? readFileSync(join(here, dir, file), 'utf8').trim() : `License: ${pkg.license} (no license file in the package)`;
-    return { id: `${pkg.name}@${pkg.version}`, license: pkg.license, text };
-  });
-  entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  writeFileSync(
-    join(out, 'THIRD_PARTY_LICENSES.txt'),
-    'The web account of tez (app.js) bundles these packages.\n\n' +
-      entries.map((e) => `${'='.repeat(72)}\n${e.id} (${e.license})\n${'='.repeat(72)}\n${e.text}\n`).join('\n'),
-  );
+  writeLicenses(result.metafile, here, join(out, 'THIRD_PARTY_LICENSES.txt'), 'The web account of tez (app.js) bundles these packages.');
 }
