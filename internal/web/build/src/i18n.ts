@@ -28,9 +28,15 @@ export type Key = keyof Messages;
 
 /** The text of key in the current language, {name} replaced from params. */
 export function t(k: Key, params?: Record<string, string | number>): string {
-  let s = catalogues[lang][k];
+  let s = catalogues[lang][k] ?? k;
   if (params) for (const [n, v] of Object.entries(params)) s = s.split(`{${n}}`).join(String(v));
   return s;
+}
+
+/** An enum value's words (status_VALUE), or the value itself for one added to the API since. */
+export function enumText(prefix: string, value: string): string {
+  const k = `${prefix}${value}`;
+  return k in en ? t(k as Key) : value;
 }
 
 /** Money as the locale writes it; the amount stays a decimal string. */

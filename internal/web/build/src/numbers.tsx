@@ -2,7 +2,7 @@
 // activation code; label and remove.
 import { useState } from 'preact/hooks';
 import { MyNumbersDocument, SimCardAddDocument, SimCardAlertsUpdateDocument, SimCardRemoveDocument, SimCardUpdateDocument, type SimFragment } from './gql/graphql';
-import { dateTime, money, t } from './i18n';
+import { dateTime, enumText, money, t } from './i18n';
 import { checkIccid } from './iccid';
 import { Link } from './router';
 import { Alert, Button, Field, Loading, Notice, Page, generalProblems, problemFor, useMutation, useQuery } from './ui';
@@ -60,7 +60,7 @@ function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
           </>
         )}
         <dt>{t('status')}</dt>
-        <dd>{t(`simStatus_${sim.status}`)}</dd>
+        <dd>{enumText('simStatus_', sim.status)}</dd>
         <dt>{t('lastUsed')}</dt>
         <dd>{sim.lastUsageAt ? dateTime(sim.lastUsageAt) : t('never')}</dd>
         <dt>{t('alerts')}</dt>

@@ -3,7 +3,7 @@
 // back, buy again, cancel.
 import { useState } from 'preact/hooks';
 import { MyOrdersDocument, OrderCancelDocument, OrderDetailDocument, OrderPayDocument, OrderReorderDocument } from './gql/graphql';
-import { country, dateTime, money, t } from './i18n';
+import { country, dateTime, enumText, money, t } from './i18n';
 import { Link, navigate } from './router';
 import { Alert, Button, Loading, Notice, Page, generalProblems, useMutation, useQuery } from './ui';
 import { errorText } from './client';
@@ -11,7 +11,7 @@ import { errorText } from './client';
 const pageSize = 20;
 
 function Status({ status }: { status: string }) {
-  return <span class={`badge s-${status.toLowerCase()}`}>{t(`orderStatus_${status}` as 'orderStatus_PAID')}</span>;
+  return <span class={`badge s-${status.toLowerCase()}`}>{enumText('orderStatus_', status)}</span>;
 }
 
 export function Orders() {
