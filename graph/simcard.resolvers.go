@@ -13,6 +13,8 @@ import (
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/export"
+	"github.com/teztelecom/tez/internal/leanexec"
+	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/simcards"
 	"github.com/teztelecom/tez/internal/store"
@@ -78,6 +80,10 @@ func (r *mutationResolver) SimCardAlertsUpdate(ctx context.Context, input model.
 	return &model.SimCardPayload{SimCard: sim, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
+func (r *simCardResolver) ProjectedRunOutAt(ctx context.Context, obj *store.SimCard) (*time.Time, error) {
+	return ledger.RunOut(obj.BalanceAsOf, obj.BalanceMinor, obj.SpentMinor), nil
+}
+
 func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error) {
 	rng, err := usage.Range(obj.ICCID, &from, &to)
 	if err != nil {
@@ -112,7 +118,9 @@ func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard,
 		// The first page, as the dashboard asks it for every SIM: batched.
 		rows, err = loadersFor(ctx).newestSessions.Load(ctx, store.NewestKey{UsageRange: rng, Limit: page.Fetch()})
 	} else {
-		rows, err = r.Store.SessionsPage(ctx, r.Store.DB(), scopeOf(ctx), rng, page)
+		rows, err = leanexec.Remember(ctx, leanexec.Key("SessionsPage", scopeOf(ctx), rng, page), func() ([]store.UsageSession, error) {
+			return r.Store.SessionsPage(ctx, r.Store.DB(), scopeOf(ctx), rng, page)
+		})
 	}
 	if err != nil {
 		return nil, err
@@ -133,11 +141,43 @@ func (r *simCardResolver) BalanceEntries(ctx context.Context, obj *store.SimCard
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.BalanceEntriesPage(ctx, r.Store.DB(), scopeOf(ctx).UserID, obj.ICCID, page)
+	owner := scopeOf(ctx).UserID
+	rows, err := leanexec.Remember(ctx, leanexec.Key("BalanceEntriesPage", owner, obj.ICCID, page), func() ([]store.SIMBalanceEntry, error) {
+		return r.Store.BalanceEntriesPage(ctx, r.Store.DB(), owner, obj.ICCID, page)
+	})
 	if err != nil {
 		return nil, err
 	}
 	return model.NewBalanceEntryConnection(page, rows), nil
+}
+
+func (r *subscriptionResolver) SimCardUpdated(ctx context.Context, iccid *string) (<-chan *store.SimCard, error) {
+	userID, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var only string
+	if iccid != nil {
+		sims, err := r.Store.SimCardsByICCID(ctx, r.Store.DB(), userID, []string{*iccid})
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := sims[*iccid]; !ok {
+			return nil, apperr.New(apperr.NotFound, "no SIM card %s in your account", *iccid)
+		}
+		only = *iccid
+	}
+	conn, err := r.liveConn(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := conn.Subscribe(only)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *store.SimCard)
+	go r.forward(ctx, userID, sub, out)
+	return out, nil
 }
 
 func (r *userResolver) SimCards(ctx context.Context, obj *store.User) ([]store.SimCard, error) {
@@ -163,4 +203,9 @@ func (r *userResolver) SimCard(ctx context.Context, obj *store.User, iccid strin
 
 func (r *Resolver) SimCard() generated.SimCardResolver { return &simCardResolver{r} }
 
-type simCardResolver struct{ *Resolver }
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
+
+type (
+	simCardResolver      struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+)
