@@ -53,9 +53,10 @@ export function OrderDetail({ number }: { number: string }) {
   const reorder = useMutation(OrderReorderDocument);
   const cancel = useMutation(OrderCancelDocument);
   const [notice, setNotice] = useState('');
-  const o = q.data?.me?.order;
+  // Until the answer for this number comes, the previous order is not shown under its address.
+  const o = q.data?.me?.order?.number === number ? q.data.me.order : q.data?.me?.order === null ? null : undefined;
   if (!o) {
-    if (q.fetching || !q.data) return <Loading />;
+    if (q.fetching || (o === undefined && !q.error)) return <Loading />;
     return (
       <Page title={t('notFound')}>
         <Alert text={errorText(q.error, t)} />

@@ -155,6 +155,7 @@ test('pays an order on the sandbox page and comes back to it paid, buys it again
   await b.step('order-paid');
   await page.getByRole('button', { name: 'Buy again' }).click();
   await page.getByRole('status').filter({ hasText: /A new order TEZ-\d+ was placed/ }).waitFor();
+  await page.waitForFunction((n) => !document.querySelector('h1')?.textContent.includes(n), number);
   const again = (await page.getByRole('heading', { level: 1 }).textContent()).replace('Order ', '');
   assert.notEqual(again, number);
   await page.locator('.badge').filter({ hasText: 'Waiting for payment' }).waitFor();
