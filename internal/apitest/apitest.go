@@ -62,6 +62,25 @@ func New(t testing.TB, opts ...Option) *API {
 	return start(t, cfg, testdb.Open(t, dsn), dsn)
 }
 
+// NewBehindPooler starts the server as New does, but on a connection pool
+// that goes through pooler (pgbouncertest.Start: it answers the DSN through
+// the pooler), with the driver's prepared-statement cache off
+// (TEZ_DB_PREPARED=off), as a deployment behind PgBouncer runs.
+func NewBehindPooler(t testing.TB, pooler func(testing.TB, string) string, opts ...Option) *API {
+	t.Helper()
+	cfg := config.Defaults()
+	cfg.DBPrepared = false
+	for _, o := range opts {
+		o(&cfg)
+	}
+	db, err := store.Open(context.Background(), pooler(t, testdb.DSN(t)), store.PoolOptions{MaxConns: 8, Unprepared: true})
+	if err != nil {
+		t.Fatalf("open the database through the pooler: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return start(t, cfg, db)
+}
+
 // Replica starts a second server on the same database and configuration,
 // as another replica behind a load balancer would be; options change its
 // configuration.

@@ -38,7 +38,7 @@ type shop struct {
 // loaded by seed.Demo, the code `tez seed` runs.
 func newShop(t *testing.T, opts ...apitest.Option) *shop {
 	t.Helper()
-	api := apitest.New(t, opts...)
+	api := startAPI(t, opts...)
 	if err := seed.Demo(context.Background(), store.New(api.DB)); err != nil {
 		t.Fatalf("tez seed: %v", err)
 	}

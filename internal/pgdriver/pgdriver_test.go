@@ -1,21 +1,12 @@
 package pgdriver_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"net"
-	"net/url"
-	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/teztelecom/tez/internal/pgbouncertest"
 	"github.com/teztelecom/tez/internal/pgdriver"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
@@ -100,11 +91,7 @@ func TestPreparedStatementCacheSwitch(t *testing.T) {
 // both run.
 func TestTransactionPoolerNeedsTheCacheOff(t *testing.T) {
 	t.Parallel()
-	bouncer, err := exec.LookPath("pgbouncer")
-	if err != nil {
-		t.Skip("pgbouncer not installed")
-	}
-	dsn := pooled(t, bouncer, testdb.DSN(t))
+	dsn := pgbouncertest.Start(t, testdb.DSN(t), 1) // one server connection: both clients share it
 	for _, tt := range []struct {
 		name       string
 		unprepared bool
@@ -134,87 +121,5 @@ func TestTransactionPoolerNeedsTheCacheOff(t *testing.T) {
 				t.Errorf("cache on behind a transaction pooler: %v, want the second prepare to collide", err)
 			}
 		})
-	}
-}
-
-// pooled starts PgBouncer in transaction mode with one server connection
-// in front of the database of dsn, and returns the DSN through it.
-func pooled(t *testing.T, bouncer, dsn string) string {
-	t.Helper()
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pass, _ := u.User.Password()
-	dbname := strings.TrimPrefix(u.Path, "/")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	dir, err := os.MkdirTemp("", "tez-pgbouncer-") // not t.TempDir: its parent is closed to PgBouncer's user
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	users := filepath.Join(dir, "users.txt")
-	if err := os.WriteFile(users, fmt.Appendf(nil, "%q %q\n", u.User.Username(), pass), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ini := fmt.Sprintf(`[databases]
-%s = host=%s port=%s user=%s password=%s
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = %d
-unix_socket_dir =
-auth_type = trust
-auth_file = %s
-pool_mode = transaction
-default_pool_size = 1
-ignore_startup_parameters = extra_float_digits, statement_timeout
-logfile = %s
-`, dbname, u.Query().Get("host"), u.Port(), u.User.Username(), pass, port, users, filepath.Join(dir, "pgbouncer.log"))
-	conf := filepath.Join(dir, "pgbouncer.ini")
-	if err := os.WriteFile(conf, []byte(ini), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	args := []string{conf}
-	if os.Geteuid() == 0 { // PgBouncer refuses to run as root
-		acct, err := user.Lookup("postgres")
-		if err != nil {
-			acct, err = user.Lookup("tez-postgres")
-		}
-		if err != nil {
-			t.Skip("pgbouncer cannot run as root, and there is no postgres user to run it as")
-		}
-		uid, _ := strconv.Atoi(acct.Uid)
-		for _, p := range []string{dir, users, conf} {
-			if err := os.Chown(p, uid, -1); err != nil {
-				t.Fatal(err)
-			}
-		}
-		args = append([]string{"-u", acct.Username}, args...)
-	}
-	var out bytes.Buffer
-	cmd := exec.Command(bouncer, args...)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() }) //nolint:errcheck // it is killed
-	through := fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", url.UserPassword(u.User.Username(), pass), port, dbname)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err == nil {
-			c.Close()
-			return through
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill() //nolint:errcheck // to read all it said
-			cmd.Wait()         //nolint:errcheck
-			log, _ := os.ReadFile(filepath.Join(dir, "pgbouncer.log"))
-			t.Fatalf("pgbouncer did not listen: %v\n%s%s", err, out.Bytes(), log)
-		}
 	}
 }
