@@ -69,16 +69,19 @@ func New(t testing.TB, opts ...Option) *API {
 func NewBehindPooler(t testing.TB, pooler func(testing.TB, string) string, opts ...Option) *API {
 	t.Helper()
 	cfg := config.Defaults()
+	cfg.StandardExecutor = os.Getenv("TEZ_EXECUTOR") == "gqlgen"
 	cfg.DBPrepared = false
 	for _, o := range opts {
 		o(&cfg)
 	}
-	db, err := store.Open(context.Background(), pooler(t, testdb.DSN(t)), store.PoolOptions{MaxConns: 8, Unprepared: true})
+	direct := testdb.DSN(t)
+	db, err := store.Open(context.Background(), pooler(t, direct), store.PoolOptions{MaxConns: 8, Unprepared: true})
 	if err != nil {
 		t.Fatalf("open the database through the pooler: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return start(t, cfg, db)
+	// LISTEN goes direct (TEZ_DATABASE_LISTEN_URL), as behind a real pooler.
+	return start(t, cfg, db, direct)
 }
 
 // Replica starts a second server on the same database and configuration,

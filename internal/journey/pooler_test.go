@@ -24,7 +24,8 @@ func startAPI(t *testing.T, opts ...apitest.Option) *apitest.API {
 
 // The service behind a pooler in transaction mode, where no session state
 // lasts past a transaction: the key journeys of the announcement, unchanged,
-// each on a server whose every statement goes through PgBouncer.
+// each on a server whose every statement goes through PgBouncer, but for
+// its one LISTEN connection, which goes direct (TEZ_DATABASE_LISTEN_URL).
 func TestKeyJourneysBehindPgBouncer(t *testing.T) {
 	for name, journey := range map[string]func(*testing.T){
 		"register, confirm, sign in at checkout": TestRegisterConfirmAndSignInAtCheckout,
@@ -32,6 +33,7 @@ func TestKeyJourneysBehindPgBouncer(t *testing.T) {
 		"buy again":                              TestBuyAgain,
 		"my addresses":                           TestMyAddresses,
 		"my history by day, by network, as CSV":  TestMyHistoryByDayByNetworkAndAsCSV,
+		"a live balance change (LISTEN direct)":  TestMyNumbersShowsALiveBalanceChange,
 	} {
 		t.Run(name, journey)
 	}
