@@ -5,6 +5,9 @@ package graph
 //go:generate go run ../cmd/gqlgen
 
 import (
+	"context"
+	"time"
+
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/live"
@@ -12,6 +15,7 @@ import (
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/simcards"
 	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/usage"
 )
 
 // Resolver carries the dependencies of every resolver.
@@ -29,4 +33,15 @@ type Resolver struct {
 	// UsageRetentionMonths is the sessions' retention (TEZ_USAGE_RETENTION);
 	// 0 keeps everything.
 	UsageRetentionMonths int
+}
+
+// archivedBefore says where a history's range stops being kept: the
+// retention, or how far back months were retired already (one statement,
+// only when a client asks).
+func (r *Resolver) archivedBefore(ctx context.Context, rng store.UsageRange) (*time.Time, error) {
+	retired, err := r.Store.UsageRetiredBefore(ctx, r.Store.DB())
+	if err != nil {
+		return nil, err
+	}
+	return usage.ArchivedBefore(r.UsageRetentionMonths, retired, rng.From, time.Now()), nil
 }

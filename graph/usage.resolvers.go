@@ -11,7 +11,6 @@ import (
 
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
-	"github.com/teztelecom/tez/internal/usage"
 )
 
 func (r *usageSessionConnectionResolver) TotalCount(ctx context.Context, obj *model.UsageSessionConnection) (int, error) {
@@ -19,7 +18,7 @@ func (r *usageSessionConnectionResolver) TotalCount(ctx context.Context, obj *mo
 }
 
 func (r *usageSessionConnectionResolver) ArchivedBefore(ctx context.Context, obj *model.UsageSessionConnection) (*time.Time, error) {
-	return usage.ArchivedBefore(r.UsageRetentionMonths, obj.Range.From, time.Now()), nil
+	return r.archivedBefore(ctx, obj.Range)
 }
 
 func (r *usageSummaryResolver) ByDay(ctx context.Context, obj *model.UsageSummary) ([]model.DailyUsage, error) {
@@ -39,7 +38,7 @@ func (r *usageSummaryResolver) ByNetwork(ctx context.Context, obj *model.UsageSu
 }
 
 func (r *usageSummaryResolver) ArchivedBefore(ctx context.Context, obj *model.UsageSummary) (*time.Time, error) {
-	return usage.ArchivedBefore(r.UsageRetentionMonths, obj.Range.From, time.Now()), nil
+	return r.archivedBefore(ctx, obj.Range)
 }
 
 func (r *Resolver) UsageSessionConnection() generated.UsageSessionConnectionResolver {

@@ -92,7 +92,11 @@ func (s *Server) usageCSV(w http.ResponseWriter, r *http.Request) {
 		attachment(w.Header(), "text/csv; charset=utf-8", "usage-"+rng.ICCID+".csv")
 		// The same word as the history's archivedBefore, for a range that
 		// reaches back past the retention.
-		if t := usage.ArchivedBefore(s.cfg.UsageRetentionMonths, rng.From, time.Now()); t != nil {
+		retired, err := s.store.UsageRetiredBefore(r.Context(), s.store.DB())
+		if err != nil {
+			return err
+		}
+		if t := usage.ArchivedBefore(s.cfg.UsageRetentionMonths, retired, rng.From, time.Now()); t != nil {
 			w.Header().Set("Tez-Archived-Before", t.Format(time.RFC3339))
 		}
 		return nil

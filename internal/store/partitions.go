@@ -214,7 +214,10 @@ func (s *Store) RetireUsageMonth(ctx context.Context, month time.Time, archive U
 		}
 		// Detaching locks the whole table against readers: it waits at most a
 		// few seconds for them, and the commit follows at once.
-		_, err := q.ExecContext(ctx, `SET LOCAL lock_timeout = '5s'; ALTER TABLE usage_sessions DETACH PARTITION `+table+`; DROP TABLE `+table)
+		if _, err := q.ExecContext(ctx, `SET LOCAL lock_timeout = '5s'; ALTER TABLE usage_sessions DETACH PARTITION `+table+`; DROP TABLE `+table); err != nil {
+			return err
+		}
+		_, err := q.ExecContext(ctx, retiredUpTo, month.AddDate(0, 1, 0))
 		return err
 	})
 	return n, mapError(err, "retire usage month "+month.Format("2006-01"))
@@ -251,4 +254,21 @@ func archiveRows(ctx context.Context, q Querier, table string, archive UsageArch
 		return err
 	}
 	return archive.Close()
+}
+
+const retiredUpTo = `
+INSERT INTO usage_retired (before) VALUES ($1)
+ON CONFLICT (singleton) DO UPDATE SET before = greatest(usage_retired.before, EXCLUDED.before)`
+
+// UsageRetiredBefore is the instant before which every session has been
+// retired; zero when none has.
+func (s *Store) UsageRetiredBefore(ctx context.Context, q Querier) (time.Time, error) {
+	var before []time.Time
+	if err := q.SelectContext(ctx, &before, `SELECT before FROM usage_retired`); err != nil {
+		return time.Time{}, mapError(err, "usage retired")
+	}
+	if len(before) == 0 {
+		return time.Time{}, nil
+	}
+	return before[0], nil
 }

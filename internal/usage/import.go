@@ -92,6 +92,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, rejects io.Writer) 
 	if err != nil {
 		return sum, err
 	}
+	if src.retiredBefore, err = im.store.UsageRetiredBefore(ctx, im.store.DB()); err != nil {
+		return sum, err
+	}
 	out := newRejectWriter(rejects)
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)

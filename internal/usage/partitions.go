@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/teztelecom/tez/internal/store"
@@ -49,8 +50,13 @@ func KeptSince(retention int, now time.Time) time.Time {
 // ArchivedBefore is what a history from from (zero: from the start) says
 // of the retention: the instant before which sessions are no longer kept,
 // when the range reaches back past it; nil when the whole range is kept.
-func ArchivedBefore(retention int, from, now time.Time) *time.Time {
+// retired is how far back months were retired already, by the keeper or by
+// hand (store.UsageRetiredBefore).
+func ArchivedBefore(retention int, retired, from, now time.Time) *time.Time {
 	kept := KeptSince(retention, now)
+	if retired.After(kept) {
+		kept = retired
+	}
 	if kept.IsZero() || (!from.IsZero() && !from.Before(kept)) {
 		return nil
 	}
@@ -145,7 +151,8 @@ func (k *Keeper) Retire(ctx context.Context, before time.Time, dir string) ([]Re
 		}
 		r.Sessions, err = k.Store.RetireUsageMonth(ctx, r.Month, archive)
 		if a, ok := archive.(*gzipCSV); ok {
-			a.discard() // after a failure: nothing half-written stays
+			r.Archive = a.path // where it was placed
+			a.discard()        // after a failure: nothing half-written stays
 		}
 		if err != nil {
 			return done, err
@@ -184,7 +191,7 @@ func (a *gzipCSV) Close() error {
 	a.w.Flush()
 	err := errors.Join(a.w.Error(), a.gz.Close(), a.f.Sync(), a.f.Close())
 	if err == nil {
-		err = os.Rename(a.f.Name(), a.path)
+		err = a.place()
 	}
 	if err == nil {
 		err = syncDir(filepath.Dir(a.path))
@@ -194,6 +201,29 @@ func (a *gzipCSV) Close() error {
 	}
 	a.committed = true
 	return nil
+}
+
+// place links the finished file under its name, or, when an archive of that
+// month is already there (a month's sessions imported again after it was
+// retired), beside it as -2, -3…: an archive is never overwritten.
+func (a *gzipCSV) place() error {
+	base := strings.TrimSuffix(a.path, ".csv.gz")
+	for n := 1; n < 1000; n++ {
+		name := a.path
+		if n > 1 {
+			name = fmt.Sprintf("%s-%d.csv.gz", base, n)
+		}
+		err := os.Link(a.f.Name(), name)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		a.path = name
+		return os.Remove(a.f.Name())
+	}
+	return fmt.Errorf("%s: too many archives of this month", a.path)
 }
 
 // discard removes the temporary file of an archive that was not closed.

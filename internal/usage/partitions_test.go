@@ -172,3 +172,59 @@ func readArchive(t *testing.T, path string) []map[string]string {
 	}
 	return out
 }
+
+// A retired month stays retired: its CDRs imported again are refused (not
+// billed twice), a second archive of the month goes beside the first, and
+// the history says where it stops, whether the month left by the retention
+// or by hand.
+func TestRetiredMonthsStayRetired(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t)
+	sim := f.sim(t, 1, 10_000)
+	old := time.Date(2026, 9, 10, 12, 0, 0, 0, time.UTC)
+	if _, err := f.importer(10).Import(ctx, strings.NewReader(file(cdrAt("old-1", sim, old, 15))), &strings.Builder{}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	k := &usage.Keeper{Store: f.Store, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
+	before := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := k.Retire(ctx, before, dir); err != nil {
+		t.Fatal(err)
+	}
+	retired, err := f.Store.UsageRetiredBefore(ctx, f.Store.DB())
+	if err != nil || !retired.Equal(before) {
+		t.Fatalf("retired before %v, %v; want %s", retired, err, before)
+	}
+	var balance int64
+	f.get(t, &balance, `SELECT balance FROM sim_cards WHERE iccid = $1`, sim)
+
+	var rejects strings.Builder
+	sum, err := f.importer(10).Import(ctx, strings.NewReader(file(cdrAt("old-1", sim, old, 15), cdrAt("old-2", sim, old.Add(time.Hour), 15))), &rejects)
+	if err != nil || sum.Imported != 0 || sum.Rejected != 2 || !strings.Contains(rejects.String(), "retired") {
+		t.Errorf("importing the retired month again: %+v, %v\n%s", sum, err, rejects.String())
+	}
+	var after int64
+	f.get(t, &after, `SELECT balance FROM sim_cards WHERE iccid = $1`, sim)
+	if after != balance {
+		t.Errorf("balance %d after the retired CDRs, was %d: billed again", after, balance)
+	}
+
+	// A month whose sessions came back by another way is archived beside
+	// the first archive, never over it.
+	f.DB.MustExec(`INSERT INTO usage_sessions (cdr_id, iccid, started_at, ended_at, bytes_up, bytes_down, country_code, cost, currency)
+		VALUES ('back', $1, $2, $2::timestamptz + interval '1 minute', 1, 1, 'DE', 0, 'USD')`, sim, old)
+	again, err := k.Retire(ctx, before, dir)
+	if err != nil || len(again) != 1 || filepath.Base(again[0].Archive) != "usage_sessions_2026-09-2.csv.gz" {
+		t.Fatalf("second archive of 2026-09: %+v, %v", again, err)
+	}
+	if first := readArchive(t, filepath.Join(dir, "usage_sessions_2026-09.csv.gz")); len(first) != 1 || first[0]["cdr_id"] != "old-1" {
+		t.Errorf("the first archive was overwritten: %v", first)
+	}
+
+	if got := usage.ArchivedBefore(0, retired, time.Time{}, now); got == nil || !got.Equal(before) {
+		t.Errorf("a history after a retirement by hand says archivedBefore %v, want %s", got, before)
+	}
+	if got := usage.ArchivedBefore(0, retired, before, now); got != nil {
+		t.Errorf("a history inside what is kept says archivedBefore %v", got)
+	}
+}

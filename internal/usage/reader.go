@@ -20,6 +20,8 @@ type cdrReader struct {
 	cols   []int    // file position of each Header column
 	width  int      // fields per record, from the header
 	fields []string // scratch: the current record in Header order
+	// retiredBefore refuses sessions of retired months (store.UsageRetiredBefore).
+	retiredBefore time.Time
 }
 
 func newCDRReader(r io.Reader) (*cdrReader, error) {
@@ -102,6 +104,10 @@ func (r *cdrReader) fill(b *batch, n int, now time.Time) (done bool, err error) 
 			r.fields[i] = rec[p]
 		}
 		cdr, err := ParseCDR(r.fields, now)
+		if err == nil && cdr.StartedAt.Before(r.retiredBefore) {
+			err = fmt.Errorf("started_at %s: sessions before %s are archived and retired; an old CDR is not imported (nor billed) again",
+				cdr.StartedAt.UTC().Format(time.RFC3339), r.retiredBefore.UTC().Format(time.RFC3339))
+		}
 		if err != nil {
 			b.rejects = append(b.rejects, reject{line: line, reason: err.Error(), fields: slices.Clone(r.fields)})
 			continue
