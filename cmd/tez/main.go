@@ -36,6 +36,7 @@ func commands() []command {
 		{"mail", "show the email outbox with its links: mail outbox [-n 10]", runMail},
 		{"ledger", "check balances against the ledger, adjust a balance: ledger check|adjust", runLedger},
 		{"orders", "fulfil paid orders that wait for stock: orders fulfil", runOrders},
+		{"stock", "add SIM cards to stock from a CSV file, then fulfil waiting orders: stock add FILE", runStock},
 	}
 }
 
