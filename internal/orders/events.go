@@ -11,6 +11,7 @@ import (
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/payment"
+	"github.com/teztelecom/tez/internal/shop"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -90,8 +91,10 @@ func (s *Service) apply(ctx context.Context, tx *sqlx.Tx, order store.Order, pay
 	if err := s.closeOtherAttempt(ctx, tx, paid); err != nil {
 		return err
 	}
-	_, err = s.fulfil(ctx, tx, paid)
-	return err
+	if _, _, err = s.fulfil(ctx, tx, paid); err != nil {
+		return err
+	}
+	return s.sendReceipt(ctx, tx, paid)
 }
 
 // closeOtherAttempt expires a newer payment page of an order that an
@@ -118,16 +121,19 @@ func (s *Service) closeOtherAttempt(ctx context.Context, tx *sqlx.Tx, o store.Or
 // fulfil delivers what a paid order's lines still wait for: a voucher
 // credits its SIM (the ledger key comes from the order line, so a replay
 // never credits twice), a SIM card line takes SIMs from stock for the buyer,
-// an accessory goes to shipping. When every line is delivered the order is
-// FULFILLED; otherwise it stays PAID, its lines saying what waits for stock
-// (which fulfil answers too).
-func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) ([]MissingUnits, error) {
+// an accessory goes to the parcel. An order with nothing to ship is then
+// FULFILLED; one with SIM cards or accessories gets its shipment
+// (PREPARING) and stays PAID until it ships (Ship). Lines short of stock
+// say what they wait for, which fulfil answers with the order's status.
+func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) (store.OrderStatus, []MissingUnits, error) {
 	items, err := s.store.OrderItemsTx(ctx, tx, o.ID)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	var missing []MissingUnits
+	ships := false
 	for _, it := range items {
+		ships = ships || shop.Ships(it.Kind)
 		if it.FulfilledQuantity == it.Quantity {
 			continue
 		}
@@ -141,20 +147,20 @@ func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) ([]Mis
 			done = it.FulfilledQuantity + len(got)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("fulfil order %s line %d: %w", o.Number, it.LineNo, err)
+			return "", nil, fmt.Errorf("fulfil order %s line %d: %w", o.Number, it.LineNo, err)
 		}
 		if err := s.store.SetFulfilledQuantity(ctx, tx, it.ID, done); err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		if done < it.Quantity {
 			missing = append(missing, MissingUnits{SKU: it.SKU, Count: it.Quantity - done})
 		}
 	}
-	if len(missing) > 0 {
-		return missing, nil
+	if ships || len(missing) > 0 {
+		return o.Status, missing, s.store.EnsureShipment(ctx, tx, o.ID)
 	}
 	_, err = s.store.SetOrderStatus(ctx, tx, o.ID, store.OrderFulfilled)
-	return nil, err
+	return store.OrderFulfilled, nil, err
 }
 
 func (s *Service) credit(ctx context.Context, tx *sqlx.Tx, o store.Order, it store.OrderItem) error {
