@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/teztelecom/tez/internal/iccid"
-	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/secret"
+	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/stock"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
