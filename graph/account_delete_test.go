@@ -8,7 +8,7 @@ import (
 
 	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/iccid"
-	"github.com/teztelecom/tez/internal/simcode"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -38,7 +38,7 @@ func deletableAccount(t *testing.T, api *apitest.API, email, password string) (t
 	}
 	sim = iccid.WithCheckDigit(fmt.Sprintf("89997024%010d", userID))
 	api.MustExec(`INSERT INTO sim_cards (iccid, status, user_id, owned_since, label, balance, activation_code_hash, sold_to_email)
-		VALUES ($1, 'ACTIVE', $2, now() - interval '10 days', 'Anna''s phone', 500, $3, $4)`, sim, userID, simcode.Hash("CODE-1234"), email)
+		VALUES ($1, 'ACTIVE', $2, now() - interval '10 days', 'Anna''s phone', 500, $3, $4)`, sim, userID, secret.ActivationCodeHash("CODE-1234"), email)
 	api.MustExec(`INSERT INTO balance_entries (iccid, amount, kind, reference, idempotency_key, balance_after) VALUES ($1, 500, 'TOPUP', 'start', $1||'-start', 500)`, sim)
 	api.MustExec(`INSERT INTO usage_sessions (cdr_id, iccid, started_at, ended_at, bytes_up, bytes_down, country_code, network_name, cost, currency)
 		VALUES ($1||'-1', $1, now() - interval '2 days', now() - interval '2 days', 10, 100, 'TR', 'Turkcell', 0, 'USD')`, sim)

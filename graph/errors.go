@@ -12,7 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/requestid"
+	"github.com/teztelecom/tez/internal/reqctx"
 )
 
 // errorPresenter is the one place that decides what a client sees of an
@@ -42,16 +42,16 @@ func errorPresenter(log *slog.Logger, hideSuggestions bool) graphql.ErrorPresent
 			}
 		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 			// The client went away; nobody reads this answer and nothing failed.
-			log.DebugContext(ctx, "request cancelled by the client", "path", gqlErr.Path.String(), "request_id", requestid.From(ctx))
+			log.DebugContext(ctx, "request cancelled by the client", "path", gqlErr.Path.String(), "request_id", reqctx.RequestID(ctx))
 			gqlErr.Message = "request cancelled"
 			gqlErr.Extensions = map[string]any{"code": string(apperr.Unavailable)}
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
 			// The request's time is up: its statements were cancelled.
-			log.WarnContext(ctx, "request past its deadline", "err", err, "path", gqlErr.Path.String(), "request_id", requestid.From(ctx))
+			log.WarnContext(ctx, "request past its deadline", "err", err, "path", gqlErr.Path.String(), "request_id", reqctx.RequestID(ctx))
 			gqlErr.Message = deadlineMessage
 			gqlErr.Extensions = map[string]any{"code": string(apperr.Unavailable)}
 		default:
-			id := requestid.From(ctx)
+			id := reqctx.RequestID(ctx)
 			log.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String(), "request_id", id)
 			gqlErr.Message = "internal error"
 			gqlErr.Extensions = map[string]any{"code": string(apperr.Internal), "requestId": id}
@@ -64,7 +64,7 @@ func errorPresenter(log *slog.Logger, hideSuggestions bool) graphql.ErrorPresent
 // request and the server carry on.
 func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
-		log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p), "request_id", requestid.From(ctx), "stack", string(debug.Stack()))
+		log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p), "request_id", reqctx.RequestID(ctx), "stack", string(debug.Stack()))
 		return apperr.Wrap(fmt.Errorf("panic: %v", p), apperr.Internal, "internal error")
 	}
 }

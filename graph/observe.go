@@ -9,7 +9,7 @@ import (
 
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/metrics"
-	"github.com/teztelecom/tez/internal/reqlog"
+	"github.com/teztelecom/tez/internal/reqctx"
 )
 
 // Observer records every operation's duration and error codes. Operation
@@ -65,6 +65,6 @@ func (o Observer) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 		}
 	}
 	o.Metrics.Operation(name, time.Since(start).Seconds(), codes)
-	reqlog.From(ctx).Operation = name
+	reqctx.LogFieldsFrom(ctx).Operation = name
 	return resp
 }

@@ -11,10 +11,9 @@ import (
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/opaque"
 	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
-	"github.com/teztelecom/tez/internal/shop"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -90,8 +89,8 @@ func (r *orderResolver) Items(ctx context.Context, obj *store.Order) ([]store.Or
 	return loadersFor(ctx).itemsByOrder.Load(ctx, obj.ID)
 }
 
-func (r *orderResolver) AvailableActions(ctx context.Context, obj *store.Order) ([]shop.Action, error) {
-	return shop.Actions(*obj), nil
+func (r *orderResolver) AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error) {
+	return orders.Actions(*obj), nil
 }
 
 func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (*store.Product, error) {
@@ -106,7 +105,7 @@ func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (
 }
 
 func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessToken string) (*store.Order, error) {
-	o, err := r.Store.OrderByGuestToken(ctx, number, opaque.Hash(accessToken))
+	o, err := r.Store.OrderByGuestToken(ctx, number, secret.TokenHash(accessToken))
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/iccid"
-	"github.com/teztelecom/tez/internal/simcode"
+	"github.com/teztelecom/tez/internal/secret"
 )
 
 type simPayload struct {
@@ -30,7 +30,7 @@ func addSIM(t *testing.T, api *apitest.API, token, id, code string) simPayload {
 func stockSIM(t *testing.T, api *apitest.API, n int, code string) string {
 	t.Helper()
 	id := iccid.WithCheckDigit(fmt.Sprintf("89997040000%07d", n))
-	api.MustExec(`INSERT INTO sim_cards (iccid, status, activation_code_hash, balance) VALUES ($1, 'IN_STOCK', $2, 0)`, id, simcode.Hash(code))
+	api.MustExec(`INSERT INTO sim_cards (iccid, status, activation_code_hash, balance) VALUES ($1, 'IN_STOCK', $2, 0)`, id, secret.ActivationCodeHash(code))
 	return id
 }
 

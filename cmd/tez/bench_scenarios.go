@@ -19,7 +19,7 @@ import (
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/bench"
 	"github.com/teztelecom/tez/internal/config"
-	"github.com/teztelecom/tez/internal/requestid"
+	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/server"
@@ -113,7 +113,7 @@ func loadFixtures(ctx context.Context, db *sqlx.DB) (*fixtures, error) {
 func openSessions(ctx context.Context, db *sqlx.DB, users []int64) ([]string, error) {
 	var tokens []string
 	for _, id := range users {
-		token := requestid.New() + requestid.New()
+		token := reqctx.NewRequestID() + reqctx.NewRequestID()
 		hash := sha256.Sum256([]byte(token))
 		if _, err := db.ExecContext(ctx, `INSERT INTO auth_sessions (token_hash, user_id, expires_at, user_agent)
 			VALUES ($1, $2, now() + interval '1 day', 'tez bench')`, hash[:], id); err != nil {

@@ -20,7 +20,6 @@ import (
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
-	"github.com/teztelecom/tez/internal/shop"
 	"github.com/teztelecom/tez/internal/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -484,7 +483,7 @@ type MutationResolver interface {
 type OrderResolver interface {
 	Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error)
 
-	AvailableActions(ctx context.Context, obj *store.Order) ([]shop.Action, error)
+	AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error)
 }
 type OrderItemResolver interface {
 	Product(ctx context.Context, obj *store.OrderItem) (*store.Product, error)
@@ -8235,8 +8234,8 @@ func (ec *executionContext) _Order_availableActions(ctx context.Context, field g
 			return ec.Resolvers.Order().AvailableActions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []shop.Action) graphql.Marshaler {
-			return ec.marshalNOrderAction2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋshopᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []orders.Action) graphql.Marshaler {
+			return ec.marshalNOrderAction2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18215,15 +18214,15 @@ func (ec *executionContext) marshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋi
 	return ec._Order(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋshopᚐAction(ctx context.Context, v any) (shop.Action, error) {
+func (ec *executionContext) unmarshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐAction(ctx context.Context, v any) (orders.Action, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋshopᚐAction[tmp]
+	res := unmarshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐAction[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋshopᚐAction(ctx context.Context, sel ast.SelectionSet, v shop.Action) graphql.Marshaler {
+func (ec *executionContext) marshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐAction(ctx context.Context, sel ast.SelectionSet, v orders.Action) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋshopᚐAction[v])
+	res := graphql.MarshalString(marshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐAction[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "OrderAction!")
 	}
@@ -18231,25 +18230,25 @@ func (ec *executionContext) marshalNOrderAction2githubᚗcomᚋteztelecomᚋtez�
 }
 
 var (
-	unmarshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋshopᚐAction = map[string]shop.Action{
-		"PAY":     shop.ActionPay,
-		"REORDER": shop.ActionReorder,
-		"CANCEL":  shop.ActionCancel,
+	unmarshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐAction = map[string]orders.Action{
+		"PAY":     orders.ActionPay,
+		"REORDER": orders.ActionReorder,
+		"CANCEL":  orders.ActionCancel,
 	}
-	marshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋshopᚐAction = map[shop.Action]string{
-		shop.ActionPay:     "PAY",
-		shop.ActionReorder: "REORDER",
-		shop.ActionCancel:  "CANCEL",
+	marshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐAction = map[orders.Action]string{
+		orders.ActionPay:     "PAY",
+		orders.ActionReorder: "REORDER",
+		orders.ActionCancel:  "CANCEL",
 	}
 )
 
-func (ec *executionContext) unmarshalNOrderAction2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋshopᚐActionᚄ(ctx context.Context, v any) ([]shop.Action, error) {
+func (ec *executionContext) unmarshalNOrderAction2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐActionᚄ(ctx context.Context, v any) ([]orders.Action, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]shop.Action, len(vSlice))
+	res := make([]orders.Action, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋshopᚐAction(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐAction(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -18257,11 +18256,11 @@ func (ec *executionContext) unmarshalNOrderAction2ᚕgithubᚗcomᚋteztelecom�
 	return res, nil
 }
 
-func (ec *executionContext) marshalNOrderAction2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋshopᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []shop.Action) graphql.Marshaler {
+func (ec *executionContext) marshalNOrderAction2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []orders.Action) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋshopᚐAction(ctx, sel, v[i])
+		return ec.marshalNOrderAction2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐAction(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

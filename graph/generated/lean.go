@@ -1501,7 +1501,7 @@ func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *
 	if err != nil {
 		return false
 	}
-	m := ec.marshalNOrderAction2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋshopᚐActionᚄ(ctx, field.Selections, res)
+	m := ec.marshalNOrderAction2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐActionᚄ(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}

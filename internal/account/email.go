@@ -13,7 +13,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/opaque"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -153,7 +153,7 @@ func (s *Service) compose(ctx context.Context, tx *sqlx.Tx, u store.User, l lett
 		data.Name = u.FullName
 	}
 	if l.purpose != "" {
-		token, hash := opaque.New(emailPrefix)
+		token, hash := secret.NewToken(emailPrefix)
 		if err := s.store.CreateEmailToken(ctx, tx, hash, u.ID, l.purpose, u.Email, l.ttl); err != nil {
 			return "", "", err
 		}
@@ -203,7 +203,7 @@ var errBadLink = errors.New("bad email link")
 // sold to the email, and the old account system's SIMs, orders, profile
 // and addresses (store.ClaimLegacy; no SIM owned by someone else).
 func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, []apperr.FieldError, error) {
-	hash := opaque.Hash(strings.TrimSpace(token))
+	hash := secret.TokenHash(strings.TrimSpace(token))
 	var u store.User
 	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		// Before any row lock: an old-account import batch may be writing.
@@ -361,7 +361,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]appe
 	}
 	var email string
 	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
-		t, err := s.store.UseEmailToken(ctx, tx, opaque.Hash(strings.TrimSpace(token)), store.PurposePasswordReset)
+		t, err := s.store.UseEmailToken(ctx, tx, secret.TokenHash(strings.TrimSpace(token)), store.PurposePasswordReset)
 		if apperr.Is(err, apperr.NotFound) {
 			return errBadLink
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/opaque"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -36,7 +36,7 @@ var (
 // and which address it was mailed to (empty unless open): pages read it
 // on GET, which mail scanners send before the customer clicks.
 func (s *Service) LinkState(ctx context.Context, token string, kinds []string) (LinkStatus, string, error) {
-	st, err := s.store.EmailTokenStateByHash(ctx, opaque.Hash(strings.TrimSpace(token)))
+	st, err := s.store.EmailTokenStateByHash(ctx, secret.TokenHash(strings.TrimSpace(token)))
 	switch {
 	case apperr.Is(err, apperr.NotFound), err == nil && !slices.Contains(kinds, st.Purpose):
 		return LinkUnknown, "", nil

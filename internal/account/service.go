@@ -10,9 +10,9 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/client"
-	"github.com/teztelecom/tez/internal/opaque"
 	"github.com/teztelecom/tez/internal/password"
+	"github.com/teztelecom/tez/internal/reqctx"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -141,7 +141,7 @@ func accountLoginKey(email string) string { return "login-account:" + strings.To
 // per email and client address, and per email from all addresses.
 func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []apperr.FieldError, error) {
 	email = strings.TrimSpace(email)
-	here := "login:" + strings.ToLower(email) + ":" + client.From(ctx).IP
+	here := "login:" + strings.ToLower(email) + ":" + reqctx.ClientFrom(ctx).IP
 	for _, t := range []struct {
 		key   string
 		limit int
@@ -217,8 +217,8 @@ func (s *Service) LogoutEverywhere(ctx context.Context, userID int64) (int64, er
 
 // open makes a session for u: a random token of which only a hash is kept.
 func (s *Service) open(ctx context.Context, q sqlx.QueryerContext, u store.User) (*Session, error) {
-	token, hash := opaque.New(sessionPrefix)
-	info := client.From(ctx)
+	token, hash := secret.NewToken(sessionPrefix)
+	info := reqctx.ClientFrom(ctx)
 	if _, err := s.store.CreateSession(ctx, q, hash, u.ID, time.Now().Add(s.sessionTTL), info.UserAgent, info.IP); err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ import (
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/mailtest"
-	"github.com/teztelecom/tez/internal/requestid"
+	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/server"
 	"github.com/teztelecom/tez/internal/store"
@@ -283,7 +283,7 @@ func (a *API) Customer(email string) (userID int64, token string) {
 	if err != nil {
 		a.t.Fatalf("create customer %s: %v", email, err)
 	}
-	token = requestid.New() + requestid.New()
+	token = reqctx.NewRequestID() + reqctx.NewRequestID()
 	hash := sha256.Sum256([]byte(token))
 	a.MustExec(`INSERT INTO auth_sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`, hash[:], userID)
 	return userID, token

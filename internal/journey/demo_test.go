@@ -6,8 +6,8 @@ import (
 	"time"
 
 	moneypkg "github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/seed"
-	shoprules "github.com/teztelecom/tez/internal/shop"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -70,24 +70,24 @@ func TestDemoTellsTheTruth(t *testing.T) {
 	s := newShop(t)
 	demo := s.demoCustomer()
 
-	var orders struct {
+	var mine struct {
 		Me struct {
 			Orders struct{ Edges []struct{ Node demoOrder } }
 		}
 	}
 	demo.query(`{ me { orders(first: 50) { edges { node { id number status subtotal { amount currencyCode }
 		shippingFee { amount currencyCode } total { amount currencyCode }
-		items { quantity fulfilledQuantity product { kind } } } } } } }`, nil, &orders)
+		items { quantity fulfilledQuantity product { kind } } } } } } }`, nil, &mine)
 	var pending *demoOrder
-	for _, e := range orders.Me.Orders.Edges {
+	for _, e := range mine.Me.Orders.Edges {
 		o := e.Node
 		t.Run("order "+o.Number, func(t *testing.T) {
 			ships := false
 			for _, it := range o.Items {
-				ships = ships || shoprules.Ships(store.ProductKind(it.Product.Kind))
+				ships = ships || orders.Ships(store.ProductKind(it.Product.Kind))
 			}
 			subtotal := minor(t, o.Subtotal)
-			if want := shoprules.ShippingFee(subtotal, ships); minor(t, o.ShippingFee) != want {
+			if want := orders.ShippingFee(subtotal, ships); minor(t, o.ShippingFee) != want {
 				t.Errorf("shipping fee %s on a subtotal of %s (ships: %v), want %s", o.ShippingFee, o.Subtotal, ships, want)
 			}
 			if minor(t, o.Total).Amount != subtotal.Amount+minor(t, o.ShippingFee).Amount {

@@ -16,8 +16,8 @@ import (
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/phone"
-	"github.com/teztelecom/tez/internal/shop"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -327,8 +327,8 @@ func checkOrder(p *problems, where string, o oldOrder, now time.Time) (store.Leg
 		p.add(where+".currency", "%q is not an ISO 4217 currency code such as USD", o.Currency)
 		return out, false
 	}
-	if len(o.Items) == 0 || len(o.Items) > shop.MaxLines {
-		p.add(where+".items", "%d lines, want 1 to %d", len(o.Items), shop.MaxLines)
+	if len(o.Items) == 0 || len(o.Items) > orders.MaxLines {
+		p.add(where+".items", "%d lines, want 1 to %d", len(o.Items), orders.MaxLines)
 	}
 	for i, it := range o.Items {
 		w := fmt.Sprintf("%s.items[%d]", where, i)
@@ -339,8 +339,8 @@ func checkOrder(p *problems, where string, o oldOrder, now time.Time) (store.Leg
 		if item.Name == "" || len([]rune(item.Name)) > 200 {
 			p.add(w+".name", "want 1 to 200 characters")
 		}
-		if it.Quantity < 1 || it.Quantity > shop.MaxQuantity {
-			p.add(w+".quantity", "%d, want 1 to %d", it.Quantity, shop.MaxQuantity)
+		if it.Quantity < 1 || it.Quantity > orders.MaxQuantity {
+			p.add(w+".quantity", "%d, want 1 to %d", it.Quantity, orders.MaxQuantity)
 		}
 		price, ok := checkMoney(p, w+".unitPrice", it.UnitPrice, out.Currency)
 		item.UnitPriceMinor = price
@@ -351,7 +351,7 @@ func checkOrder(p *problems, where string, o oldOrder, now time.Time) (store.Leg
 			}
 		}
 		if ok && it.Quantity > 0 {
-			out.SubtotalMinor += price * int64(min(it.Quantity, shop.MaxQuantity))
+			out.SubtotalMinor += price * int64(min(it.Quantity, orders.MaxQuantity))
 		}
 		out.Items = append(out.Items, item)
 	}

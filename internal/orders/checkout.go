@@ -13,10 +13,9 @@ import (
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/client"
 	"github.com/teztelecom/tez/internal/money"
-	"github.com/teztelecom/tez/internal/opaque"
-	"github.com/teztelecom/tez/internal/shop"
+	"github.com/teztelecom/tez/internal/reqctx"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -53,7 +52,7 @@ type Placed struct {
 // error naming its field; nothing is written unless all is well.
 func (s *Service) Checkout(ctx context.Context, buyer Buyer, in CheckoutInput) (*Placed, []apperr.FieldError, error) {
 	if buyer.UserID == 0 {
-		d, err := s.limiter.Take(ctx, "checkout:guest:"+client.From(ctx).IP, GuestCheckouts)
+		d, err := s.limiter.Take(ctx, "checkout:guest:"+reqctx.ClientFrom(ctx).IP, GuestCheckouts)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -80,8 +79,8 @@ func (s *Service) Checkout(ctx context.Context, buyer Buyer, in CheckoutInput) (
 		problems = append(problems, p...)
 	}
 	note := strings.TrimSpace(in.Note)
-	if utf8.RuneCountInString(note) > shop.MaxNoteLen {
-		problems = append(problems, apperr.OnField("note", apperr.FieldTooLong, "Use at most %d characters.", shop.MaxNoteLen))
+	if utf8.RuneCountInString(note) > MaxNoteLen {
+		problems = append(problems, apperr.OnField("note", apperr.FieldTooLong, "Use at most %d characters.", MaxNoteLen))
 	}
 	if len(problems) > 0 {
 		return nil, problems, nil
@@ -109,9 +108,9 @@ func (s *Service) draft(ctx context.Context, buyer Buyer, lines []Line) (draft, 
 	switch {
 	case len(lines) == 0:
 		return draft{}, []apperr.FieldError{apperr.OnField("lines", apperr.FieldRequired, "Add at least one product.")}, nil
-	case len(lines) > shop.MaxLines:
+	case len(lines) > MaxLines:
 		return draft{}, []apperr.FieldError{apperr.OnField("lines", apperr.FieldTooLong,
-			"An order has at most %d lines: place a second order for the rest.", shop.MaxLines)}, nil
+			"An order has at most %d lines: place a second order for the rest.", MaxLines)}, nil
 	}
 	skus := make([]string, len(lines))
 	var iccids []string
@@ -144,7 +143,7 @@ func (s *Service) draft(ctx context.Context, buyer Buyer, lines []Line) (draft, 
 		}
 		d.currency = p.Currency
 		d.subtotal += p.PriceMinor * int64(l.Quantity)
-		d.ships = d.ships || shop.Ships(p.Kind)
+		d.ships = d.ships || Ships(p.Kind)
 		item := store.NewOrderItem{ProductID: p.ID, SKU: p.SKU, Name: p.Name, Quantity: l.Quantity,
 			UnitPriceMinor: p.PriceMinor, VoucherMinor: p.VoucherMinor}
 		if l.ICCID != "" {
@@ -164,8 +163,8 @@ func checkLine(i int, l Line, p store.Product, onSale bool, sims map[string]stor
 		return fail("sku", apperr.FieldRequired, "Choose a product.")
 	case !onSale:
 		return fail("sku", apperr.FieldNotFound, "%s is not on sale.", l.SKU)
-	case l.Quantity < 1 || l.Quantity > shop.MaxQuantity:
-		return fail("quantity", apperr.FieldInvalid, "Order between 1 and %d of a product.", shop.MaxQuantity)
+	case l.Quantity < 1 || l.Quantity > MaxQuantity:
+		return fail("quantity", apperr.FieldInvalid, "Order between 1 and %d of a product.", MaxQuantity)
 	case currency != "" && p.Currency != currency:
 		return fail("sku", apperr.FieldInvalid, "%s is priced in %s and the rest of the order in %s: one order is paid in one currency.",
 			l.SKU, p.Currency, currency)
@@ -180,7 +179,7 @@ func checkLine(i int, l Line, p store.Product, onSale bool, sims map[string]stor
 	// not exist, is blocked or keeps its balance in another currency: the
 	// line must not tell anyone which ICCIDs are live SIMs, or in what
 	// currency.
-	if sim, ok := sims[l.ICCID]; !ok || !shop.CanTopUp(sim.Status) || sim.Currency != p.Currency {
+	if sim, ok := sims[l.ICCID]; !ok || !CanTopUp(sim.Status) || sim.Currency != p.Currency {
 		return fail("iccid", apperr.FieldNotFound,
 			"This voucher cannot top up this ICCID: check the number on the SIM's holder, and that the voucher is in the currency of the SIM's balance.")
 	}
@@ -268,7 +267,7 @@ func snapshotOfBook(a store.Address) store.ShippingAddress {
 func (s *Service) place(ctx context.Context, buyer Buyer, email string, d draft, ship *shipTo, note string) (*Placed, error) {
 	subtotal := money.New(d.subtotal, d.currency)
 	o := store.NewOrder{Email: email, Currency: d.currency, SubtotalMinor: d.subtotal,
-		ShippingMinor: shop.ShippingFee(subtotal, d.ships).Amount, Note: note, Items: d.items}
+		ShippingMinor: ShippingFee(subtotal, d.ships).Amount, Note: note, Items: d.items}
 	if ship != nil {
 		js, err := json.Marshal(ship.snapshot)
 		if err != nil {
@@ -280,7 +279,7 @@ func (s *Service) place(ctx context.Context, buyer Buyer, email string, d draft,
 	if buyer.UserID != 0 {
 		o.UserID = &buyer.UserID
 	} else {
-		placed.AccessToken, o.GuestTokenHash = opaque.New(GuestTokenPrefix)
+		placed.AccessToken, o.GuestTokenHash = secret.NewToken(GuestTokenPrefix)
 	}
 	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		if buyer.UserID == 0 {

@@ -10,8 +10,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/opaque"
 	"github.com/teztelecom/tez/internal/payment"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -22,7 +22,7 @@ const reuseMargin = 2 * time.Minute
 // its owner.
 func (b Buyer) access() store.OrderAccess {
 	if b.GuestToken != "" {
-		return store.OrderAccess{GuestTokenHash: opaque.Hash(b.GuestToken)}
+		return store.OrderAccess{GuestTokenHash: secret.TokenHash(b.GuestToken)}
 	}
 	return store.OrderAccess{OwnerID: b.UserID}
 }
@@ -132,7 +132,7 @@ func (s *Service) expire(ctx context.Context, tx *sqlx.Tx, p store.Payment) erro
 // startPayment opens a new attempt at the provider. A provider that cannot
 // be reached leaves nothing behind (the transaction rolls back).
 func (s *Service) startPayment(ctx context.Context, tx *sqlx.Tx, o store.Order) (store.Payment, error) {
-	key, _ := opaque.New(fmt.Sprintf("order-%d-", o.ID))
+	key, _ := secret.NewToken(fmt.Sprintf("order-%d-", o.ID))
 	p, err := s.store.InsertPayment(ctx, tx, o.ID, s.provider.Name(), o.Total(), key)
 	if err != nil {
 		return store.Payment{}, err

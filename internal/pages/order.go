@@ -10,9 +10,8 @@ import (
 
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/money"
-	"github.com/teztelecom/tez/internal/opaque"
 	"github.com/teztelecom/tez/internal/orders"
-	"github.com/teztelecom/tez/internal/shop"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -157,7 +156,7 @@ const notYours = "No order with this number opens with what you entered. Check t
 func (p *Pages) openOrder(r *http.Request) (store.Order, orders.Buyer, string, error) {
 	number := r.PathValue("number")
 	if token := formValue(r, "token"); token != "" {
-		o, err := p.Store.OrderByGuestToken(r.Context(), number, opaque.Hash(token))
+		o, err := p.Store.OrderByGuestToken(r.Context(), number, secret.TokenHash(token))
 		if apperr.Is(err, apperr.NotFound) {
 			return store.Order{}, orders.Buyer{}, notYours, nil
 		}
@@ -190,7 +189,7 @@ func (p *Pages) orderView(ctx context.Context, o store.Order, how orders.Buyer) 
 	}
 	words := statusWords[o.Status]
 	v := &orderView{Number: o.Number, Status: words[0], StatusNote: words[1], Placed: day(o.CreatedAt),
-		Shipping: o.ShippingFee(), Total: o.Total(), CanPay: slices.Contains(shop.Actions(o), shop.ActionPay),
+		Shipping: o.ShippingFee(), Total: o.Total(), CanPay: slices.Contains(orders.Actions(o), orders.ActionPay),
 		Token: how.GuestToken, Email: how.Email}
 	if o.PaidAt != nil {
 		v.Paid = day(*o.PaidAt)
@@ -213,7 +212,7 @@ func day(t time.Time) string { return strings.TrimSpace(t.UTC().Format("2 Januar
 // endSession signs out the session a page opened to check a password.
 func (p *Pages) endSession(r *http.Request, token string) {
 	ctx := context.WithoutCancel(r.Context())
-	sess, err := p.Store.SessionByTokenHash(ctx, opaque.Hash(token))
+	sess, err := p.Store.SessionByTokenHash(ctx, secret.TokenHash(token))
 	if err == nil {
 		err = p.Accounts.Logout(ctx, sess.ID)
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/ratelimit"
-	"github.com/teztelecom/tez/internal/requestid"
+	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
 )
@@ -51,7 +51,7 @@ func TestBucketAcrossReplicas(t *testing.T) {
 	ctx := context.Background()
 	for name, open := range backends(t) {
 		t.Run(name, func(t *testing.T) {
-			key := "test:" + requestid.New()
+			key := "test:" + reqctx.NewRequestID()
 			limit := ratelimit.Limit{Rate: 0.05, Burst: 4} // refill negligible during the test
 			replicas := []*ratelimit.Limiter{ratelimit.New(open()), ratelimit.New(open())}
 
@@ -98,7 +98,7 @@ func TestBucketRefills(t *testing.T) {
 	for name, open := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			l := ratelimit.New(open())
-			key := fmt.Sprintf("test:refill:%s", requestid.New())
+			key := fmt.Sprintf("test:refill:%s", reqctx.NewRequestID())
 			limit := ratelimit.Limit{Rate: 2, Burst: 1} // one token per 500 ms
 			if d, _ := l.Take(ctx, key, limit); !d.Allowed || d.Remaining != 0 {
 				t.Fatalf("first take = %+v, want allowed with 0 left", d)

@@ -16,9 +16,9 @@ import (
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/password"
-	"github.com/teztelecom/tez/internal/shop"
-	"github.com/teztelecom/tez/internal/simcode"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -211,7 +211,7 @@ func (d *demo) stock(ctx context.Context) error {
 		id := demoICCID(100 + n)
 		var hash []byte
 		if code, ok := codes[id]; ok {
-			hash = simcode.Hash(code)
+			hash = secret.ActivationCodeHash(code)
 		}
 		_, err := d.tx.ExecContext(ctx, `
 			INSERT INTO sim_cards (iccid, msisdn, status, activation_code_hash, product_id)
@@ -264,7 +264,7 @@ func (d *demo) orders(ctx context.Context) error {
 	}
 	// Paid orders are fulfilled at once, as the shop does: vouchers
 	// credited, SIMs taken from stock, accessories handed to shipping.
-	orders := []demoOrder{
+	placed := []demoOrder{
 		{"sims", "FULFILLED", 120, []demoLine{{"SIM-EUROPE", 1, ""}, {"SIM-ASIA", 1, ""}}},
 		{"topup1", "FULFILLED", 60, []demoLine{{"TOPUP-25", 1, demoICCID(1)}}},
 		{"case", "FULFILLED", 10, []demoLine{{"ACC-HOLDER-CASE", 2, ""}}},
@@ -283,15 +283,15 @@ func (d *demo) orders(ctx context.Context) error {
 			return err
 		}
 	}
-	for _, o := range orders {
+	for _, o := range placed {
 		at := d.now.AddDate(0, 0, -o.daysAgo)
 		var subtotal int64
 		ships := false
 		for _, l := range o.lines {
 			subtotal += prices[l.sku] * int64(l.qty)
-			ships = ships || shop.Ships(kinds[l.sku])
+			ships = ships || orders.Ships(kinds[l.sku])
 		}
-		fee := shop.ShippingFee(money.New(subtotal, "USD"), ships).Amount
+		fee := orders.ShippingFee(money.New(subtotal, "USD"), ships).Amount
 		var ship *string // jsonb goes as text: binary_parameters would send []byte as binary jsonb
 		if ships {
 			ship = ptr(string(snapshot))
@@ -449,7 +449,7 @@ func (d *demo) sims(ctx context.Context) error {
 			UPDATE sim_cards SET status = $2, user_id = $3, owned_since = $4, label = $5, balance = $6, overdraft = $11,
 				last_usage_at = $7, sold_order_id = $8, sold_to_email = $9, activation_code_hash = $10
 			WHERE iccid = $1`,
-			id, status, d.userID, owned, s.label, balance, lastUsage, soldOrder, DemoEmail, simcode.Hash(demoSIMCode(s.n)), overdraft); err != nil {
+			id, status, d.userID, owned, s.label, balance, lastUsage, soldOrder, DemoEmail, secret.ActivationCodeHash(demoSIMCode(s.n)), overdraft); err != nil {
 			return err
 		}
 	}

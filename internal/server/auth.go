@@ -10,11 +10,10 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/opaque"
 	"github.com/teztelecom/tez/internal/ratelimit"
-	"github.com/teztelecom/tez/internal/reqlog"
-	"github.com/teztelecom/tez/internal/requestid"
+	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/reseller"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/viewer"
 )
 
@@ -37,7 +36,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		sess, err := s.store.SessionByTokenHash(r.Context(), opaque.Hash(token))
+		sess, err := s.store.SessionByTokenHash(r.Context(), secret.TokenHash(token))
 		switch {
 		case apperr.Is(err, apperr.NotFound):
 			next.ServeHTTP(w, r)
@@ -57,7 +56,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			}()
 		}
 		v := viewer.Viewer{Kind: viewer.Customer, UserID: sess.UserID, SessionID: sess.ID, Account: &sess.User}
-		reqlog.From(r.Context()).Viewer = string(v.Kind)
+		reqctx.LogFieldsFrom(r.Context()).Viewer = string(v.Kind)
 		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 	})
 }
@@ -87,7 +86,7 @@ func (s *Server) serveReseller(w http.ResponseWriter, r *http.Request, next http
 		return
 	}
 	v := viewer.Viewer{Kind: viewer.Reseller, ResellerID: key.ResellerID, KeyID: key.ID}
-	reqlog.From(r.Context()).Viewer = string(v.Kind)
+	reqctx.LogFieldsFrom(r.Context()).Viewer = string(v.Kind)
 	next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 }
 
@@ -99,7 +98,7 @@ func setRateLimitHeaders(h http.Header, d ratelimit.Decision) {
 
 // unavailable answers when the database cannot say who the caller is.
 func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, what string, err error) {
-	id := requestid.From(r.Context())
+	id := reqctx.RequestID(r.Context())
 	s.log.ErrorContext(r.Context(), what, "err", err, "request_id", id)
 	writeGraphQLError(w, http.StatusServiceUnavailable, apperr.Unavailable, "service unavailable, retry shortly (request "+id+")")
 }

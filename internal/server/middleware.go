@@ -7,9 +7,7 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/client"
-	"github.com/teztelecom/tez/internal/reqlog"
-	"github.com/teztelecom/tez/internal/requestid"
+	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/sqlcount"
 	"github.com/teztelecom/tez/internal/viewer"
 )
@@ -19,12 +17,12 @@ import (
 func (s *Server) withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
-		if !requestid.Valid(id) {
-			id = requestid.New()
+		if !reqctx.ValidRequestID(id) {
+			id = reqctx.NewRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
-		ip := client.Address(r, s.cfg.TrustedProxies)
-		ctx := client.With(requestid.With(r.Context(), id), client.Info{IP: ip, UserAgent: r.UserAgent()})
+		ip := reqctx.ClientAddress(r, s.cfg.TrustedProxies)
+		ctx := reqctx.WithClient(reqctx.WithRequestID(r.Context(), id), reqctx.Client{IP: ip, UserAgent: r.UserAgent()})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -65,7 +63,7 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx, counter := sqlcount.WithCounter(r.Context())
-		ctx, fields := reqlog.With(ctx)
+		ctx, fields := reqctx.WithLogFields(ctx)
 		fields.Viewer = string(viewer.Anonymous)
 		sw := &statusWriter{ResponseWriter: w, counter: counter, countHdr: s.cfg.SQLCountHeader}
 		r = r.WithContext(ctx)
@@ -75,7 +73,7 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 			"path", r.URL.Path,
 			"status", sw.status,
 			"duration_ms", float64(time.Since(start).Microseconds())/1000,
-			"request_id", requestid.From(r.Context()),
+			"request_id", reqctx.RequestID(r.Context()),
 			"viewer", fields.Viewer,
 			"operation", fields.Operation,
 			"sql", counter.Count(),

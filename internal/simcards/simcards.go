@@ -15,8 +15,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/client"
-	"github.com/teztelecom/tez/internal/simcode"
+	"github.com/teztelecom/tez/internal/reqctx"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -46,7 +46,7 @@ var uniform = apperr.FieldError{Field: []string{"input"}, Code: apperr.FieldSIMN
 func (s *Service) Add(ctx context.Context, userID int64, iccid, code string) (*store.SimCard, []apperr.FieldError, error) {
 	// The attempt is taken before the code is checked, in one statement per
 	// key, so that concurrent guesses cannot slip past the limit.
-	keys := []string{fmt.Sprintf("simadd:user:%d", userID), "simadd:ip:" + client.From(ctx).IP}
+	keys := []string{fmt.Sprintf("simadd:user:%d", userID), "simadd:ip:" + reqctx.ClientFrom(ctx).IP}
 	for _, k := range keys {
 		allowed, until, err := s.store.ThrottleAttempt(ctx, k, AttemptWindow, AttemptLimit)
 		if err != nil {
@@ -100,7 +100,7 @@ func mayAttach(c store.SIMClaim, code string) bool {
 		return true
 	}
 	code = strings.TrimSpace(code)
-	return code != "" && c.CodeHash != nil && subtle.ConstantTimeCompare(simcode.Hash(code), c.CodeHash) == 1
+	return code != "" && c.CodeHash != nil && subtle.ConstantTimeCompare(secret.ActivationCodeHash(code), c.CodeHash) == 1
 }
 
 // Rename sets the label the owner gives a SIM (at most 40 characters).

@@ -19,7 +19,7 @@ import (
 
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/phone"
-	"github.com/teztelecom/tez/internal/simcode"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -27,7 +27,7 @@ import (
 // header and skipped.
 var Columns = []string{"iccid", "msisdn", "sku", "activation_code"}
 
-// Activation codes are 6 to 32 characters, spaces aside (simcode ignores
+// Activation codes are 6 to 32 characters, spaces aside (the hash ignores
 // them).
 const (
 	MinCodeLen = 6
@@ -167,7 +167,7 @@ func (in *Intake) check(ctx context.Context, rec []string, products map[string]*
 	if reason := checkCode(code); reason != "" {
 		return store.StockSIM{}, reason, nil
 	}
-	return store.StockSIM{ICCID: id, MSISDN: msisdn, ProductID: p.ID, Currency: p.Currency, CodeHash: simcode.Hash(code)}, "", nil
+	return store.StockSIM{ICCID: id, MSISDN: msisdn, ProductID: p.ID, Currency: p.Currency, CodeHash: secret.ActivationCodeHash(code)}, "", nil
 }
 
 // clip shortens what a report quotes from a line: a garbled file must not

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/teztelecom/tez/internal/iccid"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/seed"
-	"github.com/teztelecom/tez/internal/simcode"
 	"github.com/teztelecom/tez/internal/stock"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
@@ -96,8 +96,8 @@ func TestAddKeepsGoodLinesAndReportsBadOnes(t *testing.T) {
 	}
 	// The code is stored as the activation check reads it: hashed, case
 	// and spaces aside.
-	if !bytes.Equal(got[0].CodeHash, simcode.Hash("ab12cd34")) || !bytes.Equal(got[1].CodeHash, simcode.Hash("AB12 CD43")) {
-		t.Error("activation codes are not stored as simcode hashes")
+	if !bytes.Equal(got[0].CodeHash, secret.ActivationCodeHash("ab12cd34")) || !bytes.Equal(got[1].CodeHash, secret.ActivationCodeHash("AB12 CD43")) {
+		t.Error("activation codes are not stored as activation code hashes")
 	}
 }
 

@@ -1,4 +1,4 @@
-package client
+package reqctx
 
 import (
 	"net"
@@ -7,13 +7,13 @@ import (
 	"strings"
 )
 
-// Address answers the client address of r. The connection's peer is the
+// ClientAddress answers the client address of r. The connection's peer is the
 // client unless it is one of the trusted proxies: then the proxies' own
 // account counts, X-Forwarded-For (or, without it, Forwarded), read from
 // the right, skipping trusted proxies; the first address that is not one is
 // the client. What is left of it was written by the client and proves
 // nothing. With no trusted proxies (the default) headers are ignored.
-func Address(r *http.Request, trusted []netip.Prefix) string {
+func ClientAddress(r *http.Request, trusted []netip.Prefix) string {
 	peer := peerAddr(r.RemoteAddr)
 	if !peer.IsValid() {
 		return r.RemoteAddr

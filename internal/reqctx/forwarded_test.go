@@ -1,14 +1,14 @@
-package client_test
+package reqctx_test
 
 import (
 	"net/http"
 	"net/netip"
 	"testing"
 
-	"github.com/teztelecom/tez/internal/client"
+	"github.com/teztelecom/tez/internal/reqctx"
 )
 
-func TestAddress(t *testing.T) {
+func TestClientAddress(t *testing.T) {
 	t.Parallel()
 	proxies := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("2001:db8::/32")}
 	cases := []struct {
@@ -45,8 +45,8 @@ func TestAddress(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := &http.Request{RemoteAddr: c.peer, Header: c.header}
-			if got := client.Address(r, c.trusted); got != c.want {
-				t.Errorf("Address = %s, want %s", got, c.want)
+			if got := reqctx.ClientAddress(r, c.trusted); got != c.want {
+				t.Errorf("ClientAddress = %s, want %s", got, c.want)
 			}
 		})
 	}

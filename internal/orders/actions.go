@@ -1,5 +1,5 @@
-// Package shop holds the rules of the shop: what can be done with an order.
-package shop
+// The rules of the shop: what can be done with an order.
+package orders
 
 import "github.com/teztelecom/tez/internal/store"
 
