@@ -30,15 +30,17 @@ const loaderBatch = 1000
 // statement; the owner-checked ones filter by the viewer in SQL. They live
 // for one request only: they cache, and the cache must never cross users.
 type Loaders struct {
-	addressesByUser *dataloadgen.Loader[int64, []store.Address]
-	simCardsByUser  *dataloadgen.Loader[int64, []store.SimCard]
-	usageByRange    primable[store.UsageRange, []store.CountryUsage]
-	usageByDay      primable[store.UsageRange, []store.DayUsage]
-	usageByNetwork  primable[store.UsageRange, []store.NetworkUsage]
-	newestSessions  primable[store.NewestKey, []store.UsageSession]
-	sessionCounts   *dataloadgen.Loader[store.UsageRange, int]
-	itemsByOrder    primable[int64, []store.OrderItem]
-	productByID     primable[int64, store.Product]
+	addressesByUser      *dataloadgen.Loader[int64, []store.Address]
+	simCardsByUser       *dataloadgen.Loader[int64, []store.SimCard]
+	usageByRange         primable[store.UsageRange, []store.CountryUsage]
+	usageByDay           primable[store.UsageRange, []store.DayUsage]
+	usageByNetwork       primable[store.UsageRange, []store.NetworkUsage]
+	newestSessions       primable[store.NewestKey, []store.UsageSession]
+	sessionCounts        *dataloadgen.Loader[store.UsageRange, int]
+	itemsByOrder         primable[int64, []store.OrderItem]
+	shipmentsByOrder     *dataloadgen.Loader[int64, []store.Shipment]
+	shipmentItemsByOrder *dataloadgen.Loader[int64, []store.ShipmentItem]
+	productByID          primable[int64, store.Product]
 
 	// Owner-checked lookups by ID, for node(id:) and nodes(ids:).
 	addressByID  *dataloadgen.Loader[int64, store.Address]
@@ -74,7 +76,10 @@ func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope, timeZone
 			return st.SessionCounts(ctx, scope, keys)
 		}, loaderWait),
 		itemsByOrder: newPrimable(m, "itemsByOrder", st.OrderItemsByOrderID),
-		productByID:  newPrimable(m, "productByID", st.ProductsByID),
+		// The orders' ids come from owner-checked reads.
+		shipmentsByOrder:     newLoader(m, "shipmentsByOrder", st.ShipmentsByOrderID, loaderWait),
+		shipmentItemsByOrder: newLoader(m, "shipmentItemsByOrder", st.ShipmentItemsByOrderID, loaderWait),
+		productByID:          newPrimable(m, "productByID", st.ProductsByID),
 		addressByID: newLoader(m, "addressByID", func(ctx context.Context, ids []int64) (map[int64]store.Address, error) {
 			return st.AddressesByID(ctx, owner, ids)
 		}, loaderWait),

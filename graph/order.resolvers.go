@@ -89,6 +89,10 @@ func (r *orderResolver) Items(ctx context.Context, obj *store.Order) ([]store.Or
 	return loadersFor(ctx).itemsByOrder.Load(ctx, obj.ID)
 }
 
+func (r *orderResolver) Shipments(ctx context.Context, obj *store.Order) ([]store.Shipment, error) {
+	return loadersFor(ctx).shipmentsByOrder.Load(ctx, obj.ID)
+}
+
 func (r *orderResolver) AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error) {
 	return orders.Actions(*obj), nil
 }
@@ -113,6 +117,18 @@ func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessTok
 		return nil, err
 	}
 	return &o, nil
+}
+
+func (r *shipmentResolver) Items(ctx context.Context, obj *store.Shipment) ([]store.ShipmentItem, error) {
+	return loadersFor(ctx).shipmentItemsByOrder.Load(ctx, obj.OrderID)
+}
+
+func (r *shipmentItemResolver) Product(ctx context.Context, obj *store.ShipmentItem) (*store.Product, error) {
+	p, err := loadersFor(ctx).productByID.Load(ctx, obj.ProductID)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, after *string, last *int, before *string, status *store.OrderStatus) (*model.OrderConnection, error) {
@@ -147,7 +163,13 @@ func (r *Resolver) Order() generated.OrderResolver { return &orderResolver{r} }
 
 func (r *Resolver) OrderItem() generated.OrderItemResolver { return &orderItemResolver{r} }
 
+func (r *Resolver) Shipment() generated.ShipmentResolver { return &shipmentResolver{r} }
+
+func (r *Resolver) ShipmentItem() generated.ShipmentItemResolver { return &shipmentItemResolver{r} }
+
 type (
-	orderResolver     struct{ *Resolver }
-	orderItemResolver struct{ *Resolver }
+	orderResolver        struct{ *Resolver }
+	orderItemResolver    struct{ *Resolver }
+	shipmentResolver     struct{ *Resolver }
+	shipmentItemResolver struct{ *Resolver }
 )

@@ -79,7 +79,7 @@ func TestReorderAtTodaysPricesWithoutRetiredProducts(t *testing.T) {
 		!strings.Contains(res.DroppedItems[0].Reason, "not on sale") {
 		t.Errorf("dropped %+v, want the retired case with its reason", res.DroppedItems)
 	}
-	if got := s.order(t, s.token, old.Number); got.Status != "FULFILLED" || got.Items[0].UnitPrice.Amount != "15.00" {
+	if got := s.order(t, s.token, old.Number); got.Status != "PAID" || got.Items[0].UnitPrice.Amount != "15.00" {
 		t.Errorf("the old order changed: %s at %s", got.Status, got.Items[0].UnitPrice.Amount)
 	}
 }

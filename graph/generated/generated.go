@@ -40,6 +40,8 @@ type ResolverRoot interface {
 	OrderItem() OrderItemResolver
 	Query() QueryResolver
 	Reseller() ResellerResolver
+	Shipment() ShipmentResolver
+	ShipmentItem() ShipmentItemResolver
 	SimCard() SimCardResolver
 	UsageSessionConnection() UsageSessionConnectionResolver
 	UsageSummary() UsageSummaryResolver
@@ -201,6 +203,7 @@ type ComplexityRoot struct {
 		Note             func(childComplexity int) int
 		Number           func(childComplexity int) int
 		PaidAt           func(childComplexity int) int
+		Shipments        func(childComplexity int) int
 		ShippingAddress  func(childComplexity int) int
 		ShippingFee      func(childComplexity int) int
 		Status           func(childComplexity int) int
@@ -354,6 +357,22 @@ type ComplexityRoot struct {
 		SimCards func(childComplexity int) int
 	}
 
+	Shipment struct {
+		Carrier        func(childComplexity int) int
+		DeliveredAt    func(childComplexity int) int
+		Items          func(childComplexity int) int
+		ShippedAt      func(childComplexity int) int
+		Status         func(childComplexity int) int
+		TrackingNumber func(childComplexity int) int
+		TrackingURL    func(childComplexity int) int
+	}
+
+	ShipmentItem struct {
+		ICCID    func(childComplexity int) int
+		Product  func(childComplexity int) int
+		Quantity func(childComplexity int) int
+	}
+
 	ShippingAddress struct {
 		City          func(childComplexity int) int
 		CountryCode   func(childComplexity int) int
@@ -483,6 +502,7 @@ type MutationResolver interface {
 type OrderResolver interface {
 	Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error)
 
+	Shipments(ctx context.Context, obj *store.Order) ([]store.Shipment, error)
 	AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error)
 }
 type OrderItemResolver interface {
@@ -499,6 +519,12 @@ type QueryResolver interface {
 }
 type ResellerResolver interface {
 	SimCards(ctx context.Context, obj *store.Reseller, first *int, after *string, status *store.SIMStatus) (*model.ResellerSimCardConnection, error)
+}
+type ShipmentResolver interface {
+	Items(ctx context.Context, obj *store.Shipment) ([]store.ShipmentItem, error)
+}
+type ShipmentItemResolver interface {
+	Product(ctx context.Context, obj *store.ShipmentItem) (*store.Product, error)
 }
 type SimCardResolver interface {
 	Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error)
@@ -1218,6 +1244,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.PaidAt(childComplexity), true
+	case "Order.shipments":
+		if e.ComplexityRoot.Order.Shipments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Shipments(childComplexity), true
 	case "Order.shippingAddress":
 		if e.ComplexityRoot.Order.ShippingAddress == nil {
 			break
@@ -1764,6 +1796,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResellerSimCards.SimCards(childComplexity), true
+
+	case "Shipment.carrier":
+		if e.ComplexityRoot.Shipment.Carrier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.Carrier(childComplexity), true
+	case "Shipment.deliveredAt":
+		if e.ComplexityRoot.Shipment.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.DeliveredAt(childComplexity), true
+	case "Shipment.items":
+		if e.ComplexityRoot.Shipment.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.Items(childComplexity), true
+	case "Shipment.shippedAt":
+		if e.ComplexityRoot.Shipment.ShippedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.ShippedAt(childComplexity), true
+	case "Shipment.status":
+		if e.ComplexityRoot.Shipment.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.Status(childComplexity), true
+	case "Shipment.trackingNumber":
+		if e.ComplexityRoot.Shipment.TrackingNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.TrackingNumber(childComplexity), true
+	case "Shipment.trackingUrl":
+		if e.ComplexityRoot.Shipment.TrackingURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.TrackingURL(childComplexity), true
+
+	case "ShipmentItem.iccid":
+		if e.ComplexityRoot.ShipmentItem.ICCID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShipmentItem.ICCID(childComplexity), true
+	case "ShipmentItem.product":
+		if e.ComplexityRoot.ShipmentItem.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShipmentItem.Product(childComplexity), true
+	case "ShipmentItem.quantity":
+		if e.ComplexityRoot.ShipmentItem.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShipmentItem.Quantity(childComplexity), true
 
 	case "ShippingAddress.city":
 		if e.ComplexityRoot.ShippingAddress.City == nil {
@@ -2794,6 +2888,12 @@ type Order implements Node {
   items: [OrderItem!]!
   "Where the order ships, as it was at checkout; null for orders with nothing to ship."
   shippingAddress: ShippingAddress
+  """
+  The parcels of the order: one for an order with SIM cards or accessories, from payment on
+  (` + "`" + `PREPARING` + "`" + ` until it leaves, then with its carrier and tracking); none for an order of
+  vouchers only, an unpaid one, or one imported from the old account.
+  """
+  shipments: [Shipment!]!
   "What the customer can do with the order now: the buttons to show."
   availableActions: [OrderAction!]!
   """
@@ -2850,13 +2950,59 @@ type ShippingAddress {
   phone: String
 }
 
+"The parcel of an order's SIM cards and accessories."
+type Shipment {
+  "Where the parcel is."
+  status: ShipmentStatus!
+  "Who carries it, e.g. ` + "`" + `DHL` + "`" + `; null while ` + "`" + `PREPARING` + "`" + `."
+  carrier: String
+  "The carrier's tracking number; null while ` + "`" + `PREPARING` + "`" + `."
+  trackingNumber: String
+  "The carrier's page that follows this parcel; null while ` + "`" + `PREPARING` + "`" + ` or when the carrier has none."
+  trackingUrl: String
+  "When it left with the carrier; null while ` + "`" + `PREPARING` + "`" + `."
+  shippedAt: DateTime
+  "When it arrived; null until ` + "`" + `DELIVERED` + "`" + `."
+  deliveredAt: DateTime
+  "What is in the parcel: each SIM card by its ICCID, accessories by quantity."
+  items: [ShipmentItem!]!
+}
+
+"What a parcel holds of one product."
+type ShipmentItem {
+  "How many: 1 for a SIM card (each has its ICCID), the line's quantity for an accessory."
+  quantity: Int!
+  "The SIM card's ICCID (it is in the customer's SIM cards from payment on); null for an accessory."
+  iccid: ICCID
+  "The product."
+  product: Product!
+}
+
+"Where an order's parcel is."
+enum ShipmentStatus {
+  "Paid and being packed, or waiting for SIM cards to arrive in stock."
+  PREPARING
+  "Handed to the carrier: follow it with the tracking number."
+  SHIPPED
+  "Arrived at the shipping address."
+  DELIVERED
+  "Came back to the shop (not delivered, or sent back)."
+  RETURNED
+}
+
 "The life of an order."
 enum OrderStatus {
   "Placed and waiting for payment."
   PENDING_PAYMENT
-  "Paid; being fulfilled."
+  """
+  Paid; vouchers are credited at once. An order with SIM cards or accessories stays ` + "`" + `PAID` + "`" + ` until
+  its parcel ships (its SIM cards are allocated meanwhile, or wait for stock).
+  """
   PAID
-  "Delivered: SIM cards shipped, vouchers credited."
+  """
+  Everything handed over: vouchers credited and, for an order with a parcel, the parcel shipped
+  (where it is now: ` + "`" + `shipments` + "`" + `).
+  """
   FULFILLED
   "Cancelled before payment."
   CANCELLED
@@ -3957,6 +4103,8 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_items(ctx, field)
 	case "shippingAddress":
 		return ec.fieldContext_Order_shippingAddress(ctx, field)
+	case "shipments":
+		return ec.fieldContext_Order_shipments(ctx, field)
 	case "availableActions":
 		return ec.fieldContext_Order_availableActions(ctx, field)
 	case "importedAt":
@@ -4235,6 +4383,38 @@ func (ec *executionContext) childFields_ResellerSimCards(ctx context.Context, fi
 		return ec.fieldContext_ResellerSimCards_notFound(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResellerSimCards", field.Name)
+}
+
+func (ec *executionContext) childFields_Shipment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_Shipment_status(ctx, field)
+	case "carrier":
+		return ec.fieldContext_Shipment_carrier(ctx, field)
+	case "trackingNumber":
+		return ec.fieldContext_Shipment_trackingNumber(ctx, field)
+	case "trackingUrl":
+		return ec.fieldContext_Shipment_trackingUrl(ctx, field)
+	case "shippedAt":
+		return ec.fieldContext_Shipment_shippedAt(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_Shipment_deliveredAt(ctx, field)
+	case "items":
+		return ec.fieldContext_Shipment_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Shipment", field.Name)
+}
+
+func (ec *executionContext) childFields_ShipmentItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quantity":
+		return ec.fieldContext_ShipmentItem_quantity(ctx, field)
+	case "iccid":
+		return ec.fieldContext_ShipmentItem_iccid(ctx, field)
+	case "product":
+		return ec.fieldContext_ShipmentItem_product(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShipmentItem", field.Name)
 }
 
 func (ec *executionContext) childFields_ShippingAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8222,6 +8402,38 @@ func (ec *executionContext) fieldContext_Order_shippingAddress(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Order_shipments(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_shipments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().Shipments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Shipment) graphql.Marshaler {
+			return ec.marshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_shipments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shipment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_availableActions(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10581,6 +10793,254 @@ func (ec *executionContext) _ResellerSimCards_notFound(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_ResellerSimCards_notFound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResellerSimCards", field, false, false, "ICCID")
+}
+
+func (ec *executionContext) _Shipment_status(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.ShipmentStatus) graphql.Marshaler {
+			return ec.marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shipment", field, false, false, "ShipmentStatus")
+}
+
+func (ec *executionContext) _Shipment_carrier(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_carrier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Carrier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_carrier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shipment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shipment_trackingNumber(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_trackingNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_trackingNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shipment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shipment_trackingUrl(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_trackingUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_trackingUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shipment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shipment_shippedAt(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_shippedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShippedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_shippedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shipment", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Shipment_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_deliveredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shipment", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Shipment_items(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shipment().Items(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.ShipmentItem) graphql.Marshaler {
+			return ec.marshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shipment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShipmentItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShipmentItem_quantity(ctx context.Context, field graphql.CollectedField, obj *store.ShipmentItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShipmentItem_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShipmentItem_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShipmentItem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ShipmentItem_iccid(ctx context.Context, field graphql.CollectedField, obj *store.ShipmentItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShipmentItem_iccid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ICCID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOICCID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShipmentItem_iccid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShipmentItem", field, false, false, "ICCID")
+}
+
+func (ec *executionContext) _ShipmentItem_product(ctx context.Context, field graphql.CollectedField, obj *store.ShipmentItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShipmentItem_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ShipmentItem().Product(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShipmentItem_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShipmentItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ShippingAddress_recipientName(ctx context.Context, field graphql.CollectedField, obj *store.ShippingAddress) (ret graphql.Marshaler) {
@@ -15660,6 +16120,12 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "shipments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_shipments(ctx, field, obj)
+				})
 		case "availableActions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -16731,6 +17197,114 @@ func (ec *executionContext) _ResellerSimCards(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shipmentImplementors = []string{"Shipment"}
+
+func (ec *executionContext) _Shipment(ctx context.Context, sel ast.SelectionSet, obj *store.Shipment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shipmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Shipment")
+		case "status":
+			out.Values[i] = ec._Shipment_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "carrier":
+			out.Values[i] = ec._Shipment_carrier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trackingNumber":
+			out.Values[i] = ec._Shipment_trackingNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trackingUrl":
+			out.Values[i] = ec._Shipment_trackingUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shippedAt":
+			out.Values[i] = ec._Shipment_shippedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveredAt":
+			out.Values[i] = ec._Shipment_deliveredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shipment_items(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shipmentItemImplementors = []string{"ShipmentItem"}
+
+func (ec *executionContext) _ShipmentItem(ctx context.Context, sel ast.SelectionSet, obj *store.ShipmentItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shipmentItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShipmentItem")
+		case "quantity":
+			out.Values[i] = ec._ShipmentItem_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "iccid":
+			out.Values[i] = ec._ShipmentItem_iccid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShipmentItem_product(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18649,6 +19223,76 @@ func (ec *executionContext) marshalNResellerSimCards2ᚖgithubᚗcomᚋtezteleco
 	}
 	return ec._ResellerSimCards(ctx, sel, v)
 }
+
+func (ec *executionContext) marshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipment(ctx context.Context, sel ast.SelectionSet, v store.Shipment) graphql.Marshaler {
+	return ec._Shipment(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Shipment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItem(ctx context.Context, sel ast.SelectionSet, v store.ShipmentItem) graphql.Marshaler {
+	return ec._ShipmentItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItemᚄ(ctx context.Context, sel ast.SelectionSet, v []store.ShipmentItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus(ctx context.Context, v any) (store.ShipmentStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus(ctx context.Context, sel ast.SelectionSet, v store.ShipmentStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ShipmentStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus = map[string]store.ShipmentStatus{
+		"PREPARING": store.ShipmentPreparing,
+		"SHIPPED":   store.ShipmentShipped,
+		"DELIVERED": store.ShipmentDelivered,
+		"RETURNED":  store.ShipmentReturned,
+	}
+	marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus = map[store.ShipmentStatus]string{
+		store.ShipmentPreparing: "PREPARING",
+		store.ShipmentShipped:   "SHIPPED",
+		store.ShipmentDelivered: "DELIVERED",
+		store.ShipmentReturned:  "RETURNED",
+	}
+)
 
 func (ec *executionContext) marshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, sel ast.SelectionSet, v store.SimCard) graphql.Marshaler {
 	return ec._SimCard(ctx, sel, &v)

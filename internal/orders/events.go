@@ -11,7 +11,6 @@ import (
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/payment"
-	"github.com/teztelecom/tez/internal/shop"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -133,7 +132,7 @@ func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) (store
 	var missing []MissingUnits
 	ships := false
 	for _, it := range items {
-		ships = ships || shop.Ships(it.Kind)
+		ships = ships || Ships(it.Kind)
 		if it.FulfilledQuantity == it.Quantity {
 			continue
 		}

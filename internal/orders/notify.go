@@ -12,7 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/teztelecom/tez/internal/money"
-	"github.com/teztelecom/tez/internal/opaque"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -136,7 +136,7 @@ func (s *Service) sendAbout(ctx context.Context, tx *sqlx.Tx, o store.Order, sub
 	}
 	*link = s.ReturnURL(o.Number)
 	if o.UserID == nil {
-		token, hash := opaque.New(GuestTokenPrefix)
+		token, hash := secret.NewToken(GuestTokenPrefix)
 		if err := s.store.AddGuestLink(ctx, tx, o.ID, hash); err != nil {
 			return err
 		}
