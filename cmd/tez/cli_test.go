@@ -33,6 +33,7 @@ var cliCases = []struct {
 	{[]string{"ledger", "check"}, nil},
 	{[]string{"ledger", "adjust"}, []string{"-iccid", "-amount", "-reason", "-key"}},
 	{[]string{"orders", "fulfil"}, nil},
+	{[]string{"stock", "add"}, nil},
 }
 
 // noDatabase points tez at a database that cannot answer and at an empty
@@ -111,6 +112,7 @@ func TestBadCommandLinesExit2(t *testing.T) {
 		[]string{"mail"}, []string{"mail", "inbox"},
 		[]string{"ledger", "audit"}, []string{"ledger", "adjust", "--iccid", "1"},
 		[]string{"orders", "cancel"}, []string{"seed", "extra"},
+		[]string{"stock"}, []string{"stock", "add"}, []string{"stock", "add", "a.csv", "b.csv"},
 	)
 	t.Setenv("DATABASE_URL", databases["DATABASE_URL unreachable"])
 	for _, args := range lines {
