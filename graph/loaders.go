@@ -40,6 +40,7 @@ type Loaders struct {
 	itemsByOrder         primable[int64, []store.OrderItem]
 	shipmentsByOrder     *dataloadgen.Loader[int64, []store.Shipment]
 	shipmentItemsByOrder *dataloadgen.Loader[int64, []store.ShipmentItem]
+	refundFactsByOrder   *dataloadgen.Loader[int64, store.RefundFacts]
 	productByID          primable[int64, store.Product]
 
 	// Owner-checked lookups by ID, for node(id:) and nodes(ids:).
@@ -79,6 +80,7 @@ func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope, timeZone
 		// The orders' ids come from owner-checked reads.
 		shipmentsByOrder:     newLoader(m, "shipmentsByOrder", st.ShipmentsByOrderID, loaderWait),
 		shipmentItemsByOrder: newLoader(m, "shipmentItemsByOrder", st.ShipmentItemsByOrderID, loaderWait),
+		refundFactsByOrder:   newLoader(m, "refundFactsByOrder", st.RefundFactsByOrderID, loaderWait),
 		productByID:          newPrimable(m, "productByID", st.ProductsByID),
 		addressByID: newLoader(m, "addressByID", func(ctx context.Context, ids []int64) (map[int64]store.Address, error) {
 			return st.AddressesByID(ctx, owner, ids)

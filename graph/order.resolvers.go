@@ -94,7 +94,14 @@ func (r *orderResolver) Shipments(ctx context.Context, obj *store.Order) ([]stor
 }
 
 func (r *orderResolver) AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error) {
-	return orders.Actions(*obj), nil
+	if !orders.CancellableWhenPaid(*obj) {
+		return orders.Actions(*obj, nil), nil
+	}
+	facts, err := loadersFor(ctx).refundFactsByOrder.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return orders.Actions(*obj, &facts), nil
 }
 
 func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (*store.Product, error) {

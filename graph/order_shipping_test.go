@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"log/slog"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,13 +12,21 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/orders"
+	"github.com/teztelecom/tez/internal/payment"
+	"github.com/teztelecom/tez/internal/payment/sandbox"
 	"github.com/teztelecom/tez/internal/store"
 )
 
 // operator is the orders service as the tez command runs it.
 func (s shop) operator() *orders.Service {
+	return s.operatorWith(sandbox.New(s.api.Cfg.SandboxSecret, s.api.Cfg.PublicURL))
+}
+
+// operatorWith is the operator's service with another payment provider.
+func (s shop) operatorWith(p payment.Provider) *orders.Service {
 	st := store.New(s.api.DB)
-	return orders.NewService(st, ledger.New(st, ledger.Options{}), orders.Options{ShopURL: s.api.Cfg.ShopURL})
+	return orders.NewService(st, ledger.New(st, ledger.Options{}), orders.Options{ShopURL: s.api.Cfg.ShopURL, Provider: p,
+		Log: slog.New(slog.DiscardHandler)})
 }
 
 // lastMail is the newest email to an address whose subject has the words.

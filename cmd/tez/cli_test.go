@@ -36,6 +36,7 @@ var cliCases = []struct {
 	{[]string{"stock", "add"}, nil},
 	{[]string{"orders", "ship"}, []string{"-order", "-carrier", "-tracking", "-url"}},
 	{[]string{"orders", "delivered"}, []string{"-order"}},
+	{[]string{"orders", "refund"}, []string{"-order", "-reason", "-amount"}},
 }
 
 // noDatabase points tez at a database that cannot answer and at an empty
@@ -114,7 +115,7 @@ func TestBadCommandLinesExit2(t *testing.T) {
 		[]string{"mail"}, []string{"mail", "inbox"},
 		[]string{"ledger", "audit"}, []string{"ledger", "adjust", "--iccid", "1"},
 		[]string{"orders", "cancel"}, []string{"seed", "extra"},
-		[]string{"orders", "ship", "--order", "TEZ-1"}, []string{"orders", "delivered"},
+		[]string{"orders", "ship", "--order", "TEZ-1"}, []string{"orders", "delivered"}, []string{"orders", "refund", "--amount", "5"},
 		[]string{"stock"}, []string{"stock", "add"}, []string{"stock", "add", "a.csv", "b.csv"},
 	)
 	t.Setenv("DATABASE_URL", databases["DATABASE_URL unreachable"])

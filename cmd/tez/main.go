@@ -35,7 +35,7 @@ func commands() []command {
 		{"legacy", "import the accounts of the old account system: legacy import FILE (JSON Lines or CSV)", runLegacy},
 		{"mail", "show the email outbox with its links: mail outbox [-n 10]", runMail},
 		{"ledger", "check balances against the ledger, adjust a balance: ledger check|adjust", runLedger},
-		{"orders", "fulfil, ship and mark orders delivered: orders fulfil|ship|delivered", runOrders},
+		{"orders", "fulfil, ship, deliver and refund orders: orders fulfil|ship|delivered|refund", runOrders},
 		{"stock", "add SIM cards to stock from a CSV file, then fulfil waiting orders: stock add FILE", runStock},
 	}
 }

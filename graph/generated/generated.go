@@ -3006,8 +3006,10 @@ enum OrderStatus {
   FULFILLED
   "Cancelled before payment."
   CANCELLED
-  "Paid and then refunded."
+  "Paid and then refunded in full (a paid order the customer cancels reads this)."
   REFUNDED
+  "Paid and then refunded in part: the rest was kept (voucher credit that had been used, or a refund of one item)."
+  PARTIALLY_REFUNDED
 }
 
 "What can be done with an order."
@@ -3016,7 +3018,10 @@ enum OrderAction {
   PAY
   "Buy the same products again (\"buy again\")."
   REORDER
-  "Cancel the order (only before payment)."
+  """
+  Cancel the order: before payment; or after it, while its parcel has not left and its vouchers'
+  credit is unused, when cancelling refunds it in full at once.
+  """
   CANCEL
 }
 
@@ -3082,7 +3087,14 @@ extend type Mutation {
   ` + "`" + `droppedItems` + "`" + ` with the reason.
   """
   orderReorder("Which old order to buy again." input: OrderReorderInput!): OrderReorderPayload!
-  "Cancels an order that is not paid yet, closing its open payment page."
+  """
+  Cancels an order. An unpaid one is ` + "`" + `CANCELLED` + "`" + `, its open payment page closed. A paid one whose
+  parcel has not left and whose vouchers' credit is unused (its ` + "`" + `availableActions` + "`" + ` has ` + "`" + `CANCEL` + "`" + `)
+  is refunded in full at once through the payment provider: it reads ` + "`" + `REFUNDED` + "`" + `, the vouchers'
+  credit leaves their SIMs' balances, its SIM cards go back to stock, and a refund email goes out.
+  A paid order that has shipped or whose voucher credit has been used answers a user error
+  saying whom to ask. Another customer's order answers like a missing one.
+  """
   orderCancel("Which order to cancel." input: OrderCancelInput!): OrderCancelPayload!
 }
 
@@ -3175,6 +3187,10 @@ enum PaymentStatus {
   FAILED
   "The page closed unpaid: the order can be paid again."
   EXPIRED
+  "Paid and then given back in full."
+  REFUNDED
+  "Paid and then given back in part."
+  PARTIALLY_REFUNDED
 }
 
 "Which order to buy again."
@@ -3217,7 +3233,7 @@ input OrderCancelInput {
 
 "What cancelling did."
 type OrderCancelPayload {
-  "The cancelled order; null when there were user errors."
+  "The cancelled (or, if it was paid, refunded) order; null when there were user errors."
   order: Order
   """
   The signed-in customer, for ` + "`" + `orders` + "`" + ` lists filtered by status, which the order leaves or
@@ -18950,18 +18966,20 @@ func (ec *executionContext) marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtez�
 
 var (
 	unmarshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus = map[string]store.OrderStatus{
-		"PENDING_PAYMENT": store.OrderPendingPayment,
-		"PAID":            store.OrderPaid,
-		"FULFILLED":       store.OrderFulfilled,
-		"CANCELLED":       store.OrderCancelled,
-		"REFUNDED":        store.OrderRefunded,
+		"PENDING_PAYMENT":    store.OrderPendingPayment,
+		"PAID":               store.OrderPaid,
+		"FULFILLED":          store.OrderFulfilled,
+		"CANCELLED":          store.OrderCancelled,
+		"REFUNDED":           store.OrderRefunded,
+		"PARTIALLY_REFUNDED": store.OrderPartiallyRefunded,
 	}
 	marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus = map[store.OrderStatus]string{
-		store.OrderPendingPayment: "PENDING_PAYMENT",
-		store.OrderPaid:           "PAID",
-		store.OrderFulfilled:      "FULFILLED",
-		store.OrderCancelled:      "CANCELLED",
-		store.OrderRefunded:       "REFUNDED",
+		store.OrderPendingPayment:    "PENDING_PAYMENT",
+		store.OrderPaid:              "PAID",
+		store.OrderFulfilled:         "FULFILLED",
+		store.OrderCancelled:         "CANCELLED",
+		store.OrderRefunded:          "REFUNDED",
+		store.OrderPartiallyRefunded: "PARTIALLY_REFUNDED",
 	}
 )
 
@@ -19029,16 +19047,20 @@ func (ec *executionContext) marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋte
 
 var (
 	unmarshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus = map[string]store.PaymentStatus{
-		"PENDING":   store.PaymentPending,
-		"SUCCEEDED": store.PaymentSucceeded,
-		"FAILED":    store.PaymentFailed,
-		"EXPIRED":   store.PaymentExpired,
+		"PENDING":            store.PaymentPending,
+		"SUCCEEDED":          store.PaymentSucceeded,
+		"FAILED":             store.PaymentFailed,
+		"EXPIRED":            store.PaymentExpired,
+		"REFUNDED":           store.PaymentRefunded,
+		"PARTIALLY_REFUNDED": store.PaymentPartiallyRefunded,
 	}
 	marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus = map[store.PaymentStatus]string{
-		store.PaymentPending:   "PENDING",
-		store.PaymentSucceeded: "SUCCEEDED",
-		store.PaymentFailed:    "FAILED",
-		store.PaymentExpired:   "EXPIRED",
+		store.PaymentPending:           "PENDING",
+		store.PaymentSucceeded:         "SUCCEEDED",
+		store.PaymentFailed:            "FAILED",
+		store.PaymentExpired:           "EXPIRED",
+		store.PaymentRefunded:          "REFUNDED",
+		store.PaymentPartiallyRefunded: "PARTIALLY_REFUNDED",
 	}
 )
 
@@ -19831,18 +19853,20 @@ func (ec *executionContext) marshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋt
 
 var (
 	unmarshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus = map[string]store.OrderStatus{
-		"PENDING_PAYMENT": store.OrderPendingPayment,
-		"PAID":            store.OrderPaid,
-		"FULFILLED":       store.OrderFulfilled,
-		"CANCELLED":       store.OrderCancelled,
-		"REFUNDED":        store.OrderRefunded,
+		"PENDING_PAYMENT":    store.OrderPendingPayment,
+		"PAID":               store.OrderPaid,
+		"FULFILLED":          store.OrderFulfilled,
+		"CANCELLED":          store.OrderCancelled,
+		"REFUNDED":           store.OrderRefunded,
+		"PARTIALLY_REFUNDED": store.OrderPartiallyRefunded,
 	}
 	marshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus = map[store.OrderStatus]string{
-		store.OrderPendingPayment: "PENDING_PAYMENT",
-		store.OrderPaid:           "PAID",
-		store.OrderFulfilled:      "FULFILLED",
-		store.OrderCancelled:      "CANCELLED",
-		store.OrderRefunded:       "REFUNDED",
+		store.OrderPendingPayment:    "PENDING_PAYMENT",
+		store.OrderPaid:              "PAID",
+		store.OrderFulfilled:         "FULFILLED",
+		store.OrderCancelled:         "CANCELLED",
+		store.OrderRefunded:          "REFUNDED",
+		store.OrderPartiallyRefunded: "PARTIALLY_REFUNDED",
 	}
 )
 

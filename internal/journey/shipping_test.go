@@ -11,6 +11,7 @@ import (
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/orders"
+	"github.com/teztelecom/tez/internal/payment/sandbox"
 	"github.com/teztelecom/tez/internal/stock"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -19,7 +20,8 @@ import (
 // delivered, refund).
 func (s *shop) operator() *orders.Service {
 	st := store.New(s.api.DB)
-	return orders.NewService(st, ledger.New(st, ledger.Options{}), orders.Options{ShopURL: s.api.Cfg.ShopURL})
+	return orders.NewService(st, ledger.New(st, ledger.Options{}), orders.Options{ShopURL: s.api.Cfg.ShopURL,
+		Provider: sandbox.New(s.api.Cfg.SandboxSecret, s.api.Cfg.PublicURL)})
 }
 
 // stockAdd takes an intake file in as `tez stock add FILE` does: the SIM

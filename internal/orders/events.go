@@ -43,6 +43,9 @@ func (s *Service) ApplyEvent(ctx context.Context, provider string, ev payment.Ev
 		if err != nil {
 			return err
 		}
+		if ev.Outcome == payment.Refunded {
+			return s.recordRefunded(ctx, tx, provider, order, pay, ev)
+		}
 		if ev.Amount != pay.Amount() || ev.Amount != order.Total() || (pay.ProviderRef != nil && ev.Ref != *pay.ProviderRef) {
 			return fmt.Errorf("%w: event %s says %s for %s, payment %d is %s for %v", ErrAmountMismatch,
 				ev.ID, ev.Amount, ev.Ref, pay.ID, pay.Amount(), deref(pay.ProviderRef))
@@ -78,10 +81,17 @@ func (s *Service) apply(ctx context.Context, tx *sqlx.Tx, order store.Order, pay
 	}
 	if order.Status != store.OrderPendingPayment {
 		// Money arrived for an order that cannot take it (cancelled, or paid
-		// by another attempt): recorded, and support refunds it.
-		s.log.ErrorContext(ctx, "payment succeeded for an order not awaiting payment: refund it",
+		// by another attempt): it goes back at once. If the provider cannot
+		// refund now, nothing is recorded and its next delivery tries again.
+		s.log.WarnContext(ctx, "payment succeeded for an order not awaiting payment: refunding it",
 			"order", order.Number, "status", order.Status, "payment_id", pay.ID)
-		return nil
+		pay.Status = store.PaymentSucceeded
+		r, err := s.giveBack(ctx, tx, order, pay, pay.AmountMinor, 0, RefundRequest{By: store.RefundByAutomatic,
+			Reason: "The payment arrived after the order was " + humanStatus(order.Status) + "."})
+		if err != nil {
+			return err
+		}
+		return s.sendRefunded(ctx, tx, order, r)
 	}
 	paid, err := s.store.SetOrderStatus(ctx, tx, order.ID, store.OrderPaid)
 	if err != nil {
@@ -94,6 +104,27 @@ func (s *Service) apply(ctx context.Context, tx *sqlx.Tx, order store.Order, pay
 		return err
 	}
 	return s.sendReceipt(ctx, tx, paid)
+}
+
+// recordRefunded records once that the provider gave (part of) a payment
+// back (Stripe's charge.refunded, whose amount is the charge's refunded
+// total). Refunds are made here (Refund), so the event only confirms one;
+// a provider total beyond ours (a refund made in the provider's dashboard)
+// is logged for support to reconcile.
+func (s *Service) recordRefunded(ctx context.Context, tx *sqlx.Tx, provider string, order store.Order, pay store.Payment, ev payment.Event) error {
+	fresh, err := s.store.RecordPaymentEvent(ctx, tx, provider, ev.ID, &pay.ID, string(ev.Outcome), string(ev.Payload))
+	if err != nil || !fresh {
+		return err
+	}
+	ours, err := s.store.RefundedOfPayment(ctx, tx, pay.ID)
+	if err != nil {
+		return err
+	}
+	if ev.Amount.Currency != pay.Currency || ev.Amount.Amount > ours {
+		s.log.ErrorContext(ctx, "the provider refunded more than this service did: reconcile the order",
+			"order", order.Number, "payment_id", pay.ID, "provider_refunded", ev.Amount.String(), "refunded_here", money.New(ours, pay.Currency).String())
+	}
+	return nil
 }
 
 // closeOtherAttempt expires a newer payment page of an order that an

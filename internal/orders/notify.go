@@ -60,6 +60,41 @@ See your order here:
 <p>See your order here: <a href="{{.Link}}">{{.Link}}</a></p>`))
 )
 
+var (
+	refundText = texttemplate.Must(texttemplate.New("refund").Parse(`We have refunded {{.Amount}} of your order {{.Number}} at TEZ Telecom.
+{{if .Reason}}
+Reason: {{.Reason}}
+{{end}}{{if .Credit}}
+{{.Credit}} of voucher credit has been taken back from the SIM's balance.
+{{end}}
+The money goes back the way you paid; your bank may take a few days to show it.
+
+See your order here:
+
+{{.Link}}
+`))
+	refundHTML = htmltemplate.Must(htmltemplate.New("refund").Parse(`<p>We have refunded <strong>{{.Amount}}</strong> of your order <strong>{{.Number}}</strong> at TEZ Telecom.</p>
+{{if .Reason}}<p>Reason: {{.Reason}}</p>{{end}}{{if .Credit}}<p>{{.Credit}} of voucher credit has been taken back from the SIM's balance.</p>{{end}}
+<p>The money goes back the way you paid; your bank may take a few days to show it.</p>
+<p>See your order here: <a href="{{.Link}}">{{.Link}}</a></p>`))
+)
+
+type refundMail struct {
+	Number, Reason string
+	Amount         money.Money
+	Credit         *money.Money
+	Link           string
+}
+
+// sendRefunded mails the customer what was refunded.
+func (s *Service) sendRefunded(ctx context.Context, tx *sqlx.Tx, o store.Order, r store.Refund) error {
+	m := refundMail{Number: o.Number, Reason: r.Reason, Amount: r.Amount()}
+	if r.CreditTaken > 0 {
+		m.Credit = new(money.New(r.CreditTaken, r.Currency))
+	}
+	return s.sendAbout(ctx, tx, o, "Refund for your TEZ Telecom order "+o.Number, refundText, refundHTML, &m, &m.Link)
+}
+
 type receiptLine struct {
 	Name     string
 	Quantity int

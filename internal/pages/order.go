@@ -80,11 +80,12 @@ type lineView struct {
 
 // statusWords say an order's status as the customer reads it.
 var statusWords = map[store.OrderStatus][2]string{
-	store.OrderPendingPayment: {"Waiting for payment", ""},
-	store.OrderPaid:           {"Paid", "Vouchers are credited; SIM cards and accessories are being packed"},
-	store.OrderFulfilled:      {"Fulfilled", "Vouchers are credited and parcels have shipped"},
-	store.OrderCancelled:      {"Cancelled", "Nothing was charged"},
-	store.OrderRefunded:       {"Refunded", "The payment was returned"},
+	store.OrderPendingPayment:    {"Waiting for payment", ""},
+	store.OrderPaid:              {"Paid", "Vouchers are credited; SIM cards and accessories are being packed"},
+	store.OrderFulfilled:         {"Fulfilled", "Vouchers are credited and parcels have shipped"},
+	store.OrderCancelled:         {"Cancelled", "Nothing was charged"},
+	store.OrderRefunded:          {"Refunded", "The payment was returned"},
+	store.OrderPartiallyRefunded: {"Partly refunded", "Part of the payment was returned"},
 }
 
 func (p *Pages) orderTitle(r *http.Request) string { return "Order " + r.PathValue("number") }
@@ -207,7 +208,7 @@ func (p *Pages) orderView(ctx context.Context, o store.Order, how orders.Buyer) 
 	}
 	words := statusWords[o.Status]
 	v := &orderView{Number: o.Number, Status: words[0], StatusNote: words[1], Placed: day(o.CreatedAt),
-		Shipping: o.ShippingFee(), Total: o.Total(), CanPay: slices.Contains(orders.Actions(o), orders.ActionPay),
+		Shipping: o.ShippingFee(), Total: o.Total(), CanPay: slices.Contains(orders.Actions(o, nil), orders.ActionPay),
 		Token: how.GuestToken, Email: how.Email}
 	if o.PaidAt != nil {
 		v.Paid = day(*o.PaidAt)

@@ -171,15 +171,16 @@ func (s *Store) OrderByGuestToken(ctx context.Context, number string, tokenHash 
 	return o, mapError(err, "order "+number)
 }
 
-// SetOrderStatus moves an order on, stamping when it was paid, fulfilled
-// or cancelled.
+// SetOrderStatus moves an order on, stamping when it was paid, fulfilled,
+// cancelled or refunded.
 func (s *Store) SetOrderStatus(ctx context.Context, tx *sqlx.Tx, id int64, status OrderStatus) (Order, error) {
 	var o Order
 	err := tx.GetContext(ctx, &o, `
 		UPDATE orders o SET status = $2::order_status, updated_at = now(),
 		       paid_at      = CASE WHEN $2::order_status = 'PAID' THEN now() ELSE paid_at END,
 		       fulfilled_at = CASE WHEN $2::order_status = 'FULFILLED' THEN now() ELSE fulfilled_at END,
-		       cancelled_at = CASE WHEN $2::order_status = 'CANCELLED' THEN now() ELSE cancelled_at END
+		       cancelled_at = CASE WHEN $2::order_status = 'CANCELLED' THEN now() ELSE cancelled_at END,
+		       refunded_at  = CASE WHEN $2::order_status IN ('REFUNDED', 'PARTIALLY_REFUNDED') THEN now() ELSE refunded_at END
 		WHERE o.id = $1
 		RETURNING `+orderColumns, id, string(status))
 	return o, mapError(err, "order status")

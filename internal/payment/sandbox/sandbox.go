@@ -54,15 +54,30 @@ func (p *Provider) Name() string { return Name }
 // StartCheckout implements payment.Provider. The page's reference derives
 // from the idempotency key: the same attempt always names the same page.
 func (p *Provider) StartCheckout(_ context.Context, c payment.Checkout) (payment.Session, error) {
-	mac := hmac.New(sha256.New, p.secret)
-	mac.Write([]byte(c.IdempotencyKey))
-	ref := "sbx_" + hex.EncodeToString(mac.Sum(nil))[:24]
+	ref := "sbx_" + p.ref(c.IdempotencyKey)
 	return payment.Session{Ref: ref, RedirectURL: p.baseURL + "/pay/sandbox/" + ref, ExpiresAt: p.now().Add(pageTTL)}, nil
 }
 
 // Expire implements payment.Provider: the sandbox keeps no state of its
 // own, its page reads the payment's status.
 func (p *Provider) Expire(context.Context, string) error { return nil }
+
+// Refund implements payment.Provider. No money moved, so none goes back:
+// the refund is recorded by the caller (the refunds table) under a
+// reference that derives from the idempotency key, as a real provider
+// answers the same refund to the same key.
+func (p *Provider) Refund(_ context.Context, r payment.Refund) (payment.RefundReceipt, error) {
+	if r.Amount.Amount <= 0 {
+		return payment.RefundReceipt{}, fmt.Errorf("sandbox refund of payment %d: amount must be positive", r.PaymentID)
+	}
+	return payment.RefundReceipt{Ref: "sbx_re_" + p.ref(r.IdempotencyKey)}, nil
+}
+
+func (p *Provider) ref(key string) string {
+	mac := hmac.New(sha256.New, p.secret)
+	mac.Write([]byte(key))
+	return hex.EncodeToString(mac.Sum(nil))[:24]
+}
 
 // event is the sandbox's webhook body.
 type event struct {
@@ -78,6 +93,7 @@ var outcomes = map[string]payment.Outcome{
 	"payment.succeeded": payment.Succeeded,
 	"payment.declined":  payment.Failed,
 	"payment.expired":   payment.Expired,
+	"payment.refunded":  payment.Refunded,
 }
 
 // NewEvent makes a signed webhook delivery saying what happened to a
