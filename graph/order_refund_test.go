@@ -82,7 +82,7 @@ func TestCancellingAPaidOrderRefundsIt(t *testing.T) {
 	if !strings.Contains(text, "refunded 30.00 USD") || !strings.Contains(text, "10.00 USD of voucher credit") {
 		t.Errorf("refund email:\n%s", text)
 	}
-	if bad, err := store.New(s.api.DB).LedgerMismatches(context.Background()); err != nil || len(bad) > 0 {
+	if bad, err := store.New(s.api.DB).LedgerMismatches(context.Background(), s.api.DB); err != nil || len(bad) > 0 {
 		t.Errorf("ledger check: %v %+v", err, bad)
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/payment"
 	"github.com/teztelecom/tez/internal/store"
@@ -21,7 +19,7 @@ import (
 // to ask.
 func (s *Service) Cancel(ctx context.Context, buyer Buyer, orderID int64) (*store.Order, []apperr.FieldError, error) {
 	var out store.Order
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		o, err := s.lockUnpaid(ctx, tx, buyer, orderID, func(o store.Order) apperr.FieldError {
 			return apperr.OnField("orderId", apperr.FieldInvalid, "This order is %s: it cannot be cancelled.", humanStatus(o.Status))
 		})
@@ -56,7 +54,7 @@ func (s *Service) Cancel(ctx context.Context, buyer Buyer, orderID int64) (*stor
 
 // cancelPaid refunds a paid order the customer cancels, when the rule
 // lets it go at once.
-func (s *Service) cancelPaid(ctx context.Context, tx *sqlx.Tx, o store.Order) (store.Order, error) {
+func (s *Service) cancelPaid(ctx context.Context, tx store.Querier, o store.Order) (store.Order, error) {
 	facts, err := s.store.LockRefundFacts(ctx, tx, o.ID)
 	switch {
 	case err != nil:
@@ -99,14 +97,14 @@ type Dropped struct {
 // bought any more (a retired product, a voucher for a SIM that is now
 // blocked) are left out and reported; when none is left, nothing is placed.
 func (s *Service) Reorder(ctx context.Context, buyer Buyer, orderID int64) (*Placed, []Dropped, []apperr.FieldError, error) {
-	old, err := s.store.OrderFor(ctx, orderID, buyer.access())
+	old, err := s.store.OrderFor(ctx, s.store.DB(), orderID, buyer.access())
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil, []apperr.FieldError{orderNotFound("input", "orderId")}, nil
 	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	itemsByOrder, err := s.store.OrderItemsByOrderID(ctx, []int64{old.ID})
+	itemsByOrder, err := s.store.OrderItemsByOrderID(ctx, s.store.DB(), []int64{old.ID})
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/money"
@@ -25,7 +23,7 @@ var ErrAmountMismatch = errors.New("payment event amount does not match the orde
 // fulfils it in the same transaction; a decline or expiry leaves the order
 // payable again.
 func (s *Service) ApplyEvent(ctx context.Context, provider string, ev payment.Event) error {
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		if ev.Outcome == payment.Ignored || ev.PaymentID == 0 {
 			_, err := s.store.RecordPaymentEvent(ctx, tx, provider, ev.ID, nil, string(payment.Ignored), string(ev.Payload))
 			return err
@@ -62,7 +60,7 @@ func (s *Service) ApplyEvent(ctx context.Context, provider string, ev payment.Ev
 	return nil
 }
 
-func (s *Service) apply(ctx context.Context, tx *sqlx.Tx, order store.Order, pay store.Payment, outcome payment.Outcome) error {
+func (s *Service) apply(ctx context.Context, tx store.Querier, order store.Order, pay store.Payment, outcome payment.Outcome) error {
 	if outcome != payment.Succeeded {
 		if pay.Status != store.PaymentPending {
 			return nil
@@ -111,7 +109,7 @@ func (s *Service) apply(ctx context.Context, tx *sqlx.Tx, order store.Order, pay
 // total). Refunds are made here (Refund), so the event only confirms one;
 // a provider total beyond ours (a refund made in the provider's dashboard)
 // is logged for support to reconcile.
-func (s *Service) recordRefunded(ctx context.Context, tx *sqlx.Tx, provider string, order store.Order, pay store.Payment, ev payment.Event) error {
+func (s *Service) recordRefunded(ctx context.Context, tx store.Querier, provider string, order store.Order, pay store.Payment, ev payment.Event) error {
 	fresh, err := s.store.RecordPaymentEvent(ctx, tx, provider, ev.ID, &pay.ID, string(ev.Outcome), string(ev.Payload))
 	if err != nil || !fresh {
 		return err
@@ -132,7 +130,7 @@ func (s *Service) recordRefunded(ctx context.Context, tx *sqlx.Tx, provider stri
 // customer cannot pay twice. The provider is told on a best-effort basis:
 // if it cannot be reached, a success of that page later is logged for a
 // refund like any payment of an order not awaiting one.
-func (s *Service) closeOtherAttempt(ctx context.Context, tx *sqlx.Tx, o store.Order) error {
+func (s *Service) closeOtherAttempt(ctx context.Context, tx store.Querier, o store.Order) error {
 	other, err := s.store.OpenPayment(ctx, tx, o.ID)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil
@@ -155,7 +153,7 @@ func (s *Service) closeOtherAttempt(ctx context.Context, tx *sqlx.Tx, o store.Or
 // FULFILLED; one with SIM cards or accessories gets its shipment
 // (PREPARING) and stays PAID until it ships (Ship). Lines short of stock
 // say what they wait for, which fulfil answers with the order's status.
-func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) (store.OrderStatus, []MissingUnits, error) {
+func (s *Service) fulfil(ctx context.Context, tx store.Querier, o store.Order) (store.OrderStatus, []MissingUnits, error) {
 	items, err := s.store.OrderItemsTx(ctx, tx, o.ID)
 	if err != nil {
 		return "", nil, err
@@ -193,7 +191,7 @@ func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) (store
 	return store.OrderFulfilled, nil, err
 }
 
-func (s *Service) credit(ctx context.Context, tx *sqlx.Tx, o store.Order, it store.OrderItem) error {
+func (s *Service) credit(ctx context.Context, tx store.Querier, o store.Order, it store.OrderItem) error {
 	if it.ICCID == nil || it.VoucherMinor == nil {
 		return fmt.Errorf("voucher line %d without a SIM or an amount", it.LineNo)
 	}

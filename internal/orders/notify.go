@@ -9,8 +9,6 @@ import (
 	"strings"
 	texttemplate "text/template"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
@@ -87,7 +85,7 @@ type refundMail struct {
 }
 
 // sendRefunded mails the customer what was refunded.
-func (s *Service) sendRefunded(ctx context.Context, tx *sqlx.Tx, o store.Order, r store.Refund) error {
+func (s *Service) sendRefunded(ctx context.Context, tx store.Querier, o store.Order, r store.Refund) error {
 	m := refundMail{Number: o.Number, Reason: r.Reason, Amount: r.Amount()}
 	if r.CreditTaken > 0 {
 		m.Credit = new(money.New(r.CreditTaken, r.Currency))
@@ -123,7 +121,7 @@ type shipped struct {
 }
 
 // sendReceipt mails the receipt of an order just paid.
-func (s *Service) sendReceipt(ctx context.Context, tx *sqlx.Tx, o store.Order) error {
+func (s *Service) sendReceipt(ctx context.Context, tx store.Querier, o store.Order) error {
 	items, err := s.store.OrderItemsTx(ctx, tx, o.ID)
 	if err != nil {
 		return err
@@ -141,11 +139,12 @@ func (s *Service) sendReceipt(ctx context.Context, tx *sqlx.Tx, o store.Order) e
 }
 
 // sendShipped mails the tracking of a parcel that has just left.
-func (s *Service) sendShipped(ctx context.Context, tx *sqlx.Tx, o store.Order, sh store.Shipment) error {
-	items, err := s.store.ShipmentItemsTx(ctx, tx, o.ID)
+func (s *Service) sendShipped(ctx context.Context, tx store.Querier, o store.Order, sh store.Shipment) error {
+	parcels, err := s.store.ShipmentItemsByOrderID(ctx, tx, []int64{o.ID})
 	if err != nil {
 		return err
 	}
+	items := parcels[o.ID]
 	lines, err := s.store.OrderItemsTx(ctx, tx, o.ID)
 	if err != nil {
 		return err
@@ -165,7 +164,7 @@ func (s *Service) sendShipped(ctx context.Context, tx *sqlx.Tx, o store.Order, s
 // link is the data's Link field: the order's page, for a guest with an
 // access token of this email's own (the confirmation's is kept only as a
 // hash). An erased order (its account deleted) has no address to mail.
-func (s *Service) sendAbout(ctx context.Context, tx *sqlx.Tx, o store.Order, subject string, text *texttemplate.Template, html *htmltemplate.Template, data any, link *string) error {
+func (s *Service) sendAbout(ctx context.Context, tx store.Querier, o store.Order, subject string, text *texttemplate.Template, html *htmltemplate.Template, data any, link *string) error {
 	if o.Email == "" {
 		return nil
 	}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/money"
@@ -85,7 +83,7 @@ func CancelsWithRefund(f store.RefundFacts) bool {
 // takes one refund: asking again (twice, or two at once) answers the first.
 func (s *Service) Refund(ctx context.Context, number string, req RefundRequest) (*Refunded, error) {
 	var out Refunded
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		o, err := s.store.LockOrderByNumber(ctx, tx, number)
 		if err != nil {
 			return err
@@ -100,7 +98,7 @@ func (s *Service) Refund(ctx context.Context, number string, req RefundRequest) 
 }
 
 // refund refunds the locked order o.
-func (s *Service) refund(ctx context.Context, tx *sqlx.Tx, o store.Order, req RefundRequest) (Refunded, error) {
+func (s *Service) refund(ctx context.Context, tx store.Querier, o store.Order, req RefundRequest) (Refunded, error) {
 	req.Reason = strings.TrimSpace(req.Reason)
 	if utf8.RuneCountInString(req.Reason) > MaxReasonLen {
 		return Refunded{}, apperr.New(apperr.Invalid, "a reason has at most %d characters", MaxReasonLen)
@@ -162,7 +160,7 @@ func (s *Service) refund(ctx context.Context, tx *sqlx.Tx, o store.Order, req Re
 }
 
 // refundedBefore answers the refund an order had: asking twice refunds once.
-func (s *Service) refundedBefore(ctx context.Context, tx *sqlx.Tx, o store.Order) (Refunded, error) {
+func (s *Service) refundedBefore(ctx context.Context, tx store.Querier, o store.Order) (Refunded, error) {
 	rs, err := s.store.RefundsOfOrder(ctx, tx, o.ID)
 	if err != nil || len(rs) == 0 {
 		return Refunded{}, fmt.Errorf("order %s reads %s without a refund: %w", o.Number, o.Status, err)
@@ -172,7 +170,7 @@ func (s *Service) refundedBefore(ctx context.Context, tx *sqlx.Tx, o store.Order
 
 // takeBackCredit takes what is left of the vouchers' credit, up to amount,
 // off their SIMs as REFUND entries (in ICCID order), answering the total.
-func (s *Service) takeBackCredit(ctx context.Context, tx *sqlx.Tx, o store.Order, pay store.Payment, take []store.VoucherCredit, amount int64) (int64, error) {
+func (s *Service) takeBackCredit(ctx context.Context, tx store.Querier, o store.Order, pay store.Payment, take []store.VoucherCredit, amount int64) (int64, error) {
 	var taken int64
 	for _, v := range take {
 		part := min(v.Credit, amount-taken)
@@ -194,7 +192,7 @@ func (s *Service) takeBackCredit(ctx context.Context, tx *sqlx.Tx, o store.Order
 // write of the transaction, so a failure of ours never leaves a refund at
 // the provider; its key derives from the payment, so if the commit is lost
 // after the provider answered, the next try gets the same refund.
-func (s *Service) giveBack(ctx context.Context, tx *sqlx.Tx, o store.Order, pay store.Payment, amount, creditTaken int64, req RefundRequest) (store.Refund, error) {
+func (s *Service) giveBack(ctx context.Context, tx store.Querier, o store.Order, pay store.Payment, amount, creditTaken int64, req RefundRequest) (store.Refund, error) {
 	if pay.Provider != s.provider.Name() || pay.ProviderRef == nil {
 		return store.Refund{}, apperr.New(apperr.Unavailable, "payment %d of order %s was taken by %s, and this server pays through %s: refund it there",
 			pay.ID, o.Number, pay.Provider, s.provider.Name())

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/store"
@@ -34,7 +32,7 @@ func (s *Service) Ship(ctx context.Context, number string, p store.Parcel) (*sto
 		order store.Order
 		sh    store.Shipment
 	)
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		o, err := s.lockForShipping(ctx, tx, number)
 		if err != nil {
 			return err
@@ -77,7 +75,7 @@ func (s *Service) Ship(ctx context.Context, number string, p store.Parcel) (*sto
 // Delivered records that an order's parcel arrived.
 func (s *Service) Delivered(ctx context.Context, number string) (*store.Shipment, error) {
 	var sh store.Shipment
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		o, err := s.store.LockOrderByNumber(ctx, tx, number)
 		if err != nil {
 			return err
@@ -106,7 +104,7 @@ func (s *Service) Delivered(ctx context.Context, number string) (*store.Shipment
 }
 
 // lockForShipping locks an order that may ship: paid, placed here.
-func (s *Service) lockForShipping(ctx context.Context, tx *sqlx.Tx, number string) (store.Order, error) {
+func (s *Service) lockForShipping(ctx context.Context, tx store.Querier, number string) (store.Order, error) {
 	o, err := s.store.LockOrderByNumber(ctx, tx, number)
 	switch {
 	case err != nil:

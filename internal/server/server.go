@@ -60,7 +60,7 @@ type Server struct {
 // New builds the server and its routes. Rate-limit buckets live in Redis
 // when REDIS_URL is set, else in PostgreSQL.
 func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) {
-	var buckets ratelimit.Store = st
+	var buckets ratelimit.Store = ratelimit.Postgres{Store: st}
 	if cfg.RedisURL != "" {
 		r, err := ratelimit.NewRedis(context.Background(), cfg.RedisURL)
 		if err != nil {

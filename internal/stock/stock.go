@@ -15,8 +15,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/phone"
 	"github.com/teztelecom/tez/internal/secret"
@@ -185,7 +183,7 @@ func (in *Intake) product(ctx context.Context, sku string, products map[string]*
 	if p, ok := products[sku]; ok {
 		return p, nil
 	}
-	found, err := in.store.ActiveProductsBySKU(ctx, []string{sku})
+	found, err := in.store.ActiveProductsBySKU(ctx, in.store.DB(), []string{sku})
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +213,7 @@ func checkCode(code string) string {
 // addBatch adds one batch in a transaction and counts what it did.
 func (in *Intake) addBatch(ctx context.Context, batch []store.StockSIM, res *Result) error {
 	var skipped []store.StockSkipped
-	err := in.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := in.store.InTx(ctx, func(tx store.Querier) error {
 		var err error
 		skipped, err = in.store.AddStock(ctx, tx, batch)
 		return err

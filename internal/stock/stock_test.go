@@ -21,11 +21,10 @@ func sim(n int) string { return iccid.WithCheckDigit(fmt.Sprintf("89997060000000
 
 func newIntake(t *testing.T) (*stock.Intake, *store.Store) {
 	t.Helper()
-	db := testdb.New(t)
-	if err := seed.Demo(context.Background(), db); err != nil {
+	st := store.New(testdb.New(t))
+	if err := seed.Demo(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
-	st := store.New(db)
 	return stock.New(st), st
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/teztelecom/tez/internal/money"
@@ -45,7 +44,7 @@ func (r Refund) Amount() money.Money { return money.New(r.AmountMinor, r.Currenc
 const refundColumns = `id, payment_id, order_id, amount, currency, credit_taken, reason, requested_by, provider_ref, idempotency_key, created_at`
 
 // InsertRefund records a refund the provider made.
-func (s *Store) InsertRefund(ctx context.Context, tx *sqlx.Tx, r Refund) (Refund, error) {
+func (s *Store) InsertRefund(ctx context.Context, tx Querier, r Refund) (Refund, error) {
 	var out Refund
 	err := tx.GetContext(ctx, &out, `
 		INSERT INTO refunds (payment_id, order_id, amount, currency, credit_taken, reason, requested_by, provider_ref, idempotency_key)
@@ -55,14 +54,14 @@ func (s *Store) InsertRefund(ctx context.Context, tx *sqlx.Tx, r Refund) (Refund
 }
 
 // RefundsOfOrder lists an order's refunds, oldest first.
-func (s *Store) RefundsOfOrder(ctx context.Context, tx *sqlx.Tx, orderID int64) ([]Refund, error) {
+func (s *Store) RefundsOfOrder(ctx context.Context, tx Querier, orderID int64) ([]Refund, error) {
 	var out []Refund
 	err := tx.SelectContext(ctx, &out, `SELECT `+refundColumns+` FROM refunds WHERE order_id = $1 ORDER BY id`, orderID)
 	return out, mapError(err, "refunds")
 }
 
 // RefundedOfPayment is how much of a payment has been refunded.
-func (s *Store) RefundedOfPayment(ctx context.Context, tx *sqlx.Tx, paymentID int64) (int64, error) {
+func (s *Store) RefundedOfPayment(ctx context.Context, tx Querier, paymentID int64) (int64, error) {
 	var n int64
 	err := tx.GetContext(ctx, &n, `SELECT coalesce(sum(amount), 0)::bigint FROM refunds WHERE payment_id = $1`, paymentID)
 	return n, mapError(err, "refunded amount")
@@ -71,7 +70,7 @@ func (s *Store) RefundedOfPayment(ctx context.Context, tx *sqlx.Tx, paymentID in
 // LockTakenPayment locks the payment that took an order's money: the
 // order's succeeded payment (a second one, for an order paid twice, is
 // refunded when it arrives).
-func (s *Store) LockTakenPayment(ctx context.Context, tx *sqlx.Tx, orderID int64) (Payment, error) {
+func (s *Store) LockTakenPayment(ctx context.Context, tx Querier, orderID int64) (Payment, error) {
 	var p Payment
 	err := tx.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments
 		WHERE order_id = $1 AND status IN ('SUCCEEDED', 'PARTIALLY_REFUNDED', 'REFUNDED')
@@ -108,14 +107,14 @@ ORDER BY i.order_id, i.iccid`
 // RefundFactsByOrderID reads the refund facts of orders. Callers pass only
 // ids of orders they may see; the SIM balances read stay inside the
 // decision and are never shown.
-func (s *Store) RefundFactsByOrderID(ctx context.Context, orderIDs []int64) (map[int64]RefundFacts, error) {
-	return refundFacts(ctx, s.db, orderIDs)
+func (s *Store) RefundFactsByOrderID(ctx context.Context, q Querier, orderIDs []int64) (map[int64]RefundFacts, error) {
+	return refundFacts(ctx, q, orderIDs)
 }
 
 // LockRefundFacts is RefundFactsByOrderID for one order in tx, with the
 // vouchers' SIMs locked (in ICCID order, as the ledger locks them) so no
 // usage debit moves a balance between the decision and the refund.
-func (s *Store) LockRefundFacts(ctx context.Context, tx *sqlx.Tx, orderID int64) (RefundFacts, error) {
+func (s *Store) LockRefundFacts(ctx context.Context, tx Querier, orderID int64) (RefundFacts, error) {
 	_, err := tx.ExecContext(ctx, `SELECT 1 FROM sim_cards WHERE iccid IN (SELECT iccid FROM order_items WHERE order_id = $1)
 		ORDER BY iccid FOR UPDATE`, orderID)
 	if err != nil {
@@ -125,13 +124,13 @@ func (s *Store) LockRefundFacts(ctx context.Context, tx *sqlx.Tx, orderID int64)
 	return facts[orderID], err
 }
 
-func refundFacts(ctx context.Context, q sqlx.QueryerContext, orderIDs []int64) (map[int64]RefundFacts, error) {
+func refundFacts(ctx context.Context, q Querier, orderIDs []int64) (map[int64]RefundFacts, error) {
 	var shipped []int64
-	if err := sqlx.SelectContext(ctx, q, &shipped, shippedOrders, pq.Array(orderIDs)); err != nil {
+	if err := q.SelectContext(ctx, &shipped, shippedOrders, pq.Array(orderIDs)); err != nil {
 		return nil, mapError(err, "shipped orders")
 	}
 	var credits []VoucherCredit
-	if err := sqlx.SelectContext(ctx, q, &credits, voucherCredits, pq.Array(orderIDs)); err != nil {
+	if err := q.SelectContext(ctx, &credits, voucherCredits, pq.Array(orderIDs)); err != nil {
 		return nil, mapError(err, "voucher credits")
 	}
 	out := make(map[int64]RefundFacts, len(orderIDs))
@@ -154,7 +153,7 @@ func refundFacts(ctx context.Context, q sqlx.QueryerContext, orderIDs []int64) (
 // Unpack puts a refunded, unshipped order's SIM cards back in stock (those
 // that have no balance or history of their own yet), empties its lines and
 // drops its parcel: nothing will ship. It answers the ICCIDs put back.
-func (s *Store) Unpack(ctx context.Context, tx *sqlx.Tx, orderID int64) ([]string, error) {
+func (s *Store) Unpack(ctx context.Context, tx Querier, orderID int64) ([]string, error) {
 	var iccids []string
 	err := tx.SelectContext(ctx, &iccids, `
 		UPDATE sim_cards s SET status = 'IN_STOCK', user_id = NULL, owned_since = NULL, sold_order_id = NULL, sold_to_email = NULL,
@@ -174,7 +173,7 @@ func (s *Store) Unpack(ctx context.Context, tx *sqlx.Tx, orderID int64) ([]strin
 }
 
 // SetRefundRef records the provider's reference of a refund.
-func (s *Store) SetRefundRef(ctx context.Context, tx *sqlx.Tx, id int64, ref string) (Refund, error) {
+func (s *Store) SetRefundRef(ctx context.Context, tx Querier, id int64, ref string) (Refund, error) {
 	var out Refund
 	err := tx.GetContext(ctx, &out, `UPDATE refunds SET provider_ref = $2 WHERE id = $1 RETURNING `+refundColumns, id, ref)
 	return out, mapError(err, "refund reference")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -44,14 +43,14 @@ const shipmentColumns = `id, order_id, status, carrier, tracking_number, trackin
 
 // EnsureShipment gives a paid order with physical items its parcel, in
 // PREPARING, unless it has one.
-func (s *Store) EnsureShipment(ctx context.Context, tx *sqlx.Tx, orderID int64) error {
+func (s *Store) EnsureShipment(ctx context.Context, tx Querier, orderID int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO shipments (order_id) VALUES ($1) ON CONFLICT (order_id) DO NOTHING`, orderID)
 	return mapError(err, "shipment")
 }
 
 // LockShipment locks an order's shipment (after the order's row: the
 // order's lock comes first everywhere).
-func (s *Store) LockShipment(ctx context.Context, tx *sqlx.Tx, orderID int64) (Shipment, error) {
+func (s *Store) LockShipment(ctx context.Context, tx Querier, orderID int64) (Shipment, error) {
 	var sh Shipment
 	err := tx.GetContext(ctx, &sh, `SELECT `+shipmentColumns+` FROM shipments WHERE order_id = $1 FOR UPDATE`, orderID)
 	return sh, mapError(err, "shipment")
@@ -64,7 +63,7 @@ type Parcel struct {
 }
 
 // SetShipped records that a shipment left with a carrier.
-func (s *Store) SetShipped(ctx context.Context, tx *sqlx.Tx, id int64, p Parcel) (Shipment, error) {
+func (s *Store) SetShipped(ctx context.Context, tx Querier, id int64, p Parcel) (Shipment, error) {
 	var sh Shipment
 	err := tx.GetContext(ctx, &sh, `UPDATE shipments SET status = 'SHIPPED', carrier = $2, tracking_number = $3, tracking_url = $4, shipped_at = now()
 		WHERE id = $1 RETURNING `+shipmentColumns, id, p.Carrier, p.TrackingNumber, p.TrackingURL)
@@ -72,7 +71,7 @@ func (s *Store) SetShipped(ctx context.Context, tx *sqlx.Tx, id int64, p Parcel)
 }
 
 // SetDelivered records that a shipment arrived.
-func (s *Store) SetDelivered(ctx context.Context, tx *sqlx.Tx, id int64) (Shipment, error) {
+func (s *Store) SetDelivered(ctx context.Context, tx Querier, id int64) (Shipment, error) {
 	var sh Shipment
 	err := tx.GetContext(ctx, &sh, `UPDATE shipments SET status = 'DELIVERED', delivered_at = now() WHERE id = $1 RETURNING `+shipmentColumns, id)
 	return sh, mapError(err, "deliver")
@@ -82,9 +81,9 @@ const shipmentsOfOrders = `SELECT ` + shipmentColumns + ` FROM shipments WHERE o
 
 // ShipmentsByOrderID lists each order's shipments. Callers pass only ids
 // of orders they may see.
-func (s *Store) ShipmentsByOrderID(ctx context.Context, orderIDs []int64) (map[int64][]Shipment, error) {
+func (s *Store) ShipmentsByOrderID(ctx context.Context, q Querier, orderIDs []int64) (map[int64][]Shipment, error) {
 	var rows []Shipment
-	if err := s.db.SelectContext(ctx, &rows, shipmentsOfOrders, pq.Array(orderIDs)); err != nil {
+	if err := q.SelectContext(ctx, &rows, shipmentsOfOrders, pq.Array(orderIDs)); err != nil {
 		return nil, mapError(err, "shipments")
 	}
 	out := make(map[int64][]Shipment, len(orderIDs))
@@ -111,9 +110,9 @@ ORDER BY order_id, product_id, iccid`
 
 // ShipmentItemsByOrderID lists what each order's parcel holds. Callers
 // pass only ids of orders they may see.
-func (s *Store) ShipmentItemsByOrderID(ctx context.Context, orderIDs []int64) (map[int64][]ShipmentItem, error) {
+func (s *Store) ShipmentItemsByOrderID(ctx context.Context, q Querier, orderIDs []int64) (map[int64][]ShipmentItem, error) {
 	var rows []ShipmentItem
-	if err := s.db.SelectContext(ctx, &rows, shipmentItemsOfOrders, pq.Array(orderIDs)); err != nil {
+	if err := q.SelectContext(ctx, &rows, shipmentItemsOfOrders, pq.Array(orderIDs)); err != nil {
 		return nil, mapError(err, "shipment items")
 	}
 	out := make(map[int64][]ShipmentItem, len(orderIDs))
@@ -126,18 +125,11 @@ func (s *Store) ShipmentItemsByOrderID(ctx context.Context, orderIDs []int64) (m
 	return out, nil
 }
 
-// ShipmentItemsTx is ShipmentItemsByOrderID for one order inside tx.
-func (s *Store) ShipmentItemsTx(ctx context.Context, tx *sqlx.Tx, orderID int64) ([]ShipmentItem, error) {
-	var rows []ShipmentItem
-	err := tx.SelectContext(ctx, &rows, shipmentItemsOfOrders, pq.Array([]int64{orderID}))
-	return rows, mapError(err, "shipment items")
-}
-
 const lockOrderByNumber = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 FOR UPDATE`
 
 // LockOrderByNumber locks any order by its number, for an operator's
 // command (customers reach orders only through OrderAccess).
-func (s *Store) LockOrderByNumber(ctx context.Context, tx *sqlx.Tx, number string) (Order, error) {
+func (s *Store) LockOrderByNumber(ctx context.Context, tx Querier, number string) (Order, error) {
 	var o Order
 	err := tx.GetContext(ctx, &o, lockOrderByNumber, number)
 	return o, mapError(err, "order "+number)
@@ -145,7 +137,7 @@ func (s *Store) LockOrderByNumber(ctx context.Context, tx *sqlx.Tx, number strin
 
 // AddGuestLink lets one more access token (its hash) open a guest's order:
 // the one a later email's link carries.
-func (s *Store) AddGuestLink(ctx context.Context, tx *sqlx.Tx, orderID int64, tokenHash []byte) error {
+func (s *Store) AddGuestLink(ctx context.Context, tx Querier, orderID int64, tokenHash []byte) error {
 	_, err := tx.ExecContext(ctx, `UPDATE orders SET guest_link_hashes = guest_link_hashes || $2::bytea WHERE id = $1`, orderID, tokenHash)
 	return mapError(err, "order link")
 }

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // StockSIM is one SIM card of an intake, checked by the caller.
@@ -56,10 +54,11 @@ type StockSkipped struct {
 	ICCIDKnown bool   `db:"iccid_known"`
 }
 
-// AddStock adds SIM cards to stock in tx with one COPY and one INSERT,
+// AddStock adds SIM cards to stock in tx (a transaction: COPY and the
+// staging table need one) with one COPY and one INSERT,
 // skipping those whose ICCID or MSISDN is taken; it answers the skipped
 // ones. The caller gives no ICCID or MSISDN twice.
-func (s *Store) AddStock(ctx context.Context, tx *sqlx.Tx, sims []StockSIM) ([]StockSkipped, error) {
+func (s *Store) AddStock(ctx context.Context, tx Querier, sims []StockSIM) ([]StockSkipped, error) {
 	if _, err := tx.ExecContext(ctx, createStockStage); err != nil {
 		return nil, fmt.Errorf("create stock staging table: %w", err)
 	}
