@@ -19,7 +19,9 @@ func (c *customer) balanceEntries(iccid string) []string {
 		Me struct {
 			SimCard struct {
 				BalanceEntries struct {
-					Edges []struct{ Node struct{ Kind, Reference string } }
+					Edges []struct {
+						Node struct{ Kind, Reference string }
+					}
 				}
 			}
 		}
