@@ -271,3 +271,20 @@ func TestPaymentOfACancelledOrderIsRefunded(t *testing.T) {
 		t.Errorf("%d refunds after the event, want still 1", n)
 	}
 }
+
+// A part refunded before the parcel left (the voucher, say) leaves the
+// rest to ship.
+func TestPartlyRefundedOrderStillShips(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	o := s.paidOrder(t, lines(line("SIM-EUROPE", 1), line("TOPUP-10", 1, s.sim)))
+	ctx := context.Background()
+	res, err := s.operator().Refund(ctx, o.Number, orders.RefundRequest{Amount: "10.00", Reason: "Voucher not wanted", By: store.RefundByOperator})
+	if err != nil || res.Order.Status != store.OrderPartiallyRefunded || res.Refund.CreditTaken != 1000 || len(res.Restocked) != 0 {
+		t.Fatalf("refund of the voucher: %+v, %v", res, err)
+	}
+	shipped, sh, err := s.operator().Ship(ctx, o.Number, store.Parcel{Carrier: "DHL", TrackingNumber: "7"})
+	if err != nil || shipped.Status != store.OrderPartiallyRefunded || sh.Status != store.ShipmentShipped {
+		t.Errorf("shipping the rest: %v, %v, %v", shipped, sh, err)
+	}
+}

@@ -61,8 +61,11 @@ func (s *Service) Ship(ctx context.Context, number string, p store.Parcel) (*sto
 		if sh, err = s.store.SetShipped(ctx, tx, cur.ID, p); err != nil {
 			return err
 		}
-		if order, err = s.store.SetOrderStatus(ctx, tx, o.ID, store.OrderFulfilled); err != nil {
-			return err
+		order = o // a partly refunded order keeps saying so
+		if o.Status == store.OrderPaid {
+			if order, err = s.store.SetOrderStatus(ctx, tx, o.ID, store.OrderFulfilled); err != nil {
+				return err
+			}
 		}
 		return s.sendShipped(ctx, tx, order, sh)
 	})
@@ -103,7 +106,8 @@ func (s *Service) Delivered(ctx context.Context, number string) (*store.Shipment
 	return &sh, nil
 }
 
-// lockForShipping locks an order that may ship: paid, placed here.
+// lockForShipping locks an order that may ship: paid (a part refunded
+// too, say for its voucher), placed here.
 func (s *Service) lockForShipping(ctx context.Context, tx store.Querier, number string) (store.Order, error) {
 	o, err := s.store.LockOrderByNumber(ctx, tx, number)
 	switch {
@@ -111,7 +115,7 @@ func (s *Service) lockForShipping(ctx context.Context, tx store.Querier, number 
 		return o, err
 	case o.Imported():
 		return o, apperr.New(apperr.Conflict, "order %s comes from the old account system: it is history and never ships", o.Number)
-	case o.Status == store.OrderPaid:
+	case o.Status == store.OrderPaid, o.Status == store.OrderPartiallyRefunded:
 		return o, nil
 	case o.Status == store.OrderFulfilled:
 		return o, nil // LockShipment tells shipped from nothing to ship
