@@ -124,7 +124,7 @@ func (s *Service) refund(ctx context.Context, tx store.Querier, o store.Order, r
 	if req.Amount != "" {
 		m, err := money.Parse(req.Amount, o.Currency)
 		if err != nil {
-			return Refunded{}, apperr.Wrap(err, apperr.Invalid, "--amount: "+err.Error())
+			return Refunded{}, apperr.New(apperr.Invalid, "--amount: %v", err)
 		}
 		if m.Amount <= 0 || m.Amount > pay.AmountMinor {
 			return Refunded{}, apperr.New(apperr.Invalid, "--amount: give more than zero and at most the %s paid", pay.Amount())
