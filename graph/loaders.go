@@ -41,7 +41,7 @@ type Loaders struct {
 	itemsByOrder         primable[int64, []store.OrderItem]
 	shipmentsByOrder     *dataloadgen.Loader[int64, []store.Shipment]
 	shipmentItemsByOrder *dataloadgen.Loader[int64, []store.ShipmentItem]
-	refundFactsByOrder   *dataloadgen.Loader[int64, store.RefundFacts]
+	refundFactsByOrder   primable[int64, store.RefundFacts]
 	productByID          primable[int64, store.Product]
 
 	// Owner-checked lookups by ID, for node(id:) and nodes(ids:).
@@ -81,7 +81,7 @@ func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope, timeZone
 		// The orders' ids come from owner-checked reads.
 		shipmentsByOrder:     newLoader(m, "shipmentsByOrder", onPool(db, st.ShipmentsByOrderID), loaderWait),
 		shipmentItemsByOrder: newLoader(m, "shipmentItemsByOrder", onPool(db, st.ShipmentItemsByOrderID), loaderWait),
-		refundFactsByOrder:   newLoader(m, "refundFactsByOrder", onPool(db, st.RefundFactsByOrderID), loaderWait),
+		refundFactsByOrder:   newPrimable(m, "refundFactsByOrder", onPool(db, st.RefundFactsByOrderID)),
 		productByID:          newPrimable(m, "productByID", onPool(db, st.ProductsByID)),
 		addressByID: newLoader(m, "addressByID", func(ctx context.Context, ids []int64) (map[int64]store.Address, error) {
 			return st.AddressesByID(ctx, db, owner, ids)

@@ -141,8 +141,9 @@ func TestShippingRefusesWhatCannotShip(t *testing.T) {
 			}
 		})
 	}
-	if n := s.count(t, `SELECT count(*) FROM shipments WHERE status <> 'PREPARING'`); n != 0 {
-		t.Errorf("%d shipments left PREPARING", n)
+	if n := s.count(t, `SELECT count(*) FROM shipments sh JOIN orders o ON o.id = sh.order_id
+		WHERE o.user_id = $1 AND sh.status <> 'PREPARING'`, s.userID); n != 0 {
+		t.Errorf("%d of the customer's parcels left", n)
 	}
 }
 
