@@ -125,7 +125,7 @@ func (s *Store) ShipmentItemsByOrderID(ctx context.Context, q Querier, orderIDs 
 	return out, nil
 }
 
-const lockOrderByNumber = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 FOR UPDATE`
+var lockOrderByNumber = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 FOR UPDATE`
 
 // LockOrderByNumber locks any order by its number, for an operator's
 // command (customers reach orders only through OrderAccess).
