@@ -51,8 +51,4 @@ func (deadline) InterceptOperation(ctx context.Context, next graphql.OperationHa
 // whole or a field at a time.
 const deadlineMessage = "the request ran past its deadline; try again, or ask for less"
 
-func deadlineError() *gqlerror.Error {
-	err := gqlerror.Errorf(deadlineMessage)
-	err.Extensions = map[string]any{"code": string(apperr.Unavailable)}
-	return err
-}
+func deadlineError() *gqlerror.Error { return codedError(apperr.Unavailable, deadlineMessage) }

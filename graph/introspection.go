@@ -34,9 +34,7 @@ func (introspectionOff) MutateOperationContext(_ context.Context, op *graphql.Op
 	if op.Operation == nil || !asksSchema(op.Doc.Fragments, op.Operation.SelectionSet, map[string]bool{}) {
 		return nil
 	}
-	err := gqlerror.Errorf("introspection is turned off on this server")
-	err.Extensions = map[string]any{"code": string(apperr.BadRequest)}
-	return err
+	return codedError(apperr.BadRequest, "introspection is turned off on this server")
 }
 
 // asksSchema reports whether a root selection set, its fragments spread

@@ -9,6 +9,8 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/teztelecom/tez/internal/apperr"
 )
 
 // ShapeLimits bound a document's size and shape: how many tokens and
@@ -54,7 +56,7 @@ func (l ShapeLimits) MutateOperationParameters(ctx context.Context, p *graphql.R
 		return nil
 	}
 	if tokens > l.MaxTokens {
-		return limitError("BAD_REQUEST", "the document has more than %d tokens", l.MaxTokens)
+		return codedError(apperr.BadRequest, "the document has more than %d tokens", l.MaxTokens)
 	}
 	doc, err := parser.ParseQuery(src)
 	if err != nil {
@@ -66,21 +68,15 @@ func (l ShapeLimits) MutateOperationParameters(ctx context.Context, p *graphql.R
 func (l ShapeLimits) check(m documentShape) *gqlerror.Error {
 	switch {
 	case m.fields > l.MaxFields:
-		return limitError("BAD_REQUEST", "the document asks %s fields (fragments spread out); at most %d", atLeast(m.fields), l.MaxFields)
+		return codedError(apperr.BadRequest, "the document asks %s fields (fragments spread out); at most %d", atLeast(m.fields), l.MaxFields)
 	case m.rootFields > l.MaxRootFields:
-		return limitError("BAD_REQUEST", "the operation asks %s root fields; at most %d", atLeast(m.rootFields), l.MaxRootFields)
+		return codedError(apperr.BadRequest, "the operation asks %s root fields; at most %d", atLeast(m.rootFields), l.MaxRootFields)
 	case m.depth > l.MaxDepth:
-		return limitError("DEPTH_LIMIT", "the operation nests %d levels deep; at most %d", m.depth, l.MaxDepth)
+		return codedError(apperr.DepthLimit, "the operation nests %d levels deep; at most %d", m.depth, l.MaxDepth)
 	case m.aliases > l.MaxAliases:
-		return limitError("BAD_REQUEST", "the operation uses %s aliases; at most %d", atLeast(m.aliases), l.MaxAliases)
+		return codedError(apperr.BadRequest, "the operation uses %s aliases; at most %d", atLeast(m.aliases), l.MaxAliases)
 	}
 	return nil
-}
-
-func limitError(code, format string, args ...any) *gqlerror.Error {
-	err := gqlerror.Errorf(format, args...)
-	err.Extensions = map[string]any{"code": code}
-	return err
 }
 
 // countTokens counts src's tokens, stopping once past limit; ok is false

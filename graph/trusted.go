@@ -109,9 +109,7 @@ func (t *TrustedDocuments) MutateOperationParameters(ctx context.Context, p *gra
 			text, ok = t.seen.Get(ctx, id)
 		}
 		if !ok {
-			err := gqlerror.Errorf("PersistedQueryNotFound")
-			err.Extensions = map[string]any{"code": "PERSISTED_QUERY_NOT_FOUND"}
-			return err
+			return codedError(apperr.PersistedQueryNotFound, "PersistedQueryNotFound")
 		}
 		p.Query = text
 		// The id is the manifest's, not necessarily the SHA-256 of this
@@ -129,9 +127,7 @@ func (t *TrustedDocuments) MutateOperationParameters(ctx context.Context, p *gra
 		return nil // not executable anyway: gqlgen answers the parse error itself
 	}
 	if !t.byShape[canonical(doc.Operations, doc.Fragments)] {
-		err := gqlerror.Errorf("this server runs only its trusted documents, and this is not one of them")
-		err.Extensions = map[string]any{"code": string(apperr.BadRequest)}
-		return err
+		return codedError(apperr.BadRequest, "this server runs only its trusted documents, and this is not one of them")
 	}
 	t.seen.Add(ctx, key, p.Query)
 	return nil

@@ -3229,6 +3229,29 @@ The TEZ Telecom customer account API: registration and sign-in, orders, SIM card
 balances, usage history, delivery addresses and account settings, and the reseller face
 for partners. Send ` + "`" + `Authorization: Bearer <token>` + "`" + ` (from ` + "`" + `login` + "`" + `/` + "`" + `register` + "`" + `) to act as a
 customer, or a reseller API key.
+
+Errors. What the person can fix comes back in a mutation's ` + "`" + `userErrors` + "`" + ` (` + "`" + `UserError` + "`" + `), and
+nothing changed. Anything else is an entry of ` + "`" + `errors` + "`" + ` whose ` + "`" + `extensions.code` + "`" + ` is one of:
+- ` + "`" + `UNAUTHENTICATED` + "`" + `: the field needs a sign-in (or a reseller key) and the request has none valid.
+- ` + "`" + `FORBIDDEN` + "`" + `: the wrong kind of caller (a reseller key on customer data, or the reverse).
+- ` + "`" + `NOT_FOUND` + "`" + `: no such object, or it is not yours: the two answer the same.
+- ` + "`" + `BAD_USER_INPUT` + "`" + `: an argument or variable is malformed (the message names it); nothing ran.
+- ` + "`" + `CONFLICT` + "`" + `: the write collided with one that got there first; read again and retry.
+- ` + "`" + `RATE_LIMITED` + "`" + `: a reseller key over its rate; HTTP 429 with ` + "`" + `Retry-After` + "`" + ` (seconds to wait).
+- ` + "`" + `LIMIT_EXCEEDED` + "`" + `: a list argument longer than the field takes (the message says how long).
+- ` + "`" + `UNAVAILABLE` + "`" + `: the request ran past its deadline or the database is unreachable; try again, or ask for less.
+- ` + "`" + `INTERNAL` + "`" + `: something unexpected; the message says only "internal error", and
+  ` + "`" + `extensions.requestId` + "`" + ` names the request for support (the ` + "`" + `X-Request-ID` + "`" + ` response header).
+- ` + "`" + `BAD_REQUEST` + "`" + `: the request itself is refused: over 1 MiB, too many tokens, fields, aliases or
+  root fields, a ` + "`" + `query` + "`" + ` missing or not a string, introspection turned off, or a document this
+  server does not trust.
+- ` + "`" + `DEPTH_LIMIT` + "`" + `: the operation nests too deep.
+- ` + "`" + `COMPLEXITY_LIMIT` + "`" + `: the operation costs too much; list fields cost by their ` + "`" + `first` + "`" + `.
+- ` + "`" + `PERSISTED_QUERY_NOT_FOUND` + "`" + `: an automatic persisted query's hash is unknown: send it again
+  with the document's text.
+- ` + "`" + `GRAPHQL_PARSE_FAILED` + "`" + `, ` + "`" + `GRAPHQL_VALIDATION_FAILED` + "`" + `: the document does not parse, or does not
+  validate against this schema.
+Switch on the code, never on the message or the HTTP status.
 """
 schema {
   query: Query
