@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -68,10 +69,16 @@ var databases = map[string]string{
 func TestHelpTouchesNoDatabase(t *testing.T) {
 	for where, url := range databases {
 		for _, c := range cliCases {
-			for _, help := range []string{"-h", "--help"} {
+			for _, help := range []string{"-h", "-help", "--help"} {
 				args := append(append([]string{}, c.args...), help)
 				t.Run(where+"/"+strings.Join(args, " "), func(t *testing.T) {
 					t.Setenv("DATABASE_URL", url)
+					if where == "embedded cluster" {
+						// Help reads no configuration: a malformed variable
+						// (or production without a database) does not hide it.
+						t.Setenv("TEZ_DB_MAX_CONNS", "many")
+						t.Setenv("TEZ_ENV", "production")
+					}
 					untouched := noDatabase(t)
 					code, out, errOut := tezExit(args...)
 					if code != 0 {
@@ -129,6 +136,41 @@ func TestBadCommandLinesExit2(t *testing.T) {
 			}
 			untouched()
 		})
+	}
+}
+
+// helpPaths are the subcommand paths a help text names, as its usage
+// lines start: "tez reseller key create --reseller …" names
+// "reseller key create".
+var helpPaths = regexp.MustCompile(`(?m)^(?:usage:)?[ \t]*tez ([a-z]+(?: [a-z]+)*)`)
+
+// TestEveryActionHasACase walks every subcommand's help down to its
+// actions: each action it names runs in cliCases (so its -h is checked
+// above), and each case is an action some help names.
+func TestEveryActionHasACase(t *testing.T) {
+	named := map[string]bool{"serve": true} // tez [serve]
+	for _, cmd := range commands() {
+		code, out, errOut := tezExit(cmd.name, "--help")
+		if code != 0 {
+			t.Fatalf("tez %s --help exited %d: %s", cmd.name, code, errOut)
+		}
+		for _, m := range helpPaths.FindAllStringSubmatch(out, -1) {
+			named[m[1]] = true
+		}
+	}
+	cases := map[string]bool{}
+	for _, c := range cliCases {
+		cases[strings.Join(c.args, " ")] = true
+	}
+	for path := range named {
+		if !cases[path] {
+			t.Errorf("help names tez %s, which no case of cliCases runs", path)
+		}
+	}
+	for path := range cases {
+		if !named[path] {
+			t.Errorf("cliCases runs tez %s, which no help names", path)
+		}
 	}
 }
 

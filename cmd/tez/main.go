@@ -74,7 +74,10 @@ func exitCode(err error, w io.Writer) int {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := config.FromEnv()
 	if err != nil {
-		return err
+		if !asksHelp(args) {
+			return err
+		}
+		cfg = config.Defaults() // help reads no configuration: a bad variable must not hide it
 	}
 	env := &environment{cfg: cfg, log: newLogger(cfg.LogLevel, stderr), stdin: os.Stdin, stdout: stdout, stderr: stderr}
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
@@ -93,6 +96,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var b strings.Builder
 	usage(&b)
 	return &usageError{reason: fmt.Sprintf("tez: unknown command %q", name), usage: strings.TrimRight(b.String(), "\n")}
+}
+
+// asksHelp reports whether a command line asks for help anywhere before a
+// "--" (tez help, tez reseller create -h).
+func asksHelp(args []string) bool {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return false
+		case a == "-h", a == "-help", a == "--help", a == "help" && i == 0:
+			return true
+		}
+	}
+	return false
 }
 
 func usage(w io.Writer) {
