@@ -165,7 +165,7 @@ func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 	if u := viewer.From(ctx).Account; u != nil {
 		return u, nil
 	}
-	u, err := r.Store.UserByID(ctx, id)
+	u, err := r.Store.UserByID(ctx, r.Store.DB(), id)
 	if err != nil {
 		return nil, err
 	}

@@ -141,7 +141,7 @@ func TestAccountDelete(t *testing.T) {
 		if farewell != 1 {
 			t.Errorf("%d farewell emails, want 1", farewell)
 		}
-		if bad, err := store.New(api.DB).LedgerMismatches(context.Background()); err != nil || len(bad) > 0 {
+		if bad, err := store.New(api.DB).LedgerMismatches(context.Background(), store.New(api.DB).DB()); err != nil || len(bad) > 0 {
 			t.Errorf("ledger check after deletion: %+v, %v", bad, err)
 		}
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/teztelecom/tez/graph/generated"
+	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/metrics"
 )
 
@@ -25,7 +26,7 @@ type Options struct {
 	Shape         ShapeLimits
 	// Trusted, when set, runs only its documents (see trusted.go).
 	Trusted *TrustedDocuments
-	// StandardExecutor turns the lean executor off (see lean.go).
+	// StandardExecutor turns the lean executor off (see internal/leanexec).
 	StandardExecutor bool
 	Metrics          *metrics.Metrics
 	Logger           *slog.Logger
@@ -39,12 +40,12 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	setComplexity(&cfg.Complexity)
 	schema := generated.NewExecutableSchema(cfg)
 	if !opts.StandardExecutor {
-		schema = leanSchema{schema, opts.Metrics}
+		schema = leanexec.Schema{Executor: schema.(leanexec.Executor), Executed: opts.Metrics.Executed}
 	}
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(getTransport{})
-	srv.AddTransport(postTransport{})
+	srv.AddTransport(leanexec.GET{})
+	srv.AddTransport(leanexec.POST{})
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(opts.Shape.MaxTokens)

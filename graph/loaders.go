@@ -54,40 +54,46 @@ type loadersKey struct{}
 // anonymous callers); days are cut in the viewer's timeZone. Each batch's
 // size goes to metrics.
 func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope, timeZone string) *Loaders {
-	owner := scope.UserID
+	owner, db := scope.UserID, st.DB()
 	return &Loaders{
-		addressesByUser: newLoader(m, "addressesByUser", st.AddressesByUserID, viewerLoaderWait),
-		simCardsByUser:  newLoader(m, "simCardsByUser", st.SimCardsByUserID, viewerLoaderWait),
+		addressesByUser: newLoader(m, "addressesByUser", onPool(db, st.AddressesByUserID), viewerLoaderWait),
+		simCardsByUser:  newLoader(m, "simCardsByUser", onPool(db, st.SimCardsByUserID), viewerLoaderWait),
 		usageByRange: newPrimable(m, "usageByRange", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.CountryUsage, error) {
-			return st.UsageByCountry(ctx, scope, keys)
+			return st.UsageByCountry(ctx, db, scope, keys)
 		}),
 		usageByDay: newPrimable(m, "usageByDay", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.DayUsage, error) {
-			return st.UsageByDay(ctx, scope, timeZone, keys)
+			return st.UsageByDay(ctx, db, scope, timeZone, keys)
 		}),
 		usageByNetwork: newPrimable(m, "usageByNetwork", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.NetworkUsage, error) {
-			return st.UsageByNetwork(ctx, scope, keys)
+			return st.UsageByNetwork(ctx, db, scope, keys)
 		}),
 		newestSessions: newPrimable(m, "newestSessions", func(ctx context.Context, keys []store.NewestKey) (map[store.NewestKey][]store.UsageSession, error) {
-			return st.NewestSessions(ctx, scope, keys)
+			return st.NewestSessions(ctx, db, scope, keys)
 		}),
 		sessionCounts: newLoader(m, "sessionCounts", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange]int, error) {
-			return st.SessionCounts(ctx, scope, keys)
+			return st.SessionCounts(ctx, db, scope, keys)
 		}, loaderWait),
-		itemsByOrder: newPrimable(m, "itemsByOrder", st.OrderItemsByOrderID),
-		productByID:  newPrimable(m, "productByID", st.ProductsByID),
+		itemsByOrder: newPrimable(m, "itemsByOrder", onPool(db, st.OrderItemsByOrderID)),
+		productByID:  newPrimable(m, "productByID", onPool(db, st.ProductsByID)),
 		addressByID: newLoader(m, "addressByID", func(ctx context.Context, ids []int64) (map[int64]store.Address, error) {
-			return st.AddressesByID(ctx, owner, ids)
+			return st.AddressesByID(ctx, db, owner, ids)
 		}, loaderWait),
 		simCardByID: newLoader(m, "simCardByID", func(ctx context.Context, iccids []string) (map[string]store.SimCard, error) {
-			return st.SimCardsByICCID(ctx, owner, iccids)
+			return st.SimCardsByICCID(ctx, db, owner, iccids)
 		}, loaderWait),
 		orderByID: newLoader(m, "orderByID", func(ctx context.Context, ids []int64) (map[int64]store.Order, error) {
-			return st.OrdersByID(ctx, owner, ids)
+			return st.OrdersByID(ctx, db, owner, ids)
 		}, loaderWait),
 		sessionByKey: newLoader(m, "sessionByKey", func(ctx context.Context, keys [][2]string) (map[[2]string]store.UsageSession, error) {
-			return st.SessionsByKey(ctx, store.Scope{UserID: owner}, keys)
+			return st.SessionsByKey(ctx, db, store.Scope{UserID: owner}, keys)
 		}, loaderWait),
 	}
+}
+
+// onPool binds a store batch read to the pool: loaders read outside any
+// transaction.
+func onPool[K comparable, V any](db store.Querier, fetch func(context.Context, store.Querier, []K) (map[K]V, error)) func(context.Context, []K) (map[K]V, error) {
+	return func(ctx context.Context, keys []K) (map[K]V, error) { return fetch(ctx, db, keys) }
 }
 
 // newLoader makes a mapped loader with the project's capacity and the given

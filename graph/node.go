@@ -80,7 +80,7 @@ func (r *Resolver) viewerUser(ctx context.Context, key string) (relay.Node, erro
 	if me, err := viewer.CustomerID(ctx); err != nil || me != id {
 		return nil, nil
 	}
-	u, err := r.Store.UserByID(ctx, id)
+	u, err := r.Store.UserByID(ctx, r.Store.DB(), id)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}

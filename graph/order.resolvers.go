@@ -105,7 +105,7 @@ func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (
 }
 
 func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessToken string) (*store.Order, error) {
-	o, err := r.Store.OrderByGuestToken(ctx, number, secret.TokenHash(accessToken))
+	o, err := r.Store.OrderByGuestToken(ctx, r.Store.DB(), number, secret.TokenHash(accessToken))
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}
@@ -120,7 +120,7 @@ func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, 
 	if err != nil {
 		return nil, err
 	}
-	rows, total, err := r.Store.OrdersPage(ctx, obj.ID, store.OrderFilter{Status: status, Page: page})
+	rows, total, err := r.Store.OrdersPage(ctx, r.Store.DB(), obj.ID, store.OrderFilter{Status: status, Page: page})
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, 
 }
 
 func (r *userResolver) Order(ctx context.Context, obj *store.User, number string) (*store.Order, error) {
-	o, err := r.Store.OrderByNumber(ctx, obj.ID, number)
+	o, err := r.Store.OrderByNumber(ctx, r.Store.DB(), obj.ID, number)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}

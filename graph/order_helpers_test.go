@@ -10,6 +10,7 @@ import (
 	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/seed"
+	"github.com/teztelecom/tez/internal/store"
 )
 
 // shop is a server with the demo catalogue and stock, and a customer with
@@ -24,7 +25,7 @@ type shop struct {
 func newShop(t *testing.T, opts ...apitest.Option) shop {
 	t.Helper()
 	api := apitest.New(t, opts...)
-	if err := seed.Demo(context.Background(), api.DB); err != nil {
+	if err := seed.Demo(context.Background(), store.New(api.DB)); err != nil {
 		t.Fatalf("seed demo: %v", err)
 	}
 	s := shop{api: api}

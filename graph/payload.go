@@ -18,7 +18,7 @@ func (r *Resolver) changedUser(ctx context.Context, id int64) (*store.User, erro
 	l := loadersFor(ctx)
 	l.addressesByUser.Clear(id)
 	l.simCardsByUser.Clear(id)
-	u, err := r.Store.UserByID(ctx, id)
+	u, err := r.Store.UserByID(ctx, r.Store.DB(), id)
 	if err != nil {
 		return nil, err
 	}

@@ -247,7 +247,7 @@ func prefetchOrderFields(ctx context.Context, st *store.Store, orders []store.Or
 		return nil
 	}
 	// Lines and their products in one statement.
-	lines, products, err := st.OrderItemsWithProducts(ctx, ids)
+	lines, products, err := st.OrderItemsWithProducts(ctx, st.DB(), ids)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func (r *queryResolver) Products(ctx context.Context, first *int, after *string,
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.FindProducts(ctx, store.ProductFilter{Kind: kind, Page: page})
+	rows, err := r.Store.FindProducts(ctx, r.Store.DB(), store.ProductFilter{Kind: kind, Page: page})
 	if err != nil {
 		return nil, err
 	}

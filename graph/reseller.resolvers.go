@@ -32,7 +32,7 @@ func (r *queryResolver) Reseller(ctx context.Context) (*store.Reseller, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.Store.ResellerByID(ctx, id)
+	res, err := r.Store.ResellerByID(ctx, r.Store.DB(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (r *resellerResolver) SimCards(ctx context.Context, obj *store.Reseller, fi
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.ResellerSIMsPage(ctx, obj.ID, status, page)
+	rows, err := r.Store.ResellerSIMsPage(ctx, r.Store.DB(), obj.ID, status, page)
 	if err != nil {
 		return nil, err
 	}

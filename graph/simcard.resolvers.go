@@ -95,7 +95,7 @@ func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard,
 		// The first page, as the dashboard asks it for every SIM: batched.
 		rows, err = loadersFor(ctx).newestSessions.Load(ctx, store.NewestKey{UsageRange: rng, Limit: page.Fetch()})
 	} else {
-		rows, err = r.Store.SessionsPage(ctx, scopeOf(ctx), rng, page)
+		rows, err = r.Store.SessionsPage(ctx, r.Store.DB(), scopeOf(ctx), rng, page)
 	}
 	if err != nil {
 		return nil, err
@@ -116,7 +116,7 @@ func (r *simCardResolver) BalanceEntries(ctx context.Context, obj *store.SimCard
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.BalanceEntriesPage(ctx, scopeOf(ctx).UserID, obj.ICCID, page)
+	rows, err := r.Store.BalanceEntriesPage(ctx, r.Store.DB(), scopeOf(ctx).UserID, obj.ICCID, page)
 	if err != nil {
 		return nil, err
 	}

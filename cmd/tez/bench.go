@@ -14,9 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/bench"
+	"github.com/teztelecom/tez/internal/store"
 )
 
 // benchDatabase is the embedded cluster's database for benchmarks, apart
@@ -68,8 +67,9 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 
 // runBenchOn runs the scenarios against a server on d and prints the results.
 func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database) error {
-	db, dsn := d.db, d.dsn
-	if err := ensureBenchData(ctx, env, db, f.scale); err != nil {
+	st, dsn := d.st, d.dsn
+	db := st.DB()
+	if err := ensureBenchData(ctx, env, st, f.scale); err != nil {
 		return err
 	}
 	stats := newStatementStats(ctx, env, db)
@@ -85,7 +85,7 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 	}
 	defer srv.stop()
 
-	fixtures, err := loadFixtures(ctx, db)
+	fixtures, err := loadFixtures(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -326,11 +326,11 @@ func freeAddr() (string, error) {
 // statementStats counts the SQL statements the server runs, from
 // pg_stat_statements (preloaded by the embedded cluster).
 type statementStats struct {
-	db      *sqlx.DB
+	db      store.Querier
 	enabled bool
 }
 
-func newStatementStats(ctx context.Context, env *environment, db *sqlx.DB) *statementStats {
+func newStatementStats(ctx context.Context, env *environment, db store.Querier) *statementStats {
 	_, err := db.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`)
 	if err != nil {
 		env.log.Warn("SQL statements per request not measured: pg_stat_statements unavailable", "err", err)
@@ -368,7 +368,7 @@ func machine() map[string]any {
 
 // explain prints the plan and timing of each statement one dashboard
 // request sends, as the database runs it on the benchmark data.
-func explain(ctx context.Context, env *environment, db *sqlx.DB, stmts []bench.Statement) error {
+func explain(ctx context.Context, env *environment, db store.Querier, stmts []bench.Statement) error {
 	for i, st := range stmts {
 		q, err := bench.Inline(st)
 		if err != nil {

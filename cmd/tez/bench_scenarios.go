@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/bench"
 	"github.com/teztelecom/tez/internal/config"
@@ -38,16 +36,16 @@ const benchReseller = "bench reseller"
 
 // ensureBenchData seeds the benchmark database once: the generated
 // customers and a reseller holding 5,000 of their SIMs.
-func ensureBenchData(ctx context.Context, env *environment, db *sqlx.DB, scale int) error {
+func ensureBenchData(ctx context.Context, env *environment, st *store.Store, scale int) error {
 	fmt.Fprintf(env.stderr, "preparing %d customers (seeded once; the first time takes a minute or two)\n", scale)
-	rep, err := seed.Scale(ctx, db, scale)
+	rep, err := seed.Scale(ctx, st, scale)
 	if err != nil {
 		return err
 	}
 	if rep.Customers > 0 {
 		fmt.Fprintf(env.stderr, "generated %s\n", rep)
 	}
-	_, err = db.ExecContext(ctx, `
+	_, err = st.DB().ExecContext(ctx, `
 		WITH r AS (
 			INSERT INTO resellers (name, rate_per_second, burst) VALUES ($1, 1000000, 1000000)
 			ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id)
@@ -58,7 +56,7 @@ func ensureBenchData(ctx context.Context, env *environment, db *sqlx.DB, scale i
 
 // fixtures are what the scenarios pick from.
 type fixtures struct {
-	db           *sqlx.DB
+	st           *store.Store
 	tokens       []string // sessions of random customers
 	heavy        []string // sessions of customers with 50 SIMs
 	history      []historyPick
@@ -71,8 +69,8 @@ type historyPick struct{ token, iccid string }
 
 // loadFixtures opens bench sessions straight in the database: the read
 // scenarios measure reads, not sign-in (that is the login scenario).
-func loadFixtures(ctx context.Context, db *sqlx.DB) (*fixtures, error) {
-	f := &fixtures{db: db}
+func loadFixtures(ctx context.Context, st *store.Store) (*fixtures, error) {
+	f, db := &fixtures{st: st}, st.DB()
 	var ids []int64
 	if err := db.SelectContext(ctx, &ids, `SELECT id FROM users WHERE email LIKE 'customer-%@seed.tez.example' ORDER BY random() LIMIT 1000`); err != nil {
 		return nil, fmt.Errorf("pick customers: %w", err)
@@ -99,7 +97,7 @@ func loadFixtures(ctx context.Context, db *sqlx.DB) (*fixtures, error) {
 		SELECT s.iccid FROM sim_cards s JOIN resellers r ON r.id = s.reseller_id WHERE r.name = $1`, benchReseller); err != nil {
 		return nil, err
 	}
-	k, _, err := reseller.NewService(store.New(db), nil, slog.Default()).CreateKey(ctx, benchReseller, 24*time.Hour)
+	k, _, err := reseller.NewService(st, nil, slog.Default()).CreateKey(ctx, benchReseller, 24*time.Hour)
 	if err != nil {
 		return nil, fmt.Errorf("bench reseller key: %w", err)
 	}
@@ -110,7 +108,7 @@ func loadFixtures(ctx context.Context, db *sqlx.DB) (*fixtures, error) {
 	return f, nil
 }
 
-func openSessions(ctx context.Context, db *sqlx.DB, users []int64) ([]string, error) {
+func openSessions(ctx context.Context, db store.Querier, users []int64) ([]string, error) {
 	var tokens []string
 	for _, id := range users {
 		token := reqctx.NewRequestID() + reqctx.NewRequestID()
@@ -194,7 +192,7 @@ func (f *fixtures) scenario(name string) (bench.Scenario, error) {
 // dashboardStatements records the statements of one dashboard request for
 // each of the first n customers (their SIMs, orders and sessions differ).
 func (f *fixtures) dashboardStatements(ctx context.Context, n int) ([][]bench.Statement, error) {
-	srv, err := server.New(config.Defaults(), store.New(f.db), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := server.New(config.Defaults(), f.st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return nil, err
 	}

@@ -161,5 +161,5 @@ func withDatabase(ctx context.Context, env *environment, o dbOptions, fn func(d 
 
 // withStore is withDatabase on the configured database, through the store.
 func withStore(ctx context.Context, env *environment, fn func(s *store.Store) error) error {
-	return withDatabase(ctx, env, dbOptions{}, func(d *database) error { return fn(store.New(d.db)) })
+	return withDatabase(ctx, env, dbOptions{}, func(d *database) error { return fn(d.st) })
 }

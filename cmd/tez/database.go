@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/pgdev"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -15,7 +13,7 @@ const embeddedDatabase = "tez"
 
 // database is an open, migrated database and how to let go of it.
 type database struct {
-	db       *sqlx.DB
+	st       *store.Store
 	dsn      string
 	embedded bool
 	close    func()
@@ -38,7 +36,7 @@ func openDatabase(ctx context.Context, env *environment, name string, fresh, mig
 				return nil, err
 			}
 		}
-		return &database{db: db, dsn: env.cfg.DatabaseURL, close: func() { db.Close() }}, nil
+		return &database{st: store.New(db), dsn: env.cfg.DatabaseURL, close: func() { db.Close() }}, nil
 	}
 
 	cluster, err := pgdev.Start(ctx, pgdev.Options{Dir: env.cfg.DataDir, Durable: true, Logger: env.log})
@@ -72,5 +70,5 @@ func openDatabase(ctx context.Context, env *environment, name string, fresh, mig
 			return nil, err
 		}
 	}
-	return &database{db: db, dsn: cluster.DSN(name), embedded: true, close: func() { db.Close(); stopCluster() }}, nil
+	return &database{st: store.New(db), dsn: cluster.DSN(name), embedded: true, close: func() { db.Close(); stopCluster() }}, nil
 }

@@ -25,12 +25,12 @@ func newLedger(env *environment, s *store.Store) *ledger.Ledger {
 }
 
 func ledgerCheck(ctx context.Context, env *environment, s *store.Store) error {
-	bad, err := s.LedgerMismatches(ctx)
+	bad, err := s.LedgerMismatches(ctx, s.DB())
 	if err != nil {
 		return err
 	}
 	if len(bad) == 0 {
-		n, err := s.CountSIMs(ctx)
+		n, err := s.CountSIMs(ctx, s.DB())
 		if err != nil {
 			return err
 		}
@@ -72,7 +72,7 @@ func ledgerAdjust(ctx context.Context, env *environment, s *store.Store, iccid, 
 	if err != nil {
 		return fmt.Errorf("ledger adjust: %w", err)
 	}
-	sim, err := s.SIMBalance(ctx, iccid)
+	sim, err := s.SIMBalance(ctx, s.DB(), iccid)
 	if err != nil {
 		return err
 	}

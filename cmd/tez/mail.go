@@ -23,7 +23,7 @@ func runMailOutbox(ctx context.Context, env *environment, args []string) error {
 }
 
 func mailOutbox(ctx context.Context, env *environment, s *store.Store, n int) error {
-	emails, err := s.RecentEmails(ctx, n)
+	emails, err := s.RecentEmails(ctx, s.DB(), n)
 	if err != nil {
 		return err
 	}

@@ -14,12 +14,12 @@ func runSeed(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	return withDatabase(ctx, env, dbOptions{}, func(d *database) error {
-		if err := seed.Demo(ctx, d.db); err != nil {
+		if err := seed.Demo(ctx, d.st); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.stdout, "demo data loaded: sign in as %s / %s\n", seed.DemoEmail, seed.DemoPassword)
 		if *scale > 0 {
-			rep, err := seed.Scale(ctx, d.db, *scale)
+			rep, err := seed.Scale(ctx, d.st, *scale)
 			if err != nil {
 				return err
 			}

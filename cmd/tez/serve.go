@@ -15,7 +15,6 @@ import (
 	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/server"
-	"github.com/teztelecom/tez/internal/store"
 )
 
 // mailPoll is how often the outbox worker looks for mail to deliver.
@@ -48,7 +47,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 func serveOn(ctx context.Context, env *environment, dbase *database, ln, metricsLn net.Listener) error {
 	if dbase.embedded {
 		// The embedded database is for trying the API: it always has the demo.
-		if err := seed.Demo(ctx, dbase.db); err != nil {
+		if err := seed.Demo(ctx, dbase.st); err != nil {
 			return err
 		}
 	}
@@ -56,7 +55,7 @@ func serveOn(ctx context.Context, env *environment, dbase *database, ln, metrics
 	if env.cfg.PprofAddr != "" {
 		go servePprof(env)
 	}
-	st := store.New(dbase.db)
+	st := dbase.st
 	srv, err := server.New(env.cfg, st, env.log)
 	if err != nil {
 		return err

@@ -57,7 +57,7 @@ func runUsageImport(ctx context.Context, env *environment, args []string) error 
 }
 
 func usagePartitions(ctx context.Context, env *environment, s *store.Store) error {
-	parts, err := s.UsagePartitions(ctx)
+	parts, err := s.UsagePartitions(ctx, s.DB())
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func runUsageBench(ctx context.Context, env *environment, args []string) error {
 		return errors.New("DATABASE_URL is set: the benchmark would write a million sessions there; pass --use-database-url if that database is a scratch one")
 	}
 	return withDatabase(ctx, env, dbOptions{embeddedName: usageBenchDatabase, fresh: true}, func(d *database) error {
-		res, err := usagebench.Run(ctx, d.db, newLedger(env, store.New(d.db)), opts, env.stderr)
+		res, err := usagebench.Run(ctx, d.st, newLedger(env, d.st), opts, env.stderr)
 		if err != nil {
 			return err
 		}

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/store"
 )
 
 // deletedNotice is the last email of an account: it names nobody (the
@@ -33,11 +32,11 @@ If it was not you, change your password at once: that also signs out every other
 // NotifyDataExport mails the customer that their data export was
 // downloaded at when.
 func (s *Service) NotifyDataExport(ctx context.Context, userID int64, when time.Time) error {
-	u, err := s.store.UserByID(ctx, userID)
+	u, err := s.store.UserByID(ctx, s.store.DB(), userID)
 	if err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	return s.store.InTx(ctx, func(tx store.Querier) error {
 		return s.send(ctx, tx, u, exportedNotice, letterData{When: when.UTC().Format("2 January 2006 15:04")})
 	})
 }
@@ -46,14 +45,14 @@ func (s *Service) NotifyDataExport(ctx context.Context, userID int64, when time.
 // they know the password (wrong ones are throttled like sign-ins), in one
 // transaction with its last email (docs/privacy.md).
 func (s *Service) DeleteAccount(ctx context.Context, userID int64, password string) ([]apperr.FieldError, error) {
-	u, err := s.store.UserByID(ctx, userID)
+	u, err := s.store.UserByID(ctx, s.store.DB(), userID)
 	if err != nil {
 		return nil, err
 	}
 	if bad, err := s.checkPassword(ctx, u, password, "password"); bad != nil || err != nil {
 		return problems(bad), err
 	}
-	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.store.InTx(ctx, func(tx store.Querier) error {
 		if err := s.store.EraseAccount(ctx, tx, u.ID, u.Email); err != nil {
 			return err
 		}

@@ -10,8 +10,6 @@ import (
 	texttemplate "text/template"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
@@ -126,7 +124,7 @@ If you did not do this, choose a new password at once: ask for a reset link on t
 // send writes the letter to u.Email into the outbox within tx. A letter
 // with a link counts toward MailCap (errMailCapped when it is reached); a
 // notice never does.
-func (s *Service) send(ctx context.Context, tx *sqlx.Tx, u store.User, l letter, data letterData) error {
+func (s *Service) send(ctx context.Context, tx store.Querier, u store.User, l letter, data letterData) error {
 	text, html, err := s.compose(ctx, tx, u, l, data)
 	if err != nil {
 		return err
@@ -147,7 +145,7 @@ func (s *Service) send(ctx context.Context, tx *sqlx.Tx, u store.User, l letter,
 // to be the account's, so that no one can put words of their choosing into
 // mail to a stranger (html/template escapes it in the HTML body; subjects
 // never carry it).
-func (s *Service) compose(ctx context.Context, tx *sqlx.Tx, u store.User, l letter, data letterData) (text, html string, err error) {
+func (s *Service) compose(ctx context.Context, tx store.Querier, u store.User, l letter, data letterData) (text, html string, err error) {
 	data.Hours = int(l.ttl.Hours())
 	if u.EmailVerified() {
 		data.Name = u.FullName
@@ -171,7 +169,7 @@ func (s *Service) compose(ctx context.Context, tx *sqlx.Tx, u store.User, l lett
 	return tb.String(), hb.String(), nil
 }
 
-func (s *Service) sendVerification(ctx context.Context, tx *sqlx.Tx, u store.User) error {
+func (s *Service) sendVerification(ctx context.Context, tx store.Querier, u store.User) error {
 	return s.send(ctx, tx, u, verifyLetter, letterData{})
 }
 
@@ -179,14 +177,14 @@ func (s *Service) sendVerification(ctx context.Context, tx *sqlx.Tx, u store.Use
 // (the earlier ones stop working). Nothing is sent when the email is
 // confirmed already.
 func (s *Service) ResendVerification(ctx context.Context, userID int64) ([]apperr.FieldError, error) {
-	u, err := s.store.UserByID(ctx, userID)
+	u, err := s.store.UserByID(ctx, s.store.DB(), userID)
 	if err != nil {
 		return nil, err
 	}
 	if u.EmailVerified() {
 		return nil, nil
 	}
-	return cappedProblems(s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.sendVerification(ctx, tx, u) }))
+	return cappedProblems(s.store.InTx(ctx, func(tx store.Querier) error { return s.sendVerification(ctx, tx, u) }))
 }
 
 // badLink is the one answer for an unknown, used, replaced or expired link.
@@ -205,7 +203,7 @@ var errBadLink = errors.New("bad email link")
 func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, []apperr.FieldError, error) {
 	hash := secret.TokenHash(strings.TrimSpace(token))
 	var u store.User
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		// Before any row lock: an old-account import batch may be writing.
 		if err := s.store.WaitForLegacyImport(ctx, tx); err != nil {
 			return err
@@ -236,7 +234,7 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.User, [
 		return nil, nil, fmt.Errorf("verify email: %w", err)
 	}
 	// The old account's profile may have filled the name and phone.
-	if u, err = s.store.UserByID(ctx, u.ID); err != nil {
+	if u, err = s.store.UserByID(ctx, s.store.DB(), u.ID); err != nil {
 		return nil, nil, fmt.Errorf("verify email: %w", err)
 	}
 	return &u, nil, nil
@@ -247,12 +245,12 @@ var errEmailTaken = errors.New("email taken")
 
 // confirmChange spends an email change token, switches the account to the
 // new email and tells the old address.
-func (s *Service) confirmChange(ctx context.Context, tx *sqlx.Tx, hash []byte) (store.User, error) {
+func (s *Service) confirmChange(ctx context.Context, tx store.Querier, hash []byte) (store.User, error) {
 	t, err := s.store.UseEmailToken(ctx, tx, hash, store.PurposeEmailChange)
 	if err != nil {
 		return store.User{}, err
 	}
-	old, err := s.store.UserByID(ctx, t.UserID)
+	old, err := s.store.UserByID(ctx, s.store.DB(), t.UserID)
 	if err != nil {
 		return store.User{}, err
 	}
@@ -274,7 +272,7 @@ func (s *Service) confirmChange(ctx context.Context, tx *sqlx.Tx, hash []byte) (
 // customer who proves they know the password; the email changes only when
 // the link is followed (VerifyEmail).
 func (s *Service) ChangeEmail(ctx context.Context, userID int64, newEmail, current string) ([]apperr.FieldError, error) {
-	u, err := s.store.UserByID(ctx, userID)
+	u, err := s.store.UserByID(ctx, s.store.DB(), userID)
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +286,7 @@ func (s *Service) ChangeEmail(ctx context.Context, userID int64, newEmail, curre
 	if strings.EqualFold(email, u.Email) {
 		return []apperr.FieldError{apperr.OnField("newEmail", apperr.FieldInvalid, "This is your email already.")}, nil
 	}
-	switch _, err := s.store.UserByEmail(ctx, email); {
+	switch _, err := s.store.UserByEmail(ctx, s.store.DB(), email); {
 	case err == nil:
 		return []apperr.FieldError{apperr.OnField("newEmail", apperr.FieldTaken, "Another account has this email.")}, nil
 	case !apperr.Is(err, apperr.NotFound):
@@ -297,7 +295,7 @@ func (s *Service) ChangeEmail(ctx context.Context, userID int64, newEmail, curre
 	to := u
 	to.Email = email
 	to.EmailVerifiedAt = nil // not proven yet
-	return cappedProblems(s.store.InTx(ctx, func(tx *sqlx.Tx) error { return s.send(ctx, tx, to, changeLetter, letterData{}) }))
+	return cappedProblems(s.store.InTx(ctx, func(tx store.Querier) error { return s.send(ctx, tx, to, changeLetter, letterData{}) }))
 }
 
 // RequestPasswordReset asks for a reset link to be mailed if the email has
@@ -310,7 +308,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) ([]app
 	if bad != nil {
 		return []apperr.FieldError{*bad}, nil
 	}
-	return cappedProblems(s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	return cappedProblems(s.store.InTx(ctx, func(tx store.Querier) error {
 		next, err := s.store.EnqueueCappedEmail(ctx, tx, MailCap, email, "", "", "", store.JobPasswordReset)
 		if next != nil {
 			return &errMailCapped{*next}
@@ -326,14 +324,14 @@ func (s *Service) PrepareEmail(ctx context.Context, job store.OutboxEmail) (*sto
 	if job.Job == nil || *job.Job != store.JobPasswordReset {
 		return nil, fmt.Errorf("outbox job %d: not a password reset", job.ID)
 	}
-	u, err := s.store.UserByEmail(ctx, job.To)
+	u, err := s.store.UserByEmail(ctx, s.store.DB(), job.To)
 	if apperr.Is(err, apperr.NotFound) {
-		return nil, s.store.DropJobEmail(ctx, job.ID, "Password reset asked for an address without an account: nothing sent")
+		return nil, s.store.DropJobEmail(ctx, s.store.DB(), job.ID, "Password reset asked for an address without an account: nothing sent")
 	}
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.store.InTx(ctx, func(tx store.Querier) error {
 		text, html, err := s.compose(ctx, tx, u, resetLetter, letterData{})
 		if err != nil {
 			return err
@@ -360,7 +358,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]appe
 		return nil, err
 	}
 	var email string
-	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.store.InTx(ctx, func(tx store.Querier) error {
 		t, err := s.store.UseEmailToken(ctx, tx, secret.TokenHash(strings.TrimSpace(token)), store.PurposePasswordReset)
 		if apperr.Is(err, apperr.NotFound) {
 			return errBadLink
@@ -368,7 +366,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]appe
 		if err != nil {
 			return err
 		}
-		u, err := s.store.UserByID(ctx, t.UserID)
+		u, err := s.store.UserByID(ctx, s.store.DB(), t.UserID)
 		if err != nil {
 			return err
 		}
@@ -388,14 +386,14 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string) ([]appe
 		return nil, fmt.Errorf("reset password: %w", err)
 	}
 	// The owner proved the mailbox: a lock others caused by guessing lifts.
-	return nil, s.store.ThrottleClear(ctx, accountLoginKey(email))
+	return nil, s.store.ThrottleClear(ctx, s.store.DB(), accountLoginKey(email))
 }
 
 // evict ends every session of the account but keep (0: none kept) and
 // voids every unused link mailed to it, of every purpose: what a recovery
 // must end so that whoever else got in is out. It reports the sessions
 // ended.
-func (s *Service) evict(ctx context.Context, tx *sqlx.Tx, userID, keep int64) (int64, error) {
+func (s *Service) evict(ctx context.Context, tx store.Querier, userID, keep int64) (int64, error) {
 	n, err := s.store.RevokeUserSessions(ctx, tx, userID, keep)
 	if err != nil {
 		return 0, err

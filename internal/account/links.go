@@ -36,7 +36,7 @@ var (
 // and which address it was mailed to (empty unless open): pages read it
 // on GET, which mail scanners send before the customer clicks.
 func (s *Service) LinkState(ctx context.Context, token string, kinds []string) (LinkStatus, string, error) {
-	st, err := s.store.EmailTokenStateByHash(ctx, secret.TokenHash(strings.TrimSpace(token)))
+	st, err := s.store.EmailTokenStateByHash(ctx, s.store.DB(), secret.TokenHash(strings.TrimSpace(token)))
 	switch {
 	case apperr.Is(err, apperr.NotFound), err == nil && !slices.Contains(kinds, st.Purpose):
 		return LinkUnknown, "", nil

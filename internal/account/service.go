@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/password"
 	"github.com/teztelecom/tez/internal/reqctx"
@@ -104,7 +102,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, []a
 		return nil, nil, err
 	}
 	var sess *Session
-	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.store.InTx(ctx, func(tx store.Querier) error {
 		u, err := s.store.CreateUser(ctx, tx, email, hash, name, TermsVersion)
 		if err != nil {
 			return err
@@ -146,7 +144,7 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 		key   string
 		limit int
 	}{{here, LoginLimit}, {accountLoginKey(email), AccountLoginLimit}} {
-		allowed, until, err := s.store.ThrottleAttempt(ctx, t.key, LoginWindow, t.limit)
+		allowed, until, err := s.store.ThrottleAttempt(ctx, s.store.DB(), t.key, LoginWindow, t.limit)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -155,7 +153,7 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 			return nil, []apperr.FieldError{tooMany(*until, "failed sign-ins (you can also reset the password)")}, nil
 		}
 	}
-	u, err := s.store.UserByEmail(ctx, email)
+	u, err := s.store.UserByEmail(ctx, s.store.DB(), email)
 	found := err == nil
 	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return nil, nil, err
@@ -177,10 +175,10 @@ func (s *Service) Login(ctx context.Context, email, plain string) (*Session, []a
 	// This address's failures are forgotten; the account's count only gets
 	// this attempt back, so the owner signing in does not wipe out the
 	// guesses others made from elsewhere.
-	if err := s.store.ThrottleClear(ctx, here); err != nil {
+	if err := s.store.ThrottleClear(ctx, s.store.DB(), here); err != nil {
 		return nil, nil, err
 	}
-	if err := s.store.ThrottleRefund(ctx, accountLoginKey(email), AccountLoginLimit); err != nil {
+	if err := s.store.ThrottleRefund(ctx, s.store.DB(), accountLoginKey(email), AccountLoginLimit); err != nil {
 		return nil, nil, err
 	}
 	sess, err := s.open(ctx, s.store.DB(), u)
@@ -200,14 +198,14 @@ func tooMany(until time.Time, what string) apperr.FieldError {
 
 // Logout ends the session.
 func (s *Service) Logout(ctx context.Context, sessionID int64) error {
-	return s.store.RevokeSession(ctx, sessionID)
+	return s.store.RevokeSession(ctx, s.store.DB(), sessionID)
 }
 
 // LogoutEverywhere ends every session of the user, this one included, and
 // voids the links mailed to the account (a pending email change too).
 func (s *Service) LogoutEverywhere(ctx context.Context, userID int64) (int64, error) {
 	var n int64
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		var err error
 		n, err = s.evict(ctx, tx, userID, 0)
 		return err
@@ -216,7 +214,7 @@ func (s *Service) LogoutEverywhere(ctx context.Context, userID int64) (int64, er
 }
 
 // open makes a session for u: a random token of which only a hash is kept.
-func (s *Service) open(ctx context.Context, q sqlx.QueryerContext, u store.User) (*Session, error) {
+func (s *Service) open(ctx context.Context, q store.Querier, u store.User) (*Session, error) {
 	token, hash := secret.NewToken(sessionPrefix)
 	info := reqctx.ClientFrom(ctx)
 	if _, err := s.store.CreateSession(ctx, q, hash, u.ID, time.Now().Add(s.sessionTTL), info.UserAgent, info.IP); err != nil {

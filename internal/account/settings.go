@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/phone"
 	"github.com/teztelecom/tez/internal/store"
@@ -19,7 +17,7 @@ import (
 // and every link mailed before stops working. The account's address is
 // told.
 func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, current, next string) (*store.User, []apperr.FieldError, error) {
-	u, err := s.store.UserByID(ctx, userID)
+	u, err := s.store.UserByID(ctx, s.store.DB(), userID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -33,7 +31,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID, sessionID int64, c
 	if err != nil {
 		return nil, nil, err
 	}
-	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.store.InTx(ctx, func(tx store.Querier) error {
 		if err := s.store.UpdatePassword(ctx, tx, userID, hash); err != nil {
 			return err
 		}
@@ -59,7 +57,7 @@ func (s *Service) checkCurrentPassword(ctx context.Context, u store.User, plain 
 // checkPassword is checkCurrentPassword for the password on input.field.
 func (s *Service) checkPassword(ctx context.Context, u store.User, plain, field string) (*apperr.FieldError, error) {
 	key := "password:" + strconv.FormatInt(u.ID, 10)
-	allowed, until, err := s.store.ThrottleAttempt(ctx, key, LoginWindow, LoginLimit)
+	allowed, until, err := s.store.ThrottleAttempt(ctx, s.store.DB(), key, LoginWindow, LoginLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +70,7 @@ func (s *Service) checkPassword(ctx context.Context, u store.User, plain, field 
 		return nil, err
 	}
 	if ok {
-		return nil, s.store.ThrottleClear(ctx, key)
+		return nil, s.store.ThrottleClear(ctx, s.store.DB(), key)
 	}
 	e := apperr.OnField(field, apperr.FieldInvalidCredentials, "The password is wrong.")
 	return &e, nil
@@ -87,7 +85,7 @@ type ProfileInput struct {
 // UpdateProfile sets the customer's full name, phone and time zone; the
 // phone is stored in E.164, the time zone must be an IANA name.
 func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileInput) (*store.User, []apperr.FieldError, error) {
-	u, err := s.store.UserByID(ctx, userID)
+	u, err := s.store.UserByID(ctx, s.store.DB(), userID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -122,7 +120,7 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileInp
 	if len(problems) > 0 {
 		return nil, problems, nil
 	}
-	updated, err := s.store.UpdateProfile(ctx, userID, name, tel, zone)
+	updated, err := s.store.UpdateProfile(ctx, s.store.DB(), userID, name, tel, zone)
 	if err != nil {
 		return nil, nil, fmt.Errorf("update profile: %w", err)
 	}

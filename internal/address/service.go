@@ -3,8 +3,6 @@ package address
 import (
 	"context"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -38,7 +36,7 @@ func (s *Service) Create(ctx context.Context, userID int64, in Input) (*store.Ad
 	}
 	var out store.Address
 	var full bool
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		n, err := s.store.LockAddressBook(ctx, tx, userID)
 		if err != nil || n >= MaxPerCustomer {
 			full = err == nil
@@ -91,7 +89,7 @@ func (p Patch) apply(a store.Address) Input {
 func (s *Service) Update(ctx context.Context, userID, id int64, p Patch) (*store.Address, []apperr.FieldError, error) {
 	var out store.Address
 	var problems []apperr.FieldError
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		if _, err := s.store.LockAddressBook(ctx, tx, userID); err != nil {
 			return err
 		}
@@ -116,7 +114,7 @@ func (s *Service) Update(ctx context.Context, userID, id int64, p Patch) (*store
 // Delete removes an address; when it was the default, the most recently
 // used other one becomes the default.
 func (s *Service) Delete(ctx context.Context, userID, id int64) ([]apperr.FieldError, error) {
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		if _, err := s.store.LockAddressBook(ctx, tx, userID); err != nil {
 			return err
 		}
@@ -136,7 +134,7 @@ func (s *Service) Delete(ctx context.Context, userID, id int64) ([]apperr.FieldE
 // the previous default too (nil when there was none or it is the same).
 func (s *Service) SetDefault(ctx context.Context, userID, id int64) (now, previous *store.Address, problems []apperr.FieldError, err error) {
 	var out store.Address
-	err = s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.store.InTx(ctx, func(tx store.Querier) error {
 		if _, err := s.store.LockAddressBook(ctx, tx, userID); err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/seed"
+	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
 )
 
@@ -35,7 +36,7 @@ func TestClients(t *testing.T) {
 	api := apitest.New(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := seed.Demo(ctx, api.DB); err != nil {
+	if err := seed.Demo(ctx, store.New(api.DB)); err != nil {
 		t.Fatal(err)
 	}
 	// Stock SIM cards a customer may add, with their activation codes.

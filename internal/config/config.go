@@ -52,7 +52,7 @@ type Config struct {
 	// their items' cost times how many they can return).
 	MaxComplexity int
 	// StandardExecutor runs every operation on gqlgen's executor; by default
-	// queries run on the lean executor (graph/lean.go), which gives the
+	// queries run on the lean executor (internal/leanexec), which gives the
 	// same answers for less CPU.
 	StandardExecutor bool
 	// TrustedDocumentsOnly runs only the documents the project ships.

@@ -39,7 +39,7 @@ type shop struct {
 func newShop(t *testing.T, opts ...apitest.Option) *shop {
 	t.Helper()
 	api := apitest.New(t, opts...)
-	if err := seed.Demo(context.Background(), api.DB); err != nil {
+	if err := seed.Demo(context.Background(), store.New(api.DB)); err != nil {
 		t.Fatalf("tez seed: %v", err)
 	}
 	return &shop{t: t, api: api, sink: api.DeliverMail(), read: map[string]int{}}

@@ -29,7 +29,7 @@ func (s *shop) importUsage(csv string) {
 // when any SIM disagrees with its ledger.
 func (s *shop) ledgerCheck() {
 	s.t.Helper()
-	bad, err := store.New(s.api.DB).LedgerMismatches(context.Background())
+	bad, err := store.New(s.api.DB).LedgerMismatches(context.Background(), store.New(s.api.DB).DB())
 	if err != nil || len(bad) > 0 {
 		s.t.Fatalf("tez ledger check: %v, disagreeing SIMs %+v", err, bad)
 	}

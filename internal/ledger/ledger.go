@@ -20,8 +20,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/store"
@@ -88,12 +86,12 @@ func (l *Ledger) Debit(ctx context.Context, p Posting) (store.BalanceEntry, erro
 
 // CreditTx is Credit inside the caller's transaction, for changes that must
 // commit together with the credit (an order paid and its voucher credited).
-func (l *Ledger) CreditTx(ctx context.Context, tx *sqlx.Tx, p Posting) (store.BalanceEntry, error) {
+func (l *Ledger) CreditTx(ctx context.Context, tx store.Querier, p Posting) (store.BalanceEntry, error) {
 	return first(l.post(ctx, tx, []Posting{p}, +1))
 }
 
 // DebitTx is Debit inside the caller's transaction.
-func (l *Ledger) DebitTx(ctx context.Context, tx *sqlx.Tx, p Posting) (store.BalanceEntry, error) {
+func (l *Ledger) DebitTx(ctx context.Context, tx store.Querier, p Posting) (store.BalanceEntry, error) {
 	return first(l.post(ctx, tx, []Posting{p}, -1))
 }
 
@@ -101,13 +99,13 @@ func (l *Ledger) DebitTx(ctx context.Context, tx *sqlx.Tx, p Posting) (store.Bal
 // transaction with a constant number of statements (a usage import debits
 // thousands of SIMs per batch). The SIMs are locked in ICCID order. It
 // returns one entry per posting, in order.
-func (l *Ledger) DebitEachTx(ctx context.Context, tx *sqlx.Tx, ps []Posting) ([]store.BalanceEntry, error) {
+func (l *Ledger) DebitEachTx(ctx context.Context, tx store.Querier, ps []Posting) ([]store.BalanceEntry, error) {
 	return l.post(ctx, tx, ps, -1)
 }
 
-func (l *Ledger) inTx(ctx context.Context, p Posting, fn func(context.Context, *sqlx.Tx, Posting) (store.BalanceEntry, error)) (store.BalanceEntry, error) {
+func (l *Ledger) inTx(ctx context.Context, p Posting, fn func(context.Context, store.Querier, Posting) (store.BalanceEntry, error)) (store.BalanceEntry, error) {
 	var e store.BalanceEntry
-	err := l.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := l.store.InTx(ctx, func(tx store.Querier) error {
 		var err error
 		e, err = fn(ctx, tx, p)
 		return err
@@ -125,7 +123,7 @@ func first(es []store.BalanceEntry, err error) (store.BalanceEntry, error) {
 // post applies each posting (sign +1 credits, -1 debits): lock the SIMs,
 // decide each entry under the lock, append the new ones, and answer replayed
 // keys with their original entries.
-func (l *Ledger) post(ctx context.Context, tx *sqlx.Tx, ps []Posting, sign int64) ([]store.BalanceEntry, error) {
+func (l *Ledger) post(ctx context.Context, tx store.Querier, ps []Posting, sign int64) ([]store.BalanceEntry, error) {
 	if len(ps) == 0 {
 		return nil, nil
 	}
@@ -219,7 +217,7 @@ func nextStatus(status store.SIMStatus, overdraft, balanceAfter int64) store.SIM
 
 // replays fills byKey with the original entries of postings whose key was
 // already in the ledger, refusing a key reused for a different posting.
-func (l *Ledger) replays(ctx context.Context, tx *sqlx.Tx, ps []Posting, sign int64, byKey map[string]store.BalanceEntry) error {
+func (l *Ledger) replays(ctx context.Context, tx store.Querier, ps []Posting, sign int64, byKey map[string]store.BalanceEntry) error {
 	var keys []string
 	for _, p := range ps {
 		if _, ok := byKey[p.Key]; !ok {
@@ -258,7 +256,7 @@ func (l *Ledger) Adjust(ctx context.Context, iccid, amount, reason, key string) 
 	if reason == "" {
 		return store.BalanceEntry{}, apperr.New(apperr.Invalid, "an adjustment needs a reason")
 	}
-	sim, err := l.store.SIMBalance(ctx, iccid)
+	sim, err := l.store.SIMBalance(ctx, l.store.DB(), iccid)
 	if err != nil {
 		return store.BalanceEntry{}, err
 	}

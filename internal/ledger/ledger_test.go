@@ -42,7 +42,7 @@ func (f fixture) sim(t *testing.T, n int, currency string) string {
 
 func (f fixture) balance(t *testing.T, id string) store.SIMBalance {
 	t.Helper()
-	b, err := f.store.SIMBalance(context.Background(), id)
+	b, err := f.store.SIMBalance(context.Background(), f.store.DB(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func (f fixture) entries(t *testing.T, id string) int {
 
 func (f fixture) checkClean(t *testing.T) {
 	t.Helper()
-	bad, err := f.store.LedgerMismatches(context.Background())
+	bad, err := f.store.LedgerMismatches(context.Background(), f.store.DB())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestConcurrentPostingsWithRepeatedKeys(t *testing.T) {
 		want -= usage[1].Amount.Amount
 		ops = append(ops, op{usage[1].Key, func(ctx context.Context) (store.BalanceEntry, error) {
 			var e store.BalanceEntry
-			err := f.store.InTx(ctx, func(tx *sqlx.Tx) error {
+			err := f.store.InTx(ctx, func(tx store.Querier) error {
 				es, err := f.ledger.DebitEachTx(ctx, tx, usage)
 				if err == nil {
 					e = es[1]
@@ -203,7 +203,7 @@ func TestInCallersTransaction(t *testing.T) {
 	id := f.sim(t, 1, "USD")
 	p := ledger.Posting{ICCID: id, Amount: usd(1000), Kind: store.EntryTopup, Key: "order:7:line:1"}
 	failed := errors.New("the order could not be marked paid")
-	err := f.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := f.store.InTx(ctx, func(tx store.Querier) error {
 		if _, err := f.ledger.CreditTx(ctx, tx, p); err != nil {
 			return err
 		}
@@ -389,7 +389,7 @@ func TestRefusedPostings(t *testing.T) {
 		})
 	}
 	t.Run("one SIM twice in one call", func(t *testing.T) {
-		err := f.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		err := f.store.InTx(ctx, func(tx store.Querier) error {
 			_, err := f.ledger.DebitEachTx(ctx, tx, []ledger.Posting{
 				{ICCID: id, Amount: usd(1), Kind: store.EntryUsage, Key: "u1"},
 				{ICCID: id, Amount: usd(2), Kind: store.EntryUsage, Key: "u2"},
@@ -452,7 +452,7 @@ func TestCheckNamesDisagreeingSIMs(t *testing.T) {
 		}
 	}
 	f.db.MustExec(`UPDATE sim_cards SET balance = balance + 1 WHERE iccid = $1`, tampered)
-	bad, err := f.store.LedgerMismatches(ctx)
+	bad, err := f.store.LedgerMismatches(ctx, f.store.DB())
 	if err != nil {
 		t.Fatal(err)
 	}

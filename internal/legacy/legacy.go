@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -181,7 +179,7 @@ func storeBatch(ctx context.Context, st *store.Store, recs []record, res *Result
 	if len(recs) == 0 {
 		return nil
 	}
-	return st.InTx(ctx, func(tx *sqlx.Tx) error {
+	return st.InTx(ctx, func(tx store.Querier) error {
 		if err := st.LockLegacyImport(ctx, tx); err != nil {
 			return err
 		}

@@ -73,7 +73,7 @@ func (f fixture) importText(text string) legacy.Result {
 // transaction runs.
 func (f fixture) verify(id int64, email string) {
 	f.t.Helper()
-	err := f.st.InTx(context.Background(), func(tx *sqlx.Tx) error {
+	err := f.st.InTx(context.Background(), func(tx store.Querier) error {
 		if _, err := f.st.MarkEmailVerified(context.Background(), tx, id, email); err != nil {
 			return err
 		}
@@ -414,7 +414,7 @@ func TestVerificationDuringAnImportBatch(t *testing.T) {
 	claimed := make(chan store.LegacyCounts, 1)
 	go func() {
 		var c store.LegacyCounts
-		err := f.st.InTx(ctx, func(tx *sqlx.Tx) error {
+		err := f.st.InTx(ctx, func(tx store.Querier) error {
 			if err := f.st.WaitForLegacyImport(ctx, tx); err != nil {
 				return err
 			}
@@ -458,7 +458,7 @@ func TestImportAgainAfterTheAccountWasDeleted(t *testing.T) {
 	f.importText(file)
 	annaID := f.user("anna@x.example", false)
 	f.verify(annaID, "anna@x.example")
-	if err := f.st.InTx(ctx, func(tx *sqlx.Tx) error { return f.st.EraseAccount(ctx, tx, annaID, "anna@x.example") }); err != nil {
+	if err := f.st.InTx(ctx, func(tx store.Querier) error { return f.st.EraseAccount(ctx, tx, annaID, "anna@x.example") }); err != nil {
 		t.Fatal(err)
 	}
 	again := f.importText(file)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -68,7 +66,7 @@ func (s *seen) check(line int, a store.LegacyAccount) []string {
 // takeover), a voucher line's SIM must be here, and an order number must be
 // free or this account's own imported order (or an imported one erased
 // with its account), which stays as it was (left out of the batch).
-func checkHere(ctx context.Context, st *store.Store, tx *sqlx.Tx, recs []record) ([]record, []BadLine, error) {
+func checkHere(ctx context.Context, st *store.Store, tx store.Querier, recs []record) ([]record, []BadLine, error) {
 	var iccids, numbers []string
 	for _, r := range recs {
 		for _, s := range r.acct.SIMs {

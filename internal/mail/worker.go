@@ -65,7 +65,7 @@ func (w *Worker) Run(ctx context.Context, interval time.Duration) {
 func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 	sent := 0
 	for {
-		due, err := w.store.ClaimDueEmails(ctx, batch, lease)
+		due, err := w.store.ClaimDueEmails(ctx, w.store.DB(), batch, lease)
 		if err != nil {
 			return sent, err
 		}
@@ -81,12 +81,12 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 				retry := Backoff(e.Attempts)
 				w.log.WarnContext(ctx, "email not delivered: will retry", "id", e.ID, "to", MaskAddress(e.To),
 					"attempt", e.Attempts, "retry_in", retry, "err", err)
-				if err := w.store.MarkEmailFailed(ctx, e.ID, err.Error(), retry); err != nil {
+				if err := w.store.MarkEmailFailed(ctx, w.store.DB(), e.ID, err.Error(), retry); err != nil {
 					return sent, err
 				}
 				continue
 			}
-			if err := w.store.MarkEmailSent(ctx, e.ID, w.logsOnly); err != nil {
+			if err := w.store.MarkEmailSent(ctx, w.store.DB(), e.ID, w.logsOnly); err != nil {
 				return sent, err
 			}
 			sent++

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/payment"
 	"github.com/teztelecom/tez/internal/store"
@@ -18,7 +16,7 @@ import (
 // order can no longer be cancelled.
 func (s *Service) Cancel(ctx context.Context, buyer Buyer, orderID int64) (*store.Order, []apperr.FieldError, error) {
 	var out store.Order
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		o, err := s.lockUnpaid(ctx, tx, buyer, orderID, func(o store.Order) apperr.FieldError {
 			return apperr.OnField("orderId", apperr.FieldInvalid, "Only unpaid orders can be cancelled; this one is %s.", humanStatus(o.Status))
 		})
@@ -72,14 +70,14 @@ type Dropped struct {
 // bought any more (a retired product, a voucher for a SIM that is now
 // blocked) are left out and reported; when none is left, nothing is placed.
 func (s *Service) Reorder(ctx context.Context, buyer Buyer, orderID int64) (*Placed, []Dropped, []apperr.FieldError, error) {
-	old, err := s.store.OrderFor(ctx, orderID, buyer.access())
+	old, err := s.store.OrderFor(ctx, s.store.DB(), orderID, buyer.access())
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil, []apperr.FieldError{orderNotFound("input", "orderId")}, nil
 	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	itemsByOrder, err := s.store.OrderItemsByOrderID(ctx, []int64{old.ID})
+	itemsByOrder, err := s.store.OrderItemsByOrderID(ctx, s.store.DB(), []int64{old.ID})
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/apperr"
@@ -121,13 +119,13 @@ func (s *Service) draft(ctx context.Context, buyer Buyer, lines []Line) (draft, 
 			iccids = append(iccids, lines[i].ICCID)
 		}
 	}
-	products, err := s.store.ActiveProductsBySKU(ctx, skus)
+	products, err := s.store.ActiveProductsBySKU(ctx, s.store.DB(), skus)
 	if err != nil {
 		return draft{}, nil, err
 	}
 	var sims map[string]store.SimCard
 	if len(iccids) > 0 {
-		if sims, err = s.store.SimCardsForTopup(ctx, iccids); err != nil {
+		if sims, err = s.store.SimCardsForTopup(ctx, s.store.DB(), iccids); err != nil {
 			return draft{}, nil, err
 		}
 	}
@@ -227,7 +225,7 @@ func (s *Service) shippingAddress(ctx context.Context, buyer Buyer, in CheckoutI
 		var found map[int64]store.Address
 		if buyer.UserID != 0 {
 			var err error
-			if found, err = s.store.AddressesByID(ctx, buyer.UserID, []int64{*in.ShippingAddressID}); err != nil {
+			if found, err = s.store.AddressesByID(ctx, s.store.DB(), buyer.UserID, []int64{*in.ShippingAddressID}); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -237,7 +235,7 @@ func (s *Service) shippingAddress(ctx context.Context, buyer Buyer, in CheckoutI
 		}
 		return &shipTo{snapshot: snapshotOfBook(a), addressID: a.ID}, nil, nil
 	case buyer.UserID != 0:
-		book, err := s.store.AddressesByUserID(ctx, []int64{buyer.UserID})
+		book, err := s.store.AddressesByUserID(ctx, s.store.DB(), []int64{buyer.UserID})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -281,7 +279,7 @@ func (s *Service) place(ctx context.Context, buyer Buyer, email string, d draft,
 	} else {
 		placed.AccessToken, o.GuestTokenHash = secret.NewToken(GuestTokenPrefix)
 	}
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		if buyer.UserID == 0 {
 			// A guest order with a verified account's email is in that
 			// account's My orders at once (with an unverified one's, it joins

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/money"
@@ -25,7 +23,7 @@ var ErrAmountMismatch = errors.New("payment event amount does not match the orde
 // fulfils it in the same transaction; a decline or expiry leaves the order
 // payable again.
 func (s *Service) ApplyEvent(ctx context.Context, provider string, ev payment.Event) error {
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		if ev.Outcome == payment.Ignored || ev.PaymentID == 0 {
 			_, err := s.store.RecordPaymentEvent(ctx, tx, provider, ev.ID, nil, string(payment.Ignored), string(ev.Payload))
 			return err
@@ -59,7 +57,7 @@ func (s *Service) ApplyEvent(ctx context.Context, provider string, ev payment.Ev
 	return nil
 }
 
-func (s *Service) apply(ctx context.Context, tx *sqlx.Tx, order store.Order, pay store.Payment, outcome payment.Outcome) error {
+func (s *Service) apply(ctx context.Context, tx store.Querier, order store.Order, pay store.Payment, outcome payment.Outcome) error {
 	if outcome != payment.Succeeded {
 		if pay.Status != store.PaymentPending {
 			return nil
@@ -99,7 +97,7 @@ func (s *Service) apply(ctx context.Context, tx *sqlx.Tx, order store.Order, pay
 // customer cannot pay twice. The provider is told on a best-effort basis:
 // if it cannot be reached, a success of that page later is logged for a
 // refund like any payment of an order not awaiting one.
-func (s *Service) closeOtherAttempt(ctx context.Context, tx *sqlx.Tx, o store.Order) error {
+func (s *Service) closeOtherAttempt(ctx context.Context, tx store.Querier, o store.Order) error {
 	other, err := s.store.OpenPayment(ctx, tx, o.ID)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil
@@ -121,7 +119,7 @@ func (s *Service) closeOtherAttempt(ctx context.Context, tx *sqlx.Tx, o store.Or
 // an accessory goes to shipping. When every line is delivered the order is
 // FULFILLED; otherwise it stays PAID, its lines saying what waits for stock
 // (which fulfil answers too).
-func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) ([]MissingUnits, error) {
+func (s *Service) fulfil(ctx context.Context, tx store.Querier, o store.Order) ([]MissingUnits, error) {
 	items, err := s.store.OrderItemsTx(ctx, tx, o.ID)
 	if err != nil {
 		return nil, err
@@ -157,7 +155,7 @@ func (s *Service) fulfil(ctx context.Context, tx *sqlx.Tx, o store.Order) ([]Mis
 	return nil, err
 }
 
-func (s *Service) credit(ctx context.Context, tx *sqlx.Tx, o store.Order, it store.OrderItem) error {
+func (s *Service) credit(ctx context.Context, tx store.Querier, o store.Order, it store.OrderItem) error {
 	if it.ICCID == nil || it.VoucherMinor == nil {
 		return fmt.Errorf("voucher line %d without a SIM or an amount", it.LineNo)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -28,14 +26,14 @@ type MissingUnits struct {
 // stock, oldest first, each in its own transaction (an order another
 // process fulfils meanwhile is skipped). Run it after new SIMs arrive.
 func (s *Service) FulfilWaiting(ctx context.Context) ([]Waiting, error) {
-	ids, err := s.store.PaidOrderIDs(ctx)
+	ids, err := s.store.PaidOrderIDs(ctx, s.store.DB())
 	if err != nil {
 		return nil, err
 	}
 	var out []Waiting
 	for _, id := range ids {
 		var w Waiting
-		err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		err := s.store.InTx(ctx, func(tx store.Querier) error {
 			o, err := s.store.LockPaidOrder(ctx, tx, id)
 			if err != nil {
 				return err

@@ -7,8 +7,6 @@ import (
 	"net/url"
 	texttemplate "text/template"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/store"
@@ -57,7 +55,7 @@ type confirmation struct {
 // (the order is placed all the same; the checkout's answer carries the
 // token). Its link carries the token in the fragment, which browsers never
 // send to a server nor put in a Referer: no log keeps it.
-func (s *Service) sendConfirmation(ctx context.Context, tx *sqlx.Tx, o store.Order, items []store.NewOrderItem, accessToken string) error {
+func (s *Service) sendConfirmation(ctx context.Context, tx store.Querier, o store.Order, items []store.NewOrderItem, accessToken string) error {
 	c := confirmation{Number: o.Number, Shipping: o.ShippingFee(), Total: o.Total(), Link: s.ReturnURL(o.Number), Guest: accessToken != ""}
 	if c.Guest {
 		c.Link += "#token=" + url.QueryEscape(accessToken)

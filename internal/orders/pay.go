@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/payment"
 	"github.com/teztelecom/tez/internal/secret"
@@ -46,7 +44,7 @@ func problemsOf(err error) ([]apperr.FieldError, error) {
 // lockUnpaid locks the order the buyer names, which must await payment
 // and be placed here (an imported order is history); otherwise it
 // refuses. A missing order and someone else's get the same orderNotFound.
-func (s *Service) lockUnpaid(ctx context.Context, tx *sqlx.Tx, buyer Buyer, id int64, notPending func(store.Order) apperr.FieldError) (store.Order, error) {
+func (s *Service) lockUnpaid(ctx context.Context, tx store.Querier, buyer Buyer, id int64, notPending func(store.Order) apperr.FieldError) (store.Order, error) {
 	o, err := s.store.LockOrder(ctx, tx, id, buyer.access())
 	switch {
 	case apperr.Is(err, apperr.NotFound):
@@ -71,7 +69,7 @@ func (s *Service) Pay(ctx context.Context, buyer Buyer, orderID int64) (*store.P
 		pay   store.Payment
 		order store.Order
 	)
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		var err error
 		if order, err = s.lockUnpaid(ctx, tx, buyer, orderID, notPayable); err != nil {
 			return err
@@ -120,7 +118,7 @@ func (s *Service) reusable(p store.Payment, o store.Order) bool {
 }
 
 // expire closes an open payment at its provider and records it expired.
-func (s *Service) expire(ctx context.Context, tx *sqlx.Tx, p store.Payment) error {
+func (s *Service) expire(ctx context.Context, tx store.Querier, p store.Payment) error {
 	if p.ProviderRef != nil && p.Provider == s.provider.Name() {
 		if err := s.provider.Expire(ctx, *p.ProviderRef); err != nil {
 			return fmt.Errorf("expire payment %d: %w", p.ID, err)
@@ -131,7 +129,7 @@ func (s *Service) expire(ctx context.Context, tx *sqlx.Tx, p store.Payment) erro
 
 // startPayment opens a new attempt at the provider. A provider that cannot
 // be reached leaves nothing behind (the transaction rolls back).
-func (s *Service) startPayment(ctx context.Context, tx *sqlx.Tx, o store.Order) (store.Payment, error) {
+func (s *Service) startPayment(ctx context.Context, tx store.Querier, o store.Order) (store.Payment, error) {
 	key, _ := secret.NewToken(fmt.Sprintf("order-%d-", o.ID))
 	p, err := s.store.InsertPayment(ctx, tx, o.ID, s.provider.Name(), o.Total(), key)
 	if err != nil {

@@ -156,7 +156,7 @@ const notYours = "No order with this number opens with what you entered. Check t
 func (p *Pages) openOrder(r *http.Request) (store.Order, orders.Buyer, string, error) {
 	number := r.PathValue("number")
 	if token := formValue(r, "token"); token != "" {
-		o, err := p.Store.OrderByGuestToken(r.Context(), number, secret.TokenHash(token))
+		o, err := p.Store.OrderByGuestToken(r.Context(), p.Store.DB(), number, secret.TokenHash(token))
 		if apperr.Is(err, apperr.NotFound) {
 			return store.Order{}, orders.Buyer{}, notYours, nil
 		}
@@ -175,7 +175,7 @@ func (p *Pages) openOrder(r *http.Request) (store.Order, orders.Buyer, string, e
 	}
 	// The page keeps no session: this one ends with the answer.
 	defer p.endSession(r, sess.Token)
-	o, err := p.Store.OrderByNumber(r.Context(), sess.User.ID, number)
+	o, err := p.Store.OrderByNumber(r.Context(), p.Store.DB(), sess.User.ID, number)
 	if apperr.Is(err, apperr.NotFound) {
 		return store.Order{}, orders.Buyer{}, notYours, nil
 	}
@@ -183,7 +183,7 @@ func (p *Pages) openOrder(r *http.Request) (store.Order, orders.Buyer, string, e
 }
 
 func (p *Pages) orderView(ctx context.Context, o store.Order, how orders.Buyer) (*orderView, error) {
-	items, err := p.Store.OrderItemsByOrderID(ctx, []int64{o.ID})
+	items, err := p.Store.OrderItemsByOrderID(ctx, p.Store.DB(), []int64{o.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +212,7 @@ func day(t time.Time) string { return strings.TrimSpace(t.UTC().Format("2 Januar
 // endSession signs out the session a page opened to check a password.
 func (p *Pages) endSession(r *http.Request, token string) {
 	ctx := context.WithoutCancel(r.Context())
-	sess, err := p.Store.SessionByTokenHash(ctx, secret.TokenHash(token))
+	sess, err := p.Store.SessionByTokenHash(ctx, p.Store.DB(), secret.TokenHash(token))
 	if err == nil {
 		err = p.Accounts.Logout(ctx, sess.ID)
 	}

@@ -23,7 +23,7 @@ func backends(t *testing.T) map[string]func() ratelimit.Store {
 	db := testdb.New(t)
 	out := map[string]func() ratelimit.Store{
 		// Each call is a separate handle: a replica of its own.
-		"postgres": func() ratelimit.Store { return store.New(db) },
+		"postgres": func() ratelimit.Store { return ratelimit.Postgres{Store: store.New(db)} },
 	}
 	url := os.Getenv("TEST_REDIS_URL")
 	if url == "" {

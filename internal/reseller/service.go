@@ -38,7 +38,7 @@ func (s *Service) Authenticate(ctx context.Context, presented string) (store.Liv
 	if !ok {
 		return store.LiveAPIKey{}, errBadKey
 	}
-	key, err := s.store.LiveAPIKeyByPrefix(ctx, prefix)
+	key, err := s.store.LiveAPIKeyByPrefix(ctx, s.store.DB(), prefix)
 	if apperr.Is(err, apperr.NotFound) {
 		return store.LiveAPIKey{}, errBadKey
 	}
@@ -53,7 +53,7 @@ func (s *Service) Authenticate(ctx context.Context, presented string) (store.Liv
 		go func() {
 			ctx, cancel := context.WithTimeout(reqctx.Detached(ctx), 5*time.Second)
 			defer cancel()
-			if err := s.store.TouchAPIKey(ctx, key.ID); err != nil {
+			if err := s.store.TouchAPIKey(ctx, s.store.DB(), key.ID); err != nil {
 				s.log.WarnContext(ctx, "touch api key", "err", err, "prefix", key.Prefix)
 			}
 		}()
@@ -76,13 +76,13 @@ func (s *Service) Create(ctx context.Context, name string, rate, burst int) (sto
 	if rate < 1 || burst < 1 {
 		return store.Reseller{}, apperr.New(apperr.Invalid, "rate and burst must be at least 1")
 	}
-	return s.store.CreateReseller(ctx, name, rate, burst)
+	return s.store.CreateReseller(ctx, s.store.DB(), name, rate, burst)
 }
 
 // CreateKey makes a key for the reseller named or numbered ref; ttl 0
 // means it does not expire. The returned Full value is shown once.
 func (s *Service) CreateKey(ctx context.Context, ref string, ttl time.Duration) (Key, store.APIKey, error) {
-	r, err := s.store.ResellerByRef(ctx, ref)
+	r, err := s.store.ResellerByRef(ctx, s.store.DB(), ref)
 	if err != nil {
 		return Key{}, store.APIKey{}, err
 	}
@@ -95,17 +95,17 @@ func (s *Service) CreateKey(ctx context.Context, ref string, ttl time.Duration) 
 		at := time.Now().Add(ttl)
 		expires = &at
 	}
-	stored, err := s.store.CreateAPIKey(ctx, r.ID, k.Prefix, k.SecretHash, expires)
+	stored, err := s.store.CreateAPIKey(ctx, s.store.DB(), r.ID, k.Prefix, k.SecretHash, expires)
 	return k, stored, err
 }
 
 // Keys lists the reseller's keys.
 func (s *Service) Keys(ctx context.Context, ref string) ([]store.APIKey, error) {
-	r, err := s.store.ResellerByRef(ctx, ref)
+	r, err := s.store.ResellerByRef(ctx, s.store.DB(), ref)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.APIKeysOfReseller(ctx, r.ID)
+	return s.store.APIKeysOfReseller(ctx, s.store.DB(), r.ID)
 }
 
 // Revoke revokes a key given as its prefix or as the whole key.
@@ -114,7 +114,7 @@ func (s *Service) Revoke(ctx context.Context, keyOrPrefix string) error {
 	if p, _, ok := ParseKey(keyOrPrefix); ok {
 		prefix = p
 	}
-	return s.store.RevokeAPIKey(ctx, prefix)
+	return s.store.RevokeAPIKey(ctx, s.store.DB(), prefix)
 }
 
 // AssignReport says what an assignment file did, line by line.
@@ -130,7 +130,7 @@ const assignBatch = 5000
 // line is skipped) and gives the free ones to the reseller.
 func (s *Service) Assign(ctx context.Context, ref string, r io.Reader) (AssignReport, error) {
 	var rep AssignReport
-	res, err := s.store.ResellerByRef(ctx, ref)
+	res, err := s.store.ResellerByRef(ctx, s.store.DB(), ref)
 	if err != nil {
 		return rep, err
 	}
@@ -140,7 +140,7 @@ func (s *Service) Assign(ctx context.Context, ref string, r io.Reader) (AssignRe
 		if len(batch) == 0 {
 			return nil
 		}
-		got, err := s.store.AssignSIMs(ctx, res.ID, batch)
+		got, err := s.store.AssignSIMs(ctx, s.store.DB(), res.ID, batch)
 		if err != nil {
 			return err
 		}
@@ -206,7 +206,7 @@ func (s *Service) Balances(ctx context.Context, resellerID int64, iccids []strin
 			unique = append(unique, id)
 		}
 	}
-	held, err := s.store.ResellerSIMsByICCID(ctx, resellerID, unique)
+	held, err := s.store.ResellerSIMsByICCID(ctx, s.store.DB(), resellerID, unique)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -10,7 +10,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/teztelecom/tez/internal/account"
@@ -99,19 +98,21 @@ var Networks = []Network{
 func SessionCost(bytes int64) int64 { return (bytes + 10_000_000 - 1) / 10_000_000 }
 
 // Demo loads the demo account in one transaction, unless it is there already.
-func Demo(ctx context.Context, db *sqlx.DB) error {
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+func Demo(ctx context.Context, st *store.Store) error {
+	if err := st.InTx(ctx, func(tx store.Querier) error { return demoTx(ctx, tx) }); err != nil {
+		return err
 	}
-	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	return nil
+}
+
+func demoTx(ctx context.Context, tx store.Querier) error {
 	// Two first starts at once must not both seed.
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('tez seed demo'))`); err != nil {
-		return fmt.Errorf("seed demo lock: %w", err)
+		return fmt.Errorf("lock: %w", err)
 	}
 	var exists bool
 	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)`, DemoEmail); err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return err
 	}
 	d := demo{tx: tx, now: time.Now().UTC().Truncate(time.Second), rng: rand.New(rand.NewPCG(1, 2))}
 	steps := []struct {
@@ -133,17 +134,14 @@ func Demo(ctx context.Context, db *sqlx.DB) error {
 	}
 	for _, s := range steps {
 		if err := s.run(ctx); err != nil {
-			return fmt.Errorf("seed demo %s: %w", s.name, err)
+			return fmt.Errorf("%s: %w", s.name, err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("seed demo commit: %w", err)
 	}
 	return nil
 }
 
 type demo struct {
-	tx       *sqlx.Tx
+	tx       store.Querier
 	now      time.Time
 	rng      *rand.Rand
 	userID   int64
@@ -156,7 +154,7 @@ type demo struct {
 func (d *demo) products(ctx context.Context) error { return ensureCatalogue(ctx, d.tx) }
 
 // ensureCatalogue adds the catalogue's products that are not there yet.
-func ensureCatalogue(ctx context.Context, tx *sqlx.Tx) error {
+func ensureCatalogue(ctx context.Context, tx store.Querier) error {
 	for _, p := range catalogue {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO products (sku, kind, name, description, price, currency, voucher_amount, region, active)

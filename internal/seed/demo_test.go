@@ -7,6 +7,7 @@ import (
 
 	"github.com/teztelecom/tez/internal/password"
 	"github.com/teztelecom/tez/internal/seed"
+	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
 )
 
@@ -16,7 +17,7 @@ func TestDemo(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := testdb.New(t)
-	if err := seed.Demo(ctx, db); err != nil {
+	if err := seed.Demo(ctx, store.New(db)); err != nil {
 		t.Fatal(err)
 	}
 	counts := func() map[string]int {
@@ -33,7 +34,7 @@ func TestDemo(t *testing.T) {
 	first := counts()
 
 	t.Run("is idempotent", func(t *testing.T) {
-		if err := seed.Demo(ctx, db); err != nil {
+		if err := seed.Demo(ctx, store.New(db)); err != nil {
 			t.Fatal(err)
 		}
 		if again := counts(); fmt.Sprint(again) != fmt.Sprint(first) {
@@ -95,11 +96,11 @@ func TestDemoUpgradesVoucherAmounts(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := testdb.New(t)
-	if err := seed.Demo(ctx, db); err != nil {
+	if err := seed.Demo(ctx, store.New(db)); err != nil {
 		t.Fatal(err)
 	}
 	db.MustExec(`UPDATE order_items SET voucher_amount = NULL`)
-	if err := seed.Demo(ctx, db); err != nil {
+	if err := seed.Demo(ctx, store.New(db)); err != nil {
 		t.Fatal(err)
 	}
 	var missing int
@@ -118,12 +119,12 @@ func TestDemoUpgradesStock(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := testdb.New(t)
-	if err := seed.Demo(ctx, db); err != nil {
+	if err := seed.Demo(ctx, store.New(db)); err != nil {
 		t.Fatal(err)
 	}
 	db.MustExec(`UPDATE sim_cards SET product_id = NULL WHERE product_id IS NOT NULL`)
 	db.MustExec(`UPDATE sim_cards SET status = 'ACTIVE' WHERE iccid = (SELECT min(iccid) FROM sim_cards WHERE status = 'IN_STOCK')`)
-	if err := seed.Demo(ctx, db); err != nil {
+	if err := seed.Demo(ctx, store.New(db)); err != nil {
 		t.Fatal(err)
 	}
 	var stocked, sold int

@@ -7,6 +7,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/teztelecom/tez/internal/seed"
+	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
 )
 
@@ -16,7 +17,7 @@ func TestDemoOldSystemSIMs(t *testing.T) {
 	t.Parallel()
 	db := testdb.New(t)
 	for range 2 { // a second seed adds nothing
-		if err := seed.Demo(context.Background(), db); err != nil {
+		if err := seed.Demo(context.Background(), store.New(db)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -9,12 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/password"
+	"github.com/teztelecom/tez/internal/store"
 )
 
 // ScalePassword is the password of every generated customer.
@@ -39,11 +39,11 @@ type ScaleReport struct {
 // addresses. Everything goes in through COPY in one transaction; balances
 // equal their ledger (a starter top-up and one usage debit per SIM). A
 // database that has generated customers already is left as it is.
-func Scale(ctx context.Context, db *sqlx.DB, n int) (ScaleReport, error) {
+func Scale(ctx context.Context, st *store.Store, n int) (ScaleReport, error) {
 	start := time.Now()
 	var rep ScaleReport
 	var existing int
-	if err := db.GetContext(ctx, &existing, `SELECT count(*) FROM users WHERE email LIKE 'customer-%@seed.tez.example'`); err != nil {
+	if err := st.DB().GetContext(ctx, &existing, `SELECT count(*) FROM users WHERE email LIKE 'customer-%@seed.tez.example'`); err != nil {
 		return rep, fmt.Errorf("seed scale: %w", err)
 	}
 	if existing > 0 {
@@ -56,12 +56,16 @@ func Scale(ctx context.Context, db *sqlx.DB, n int) (ScaleReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	tx, err := db.BeginTxx(ctx, nil)
+	err = st.InTx(ctx, func(tx store.Querier) error { return scaleTx(ctx, tx, n, hash, &rep) })
 	if err != nil {
 		return rep, err
 	}
-	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	g := &generator{tx: tx, rng: rand.New(rand.NewPCG(42, uint64(n))), now: time.Now().UTC().Truncate(time.Second), rep: &rep}
+	rep.Elapsed = time.Since(start)
+	return rep, nil
+}
+
+func scaleTx(ctx context.Context, tx store.Querier, n int, hash string, rep *ScaleReport) error {
+	g := &generator{tx: tx, rng: rand.New(rand.NewPCG(42, uint64(n))), now: time.Now().UTC().Truncate(time.Second), rep: rep}
 	steps := []struct {
 		name string
 		run  func(context.Context) error
@@ -83,18 +87,14 @@ func Scale(ctx context.Context, db *sqlx.DB, n int) (ScaleReport, error) {
 	}
 	for _, s := range steps {
 		if err := s.run(ctx); err != nil {
-			return rep, fmt.Errorf("seed scale %s: %w", s.name, err)
+			return fmt.Errorf("seed scale %s: %w", s.name, err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return rep, fmt.Errorf("seed scale commit: %w", err)
-	}
-	rep.Elapsed = time.Since(start)
-	return rep, nil
+	return nil
 }
 
 type generator struct {
-	tx    *sqlx.Tx
+	tx    store.Querier
 	rng   *rand.Rand
 	now   time.Time
 	rep   *ScaleReport

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/teztelecom/tez/internal/seed"
+	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
 )
 
@@ -12,7 +13,7 @@ func TestScale(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := testdb.New(t)
-	rep, err := seed.Scale(ctx, db, 120)
+	rep, err := seed.Scale(ctx, store.New(db), 120)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,10 +38,10 @@ func TestScale(t *testing.T) {
 	if got.Heavy != 50 || got.Mismatch != 0 || got.Countries < 30 || got.Defaults != 120 {
 		t.Errorf("generated %+v; want 50 SIMs for the heavy customer, balances equal to the ledger, 30+ countries, one default address each", got)
 	}
-	if again, err := seed.Scale(ctx, db, 120); err != nil || again.Customers != 0 {
+	if again, err := seed.Scale(ctx, store.New(db), 120); err != nil || again.Customers != 0 {
 		t.Errorf("second Scale = %+v, %v; want it to leave the data alone", again, err)
 	}
-	if _, err := seed.Scale(ctx, db, 200); err == nil {
+	if _, err := seed.Scale(ctx, store.New(db), 200); err == nil {
 		t.Error("Scale over a differently sized seed did not refuse")
 	}
 }

@@ -4,15 +4,15 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/teztelecom/tez/internal/iccid"
+	"github.com/teztelecom/tez/internal/store"
 )
 
 // BenchSIMs makes sure n active SIM cards (USD balances) of the usage
 // benchmark's own ICCID range exist, and returns their ICCIDs.
-func BenchSIMs(ctx context.Context, db *sqlx.DB, n int) ([]string, error) {
+func BenchSIMs(ctx context.Context, db store.Querier, n int) ([]string, error) {
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = benchICCID(i + 1)

@@ -36,7 +36,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		sess, err := s.store.SessionByTokenHash(r.Context(), secret.TokenHash(token))
+		sess, err := s.store.SessionByTokenHash(r.Context(), s.store.DB(), secret.TokenHash(token))
 		switch {
 		case apperr.Is(err, apperr.NotFound):
 			next.ServeHTTP(w, r)
@@ -50,7 +50,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			go func() {
 				ctx, cancel := context.WithTimeout(reqctx.Detached(r.Context()), 5*time.Second)
 				defer cancel()
-				if err := s.store.TouchSession(ctx, sess.ID); err != nil {
+				if err := s.store.TouchSession(ctx, s.store.DB(), sess.ID); err != nil {
 					s.log.WarnContext(ctx, "touch session", "err", err)
 				}
 			}()

@@ -33,7 +33,7 @@ func (s *Server) accountJSON(w http.ResponseWriter, r *http.Request) {
 	}
 	now := time.Now()
 	each := func(ctx context.Context, fn func(store.ExportSection, []byte) error) error {
-		return s.store.ExportAccount(ctx, me.UserID, fn)
+		return s.store.InSnapshot(ctx, func(q store.Querier) error { return s.store.ExportAccount(ctx, q, me.UserID, fn) })
 	}
 	err := export.AccountJSON(r.Context(), w, now, each, func() error {
 		attachment(w.Header(), "application/json; charset=utf-8", "tez-account-"+now.UTC().Format("2006-01-02")+".json")
@@ -86,7 +86,7 @@ func (s *Server) usageCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	loc := account.Location(me.Account.TimeZone)
 	each := func(ctx context.Context, fn func(*store.UsageSession) error) error {
-		return s.store.EachUsageSession(ctx, me.UserID, rng, fn)
+		return s.store.InSnapshot(ctx, func(q store.Querier) error { return s.store.EachUsageSession(ctx, q, me.UserID, rng, fn) })
 	}
 	err = export.UsageCSV(r.Context(), w, loc, each, func() error {
 		attachment(w.Header(), "text/csv; charset=utf-8", "usage-"+rng.ICCID+".csv")

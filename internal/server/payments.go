@@ -31,7 +31,7 @@ func (s *Server) paymentRoutes(mux *http.ServeMux, p payment.Provider, svc *orde
 	if sb, ok := p.(*sandbox.Provider); ok {
 		page := sandbox.Page{Provider: sb, Webhook: webhook, Log: s.log,
 			Lookup: func(ctx context.Context, ref string) (sandbox.Checkout, error) {
-				pc, err := s.store.PaymentByRef(ctx, sandbox.Name, ref)
+				pc, err := s.store.PaymentByRef(ctx, s.store.DB(), sandbox.Name, ref)
 				if err != nil {
 					return sandbox.Checkout{}, err
 				}

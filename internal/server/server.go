@@ -63,7 +63,7 @@ type Server struct {
 // request's context names the request's id (reqctx.LogHandler).
 func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) {
 	log = slog.New(reqctx.LogHandler(log.Handler()))
-	var buckets ratelimit.Store = st
+	var buckets ratelimit.Store = ratelimit.Postgres{Store: st}
 	if cfg.RedisURL != "" {
 		r, err := ratelimit.NewRedis(context.Background(), cfg.RedisURL)
 		if err != nil {

@@ -12,8 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/secret"
@@ -48,7 +46,7 @@ func (s *Service) Add(ctx context.Context, userID int64, iccid, code string) (*s
 	// key, so that concurrent guesses cannot slip past the limit.
 	keys := []string{fmt.Sprintf("simadd:user:%d", userID), "simadd:ip:" + reqctx.ClientFrom(ctx).IP}
 	for _, k := range keys {
-		allowed, until, err := s.store.ThrottleAttempt(ctx, k, AttemptWindow, AttemptLimit)
+		allowed, until, err := s.store.ThrottleAttempt(ctx, s.store.DB(), k, AttemptWindow, AttemptLimit)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -59,7 +57,7 @@ func (s *Service) Add(ctx context.Context, userID int64, iccid, code string) (*s
 	}
 	var sim store.SimCard
 	var refused bool
-	err := s.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		c, err := s.store.SIMClaimForUpdate(ctx, tx, iccid, userID)
 		switch {
 		case apperr.Is(err, apperr.NotFound):
@@ -68,7 +66,7 @@ func (s *Service) Add(ctx context.Context, userID int64, iccid, code string) (*s
 		case err != nil:
 			return err
 		case c.UserID != nil && *c.UserID == userID:
-			sims, err := s.store.SimCardsByICCID(ctx, userID, []string{iccid})
+			sims, err := s.store.SimCardsByICCID(ctx, s.store.DB(), userID, []string{iccid})
 			sim = sims[iccid]
 			return err
 		case c.UserID != nil || !mayAttach(c, code):
@@ -87,7 +85,7 @@ func (s *Service) Add(ctx context.Context, userID int64, iccid, code string) (*s
 	// A SIM that attached gives its attempt back, and only its own: adding
 	// one's own SIM again must not wipe out the failed guesses.
 	for _, k := range keys {
-		if err := s.store.ThrottleRefund(ctx, k, AttemptLimit); err != nil {
+		if err := s.store.ThrottleRefund(ctx, s.store.DB(), k, AttemptLimit); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -109,7 +107,7 @@ func (s *Service) Rename(ctx context.Context, userID int64, iccid, label string)
 	if utf8.RuneCountInString(label) > maxLabel {
 		return nil, []apperr.FieldError{apperr.OnField("label", apperr.FieldTooLong, "Use at most %d characters.", maxLabel)}, nil
 	}
-	sim, err := s.store.SetSIMLabel(ctx, userID, iccid, label)
+	sim, err := s.store.SetSIMLabel(ctx, s.store.DB(), userID, iccid, label)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, []apperr.FieldError{apperr.OnField("id", apperr.FieldNotFound, "No such SIM card in your account.")}, nil
 	}
@@ -121,7 +119,7 @@ func (s *Service) Rename(ctx context.Context, userID int64, iccid, label string)
 
 // Remove takes a SIM out of the account; its balance stays with the SIM.
 func (s *Service) Remove(ctx context.Context, userID int64, iccid string) ([]apperr.FieldError, error) {
-	err := s.store.DetachSIM(ctx, userID, iccid)
+	err := s.store.DetachSIM(ctx, s.store.DB(), userID, iccid)
 	if apperr.Is(err, apperr.NotFound) {
 		return []apperr.FieldError{{Field: []string{"id"}, Code: apperr.FieldNotFound, Message: "No such SIM card in your account."}}, nil
 	}

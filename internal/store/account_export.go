@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -71,26 +70,22 @@ var NotExported = map[string]string{}
 func ExportSections() []ExportSection { return exportSections }
 
 // ExportAccount calls fn with each row (a JSON object) of each section of
-// the user's data, section by section, all read in one snapshot through
-// cursors, so that a long history never sits in memory. fn's row is
+// the user's data, section by section, read through cursors in q, which
+// must be a transaction (Store.InSnapshot reads it all in one snapshot),
+// so that a long history never sits in memory. fn's row is
 // reused: copy what it keeps. A user that does not exist is NotFound.
-func (s *Store) ExportAccount(ctx context.Context, userID int64, fn func(section ExportSection, row []byte) error) error {
-	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
-	if err != nil {
-		return fmt.Errorf("begin account export: %w", err)
-	}
-	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
+func (s *Store) ExportAccount(ctx context.Context, q Querier, userID int64, fn func(section ExportSection, row []byte) error) error {
 	var one int
-	if err := tx.GetContext(ctx, &one, `SELECT 1 FROM users WHERE id = $1`, userID); err != nil {
+	if err := q.GetContext(ctx, &one, `SELECT 1 FROM users WHERE id = $1`, userID); err != nil {
 		return mapError(err, "user")
 	}
 	var row []byte
 	for i, sec := range exportSections {
 		cursor := fmt.Sprintf("account_export_%d", i)
-		if _, err := tx.ExecContext(ctx, "DECLARE "+cursor+" NO SCROLL CURSOR FOR "+sec.query, userID); err != nil {
+		if _, err := q.ExecContext(ctx, "DECLARE "+cursor+" NO SCROLL CURSOR FOR "+sec.query, userID); err != nil {
 			return mapError(err, "account export "+sec.Name)
 		}
-		if err := eachFetched(ctx, tx, cursor, []any{&row}, func() error { return fn(sec, row) }); err != nil {
+		if err := eachFetched(ctx, q, cursor, []any{&row}, func() error { return fn(sec, row) }); err != nil {
 			return err
 		}
 	}

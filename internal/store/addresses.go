@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -43,8 +42,8 @@ WHERE user_id = ANY($1)
 ORDER BY user_id, is_default DESC, last_used_at DESC NULLS LAST, id DESC`
 
 // AddressesByUserID lists each user's addresses, the default first.
-func (s *Store) AddressesByUserID(ctx context.Context, userIDs []int64) (map[int64][]Address, error) {
-	rows, err := queryRows(ctx, s.db, (*Address).addressTargets, addressesOfUsers, pq.Array(userIDs))
+func (s *Store) AddressesByUserID(ctx context.Context, q Querier, userIDs []int64) (map[int64][]Address, error) {
+	rows, err := queryRows(ctx, q, (*Address).addressTargets, addressesOfUsers, pq.Array(userIDs))
 	if err != nil {
 		return nil, mapError(err, "addresses")
 	}
@@ -61,9 +60,9 @@ func (s *Store) AddressesByUserID(ctx context.Context, userIDs []int64) (map[int
 const addressesOfOwner = `SELECT ` + addressColumns + ` FROM addresses WHERE id = ANY($1) AND user_id = $2`
 
 // AddressesByID loads the owner's addresses among ids; others' are absent.
-func (s *Store) AddressesByID(ctx context.Context, owner int64, ids []int64) (map[int64]Address, error) {
+func (s *Store) AddressesByID(ctx context.Context, q Querier, owner int64, ids []int64) (map[int64]Address, error) {
 	var rows []Address
-	if err := s.db.SelectContext(ctx, &rows, addressesOfOwner, pq.Array(ids), owner); err != nil {
+	if err := q.SelectContext(ctx, &rows, addressesOfOwner, pq.Array(ids), owner); err != nil {
 		return nil, mapError(err, "addresses")
 	}
 	out := make(map[int64]Address, len(rows))
@@ -80,12 +79,12 @@ type AddressWrite struct {
 
 // LockAddressBook serialises writes to one customer's addresses (the first
 // one becomes the default, one default at a time) by locking the user row.
-func (s *Store) LockAddressBook(ctx context.Context, tx *sqlx.Tx, userID int64) (count int, err error) {
+func (s *Store) LockAddressBook(ctx context.Context, q Querier, userID int64) (count int, err error) {
 	var id int64
-	if err := tx.GetContext(ctx, &id, `SELECT id FROM users WHERE id = $1 FOR UPDATE`, userID); err != nil {
+	if err := q.GetContext(ctx, &id, `SELECT id FROM users WHERE id = $1 FOR UPDATE`, userID); err != nil {
 		return 0, mapError(err, "user")
 	}
-	err = tx.GetContext(ctx, &count, `SELECT count(*) FROM addresses WHERE user_id = $1`, userID)
+	err = q.GetContext(ctx, &count, `SELECT count(*) FROM addresses WHERE user_id = $1`, userID)
 	return count, mapError(err, "count addresses")
 }
 
@@ -95,18 +94,18 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, nullif($9, ''), $10, $11)
 RETURNING ` + addressColumns
 
 // InsertAddress adds an address to the customer's book.
-func (s *Store) InsertAddress(ctx context.Context, tx *sqlx.Tx, userID int64, a AddressWrite, isDefault bool) (Address, error) {
+func (s *Store) InsertAddress(ctx context.Context, q Querier, userID int64, a AddressWrite, isDefault bool) (Address, error) {
 	var out Address
-	err := tx.GetContext(ctx, &out, insertAddress, userID, a.RecipientName, a.Line1, a.Line2, a.City, a.Region,
+	err := q.GetContext(ctx, &out, insertAddress, userID, a.RecipientName, a.Line1, a.Line2, a.City, a.Region,
 		a.PostalCode, a.CountryCode, a.Phone, a.DeliveryNote, isDefault)
 	return out, mapError(err, "address")
 }
 
 // AddressOfOwner reads one of the customer's addresses inside a write;
 // another's is NotFound.
-func (s *Store) AddressOfOwner(ctx context.Context, tx *sqlx.Tx, userID, id int64) (Address, error) {
+func (s *Store) AddressOfOwner(ctx context.Context, q Querier, userID, id int64) (Address, error) {
 	var out Address
-	err := tx.GetContext(ctx, &out, `SELECT `+addressColumns+` FROM addresses WHERE id = $2 AND user_id = $1`, userID, id)
+	err := q.GetContext(ctx, &out, `SELECT `+addressColumns+` FROM addresses WHERE id = $2 AND user_id = $1`, userID, id)
 	return out, mapError(err, "address")
 }
 
@@ -117,24 +116,24 @@ WHERE id = $2 AND user_id = $1
 RETURNING ` + addressColumns
 
 // UpdateAddress rewrites one of the customer's addresses; another's is NotFound.
-func (s *Store) UpdateAddress(ctx context.Context, tx *sqlx.Tx, userID, id int64, a AddressWrite) (Address, error) {
+func (s *Store) UpdateAddress(ctx context.Context, q Querier, userID, id int64, a AddressWrite) (Address, error) {
 	var out Address
-	err := tx.GetContext(ctx, &out, updateAddress, userID, id, a.RecipientName, a.Line1, a.Line2, a.City, a.Region,
+	err := q.GetContext(ctx, &out, updateAddress, userID, id, a.RecipientName, a.Line1, a.Line2, a.City, a.Region,
 		a.PostalCode, a.CountryCode, a.Phone, a.DeliveryNote)
 	return out, mapError(err, "address")
 }
 
 // DeleteAddress removes one of the customer's addresses and says whether
 // it was the default; another's is NotFound.
-func (s *Store) DeleteAddress(ctx context.Context, tx *sqlx.Tx, userID, id int64) (wasDefault bool, err error) {
-	err = tx.GetContext(ctx, &wasDefault, `DELETE FROM addresses WHERE id = $2 AND user_id = $1 RETURNING is_default`, userID, id)
+func (s *Store) DeleteAddress(ctx context.Context, q Querier, userID, id int64) (wasDefault bool, err error) {
+	err = q.GetContext(ctx, &wasDefault, `DELETE FROM addresses WHERE id = $2 AND user_id = $1 RETURNING is_default`, userID, id)
 	return wasDefault, mapError(err, "address")
 }
 
 // PromoteDefaultAddress makes the most recently used remaining address the
 // default (none when the book is empty).
-func (s *Store) PromoteDefaultAddress(ctx context.Context, tx *sqlx.Tx, userID int64) error {
-	_, err := tx.ExecContext(ctx, `
+func (s *Store) PromoteDefaultAddress(ctx context.Context, q Querier, userID int64) error {
+	_, err := q.ExecContext(ctx, `
 		UPDATE addresses SET is_default = true, updated_at = now()
 		WHERE id = (SELECT id FROM addresses WHERE user_id = $1 ORDER BY last_used_at DESC NULLS LAST, id DESC LIMIT 1)`, userID)
 	return mapError(err, "promote default address")
@@ -144,21 +143,21 @@ func (s *Store) PromoteDefaultAddress(ctx context.Context, tx *sqlx.Tx, userID i
 // old default is cleared first, as the one-default index checks each row.
 // It answers the new default and the previous one (nil when there was
 // none, or it is the same address).
-func (s *Store) SetDefaultAddress(ctx context.Context, tx *sqlx.Tx, userID, id int64) (Address, *Address, error) {
+func (s *Store) SetDefaultAddress(ctx context.Context, q Querier, userID, id int64) (Address, *Address, error) {
 	var exists bool
-	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM addresses WHERE id = $2 AND user_id = $1)`, userID, id); err != nil {
+	if err := q.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM addresses WHERE id = $2 AND user_id = $1)`, userID, id); err != nil {
 		return Address{}, nil, mapError(err, "address")
 	}
 	if !exists {
 		return Address{}, nil, mapError(sql.ErrNoRows, "address")
 	}
 	var cleared []Address
-	if err := tx.SelectContext(ctx, &cleared, `UPDATE addresses SET is_default = false, updated_at = now()
+	if err := q.SelectContext(ctx, &cleared, `UPDATE addresses SET is_default = false, updated_at = now()
 		WHERE user_id = $1 AND is_default AND id <> $2 RETURNING `+addressColumns, userID, id); err != nil {
 		return Address{}, nil, mapError(err, "clear default address")
 	}
 	var out Address
-	err := tx.GetContext(ctx, &out, `UPDATE addresses SET is_default = true, updated_at = now() WHERE id = $2 AND user_id = $1 RETURNING `+addressColumns, userID, id)
+	err := q.GetContext(ctx, &out, `UPDATE addresses SET is_default = true, updated_at = now() WHERE id = $2 AND user_id = $1 RETURNING `+addressColumns, userID, id)
 	if err != nil || len(cleared) == 0 {
 		return out, nil, mapError(err, "set default address")
 	}

@@ -38,13 +38,13 @@ func (e SIMBalanceEntry) BalanceAfterMoney() money.Money {
 
 // BalanceEntriesPage returns a page of the owner's SIM's ledger, newest
 // first, fetched with one row more than the page (see relay.Cut).
-func (s *Store) BalanceEntriesPage(ctx context.Context, owner int64, iccid string, page relay.Page) ([]SIMBalanceEntry, error) {
+func (s *Store) BalanceEntriesPage(ctx context.Context, q Querier, owner int64, iccid string, page relay.Page) ([]SIMBalanceEntry, error) {
 	afterAt, afterID, err := timeIDCursor(page.After)
 	if err != nil {
 		return nil, err
 	}
 	var rows []SIMBalanceEntry
-	err = s.db.SelectContext(ctx, &rows, balanceEntriesPage, iccid, owner, afterAt, afterID, page.Fetch())
+	err = q.SelectContext(ctx, &rows, balanceEntriesPage, iccid, owner, afterAt, afterID, page.Fetch())
 	return rows, mapError(err, "balance entries")
 }
 

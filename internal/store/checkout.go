@@ -12,9 +12,9 @@ const activeProductsBySKU = `SELECT ` + productColumns + ` FROM products WHERE s
 
 // ActiveProductsBySKU loads the products on sale among skus; retired and
 // unknown ones are absent.
-func (s *Store) ActiveProductsBySKU(ctx context.Context, skus []string) (map[string]Product, error) {
+func (s *Store) ActiveProductsBySKU(ctx context.Context, q Querier, skus []string) (map[string]Product, error) {
 	var rows []Product
-	if err := s.db.SelectContext(ctx, &rows, activeProductsBySKU, pq.Array(skus)); err != nil {
+	if err := q.SelectContext(ctx, &rows, activeProductsBySKU, pq.Array(skus)); err != nil {
 		return nil, mapError(err, "products")
 	}
 	out := make(map[string]Product, len(rows))
@@ -29,9 +29,9 @@ const simCardsForTopup = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid =
 // SimCardsForTopup loads SIMs a voucher may credit, whoever owns them (a
 // voucher can top up a friend's SIM). Callers show only whether a SIM can
 // be topped up, never its details.
-func (s *Store) SimCardsForTopup(ctx context.Context, iccids []string) (map[string]SimCard, error) {
+func (s *Store) SimCardsForTopup(ctx context.Context, q Querier, iccids []string) (map[string]SimCard, error) {
 	var rows []SimCard
-	if err := s.db.SelectContext(ctx, &rows, simCardsForTopup, pq.Array(iccids)); err != nil {
+	if err := q.SelectContext(ctx, &rows, simCardsForTopup, pq.Array(iccids)); err != nil {
 		return nil, mapError(err, "sim cards")
 	}
 	out := make(map[string]SimCard, len(rows))
@@ -77,9 +77,9 @@ FROM unnest($3::bigint[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::t
      WITH ORDINALITY AS l(product_id, sku, name, quantity, unit_price, iccid, voucher, n)`
 
 // InsertOrder places an order and its lines, answering it as stored.
-func (s *Store) InsertOrder(ctx context.Context, tx *sqlx.Tx, o NewOrder) (Order, error) {
+func (s *Store) InsertOrder(ctx context.Context, q Querier, o NewOrder) (Order, error) {
 	var id int64
-	err := tx.GetContext(ctx, &id, insertOrder, o.UserID, o.Email, o.Currency, o.SubtotalMinor, o.ShippingMinor,
+	err := q.GetContext(ctx, &id, insertOrder, o.UserID, o.Email, o.Currency, o.SubtotalMinor, o.ShippingMinor,
 		o.ShippingJSON, o.Note, o.GuestTokenHash)
 	if err != nil {
 		return Order{}, mapError(err, "insert order")
@@ -97,13 +97,13 @@ func (s *Store) InsertOrder(ctx context.Context, tx *sqlx.Tx, o NewOrder) (Order
 			vouchers[i] = *it.VoucherMinor
 		}
 	}
-	_, err = tx.ExecContext(ctx, insertOrderItems, id, o.Currency, pq.Array(products), pq.Array(skus), pq.Array(names),
+	_, err = q.ExecContext(ctx, insertOrderItems, id, o.Currency, pq.Array(products), pq.Array(skus), pq.Array(names),
 		pq.Array(quantities), pq.Array(prices), pq.Array(iccids), pq.Array(vouchers))
 	if err != nil {
 		return Order{}, mapError(err, "insert order items")
 	}
 	var placed Order
-	err = tx.GetContext(ctx, &placed, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1`, id)
+	err = q.GetContext(ctx, &placed, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1`, id)
 	return placed, mapError(err, "order")
 }
 
@@ -118,16 +118,16 @@ type OrderAccess struct {
 // LockOrder loads an order for a change, locking its row until the
 // transaction ends: concurrent payments, cancellations and webhooks of one
 // order happen one after the other.
-func (s *Store) LockOrder(ctx context.Context, tx *sqlx.Tx, id int64, who OrderAccess) (Order, error) {
-	return s.orderFor(ctx, tx, " FOR UPDATE", id, who)
+func (s *Store) LockOrder(ctx context.Context, q Querier, id int64, who OrderAccess) (Order, error) {
+	return s.orderFor(ctx, q, " FOR UPDATE", id, who)
 }
 
 // OrderFor loads an order the caller may see, without locking it.
-func (s *Store) OrderFor(ctx context.Context, id int64, who OrderAccess) (Order, error) {
-	return s.orderFor(ctx, s.db, "", id, who)
+func (s *Store) OrderFor(ctx context.Context, q Querier, id int64, who OrderAccess) (Order, error) {
+	return s.orderFor(ctx, q, "", id, who)
 }
 
-func (s *Store) orderFor(ctx context.Context, q sqlx.QueryerContext, lock string, id int64, who OrderAccess) (Order, error) {
+func (s *Store) orderFor(ctx context.Context, q Querier, lock string, id int64, who OrderAccess) (Order, error) {
 	column, key := "user_id", any(who.OwnerID)
 	switch {
 	case who.OwnerID != 0:
@@ -156,9 +156,9 @@ const guestTokenLive = `
   AND (o.user_id IS NULL OR o.status = 'PENDING_PAYMENT')`
 
 // LockOrderOfPayment locks the order a payment of a provider is for.
-func (s *Store) LockOrderOfPayment(ctx context.Context, tx *sqlx.Tx, provider string, paymentID int64) (Order, error) {
+func (s *Store) LockOrderOfPayment(ctx context.Context, q Querier, provider string, paymentID int64) (Order, error) {
 	var o Order
-	err := tx.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM orders o
+	err := q.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM orders o
 		WHERE o.id = (SELECT order_id FROM payments WHERE id = $1 AND provider = $2) FOR UPDATE`, paymentID, provider)
 	return o, mapError(err, "order of payment")
 }
@@ -166,17 +166,17 @@ func (s *Store) LockOrderOfPayment(ctx context.Context, tx *sqlx.Tx, provider st
 const orderByGuestToken = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.guest_token_hash = $2` + guestTokenLive
 
 // OrderByGuestToken loads the order a guest's access token opens.
-func (s *Store) OrderByGuestToken(ctx context.Context, number string, tokenHash []byte) (Order, error) {
+func (s *Store) OrderByGuestToken(ctx context.Context, q Querier, number string, tokenHash []byte) (Order, error) {
 	var o Order
-	err := s.db.GetContext(ctx, &o, orderByGuestToken, number, tokenHash)
+	err := q.GetContext(ctx, &o, orderByGuestToken, number, tokenHash)
 	return o, mapError(err, "order "+number)
 }
 
 // SetOrderStatus moves an order on, stamping when it was paid, fulfilled
 // or cancelled.
-func (s *Store) SetOrderStatus(ctx context.Context, tx *sqlx.Tx, id int64, status OrderStatus) (Order, error) {
+func (s *Store) SetOrderStatus(ctx context.Context, q Querier, id int64, status OrderStatus) (Order, error) {
 	var o Order
-	err := tx.GetContext(ctx, &o, `
+	err := q.GetContext(ctx, &o, `
 		UPDATE orders o SET status = $2::order_status, updated_at = now(),
 		       paid_at      = CASE WHEN $2::order_status = 'PAID' THEN now() ELSE paid_at END,
 		       fulfilled_at = CASE WHEN $2::order_status = 'FULFILLED' THEN now() ELSE fulfilled_at END,
@@ -200,15 +200,15 @@ FROM order_items i JOIN products p ON p.id = i.product_id
 WHERE i.order_id = $1 ORDER BY i.line_no`
 
 // OrderItemsTx lists an order's lines inside tx (after LockOrder).
-func (s *Store) OrderItemsTx(ctx context.Context, tx *sqlx.Tx, orderID int64) ([]ItemToFulfil, error) {
+func (s *Store) OrderItemsTx(ctx context.Context, q Querier, orderID int64) ([]ItemToFulfil, error) {
 	var rows []ItemToFulfil
-	err := tx.SelectContext(ctx, &rows, itemsToFulfil, orderID)
+	err := q.SelectContext(ctx, &rows, itemsToFulfil, orderID)
 	return rows, mapError(err, "order items")
 }
 
 // SetFulfilledQuantity records how many units of a line are delivered.
-func (s *Store) SetFulfilledQuantity(ctx context.Context, tx *sqlx.Tx, itemID int64, n int) error {
-	_, err := tx.ExecContext(ctx, `UPDATE order_items SET fulfilled_quantity = $2 WHERE id = $1`, itemID, n)
+func (s *Store) SetFulfilledQuantity(ctx context.Context, q Querier, itemID int64, n int) error {
+	_, err := q.ExecContext(ctx, `UPDATE order_items SET fulfilled_quantity = $2 WHERE id = $1`, itemID, n)
 	return mapError(err, "fulfil order item")
 }
 
@@ -234,32 +234,32 @@ RETURNING s.iccid`
 // they go to the buyer's account, or, for a guest, to the email (they join
 // the account once that email is verified). It answers the ICCIDs taken,
 // fewer than n when stock runs out.
-func (s *Store) AllocateSIMs(ctx context.Context, tx *sqlx.Tx, productID int64, n int, orderID int64, buyer *int64, email string) ([]string, error) {
+func (s *Store) AllocateSIMs(ctx context.Context, q Querier, productID int64, n int, orderID int64, buyer *int64, email string) ([]string, error) {
 	var iccids []string
-	err := tx.SelectContext(ctx, &iccids, allocateSIMs, productID, n, orderID, buyer, email)
+	err := q.SelectContext(ctx, &iccids, allocateSIMs, productID, n, orderID, buyer, email)
 	return iccids, mapError(err, "allocate sim cards")
 }
 
 // TouchAddress records that an address was just used, which orders the
 // address book (most recently used first after the default).
-func (s *Store) TouchAddress(ctx context.Context, tx *sqlx.Tx, userID, id int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE addresses SET last_used_at = now() WHERE id = $1 AND user_id = $2`, id, userID)
+func (s *Store) TouchAddress(ctx context.Context, q Querier, userID, id int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE addresses SET last_used_at = now() WHERE id = $1 AND user_id = $2`, id, userID)
 	return mapError(err, "touch address")
 }
 
 // PaidOrderIDs lists the orders paid and not yet fulfilled, oldest first:
 // the ones waiting for stock. Imported orders are history, never fulfilled
 // here.
-func (s *Store) PaidOrderIDs(ctx context.Context) ([]int64, error) {
+func (s *Store) PaidOrderIDs(ctx context.Context, q Querier) ([]int64, error) {
 	var ids []int64
-	err := s.db.SelectContext(ctx, &ids, `SELECT id FROM orders WHERE status = 'PAID' AND imported_at IS NULL ORDER BY paid_at, id`)
+	err := q.SelectContext(ctx, &ids, `SELECT id FROM orders WHERE status = 'PAID' AND imported_at IS NULL ORDER BY paid_at, id`)
 	return ids, mapError(err, "paid orders")
 }
 
 // LockPaidOrder locks an order placed here that is still PAID; NotFound
 // otherwise.
-func (s *Store) LockPaidOrder(ctx context.Context, tx *sqlx.Tx, id int64) (Order, error) {
+func (s *Store) LockPaidOrder(ctx context.Context, q Querier, id int64) (Order, error) {
 	var o Order
-	err := tx.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.status = 'PAID' AND o.imported_at IS NULL FOR UPDATE`, id)
+	err := q.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.status = 'PAID' AND o.imported_at IS NULL FOR UPDATE`, id)
 	return o, mapError(err, "paid order")
 }

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // OutboxEmail is a message waiting in the outbox or delivered from it.
@@ -29,7 +27,7 @@ INSERT INTO email_outbox (to_address, subject, text_body, html_body) VALUES ($1,
 
 // EnqueueEmail writes a message to the outbox. Pass the transaction of the
 // change that causes the message: both happen or neither.
-func (s *Store) EnqueueEmail(ctx context.Context, q sqlx.ExecerContext, to, subject, text, html string) error {
+func (s *Store) EnqueueEmail(ctx context.Context, q Querier, to, subject, text, html string) error {
 	_, err := q.ExecContext(ctx, enqueueEmail, to, subject, text, html)
 	return mapError(err, "enqueue email")
 }
@@ -61,33 +59,33 @@ VALUES ($1, $2, $3, $4, true, NULLIF($5, ''))`
 // that address has had c.Limit such messages in the last c.Window: then it
 // writes nothing and answers when the next may go. With job set the row is
 // a job whose message the worker writes (subject and bodies empty).
-func (s *Store) EnqueueCappedEmail(ctx context.Context, tx *sqlx.Tx, c MailCap, to, subject, text, html, job string) (*time.Time, error) {
-	if _, err := tx.ExecContext(ctx, lockRecipient, to); err != nil {
+func (s *Store) EnqueueCappedEmail(ctx context.Context, q Querier, c MailCap, to, subject, text, html, job string) (*time.Time, error) {
+	if _, err := q.ExecContext(ctx, lockRecipient, to); err != nil {
 		return nil, mapError(err, "lock mail recipient")
 	}
 	var recent []time.Time
-	if err := tx.SelectContext(ctx, &recent, recentCapped, to, c.Window.Seconds(), c.Limit); err != nil {
+	if err := q.SelectContext(ctx, &recent, recentCapped, to, c.Window.Seconds(), c.Limit); err != nil {
 		return nil, mapError(err, "count mail to recipient")
 	}
 	if len(recent) >= c.Limit {
 		next := recent[len(recent)-1].Add(c.Window)
 		return &next, nil
 	}
-	_, err := tx.ExecContext(ctx, enqueueCapped, to, subject, text, html, job)
+	_, err := q.ExecContext(ctx, enqueueCapped, to, subject, text, html, job)
 	return nil, mapError(err, "enqueue email")
 }
 
 // WriteJobEmail gives a job row its message: it is then an ordinary message.
-func (s *Store) WriteJobEmail(ctx context.Context, tx *sqlx.Tx, id int64, subject, text, html string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE email_outbox SET subject = $2, text_body = $3, html_body = $4, job = NULL WHERE id = $1`,
+func (s *Store) WriteJobEmail(ctx context.Context, q Querier, id int64, subject, text, html string) error {
+	_, err := q.ExecContext(ctx, `UPDATE email_outbox SET subject = $2, text_body = $3, html_body = $4, job = NULL WHERE id = $1`,
 		id, subject, text, html)
 	return mapError(err, "write job email")
 }
 
 // DropJobEmail ends a job row that turned out to have nothing to send,
 // saying why (for `tez mail outbox`).
-func (s *Store) DropJobEmail(ctx context.Context, id int64, subject string) error {
-	_, err := s.db.ExecContext(ctx, `
+func (s *Store) DropJobEmail(ctx context.Context, q Querier, id int64, subject string) error {
+	_, err := q.ExecContext(ctx, `
 UPDATE email_outbox SET subject = $2, job = NULL, sent_at = now(), logged_only = true, last_error = NULL WHERE id = $1`, id, subject)
 	return mapError(err, "drop job email")
 }
@@ -111,31 +109,31 @@ SELECT * FROM claimed ORDER BY id`
 
 // ClaimDueEmails takes up to limit messages due for delivery, leased for
 // lease.
-func (s *Store) ClaimDueEmails(ctx context.Context, limit int, lease time.Duration) ([]OutboxEmail, error) {
+func (s *Store) ClaimDueEmails(ctx context.Context, q Querier, limit int, lease time.Duration) ([]OutboxEmail, error) {
 	var out []OutboxEmail
-	err := s.db.SelectContext(ctx, &out, claimDueEmails, limit, lease.Seconds())
+	err := q.SelectContext(ctx, &out, claimDueEmails, limit, lease.Seconds())
 	return out, mapError(err, "claim emails")
 }
 
 // MarkEmailSent records a delivery, or with loggedOnly that the message
 // was only logged (the development mailer).
-func (s *Store) MarkEmailSent(ctx context.Context, id int64, loggedOnly bool) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE email_outbox SET sent_at = now(), last_error = NULL, logged_only = $2 WHERE id = $1`, id, loggedOnly)
+func (s *Store) MarkEmailSent(ctx context.Context, q Querier, id int64, loggedOnly bool) error {
+	_, err := q.ExecContext(ctx, `UPDATE email_outbox SET sent_at = now(), last_error = NULL, logged_only = $2 WHERE id = $1`, id, loggedOnly)
 	return mapError(err, "mark email sent")
 }
 
 // MarkEmailFailed records a failed delivery to be retried after retryIn.
-func (s *Store) MarkEmailFailed(ctx context.Context, id int64, reason string, retryIn time.Duration) error {
-	_, err := s.db.ExecContext(ctx, `
+func (s *Store) MarkEmailFailed(ctx context.Context, q Querier, id int64, reason string, retryIn time.Duration) error {
+	_, err := q.ExecContext(ctx, `
 UPDATE email_outbox SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3::float8)
 WHERE id = $1`, id, reason, retryIn.Seconds())
 	return mapError(err, "mark email failed")
 }
 
 // RecentEmails lists the newest n messages of the outbox, newest first.
-func (s *Store) RecentEmails(ctx context.Context, n int) ([]OutboxEmail, error) {
+func (s *Store) RecentEmails(ctx context.Context, q Querier, n int) ([]OutboxEmail, error) {
 	var out []OutboxEmail
-	err := s.db.SelectContext(ctx, &out, `
+	err := q.SelectContext(ctx, &out, `
 SELECT id, to_address, subject, text_body, html_body, attempts, created_at, sent_at, last_error, logged_only, job
 FROM email_outbox ORDER BY id DESC LIMIT $1`, n)
 	return out, mapError(err, "recent emails")
@@ -160,11 +158,11 @@ VALUES ($1, $2, $3::email_token_purpose, $4, now() + make_interval(secs => $5::f
 
 // CreateEmailToken stores a single-use token (by its hash) for the user and
 // purpose, valid for ttl, voiding the user's earlier ones of that purpose.
-func (s *Store) CreateEmailToken(ctx context.Context, tx *sqlx.Tx, hash []byte, userID int64, purpose, email string, ttl time.Duration) error {
-	if _, err := tx.ExecContext(ctx, voidEmailTokens, userID, purpose); err != nil {
+func (s *Store) CreateEmailToken(ctx context.Context, q Querier, hash []byte, userID int64, purpose, email string, ttl time.Duration) error {
+	if _, err := q.ExecContext(ctx, voidEmailTokens, userID, purpose); err != nil {
 		return mapError(err, "void email tokens")
 	}
-	_, err := tx.ExecContext(ctx, insertEmailToken, hash, userID, purpose, email, ttl.Seconds())
+	_, err := q.ExecContext(ctx, insertEmailToken, hash, userID, purpose, email, ttl.Seconds())
 	return mapError(err, "email token")
 }
 
@@ -188,16 +186,16 @@ const voidAllEmailTokens = `UPDATE email_tokens SET used_at = now() WHERE user_i
 // VoidEmailTokens spends every unused link of the account, of every
 // purpose: after a recovery (a reset, a password change, signing out
 // everywhere, a confirmed email change) no link mailed before it works.
-func (s *Store) VoidEmailTokens(ctx context.Context, q sqlx.ExecerContext, userID int64) error {
+func (s *Store) VoidEmailTokens(ctx context.Context, q Querier, userID int64) error {
 	_, err := q.ExecContext(ctx, voidAllEmailTokens, userID)
 	return mapError(err, "void email tokens")
 }
 
 // UseEmailToken spends a token; an unknown, used, voided or expired one is
 // NotFound.
-func (s *Store) UseEmailToken(ctx context.Context, tx *sqlx.Tx, hash []byte, purpose string) (EmailToken, error) {
+func (s *Store) UseEmailToken(ctx context.Context, q Querier, hash []byte, purpose string) (EmailToken, error) {
 	var t EmailToken
-	err := tx.GetContext(ctx, &t, useEmailToken, hash, purpose)
+	err := q.GetContext(ctx, &t, useEmailToken, hash, purpose)
 	return t, mapError(err, "email token")
 }
 
@@ -209,9 +207,9 @@ WHERE id = $1 AND email = $2
 RETURNING ` + userColumns
 
 // MarkEmailVerified records that the user receives mail at email.
-func (s *Store) MarkEmailVerified(ctx context.Context, tx *sqlx.Tx, userID int64, email string) (User, error) {
+func (s *Store) MarkEmailVerified(ctx context.Context, q Querier, userID int64, email string) (User, error) {
 	var u User
-	err := tx.GetContext(ctx, &u, markEmailVerified, userID, email)
+	err := q.GetContext(ctx, &u, markEmailVerified, userID, email)
 	return u, mapError(err, "user")
 }
 
@@ -223,9 +221,9 @@ RETURNING ` + userColumns
 
 // ChangeEmail sets the account's email, verified; an email another account
 // has is a Conflict.
-func (s *Store) ChangeEmail(ctx context.Context, tx *sqlx.Tx, userID int64, email string) (User, error) {
+func (s *Store) ChangeEmail(ctx context.Context, q Querier, userID int64, email string) (User, error) {
 	var u User
-	err := tx.GetContext(ctx, &u, changeEmail, userID, email)
+	err := q.GetContext(ctx, &u, changeEmail, userID, email)
 	return u, mapError(err, "account "+email)
 }
 
@@ -245,12 +243,12 @@ WHERE user_id IS NULL
 // addresses (ClaimLegacy, first: its SIMs keep the date the old account got
 // them), guest orders, and the SIMs sold in them or to the email. A SIM
 // another account owns never moves.
-func (s *Store) ClaimHistory(ctx context.Context, tx *sqlx.Tx, userID int64, email string) error {
-	if _, err := s.ClaimLegacy(ctx, tx, []string{email}); err != nil {
+func (s *Store) ClaimHistory(ctx context.Context, q Querier, userID int64, email string) error {
+	if _, err := s.ClaimLegacy(ctx, q, []string{email}); err != nil {
 		return err
 	}
-	for _, q := range []string{claimGuestOrders, claimSoldSIMs} {
-		if _, err := tx.ExecContext(ctx, q, userID, email); err != nil {
+	for _, stmt := range []string{claimGuestOrders, claimSoldSIMs} {
+		if _, err := q.ExecContext(ctx, stmt, userID, email); err != nil {
 			return mapError(err, "claim history")
 		}
 	}
@@ -272,8 +270,8 @@ FROM email_tokens WHERE token_hash = $1`
 
 // EmailTokenStateByHash reads a token without spending it; NotFound when
 // no link has that token.
-func (s *Store) EmailTokenStateByHash(ctx context.Context, hash []byte) (EmailTokenState, error) {
+func (s *Store) EmailTokenStateByHash(ctx context.Context, q Querier, hash []byte) (EmailTokenState, error) {
 	var st EmailTokenState
-	err := s.db.GetContext(ctx, &st, emailTokenState, hash)
+	err := q.GetContext(ctx, &st, emailTokenState, hash)
 	return st, mapError(err, "email token")
 }

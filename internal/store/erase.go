@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // eraseParams says which of the account's id and email a step takes.
@@ -65,10 +63,10 @@ WHERE claimed_by = $1`},
 // EraseAccount deletes the account id with the email within tx, keeping
 // only what accounting and the network need, detached from the person (see
 // eraseAccount). An account whose email is no longer email is NotFound.
-func (s *Store) EraseAccount(ctx context.Context, tx *sqlx.Tx, id int64, email string) error {
+func (s *Store) EraseAccount(ctx context.Context, q Querier, id int64, email string) error {
 	for i, step := range eraseAccount {
 		args := map[eraseParams][]any{byID: {id}, byEmail: {email}, byIDAndEmail: {id, email}}[step.params]
-		res, err := tx.ExecContext(ctx, step.query, args...)
+		res, err := q.ExecContext(ctx, step.query, args...)
 		if err != nil {
 			return mapError(err, step.what+" "+strconv.FormatInt(id, 10))
 		}

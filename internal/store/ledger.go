@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -70,9 +69,9 @@ const simBalanceColumns = `iccid, balance, overdraft, currency, status`
 const simBalanceByICCID = `SELECT ` + simBalanceColumns + ` FROM sim_cards WHERE iccid = $1`
 
 // SIMBalance reads a SIM's balance without locking it.
-func (s *Store) SIMBalance(ctx context.Context, iccid string) (SIMBalance, error) {
+func (s *Store) SIMBalance(ctx context.Context, q Querier, iccid string) (SIMBalance, error) {
 	var b SIMBalance
-	err := s.db.GetContext(ctx, &b, simBalanceByICCID, iccid)
+	err := q.GetContext(ctx, &b, simBalanceByICCID, iccid)
 	return b, mapError(err, "SIM "+iccid)
 }
 
@@ -87,9 +86,9 @@ FOR UPDATE`
 
 // LockSIMBalances row-locks the SIMs until tx ends and returns their current
 // balances; SIMs that do not exist are absent from the map.
-func (s *Store) LockSIMBalances(ctx context.Context, tx *sqlx.Tx, iccids []string) (map[string]SIMBalance, error) {
+func (s *Store) LockSIMBalances(ctx context.Context, q Querier, iccids []string) (map[string]SIMBalance, error) {
 	var rows []SIMBalance
-	if err := tx.SelectContext(ctx, &rows, lockSIMBalances, pq.Array(iccids)); err != nil {
+	if err := q.SelectContext(ctx, &rows, lockSIMBalances, pq.Array(iccids)); err != nil {
 		return nil, mapError(err, "lock SIMs")
 	}
 	out := make(map[string]SIMBalance, len(rows))
@@ -138,7 +137,7 @@ SELECT ` + entryColumns + ` FROM appended`
 // their SIMs' balance, overdraft and status; it returns the appended ones.
 // The caller holds the SIMs' row locks (LockSIMBalances) and passes each SIM
 // at most once.
-func (s *Store) AppendEntries(ctx context.Context, tx *sqlx.Tx, ws []EntryWrite) ([]BalanceEntry, error) {
+func (s *Store) AppendEntries(ctx context.Context, q Querier, ws []EntryWrite) ([]BalanceEntry, error) {
 	n := len(ws)
 	iccids, kinds, refs, keys, statuses := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	amounts, overdrafts, after := make([]int64, n), make([]int64, n), make([]int64, n)
@@ -147,7 +146,7 @@ func (s *Store) AppendEntries(ctx context.Context, tx *sqlx.Tx, ws []EntryWrite)
 		amounts[i], overdrafts[i], after[i] = w.Amount, w.Overdraft, w.BalanceAfter
 	}
 	var out []BalanceEntry
-	err := tx.SelectContext(ctx, &out, appendEntries, pq.Array(iccids), pq.Array(amounts), pq.Array(overdrafts),
+	err := q.SelectContext(ctx, &out, appendEntries, pq.Array(iccids), pq.Array(amounts), pq.Array(overdrafts),
 		pq.Array(kinds), pq.Array(refs), pq.Array(keys), pq.Array(after), pq.Array(statuses))
 	return out, mapError(err, "append ledger entries")
 }
@@ -155,9 +154,9 @@ func (s *Store) AppendEntries(ctx context.Context, tx *sqlx.Tx, ws []EntryWrite)
 const entriesByKey = `SELECT ` + entryColumns + ` FROM balance_entries WHERE idempotency_key = ANY($1::text[])`
 
 // EntriesByKey loads entries by idempotency key.
-func (s *Store) EntriesByKey(ctx context.Context, tx *sqlx.Tx, keys []string) (map[string]BalanceEntry, error) {
+func (s *Store) EntriesByKey(ctx context.Context, q Querier, keys []string) (map[string]BalanceEntry, error) {
 	var rows []BalanceEntry
-	if err := tx.SelectContext(ctx, &rows, entriesByKey, pq.Array(keys)); err != nil {
+	if err := q.SelectContext(ctx, &rows, entriesByKey, pq.Array(keys)); err != nil {
 		return nil, mapError(err, "ledger entries")
 	}
 	out := make(map[string]BalanceEntry, len(rows))
@@ -199,17 +198,17 @@ WHERE s.balance <> coalesce(e.amount, 0)
 ORDER BY s.iccid`
 
 // LedgerMismatches lists every SIM that disagrees with its ledger.
-func (s *Store) LedgerMismatches(ctx context.Context) ([]LedgerMismatch, error) {
+func (s *Store) LedgerMismatches(ctx context.Context, q Querier) ([]LedgerMismatch, error) {
 	var out []LedgerMismatch
-	err := s.db.SelectContext(ctx, &out, ledgerMismatches)
+	err := q.SelectContext(ctx, &out, ledgerMismatches)
 	return out, mapError(err, "ledger check")
 }
 
 const countSIMs = `SELECT count(*) FROM sim_cards`
 
 // CountSIMs is the number of SIM cards, in stock or not.
-func (s *Store) CountSIMs(ctx context.Context) (int64, error) {
+func (s *Store) CountSIMs(ctx context.Context, q Querier) (int64, error) {
 	var n int64
-	err := s.db.GetContext(ctx, &n, countSIMs)
+	err := q.GetContext(ctx, &n, countSIMs)
 	return n, mapError(err, "count SIMs")
 }

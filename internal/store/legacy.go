@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -89,8 +88,8 @@ func (c *LegacyCounts) Add(o LegacyCounts) {
 const legacyLock = `SELECT pg_advisory_xact_lock(7170001)` // shared by WaitForLegacyImport
 
 // LockLegacyImport makes tx the only import writing; claims wait for it.
-func (s *Store) LockLegacyImport(ctx context.Context, tx *sqlx.Tx) error {
-	_, err := tx.ExecContext(ctx, legacyLock)
+func (s *Store) LockLegacyImport(ctx context.Context, q Querier) error {
+	_, err := q.ExecContext(ctx, legacyLock)
 	return mapError(err, "lock legacy import")
 }
 
@@ -98,8 +97,8 @@ func (s *Store) LockLegacyImport(ctx context.Context, tx *sqlx.Tx) error {
 // and holds the next one off until tx ends. A transaction that claims (an
 // email verification) takes it before its first row lock, so that it never
 // holds a row an import batch waits for while it waits for the batch.
-func (s *Store) WaitForLegacyImport(ctx context.Context, tx *sqlx.Tx) error {
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(7170001)`)
+func (s *Store) WaitForLegacyImport(ctx context.Context, q Querier) error {
+	_, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(7170001)`)
 	return mapError(err, "wait for legacy import")
 }
 
@@ -127,9 +126,9 @@ GROUP BY s.iccid, u.email`
 
 // LegacySIMFactsByICCID answers the facts of the SIM cards among iccids
 // that are here; unknown ones are absent.
-func (s *Store) LegacySIMFactsByICCID(ctx context.Context, tx *sqlx.Tx, iccids []string) (map[string]LegacySIMFacts, error) {
+func (s *Store) LegacySIMFactsByICCID(ctx context.Context, q Querier, iccids []string) (map[string]LegacySIMFacts, error) {
 	var rows []LegacySIMFacts
-	if err := tx.SelectContext(ctx, &rows, legacySIMFacts, pq.Array(iccids)); err != nil {
+	if err := q.SelectContext(ctx, &rows, legacySIMFacts, pq.Array(iccids)); err != nil {
 		return nil, mapError(err, "legacy sim facts")
 	}
 	out := make(map[string]LegacySIMFacts, len(rows))
@@ -148,9 +147,9 @@ type OrderNumberFacts struct {
 }
 
 // OrderNumbersTaken answers the orders among numbers that exist.
-func (s *Store) OrderNumbersTaken(ctx context.Context, tx *sqlx.Tx, numbers []string) (map[string]OrderNumberFacts, error) {
+func (s *Store) OrderNumbersTaken(ctx context.Context, q Querier, numbers []string) (map[string]OrderNumberFacts, error) {
 	var rows []OrderNumberFacts
-	err := tx.SelectContext(ctx, &rows, `SELECT number, email, imported_at IS NOT NULL AS imported, erased_at IS NOT NULL AS erased
+	err := q.SelectContext(ctx, &rows, `SELECT number, email, imported_at IS NOT NULL AS imported, erased_at IS NOT NULL AS erased
 		FROM orders WHERE number = ANY($1::text[])`,
 		pq.Array(numbers))
 	if err != nil {
@@ -210,7 +209,7 @@ SELECT (SELECT count(*) FROM new), (SELECT count(*) FROM lines)`
 // orders with their lines. Emails are unique among the accounts with a
 // profile, (email, ICCID) pairs and order numbers among all. It answers
 // what was new or changed.
-func (s *Store) StoreLegacyAccounts(ctx context.Context, tx *sqlx.Tx, accounts []LegacyAccount) (LegacyCounts, error) {
+func (s *Store) StoreLegacyAccounts(ctx context.Context, q Querier, accounts []LegacyAccount) (LegacyCounts, error) {
 	var c LegacyCounts
 	var p struct{ emails, names, phones, addresses []string }
 	var sims struct{ emails, iccids, labels, since []string }
@@ -271,21 +270,21 @@ func (s *Store) StoreLegacyAccounts(ctx context.Context, tx *sqlx.Tx, accounts [
 		}
 	}
 	if len(p.emails) > 0 {
-		res, err := tx.ExecContext(ctx, upsertLegacyAccounts, pq.Array(p.emails), pq.Array(p.names), pq.Array(p.phones), pq.Array(p.addresses))
+		res, err := q.ExecContext(ctx, upsertLegacyAccounts, pq.Array(p.emails), pq.Array(p.names), pq.Array(p.phones), pq.Array(p.addresses))
 		if err != nil {
 			return c, mapError(err, "store legacy accounts")
 		}
 		c.Accounts, _ = res.RowsAffected()
 	}
 	if len(sims.emails) > 0 {
-		res, err := tx.ExecContext(ctx, upsertLegacySIMOwners, pq.Array(sims.emails), pq.Array(sims.iccids), pq.Array(sims.labels), pq.Array(sims.since))
+		res, err := q.ExecContext(ctx, upsertLegacySIMOwners, pq.Array(sims.emails), pq.Array(sims.iccids), pq.Array(sims.labels), pq.Array(sims.since))
 		if err != nil {
 			return c, mapError(err, "store legacy sim owners")
 		}
 		c.SIMs, _ = res.RowsAffected()
 	}
 	if len(ord.numbers) > 0 {
-		err := tx.QueryRowxContext(ctx, insertLegacyOrders,
+		err := q.QueryRowxContext(ctx, insertLegacyOrders,
 			pq.Array(ord.numbers), pq.Array(ord.emails), pq.Array(ord.statuses), pq.Array(ord.subtotals), pq.Array(ord.fees),
 			pq.Array(ord.currencies), pq.Array(ord.shipping), pq.Array(ord.placed), pq.Array(ord.paid),
 			pq.Array(items.numbers), pq.Array(items.lineNos), pq.Array(items.skus), pq.Array(items.names),
@@ -371,21 +370,21 @@ SELECT (SELECT count(*) FROM taken), (SELECT count(*) FROM added)`
 // the profile where the account's is empty, and the addresses when the
 // account has none. Emails without a verified owner attach nothing and
 // wait. It answers what joined.
-func (s *Store) ClaimLegacy(ctx context.Context, tx *sqlx.Tx, emails []string) (LegacyCounts, error) {
+func (s *Store) ClaimLegacy(ctx context.Context, q Querier, emails []string) (LegacyCounts, error) {
 	var c LegacyCounts
-	if err := s.WaitForLegacyImport(ctx, tx); err != nil {
+	if err := s.WaitForLegacyImport(ctx, q); err != nil {
 		return c, err
 	}
 	arg := pq.Array(emails)
-	if err := tx.GetContext(ctx, &c.SIMs, claimLegacySIMs, arg); err != nil {
+	if err := q.GetContext(ctx, &c.SIMs, claimLegacySIMs, arg); err != nil {
 		return c, mapError(err, "claim legacy sim cards")
 	}
-	res, err := tx.ExecContext(ctx, claimLegacyOrders, arg)
+	res, err := q.ExecContext(ctx, claimLegacyOrders, arg)
 	if err != nil {
 		return c, mapError(err, "claim legacy orders")
 	}
 	c.Orders, _ = res.RowsAffected()
-	if err := tx.QueryRowxContext(ctx, claimLegacyAccounts, arg).Scan(&c.Accounts, &c.Addresses); err != nil {
+	if err := q.QueryRowxContext(ctx, claimLegacyAccounts, arg).Scan(&c.Accounts, &c.Addresses); err != nil {
 		return c, mapError(err, "claim legacy accounts")
 	}
 	return c, nil

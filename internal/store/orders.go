@@ -143,7 +143,7 @@ var (
 
 // OrdersPage returns a page of the customer's orders in the page's
 // direction (see relay.Cut) and how many orders match in all.
-func (s *Store) OrdersPage(ctx context.Context, owner int64, f OrderFilter) ([]Order, int, error) {
+func (s *Store) OrdersPage(ctx context.Context, q Querier, owner int64, f OrderFilter) ([]Order, int, error) {
 	afterAt, afterID, err := timeIDCursor(f.Page.After)
 	if err != nil {
 		return nil, 0, err
@@ -160,7 +160,7 @@ func (s *Store) OrdersPage(ctx context.Context, owner int64, f OrderFilter) ([]O
 		Order
 		TotalCount int
 	}
-	rows, err := queryRows(ctx, s.db, func(r *counted) []any { return append(r.orderTargets(), &r.TotalCount) },
+	rows, err := queryRows(ctx, q, func(r *counted) []any { return append(r.orderTargets(), &r.TotalCount) },
 		query, owner, f.Status, afterAt, afterID, beforeAt, beforeID, f.Page.Fetch())
 	if err != nil {
 		return nil, 0, mapError(err, "orders")
@@ -168,7 +168,7 @@ func (s *Store) OrdersPage(ctx context.Context, owner int64, f OrderFilter) ([]O
 	if len(rows) == 0 {
 		// An empty page still needs the count (a page past the end, say).
 		var n int
-		err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM orders WHERE user_id = $1 AND ($2::text IS NULL OR status::text = $2)`, owner, f.Status)
+		err := q.GetContext(ctx, &n, `SELECT count(*) FROM orders WHERE user_id = $1 AND ($2::text IS NULL OR status::text = $2)`, owner, f.Status)
 		return nil, n, mapError(err, "count orders")
 	}
 	orders := make([]Order, len(rows))
@@ -203,9 +203,9 @@ func timeIDCursor(key []string) (*string, *int64, error) {
 const ordersOfOwnerByID = `SELECT ` + orderColumns + ` FROM orders o WHERE o.id = ANY($1) AND o.user_id = $2`
 
 // OrdersByID loads the owner's orders among ids; others' are absent.
-func (s *Store) OrdersByID(ctx context.Context, owner int64, ids []int64) (map[int64]Order, error) {
+func (s *Store) OrdersByID(ctx context.Context, q Querier, owner int64, ids []int64) (map[int64]Order, error) {
 	var rows []Order
-	if err := s.db.SelectContext(ctx, &rows, ordersOfOwnerByID, pq.Array(ids), owner); err != nil {
+	if err := q.SelectContext(ctx, &rows, ordersOfOwnerByID, pq.Array(ids), owner); err != nil {
 		return nil, mapError(err, "orders")
 	}
 	out := make(map[int64]Order, len(rows))
@@ -218,9 +218,9 @@ func (s *Store) OrdersByID(ctx context.Context, owner int64, ids []int64) (map[i
 const orderOfOwnerByNumber = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.user_id = $2`
 
 // OrderByNumber loads one of the owner's orders by its number.
-func (s *Store) OrderByNumber(ctx context.Context, owner int64, number string) (Order, error) {
+func (s *Store) OrderByNumber(ctx context.Context, q Querier, owner int64, number string) (Order, error) {
 	var o Order
-	err := s.db.GetContext(ctx, &o, orderOfOwnerByNumber, number, owner)
+	err := q.GetContext(ctx, &o, orderOfOwnerByNumber, number, owner)
 	return o, mapError(err, "order "+number)
 }
 
@@ -237,9 +237,9 @@ const itemsOfOrders = `SELECT ` + itemColumns + ` FROM order_items WHERE order_i
 
 // OrderItemsByOrderID lists each order's lines. Callers pass only ids of
 // orders they may see (loaded owner-checked).
-func (s *Store) OrderItemsByOrderID(ctx context.Context, orderIDs []int64) (map[int64][]OrderItem, error) {
+func (s *Store) OrderItemsByOrderID(ctx context.Context, q Querier, orderIDs []int64) (map[int64][]OrderItem, error) {
 	var rows []OrderItem
-	if err := s.db.SelectContext(ctx, &rows, itemsOfOrders, pq.Array(orderIDs)); err != nil {
+	if err := q.SelectContext(ctx, &rows, itemsOfOrders, pq.Array(orderIDs)); err != nil {
 		return nil, mapError(err, "order items")
 	}
 	out := make(map[int64][]OrderItem, len(orderIDs))
@@ -265,12 +265,12 @@ WHERE i.order_id = ANY($1) ORDER BY i.order_id, i.line_no`
 
 // OrderItemsWithProducts is OrderItemsByOrderID with the lines' products
 // read in the same statement (a page of orders shows both).
-func (s *Store) OrderItemsWithProducts(ctx context.Context, orderIDs []int64) (map[int64][]OrderItem, map[int64]Product, error) {
+func (s *Store) OrderItemsWithProducts(ctx context.Context, q Querier, orderIDs []int64) (map[int64][]OrderItem, map[int64]Product, error) {
 	type withProduct struct {
 		OrderItem
 		Product Product
 	}
-	rows, err := queryRows(ctx, s.db, func(r *withProduct) []any { return append(r.itemTargets(), r.Product.productTargets()...) },
+	rows, err := queryRows(ctx, q, func(r *withProduct) []any { return append(r.itemTargets(), r.Product.productTargets()...) },
 		itemsWithProducts, pq.Array(orderIDs))
 	if err != nil {
 		return nil, nil, mapError(err, "order items")

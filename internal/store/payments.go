@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/money"
 )
 
@@ -41,41 +39,41 @@ func (p Payment) Amount() money.Money { return money.New(p.AmountMinor, p.Curren
 const paymentColumns = `id, order_id, provider, provider_ref, amount, currency, status, idempotency_key, redirect_url, expires_at, created_at`
 
 // OpenPayment is the order's pending payment, NotFound when none.
-func (s *Store) OpenPayment(ctx context.Context, tx *sqlx.Tx, orderID int64) (Payment, error) {
+func (s *Store) OpenPayment(ctx context.Context, q Querier, orderID int64) (Payment, error) {
 	var p Payment
-	err := tx.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments WHERE order_id = $1 AND status = 'PENDING'`, orderID)
+	err := q.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments WHERE order_id = $1 AND status = 'PENDING'`, orderID)
 	return p, mapError(err, "open payment")
 }
 
 // InsertPayment starts a payment attempt (status PENDING); the provider's
 // session is attached with SetPaymentSession.
-func (s *Store) InsertPayment(ctx context.Context, tx *sqlx.Tx, orderID int64, provider string, amount money.Money, key string) (Payment, error) {
+func (s *Store) InsertPayment(ctx context.Context, q Querier, orderID int64, provider string, amount money.Money, key string) (Payment, error) {
 	var p Payment
-	err := tx.GetContext(ctx, &p, `
+	err := q.GetContext(ctx, &p, `
 		INSERT INTO payments (order_id, provider, amount, currency, idempotency_key)
 		VALUES ($1, $2, $3, $4, $5) RETURNING `+paymentColumns, orderID, provider, amount.Amount, amount.Currency, key)
 	return p, mapError(err, "insert payment")
 }
 
 // SetPaymentSession records the provider's reference and page of a payment.
-func (s *Store) SetPaymentSession(ctx context.Context, tx *sqlx.Tx, id int64, ref, redirectURL string, expiresAt time.Time) (Payment, error) {
+func (s *Store) SetPaymentSession(ctx context.Context, q Querier, id int64, ref, redirectURL string, expiresAt time.Time) (Payment, error) {
 	var p Payment
-	err := tx.GetContext(ctx, &p, `
+	err := q.GetContext(ctx, &p, `
 		UPDATE payments SET provider_ref = $2, redirect_url = $3, expires_at = $4, updated_at = now()
 		WHERE id = $1 RETURNING `+paymentColumns, id, ref, redirectURL, expiresAt)
 	return p, mapError(err, "payment session")
 }
 
 // SetPaymentStatus records how a payment ended.
-func (s *Store) SetPaymentStatus(ctx context.Context, tx *sqlx.Tx, id int64, status PaymentStatus) error {
-	_, err := tx.ExecContext(ctx, `UPDATE payments SET status = $2, updated_at = now() WHERE id = $1`, id, string(status))
+func (s *Store) SetPaymentStatus(ctx context.Context, q Querier, id int64, status PaymentStatus) error {
+	_, err := q.ExecContext(ctx, `UPDATE payments SET status = $2, updated_at = now() WHERE id = $1`, id, string(status))
 	return mapError(err, "payment status")
 }
 
 // LockPayment loads a payment of a provider for a change, locking its row.
-func (s *Store) LockPayment(ctx context.Context, tx *sqlx.Tx, provider string, id int64) (Payment, error) {
+func (s *Store) LockPayment(ctx context.Context, q Querier, provider string, id int64) (Payment, error) {
 	var p Payment
-	err := tx.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments WHERE id = $1 AND provider = $2 FOR UPDATE`, id, provider)
+	err := q.GetContext(ctx, &p, `SELECT `+paymentColumns+` FROM payments WHERE id = $1 AND provider = $2 FOR UPDATE`, id, provider)
 	return p, mapError(err, "payment")
 }
 
@@ -92,17 +90,17 @@ FROM payments p JOIN orders o ON o.id = p.order_id
 WHERE p.provider = $1 AND p.provider_ref = $2`
 
 // PaymentByRef loads a payment by the provider's reference, with its order.
-func (s *Store) PaymentByRef(ctx context.Context, provider, ref string) (PaymentCheckout, error) {
+func (s *Store) PaymentByRef(ctx context.Context, q Querier, provider, ref string) (PaymentCheckout, error) {
 	var p PaymentCheckout
-	err := s.db.GetContext(ctx, &p, paymentByRef, provider, ref)
+	err := q.GetContext(ctx, &p, paymentByRef, provider, ref)
 	return p, mapError(err, "payment "+ref)
 }
 
 // RecordPaymentEvent stores a provider event unless it was seen before,
 // answering whether it is new. A concurrent duplicate waits for the first
 // delivery's transaction and then finds it: each event applies once.
-func (s *Store) RecordPaymentEvent(ctx context.Context, tx *sqlx.Tx, provider, eventID string, paymentID *int64, outcome, payload string) (bool, error) {
-	res, err := tx.ExecContext(ctx, `
+func (s *Store) RecordPaymentEvent(ctx context.Context, q Querier, provider, eventID string, paymentID *int64, outcome, payload string) (bool, error) {
+	res, err := q.ExecContext(ctx, `
 		INSERT INTO payment_events (provider, event_id, payment_id, outcome, payload)
 		VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (provider, event_id) DO NOTHING`,
 		provider, eventID, paymentID, outcome, payload)

@@ -80,7 +80,7 @@ var (
 
 // FindProducts returns one page of the active catalogue in id order, fetched
 // with one row more than the page (see relay.Cut).
-func (s *Store) FindProducts(ctx context.Context, f ProductFilter) ([]Product, error) {
+func (s *Store) FindProducts(ctx context.Context, q Querier, f ProductFilter) ([]Product, error) {
 	after, err := keyInt(f.Page.After)
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func (s *Store) FindProducts(ctx context.Context, f ProductFilter) ([]Product, e
 		query = activeProductsBackward
 	}
 	var products []Product
-	err = s.db.SelectContext(ctx, &products, query, f.Kind, after, before, f.Page.Fetch())
+	err = q.SelectContext(ctx, &products, query, f.Kind, after, before, f.Page.Fetch())
 	return products, mapError(err, "products")
 }
 
@@ -104,9 +104,9 @@ func ProductCursor(p Product) string { return relay.EncodeCursor(Key(p.ID)) }
 const productsByID = `SELECT ` + productColumns + ` FROM products WHERE id = ANY($1)`
 
 // ProductsByID loads products, retired ones included (old orders show them).
-func (s *Store) ProductsByID(ctx context.Context, ids []int64) (map[int64]Product, error) {
+func (s *Store) ProductsByID(ctx context.Context, q Querier, ids []int64) (map[int64]Product, error) {
 	var rows []Product
-	if err := s.db.SelectContext(ctx, &rows, productsByID, pq.Array(ids)); err != nil {
+	if err := q.SelectContext(ctx, &rows, productsByID, pq.Array(ids)); err != nil {
 		return nil, mapError(err, "products")
 	}
 	out := make(map[int64]Product, len(rows))

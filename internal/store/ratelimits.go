@@ -22,7 +22,7 @@ RETURNING allowed, tokens`
 // TakeToken takes one token from a bucket of burst tokens refilled at rate
 // per second. It reports whether there was one and the tokens left. It is
 // the PostgreSQL implementation of ratelimit.Store.
-func (s *Store) TakeToken(ctx context.Context, key string, burst int, rate float64) (allowed bool, tokens float64, err error) {
-	err = s.db.QueryRowxContext(ctx, takeToken, key, float64(burst), rate).Scan(&allowed, &tokens)
+func (s *Store) TakeToken(ctx context.Context, q Querier, key string, burst int, rate float64) (allowed bool, tokens float64, err error) {
+	err = q.QueryRowxContext(ctx, takeToken, key, float64(burst), rate).Scan(&allowed, &tokens)
 	return allowed, tokens, mapError(err, "rate limit bucket")
 }

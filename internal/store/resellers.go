@@ -36,9 +36,9 @@ INSERT INTO resellers (name, rate_per_second, burst) VALUES ($1, $2, $3)
 RETURNING id, name, rate_per_second, burst, created_at`
 
 // CreateReseller adds a reseller; a taken name is a Conflict.
-func (s *Store) CreateReseller(ctx context.Context, name string, rate, burst int) (Reseller, error) {
+func (s *Store) CreateReseller(ctx context.Context, q Querier, name string, rate, burst int) (Reseller, error) {
 	var r Reseller
-	err := s.db.GetContext(ctx, &r, insertReseller, name, rate, burst)
+	err := q.GetContext(ctx, &r, insertReseller, name, rate, burst)
 	return r, mapError(err, "reseller "+name)
 }
 
@@ -48,9 +48,9 @@ WHERE id::text = $1 OR name = $1
 ORDER BY id::text = $1 DESC LIMIT 1`
 
 // ResellerByRef finds a reseller by id or by name, as operators type it.
-func (s *Store) ResellerByRef(ctx context.Context, ref string) (Reseller, error) {
+func (s *Store) ResellerByRef(ctx context.Context, q Querier, ref string) (Reseller, error) {
 	var r Reseller
-	err := s.db.GetContext(ctx, &r, resellerByRef, ref)
+	err := q.GetContext(ctx, &r, resellerByRef, ref)
 	return r, mapError(err, "reseller "+ref)
 }
 
@@ -59,9 +59,9 @@ INSERT INTO reseller_api_keys (reseller_id, prefix, secret_hash, expires_at) VAL
 RETURNING id, reseller_id, prefix, secret_hash, created_at, expires_at, revoked_at, last_used_at`
 
 // CreateAPIKey stores a new key.
-func (s *Store) CreateAPIKey(ctx context.Context, resellerID int64, prefix string, secretHash []byte, expiresAt *time.Time) (APIKey, error) {
+func (s *Store) CreateAPIKey(ctx context.Context, q Querier, resellerID int64, prefix string, secretHash []byte, expiresAt *time.Time) (APIKey, error) {
 	var k APIKey
-	err := s.db.GetContext(ctx, &k, insertAPIKey, resellerID, prefix, secretHash, expiresAt)
+	err := q.GetContext(ctx, &k, insertAPIKey, resellerID, prefix, secretHash, expiresAt)
 	return k, mapError(err, "api key")
 }
 
@@ -70,9 +70,9 @@ SELECT id, reseller_id, prefix, secret_hash, created_at, expires_at, revoked_at,
 FROM reseller_api_keys WHERE reseller_id = $1 ORDER BY id`
 
 // APIKeysOfReseller lists a reseller's keys, revoked ones included.
-func (s *Store) APIKeysOfReseller(ctx context.Context, resellerID int64) ([]APIKey, error) {
+func (s *Store) APIKeysOfReseller(ctx context.Context, q Querier, resellerID int64) ([]APIKey, error) {
 	var keys []APIKey
-	err := s.db.SelectContext(ctx, &keys, apiKeysOfReseller, resellerID)
+	err := q.SelectContext(ctx, &keys, apiKeysOfReseller, resellerID)
 	return keys, mapError(err, "api keys")
 }
 
@@ -80,9 +80,9 @@ const revokeAPIKey = `
 UPDATE reseller_api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE prefix = $1 RETURNING id`
 
 // RevokeAPIKey revokes the key with the given prefix (again: no-op).
-func (s *Store) RevokeAPIKey(ctx context.Context, prefix string) error {
+func (s *Store) RevokeAPIKey(ctx context.Context, q Querier, prefix string) error {
 	var id int64
-	return mapError(s.db.GetContext(ctx, &id, revokeAPIKey, prefix), "api key "+prefix)
+	return mapError(q.GetContext(ctx, &id, revokeAPIKey, prefix), "api key "+prefix)
 }
 
 // LiveAPIKey is a usable key with its reseller's rate limit.
@@ -100,9 +100,9 @@ FROM reseller_api_keys k JOIN resellers r ON r.id = k.reseller_id
 WHERE k.prefix = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`
 
 // LiveAPIKeyByPrefix finds a key that is neither revoked nor expired.
-func (s *Store) LiveAPIKeyByPrefix(ctx context.Context, prefix string) (LiveAPIKey, error) {
+func (s *Store) LiveAPIKeyByPrefix(ctx context.Context, q Querier, prefix string) (LiveAPIKey, error) {
 	var k LiveAPIKey
-	err := s.db.GetContext(ctx, &k, liveAPIKeyByPrefix, prefix)
+	err := q.GetContext(ctx, &k, liveAPIKeyByPrefix, prefix)
 	return k, mapError(err, "api key")
 }
 
@@ -111,8 +111,8 @@ UPDATE reseller_api_keys SET last_used_at = now()
 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`
 
 // TouchAPIKey records use of a key, at most once a minute.
-func (s *Store) TouchAPIKey(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, touchAPIKey, id)
+func (s *Store) TouchAPIKey(ctx context.Context, q Querier, id int64) error {
+	_, err := q.ExecContext(ctx, touchAPIKey, id)
 	return mapError(err, "touch api key")
 }
 
@@ -142,9 +142,9 @@ SELECT b.iccid, b.found, (x.iccid IS NOT NULL) AS assigned, b.reseller_id
 FROM before b LEFT JOIN assigned x ON x.iccid = b.iccid`
 
 // AssignSIMs gives the free SIMs among iccids to a reseller.
-func (s *Store) AssignSIMs(ctx context.Context, resellerID int64, iccids []string) (map[string]SIMAssignment, error) {
+func (s *Store) AssignSIMs(ctx context.Context, q Querier, resellerID int64, iccids []string) (map[string]SIMAssignment, error) {
 	var rows []SIMAssignment
-	if err := s.db.SelectContext(ctx, &rows, assignSIMs, resellerID, pq.Array(iccids)); err != nil {
+	if err := q.SelectContext(ctx, &rows, assignSIMs, resellerID, pq.Array(iccids)); err != nil {
 		return nil, mapError(err, "assign sims")
 	}
 	out := make(map[string]SIMAssignment, len(rows))
@@ -182,9 +182,9 @@ const resellerSIMsByICCID = `SELECT ` + resellerSIMColumns + ` FROM sim_cards WH
 
 // ResellerSIMsByICCID reads the reseller's SIMs among iccids in one
 // statement; others' and unknown ones are absent.
-func (s *Store) ResellerSIMsByICCID(ctx context.Context, resellerID int64, iccids []string) (map[string]ResellerSIM, error) {
+func (s *Store) ResellerSIMsByICCID(ctx context.Context, q Querier, resellerID int64, iccids []string) (map[string]ResellerSIM, error) {
 	var rows []ResellerSIM
-	if err := s.db.SelectContext(ctx, &rows, resellerSIMsByICCID, pq.Array(iccids), resellerID); err != nil {
+	if err := q.SelectContext(ctx, &rows, resellerSIMsByICCID, pq.Array(iccids), resellerID); err != nil {
 		return nil, mapError(err, "reseller sim cards")
 	}
 	out := make(map[string]ResellerSIM, len(rows))
@@ -201,21 +201,21 @@ ORDER BY iccid LIMIT $4`
 
 // ResellerSIMsPage returns a page of the reseller's SIMs in ICCID order,
 // fetched with one row more than the page (see relay.Cut).
-func (s *Store) ResellerSIMsPage(ctx context.Context, resellerID int64, status *SIMStatus, page relay.Page) ([]ResellerSIM, error) {
+func (s *Store) ResellerSIMsPage(ctx context.Context, q Querier, resellerID int64, status *SIMStatus, page relay.Page) ([]ResellerSIM, error) {
 	var after *string
 	if page.After != nil {
 		after = &page.After[0]
 	}
 	var rows []ResellerSIM
-	err := s.db.SelectContext(ctx, &rows, resellerSIMsPage, resellerID, status, after, page.Fetch())
+	err := q.SelectContext(ctx, &rows, resellerSIMsPage, resellerID, status, after, page.Fetch())
 	return rows, mapError(err, "reseller sim cards")
 }
 
 const resellerByID = `SELECT id, name, rate_per_second, burst, created_at FROM resellers WHERE id = $1`
 
 // ResellerByID loads a reseller.
-func (s *Store) ResellerByID(ctx context.Context, id int64) (Reseller, error) {
+func (s *Store) ResellerByID(ctx context.Context, q Querier, id int64) (Reseller, error) {
 	var r Reseller
-	err := s.db.GetContext(ctx, &r, resellerByID, id)
+	err := q.GetContext(ctx, &r, resellerByID, id)
 	return r, mapError(err, "reseller")
 }

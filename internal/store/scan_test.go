@@ -33,7 +33,7 @@ func TestPositionalReadsMatchTheColumns(t *testing.T) {
 	db.MustExec(`INSERT INTO usage_sessions (cdr_id, iccid, started_at, ended_at, bytes_up, bytes_down, country_code, network_name, cost, currency)
 		VALUES ('scan-1', $1, now() - interval '2 days', now() - interval '2 days' + interval '7 minutes', 111, 2222, 'GE', 'Magti', 33, 'EUR')`, iccid)
 
-	got, err := st.SimCardsByUserID(ctx, []int64{userID})
+	got, err := st.SimCardsByUserID(ctx, st.DB(), []int64{userID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestPositionalReadsMatchTheColumns(t *testing.T) {
 	}
 
 	r := store.UsageRange{ICCID: iccid, From: time.Now().AddDate(0, 0, -30), To: time.Now()}
-	sessions, err := st.NewestSessions(ctx, store.Scope{UserID: userID}, []store.NewestKey{{UsageRange: r, Limit: 5}})
+	sessions, err := st.NewestSessions(ctx, st.DB(), store.Scope{UserID: userID}, []store.NewestKey{{UsageRange: r, Limit: 5}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestPositionalReadsMatchTheColumns(t *testing.T) {
 		t.Errorf("NewestSessions = %+v, by name %+v", sessions[k], wantSessions)
 	}
 
-	totals, err := st.UsageByCountry(ctx, store.Scope{UserID: userID}, []store.UsageRange{r})
+	totals, err := st.UsageByCountry(ctx, st.DB(), store.Scope{UserID: userID}, []store.UsageRange{r})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 	db.MustExec(`INSERT INTO order_items (order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency)
 		VALUES ($1, 4, NULL, 'GONE-1', 'Gone', 1, 500, 500, 'EUR')`, orderID)
 
-	sess, err := st.SessionByTokenHash(ctx, hash)
+	sess, err := st.SessionByTokenHash(ctx, st.DB(), hash)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 		t.Errorf("SessionByTokenHash = %+v, by name %+v", sess, want)
 	}
 
-	addresses, err := st.AddressesByUserID(ctx, []int64{userID})
+	addresses, err := st.AddressesByUserID(ctx, st.DB(), []int64{userID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 		t.Errorf("AddressesByUserID = %+v, by name %+v", addresses[userID], wantAddresses)
 	}
 
-	orders, total, err := st.OrdersPage(ctx, userID, store.OrderFilter{Page: relay.Page{Limit: 5}})
+	orders, total, err := st.OrdersPage(ctx, st.DB(), userID, store.OrderFilter{Page: relay.Page{Limit: 5}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 		t.Errorf("OrdersPage = %+v (total %d), by name %+v (1)", orders, total, wantOrders)
 	}
 
-	items, products, err := st.OrderItemsWithProducts(ctx, []int64{orderID})
+	items, products, err := st.OrderItemsWithProducts(ctx, st.DB(), []int64{orderID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,10 +26,10 @@ WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`
 
 // SessionByTokenHash finds the live session whose token hashes to hash,
 // with its account.
-func (s *Store) SessionByTokenHash(ctx context.Context, hash []byte) (AuthSession, error) {
+func (s *Store) SessionByTokenHash(ctx context.Context, q Querier, hash []byte) (AuthSession, error) {
 	var sess AuthSession
 	targets := append([]any{&sess.ID, &sess.UserID, &sess.ExpiresAt, &sess.LastUsedAt}, sess.User.userTargets()...)
-	err := s.db.QueryRowContext(ctx, liveSessionByTokenHash, hash).Scan(targets...)
+	err := q.QueryRowContext(ctx, liveSessionByTokenHash, hash).Scan(targets...)
 	return sess, mapError(err, "session")
 }
 
@@ -39,8 +39,8 @@ UPDATE auth_sessions SET last_used_at = now()
 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`
 
 // TouchSession records use of a session, at most once a minute.
-func (s *Store) TouchSession(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, touchSession, id)
+func (s *Store) TouchSession(ctx context.Context, q Querier, id int64) error {
+	_, err := q.ExecContext(ctx, touchSession, id)
 	return mapError(err, "touch session")
 }
 
@@ -49,17 +49,17 @@ INSERT INTO auth_sessions (token_hash, user_id, expires_at, user_agent, ip)
 VALUES ($1, $2, $3, $4, nullif($5, '')::inet) RETURNING id`
 
 // CreateSession stores a new session by its token's hash.
-func (s *Store) CreateSession(ctx context.Context, tx sqlx.QueryerContext, tokenHash []byte, userID int64, expiresAt time.Time, userAgent, ip string) (int64, error) {
+func (s *Store) CreateSession(ctx context.Context, q Querier, tokenHash []byte, userID int64, expiresAt time.Time, userAgent, ip string) (int64, error) {
 	var id int64
-	err := sqlx.GetContext(ctx, tx, &id, insertSession, tokenHash, userID, expiresAt, userAgent, ip)
+	err := sqlx.GetContext(ctx, q, &id, insertSession, tokenHash, userID, expiresAt, userAgent, ip)
 	return id, mapError(err, "session")
 }
 
 const revokeSession = `UPDATE auth_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`
 
 // RevokeSession ends one session.
-func (s *Store) RevokeSession(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, revokeSession, id)
+func (s *Store) RevokeSession(ctx context.Context, q Querier, id int64) error {
+	_, err := q.ExecContext(ctx, revokeSession, id)
 	return mapError(err, "revoke session")
 }
 
@@ -69,7 +69,7 @@ WHERE user_id = $1 AND revoked_at IS NULL AND id <> $2`
 
 // RevokeUserSessions ends every live session of the user but except (0:
 // none spared) and reports how many; q is the database or a transaction.
-func (s *Store) RevokeUserSessions(ctx context.Context, q sqlx.ExecerContext, userID, except int64) (int64, error) {
+func (s *Store) RevokeUserSessions(ctx context.Context, q Querier, userID, except int64) (int64, error) {
 	res, err := q.ExecContext(ctx, revokeUserSessions, userID, except)
 	if err != nil {
 		return 0, mapError(err, "revoke sessions")

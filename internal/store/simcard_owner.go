@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // SIMClaim is what deciding whether a customer may add a SIM needs to know,
@@ -27,16 +25,16 @@ FROM sim_cards s WHERE s.iccid = $1
 FOR UPDATE OF s`
 
 // SIMClaimForUpdate locks a SIM and reads what adding it needs.
-func (s *Store) SIMClaimForUpdate(ctx context.Context, tx *sqlx.Tx, iccid string, viewer int64) (SIMClaim, error) {
+func (s *Store) SIMClaimForUpdate(ctx context.Context, q Querier, iccid string, viewer int64) (SIMClaim, error) {
 	var c SIMClaim
-	err := tx.GetContext(ctx, &c, simClaimForUpdate, iccid, viewer)
+	err := q.GetContext(ctx, &c, simClaimForUpdate, iccid, viewer)
 	return c, mapError(err, "sim card")
 }
 
 // AttachSIM gives a SIM to the customer from now on; a stock SIM becomes active.
-func (s *Store) AttachSIM(ctx context.Context, tx *sqlx.Tx, iccid string, userID int64) (SimCard, error) {
+func (s *Store) AttachSIM(ctx context.Context, q Querier, iccid string, userID int64) (SimCard, error) {
 	var sc SimCard
-	err := tx.GetContext(ctx, &sc, `
+	err := q.GetContext(ctx, &sc, `
 		UPDATE sim_cards SET user_id = $2, owned_since = now(), code_required = false, updated_at = now(),
 		    status = CASE WHEN status = 'IN_STOCK' THEN 'ACTIVE'::sim_status ELSE status END
 		WHERE iccid = $1 RETURNING `+simColumns, iccid, userID)
@@ -44,18 +42,18 @@ func (s *Store) AttachSIM(ctx context.Context, tx *sqlx.Tx, iccid string, userID
 }
 
 // SetSIMLabel renames one of the customer's SIMs; another's is NotFound.
-func (s *Store) SetSIMLabel(ctx context.Context, userID int64, iccid, label string) (SimCard, error) {
+func (s *Store) SetSIMLabel(ctx context.Context, q Querier, userID int64, iccid, label string) (SimCard, error) {
 	var sc SimCard
-	err := s.db.GetContext(ctx, &sc, `UPDATE sim_cards SET label = $3, updated_at = now()
+	err := q.GetContext(ctx, &sc, `UPDATE sim_cards SET label = $3, updated_at = now()
 		WHERE iccid = $2 AND user_id = $1 RETURNING `+simColumns, userID, iccid, label)
 	return sc, mapError(err, "sim card")
 }
 
 // DetachSIM takes a SIM out of the customer's account; its balance and
 // ledger stay with the SIM, and adding it again needs its code.
-func (s *Store) DetachSIM(ctx context.Context, userID int64, iccid string) error {
+func (s *Store) DetachSIM(ctx context.Context, q Querier, userID int64, iccid string) error {
 	var got string
-	err := s.db.GetContext(ctx, &got, `UPDATE sim_cards SET user_id = NULL, owned_since = NULL, label = '', code_required = true, updated_at = now()
+	err := q.GetContext(ctx, &got, `UPDATE sim_cards SET user_id = NULL, owned_since = NULL, label = '', code_required = true, updated_at = now()
 		WHERE iccid = $2 AND user_id = $1 RETURNING iccid`, userID, iccid)
 	return mapError(err, "sim card")
 }

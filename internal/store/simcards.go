@@ -61,8 +61,8 @@ func (sc *SimCard) simTargets() []any {
 const simCardsOfUsers = `SELECT ` + simColumns + ` FROM sim_cards WHERE user_id = ANY($1) ORDER BY user_id, iccid`
 
 // SimCardsByUserID lists each user's SIM cards in ICCID order.
-func (s *Store) SimCardsByUserID(ctx context.Context, userIDs []int64) (map[int64][]SimCard, error) {
-	rows, err := queryRows(ctx, s.db, (*SimCard).simTargets, simCardsOfUsers, pq.Array(userIDs))
+func (s *Store) SimCardsByUserID(ctx context.Context, q Querier, userIDs []int64) (map[int64][]SimCard, error) {
+	rows, err := queryRows(ctx, q, (*SimCard).simTargets, simCardsOfUsers, pq.Array(userIDs))
 	if err != nil {
 		return nil, mapError(err, "sim cards")
 	}
@@ -79,9 +79,9 @@ func (s *Store) SimCardsByUserID(ctx context.Context, userIDs []int64) (map[int6
 const simCardsOfOwner = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND user_id = $2`
 
 // SimCardsByICCID loads the owner's SIM cards among iccids; others' are absent.
-func (s *Store) SimCardsByICCID(ctx context.Context, owner int64, iccids []string) (map[string]SimCard, error) {
+func (s *Store) SimCardsByICCID(ctx context.Context, q Querier, owner int64, iccids []string) (map[string]SimCard, error) {
 	var rows []SimCard
-	if err := s.db.SelectContext(ctx, &rows, simCardsOfOwner, pq.Array(iccids), owner); err != nil {
+	if err := q.SelectContext(ctx, &rows, simCardsOfOwner, pq.Array(iccids), owner); err != nil {
 		return nil, mapError(err, "sim cards")
 	}
 	out := make(map[string]SimCard, len(rows))

@@ -1,5 +1,9 @@
 // Package store holds all the SQL of the service: one file per aggregate,
 // each statement a named constant. It knows nothing of GraphQL or HTTP.
+//
+// Every method runs on the Querier it is given: the pool (Store.DB) for a
+// read or write on its own, or the transaction of Store.InTx for a step of
+// a write that must agree with others. Callers never import sqlx.
 package store
 
 import (
@@ -28,7 +32,8 @@ type Store struct {
 // New wraps an open database.
 func New(db *sqlx.DB) *Store { return &Store{db: db} }
 
-// DB is the underlying handle, for health checks and pool statistics.
+// DB is the pool: the Querier of statements outside a transaction, and the
+// handle for health checks and pool statistics.
 func (s *Store) DB() *sqlx.DB { return s.db }
 
 // PoolOptions size the connection pool and bound statements.
@@ -96,9 +101,36 @@ func withParams(dsn string, params map[string]string) (string, error) {
 	return b.String(), nil
 }
 
+// Querier is what every store method runs its statements on: the pool
+// (Store.DB) or a transaction begun by InTx. Callers choose which, so one
+// method serves both a single read and a step of a larger write.
+type Querier interface {
+	sqlx.ExtContext
+	sqlx.PreparerContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+var (
+	_ Querier = (*sqlx.DB)(nil)
+	_ Querier = (*sqlx.Tx)(nil)
+)
+
 // InTx runs fn in a transaction, committing when it returns nil.
-func (s *Store) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
+func (s *Store) InTx(ctx context.Context, fn func(q Querier) error) error {
+	return s.inTx(ctx, nil, fn)
+}
+
+// InSnapshot runs fn in a read-only transaction that sees one snapshot of
+// the database throughout, for reads that span many statements (exports
+// read through cursors, which need a transaction too).
+func (s *Store) InSnapshot(ctx context.Context, fn func(q Querier) error) error {
+	return s.inTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}, fn)
+}
+
+func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(q Querier) error) error {
+	tx, err := s.db.BeginTxx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -150,10 +182,10 @@ func qualified(alias, columns string) string {
 // on every call, a reflect.New per row) cost more than the rest of their
 // reading. Other statements keep sqlx's by-name mapping; a test compares
 // the two for every positional read.
-func queryRows[T any](ctx context.Context, db *sqlx.DB, targets func(*T) []any, query string, args ...any) ([]T, error) {
+func queryRows[T any](ctx context.Context, q Querier, targets func(*T) []any, query string, args ...any) ([]T, error) {
 	var out []T
 	var t T
-	err := queryEach(ctx, db, targets(&t), func() { out = append(out, t) }, query, args...)
+	err := queryEach(ctx, q, targets(&t), func() { out = append(out, t) }, query, args...)
 	return out, err
 }
 
@@ -161,12 +193,12 @@ func queryRows[T any](ctx context.Context, db *sqlx.DB, targets func(*T) []any, 
 // ordinal i of the key a row answers (unnest ... WITH ORDINALITY): it gives
 // each key its rows, keys[i-1] those numbered i in their order, and nil to
 // keys without rows. want is how many rows to make room for.
-func queryGrouped[K comparable, T any](ctx context.Context, db *sqlx.DB, keys []K, want int, targets func(*T) []any, query string, args ...any) (map[K][]T, error) {
+func queryGrouped[K comparable, T any](ctx context.Context, q Querier, keys []K, want int, targets func(*T) []any, query string, args ...any) (map[K][]T, error) {
 	ords := make([]int, 0, want)
 	rows := make([]T, 0, want)
 	var i int
 	var t T
-	err := queryEach(ctx, db, append([]any{&i}, targets(&t)...), func() {
+	err := queryEach(ctx, q, append([]any{&i}, targets(&t)...), func() {
 		ords = append(ords, i)
 		rows = append(rows, t)
 	}, query, args...)
@@ -179,8 +211,8 @@ func queryGrouped[K comparable, T any](ctx context.Context, db *sqlx.DB, keys []
 // queryEach runs a statement and calls row after reading each row into
 // dest. One set of targets serves every row: Scan sets each anew (a NULL
 // too), so nothing of one row is left in the next.
-func queryEach(ctx context.Context, db *sqlx.DB, dest []any, row func(), query string, args ...any) error {
-	rows, err := db.QueryContext(ctx, query, args...)
+func queryEach(ctx context.Context, q Querier, dest []any, row func(), query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

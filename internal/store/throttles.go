@@ -43,8 +43,8 @@ const (
 // blocked now (this attempt was the limit-th, or it was refused), until
 // when. The attempt counts as a failure unless ThrottleClear or
 // ThrottleRefund follows.
-func (s *Store) ThrottleAttempt(ctx context.Context, key string, window time.Duration, limit int) (allowed bool, blockedUntil *time.Time, err error) {
-	err = s.db.QueryRowxContext(ctx, throttleAttempt, key, window.Seconds(), limit, maxBlock.Seconds()).Scan(&allowed, &blockedUntil)
+func (s *Store) ThrottleAttempt(ctx context.Context, q Querier, key string, window time.Duration, limit int) (allowed bool, blockedUntil *time.Time, err error) {
+	err = q.QueryRowxContext(ctx, throttleAttempt, key, window.Seconds(), limit, maxBlock.Seconds()).Scan(&allowed, &blockedUntil)
 	return allowed, blockedUntil, mapError(err, "throttle attempt")
 }
 
@@ -57,13 +57,13 @@ WHERE key = $1`
 
 // ThrottleRefund gives back an attempt that turned out well, without
 // forgetting the failures before it (see ThrottleClear).
-func (s *Store) ThrottleRefund(ctx context.Context, key string, limit int) error {
-	_, err := s.db.ExecContext(ctx, throttleRefund, key, limit)
+func (s *Store) ThrottleRefund(ctx context.Context, q Querier, key string, limit int) error {
+	_, err := q.ExecContext(ctx, throttleRefund, key, limit)
 	return mapError(err, "throttle refund")
 }
 
 // ThrottleClear forgets key's failures (a success that proves the caller).
-func (s *Store) ThrottleClear(ctx context.Context, key string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM throttles WHERE key = $1`, key)
+func (s *Store) ThrottleClear(ctx context.Context, q Querier, key string) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM throttles WHERE key = $1`, key)
 	return mapError(err, "throttle clear")
 }

@@ -152,19 +152,19 @@ type CountryUsage struct {
 
 // UsageByCountry totals the scope's SIMs' sessions per range and country,
 // one statement for all ranges. Ranges without sessions have no countries.
-func (s *Store) UsageByCountry(ctx context.Context, scope Scope, ranges []UsageRange) (map[UsageRange][]CountryUsage, error) {
-	return usageGrouped(ctx, s, scope, ranges, func(r *CountryUsage) []any {
+func (s *Store) UsageByCountry(ctx context.Context, q Querier, scope Scope, ranges []UsageRange) (map[UsageRange][]CountryUsage, error) {
+	return usageGrouped(ctx, q, scope, ranges, func(r *CountryUsage) []any {
 		return append([]any{&r.CountryCode}, r.totalsTargets()...)
 	}, usageByCountry, "usage totals")
 }
 
 // usageGrouped runs one of the range statements (usageRangeKeys …
 // usageInRanges) for the scope's ranges; extra are its parameters from $7.
-func usageGrouped[T any](ctx context.Context, s *Store, scope Scope, ranges []UsageRange, targets func(*T) []any, query, what string, extra ...any) (map[UsageRange][]T, error) {
+func usageGrouped[T any](ctx context.Context, q Querier, scope Scope, ranges []UsageRange, targets func(*T) []any, query, what string, extra ...any) (map[UsageRange][]T, error) {
 	iccids, froms, tos := rangeArrays(ranges)
 	lo, hi := span(ranges)
 	args := append([]any{pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, lo, hi}, extra...)
-	out, err := queryGrouped(ctx, s.db, ranges, len(ranges), targets, query, args...)
+	out, err := queryGrouped(ctx, q, ranges, len(ranges), targets, query, args...)
 	if err != nil {
 		return nil, mapError(err, what)
 	}
@@ -235,7 +235,7 @@ type NewestKey struct {
 
 // NewestSessions returns, for each key, up to its limit of the owner's
 // newest sessions in its range (newest first), one statement for all keys.
-func (s *Store) NewestSessions(ctx context.Context, scope Scope, keys []NewestKey) (map[NewestKey][]UsageSession, error) {
+func (s *Store) NewestSessions(ctx context.Context, q Querier, scope Scope, keys []NewestKey) (map[NewestKey][]UsageSession, error) {
 	ranges := make([]UsageRange, len(keys))
 	limits := make([]int64, len(keys))
 	want := 0
@@ -245,7 +245,7 @@ func (s *Store) NewestSessions(ctx context.Context, scope Scope, keys []NewestKe
 	}
 	iccids, froms, tos := rangeArrays(ranges)
 	lo, hi := span(ranges)
-	out, err := queryGrouped(ctx, s.db, keys, want, (*UsageSession).usageTargets,
+	out, err := queryGrouped(ctx, q, keys, want, (*UsageSession).usageTargets,
 		s.newestSessionsQuery(), pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), scope.UserID, lo, hi)
 	if err != nil {
 		return nil, mapError(err, "usage sessions")
@@ -262,14 +262,14 @@ SELECT k.i,
 FROM k JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $4`
 
 // SessionCounts counts the scope's sessions per range, one statement.
-func (s *Store) SessionCounts(ctx context.Context, scope Scope, ranges []UsageRange) (map[UsageRange]int, error) {
+func (s *Store) SessionCounts(ctx context.Context, q Querier, scope Scope, ranges []UsageRange) (map[UsageRange]int, error) {
 	iccids, froms, tos := rangeArrays(ranges)
 	var rows []struct {
 		I int `db:"i"`
 		N int `db:"n"`
 	}
 	lo, hi := span(ranges)
-	if err := s.db.SelectContext(ctx, &rows, sessionCounts, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, lo, hi); err != nil {
+	if err := q.SelectContext(ctx, &rows, sessionCounts, pq.Array(iccids), pq.Array(froms), pq.Array(tos), scope.UserID, lo, hi); err != nil {
 		return nil, mapError(err, "usage session counts")
 	}
 	out := make(map[UsageRange]int, len(ranges))
@@ -303,7 +303,7 @@ LIMIT $9`
 
 // SessionsPage returns one page of a SIM's history, newest first; "after"
 // means older. Rows come in the page's direction (see relay.Cut).
-func (s *Store) SessionsPage(ctx context.Context, scope Scope, r UsageRange, page relay.Page) ([]UsageSession, error) {
+func (s *Store) SessionsPage(ctx context.Context, q Querier, scope Scope, r UsageRange, page relay.Page) ([]UsageSession, error) {
 	afterAt, afterID, err := timeIDCursor(page.After)
 	if err != nil {
 		return nil, err
@@ -318,7 +318,7 @@ func (s *Store) SessionsPage(ctx context.Context, scope Scope, r UsageRange, pag
 	}
 	from, to := r.bounds()
 	var rows []UsageSession
-	err = s.db.SelectContext(ctx, &rows, query, r.ICCID, scope.UserID, from, to, afterAt, afterID, beforeAt, beforeID, page.Fetch())
+	err = q.SelectContext(ctx, &rows, query, r.ICCID, scope.UserID, from, to, afterAt, afterID, beforeAt, beforeID, page.Fetch())
 	return rows, mapError(err, "usage sessions")
 }
 
@@ -329,7 +329,7 @@ JOIN usage_sessions u ON u.started_at = k.started_at AND u.id = k.id
 JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $3 AND u.started_at >= coalesce(s.owned_since, 'infinity')`
 
 // SessionsByKey loads the scope's sessions by (start, id); others' are absent.
-func (s *Store) SessionsByKey(ctx context.Context, scope Scope, keys [][2]string) (map[[2]string]UsageSession, error) {
+func (s *Store) SessionsByKey(ctx context.Context, q Querier, scope Scope, keys [][2]string) (map[[2]string]UsageSession, error) {
 	starts, ids := make([]string, len(keys)), make([]int64, len(keys))
 	for i, k := range keys {
 		id, err := strconv.ParseInt(k[1], 10, 64)
@@ -339,7 +339,7 @@ func (s *Store) SessionsByKey(ctx context.Context, scope Scope, keys [][2]string
 		starts[i], ids[i] = k[0], id
 	}
 	var rows []UsageSession
-	if err := s.db.SelectContext(ctx, &rows, sessionsOfOwner, pq.Array(starts), pq.Array(ids), scope.UserID); err != nil {
+	if err := q.SelectContext(ctx, &rows, sessionsOfOwner, pq.Array(starts), pq.Array(ids), scope.UserID); err != nil {
 		return nil, mapError(err, "usage sessions")
 	}
 	out := make(map[[2]string]UsageSession, len(rows))

@@ -27,8 +27,8 @@ type DayUsage struct {
 // UsageByDay totals the scope's SIMs' sessions per range and calendar day
 // in timeZone (an IANA name), oldest day first, one statement for all
 // ranges. Days without sessions are absent.
-func (s *Store) UsageByDay(ctx context.Context, scope Scope, timeZone string, ranges []UsageRange) (map[UsageRange][]DayUsage, error) {
-	return usageGrouped(ctx, s, scope, ranges, func(r *DayUsage) []any {
+func (s *Store) UsageByDay(ctx context.Context, q Querier, scope Scope, timeZone string, ranges []UsageRange) (map[UsageRange][]DayUsage, error) {
+	return usageGrouped(ctx, q, scope, ranges, func(r *DayUsage) []any {
 		return append([]any{&r.Day}, r.totalsTargets()...)
 	}, usageByDay, "usage by day", timeZone)
 }
@@ -49,8 +49,8 @@ type NetworkUsage struct {
 // UsageByNetwork totals the scope's SIMs' sessions per range and visited
 // network (country and name), most data first, one statement for all
 // ranges.
-func (s *Store) UsageByNetwork(ctx context.Context, scope Scope, ranges []UsageRange) (map[UsageRange][]NetworkUsage, error) {
-	return usageGrouped(ctx, s, scope, ranges, func(r *NetworkUsage) []any {
+func (s *Store) UsageByNetwork(ctx context.Context, q Querier, scope Scope, ranges []UsageRange) (map[UsageRange][]NetworkUsage, error) {
+	return usageGrouped(ctx, q, scope, ranges, func(r *NetworkUsage) []any {
 		return append([]any{&r.CountryCode, &r.NetworkName}, r.totalsTargets()...)
 	}, usageByNetwork, "usage by network")
 }

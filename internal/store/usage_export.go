@@ -2,10 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // exportBatch is how many rows each FETCH of a download's cursor reads:
@@ -26,33 +23,29 @@ ORDER BY u.started_at DESC, u.id DESC`
 
 // EachUsageSession calls fn with each of the customer's sessions of r, as
 // My history shows them (newest first), read through a server-side cursor
-// in one read-only snapshot, so that a year of a heavy SIM never sits in
+// in q, which must be a transaction (Store.InSnapshot: one read-only
+// snapshot), so that a year of a heavy SIM never sits in
 // memory. A SIM that is not the customer's is NotFound, before fn is
 // called. fn's session is reused: copy what it keeps.
-func (s *Store) EachUsageSession(ctx context.Context, userID int64, r UsageRange, fn func(*UsageSession) error) error {
-	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
-	if err != nil {
-		return fmt.Errorf("begin usage export: %w", err)
-	}
-	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
+func (s *Store) EachUsageSession(ctx context.Context, q Querier, userID int64, r UsageRange, fn func(*UsageSession) error) error {
 	var one int
-	if err := tx.GetContext(ctx, &one, simOwned, r.ICCID, userID); err != nil {
+	if err := q.GetContext(ctx, &one, simOwned, r.ICCID, userID); err != nil {
 		return mapError(err, "sim card")
 	}
 	from, to := r.bounds()
-	if _, err := tx.ExecContext(ctx, declareUsageExport, r.ICCID, userID, from, to); err != nil {
+	if _, err := q.ExecContext(ctx, declareUsageExport, r.ICCID, userID, from, to); err != nil {
 		return mapError(err, "usage export")
 	}
 	var u UsageSession
-	return eachFetched(ctx, tx, "usage_export", u.usageTargets(), func() error { return fn(&u) })
+	return eachFetched(ctx, q, "usage_export", u.usageTargets(), func() error { return fn(&u) })
 }
 
-// eachFetched reads an open cursor of tx exportBatch rows at a time, each
+// eachFetched reads an open cursor of q exportBatch rows at a time, each
 // into dest, calling fn after each.
-func eachFetched(ctx context.Context, tx *sqlx.Tx, cursor string, dest []any, fn func() error) error {
+func eachFetched(ctx context.Context, q Querier, cursor string, dest []any, fn func() error) error {
 	fetch := fmt.Sprintf("FETCH %d FROM %s", exportBatch, cursor)
 	for {
-		n, err := fetchOnce(ctx, tx, fetch, dest, fn)
+		n, err := fetchOnce(ctx, q, fetch, dest, fn)
 		if err != nil {
 			return mapError(err, cursor)
 		}
@@ -62,8 +55,8 @@ func eachFetched(ctx context.Context, tx *sqlx.Tx, cursor string, dest []any, fn
 	}
 }
 
-func fetchOnce(ctx context.Context, tx *sqlx.Tx, fetch string, dest []any, fn func() error) (int, error) {
-	rows, err := tx.QueryContext(ctx, fetch)
+func fetchOnce(ctx context.Context, q Querier, fetch string, dest []any, fn func() error) (int, error) {
+	rows, err := q.QueryContext(ctx, fetch)
 	if err != nil {
 		return 0, err
 	}

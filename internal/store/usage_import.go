@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -28,12 +27,12 @@ type UsageRecord struct {
 const simCurrencies = `SELECT iccid, currency FROM sim_cards WHERE iccid = ANY($1::text[])`
 
 // SIMCurrencies returns the balance currency of each SIM that exists.
-func (s *Store) SIMCurrencies(ctx context.Context, iccids []string) (map[string]string, error) {
+func (s *Store) SIMCurrencies(ctx context.Context, q Querier, iccids []string) (map[string]string, error) {
 	var rows []struct {
 		ICCID    string `db:"iccid"`
 		Currency string `db:"currency"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, simCurrencies, pq.Array(iccids)); err != nil {
+	if err := q.SelectContext(ctx, &rows, simCurrencies, pq.Array(iccids)); err != nil {
 		return nil, mapError(err, "SIM currencies")
 	}
 	out := make(map[string]string, len(rows))
@@ -47,8 +46,8 @@ const ensureUsagePartition = `SELECT usage_ensure_partitions($1::date, 1)`
 
 // EnsureUsagePartition creates the partition of usage_sessions for the
 // month of t (UTC) unless it exists, in a transaction of its own.
-func (s *Store) EnsureUsagePartition(ctx context.Context, month time.Time) error {
-	_, err := s.db.ExecContext(ctx, ensureUsagePartition, month.UTC().Format(time.DateOnly))
+func (s *Store) EnsureUsagePartition(ctx context.Context, q Querier, month time.Time) error {
+	_, err := q.ExecContext(ctx, ensureUsagePartition, month.UTC().Format(time.DateOnly))
 	return mapError(err, "ensure usage partition")
 }
 
@@ -80,14 +79,14 @@ const copyUsageStage = `COPY usage_import_stage (cdr_id, iccid, started_at, ende
 
 // StageUsage streams records with COPY into a staging table of tx that is
 // dropped when tx ends, and sets tx up for a batch.
-func (s *Store) StageUsage(ctx context.Context, tx *sqlx.Tx, recs []UsageRecord) error {
-	if _, err := tx.ExecContext(ctx, usageBatchSettings); err != nil {
+func (s *Store) StageUsage(ctx context.Context, q Querier, recs []UsageRecord) error {
+	if _, err := q.ExecContext(ctx, usageBatchSettings); err != nil {
 		return fmt.Errorf("usage batch settings: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, createUsageStage); err != nil {
+	if _, err := q.ExecContext(ctx, createUsageStage); err != nil {
 		return fmt.Errorf("create usage staging table: %w", err)
 	}
-	stmt, err := tx.PrepareContext(ctx, copyUsageStage)
+	stmt, err := q.PrepareContext(ctx, copyUsageStage)
 	if err != nil {
 		return fmt.Errorf("copy usage: %w", err)
 	}
@@ -142,9 +141,9 @@ ORDER BY iccid`
 
 // ImportStagedUsage moves the staged sessions into usage_sessions, skipping
 // those already there, and totals the inserted ones per SIM.
-func (s *Store) ImportStagedUsage(ctx context.Context, tx *sqlx.Tx) ([]SIMUsage, error) {
+func (s *Store) ImportStagedUsage(ctx context.Context, q Querier) ([]SIMUsage, error) {
 	var out []SIMUsage
-	err := tx.SelectContext(ctx, &out, importStagedUsage)
+	err := q.SelectContext(ctx, &out, importStagedUsage)
 	return out, mapError(err, "import usage sessions")
 }
 
@@ -158,12 +157,12 @@ WHERE s.iccid = l.iccid AND (s.last_usage_at IS NULL OR s.last_usage_at < u.last
 
 // TouchSIMUsage row-locks the SIMs (in ICCID order) and moves their
 // last_usage_at forward to lastUsage where that is later.
-func (s *Store) TouchSIMUsage(ctx context.Context, tx *sqlx.Tx, iccids []string, lastUsage []time.Time) error {
+func (s *Store) TouchSIMUsage(ctx context.Context, q Querier, iccids []string, lastUsage []time.Time) error {
 	at := make([]string, len(lastUsage))
 	for i, t := range lastUsage {
 		at[i] = t.UTC().Format(time.RFC3339Nano)
 	}
-	_, err := tx.ExecContext(ctx, touchSIMUsage, pq.Array(iccids), pq.Array(at))
+	_, err := q.ExecContext(ctx, touchSIMUsage, pq.Array(iccids), pq.Array(at))
 	return mapError(err, "touch SIM usage")
 }
 
@@ -193,8 +192,8 @@ ORDER BY range_from NULLS LAST, p.relname`
 
 // UsagePartitions lists the partitions of usage_sessions in time order, the
 // default partition last, with their row counts.
-func (s *Store) UsagePartitions(ctx context.Context) ([]UsagePartition, error) {
+func (s *Store) UsagePartitions(ctx context.Context, q Querier) ([]UsagePartition, error) {
 	var out []UsagePartition
-	err := s.db.SelectContext(ctx, &out, usagePartitions)
+	err := q.SelectContext(ctx, &out, usagePartitions)
 	return out, mapError(err, "usage partitions")
 }

@@ -51,7 +51,7 @@ func TestNewestSessionsAcrossPartitions(t *testing.T) {
 		{10, []string{"far-ahead", "this-month", "last-month", "long-ago"}},
 	} {
 		key := store.NewestKey{UsageRange: store.UsageRange{ICCID: sim}, Limit: tt.limit}
-		got, err := st.NewestSessions(ctx, scope, []store.NewestKey{key})
+		got, err := st.NewestSessions(ctx, st.DB(), scope, []store.NewestKey{key})
 		if err != nil {
 			t.Fatal(err)
 		}

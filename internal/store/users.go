@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // User is a customer account.
@@ -46,9 +44,9 @@ func (u *User) userTargets() []any {
 const userByID = `SELECT ` + userColumns + ` FROM users WHERE id = $1`
 
 // UserByID loads one account.
-func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+func (s *Store) UserByID(ctx context.Context, q Querier, id int64) (User, error) {
 	var u User
-	err := s.db.GetContext(ctx, &u, userByID, id)
+	err := q.GetContext(ctx, &u, userByID, id)
 	return u, mapError(err, "user")
 }
 
@@ -59,25 +57,25 @@ RETURNING ` + userColumns
 
 // CreateUser adds an account; a taken email (compared case-insensitively)
 // is a Conflict.
-func (s *Store) CreateUser(ctx context.Context, tx *sqlx.Tx, email, passwordHash, fullName, termsVersion string) (User, error) {
+func (s *Store) CreateUser(ctx context.Context, q Querier, email, passwordHash, fullName, termsVersion string) (User, error) {
 	var u User
-	err := tx.GetContext(ctx, &u, insertUser, email, passwordHash, fullName, termsVersion)
+	err := q.GetContext(ctx, &u, insertUser, email, passwordHash, fullName, termsVersion)
 	return u, mapError(err, "account "+email)
 }
 
 const userByEmail = `SELECT ` + userColumns + ` FROM users WHERE email = $1`
 
 // UserByEmail finds an account by email, case-insensitively (citext).
-func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+func (s *Store) UserByEmail(ctx context.Context, q Querier, email string) (User, error) {
 	var u User
-	err := s.db.GetContext(ctx, &u, userByEmail, email)
+	err := q.GetContext(ctx, &u, userByEmail, email)
 	return u, mapError(err, "user")
 }
 
 const updatePassword = `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`
 
 // UpdatePassword replaces the account's password hash.
-func (s *Store) UpdatePassword(ctx context.Context, q sqlx.ExecerContext, id int64, passwordHash string) error {
+func (s *Store) UpdatePassword(ctx context.Context, q Querier, id int64, passwordHash string) error {
 	res, err := q.ExecContext(ctx, updatePassword, id, passwordHash)
 	if err != nil {
 		return mapError(err, "update password")
@@ -95,9 +93,9 @@ RETURNING ` + userColumns
 
 // UpdateProfile sets the account's full name, phone (nil: none) and time
 // zone.
-func (s *Store) UpdateProfile(ctx context.Context, id int64, fullName string, phone *string, timeZone string) (User, error) {
+func (s *Store) UpdateProfile(ctx context.Context, q Querier, id int64, fullName string, phone *string, timeZone string) (User, error) {
 	var u User
-	err := s.db.GetContext(ctx, &u, updateProfile, id, fullName, phone, timeZone)
+	err := q.GetContext(ctx, &u, updateProfile, id, fullName, phone, timeZone)
 	return u, mapError(err, "user")
 }
 
@@ -109,12 +107,12 @@ const verifiedAccountByEmail = `SELECT id, email_verified_at IS NOT NULL AS veri
 
 // VerifiedAccountID answers the account whose email this is, if that
 // email is verified; ok is false when no account has it verified.
-func (s *Store) VerifiedAccountID(ctx context.Context, tx *sqlx.Tx, email string) (id int64, ok bool, err error) {
+func (s *Store) VerifiedAccountID(ctx context.Context, q Querier, email string) (id int64, ok bool, err error) {
 	var row struct {
 		ID       int64 `db:"id"`
 		Verified bool  `db:"verified"`
 	}
-	err = tx.GetContext(ctx, &row, verifiedAccountByEmail, email)
+	err = q.GetContext(ctx, &row, verifiedAccountByEmail, email)
 	if err == sql.ErrNoRows {
 		return 0, false, nil
 	}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/store"
@@ -26,7 +24,7 @@ func (im *Importer) prepare(ctx context.Context, b *batch, ensured map[time.Time
 	for _, r := range b.recs {
 		month := time.Date(r.StartedAt.Year(), r.StartedAt.Month(), 1, 0, 0, 0, 0, time.UTC)
 		if !ensured[month] {
-			if err := im.store.EnsureUsagePartition(ctx, month); err != nil {
+			if err := im.store.EnsureUsagePartition(ctx, im.store.DB(), month); err != nil {
 				return err
 			}
 			ensured[month] = true
@@ -47,7 +45,7 @@ func (im *Importer) commit(ctx context.Context, b *batch) (imported int, err err
 		return 0, nil
 	}
 	for attempt := 1; ; attempt++ {
-		err = im.store.InTx(ctx, func(tx *sqlx.Tx) error {
+		err = im.store.InTx(ctx, func(tx store.Querier) error {
 			if err := im.store.StageUsage(ctx, tx, b.recs); err != nil {
 				return err
 			}
@@ -82,7 +80,7 @@ func (im *Importer) checkSIMs(ctx context.Context, b *batch) error {
 			iccids = append(iccids, r.ICCID)
 		}
 	}
-	currencies, err := im.store.SIMCurrencies(ctx, iccids)
+	currencies, err := im.store.SIMCurrencies(ctx, im.store.DB(), iccids)
 	if err != nil {
 		return err
 	}
@@ -109,7 +107,7 @@ func (im *Importer) checkSIMs(ctx context.Context, b *batch) error {
 // debit moves each SIM's last usage forward and takes the cost of its new
 // sessions from its balance: one USAGE entry per SIM per batch, keyed by the
 // first of the CDRs it pays for, so it can never be taken twice.
-func (im *Importer) debit(ctx context.Context, tx *sqlx.Tx, added []store.SIMUsage) error {
+func (im *Importer) debit(ctx context.Context, tx store.Querier, added []store.SIMUsage) error {
 	if len(added) == 0 {
 		return nil
 	}

@@ -71,7 +71,7 @@ func (f fixture) get(t *testing.T, dest any, query string, args ...any) {
 
 func (f fixture) balance(t *testing.T, id string) store.SIMBalance {
 	t.Helper()
-	b, err := f.store.SIMBalance(context.Background(), id)
+	b, err := f.store.SIMBalance(context.Background(), f.store.DB(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func (f fixture) balance(t *testing.T, id string) store.SIMBalance {
 
 func (f fixture) checkClean(t *testing.T) {
 	t.Helper()
-	bad, err := f.store.LedgerMismatches(context.Background())
+	bad, err := f.store.LedgerMismatches(context.Background(), f.store.DB())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +312,7 @@ func TestPartitionForMonthWithoutOne(t *testing.T) {
 	if where != "usage_sessions_y2019m03" {
 		t.Errorf("session landed in %s, want usage_sessions_y2019m03", where)
 	}
-	parts, err := f.store.UsagePartitions(ctx)
+	parts, err := f.store.UsagePartitions(ctx, f.store.DB())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/seed"
@@ -51,15 +49,14 @@ type Result struct {
 const startingBalance = 100_000_00
 
 // Run prepares the SIMs, writes the file, and imports it twice.
-func Run(ctx context.Context, db *sqlx.DB, l *ledger.Ledger, opts Options, progress io.Writer) (Result, error) {
-	s := store.New(db)
+func Run(ctx context.Context, s *store.Store, l *ledger.Ledger, opts Options, progress io.Writer) (Result, error) {
 	res := Result{Rows: opts.Rows}
 	fmt.Fprintf(progress, "preparing %d SIMs\n", opts.SIMs)
-	sims, err := seed.BenchSIMs(ctx, db, opts.SIMs)
+	sims, err := seed.BenchSIMs(ctx, s.DB(), opts.SIMs)
 	if err != nil {
 		return res, err
 	}
-	err = s.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.InTx(ctx, func(tx store.Querier) error {
 		for _, id := range sims {
 			p := ledger.Posting{ICCID: id, Amount: money.New(startingBalance, "USD"), Kind: store.EntryTopup,
 				Reference: "benchmark starting balance", Key: "usagebench-start:" + id}
@@ -102,7 +99,7 @@ func Run(ctx context.Context, db *sqlx.DB, l *ledger.Ledger, opts Options, progr
 		}
 	}
 	res.LoadAfter = loadAverage()
-	bad, err := s.LedgerMismatches(ctx)
+	bad, err := s.LedgerMismatches(ctx, s.DB())
 	if err != nil {
 		return res, err
 	}

@@ -1,4 +1,4 @@
-package graph
+package leanexec
 
 import (
 	"bytes"
@@ -19,7 +19,6 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/leanexec"
 )
 
 // The HTTP transports answer as the GraphQL-over-HTTP spec asks. A request
@@ -30,7 +29,7 @@ import (
 // accepts application/graphql-response+json. Only queries run by GET: any
 // other operation answers 405 with Allow: POST.
 
-// postTransport is gqlgen's POST transport with those status codes and a
+// POST is gqlgen's POST transport with those status codes and a
 // cheaper response writer. gqlgen writes every response with json.Marshal,
 // which re-validates and re-compacts the data the executor has just written
 // compactly (a dashboard is 11–18 kB): a few percent of the server's CPU.
@@ -38,16 +37,17 @@ import (
 // json.HTMLEscape when it holds a character that may need it: the same
 // bytes json.Marshal gives; anything else (errors, extensions) goes through
 // json.Marshal.
-type postTransport struct {
+type POST struct {
 	transport.POST
 }
 
-var _ graphql.Transport = postTransport{}
+var _ graphql.Transport = POST{}
 
-func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+// Do implements graphql.Transport.
+func (t POST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	start := graphql.Now()
 	// The lean executor lends its response buffer until the answer is written.
-	ctx, loan := leanexec.WithLoan(r.Context())
+	ctx, loan := WithLoan(r.Context())
 	defer loan.Return()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -78,16 +78,17 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	serve(ctx, w, r, exec, &params)
 }
 
-// getTransport is gqlgen's GET transport with the status codes above.
-type getTransport struct {
+// GET is gqlgen's GET transport with the status codes above.
+type GET struct {
 	transport.GET
 }
 
-var _ graphql.Transport = getTransport{}
+var _ graphql.Transport = GET{}
 
-func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+// Do implements graphql.Transport.
+func (t GET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	start := graphql.Now()
-	ctx, loan := leanexec.WithLoan(r.Context())
+	ctx, loan := WithLoan(r.Context())
 	defer loan.Return()
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
