@@ -15,7 +15,7 @@ import (
 // code the client can read. Without it gqlgen's resolvers answer an
 // uncoded error, which the presenter can only call INTERNAL. __typename
 // is not introspection of the schema and stays allowed.
-type introspectionOff struct{}
+type introspectionOff struct{ noSchemaCheck }
 
 var _ interface {
 	graphql.HandlerExtension
@@ -24,9 +24,6 @@ var _ interface {
 
 // ExtensionName implements graphql.HandlerExtension.
 func (introspectionOff) ExtensionName() string { return "IntrospectionOff" }
-
-// Validate implements graphql.HandlerExtension.
-func (introspectionOff) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext looks at the root fields only: validation allows
 // __schema and __type nowhere else.

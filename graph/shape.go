@@ -21,6 +21,7 @@ import (
 // took seconds), and they apply to every operation and fragment of the
 // document, introspection fields included.
 type ShapeLimits struct {
+	noSchemaCheck
 	MaxTokens, MaxFields, MaxDepth, MaxAliases, MaxRootFields int
 	// Cache is the handler's query cache: it holds only documents that
 	// passed, so a document found there is not measured again.
@@ -34,9 +35,6 @@ var _ interface {
 
 // ExtensionName implements graphql.HandlerExtension.
 func (ShapeLimits) ExtensionName() string { return "ShapeLimits" }
-
-// Validate implements graphql.HandlerExtension.
-func (ShapeLimits) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationParameters refuses a document over a limit before gqlgen
 // parses and validates it. A document that does not lex or parse is left

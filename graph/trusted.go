@@ -39,6 +39,7 @@ import (
 // AcceptDocumentID). An unknown id answers PERSISTED_QUERY_NOT_FOUND, so
 // an automatic-persisted-query client retries with the text.
 type TrustedDocuments struct {
+	noSchemaCheck
 	byID    map[string]string
 	byShape map[string]bool
 	// seen holds texts found trusted, by their SHA-256: a repeated text is
@@ -95,9 +96,6 @@ func sortedKeys(m map[string]string) []string {
 
 // ExtensionName implements graphql.HandlerExtension.
 func (*TrustedDocuments) ExtensionName() string { return "TrustedDocuments" }
-
-// Validate implements graphql.HandlerExtension.
-func (*TrustedDocuments) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationParameters refuses a document that is not trusted.
 func (t *TrustedDocuments) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {

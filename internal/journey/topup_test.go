@@ -9,6 +9,7 @@ import (
 
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/testdb"
 	"github.com/teztelecom/tez/internal/usage"
 )
 
@@ -29,10 +30,7 @@ func (s *shop) importUsage(csv string) {
 // when any SIM disagrees with its ledger.
 func (s *shop) ledgerCheck() {
 	s.t.Helper()
-	bad, err := store.New(s.api.DB).LedgerMismatches(context.Background(), store.New(s.api.DB).DB())
-	if err != nil || len(bad) > 0 {
-		s.t.Fatalf("tez ledger check: %v, disagreeing SIMs %+v", err, bad)
-	}
+	testdb.LedgerAgrees(s.t, s.api.DB)
 }
 
 // simWithDebt is a SIM as My numbers shows it, with its overdraft and its
