@@ -17,8 +17,7 @@ import (
 // fields it has, how deep it nests, how many aliases it uses (each a way to
 // repeat a field's work) and how many root fields an operation asks at once.
 // They are checked on the parsed document before validation, because
-// gqlparser's validation is quadratic in repeated fields (8,000 __typename
-// took seconds), and they apply to every operation and fragment of the
+// gqlparser's validation is quadratic in repeated fields, and they apply to every operation and fragment of the
 // document, introspection fields included.
 type ShapeLimits struct {
 	noSchemaCheck

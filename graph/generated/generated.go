@@ -2347,9 +2347,10 @@ type User implements Node {
 # The account's mutations: registration, sign-in, sessions, password, profile, email links.
 extend type Mutation {
   """
-  Creates an account and signs it in at once: the answer carries a session token. Problems
-  with the input (a malformed or taken email, a short or common password, terms not
-  accepted) come back in ` + "`" + `userErrors` + "`" + ` and create nothing.
+  Creates an account and signs it in at once: the answer carries a session token, and a
+  link to confirm the email (valid 72 hours) is mailed. Problems with the input (a malformed
+  or taken email, a short or common password, terms not accepted) come back in ` + "`" + `userErrors` + "`" + `
+  and create nothing.
   """
   register("The new account: email, password, name, and the acceptance of the terms." input: RegisterInput!): RegisterPayload!
   """
@@ -2402,7 +2403,7 @@ extend type Mutation {
   """
   emailChange("The new email and the current password." input: EmailChangeInput!): EmailChangePayload!
   """
-  Sends the signed-in customer a new verification link; earlier links stop working. Does
+  Sends the signed-in customer a new verification link (valid 72 hours); earlier links stop working. Does
   nothing when the email is confirmed already. An address gets at most 5 emails an hour from
   registration, verification, reset, email change and guest checkout together
   (` + "`" + `TOO_MANY_ATTEMPTS` + "`" + ` says when the next can go).
@@ -3154,10 +3155,10 @@ type ProductEdge {
 `, BuiltIn: false},
 	{Name: "../../schema/reseller.graphqls", Input: `extend type Query {
   """
-  For partner resellers (API key): the SIM cards among ` + "`" + `iccids` + "`" + ` that the reseller holds,
-  with balances, read in one go. ICCIDs it does not hold — unknown, or another reseller's —
-  come back in ` + "`" + `notFound` + "`" + `, the two cases alike. At most 500 ICCIDs (more is a
-  ` + "`" + `LIMIT_EXCEEDED` + "`" + ` error); repeated ICCIDs are answered once.
+  For partner resellers (API key, rate limited: see ` + "`" + `Reseller` + "`" + `): the SIM cards among ` + "`" + `iccids` + "`" + `
+  that the reseller holds, with balances, read in one go. ICCIDs it does not hold (unknown,
+  or another reseller's) come back in ` + "`" + `notFound` + "`" + `, the two cases alike. At most 500 ICCIDs
+  (more is a ` + "`" + `LIMIT_EXCEEDED` + "`" + ` error); repeated ICCIDs are answered once.
   """
   resellerSimCards("Up to 500 ICCIDs." iccids: [ICCID!]!): ResellerSimCards!
   "For partner resellers (API key): the calling reseller and all its SIM cards."
@@ -3172,7 +3173,13 @@ type ResellerSimCards {
   notFound: [ICCID!]!
 }
 
-"A partner that sells TEZ SIM cards."
+"""
+A partner that sells TEZ SIM cards. Reseller fields answer API keys only
+(` + "`" + `Authorization: Bearer tez_…` + "`" + ` or ` + "`" + `X-API-Key` + "`" + `), each key rate limited: its reseller's rate of
+requests a second, with a burst. Responses carry ` + "`" + `RateLimit-Limit` + "`" + `, ` + "`" + `RateLimit-Remaining` + "`" + ` and
+` + "`" + `RateLimit-Reset` + "`" + `; over the limit the answer is HTTP 429 with ` + "`" + `Retry-After` + "`" + ` (seconds) and the
+error ` + "`" + `RATE_LIMITED` + "`" + `. A refused request spends nothing, so retrying early delays no later one.
+"""
 type Reseller {
   "The reseller's name."
   name: String!
