@@ -1,55 +1,25 @@
 package server_test
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/server"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
 )
 
-// lockedBuffer is the server's log, written from its handlers' goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) lines(t *testing.T) []map[string]any {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []map[string]any
-	sc := bufio.NewScanner(bytes.NewReader(b.buf.Bytes()))
-	for sc.Scan() {
-		var line map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
-			t.Fatalf("log line %q: %v", sc.Text(), err)
-		}
-		out = append(out, line)
-	}
-	return out
-}
-
 // Every line the server logs while serving a request names the request's
 // id, the access-log line and the lines of the layers below alike, so an
 // operator can follow one request through the log.
 func TestEveryLogLineOfARequestNamesIt(t *testing.T) {
 	t.Parallel()
-	var logs lockedBuffer
+	var logs apitest.LogBuffer
 	db := testdb.New(t)
 	// A table gone from under the server: the products query fails inside
 	// a resolver, logged by the error presenter as an internal error.
@@ -87,7 +57,7 @@ func TestEveryLogLineOfARequestNamesIt(t *testing.T) {
 	}
 
 	perRequest := map[string]int{}
-	for _, line := range logs.lines(t) {
+	for _, line := range logs.Records() {
 		id, _ := line["request_id"].(string)
 		if requests[id] == nil {
 			t.Errorf("log line %q names request %q, want one of the requests sent: %v", line["msg"], id, line)
