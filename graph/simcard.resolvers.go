@@ -14,6 +14,7 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/export"
 	"github.com/teztelecom/tez/internal/relay"
+	"github.com/teztelecom/tez/internal/simcards"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/usage"
 	"github.com/teztelecom/tez/internal/viewer"
@@ -59,6 +60,22 @@ func (r *mutationResolver) SimCardRemove(ctx context.Context, id string) (*model
 	}
 	u, err := r.changedUser(ctx, me)
 	return &model.SimCardRemovePayload{RemovedID: &id, User: u, UserErrors: []apperr.FieldError{}}, err
+}
+
+func (r *mutationResolver) SimCardAlertsUpdate(ctx context.Context, input model.SimCardAlertsUpdateInput) (*model.SimCardPayload, error) {
+	me, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	threshold, thresholdSet := input.LowBalanceThreshold.ValueOK()
+	days, daysSet := input.RunOutWarningDays.ValueOK()
+	sim, problems, err := r.SIMs.SetAlerts(ctx, me, simCardICCID(input.ID), simcards.AlertsUpdate{
+		Threshold: threshold, ThresholdSet: thresholdSet, Days: days, DaysSet: daysSet})
+	if err != nil || len(problems) > 0 {
+		return &model.SimCardPayload{UserErrors: problems}, err
+	}
+	u, err := r.changedUser(ctx, me)
+	return &model.SimCardPayload{SimCard: sim, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error) {

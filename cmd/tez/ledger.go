@@ -7,6 +7,7 @@ import (
 
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/server"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -19,9 +20,10 @@ func runLedger(ctx context.Context, env *environment, args []string) error {
 		action{"adjust", runLedgerAdjust})
 }
 
-// newLedger is the ledger under the configured overdraft rule.
+// newLedger is the ledger under the configured overdraft rule, with its
+// alerts (server.NewLedger).
 func newLedger(env *environment, s *store.Store) *ledger.Ledger {
-	return ledger.New(s, ledger.Options{AllowNegativeBalance: env.cfg.AllowNegativeBalance})
+	return server.NewLedger(env.cfg, s)
 }
 
 func ledgerCheck(ctx context.Context, env *environment, s *store.Store) error {

@@ -16,7 +16,8 @@ const resellerUsage = `usage:
   tez reseller key create --reseller ID|NAME [--expires 720h]  prints the new key (shown once)
   tez reseller key list --reseller ID|NAME
   tez reseller key revoke PREFIX|KEY
-  tez reseller assign --reseller ID|NAME FILE|-               ICCIDs one per line, or CSV with the ICCID first`
+  tez reseller assign --reseller ID|NAME FILE|-               ICCIDs one per line, or CSV with the ICCID first
+  tez reseller webhook add|list|remove|deliveries|redeliver …  partner webhooks (tez reseller webhook for details)`
 
 func runReseller(ctx context.Context, env *environment, args []string) error {
 	return dispatch(ctx, env, "reseller", resellerUsage, args,
@@ -27,7 +28,8 @@ func runReseller(ctx context.Context, env *environment, args []string) error {
 				action{"list", resellerKeyList},
 				action{"revoke", resellerKeyRevoke})
 		}},
-		action{"assign", resellerAssign})
+		action{"assign", resellerAssign},
+		action{"webhook", runWebhook})
 }
 
 // withResellers runs fn with the reseller service on the configured database.

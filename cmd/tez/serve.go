@@ -15,10 +15,14 @@ import (
 	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/server"
+	"github.com/teztelecom/tez/internal/webhooks"
 )
 
 // mailPoll is how often the outbox worker looks for mail to deliver.
 const mailPoll = 5 * time.Second
+
+// webhookPoll is how often the webhook worker looks for events to post.
+const webhookPoll = time.Second
 
 func runServe(ctx context.Context, env *environment, args []string) error {
 	if err := newFlags(env, "serve", "tez [serve]   (configured by environment variables: see README.md)").parse(args, 0, 0); err != nil {
@@ -74,6 +78,11 @@ func serveOn(ctx context.Context, env *environment, dbase *database, ln, metrics
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	defer stopWorker()
 	go srv.MailWorker(mailer).Run(workerCtx, mailPoll)
+	if hooks, err := srv.WebhookWorker(webhooks.WorkerOptions{}); err != nil {
+		env.log.Warn("partner webhooks are not delivered", "err", err)
+	} else {
+		go hooks.Run(workerCtx, webhookPoll)
+	}
 	return srv.Serve(ctx, ln, func(addr net.Addr) {
 		line := fmt.Sprintf("TEZ account API listening: GraphQL at http://%s/graphql", addr)
 		if env.cfg.Playground {

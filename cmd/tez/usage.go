@@ -80,12 +80,13 @@ func usagePartitions(ctx context.Context, env *environment, s *store.Store) erro
 const usageBenchDatabase = "tez_usage_bench"
 
 func runUsageBench(ctx context.Context, env *environment, args []string) error {
-	fs := newFlags(env, "usage bench", "tez usage bench [--rows N] [--sims N] [--batch N] [--workers N] [--use-database-url]")
+	fs := newFlags(env, "usage bench", "tez usage bench [--rows N] [--sims N] [--batch N] [--workers N] [--alerts] [--use-database-url]")
 	opts := usagebench.Options{}
 	fs.IntVar(&opts.Rows, "rows", 1_000_000, "CDRs to generate and import")
 	fs.IntVar(&opts.SIMs, "sims", 1000, "SIMs the CDRs are spread over")
 	fs.IntVar(&opts.BatchSize, "batch", cdrs.DefaultBatchSize, "records per transaction")
 	fs.IntVar(&opts.Workers, "workers", cdrs.DefaultWorkers, "batches committing at once (one connection each)")
+	fs.BoolVar(&opts.Alerts, "alerts", false, "give every SIM an owner's thresholds and a partner webhook endpoint (the alert hooks' worst case)")
 	useURL := fs.Bool("use-database-url", false, "run in DATABASE_URL's database (adds SIMs, sessions and entries there)")
 	if err := fs.parse(args, 0, 0); err != nil {
 		return err
@@ -120,4 +121,9 @@ func printBench(w io.Writer, r usagebench.Result, embedded bool) {
 	fmt.Fprintf(w, "  re-import  %s\n", r.Reimport)
 	fmt.Fprintf(w, "  ledger check: %d SIMs disagree; peak RSS %d MiB; load average %s before, %s after\n",
 		r.Mismatches, r.MaxRSSKiB/1024, r.LoadBefore, r.LoadAfter)
+	if a := r.Alerts; a != nil {
+		fmt.Fprintf(w, "  alerts: %d SIMs with a threshold to cross; %d low-balance emails about %d SIMs, %d run-out, %d other; "+
+			"partner events: balance.low %d about %d SIMs, balance.changed %d\n",
+			r.ThresholdSIMs, a.LowBalanceEmails, a.LowBalanceSIMs, a.RunOutEmails, a.OtherEmails, a.PartnerLow, a.PartnerLowSIMs, a.PartnerChanged)
+	}
 }

@@ -179,6 +179,7 @@ type ComplexityRoot struct {
 		ProfileUpdate           func(childComplexity int, input model.ProfileUpdateInput) int
 		Register                func(childComplexity int, input model.RegisterInput) int
 		SimCardAdd              func(childComplexity int, input model.SimCardAddInput) int
+		SimCardAlertsUpdate     func(childComplexity int, input model.SimCardAlertsUpdateInput) int
 		SimCardRemove           func(childComplexity int, id string) int
 		SimCardUpdate           func(childComplexity int, input model.SimCardUpdateInput) int
 	}
@@ -366,6 +367,7 @@ type ComplexityRoot struct {
 	}
 
 	SimCard struct {
+		Alerts              func(childComplexity int) int
 		Balance             func(childComplexity int) int
 		BalanceEntries      func(childComplexity int, first *int, after *string) int
 		GlobalID            func(childComplexity int) int
@@ -379,6 +381,11 @@ type ComplexityRoot struct {
 		Usage               func(childComplexity int, from time.Time, to time.Time) int
 		UsageExportURL      func(childComplexity int, from *time.Time, to *time.Time) int
 		UsageSessions       func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) int
+	}
+
+	SimCardAlerts struct {
+		LowBalanceThreshold func(childComplexity int) int
+		RunOutWarningDays   func(childComplexity int) int
 	}
 
 	SimCardPayload struct {
@@ -479,6 +486,7 @@ type MutationResolver interface {
 	SimCardAdd(ctx context.Context, input model.SimCardAddInput) (*model.SimCardPayload, error)
 	SimCardUpdate(ctx context.Context, input model.SimCardUpdateInput) (*model.SimCardPayload, error)
 	SimCardRemove(ctx context.Context, id string) (*model.SimCardRemovePayload, error)
+	SimCardAlertsUpdate(ctx context.Context, input model.SimCardAlertsUpdateInput) (*model.SimCardPayload, error)
 }
 type OrderResolver interface {
 	Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error)
@@ -1110,6 +1118,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SimCardAdd(childComplexity, args["input"].(model.SimCardAddInput)), true
+	case "Mutation.simCardAlertsUpdate":
+		if e.ComplexityRoot.Mutation.SimCardAlertsUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_simCardAlertsUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SimCardAlertsUpdate(childComplexity, args["input"].(model.SimCardAlertsUpdateInput)), true
 	case "Mutation.simCardRemove":
 		if e.ComplexityRoot.Mutation.SimCardRemove == nil {
 			break
@@ -1814,6 +1833,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ShippingAddress.Region(childComplexity), true
 
+	case "SimCard.alerts":
+		if e.ComplexityRoot.SimCard.Alerts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCard.Alerts(childComplexity), true
 	case "SimCard.balance":
 		if e.ComplexityRoot.SimCard.Balance == nil {
 			break
@@ -1917,6 +1942,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCard.UsageSessions(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+
+	case "SimCardAlerts.lowBalanceThreshold":
+		if e.ComplexityRoot.SimCardAlerts.LowBalanceThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardAlerts.LowBalanceThreshold(childComplexity), true
+	case "SimCardAlerts.runOutWarningDays":
+		if e.ComplexityRoot.SimCardAlerts.RunOutWarningDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCardAlerts.RunOutWarningDays(childComplexity), true
 
 	case "SimCardPayload.simCard":
 		if e.ComplexityRoot.SimCardPayload.SimCard == nil {
@@ -2237,6 +2275,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProfileUpdateInput", ec.unmarshalInputProfileUpdateInput),
 			graphql.NewInputUnmarshaler("RegisterInput", ec.unmarshalInputRegisterInput),
 			graphql.NewInputUnmarshaler("SimCardAddInput", ec.unmarshalInputSimCardAddInput),
+			graphql.NewInputUnmarshaler("SimCardAlertsUpdateInput", ec.unmarshalInputSimCardAlertsUpdateInput),
 			graphql.NewInputUnmarshaler("SimCardUpdateInput", ec.unmarshalInputSimCardUpdateInput),
 		)
 	}
@@ -3571,6 +3610,45 @@ extend type Mutation {
   again needs its activation code.
   """
   simCardRemove("The SIM card's global ID." id: ID!): SimCardRemovePayload!
+  """
+  Chooses when TEZ emails you about one of your SIM cards (see ` + "`" + `SimCard.alerts` + "`" + `). A field left
+  out stays as it is; null turns that alert off. A missing SIM and someone else's answer the
+  same ` + "`" + `NOT_FOUND` + "`" + ` user error.
+  """
+  simCardAlertsUpdate("Which SIM card, and its alerts." input: SimCardAlertsUpdateInput!): SimCardPayload!
+}
+
+"What changing a SIM card's alerts asks."
+input SimCardAlertsUpdateInput {
+  "The SIM card's global ID."
+  id: ID!
+  """
+  Email me when a debit takes the balance from above this amount to at or below it: a decimal
+  in the SIM's currency, 0 to 500 (e.g. ` + "`" + `2.00` + "`" + `). Null turns the alert off.
+  """
+  lowBalanceThreshold: Decimal
+  """
+  Email me when, at the pace of the last 14 days' spending, the balance runs out within this
+  many days: 1 to 30. Null turns the warning off.
+  """
+  runOutWarningDays: Int
+}
+
+"""
+When TEZ emails the owner about a SIM card. Each alert is sent once when its condition starts to
+hold (not again for each further debit) and re-arms when a top-up ends it. A SIM suspended
+because its balance ran out is always emailed about.
+"""
+type SimCardAlerts {
+  "The balance at or below which the owner is emailed; null when off."
+  lowBalanceThreshold: Money
+  "How many days ahead of the projected run-out the owner is emailed; null when off."
+  runOutWarningDays: Int
+}
+
+extend type SimCard {
+  "When the owner is emailed about this SIM card (` + "`" + `simCardAlertsUpdate` + "`" + ` changes it)."
+  alerts: SimCardAlerts!
 }
 
 "What adding a SIM card asks."
@@ -4317,8 +4395,20 @@ func (ec *executionContext) childFields_SimCard(ctx context.Context, field graph
 		return ec.fieldContext_SimCard_usageExportUrl(ctx, field)
 	case "balanceEntries":
 		return ec.fieldContext_SimCard_balanceEntries(ctx, field)
+	case "alerts":
+		return ec.fieldContext_SimCard_alerts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SimCard", field.Name)
+}
+
+func (ec *executionContext) childFields_SimCardAlerts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lowBalanceThreshold":
+		return ec.fieldContext_SimCardAlerts_lowBalanceThreshold(ctx, field)
+	case "runOutWarningDays":
+		return ec.fieldContext_SimCardAlerts_runOutWarningDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SimCardAlerts", field.Name)
 }
 
 func (ec *executionContext) childFields_SimCardPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4819,6 +4909,20 @@ func (ec *executionContext) field_Mutation_simCardAdd_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SimCardAddInput, error) {
 			return ec.unmarshalNSimCardAddInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAddInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_simCardAlertsUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SimCardAlertsUpdateInput, error) {
+			return ec.unmarshalNSimCardAlertsUpdateInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAlertsUpdateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7801,6 +7905,50 @@ func (ec *executionContext) fieldContext_Mutation_simCardRemove(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_simCardRemove_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_simCardAlertsUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_simCardAlertsUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SimCardAlertsUpdate(ctx, fc.Args["input"].(model.SimCardAlertsUpdateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SimCardPayload) graphql.Marshaler {
+			return ec.marshalNSimCardPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_simCardAlertsUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimCardPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_simCardAlertsUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11219,6 +11367,93 @@ func (ec *executionContext) fieldContext_SimCard_balanceEntries(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _SimCard_alerts(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCard_alerts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alerts(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.SimCardAlerts) graphql.Marshaler {
+			return ec.marshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardAlerts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCard_alerts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimCardAlerts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimCardAlerts_lowBalanceThreshold(ctx context.Context, field graphql.CollectedField, obj *store.SimCardAlerts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardAlerts_lowBalanceThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowBalanceThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardAlerts_lowBalanceThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimCardAlerts",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimCardAlerts_runOutWarningDays(ctx context.Context, field graphql.CollectedField, obj *store.SimCardAlerts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCardAlerts_runOutWarningDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RunOutWarningDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimCardAlerts_runOutWarningDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimCardAlerts", field, false, false, "Int")
+}
+
 func (ec *executionContext) _SimCardPayload_simCard(ctx context.Context, field graphql.CollectedField, obj *model.SimCardPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14500,6 +14735,62 @@ func UnmarshalSimCardAddInput(ctx context.Context, raw any) (model.SimCardAddInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSimCardAlertsUpdateInput(ctx context.Context, obj any) (model.SimCardAlertsUpdateInput, error) {
+	var it model.SimCardAlertsUpdateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "lowBalanceThreshold", "runOutWarningDays"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "lowBalanceThreshold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lowBalanceThreshold"))
+			data, err := ec.unmarshalODecimal2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LowBalanceThreshold = graphql.OmittableOf(data)
+		case "runOutWarningDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runOutWarningDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunOutWarningDays = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSimCardAlertsUpdateInput unmarshals raw into the SimCardAlertsUpdateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSimCardAlertsUpdateInput(ctx context.Context, raw any) (model.SimCardAlertsUpdateInput, error) {
+	var out model.SimCardAlertsUpdateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SimCardAlertsUpdateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSimCardUpdateInput(ctx context.Context, obj any) (model.SimCardUpdateInput, error) {
 	var it model.SimCardUpdateInput
 	if obj == nil {
@@ -15544,6 +15835,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "simCardRemove":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_simCardRemove(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "simCardAlertsUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_simCardAlertsUpdate(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -16927,6 +17225,49 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SimCard_balanceEntries(ctx, field, obj)
 				})
+		case "alerts":
+			out.Values[i] = ec._SimCard_alerts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var simCardAlertsImplementors = []string{"SimCardAlerts"}
+
+func (ec *executionContext) _SimCardAlerts(ctx context.Context, sel ast.SelectionSet, obj *store.SimCardAlerts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, simCardAlertsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SimCardAlerts")
+		case "lowBalanceThreshold":
+			out.Values[i] = ec._SimCardAlerts_lowBalanceThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "runOutWarningDays":
+			out.Values[i] = ec._SimCardAlerts_runOutWarningDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18705,6 +19046,15 @@ func (ec *executionContext) unmarshalNSimCardAddInput2githubᚗcomᚋteztelecom�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardAlerts(ctx context.Context, sel ast.SelectionSet, v store.SimCardAlerts) graphql.Marshaler {
+	return ec._SimCardAlerts(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNSimCardAlertsUpdateInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAlertsUpdateInput(ctx context.Context, v any) (model.SimCardAlertsUpdateInput, error) {
+	res, err := ec.unmarshalInputSimCardAlertsUpdateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSimCardPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardPayload(ctx context.Context, sel ast.SelectionSet, v *model.SimCardPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SimCardPayload!")
@@ -19118,6 +19468,24 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	_ = sel
 	_ = ctx
 	res := scalar.MarshalDateTime(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalODecimal2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODecimal2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
 	return res
 }
 

@@ -3317,6 +3317,10 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 			if ec.leanResolves_BalanceEntryConnection(ctx, f.Selections) {
 				return true
 			}
+		case "alerts":
+			if ec.leanResolves_SimCardAlerts(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -3355,6 +3359,8 @@ func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, s
 			return ec.lean_SimCard_usageExportUrl(ctx, w, field, obj)
 		case "balanceEntries":
 			return ec.lean_SimCard_balanceEntries(ctx, w, field, obj)
+		case "alerts":
+			return ec.lean_SimCard_alerts(ctx, w, field, obj)
 		}
 		return false
 	})
@@ -3509,6 +3515,63 @@ func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *
 		return false
 	}
 	return ec.leanmarshalNBalanceEntryConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryConnection(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_SimCard_alerts(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+	res := obj.Alerts()
+	return ec.leanmarshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardAlerts(ctx, w, field.Selections, res)
+}
+
+// SimCardAlerts: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanSimCardAlertsConcurrent = map[string]bool{}
+
+// leanResolves_SimCardAlerts reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_SimCardAlerts(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardAlertsImplementors) {
+		switch f.Name {
+		case "lowBalanceThreshold":
+			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_SimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCardAlerts) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardAlertsImplementors)
+	return leanexec.Object(ctx, w, "SimCardAlerts", fields, leanSimCardAlertsConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"SimCardAlerts"`)
+			return true
+		case "lowBalanceThreshold":
+			return ec.lean_SimCardAlerts_lowBalanceThreshold(ctx, w, field, obj)
+		case "runOutWarningDays":
+			return ec.lean_SimCardAlerts_runOutWarningDays(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_SimCardAlerts_lowBalanceThreshold(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCardAlerts) bool {
+	res := obj.LowBalanceThreshold
+	return ec.leanmarshalOMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_SimCardAlerts_runOutWarningDays(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCardAlerts) bool {
+	res := obj.RunOutWarningDays
+	m := ec.marshalOInt2ᚖint(ctx, field.Selections, res)
+	m.MarshalGQL(w)
+	return true
 }
 
 // SimCardPayload: which fields resolve through a resolver (or a method
@@ -4720,6 +4783,10 @@ func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋt
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, sel, v[i])
 	})
+}
+
+func (ec *executionContext) leanmarshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.SimCardAlerts) bool {
+	return ec.lean_SimCardAlerts(ctx, w, sel, &v)
 }
 
 func (ec *executionContext) leanmarshalNSimCardPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.SimCardPayload) bool {

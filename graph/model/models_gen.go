@@ -445,6 +445,18 @@ type SimCardAddInput struct {
 	ActivationCode *string `json:"activationCode,omitempty"`
 }
 
+// What changing a SIM card's alerts asks.
+type SimCardAlertsUpdateInput struct {
+	// The SIM card's global ID.
+	ID string `json:"id"`
+	// Email me when a debit takes the balance from above this amount to at or below it: a decimal
+	// in the SIM's currency, 0 to 500 (e.g. `2.00`). Null turns the alert off.
+	LowBalanceThreshold graphql.Omittable[*string] `json:"lowBalanceThreshold,omitempty"`
+	// Email me when, at the pace of the last 14 days' spending, the balance runs out within this
+	// many days: 1 to 30. Null turns the warning off.
+	RunOutWarningDays graphql.Omittable[*int] `json:"runOutWarningDays,omitempty"`
+}
+
 // The answer to `simCardAdd` and `simCardUpdate`.
 type SimCardPayload struct {
 	// The SIM card as it is now, with its balance; null when there are user errors.

@@ -28,6 +28,7 @@ import (
 	"github.com/teztelecom/tez/internal/server"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
+	"github.com/teztelecom/tez/internal/webhooks"
 )
 
 // API is a running server on a database of the test's own.
@@ -117,6 +118,24 @@ func (a *API) DeliverMail() *mailtest.Sink {
 	}()
 	a.t.Cleanup(func() { cancel(); <-done })
 	return sink
+}
+
+// DeliverWebhooks runs the partner webhook worker, as `tez serve` does,
+// for the test's duration, retrying failures after retry (doubling) so a
+// test need not wait the production backoff.
+func (a *API) DeliverWebhooks(retry time.Duration) {
+	a.t.Helper()
+	w, err := a.srv.WebhookWorker(webhooks.WorkerOptions{FirstRetry: retry, Timeout: 5 * time.Second})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.Run(ctx, 20*time.Millisecond)
+	}()
+	a.t.Cleanup(func() { cancel(); <-done })
 }
 
 // Response is a decoded GraphQL response.

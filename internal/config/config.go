@@ -95,6 +95,12 @@ type Config struct {
 	// ShopURL/orders/{number} after paying, and a guest's order link opens
 	// it. By default the service's own pages (PublicURL/account).
 	ShopURL string
+	// WebhookKey seals partners' webhook signing secrets (64 hex digits);
+	// empty outside production means the development key.
+	WebhookKey string
+	// WebhookAllowPrivate lets production post webhooks to loopback,
+	// private and link-local addresses (refused by default: SSRF).
+	WebhookAllowPrivate bool
 }
 
 // Production reports whether the production profile is on.
@@ -191,6 +197,8 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	c.StandardExecutor = r.either("TEZ_EXECUTOR", "lean", "gqlgen")
 	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
 	c.TrustedProxies = r.prefixes("TEZ_TRUSTED_PROXIES")
+	c.WebhookKey = r.str("TEZ_WEBHOOK_KEY", "")
+	c.WebhookAllowPrivate = r.bool("TEZ_WEBHOOK_ALLOW_PRIVATE", false)
 	metricsAddr := "" // on the API's listener
 	if c.Production() {
 		metricsAddr = "127.0.0.1:9090"

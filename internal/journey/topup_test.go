@@ -7,20 +7,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/teztelecom/tez/internal/ledger"
+	"github.com/teztelecom/tez/internal/server"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
 	"github.com/teztelecom/tez/internal/usage"
 )
 
 // importUsage loads CDRs (CSV with a header, as the network sends them)
-// through the importer `tez usage import FILE` runs, under the default
-// overdraft rule; rejected rows fail the journey.
+// through the importer `tez usage import FILE` runs, with the ledger it
+// runs (the server's configuration, alerts included); rejected rows fail
+// the journey.
 func (s *shop) importUsage(csv string) {
 	s.t.Helper()
 	st := store.New(s.api.DB)
 	var rejects strings.Builder
-	sum, err := usage.NewImporter(st, ledger.New(st, ledger.Options{}), usage.Options{}).Import(context.Background(), strings.NewReader(csv), &rejects)
+	sum, err := usage.NewImporter(st, server.NewLedger(s.api.Cfg, st), usage.Options{}).Import(context.Background(), strings.NewReader(csv), &rejects)
 	if err != nil || rejects.Len() > 0 {
 		s.t.Fatalf("tez usage import: %v (%v)\nrejects:\n%s", err, sum, rejects.String())
 	}

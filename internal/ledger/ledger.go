@@ -30,6 +30,23 @@ type Options struct {
 	// AllowNegativeBalance lets a debit take a balance below zero instead of
 	// stopping at zero and suspending the SIM.
 	AllowNegativeBalance bool
+	// Hooks hear of every change the ledger makes, inside its transaction.
+	Hooks []Hook
+}
+
+// Change is what one appended entry did to a SIM: the SIM as it was under
+// the lock, the entry (its BalanceAfter) and the status it left.
+type Change struct {
+	Before store.SIMBalance
+	Entry  store.BalanceEntry
+	Status store.SIMStatus
+}
+
+// Hook reacts to balance changes in the transaction that makes them, so
+// that what it writes (an email, a webhook event) commits with the change
+// or not at all. A replayed posting changes nothing and reaches no hook.
+type Hook interface {
+	BalancesChanged(ctx context.Context, tx store.Querier, changes []Change) error
 }
 
 // Ledger credits and debits SIM balances.
@@ -169,6 +186,9 @@ func (l *Ledger) post(ctx context.Context, tx store.Querier, ps []Posting, sign 
 	if err != nil {
 		return nil, err
 	}
+	if err := l.announce(ctx, tx, sims, writes, appended); err != nil {
+		return nil, err
+	}
 	byKey := make(map[string]store.BalanceEntry, len(ps))
 	for _, e := range appended {
 		byKey[e.IdempotencyKey] = e
@@ -181,6 +201,27 @@ func (l *Ledger) post(ctx context.Context, tx store.Querier, ps []Posting, sign 
 		out[i] = byKey[p.Key]
 	}
 	return out, nil
+}
+
+// announce tells the hooks what the appended entries changed.
+func (l *Ledger) announce(ctx context.Context, tx store.Querier, sims map[string]store.SIMBalance, writes []store.EntryWrite, appended []store.BalanceEntry) error {
+	if len(l.opts.Hooks) == 0 || len(appended) == 0 {
+		return nil
+	}
+	status := make(map[string]store.SIMStatus, len(writes))
+	for _, w := range writes {
+		status[w.IdempotencyKey] = w.Status
+	}
+	changes := make([]Change, len(appended))
+	for i, e := range appended {
+		changes[i] = Change{Before: sims[e.ICCID], Entry: e, Status: status[e.IdempotencyKey]}
+	}
+	for _, h := range l.opts.Hooks {
+		if err := h.BalancesChanged(ctx, tx, changes); err != nil {
+			return fmt.Errorf("after ledger entries: %w", err)
+		}
+	}
+	return nil
 }
 
 // split divides a change of the balance into what the balance takes and

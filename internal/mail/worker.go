@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/teztelecom/tez/internal/backoff"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -117,9 +118,5 @@ func (w *Worker) prepareJob(ctx context.Context, e *store.OutboxEmail) error {
 // Backoff is the wait before the next try after attempts failed ones:
 // 30 s, 1 min, 2 min, … up to an hour.
 func Backoff(attempts int) time.Duration {
-	d := 30 * time.Second
-	for i := 1; i < attempts && d < maxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, maxBackoff)
+	return backoff.Exponential(30*time.Second, maxBackoff, attempts)
 }

@@ -22,7 +22,6 @@ import (
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/graphiql"
-	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/orders"
@@ -83,7 +82,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		return nil, err
 	}
 	provider := newProvider(cfg)
-	shop := orders.NewService(st, ledger.New(st, ledger.Options{AllowNegativeBalance: cfg.AllowNegativeBalance}),
+	shop := orders.NewService(st, NewLedger(cfg, st),
 		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Limiter: ratelimit.New(buckets), Log: log})
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st),
 		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop,

@@ -109,7 +109,7 @@ func (s *Service) Rename(ctx context.Context, userID int64, iccid, label string)
 	}
 	sim, err := s.store.SetSIMLabel(ctx, s.store.DB(), userID, iccid, label)
 	if apperr.Is(err, apperr.NotFound) {
-		return nil, []apperr.FieldError{apperr.OnField("id", apperr.FieldNotFound, "No such SIM card in your account.")}, nil
+		return nil, []apperr.FieldError{notYours}, nil
 	}
 	if err != nil {
 		return nil, nil, err
@@ -121,7 +121,7 @@ func (s *Service) Rename(ctx context.Context, userID int64, iccid, label string)
 func (s *Service) Remove(ctx context.Context, userID int64, iccid string) ([]apperr.FieldError, error) {
 	err := s.store.DetachSIM(ctx, s.store.DB(), userID, iccid)
 	if apperr.Is(err, apperr.NotFound) {
-		return []apperr.FieldError{{Field: []string{"id"}, Code: apperr.FieldNotFound, Message: "No such SIM card in your account."}}, nil
+		return []apperr.FieldError{{Field: []string{"id"}, Code: notYours.Code, Message: notYours.Message}}, nil
 	}
 	return nil, err
 }

@@ -29,7 +29,7 @@ var eraseAccount = []struct {
 	// history only from then (owned_since).
 	{"release sim cards", byIDAndEmail, `
 UPDATE sim_cards SET user_id = NULL, owned_since = NULL, label = '', code_required = true,
-       sold_to_email = CASE WHEN sold_to_email = $2 THEN NULL ELSE sold_to_email END, updated_at = now()
+       sold_to_email = CASE WHEN sold_to_email = $2 THEN NULL ELSE sold_to_email END, updated_at = now(), ` + noAlerts + `
 WHERE user_id = $1`},
 	// Payments keep amounts, states and the provider's references; the
 	// provider's event bodies may carry the payer's name and address.

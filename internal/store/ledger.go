@@ -55,16 +55,25 @@ type BalanceEntry struct {
 	CreatedAt      time.Time `db:"created_at"`
 }
 
-// SIMBalance is the money state of a SIM card.
+// SIMBalance is the money state of a SIM card, with who hears of its
+// changes: its owner's alerts and its reseller.
 type SIMBalance struct {
-	ICCID     string    `db:"iccid"`
-	Balance   int64     `db:"balance"`
-	Overdraft int64     `db:"overdraft"`
-	Currency  string    `db:"currency"`
-	Status    SIMStatus `db:"status"`
+	ICCID      string    `db:"iccid"`
+	Balance    int64     `db:"balance"`
+	Overdraft  int64     `db:"overdraft"`
+	Currency   string    `db:"currency"`
+	Status     SIMStatus `db:"status"`
+	UserID     *int64    `db:"user_id"`
+	ResellerID *int64    `db:"reseller_id"`
+	// LowBalanceThreshold and RunOutWarningDays are the owner's alerts
+	// (nil: off); RunOutAlerted says the run-out alert went out.
+	LowBalanceThreshold *int64 `db:"low_balance_threshold"`
+	RunOutWarningDays   *int   `db:"runout_warning_days"`
+	RunOutAlerted       bool   `db:"runout_alerted"`
 }
 
-const simBalanceColumns = `iccid, balance, overdraft, currency, status`
+const simBalanceColumns = `iccid, balance, overdraft, currency, status, user_id, reseller_id,
+    low_balance_threshold, runout_warning_days, runout_alerted`
 
 const simBalanceByICCID = `SELECT ` + simBalanceColumns + ` FROM sim_cards WHERE iccid = $1`
 

@@ -35,7 +35,7 @@ func (s *Store) SIMClaimForUpdate(ctx context.Context, q Querier, iccid string, 
 func (s *Store) AttachSIM(ctx context.Context, q Querier, iccid string, userID int64) (SimCard, error) {
 	var sc SimCard
 	err := q.GetContext(ctx, &sc, `
-		UPDATE sim_cards SET user_id = $2, owned_since = now(), code_required = false, updated_at = now(),
+		UPDATE sim_cards SET user_id = $2, owned_since = now(), code_required = false, updated_at = now(), `+noAlerts+`,
 		    status = CASE WHEN status = 'IN_STOCK' THEN 'ACTIVE'::sim_status ELSE status END
 		WHERE iccid = $1 RETURNING `+simColumns, iccid, userID)
 	return sc, mapError(err, "sim card")
@@ -53,7 +53,26 @@ func (s *Store) SetSIMLabel(ctx context.Context, q Querier, userID int64, iccid,
 // ledger stay with the SIM, and adding it again needs its code.
 func (s *Store) DetachSIM(ctx context.Context, q Querier, userID int64, iccid string) error {
 	var got string
-	err := q.GetContext(ctx, &got, `UPDATE sim_cards SET user_id = NULL, owned_since = NULL, label = '', code_required = true, updated_at = now()
+	err := q.GetContext(ctx, &got, `UPDATE sim_cards SET user_id = NULL, owned_since = NULL, label = '', code_required = true, updated_at = now(), `+noAlerts+`
 		WHERE iccid = $2 AND user_id = $1 RETURNING iccid`, userID, iccid)
 	return mapError(err, "sim card")
+}
+
+// noAlerts clears a SIM's alerts: a new owner starts without the last one's.
+const noAlerts = `low_balance_threshold = NULL, runout_warning_days = NULL, runout_alerted = false`
+
+// SIMAlerts are the owner's alert settings of a SIM; nil turns one off.
+type SIMAlerts struct {
+	LowBalanceThreshold *int64
+	RunOutWarningDays   *int
+}
+
+// SetSIMAlerts sets the alerts of one of the customer's SIMs (another's is
+// NotFound). Changing the run-out days re-arms that alert.
+func (s *Store) SetSIMAlerts(ctx context.Context, q Querier, userID int64, iccid string, a SIMAlerts) (SimCard, error) {
+	var sc SimCard
+	err := q.GetContext(ctx, &sc, `UPDATE sim_cards SET low_balance_threshold = $3, runout_warning_days = $4,
+		    runout_alerted = runout_alerted AND runout_warning_days IS NOT DISTINCT FROM $4, updated_at = now()
+		WHERE iccid = $2 AND user_id = $1 RETURNING `+simColumns, userID, iccid, a.LowBalanceThreshold, a.RunOutWarningDays)
+	return sc, mapError(err, "sim card")
 }

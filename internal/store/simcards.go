@@ -24,6 +24,10 @@ type SimCard struct {
 	// OverdraftMinor is usage the balance did not cover, still owed: the
 	// next top-up pays it off first.
 	OverdraftMinor int64 `db:"overdraft"`
+	// LowBalanceThresholdMinor and RunOutWarningDays are the owner's alerts
+	// (nil: off).
+	LowBalanceThresholdMinor *int64 `db:"low_balance_threshold"`
+	RunOutWarningDays        *int   `db:"runout_warning_days"`
 }
 
 // Balance is what is left to spend.
@@ -50,12 +54,14 @@ func (s SimCard) Label() *string {
 	return &s.LabelText
 }
 
-const simColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at, overdraft`
+const simColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at, overdraft,
+    low_balance_threshold, runout_warning_days`
 
 // simTargets are the scan targets of simColumns, in their order (see
 // queryRows).
 func (sc *SimCard) simTargets() []any {
-	return []any{&sc.ICCID, &sc.MSISDN, &sc.Status, &sc.UserID, &sc.OwnedSince, &sc.ResellerID, &sc.LabelText, &sc.BalanceMinor, &sc.Currency, &sc.LastUsageAt, &sc.OverdraftMinor}
+	return []any{&sc.ICCID, &sc.MSISDN, &sc.Status, &sc.UserID, &sc.OwnedSince, &sc.ResellerID, &sc.LabelText, &sc.BalanceMinor, &sc.Currency, &sc.LastUsageAt, &sc.OverdraftMinor,
+		&sc.LowBalanceThresholdMinor, &sc.RunOutWarningDays}
 }
 
 const simCardsOfUsers = `SELECT ` + simColumns + ` FROM sim_cards WHERE user_id = ANY($1) ORDER BY user_id, iccid`
@@ -89,4 +95,20 @@ func (s *Store) SimCardsByICCID(ctx context.Context, q Querier, owner int64, icc
 		out[sc.ICCID] = sc
 	}
 	return out, nil
+}
+
+// SimCardAlerts are the owner's alert settings as the API shows them.
+type SimCardAlerts struct {
+	LowBalanceThreshold *money.Money
+	RunOutWarningDays   *int
+}
+
+// Alerts are the owner's alert settings of the SIM.
+func (s SimCard) Alerts() SimCardAlerts {
+	a := SimCardAlerts{RunOutWarningDays: s.RunOutWarningDays}
+	if s.LowBalanceThresholdMinor != nil {
+		m := money.New(*s.LowBalanceThresholdMinor, s.Currency)
+		a.LowBalanceThreshold = &m
+	}
+	return a
 }

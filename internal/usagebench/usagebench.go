@@ -29,6 +29,10 @@ type Options struct {
 	BatchSize int    // records per import transaction (usage.DefaultBatchSize when 0)
 	Workers   int    // batches committing at once (usage.DefaultWorkers when 0)
 	Dir       string // where the CDR file is written (and removed after)
+	// Alerts gives every SIM an owner with a low-balance threshold the
+	// import crosses and a run-out warning, and a partner endpoint taking
+	// every webhook event: the ledger hooks' worst case.
+	Alerts bool
 }
 
 // Result is what a run measured.
@@ -42,6 +46,10 @@ type Result struct {
 	// Load is the machine's load average (1, 5, 15 min) before the import
 	// and after the re-import: on a shared machine, figures need it.
 	LoadBefore, LoadAfter string
+	// Alerts is what the hooks wrote (with Options.Alerts), after both
+	// passes; ThresholdSIMs is how many SIMs had a threshold to cross.
+	Alerts        *seed.BenchAlertCounts
+	ThresholdSIMs int
 }
 
 // startingBalance is enough for every benchmark SIM's share of the sessions,
@@ -78,8 +86,15 @@ func Run(ctx context.Context, s *store.Store, l *ledger.Ledger, opts Options, pr
 	defer f.Close()
 	fmt.Fprintf(progress, "writing %d CDRs to %s\n", opts.Rows, f.Name())
 	now := time.Now().UTC()
-	if res.FileBytes, err = writeCDRs(f, sims, opts.Rows, now); err != nil {
+	spend := map[string]int64{}
+	if res.FileBytes, err = writeCDRs(f, sims, opts.Rows, now, spend); err != nil {
 		return res, err
+	}
+	if opts.Alerts {
+		if err := prepareAlerts(ctx, s, sims, spend); err != nil {
+			return res, err
+		}
+		res.ThresholdSIMs = len(spend)
 	}
 
 	im := usage.NewImporter(s, l, usage.Options{BatchSize: opts.BatchSize, Workers: opts.Workers})
@@ -104,6 +119,13 @@ func Run(ctx context.Context, s *store.Store, l *ledger.Ledger, opts Options, pr
 		return res, err
 	}
 	res.Mismatches = len(bad)
+	if opts.Alerts {
+		c, err := seed.CountBenchAlerts(ctx, s.DB())
+		if err != nil {
+			return res, err
+		}
+		res.Alerts = &c
+	}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		res.MaxRSSKiB = ru.Maxrss
@@ -111,9 +133,23 @@ func Run(ctx context.Context, s *store.Store, l *ledger.Ledger, opts Options, pr
 	return res, nil
 }
 
+// prepareAlerts sets each SIM's threshold halfway down what the file will
+// spend of its balance, so the import crosses it once, and the partner's
+// halfway down what the SIM spending least spends, so every SIM crosses it.
+func prepareAlerts(ctx context.Context, s *store.Store, sims []string, spend map[string]int64) error {
+	thresholds := make([]int64, len(sims))
+	least := int64(startingBalance)
+	for i, id := range sims {
+		thresholds[i] = startingBalance - spend[id]/2
+		least = min(least, spend[id])
+	}
+	return seed.BenchAlerts(ctx, s.DB(), sims, thresholds, money.New(startingBalance-least/2, "USD").Decimal())
+}
+
 // writeCDRs writes rows sessions of the last 90 days spread over the SIMs,
-// on the demo's networks and tariff, with ids unique to this run.
-func writeCDRs(w io.Writer, sims []string, rows int, now time.Time) (int64, error) {
+// on the demo's networks and tariff, with ids unique to this run, adding
+// each SIM's cost to spend.
+func writeCDRs(w io.Writer, sims []string, rows int, now time.Time, spend map[string]int64) (int64, error) {
 	cw := &countingWriter{w: w}
 	buf := bufio.NewWriterSize(cw, 1<<16)
 	out := csv.NewWriter(buf)
@@ -141,6 +177,7 @@ func writeCDRs(w io.Writer, sims []string, rows int, now time.Time) (int64, erro
 			Cost:        seed.SessionCost(up + down),
 			Currency:    "USD",
 		}
+		spend[rec.ICCID] += rec.Cost
 		if err := out.Write(usage.FormatCDR(rec)); err != nil {
 			return 0, err
 		}

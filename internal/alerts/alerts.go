@@ -1,0 +1,228 @@
+// Package alerts emails a SIM's owner the alerts they chose: the balance
+// going from above their threshold to at or below it, the balance projected
+// to run out within their number of days, and the SIM suspended for lack of
+// balance. Each fires on the crossing, in the ledger's transaction, so an
+// alert goes out once per crossing however many debits follow, and a credit
+// back above re-arms it. The decision reads only what the ledger's row lock
+// already loaded; statements run only for SIMs that chose a run-out alert
+// and for the rare alert that fires.
+package alerts
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	htmltemplate "html/template"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/teztelecom/tez/internal/ledger"
+	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/store"
+)
+
+// MaxThreshold is the highest low-balance threshold a customer may choose,
+// in major units of the SIM's currency: past it the alert would fire on
+// nearly every top-up's first session.
+const MaxThreshold = 500
+
+// Run-out warning days a customer may choose.
+const (
+	MinRunOutDays = 1
+	MaxRunOutDays = 30
+)
+
+// Customer is the ledger hook that emails owners (ledger.Hook).
+type Customer struct {
+	store *store.Store
+	// topUpURL is the account page where the owner tops up.
+	topUpURL string
+	now      func() time.Time
+}
+
+// New makes the hook; topUpURL is where the email sends the owner to top up.
+func New(st *store.Store, topUpURL string) *Customer {
+	return &Customer{store: st, topUpURL: topUpURL, now: time.Now}
+}
+
+// kind is why an alert went out, the most urgent first.
+type kind int
+
+const (
+	suspended kind = iota
+	lowBalance
+	runOut
+)
+
+type alert struct {
+	kind   kind
+	change ledger.Change
+	// runOutDays is the owner's setting, for the run-out alert's wording.
+	runOutDays int
+}
+
+// BalancesChanged queues the alerts the changes fire (ledger.Hook). A SIM
+// gets at most one email per change, naming the most urgent reason.
+func (c *Customer) BalancesChanged(ctx context.Context, tx store.Querier, changes []ledger.Change) error {
+	var due []alert
+	fired := map[string]bool{}
+	var watched []ledger.Change
+	for _, ch := range changes {
+		b, after := ch.Before, ch.Entry.BalanceAfter
+		if b.UserID == nil {
+			continue
+		}
+		switch {
+		case ch.Status == store.SIMSuspended && b.Status != store.SIMSuspended:
+			due, fired[b.ICCID] = append(due, alert{kind: suspended, change: ch}), true
+		case b.LowBalanceThreshold != nil && b.Balance > *b.LowBalanceThreshold && after <= *b.LowBalanceThreshold:
+			due, fired[b.ICCID] = append(due, alert{kind: lowBalance, change: ch}), true
+		}
+		if b.RunOutWarningDays != nil {
+			watched = append(watched, ch)
+		}
+	}
+	runOuts, err := c.runOuts(ctx, tx, watched, fired)
+	if err != nil {
+		return err
+	}
+	return c.send(ctx, tx, append(due, runOuts...))
+}
+
+// runOuts decides the run-out alerts of the watched SIMs from their spend
+// of the last ledger.SpendWindow, and records which fired or re-armed.
+func (c *Customer) runOuts(ctx context.Context, tx store.Querier, watched []ledger.Change, fired map[string]bool) ([]alert, error) {
+	if len(watched) == 0 {
+		return nil, nil
+	}
+	iccids := make([]string, len(watched))
+	for i, ch := range watched {
+		iccids[i] = ch.Before.ICCID
+	}
+	spend, err := c.store.SpendSince(ctx, tx, iccids, c.now().Add(-ledger.SpendWindow))
+	if err != nil {
+		return nil, err
+	}
+	var due []alert
+	var flip []string
+	var flipTo []bool
+	for _, ch := range watched {
+		b := ch.Before
+		within := ledger.RunsOutWithin(ch.Entry.BalanceAfter, spend[b.ICCID], *b.RunOutWarningDays)
+		if within == b.RunOutAlerted {
+			continue
+		}
+		flip, flipTo = append(flip, b.ICCID), append(flipTo, within)
+		if within && !fired[b.ICCID] {
+			due = append(due, alert{kind: runOut, change: ch, runOutDays: *b.RunOutWarningDays})
+		}
+	}
+	if len(flip) == 0 {
+		return nil, nil
+	}
+	return due, c.store.SetRunOutAlerted(ctx, tx, flip, flipTo)
+}
+
+// send writes the alerts' emails to the outbox, in the ledger's transaction.
+func (c *Customer) send(ctx context.Context, tx store.Querier, due []alert) error {
+	if len(due) == 0 {
+		return nil
+	}
+	iccids := make([]string, len(due))
+	for i, a := range due {
+		iccids[i] = a.change.Before.ICCID
+	}
+	to, err := c.store.AlertRecipients(ctx, tx, iccids)
+	if err != nil {
+		return err
+	}
+	for _, a := range due {
+		r, ok := to[a.change.Before.ICCID]
+		if !ok {
+			continue
+		}
+		subject, text, html, err := c.compose(a, r)
+		if err != nil {
+			return err
+		}
+		if err := c.store.EnqueueEmail(ctx, tx, r.Email, subject, text, html); err != nil {
+			return fmt.Errorf("alert for SIM %s: %w", r.ICCID, err)
+		}
+	}
+	return nil
+}
+
+// letterData fills the templates of an alert.
+type letterData struct {
+	SIM        string // the label, or the ICCID when there is none
+	ICCID      string
+	Balance    money.Money
+	Overdraft  money.Money
+	Threshold  money.Money
+	RunOutDays int
+	Link       string
+}
+
+var subjects = map[kind]string{
+	suspended:  "Your TEZ SIM %s is suspended: its balance ran out",
+	lowBalance: "Your TEZ SIM %s is low on balance",
+	runOut:     "Your TEZ SIM %s will run out of balance soon",
+}
+
+const body = `Hello!
+
+{{if eq .Kind 0}}Your SIM card {{.SIM}} ({{.ICCID}}) is suspended: its balance ran out{{if .Overdraft.Amount}}, and {{.Overdraft}} of data used is still owed{{end}}. It works again as soon as a top-up pays that off.{{else if eq .Kind 1}}The balance of your SIM card {{.SIM}} ({{.ICCID}}) is down to {{.Balance}}, at or below the {{.Threshold}} you chose to be told about.{{else}}At the pace your SIM card {{.SIM}} ({{.ICCID}}) spent over the last 14 days, its balance of {{.Balance}} runs out within {{.RunOutDays}} day(s).{{end}}
+
+Balance now: {{.Balance}}
+
+To top up, buy a top-up voucher for this SIM in your account:
+
+{{.Link}}
+
+We write once each time this happens; you can change these alerts for the SIM in your account.`
+
+var (
+	textBody = texttemplate.Must(texttemplate.New("alert").Parse(body))
+	htmlBody = htmltemplate.Must(htmltemplate.New("alert").Parse(htmlParagraphs(body)))
+)
+
+// htmlParagraphs turns the text body into HTML paragraphs, the link a link.
+func htmlParagraphs(text string) string {
+	var b bytes.Buffer
+	b.WriteString("<p>")
+	for i := 0; i < len(text); i++ {
+		if i+1 < len(text) && text[i] == '\n' && text[i+1] == '\n' {
+			b.WriteString("</p>\n<p>")
+			i++
+			continue
+		}
+		b.WriteByte(text[i])
+	}
+	b.WriteString("</p>")
+	return string(bytes.ReplaceAll(b.Bytes(), []byte("{{.Link}}"), []byte(`<a href="{{.Link}}">{{.Link}}</a>`)))
+}
+
+// compose writes an alert's email. The label is the owner's own text, and
+// goes only to the owner; html/template escapes it in the HTML body.
+func (c *Customer) compose(a alert, r store.AlertRecipient) (subject, text, html string, err error) {
+	b := a.change.Before
+	d := struct {
+		letterData
+		Kind kind
+	}{letterData{SIM: r.Label, ICCID: b.ICCID, Balance: money.New(a.change.Entry.BalanceAfter, b.Currency),
+		Overdraft: money.New(b.Overdraft+a.change.Entry.Overdraft, b.Currency), RunOutDays: a.runOutDays, Link: c.topUpURL}, a.kind}
+	if d.SIM == "" {
+		d.SIM = b.ICCID
+	}
+	if b.LowBalanceThreshold != nil {
+		d.Threshold = money.New(*b.LowBalanceThreshold, b.Currency)
+	}
+	var t, h bytes.Buffer
+	if err := textBody.Execute(&t, d); err != nil {
+		return "", "", "", err
+	}
+	if err := htmlBody.Execute(&h, d); err != nil {
+		return "", "", "", err
+	}
+	return fmt.Sprintf(subjects[a.kind], d.SIM), t.String(), h.String(), nil
+}

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Spend is what sessions starting since a moment cost; the run-out
+// projection reads the last 14 days of it.
+const spendSince = `
+SELECT iccid, sum(cost)::bigint AS cost
+FROM usage_sessions
+WHERE iccid = ANY($1::text[]) AND started_at >= $2
+GROUP BY iccid`
+
+// SpendSince answers, per SIM, the cost of its sessions started since
+// since (minor units); SIMs without any are absent.
+func (s *Store) SpendSince(ctx context.Context, q Querier, iccids []string, since time.Time) (map[string]int64, error) {
+	var rows []struct {
+		ICCID string `db:"iccid"`
+		Cost  int64  `db:"cost"`
+	}
+	if err := q.SelectContext(ctx, &rows, spendSince, pq.Array(iccids), since); err != nil {
+		return nil, mapError(err, "spend of SIMs")
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.ICCID] = r.Cost
+	}
+	return out, nil
+}
+
+// AlertRecipient is whom a SIM's alert goes to, and what it names the SIM.
+type AlertRecipient struct {
+	ICCID string `db:"iccid"`
+	Email string `db:"email"`
+	Label string `db:"label"`
+}
+
+const alertRecipients = `
+SELECT s.iccid, u.email, s.label
+FROM sim_cards s JOIN users u ON u.id = s.user_id
+WHERE s.iccid = ANY($1::text[])`
+
+// AlertRecipients answers the owners of the SIMs that have one.
+func (s *Store) AlertRecipients(ctx context.Context, q Querier, iccids []string) (map[string]AlertRecipient, error) {
+	var rows []AlertRecipient
+	if err := q.SelectContext(ctx, &rows, alertRecipients, pq.Array(iccids)); err != nil {
+		return nil, mapError(err, "alert recipients")
+	}
+	out := make(map[string]AlertRecipient, len(rows))
+	for _, r := range rows {
+		out[r.ICCID] = r
+	}
+	return out, nil
+}
+
+// SetRunOutAlerted records that the run-out alert of each SIM went out
+// (true) or is re-armed (false).
+func (s *Store) SetRunOutAlerted(ctx context.Context, q Querier, iccids []string, alerted []bool) error {
+	_, err := q.ExecContext(ctx, `
+UPDATE sim_cards s SET runout_alerted = t.alerted
+FROM unnest($1::text[], $2::boolean[]) AS t(iccid, alerted)
+WHERE s.iccid = t.iccid`, pq.Array(iccids), pq.Array(alerted))
+	return mapError(err, "record run-out alerts")
+}
