@@ -151,31 +151,54 @@ func TestBadCommandLinesExit2(t *testing.T) {
 // "reseller key create".
 var helpPaths = regexp.MustCompile(`(?m)^(?:usage:)?[ \t]*tez ([a-z]+(?: [a-z]+)*)`)
 
-// TestEveryActionHasACase walks every subcommand's help down to its
-// actions: each action it names runs in cliCases (so its -h is checked
-// above), and each case is an action some help names.
+// TestEveryActionHasACase walks the help of every subcommand down to its
+// actions (tez reseller --help, tez reseller webhook --help, …): each
+// action a help names runs in cliCases, so its -h is checked above, and
+// each case is an action some help names.
 func TestEveryActionHasACase(t *testing.T) {
-	named := map[string]bool{"serve": true} // tez [serve]
-	for _, cmd := range commands() {
-		code, out, errOut := tezExit(cmd.name, "--help")
-		if code != 0 {
-			t.Fatalf("tez %s --help exited %d: %s", cmd.name, code, errOut)
+	actions := map[string]bool{"serve": true} // tez [serve]
+	seen := map[string]bool{}
+	var walk func(path string)
+	walk = func(path string) {
+		if seen[path] {
+			return
 		}
+		seen[path] = true
+		code, out, errOut := tezExit(append(strings.Fields(path), "--help")...)
+		if code != 0 {
+			t.Errorf("tez %s --help exited %d: %s", path, code, errOut)
+			return
+		}
+		deeper := false
 		for _, m := range helpPaths.FindAllStringSubmatch(out, -1) {
-			named[m[1]] = true
+			words := strings.Fields(m[1])
+			for n := range words {
+				if sub := strings.Join(words[:n+1], " "); strings.HasPrefix(sub, path+" ") {
+					deeper = true
+					walk(sub)
+				}
+			}
+		}
+		if !deeper {
+			actions[path] = true
+		}
+	}
+	for _, cmd := range commands() {
+		if cmd.name != "serve" {
+			walk(cmd.name)
 		}
 	}
 	cases := map[string]bool{}
 	for _, c := range cliCases {
 		cases[strings.Join(c.args, " ")] = true
 	}
-	for path := range named {
+	for path := range actions {
 		if !cases[path] {
 			t.Errorf("help names tez %s, which no case of cliCases runs", path)
 		}
 	}
 	for path := range cases {
-		if !named[path] {
+		if !actions[path] {
 			t.Errorf("cliCases runs tez %s, which no help names", path)
 		}
 	}
