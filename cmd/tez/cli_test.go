@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/teztelecom/tez/internal/apperr"
 )
 
 // cliCases is every subcommand and action, with the flags its help must
@@ -226,6 +230,26 @@ func TestEveryCommandHasACase(t *testing.T) {
 	for _, help := range []string{"-h", "--help"} {
 		if code, top, _ := tezExit(help); code != 0 || top != out {
 			t.Errorf("tez %s exited %d with %q, want tez help's text", help, code, top)
+		}
+	}
+}
+
+// What tez prints when a command fails: a domain error is its sentence,
+// without its code or the cause behind it (a constraint's name); an
+// unexpected error is printed whole.
+func TestFailuresReadAsSentences(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{apperr.New(apperr.NotFound, "no webhook event has the id %q", "7"), "tez: no webhook event has the id \"7\"\n"},
+		{fmt.Errorf("create reseller: %w", apperr.Wrap(errors.New("pq: duplicate key"), apperr.Conflict, "reseller already exists")), "tez: reseller already exists\n"},
+		{apperr.Wrap(errors.New("connection refused"), apperr.Internal, "internal error"), "tez: INTERNAL: internal error: connection refused\n"},
+		{errors.New("embedded database: no initdb"), "tez: embedded database: no initdb\n"},
+	} {
+		var out bytes.Buffer
+		if code := exitCode(c.err, &out); code != 1 || out.String() != c.want {
+			t.Errorf("exitCode(%v) = %d, printed %q; want 1, %q", c.err, code, out.String(), c.want)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/config"
 )
 
@@ -57,15 +58,20 @@ func main() {
 
 // exitCode reports err on w and says how tez exits: 0 for success and for
 // help asked for, 2 for a command line it cannot read (as Go's flag package
-// does), 1 for anything else.
+// does), 1 for anything else. A domain error (no such reseller, key, event)
+// is its sentence alone, without its code.
 func exitCode(err error, w io.Writer) int {
 	var bad *usageError
+	var coded *apperr.Error
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &bad):
 		fmt.Fprintln(w, bad)
 		return 2
+	case errors.As(err, &coded) && coded.Code != apperr.Internal:
+		fmt.Fprintln(w, "tez:", coded.Message)
+		return 1
 	}
 	fmt.Fprintln(w, "tez:", err)
 	return 1
