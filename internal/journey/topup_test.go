@@ -9,7 +9,6 @@ import (
 
 	"github.com/teztelecom/tez/internal/server"
 	"github.com/teztelecom/tez/internal/store"
-	"github.com/teztelecom/tez/internal/testdb"
 	"github.com/teztelecom/tez/internal/usage"
 )
 
@@ -31,7 +30,10 @@ func (s *shop) importUsage(csv string) {
 // when any SIM disagrees with its ledger.
 func (s *shop) ledgerCheck() {
 	s.t.Helper()
-	testdb.LedgerAgrees(s.t, s.api.DB)
+	bad, err := store.New(s.api.DB).LedgerMismatches(context.Background(), store.New(s.api.DB).DB())
+	if err != nil || len(bad) > 0 {
+		s.t.Fatalf("tez ledger check: %v, disagreeing SIMs %+v", err, bad)
+	}
 }
 
 // simWithDebt is a SIM as My numbers shows it, with its overdraft and its

@@ -150,17 +150,3 @@ func (migrator) Hash() (string, error) {
 func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
 	return store.Migrate(ctx, db)
 }
-
-// LedgerAgrees fails t unless every SIM's balance and overdraft agree with
-// its ledger entries: the check `tez ledger check` runs.
-func LedgerAgrees(t testing.TB, db *sqlx.DB) {
-	t.Helper()
-	s := store.New(db)
-	bad, err := s.LedgerMismatches(context.Background(), s.DB())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(bad) > 0 {
-		t.Errorf("ledger check: %+v disagree", bad)
-	}
-}
