@@ -12,6 +12,7 @@ import (
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
 )
@@ -165,7 +166,7 @@ func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 	if u := viewer.From(ctx).Account; u != nil {
 		return u, nil
 	}
-	u, err := r.Store.UserByID(ctx, r.Store.DB(), id)
+	u, err := leanexec.Remember(ctx, leanexec.Key("UserByID", id), func() (store.User, error) { return r.Store.UserByID(ctx, r.Store.DB(), id) })
 	if err != nil {
 		return nil, err
 	}

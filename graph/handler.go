@@ -70,6 +70,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	}
 	srv.SetDisableSuggestion(opts.HideSuggestions)
 	srv.Use(NewObserver(opts.Metrics))
+	srv.Use(leanexec.Memo{})
 	srv.Use(deadline{})
 	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.HideSuggestions))
 	srv.SetRecoverFunc(recoverFunc(opts.Logger))

@@ -8,6 +8,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/teztelecom/tez/internal/account"
+	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
@@ -115,6 +116,7 @@ func counted[K comparable, V any](m *metrics.Metrics, name string, fetch func(co
 // then find their values.
 type primable[K comparable, V any] struct {
 	*dataloadgen.Loader[K, V]
+	name  string
 	fetch func(context.Context, []K) (map[K]V, error)
 }
 
@@ -122,6 +124,7 @@ func newPrimable[K comparable, V any](m *metrics.Metrics, name string, fetch fun
 	f := counted(m, name, fetch)
 	return primable[K, V]{
 		Loader: dataloadgen.NewMappedLoader(f, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(loaderBatch)),
+		name:   name,
 		fetch:  f,
 	}
 }
@@ -133,7 +136,9 @@ func (p primable[K, V]) loadAll(ctx context.Context, keys []K) (map[K]V, error) 
 	keys = unique(keys)
 	out := make(map[K]V, len(keys))
 	for start := 0; start < len(keys); start += loaderBatch {
-		vals, err := p.fetch(ctx, keys[start:min(start+loaderBatch, len(keys))])
+		batch := keys[start:min(start+loaderBatch, len(keys))]
+		// Remembered: gqlgen's pass after a lean attempt asks the same keys.
+		vals, err := leanexec.Remember(ctx, leanexec.Key(p.name, batch), func() (map[K]V, error) { return p.fetch(ctx, batch) })
 		if err != nil {
 			return nil, err
 		}
@@ -189,4 +194,18 @@ func unique[K comparable](keys []K) []K {
 		}
 	}
 	return out
+}
+
+// ordersPage is what the store's OrdersPage reads, remembered as one value
+// (see leanexec.Remember).
+type ordersPage struct {
+	rows  []store.Order
+	total int
+}
+
+// orderLines is what the store's OrderItemsWithProducts reads, remembered
+// as one value.
+type orderLines struct {
+	lines    map[int64][]store.OrderItem
+	products map[int64]store.Product
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
@@ -80,7 +81,7 @@ func (r *Resolver) viewerUser(ctx context.Context, key string) (relay.Node, erro
 	if me, err := viewer.CustomerID(ctx); err != nil || me != id {
 		return nil, nil
 	}
-	u, err := r.Store.UserByID(ctx, r.Store.DB(), id)
+	u, err := leanexec.Remember(ctx, leanexec.Key("UserByID", id), func() (store.User, error) { return r.Store.UserByID(ctx, r.Store.DB(), id) })
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/secret"
@@ -105,7 +106,10 @@ func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (
 }
 
 func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessToken string) (*store.Order, error) {
-	o, err := r.Store.OrderByGuestToken(ctx, r.Store.DB(), number, secret.TokenHash(accessToken))
+	hash := secret.TokenHash(accessToken)
+	o, err := leanexec.Remember(ctx, leanexec.Key("OrderByGuestToken", number, hash), func() (store.Order, error) {
+		return r.Store.OrderByGuestToken(ctx, r.Store.DB(), number, hash)
+	})
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}
@@ -120,11 +124,14 @@ func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, 
 	if err != nil {
 		return nil, err
 	}
-	rows, total, err := r.Store.OrdersPage(ctx, r.Store.DB(), obj.ID, store.OrderFilter{Status: status, Page: page})
+	read, err := leanexec.Remember(ctx, leanexec.Key("OrdersPage", obj.ID, status, page), func() (ordersPage, error) {
+		rows, total, err := r.Store.OrdersPage(ctx, r.Store.DB(), obj.ID, store.OrderFilter{Status: status, Page: page})
+		return ordersPage{rows, total}, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	conn := model.NewOrderConnection(page, rows, total)
+	conn := model.NewOrderConnection(page, read.rows, read.total)
 	shown := make([]store.Order, len(conn.Edges))
 	for i, e := range conn.Edges {
 		shown[i] = *e.Node
@@ -133,7 +140,9 @@ func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, 
 }
 
 func (r *userResolver) Order(ctx context.Context, obj *store.User, number string) (*store.Order, error) {
-	o, err := r.Store.OrderByNumber(ctx, r.Store.DB(), obj.ID, number)
+	o, err := leanexec.Remember(ctx, leanexec.Key("OrderByNumber", obj.ID, number), func() (store.Order, error) {
+		return r.Store.OrderByNumber(ctx, r.Store.DB(), obj.ID, number)
+	})
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}

@@ -247,10 +247,14 @@ func prefetchOrderFields(ctx context.Context, st *store.Store, orders []store.Or
 		return nil
 	}
 	// Lines and their products in one statement.
-	lines, products, err := st.OrderItemsWithProducts(ctx, st.DB(), ids)
+	read, err := leanexec.Remember(ctx, leanexec.Key("OrderItemsWithProducts", ids), func() (orderLines, error) {
+		lines, products, err := st.OrderItemsWithProducts(ctx, st.DB(), ids)
+		return orderLines{lines, products}, err
+	})
 	if err != nil {
 		return err
 	}
+	lines, products := read.lines, read.products
 	for id, items := range lines {
 		l.itemsByOrder.Prime(id, items)
 	}

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/teztelecom/tez/graph/model"
+	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -18,7 +19,9 @@ func (r *queryResolver) Products(ctx context.Context, first *int, after *string,
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.FindProducts(ctx, r.Store.DB(), store.ProductFilter{Kind: kind, Page: page})
+	rows, err := leanexec.Remember(ctx, leanexec.Key("FindProducts", kind, page), func() ([]store.Product, error) {
+		return r.Store.FindProducts(ctx, r.Store.DB(), store.ProductFilter{Kind: kind, Page: page})
+	})
 	if err != nil {
 		return nil, err
 	}

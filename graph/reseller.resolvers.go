@@ -10,6 +10,7 @@ import (
 
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
+	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
@@ -20,11 +21,13 @@ func (r *queryResolver) ResellerSimCards(ctx context.Context, iccids []string) (
 	if err != nil {
 		return nil, err
 	}
-	found, notFound, err := r.Resellers.Balances(ctx, id, iccids)
-	if err != nil {
-		return nil, err
-	}
-	return &model.ResellerSimCards{SimCards: found, NotFound: notFound}, nil
+	return leanexec.Remember(ctx, leanexec.Key("Balances", id, iccids), func() (*model.ResellerSimCards, error) {
+		found, notFound, err := r.Resellers.Balances(ctx, id, iccids)
+		if err != nil {
+			return nil, err
+		}
+		return &model.ResellerSimCards{SimCards: found, NotFound: notFound}, nil
+	})
 }
 
 func (r *queryResolver) Reseller(ctx context.Context) (*store.Reseller, error) {
@@ -32,7 +35,7 @@ func (r *queryResolver) Reseller(ctx context.Context) (*store.Reseller, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.Store.ResellerByID(ctx, r.Store.DB(), id)
+	res, err := leanexec.Remember(ctx, leanexec.Key("ResellerByID", id), func() (store.Reseller, error) { return r.Store.ResellerByID(ctx, r.Store.DB(), id) })
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +47,9 @@ func (r *resellerResolver) SimCards(ctx context.Context, obj *store.Reseller, fi
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.ResellerSIMsPage(ctx, r.Store.DB(), obj.ID, status, page)
+	rows, err := leanexec.Remember(ctx, leanexec.Key("ResellerSIMsPage", obj.ID, status, page), func() ([]store.ResellerSIM, error) {
+		return r.Store.ResellerSIMsPage(ctx, r.Store.DB(), obj.ID, status, page)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/export"
+	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/simcards"
 	"github.com/teztelecom/tez/internal/store"
@@ -112,7 +113,9 @@ func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard,
 		// The first page, as the dashboard asks it for every SIM: batched.
 		rows, err = loadersFor(ctx).newestSessions.Load(ctx, store.NewestKey{UsageRange: rng, Limit: page.Fetch()})
 	} else {
-		rows, err = r.Store.SessionsPage(ctx, r.Store.DB(), scopeOf(ctx), rng, page)
+		rows, err = leanexec.Remember(ctx, leanexec.Key("SessionsPage", scopeOf(ctx), rng, page), func() ([]store.UsageSession, error) {
+			return r.Store.SessionsPage(ctx, r.Store.DB(), scopeOf(ctx), rng, page)
+		})
 	}
 	if err != nil {
 		return nil, err
@@ -133,7 +136,10 @@ func (r *simCardResolver) BalanceEntries(ctx context.Context, obj *store.SimCard
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.BalanceEntriesPage(ctx, r.Store.DB(), scopeOf(ctx).UserID, obj.ICCID, page)
+	owner := scopeOf(ctx).UserID
+	rows, err := leanexec.Remember(ctx, leanexec.Key("BalanceEntriesPage", owner, obj.ICCID, page), func() ([]store.SIMBalanceEntry, error) {
+		return r.Store.BalanceEntriesPage(ctx, r.Store.DB(), owner, obj.ICCID, page)
+	})
 	if err != nil {
 		return nil, err
 	}

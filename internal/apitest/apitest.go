@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,6 +49,9 @@ type Option func(*config.Config)
 func New(t testing.TB, opts ...Option) *API {
 	t.Helper()
 	cfg := config.Defaults()
+	// TEZ_EXECUTOR=gqlgen runs the suite on gqlgen's executor alone (CI
+	// runs it on both); tests of the lean executor ask for it by option.
+	cfg.StandardExecutor = os.Getenv("TEZ_EXECUTOR") == "gqlgen"
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -1,11 +1,3 @@
-// Package leanexec is the runtime of the lean query executor that
-// internal/leanexec/leangen generates beside gqlgen's: it writes a query's
-// data straight into one buffer, without gqlgen's per-field contexts,
-// field sets, deferred groups and goroutines. The generated code answers
-// "false" for anything it does not handle the way gqlgen does (errors,
-// nulls in non-null positions, @defer, abstract types, introspection), and
-// the operation then runs on gqlgen's executor, so the two can only differ
-// in cost, never in what a client receives.
 package leanexec
 
 import (

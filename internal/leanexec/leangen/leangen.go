@@ -9,11 +9,13 @@ package leangen
 import (
 	_ "embed"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/99designs/gqlgen/codegen"
 	"github.com/99designs/gqlgen/codegen/templates"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/plugin"
 )
 
@@ -29,7 +31,27 @@ var _ plugin.CodeGenerator = leanPlugin{}
 
 func (leanPlugin) Name() string { return "leangen" }
 
+// TestedGqlgen is the gqlgen release the lean executor was checked
+// against (graph's differential tests on both executors). It leans on
+// gqlgen's generated code and runtime in ways no release promises to keep,
+// so generate refuses any other: follow the upgrade checklist in
+// internal/leanexec/doc.go, then change this.
+const TestedGqlgen = "v0.17.98"
+
+// checkVersion refuses a gqlgen other than the tested one.
+func checkVersion(running string) error {
+	if running != TestedGqlgen {
+		return fmt.Errorf("leangen: gqlgen %s is not the release the lean executor was tested with (%s); "+
+			"follow the upgrade checklist in internal/leanexec/doc.go, then set leangen.TestedGqlgen, "+
+			"or keep github.com/99designs/gqlgen at %s in go.mod", running, TestedGqlgen, TestedGqlgen)
+	}
+	return nil
+}
+
 func (leanPlugin) GenerateCode(data *codegen.Data) error {
+	if err := checkVersion(graphql.Version); err != nil {
+		return err
+	}
 	if data.Config.UseFunctionSyntaxForExecutionContext {
 		return errors.New("leangen: use_function_syntax_for_execution_context is not supported")
 	}
