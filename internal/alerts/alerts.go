@@ -78,7 +78,8 @@ func (c *Customer) BalancesChanged(ctx context.Context, tx store.Querier, change
 		case b.LowBalanceThreshold != nil && b.Balance > *b.LowBalanceThreshold && after <= *b.LowBalanceThreshold:
 			due, fired[b.ICCID] = append(due, alert{kind: lowBalance, change: ch}), true
 		}
-		if b.RunOutWarningDays != nil {
+		// The run-out alert can only fire on a debit and re-arm on a credit.
+		if b.RunOutWarningDays != nil && (after < b.Balance) != b.RunOutAlerted {
 			watched = append(watched, ch)
 		}
 	}
@@ -95,11 +96,7 @@ func (c *Customer) runOuts(ctx context.Context, tx store.Querier, watched []ledg
 	if len(watched) == 0 {
 		return nil, nil
 	}
-	iccids := make([]string, len(watched))
-	for i, ch := range watched {
-		iccids[i] = ch.Before.ICCID
-	}
-	spend, err := c.store.SpendSince(ctx, tx, iccids, c.now().Add(-ledger.SpendWindow))
+	spend, err := c.spend(ctx, tx, watched)
 	if err != nil {
 		return nil, err
 	}
@@ -121,6 +118,39 @@ func (c *Customer) runOuts(ctx context.Context, tx store.Querier, watched []ledg
 		return nil, nil
 	}
 	return due, c.store.SetRunOutAlerted(ctx, tx, flip, flipTo)
+}
+
+// spend is the watched SIMs' spend of the last ledger.SpendWindow. Summing
+// a SIM's sessions reads hundreds of rows, its usage debits a few, and the
+// debits bound the sessions from above: a SIM that does not run out by its
+// debits does not by its sessions, and only the others' sessions are read.
+func (c *Customer) spend(ctx context.Context, tx store.Querier, watched []ledger.Change) (map[string]int64, error) {
+	since := c.now().Add(-ledger.SpendWindow)
+	iccids := make([]string, len(watched))
+	for i, ch := range watched {
+		iccids[i] = ch.Before.ICCID
+	}
+	bound, err := c.store.UsageDebitsSince(ctx, tx, iccids, since)
+	if err != nil {
+		return nil, err
+	}
+	var near []string
+	for _, ch := range watched {
+		if ledger.RunsOutWithin(ch.Entry.BalanceAfter, bound[ch.Before.ICCID], *ch.Before.RunOutWarningDays) {
+			near = append(near, ch.Before.ICCID)
+		}
+	}
+	if len(near) == 0 {
+		return bound, nil
+	}
+	exact, err := c.store.SpendSince(ctx, tx, near, since)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range near {
+		bound[id] = exact[id]
+	}
+	return bound, nil
 }
 
 // send writes the alerts' emails to the outbox, in the ledger's transaction.

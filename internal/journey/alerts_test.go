@@ -148,3 +148,22 @@ func TestRunOutWarningEmailsOnce(t *testing.T) {
 	s.spend(phone.ICCID, 3, cents(t, left)-100)
 	s.mailAbout(demo.Email, "will run out")
 }
+
+// The projection counts the sessions of the last 14 days by when they
+// started: a backlog of older sessions imported today is debited, but is
+// not a pace of spending.
+func TestRunOutWarningCountsOnlyRecentSessions(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	demo := s.demoCustomer()
+	phone := demo.myNumbers()[0]
+	s.ledgerAdjust(phone.ICCID, "300.00")
+	demo.setAlerts(phone.ID, map[string]any{"runOutWarningDays": 7})
+	left := demo.simWithDebt(phone.ICCID).Balance
+	s.importCDRs(cdr{ID: "alerts-backlog", ICCID: phone.ICCID, Start: time.Now().UTC().AddDate(0, 0, -20).Truncate(time.Second),
+		Minutes: 30, Up: 1000, Down: 100000, MCC: "286", MNC: "01", Name: "Turkcell", CostCents: cents(t, left) - 5000})
+	s.noMail(demo.Email) // 50.00 left would last 7 days only at 100.00 of recent spending
+
+	s.spend(phone.ICCID, 0, 4900) // 49.00 today: 1.00 left at that pace
+	s.mailAbout(demo.Email, "will run out")
+}

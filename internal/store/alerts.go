@@ -18,12 +18,32 @@ GROUP BY iccid`
 // SpendSince answers, per SIM, the cost of its sessions started since
 // since (minor units); SIMs without any are absent.
 func (s *Store) SpendSince(ctx context.Context, q Querier, iccids []string, since time.Time) (map[string]int64, error) {
+	return costs(ctx, q, spendSince, iccids, since, "spend of SIMs")
+}
+
+// Usage debits are what the ledger took for sessions; every session that
+// started since a moment was debited (imported) after it, so their sum
+// since then bounds the sessions' spend from above, from the few entries
+// of the SIM rather than its many sessions.
+const usageDebitsSince = `
+SELECT iccid, sum(overdraft - amount)::bigint AS cost
+FROM balance_entries
+WHERE iccid = ANY($1::text[]) AND kind = 'USAGE' AND created_at >= $2
+GROUP BY iccid`
+
+// UsageDebitsSince answers, per SIM, the usage debited since since (minor
+// units, positive): at least SpendSince of the same moment.
+func (s *Store) UsageDebitsSince(ctx context.Context, q Querier, iccids []string, since time.Time) (map[string]int64, error) {
+	return costs(ctx, q, usageDebitsSince, iccids, since, "usage debits of SIMs")
+}
+
+func costs(ctx context.Context, q Querier, query string, iccids []string, since time.Time, what string) (map[string]int64, error) {
 	var rows []struct {
 		ICCID string `db:"iccid"`
 		Cost  int64  `db:"cost"`
 	}
-	if err := q.SelectContext(ctx, &rows, spendSince, pq.Array(iccids), since); err != nil {
-		return nil, mapError(err, "spend of SIMs")
+	if err := q.SelectContext(ctx, &rows, query, pq.Array(iccids), since); err != nil {
+		return nil, mapError(err, what)
 	}
 	out := make(map[string]int64, len(rows))
 	for _, r := range rows {
