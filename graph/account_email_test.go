@@ -258,6 +258,10 @@ func TestPasswordReset(t *testing.T) {
 		for range 5 {
 			known, unknown = request("forgot@x.example"), request("nobody@x.example")
 		}
+		// When to try again follows each address's first request, which may
+		// fall in another minute: the answers are compared without it.
+		retry := regexp.MustCompile(`try again in [^"]* UTC\)`)
+		known, unknown = retry.ReplaceAllString(known, "try again later"), retry.ReplaceAllString(unknown, "try again later")
 		if known != unknown || !strings.Contains(known, "TOO_MANY_ATTEMPTS") {
 			t.Errorf("sixth request: %s for an account, %s for none; want the same TOO_MANY_ATTEMPTS", known, unknown)
 		}

@@ -2,6 +2,9 @@ package graph
 
 import (
 	"log/slog"
+	"time"
+
+	coderws "github.com/coder/websocket"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -30,7 +33,15 @@ type Options struct {
 	StandardExecutor bool
 	Metrics          *metrics.Metrics
 	Logger           *slog.Logger
+	// LiveInit authenticates a WebSocket's connection_init and LiveClose
+	// ends its live connection (internal/server).
+	LiveInit  transport.WebsocketInitFunc
+	LiveClose transport.WebsocketCloseFunc
 }
+
+// keepAlive is how often an idle live connection is pinged: under the idle
+// timeouts of common proxies and balancers (60 s).
+const keepAlive = 25 * time.Second
 
 // NewHandler builds the GraphQL endpoint from parts, not
 // handler.NewDefaultServer: every transport, cache and extension is chosen
@@ -44,6 +55,17 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	}
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.Websocket{
+		// Origins are checked before the upgrade, by the CORS rules
+		// (internal/server withStreams).
+		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{InsecureSkipVerify: true}},
+		InitFunc:              opts.LiveInit,
+		CloseFunc:             opts.LiveClose,
+		InitTimeout:           10 * time.Second,
+		KeepAlivePingInterval: keepAlive,
+		PingPongInterval:      keepAlive,
+	})
+	srv.AddTransport(sseTransport{transport.SSE{KeepAlivePingInterval: keepAlive}})
 	srv.AddTransport(leanexec.GET{})
 	srv.AddTransport(leanexec.POST{})
 	queries := lru.New[*ast.QueryDocument](1000)
@@ -72,6 +94,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(NewObserver(opts.Metrics))
 	srv.Use(leanexec.Memo{})
 	srv.Use(deadline{})
+	srv.Use(eventLoaders{store: r.Store, metrics: opts.Metrics})
 	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.HideSuggestions))
 	srv.SetRecoverFunc(recoverFunc(opts.Logger))
 	return srv

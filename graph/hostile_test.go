@@ -103,6 +103,9 @@ func TestShippedDocumentsFitTheLimitsWithRoomToSpare(t *testing.T) {
 	}
 	// The others need variables of their own; the limits answer only these codes.
 	for name, doc := range documents.Shipped() {
+		if strings.Contains(doc, "\nsubscription ") {
+			continue // a stream: a POST answers BAD_REQUEST whatever its size (live_test.go)
+		}
 		for _, e := range api.Do(apitest.Request{Query: doc, Token: a.token}).Errors {
 			if c := e.Code(); c == "BAD_REQUEST" || c == "DEPTH_LIMIT" {
 				t.Errorf("shipped document %s refused by the limits: %+v", name, e)

@@ -71,6 +71,14 @@ func TestLeanExecutorDiffersOnlyInCost(t *testing.T) {
 			req := apitest.Request{Query: q, Token: token, Header: header}
 			got, nGot := statements(t, api, req)
 			want, nWant := statements(t, std, req)
+			// Loaders batch what arrives within their wait, so under load a
+			// batch can split on either executor: a real difference (SQL sent
+			// again) repeats, a split does not. The fewest of a few tries count.
+			for try := 0; got == want && nGot != nWant && try < 4; try++ {
+				_, n := statements(t, api, req)
+				_, m := statements(t, std, req)
+				nGot, nWant = min(nGot, n), min(nWant, m)
+			}
 			if got != want {
 				t.Errorf("%s: %s\nthe lean server answered\n%s\ngqlgen answers\n%s", name, q, got, want)
 			} else if nGot != nWant {
@@ -278,7 +286,9 @@ func scalars(b *strings.Builder, s *ast.Schema, t *ast.Definition, fancy bool, f
 }
 
 // metricsOf reads the series the two executors must move alike: requests
-// by status, operations by name, errors by code, statements per request.
+// by status, operations by name, errors by code, requests counted by the
+// statements histogram. Its sum is left out: a batch split by timing moves
+// it on either side, and the statements are compared query by query.
 func metricsOf(t *testing.T, api *apitest.API) map[string]float64 {
 	t.Helper()
 	_, _, text := api.Get("/metrics", nil)
@@ -289,7 +299,7 @@ func metricsOf(t *testing.T, api *apitest.API) map[string]float64 {
 			continue
 		}
 		for _, prefix := range []string{"tez_http_requests_total{", "tez_graphql_operation_seconds_count{", "tez_graphql_errors_total{",
-			"tez_sql_statements_per_request_sum", "tez_sql_statements_per_request_count"} {
+			"tez_sql_statements_per_request_count"} {
 			if strings.HasPrefix(series, prefix) && !strings.Contains(series, `route="/metrics"`) {
 				v, err := strconv.ParseFloat(value, 64)
 				if err != nil {

@@ -153,9 +153,13 @@ func (p primable[K, V]) loadAll(ctx context.Context, keys []K) (map[K]V, error) 
 // WithLoaders gives each request fresh loaders for its viewer.
 func WithLoaders(st *store.Store, m *metrics.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(st, m, scopeOf(r.Context()), timeZoneOf(r.Context())))
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(withLoaders(r.Context(), st, m)))
 	})
+}
+
+// withLoaders returns ctx with fresh loaders for its viewer.
+func withLoaders(ctx context.Context, st *store.Store, m *metrics.Metrics) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(st, m, scopeOf(ctx), timeZoneOf(ctx)))
 }
 
 // loadersFor returns the request's loaders.

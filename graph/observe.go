@@ -32,7 +32,7 @@ func NewObserver(m *metrics.Metrics) Observer {
 	return Observer{Metrics: m, known: known}
 }
 
-var opName = regexp.MustCompile(`(?m)^\s*(?:query|mutation)\s+(\w+)`)
+var opName = regexp.MustCompile(`(?m)^\s*(?:query|mutation|subscription)\s+(\w+)`)
 
 var _ interface {
 	graphql.HandlerExtension

@@ -7,10 +7,12 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/leanexec"
+	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
@@ -56,6 +58,33 @@ func (r *resellerResolver) SimCards(ctx context.Context, obj *store.Reseller, fi
 	return model.NewResellerSimCardConnection(page, rows), nil
 }
 
+func (r *resellerResolver) SimCardChanges(ctx context.Context, obj *store.Reseller, after *string, first *int) (*model.ResellerSimCardChangeConnection, error) {
+	page, err := relay.Args{First: first, After: after}.Page(2)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.Store.ResellerSIMChanges(ctx, obj.ID, page)
+	if err != nil {
+		return nil, err
+	}
+	from := store.FeedStart
+	if after != nil {
+		from = *after
+	}
+	return model.NewResellerSimCardChangeConnection(page, rows, from), nil
+}
+
+func (r *resellerSimCardResolver) ProjectedRunOutAt(ctx context.Context, obj *store.ResellerSIM) (*time.Time, error) {
+	return ledger.RunOut(obj.BalanceAsOf, obj.BalanceMinor, obj.SpentMinor), nil
+}
+
 func (r *Resolver) Reseller() generated.ResellerResolver { return &resellerResolver{r} }
 
-type resellerResolver struct{ *Resolver }
+func (r *Resolver) ResellerSimCard() generated.ResellerSimCardResolver {
+	return &resellerSimCardResolver{r}
+}
+
+type (
+	resellerResolver        struct{ *Resolver }
+	resellerSimCardResolver struct{ *Resolver }
+)

@@ -7,6 +7,7 @@ package graph
 import (
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
+	"github.com/teztelecom/tez/internal/live"
 	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/simcards"
@@ -21,6 +22,8 @@ type Resolver struct {
 	SIMs      *simcards.Service
 	Resellers *reseller.Service
 	Orders    *orders.Service
+	// Live fans changes out to subscriptions; nil turns them off.
+	Live *live.Hub
 	// PublicURL is where customers reach the service: links start there.
 	PublicURL string
 }

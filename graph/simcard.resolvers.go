@@ -14,6 +14,7 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/export"
 	"github.com/teztelecom/tez/internal/leanexec"
+	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/simcards"
 	"github.com/teztelecom/tez/internal/store"
@@ -77,6 +78,10 @@ func (r *mutationResolver) SimCardAlertsUpdate(ctx context.Context, input model.
 	}
 	u, err := r.changedUser(ctx, me)
 	return &model.SimCardPayload{SimCard: sim, User: u, UserErrors: []apperr.FieldError{}}, err
+}
+
+func (r *simCardResolver) ProjectedRunOutAt(ctx context.Context, obj *store.SimCard) (*time.Time, error) {
+	return ledger.RunOut(obj.BalanceAsOf, obj.BalanceMinor, obj.SpentMinor), nil
 }
 
 func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error) {
@@ -146,6 +151,35 @@ func (r *simCardResolver) BalanceEntries(ctx context.Context, obj *store.SimCard
 	return model.NewBalanceEntryConnection(page, rows), nil
 }
 
+func (r *subscriptionResolver) SimCardUpdated(ctx context.Context, iccid *string) (<-chan *store.SimCard, error) {
+	userID, err := viewer.CustomerID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var only string
+	if iccid != nil {
+		sims, err := r.Store.SimCardsByICCID(ctx, r.Store.DB(), userID, []string{*iccid})
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := sims[*iccid]; !ok {
+			return nil, apperr.New(apperr.NotFound, "no SIM card %s in your account", *iccid)
+		}
+		only = *iccid
+	}
+	conn, err := r.liveConn(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := conn.Subscribe(only)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *store.SimCard)
+	go r.forward(ctx, userID, sub, out)
+	return out, nil
+}
+
 func (r *userResolver) SimCards(ctx context.Context, obj *store.User) ([]store.SimCard, error) {
 	sims, err := loadersFor(ctx).simCardsByUser.Load(ctx, obj.ID)
 	if err != nil {
@@ -169,4 +203,9 @@ func (r *userResolver) SimCard(ctx context.Context, obj *store.User, iccid strin
 
 func (r *Resolver) SimCard() generated.SimCardResolver { return &simCardResolver{r} }
 
-type simCardResolver struct{ *Resolver }
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
+
+type (
+	simCardResolver      struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+)

@@ -131,6 +131,13 @@ func TestSimCardAdd(t *testing.T) {
 		if codeOf(label.SimCardUpdate) != "TOO_LONG" {
 			t.Errorf("a 41-character label: %+v", label.SimCardUpdate)
 		}
+		// A label is an alert email's subject: a line break in it must not get that far.
+		label.SimCardUpdate = simPayload{}
+		api.Query(apitest.Request{Query: `mutation($id: ID!, $l: String!) { simCardUpdate(input: { id: $id, label: $l }) { userErrors { code } } }`,
+			Variables: map[string]any{"id": mine.SimCard.ID, "l": "Tablet\r\nBcc: x@evil.example"}, Token: alice}, &label)
+		if codeOf(label.SimCardUpdate) != "INVALID" {
+			t.Errorf("a label with a line break: %+v", label.SimCardUpdate)
+		}
 	})
 
 	t.Run("a mistyped ICCID is caught before any work", func(t *testing.T) {

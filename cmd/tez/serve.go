@@ -60,10 +60,16 @@ func serveOn(ctx context.Context, env *environment, dbase *database, ln, metrics
 		go servePprof(env)
 	}
 	st := dbase.st
-	srv, err := server.New(env.cfg, st, env.log)
+	cfg := env.cfg
+	if cfg.DatabaseListenURL == "" {
+		// Live updates LISTEN on a connection of their own to the same database.
+		cfg.DatabaseListenURL = dbase.dsn
+	}
+	srv, err := server.New(cfg, st, env.log)
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
 	env.log.Info("security settings", env.cfg.SecuritySettings()...)
 	if metricsLn != nil {
 		env.log.Info("metrics listening, apart from the API", "addr", metricsLn.Addr().String())

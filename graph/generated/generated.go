@@ -40,7 +40,9 @@ type ResolverRoot interface {
 	OrderItem() OrderItemResolver
 	Query() QueryResolver
 	Reseller() ResellerResolver
+	ResellerSimCard() ResellerSimCardResolver
 	SimCard() SimCardResolver
+	Subscription() SubscriptionResolver
 	UsageSessionConnection() UsageSessionConnectionResolver
 	UsageSummary() UsageSummaryResolver
 	User() UserResolver
@@ -328,16 +330,30 @@ type ComplexityRoot struct {
 	}
 
 	Reseller struct {
-		Name     func(childComplexity int) int
-		SimCards func(childComplexity int, first *int, after *string, status *store.SIMStatus) int
+		Name           func(childComplexity int) int
+		SimCardChanges func(childComplexity int, after *string, first *int) int
+		SimCards       func(childComplexity int, first *int, after *string, status *store.SIMStatus) int
 	}
 
 	ResellerSimCard struct {
-		Balance     func(childComplexity int) int
-		ICCID       func(childComplexity int) int
-		LastUsageAt func(childComplexity int) int
-		MSISDN      func(childComplexity int) int
-		Status      func(childComplexity int) int
+		Balance           func(childComplexity int) int
+		BalanceAsOf       func(childComplexity int) int
+		ICCID             func(childComplexity int) int
+		LastUsageAt       func(childComplexity int) int
+		MSISDN            func(childComplexity int) int
+		ProjectedRunOutAt func(childComplexity int) int
+		Status            func(childComplexity int) int
+	}
+
+	ResellerSimCardChangeConnection struct {
+		Cursor   func(childComplexity int) int
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ResellerSimCardChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ResellerSimCardConnection struct {
@@ -369,6 +385,7 @@ type ComplexityRoot struct {
 	SimCard struct {
 		Alerts              func(childComplexity int) int
 		Balance             func(childComplexity int) int
+		BalanceAsOf         func(childComplexity int) int
 		BalanceEntries      func(childComplexity int, first *int, after *string) int
 		GlobalID            func(childComplexity int) int
 		ICCID               func(childComplexity int) int
@@ -376,6 +393,7 @@ type ComplexityRoot struct {
 		LastUsage           func(childComplexity int) int
 		MSISDN              func(childComplexity int) int
 		Overdraft           func(childComplexity int) int
+		ProjectedRunOutAt   func(childComplexity int) int
 		RecentUsageSessions func(childComplexity int, limit *int) int
 		Status              func(childComplexity int) int
 		Usage               func(childComplexity int, from time.Time, to time.Time) int
@@ -398,6 +416,10 @@ type ComplexityRoot struct {
 		RemovedID  func(childComplexity int) int
 		User       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	Subscription struct {
+		SimCardUpdated func(childComplexity int, iccid *string) int
 	}
 
 	UsageSession struct {
@@ -507,13 +529,21 @@ type QueryResolver interface {
 }
 type ResellerResolver interface {
 	SimCards(ctx context.Context, obj *store.Reseller, first *int, after *string, status *store.SIMStatus) (*model.ResellerSimCardConnection, error)
+	SimCardChanges(ctx context.Context, obj *store.Reseller, after *string, first *int) (*model.ResellerSimCardChangeConnection, error)
+}
+type ResellerSimCardResolver interface {
+	ProjectedRunOutAt(ctx context.Context, obj *store.ResellerSIM) (*time.Time, error)
 }
 type SimCardResolver interface {
+	ProjectedRunOutAt(ctx context.Context, obj *store.SimCard) (*time.Time, error)
 	Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error)
 	RecentUsageSessions(ctx context.Context, obj *store.SimCard, limit *int) ([]store.UsageSession, error)
 	UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error)
 	UsageExportURL(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time) (string, error)
 	BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error)
+}
+type SubscriptionResolver interface {
+	SimCardUpdated(ctx context.Context, iccid *string) (<-chan *store.SimCard, error)
 }
 type UsageSessionConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.UsageSessionConnection) (int, error)
@@ -1702,6 +1732,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Reseller.Name(childComplexity), true
+	case "Reseller.simCardChanges":
+		if e.ComplexityRoot.Reseller.SimCardChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Reseller_simCardChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Reseller.SimCardChanges(childComplexity, args["after"].(*string), args["first"].(*int)), true
 	case "Reseller.simCards":
 		if e.ComplexityRoot.Reseller.SimCards == nil {
 			break
@@ -1720,6 +1761,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResellerSimCard.Balance(childComplexity), true
+	case "ResellerSimCard.balanceAsOf":
+		if e.ComplexityRoot.ResellerSimCard.BalanceAsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCard.BalanceAsOf(childComplexity), true
 	case "ResellerSimCard.iccid":
 		if e.ComplexityRoot.ResellerSimCard.ICCID == nil {
 			break
@@ -1738,12 +1785,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResellerSimCard.MSISDN(childComplexity), true
+	case "ResellerSimCard.projectedRunOutAt":
+		if e.ComplexityRoot.ResellerSimCard.ProjectedRunOutAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCard.ProjectedRunOutAt(childComplexity), true
 	case "ResellerSimCard.status":
 		if e.ComplexityRoot.ResellerSimCard.Status == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ResellerSimCard.Status(childComplexity), true
+
+	case "ResellerSimCardChangeConnection.cursor":
+		if e.ComplexityRoot.ResellerSimCardChangeConnection.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCardChangeConnection.Cursor(childComplexity), true
+	case "ResellerSimCardChangeConnection.edges":
+		if e.ComplexityRoot.ResellerSimCardChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCardChangeConnection.Edges(childComplexity), true
+	case "ResellerSimCardChangeConnection.pageInfo":
+		if e.ComplexityRoot.ResellerSimCardChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCardChangeConnection.PageInfo(childComplexity), true
+
+	case "ResellerSimCardChangeEdge.cursor":
+		if e.ComplexityRoot.ResellerSimCardChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCardChangeEdge.Cursor(childComplexity), true
+	case "ResellerSimCardChangeEdge.node":
+		if e.ComplexityRoot.ResellerSimCardChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResellerSimCardChangeEdge.Node(childComplexity), true
 
 	case "ResellerSimCardConnection.edges":
 		if e.ComplexityRoot.ResellerSimCardConnection.Edges == nil {
@@ -1845,6 +1930,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCard.Balance(childComplexity), true
+	case "SimCard.balanceAsOf":
+		if e.ComplexityRoot.SimCard.BalanceAsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCard.BalanceAsOf(childComplexity), true
 	case "SimCard.balanceEntries":
 		if e.ComplexityRoot.SimCard.BalanceEntries == nil {
 			break
@@ -1892,6 +1983,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCard.Overdraft(childComplexity), true
+	case "SimCard.projectedRunOutAt":
+		if e.ComplexityRoot.SimCard.ProjectedRunOutAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCard.ProjectedRunOutAt(childComplexity), true
 	case "SimCard.recentUsageSessions":
 		if e.ComplexityRoot.SimCard.RecentUsageSessions == nil {
 			break
@@ -1993,6 +2090,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCardRemovePayload.UserErrors(childComplexity), true
+
+	case "Subscription.simCardUpdated":
+		if e.ComplexityRoot.Subscription.SimCardUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_simCardUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.SimCardUpdated(childComplexity, args["iccid"].(*string)), true
 
 	case "UsageSession.bytesDown":
 		if e.ComplexityRoot.UsageSession.BytesDown == nil {
@@ -2321,6 +2430,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -3231,6 +3357,42 @@ type Reseller {
     "Only SIMs in this status."
     status: SimStatus
   ): ResellerSimCardConnection!
+  """
+  The change feed, instead of polling balances: every SIM of the reseller whose balance,
+  overdraft or status changed (or that was assigned to the reseller) since ` + "`" + `after` + "`" + `, oldest
+  change first, each SIM once with its state now. Without ` + "`" + `after` + "`" + ` it starts from the
+  beginning: every SIM once. Keep ` + "`" + `cursor` + "`" + ` and pass it as ` + "`" + `after` + "`" + ` next time: pages resume
+  exactly where the last one ended, across restarts, with no change skipped or repeated (a
+  SIM that changes again comes again). A change shows once its transaction and every older
+  one have ended, usually within milliseconds.
+  """
+  simCardChanges(
+    "The ` + "`" + `cursor` + "`" + ` (or an edge's cursor) of an earlier page; none to start from the beginning."
+    after: String
+    "At most this many SIMs; 0 to 100."
+    first: Int = 100
+  ): ResellerSimCardChangeConnection!
+}
+
+"A page of a reseller's change feed."
+type ResellerSimCardChangeConnection {
+  "The SIMs that changed, oldest change first, each with its cursor."
+  edges: [ResellerSimCardChangeEdge!]!
+  "Whether more changes follow this page (` + "`" + `endCursor` + "`" + ` is ` + "`" + `cursor` + "`" + ` when there are edges)."
+  pageInfo: PageInfo!
+  """
+  Where this page ends: pass it as ` + "`" + `after` + "`" + ` for the next page. When nothing changed it is the
+  ` + "`" + `after` + "`" + ` you sent (or the start of the feed), never null: store it and poll with it.
+  """
+  cursor: String!
+}
+
+"A changed SIM of the feed and its position in it."
+type ResellerSimCardChangeEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to read the changes after this one."
+  cursor: String!
+  "The SIM card as it is now."
+  node: ResellerSimCard!
 }
 
 """
@@ -3252,6 +3414,13 @@ type ResellerSimCard {
   null when no customer holds it (a SIM taken out of an account shows nothing of its past).
   """
   lastUsageAt: DateTime
+  "When ` + "`" + `balance` + "`" + ` was last brought up to date (see ` + "`" + `SimCard.balanceAsOf` + "`" + `)."
+  balanceAsOf: DateTime!
+  """
+  When the balance runs out at the spend rate of the last 14 days; null with no spend in
+  them (see ` + "`" + `SimCard.projectedRunOutAt` + "`" + `).
+  """
+  projectedRunOutAt: DateTime
 }
 
 "A page of a reseller's SIM cards."
@@ -3302,6 +3471,7 @@ Switch on the code, never on the message or the HTTP status.
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 """
@@ -3466,6 +3636,19 @@ type SimCard implements Node {
   overdraft: Money!
   "When the SIM last used data since it joined this account; null when it has not."
   lastUsageAt: DateTime
+  """
+  When ` + "`" + `balance` + "`" + ` was last brought up to date: the newest change of the balance (a top-up,
+  a usage debit, an adjustment) or the end of the newest data session rated, whichever is
+  later. Sessions still running or not yet received from the network are not in the balance:
+  show it as "balance as of …".
+  """
+  balanceAsOf: DateTime!
+  """
+  When the balance runs out if the SIM keeps spending at the rate of the last 14 days,
+  projected from ` + "`" + `balanceAsOf` + "`" + ` (at most 100 years ahead); ` + "`" + `balanceAsOf` + "`" + ` when the balance is
+  already spent; null when the SIM spent nothing in the last 14 days.
+  """
+  projectedRunOutAt: DateTime
   """
   Data used between ` + "`" + `from` + "`" + ` (inclusive) and ` + "`" + `to` + "`" + ` (exclusive), counted only from the time
   the SIM joined this account. ` + "`" + `from` + "`" + ` must be before ` + "`" + `to` + "`" + `.
@@ -3688,6 +3871,25 @@ type SimCardRemovePayload {
   user: User
   "What is wrong with the input; empty on success."
   userErrors: [UserError!]!
+}
+
+"""
+Live updates, over WebSocket (the ` + "`" + `graphql-transport-ws` + "`" + ` protocol of the graphql-ws client,
+on ` + "`" + `/graphql` + "`" + `, with ` + "`" + `{"authorization": "Bearer <token>"}` + "`" + ` as the ` + "`" + `connection_init` + "`" + ` payload)
+or over Server-Sent Events (POST ` + "`" + `/graphql` + "`" + ` with ` + "`" + `Accept: text/event-stream` + "`" + `). See
+docs/live.md.
+"""
+type Subscription {
+  """
+  The SIM card's new state each time its balance, overdraft, status or usage changes,
+  whatever made the change (a top-up, a usage import, support's adjustment, another server).
+  With ` + "`" + `iccid` + "`" + `, that SIM only; without, every SIM of the account, including those added
+  later. Customers only. An ICCID that is not one of yours answers ` + "`" + `NOT_FOUND` + "`" + `, exactly like
+  one that does not exist. Signing out (or any end of the session) closes the subscription;
+  more subscriptions than a connection may carry, or more connections than an account may
+  open, answer ` + "`" + `LIMIT_EXCEEDED` + "`" + `.
+  """
+  simCardUpdated("Only this SIM card; all of yours when omitted." iccid: ICCID): SimCard!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/usage.graphqls", Input: `"""
@@ -4295,6 +4497,8 @@ func (ec *executionContext) childFields_Reseller(ctx context.Context, field grap
 		return ec.fieldContext_Reseller_name(ctx, field)
 	case "simCards":
 		return ec.fieldContext_Reseller_simCards(ctx, field)
+	case "simCardChanges":
+		return ec.fieldContext_Reseller_simCardChanges(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Reseller", field.Name)
 }
@@ -4311,8 +4515,34 @@ func (ec *executionContext) childFields_ResellerSimCard(ctx context.Context, fie
 		return ec.fieldContext_ResellerSimCard_balance(ctx, field)
 	case "lastUsageAt":
 		return ec.fieldContext_ResellerSimCard_lastUsageAt(ctx, field)
+	case "balanceAsOf":
+		return ec.fieldContext_ResellerSimCard_balanceAsOf(ctx, field)
+	case "projectedRunOutAt":
+		return ec.fieldContext_ResellerSimCard_projectedRunOutAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResellerSimCard", field.Name)
+}
+
+func (ec *executionContext) childFields_ResellerSimCardChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ResellerSimCardChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ResellerSimCardChangeConnection_pageInfo(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ResellerSimCardChangeConnection_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResellerSimCardChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ResellerSimCardChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ResellerSimCardChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ResellerSimCardChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResellerSimCardChangeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ResellerSimCardConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4385,6 +4615,10 @@ func (ec *executionContext) childFields_SimCard(ctx context.Context, field graph
 		return ec.fieldContext_SimCard_overdraft(ctx, field)
 	case "lastUsageAt":
 		return ec.fieldContext_SimCard_lastUsageAt(ctx, field)
+	case "balanceAsOf":
+		return ec.fieldContext_SimCard_balanceAsOf(ctx, field)
+	case "projectedRunOutAt":
+		return ec.fieldContext_SimCard_projectedRunOutAt(ctx, field)
 	case "usage":
 		return ec.fieldContext_SimCard_usage(ctx, field)
 	case "recentUsageSessions":
@@ -5083,6 +5317,28 @@ func (ec *executionContext) field_Query_resellerSimCards_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Reseller_simCardChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Reseller_simCards_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5244,6 +5500,20 @@ func (ec *executionContext) field_SimCard_usage_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_simCardUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "iccid",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOICCID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["iccid"] = arg0
 	return args, nil
 }
 
@@ -10463,6 +10733,50 @@ func (ec *executionContext) fieldContext_Reseller_simCards(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Reseller_simCardChanges(ctx context.Context, field graphql.CollectedField, obj *store.Reseller) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reseller_simCardChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Reseller().SimCardChanges(ctx, obj, fc.Args["after"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResellerSimCardChangeConnection) graphql.Marshaler {
+			return ec.marshalNResellerSimCardChangeConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reseller_simCardChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reseller",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResellerSimCardChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Reseller_simCardChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ResellerSimCard_iccid(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10585,6 +10899,194 @@ func (ec *executionContext) _ResellerSimCard_lastUsageAt(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ResellerSimCard_lastUsageAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResellerSimCard", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ResellerSimCard_balanceAsOf(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCard_balanceAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BalanceAsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCard_balanceAsOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellerSimCard", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ResellerSimCard_projectedRunOutAt(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCard_projectedRunOutAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResellerSimCard().ProjectedRunOutAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCard_projectedRunOutAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellerSimCard", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _ResellerSimCardChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCardChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCardChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ResellerSimCardChangeEdge) graphql.Marshaler {
+			return ec.marshalNResellerSimCardChangeEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCardChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResellerSimCardChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResellerSimCardChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResellerSimCardChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCardChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCardChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *relay.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋrelayᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCardChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResellerSimCardChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResellerSimCardChangeConnection_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCardChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCardChangeConnection_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCardChangeConnection_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellerSimCardChangeConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResellerSimCardChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCardChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCardChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCardChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResellerSimCardChangeEdge", field, true, false, "String")
+}
+
+func (ec *executionContext) _ResellerSimCardChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCardChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResellerSimCardChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ResellerSIM) graphql.Marshaler {
+			return ec.marshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResellerSimCardChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResellerSimCardChangeEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResellerSimCard(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ResellerSimCardConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCardConnection) (ret graphql.Marshaler) {
@@ -11147,6 +11649,52 @@ func (ec *executionContext) fieldContext_SimCard_lastUsageAt(_ context.Context, 
 	return graphql.NewScalarFieldContext("SimCard", field, true, false, "DateTime")
 }
 
+func (ec *executionContext) _SimCard_balanceAsOf(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCard_balanceAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BalanceAsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimCard_balanceAsOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimCard", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SimCard_projectedRunOutAt(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimCard_projectedRunOutAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SimCard().ProjectedRunOutAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimCard_projectedRunOutAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimCard", field, true, true, "DateTime")
+}
+
 func (ec *executionContext) _SimCard_usage(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11633,6 +12181,50 @@ func (ec *executionContext) fieldContext_SimCardRemovePayload_userErrors(_ conte
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_simCardUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_simCardUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().SimCardUpdated(ctx, fc.Args["iccid"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
+			return ec.marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_simCardUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimCard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_simCardUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -16892,6 +17484,12 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Reseller_simCards(ctx, field, obj)
 				})
+		case "simCardChanges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reseller_simCardChanges(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16923,26 +17521,118 @@ func (ec *executionContext) _ResellerSimCard(ctx context.Context, sel ast.Select
 		case "iccid":
 			out.Values[i] = ec._ResellerSimCard_iccid(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "msisdn":
 			out.Values[i] = ec._ResellerSimCard_msisdn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._ResellerSimCard_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "balance":
 			out.Values[i] = ec._ResellerSimCard_balance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "lastUsageAt":
 			out.Values[i] = ec._ResellerSimCard_lastUsageAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "balanceAsOf":
+			out.Values[i] = ec._ResellerSimCard_balanceAsOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectedRunOutAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResellerSimCard_projectedRunOutAt(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resellerSimCardChangeConnectionImplementors = []string{"ResellerSimCardChangeConnection"}
+
+func (ec *executionContext) _ResellerSimCardChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerSimCardChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerSimCardChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerSimCardChangeConnection")
+		case "edges":
+			out.Values[i] = ec._ResellerSimCardChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ResellerSimCardChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ResellerSimCardChangeConnection_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resellerSimCardChangeEdgeImplementors = []string{"ResellerSimCardChangeEdge"}
+
+func (ec *executionContext) _ResellerSimCardChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerSimCardChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resellerSimCardChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResellerSimCardChangeEdge")
+		case "cursor":
+			out.Values[i] = ec._ResellerSimCardChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ResellerSimCardChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -17195,6 +17885,17 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "balanceAsOf":
+			out.Values[i] = ec._SimCard_balanceAsOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectedRunOutAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SimCard_projectedRunOutAt(ctx, field, obj)
+				})
 		case "usage":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17369,6 +18070,26 @@ func (ec *executionContext) _SimCardRemovePayload(ctx context.Context, sel ast.S
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "simCardUpdated":
+		return ec._Subscription_simCardUpdated(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var usageSessionImplementors = []string{"UsageSession", "Node"}
@@ -18985,6 +19706,34 @@ func (ec *executionContext) marshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecom
 	return ec._ResellerSimCard(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNResellerSimCardChangeConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ResellerSimCardChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResellerSimCardChangeConnection!")
+		return graphql.Null
+	}
+	return ec._ResellerSimCardChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResellerSimCardChangeEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeEdge(ctx context.Context, sel ast.SelectionSet, v model.ResellerSimCardChangeEdge) graphql.Marshaler {
+	return ec._ResellerSimCardChangeEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNResellerSimCardChangeEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ResellerSimCardChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResellerSimCardChangeEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNResellerSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardConnection(ctx context.Context, sel ast.SelectionSet, v *model.ResellerSimCardConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ResellerSimCardConnection!")
@@ -19039,6 +19788,14 @@ func (ec *executionContext) marshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtez�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, sel ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SimCard!")
+		return graphql.Null
+	}
+	return ec._SimCard(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSimCardAddInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAddInput(ctx context.Context, v any) (model.SimCardAddInput, error) {

@@ -2814,7 +2814,8 @@ func (ec *executionContext) lean_ReorderDroppedItem_reason(ctx context.Context, 
 // taking a context): an object with two or more of them selected runs them
 // concurrently.
 var leanResellerConcurrent = map[string]bool{
-	"simCards": true,
+	"simCards":       true,
+	"simCardChanges": true,
 }
 
 // leanResolves_Reseller reports whether the selection calls a
@@ -2834,6 +2835,13 @@ func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.S
 			if ec.leanResolves_ResellerSimCardConnection(ctx, f.Selections) {
 				return true
 			}
+		case "simCardChanges":
+			if !leanexec.IsReady(ctx, "Reseller", f.Name) {
+				return true
+			}
+			if ec.leanResolves_ResellerSimCardChangeConnection(ctx, f.Selections) {
+				return true
+			}
 		}
 	}
 	return false
@@ -2850,6 +2858,8 @@ func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, 
 			return ec.lean_Reseller_name(ctx, w, field, obj)
 		case "simCards":
 			return ec.lean_Reseller_simCards(ctx, w, field, obj)
+		case "simCardChanges":
+			return ec.lean_Reseller_simCardChanges(ctx, w, field, obj)
 		}
 		return false
 	})
@@ -2882,10 +2892,29 @@ func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes
 	return ec.leanmarshalNResellerSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardConnection(ctx, w, field.Selections, res)
 }
 
+func (ec *executionContext) lean_Reseller_simCardChanges(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Reseller) bool {
+	fc := &graphql.FieldContext{Object: "Reseller", Field: field, IsMethod: true, IsResolver: true}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Reseller_simCardChanges_args(ctx, field.ArgumentMap(ec.Variables))
+	})
+	if err != nil {
+		return false
+	}
+	fc.Args = args
+	res, err := ec.Resolvers.Reseller().SimCardChanges(ctx, obj, fc.Args["after"].(*string), fc.Args["first"].(*int))
+	if err != nil {
+		return false
+	}
+	return ec.leanmarshalNResellerSimCardChangeConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeConnection(ctx, w, field.Selections, res)
+}
+
 // ResellerSimCard: which fields resolve through a resolver (or a method
 // taking a context): an object with two or more of them selected runs them
 // concurrently.
-var leanResellerSimCardConcurrent = map[string]bool{}
+var leanResellerSimCardConcurrent = map[string]bool{
+	"projectedRunOutAt": true,
+}
 
 // leanResolves_ResellerSimCard reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
@@ -2899,6 +2928,10 @@ func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, se
 		switch f.Name {
 		case "balance":
 			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		case "projectedRunOutAt":
+			if !leanexec.IsReady(ctx, "ResellerSimCard", f.Name) {
 				return true
 			}
 		}
@@ -2923,6 +2956,10 @@ func (ec *executionContext) lean_ResellerSimCard(ctx context.Context, w *bytes.B
 			return ec.lean_ResellerSimCard_balance(ctx, w, field, obj)
 		case "lastUsageAt":
 			return ec.lean_ResellerSimCard_lastUsageAt(ctx, w, field, obj)
+		case "balanceAsOf":
+			return ec.lean_ResellerSimCard_balanceAsOf(ctx, w, field, obj)
+		case "projectedRunOutAt":
+			return ec.lean_ResellerSimCard_projectedRunOutAt(ctx, w, field, obj)
 		}
 		return false
 	})
@@ -2965,6 +3002,148 @@ func (ec *executionContext) lean_ResellerSimCard_lastUsageAt(ctx context.Context
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
+}
+
+func (ec *executionContext) lean_ResellerSimCard_balanceAsOf(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+	res := obj.BalanceAsOf
+	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_ResellerSimCard_projectedRunOutAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "ResellerSimCard", Field: field, IsMethod: true, IsResolver: true})
+	res, err := ec.Resolvers.ResellerSimCard().ProjectedRunOutAt(ctx, obj)
+	if err != nil {
+		return false
+	}
+	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
+	m.MarshalGQL(w)
+	return true
+}
+
+// ResellerSimCardChangeConnection: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanResellerSimCardChangeConnectionConcurrent = map[string]bool{}
+
+// leanResolves_ResellerSimCardChangeConnection reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_ResellerSimCardChangeConnection(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeConnectionImplementors) {
+		switch f.Name {
+		case "edges":
+			if ec.leanResolves_ResellerSimCardChangeEdge(ctx, f.Selections) {
+				return true
+			}
+		case "pageInfo":
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_ResellerSimCardChangeConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardChangeConnection) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeConnectionImplementors)
+	return leanexec.Object(ctx, w, "ResellerSimCardChangeConnection", fields, leanResellerSimCardChangeConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"ResellerSimCardChangeConnection"`)
+			return true
+		case "edges":
+			return ec.lean_ResellerSimCardChangeConnection_edges(ctx, w, field, obj)
+		case "pageInfo":
+			return ec.lean_ResellerSimCardChangeConnection_pageInfo(ctx, w, field, obj)
+		case "cursor":
+			return ec.lean_ResellerSimCardChangeConnection_cursor(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_ResellerSimCardChangeConnection_edges(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardChangeConnection) bool {
+	res := obj.Edges
+	return ec.leanmarshalNResellerSimCardChangeEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeEdgeᚄ(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_ResellerSimCardChangeConnection_pageInfo(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardChangeConnection) bool {
+	res := obj.PageInfo
+	return ec.leanmarshalNPageInfo2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋrelayᚐPageInfo(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_ResellerSimCardChangeConnection_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardChangeConnection) bool {
+	res := obj.Cursor
+	m := ec.marshalNString2string(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+// ResellerSimCardChangeEdge: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanResellerSimCardChangeEdgeConcurrent = map[string]bool{}
+
+// leanResolves_ResellerSimCardChangeEdge reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_ResellerSimCardChangeEdge(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeEdgeImplementors) {
+		switch f.Name {
+		case "node":
+			if ec.leanResolves_ResellerSimCard(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_ResellerSimCardChangeEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardChangeEdge) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeEdgeImplementors)
+	return leanexec.Object(ctx, w, "ResellerSimCardChangeEdge", fields, leanResellerSimCardChangeEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"ResellerSimCardChangeEdge"`)
+			return true
+		case "cursor":
+			return ec.lean_ResellerSimCardChangeEdge_cursor(ctx, w, field, obj)
+		case "node":
+			return ec.lean_ResellerSimCardChangeEdge_node(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_ResellerSimCardChangeEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardChangeEdge) bool {
+	res := obj.Cursor()
+	m := ec.marshalNString2string(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_ResellerSimCardChangeEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardChangeEdge) bool {
+	res := obj.Node()
+	return ec.leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, w, field.Selections, res)
 }
 
 // ResellerSimCardConnection: which fields resolve through a resolver (or a method
@@ -3260,6 +3439,7 @@ func (ec *executionContext) lean_ShippingAddress_phone(ctx context.Context, w *b
 // taking a context): an object with two or more of them selected runs them
 // concurrently.
 var leanSimCardConcurrent = map[string]bool{
+	"projectedRunOutAt":   true,
 	"usage":               true,
 	"recentUsageSessions": true,
 	"usageSessions":       true,
@@ -3283,6 +3463,10 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 			}
 		case "overdraft":
 			if ec.leanResolves_Money(ctx, f.Selections) {
+				return true
+			}
+		case "projectedRunOutAt":
+			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
 				return true
 			}
 		case "usage":
@@ -3349,6 +3533,10 @@ func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, s
 			return ec.lean_SimCard_overdraft(ctx, w, field, obj)
 		case "lastUsageAt":
 			return ec.lean_SimCard_lastUsageAt(ctx, w, field, obj)
+		case "balanceAsOf":
+			return ec.lean_SimCard_balanceAsOf(ctx, w, field, obj)
+		case "projectedRunOutAt":
+			return ec.lean_SimCard_projectedRunOutAt(ctx, w, field, obj)
 		case "usage":
 			return ec.lean_SimCard_usage(ctx, w, field, obj)
 		case "recentUsageSessions":
@@ -3422,6 +3610,27 @@ func (ec *executionContext) lean_SimCard_overdraft(ctx context.Context, w *bytes
 
 func (ec *executionContext) lean_SimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
 	res := obj.LastUsage()
+	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_SimCard_balanceAsOf(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+	res := obj.BalanceAsOf
+	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_SimCard_projectedRunOutAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true})
+	res, err := ec.Resolvers.SimCard().ProjectedRunOutAt(ctx, obj)
+	if err != nil {
+		return false
+	}
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
@@ -4749,6 +4958,24 @@ func (ec *executionContext) leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztel
 	return ec.lean_ResellerSimCard(ctx, w, sel, v)
 }
 
+func (ec *executionContext) leanmarshalNResellerSimCardChangeConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.ResellerSimCardChangeConnection) bool {
+	if v == nil {
+		return false
+	}
+	return ec.lean_ResellerSimCardChangeConnection(ctx, w, sel, v)
+}
+
+func (ec *executionContext) leanmarshalNResellerSimCardChangeEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.ResellerSimCardChangeEdge) bool {
+	return ec.lean_ResellerSimCardChangeEdge(ctx, w, sel, &v)
+}
+
+func (ec *executionContext) leanmarshalNResellerSimCardChangeEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ResellerSimCardChangeEdge) bool {
+	concurrent := ec.leanResolves_ResellerSimCardChangeEdge(ctx, sel)
+	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
+		return ec.leanmarshalNResellerSimCardChangeEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeEdge(ctx, w, sel, v[i])
+	})
+}
+
 func (ec *executionContext) leanmarshalNResellerSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.ResellerSimCardConnection) bool {
 	if v == nil {
 		return false
@@ -4783,6 +5010,13 @@ func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋt
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, sel, v[i])
 	})
+}
+
+func (ec *executionContext) leanmarshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.SimCard) bool {
+	if v == nil {
+		return false
+	}
+	return ec.lean_SimCard(ctx, w, sel, v)
 }
 
 func (ec *executionContext) leanmarshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.SimCardAlerts) bool {

@@ -38,6 +38,27 @@ func NewResellerSimCardConnection(page relay.Page, rows []store.ResellerSIM) *Re
 	return &ResellerSimCardConnection{Edges: edges(rows, func(s *store.ResellerSIM) ResellerSimCardEdge { return ResellerSimCardEdge{s} }), PageInfo: info}
 }
 
+// ResellerSimCardChangeConnection is a page of a reseller's change feed.
+type ResellerSimCardChangeConnection struct {
+	Edges    []ResellerSimCardChangeEdge
+	PageInfo *relay.PageInfo
+	// Cursor is where the page ends: its last change, else where it began.
+	Cursor string
+}
+
+// NewResellerSimCardChangeConnection builds a page of the change feed from
+// rows fetched for page after the cursor after (store.FeedStart when none).
+func NewResellerSimCardChangeConnection(page relay.Page, rows []store.ResellerSIMChange, after string) *ResellerSimCardChangeConnection {
+	rows, info := relay.Connect(page, rows, store.ResellerSIMChangeCursor)
+	if n := len(rows); n > 0 {
+		after = store.ResellerSIMChangeCursor(rows[n-1])
+	}
+	return &ResellerSimCardChangeConnection{
+		Edges:    edges(rows, func(c *store.ResellerSIMChange) ResellerSimCardChangeEdge { return ResellerSimCardChangeEdge{c} }),
+		PageInfo: info, Cursor: after,
+	}
+}
+
 // NewBalanceEntryConnection builds a connection from rows fetched for page.
 func NewBalanceEntryConnection(page relay.Page, rows []store.SIMBalanceEntry) *BalanceEntryConnection {
 	rows, info := relay.Connect(page, rows, store.BalanceEntryCursor)
@@ -79,6 +100,15 @@ type ResellerSimCardEdge struct{ Node *store.ResellerSIM }
 
 // Cursor is the SIM card's cursor.
 func (e ResellerSimCardEdge) Cursor() string { return store.ResellerSIMCursor(*e.Node) }
+
+// ResellerSimCardChangeEdge is a changed SIM of the change feed.
+type ResellerSimCardChangeEdge struct{ change *store.ResellerSIMChange }
+
+// Node is the SIM as it is now.
+func (e ResellerSimCardChangeEdge) Node() *store.ResellerSIM { return &e.change.ResellerSIM }
+
+// Cursor is the change's position in the feed.
+func (e ResellerSimCardChangeEdge) Cursor() string { return store.ResellerSIMChangeCursor(*e.change) }
 
 // BalanceEntryEdge is an entry of a page of a SIM's balance history.
 type BalanceEntryEdge struct{ Node *store.SIMBalanceEntry }

@@ -485,3 +485,10 @@ type SimCardUpdateInput struct {
 	// The new label; empty clears it.
 	Label string `json:"label"`
 }
+
+// Live updates, over WebSocket (the `graphql-transport-ws` protocol of the graphql-ws client,
+// on `/graphql`, with `{"authorization": "Bearer <token>"}` as the `connection_init` payload)
+// or over Server-Sent Events (POST `/graphql` with `Accept: text/event-stream`). See
+// docs/live.md.
+type Subscription struct {
+}

@@ -37,6 +37,9 @@ type API struct {
 	t   testing.TB
 	URL string // base URL of the server
 	DB  *sqlx.DB
+	// DSN is the database's connection string, for a `tez` command run as
+	// a process of its own on the same database.
+	DSN string
 	Cfg config.Config
 	log testWriter
 	srv *server.Server
@@ -55,7 +58,8 @@ func New(t testing.TB, opts ...Option) *API {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return start(t, cfg, testdb.New(t))
+	dsn := testdb.DSN(t)
+	return start(t, cfg, testdb.Open(t, dsn), dsn)
 }
 
 // Replica starts a second server on the same database and configuration,
@@ -67,10 +71,10 @@ func (a *API) Replica(opts ...Option) *API {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return start(a.t, cfg, a.DB)
+	return start(a.t, cfg, a.DB, a.DSN)
 }
 
-func start(t testing.TB, cfg config.Config, db *sqlx.DB) *API {
+func start(t testing.TB, cfg config.Config, db *sqlx.DB, dsn string) *API {
 	t.Helper()
 	// The listener comes first so that, as with `tez serve`, the links the
 	// server mails and its return URLs point at the server itself unless
@@ -84,6 +88,9 @@ func start(t testing.TB, cfg config.Config, db *sqlx.DB) *API {
 	if cfg.ShopURL == defaults.ShopURL {
 		cfg.ShopURL = cfg.PublicURL + "/account"
 	}
+	if cfg.DatabaseListenURL == "" {
+		cfg.DatabaseListenURL = dsn
+	}
 	log := newTestWriter(t)
 	srv, err := server.New(cfg, store.New(db), slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
@@ -92,8 +99,8 @@ func start(t testing.TB, cfg config.Config, db *sqlx.DB) *API {
 	}
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
-	t.Cleanup(ts.Close)
-	return &API{t: t, URL: ts.URL, DB: db, Cfg: cfg, log: log, srv: srv}
+	t.Cleanup(func() { ts.CloseClientConnections(); ts.Close(); srv.Close() })
+	return &API{t: t, URL: ts.URL, DB: db, DSN: dsn, Cfg: cfg, log: log, srv: srv}
 }
 
 // ErrorLogs are the server's log lines at level ERROR so far: what an

@@ -5,6 +5,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code classifies an error: GraphQL's extensions.code. This is the complete
@@ -50,7 +51,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if e.Err != nil {
+	// A message made from its cause says it already: printing the cause again
+	// gave operators "--url: bad URL: bad URL".
+	if e.Err != nil && !strings.HasSuffix(e.Message, e.Err.Error()) {
 		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
 	}
 	return fmt.Sprintf("%s: %s", e.Code, e.Message)

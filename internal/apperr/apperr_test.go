@@ -2,6 +2,7 @@ package apperr
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"testing"
 )
@@ -29,5 +30,23 @@ func TestCodeOf(t *testing.T) {
 				t.Errorf("MessageOf = %q, want %q", got, tt.msg)
 			}
 		})
+	}
+}
+
+func TestErrorSaysItsCauseOnce(t *testing.T) {
+	cause := errors.New("the URL must not carry a user or password")
+	tests := []struct {
+		err  *Error
+		want string
+	}{
+		{Wrap(cause, Invalid, "--url: "+cause.Error()), "BAD_USER_INPUT: --url: the URL must not carry a user or password"},
+		{Wrap(cause, Invalid, cause.Error()), "BAD_USER_INPUT: the URL must not carry a user or password"},
+		{Wrap(sql.ErrNoRows, NotFound, "SIM 1 not found"), "NOT_FOUND: SIM 1 not found: sql: no rows in result set"},
+		{New(Conflict, "taken"), "CONFLICT: taken"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
 	}
 }

@@ -117,6 +117,10 @@ func serve(ctx context.Context, w http.ResponseWriter, r *http.Request, exec gra
 		writeRequestError(ctx, w, r, exec, op, errs, 0)
 		return
 	}
+	if op.Operation.Operation == ast.Subscription {
+		writeRequestError(ctx, w, r, exec, op, badRequest("a subscription needs a stream: open a WebSocket (graphql-transport-ws) on /graphql, or POST with Accept: text/event-stream"), 0)
+		return
+	}
 	if r.Method == http.MethodGet && op.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", http.MethodPost)
 		writeRequestError(ctx, w, r, exec, op, badRequest("only queries may be sent by GET: send a %s by POST", op.Operation.Operation),

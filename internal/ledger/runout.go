@@ -5,24 +5,28 @@ import (
 	"time"
 )
 
-// SpendWindow is how far back the run-out projection looks at spending.
+// SpendWindow is how far back the run-out projection looks at spending; the
+// store reads the USAGE entries of this window with each SIM
+// (store.freshnessColumns says 14 days in SQL).
 const SpendWindow = 14 * 24 * time.Hour
 
+// maxRunOut bounds a projection: a SIM that spends a cent a fortnight does
+// not run out in the year 30000.
+const maxRunOut = 100 * 365 * 24 * time.Hour
+
 // RunOut projects when a balance runs out if the SIM keeps spending at the
-// pace it spent over the last SpendWindow (spent, minor units): nil with
-// no spend. A balance already gone runs out now.
-func RunOut(balance, spent int64, now time.Time) *time.Time {
+// pace it spent over the last SpendWindow (spent, minor units), from asOf,
+// when the balance was last brought up to date: nil with no spend, asOf for
+// a balance already gone, at most maxRunOut ahead.
+func RunOut(asOf time.Time, balance, spent int64) *time.Time {
 	if spent <= 0 {
 		return nil
 	}
 	if balance <= 0 {
-		return &now
+		return &asOf
 	}
-	left := float64(balance) / float64(spent) * float64(SpendWindow)
-	if left > float64(math.MaxInt64)/2 {
-		return nil // centuries away: no run-out to speak of
-	}
-	at := now.Add(time.Duration(left)).Truncate(time.Second)
+	ahead := time.Duration(math.Min(float64(balance)/float64(spent)*float64(SpendWindow), float64(maxRunOut)))
+	at := asOf.Add(ahead).Truncate(time.Second)
 	return &at
 }
 

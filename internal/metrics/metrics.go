@@ -23,6 +23,10 @@ type Metrics struct {
 	batches    *prometheus.HistogramVec
 	executors  *prometheus.CounterVec
 	validated  prometheus.Counter
+	liveConns  prometheus.Gauge
+	liveSubs   prometheus.Gauge
+	liveEvents prometheus.Counter
+	liveDrops  *prometheus.CounterVec
 }
 
 // New registers the collectors, the database pool's included.
@@ -56,8 +60,21 @@ func New(db *sql.DB) *Metrics {
 		validated: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "tez_graphql_documents_validated_total", Help: "Documents gqlparser validated: those not in the query cache that passed the document limits.",
 		}),
+		liveConns: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "tez_live_connections", Help: "Open live connections (WebSockets past connection_init, SSE subscriptions).",
+		}),
+		liveSubs: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "tez_live_subscriptions", Help: "Open subscriptions.",
+		}),
+		liveEvents: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "tez_live_events_sent_total", Help: "Subscription events sent to clients.",
+		}),
+		liveDrops: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tez_live_subscriptions_dropped_total", Help: "Subscriptions the server ended: slow_consumer (its changes were not read fast enough).",
+		}, []string{"reason"}),
 	}
 	m.registry.MustRegister(m.requests, m.operations, m.errors, m.statements, m.logins, m.batches, m.executors, m.validated,
+		m.liveConns, m.liveSubs, m.liveEvents, m.liveDrops,
 		collectors.NewDBStatsCollector(db, "tez"),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -105,3 +122,31 @@ func (m *Metrics) Executed(executor string) {
 
 // Validated counts a document handed to gqlparser's validation.
 func (m *Metrics) Validated() { m.validated.Inc() }
+
+// LiveConnection counts a live connection opened (+1) or closed (-1).
+func (m *Metrics) LiveConnection(delta int) {
+	if m != nil {
+		m.liveConns.Add(float64(delta))
+	}
+}
+
+// LiveSubscription counts a subscription started (+1) or ended (-1).
+func (m *Metrics) LiveSubscription(delta int) {
+	if m != nil {
+		m.liveSubs.Add(float64(delta))
+	}
+}
+
+// LiveEvent counts an event sent to a subscriber.
+func (m *Metrics) LiveEvent() {
+	if m != nil {
+		m.liveEvents.Inc()
+	}
+}
+
+// LiveDropped counts a subscription the server ended, by a bounded reason.
+func (m *Metrics) LiveDropped(reason string) {
+	if m != nil {
+		m.liveDrops.WithLabelValues(reason).Inc()
+	}
+}

@@ -445,7 +445,8 @@ func (d *demo) sims(ctx context.Context) error {
 		}
 		if _, err := d.tx.ExecContext(ctx, `
 			UPDATE sim_cards SET status = $2, user_id = $3, owned_since = $4, label = $5, balance = $6, overdraft = $11,
-				last_usage_at = $7, sold_order_id = $8, sold_to_email = $9, activation_code_hash = $10
+				last_usage_at = $7, sold_order_id = $8, sold_to_email = $9, activation_code_hash = $10,
+				balance_changed_at = coalesce((SELECT max(created_at) FROM balance_entries WHERE iccid = $1), balance_changed_at)
 			WHERE iccid = $1`,
 			id, status, d.userID, owned, s.label, balance, lastUsage, soldOrder, DemoEmail, secret.ActivationCodeHash(demoSIMCode(s.n)), overdraft); err != nil {
 			return err

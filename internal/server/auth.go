@@ -55,7 +55,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 				}
 			}()
 		}
-		v := viewer.Viewer{Kind: viewer.Customer, UserID: sess.UserID, SessionID: sess.ID, Account: &sess.User}
+		v := viewer.Viewer{Kind: viewer.Customer, UserID: sess.UserID, SessionID: sess.ID, SessionExpiresAt: sess.ExpiresAt, Account: &sess.User}
 		reqctx.LogFieldsFrom(r.Context()).Viewer = string(v.Kind)
 		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 	})

@@ -56,6 +56,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Flush sends what is buffered: SSE streams need it (gqlgen's transport
+// asks for an http.Flusher itself, not through Unwrap).
+func (w *statusWriter) Flush() {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
 // withAccessLog writes one line per request, with the number of SQL
 // statements it sent (counted from here in, so the credential check counts).
 // It never logs headers or bodies: they carry tokens and passwords.

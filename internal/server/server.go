@@ -22,6 +22,7 @@ import (
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/graphiql"
+	"github.com/teztelecom/tez/internal/live"
 	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/orders"
@@ -55,6 +56,7 @@ type Server struct {
 	metrics   *metrics.Metrics
 	accounts  *account.Service
 	handler   http.Handler
+	live      *live.Hub
 }
 
 // New builds the server and its routes. Rate-limit buckets live in Redis
@@ -77,6 +79,11 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		return nil, err
 	}
 	s.accounts = accounts
+	listenURL := cfg.DatabaseListenURL
+	if listenURL == "" {
+		listenURL = cfg.DatabaseURL
+	}
+	s.live = live.NewHub(listenURL, live.DefaultLimits, log, s.metrics)
 	trusted, err := trustedDocuments(cfg)
 	if err != nil {
 		return nil, err
@@ -85,7 +92,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	shop := orders.NewService(st, NewLedger(cfg, st),
 		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Limiter: ratelimit.New(buckets), Log: log})
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st),
-		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop,
+		SIMs: simcards.NewService(st), Resellers: s.resellers, Orders: shop, Live: s.live,
 		PublicURL: strings.TrimRight(cfg.PublicURL, "/")}, graph.Options{
 		Introspection:    cfg.Introspection,
 		HideSuggestions:  cfg.Production(),
@@ -95,6 +102,8 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		Metrics:          s.metrics,
 		Shape:            graph.ShapeLimits{MaxTokens: cfg.MaxTokens, MaxFields: cfg.MaxFields, MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxRootFields: cfg.MaxRootFields},
 		Logger:           log,
+		LiveInit:         s.liveInit,
+		LiveClose:        liveClose,
 	})
 
 	var api http.Handler = graph.WithLoaders(st, s.metrics, gql)
@@ -102,7 +111,8 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		api = graph.AcceptDocumentID(api)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", s.withDeadline(apiHeaders(limitBody(api))))
+	api = apiHeaders(limitBody(api))
+	mux.Handle("/graphql", s.withStreams(api, s.withDeadline(api)))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if cfg.MetricsAddr == "" {
@@ -160,6 +170,9 @@ func (s *Server) MailWorker(mailer mail.Mailer) *mail.Worker {
 	return mail.NewWorker(s.store, mailer, s.accounts, s.log)
 }
 
+// Close ends the live connections and stops listening to the database.
+func (s *Server) Close() { s.live.Close() }
+
 // Handler is the whole HTTP handler, middlewares included.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -199,6 +212,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(net.Addr
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down: finishing in-flight requests")
+	// Streams last as long as their clients want: end them first.
+	s.live.Close()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/secret"
@@ -106,6 +107,10 @@ func (s *Service) Rename(ctx context.Context, userID int64, iccid, label string)
 	label = strings.TrimSpace(label)
 	if utf8.RuneCountInString(label) > maxLabel {
 		return nil, []apperr.FieldError{apperr.OnField("label", apperr.FieldTooLong, "Use at most %d characters.", maxLabel)}, nil
+	}
+	// The label goes into alert emails' subjects and onto pages.
+	if e := account.CheckVisible("label", label); e != nil {
+		return nil, []apperr.FieldError{*e}, nil
 	}
 	sim, err := s.store.SetSIMLabel(ctx, s.store.DB(), userID, iccid, label)
 	if apperr.Is(err, apperr.NotFound) {

@@ -136,7 +136,8 @@ WITH input AS (
     RETURNING ` + entryColumns + `
 ), updated AS (
     UPDATE sim_cards s
-    SET balance = a.balance_after, overdraft = s.overdraft + a.overdraft, status = i.status, updated_at = now()
+    SET balance = a.balance_after, overdraft = s.overdraft + a.overdraft, status = i.status, updated_at = now(),
+        balance_changed_at = a.created_at
     FROM appended a JOIN input i USING (idempotency_key)
     WHERE s.iccid = a.iccid
 )

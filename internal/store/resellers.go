@@ -164,6 +164,8 @@ type ResellerSIM struct {
 	BalanceMinor int64      `db:"balance"`
 	Currency     string     `db:"currency"`
 	LastUsageAt  *time.Time `db:"last_usage_at"`
+	BalanceAsOf  time.Time  `db:"balance_as_of"` // as SimCard's
+	SpentMinor   int64      `db:"spent"`         // as SimCard's
 }
 
 // Balance is what is left to spend.
@@ -176,7 +178,7 @@ func ResellerSIMCursor(s ResellerSIM) string { return relay.EncodeCursor(s.ICCID
 // the current customer's (null when no customer holds the SIM: the
 // comparison with a null owned_since is null), as the customer sees it.
 const resellerSIMColumns = `iccid, msisdn, status, balance, currency,
-       CASE WHEN last_usage_at >= owned_since THEN last_usage_at END AS last_usage_at`
+       CASE WHEN last_usage_at >= owned_since THEN last_usage_at END AS last_usage_at, ` + freshnessColumns
 
 const resellerSIMsByICCID = `SELECT ` + resellerSIMColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND reseller_id = $2`
 

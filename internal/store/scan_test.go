@@ -38,7 +38,9 @@ func TestPositionalReadsMatchTheColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want []store.SimCard
-	if err := db.Select(&want, `SELECT iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at FROM sim_cards WHERE user_id = $1 ORDER BY iccid`, userID); err != nil {
+	if err := db.Select(&want, `SELECT iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at, overdraft,
+		greatest(balance_changed_at, CASE WHEN last_usage_at >= owned_since THEN last_usage_at END) AS balance_as_of, 0::bigint AS spent
+		FROM sim_cards WHERE user_id = $1 ORDER BY iccid`, userID); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got[userID], want) {

@@ -24,6 +24,12 @@ type SimCard struct {
 	// OverdraftMinor is usage the balance did not cover, still owed: the
 	// next top-up pays it off first.
 	OverdraftMinor int64 `db:"overdraft"`
+	// BalanceAsOf is when the balance was last brought up to date: the
+	// newest ledger entry or the end of the newest session rated.
+	BalanceAsOf time.Time `db:"balance_as_of"`
+	// SpentMinor is the usage debited in the last SpendWindow (see
+	// ledger.RunOut).
+	SpentMinor int64 `db:"spent"`
 	// LowBalanceThresholdMinor and RunOutWarningDays are the owner's alerts
 	// (nil: off).
 	LowBalanceThresholdMinor *int64 `db:"low_balance_threshold"`
@@ -55,13 +61,23 @@ func (s SimCard) Label() *string {
 }
 
 const simColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at, overdraft,
-    low_balance_threshold, runout_warning_days`
+    low_balance_threshold, runout_warning_days, ` + freshnessColumns
+
+// freshnessColumns are balanceAsOf and the spend that projects the run-out,
+// read with the SIM in the statement that reads it (no statement of their
+// own): the newest session counts only since the current owner got the SIM,
+// as lastUsageAt does, and the spend is the USAGE entries of the last 14
+// days (ledger.SpendWindow), one range of balance_entries' (iccid,
+// created_at) index.
+const freshnessColumns = `greatest(balance_changed_at, CASE WHEN last_usage_at >= owned_since THEN last_usage_at END) AS balance_as_of,
+       (SELECT coalesce(sum(e.overdraft - e.amount), 0)::bigint FROM balance_entries e
+        WHERE e.iccid = sim_cards.iccid AND e.kind = 'USAGE' AND e.created_at > now() - interval '14 days') AS spent`
 
 // simTargets are the scan targets of simColumns, in their order (see
 // queryRows).
 func (sc *SimCard) simTargets() []any {
 	return []any{&sc.ICCID, &sc.MSISDN, &sc.Status, &sc.UserID, &sc.OwnedSince, &sc.ResellerID, &sc.LabelText, &sc.BalanceMinor, &sc.Currency, &sc.LastUsageAt, &sc.OverdraftMinor,
-		&sc.LowBalanceThresholdMinor, &sc.RunOutWarningDays}
+		&sc.LowBalanceThresholdMinor, &sc.RunOutWarningDays, &sc.BalanceAsOf, &sc.SpentMinor}
 }
 
 const simCardsOfUsers = `SELECT ` + simColumns + ` FROM sim_cards WHERE user_id = ANY($1) ORDER BY user_id, iccid`

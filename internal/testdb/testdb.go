@@ -40,12 +40,30 @@ var (
 //	func TestMain(m *testing.M) { testdb.Main(m) }
 func Main(m *testing.M) {
 	code := m.Run()
+	atExit.Lock()
+	for _, fn := range atExit.fns {
+		fn()
+	}
+	atExit.Unlock()
 	if cluster != nil {
 		if err := cluster.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "testdb: stop cluster:", err)
 		}
 	}
 	os.Exit(code)
+}
+
+var atExit struct {
+	sync.Mutex
+	fns []func()
+}
+
+// AtExit registers fn to run once the package's tests are done, before Main
+// exits (to remove a binary built for them, say).
+func AtExit(fn func()) {
+	atExit.Lock()
+	defer atExit.Unlock()
+	atExit.fns = append(atExit.fns, fn)
 }
 
 // ClusterDir is where the harness keeps its own cluster: shared by all test
@@ -107,7 +125,13 @@ func configFromURL(raw string) (pgtestdb.Config, error) {
 // unless the test failed (then its URL is in the log).
 func New(t testing.TB) *sqlx.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), DSN(t), store.PoolOptions{MaxConns: 8})
+	return Open(t, DSN(t))
+}
+
+// Open opens a database of DSN's like New, closed after the test.
+func Open(t testing.TB, dsn string) *sqlx.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn, store.PoolOptions{MaxConns: 8})
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}

@@ -5,6 +5,7 @@ package viewer
 
 import (
 	"context"
+	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/store"
@@ -22,11 +23,14 @@ const (
 
 // Viewer is the authenticated caller.
 type Viewer struct {
-	Kind       Kind
-	UserID     int64 // customers
-	SessionID  int64 // customers: the session the token opened
-	ResellerID int64 // resellers
-	KeyID      int64 // resellers: the API key used
+	Kind      Kind
+	UserID    int64 // customers
+	SessionID int64 // customers: the session the token opened
+	// SessionExpiresAt is when the customer's session ends (live updates
+	// close then).
+	SessionExpiresAt time.Time
+	ResellerID       int64 // resellers
+	KeyID            int64 // resellers: the API key used
 	// Account is the customer's account as read with the session: resolvers
 	// of `me` need no statement of their own.
 	Account *store.User
