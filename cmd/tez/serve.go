@@ -90,9 +90,9 @@ func serveOn(ctx context.Context, env *environment, dbase *database, ln, metrics
 		go hooks.Run(workerCtx, webhookPoll)
 	}
 	return srv.Serve(ctx, ln, func(addr net.Addr) {
-		line := fmt.Sprintf("TEZ account API listening: GraphQL at http://%s/graphql", addr)
+		line := fmt.Sprintf("TEZ account API listening: GraphQL at http://%[1]s/graphql, the web account at http://%[1]s/account/", addr)
 		if env.cfg.Playground {
-			line = fmt.Sprintf("TEZ account API: GraphiQL at http://%s/", addr)
+			line = fmt.Sprintf("TEZ account API: GraphiQL at http://%[1]s/, the web account at http://%[1]s/account/", addr)
 		}
 		if dbase.embedded {
 			line += fmt.Sprintf(" (demo sign-in: %s / %s)", seed.DemoEmail, seed.DemoPassword)

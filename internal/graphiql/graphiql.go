@@ -9,15 +9,13 @@ package graphiql
 
 import (
 	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"html/template"
+	"io/fs"
 	"net/http"
-	"path"
 	"strings"
-	"sync"
+
+	"github.com/teztelecom/tez/internal/static"
 )
 
 //go:embed assets
@@ -47,37 +45,21 @@ var page = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
 </html>
 `))
 
-type asset struct {
-	body, gzipped []byte
-	etag, ctype   string
-}
-
 // Handler serves the GraphiQL page at / (it sends its requests to
 // endpoint) and its assets under Prefix.
 type Handler struct {
 	page   []byte
-	assets map[string]*asset
-	once   sync.Once // gzips the assets on first use, not at every start
+	assets *static.Set
 }
 
 // New builds the handler for a page titled title.
 func New(title, endpoint string) *Handler {
-	h := &Handler{assets: map[string]*asset{}}
-	for _, name := range []string{"graphiql.js", "graphiql.css", "THIRD_PARTY_LICENSES.txt"} {
-		body, err := assets.ReadFile("assets/" + name)
-		if err != nil {
-			panic(err) // embedded at build time
-		}
-		sum := sha256.Sum256(body)
-		ctype := map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".txt": "text/plain; charset=utf-8"}[path.Ext(name)]
-		h.assets[name] = &asset{body: body, etag: `"` + hex.EncodeToString(sum[:8]) + `"`, ctype: ctype}
-	}
+	sub, _ := fs.Sub(assets, "assets")
+	h := &Handler{assets: static.New(sub, Prefix, "graphiql.js", "graphiql.css", "THIRD_PARTY_LICENSES.txt")}
 	var buf bytes.Buffer
 	err := page.Execute(&buf, map[string]string{
 		"Title": title, "Endpoint": endpoint,
-		// The version in the URL changes with the bytes, so a browser never mixes builds.
-		"JS":  Prefix + "graphiql.js?v=" + strings.Trim(h.assets["graphiql.js"].etag, `"`),
-		"CSS": Prefix + "graphiql.css?v=" + strings.Trim(h.assets["graphiql.css"].etag, `"`),
+		"JS": h.assets.URL("graphiql.js"), "CSS": h.assets.URL("graphiql.css"),
 	})
 	if err != nil {
 		panic(err) // a fixed template
@@ -95,35 +77,5 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(h.page)
 		return
 	}
-	a, ok := h.assets[strings.TrimPrefix(r.URL.Path, Prefix)]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	h.once.Do(h.compress)
-	w.Header().Set("Content-Type", a.ctype)
-	w.Header().Set("ETag", a.etag)
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("Vary", "Accept-Encoding")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if r.Header.Get("If-None-Match") == a.etag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	body := a.body
-	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		w.Header().Set("Content-Encoding", "gzip")
-		body = a.gzipped
-	}
-	_, _ = w.Write(body)
-}
-
-func (h *Handler) compress() {
-	for _, a := range h.assets {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		_, _ = zw.Write(a.body)
-		_ = zw.Close()
-		a.gzipped = buf.Bytes()
-	}
+	h.assets.ServeHTTP(w, r)
 }

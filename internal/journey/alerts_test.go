@@ -84,7 +84,7 @@ func TestLowBalanceAlertEmailsOnce(t *testing.T) {
 			t.Errorf("the alert does not say %q:\n%s", want, m.Text)
 		}
 	}
-	demo.open(m.link()).mustSay("Your TEZ Telecom account")
+	demo.open(m.link()).mustSay("TEZ Telecom account") // the web account (internal/web)
 
 	s.spend(phone.ICCID, 2, 10) // further below: nothing more
 	s.spend(phone.ICCID, 3, 10)

@@ -20,7 +20,7 @@ import (
 // email's link carries it in the fragment, #token=…, which order.js moves
 // into the form; it can be pasted too), or the account's email and
 // password. The page signs in only for the answer it renders and keeps no
-// session (the web account of issue 24 will).
+// session (a signed-in browser gets the web account's order page instead).
 var orderPage = page(`{{with .Order}}
 <p>Status: <strong id="status">{{.Status}}</strong>{{if .StatusNote}}. {{.StatusNote}}{{end}}</p>
 <p class="hint">Placed {{.Placed}}{{if .Paid}}, paid {{.Paid}}{{end}}.</p>

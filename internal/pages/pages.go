@@ -1,7 +1,8 @@
-// Package pages serves the plain pages that the service's mailed links and
-// the payment page's return open, under /account/ (the web account of
-// issue 24 takes these paths over): confirm an email, ask for a password
-// reset link, choose a new password, see an order.
+// Package pages serves the plain pages that the service's mailed links
+// open, under /account/ beside the web account (internal/web): confirm an
+// email, ask for a password reset link, choose a new password, and a
+// guest's order page (the payment page's return for a browser that is not
+// signed in).
 //
 // The rules of every page: a GET only shows (mail scanners open links
 // before the customer does, and a single-use link must survive that); the
@@ -53,7 +54,6 @@ func (p *Pages) Routes(mux *http.ServeMux) {
 		}
 	}
 	page := func(h http.HandlerFunc) http.Handler { return secure(guard.Handler(limitForm(h))) }
-	mux.Handle("GET /account/{$}", page(p.home))
 	mux.Handle("GET /account/assets/", secure(http.StripPrefix("/account/", http.FileServerFS(assets))))
 	for _, path := range []string{"/account/verify-email", "/account/confirm-email"} {
 		mux.Handle("GET "+path, page(p.confirmForm))
@@ -63,10 +63,14 @@ func (p *Pages) Routes(mux *http.ServeMux) {
 	mux.Handle("POST "+forgotPath, page(p.forgot))
 	mux.Handle("GET /account/reset-password", page(p.resetForm))
 	mux.Handle("POST /account/reset-password", page(p.reset))
-	mux.Handle("GET /account/orders/{number}", page(p.orderForm))
 	mux.Handle("POST /account/orders/{number}", page(p.order))
 	mux.Handle("POST /account/orders/{number}/pay", page(p.pay))
 }
+
+// GuestOrder is the order page's form for a browser that is not signed
+// in (the web account, internal/web, serves the signed-in one): a GET, so
+// the cross-origin guard has nothing to refuse.
+func (p *Pages) GuestOrder() http.Handler { return secure(limitForm(p.orderForm)) }
 
 // secure sets the headers every page and asset carries.
 func secure(next http.Handler) http.Handler {
@@ -112,7 +116,8 @@ var layout = template.Must(template.New("layout").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}} · TEZ Telecom</title><link rel="stylesheet" href="/account/assets/page.css">
 {{- if .Script}}<script src="/account/assets/{{.Script}}" defer></script>{{end}}</head>
-<body><main><h1>{{.Title}}</h1>
+<body><header><div class="bar"><a class="brand" href="/account/">TEZ Telecom</a><a href="/account/">Your account</a></div></header>
+<main><h1>{{.Title}}</h1>
 {{if .Notice}}<p class="notice {{.Kind}}" id="notice" role="status">{{.Notice}}
 {{- with .Again}}{{if .Text}} {{if .URL}}<a href="{{.URL}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{end}}</p>{{end}}
 {{template "body" .}}
@@ -122,14 +127,6 @@ var layout = template.Must(template.New("layout").Parse(`<!doctype html>
 // page makes a page's template: the layout around its body.
 func page(body string) *template.Template {
 	return template.Must(template.Must(layout.Clone()).Parse(`{{define "body"}}` + body + `{{end}}`))
-}
-
-var homePage = page(`<p>This is where the TEZ Telecom web account will live. Until then, the links in our emails
-open their pages here, and your orders can be opened from the link in their confirmation email.</p>
-<p>Forgot your password? <a href="` + forgotPath + `">Ask for a link to choose a new one</a>.</p>`)
-
-func (p *Pages) home(w http.ResponseWriter, r *http.Request) {
-	p.render(w, r, http.StatusOK, homePage, view{Title: "Your TEZ Telecom account", Next: p.home1()})
 }
 
 // render writes a page with its status code.

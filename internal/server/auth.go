@@ -18,7 +18,8 @@ import (
 )
 
 // withViewer resolves the credentials into the viewer: a reseller API key
-// (X-API-Key, or a bearer token starting tez_) or a customer session token.
+// (X-API-Key, or a bearer token starting tez_) or a customer session token,
+// from Authorization or, for the web account, its cookie (cookie.go).
 // Missing, unknown, expired or revoked credentials leave the caller
 // anonymous: `me` answers null and protected fields UNAUTHENTICATED.
 func (s *Server) withViewer(next http.Handler) http.Handler {
@@ -32,6 +33,10 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			s.serveReseller(w, r, next, key)
 			return
 		}
+		fromCookie := false
+		if token == "" && r.Header.Get("Authorization") == "" {
+			token, fromCookie = cookieToken(r)
+		}
 		if token == "" {
 			next.ServeHTTP(w, r)
 			return
@@ -39,6 +44,9 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 		sess, err := s.store.SessionByTokenHash(r.Context(), s.store.DB(), secret.TokenHash(token))
 		switch {
 		case apperr.Is(err, apperr.NotFound):
+			if fromCookie {
+				s.setSessionCookies(w, "", -1) // the session ended: the browser forgets it
+			}
 			next.ServeHTTP(w, r)
 			return
 		case err != nil:

@@ -31,6 +31,7 @@ import (
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/simcards"
 	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/internal/web"
 )
 
 // maxBodyBytes bounds a request body; larger ones are refused before parsing.
@@ -117,7 +118,10 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	}
 	s.paymentRoutes(mux, provider, shop)
 	s.exportRoutes(mux)
-	(&pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, PublicURL: cfg.PublicURL, Log: log}).Routes(mux)
+	site := &pages.Pages{Accounts: accounts, Orders: shop, Store: st, ShopURL: cfg.ShopURL, PublicURL: cfg.PublicURL, Log: log}
+	site.Routes(mux)
+	web.New(s.signedIn, site.GuestOrder()).Routes(mux)
+	s.sessionRoutes(mux)
 	if cfg.Playground {
 		ide := graphiql.New("TEZ account API", "/graphql")
 		mux.Handle("GET /{$}", ide)
@@ -157,7 +161,12 @@ func trustedDocuments(cfg config.Config) (*graph.TrustedDocuments, error) {
 		}
 		manifests = append(manifests, m)
 	}
-	return graph.NewTrustedDocuments(documents.Shipped(), manifests...)
+	// The web account's operations are trusted by default: it is served by this binary.
+	account, err := web.Manifest()
+	if err != nil {
+		return nil, fmt.Errorf("the web account's manifest: %w", err)
+	}
+	return graph.NewTrustedDocuments(documents.Shipped(), append(manifests, account)...)
 }
 
 // MailWorker makes the outbox worker of this server's database, sending

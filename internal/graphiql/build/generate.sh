@@ -4,10 +4,5 @@
 # bundles them into ../assets. Needs node and npm.
 set -eu
 cd "$(dirname "$0")"
-stamp=node_modules/.tez-lock.sha256
-want=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
-  echo "$want" >"$stamp"
-fi
+sh ../../static/npm-ci.sh
 node build.mjs

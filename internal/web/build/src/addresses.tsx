@@ -1,0 +1,145 @@
+// My addresses: add, edit, make default, delete.
+import { useState } from 'preact/hooks';
+import { AddressCreateDocument, AddressDeleteDocument, AddressSetDefaultDocument, AddressUpdateDocument, MyAddressesDocument, type AddressFieldsFragment } from './gql/graphql';
+import { country, t, type Key } from './i18n';
+import { Alert, Button, Field, Loading, Notice, Page, generalProblems, problemFor, useMutation, useQuery } from './ui';
+import { errorText } from './client';
+
+const fields = ['recipientName', 'line1', 'line2', 'city', 'region', 'postalCode', 'countryCode', 'phone', 'deliveryNote'] as const;
+type Form = Record<(typeof fields)[number], string>;
+const required = new Set(['recipientName', 'line1', 'city', 'postalCode', 'countryCode']);
+const autocomplete: Record<string, string> = {
+  recipientName: 'name', line1: 'address-line1', line2: 'address-line2', city: 'address-level2',
+  region: 'address-level1', postalCode: 'postal-code', countryCode: 'country', phone: 'tel',
+};
+
+export function Addresses() {
+  const q = useQuery(MyAddressesDocument, {}, { requestPolicy: 'cache-and-network' });
+  const [notice, setNotice] = useState('');
+  const [editing, setEditing] = useState<string | null>(null); // an id, "new" or null
+  const list = q.data?.me?.addresses;
+  return (
+    <Page title={t('addressesTitle')}>
+      <Notice text={notice} />
+      <Alert text={errorText(q.error, t)} />
+      {!list ? (
+        <Loading />
+      ) : list.length === 0 ? (
+        <p class="empty">{t('addressesEmpty')}</p>
+      ) : (
+        <ul class="cards">
+          {list.map((a) =>
+            editing === a.id ? (
+              <li class="card" key={a.id}>
+                <AddressForm address={a} done={(s) => (setEditing(null), setNotice(s))} />
+              </li>
+            ) : (
+              <Address key={a.id} a={a} edit={() => setEditing(a.id)} say={setNotice} />
+            ),
+          )}
+        </ul>
+      )}
+      {editing === 'new' ? (
+        <section class="card">
+          <AddressForm done={(s) => (setEditing(null), setNotice(s))} />
+        </section>
+      ) : (
+        <button type="button" onClick={() => setEditing('new')}>
+          {t('addAddress')}
+        </button>
+      )}
+    </Page>
+  );
+}
+
+function Address({ a, edit, say }: { a: AddressFieldsFragment; edit: () => void; say: (s: string) => void }) {
+  const setDefault = useMutation(AddressSetDefaultDocument);
+  const del = useMutation(AddressDeleteDocument);
+  return (
+    <li class="card">
+      <h2>
+        {a.recipientName}, {a.city}
+      </h2>
+      {a.isDefault && <p class="badge">{t('isDefault')}</p>}
+      <address>
+        {a.line1} {a.line2}
+        <br />
+        {a.postalCode} {a.city} {a.region}
+        <br />
+        {country(a.countryCode)}
+        {a.phone && (
+          <>
+            <br />
+            {a.phone}
+          </>
+        )}
+      </address>
+      <Alert text={setDefault.error || del.error || generalProblems([...setDefault.problems, ...del.problems], [])} />
+      <div class="actions">
+        <Button type="button" kind="secondary" onClick={edit}>
+          {t('edit')}
+          <span class="sr-only"> {a.recipientName}, {a.city}</span>
+        </Button>
+        {!a.isDefault && (
+          <Button type="button" kind="secondary" busy={setDefault.busy} onClick={async () => (await setDefault.run({ id: a.id }, (d) => d.addressSetDefault)) && say(t('saved'))}>
+            {t('makeDefault')}
+            <span class="sr-only"> {a.recipientName}, {a.city}</span>
+          </Button>
+        )}
+        <Button
+          type="button"
+          kind="danger"
+          busy={del.busy}
+          onClick={async () => {
+            if (confirm(t('deleteConfirm')) && (await del.run({ id: a.id }, (d) => d.addressDelete))) say(t('deleted'));
+          }}
+        >
+          {t('delete')}
+          <span class="sr-only"> {a.recipientName}, {a.city}</span>
+        </Button>
+      </div>
+    </li>
+  );
+}
+
+function AddressForm({ address, done }: { address?: AddressFieldsFragment; done: (notice: string) => void }) {
+  const [form, setForm] = useState<Form>(() => Object.fromEntries(fields.map((f) => [f, (address?.[f] as string | null | undefined) ?? ''])) as Form);
+  const create = useMutation(AddressCreateDocument);
+  const update = useMutation(AddressUpdateDocument);
+  const m = address ? update : create;
+  return (
+    <form
+      aria-label={address ? t('editAddress') : t('addAddress')}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const input = { ...form, countryCode: form.countryCode.trim().toUpperCase() };
+        const ok = address
+          ? await update.run({ input: { id: address.id, ...input } }, (d) => d.addressUpdate)
+          : await create.run({ input }, (d) => d.addressCreate);
+        if (ok) done(t('saved'));
+      }}
+    >
+      <h2>{address ? t('editAddress') : t('addAddress')}</h2>
+      <Alert text={m.error || (m.problems.length ? generalProblems(m.problems, [...fields]) || t('fixBelow') : '')} />
+      {fields.map((f) => (
+        <Field
+          key={f}
+          label={t(f as Key)}
+          name={f}
+          required={required.has(f)}
+          autocomplete={autocomplete[f]}
+          type={f === 'phone' ? 'tel' : 'text'}
+          value={form[f]}
+          onInput={(v) => setForm({ ...form, [f]: v })}
+          problem={problemFor(m.problems, f)}
+        />
+      ))}
+      <div class="actions">
+        <Button busy={m.busy}>{t('save')}</Button>
+        <Button type="button" kind="secondary" onClick={() => done('')}>
+          {t('cancel')}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,162 @@
+// My history: a SIM card and a date range; the totals per country and the
+// sessions, paged ("Show more" merges the next page: graphcache's
+// relayPagination); the CSV download of the same range.
+import { useState } from 'preact/hooks';
+import { HistoryDocument, MyNumbersDocument } from './gql/graphql';
+import { bytes, country, dateTime, money, t } from './i18n';
+import { navigate, useLocation } from './router';
+import { Alert, Loading, Page, useQuery } from './ui';
+import { errorText } from './client';
+import { simName } from './numbers';
+
+const pageSize = 10;
+
+function day(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** The start of a day typed in a date field, in the browser's time zone, as RFC 3339. */
+function instant(d: string, plusDays = 0): string {
+  const [y, m, dd] = d.split('-').map(Number);
+  return new Date(y, m - 1, dd + plusDays).toISOString();
+}
+
+export function History() {
+  const loc = useLocation();
+  const params = new URLSearchParams(loc.search);
+  const sims = useQuery(MyNumbersDocument, {});
+  const list = sims.data?.me?.simCards ?? [];
+  const today = new Date();
+  const [from, setFrom] = useState(params.get('from') ?? day(new Date(today.getFullYear(), today.getMonth(), today.getDate() - 90)));
+  const [to, setTo] = useState(params.get('to') ?? day(today));
+  const iccid = params.get('sim') ?? list[0]?.iccid ?? '';
+  const [range, setRange] = useState({ from, to });
+  return (
+    <Page title={t('historyTitle')}>
+      <Alert text={errorText(sims.error, t)} />
+      {!sims.data ? (
+        <Loading />
+      ) : list.length === 0 ? (
+        <p class="empty">{t('historyNoSims')}</p>
+      ) : (
+        <>
+          <form
+            class="filters"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setRange({ from, to });
+            }}
+          >
+            <div class="field">
+              <label for="h-sim">{t('historyPick')}</label>
+              <select id="h-sim" value={iccid} onChange={(e) => navigate(`/account/history?sim=${(e.target as HTMLSelectElement).value}`, true)}>
+                {list.map((s) => (
+                  <option key={s.id} value={s.iccid}>
+                    {simName(s)} · {s.iccid}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="h-from">{t('from')}</label>
+              <input id="h-from" type="date" value={from} max={to} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+            </div>
+            <div class="field">
+              <label for="h-to">{t('to')}</label>
+              <input id="h-to" type="date" value={to} min={from} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+            </div>
+            <button type="submit">{t('show')}</button>
+          </form>
+          {iccid && range.from && range.to && <Sessions key={iccid + range.from + range.to} iccid={iccid} from={instant(range.from)} to={instant(range.to, 1)} />}
+        </>
+      )}
+    </Page>
+  );
+}
+
+function Sessions(props: { iccid: string; from: string; to: string }) {
+  const [after, setAfter] = useState<string | null>(null);
+  const q = useQuery(HistoryDocument, { iccid: props.iccid, from: props.from, to: props.to, first: pageSize, after });
+  const sim = q.data?.me?.simCard;
+  if (!sim) {
+    if (q.fetching) return <Loading />;
+    return <Alert text={q.error ? errorText(q.error, t) : t('notFoundHint')} />;
+  }
+  const u = sim.usage;
+  const conn = sim.usageSessions;
+  return (
+    <>
+      <Alert text={errorText(q.error, t)} />
+      <section aria-labelledby="h-totals">
+        <h2 id="h-totals">{t('totals')}</h2>
+        <p class="big">
+          {bytes(u.totalBytes)} · {money(u.cost)} · {t('sessionsCount', { count: u.sessionCount })}
+        </p>
+        {u.byCountry.length > 0 && (
+          <table>
+            <caption>{t('byCountry')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('country')}</th>
+                <th scope="col">{t('data')}</th>
+                <th scope="col">{t('cost')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {u.byCountry.map((c) => (
+                <tr key={c.countryCode}>
+                  <th scope="row">{country(c.countryCode)}</th>
+                  <td>{bytes(c.totalBytes)}</td>
+                  <td>{money(c.cost)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <p>
+          <a class="button secondary" href={sim.usageExportUrl} download>
+            {t('downloadCsv')}
+          </a>
+        </p>
+      </section>
+      <section aria-labelledby="h-sessions">
+        <h2 id="h-sessions">{t('sessions')}</h2>
+        {conn.edges.length === 0 ? (
+          <p class="empty">{t('historyEmpty')}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('started')}</th>
+                <th scope="col">{t('country')}</th>
+                <th scope="col">{t('data')}</th>
+                <th scope="col">{t('cost')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {conn.edges.map(({ node: s }) => (
+                <tr key={s.id}>
+                  <td>{dateTime(s.startedAt)}</td>
+                  <td>
+                    {country(s.countryCode)} <span class="muted">{s.networkName}</span>
+                  </td>
+                  <td>{bytes(s.totalBytes)}</td>
+                  <td>{money(s.cost)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <p class="muted" aria-live="polite">
+          {t('shownOf', { shown: conn.edges.length, total: conn.totalCount })}
+        </p>
+        {conn.pageInfo.hasNextPage && (
+          <button type="button" class="secondary" disabled={q.fetching} onClick={() => setAfter(conn.pageInfo.endCursor ?? null)}>
+            {q.fetching ? t('loading') : t('showMore')}
+          </button>
+        )}
+      </section>
+    </>
+  );
+}
