@@ -1,13 +1,13 @@
 package graph_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/iccid"
+	"github.com/teztelecom/tez/internal/ledger/ledgertest"
 	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -141,9 +141,7 @@ func TestAccountDelete(t *testing.T) {
 		if farewell != 1 {
 			t.Errorf("%d farewell emails, want 1", farewell)
 		}
-		if bad, err := store.New(api.DB).LedgerMismatches(context.Background(), store.New(api.DB).DB()); err != nil || len(bad) > 0 {
-			t.Errorf("ledger check after deletion: %+v, %v", bad, err)
-		}
+		ledgertest.CheckClean(t, store.New(api.DB))
 	})
 
 	t.Run("the email registers afresh and sees nothing old", func(t *testing.T) {

@@ -17,11 +17,11 @@ import (
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/bench"
 	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/pgdriver"
 	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/server"
-	"github.com/teztelecom/tez/internal/sqlcount"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -198,7 +198,7 @@ func (f *fixtures) dashboardStatements(ctx context.Context, n int) ([][]bench.St
 	}
 	var out [][]bench.Statement
 	for _, token := range f.tokens[:min(n, len(f.tokens))] {
-		ctx, rec := sqlcount.WithRecorder(ctx)
+		ctx, rec := pgdriver.WithRecorder(ctx)
 		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(string(graphqlBody(documents.Get("dashboard.graphql"), dashboardVars()))))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -24,7 +24,7 @@ type database struct {
 // fresh, that database is dropped and created anew (scratch databases). With
 // migrate, pending migrations are applied. Subcommands call withDatabase.
 func openDatabase(ctx context.Context, env *environment, name string, fresh, migrate bool) (*database, error) {
-	opts := store.PoolOptions{MaxConns: env.cfg.DBMaxConns, StatementTimeout: env.cfg.StatementTimeout}
+	opts := store.PoolOptions{MaxConns: env.cfg.DBMaxConns, StatementTimeout: env.cfg.StatementTimeout, Unprepared: !env.cfg.DBPrepared}
 	if env.cfg.DatabaseURL != "" {
 		db, err := store.Open(ctx, env.cfg.DatabaseURL, opts)
 		if err != nil {

@@ -40,6 +40,9 @@ type Config struct {
 	Introspection bool
 	// DBMaxConns caps the connection pool (open and idle).
 	DBMaxConns int
+	// DBPrepared keeps statements prepared per connection
+	// (internal/pgdriver); off behind a pooler in transaction mode.
+	DBPrepared bool
 	// StatementTimeout bounds every SQL statement.
 	StatementTimeout time.Duration
 	// RequestTimeout bounds a whole GraphQL request.
@@ -200,6 +203,7 @@ func parse(lookup func(string) (string, bool)) (Config, error) {
 	c.TrustedDocumentsOnly = r.either("TEZ_TRUSTED_DOCUMENTS", "off", "only")
 	c.TrustedManifests = r.list("TEZ_TRUSTED_MANIFESTS", "")
 	c.StandardExecutor = r.either("TEZ_EXECUTOR", "lean", "gqlgen")
+	c.DBPrepared = !r.either("TEZ_DB_PREPARED", "on", "off")
 	c.AllowNegativeBalance = r.bool("TEZ_ALLOW_NEGATIVE_BALANCE", false)
 	c.TrustedProxies = r.prefixes("TEZ_TRUSTED_PROXIES")
 	c.WebhookKey = r.str("TEZ_WEBHOOK_KEY", "")

@@ -50,11 +50,14 @@ func TestSandboxSecretIsRandomUnlessSet(t *testing.T) {
 
 func TestTwoWordSwitches(t *testing.T) {
 	for _, tt := range []struct {
-		vars            map[string]string
-		trusted, gqlgen bool
-		wantErr         string
+		vars                        map[string]string
+		trusted, gqlgen, unprepared bool
+		wantErr                     string
 	}{
 		{vars: nil},
+		{vars: map[string]string{"TEZ_DB_PREPARED": "off"}, unprepared: true},
+		{vars: map[string]string{"TEZ_DB_PREPARED": "on"}},
+		{vars: map[string]string{"TEZ_DB_PREPARED": "false"}, wantErr: "on or off"},
 		{vars: map[string]string{"TEZ_TRUSTED_DOCUMENTS": "only", "TEZ_EXECUTOR": "gqlgen"}, trusted: true, gqlgen: true},
 		{vars: map[string]string{"TEZ_EXECUTOR": "fast"}, wantErr: "lean or gqlgen"},
 		{vars: map[string]string{"TEZ_TRUSTED_DOCUMENTS": "on"}, wantErr: "off or only"},
@@ -66,8 +69,9 @@ func TestTwoWordSwitches(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || c.TrustedDocumentsOnly != tt.trusted || c.StandardExecutor != tt.gqlgen {
-			t.Errorf("%v: trusted %v, gqlgen executor %v, err %v; want %v, %v", tt.vars, c.TrustedDocumentsOnly, c.StandardExecutor, err, tt.trusted, tt.gqlgen)
+		if err != nil || c.TrustedDocumentsOnly != tt.trusted || c.StandardExecutor != tt.gqlgen || c.DBPrepared == tt.unprepared {
+			t.Errorf("%v: trusted %v, gqlgen executor %v, prepared %v, err %v; want %v, %v, %v", tt.vars,
+				c.TrustedDocumentsOnly, c.StandardExecutor, c.DBPrepared, err, tt.trusted, tt.gqlgen, !tt.unprepared)
 		}
 	}
 }

@@ -30,7 +30,8 @@ func (s *shop) importUsage(csv string) {
 // when any SIM disagrees with its ledger.
 func (s *shop) ledgerCheck() {
 	s.t.Helper()
-	bad, err := store.New(s.api.DB).LedgerMismatches(context.Background(), store.New(s.api.DB).DB())
+	st := store.New(s.api.DB)
+	bad, err := st.LedgerMismatches(context.Background(), st.DB())
 	if err != nil || len(bad) > 0 {
 		s.t.Fatalf("tez ledger check: %v, disagreeing SIMs %+v", err, bad)
 	}

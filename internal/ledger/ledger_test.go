@@ -7,11 +7,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/ledger"
+	"github.com/teztelecom/tez/internal/ledger/ledgertest"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
@@ -19,54 +18,27 @@ import (
 
 func TestMain(m *testing.M) { testdb.Main(m) }
 
-type fixture struct {
-	db     *sqlx.DB
-	store  *store.Store
-	ledger *ledger.Ledger
-}
+type fixture struct{ ledgertest.Fixture }
 
 func setup(t *testing.T, opts ledger.Options) fixture {
-	t.Helper()
-	db := testdb.New(t)
-	s := store.New(db)
-	return fixture{db: db, store: s, ledger: ledger.New(s, opts)}
+	return fixture{ledgertest.New(t, opts)}
 }
 
 // sim adds an active SIM with a zero balance.
 func (f fixture) sim(t *testing.T, n int, currency string) string {
 	t.Helper()
 	id := iccid.WithCheckDigit(fmt.Sprintf("8999709%011d", n))
-	f.db.MustExec(`INSERT INTO sim_cards (iccid, status, currency) VALUES ($1, 'ACTIVE', $2)`, id, currency)
+	f.DB.MustExec(`INSERT INTO sim_cards (iccid, status, currency) VALUES ($1, 'ACTIVE', $2)`, id, currency)
 	return id
-}
-
-func (f fixture) balance(t *testing.T, id string) store.SIMBalance {
-	t.Helper()
-	b, err := f.store.SIMBalance(context.Background(), f.store.DB(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 func (f fixture) entries(t *testing.T, id string) int {
 	t.Helper()
 	var n int
-	if err := f.db.Get(&n, `SELECT count(*) FROM balance_entries WHERE iccid = $1`, id); err != nil {
+	if err := f.DB.Get(&n, `SELECT count(*) FROM balance_entries WHERE iccid = $1`, id); err != nil {
 		t.Fatal(err)
 	}
 	return n
-}
-
-func (f fixture) checkClean(t *testing.T) {
-	t.Helper()
-	bad, err := f.store.LedgerMismatches(context.Background(), f.store.DB())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(bad) > 0 {
-		t.Errorf("ledger check: %+v disagree", bad)
-	}
 }
 
 func usd(n int64) money.Money { return money.New(n, "USD") }
@@ -77,7 +49,7 @@ func TestConcurrentPostingsWithRepeatedKeys(t *testing.T) {
 	f := setup(t, ledger.Options{})
 	a, b := f.sim(t, 1, "USD"), f.sim(t, 2, "USD")
 	for _, id := range []string{a, b} {
-		if _, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(1_000_000), Kind: store.EntryTopup, Key: "start:" + id}); err != nil {
+		if _, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(1_000_000), Kind: store.EntryTopup, Key: "start:" + id}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -94,7 +66,7 @@ func TestConcurrentPostingsWithRepeatedKeys(t *testing.T) {
 	for i := range 10 {
 		topup := ledger.Posting{ICCID: a, Amount: usd(int64(1000 + i)), Kind: store.EntryTopup, Key: fmt.Sprintf("order:%d:line:1", i)}
 		want += topup.Amount.Amount
-		ops = append(ops, op{topup.Key, func(ctx context.Context) (store.BalanceEntry, error) { return f.ledger.Credit(ctx, topup) }})
+		ops = append(ops, op{topup.Key, func(ctx context.Context) (store.BalanceEntry, error) { return f.Ledger.Credit(ctx, topup) }})
 
 		usage := []ledger.Posting{
 			{ICCID: b, Amount: usd(int64(7 + i)), Kind: store.EntryUsage, Key: fmt.Sprintf("cdrs:%d:b", i)},
@@ -103,8 +75,8 @@ func TestConcurrentPostingsWithRepeatedKeys(t *testing.T) {
 		want -= usage[1].Amount.Amount
 		ops = append(ops, op{usage[1].Key, func(ctx context.Context) (store.BalanceEntry, error) {
 			var e store.BalanceEntry
-			err := f.store.InTx(ctx, func(tx store.Querier) error {
-				es, err := f.ledger.DebitEachTx(ctx, tx, usage)
+			err := f.Store.InTx(ctx, func(tx store.Querier) error {
+				es, err := f.Ledger.DebitEachTx(ctx, tx, usage)
 				if err == nil {
 					e = es[1]
 				}
@@ -121,7 +93,7 @@ func TestConcurrentPostingsWithRepeatedKeys(t *testing.T) {
 		want += m.Amount
 		key := fmt.Sprintf("support:%d", i)
 		ops = append(ops, op{key, func(ctx context.Context) (store.BalanceEntry, error) {
-			return f.ledger.Adjust(ctx, a, amount, "goodwill", key)
+			return f.Ledger.Adjust(ctx, a, amount, "goodwill", key)
 		}})
 	}
 
@@ -150,16 +122,16 @@ func TestConcurrentPostingsWithRepeatedKeys(t *testing.T) {
 	}
 	wg.Wait()
 
-	if got := f.balance(t, a).Balance; got != want {
+	if got := f.Balance(t, a).Balance; got != want {
 		t.Errorf("balance = %d, want %d", got, want)
 	}
 	if got := f.entries(t, a); got != 31 {
 		t.Errorf("%d entries, want 31 (start + 30 keys)", got)
 	}
-	if got, want := f.balance(t, b).Balance, int64(1_000_000-(7*10+45)); got != want {
+	if got, want := f.Balance(t, b).Balance, int64(1_000_000-(7*10+45)); got != want {
 		t.Errorf("second SIM balance = %d, want %d", got, want)
 	}
-	f.checkClean(t)
+	f.CheckClean(t)
 }
 
 func TestRepeatedKey(t *testing.T) {
@@ -168,17 +140,17 @@ func TestRepeatedKey(t *testing.T) {
 	f := setup(t, ledger.Options{})
 	id := f.sim(t, 1, "USD")
 	p := ledger.Posting{ICCID: id, Amount: usd(2500), Kind: store.EntryTopup, Reference: "order TEZ-1", Key: "order:1:line:1"}
-	first, err := f.ledger.Credit(ctx, p)
+	first, err := f.Ledger.Credit(ctx, p)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("answers the original entry and changes nothing", func(t *testing.T) {
-		again, err := f.ledger.Credit(ctx, p)
+		again, err := f.Ledger.Credit(ctx, p)
 		if err != nil || again != first {
 			t.Errorf("replay = %+v, %v; want the original %+v", again, err, first)
 		}
-		if got := f.balance(t, id).Balance; got != 2500 {
+		if got := f.Balance(t, id).Balance; got != 2500 {
 			t.Errorf("balance = %d, want 2500", got)
 		}
 	})
@@ -186,14 +158,14 @@ func TestRepeatedKey(t *testing.T) {
 	t.Run("for a different posting is a conflict", func(t *testing.T) {
 		other := p
 		other.Amount = usd(1000)
-		if _, err := f.ledger.Credit(ctx, other); !apperr.Is(err, apperr.Conflict) {
+		if _, err := f.Ledger.Credit(ctx, other); !apperr.Is(err, apperr.Conflict) {
 			t.Errorf("different amount: err = %v, want CONFLICT", err)
 		}
-		if _, err := f.ledger.Debit(ctx, p); !apperr.Is(err, apperr.Conflict) {
+		if _, err := f.Ledger.Debit(ctx, p); !apperr.Is(err, apperr.Conflict) {
 			t.Errorf("debit under a credit's key: err = %v, want CONFLICT", err)
 		}
 	})
-	f.checkClean(t)
+	f.CheckClean(t)
 }
 
 func TestInCallersTransaction(t *testing.T) {
@@ -203,8 +175,8 @@ func TestInCallersTransaction(t *testing.T) {
 	id := f.sim(t, 1, "USD")
 	p := ledger.Posting{ICCID: id, Amount: usd(1000), Kind: store.EntryTopup, Key: "order:7:line:1"}
 	failed := errors.New("the order could not be marked paid")
-	err := f.store.InTx(ctx, func(tx store.Querier) error {
-		if _, err := f.ledger.CreditTx(ctx, tx, p); err != nil {
+	err := f.Store.InTx(ctx, func(tx store.Querier) error {
+		if _, err := f.Ledger.CreditTx(ctx, tx, p); err != nil {
 			return err
 		}
 		return failed
@@ -212,11 +184,11 @@ func TestInCallersTransaction(t *testing.T) {
 	if !errors.Is(err, failed) {
 		t.Fatalf("err = %v", err)
 	}
-	if got := f.balance(t, id).Balance; got != 0 || f.entries(t, id) != 0 {
+	if got := f.Balance(t, id).Balance; got != 0 || f.entries(t, id) != 0 {
 		t.Errorf("after a rolled back transaction: balance %d, %d entries; want nothing", got, f.entries(t, id))
 	}
 	// The key was never used: the retry credits.
-	if e, err := f.ledger.Credit(ctx, p); err != nil || e.BalanceAfter != 1000 {
+	if e, err := f.Ledger.Credit(ctx, p); err != nil || e.BalanceAfter != 1000 {
 		t.Errorf("retry = %+v, %v", e, err)
 	}
 }
@@ -232,45 +204,45 @@ func TestOverdraft(t *testing.T) {
 		t.Parallel()
 		f := setup(t, ledger.Options{})
 		id := f.sim(t, 1, "USD")
-		if _, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryTopup, Key: "start"}); err != nil {
+		if _, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryTopup, Key: "start"}); err != nil {
 			t.Fatal(err)
 		}
-		e, err := f.ledger.Debit(ctx, debit(id, "d1", 500))
+		e, err := f.Ledger.Debit(ctx, debit(id, "d1", 500))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if e.Amount != -300 || e.Overdraft != 200 || e.BalanceAfter != 0 {
 			t.Errorf("entry = %+v, want amount -300, overdraft 200, balance after 0", e)
 		}
-		b := f.balance(t, id)
+		b := f.Balance(t, id)
 		if b.Balance != 0 || b.Overdraft != 200 || b.Status != store.SIMSuspended {
 			t.Errorf("SIM = %+v, want balance 0, overdraft 200, SUSPENDED", b)
 		}
 
 		// At zero, a debit still leaves its entry (amount 0), so a replay
 		// cannot record its overdraft twice.
-		e, err = f.ledger.Debit(ctx, debit(id, "d2", 100))
+		e, err = f.Ledger.Debit(ctx, debit(id, "d2", 100))
 		if err != nil || e.Amount != 0 || e.Overdraft != 100 {
 			t.Errorf("debit at zero = %+v, %v; want amount 0, overdraft 100", e, err)
 		}
-		if _, err := f.ledger.Debit(ctx, debit(id, "d2", 100)); err != nil {
+		if _, err := f.Ledger.Debit(ctx, debit(id, "d2", 100)); err != nil {
 			t.Fatal(err)
 		}
-		if got := f.balance(t, id).Overdraft; got != 300 {
+		if got := f.Balance(t, id).Overdraft; got != 300 {
 			t.Errorf("overdraft = %d, want 300", got)
 		}
-		f.checkClean(t)
+		f.CheckClean(t)
 	})
 
 	t.Run("a blocked SIM stays blocked", func(t *testing.T) {
 		t.Parallel()
 		f := setup(t, ledger.Options{})
 		id := f.sim(t, 1, "USD")
-		f.db.MustExec(`UPDATE sim_cards SET status = 'BLOCKED' WHERE iccid = $1`, id)
-		if _, err := f.ledger.Debit(ctx, debit(id, "d1", 50)); err != nil {
+		f.DB.MustExec(`UPDATE sim_cards SET status = 'BLOCKED' WHERE iccid = $1`, id)
+		if _, err := f.Ledger.Debit(ctx, debit(id, "d1", 50)); err != nil {
 			t.Fatal(err)
 		}
-		if b := f.balance(t, id); b.Status != store.SIMBlocked || b.Overdraft != 50 {
+		if b := f.Balance(t, id); b.Status != store.SIMBlocked || b.Overdraft != 50 {
 			t.Errorf("SIM = %+v, want BLOCKED with overdraft 50", b)
 		}
 	})
@@ -279,12 +251,12 @@ func TestOverdraft(t *testing.T) {
 		t.Parallel()
 		f := setup(t, ledger.Options{})
 		id := f.sim(t, 1, "USD")
-		if _, err := f.ledger.Debit(ctx, debit(id, "d1", 300)); err != nil {
+		if _, err := f.Ledger.Debit(ctx, debit(id, "d1", 300)); err != nil {
 			t.Fatal(err)
 		}
 		topup := func(key string, amount int64) store.BalanceEntry {
 			t.Helper()
-			e, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(amount), Kind: store.EntryTopup, Key: key})
+			e, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(amount), Kind: store.EntryTopup, Key: key})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -294,74 +266,74 @@ func TestOverdraft(t *testing.T) {
 		if e := topup("t1", 200); e.Amount != 0 || e.Overdraft != -200 || e.BalanceAfter != 0 {
 			t.Errorf("first top-up = %+v, want amount 0, overdraft -200, balance after 0", e)
 		}
-		if b := f.balance(t, id); b.Balance != 0 || b.Overdraft != 100 || b.Status != store.SIMSuspended {
+		if b := f.Balance(t, id); b.Balance != 0 || b.Overdraft != 100 || b.Status != store.SIMSuspended {
 			t.Errorf("after paying part of the debt, SIM = %+v, want balance 0, overdraft 100, SUSPENDED", b)
 		}
 		// 10.00 more: 1.00 pays the rest of the debt, 9.00 is the balance, active again.
 		if e := topup("t2", 1000); e.Amount != 900 || e.Overdraft != -100 || e.BalanceAfter != 900 {
 			t.Errorf("second top-up = %+v, want amount 900, overdraft -100, balance after 900", e)
 		}
-		if b := f.balance(t, id); b.Balance != 900 || b.Overdraft != 0 || b.Status != store.SIMActive {
+		if b := f.Balance(t, id); b.Balance != 900 || b.Overdraft != 0 || b.Status != store.SIMActive {
 			t.Errorf("after the debt is paid, SIM = %+v, want balance 900, overdraft 0, ACTIVE", b)
 		}
 		// A replay of the settling top-up changes nothing and answers its entry.
 		if e := topup("t2", 1000); e.Amount != 900 || e.Overdraft != -100 {
 			t.Errorf("replayed top-up = %+v, want the original entry", e)
 		}
-		if b := f.balance(t, id); b.Balance != 900 || b.Overdraft != 0 {
+		if b := f.Balance(t, id); b.Balance != 900 || b.Overdraft != 0 {
 			t.Errorf("after a replay, SIM = %+v, want balance 900, overdraft 0", b)
 		}
-		f.checkClean(t)
+		f.CheckClean(t)
 	})
 
 	t.Run("a top-up that exactly pays the debt leaves it suspended at zero", func(t *testing.T) {
 		t.Parallel()
 		f := setup(t, ledger.Options{})
 		id := f.sim(t, 1, "USD")
-		if _, err := f.ledger.Debit(ctx, debit(id, "d1", 300)); err != nil {
+		if _, err := f.Ledger.Debit(ctx, debit(id, "d1", 300)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryAdjustment, Key: "a1"}); err != nil {
+		if _, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryAdjustment, Key: "a1"}); err != nil {
 			t.Fatal(err)
 		}
-		if b := f.balance(t, id); b.Balance != 0 || b.Overdraft != 0 || b.Status != store.SIMSuspended {
+		if b := f.Balance(t, id); b.Balance != 0 || b.Overdraft != 0 || b.Status != store.SIMSuspended {
 			t.Errorf("SIM = %+v, want balance 0, overdraft 0, still SUSPENDED (nothing to spend)", b)
 		}
-		f.checkClean(t)
+		f.CheckClean(t)
 	})
 
 	t.Run("a blocked SIM is credited but stays blocked", func(t *testing.T) {
 		t.Parallel()
 		f := setup(t, ledger.Options{})
 		id := f.sim(t, 1, "USD")
-		if _, err := f.ledger.Debit(ctx, debit(id, "d1", 100)); err != nil {
+		if _, err := f.Ledger.Debit(ctx, debit(id, "d1", 100)); err != nil {
 			t.Fatal(err)
 		}
-		f.db.MustExec(`UPDATE sim_cards SET status = 'BLOCKED' WHERE iccid = $1`, id)
-		if _, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(1000), Kind: store.EntryTopup, Key: "t1"}); err != nil {
+		f.DB.MustExec(`UPDATE sim_cards SET status = 'BLOCKED' WHERE iccid = $1`, id)
+		if _, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(1000), Kind: store.EntryTopup, Key: "t1"}); err != nil {
 			t.Fatal(err)
 		}
-		if b := f.balance(t, id); b.Balance != 900 || b.Overdraft != 0 || b.Status != store.SIMBlocked {
+		if b := f.Balance(t, id); b.Balance != 900 || b.Overdraft != 0 || b.Status != store.SIMBlocked {
 			t.Errorf("SIM = %+v, want balance 900, overdraft 0, still BLOCKED", b)
 		}
-		f.checkClean(t)
+		f.CheckClean(t)
 	})
 
 	t.Run("negative balances when allowed", func(t *testing.T) {
 		t.Parallel()
 		f := setup(t, ledger.Options{AllowNegativeBalance: true})
 		id := f.sim(t, 1, "USD")
-		if _, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryTopup, Key: "start"}); err != nil {
+		if _, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryTopup, Key: "start"}); err != nil {
 			t.Fatal(err)
 		}
-		e, err := f.ledger.Debit(ctx, debit(id, "d1", 500))
+		e, err := f.Ledger.Debit(ctx, debit(id, "d1", 500))
 		if err != nil || e.Amount != -500 || e.Overdraft != 0 {
 			t.Errorf("entry = %+v, %v; want amount -500", e, err)
 		}
-		if b := f.balance(t, id); b.Balance != -200 || b.Overdraft != 0 || b.Status != store.SIMActive {
+		if b := f.Balance(t, id); b.Balance != -200 || b.Overdraft != 0 || b.Status != store.SIMActive {
 			t.Errorf("SIM = %+v, want balance -200, ACTIVE", b)
 		}
-		f.checkClean(t)
+		f.CheckClean(t)
 	})
 }
 
@@ -383,14 +355,14 @@ func TestRefusedPostings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := f.ledger.Credit(ctx, tt.p); apperr.CodeOf(err) != tt.want {
+			if _, err := f.Ledger.Credit(ctx, tt.p); apperr.CodeOf(err) != tt.want {
 				t.Errorf("err = %v, want %s", err, tt.want)
 			}
 		})
 	}
 	t.Run("one SIM twice in one call", func(t *testing.T) {
-		err := f.store.InTx(ctx, func(tx store.Querier) error {
-			_, err := f.ledger.DebitEachTx(ctx, tx, []ledger.Posting{
+		err := f.Store.InTx(ctx, func(tx store.Querier) error {
+			_, err := f.Ledger.DebitEachTx(ctx, tx, []ledger.Posting{
 				{ICCID: id, Amount: usd(1), Kind: store.EntryUsage, Key: "u1"},
 				{ICCID: id, Amount: usd(2), Kind: store.EntryUsage, Key: "u2"},
 			})
@@ -411,15 +383,15 @@ func TestAdjust(t *testing.T) {
 	f := setup(t, ledger.Options{})
 	id := f.sim(t, 1, "USD")
 
-	e, err := f.ledger.Adjust(ctx, id, "5.00", "roaming outage goodwill", "")
+	e, err := f.Ledger.Adjust(ctx, id, "5.00", "roaming outage goodwill", "")
 	if err != nil || e.Amount != 500 || e.Kind != store.EntryAdjustment || e.Reference != "roaming outage goodwill" {
 		t.Fatalf("credit adjustment = %+v, %v", e, err)
 	}
-	e, err = f.ledger.Adjust(ctx, id, "-2.50", "duplicate top-up", "ticket-42")
+	e, err = f.Ledger.Adjust(ctx, id, "-2.50", "duplicate top-up", "ticket-42")
 	if err != nil || e.Amount != -250 || e.BalanceAfter != 250 {
 		t.Fatalf("debit adjustment = %+v, %v", e, err)
 	}
-	if again, err := f.ledger.Adjust(ctx, id, "-2.50", "duplicate top-up", "ticket-42"); err != nil || again.ID != e.ID {
+	if again, err := f.Ledger.Adjust(ctx, id, "-2.50", "duplicate top-up", "ticket-42"); err != nil || again.ID != e.ID {
 		t.Errorf("rerun with the same key = %+v, %v; want entry %d again", again, err, e.ID)
 	}
 
@@ -430,15 +402,15 @@ func TestAdjust(t *testing.T) {
 		{"no reason", "1.00", "  "},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := f.ledger.Adjust(ctx, id, tt.amount, tt.reason, ""); !apperr.Is(err, apperr.Invalid) {
+			if _, err := f.Ledger.Adjust(ctx, id, tt.amount, tt.reason, ""); !apperr.Is(err, apperr.Invalid) {
 				t.Errorf("err = %v, want BAD_USER_INPUT", err)
 			}
 		})
 	}
-	if got := f.balance(t, id).Balance; got != 250 {
+	if got := f.Balance(t, id).Balance; got != 250 {
 		t.Errorf("balance = %d, want 250", got)
 	}
-	f.checkClean(t)
+	f.CheckClean(t)
 }
 
 func TestCheckNamesDisagreeingSIMs(t *testing.T) {
@@ -447,12 +419,12 @@ func TestCheckNamesDisagreeingSIMs(t *testing.T) {
 	f := setup(t, ledger.Options{})
 	ok, tampered := f.sim(t, 1, "USD"), f.sim(t, 2, "USD")
 	for _, id := range []string{ok, tampered} {
-		if _, err := f.ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(100), Kind: store.EntryTopup, Key: "t:" + id}); err != nil {
+		if _, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(100), Kind: store.EntryTopup, Key: "t:" + id}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	f.db.MustExec(`UPDATE sim_cards SET balance = balance + 1 WHERE iccid = $1`, tampered)
-	bad, err := f.store.LedgerMismatches(ctx, f.store.DB())
+	f.DB.MustExec(`UPDATE sim_cards SET balance = balance + 1 WHERE iccid = $1`, tampered)
+	bad, err := f.Store.LedgerMismatches(ctx, f.Store.DB())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/pgdriver"
 	"github.com/teztelecom/tez/internal/reqctx"
-	"github.com/teztelecom/tez/internal/sqlcount"
 	"github.com/teztelecom/tez/internal/viewer"
 )
 
@@ -33,7 +33,7 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 type statusWriter struct {
 	http.ResponseWriter
 	status   int
-	counter  *sqlcount.Counter
+	counter  *pgdriver.Counter
 	countHdr bool
 }
 
@@ -71,7 +71,7 @@ func (w *statusWriter) Flush() {
 func (s *Server) withAccessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ctx, counter := sqlcount.WithCounter(r.Context())
+		ctx, counter := pgdriver.WithCounter(r.Context())
 		ctx, fields := reqctx.WithLogFields(ctx)
 		fields.Viewer = string(viewer.Anonymous)
 		sw := &statusWriter{ResponseWriter: w, counter: counter, countHdr: s.cfg.SQLCountHeader}

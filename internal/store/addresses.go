@@ -26,50 +26,47 @@ type Address struct {
 	CreatedAt     time.Time  `db:"created_at"`
 }
 
-const addressColumns = `id, user_id, recipient_name, line1, line2, city, region, postal_code, country_code, phone,
-delivery_note, is_default, last_used_at, created_at`
-
-// addressTargets are the scan targets of addressColumns, in their order
-// (see queryRows).
-func (a *Address) addressTargets() []any {
-	return []any{&a.ID, &a.UserID, &a.RecipientName, &a.Line1, &a.Line2, &a.City, &a.Region, &a.PostalCode, &a.CountryCode, &a.Phone,
-		&a.DeliveryNote, &a.IsDefault, &a.LastUsedAt, &a.CreatedAt}
+// addressCols are the columns of a positional read of a Address, each beside its
+// scan target (see queryRows).
+var addressCols = columns[Address]{
+	{"id", func(a *Address) any { return &a.ID }},
+	{"user_id", func(a *Address) any { return &a.UserID }},
+	{"recipient_name", func(a *Address) any { return &a.RecipientName }},
+	{"line1", func(a *Address) any { return &a.Line1 }},
+	{"line2", func(a *Address) any { return &a.Line2 }},
+	{"city", func(a *Address) any { return &a.City }},
+	{"region", func(a *Address) any { return &a.Region }},
+	{"postal_code", func(a *Address) any { return &a.PostalCode }},
+	{"country_code", func(a *Address) any { return &a.CountryCode }},
+	{"phone", func(a *Address) any { return &a.Phone }},
+	{"delivery_note", func(a *Address) any { return &a.DeliveryNote }},
+	{"is_default", func(a *Address) any { return &a.IsDefault }},
+	{"last_used_at", func(a *Address) any { return &a.LastUsedAt }},
+	{"created_at", func(a *Address) any { return &a.CreatedAt }},
 }
 
-const addressesOfUsers = `
+var addressColumns = addressCols.list()
+
+var addressesOfUsers = `
 SELECT ` + addressColumns + ` FROM addresses
 WHERE user_id = ANY($1)
 ORDER BY user_id, is_default DESC, last_used_at DESC NULLS LAST, id DESC`
 
 // AddressesByUserID lists each user's addresses, the default first.
 func (s *Store) AddressesByUserID(ctx context.Context, q Querier, userIDs []int64) (map[int64][]Address, error) {
-	rows, err := queryRows(ctx, q, (*Address).addressTargets, addressesOfUsers, pq.Array(userIDs))
+	rows, err := queryRows(ctx, q, addressCols.targets, addressesOfUsers, pq.Array(userIDs))
 	if err != nil {
 		return nil, mapError(err, "addresses")
 	}
-	out := make(map[int64][]Address, len(userIDs))
-	for _, id := range userIDs {
-		out[id] = nil
-	}
-	for _, a := range rows {
-		out[a.UserID] = append(out[a.UserID], a)
-	}
-	return out, nil
+	return groupBy(userIDs, rows, func(a Address) int64 { return a.UserID }), nil
 }
 
-const addressesOfOwner = `SELECT ` + addressColumns + ` FROM addresses WHERE id = ANY($1) AND user_id = $2`
+var addressesOfOwner = `SELECT ` + addressColumns + ` FROM addresses WHERE id = ANY($1) AND user_id = $2`
 
 // AddressesByID loads the owner's addresses among ids; others' are absent.
 func (s *Store) AddressesByID(ctx context.Context, q Querier, owner int64, ids []int64) (map[int64]Address, error) {
-	var rows []Address
-	if err := q.SelectContext(ctx, &rows, addressesOfOwner, pq.Array(ids), owner); err != nil {
-		return nil, mapError(err, "addresses")
-	}
-	out := make(map[int64]Address, len(rows))
-	for _, a := range rows {
-		out[a.ID] = a
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(a Address) int64 { return a.ID }, addressesOfOwner, pq.Array(ids), owner)
+	return out, mapError(err, "addresses")
 }
 
 // AddressWrite is a validated address to store.
@@ -88,7 +85,7 @@ func (s *Store) LockAddressBook(ctx context.Context, q Querier, userID int64) (c
 	return count, mapError(err, "count addresses")
 }
 
-const insertAddress = `
+var insertAddress = `
 INSERT INTO addresses (user_id, recipient_name, line1, line2, city, region, postal_code, country_code, phone, delivery_note, is_default)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, nullif($9, ''), $10, $11)
 RETURNING ` + addressColumns
@@ -109,7 +106,7 @@ func (s *Store) AddressOfOwner(ctx context.Context, q Querier, userID, id int64)
 	return out, mapError(err, "address")
 }
 
-const updateAddress = `
+var updateAddress = `
 UPDATE addresses SET recipient_name = $3, line1 = $4, line2 = $5, city = $6, region = $7, postal_code = $8,
     country_code = $9, phone = nullif($10, ''), delivery_note = $11, updated_at = now()
 WHERE id = $2 AND user_id = $1

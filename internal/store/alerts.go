@@ -38,18 +38,8 @@ func (s *Store) UsageDebitsSince(ctx context.Context, q Querier, iccids []string
 }
 
 func costs(ctx context.Context, q Querier, query string, iccids []string, since time.Time, what string) (map[string]int64, error) {
-	var rows []struct {
-		ICCID string `db:"iccid"`
-		Cost  int64  `db:"cost"`
-	}
-	if err := q.SelectContext(ctx, &rows, query, pq.Array(iccids), since); err != nil {
-		return nil, mapError(err, what)
-	}
-	out := make(map[string]int64, len(rows))
-	for _, r := range rows {
-		out[r.ICCID] = r.Cost
-	}
-	return out, nil
+	out, err := selectPairs[string, int64](ctx, q, query, pq.Array(iccids), since)
+	return out, mapError(err, what)
 }
 
 // AlertRecipient is whom a SIM's alert goes to, and what it names the SIM.
@@ -66,15 +56,8 @@ WHERE s.iccid = ANY($1::text[])`
 
 // AlertRecipients answers the owners of the SIMs that have one.
 func (s *Store) AlertRecipients(ctx context.Context, q Querier, iccids []string) (map[string]AlertRecipient, error) {
-	var rows []AlertRecipient
-	if err := q.SelectContext(ctx, &rows, alertRecipients, pq.Array(iccids)); err != nil {
-		return nil, mapError(err, "alert recipients")
-	}
-	out := make(map[string]AlertRecipient, len(rows))
-	for _, r := range rows {
-		out[r.ICCID] = r
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(r AlertRecipient) string { return r.ICCID }, alertRecipients, pq.Array(iccids))
+	return out, mapError(err, "alert recipients")
 }
 
 // SetRunOutAlerted records that the run-out alert of each SIM went out

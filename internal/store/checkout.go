@@ -8,37 +8,23 @@ import (
 	"github.com/lib/pq"
 )
 
-const activeProductsBySKU = `SELECT ` + productColumns + ` FROM products WHERE sku = ANY($1) AND active`
+var activeProductsBySKU = `SELECT ` + productColumns + ` FROM products WHERE sku = ANY($1) AND active`
 
 // ActiveProductsBySKU loads the products on sale among skus; retired and
 // unknown ones are absent.
 func (s *Store) ActiveProductsBySKU(ctx context.Context, q Querier, skus []string) (map[string]Product, error) {
-	var rows []Product
-	if err := q.SelectContext(ctx, &rows, activeProductsBySKU, pq.Array(skus)); err != nil {
-		return nil, mapError(err, "products")
-	}
-	out := make(map[string]Product, len(rows))
-	for _, p := range rows {
-		out[p.SKU] = p
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(p Product) string { return p.SKU }, activeProductsBySKU, pq.Array(skus))
+	return out, mapError(err, "products")
 }
 
-const simCardsForTopup = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1)`
+var simCardsForTopup = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1)`
 
 // SimCardsForTopup loads SIMs a voucher may credit, whoever owns them (a
 // voucher can top up a friend's SIM). Callers show only whether a SIM can
 // be topped up, never its details.
 func (s *Store) SimCardsForTopup(ctx context.Context, q Querier, iccids []string) (map[string]SimCard, error) {
-	var rows []SimCard
-	if err := q.SelectContext(ctx, &rows, simCardsForTopup, pq.Array(iccids)); err != nil {
-		return nil, mapError(err, "sim cards")
-	}
-	out := make(map[string]SimCard, len(rows))
-	for _, sc := range rows {
-		out[sc.ICCID] = sc
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(sc SimCard) string { return sc.ICCID }, simCardsForTopup, pq.Array(iccids))
+	return out, mapError(err, "sim cards")
 }
 
 // NewOrder is an order to place: totals already computed by the caller.
@@ -163,7 +149,7 @@ func (s *Store) LockOrderOfPayment(ctx context.Context, q Querier, provider stri
 	return o, mapError(err, "order of payment")
 }
 
-const orderByGuestToken = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.guest_token_hash = $2` + guestTokenLive
+var orderByGuestToken = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.guest_token_hash = $2` + guestTokenLive
 
 // OrderByGuestToken loads the order a guest's access token opens.
 func (s *Store) OrderByGuestToken(ctx context.Context, q Querier, number string, tokenHash []byte) (Order, error) {
@@ -195,7 +181,7 @@ type ItemToFulfil struct {
 }
 
 var itemsToFulfil = `
-SELECT ` + qualified("i", itemColumns) + `, p.kind
+SELECT ` + itemCols.as("i") + `, p.kind
 FROM order_items i JOIN products p ON p.id = i.product_id
 WHERE i.order_id = $1 ORDER BY i.line_no`
 

@@ -201,7 +201,7 @@ func (s *Store) UseEmailToken(ctx context.Context, q Querier, hash []byte, purpo
 
 // The email must still be the account's: a link for an address the account
 // no longer has verifies nothing.
-const markEmailVerified = `
+var markEmailVerified = `
 UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now()
 WHERE id = $1 AND email = $2
 RETURNING ` + userColumns
@@ -214,7 +214,7 @@ func (s *Store) MarkEmailVerified(ctx context.Context, q Querier, userID int64, 
 }
 
 // Confirming a new address verifies it too: the link proved it.
-const changeEmail = `
+var changeEmail = `
 UPDATE users SET email = $2, email_verified_at = now(), updated_at = now()
 WHERE id = $1
 RETURNING ` + userColumns

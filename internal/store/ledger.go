@@ -96,15 +96,8 @@ FOR UPDATE`
 // LockSIMBalances row-locks the SIMs until tx ends and returns their current
 // balances; SIMs that do not exist are absent from the map.
 func (s *Store) LockSIMBalances(ctx context.Context, q Querier, iccids []string) (map[string]SIMBalance, error) {
-	var rows []SIMBalance
-	if err := q.SelectContext(ctx, &rows, lockSIMBalances, pq.Array(iccids)); err != nil {
-		return nil, mapError(err, "lock SIMs")
-	}
-	out := make(map[string]SIMBalance, len(rows))
-	for _, r := range rows {
-		out[r.ICCID] = r
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(r SIMBalance) string { return r.ICCID }, lockSIMBalances, pq.Array(iccids))
+	return out, mapError(err, "lock SIMs")
 }
 
 // EntryWrite is an entry to append and the SIM state it leaves behind.
@@ -165,15 +158,8 @@ const entriesByKey = `SELECT ` + entryColumns + ` FROM balance_entries WHERE ide
 
 // EntriesByKey loads entries by idempotency key.
 func (s *Store) EntriesByKey(ctx context.Context, q Querier, keys []string) (map[string]BalanceEntry, error) {
-	var rows []BalanceEntry
-	if err := q.SelectContext(ctx, &rows, entriesByKey, pq.Array(keys)); err != nil {
-		return nil, mapError(err, "ledger entries")
-	}
-	out := make(map[string]BalanceEntry, len(rows))
-	for _, e := range rows {
-		out[e.IdempotencyKey] = e
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(e BalanceEntry) string { return e.IdempotencyKey }, entriesByKey, pq.Array(keys))
+	return out, mapError(err, "ledger entries")
 }
 
 // LedgerMismatch is a SIM whose balance disagrees with its ledger.

@@ -127,15 +127,8 @@ GROUP BY s.iccid, u.email`
 // LegacySIMFactsByICCID answers the facts of the SIM cards among iccids
 // that are here; unknown ones are absent.
 func (s *Store) LegacySIMFactsByICCID(ctx context.Context, q Querier, iccids []string) (map[string]LegacySIMFacts, error) {
-	var rows []LegacySIMFacts
-	if err := q.SelectContext(ctx, &rows, legacySIMFacts, pq.Array(iccids)); err != nil {
-		return nil, mapError(err, "legacy sim facts")
-	}
-	out := make(map[string]LegacySIMFacts, len(rows))
-	for _, r := range rows {
-		out[r.ICCID] = r
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(r LegacySIMFacts) string { return r.ICCID }, legacySIMFacts, pq.Array(iccids))
+	return out, mapError(err, "legacy sim facts")
 }
 
 // OrderNumberFacts says who has an order number already.
@@ -148,18 +141,10 @@ type OrderNumberFacts struct {
 
 // OrderNumbersTaken answers the orders among numbers that exist.
 func (s *Store) OrderNumbersTaken(ctx context.Context, q Querier, numbers []string) (map[string]OrderNumberFacts, error) {
-	var rows []OrderNumberFacts
-	err := q.SelectContext(ctx, &rows, `SELECT number, email, imported_at IS NOT NULL AS imported, erased_at IS NOT NULL AS erased
+	out, err := selectKeyed(ctx, q, func(r OrderNumberFacts) string { return r.Number }, `SELECT number, email, imported_at IS NOT NULL AS imported, erased_at IS NOT NULL AS erased
 		FROM orders WHERE number = ANY($1::text[])`,
 		pq.Array(numbers))
-	if err != nil {
-		return nil, mapError(err, "order numbers")
-	}
-	out := make(map[string]OrderNumberFacts, len(rows))
-	for _, r := range rows {
-		out[r.Number] = r
-	}
-	return out, nil
+	return out, mapError(err, "order numbers")
 }
 
 // Importing again changes nothing; a file that corrects an account changes

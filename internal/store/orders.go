@@ -108,15 +108,26 @@ func (i OrderItem) UnitPrice() money.Money { return money.New(i.UnitPriceMinor, 
 // LineTotal is unit price times quantity.
 func (i OrderItem) LineTotal() money.Money { return money.New(i.LineTotalMinor, i.Currency) }
 
-const orderColumns = `o.id, o.number, o.user_id, o.email, o.status, o.subtotal, o.shipping_fee, o.total, o.currency,
-o.shipping_address, o.note, o.created_at, o.paid_at, o.imported_at`
-
-// orderTargets are the scan targets of orderColumns, in their order (see
-// queryRows).
-func (o *Order) orderTargets() []any {
-	return []any{&o.ID, &o.Number, &o.UserID, &o.Email, &o.Status, &o.SubtotalMinor, &o.ShippingMinor, &o.TotalMinor, &o.Currency,
-		&o.ShippingJSON, &o.Note, &o.CreatedAt, &o.PaidAt, &o.ImportedAt}
+// orderCols are the columns of a positional read of a Order, each beside its
+// scan target (see queryRows).
+var orderCols = columns[Order]{
+	{"id", func(o *Order) any { return &o.ID }},
+	{"number", func(o *Order) any { return &o.Number }},
+	{"user_id", func(o *Order) any { return &o.UserID }},
+	{"email", func(o *Order) any { return &o.Email }},
+	{"status", func(o *Order) any { return &o.Status }},
+	{"subtotal", func(o *Order) any { return &o.SubtotalMinor }},
+	{"shipping_fee", func(o *Order) any { return &o.ShippingMinor }},
+	{"total", func(o *Order) any { return &o.TotalMinor }},
+	{"currency", func(o *Order) any { return &o.Currency }},
+	{"shipping_address", func(o *Order) any { return &o.ShippingJSON }},
+	{"note", func(o *Order) any { return &o.Note }},
+	{"created_at", func(o *Order) any { return &o.CreatedAt }},
+	{"paid_at", func(o *Order) any { return &o.PaidAt }},
+	{"imported_at", func(o *Order) any { return &o.ImportedAt }},
 }
+
+var orderColumns = orderCols.as("o")
 
 // OrderFilter selects a page of a customer's orders, newest first.
 type OrderFilter struct {
@@ -126,7 +137,7 @@ type OrderFilter struct {
 
 // The count rides along in the page's statement: one round trip for both.
 // %s is the order: newest first, or oldest first for a backward page.
-const ordersPage = `
+var ordersPage = `
 SELECT ` + orderColumns + `,
        (SELECT count(*) FROM orders c WHERE c.user_id = $1 AND ($2::text IS NULL OR c.status::text = $2)) AS total_count
 FROM orders o
@@ -160,7 +171,7 @@ func (s *Store) OrdersPage(ctx context.Context, q Querier, owner int64, f OrderF
 		Order
 		TotalCount int
 	}
-	rows, err := queryRows(ctx, q, func(r *counted) []any { return append(r.orderTargets(), &r.TotalCount) },
+	rows, err := queryRows(ctx, q, func(r *counted) []any { return append(orderCols.targets(&r.Order), &r.TotalCount) },
 		query, owner, f.Status, afterAt, afterID, beforeAt, beforeID, f.Page.Fetch())
 	if err != nil {
 		return nil, 0, mapError(err, "orders")
@@ -200,22 +211,15 @@ func timeIDCursor(key []string) (*string, *int64, error) {
 	return &key[0], id, nil
 }
 
-const ordersOfOwnerByID = `SELECT ` + orderColumns + ` FROM orders o WHERE o.id = ANY($1) AND o.user_id = $2`
+var ordersOfOwnerByID = `SELECT ` + orderColumns + ` FROM orders o WHERE o.id = ANY($1) AND o.user_id = $2`
 
 // OrdersByID loads the owner's orders among ids; others' are absent.
 func (s *Store) OrdersByID(ctx context.Context, q Querier, owner int64, ids []int64) (map[int64]Order, error) {
-	var rows []Order
-	if err := q.SelectContext(ctx, &rows, ordersOfOwnerByID, pq.Array(ids), owner); err != nil {
-		return nil, mapError(err, "orders")
-	}
-	out := make(map[int64]Order, len(rows))
-	for _, o := range rows {
-		out[o.ID] = o
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(o Order) int64 { return o.ID }, ordersOfOwnerByID, pq.Array(ids), owner)
+	return out, mapError(err, "orders")
 }
 
-const orderOfOwnerByNumber = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.user_id = $2`
+var orderOfOwnerByNumber = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.user_id = $2`
 
 // OrderByNumber loads one of the owner's orders by its number.
 func (s *Store) OrderByNumber(ctx context.Context, q Querier, owner int64, number string) (Order, error) {
@@ -224,16 +228,27 @@ func (s *Store) OrderByNumber(ctx context.Context, q Querier, owner int64, numbe
 	return o, mapError(err, "order "+number)
 }
 
-const itemColumns = `id, order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency, iccid, voucher_amount, fulfilled_quantity`
-
-// itemTargets are the scan targets of itemColumns, in their order (see
-// queryRows).
-func (i *OrderItem) itemTargets() []any {
-	return []any{&i.ID, &i.OrderID, &i.LineNo, &i.ProductID, &i.SKU, &i.Name, &i.Quantity, &i.UnitPriceMinor, &i.LineTotalMinor, &i.Currency,
-		&i.ICCID, &i.VoucherMinor, &i.FulfilledQuantity}
+// itemCols are the columns of a positional read of a OrderItem, each beside its
+// scan target (see queryRows).
+var itemCols = columns[OrderItem]{
+	{"id", func(i *OrderItem) any { return &i.ID }},
+	{"order_id", func(i *OrderItem) any { return &i.OrderID }},
+	{"line_no", func(i *OrderItem) any { return &i.LineNo }},
+	{"product_id", func(i *OrderItem) any { return &i.ProductID }},
+	{"sku", func(i *OrderItem) any { return &i.SKU }},
+	{"name", func(i *OrderItem) any { return &i.Name }},
+	{"quantity", func(i *OrderItem) any { return &i.Quantity }},
+	{"unit_price", func(i *OrderItem) any { return &i.UnitPriceMinor }},
+	{"line_total", func(i *OrderItem) any { return &i.LineTotalMinor }},
+	{"currency", func(i *OrderItem) any { return &i.Currency }},
+	{"iccid", func(i *OrderItem) any { return &i.ICCID }},
+	{"voucher_amount", func(i *OrderItem) any { return &i.VoucherMinor }},
+	{"fulfilled_quantity", func(i *OrderItem) any { return &i.FulfilledQuantity }},
 }
 
-const itemsOfOrders = `SELECT ` + itemColumns + ` FROM order_items WHERE order_id = ANY($1) ORDER BY order_id, line_no`
+var itemColumns = itemCols.list()
+
+var itemsOfOrders = `SELECT ` + itemColumns + ` FROM order_items WHERE order_id = ANY($1) ORDER BY order_id, line_no`
 
 // OrderItemsByOrderID lists each order's lines. Callers pass only ids of
 // orders they may see (loaded owner-checked).
@@ -242,24 +257,16 @@ func (s *Store) OrderItemsByOrderID(ctx context.Context, q Querier, orderIDs []i
 	if err := q.SelectContext(ctx, &rows, itemsOfOrders, pq.Array(orderIDs)); err != nil {
 		return nil, mapError(err, "order items")
 	}
-	out := make(map[int64][]OrderItem, len(orderIDs))
-	for _, id := range orderIDs {
-		out[id] = nil
-	}
-	for _, it := range rows {
-		out[it.OrderID] = append(out[it.OrderID], it)
-	}
-	return out, nil
+	return groupBy(orderIDs, rows, func(it OrderItem) int64 { return it.OrderID }), nil
 }
 
-// A line without a product reads zero values in the product's columns
-// (positional reads cannot take a NULL into a plain field); its product is
-// left out.
+// A line without a product reads zero values (any kind) in the product's
+// columns (positional reads cannot take a NULL into a plain field); its
+// product is left out.
 var itemsWithProducts = `
-SELECT ` + qualified("i", itemColumns) + `,
-       coalesce(p.id, 0), coalesce(p.sku, ''), coalesce(p.kind::text, ''), coalesce(p.name, ''), coalesce(p.description, ''),
-       coalesce(p.price, 0), coalesce(p.currency, ''), p.voucher_amount, p.region, coalesce(p.active, false),
-       coalesce(p.created_at, 'epoch')
+SELECT ` + itemCols.as("i") + `, ` + productCols.orZero("p", map[string]string{
+	"id": "0", "sku": "''", "kind": "'SIM_CARD'", "name": "''", "description": "''", "price": "0", "currency": "''",
+	"active": "false", "created_at": "'epoch'"}) + `
 FROM order_items i LEFT JOIN products p ON p.id = i.product_id
 WHERE i.order_id = ANY($1) ORDER BY i.order_id, i.line_no`
 
@@ -270,8 +277,10 @@ func (s *Store) OrderItemsWithProducts(ctx context.Context, q Querier, orderIDs 
 		OrderItem
 		Product Product
 	}
-	rows, err := queryRows(ctx, q, func(r *withProduct) []any { return append(r.itemTargets(), r.Product.productTargets()...) },
-		itemsWithProducts, pq.Array(orderIDs))
+	targets := func(r *withProduct) []any {
+		return append(itemCols.targets(&r.OrderItem), productCols.targets(&r.Product)...)
+	}
+	rows, err := queryRows(ctx, q, targets, itemsWithProducts, pq.Array(orderIDs))
 	if err != nil {
 		return nil, nil, mapError(err, "order items")
 	}

@@ -54,16 +54,26 @@ type ProductFilter struct {
 	Page relay.Page
 }
 
-const productColumns = `id, sku, kind, name, description, price, currency, voucher_amount, region, active, created_at`
-
-// productTargets are the scan targets of productColumns, in their order
-// (see queryRows).
-func (p *Product) productTargets() []any {
-	return []any{&p.ID, &p.SKU, &p.Kind, &p.Name, &p.Description, &p.PriceMinor, &p.Currency, &p.VoucherMinor, &p.Region, &p.Active, &p.CreatedAt}
+// productCols are the columns of a positional read of a Product, each beside its
+// scan target (see queryRows).
+var productCols = columns[Product]{
+	{"id", func(p *Product) any { return &p.ID }},
+	{"sku", func(p *Product) any { return &p.SKU }},
+	{"kind", func(p *Product) any { return &p.Kind }},
+	{"name", func(p *Product) any { return &p.Name }},
+	{"description", func(p *Product) any { return &p.Description }},
+	{"price", func(p *Product) any { return &p.PriceMinor }},
+	{"currency", func(p *Product) any { return &p.Currency }},
+	{"voucher_amount", func(p *Product) any { return &p.VoucherMinor }},
+	{"region", func(p *Product) any { return &p.Region }},
+	{"active", func(p *Product) any { return &p.Active }},
+	{"created_at", func(p *Product) any { return &p.CreatedAt }},
 }
 
+var productColumns = productCols.list()
+
 // %s is the order: by id, or by id descending for a backward page.
-const activeProducts = `
+var activeProducts = `
 SELECT ` + productColumns + `
 FROM products
 WHERE active
@@ -101,17 +111,10 @@ func (s *Store) FindProducts(ctx context.Context, q Querier, f ProductFilter) ([
 // ProductCursor is the cursor of a product in FindProducts order.
 func ProductCursor(p Product) string { return relay.EncodeCursor(Key(p.ID)) }
 
-const productsByID = `SELECT ` + productColumns + ` FROM products WHERE id = ANY($1)`
+var productsByID = `SELECT ` + productColumns + ` FROM products WHERE id = ANY($1)`
 
 // ProductsByID loads products, retired ones included (old orders show them).
 func (s *Store) ProductsByID(ctx context.Context, q Querier, ids []int64) (map[int64]Product, error) {
-	var rows []Product
-	if err := q.SelectContext(ctx, &rows, productsByID, pq.Array(ids)); err != nil {
-		return nil, mapError(err, "products")
-	}
-	out := make(map[int64]Product, len(rows))
-	for _, p := range rows {
-		out[p.ID] = p
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(p Product) int64 { return p.ID }, productsByID, pq.Array(ids))
+	return out, mapError(err, "products")
 }

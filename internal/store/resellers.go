@@ -143,15 +143,8 @@ FROM before b LEFT JOIN assigned x ON x.iccid = b.iccid`
 
 // AssignSIMs gives the free SIMs among iccids to a reseller.
 func (s *Store) AssignSIMs(ctx context.Context, q Querier, resellerID int64, iccids []string) (map[string]SIMAssignment, error) {
-	var rows []SIMAssignment
-	if err := q.SelectContext(ctx, &rows, assignSIMs, resellerID, pq.Array(iccids)); err != nil {
-		return nil, mapError(err, "assign sims")
-	}
-	out := make(map[string]SIMAssignment, len(rows))
-	for _, r := range rows {
-		out[r.ICCID] = r
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(r SIMAssignment) string { return r.ICCID }, assignSIMs, resellerID, pq.Array(iccids))
+	return out, mapError(err, "assign sims")
 }
 
 // ResellerSIM is a SIM card as its reseller sees it. It holds nothing of
@@ -185,15 +178,8 @@ const resellerSIMsByICCID = `SELECT ` + resellerSIMColumns + ` FROM sim_cards WH
 // ResellerSIMsByICCID reads the reseller's SIMs among iccids in one
 // statement; others' and unknown ones are absent.
 func (s *Store) ResellerSIMsByICCID(ctx context.Context, q Querier, resellerID int64, iccids []string) (map[string]ResellerSIM, error) {
-	var rows []ResellerSIM
-	if err := q.SelectContext(ctx, &rows, resellerSIMsByICCID, pq.Array(iccids), resellerID); err != nil {
-		return nil, mapError(err, "reseller sim cards")
-	}
-	out := make(map[string]ResellerSIM, len(rows))
-	for _, sc := range rows {
-		out[sc.ICCID] = sc
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(sc ResellerSIM) string { return sc.ICCID }, resellerSIMsByICCID, pq.Array(iccids), resellerID)
+	return out, mapError(err, "reseller sim cards")
 }
 
 const resellerSIMsPage = `

@@ -18,9 +18,18 @@ type AuthSession struct {
 	User User `db:"user"`
 }
 
+// sessionCols are the columns of a positional read of a session (its
+// account's follow, userCols), each beside its scan target.
+var sessionCols = columns[AuthSession]{
+	{"id", func(s *AuthSession) any { return &s.ID }},
+	{"user_id", func(s *AuthSession) any { return &s.UserID }},
+	{"expires_at", func(s *AuthSession) any { return &s.ExpiresAt }},
+	{"last_used_at", func(s *AuthSession) any { return &s.LastUsedAt }},
+}
+
 // One index lookup on the unique token_hash, and the account by its key.
 var liveSessionByTokenHash = `
-SELECT s.id, s.user_id, s.expires_at, s.last_used_at, ` + qualified("u", userColumns) + `
+SELECT ` + sessionCols.as("s") + `, ` + userCols.as("u") + `
 FROM auth_sessions s JOIN users u ON u.id = s.user_id
 WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`
 
@@ -28,7 +37,7 @@ WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`
 // with its account.
 func (s *Store) SessionByTokenHash(ctx context.Context, q Querier, hash []byte) (AuthSession, error) {
 	var sess AuthSession
-	targets := append([]any{&sess.ID, &sess.UserID, &sess.ExpiresAt, &sess.LastUsedAt}, sess.User.userTargets()...)
+	targets := append(sessionCols.targets(&sess), userCols.targets(&sess.User)...)
 	err := q.QueryRowContext(ctx, liveSessionByTokenHash, hash).Scan(targets...)
 	return sess, mapError(err, "session")
 }

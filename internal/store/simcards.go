@@ -60,57 +60,59 @@ func (s SimCard) Label() *string {
 	return &s.LabelText
 }
 
-const simColumns = `iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at, overdraft,
-    low_balance_threshold, runout_warning_days, ` + freshnessColumns
-
 // freshnessColumns are balanceAsOf and the spend that projects the run-out,
 // read with the SIM in the statement that reads it (no statement of their
 // own): the newest session counts only since the current owner got the SIM,
 // as lastUsageAt does, and the spend is the USAGE entries of the last 14
 // days (ledger.SpendWindow), one range of balance_entries' (iccid,
 // created_at) index.
-const freshnessColumns = `greatest(balance_changed_at, CASE WHEN last_usage_at >= owned_since THEN last_usage_at END) AS balance_as_of,
-       (SELECT coalesce(sum(e.overdraft - e.amount), 0)::bigint FROM balance_entries e
-        WHERE e.iccid = sim_cards.iccid AND e.kind = 'USAGE' AND e.created_at > now() - interval '14 days') AS spent`
+const (
+	balanceAsOfColumn = `greatest(balance_changed_at, CASE WHEN last_usage_at >= owned_since THEN last_usage_at END) AS balance_as_of`
+	spentColumn       = `(SELECT coalesce(sum(e.overdraft - e.amount), 0)::bigint FROM balance_entries e
+         WHERE e.iccid = sim_cards.iccid AND e.kind = 'USAGE' AND e.created_at > now() - interval '14 days') AS spent`
+	freshnessColumns = balanceAsOfColumn + `,
+       ` + spentColumn
+)
 
-// simTargets are the scan targets of simColumns, in their order (see
-// queryRows).
-func (sc *SimCard) simTargets() []any {
-	return []any{&sc.ICCID, &sc.MSISDN, &sc.Status, &sc.UserID, &sc.OwnedSince, &sc.ResellerID, &sc.LabelText, &sc.BalanceMinor, &sc.Currency, &sc.LastUsageAt, &sc.OverdraftMinor,
-		&sc.LowBalanceThresholdMinor, &sc.RunOutWarningDays, &sc.BalanceAsOf, &sc.SpentMinor}
+// simCols are the columns of a positional read of a SimCard, each beside its
+// scan target (see queryRows).
+var simCols = columns[SimCard]{
+	{"iccid", func(sc *SimCard) any { return &sc.ICCID }},
+	{"msisdn", func(sc *SimCard) any { return &sc.MSISDN }},
+	{"status", func(sc *SimCard) any { return &sc.Status }},
+	{"user_id", func(sc *SimCard) any { return &sc.UserID }},
+	{"owned_since", func(sc *SimCard) any { return &sc.OwnedSince }},
+	{"reseller_id", func(sc *SimCard) any { return &sc.ResellerID }},
+	{"label", func(sc *SimCard) any { return &sc.LabelText }},
+	{"balance", func(sc *SimCard) any { return &sc.BalanceMinor }},
+	{"currency", func(sc *SimCard) any { return &sc.Currency }},
+	{"last_usage_at", func(sc *SimCard) any { return &sc.LastUsageAt }},
+	{"overdraft", func(sc *SimCard) any { return &sc.OverdraftMinor }},
+	{"low_balance_threshold", func(sc *SimCard) any { return &sc.LowBalanceThresholdMinor }},
+	{"runout_warning_days", func(sc *SimCard) any { return &sc.RunOutWarningDays }},
+	{balanceAsOfColumn, func(sc *SimCard) any { return &sc.BalanceAsOf }},
+	{spentColumn, func(sc *SimCard) any { return &sc.SpentMinor }},
 }
 
-const simCardsOfUsers = `SELECT ` + simColumns + ` FROM sim_cards WHERE user_id = ANY($1) ORDER BY user_id, iccid`
+var simColumns = simCols.list()
+
+var simCardsOfUsers = `SELECT ` + simColumns + ` FROM sim_cards WHERE user_id = ANY($1) ORDER BY user_id, iccid`
 
 // SimCardsByUserID lists each user's SIM cards in ICCID order.
 func (s *Store) SimCardsByUserID(ctx context.Context, q Querier, userIDs []int64) (map[int64][]SimCard, error) {
-	rows, err := queryRows(ctx, q, (*SimCard).simTargets, simCardsOfUsers, pq.Array(userIDs))
+	rows, err := queryRows(ctx, q, simCols.targets, simCardsOfUsers, pq.Array(userIDs))
 	if err != nil {
 		return nil, mapError(err, "sim cards")
 	}
-	out := make(map[int64][]SimCard, len(userIDs))
-	for _, id := range userIDs {
-		out[id] = nil
-	}
-	for _, sc := range rows {
-		out[*sc.UserID] = append(out[*sc.UserID], sc)
-	}
-	return out, nil
+	return groupBy(userIDs, rows, func(sc SimCard) int64 { return *sc.UserID }), nil
 }
 
-const simCardsOfOwner = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND user_id = $2`
+var simCardsOfOwner = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND user_id = $2`
 
 // SimCardsByICCID loads the owner's SIM cards among iccids; others' are absent.
 func (s *Store) SimCardsByICCID(ctx context.Context, q Querier, owner int64, iccids []string) (map[string]SimCard, error) {
-	var rows []SimCard
-	if err := q.SelectContext(ctx, &rows, simCardsOfOwner, pq.Array(iccids), owner); err != nil {
-		return nil, mapError(err, "sim cards")
-	}
-	out := make(map[string]SimCard, len(rows))
-	for _, sc := range rows {
-		out[sc.ICCID] = sc
-	}
-	return out, nil
+	out, err := selectKeyed(ctx, q, func(sc SimCard) string { return sc.ICCID }, simCardsOfOwner, pq.Array(iccids), owner)
+	return out, mapError(err, "sim cards")
 }
 
 // SimCardAlerts are the owner's alert settings as the API shows them.

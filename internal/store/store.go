@@ -20,7 +20,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/sqlcount"
+	"github.com/teztelecom/tez/internal/pgdriver"
 )
 
 // Store reads and writes the service's data.
@@ -40,9 +40,13 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 type PoolOptions struct {
 	MaxConns         int
 	StatementTimeout time.Duration
+	// Unprepared turns off the driver's prepared-statement cache
+	// (internal/pgdriver), for a pooler in transaction mode.
+	Unprepared bool
 }
 
-// Open connects with lib/pq, counting statements (internal/sqlcount). It turns on binary_parameters (one round trip
+// Open connects through internal/pgdriver (lib/pq, counting statements and
+// keeping them prepared). It turns on binary_parameters (one round trip
 // per parameterised query instead of two) and sets statement_timeout for
 // every connection through the DSN, so no statement can run unbounded.
 func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
@@ -57,7 +61,7 @@ func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	sqlDB, err := sqlcount.Open(full)
+	sqlDB, err := pgdriver.Open(full, pgdriver.Options{Unprepared: opts.Unprepared})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -176,12 +180,53 @@ func qualified(alias, columns string) string {
 	return strings.Join(cols, ", ")
 }
 
+// selectKeyed runs a statement, reading rows by name (sqlx), and keys each
+// row by key(row); a key matched by no row is absent.
+func selectKeyed[K comparable, T any](ctx context.Context, q Querier, key func(T) K, query string, args ...any) (map[K]T, error) {
+	var rows []T
+	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
+		return nil, err
+	}
+	out := make(map[K]T, len(rows))
+	for _, r := range rows {
+		out[key(r)] = r
+	}
+	return out, nil
+}
+
+// selectPairs runs a statement of two columns, a key and its value, and
+// maps each key to its value.
+func selectPairs[K comparable, V any](ctx context.Context, q Querier, query string, args ...any) (map[K]V, error) {
+	out := map[K]V{}
+	var k K
+	var v V
+	if err := queryEach(ctx, q, []any{&k, &v}, func() { out[k] = v }, query, args...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// groupBy gives each of keys its rows, those whose key(row) it is, in
+// their order; keys without rows map to nil.
+func groupBy[K comparable, T any](keys []K, rows []T, key func(T) K) map[K][]T {
+	out := make(map[K][]T, len(keys))
+	for _, k := range keys {
+		out[k] = nil
+	}
+	for _, r := range rows {
+		k := key(r)
+		out[k] = append(out[k], r)
+	}
+	return out
+}
+
 // queryRows runs a statement and reads every row into a T through targets,
 // which gives t's fields in the statement's column order. The dashboard's
 // statements read this way: sqlx's reflection (matching columns to fields
 // on every call, a reflect.New per row) cost more than the rest of their
-// reading. Other statements keep sqlx's by-name mapping; a test compares
-// the two for every positional read.
+// reading. Each such read declares its columns beside their targets
+// (columns.go), checked against the fields' db tags by a test; other
+// statements keep sqlx's by-name mapping.
 func queryRows[T any](ctx context.Context, q Querier, targets func(*T) []any, query string, args ...any) ([]T, error) {
 	var out []T
 	var t T

@@ -119,11 +119,7 @@ JOIN usage_sessions u ON u.iccid = k.iccid AND u.started_at >= greatest(k.f, coa
 const usageRangeKeys = `
 WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(iccid, f, t, i))`
 
-// usageSums are the totals of a group of sessions, read by UsageTotals.
-const usageSums = `sum(u.bytes_up)::bigint AS bytes_up, sum(u.bytes_down)::bigint AS bytes_down,
-       count(*) AS sessions, sum(u.cost)::bigint AS cost`
-
-const usageByCountry = usageRangeKeys + `
+var usageByCountry = usageRangeKeys + `
 SELECT k.i, u.country_code,
        ` + usageSums + usageInRanges + `
 GROUP BY k.i, u.country_code`
@@ -139,10 +135,16 @@ type UsageTotals struct {
 // TotalBytes is up plus down.
 func (t UsageTotals) TotalBytes() int64 { return t.BytesUp + t.BytesDown }
 
-// totalsTargets are the scan targets of usageSums, in their order.
-func (t *UsageTotals) totalsTargets() []any {
-	return []any{&t.BytesUp, &t.BytesDown, &t.Sessions, &t.CostMinor}
+// totalsCols are the totals of a group of sessions, each beside its scan
+// target in UsageTotals (see queryRows).
+var totalsCols = columns[UsageTotals]{
+	{"sum(u.bytes_up)::bigint AS bytes_up", func(t *UsageTotals) any { return &t.BytesUp }},
+	{"sum(u.bytes_down)::bigint AS bytes_down", func(t *UsageTotals) any { return &t.BytesDown }},
+	{"count(*) AS sessions", func(t *UsageTotals) any { return &t.Sessions }},
+	{"sum(u.cost)::bigint AS cost", func(t *UsageTotals) any { return &t.CostMinor }},
 }
+
+var usageSums = totalsCols.list()
 
 // CountryUsage is a SIM's use in one country over a range.
 type CountryUsage struct {
@@ -154,7 +156,7 @@ type CountryUsage struct {
 // one statement for all ranges. Ranges without sessions have no countries.
 func (s *Store) UsageByCountry(ctx context.Context, q Querier, scope Scope, ranges []UsageRange) (map[UsageRange][]CountryUsage, error) {
 	return usageGrouped(ctx, q, scope, ranges, func(r *CountryUsage) []any {
-		return append([]any{&r.CountryCode}, r.totalsTargets()...)
+		return append([]any{&r.CountryCode}, totalsCols.targets(&r.UsageTotals)...)
 	}, usageByCountry, "usage totals")
 }
 
@@ -171,18 +173,27 @@ func usageGrouped[T any](ctx context.Context, q Querier, scope Scope, ranges []U
 	return out, nil // no sessions: nil, zero totals, not "not found"
 }
 
-const usageColumns = `u.id, u.iccid, u.started_at, u.ended_at, u.bytes_up, u.bytes_down, u.country_code, u.network_name, u.cost, u.currency`
-
-// usageTargets are the scan targets of usageColumns, in their order (see
-// queryRows).
-func (u *UsageSession) usageTargets() []any {
-	return []any{&u.ID, &u.ICCID, &u.StartedAt, &u.EndedAt, &u.BytesUp, &u.BytesDown, &u.CountryCode, &u.NetworkName, &u.CostMinor, &u.Currency}
+// usageCols are the columns of a positional read of a UsageSession, each beside its
+// scan target (see queryRows).
+var usageCols = columns[UsageSession]{
+	{"id", func(u *UsageSession) any { return &u.ID }},
+	{"iccid", func(u *UsageSession) any { return &u.ICCID }},
+	{"started_at", func(u *UsageSession) any { return &u.StartedAt }},
+	{"ended_at", func(u *UsageSession) any { return &u.EndedAt }},
+	{"bytes_up", func(u *UsageSession) any { return &u.BytesUp }},
+	{"bytes_down", func(u *UsageSession) any { return &u.BytesDown }},
+	{"country_code", func(u *UsageSession) any { return &u.CountryCode }},
+	{"network_name", func(u *UsageSession) any { return &u.NetworkName }},
+	{"cost", func(u *UsageSession) any { return &u.CostMinor }},
+	{"currency", func(u *UsageSession) any { return &u.Currency }},
 }
+
+var usageColumns = usageCols.as("u")
 
 // The first page of several SIMs' histories in one statement: for each key
 // k (a SIM's range and limit), a lateral read of its newest sessions.
 // newestHead and newestWhere are shared by both forms below.
-const newestHead = `
+var newestHead = `
 WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[]) WITH ORDINALITY AS k(iccid, f, t, n, i))
 SELECT k.i, ` + usageColumns + `
 FROM k
@@ -198,7 +209,7 @@ const newestWhere = `
 // newestOrder orders a SIM's sessions newest first.
 const newestOrder = `u.started_at DESC, u.id DESC`
 
-const newestSessions = newestHead + `
+var newestSessions = newestHead + `
     SELECT ` + usageColumns + ` FROM usage_sessions u` + newestWhere + `
     ORDER BY ` + newestOrder + `
     LIMIT k.n
@@ -210,7 +221,7 @@ ORDER BY k.i, ` + newestOrder
 // SIM's newest sessions are read from the monthly partitions newest month
 // first, stopping at the limit, and from the default partition (the rest
 // of time) apart; the newest of both make the page. Same rows, same order.
-const newestSessionsBounded = newestHead + `
+var newestSessionsBounded = newestHead + `
     SELECT * FROM (
         (SELECT ` + usageColumns + ` FROM usage_sessions u` + newestWhere + `
            AND u.started_at >= %[1]s AND u.started_at < %[2]s -- the monthly partitions, in order
@@ -245,7 +256,7 @@ func (s *Store) NewestSessions(ctx context.Context, q Querier, scope Scope, keys
 	}
 	iccids, froms, tos := rangeArrays(ranges)
 	lo, hi := span(ranges)
-	out, err := queryGrouped(ctx, q, keys, want, (*UsageSession).usageTargets,
+	out, err := queryGrouped(ctx, q, keys, want, usageCols.targets,
 		s.newestSessionsQuery(), pq.Array(iccids), pq.Array(froms), pq.Array(tos), pq.Array(limits), scope.UserID, lo, hi)
 	if err != nil {
 		return nil, mapError(err, "usage sessions")
@@ -282,24 +293,22 @@ func (s *Store) SessionCounts(ctx context.Context, q Querier, scope Scope, range
 	return out, nil
 }
 
-// A page of one SIM's history after or before a cursor (start, id).
-const sessionsPageNewestFirst = `
+// A page of one SIM's history after or before a cursor (start, id), in
+// either order.
+var (
+	sessionsPage = `
 SELECT ` + usageColumns + `
 FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
 WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, coalesce(s.owned_since, 'infinity')) AND u.started_at < $4::timestamptz
   AND ($5::timestamptz IS NULL OR (u.started_at, u.id) < ($5::timestamptz, $6::bigint))
-  AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))
+  AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))`
+	sessionsPageNewestFirst = sessionsPage + `
 ORDER BY u.started_at DESC, u.id DESC
 LIMIT $9`
-
-const sessionsPageOldestFirst = `
-SELECT ` + usageColumns + `
-FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
-WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, coalesce(s.owned_since, 'infinity')) AND u.started_at < $4::timestamptz
-  AND ($5::timestamptz IS NULL OR (u.started_at, u.id) < ($5::timestamptz, $6::bigint))
-  AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))
+	sessionsPageOldestFirst = sessionsPage + `
 ORDER BY u.started_at, u.id
 LIMIT $9`
+)
 
 // SessionsPage returns one page of a SIM's history, newest first; "after"
 // means older. Rows come in the page's direction (see relay.Cut).
@@ -322,7 +331,7 @@ func (s *Store) SessionsPage(ctx context.Context, q Querier, scope Scope, r Usag
 	return rows, mapError(err, "usage sessions")
 }
 
-const sessionsOfOwner = `
+var sessionsOfOwner = `
 SELECT ` + usageColumns + `
 FROM unnest($1::timestamptz[], $2::bigint[]) AS k(started_at, id)
 JOIN usage_sessions u ON u.started_at = k.started_at AND u.id = k.id
@@ -338,14 +347,9 @@ func (s *Store) SessionsByKey(ctx context.Context, q Querier, scope Scope, keys 
 		}
 		starts[i], ids[i] = k[0], id
 	}
-	var rows []UsageSession
-	if err := q.SelectContext(ctx, &rows, sessionsOfOwner, pq.Array(starts), pq.Array(ids), scope.UserID); err != nil {
-		return nil, mapError(err, "usage sessions")
-	}
-	out := make(map[[2]string]UsageSession, len(rows))
-	for _, u := range rows {
+	out, err := selectKeyed(ctx, q, func(u UsageSession) [2]string {
 		k := u.Key()
-		out[[2]string{k[0], k[1]}] = u
-	}
-	return out, nil
+		return [2]string{k[0], k[1]}
+	}, sessionsOfOwner, pq.Array(starts), pq.Array(ids), scope.UserID)
+	return out, mapError(err, "usage sessions")
 }

@@ -11,7 +11,7 @@ import (
 
 // A session counts on the calendar day, in the customer's zone ($7), on
 // which it started.
-const usageByDay = usageRangeKeys + `
+var usageByDay = usageRangeKeys + `
 SELECT k.i, (u.started_at AT TIME ZONE $7::text)::date AS day,
        ` + usageSums + usageInRanges + `
 GROUP BY k.i, day
@@ -29,11 +29,11 @@ type DayUsage struct {
 // ranges. Days without sessions are absent.
 func (s *Store) UsageByDay(ctx context.Context, q Querier, scope Scope, timeZone string, ranges []UsageRange) (map[UsageRange][]DayUsage, error) {
 	return usageGrouped(ctx, q, scope, ranges, func(r *DayUsage) []any {
-		return append([]any{&r.Day}, r.totalsTargets()...)
+		return append([]any{&r.Day}, totalsCols.targets(&r.UsageTotals)...)
 	}, usageByDay, "usage by day", timeZone)
 }
 
-const usageByNetwork = usageRangeKeys + `
+var usageByNetwork = usageRangeKeys + `
 SELECT k.i, u.country_code, u.network_name,
        ` + usageSums + usageInRanges + `
 GROUP BY k.i, u.country_code, u.network_name
@@ -51,6 +51,6 @@ type NetworkUsage struct {
 // ranges.
 func (s *Store) UsageByNetwork(ctx context.Context, q Querier, scope Scope, ranges []UsageRange) (map[UsageRange][]NetworkUsage, error) {
 	return usageGrouped(ctx, q, scope, ranges, func(r *NetworkUsage) []any {
-		return append([]any{&r.CountryCode, &r.NetworkName}, r.totalsTargets()...)
+		return append([]any{&r.CountryCode, &r.NetworkName}, totalsCols.targets(&r.UsageTotals)...)
 	}, usageByNetwork, "usage by network")
 }

@@ -14,7 +14,7 @@ const simOwned = `SELECT 1 FROM sim_cards WHERE iccid = $1 AND user_id = $2`
 
 // The sessions My history shows (sessionsPageNewestFirst without a page):
 // since the SIM joined the account, in the range, newest first.
-const declareUsageExport = `
+var declareUsageExport = `
 DECLARE usage_export NO SCROLL CURSOR FOR
 SELECT ` + usageColumns + `
 FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
@@ -37,7 +37,7 @@ func (s *Store) EachUsageSession(ctx context.Context, q Querier, userID int64, r
 		return mapError(err, "usage export")
 	}
 	var u UsageSession
-	return eachFetched(ctx, q, "usage_export", u.usageTargets(), func() error { return fn(&u) })
+	return eachFetched(ctx, q, "usage_export", usageCols.targets(&u), func() error { return fn(&u) })
 }
 
 // eachFetched reads an open cursor of q exportBatch rows at a time, each

@@ -28,18 +28,8 @@ const simCurrencies = `SELECT iccid, currency FROM sim_cards WHERE iccid = ANY($
 
 // SIMCurrencies returns the balance currency of each SIM that exists.
 func (s *Store) SIMCurrencies(ctx context.Context, q Querier, iccids []string) (map[string]string, error) {
-	var rows []struct {
-		ICCID    string `db:"iccid"`
-		Currency string `db:"currency"`
-	}
-	if err := q.SelectContext(ctx, &rows, simCurrencies, pq.Array(iccids)); err != nil {
-		return nil, mapError(err, "SIM currencies")
-	}
-	out := make(map[string]string, len(rows))
-	for _, r := range rows {
-		out[r.ICCID] = r.Currency
-	}
-	return out, nil
+	out, err := selectPairs[string, string](ctx, q, simCurrencies, pq.Array(iccids))
+	return out, mapError(err, "SIM currencies")
 }
 
 const ensureUsagePartition = `SELECT usage_ensure_partitions($1::date, 1)`

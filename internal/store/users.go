@@ -33,15 +33,25 @@ func (u User) FullNameOrNil() *string {
 	return &u.FullName
 }
 
-const userColumns = `id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at, time_zone`
-
-// userTargets are the scan targets of userColumns, in their order (see
-// queryRows).
-func (u *User) userTargets() []any {
-	return []any{&u.ID, &u.Email, &u.PasswordHash, &u.FullName, &u.Phone, &u.TermsAcceptedAt, &u.TermsVersion, &u.EmailVerifiedAt, &u.CreatedAt, &u.UpdatedAt, &u.TimeZone}
+// userCols are the columns of a positional read of a User, each beside its
+// scan target (see queryRows).
+var userCols = columns[User]{
+	{"id", func(u *User) any { return &u.ID }},
+	{"email", func(u *User) any { return &u.Email }},
+	{"password_hash", func(u *User) any { return &u.PasswordHash }},
+	{"full_name", func(u *User) any { return &u.FullName }},
+	{"phone", func(u *User) any { return &u.Phone }},
+	{"terms_accepted_at", func(u *User) any { return &u.TermsAcceptedAt }},
+	{"terms_version", func(u *User) any { return &u.TermsVersion }},
+	{"email_verified_at", func(u *User) any { return &u.EmailVerifiedAt }},
+	{"created_at", func(u *User) any { return &u.CreatedAt }},
+	{"updated_at", func(u *User) any { return &u.UpdatedAt }},
+	{"time_zone", func(u *User) any { return &u.TimeZone }},
 }
 
-const userByID = `SELECT ` + userColumns + ` FROM users WHERE id = $1`
+var userColumns = userCols.list()
+
+var userByID = `SELECT ` + userColumns + ` FROM users WHERE id = $1`
 
 // UserByID loads one account.
 func (s *Store) UserByID(ctx context.Context, q Querier, id int64) (User, error) {
@@ -50,7 +60,7 @@ func (s *Store) UserByID(ctx context.Context, q Querier, id int64) (User, error)
 	return u, mapError(err, "user")
 }
 
-const insertUser = `
+var insertUser = `
 INSERT INTO users (email, password_hash, full_name, terms_accepted_at, terms_version)
 VALUES ($1, $2, $3, now(), $4)
 RETURNING ` + userColumns
@@ -63,7 +73,7 @@ func (s *Store) CreateUser(ctx context.Context, q Querier, email, passwordHash, 
 	return u, mapError(err, "account "+email)
 }
 
-const userByEmail = `SELECT ` + userColumns + ` FROM users WHERE email = $1`
+var userByEmail = `SELECT ` + userColumns + ` FROM users WHERE email = $1`
 
 // UserByEmail finds an account by email, case-insensitively (citext).
 func (s *Store) UserByEmail(ctx context.Context, q Querier, email string) (User, error) {
@@ -86,7 +96,7 @@ func (s *Store) UpdatePassword(ctx context.Context, q Querier, id int64, passwor
 	return nil
 }
 
-const updateProfile = `
+var updateProfile = `
 UPDATE users SET full_name = $2, phone = $3, time_zone = $4, updated_at = now()
 WHERE id = $1
 RETURNING ` + userColumns

@@ -11,10 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/ledger"
+	"github.com/teztelecom/tez/internal/ledger/ledgertest"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
@@ -26,17 +25,10 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // now is the tests' clock: every session in them lies before it.
 var now = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 
-type fixture struct {
-	db     *sqlx.DB
-	store  *store.Store
-	ledger *ledger.Ledger
-}
+type fixture struct{ ledgertest.Fixture }
 
 func setup(t *testing.T) fixture {
-	t.Helper()
-	db := testdb.New(t)
-	s := store.New(db)
-	return fixture{db: db, store: s, ledger: ledger.New(s, ledger.Options{})}
+	return fixture{ledgertest.New(t, ledger.Options{})}
 }
 
 func (f fixture) importer(batch int) *usage.Importer {
@@ -45,17 +37,17 @@ func (f fixture) importer(batch int) *usage.Importer {
 
 func (f fixture) importerWith(opts usage.Options) *usage.Importer {
 	opts.Now = func() time.Time { return now }
-	return usage.NewImporter(f.store, f.ledger, opts)
+	return usage.NewImporter(f.Store, f.Ledger, opts)
 }
 
 // sim adds an active SIM with a starting balance (in USD minor units).
 func (f fixture) sim(t *testing.T, n int, balance int64) string {
 	t.Helper()
 	id := iccid.WithCheckDigit(fmt.Sprintf("8999708%011d", n))
-	f.db.MustExec(`INSERT INTO sim_cards (iccid, status) VALUES ($1, 'ACTIVE')`, id)
+	f.DB.MustExec(`INSERT INTO sim_cards (iccid, status) VALUES ($1, 'ACTIVE')`, id)
 	if balance > 0 {
 		p := ledger.Posting{ICCID: id, Amount: money.New(balance, "USD"), Kind: store.EntryTopup, Key: "start:" + id}
-		if _, err := f.ledger.Credit(context.Background(), p); err != nil {
+		if _, err := f.Ledger.Credit(context.Background(), p); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -64,28 +56,8 @@ func (f fixture) sim(t *testing.T, n int, balance int64) string {
 
 func (f fixture) get(t *testing.T, dest any, query string, args ...any) {
 	t.Helper()
-	if err := f.db.Get(dest, query, args...); err != nil {
+	if err := f.DB.Get(dest, query, args...); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func (f fixture) balance(t *testing.T, id string) store.SIMBalance {
-	t.Helper()
-	b, err := f.store.SIMBalance(context.Background(), f.store.DB(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func (f fixture) checkClean(t *testing.T) {
-	t.Helper()
-	bad, err := f.store.LedgerMismatches(context.Background(), f.store.DB())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(bad) > 0 {
-		t.Errorf("ledger check: %+v disagree", bad)
 	}
 }
 
@@ -140,14 +112,14 @@ func TestImport(t *testing.T) {
 	})
 
 	t.Run("costs are debited, one entry per SIM per batch", func(t *testing.T) {
-		if got := f.balance(t, a).Balance; got != 10_000-500 {
+		if got := f.Balance(t, a).Balance; got != 10_000-500 {
 			t.Errorf("balance of a = %d, want 9500", got)
 		}
-		if got := f.balance(t, b).Balance; got != 10_000-21 {
+		if got := f.Balance(t, b).Balance; got != 10_000-21 {
 			t.Errorf("balance of b = %d, want 9979", got)
 		}
 		var refs []string
-		if err := f.db.Select(&refs, `SELECT reference FROM balance_entries WHERE kind = 'USAGE' ORDER BY reference`); err != nil {
+		if err := f.DB.Select(&refs, `SELECT reference FROM balance_entries WHERE kind = 'USAGE' ORDER BY reference`); err != nil {
 			t.Fatal(err)
 		}
 		want := []string{
@@ -181,11 +153,11 @@ func TestImport(t *testing.T) {
 		var entriesAfter int
 		f.get(t, &entriesAfter, `SELECT count(*) FROM balance_entries`)
 		f.get(t, &sessions, `SELECT count(*) FROM usage_sessions`)
-		if entriesAfter != entries || sessions != 8 || f.balance(t, a).Balance != 9500 {
-			t.Errorf("after re-import: %d entries (was %d), %d sessions, balance %d", entriesAfter, entries, sessions, f.balance(t, a).Balance)
+		if entriesAfter != entries || sessions != 8 || f.Balance(t, a).Balance != 9500 {
+			t.Errorf("after re-import: %d entries (was %d), %d sessions, balance %d", entriesAfter, entries, sessions, f.Balance(t, a).Balance)
 		}
 	})
-	f.checkClean(t)
+	f.CheckClean(t)
 }
 
 func TestRejects(t *testing.T) {
@@ -193,7 +165,7 @@ func TestRejects(t *testing.T) {
 	ctx := context.Background()
 	f := setup(t)
 	a := f.sim(t, 1, 10_000)
-	f.db.MustExec(`INSERT INTO sim_cards (iccid, status, currency) VALUES ($1, 'ACTIVE', 'EUR')`, iccid.WithCheckDigit("899970800000000099"))
+	f.DB.MustExec(`INSERT INTO sim_cards (iccid, status, currency) VALUES ($1, 'ACTIVE', 'EUR')`, iccid.WithCheckDigit("899970800000000099"))
 	eurSIM := iccid.WithCheckDigit("899970800000000099")
 	unknown := iccid.WithCheckDigit("899970800000000777")
 
@@ -254,7 +226,7 @@ func TestRejects(t *testing.T) {
 		}
 	}
 	var ids []string
-	if err := f.db.Select(&ids, `SELECT cdr_id FROM usage_sessions ORDER BY cdr_id`); err != nil {
+	if err := f.DB.Select(&ids, `SELECT cdr_id FROM usage_sessions ORDER BY cdr_id`); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(ids, ",") != "ok-0,ok-1,ok-2,ok-3" {
@@ -312,7 +284,7 @@ func TestPartitionForMonthWithoutOne(t *testing.T) {
 	if where != "usage_sessions_y2019m03" {
 		t.Errorf("session landed in %s, want usage_sessions_y2019m03", where)
 	}
-	parts, err := f.store.UsagePartitions(ctx, f.store.DB())
+	parts, err := f.Store.UsagePartitions(ctx, f.Store.DB())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +316,7 @@ func cancelledImport(t *testing.T, workers int) {
 	in := file(cdr("a-0", a, 0, 10), cdr("a-1", a, 1, 10), cdr("b-0", b, 2, 10), cdr("b-1", b, 3, 10))
 
 	// Hold SIM b's row lock, as a concurrent top-up would.
-	holder, err := f.db.Beginx()
+	holder, err := f.DB.Beginx()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,18 +351,18 @@ func cancelledImport(t *testing.T, workers int) {
 		return n
 	}
 	sa, sb := sessions(a), sessions(b)
-	if sb != 0 || f.balance(t, b).Balance != 1000 {
-		t.Errorf("cancelled batch left %d sessions, balance %d", sb, f.balance(t, b).Balance)
+	if sb != 0 || f.Balance(t, b).Balance != 1000 {
+		t.Errorf("cancelled batch left %d sessions, balance %d", sb, f.Balance(t, b).Balance)
 	}
 	// With one batch at a time, the first had committed when the second
 	// waited; with two, it may have been cancelled too, but only whole.
-	if (workers == 1 && sa != 2) || (sa != 0 && sa != 2) || f.balance(t, a).Balance != 1000-int64(10*sa) {
-		t.Errorf("first batch: %d sessions, balance %d", sa, f.balance(t, a).Balance)
+	if (workers == 1 && sa != 2) || (sa != 0 && sa != 2) || f.Balance(t, a).Balance != 1000-int64(10*sa) {
+		t.Errorf("first batch: %d sessions, balance %d", sa, f.Balance(t, a).Balance)
 	}
 	if sum.Imported != sa+sb {
 		t.Errorf("summary = %+v, want %d imported", sum, sa+sb)
 	}
-	f.checkClean(t)
+	f.CheckClean(t)
 
 	again, err := f.importer(2).Import(context.Background(), strings.NewReader(in), &bytes.Buffer{})
 	if err != nil || again.Imported != 4-sa || again.Duplicates != sa {
@@ -406,10 +378,10 @@ func TestUsageBeyondBalanceSuspends(t *testing.T) {
 	if err != nil || sum.Imported != 2 {
 		t.Fatalf("summary = %+v, %v; want both sessions imported", sum, err)
 	}
-	if got := f.balance(t, a); got.Balance != 0 || got.Overdraft != 50 || got.Status != store.SIMSuspended {
+	if got := f.Balance(t, a); got.Balance != 0 || got.Overdraft != 50 || got.Status != store.SIMSuspended {
 		t.Errorf("SIM = %+v, want balance 0, overdraft 50, SUSPENDED", got)
 	}
-	f.checkClean(t)
+	f.CheckClean(t)
 }
 
 func TestConcurrentImportsOfOneFile(t *testing.T) {
@@ -444,7 +416,7 @@ func TestConcurrentImportsOfOneFile(t *testing.T) {
 		t.Errorf("four concurrent imports added %d sessions in all, want 300", imported)
 	}
 	for _, id := range sims {
-		if got := f.balance(t, id).Balance; got != 100_000-1000 {
+		if got := f.Balance(t, id).Balance; got != 100_000-1000 {
 			t.Errorf("balance of %s = %d, want 99000", id, got)
 		}
 	}
@@ -453,7 +425,7 @@ func TestConcurrentImportsOfOneFile(t *testing.T) {
 	if inDefault != 0 {
 		t.Errorf("%d sessions in the default partition", inDefault)
 	}
-	f.checkClean(t)
+	f.CheckClean(t)
 }
 
 // TestCancelledAtAnyMoment stops imports at arbitrary points: whatever
@@ -473,11 +445,11 @@ func TestCancelledAtAnyMoment(t *testing.T) {
 		for _, id := range sims {
 			var cost int64
 			f.get(t, &cost, `SELECT coalesce(sum(cost), 0) FROM usage_sessions WHERE iccid = $1`, id)
-			if got := f.balance(t, id).Balance; got != 1_000_000-cost {
+			if got := f.Balance(t, id).Balance; got != 1_000_000-cost {
 				t.Errorf("%s: balance %d, but its sessions cost %d", id, got, cost)
 			}
 		}
-		f.checkClean(t)
+		f.CheckClean(t)
 	}
 	for _, ms := range []int{10, 30, 60, 100, 150, 250} {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(ms)*time.Millisecond)

@@ -1,19 +1,30 @@
-// Package sqlcount counts — and on request records — the SQL statements a
-// piece of work sends to PostgreSQL, per context: the dashboard's "constant
-// number of statements" is asserted with it, /metrics reports statements
-// per request from it, and the benchmark replays what it recorded.
+// Package pgdriver is the database driver the store opens: lib/pq's
+// connector, wrapped to do two things on every statement.
 //
-// It wraps lib/pq's connector, so every statement of the store passes
-// through it; a context without a Counter costs one map lookup.
+// It counts — and on request records — the SQL statements a piece of work
+// sends, per context: the dashboard's "constant number of statements" is
+// asserted with it, /metrics reports statements per request from it, and
+// the benchmark replays what it recorded. A context without a Counter costs
+// one map lookup.
 //
-// The wrapper also keeps each connection's parameterised statements
-// prepared (named, once per connection): lib/pq sends them as unnamed
-// statements, which PostgreSQL plans on every execution, while a named one
-// gets a cached generic plan after a few executions. For the dashboard's
+// It keeps a prepared-statement cache per connection. lib/pq sends a
+// parameterised statement unnamed, which PostgreSQL plans on every
+// execution; the wrapper instead prepares it named, once per connection,
+// and runs the prepared statement from then on, so PostgreSQL settles on a
+// cached generic plan after a few executions. For the dashboard's
 // statements over the monthly usage partitions, planning cost more than
-// running them. Counting and recording are unchanged: one statement per
-// query or exec, prepared or not.
-package sqlcount
+// running them. A connection keeps at most maxPrepared statements (the
+// store has fewer distinct ones); past that, and for statements without
+// parameters (lib/pq's simple protocol) and COPY, statements run unnamed.
+// The cache lives and dies with its connection.
+//
+// The cache assumes a connection is one server session. A pooler in
+// transaction mode (PgBouncer before 1.21, or without max_prepared_statements) hands each transaction any
+// server connection, where the statement prepared on another does not
+// exist: open with Options.Unprepared (TEZ_DB_PREPARED=off) there, and
+// every statement runs unnamed. Counting and recording are the same either
+// way: one statement per query or exec.
+package pgdriver
 
 import (
 	"context"
@@ -88,23 +99,34 @@ func note(ctx context.Context, query string, args []driver.NamedValue) {
 	}
 }
 
-// Open is sql.Open("postgres", dsn) with counting.
-func Open(dsn string) (*sql.DB, error) {
+// Options choose how the driver talks to PostgreSQL.
+type Options struct {
+	// Unprepared turns the prepared-statement cache off: every statement
+	// runs unnamed, as a pooler in transaction mode needs.
+	Unprepared bool
+}
+
+// Open is sql.Open("postgres", dsn) with counting and, unless
+// opts.Unprepared, the prepared-statement cache.
+func Open(dsn string, opts Options) (*sql.DB, error) {
 	base, err := pq.NewConnector(dsn)
 	if err != nil {
 		return nil, err
 	}
-	return sql.OpenDB(connector{base}), nil
+	return sql.OpenDB(connector{base, opts}), nil
 }
 
-type connector struct{ driver.Connector }
+type connector struct {
+	driver.Connector
+	opts Options
+}
 
 func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 	cn, err := c.Connector.Connect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &conn{Conn: cn}, nil
+	return &conn{Conn: cn, unprepared: c.opts.Unprepared}, nil
 }
 
 // maxPrepared bounds the statements kept prepared per connection (the store
@@ -115,7 +137,8 @@ const maxPrepared = 256
 // driver.Conn it is used by one goroutine at a time.
 type conn struct {
 	driver.Conn
-	prepared map[string]driver.Stmt
+	unprepared bool
+	prepared   map[string]driver.Stmt
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
@@ -143,10 +166,11 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 }
 
 // stmt returns the connection's prepared statement for query, preparing it
-// the first time; nil (run it unnamed) when it has no parameters (lib/pq
-// then uses the simple protocol), is a COPY, or the cache is full.
+// the first time; nil (run it unnamed) when the cache is off, the query
+// has no parameters (lib/pq then uses the simple protocol), is a COPY, or
+// the cache is full.
 func (c *conn) stmt(ctx context.Context, query string, args []driver.NamedValue) (driver.Stmt, error) {
-	if len(args) == 0 {
+	if c.unprepared || len(args) == 0 {
 		return nil, nil
 	}
 	if st, ok := c.prepared[query]; ok {
