@@ -50,7 +50,7 @@ func (r *mutationResolver) OrderPay(ctx context.Context, input model.OrderPayInp
 	if err != nil {
 		return nil, err
 	}
-	return &model.OrderPayPayload{Payment: pay, Order: order, UserErrors: orEmpty(problems)}, nil
+	return &model.OrderPayPayload{Payment: pay, Order: order, UserErrors: userErrors(problems)}, nil
 }
 
 func (r *mutationResolver) OrderReorder(ctx context.Context, input model.OrderReorderInput) (*model.OrderReorderPayload, error) {
@@ -62,7 +62,7 @@ func (r *mutationResolver) OrderReorder(ctx context.Context, input model.OrderRe
 	if err != nil {
 		return nil, err
 	}
-	out := &model.OrderReorderPayload{DroppedItems: dropped, UserErrors: orEmpty(problems)}
+	out := &model.OrderReorderPayload{DroppedItems: dropped, UserErrors: userErrors(problems)}
 	if out.DroppedItems == nil {
 		out.DroppedItems = []orders.Dropped{}
 	}

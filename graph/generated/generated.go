@@ -2606,9 +2606,10 @@ type User implements Node {
 # The account's mutations: registration, sign-in, sessions, password, profile, email links.
 extend type Mutation {
   """
-  Creates an account and signs it in at once: the answer carries a session token. Problems
-  with the input (a malformed or taken email, a short or common password, terms not
-  accepted) come back in ` + "`" + `userErrors` + "`" + ` and create nothing.
+  Creates an account and signs it in at once: the answer carries a session token, and a
+  link to confirm the email (valid 72 hours) is mailed. Problems with the input (a malformed
+  or taken email, a short or common password, terms not accepted) come back in ` + "`" + `userErrors` + "`" + `
+  and create nothing.
   """
   register("The new account: email, password, name, and the acceptance of the terms." input: RegisterInput!): RegisterPayload!
   """
@@ -2661,7 +2662,7 @@ extend type Mutation {
   """
   emailChange("The new email and the current password." input: EmailChangeInput!): EmailChangePayload!
   """
-  Sends the signed-in customer a new verification link; earlier links stop working. Does
+  Sends the signed-in customer a new verification link (valid 72 hours); earlier links stop working. Does
   nothing when the email is confirmed already. An address gets at most 5 emails an hour from
   registration, verification, reset, email change and guest checkout together
   (` + "`" + `TOO_MANY_ATTEMPTS` + "`" + ` says when the next can go).
@@ -3481,10 +3482,10 @@ type ProductEdge {
 `, BuiltIn: false},
 	{Name: "../../schema/reseller.graphqls", Input: `extend type Query {
   """
-  For partner resellers (API key): the SIM cards among ` + "`" + `iccids` + "`" + ` that the reseller holds,
-  with balances, read in one go. ICCIDs it does not hold — unknown, or another reseller's —
-  come back in ` + "`" + `notFound` + "`" + `, the two cases alike. At most 500 ICCIDs (more is a
-  ` + "`" + `LIMIT_EXCEEDED` + "`" + ` error); repeated ICCIDs are answered once.
+  For partner resellers (API key, rate limited: see ` + "`" + `Reseller` + "`" + `): the SIM cards among ` + "`" + `iccids` + "`" + `
+  that the reseller holds, with balances, read in one go. ICCIDs it does not hold (unknown,
+  or another reseller's) come back in ` + "`" + `notFound` + "`" + `, the two cases alike. At most 500 ICCIDs
+  (more is a ` + "`" + `LIMIT_EXCEEDED` + "`" + ` error); repeated ICCIDs are answered once.
   """
   resellerSimCards("Up to 500 ICCIDs." iccids: [ICCID!]!): ResellerSimCards!
   "For partner resellers (API key): the calling reseller and all its SIM cards."
@@ -3499,7 +3500,13 @@ type ResellerSimCards {
   notFound: [ICCID!]!
 }
 
-"A partner that sells TEZ SIM cards."
+"""
+A partner that sells TEZ SIM cards. Reseller fields answer API keys only
+(` + "`" + `Authorization: Bearer tez_…` + "`" + ` or ` + "`" + `X-API-Key` + "`" + `), each key rate limited: its reseller's rate of
+requests a second, with a burst. Responses carry ` + "`" + `RateLimit-Limit` + "`" + `, ` + "`" + `RateLimit-Remaining` + "`" + ` and
+` + "`" + `RateLimit-Reset` + "`" + `; over the limit the answer is HTTP 429 with ` + "`" + `Retry-After` + "`" + ` (seconds) and the
+error ` + "`" + `RATE_LIMITED` + "`" + `. A refused request spends nothing, so retrying early delays no later one.
+"""
 type Reseller {
   "The reseller's name."
   name: String!
@@ -3599,6 +3606,29 @@ The TEZ Telecom customer account API: registration and sign-in, orders, SIM card
 balances, usage history, delivery addresses and account settings, and the reseller face
 for partners. Send ` + "`" + `Authorization: Bearer <token>` + "`" + ` (from ` + "`" + `login` + "`" + `/` + "`" + `register` + "`" + `) to act as a
 customer, or a reseller API key.
+
+Errors. What the person can fix comes back in a mutation's ` + "`" + `userErrors` + "`" + ` (` + "`" + `UserError` + "`" + `), and
+nothing changed. Anything else is an entry of ` + "`" + `errors` + "`" + ` whose ` + "`" + `extensions.code` + "`" + ` is one of:
+- ` + "`" + `UNAUTHENTICATED` + "`" + `: the field needs a sign-in (or a reseller key) and the request has none valid.
+- ` + "`" + `FORBIDDEN` + "`" + `: the wrong kind of caller (a reseller key on customer data, or the reverse).
+- ` + "`" + `NOT_FOUND` + "`" + `: no such object, or it is not yours: the two answer the same.
+- ` + "`" + `BAD_USER_INPUT` + "`" + `: an argument or variable is malformed (the message names it); nothing ran.
+- ` + "`" + `CONFLICT` + "`" + `: the write collided with one that got there first; read again and retry.
+- ` + "`" + `RATE_LIMITED` + "`" + `: a reseller key over its rate; HTTP 429 with ` + "`" + `Retry-After` + "`" + ` (seconds to wait).
+- ` + "`" + `LIMIT_EXCEEDED` + "`" + `: a list argument longer than the field takes (the message says how long).
+- ` + "`" + `UNAVAILABLE` + "`" + `: the request ran past its deadline or the database is unreachable; try again, or ask for less.
+- ` + "`" + `INTERNAL` + "`" + `: something unexpected; the message says only "internal error", and
+  ` + "`" + `extensions.requestId` + "`" + ` names the request for support (the ` + "`" + `X-Request-ID` + "`" + ` response header).
+- ` + "`" + `BAD_REQUEST` + "`" + `: the request itself is refused: over 1 MiB, too many tokens, fields, aliases or
+  root fields, a ` + "`" + `query` + "`" + ` missing or not a string, introspection turned off, or a document this
+  server does not trust.
+- ` + "`" + `DEPTH_LIMIT` + "`" + `: the operation nests too deep.
+- ` + "`" + `COMPLEXITY_LIMIT` + "`" + `: the operation costs too much; list fields cost by their ` + "`" + `first` + "`" + `.
+- ` + "`" + `PERSISTED_QUERY_NOT_FOUND` + "`" + `: an automatic persisted query's hash is unknown: send it again
+  with the document's text.
+- ` + "`" + `GRAPHQL_PARSE_FAILED` + "`" + `, ` + "`" + `GRAPHQL_VALIDATION_FAILED` + "`" + `: the document does not parse, or does not
+  validate against this schema.
+Switch on the code, never on the message or the HTTP status.
 """
 schema {
   query: Query

@@ -14,12 +14,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/payment"
+	"github.com/teztelecom/tez/internal/secret"
 )
 
 // Name is the provider's name.
@@ -124,18 +124,7 @@ func (p *Provider) NewEvent(paymentID int64, ref string, outcome payment.Outcome
 }
 
 // Sign makes the signature header value for body signed at t.
-func (p *Provider) Sign(t time.Time, body []byte) string {
-	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + hex.EncodeToString(p.mac(ts, body))
-}
-
-func (p *Provider) mac(ts string, body []byte) []byte {
-	m := hmac.New(sha256.New, p.secret)
-	m.Write([]byte(ts))
-	m.Write([]byte("."))
-	m.Write(body)
-	return m.Sum(nil)
-}
+func (p *Provider) Sign(t time.Time, body []byte) string { return secret.Sign(p.secret, t, body) }
 
 // ParseEvent implements payment.Provider.
 func (p *Provider) ParseEvent(header http.Header, body []byte) (payment.Event, error) {
@@ -155,26 +144,8 @@ func (p *Provider) ParseEvent(header http.Header, body []byte) (payment.Event, e
 }
 
 func (p *Provider) verify(header string, body []byte) error {
-	var ts, sig string
-	for _, part := range strings.Split(header, ",") {
-		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-		switch k {
-		case "t":
-			ts = v
-		case "v1":
-			sig = v
-		}
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || sig == "" {
-		return payment.ErrBadSignature
-	}
-	if age := p.now().Sub(time.Unix(sec, 0)); age > tolerance || age < -tolerance {
-		return payment.ErrBadSignature
-	}
-	want, err := hex.DecodeString(sig)
-	if err != nil || !hmac.Equal(want, p.mac(ts, body)) {
-		return payment.ErrBadSignature
+	if err := secret.Verify(p.secret, header, body, p.now(), tolerance); err != nil {
+		return fmt.Errorf("%w: %v", payment.ErrBadSignature, err)
 	}
 	return nil
 }
