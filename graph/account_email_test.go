@@ -45,10 +45,8 @@ type linkPayload struct {
 
 func verify(t *testing.T, api *apitest.API, token string) linkPayload {
 	t.Helper()
-	var out struct{ EmailVerify linkPayload }
-	api.Query(apitest.Request{Query: `mutation($t: String!) { emailVerify(input: { token: $t }) {
-		user { email emailVerified } userErrors { field message code } } }`, Variables: map[string]any{"t": token}}, &out)
-	return out.EmailVerify
+	return linkMutation(t, api, "", `mutation($t: String!) { emailVerify(input: { token: $t }) {
+		user { email emailVerified } userErrors { field message code } } }`, map[string]any{"t": token})
 }
 
 func TestRegisterVerifyLoginLogout(t *testing.T) {
@@ -103,9 +101,7 @@ func TestVerificationLinks(t *testing.T) {
 	reg := register(t, api, "links@x.example", "correct horse battery")
 	first := linkToken(t, inbox.Await(t, "links@x.example", 1), "/account/verify-email")
 	resend := func() linkPayload {
-		var out struct{ EmailVerificationResend linkPayload }
-		api.Query(apitest.Request{Query: `mutation { emailVerificationResend { userErrors { field message code } } }`, Token: *reg.Token}, &out)
-		return out.EmailVerificationResend
+		return linkMutation(t, api, *reg.Token, `mutation { emailVerificationResend { userErrors { field message code } } }`, nil)
 	}
 
 	if got := resend(); len(got.UserErrors) != 0 {
@@ -223,12 +219,7 @@ func TestPasswordReset(t *testing.T) {
 			Variables: map[string]any{"e": email}})
 		return string(res.Data)
 	}
-	reset := func(token, pw string) linkPayload {
-		var out struct{ PasswordReset linkPayload }
-		api.Query(apitest.Request{Query: `mutation($t: String!, $p: String!) { passwordReset(input: { token: $t, newPassword: $p }) {
-			userErrors { field message code } } }`, Variables: map[string]any{"t": token, "p": pw}}, &out)
-		return out.PasswordReset
-	}
+	reset := func(token, pw string) linkPayload { return resetPassword(t, api, token, pw) }
 
 	known, unknown := request("Forgot@x.example"), request("nobody@x.example")
 	if known != unknown {
@@ -286,12 +277,7 @@ func TestEmailChange(t *testing.T) {
 	reg := register(t, api, "before@x.example", "correct horse battery")
 	register(t, api, "taken@x.example", "correct horse battery")
 	api.MustExec(`INSERT INTO orders (email, status, subtotal, total, currency) VALUES ('after@x.example', 'PAID', 500, 500, 'USD')`)
-	change := func(newEmail, pw string) linkPayload {
-		var out struct{ EmailChange linkPayload }
-		api.Query(apitest.Request{Query: `mutation($e: String!, $p: String!) { emailChange(input: { newEmail: $e, currentPassword: $p }) {
-			userErrors { field message code } } }`, Token: *reg.Token, Variables: map[string]any{"e": newEmail, "p": pw}}, &out)
-		return out.EmailChange
-	}
+	change := func(newEmail, pw string) linkPayload { return changeEmail(t, api, *reg.Token, newEmail, pw) }
 	type me struct {
 		Me *struct {
 			Email         string

@@ -121,26 +121,33 @@ func requestReset(t *testing.T, api *apitest.API, email string) {
 	}
 }
 
+// linkMutation sends one of the account's mutations whose payload reads as
+// a linkPayload, with the session (or none), and answers that payload.
+func linkMutation(t *testing.T, api *apitest.API, session, doc string, vars map[string]any) linkPayload {
+	t.Helper()
+	var out map[string]linkPayload
+	api.Query(apitest.Request{Query: doc, Token: session, Variables: vars}, &out)
+	for _, p := range out {
+		return p
+	}
+	t.Fatalf("no payload: %s", doc)
+	return linkPayload{}
+}
+
 func resetPassword(t *testing.T, api *apitest.API, token, pw string) linkPayload {
 	t.Helper()
-	var out struct{ PasswordReset linkPayload }
-	api.Query(apitest.Request{Query: `mutation($t: String!, $p: String!) { passwordReset(input: { token: $t, newPassword: $p }) {
-		userErrors { field message code } } }`, Variables: map[string]any{"t": token, "p": pw}}, &out)
-	return out.PasswordReset
+	return linkMutation(t, api, "", `mutation($t: String!, $p: String!) { passwordReset(input: { token: $t, newPassword: $p }) {
+		userErrors { field message code } } }`, map[string]any{"t": token, "p": pw})
 }
 
 func changeEmail(t *testing.T, api *apitest.API, session, email, pw string) linkPayload {
 	t.Helper()
-	var out struct{ EmailChange linkPayload }
-	api.Query(apitest.Request{Query: `mutation($e: String!, $p: String!) { emailChange(input: { newEmail: $e, currentPassword: $p }) {
-		userErrors { field message code } } }`, Token: session, Variables: map[string]any{"e": email, "p": pw}}, &out)
-	return out.EmailChange
+	return linkMutation(t, api, session, `mutation($e: String!, $p: String!) { emailChange(input: { newEmail: $e, currentPassword: $p }) {
+		userErrors { field message code } } }`, map[string]any{"e": email, "p": pw})
 }
 
 func changePassword(t *testing.T, api *apitest.API, session, current, next string) linkPayload {
 	t.Helper()
-	var out struct{ PasswordChange linkPayload }
-	api.Query(apitest.Request{Query: `mutation($c: String!, $n: String!) { passwordChange(input: { currentPassword: $c, newPassword: $n }) {
-		userErrors { field message code } } }`, Token: session, Variables: map[string]any{"c": current, "n": next}}, &out)
-	return out.PasswordChange
+	return linkMutation(t, api, session, `mutation($c: String!, $n: String!) { passwordChange(input: { currentPassword: $c, newPassword: $n }) {
+		userErrors { field message code } } }`, map[string]any{"c": current, "n": next})
 }

@@ -16,7 +16,7 @@ import (
 // coded error. gqlgen's executor answers nothing once the request's
 // context is done (its end-of-stream signal), which the transports write
 // as the body `null`.
-type deadline struct{}
+type deadline struct{ noSchemaCheck }
 
 var _ interface {
 	graphql.HandlerExtension
@@ -25,9 +25,6 @@ var _ interface {
 
 // ExtensionName implements graphql.HandlerExtension.
 func (deadline) ExtensionName() string { return "Deadline" }
-
-// Validate implements graphql.HandlerExtension.
-func (deadline) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptOperation replaces the first missing answer; later ones (the
 // end of a stream) pass as they are.
@@ -51,8 +48,4 @@ func (deadline) InterceptOperation(ctx context.Context, next graphql.OperationHa
 // whole or a field at a time.
 const deadlineMessage = "the request ran past its deadline; try again, or ask for less"
 
-func deadlineError() *gqlerror.Error {
-	err := gqlerror.Errorf(deadlineMessage)
-	err.Extensions = map[string]any{"code": string(apperr.Unavailable)}
-	return err
-}
+func deadlineError() *gqlerror.Error { return codedError(apperr.Unavailable, deadlineMessage) }

@@ -35,24 +35,24 @@ func errorPresenter(log *slog.Logger, hideSuggestions bool) graphql.ErrorPresent
 		case !errors.As(err, &appErr) && gqlErr.Err == nil:
 			// made by gqlparser/gqlgen: the client's document is at fault
 			if gqlErr.Extensions["code"] == "COMPLEXITY_LIMIT_EXCEEDED" { // gqlgen's name for it
-				gqlErr.Extensions["code"] = "COMPLEXITY_LIMIT"
+				gqlErr.Extensions["code"] = string(apperr.ComplexityLimit)
 			}
 			if hideSuggestions {
 				gqlErr.Message, _, _ = strings.Cut(gqlErr.Message, " Did you mean ")
 			}
 		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 			// The client went away; nobody reads this answer and nothing failed.
-			log.DebugContext(ctx, "request cancelled by the client", "path", gqlErr.Path.String(), "request_id", reqctx.RequestID(ctx))
+			log.DebugContext(ctx, "request cancelled by the client", "path", gqlErr.Path.String())
 			gqlErr.Message = "request cancelled"
 			gqlErr.Extensions = map[string]any{"code": string(apperr.Unavailable)}
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
 			// The request's time is up: its statements were cancelled.
-			log.WarnContext(ctx, "request past its deadline", "err", err, "path", gqlErr.Path.String(), "request_id", reqctx.RequestID(ctx))
+			log.WarnContext(ctx, "request past its deadline", "err", err, "path", gqlErr.Path.String())
 			gqlErr.Message = deadlineMessage
 			gqlErr.Extensions = map[string]any{"code": string(apperr.Unavailable)}
 		default:
 			id := reqctx.RequestID(ctx)
-			log.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String(), "request_id", id)
+			log.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String())
 			gqlErr.Message = "internal error"
 			gqlErr.Extensions = map[string]any{"code": string(apperr.Internal), "requestId": id}
 		}
@@ -60,19 +60,19 @@ func errorPresenter(log *slog.Logger, hideSuggestions bool) graphql.ErrorPresent
 	}
 }
 
+// codedError is an error of the client's making that gqlgen's pipeline
+// answers as it is, before or instead of running the operation.
+func codedError(code apperr.Code, format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	err.Extensions = map[string]any{"code": string(code)}
+	return err
+}
+
 // recoverFunc turns a resolver panic into a masked internal error; the
 // request and the server carry on.
 func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
-		log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p), "request_id", reqctx.RequestID(ctx), "stack", string(debug.Stack()))
+		log.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return apperr.Wrap(fmt.Errorf("panic: %v", p), apperr.Internal, "internal error")
 	}
-}
-
-// orEmpty keeps userErrors a list, never null, when there are none.
-func orEmpty(problems []apperr.FieldError) []apperr.FieldError {
-	if problems == nil {
-		return []apperr.FieldError{}
-	}
-	return problems
 }

@@ -68,6 +68,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(sseTransport{transport.SSE{KeepAlivePingInterval: keepAlive}})
 	srv.AddTransport(leanexec.GET{})
 	srv.AddTransport(leanexec.POST{})
+	srv.AddTransport(leanexec.Unsupported{})
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(opts.Shape.MaxTokens)

@@ -21,8 +21,8 @@ type hostileDocument struct {
 
 // hostileDocuments are the review's documents and their cousins, each with
 // the code it is refused with. The first ones are over the token limit,
-// which answers first; the last ones are under it. The first three took 18 s (answered
-// `null`), 4.4 s and 25 s (4.8 MB) on the reviewer's machine.
+// which answers first; the last ones are under it. Before the limits, the first three
+// held a core for seconds each (docs/security.md).
 func hostileDocuments() []hostileDocument {
 	var aliases, bomb strings.Builder
 	for i := range 4000 {

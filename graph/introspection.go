@@ -15,7 +15,7 @@ import (
 // code the client can read. Without it gqlgen's resolvers answer an
 // uncoded error, which the presenter can only call INTERNAL. __typename
 // is not introspection of the schema and stays allowed.
-type introspectionOff struct{}
+type introspectionOff struct{ noSchemaCheck }
 
 var _ interface {
 	graphql.HandlerExtension
@@ -25,18 +25,13 @@ var _ interface {
 // ExtensionName implements graphql.HandlerExtension.
 func (introspectionOff) ExtensionName() string { return "IntrospectionOff" }
 
-// Validate implements graphql.HandlerExtension.
-func (introspectionOff) Validate(graphql.ExecutableSchema) error { return nil }
-
 // MutateOperationContext looks at the root fields only: validation allows
 // __schema and __type nowhere else.
 func (introspectionOff) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
 	if op.Operation == nil || !asksSchema(op.Doc.Fragments, op.Operation.SelectionSet, map[string]bool{}) {
 		return nil
 	}
-	err := gqlerror.Errorf("introspection is turned off on this server")
-	err.Extensions = map[string]any{"code": string(apperr.BadRequest)}
-	return err
+	return codedError(apperr.BadRequest, "introspection is turned off on this server")
 }
 
 // asksSchema reports whether a root selection set, its fragments spread

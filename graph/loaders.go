@@ -31,15 +31,18 @@ const loaderBatch = 1000
 // statement; the owner-checked ones filter by the viewer in SQL. They live
 // for one request only: they cache, and the cache must never cross users.
 type Loaders struct {
-	addressesByUser *dataloadgen.Loader[int64, []store.Address]
-	simCardsByUser  *dataloadgen.Loader[int64, []store.SimCard]
-	usageByRange    primable[store.UsageRange, []store.CountryUsage]
-	usageByDay      primable[store.UsageRange, []store.DayUsage]
-	usageByNetwork  primable[store.UsageRange, []store.NetworkUsage]
-	newestSessions  primable[store.NewestKey, []store.UsageSession]
-	sessionCounts   *dataloadgen.Loader[store.UsageRange, int]
-	itemsByOrder    primable[int64, []store.OrderItem]
-	productByID     primable[int64, store.Product]
+	addressesByUser      *dataloadgen.Loader[int64, []store.Address]
+	simCardsByUser       *dataloadgen.Loader[int64, []store.SimCard]
+	usageByRange         primable[store.UsageRange, []store.CountryUsage]
+	usageByDay           primable[store.UsageRange, []store.DayUsage]
+	usageByNetwork       primable[store.UsageRange, []store.NetworkUsage]
+	newestSessions       primable[store.NewestKey, []store.UsageSession]
+	sessionCounts        *dataloadgen.Loader[store.UsageRange, int]
+	itemsByOrder         primable[int64, []store.OrderItem]
+	shipmentsByOrder     *dataloadgen.Loader[int64, []store.Shipment]
+	shipmentItemsByOrder *dataloadgen.Loader[int64, []store.ShipmentItem]
+	refundFactsByOrder   primable[int64, store.RefundFacts]
+	productByID          primable[int64, store.Product]
 
 	// Owner-checked lookups by ID, for node(id:) and nodes(ids:).
 	addressByID  *dataloadgen.Loader[int64, store.Address]
@@ -75,7 +78,11 @@ func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope, timeZone
 			return st.SessionCounts(ctx, db, scope, keys)
 		}, loaderWait),
 		itemsByOrder: newPrimable(m, "itemsByOrder", onPool(db, st.OrderItemsByOrderID)),
-		productByID:  newPrimable(m, "productByID", onPool(db, st.ProductsByID)),
+		// The orders' ids come from owner-checked reads.
+		shipmentsByOrder:     newLoader(m, "shipmentsByOrder", onPool(db, st.ShipmentsByOrderID), loaderWait),
+		shipmentItemsByOrder: newLoader(m, "shipmentItemsByOrder", onPool(db, st.ShipmentItemsByOrderID), loaderWait),
+		refundFactsByOrder:   newPrimable(m, "refundFactsByOrder", onPool(db, st.RefundFactsByOrderID)),
+		productByID:          newPrimable(m, "productByID", onPool(db, st.ProductsByID)),
 		addressByID: newLoader(m, "addressByID", func(ctx context.Context, ids []int64) (map[int64]store.Address, error) {
 			return st.AddressesByID(ctx, db, owner, ids)
 		}, loaderWait),

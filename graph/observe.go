@@ -16,6 +16,7 @@ import (
 // names are a label only when a shipped document defines them; any other
 // name (client input, unbounded) is "other".
 type Observer struct {
+	noSchemaCheck
 	Metrics *metrics.Metrics
 	known   map[string]bool
 }
@@ -40,9 +41,6 @@ var _ interface {
 
 // ExtensionName implements graphql.HandlerExtension.
 func (Observer) ExtensionName() string { return "Observer" }
-
-// Validate implements graphql.HandlerExtension.
-func (Observer) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptResponse times the operation and counts its errors by code.
 func (o Observer) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {

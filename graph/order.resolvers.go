@@ -50,7 +50,7 @@ func (r *mutationResolver) OrderPay(ctx context.Context, input model.OrderPayInp
 	if err != nil {
 		return nil, err
 	}
-	return &model.OrderPayPayload{Payment: pay, Order: order, UserErrors: orEmpty(problems)}, nil
+	return &model.OrderPayPayload{Payment: pay, Order: order, UserErrors: userErrors(problems)}, nil
 }
 
 func (r *mutationResolver) OrderReorder(ctx context.Context, input model.OrderReorderInput) (*model.OrderReorderPayload, error) {
@@ -62,7 +62,7 @@ func (r *mutationResolver) OrderReorder(ctx context.Context, input model.OrderRe
 	if err != nil {
 		return nil, err
 	}
-	out := &model.OrderReorderPayload{DroppedItems: dropped, UserErrors: orEmpty(problems)}
+	out := &model.OrderReorderPayload{DroppedItems: dropped, UserErrors: userErrors(problems)}
 	if out.DroppedItems == nil {
 		out.DroppedItems = []orders.Dropped{}
 	}
@@ -90,8 +90,19 @@ func (r *orderResolver) Items(ctx context.Context, obj *store.Order) ([]store.Or
 	return loadersFor(ctx).itemsByOrder.Load(ctx, obj.ID)
 }
 
+func (r *orderResolver) Shipments(ctx context.Context, obj *store.Order) ([]store.Shipment, error) {
+	return loadersFor(ctx).shipmentsByOrder.Load(ctx, obj.ID)
+}
+
 func (r *orderResolver) AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error) {
-	return orders.Actions(*obj), nil
+	if !orders.CancellableWhenPaid(*obj) {
+		return orders.Actions(*obj, nil), nil
+	}
+	facts, err := loadersFor(ctx).refundFactsByOrder.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return orders.Actions(*obj, &facts), nil
 }
 
 func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (*store.Product, error) {
@@ -117,6 +128,18 @@ func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessTok
 		return nil, err
 	}
 	return &o, nil
+}
+
+func (r *shipmentResolver) Items(ctx context.Context, obj *store.Shipment) ([]store.ShipmentItem, error) {
+	return loadersFor(ctx).shipmentItemsByOrder.Load(ctx, obj.OrderID)
+}
+
+func (r *shipmentItemResolver) Product(ctx context.Context, obj *store.ShipmentItem) (*store.Product, error) {
+	p, err := loadersFor(ctx).productByID.Load(ctx, obj.ProductID)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, after *string, last *int, before *string, status *store.OrderStatus) (*model.OrderConnection, error) {
@@ -156,7 +179,13 @@ func (r *Resolver) Order() generated.OrderResolver { return &orderResolver{r} }
 
 func (r *Resolver) OrderItem() generated.OrderItemResolver { return &orderItemResolver{r} }
 
+func (r *Resolver) Shipment() generated.ShipmentResolver { return &shipmentResolver{r} }
+
+func (r *Resolver) ShipmentItem() generated.ShipmentItemResolver { return &shipmentItemResolver{r} }
+
 type (
-	orderResolver     struct{ *Resolver }
-	orderItemResolver struct{ *Resolver }
+	orderResolver        struct{ *Resolver }
+	orderItemResolver    struct{ *Resolver }
+	shipmentResolver     struct{ *Resolver }
+	shipmentItemResolver struct{ *Resolver }
 )

@@ -58,11 +58,23 @@ type orderView struct {
 		UnitPrice                   moneyView
 		Product                     struct{ Sku string }
 	}
+	Shipments []shipmentView
+}
+
+type shipmentView struct {
+	Status, Carrier, TrackingNumber, TrackingUrl string
+	ShippedAt, DeliveredAt                       *string
+	Items                                        []struct {
+		Quantity int
+		Iccid    *string
+		Product  struct{ Sku string }
+	}
 }
 
 const orderFields = `id number status email paidAt subtotal { amount currencyCode } shippingFee { amount currencyCode }
 	total { amount currencyCode } shippingAddress { city countryCode } availableActions
-	items { quantity fulfilledQuantity iccid unitPrice { amount currencyCode } product { sku } }`
+	items { quantity fulfilledQuantity iccid unitPrice { amount currencyCode } product { sku } }
+	shipments { status carrier trackingNumber trackingUrl shippedAt deliveredAt items { quantity iccid product { sku } } }`
 
 type userError struct {
 	Field   []string

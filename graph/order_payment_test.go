@@ -37,9 +37,15 @@ func TestPayThroughTheSandboxPage(t *testing.T) {
 		t.Fatalf("approve: %d %s", status, page)
 	}
 
+	// The voucher is credited; the SIM card is allocated and waits for
+	// its parcel to leave: the order reads PAID until then.
 	paid := s.order(t, s.token, o.Number)
-	if paid.Status != "FULFILLED" || paid.PaidAt == nil || !reflect.DeepEqual(paid.AvailableActions, []string{"REORDER"}) {
-		t.Errorf("after approval: %s, paid at %v, actions %v; want FULFILLED, paid, [REORDER]", paid.Status, paid.PaidAt, paid.AvailableActions)
+	if paid.Status != "PAID" || paid.PaidAt == nil || !reflect.DeepEqual(paid.AvailableActions, []string{"REORDER", "CANCEL"}) {
+		t.Errorf("after approval: %s, paid at %v, actions %v; want PAID, paid, [REORDER CANCEL]", paid.Status, paid.PaidAt, paid.AvailableActions)
+	}
+	if len(paid.Shipments) != 1 || paid.Shipments[0].Status != "PREPARING" || len(paid.Shipments[0].Items) != 1 ||
+		paid.Shipments[0].Items[0].Iccid == nil || paid.Shipments[0].Items[0].Product.Sku != "SIM-EUROPE" {
+		t.Errorf("shipments %+v, want one PREPARING parcel with the SIM", paid.Shipments)
 	}
 	for _, it := range paid.Items {
 		if it.FulfilledQuantity != it.Quantity {

@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/teztelecom/tez/internal/leanexec"
+	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/usage"
@@ -229,8 +230,12 @@ func simRanges(sims []store.SimCard, from, to *time.Time) ([]store.UsageRange, b
 }
 
 // prefetchOrderFields loads the lines of all orders of a page, with their
-// products in the same statement, when the page's nodes select them.
+// products in the same statement, when the page's nodes select them; and
+// what decides the paid orders' availableActions.
 func prefetchOrderFields(ctx context.Context, st *store.Store, orders []store.Order) error {
+	if err := prefetchActions(ctx, orders); err != nil {
+		return err
+	}
 	if descend(ctx, []string{"edges", "node", "items"}) == nil || len(orders) == 0 {
 		return nil
 	}
@@ -263,5 +268,28 @@ func prefetchOrderFields(ctx context.Context, st *store.Store, orders []store.Or
 	}
 	leanexec.Ready(ctx, "Order", "items")
 	leanexec.Ready(ctx, "OrderItem", "product")
+	return nil
+}
+
+// prefetchActions reads the refund facts of a page's paid orders at once
+// when the page selects their availableActions.
+func prefetchActions(ctx context.Context, list []store.Order) error {
+	asked := false
+	for _, sel := range selections(ctx, "edges", "node") {
+		asked = asked || sel.name == "availableActions"
+	}
+	var ids []int64
+	for _, o := range list {
+		if orders.CancellableWhenPaid(o) {
+			ids = append(ids, o.ID)
+		}
+	}
+	if !asked || len(ids) == 0 {
+		return nil
+	}
+	if _, err := loadersFor(ctx).refundFactsByOrder.loadAll(ctx, ids); err != nil {
+		return err
+	}
+	leanexec.Ready(ctx, "Order", "availableActions")
 	return nil
 }

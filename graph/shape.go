@@ -9,16 +9,18 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/teztelecom/tez/internal/apperr"
 )
 
 // ShapeLimits bound a document's size and shape: how many tokens and
 // fields it has, how deep it nests, how many aliases it uses (each a way to
 // repeat a field's work) and how many root fields an operation asks at once.
 // They are checked on the parsed document before validation, because
-// gqlparser's validation is quadratic in repeated fields (8,000 __typename
-// took seconds), and they apply to every operation and fragment of the
+// gqlparser's validation is quadratic in repeated fields, and they apply to every operation and fragment of the
 // document, introspection fields included.
 type ShapeLimits struct {
+	noSchemaCheck
 	MaxTokens, MaxFields, MaxDepth, MaxAliases, MaxRootFields int
 	// Cache is the handler's query cache: it holds only documents that
 	// passed, so a document found there is not measured again.
@@ -32,9 +34,6 @@ var _ interface {
 
 // ExtensionName implements graphql.HandlerExtension.
 func (ShapeLimits) ExtensionName() string { return "ShapeLimits" }
-
-// Validate implements graphql.HandlerExtension.
-func (ShapeLimits) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationParameters refuses a document over a limit before gqlgen
 // parses and validates it. A document that does not lex or parse is left
@@ -54,7 +53,7 @@ func (l ShapeLimits) MutateOperationParameters(ctx context.Context, p *graphql.R
 		return nil
 	}
 	if tokens > l.MaxTokens {
-		return limitError("BAD_REQUEST", "the document has more than %d tokens", l.MaxTokens)
+		return codedError(apperr.BadRequest, "the document has more than %d tokens", l.MaxTokens)
 	}
 	doc, err := parser.ParseQuery(src)
 	if err != nil {
@@ -66,21 +65,15 @@ func (l ShapeLimits) MutateOperationParameters(ctx context.Context, p *graphql.R
 func (l ShapeLimits) check(m documentShape) *gqlerror.Error {
 	switch {
 	case m.fields > l.MaxFields:
-		return limitError("BAD_REQUEST", "the document asks %s fields (fragments spread out); at most %d", atLeast(m.fields), l.MaxFields)
+		return codedError(apperr.BadRequest, "the document asks %s fields (fragments spread out); at most %d", atLeast(m.fields), l.MaxFields)
 	case m.rootFields > l.MaxRootFields:
-		return limitError("BAD_REQUEST", "the operation asks %s root fields; at most %d", atLeast(m.rootFields), l.MaxRootFields)
+		return codedError(apperr.BadRequest, "the operation asks %s root fields; at most %d", atLeast(m.rootFields), l.MaxRootFields)
 	case m.depth > l.MaxDepth:
-		return limitError("DEPTH_LIMIT", "the operation nests %d levels deep; at most %d", m.depth, l.MaxDepth)
+		return codedError(apperr.DepthLimit, "the operation nests %d levels deep; at most %d", m.depth, l.MaxDepth)
 	case m.aliases > l.MaxAliases:
-		return limitError("BAD_REQUEST", "the operation uses %s aliases; at most %d", atLeast(m.aliases), l.MaxAliases)
+		return codedError(apperr.BadRequest, "the operation uses %s aliases; at most %d", atLeast(m.aliases), l.MaxAliases)
 	}
 	return nil
-}
-
-func limitError(code, format string, args ...any) *gqlerror.Error {
-	err := gqlerror.Errorf(format, args...)
-	err.Extensions = map[string]any{"code": code}
-	return err
 }
 
 // countTokens counts src's tokens, stopping once past limit; ok is false

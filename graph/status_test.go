@@ -128,3 +128,25 @@ func TestGETRunsOnlyQueries(t *testing.T) {
 	status, h, raw := get(`{ nope }`, "application/graphql-response+json")
 	assertRequestError(t, status, h, raw, http.StatusBadRequest, "application/graphql-response+json")
 }
+
+// A request no transport takes (a form's text/plain body, PUT) answers a
+// coded BAD_REQUEST that says what to send, not gqlgen's bare
+// "transport not supported".
+func TestUnsupportedRequestSaysWhatToSend(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	for _, c := range []struct {
+		method, contentType string
+		status              int
+	}{
+		{http.MethodPost, "text/plain", http.StatusUnsupportedMediaType},
+		{http.MethodPost, "application/x-www-form-urlencoded", http.StatusUnsupportedMediaType},
+		{http.MethodPut, "application/json", http.StatusMethodNotAllowed},
+	} {
+		status, h, raw := api.Raw(c.method, "/graphql", map[string]string{"Content-Type": c.contentType}, `{"query":"{ __typename }"}`)
+		if status != c.status || !strings.Contains(raw, `"code":"BAD_REQUEST"`) || !strings.Contains(raw, "application/json") {
+			t.Errorf("%s %s answered %d %s, want %d with a BAD_REQUEST naming application/json", c.method, c.contentType, status, raw, c.status)
+		}
+		assertRequestError(t, status, h, raw, c.status, "application/json")
+	}
+}

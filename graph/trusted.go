@@ -39,6 +39,7 @@ import (
 // AcceptDocumentID). An unknown id answers PERSISTED_QUERY_NOT_FOUND, so
 // an automatic-persisted-query client retries with the text.
 type TrustedDocuments struct {
+	noSchemaCheck
 	byID    map[string]string
 	byShape map[string]bool
 	// seen holds texts found trusted, by their SHA-256: a repeated text is
@@ -96,9 +97,6 @@ func sortedKeys(m map[string]string) []string {
 // ExtensionName implements graphql.HandlerExtension.
 func (*TrustedDocuments) ExtensionName() string { return "TrustedDocuments" }
 
-// Validate implements graphql.HandlerExtension.
-func (*TrustedDocuments) Validate(graphql.ExecutableSchema) error { return nil }
-
 // MutateOperationParameters refuses a document that is not trusted.
 func (t *TrustedDocuments) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
 	if p.Query == "" {
@@ -109,9 +107,7 @@ func (t *TrustedDocuments) MutateOperationParameters(ctx context.Context, p *gra
 			text, ok = t.seen.Get(ctx, id)
 		}
 		if !ok {
-			err := gqlerror.Errorf("PersistedQueryNotFound")
-			err.Extensions = map[string]any{"code": "PERSISTED_QUERY_NOT_FOUND"}
-			return err
+			return codedError(apperr.PersistedQueryNotFound, "PersistedQueryNotFound")
 		}
 		p.Query = text
 		// The id is the manifest's, not necessarily the SHA-256 of this
@@ -129,9 +125,7 @@ func (t *TrustedDocuments) MutateOperationParameters(ctx context.Context, p *gra
 		return nil // not executable anyway: gqlgen answers the parse error itself
 	}
 	if !t.byShape[canonical(doc.Operations, doc.Fragments)] {
-		err := gqlerror.Errorf("this server runs only its trusted documents, and this is not one of them")
-		err.Extensions = map[string]any{"code": string(apperr.BadRequest)}
-		return err
+		return codedError(apperr.BadRequest, "this server runs only its trusted documents, and this is not one of them")
 	}
 	t.seen.Add(ctx, key, p.Query)
 	return nil

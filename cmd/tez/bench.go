@@ -38,15 +38,14 @@ type benchFlags struct {
 
 // ceilingCustomers is how many customers' dashboards the pgbench ceiling
 // replays, and the dashboard scenario asks for: the same customers on both
-// sides, so that both work on the same rows (the scenario drawing from 1,000
-// customers while pgbench replayed 16 made PostgreSQL's work per dashboard
-// 15% dearer on the server's side). One customer's would hide the spread
-// between small and large accounts.
+// sides, so that both work on the same rows (more customers on one side
+// make PostgreSQL's work per dashboard dearer there, and the ratio unfair).
+// One customer's would hide the spread between small and large accounts.
 const ceilingCustomers = 16
 
 // pgbenchWarmup is how long pgbench runs before its rate counts: its new
 // connections plan each prepared statement five times before the generic
-// plan, and the rate settles after about 6 s.
+// plan, and the rate settles only after some seconds.
 const pgbenchWarmup = 10 * time.Second
 
 func runBench(ctx context.Context, env *environment, args []string) error {

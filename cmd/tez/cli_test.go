@@ -3,9 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/teztelecom/tez/internal/apperr"
 )
 
 // cliCases is every subcommand and action, with the flags its help must
@@ -38,6 +43,10 @@ var cliCases = []struct {
 	{[]string{"ledger", "check"}, nil},
 	{[]string{"ledger", "adjust"}, []string{"-iccid", "-amount", "-reason", "-key"}},
 	{[]string{"orders", "fulfil"}, nil},
+	{[]string{"stock", "add"}, nil},
+	{[]string{"orders", "ship"}, []string{"-order", "-carrier", "-tracking", "-url"}},
+	{[]string{"orders", "delivered"}, []string{"-order"}},
+	{[]string{"orders", "refund"}, []string{"-order", "-reason", "-amount"}},
 }
 
 // noDatabase points tez at a database that cannot answer and at an empty
@@ -73,10 +82,16 @@ var databases = map[string]string{
 func TestHelpTouchesNoDatabase(t *testing.T) {
 	for where, url := range databases {
 		for _, c := range cliCases {
-			for _, help := range []string{"-h", "--help"} {
+			for _, help := range []string{"-h", "-help", "--help"} {
 				args := append(append([]string{}, c.args...), help)
 				t.Run(where+"/"+strings.Join(args, " "), func(t *testing.T) {
 					t.Setenv("DATABASE_URL", url)
+					if where == "embedded cluster" {
+						// Help reads no configuration: a malformed variable
+						// (or production without a database) does not hide it.
+						t.Setenv("TEZ_DB_MAX_CONNS", "many")
+						t.Setenv("TEZ_ENV", "production")
+					}
 					untouched := noDatabase(t)
 					code, out, errOut := tezExit(args...)
 					if code != 0 {
@@ -118,6 +133,8 @@ func TestBadCommandLinesExit2(t *testing.T) {
 		[]string{"mail"}, []string{"mail", "inbox"},
 		[]string{"ledger", "audit"}, []string{"ledger", "adjust", "--iccid", "1"},
 		[]string{"orders", "cancel"}, []string{"seed", "extra"},
+		[]string{"orders", "ship", "--order", "TEZ-1"}, []string{"orders", "delivered"}, []string{"orders", "refund", "--amount", "5"},
+		[]string{"stock"}, []string{"stock", "add"}, []string{"stock", "add", "a.csv", "b.csv"},
 	)
 	t.Setenv("DATABASE_URL", databases["DATABASE_URL unreachable"])
 	for _, args := range lines {
@@ -136,6 +153,64 @@ func TestBadCommandLinesExit2(t *testing.T) {
 			}
 			untouched()
 		})
+	}
+}
+
+// helpPaths are the subcommand paths a help text names, as its usage
+// lines start: "tez reseller key create --reseller …" names
+// "reseller key create".
+var helpPaths = regexp.MustCompile(`(?m)^(?:usage:)?[ \t]*tez ([a-z]+(?: [a-z]+)*)`)
+
+// TestEveryActionHasACase walks the help of every subcommand down to its
+// actions (tez reseller --help, tez reseller webhook --help, …): each
+// action a help names runs in cliCases, so its -h is checked above, and
+// each case is an action some help names.
+func TestEveryActionHasACase(t *testing.T) {
+	actions := map[string]bool{"serve": true} // tez [serve]
+	seen := map[string]bool{}
+	var walk func(path string)
+	walk = func(path string) {
+		if seen[path] {
+			return
+		}
+		seen[path] = true
+		code, out, errOut := tezExit(append(strings.Fields(path), "--help")...)
+		if code != 0 {
+			t.Errorf("tez %s --help exited %d: %s", path, code, errOut)
+			return
+		}
+		deeper := false
+		for _, m := range helpPaths.FindAllStringSubmatch(out, -1) {
+			words := strings.Fields(m[1])
+			for n := range words {
+				if sub := strings.Join(words[:n+1], " "); strings.HasPrefix(sub, path+" ") {
+					deeper = true
+					walk(sub)
+				}
+			}
+		}
+		if !deeper {
+			actions[path] = true
+		}
+	}
+	for _, cmd := range commands() {
+		if cmd.name != "serve" {
+			walk(cmd.name)
+		}
+	}
+	cases := map[string]bool{}
+	for _, c := range cliCases {
+		cases[strings.Join(c.args, " ")] = true
+	}
+	for path := range actions {
+		if !cases[path] {
+			t.Errorf("help names tez %s, which no case of cliCases runs", path)
+		}
+	}
+	for path := range cases {
+		if !actions[path] {
+			t.Errorf("cliCases runs tez %s, which no help names", path)
+		}
 	}
 }
 
@@ -161,6 +236,26 @@ func TestEveryCommandHasACase(t *testing.T) {
 	for _, help := range []string{"-h", "--help"} {
 		if code, top, _ := tezExit(help); code != 0 || top != out {
 			t.Errorf("tez %s exited %d with %q, want tez help's text", help, code, top)
+		}
+	}
+}
+
+// What tez prints when a command fails: a domain error is its sentence,
+// without its code or the cause behind it (a constraint's name); an
+// unexpected error is printed whole.
+func TestFailuresReadAsSentences(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{apperr.New(apperr.NotFound, "no webhook event has the id %q", "7"), "tez: no webhook event has the id \"7\"\n"},
+		{fmt.Errorf("create reseller: %w", apperr.Wrap(errors.New("pq: duplicate key"), apperr.Conflict, "reseller already exists")), "tez: reseller already exists\n"},
+		{apperr.Wrap(errors.New("connection refused"), apperr.Internal, "internal error"), "tez: INTERNAL: internal error: connection refused\n"},
+		{errors.New("embedded database: no initdb"), "tez: embedded database: no initdb\n"},
+	} {
+		var out bytes.Buffer
+		if code := exitCode(c.err, &out); code != 1 || out.String() != c.want {
+			t.Errorf("exitCode(%v) = %d, printed %q; want 1, %q", c.err, code, out.String(), c.want)
 		}
 	}
 }

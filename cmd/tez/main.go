@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/config"
 )
 
@@ -35,7 +36,8 @@ func commands() []command {
 		{"legacy", "import the accounts of the old account system: legacy import FILE (JSON Lines or CSV)", runLegacy},
 		{"mail", "show the email outbox with its links: mail outbox [-n 10]", runMail},
 		{"ledger", "check balances against the ledger, adjust a balance: ledger check|adjust", runLedger},
-		{"orders", "fulfil paid orders that wait for stock: orders fulfil", runOrders},
+		{"orders", "fulfil, ship, deliver and refund orders: orders fulfil|ship|delivered|refund", runOrders},
+		{"stock", "add SIM cards to stock from a CSV file, then fulfil waiting orders: stock add FILE", runStock},
 	}
 }
 
@@ -57,15 +59,20 @@ func main() {
 
 // exitCode reports err on w and says how tez exits: 0 for success and for
 // help asked for, 2 for a command line it cannot read (as Go's flag package
-// does), 1 for anything else.
+// does), 1 for anything else. A domain error (no such reseller, key, event)
+// is its sentence alone, without its code.
 func exitCode(err error, w io.Writer) int {
 	var bad *usageError
+	var coded *apperr.Error
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &bad):
 		fmt.Fprintln(w, bad)
 		return 2
+	case errors.As(err, &coded) && coded.Code != apperr.Internal:
+		fmt.Fprintln(w, "tez:", coded.Message)
+		return 1
 	}
 	fmt.Fprintln(w, "tez:", err)
 	return 1
@@ -74,7 +81,10 @@ func exitCode(err error, w io.Writer) int {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := config.FromEnv()
 	if err != nil {
-		return err
+		if !asksHelp(args) {
+			return err
+		}
+		cfg = config.Defaults() // help reads no configuration: a bad variable must not hide it
 	}
 	env := &environment{cfg: cfg, log: newLogger(cfg.LogLevel, stderr), stdin: os.Stdin, stdout: stdout, stderr: stderr}
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
@@ -93,6 +103,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var b strings.Builder
 	usage(&b)
 	return &usageError{reason: fmt.Sprintf("tez: unknown command %q", name), usage: strings.TrimRight(b.String(), "\n")}
+}
+
+// asksHelp reports whether a command line asks for help anywhere before a
+// "--" (tez help, tez reseller create -h).
+func asksHelp(args []string) bool {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return false
+		case a == "-h", a == "-help", a == "--help", a == "help" && i == 0:
+			return true
+		}
+	}
+	return false
 }
 
 func usage(w io.Writer) {

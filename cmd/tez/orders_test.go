@@ -38,7 +38,7 @@ func TestOrdersFulfilWhenStockArrives(t *testing.T) {
 			iccid.WithCheckDigit(fmt.Sprintf("89997050000000000%d", i)))
 	}
 	out, _, err = tez(t, "orders", "fulfil")
-	if err != nil || !strings.Contains(out, number+": FULFILLED") {
+	if err != nil || !strings.Contains(out, number+": PAID, ready to ship") {
 		t.Fatalf("after new stock: %q, %v", out, err)
 	}
 	var owned int

@@ -11,10 +11,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/testdb"
 )
@@ -58,7 +58,7 @@ func TestProductionServe(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	outR, outW := io.Pipe()
-	logs := &syncBuffer{}
+	logs := &apitest.LogBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"serve"}, outW, logs)
@@ -84,7 +84,7 @@ func TestProductionServe(t *testing.T) {
 	}
 	api := "http://" + m[1]
 
-	settings := logLines(t, logs.String(), "security settings")
+	settings := logLines(logs, "security settings")
 	if len(settings) != 1 {
 		t.Fatalf("security settings logged %d times, want once: %s", len(settings), logs)
 	}
@@ -100,7 +100,7 @@ func TestProductionServe(t *testing.T) {
 		t.Error("the logs show DATABASE_URL, with its credentials")
 	}
 
-	listening := logLines(t, logs.String(), "metrics listening, apart from the API")
+	listening := logLines(logs, "metrics listening, apart from the API")
 	if len(listening) != 1 {
 		t.Fatalf("no metrics listener logged: %s", logs)
 	}
@@ -114,12 +114,10 @@ func TestProductionServe(t *testing.T) {
 }
 
 // logLines are the JSON log lines with the message msg.
-func logLines(t *testing.T, logs, msg string) []map[string]any {
-	t.Helper()
+func logLines(logs *apitest.LogBuffer, msg string) []map[string]any {
 	var out []map[string]any
-	for l := range strings.SplitSeq(logs, "\n") {
-		var rec map[string]any
-		if json.Unmarshal([]byte(l), &rec) == nil && rec["msg"] == msg {
+	for _, rec := range logs.Records() {
+		if rec["msg"] == msg {
 			out = append(out, rec)
 		}
 	}
@@ -145,23 +143,4 @@ func get(t *testing.T, url string) (int, string) {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(b)
-}
-
-// syncBuffer is a bytes.Buffer the server's goroutines may write to while
-// the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -155,17 +155,14 @@ func servePprof(env *environment) {
 // serveMemoryLimit makes the collector work harder as the heap nears it,
 // which bounds the server's memory under load while leaving room for
 // sign-ins: each argon2 hash holds 19 MiB, one per core at a time, and a
-// limit below that working set (40 and 56 MiB were tried) made the
-// collector run without pause and sign-ins 3x slower.
+// limit below that working set leaves the collector running without pause
+// (docs/benchmarks.md has the measurements).
 const serveMemoryLimit = 96 << 20
 
 // serveGCPercent lets the heap grow to three times what is live between
-// collections instead of Go's twice. A dashboard's live heap is small (about
-// 8 MiB under load at 16 connections, since the executor's pooled buffers are
-// bounded), and at Go's default 100 the collector took 14% of the server's
-// CPU. At 200 the server's CPU per dashboard went 1.55–2.0 → 1.04–1.31 ms
-// and its RSS 45 → 53 MiB. (GOGC 400 once raised the RSS to 110 MiB, when
-// pooled buffers made the live heap twice as large.)
+// collections instead of Go's twice: a dashboard's live heap is small, so
+// Go's default collects often for little, and the CPU it saves costs a few
+// MiB of memory (docs/benchmarks.md has the measurements).
 const serveGCPercent = 200
 
 // tuneGC sets both unless GOMEMLIMIT or GOGC are in the environment.

@@ -41,6 +41,8 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Reseller() ResellerResolver
 	ResellerSimCard() ResellerSimCardResolver
+	Shipment() ShipmentResolver
+	ShipmentItem() ShipmentItemResolver
 	SimCard() SimCardResolver
 	Subscription() SubscriptionResolver
 	UsageSessionConnection() UsageSessionConnectionResolver
@@ -204,6 +206,7 @@ type ComplexityRoot struct {
 		Note             func(childComplexity int) int
 		Number           func(childComplexity int) int
 		PaidAt           func(childComplexity int) int
+		Shipments        func(childComplexity int) int
 		ShippingAddress  func(childComplexity int) int
 		ShippingFee      func(childComplexity int) int
 		Status           func(childComplexity int) int
@@ -371,6 +374,22 @@ type ComplexityRoot struct {
 		SimCards func(childComplexity int) int
 	}
 
+	Shipment struct {
+		Carrier        func(childComplexity int) int
+		DeliveredAt    func(childComplexity int) int
+		Items          func(childComplexity int) int
+		ShippedAt      func(childComplexity int) int
+		Status         func(childComplexity int) int
+		TrackingNumber func(childComplexity int) int
+		TrackingURL    func(childComplexity int) int
+	}
+
+	ShipmentItem struct {
+		ICCID    func(childComplexity int) int
+		Product  func(childComplexity int) int
+		Quantity func(childComplexity int) int
+	}
+
 	ShippingAddress struct {
 		City          func(childComplexity int) int
 		CountryCode   func(childComplexity int) int
@@ -515,6 +534,7 @@ type MutationResolver interface {
 type OrderResolver interface {
 	Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error)
 
+	Shipments(ctx context.Context, obj *store.Order) ([]store.Shipment, error)
 	AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error)
 }
 type OrderItemResolver interface {
@@ -535,6 +555,12 @@ type ResellerResolver interface {
 }
 type ResellerSimCardResolver interface {
 	ProjectedRunOutAt(ctx context.Context, obj *store.ResellerSIM) (*time.Time, error)
+}
+type ShipmentResolver interface {
+	Items(ctx context.Context, obj *store.Shipment) ([]store.ShipmentItem, error)
+}
+type ShipmentItemResolver interface {
+	Product(ctx context.Context, obj *store.ShipmentItem) (*store.Product, error)
 }
 type SimCardResolver interface {
 	ProjectedRunOutAt(ctx context.Context, obj *store.SimCard) (*time.Time, error)
@@ -1271,6 +1297,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.PaidAt(childComplexity), true
+	case "Order.shipments":
+		if e.ComplexityRoot.Order.Shipments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Shipments(childComplexity), true
 	case "Order.shippingAddress":
 		if e.ComplexityRoot.Order.ShippingAddress == nil {
 			break
@@ -1872,6 +1904,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResellerSimCards.SimCards(childComplexity), true
+
+	case "Shipment.carrier":
+		if e.ComplexityRoot.Shipment.Carrier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.Carrier(childComplexity), true
+	case "Shipment.deliveredAt":
+		if e.ComplexityRoot.Shipment.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.DeliveredAt(childComplexity), true
+	case "Shipment.items":
+		if e.ComplexityRoot.Shipment.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.Items(childComplexity), true
+	case "Shipment.shippedAt":
+		if e.ComplexityRoot.Shipment.ShippedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.ShippedAt(childComplexity), true
+	case "Shipment.status":
+		if e.ComplexityRoot.Shipment.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.Status(childComplexity), true
+	case "Shipment.trackingNumber":
+		if e.ComplexityRoot.Shipment.TrackingNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.TrackingNumber(childComplexity), true
+	case "Shipment.trackingUrl":
+		if e.ComplexityRoot.Shipment.TrackingURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shipment.TrackingURL(childComplexity), true
+
+	case "ShipmentItem.iccid":
+		if e.ComplexityRoot.ShipmentItem.ICCID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShipmentItem.ICCID(childComplexity), true
+	case "ShipmentItem.product":
+		if e.ComplexityRoot.ShipmentItem.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShipmentItem.Product(childComplexity), true
+	case "ShipmentItem.quantity":
+		if e.ComplexityRoot.ShipmentItem.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShipmentItem.Quantity(childComplexity), true
 
 	case "ShippingAddress.city":
 		if e.ComplexityRoot.ShippingAddress.City == nil {
@@ -2528,9 +2622,10 @@ type User implements Node {
 # The account's mutations: registration, sign-in, sessions, password, profile, email links.
 extend type Mutation {
   """
-  Creates an account and signs it in at once: the answer carries a session token. Problems
-  with the input (a malformed or taken email, a short or common password, terms not
-  accepted) come back in ` + "`" + `userErrors` + "`" + ` and create nothing.
+  Creates an account and signs it in at once: the answer carries a session token, and a
+  link to confirm the email (valid 72 hours) is mailed. Problems with the input (a malformed
+  or taken email, a short or common password, terms not accepted) come back in ` + "`" + `userErrors` + "`" + `
+  and create nothing.
   """
   register("The new account: email, password, name, and the acceptance of the terms." input: RegisterInput!): RegisterPayload!
   """
@@ -2583,7 +2678,7 @@ extend type Mutation {
   """
   emailChange("The new email and the current password." input: EmailChangeInput!): EmailChangePayload!
   """
-  Sends the signed-in customer a new verification link; earlier links stop working. Does
+  Sends the signed-in customer a new verification link (valid 72 hours); earlier links stop working. Does
   nothing when the email is confirmed already. An address gets at most 5 emails an hour from
   registration, verification, reset, email change and guest checkout together
   (` + "`" + `TOO_MANY_ATTEMPTS` + "`" + ` says when the next can go).
@@ -2975,6 +3070,12 @@ type Order implements Node {
   items: [OrderItem!]!
   "Where the order ships, as it was at checkout; null for orders with nothing to ship."
   shippingAddress: ShippingAddress
+  """
+  The parcels of the order: one for an order with SIM cards or accessories, from payment on
+  (` + "`" + `PREPARING` + "`" + ` until it leaves, then with its carrier and tracking); none for an order of
+  vouchers only, an unpaid one, or one imported from the old account.
+  """
+  shipments: [Shipment!]!
   "What the customer can do with the order now: the buttons to show."
   availableActions: [OrderAction!]!
   """
@@ -3031,18 +3132,66 @@ type ShippingAddress {
   phone: String
 }
 
+"The parcel of an order's SIM cards and accessories."
+type Shipment {
+  "Where the parcel is."
+  status: ShipmentStatus!
+  "Who carries it, e.g. ` + "`" + `DHL` + "`" + `; null while ` + "`" + `PREPARING` + "`" + `."
+  carrier: String
+  "The carrier's tracking number; null while ` + "`" + `PREPARING` + "`" + `."
+  trackingNumber: String
+  "The carrier's page that follows this parcel; null while ` + "`" + `PREPARING` + "`" + ` or when the carrier has none."
+  trackingUrl: String
+  "When it left with the carrier; null while ` + "`" + `PREPARING` + "`" + `."
+  shippedAt: DateTime
+  "When it arrived; null until ` + "`" + `DELIVERED` + "`" + `."
+  deliveredAt: DateTime
+  "What is in the parcel: each SIM card by its ICCID, accessories by quantity."
+  items: [ShipmentItem!]!
+}
+
+"What a parcel holds of one product."
+type ShipmentItem {
+  "How many: 1 for a SIM card (each has its ICCID), the line's quantity for an accessory."
+  quantity: Int!
+  "The SIM card's ICCID (it is in the customer's SIM cards from payment on); null for an accessory."
+  iccid: ICCID
+  "The product."
+  product: Product!
+}
+
+"Where an order's parcel is."
+enum ShipmentStatus {
+  "Paid and being packed, or waiting for SIM cards to arrive in stock."
+  PREPARING
+  "Handed to the carrier: follow it with the tracking number."
+  SHIPPED
+  "Arrived at the shipping address."
+  DELIVERED
+  "Came back to the shop (not delivered, or sent back)."
+  RETURNED
+}
+
 "The life of an order."
 enum OrderStatus {
   "Placed and waiting for payment."
   PENDING_PAYMENT
-  "Paid; being fulfilled."
+  """
+  Paid; vouchers are credited at once. An order with SIM cards or accessories stays ` + "`" + `PAID` + "`" + ` until
+  its parcel ships (its SIM cards are allocated meanwhile, or wait for stock).
+  """
   PAID
-  "Delivered: SIM cards shipped, vouchers credited."
+  """
+  Everything handed over: vouchers credited and, for an order with a parcel, the parcel shipped
+  (where it is now: ` + "`" + `shipments` + "`" + `).
+  """
   FULFILLED
   "Cancelled before payment."
   CANCELLED
-  "Paid and then refunded."
+  "Paid and then refunded in full (a paid order the customer cancels reads this)."
   REFUNDED
+  "Paid and then refunded in part: the rest was kept (voucher credit that had been used, or a refund of one item)."
+  PARTIALLY_REFUNDED
 }
 
 "What can be done with an order."
@@ -3051,7 +3200,10 @@ enum OrderAction {
   PAY
   "Buy the same products again (\"buy again\")."
   REORDER
-  "Cancel the order (only before payment)."
+  """
+  Cancel the order: before payment; or after it, while its parcel has not left and its vouchers'
+  credit is unused, when cancelling refunds it in full at once.
+  """
   CANCEL
 }
 
@@ -3117,7 +3269,14 @@ extend type Mutation {
   ` + "`" + `droppedItems` + "`" + ` with the reason.
   """
   orderReorder("Which old order to buy again." input: OrderReorderInput!): OrderReorderPayload!
-  "Cancels an order that is not paid yet, closing its open payment page."
+  """
+  Cancels an order. An unpaid one is ` + "`" + `CANCELLED` + "`" + `, its open payment page closed. A paid one whose
+  parcel has not left and whose vouchers' credit is unused (its ` + "`" + `availableActions` + "`" + ` has ` + "`" + `CANCEL` + "`" + `)
+  is refunded in full at once through the payment provider: it reads ` + "`" + `REFUNDED` + "`" + `, the vouchers'
+  credit leaves their SIMs' balances, its SIM cards go back to stock, and a refund email goes out.
+  A paid order that has shipped or whose voucher credit has been used answers a user error
+  saying whom to ask. Another customer's order answers like a missing one.
+  """
   orderCancel("Which order to cancel." input: OrderCancelInput!): OrderCancelPayload!
 }
 
@@ -3210,6 +3369,10 @@ enum PaymentStatus {
   FAILED
   "The page closed unpaid: the order can be paid again."
   EXPIRED
+  "Paid and then given back in full."
+  REFUNDED
+  "Paid and then given back in part."
+  PARTIALLY_REFUNDED
 }
 
 "Which order to buy again."
@@ -3252,7 +3415,7 @@ input OrderCancelInput {
 
 "What cancelling did."
 type OrderCancelPayload {
-  "The cancelled order; null when there were user errors."
+  "The cancelled (or, if it was paid, refunded) order; null when there were user errors."
   order: Order
   """
   The signed-in customer, for ` + "`" + `orders` + "`" + ` lists filtered by status, which the order leaves or
@@ -3335,10 +3498,10 @@ type ProductEdge {
 `, BuiltIn: false},
 	{Name: "../../schema/reseller.graphqls", Input: `extend type Query {
   """
-  For partner resellers (API key): the SIM cards among ` + "`" + `iccids` + "`" + ` that the reseller holds,
-  with balances, read in one go. ICCIDs it does not hold — unknown, or another reseller's —
-  come back in ` + "`" + `notFound` + "`" + `, the two cases alike. At most 500 ICCIDs (more is a
-  ` + "`" + `LIMIT_EXCEEDED` + "`" + ` error); repeated ICCIDs are answered once.
+  For partner resellers (API key, rate limited: see ` + "`" + `Reseller` + "`" + `): the SIM cards among ` + "`" + `iccids` + "`" + `
+  that the reseller holds, with balances, read in one go. ICCIDs it does not hold (unknown,
+  or another reseller's) come back in ` + "`" + `notFound` + "`" + `, the two cases alike. At most 500 ICCIDs
+  (more is a ` + "`" + `LIMIT_EXCEEDED` + "`" + ` error); repeated ICCIDs are answered once.
   """
   resellerSimCards("Up to 500 ICCIDs." iccids: [ICCID!]!): ResellerSimCards!
   "For partner resellers (API key): the calling reseller and all its SIM cards."
@@ -3353,7 +3516,13 @@ type ResellerSimCards {
   notFound: [ICCID!]!
 }
 
-"A partner that sells TEZ SIM cards."
+"""
+A partner that sells TEZ SIM cards. Reseller fields answer API keys only
+(` + "`" + `Authorization: Bearer tez_…` + "`" + ` or ` + "`" + `X-API-Key` + "`" + `), each key rate limited: its reseller's rate of
+requests a second, with a burst. Responses carry ` + "`" + `RateLimit-Limit` + "`" + `, ` + "`" + `RateLimit-Remaining` + "`" + ` and
+` + "`" + `RateLimit-Reset` + "`" + `; over the limit the answer is HTTP 429 with ` + "`" + `Retry-After` + "`" + ` (seconds) and the
+error ` + "`" + `RATE_LIMITED` + "`" + `. A refused request spends nothing, so retrying early delays no later one.
+"""
 type Reseller {
   "The reseller's name."
   name: String!
@@ -3453,6 +3622,29 @@ The TEZ Telecom customer account API: registration and sign-in, orders, SIM card
 balances, usage history, delivery addresses and account settings, and the reseller face
 for partners. Send ` + "`" + `Authorization: Bearer <token>` + "`" + ` (from ` + "`" + `login` + "`" + `/` + "`" + `register` + "`" + `) to act as a
 customer, or a reseller API key.
+
+Errors. What the person can fix comes back in a mutation's ` + "`" + `userErrors` + "`" + ` (` + "`" + `UserError` + "`" + `), and
+nothing changed. Anything else is an entry of ` + "`" + `errors` + "`" + ` whose ` + "`" + `extensions.code` + "`" + ` is one of:
+- ` + "`" + `UNAUTHENTICATED` + "`" + `: the field needs a sign-in (or a reseller key) and the request has none valid.
+- ` + "`" + `FORBIDDEN` + "`" + `: the wrong kind of caller (a reseller key on customer data, or the reverse).
+- ` + "`" + `NOT_FOUND` + "`" + `: no such object, or it is not yours: the two answer the same.
+- ` + "`" + `BAD_USER_INPUT` + "`" + `: an argument or variable is malformed (the message names it); nothing ran.
+- ` + "`" + `CONFLICT` + "`" + `: the write collided with one that got there first; read again and retry.
+- ` + "`" + `RATE_LIMITED` + "`" + `: a reseller key over its rate; HTTP 429 with ` + "`" + `Retry-After` + "`" + ` (seconds to wait).
+- ` + "`" + `LIMIT_EXCEEDED` + "`" + `: a list argument longer than the field takes (the message says how long).
+- ` + "`" + `UNAVAILABLE` + "`" + `: the request ran past its deadline or the database is unreachable; try again, or ask for less.
+- ` + "`" + `INTERNAL` + "`" + `: something unexpected; the message says only "internal error", and
+  ` + "`" + `extensions.requestId` + "`" + ` names the request for support (the ` + "`" + `X-Request-ID` + "`" + ` response header).
+- ` + "`" + `BAD_REQUEST` + "`" + `: the request itself is refused: over 1 MiB, too many tokens, fields, aliases or
+  root fields, a ` + "`" + `query` + "`" + ` missing or not a string, introspection turned off, or a document this
+  server does not trust.
+- ` + "`" + `DEPTH_LIMIT` + "`" + `: the operation nests too deep.
+- ` + "`" + `COMPLEXITY_LIMIT` + "`" + `: the operation costs too much; list fields cost by their ` + "`" + `first` + "`" + `.
+- ` + "`" + `PERSISTED_QUERY_NOT_FOUND` + "`" + `: an automatic persisted query's hash is unknown: send it again
+  with the document's text.
+- ` + "`" + `GRAPHQL_PARSE_FAILED` + "`" + `, ` + "`" + `GRAPHQL_VALIDATION_FAILED` + "`" + `: the document does not parse, or does not
+  validate against this schema.
+Switch on the code, never on the message or the HTTP status.
 """
 schema {
   query: Query
@@ -4265,6 +4457,8 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_items(ctx, field)
 	case "shippingAddress":
 		return ec.fieldContext_Order_shippingAddress(ctx, field)
+	case "shipments":
+		return ec.fieldContext_Order_shipments(ctx, field)
 	case "availableActions":
 		return ec.fieldContext_Order_availableActions(ctx, field)
 	case "importedAt":
@@ -4571,6 +4765,38 @@ func (ec *executionContext) childFields_ResellerSimCards(ctx context.Context, fi
 		return ec.fieldContext_ResellerSimCards_notFound(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResellerSimCards", field.Name)
+}
+
+func (ec *executionContext) childFields_Shipment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_Shipment_status(ctx, field)
+	case "carrier":
+		return ec.fieldContext_Shipment_carrier(ctx, field)
+	case "trackingNumber":
+		return ec.fieldContext_Shipment_trackingNumber(ctx, field)
+	case "trackingUrl":
+		return ec.fieldContext_Shipment_trackingUrl(ctx, field)
+	case "shippedAt":
+		return ec.fieldContext_Shipment_shippedAt(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_Shipment_deliveredAt(ctx, field)
+	case "items":
+		return ec.fieldContext_Shipment_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Shipment", field.Name)
+}
+
+func (ec *executionContext) childFields_ShipmentItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quantity":
+		return ec.fieldContext_ShipmentItem_quantity(ctx, field)
+	case "iccid":
+		return ec.fieldContext_ShipmentItem_iccid(ctx, field)
+	case "product":
+		return ec.fieldContext_ShipmentItem_product(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShipmentItem", field.Name)
 }
 
 func (ec *executionContext) childFields_ShippingAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8672,6 +8898,38 @@ func (ec *executionContext) fieldContext_Order_shippingAddress(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Order_shipments(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_shipments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().Shipments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Shipment) graphql.Marshaler {
+			return ec.marshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_shipments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shipment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_availableActions(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11263,6 +11521,254 @@ func (ec *executionContext) _ResellerSimCards_notFound(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_ResellerSimCards_notFound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResellerSimCards", field, false, false, "ICCID")
+}
+
+func (ec *executionContext) _Shipment_status(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.ShipmentStatus) graphql.Marshaler {
+			return ec.marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shipment", field, false, false, "ShipmentStatus")
+}
+
+func (ec *executionContext) _Shipment_carrier(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_carrier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Carrier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_carrier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shipment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shipment_trackingNumber(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_trackingNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_trackingNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shipment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shipment_trackingUrl(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_trackingUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_trackingUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shipment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Shipment_shippedAt(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_shippedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShippedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_shippedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shipment", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Shipment_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_deliveredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shipment", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Shipment_items(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shipment_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shipment().Items(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.ShipmentItem) graphql.Marshaler {
+			return ec.marshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shipment_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shipment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShipmentItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShipmentItem_quantity(ctx context.Context, field graphql.CollectedField, obj *store.ShipmentItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShipmentItem_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShipmentItem_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShipmentItem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ShipmentItem_iccid(ctx context.Context, field graphql.CollectedField, obj *store.ShipmentItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShipmentItem_iccid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ICCID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOICCID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShipmentItem_iccid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShipmentItem", field, false, false, "ICCID")
+}
+
+func (ec *executionContext) _ShipmentItem_product(ctx context.Context, field graphql.CollectedField, obj *store.ShipmentItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShipmentItem_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ShipmentItem().Product(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShipmentItem_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShipmentItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ShippingAddress_recipientName(ctx context.Context, field graphql.CollectedField, obj *store.ShippingAddress) (ret graphql.Marshaler) {
@@ -16628,6 +17134,12 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "shipments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_shipments(ctx, field, obj)
+				})
 		case "availableActions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17797,6 +18309,114 @@ func (ec *executionContext) _ResellerSimCards(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shipmentImplementors = []string{"Shipment"}
+
+func (ec *executionContext) _Shipment(ctx context.Context, sel ast.SelectionSet, obj *store.Shipment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shipmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Shipment")
+		case "status":
+			out.Values[i] = ec._Shipment_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "carrier":
+			out.Values[i] = ec._Shipment_carrier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trackingNumber":
+			out.Values[i] = ec._Shipment_trackingNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trackingUrl":
+			out.Values[i] = ec._Shipment_trackingUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shippedAt":
+			out.Values[i] = ec._Shipment_shippedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveredAt":
+			out.Values[i] = ec._Shipment_deliveredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shipment_items(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shipmentItemImplementors = []string{"ShipmentItem"}
+
+func (ec *executionContext) _ShipmentItem(ctx context.Context, sel ast.SelectionSet, obj *store.ShipmentItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shipmentItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShipmentItem")
+		case "quantity":
+			out.Values[i] = ec._ShipmentItem_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "iccid":
+			out.Values[i] = ec._ShipmentItem_iccid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShipmentItem_product(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19528,18 +20148,20 @@ func (ec *executionContext) marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtez�
 
 var (
 	unmarshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus = map[string]store.OrderStatus{
-		"PENDING_PAYMENT": store.OrderPendingPayment,
-		"PAID":            store.OrderPaid,
-		"FULFILLED":       store.OrderFulfilled,
-		"CANCELLED":       store.OrderCancelled,
-		"REFUNDED":        store.OrderRefunded,
+		"PENDING_PAYMENT":    store.OrderPendingPayment,
+		"PAID":               store.OrderPaid,
+		"FULFILLED":          store.OrderFulfilled,
+		"CANCELLED":          store.OrderCancelled,
+		"REFUNDED":           store.OrderRefunded,
+		"PARTIALLY_REFUNDED": store.OrderPartiallyRefunded,
 	}
 	marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus = map[store.OrderStatus]string{
-		store.OrderPendingPayment: "PENDING_PAYMENT",
-		store.OrderPaid:           "PAID",
-		store.OrderFulfilled:      "FULFILLED",
-		store.OrderCancelled:      "CANCELLED",
-		store.OrderRefunded:       "REFUNDED",
+		store.OrderPendingPayment:    "PENDING_PAYMENT",
+		store.OrderPaid:              "PAID",
+		store.OrderFulfilled:         "FULFILLED",
+		store.OrderCancelled:         "CANCELLED",
+		store.OrderRefunded:          "REFUNDED",
+		store.OrderPartiallyRefunded: "PARTIALLY_REFUNDED",
 	}
 )
 
@@ -19607,16 +20229,20 @@ func (ec *executionContext) marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋte
 
 var (
 	unmarshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus = map[string]store.PaymentStatus{
-		"PENDING":   store.PaymentPending,
-		"SUCCEEDED": store.PaymentSucceeded,
-		"FAILED":    store.PaymentFailed,
-		"EXPIRED":   store.PaymentExpired,
+		"PENDING":            store.PaymentPending,
+		"SUCCEEDED":          store.PaymentSucceeded,
+		"FAILED":             store.PaymentFailed,
+		"EXPIRED":            store.PaymentExpired,
+		"REFUNDED":           store.PaymentRefunded,
+		"PARTIALLY_REFUNDED": store.PaymentPartiallyRefunded,
 	}
 	marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus = map[store.PaymentStatus]string{
-		store.PaymentPending:   "PENDING",
-		store.PaymentSucceeded: "SUCCEEDED",
-		store.PaymentFailed:    "FAILED",
-		store.PaymentExpired:   "EXPIRED",
+		store.PaymentPending:           "PENDING",
+		store.PaymentSucceeded:         "SUCCEEDED",
+		store.PaymentFailed:            "FAILED",
+		store.PaymentExpired:           "EXPIRED",
+		store.PaymentRefunded:          "REFUNDED",
+		store.PaymentPartiallyRefunded: "PARTIALLY_REFUNDED",
 	}
 )
 
@@ -19829,6 +20455,76 @@ func (ec *executionContext) marshalNResellerSimCards2ᚖgithubᚗcomᚋtezteleco
 	}
 	return ec._ResellerSimCards(ctx, sel, v)
 }
+
+func (ec *executionContext) marshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipment(ctx context.Context, sel ast.SelectionSet, v store.Shipment) graphql.Marshaler {
+	return ec._Shipment(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Shipment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItem(ctx context.Context, sel ast.SelectionSet, v store.ShipmentItem) graphql.Marshaler {
+	return ec._ShipmentItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItemᚄ(ctx context.Context, sel ast.SelectionSet, v []store.ShipmentItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus(ctx context.Context, v any) (store.ShipmentStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus(ctx context.Context, sel ast.SelectionSet, v store.ShipmentStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ShipmentStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus = map[string]store.ShipmentStatus{
+		"PREPARING": store.ShipmentPreparing,
+		"SHIPPED":   store.ShipmentShipped,
+		"DELIVERED": store.ShipmentDelivered,
+		"RETURNED":  store.ShipmentReturned,
+	}
+	marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus = map[store.ShipmentStatus]string{
+		store.ShipmentPreparing: "PREPARING",
+		store.ShipmentShipped:   "SHIPPED",
+		store.ShipmentDelivered: "DELIVERED",
+		store.ShipmentReturned:  "RETURNED",
+	}
+)
 
 func (ec *executionContext) marshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, sel ast.SelectionSet, v store.SimCard) graphql.Marshaler {
 	return ec._SimCard(ctx, sel, &v)
@@ -20402,18 +21098,20 @@ func (ec *executionContext) marshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋt
 
 var (
 	unmarshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus = map[string]store.OrderStatus{
-		"PENDING_PAYMENT": store.OrderPendingPayment,
-		"PAID":            store.OrderPaid,
-		"FULFILLED":       store.OrderFulfilled,
-		"CANCELLED":       store.OrderCancelled,
-		"REFUNDED":        store.OrderRefunded,
+		"PENDING_PAYMENT":    store.OrderPendingPayment,
+		"PAID":               store.OrderPaid,
+		"FULFILLED":          store.OrderFulfilled,
+		"CANCELLED":          store.OrderCancelled,
+		"REFUNDED":           store.OrderRefunded,
+		"PARTIALLY_REFUNDED": store.OrderPartiallyRefunded,
 	}
 	marshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus = map[store.OrderStatus]string{
-		store.OrderPendingPayment: "PENDING_PAYMENT",
-		store.OrderPaid:           "PAID",
-		store.OrderFulfilled:      "FULFILLED",
-		store.OrderCancelled:      "CANCELLED",
-		store.OrderRefunded:       "REFUNDED",
+		store.OrderPendingPayment:    "PENDING_PAYMENT",
+		store.OrderPaid:              "PAID",
+		store.OrderFulfilled:         "FULFILLED",
+		store.OrderCancelled:         "CANCELLED",
+		store.OrderRefunded:          "REFUNDED",
+		store.OrderPartiallyRefunded: "PARTIALLY_REFUNDED",
 	}
 )
 

@@ -1311,6 +1311,7 @@ func (ec *executionContext) lean_NetworkUsage_cost(ctx context.Context, w *bytes
 // concurrently.
 var leanOrderConcurrent = map[string]bool{
 	"items":            true,
+	"shipments":        true,
 	"availableActions": true,
 }
 
@@ -1345,6 +1346,13 @@ func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.Sele
 			}
 		case "shippingAddress":
 			if ec.leanResolves_ShippingAddress(ctx, f.Selections) {
+				return true
+			}
+		case "shipments":
+			if !leanexec.IsReady(ctx, "Order", f.Name) {
+				return true
+			}
+			if ec.leanResolves_Shipment(ctx, f.Selections) {
 				return true
 			}
 		case "availableActions":
@@ -1387,6 +1395,8 @@ func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel
 			return ec.lean_Order_items(ctx, w, field, obj)
 		case "shippingAddress":
 			return ec.lean_Order_shippingAddress(ctx, w, field, obj)
+		case "shipments":
+			return ec.lean_Order_shipments(ctx, w, field, obj)
 		case "availableActions":
 			return ec.lean_Order_availableActions(ctx, w, field, obj)
 		case "importedAt":
@@ -1493,6 +1503,15 @@ func (ec *executionContext) lean_Order_shippingAddress(ctx context.Context, w *b
 		return false
 	}
 	return ec.leanmarshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShippingAddress(ctx, w, field.Selections, res)
+}
+
+func (ec *executionContext) lean_Order_shipments(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Order", Field: field, IsMethod: true, IsResolver: true})
+	res, err := ec.Resolvers.Order().Shipments(ctx, obj)
+	if err != nil {
+		return false
+	}
+	return ec.leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
@@ -3310,6 +3329,188 @@ func (ec *executionContext) lean_ResellerSimCards_notFound(ctx context.Context, 
 	return true
 }
 
+// Shipment: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanShipmentConcurrent = map[string]bool{
+	"items": true,
+}
+
+// leanResolves_Shipment reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_Shipment(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shipmentImplementors) {
+		switch f.Name {
+		case "items":
+			if !leanexec.IsReady(ctx, "Shipment", f.Name) {
+				return true
+			}
+			if ec.leanResolves_ShipmentItem(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_Shipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Shipment) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shipmentImplementors)
+	return leanexec.Object(ctx, w, "Shipment", fields, leanShipmentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"Shipment"`)
+			return true
+		case "status":
+			return ec.lean_Shipment_status(ctx, w, field, obj)
+		case "carrier":
+			return ec.lean_Shipment_carrier(ctx, w, field, obj)
+		case "trackingNumber":
+			return ec.lean_Shipment_trackingNumber(ctx, w, field, obj)
+		case "trackingUrl":
+			return ec.lean_Shipment_trackingUrl(ctx, w, field, obj)
+		case "shippedAt":
+			return ec.lean_Shipment_shippedAt(ctx, w, field, obj)
+		case "deliveredAt":
+			return ec.lean_Shipment_deliveredAt(ctx, w, field, obj)
+		case "items":
+			return ec.lean_Shipment_items(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_Shipment_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+	res := obj.Status
+	m := ec.marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_Shipment_carrier(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+	res := obj.Carrier
+	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_Shipment_trackingNumber(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+	res := obj.TrackingNumber
+	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_Shipment_trackingUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+	res := obj.TrackingURL
+	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_Shipment_shippedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+	res := obj.ShippedAt
+	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_Shipment_deliveredAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+	res := obj.DeliveredAt
+	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_Shipment_items(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Shipment", Field: field, IsMethod: true, IsResolver: true})
+	res, err := ec.Resolvers.Shipment().Items(ctx, obj)
+	if err != nil {
+		return false
+	}
+	return ec.leanmarshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItemᚄ(ctx, w, field.Selections, res)
+}
+
+// ShipmentItem: which fields resolve through a resolver (or a method
+// taking a context): an object with two or more of them selected runs them
+// concurrently.
+var leanShipmentItemConcurrent = map[string]bool{
+	"product": true,
+}
+
+// leanResolves_ShipmentItem reports whether the selection calls a
+// resolver on the object or on objects and lists below it (a connection's
+// edges reach their nodes' resolvers this way), other than one said
+// leanexec.Ready: then a list of it runs its items concurrently, so that
+// their loaders batch across the items, as under gqlgen. Below a ready
+// field the walk goes on: a loader further down batches only across items
+// that run side by side.
+func (ec *executionContext) leanResolves_ShipmentItem(ctx context.Context, sel ast.SelectionSet) bool {
+	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shipmentItemImplementors) {
+		switch f.Name {
+		case "product":
+			if !leanexec.IsReady(ctx, "ShipmentItem", f.Name) {
+				return true
+			}
+			if ec.leanResolves_Product(ctx, f.Selections) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ec *executionContext) lean_ShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ShipmentItem) bool {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shipmentItemImplementors)
+	return leanexec.Object(ctx, w, "ShipmentItem", fields, leanShipmentItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+		switch field.Name {
+		case "__typename":
+			w.WriteString(`"ShipmentItem"`)
+			return true
+		case "quantity":
+			return ec.lean_ShipmentItem_quantity(ctx, w, field, obj)
+		case "iccid":
+			return ec.lean_ShipmentItem_iccid(ctx, w, field, obj)
+		case "product":
+			return ec.lean_ShipmentItem_product(ctx, w, field, obj)
+		}
+		return false
+	})
+}
+
+func (ec *executionContext) lean_ShipmentItem_quantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShipmentItem) bool {
+	res := obj.Quantity
+	m := ec.marshalNInt2int(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_ShipmentItem_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShipmentItem) bool {
+	res := obj.ICCID
+	m := ec.marshalOICCID2ᚖstring(ctx, field.Selections, res)
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_ShipmentItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShipmentItem) bool {
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "ShipmentItem", Field: field, IsMethod: true, IsResolver: true})
+	res, err := ec.Resolvers.ShipmentItem().Product(ctx, obj)
+	if err != nil {
+		return false
+	}
+	return ec.leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, w, field.Selections, res)
+}
+
 // ShippingAddress: which fields resolve through a resolver (or a method
 // taking a context): an object with two or more of them selected runs them
 // concurrently.
@@ -5035,6 +5236,28 @@ func (ec *executionContext) leanmarshalNResellerSimCards2ᚖgithubᚗcomᚋtezte
 		return false
 	}
 	return ec.lean_ResellerSimCards(ctx, w, sel, v)
+}
+
+func (ec *executionContext) leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.Shipment) bool {
+	return ec.lean_Shipment(ctx, w, sel, &v)
+}
+
+func (ec *executionContext) leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.Shipment) bool {
+	concurrent := ec.leanResolves_Shipment(ctx, sel)
+	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
+		return ec.leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipment(ctx, w, sel, v[i])
+	})
+}
+
+func (ec *executionContext) leanmarshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.ShipmentItem) bool {
+	return ec.lean_ShipmentItem(ctx, w, sel, &v)
+}
+
+func (ec *executionContext) leanmarshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.ShipmentItem) bool {
+	concurrent := ec.leanResolves_ShipmentItem(ctx, sel)
+	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
+		return ec.leanmarshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItem(ctx, w, sel, v[i])
+	})
 }
 
 func (ec *executionContext) leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.SimCard) bool {

@@ -275,7 +275,7 @@ type OrderCancelInput struct {
 
 // What cancelling did.
 type OrderCancelPayload struct {
-	// The cancelled order; null when there were user errors.
+	// The cancelled (or, if it was paid, refunded) order; null when there were user errors.
 	Order *store.Order `json:"order,omitempty"`
 	// The signed-in customer, for `orders` lists filtered by status, which the order leaves or
 	// joins; null for a guest or when there were user errors.

@@ -143,14 +143,20 @@ func (a *API) DeliverMail() *mailtest.Sink {
 	if err != nil {
 		a.t.Fatal(err)
 	}
+	a.runWorker(a.srv.MailWorker(mailer).Run)
+	return sink
+}
+
+// runWorker runs a server's worker loop, polling every 20 ms, until the
+// test ends.
+func (a *API) runWorker(run func(ctx context.Context, every time.Duration)) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		a.srv.MailWorker(mailer).Run(ctx, 20*time.Millisecond)
+		run(ctx, 20*time.Millisecond)
 	}()
 	a.t.Cleanup(func() { cancel(); <-done })
-	return sink
 }
 
 // DeliverWebhooks runs the partner webhook worker, as `tez serve` does,
@@ -162,13 +168,7 @@ func (a *API) DeliverWebhooks(retry time.Duration) {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		w.Run(ctx, 20*time.Millisecond)
-	}()
-	a.t.Cleanup(func() { cancel(); <-done })
+	a.runWorker(w.Run)
 }
 
 // Response is a decoded GraphQL response.

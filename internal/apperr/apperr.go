@@ -8,8 +8,9 @@ import (
 	"strings"
 )
 
-// Code classifies an error. The list is append-only: clients switch on it
-// (it is GraphQL's extensions.code).
+// Code classifies an error: GraphQL's extensions.code. This is the complete
+// list of the codes a client can see, each described in the schema
+// (schema/schema.graphqls); it is append-only, because clients switch on it.
 type Code string
 
 // The codes.
@@ -23,8 +24,24 @@ const (
 	LimitExceeded   Code = "LIMIT_EXCEEDED"
 	Unavailable     Code = "UNAVAILABLE"
 	Internal        Code = "INTERNAL"
-	BadRequest      Code = "BAD_REQUEST" // the request itself is unacceptable (size, shape)
+	BadRequest      Code = "BAD_REQUEST"      // the request itself is unacceptable (size, shape)
+	DepthLimit      Code = "DEPTH_LIMIT"      // the operation nests too deep
+	ComplexityLimit Code = "COMPLEXITY_LIMIT" // the operation costs too much
+	// PersistedQueryNotFound asks an automatic-persisted-query client to
+	// send the document's text with its hash.
+	PersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
+	// ParseFailed and ValidationFailed are gqlgen's own codes (its errcode
+	// package), for a document that does not parse or does not validate.
+	ParseFailed      Code = "GRAPHQL_PARSE_FAILED"
+	ValidationFailed Code = "GRAPHQL_VALIDATION_FAILED"
 )
+
+// Codes lists every Code, in the order they were added.
+var Codes = []Code{
+	NotFound, Invalid, Conflict, Unauthenticated, Forbidden, RateLimited, LimitExceeded,
+	Unavailable, Internal, BadRequest, DepthLimit, ComplexityLimit, PersistedQueryNotFound,
+	ParseFailed, ValidationFailed,
+}
 
 // Error is a domain error.
 type Error struct {

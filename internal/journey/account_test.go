@@ -21,12 +21,8 @@ func (c *customer) me() *struct {
 func TestMyAccountChangeEmailAndPassword(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
-	kim := s.signUp("kim@journey.example", "the first passphrase", "Kim")
-	kim.confirmEmail()
-	tablet := s.visitor("kim@journey.example")
-	if got := tablet.signIn("the first passphrase"); got.Token == nil {
-		t.Fatalf("sign-in on a second device: %+v", got.UserErrors)
-	}
+	kim := s.member("kim@journey.example", "the first passphrase", "Kim")
+	tablet := kim.secondDevice()
 
 	var profile struct {
 		ProfileUpdate struct {

@@ -7,8 +7,7 @@ import "testing"
 func TestPasswordChangedNoticeLeadsToAReset(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
-	ana := s.signUp("ana@journey.example", "the first passphrase", "Ana")
-	ana.confirmEmail()
+	ana := s.member("ana@journey.example", "the first passphrase", "Ana")
 	var out struct {
 		PasswordChange struct{ UserErrors []userError }
 	}

@@ -75,10 +75,11 @@ func TestGuestOrderLinkShowsAndPaysTheOrder(t *testing.T) {
 		t.Fatalf("the payment page returns to %s", back.URL)
 	}
 	after := back.submit("Show the order", map[string]string{"token": token})
-	after.mustSay("Order "+placed.Number, "Delivered", "Europe data SIM")
+	// Paid: the SIM card is allocated, its parcel is being packed.
+	after.mustSay("Order "+placed.Number, "Paid", "Europe data SIM", "Being packed")
 	after.mustNotSay("Waiting for payment")
 	if after.forms() != 0 {
-		t.Errorf("a delivered order still offers Pay")
+		t.Errorf("a paid order still offers Pay")
 	}
 }
 

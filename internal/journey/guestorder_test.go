@@ -28,8 +28,7 @@ func (s *shop) guestBuysVoucher(email string) (order, string) {
 func TestGuestOrderOfVerifiedAccountJoinsAtOnce(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
-	anna := s.signUp("anna@guest.example", "a long new passphrase", "Anna K")
-	anna.confirmEmail()
+	anna := s.member("anna@guest.example", "a long new passphrase", "Anna K")
 
 	// Later, not signed in, on another device, typing the email in capitals.
 	guest := s.visitor("Anna@Guest.example")

@@ -158,6 +158,26 @@ func (s *shop) signUp(email, password, fullName string) *customer {
 	return c
 }
 
+// member signs up and confirms the email from its mail, as a customer
+// with a verified account.
+func (s *shop) member(email, password, fullName string) *customer {
+	s.t.Helper()
+	c := s.signUp(email, password, fullName)
+	c.confirmEmail()
+	return c
+}
+
+// secondDevice signs c in again on another device, with a session of its
+// own, and fails the journey if the password is refused.
+func (c *customer) secondDevice() *customer {
+	c.shop.t.Helper()
+	d := c.shop.visitor(c.Email)
+	if got := d.signIn(c.Password); got.Token == nil {
+		c.shop.t.Fatalf("sign-in of %s on a second device: %+v", c.Email, got.UserErrors)
+	}
+	return d
+}
+
 // signIn signs in with the sign-in form (the contract document of
 // /work/shared/queries/sign-in.graphql), keeping the session on success.
 func (c *customer) signIn(password string) sessionPayload {

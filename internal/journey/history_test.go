@@ -85,8 +85,7 @@ func TestMyHistoryByDayByNetworkAndAsCSV(t *testing.T) {
 	if out, errs := s.importOldAccounts(oldAccount("aida@journey.example", midnight.Add(-time.Hour))); errs != "" {
 		t.Fatalf("tez legacy import: %s\n%s", out, errs)
 	}
-	aida := s.signUp("aida@journey.example", "a long new passphrase", "Aida")
-	aida.confirmEmail()
+	aida := s.member("aida@journey.example", "a long new passphrase", "Aida")
 	if errs := aida.setTimeZone("Mars/Olympus"); len(errs) != 1 || errs[0].Code != "INVALID" {
 		t.Fatalf("a time zone that does not exist: %+v, want INVALID", errs)
 	}

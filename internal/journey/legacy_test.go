@@ -353,8 +353,7 @@ func TestOldAccountJoinsOnlyTheVerifiedOwner(t *testing.T) {
 	}
 
 	// Bob is verified already when the operator imports his old account.
-	bob := s.signUp("bob.old@journey.example", "a long new passphrase", "")
-	bob.confirmEmail()
+	bob := s.member("bob.old@journey.example", "a long new passphrase", "")
 	bobs := oldAccount("bob.old@journey.example", ownedSince)
 	bobs["simCards"].([]any)[0].(map[string]any)["iccid"] = seed.DemoOldSystemSIMs()[1]
 	bobs["orders"] = []any{}

@@ -104,7 +104,7 @@ func TestMyOrdersPayOnTheSandboxPage(t *testing.T) {
 	// The payment page's return opens the order for its owner.
 	back := approved.follow("Back to the shop")
 	shown := back.submit("Sign in and show the order", map[string]string{"email": rita.Email, "password": rita.Password})
-	shown.mustSay("Order "+placed.Number, "Delivered", "Top-up voucher 10 USD", stock.ICCID)
+	shown.mustSay("Order "+placed.Number, "Fulfilled", "Top-up voucher 10 USD", stock.ICCID)
 }
 
 // Buy again: a delivered order's lines become a new unpaid order at

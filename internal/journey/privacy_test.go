@@ -50,8 +50,7 @@ func TestMyDataExportedThenTheAccountDeleted(t *testing.T) {
 	const email = "nadia@journey.example"
 	old := oldAccount(email, time.Now().UTC().AddDate(0, 0, -30))
 	s.importOldAccounts(old)
-	nadia := s.signUp(email, "a long new passphrase", "Nadia")
-	nadia.confirmEmail()
+	nadia := s.member(email, "a long new passphrase", "Nadia")
 	stock := seed.DemoStock()[0]
 	if _, errs := nadia.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
 		t.Fatalf("simCardAdd: %+v", errs)
@@ -120,8 +119,7 @@ func TestMyDataExportedThenTheAccountDeleted(t *testing.T) {
 	t.Run("the same email registers afresh and sees nothing old", func(t *testing.T) {
 		// The operator imports the old system's file again, as it may.
 		s.importOldAccounts(old)
-		again := s.signUp(email, "another long passphrase", "")
-		again.confirmEmail()
+		again := s.member(email, "another long passphrase", "")
 		var out struct {
 			Me struct {
 				FullName  *string

@@ -42,13 +42,9 @@ func (c *customer) askReset() {
 func TestRecoveryEvictsTheIntruder(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
-	owner := s.signUp("dana@journey.example", "the owner's passphrase", "Dana")
-	owner.confirmEmail()
+	owner := s.member("dana@journey.example", "the owner's passphrase", "Dana")
 
-	intruder := s.visitor("dana@journey.example")
-	if got := intruder.signIn("the owner's passphrase"); got.Token == nil {
-		t.Fatalf("the intruder's sign-in with the leaked password: %+v", got.UserErrors)
-	}
+	intruder := owner.secondDevice() // with the leaked password
 	intruder.askEmailChange("mallory@journey.example", "the owner's passphrase")
 	pending := s.mailAbout("mallory@journey.example", "Confirm your new email").link()
 
@@ -87,8 +83,7 @@ func TestRecoveryEvictsTheIntruder(t *testing.T) {
 func TestEmailChangeIsToldAndKillsOldLinks(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
-	owner := s.signUp("erin@journey.example", "erin's passphrase", "Erin")
-	owner.confirmEmail()
+	owner := s.member("erin@journey.example", "erin's passphrase", "Erin")
 	owner.askReset()
 	stale := s.mailAbout(owner.Email, "Reset your").link()
 

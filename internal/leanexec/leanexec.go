@@ -231,9 +231,8 @@ func recoverTo(failed *atomic.Bool) {
 
 // bufferPool keeps buffers up to a capacity: a pool of buffers that kept
 // whatever they once grew to would end up holding, in every buffer, the
-// largest part it ever wrote. Under load at 16 connections the lean
-// executor's pooled buffers were 60% of the live heap, and the collector
-// lets the heap grow to twice its live size.
+// largest part it ever wrote, and the collector lets the heap grow in
+// proportion to what is live (docs/benchmarks.md has the measurements).
 type bufferPool struct {
 	pool   sync.Pool
 	maxCap int

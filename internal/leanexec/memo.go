@@ -93,7 +93,7 @@ func Remember[V any](ctx context.Context, key string, fetch func() (V, error)) (
 
 // Key names a read by what it is (the store method) and the values it
 // reads with, pointers followed: two calls with equal values share it. It
-// writes the values itself (fmt's %#v cost a dashboard 190 allocations).
+// writes the values itself: fmt's %#v allocates for every value.
 func Key(what string, values ...any) string {
 	b := make([]byte, 0, 64)
 	b = append(b, what...)

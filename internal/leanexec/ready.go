@@ -9,8 +9,8 @@ import (
 // A list's items run side by side so that their loaders batch. When a list
 // resolver has already loaded what its items' fields ask for, for all items
 // at once (graph/prefetch.go), that buys no overlapping round trip, and each
-// goroutine cost a start and a stack grown anew on the way down to the
-// deepest field: 8% of the server's CPU under load. The resolver then says
+// goroutine costs a start and a stack grown anew on the way down to the
+// deepest field, a cost that shows under load. The resolver then says
 // which fields are ready, and the items run one after another.
 
 // readyField is a field of an object type said ready by a resolver.

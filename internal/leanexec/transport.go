@@ -242,3 +242,24 @@ func mayNeedHTMLEscape(data []byte) bool {
 	}
 	return false
 }
+
+// Unsupported answers every request no other transport takes (a form post,
+// a text/plain body, PUT) with a coded BAD_REQUEST that says what to send:
+// gqlgen's own answer, "transport not supported", had no code. Add it last.
+type Unsupported struct{}
+
+var _ graphql.Transport = Unsupported{}
+
+// Supports implements graphql.Transport: it takes whatever is left.
+func (Unsupported) Supports(*http.Request) bool { return true }
+
+// Do implements graphql.Transport.
+func (Unsupported) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	status := http.StatusUnsupportedMediaType
+	if r.Method != http.MethodPost {
+		status = http.StatusMethodNotAllowed
+		w.Header().Set("Allow", "GET, POST")
+	}
+	writeRequestError(r.Context(), w, r, exec, nil,
+		badRequest("send a POST with Content-Type: application/json (or a query by GET with ?query=)"), status)
+}

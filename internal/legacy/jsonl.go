@@ -41,16 +41,11 @@ type oldAccount struct {
 	Orders    []oldOrder   `json:"orders"`
 }
 
+// oldAddress is an address of the old system: the fields of the address
+// book (by name, as AddressInput spells them; null reads as empty).
 type oldAddress struct {
-	RecipientName string  `json:"recipientName"`
-	Line1         string  `json:"line1"`
-	Line2         *string `json:"line2"`
-	City          string  `json:"city"`
-	Region        *string `json:"region"`
-	PostalCode    string  `json:"postalCode"`
-	CountryCode   string  `json:"countryCode"`
-	Phone         *string `json:"phone"`
-	IsDefault     bool    `json:"isDefault"`
+	address.Input
+	IsDefault bool `json:"isDefault"`
 }
 
 type oldSIM struct {
@@ -225,8 +220,7 @@ func hasNUL(raw []byte) bool {
 
 // checkAddress validates an address with the rules of the address book.
 func checkAddress(p *problems, where string, a oldAddress) (address.Input, bool) {
-	in, bad := address.Validate(address.Input{RecipientName: a.RecipientName, Line1: a.Line1, Line2: deref(a.Line2), City: a.City,
-		Region: deref(a.Region), PostalCode: a.PostalCode, CountryCode: a.CountryCode, Phone: deref(a.Phone)})
+	in, bad := address.Validate(a.Input)
 	for _, b := range bad {
 		p.add(where+"."+b.Field[len(b.Field)-1], "%s", b.Message)
 	}

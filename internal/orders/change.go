@@ -11,15 +11,22 @@ import (
 	"github.com/teztelecom/tez/internal/store"
 )
 
-// Cancel cancels an order that is not paid yet. Its open payment page is
-// closed at the provider first; if the customer has just paid there, the
-// order can no longer be cancelled.
+// Cancel cancels an order. An unpaid one is CANCELLED: its open payment
+// page is closed at the provider first; if the customer has just paid
+// there, the order can no longer be cancelled. A paid one whose parcel has
+// not left and whose vouchers' credit is unused is refunded in full at once
+// (REFUNDED, its SIM cards back in stock); otherwise the answer says whom
+// to ask.
 func (s *Service) Cancel(ctx context.Context, buyer Buyer, orderID int64) (*store.Order, []apperr.FieldError, error) {
 	var out store.Order
 	err := s.store.InTx(ctx, func(tx store.Querier) error {
 		o, err := s.lockUnpaid(ctx, tx, buyer, orderID, func(o store.Order) apperr.FieldError {
-			return apperr.OnField("orderId", apperr.FieldInvalid, "Only unpaid orders can be cancelled; this one is %s.", humanStatus(o.Status))
+			return apperr.OnField("orderId", apperr.FieldInvalid, "This order is %s: it cannot be cancelled.", humanStatus(o.Status))
 		})
+		if _, ok := errors.AsType[*refused](err); ok && o.ID != 0 && CancellableWhenPaid(o) {
+			out, err = s.cancelPaid(ctx, tx, o)
+			return err
+		}
 		if err != nil {
 			return err
 		}
@@ -45,6 +52,24 @@ func (s *Service) Cancel(ctx context.Context, buyer Buyer, orderID int64) (*stor
 	return &out, nil, nil
 }
 
+// cancelPaid refunds a paid order the customer cancels, when the rule
+// lets it go at once.
+func (s *Service) cancelPaid(ctx context.Context, tx store.Querier, o store.Order) (store.Order, error) {
+	facts, err := s.store.LockRefundFacts(ctx, tx, o.ID)
+	switch {
+	case err != nil:
+		return o, err
+	case facts.Shipped:
+		return o, refuse(apperr.OnField("orderId", apperr.FieldInvalid,
+			"This order has shipped, so it can no longer be cancelled. To send it back, answer the shipping email."))
+	case !CancelsWithRefund(facts):
+		return o, refuse(apperr.OnField("orderId", apperr.FieldInvalid,
+			"Part of this order's voucher credit has been used, so it cannot be cancelled here. Answer the receipt email: we refund what is left."))
+	}
+	r, err := s.refund(ctx, tx, o, RefundRequest{By: store.RefundByCustomer, Reason: "Cancelled by the customer."})
+	return r.Order, err
+}
+
 func humanStatus(s store.OrderStatus) string {
 	switch s {
 	case store.OrderPaid:
@@ -55,6 +80,8 @@ func humanStatus(s store.OrderStatus) string {
 		return "cancelled already"
 	case store.OrderRefunded:
 		return "refunded"
+	case store.OrderPartiallyRefunded:
+		return "partly refunded"
 	}
 	return "awaiting payment"
 }

@@ -41,6 +41,9 @@ func (s *Service) ApplyEvent(ctx context.Context, provider string, ev payment.Ev
 		if err != nil {
 			return err
 		}
+		if ev.Outcome == payment.Refunded {
+			return s.recordRefunded(ctx, tx, provider, order, pay, ev)
+		}
 		if ev.Amount != pay.Amount() || ev.Amount != order.Total() || (pay.ProviderRef != nil && ev.Ref != *pay.ProviderRef) {
 			return fmt.Errorf("%w: event %s says %s for %s, payment %d is %s for %v", ErrAmountMismatch,
 				ev.ID, ev.Amount, ev.Ref, pay.ID, pay.Amount(), deref(pay.ProviderRef))
@@ -76,10 +79,17 @@ func (s *Service) apply(ctx context.Context, tx store.Querier, order store.Order
 	}
 	if order.Status != store.OrderPendingPayment {
 		// Money arrived for an order that cannot take it (cancelled, or paid
-		// by another attempt): recorded, and support refunds it.
-		s.log.ErrorContext(ctx, "payment succeeded for an order not awaiting payment: refund it",
+		// by another attempt): it goes back at once. If the provider cannot
+		// refund now, nothing is recorded and its next delivery tries again.
+		s.log.WarnContext(ctx, "payment succeeded for an order not awaiting payment: refunding it",
 			"order", order.Number, "status", order.Status, "payment_id", pay.ID)
-		return nil
+		pay.Status = store.PaymentSucceeded
+		r, err := s.giveBack(ctx, tx, order, pay, pay.AmountMinor, 0, RefundRequest{By: store.RefundByAutomatic,
+			Reason: "The payment arrived after the order was " + humanStatus(order.Status) + "."})
+		if err != nil {
+			return err
+		}
+		return s.sendRefunded(ctx, tx, order, r)
 	}
 	paid, err := s.store.SetOrderStatus(ctx, tx, order.ID, store.OrderPaid)
 	if err != nil {
@@ -88,8 +98,31 @@ func (s *Service) apply(ctx context.Context, tx store.Querier, order store.Order
 	if err := s.closeOtherAttempt(ctx, tx, paid); err != nil {
 		return err
 	}
-	_, err = s.fulfil(ctx, tx, paid)
-	return err
+	if _, _, err = s.fulfil(ctx, tx, paid); err != nil {
+		return err
+	}
+	return s.sendReceipt(ctx, tx, paid)
+}
+
+// recordRefunded records once that the provider gave (part of) a payment
+// back (Stripe's charge.refunded, whose amount is the charge's refunded
+// total). Refunds are made here (Refund), so the event only confirms one;
+// a provider total beyond ours (a refund made in the provider's dashboard)
+// is logged for support to reconcile.
+func (s *Service) recordRefunded(ctx context.Context, tx store.Querier, provider string, order store.Order, pay store.Payment, ev payment.Event) error {
+	fresh, err := s.store.RecordPaymentEvent(ctx, tx, provider, ev.ID, &pay.ID, string(ev.Outcome), string(ev.Payload))
+	if err != nil || !fresh {
+		return err
+	}
+	ours, err := s.store.RefundedOfPayment(ctx, tx, pay.ID)
+	if err != nil {
+		return err
+	}
+	if ev.Amount.Currency != pay.Currency || ev.Amount.Amount > ours {
+		s.log.ErrorContext(ctx, "the provider refunded more than this service did: reconcile the order",
+			"order", order.Number, "payment_id", pay.ID, "provider_refunded", ev.Amount.String(), "refunded_here", money.New(ours, pay.Currency).String())
+	}
+	return nil
 }
 
 // closeOtherAttempt expires a newer payment page of an order that an
@@ -116,16 +149,19 @@ func (s *Service) closeOtherAttempt(ctx context.Context, tx store.Querier, o sto
 // fulfil delivers what a paid order's lines still wait for: a voucher
 // credits its SIM (the ledger key comes from the order line, so a replay
 // never credits twice), a SIM card line takes SIMs from stock for the buyer,
-// an accessory goes to shipping. When every line is delivered the order is
-// FULFILLED; otherwise it stays PAID, its lines saying what waits for stock
-// (which fulfil answers too).
-func (s *Service) fulfil(ctx context.Context, tx store.Querier, o store.Order) ([]MissingUnits, error) {
+// an accessory goes to the parcel. An order with nothing to ship is then
+// FULFILLED; one with SIM cards or accessories gets its shipment
+// (PREPARING) and stays PAID until it ships (Ship). Lines short of stock
+// say what they wait for, which fulfil answers with the order's status.
+func (s *Service) fulfil(ctx context.Context, tx store.Querier, o store.Order) (store.OrderStatus, []MissingUnits, error) {
 	items, err := s.store.OrderItemsTx(ctx, tx, o.ID)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	var missing []MissingUnits
+	ships := false
 	for _, it := range items {
+		ships = ships || Ships(it.Kind)
 		if it.FulfilledQuantity == it.Quantity {
 			continue
 		}
@@ -139,20 +175,20 @@ func (s *Service) fulfil(ctx context.Context, tx store.Querier, o store.Order) (
 			done = it.FulfilledQuantity + len(got)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("fulfil order %s line %d: %w", o.Number, it.LineNo, err)
+			return "", nil, fmt.Errorf("fulfil order %s line %d: %w", o.Number, it.LineNo, err)
 		}
 		if err := s.store.SetFulfilledQuantity(ctx, tx, it.ID, done); err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		if done < it.Quantity {
 			missing = append(missing, MissingUnits{SKU: it.SKU, Count: it.Quantity - done})
 		}
 	}
-	if len(missing) > 0 {
-		return missing, nil
+	if ships || len(missing) > 0 {
+		return o.Status, missing, s.store.EnsureShipment(ctx, tx, o.ID)
 	}
 	_, err = s.store.SetOrderStatus(ctx, tx, o.ID, store.OrderFulfilled)
-	return nil, err
+	return store.OrderFulfilled, nil, err
 }
 
 func (s *Service) credit(ctx context.Context, tx store.Querier, o store.Order, it store.OrderItem) error {

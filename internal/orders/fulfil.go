@@ -9,7 +9,7 @@ import (
 )
 
 // Waiting is a paid order after another fulfilment attempt: its status and
-// what it still waits for.
+// what it still waits for (PAID with nothing missing: ready to ship).
 type Waiting struct {
 	Number  string
 	Status  store.OrderStatus
@@ -23,7 +23,7 @@ type MissingUnits struct {
 }
 
 // FulfilWaiting tries again to fulfil every paid order that waits for
-// stock, oldest first, each in its own transaction (an order another
+// stock, oldest first (tez stock add runs it after an intake), each in its own transaction (an order another
 // process fulfils meanwhile is skipped). Run it after new SIMs arrive.
 func (s *Service) FulfilWaiting(ctx context.Context) ([]Waiting, error) {
 	ids, err := s.store.PaidOrderIDs(ctx, s.store.DB())
@@ -38,11 +38,8 @@ func (s *Service) FulfilWaiting(ctx context.Context) ([]Waiting, error) {
 			if err != nil {
 				return err
 			}
-			missing, err := s.fulfil(ctx, tx, o)
-			w = Waiting{Number: o.Number, Status: store.OrderFulfilled, Missing: missing}
-			if len(missing) > 0 {
-				w.Status = store.OrderPaid
-			}
+			status, missing, err := s.fulfil(ctx, tx, o)
+			w = Waiting{Number: o.Number, Status: status, Missing: missing}
 			return err
 		})
 		if apperr.Is(err, apperr.NotFound) {

@@ -37,6 +37,22 @@ func (p *Pages) deadLink(status account.LinkStatus, again link) (int, view) {
 			"or that it is the right kind of link for this page."}
 }
 
+// openLink answers the address the link was sent to when it can still be
+// used; when not, it has answered the page of why (ok is false).
+func (p *Pages) openLink(w http.ResponseWriter, r *http.Request, t *template.Template, token string, kinds []string, again link) (email string, ok bool) {
+	status, email, err := p.Accounts.LinkState(r.Context(), token, kinds)
+	if err != nil {
+		p.failed(w, r, "link state", err)
+		return "", false
+	}
+	if status != account.LinkOpen {
+		code, v := p.deadLink(status, again)
+		p.render(w, r, code, t, v)
+		return "", false
+	}
+	return email, true
+}
+
 var (
 	confirmAgain = link{Text: "To get a new one, sign in and ask for the confirmation email again."}
 	resetAgain   = link{Text: "Ask for a new password reset link.", URL: forgotPath}
@@ -46,14 +62,8 @@ var (
 // scanners open links first), or why the link can no longer be used.
 func (p *Pages) linkForm(w http.ResponseWriter, r *http.Request, t *template.Template, kinds []string, again link, open view) {
 	token := r.URL.Query().Get("token")
-	status, email, err := p.Accounts.LinkState(r.Context(), token, kinds)
-	if err != nil {
-		p.failed(w, r, "link state", err)
-		return
-	}
-	if status != account.LinkOpen {
-		code, v := p.deadLink(status, again)
-		p.render(w, r, code, t, v)
+	email, ok := p.openLink(w, r, t, token, kinds, again)
+	if !ok {
 		return
 	}
 	open.Form, open.Token, open.Email = true, token, email
@@ -86,14 +96,7 @@ func (p *Pages) confirm(w http.ResponseWriter, r *http.Request) {
 // when it is dead, else by the service's own message (an email taken
 // meanwhile, a reset link for an address the account no longer has).
 func (p *Pages) linkRefused(w http.ResponseWriter, r *http.Request, t *template.Template, token string, problem apperr.FieldError, kinds []string, again link) {
-	status, _, err := p.Accounts.LinkState(r.Context(), token, kinds)
-	if err != nil {
-		p.failed(w, r, "link state", err)
-		return
-	}
-	if status != account.LinkOpen {
-		code, v := p.deadLink(status, again)
-		p.render(w, r, code, t, v)
+	if _, ok := p.openLink(w, r, t, token, kinds, again); !ok {
 		return
 	}
 	p.render(w, r, http.StatusConflict, t, view{Title: "This link cannot be used", Kind: "problem", Notice: problem.Message, Next: p.home1()})

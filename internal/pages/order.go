@@ -28,7 +28,11 @@ var orderPage = page(`{{with .Order}}
 {{range .Lines}}<tr><td>{{.Name}}{{if .ICCID}} (for SIM {{.ICCID}}){{end}}</td><td class="amount">{{.Quantity}}</td><td class="amount">{{.Total}}</td></tr>
 {{end}}<tr><td>Shipping</td><td></td><td class="amount">{{.Shipping}}</td></tr>
 <tr><th>Total</th><th></th><th class="amount" id="total">{{.Total}}</th></tr></table>
-{{if .CanPay}}<form method="post" action="{{.Number}}/pay">
+{{range .Shipments}}<section class="shipment"><h2>Parcel</h2>
+<p>Status: <strong class="shipment-status">{{.Status}}</strong>{{if .Carrier}}, with {{.Carrier}}: tracking number
+<strong class="tracking">{{.Tracking}}</strong>{{if .TrackingURL}} (<a class="tracking-link" href="{{.TrackingURL}}" rel="noreferrer">follow the parcel</a>){{end}}{{end}}.</p>
+<ul>{{range .Items}}<li>{{.Name}}{{if .ICCID}}, SIM {{.ICCID}}{{else}} × {{.Quantity}}{{end}}</li>{{end}}</ul></section>
+{{end}}{{if .CanPay}}<form method="post" action="{{.Number}}/pay">
 {{if .Token}}<input type="hidden" name="token" value="{{.Token}}">
 {{else}}<input type="hidden" name="email" value="{{.Email}}">
 <label for="pay-password">Your password, to pay</label><input type="password" id="pay-password" name="password" autocomplete="current-password" required>
@@ -51,7 +55,21 @@ type orderView struct {
 	Lines                      []lineView
 	Shipping, Total            money.Money
 	CanPay                     bool
+	Shipments                  []shipmentView
 	Token, Email               string // how the Pay form proves the order is the customer's
+}
+
+type shipmentView struct {
+	Status, Carrier, Tracking, TrackingURL string
+	Items                                  []lineView
+}
+
+// shipmentWords say where a parcel is.
+var shipmentWords = map[store.ShipmentStatus]string{
+	store.ShipmentPreparing: "Being packed",
+	store.ShipmentShipped:   "On its way",
+	store.ShipmentDelivered: "Delivered",
+	store.ShipmentReturned:  "Returned to us",
 }
 
 type lineView struct {
@@ -62,11 +80,12 @@ type lineView struct {
 
 // statusWords say an order's status as the customer reads it.
 var statusWords = map[store.OrderStatus][2]string{
-	store.OrderPendingPayment: {"Waiting for payment", ""},
-	store.OrderPaid:           {"Paid", "We are preparing it: SIM cards ship and vouchers are credited shortly"},
-	store.OrderFulfilled:      {"Delivered", "SIM cards have shipped and vouchers are credited"},
-	store.OrderCancelled:      {"Cancelled", "Nothing was charged"},
-	store.OrderRefunded:       {"Refunded", "The payment was returned"},
+	store.OrderPendingPayment:    {"Waiting for payment", ""},
+	store.OrderPaid:              {"Paid", "Vouchers are credited; SIM cards and accessories are being packed"},
+	store.OrderFulfilled:         {"Fulfilled", "Vouchers are credited and parcels have shipped"},
+	store.OrderCancelled:         {"Cancelled", "Nothing was charged"},
+	store.OrderRefunded:          {"Refunded", "The payment was returned"},
+	store.OrderPartiallyRefunded: {"Partly refunded", "Part of the payment was returned"},
 }
 
 func (p *Pages) orderTitle(r *http.Request) string { return "Order " + r.PathValue("number") }
@@ -189,7 +208,7 @@ func (p *Pages) orderView(ctx context.Context, o store.Order, how orders.Buyer) 
 	}
 	words := statusWords[o.Status]
 	v := &orderView{Number: o.Number, Status: words[0], StatusNote: words[1], Placed: day(o.CreatedAt),
-		Shipping: o.ShippingFee(), Total: o.Total(), CanPay: slices.Contains(orders.Actions(o), orders.ActionPay),
+		Shipping: o.ShippingFee(), Total: o.Total(), CanPay: slices.Contains(orders.Actions(o, nil), orders.ActionPay),
 		Token: how.GuestToken, Email: how.Email}
 	if o.PaidAt != nil {
 		v.Paid = day(*o.PaidAt)
@@ -197,14 +216,46 @@ func (p *Pages) orderView(ctx context.Context, o store.Order, how orders.Buyer) 
 	if o.Imported() {
 		v.StatusNote = "An order of the old account, kept as history: it cannot be paid here; buy it again in My orders"
 	}
+	names := map[int64]string{}
 	for _, it := range items[o.ID] {
 		line := lineView{Name: it.Name, Quantity: it.Quantity, Total: money.New(it.LineTotalMinor, o.Currency)}
 		if it.ICCID != nil {
 			line.ICCID = *it.ICCID
 		}
+		if it.ProductID != nil {
+			names[*it.ProductID] = it.Name
+		}
 		v.Lines = append(v.Lines, line)
 	}
-	return v, nil
+	return v, p.addShipments(ctx, v, o, names)
+}
+
+// addShipments shows the order's parcels, what is in them and their tracking.
+func (p *Pages) addShipments(ctx context.Context, v *orderView, o store.Order, names map[int64]string) error {
+	shipments, err := p.Store.ShipmentsByOrderID(ctx, p.Store.DB(), []int64{o.ID})
+	if err != nil || len(shipments[o.ID]) == 0 {
+		return err
+	}
+	contents, err := p.Store.ShipmentItemsByOrderID(ctx, p.Store.DB(), []int64{o.ID})
+	if err != nil {
+		return err
+	}
+	for _, sh := range shipments[o.ID] {
+		sv := shipmentView{Status: shipmentWords[sh.Status], Carrier: deref(sh.Carrier), Tracking: deref(sh.TrackingNumber),
+			TrackingURL: deref(sh.TrackingURL)}
+		for _, it := range contents[o.ID] {
+			sv.Items = append(sv.Items, lineView{Name: names[it.ProductID], Quantity: it.Quantity, ICCID: deref(it.ICCID)})
+		}
+		v.Shipments = append(v.Shipments, sv)
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func day(t time.Time) string { return strings.TrimSpace(t.UTC().Format("2 January 2006, 15:04 UTC")) }

@@ -24,6 +24,9 @@ type Provider interface {
 	// Expire closes an unpaid page (the order was cancelled), so it cannot
 	// be paid any more. ErrAlreadyPaid when the customer paid meanwhile.
 	Expire(ctx context.Context, ref string) error
+	// Refund gives back (part of) a payment. A failure refunds nothing; a
+	// retry with the same IdempotencyKey answers the first refund.
+	Refund(ctx context.Context, r Refund) (RefundReceipt, error)
 	// ParseEvent checks a webhook delivery's signature and reads it;
 	// ErrBadSignature when it is not the provider's.
 	ParseEvent(header http.Header, body []byte) (Event, error)
@@ -55,6 +58,9 @@ const (
 	Succeeded Outcome = "SUCCEEDED"
 	Failed    Outcome = "FAILED"
 	Expired   Outcome = "EXPIRED"
+	// Refunded events say the provider gave money back (Stripe's
+	// charge.refunded): recorded once, for support to compare with ours.
+	Refunded Outcome = "REFUNDED"
 	// Ignored events are recorded and change nothing (event types we do not use).
 	Ignored Outcome = "IGNORED"
 )
@@ -74,3 +80,21 @@ var (
 	ErrBadSignature = errors.New("payment webhook signature invalid")
 	ErrAlreadyPaid  = errors.New("payment already completed")
 )
+
+// Refund is money to give back of a payment the provider took.
+type Refund struct {
+	PaymentID int64
+	// Ref is the provider's reference of the payment (Session.Ref).
+	Ref    string
+	Amount money.Money
+	// IdempotencyKey makes a retried call answer the refund the first call
+	// made: one key, one refund.
+	IdempotencyKey string
+	OrderNumber    string
+	Reason         string
+}
+
+// RefundReceipt is the provider's record of a refund.
+type RefundReceipt struct {
+	Ref string // the provider's id of the refund
+}

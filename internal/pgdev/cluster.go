@@ -248,6 +248,7 @@ func (c *Cluster) start(ctx context.Context, durable bool) error {
 		settings = append(settings, "fsync=off", "synchronous_commit=off", "full_page_writes=off")
 	}
 	opts := "-c " + strings.Join(settings, " -c ")
+	inheritNothing()
 	c.log.Info("starting postgres", "data_dir", c.dataDir, "socket_dir", c.socketDir)
 	cmd := c.acct.command(c.tool("pg_ctl"), "start", "-D", c.dataDir, "-w", "-t", "60",
 		"-l", filepath.Join(c.dataDir, "server.log"), "-o", opts)
@@ -259,6 +260,23 @@ func (c *Cluster) start(ctx context.Context, durable bool) error {
 		return fmt.Errorf("pg_ctl start: %v: %s\nserver.log: %s", err, out, logTail)
 	}
 	return ctx.Err()
+}
+
+// inheritNothing marks every descriptor of this process close-on-exec
+// before postgres is started. Go opens its own that way, but one this
+// process inherited (a flock a shell script holds on fd 9 while it runs
+// go test) would pass to postgres, which outlives the process and would
+// hold the lock for as long as the cluster runs.
+func inheritNothing() {
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return
+	}
+	for _, e := range fds {
+		if fd, err := strconv.Atoi(e.Name()); err == nil && fd > 2 {
+			syscall.CloseOnExec(fd)
+		}
+	}
 }
 
 // running reports whether the postmaster named in postmaster.pid is alive.

@@ -91,6 +91,14 @@ func TestClusterStartStopRestart(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := clusterDir(t)
+	// A descriptor the starting process inherited without close-on-exec,
+	// as a script's `exec 9>lock; flock 9` leaves it to go test.
+	inherited := filepath.Join(t.TempDir(), "script.lock")
+	fd, err := syscall.Open(inherited, syscall.O_CREAT|syscall.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
 
 	c, err := Start(ctx, Options{Dir: dir})
 	if err != nil {
@@ -120,6 +128,18 @@ func TestClusterStartStopRestart(t *testing.T) {
 		var listen string
 		if err := db.QueryRow(`SHOW listen_addresses`).Scan(&listen); err != nil || listen != "" {
 			t.Errorf("listen_addresses = %q, %v; want empty (no TCP)", listen, err)
+		}
+	})
+
+	t.Run("holds none of its starter's descriptors", func(t *testing.T) {
+		fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+		if err != nil {
+			t.Skipf("cannot list postgres's descriptors: %v", err)
+		}
+		for _, e := range fds {
+			if target, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, e.Name())); target == inherited {
+				t.Errorf("postgres holds fd %s on %s, which it inherited from the process that started it", e.Name(), inherited)
+			}
 		}
 	})
 

@@ -16,30 +16,38 @@ type Client struct {
 	UserAgent string
 }
 
-type clientKey struct{}
+// slot is the context key of this package's value of type T.
+type slot[T any] struct{}
+
+func with[T any](ctx context.Context, v T) context.Context {
+	return context.WithValue(ctx, slot[T]{}, v)
+}
+
+func from[T any](ctx context.Context) (T, bool) {
+	v, ok := ctx.Value(slot[T]{}).(T)
+	return v, ok
+}
 
 // WithClient returns a context carrying the client info.
-func WithClient(ctx context.Context, c Client) context.Context {
-	return context.WithValue(ctx, clientKey{}, c)
-}
+func WithClient(ctx context.Context, c Client) context.Context { return with(ctx, c) }
 
 // ClientFrom returns the client info in ctx (zero when none).
 func ClientFrom(ctx context.Context) Client {
-	c, _ := ctx.Value(clientKey{}).(Client)
+	c, _ := from[Client](ctx)
 	return c
 }
 
-type requestIDKey struct{}
+type requestID string
 
 // WithRequestID returns a context carrying the request id.
 func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
+	return with(ctx, requestID(id))
 }
 
 // RequestID returns the request id in ctx, or "".
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	id, _ := from[requestID](ctx)
+	return string(id)
 }
 
 // NewRequestID makes a random request id.
@@ -73,18 +81,16 @@ type LogFields struct {
 	Operation string
 }
 
-type logFieldsKey struct{}
-
 // WithLogFields returns a context carrying fresh LogFields.
 func WithLogFields(ctx context.Context) (context.Context, *LogFields) {
 	f := &LogFields{}
-	return context.WithValue(ctx, logFieldsKey{}, f), f
+	return with(ctx, f), f
 }
 
 // LogFieldsFrom returns the request's LogFields; a throwaway value when
 // there are none, so callers never check.
 func LogFieldsFrom(ctx context.Context) *LogFields {
-	if f, ok := ctx.Value(logFieldsKey{}).(*LogFields); ok {
+	if f, ok := from[*LogFields](ctx); ok {
 		return f
 	}
 	return &LogFields{}

@@ -13,6 +13,7 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/ratelimit"
+	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -50,10 +51,10 @@ func (s *Service) Authenticate(ctx context.Context, presented string) (store.Liv
 	if key.LastUsedAt == nil || time.Since(*key.LastUsedAt) > time.Minute {
 		// Off the request path: losing one costs only last_used_at's accuracy.
 		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			ctx, cancel := context.WithTimeout(reqctx.Detached(ctx), 5*time.Second)
 			defer cancel()
 			if err := s.store.TouchAPIKey(ctx, s.store.DB(), key.ID); err != nil {
-				s.log.Warn("touch api key", "err", err, "prefix", key.Prefix)
+				s.log.WarnContext(ctx, "touch api key", "err", err, "prefix", key.Prefix)
 			}
 		}()
 	}

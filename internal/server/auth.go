@@ -56,10 +56,10 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 		if sess.LastUsedAt == nil || time.Since(*sess.LastUsedAt) > time.Minute {
 			// Off the request path; a lost touch costs nothing but accuracy.
 			go func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				ctx, cancel := context.WithTimeout(reqctx.Detached(r.Context()), 5*time.Second)
 				defer cancel()
 				if err := s.store.TouchSession(ctx, s.store.DB(), sess.ID); err != nil {
-					s.log.Warn("touch session", "err", err)
+					s.log.WarnContext(ctx, "touch session", "err", err)
 				}
 			}()
 		}
@@ -107,7 +107,7 @@ func setRateLimitHeaders(h http.Header, d ratelimit.Decision) {
 // unavailable answers when the database cannot say who the caller is.
 func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, what string, err error) {
 	id := reqctx.RequestID(r.Context())
-	s.log.ErrorContext(r.Context(), what, "err", err, "request_id", id)
+	s.log.ErrorContext(r.Context(), what, "err", err)
 	writeGraphQLError(w, http.StatusServiceUnavailable, apperr.Unavailable, "service unavailable, retry shortly (request "+id+")")
 }
 

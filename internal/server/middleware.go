@@ -82,7 +82,6 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 			"path", r.URL.Path,
 			"status", sw.status,
 			"duration_ms", float64(time.Since(start).Microseconds())/1000,
-			"request_id", reqctx.RequestID(r.Context()),
 			"viewer", fields.Viewer,
 			"operation", fields.Operation,
 			"sql", counter.Count(),

@@ -15,8 +15,9 @@ import (
 	"github.com/teztelecom/tez/internal/store"
 )
 
-// newProvider makes the configured payment provider.
-func newProvider(cfg config.Config) payment.Provider {
+// NewProvider makes the configured payment provider (the server takes
+// payments through it; tez orders refund gives money back through it).
+func NewProvider(cfg config.Config) payment.Provider {
 	if cfg.PaymentProvider == stripepay.Name {
 		return stripepay.New(stripepay.Options{SecretKey: cfg.StripeSecretKey, WebhookSecret: cfg.StripeWebhookSecret, APIURL: cfg.StripeAPIURL})
 	}

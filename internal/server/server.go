@@ -28,6 +28,7 @@ import (
 	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/pages"
 	"github.com/teztelecom/tez/internal/ratelimit"
+	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/simcards"
 	"github.com/teztelecom/tez/internal/store"
@@ -60,8 +61,10 @@ type Server struct {
 }
 
 // New builds the server and its routes. Rate-limit buckets live in Redis
-// when REDIS_URL is set, else in PostgreSQL.
+// when REDIS_URL is set, else in PostgreSQL. Every line logged with a
+// request's context names the request's id (reqctx.LogHandler).
 func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) {
+	log = slog.New(reqctx.LogHandler(log.Handler()))
 	var buckets ratelimit.Store = ratelimit.Postgres{Store: st}
 	if cfg.RedisURL != "" {
 		r, err := ratelimit.NewRedis(context.Background(), cfg.RedisURL)
@@ -86,7 +89,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
-	provider := newProvider(cfg)
+	provider := NewProvider(cfg)
 	shop := orders.NewService(st, NewLedger(cfg, st),
 		orders.Options{Provider: provider, ShopURL: cfg.ShopURL, Limiter: ratelimit.New(buckets), Log: log})
 	gql := graph.NewHandler(&graph.Resolver{Store: st, Accounts: accounts, Addresses: address.NewService(st),

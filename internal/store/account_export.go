@@ -36,10 +36,12 @@ FROM sim_cards s WHERE s.user_id = $1 ORDER BY s.iccid`},
 		query: `
 SELECT to_jsonb(u) FROM sim_cards s JOIN usage_sessions u ON u.iccid = s.iccid AND u.started_at >= s.owned_since
 WHERE s.user_id = $1 ORDER BY u.iccid, u.started_at, u.id`},
-	{Name: "orders", Tables: []string{"orders", "order_items", "payments", "payment_events"},
+	{Name: "orders", Tables: []string{"orders", "order_items", "payments", "payment_events", "shipments", "refunds"},
 		query: `
-SELECT to_jsonb(o) - 'guest_token_hash' || jsonb_build_object(
+SELECT to_jsonb(o) - 'guest_token_hash' - 'guest_link_hashes' || jsonb_build_object(
        'items', (SELECT coalesce(jsonb_agg(to_jsonb(i) ORDER BY i.line_no), '[]') FROM order_items i WHERE i.order_id = o.id),
+       'shipments', (SELECT coalesce(jsonb_agg(to_jsonb(sh) ORDER BY sh.id), '[]') FROM shipments sh WHERE sh.order_id = o.id),
+       'refunds', (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.id), '[]') FROM refunds r WHERE r.order_id = o.id),
        'payments', (SELECT coalesce(jsonb_agg(to_jsonb(p) || jsonb_build_object('events',
                         (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.id), '[]') FROM payment_events e WHERE e.payment_id = p.id))
                     ORDER BY p.id), '[]') FROM payments p WHERE p.order_id = o.id))

@@ -114,22 +114,21 @@ func (s *Store) OrderFor(ctx context.Context, q Querier, id int64, who OrderAcce
 }
 
 func (s *Store) orderFor(ctx context.Context, q Querier, lock string, id int64, who OrderAccess) (Order, error) {
-	column, key := "user_id", any(who.OwnerID)
+	where, key := "o.user_id = $2", any(who.OwnerID)
 	switch {
 	case who.OwnerID != 0:
 	case len(who.GuestTokenHash) > 0:
-		column, key = "guest_token_hash", who.GuestTokenHash
+		where, key = guestTokenOpens+guestTokenLive, who.GuestTokenHash
 	default:
 		return Order{}, mapError(sql.ErrNoRows, "order")
 	}
-	where := ""
-	if column == "guest_token_hash" {
-		where = guestTokenLive
-	}
 	var o Order
-	err := sqlx.GetContext(ctx, q, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND o.`+column+` = $2`+where+lock, id, key)
+	err := sqlx.GetContext(ctx, q, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.id = $1 AND `+where+lock, id, key)
 	return o, mapError(err, "order")
 }
+
+// guestTokenOpens: the checkout's token, or one a later email carried.
+const guestTokenOpens = `($2::bytea = o.guest_token_hash OR $2::bytea = ANY(o.guest_link_hashes))`
 
 // guestTokenLive: a guest's access token opens its order until 30 days
 // after it was fulfilled or cancelled, and only while no account has it;
@@ -149,7 +148,7 @@ func (s *Store) LockOrderOfPayment(ctx context.Context, q Querier, provider stri
 	return o, mapError(err, "order of payment")
 }
 
-var orderByGuestToken = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.guest_token_hash = $2` + guestTokenLive
+var orderByGuestToken = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND ` + guestTokenOpens + guestTokenLive
 
 // OrderByGuestToken loads the order a guest's access token opens.
 func (s *Store) OrderByGuestToken(ctx context.Context, q Querier, number string, tokenHash []byte) (Order, error) {
@@ -158,15 +157,16 @@ func (s *Store) OrderByGuestToken(ctx context.Context, q Querier, number string,
 	return o, mapError(err, "order "+number)
 }
 
-// SetOrderStatus moves an order on, stamping when it was paid, fulfilled
-// or cancelled.
+// SetOrderStatus moves an order on, stamping when it was paid, fulfilled,
+// cancelled or refunded.
 func (s *Store) SetOrderStatus(ctx context.Context, q Querier, id int64, status OrderStatus) (Order, error) {
 	var o Order
 	err := q.GetContext(ctx, &o, `
 		UPDATE orders o SET status = $2::order_status, updated_at = now(),
 		       paid_at      = CASE WHEN $2::order_status = 'PAID' THEN now() ELSE paid_at END,
 		       fulfilled_at = CASE WHEN $2::order_status = 'FULFILLED' THEN now() ELSE fulfilled_at END,
-		       cancelled_at = CASE WHEN $2::order_status = 'CANCELLED' THEN now() ELSE cancelled_at END
+		       cancelled_at = CASE WHEN $2::order_status = 'CANCELLED' THEN now() ELSE cancelled_at END,
+		       refunded_at  = CASE WHEN $2::order_status IN ('REFUNDED', 'PARTIALLY_REFUNDED') THEN now() ELSE refunded_at END
 		WHERE o.id = $1
 		RETURNING `+orderColumns, id, string(status))
 	return o, mapError(err, "order status")
@@ -233,12 +233,14 @@ func (s *Store) TouchAddress(ctx context.Context, q Querier, userID, id int64) e
 	return mapError(err, "touch address")
 }
 
-// PaidOrderIDs lists the orders paid and not yet fulfilled, oldest first:
-// the ones waiting for stock. Imported orders are history, never fulfilled
-// here.
+// PaidOrderIDs lists the paid orders with lines not yet fulfilled, oldest
+// first: the ones waiting for stock. Imported orders are history, never
+// fulfilled here.
 func (s *Store) PaidOrderIDs(ctx context.Context, q Querier) ([]int64, error) {
 	var ids []int64
-	err := q.SelectContext(ctx, &ids, `SELECT id FROM orders WHERE status = 'PAID' AND imported_at IS NULL ORDER BY paid_at, id`)
+	err := q.SelectContext(ctx, &ids, `SELECT o.id FROM orders o WHERE o.status = 'PAID' AND o.imported_at IS NULL
+		AND EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.fulfilled_quantity < i.quantity)
+		ORDER BY o.paid_at, o.id`)
 	return ids, mapError(err, "paid orders")
 }
 

@@ -229,7 +229,7 @@ func (s *Store) ChangeEmail(ctx context.Context, q Querier, userID int64, email 
 
 // Guest orders placed with the email join the account; their access tokens
 // stop working (the account opens them now).
-const claimGuestOrders = `UPDATE orders SET user_id = $1, guest_token_hash = NULL, updated_at = now() WHERE user_id IS NULL AND email = $2`
+const claimGuestOrders = `UPDATE orders SET user_id = $1, guest_token_hash = NULL, guest_link_hashes = '{}', updated_at = now() WHERE user_id IS NULL AND email = $2`
 
 // SIMs sold in the account's orders placed with that email, or sold to the
 // email, become the account's, unless someone owns them already.

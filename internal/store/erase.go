@@ -40,7 +40,7 @@ WHERE e.payment_id = p.id AND o.user_id = $1`},
 	// Orders stay for accounting: amounts and lines, not who or where. An
 	// erased order belongs to no one and no email, so nothing claims it.
 	{"erase orders", byID, `
-UPDATE orders SET user_id = NULL, email = '', shipping_address = NULL, note = '', guest_token_hash = NULL,
+UPDATE orders SET user_id = NULL, email = '', shipping_address = NULL, note = '', guest_token_hash = NULL, guest_link_hashes = '{}',
        erased_at = now(), updated_at = now()
 WHERE user_id = $1`},
 	{"erase addresses", byID, `DELETE FROM addresses WHERE user_id = $1`},

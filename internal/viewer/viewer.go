@@ -57,26 +57,27 @@ func From(ctx context.Context) Viewer {
 // customer data).
 func CustomerID(ctx context.Context) (int64, error) {
 	v := From(ctx)
-	switch v.Kind {
-	case Customer:
-		return v.UserID, nil
-	case Reseller:
-		return 0, apperr.New(apperr.Forbidden, "a reseller API key cannot read customer data")
-	default:
-		return 0, apperr.New(apperr.Unauthenticated, "sign in to see this: send Authorization: Bearer <token> from login")
-	}
+	return v.idAs(Customer, v.UserID, "a reseller API key cannot read customer data",
+		"sign in to see this: send Authorization: Bearer <token> from login")
 }
 
 // ResellerID returns the calling reseller's id, Forbidden for customers and
 // Unauthenticated for anonymous callers.
 func ResellerID(ctx context.Context) (int64, error) {
 	v := From(ctx)
+	return v.idAs(Reseller, v.ResellerID, "reseller fields need a reseller API key, not a customer session",
+		"send a reseller API key as Authorization: Bearer tez_… or X-API-Key")
+}
+
+// idAs answers id when v is of kind want; Unauthenticated for anonymous
+// callers and Forbidden for the other kind, with the messages given.
+func (v Viewer) idAs(want Kind, id int64, forbidden, unauthenticated string) (int64, error) {
 	switch v.Kind {
-	case Reseller:
-		return v.ResellerID, nil
-	case Customer:
-		return 0, apperr.New(apperr.Forbidden, "reseller fields need a reseller API key, not a customer session")
+	case want:
+		return id, nil
+	case Customer, Reseller:
+		return 0, apperr.New(apperr.Forbidden, "%s", forbidden)
 	default:
-		return 0, apperr.New(apperr.Unauthenticated, "send a reseller API key as Authorization: Bearer tez_… or X-API-Key")
+		return 0, apperr.New(apperr.Unauthenticated, "%s", unauthenticated)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/backoff"
+	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -133,7 +134,7 @@ func (w *Worker) deliver(ctx context.Context, d store.WebhookDelivery) (bool, er
 
 // post sends the event, signed now; a 2xx answer is a delivery.
 func (w *Worker) post(ctx context.Context, d store.WebhookDelivery) (int, error) {
-	secret, err := w.sealer.Open(d.SecretSealed)
+	key, err := w.sealer.Open(d.SecretSealed)
 	if err != nil {
 		return 0, err
 	}
@@ -151,7 +152,7 @@ func (w *Worker) post(ctx context.Context, d store.WebhookDelivery) (int, error)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "TEZ-Webhooks/1")
-	req.Header.Set(SignatureHeader, Sign(secret, time.Now(), body))
+	req.Header.Set(SignatureHeader, secret.Sign([]byte(key), time.Now(), body))
 	res, err := w.client.Do(req)
 	if err != nil {
 		return 0, err

@@ -14,12 +14,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/payment"
+	"github.com/teztelecom/tez/internal/secret"
 )
 
 // Name is the provider's name.
@@ -54,15 +54,30 @@ func (p *Provider) Name() string { return Name }
 // StartCheckout implements payment.Provider. The page's reference derives
 // from the idempotency key: the same attempt always names the same page.
 func (p *Provider) StartCheckout(_ context.Context, c payment.Checkout) (payment.Session, error) {
-	mac := hmac.New(sha256.New, p.secret)
-	mac.Write([]byte(c.IdempotencyKey))
-	ref := "sbx_" + hex.EncodeToString(mac.Sum(nil))[:24]
+	ref := "sbx_" + p.ref(c.IdempotencyKey)
 	return payment.Session{Ref: ref, RedirectURL: p.baseURL + "/pay/sandbox/" + ref, ExpiresAt: p.now().Add(pageTTL)}, nil
 }
 
 // Expire implements payment.Provider: the sandbox keeps no state of its
 // own, its page reads the payment's status.
 func (p *Provider) Expire(context.Context, string) error { return nil }
+
+// Refund implements payment.Provider. No money moved, so none goes back:
+// the refund is recorded by the caller (the refunds table) under a
+// reference that derives from the idempotency key, as a real provider
+// answers the same refund to the same key.
+func (p *Provider) Refund(_ context.Context, r payment.Refund) (payment.RefundReceipt, error) {
+	if r.Amount.Amount <= 0 {
+		return payment.RefundReceipt{}, fmt.Errorf("sandbox refund of payment %d: amount must be positive", r.PaymentID)
+	}
+	return payment.RefundReceipt{Ref: "sbx_re_" + p.ref(r.IdempotencyKey)}, nil
+}
+
+func (p *Provider) ref(key string) string {
+	mac := hmac.New(sha256.New, p.secret)
+	mac.Write([]byte(key))
+	return hex.EncodeToString(mac.Sum(nil))[:24]
+}
 
 // event is the sandbox's webhook body.
 type event struct {
@@ -78,6 +93,7 @@ var outcomes = map[string]payment.Outcome{
 	"payment.succeeded": payment.Succeeded,
 	"payment.declined":  payment.Failed,
 	"payment.expired":   payment.Expired,
+	"payment.refunded":  payment.Refunded,
 }
 
 // NewEvent makes a signed webhook delivery saying what happened to a
@@ -108,18 +124,7 @@ func (p *Provider) NewEvent(paymentID int64, ref string, outcome payment.Outcome
 }
 
 // Sign makes the signature header value for body signed at t.
-func (p *Provider) Sign(t time.Time, body []byte) string {
-	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + hex.EncodeToString(p.mac(ts, body))
-}
-
-func (p *Provider) mac(ts string, body []byte) []byte {
-	m := hmac.New(sha256.New, p.secret)
-	m.Write([]byte(ts))
-	m.Write([]byte("."))
-	m.Write(body)
-	return m.Sum(nil)
-}
+func (p *Provider) Sign(t time.Time, body []byte) string { return secret.Sign(p.secret, t, body) }
 
 // ParseEvent implements payment.Provider.
 func (p *Provider) ParseEvent(header http.Header, body []byte) (payment.Event, error) {
@@ -139,26 +144,8 @@ func (p *Provider) ParseEvent(header http.Header, body []byte) (payment.Event, e
 }
 
 func (p *Provider) verify(header string, body []byte) error {
-	var ts, sig string
-	for _, part := range strings.Split(header, ",") {
-		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-		switch k {
-		case "t":
-			ts = v
-		case "v1":
-			sig = v
-		}
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || sig == "" {
-		return payment.ErrBadSignature
-	}
-	if age := p.now().Sub(time.Unix(sec, 0)); age > tolerance || age < -tolerance {
-		return payment.ErrBadSignature
-	}
-	want, err := hex.DecodeString(sig)
-	if err != nil || !hmac.Equal(want, p.mac(ts, body)) {
-		return payment.ErrBadSignature
+	if err := secret.Verify(p.secret, header, body, p.now(), tolerance); err != nil {
+		return fmt.Errorf("%w: %v", payment.ErrBadSignature, err)
 	}
 	return nil
 }

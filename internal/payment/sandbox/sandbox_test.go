@@ -65,3 +65,24 @@ func TestStartCheckoutIsIdempotent(t *testing.T) {
 		t.Errorf("pages %+v %+v %+v: want one page per idempotency key under /pay/sandbox/", a, b, other)
 	}
 }
+
+func TestRefundAnswersOneRefundPerKey(t *testing.T) {
+	p := New("secret", "http://tez.example/")
+	ctx := context.Background()
+	r := payment.Refund{PaymentID: 7, Ref: "sbx_1", Amount: money.New(500, "USD"), IdempotencyKey: "refund-payment-7"}
+	a, err := p.Refund(ctx, r)
+	if err != nil || !strings.HasPrefix(a.Ref, "sbx_re_") {
+		t.Fatalf("refund: %+v, %v", a, err)
+	}
+	if b, _ := p.Refund(ctx, r); b != a {
+		t.Errorf("the same key answered %s, then %s", a.Ref, b.Ref)
+	}
+	r.IdempotencyKey = "refund-payment-8"
+	if c, _ := p.Refund(ctx, r); c == a {
+		t.Error("another key answered the same refund")
+	}
+	r.Amount = money.New(0, "USD")
+	if _, err := p.Refund(ctx, r); err == nil {
+		t.Error("a refund of nothing succeeded")
+	}
+}

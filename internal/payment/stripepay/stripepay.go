@@ -70,6 +70,10 @@ func (p *Provider) StartCheckout(ctx context.Context, c payment.Checkout) (payme
 		CancelURL:         stripe.String(c.ReturnURL),
 		ExpiresAt:         stripe.Int64(time.Now().Add(pageTTL).Unix()),
 		Metadata:          map[string]string{"payment_id": id, "order_number": c.OrderNumber},
+		// The charge carries them too: its charge.refunded event names our payment.
+		PaymentIntentData: &stripe.CheckoutSessionCreatePaymentIntentDataParams{
+			Metadata: map[string]string{"payment_id": id, "order_number": c.OrderNumber},
+		},
 		LineItems: []*stripe.CheckoutSessionCreateLineItemParams{{
 			Quantity: stripe.Int64(1),
 			PriceData: &stripe.CheckoutSessionCreateLineItemPriceDataParams{
@@ -109,6 +113,39 @@ func (p *Provider) Expire(ctx context.Context, ref string) error {
 	return fmt.Errorf("stripe expire session %s: %w", ref, err)
 }
 
+// Refund implements payment.Provider: a Refund of the session's
+// PaymentIntent, under our idempotency key (Stripe answers a retry with the
+// same refund).
+func (p *Provider) Refund(ctx context.Context, r payment.Refund) (payment.RefundReceipt, error) {
+	s, err := p.client.V1CheckoutSessions.Retrieve(ctx, r.Ref, nil)
+	if err != nil {
+		return payment.RefundReceipt{}, fmt.Errorf("stripe refund: session %s: %w", r.Ref, err)
+	}
+	if s.PaymentIntent == nil || s.PaymentIntent.ID == "" {
+		return payment.RefundReceipt{}, fmt.Errorf("stripe refund: session %s has no payment to refund", r.Ref)
+	}
+	params := &stripe.RefundCreateParams{
+		PaymentIntent: stripe.String(s.PaymentIntent.ID),
+		Amount:        stripe.Int64(r.Amount.Amount),
+		Metadata: map[string]string{"payment_id": strconv.FormatInt(r.PaymentID, 10), "order_number": r.OrderNumber,
+			"reason": r.Reason},
+	}
+	params.SetIdempotencyKey(r.IdempotencyKey)
+	re, err := p.client.V1Refunds.Create(ctx, params)
+	if err != nil {
+		return payment.RefundReceipt{}, fmt.Errorf("stripe refund of payment %d: %w", r.PaymentID, err)
+	}
+	return payment.RefundReceipt{Ref: re.ID}, nil
+}
+
+// charge is the part of a Charge a charge.refunded event needs.
+type charge struct {
+	ID             string            `json:"id"`
+	AmountRefunded int64             `json:"amount_refunded"`
+	Currency       string            `json:"currency"`
+	Metadata       map[string]string `json:"metadata"`
+}
+
 // session is the part of a Checkout Session an event needs.
 type session struct {
 	ID                string            `json:"id"`
@@ -129,6 +166,17 @@ func (p *Provider) ParseEvent(header http.Header, body []byte) (payment.Event, e
 		return payment.Event{}, fmt.Errorf("%w: %v", payment.ErrBadSignature, err)
 	}
 	out := payment.Event{ID: ev.ID, Outcome: payment.Ignored, Payload: body}
+	if ev.Type == stripe.EventTypeChargeRefunded && ev.Data != nil {
+		var c charge
+		if err := json.Unmarshal(ev.Data.Raw, &c); err != nil {
+			return payment.Event{}, fmt.Errorf("stripe event %s: %w", ev.ID, err)
+		}
+		// Amount is what the charge has had refunded in all.
+		out.Outcome, out.Ref = payment.Refunded, c.ID
+		out.Amount = money.New(c.AmountRefunded, strings.ToUpper(c.Currency))
+		out.PaymentID, _ = strconv.ParseInt(c.Metadata["payment_id"], 10, 64)
+		return out, nil
+	}
 	if !strings.HasPrefix(string(ev.Type), "checkout.session.") || ev.Data == nil {
 		return out, nil
 	}

@@ -35,6 +35,37 @@ func TestStartCheckoutAgainstStripeMock(t *testing.T) {
 	}
 }
 
+func TestRefundAgainstStripeMock(t *testing.T) {
+	p := stripepay.New(stripepay.Options{SecretKey: "sk_test_123", WebhookSecret: whsec, APIURL: stripemock.Start(t)})
+	ctx := context.Background()
+	s, err := p.StartCheckout(ctx, payment.Checkout{PaymentID: 42, IdempotencyKey: "order-7-def", OrderNumber: "TEZ-100007",
+		Amount: money.New(3000, "USD"), ReturnURL: "https://shop.example/orders/TEZ-100007"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.Refund(ctx, payment.Refund{PaymentID: 42, Ref: s.Ref, Amount: money.New(1500, "USD"), IdempotencyKey: "refund-payment-42",
+		OrderNumber: "TEZ-100007", Reason: "Customer asked"})
+	if err != nil || !strings.HasPrefix(r.Ref, "re_") {
+		t.Errorf("Refund: %+v, %v; want a Stripe refund id", r, err)
+	}
+	if _, err := p.Refund(ctx, payment.Refund{PaymentID: 42, Ref: "", Amount: money.New(1500, "USD"), IdempotencyKey: "refund-payment-43"}); err == nil {
+		t.Error("a refund of no session succeeded")
+	}
+}
+
+func TestParseChargeRefunded(t *testing.T) {
+	p := stripepay.New(stripepay.Options{SecretKey: "sk_test_123", WebhookSecret: whsec})
+	body := `{"id":"evt_r1","object":"event","type":"charge.refunded","api_version":"2020-08-27","data":{"object":{
+		"id":"ch_1","object":"charge","amount":3000,"amount_refunded":1500,"currency":"usd","metadata":{"payment_id":"42"}}}}`
+	ev, err := p.ParseEvent(signed(body, whsec, time.Now()), []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Outcome != payment.Refunded || ev.PaymentID != 42 || ev.Amount != money.New(1500, "USD") || ev.ID != "evt_r1" {
+		t.Errorf("charge.refunded read as %+v", ev)
+	}
+}
+
 func signed(body, secret string, at time.Time) http.Header {
 	sp := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: []byte(body), Secret: secret, Timestamp: at})
 	h := http.Header{}
