@@ -56,7 +56,7 @@ func runUsageImport(ctx context.Context, env *environment, args []string) error 
 	})
 }
 
-const partitionsUsage = `usage: tez usage partitions                  list the partitions with their rows
+const partitionsUsage = `usage: tez usage partitions list             list the partitions with their rows (also: tez usage partitions)
        tez usage partitions archive --before YYYY-MM [--dir DIR | --discard]`
 
 // runUsagePartitions lists the partitions, or retires months by hand.
