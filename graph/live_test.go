@@ -45,6 +45,15 @@ func adjust(t *testing.T, api *apitest.API, iccid, amount string) {
 	}
 }
 
+// subscribed waits (at most 10 s) until the server has registered n
+// subscriptions: graphql-ws does not acknowledge a subscribe, and a change
+// committed before the server registers it is not heard.
+func subscribed(api *apitest.API, n float64) {
+	for deadline := time.Now().Add(10 * time.Second); api.Metric("tez_live_subscriptions") < n && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // A subscription to one SIM hears only that SIM; one without an ICCID
 // hears every SIM of the account; each event is the SIM's state after the
 // change; and /metrics counts the connection and the events.
@@ -56,11 +65,7 @@ func TestSimCardUpdatedDeliversLedgerChanges(t *testing.T) {
 	c := api.Connect(a.token)
 	c.Subscribe("one", simUpdated, map[string]any{"i": one})
 	c.Subscribe("all", simUpdated, nil)
-	// Both are registered once a change reaches both.
-	deadline := time.Now().Add(10 * time.Second)
-	for api.Metric("tez_live_subscriptions") < 2 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	subscribed(api, 2)
 	if got := api.Metric("tez_live_connections"); got != 1 {
 		t.Errorf("tez_live_connections = %v, want 1", got)
 	}
@@ -95,7 +100,7 @@ func TestSimCardUpdatedDeliversLedgerChanges(t *testing.T) {
 
 	// complete stops a subscription; the other goes on.
 	c.Send(map[string]any{"id": "all", "type": "complete"})
-	for api.Metric("tez_live_subscriptions") > 1 && time.Now().Before(deadline) {
+	for deadline := time.Now().Add(10 * time.Second); api.Metric("tez_live_subscriptions") > 1 && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if m := c.Expect("complete"); m.ID != "all" {
@@ -136,6 +141,7 @@ func TestSimCardUpdatedForeignICCIDAnswersLikeAMissingOne(t *testing.T) {
 	}
 	// Its own subscription to all SIMs never hears the owner's SIM.
 	c.Subscribe("all", simUpdated, nil)
+	subscribed(api, 1)
 	adjust(t, api, owner.iccids[0], "5.00")
 	adjust(t, api, prober.iccids[0], "1.00")
 	for {
@@ -197,6 +203,7 @@ func TestLiveSubscriptionsEndWithTheSession(t *testing.T) {
 	a := newAccount(t, api, "signout@x.example", 1, 0, 0)
 	c := api.Connect(a.token)
 	c.Subscribe("1", simUpdated, nil)
+	subscribed(api, 1)
 	adjust(t, api, a.iccids[0], "1.00") // the subscription is live
 	c.Expect("next")
 
