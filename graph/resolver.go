@@ -10,6 +10,7 @@ import (
 
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
+	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/live"
 	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/reseller"
@@ -36,10 +37,12 @@ type Resolver struct {
 }
 
 // archivedBefore says where a history's range stops being kept: the
-// retention, or how far back months were retired already (one statement,
-// only when a client asks).
+// retention, or how far back months were retired already (one statement per
+// operation, however many histories ask, and only when one does).
 func (r *Resolver) archivedBefore(ctx context.Context, rng store.UsageRange) (*time.Time, error) {
-	retired, err := r.Store.UsageRetiredBefore(ctx, r.Store.DB())
+	retired, err := leanexec.Remember(ctx, leanexec.Key("UsageRetiredBefore"), func() (time.Time, error) {
+		return r.Store.UsageRetiredBefore(ctx, r.Store.DB())
+	})
 	if err != nil {
 		return nil, err
 	}
