@@ -9,9 +9,7 @@ package web
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -22,13 +20,6 @@ import (
 
 //go:embed assets
 var assets embed.FS
-
-// documents are the operations as written: urql sends them in this shape
-// (its print of them, with __typename), while codegen's manifest holds them
-// with their fields sorted, a shape the text comparison does not equate.
-//
-//go:embed build/documents/*.graphql
-var documents embed.FS
 
 // Prefix is where the bundle is served.
 const Prefix = "/account/app/"
@@ -109,33 +100,14 @@ func (h *Handler) serve(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write(h.page)
 }
 
-// Manifest is the application's operations, trusted by default so the
-// account works with TEZ_TRUSTED_DOCUMENTS=only: codegen's manifest (by its
-// ids) and the documents as written, as one text (by its SHA-256), whose
-// operations are each recognised with the fragments they use.
+// Manifest is the application's operations, codegen's manifest, trusted by
+// default so the account works with TEZ_TRUSTED_DOCUMENTS=only. urql sends
+// each one's text with __typename added, which the trusted documents
+// recognise (graph/trusted.go).
 func Manifest() (map[string]string, error) {
 	data, err := assets.ReadFile("assets/persisted-documents.json")
 	if err != nil {
 		return nil, err
 	}
-	m, err := trusted.ParseManifest(data)
-	if err != nil {
-		return nil, err
-	}
-	files, err := fs.Glob(documents, "build/documents/*.graphql")
-	if err != nil {
-		return nil, err
-	}
-	var all bytes.Buffer
-	for _, f := range files {
-		b, err := documents.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		all.Write(b)
-		all.WriteByte('\n')
-	}
-	sum := sha256.Sum256(all.Bytes())
-	m[hex.EncodeToString(sum[:])] = all.String()
-	return m, nil
+	return trusted.ParseManifest(data)
 }
