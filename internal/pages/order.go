@@ -107,10 +107,23 @@ func (p *Pages) knownShape(w http.ResponseWriter, r *http.Request) bool {
 
 // orderForm asks how to open the order; it shows nothing of it. A token
 // in the query (the links of confirmations mailed before tokens moved to
-// the fragment) fills the form, as order.js does with the fragment's.
+// the fragment) fills the form, as order.js does with the fragment's. A
+// guest coming back from the payment page brings the token in the cookie
+// Pay set, and sees the order at once.
 func (p *Pages) orderForm(w http.ResponseWriter, r *http.Request) {
 	if !p.knownShape(w, r) {
 		return
+	}
+	if c, err := r.Cookie(returnCookie); err == nil && c.Value != "" {
+		o, err := p.Store.OrderByGuestToken(r.Context(), p.Store.DB(), r.PathValue("number"), secret.TokenHash(c.Value))
+		switch {
+		case err == nil:
+			p.showOrder(w, r, o, orders.Buyer{GuestToken: c.Value})
+			return
+		case !apperr.Is(err, apperr.NotFound):
+			p.failed(w, r, "open order", err)
+			return
+		}
 	}
 	p.render(w, r, http.StatusOK, orderPage, view{Title: p.orderTitle(r), Form: true, Script: "order.js",
 		Token: r.URL.Query().Get("token"), Next: p.home1()})
@@ -131,12 +144,27 @@ func (p *Pages) order(w http.ResponseWriter, r *http.Request) {
 			Problem: problem, Token: formValue(r, "token"), Next: p.home1()})
 		return
 	}
+	p.showOrder(w, r, o, how)
+}
+
+func (p *Pages) showOrder(w http.ResponseWriter, r *http.Request, o store.Order, how orders.Buyer) {
 	v, err := p.orderView(r.Context(), o, how)
 	if err != nil {
 		p.failed(w, r, "show order", err)
 		return
 	}
 	p.render(w, r, http.StatusOK, orderPage, view{Title: p.orderTitle(r), Order: v, Next: p.home1()})
+}
+
+// returnCookie carries a paying guest's access token back from the payment
+// page, which returns to the order's address with nothing secret in it.
+// The cookie is HttpOnly, sent to that order's page only, and lasts an
+// hour: no script, Referer or history entry ever holds the token.
+const returnCookie = "tez_guest_order"
+
+func (p *Pages) setReturnCookie(w http.ResponseWriter, number, token string) {
+	http.SetCookie(w, &http.Cookie{Name: returnCookie, Value: token, Path: "/account/orders/" + number, MaxAge: 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(p.PublicURL, "https://")})
 }
 
 // pay starts paying the order and sends the browser to the payment page.
@@ -150,6 +178,9 @@ func (p *Pages) pay(w http.ResponseWriter, r *http.Request) {
 		var problems []apperr.FieldError
 		pay, _, problems, err = p.Orders.Pay(r.Context(), how, o.ID)
 		if err == nil && len(problems) == 0 {
+			if how.GuestToken != "" {
+				p.setReturnCookie(w, o.Number, how.GuestToken)
+			}
 			http.Redirect(w, r, *pay.RedirectURL, http.StatusSeeOther)
 			return
 		}

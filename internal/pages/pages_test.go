@@ -326,3 +326,68 @@ func TestFormsFromThePublicOriginPass(t *testing.T) {
 		t.Errorf("a form from another origin: %d, want 403", got)
 	}
 }
+
+// A guest who pays comes back from the payment page to the order's address,
+// which carries no token: the HttpOnly cookie Pay set opens that order, and
+// that order only.
+func TestAGuestWhoPaysComesBackToTheOrder(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	s.api.MustExec(`INSERT INTO products (sku, kind, name, description, price, currency, active)
+		VALUES ('ACC-G', 'ACCESSORY', 'Guest case', 'A case.', 500, 'USD', true)`)
+	guestOrder := func(mail string) (number, token string) {
+		var placed struct {
+			Checkout struct {
+				Order       struct{ Number string }
+				AccessToken string
+			}
+		}
+		s.api.Query(apitest.Request{Query: `mutation { checkout(input: { email: "` + mail + `", lines: [{ sku: "ACC-G", quantity: 1 }],
+			shippingAddress: { recipientName: "G", line1: "Torstraße 1", city: "Berlin", postalCode: "10119", countryCode: "DE" } }) {
+			order { number } accessToken } }`}, &placed)
+		return placed.Checkout.Order.Number, placed.Checkout.AccessToken
+	}
+	number, token := guestOrder("guest1@x.example")
+	other, otherToken := guestOrder("guest2@x.example")
+	if number == "" || token == "" || other == "" {
+		t.Fatalf("guest checkout answered %q %q %q", number, token, other)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodPost, s.api.URL+"/account/orders/"+number+"/pay", strings.NewReader(url.Values{"token": {token}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", s.api.URL)
+	res, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	var cookie *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "tez_guest_order" {
+			cookie = c
+		}
+	}
+	if res.StatusCode != http.StatusSeeOther || cookie == nil {
+		t.Fatalf("Pay answered %d with cookies %q, want 303 and tez_guest_order", res.StatusCode, res.Header.Values("Set-Cookie"))
+	}
+	if !cookie.HttpOnly || cookie.Path != "/account/orders/"+number || cookie.MaxAge <= 0 || cookie.MaxAge > 3600 || cookie.SameSite != http.SameSiteLaxMode {
+		t.Errorf("cookie %+v, want HttpOnly, SameSite=Lax, this order's path, at most an hour", cookie)
+	}
+	if loc := res.Header.Get("Location"); strings.Contains(loc, token) {
+		t.Errorf("the payment page's address %q carries the token", loc)
+	}
+	back := func(path, value string) string {
+		_, _, body := s.api.Get(path, map[string]string{"Cookie": "tez_guest_order=" + value})
+		return body
+	}
+	mustContain(t, "the order's page, back from paying", back("/account/orders/"+number, token), "Order "+number, "Guest case", "Status:")
+	for name, body := range map[string]string{
+		"another order's address with this cookie": back("/account/orders/"+other, token),
+		"a garbled cookie":                          back("/account/orders/"+number, "tzg_garbled"),
+		"another guest's token":                     back("/account/orders/"+number, otherToken),
+	} {
+		if strings.Contains(body, "Guest case") || !strings.Contains(body, `id="token"`) {
+			t.Errorf("%s: shows an order, or no token form:\n%s", name, body)
+		}
+	}
+}
