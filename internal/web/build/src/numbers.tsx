@@ -1,12 +1,40 @@
-// My numbers: every SIM card with its balance; add one by ICCID and
-// activation code; label and remove.
-import { useState } from 'preact/hooks';
-import { MyNumbersDocument, SimCardAddDocument, SimCardAlertsUpdateDocument, SimCardRemoveDocument, SimCardUpdateDocument, type SimFragment } from './gql/graphql';
+// My numbers: every SIM card with its balance, live; add one by ICCID and
+// activation code; label, top up and remove.
+import { useEffect, useState } from 'preact/hooks';
+import { MyNumbersDocument, SimCardAddDocument, SimCardAlertsUpdateDocument, SimCardRemoveDocument, SimCardUpdatedDocument, SimCardUpdateDocument, type SimFragment } from './gql/graphql';
 import { dateTime, enumText, money, t } from './i18n';
 import { checkIccid } from './iccid';
 import { Link } from './router';
 import { Alert, Button, Field, Loading, Notice, Page, generalProblems, problemFor, useMutation, useQuery } from './ui';
-import { errorText } from './client';
+import { client, errorText } from './client';
+
+/**
+ * The account's SIM cards as they change (simCardUpdated over SSE): graphcache
+ * writes each update over the SimCard it holds, so every screen showing it
+ * re-renders, and say() announces the new balance. A stream that fails is
+ * opened again after a pause.
+ */
+export function useLiveBalances(say: (s: string) => void) {
+  useEffect(() => {
+    let sub: { unsubscribe(): void } | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const start = () => {
+      sub = client.subscription(SimCardUpdatedDocument, {}).subscribe((r) => {
+        const s = r.data?.simCardUpdated;
+        if (s) say(t('balanceNow', { name: simName(s), amount: money(s.balance) }));
+        if (r.error) {
+          sub?.unsubscribe();
+          retry = setTimeout(start, 5000);
+        }
+      });
+    };
+    start();
+    return () => {
+      clearTimeout(retry);
+      sub?.unsubscribe();
+    };
+  }, [client]);
+}
 
 export function simName(s: { label?: string | null; iccid: string }): string {
   return s.label || t('simUnnamed', { last4: s.iccid.slice(-4) });
@@ -15,6 +43,7 @@ export function simName(s: { label?: string | null; iccid: string }): string {
 export function Numbers() {
   const q = useQuery(MyNumbersDocument, {}, { requestPolicy: 'cache-and-network' });
   const [notice, setNotice] = useState('');
+  useLiveBalances(setNotice);
   const sims = q.data?.me?.simCards;
   return (
     <Page title={t('numbersTitle')}>
@@ -49,6 +78,7 @@ function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
       <p class="big">
         <span class="muted">{t('balance')}: </span>
         <strong>{money(sim.balance)}</strong>
+        {sim.balanceAsOf && <span class="muted"> {t('balanceAsOf', { time: dateTime(sim.balanceAsOf) })}</span>}
       </p>
       <dl>
         <dt>{t('iccid')}</dt>
@@ -95,6 +125,12 @@ function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
         </form>
       ) : (
         <div class="actions">
+          {(sim.status === 'ACTIVE' || sim.status === 'SUSPENDED') && (
+            <Link class="button" href={`/account/numbers/${sim.iccid}/top-up`}>
+              {t('topUp')}
+              <span class="sr-only"> {name}</span>
+            </Link>
+          )}
           <Link class="button secondary" href={`/account/history?sim=${sim.iccid}`}>
             {t('seeHistory')}
           </Link>

@@ -118,6 +118,56 @@ export function OrderDetail({ number }: { number: string }) {
           <strong>{money(o.total)}</strong>
         </dd>
       </dl>
+      {o.shipments.map((sh, i) => (
+        <section class="card" key={i} aria-labelledby={`parcel-${i}`}>
+          <h2 id={`parcel-${i}`}>{o.shipments.length > 1 ? t('parcelN', { n: i + 1 }) : t('parcel')}</h2>
+          <p>
+            <span class={`badge p-${sh.status.toLowerCase()}`}>{enumText('shipmentStatus_', sh.status)}</span>
+          </p>
+          <dl>
+            {sh.carrier && (
+              <>
+                <dt>{t('carrier')}</dt>
+                <dd>{sh.carrier}</dd>
+              </>
+            )}
+            {sh.trackingNumber && (
+              <>
+                <dt>{t('tracking')}</dt>
+                <dd class="mono">{sh.trackingNumber}</dd>
+              </>
+            )}
+            {sh.shippedAt && (
+              <>
+                <dt>{t('shipped')}</dt>
+                <dd>{dateTime(sh.shippedAt)}</dd>
+              </>
+            )}
+            {sh.deliveredAt && (
+              <>
+                <dt>{t('delivered')}</dt>
+                <dd>{dateTime(sh.deliveredAt)}</dd>
+              </>
+            )}
+          </dl>
+          {sh.trackingUrl && (
+            <p>
+              <a href={sh.trackingUrl} rel="noreferrer" target="_blank">
+                {t('trackParcel', { carrier: sh.carrier ?? '' })}
+              </a>
+            </p>
+          )}
+          <h3>{t('inParcel')}</h3>
+          <ul>
+            {sh.items.map((it, j) => (
+              <li key={j}>
+                {it.product.name}
+                {it.iccid ? <span class="mono"> {it.iccid}</span> : ` × ${it.quantity}`}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
       {o.shippingAddress && (
         <>
           <h2>{t('shipTo')}</h2>
