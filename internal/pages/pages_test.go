@@ -383,8 +383,8 @@ func TestAGuestWhoPaysComesBackToTheOrder(t *testing.T) {
 	mustContain(t, "the order's page, back from paying", back("/account/orders/"+number, token), "Order "+number, "Guest case", "Status:")
 	for name, body := range map[string]string{
 		"another order's address with this cookie": back("/account/orders/"+other, token),
-		"a garbled cookie":                          back("/account/orders/"+number, "tzg_garbled"),
-		"another guest's token":                     back("/account/orders/"+number, otherToken),
+		"a garbled cookie":                         back("/account/orders/"+number, "tzg_garbled"),
+		"another guest's token":                    back("/account/orders/"+number, otherToken),
 	} {
 		if strings.Contains(body, "Guest case") || !strings.Contains(body, `id="token"`) {
 			t.Errorf("%s: shows an order, or no token form:\n%s", name, body)

@@ -8,9 +8,7 @@ package web
 //go:generate sh build/generate.sh
 
 import (
-	"bytes"
 	"embed"
-	"html/template"
 	"io/fs"
 	"net/http"
 
@@ -33,22 +31,6 @@ var Sections = []string{"/account/{$}", "/account/sign-in", "/account/register",
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-var shell = template.Must(template.New("shell").Parse(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>TEZ Telecom</title>
-<link rel="icon" href="{{.Icon}}" type="image/svg+xml">
-<link rel="stylesheet" href="{{.CSS}}">
-<script src="{{.JS}}" defer></script>
-</head>
-<body>
-<div id="app"><noscript><p>The TEZ Telecom account needs JavaScript. Личному кабинету TEZ Telecom нужен JavaScript.</p></noscript></div>
-</body>
-</html>
-`))
-
 // Handler serves the application.
 type Handler struct {
 	page   []byte
@@ -64,11 +46,8 @@ type Handler struct {
 func New(signedIn func(*http.Request) bool, guest http.Handler) *Handler {
 	sub, _ := fs.Sub(assets, "assets")
 	h := &Handler{assets: static.New(sub, Prefix, "app.js", "app.css", "favicon.svg", "THIRD_PARTY_LICENSES.txt"), guest: guest, signedIn: signedIn}
-	var buf bytes.Buffer
-	if err := shell.Execute(&buf, map[string]string{"JS": h.assets.URL("app.js"), "CSS": h.assets.URL("app.css"), "Icon": h.assets.URL("favicon.svg")}); err != nil {
-		panic(err) // a fixed template
-	}
-	h.page = buf.Bytes()
+	h.page = h.assets.Page(static.Shell{Title: "TEZ Telecom", Icon: "favicon.svg", CSS: "app.css", JS: "app.js",
+		Body: `<div id="app"><noscript><p>The TEZ Telecom account needs JavaScript. Личному кабинету TEZ Telecom нужен JavaScript.</p></noscript></div>`})
 	return h
 }
 

@@ -5,7 +5,7 @@ import { MyNumbersDocument, SimCardAddDocument, SimCardAlertsUpdateDocument, Sim
 import { dateTime, enumText, money, t } from './i18n';
 import { checkIccid } from './iccid';
 import { Link } from './router';
-import { Alert, Button, Field, Loading, Notice, Page, generalProblems, problemFor, useMutation, useQuery } from './ui';
+import { ActionButton, Alert, Button, Field, Loading, Notice, Page, generalProblems, problemFor, useMutation, useQuery } from './ui';
 import { client, errorText } from './client';
 
 /**
@@ -134,28 +134,16 @@ function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
           <Link class="button secondary" href={`/account/history?sim=${sim.iccid}`}>
             {t('seeHistory')}
           </Link>
-          <Button type="button" kind="secondary" onClick={() => setEditing(true)}>
-            {t('rename')}
-            <span class="sr-only"> {name}</span>
-          </Button>
-          {!alerting && (
-            <Button type="button" kind="secondary" onClick={() => setAlerting(true)}>
-              {t('alerts')}
-              <span class="sr-only"> {name}</span>
-            </Button>
-          )}
-          <Button
-            type="button"
+          <ActionButton label={t('rename')} name={name} onClick={() => setEditing(true)} />
+          {!alerting && <ActionButton label={t('alerts')} name={name} onClick={() => setAlerting(true)} />}
+          <ActionButton
+            label={t('remove')}
+            name={name}
             kind="danger"
             busy={remove.busy}
-            onClick={async () => {
-              if (!confirm(t('removeConfirm', { name }))) return;
-              if (await remove.run({ id: sim.id }, (d) => d.simCardRemove)) say(t('removed', { name }));
-            }}
-          >
-            {t('remove')}
-            <span class="sr-only"> {name}</span>
-          </Button>
+            ask={t('removeConfirm', { name })}
+            onClick={async () => (await remove.run({ id: sim.id }, (d) => d.simCardRemove)) && say(t('removed', { name }))}
+          />
         </div>
       )}
     </li>

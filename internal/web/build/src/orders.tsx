@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { MyOrdersDocument, OrderCancelDocument, OrderDetailDocument, OrderPayDocument, OrderReorderDocument } from './gql/graphql';
 import { country, dateTime, enumText, money, t } from './i18n';
 import { Link, navigate } from './router';
-import { Alert, Button, Loading, Notice, Page, generalProblems, useMutation, useQuery } from './ui';
+import { ActionButton, Alert, Button, Loading, Notice, Page, generalProblems, useMutation, useQuery } from './ui';
 import { errorText } from './client';
 
 const pageSize = 20;
@@ -197,9 +197,8 @@ export function OrderDetail({ number }: { number: string }) {
           </Button>
         )}
         {can('REORDER') && (
-          <Button
-            type="button"
-            kind="secondary"
+          <ActionButton
+            label={t('reorder')}
             busy={reorder.busy}
             onClick={async () => {
               const d = await reorder.run({ input: { orderId: o.id } }, (d) => d.orderReorder);
@@ -209,22 +208,16 @@ export function OrderDetail({ number }: { number: string }) {
               const dropped = d.orderReorder.droppedItems.map((x) => x.item.name).join(', ');
               setNotice(t('reordered', { number: n.number }) + (dropped ? ' ' + t('dropped', { items: dropped }) : ''));
             }}
-          >
-            {t('reorder')}
-          </Button>
+          />
         )}
         {can('CANCEL') && (
-          <Button
-            type="button"
+          <ActionButton
+            label={t('cancelOrder')}
             kind="danger"
             busy={cancel.busy}
-            onClick={async () => {
-              if (!confirm(t('cancelConfirm', { number: o.number }))) return;
-              if (await cancel.run({ input: { orderId: o.id } }, (d) => d.orderCancel)) setNotice(t('cancelled'));
-            }}
-          >
-            {t('cancelOrder')}
-          </Button>
+            ask={t('cancelConfirm', { number: o.number })}
+            onClick={async () => (await cancel.run({ input: { orderId: o.id } }, (d) => d.orderCancel)) && setNotice(t('cancelled'))}
+          />
         )}
       </div>
       <p>

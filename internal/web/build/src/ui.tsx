@@ -168,3 +168,24 @@ export function Button(props: { busy?: boolean; children: ComponentChildren; kin
     </button>
   );
 }
+
+/**
+ * A button that acts on one thing of a list: its name follows the label for
+ * screen readers ("Remove" is read "Remove Travel"), and with ask the
+ * customer confirms first.
+ */
+export function ActionButton(props: { label: string; name?: string; kind?: 'secondary' | 'danger'; busy?: boolean; ask?: string; onClick: () => unknown }) {
+  return (
+    <Button
+      type="button"
+      kind={props.kind ?? 'secondary'}
+      busy={props.busy}
+      onClick={() => {
+        if (!props.ask || confirm(props.ask)) props.onClick();
+      }}
+    >
+      {props.label}
+      {props.name && <span class="sr-only"> {props.name}</span>}
+    </Button>
+  );
+}

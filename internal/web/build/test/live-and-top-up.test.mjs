@@ -87,7 +87,9 @@ test('shows the parcels of an order, with carrier, tracking and contents, in Eng
   }
   assert.ok(found, 'a delivered demo order with a parcel');
   const parcel = page.locator('section', { has: page.getByRole('heading', { level: 2, name: /^Parcel/ }) }).first();
-  await parcel.getByText(/^(On its way|Delivered)$/).waitFor();
+  await parcel.locator('.badge').filter({ hasText: /^(On its way|Delivered)$/ }).waitFor();
+  await parcel.getByText('DHL', { exact: true }).waitFor();
+  assert.match(await parcel.getByRole('link', { name: 'Follow the parcel with DHL' }).getAttribute('href'), /^https:\/\/www\.dhl\.com\//);
   await parcel.getByText('Tracking number').waitFor();
   assert.match(await parcel.locator('dd.mono').first().textContent(), /\w{6,}/);
   await parcel.getByRole('heading', { name: 'In the parcel' }).waitFor();
@@ -96,7 +98,7 @@ test('shows the parcels of an order, with carrier, tracking and contents, in Eng
   await page.getByRole('button', { name: 'Русский' }).click();
   const посылка = page.locator('section', { has: page.getByRole('heading', { level: 2, name: /^Посылка/ }) }).first();
   await посылка.getByText('Трек-номер').waitFor();
-  await посылка.getByText(/^(В пути|Доставлена)$/).first().waitFor();
+  await посылка.locator('.badge').filter({ hasText: /^(В пути|Доставлена)$/ }).waitFor();
   await b.step('parcel-ru');
   await page.getByRole('button', { name: 'English' }).click();
   await b.close();
