@@ -30,6 +30,7 @@ type benchFlags struct {
 	scale       int
 	scenarios   string
 	jsonOut     string
+	markdown    string
 	explain     bool
 	profile     string
 	loadgen     string
@@ -57,12 +58,16 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.IntVar(&f.scale, "scale", 10000, "customers in the benchmark database (seeded once)")
 	fs.StringVar(&f.scenarios, "scenarios", strings.Join(scenarioNames(), ","), "comma-separated scenarios to run")
 	fs.StringVar(&f.jsonOut, "json", "", "also write the results as JSON to this file")
+	fs.StringVar(&f.markdown, "markdown", "", "print the results of an earlier -json file as the Markdown tables of docs/benchmarks.md and stop (no database)")
 	fs.BoolVar(&f.explain, "explain", false, "print EXPLAIN ANALYZE of each statement of one dashboard request and stop")
 	fs.StringVar(&f.loadgen, "loadgen", "auto", "load generator: wrk, builtin, or auto (wrk when installed)")
 	fs.IntVar(&f.shards, "shards", 0, "print how this many Citus shards would split the benchmark data under two schemes (docs/scaling.md) and stop")
 	fs.StringVar(&f.profile, "profile", "", "write the server's CPU and allocation profiles of each measured run into this directory")
 	if err := fs.parse(args, 0, 0); err != nil {
 		return err
+	}
+	if f.markdown != "" {
+		return renderMarkdown(env.stdout, f.markdown)
 	}
 	return withDatabase(ctx, env, dbOptions{embeddedName: benchDatabase}, func(d *database) error { return runBenchOn(ctx, env, f, d) })
 }
@@ -140,7 +145,7 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 			if err := <-profiled; err != nil {
 				env.log.Warn("no profile", "err", err)
 			}
-			r.StatementsPerRequest = stats.perRequest(ctx, r.Requests)
+			stats.fill(ctx, &r)
 			if sc.Name == "dashboard" && len(scripts) > 0 {
 				ceiling, err := bench.PGBench(ctx, dsn, scripts, conns, pgbenchWarmup, f.duration)
 				if err != nil {
@@ -158,7 +163,7 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 		return err
 	}
 	if f.jsonOut != "" {
-		data, err := json.MarshalIndent(map[string]any{"machine": machine(), "results": results}, "", "  ")
+		data, err := json.MarshalIndent(benchFile{Machine: machine(), Results: results}, "", "  ")
 		if err != nil {
 			return err
 		}
@@ -333,19 +338,31 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// statementStats counts the SQL statements the server runs, from
-// pg_stat_statements (preloaded by the embedded cluster).
+// statementStats reads what the server's statements cost PostgreSQL from
+// pg_stat_statements (preloaded by the embedded cluster): how many, and
+// their planning and execution time. Planning is tracked because a
+// statement planned anew on every call can cost more to plan than to run;
+// the bench turns pg_stat_statements.track_planning on for its database, so
+// connections opened after it (the server's, pgbench's) are measured.
 type statementStats struct {
-	db      store.Querier
-	enabled bool
+	db       store.Querier
+	enabled  bool
+	planning bool
 }
 
 func newStatementStats(ctx context.Context, env *environment, db store.Querier) *statementStats {
 	_, err := db.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`)
 	if err != nil {
 		env.log.Warn("SQL statements per request not measured: pg_stat_statements unavailable", "err", err)
+		return &statementStats{db: db}
 	}
-	return &statementStats{db: db, enabled: err == nil}
+	_, perr := db.ExecContext(ctx, `DO $$ BEGIN
+		EXECUTE format('ALTER DATABASE %I SET pg_stat_statements.track_planning = on', current_database());
+	END $$`)
+	if perr != nil {
+		env.log.Warn("planning time not measured: cannot turn pg_stat_statements.track_planning on", "err", perr)
+	}
+	return &statementStats{db: db, enabled: true, planning: perr == nil}
 }
 
 func (s *statementStats) reset(ctx context.Context) {
@@ -354,21 +371,46 @@ func (s *statementStats) reset(ctx context.Context) {
 	}
 }
 
-// perRequest divides the server's statements in this database (the
-// harness's own are left out) by the requests made.
-func (s *statementStats) perRequest(ctx context.Context, requests int) float64 {
-	if !s.enabled || requests == 0 {
-		return 0
+// fill divides the server's statements in this database since the last
+// reset (the harness's own are left out) by the requests made, into r.
+func (s *statementStats) fill(ctx context.Context, r *bench.Result) {
+	if !s.enabled || r.Requests == 0 {
+		return
 	}
-	var calls int64
-	err := s.db.GetContext(ctx, &calls, `
-		SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
+	var rows []bench.StatementCost
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT left(regexp_replace(query, '\s+', ' ', 'g'), 400) AS query,
+		       sum(calls) AS calls, sum(plans) AS plans,
+		       sum(total_plan_time) AS plan_ms, sum(total_exec_time) AS exec_ms
+		FROM pg_stat_statements
 		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-		  AND query NOT ILIKE '%pg_stat_statements%'`)
+		  AND query NOT ILIKE '%pg_stat_statements%'
+		GROUP BY 1
+		ORDER BY sum(total_plan_time + total_exec_time) DESC`)
 	if err != nil {
-		return 0
+		return
 	}
-	return float64(calls) / float64(requests)
+	bench.Attribute(r, rows, s.planning)
+}
+
+// benchFile is what -json writes and -markdown reads.
+type benchFile struct {
+	Machine map[string]any `json:"machine"`
+	Results []bench.Result `json:"results"`
+}
+
+// renderMarkdown prints the results saved in path as Markdown tables, so
+// the table in docs/benchmarks.md is generated, not typed.
+func renderMarkdown(w io.Writer, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var f benchFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return fmt.Errorf("%s: not a tez bench -json file: %w", path, err)
+	}
+	return bench.Markdown(w, f.Results)
 }
 
 func machine() map[string]any {
