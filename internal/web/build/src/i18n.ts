@@ -7,8 +7,10 @@ export type Lang = 'en' | 'ru';
 const catalogues: Record<Lang, Messages> = { en, ru };
 const key = 'tez.lang';
 
+// The mailed links' pages (internal/pages) keep the switched-to language in
+// the tez_lang cookie: both follow the customer's last choice.
 function initial(): Lang {
-  const saved = localStorage.getItem(key);
+  const saved = localStorage.getItem(key) ?? document.cookie.match(/(?:^|;\s*)tez_lang=(en|ru)(?:;|$)/)?.[1];
   if (saved === 'en' || saved === 'ru') return saved;
   for (const l of navigator.languages ?? [navigator.language]) {
     const base = l.toLowerCase().split('-')[0];
@@ -22,6 +24,7 @@ export let lang: Lang = initial();
 export function setLang(l: Lang) {
   lang = l;
   localStorage.setItem(key, l);
+  document.cookie = `tez_lang=${l}; path=/account; max-age=31536000; samesite=lax`;
   document.documentElement.lang = l;
 }
 

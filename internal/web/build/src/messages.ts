@@ -83,6 +83,9 @@ export const en = {
   addSim: 'Add the SIM',
   added: 'SIM {name} was added.',
   topUp: 'Top up',
+  owed: 'Owed',
+  runsOut: 'Runs out around',
+  topUpOwed: 'It owes {amount} for data used beyond its balance: the top-up repays that first.',
   balanceNow: 'The balance of {name} is now {amount}.',
   balanceAsOf: 'as of {time}',
   // Top-up
@@ -275,6 +278,9 @@ export const ru: Messages = {
   addSim: 'Добавить SIM-карту',
   added: 'SIM {name} добавлена.',
   topUp: 'Пополнить',
+  owed: 'Долг',
+  runsOut: 'Закончится около',
+  topUpOwed: 'На ней долг {amount} за трафик сверх баланса: пополнение сначала погасит его.',
   balanceNow: 'Баланс {name} теперь {amount}.',
   balanceAsOf: 'на {time}',
   // Пополнение

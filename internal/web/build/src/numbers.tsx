@@ -36,6 +36,11 @@ export function useLiveBalances(say: (s: string) => void) {
   }, [client]);
 }
 
+/** Whether the SIM owes data used beyond its balance (a top-up repays it first). */
+export function owes(s: { overdraft: { amount: string } }): boolean {
+  return /[1-9]/.test(s.overdraft.amount);
+}
+
 export function simName(s: { label?: string | null; iccid: string }): string {
   return s.label || t('simUnnamed', { last4: s.iccid.slice(-4) });
 }
@@ -91,6 +96,18 @@ function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
         )}
         <dt>{t('status')}</dt>
         <dd>{enumText('simStatus_', sim.status)}</dd>
+        {owes(sim) && (
+          <>
+            <dt>{t('owed')}</dt>
+            <dd>{money(sim.overdraft)}</dd>
+          </>
+        )}
+        {sim.projectedRunOutAt && (
+          <>
+            <dt>{t('runsOut')}</dt>
+            <dd>{dateTime(sim.projectedRunOutAt)}</dd>
+          </>
+        )}
         <dt>{t('lastUsed')}</dt>
         <dd>{sim.lastUsageAt ? dateTime(sim.lastUsageAt) : t('never')}</dd>
         <dt>{t('alerts')}</dt>

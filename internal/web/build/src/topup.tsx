@@ -9,7 +9,7 @@ import { checkIccid } from './iccid';
 import { Link } from './router';
 import { Alert, Button, Loading, Notice, Page, generalProblems, useMutation, useQuery } from './ui';
 import { errorText } from './client';
-import { simName, useLiveBalances } from './numbers';
+import { owes, simName, useLiveBalances } from './numbers';
 
 /** The one answer for an ICCID that is malformed, unknown or another customer's. */
 export function NotFound({ back }: { back: { href: string; text: string } }) {
@@ -47,6 +47,7 @@ export function TopUp({ iccid }: { iccid: string }) {
         <strong>{money(sim.balance)}</strong> <span class="muted">({enumText('simStatus_', sim.status)})</span>
       </p>
       {sim.status === 'SUSPENDED' && <p class="notice">{t('topUpSuspended')}</p>}
+      {owes(sim) && <p>{t('topUpOwed', { amount: money(sim.overdraft) })}</p>}
       <Alert text={problem || checkout.error || pay.error || generalProblems([...checkout.problems, ...pay.problems], [])} />
       {vouchers.length === 0 ? (
         <p class="empty">{t('topUpNone')}</p>
