@@ -156,7 +156,7 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 			}
 			stats.fill(ctx, &r)
 			if sc.Name == "dashboard" && len(scripts) > 0 {
-				ceiling, err := bench.PGBench(ctx, dsn, nil, dbCPU, scripts, conns, pgbenchWarmup, f.duration)
+				ceiling, err := bench.PGBench(ctx, dsn, pgbenchSettings(env), dbCPU, scripts, conns, pgbenchWarmup, f.duration)
 				if err != nil {
 					env.log.Warn("no pgbench ceiling", "err", err)
 				}
@@ -179,6 +179,15 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 		if err := os.WriteFile(f.jsonOut, data, 0o644); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// pgbenchSettings are the server's planning settings, for pgbench's
+// connections: the ceiling runs the same plans.
+func pgbenchSettings(env *environment) map[string]string {
+	if env.cfg.DBPrepared {
+		return store.GenericPlans
 	}
 	return nil
 }

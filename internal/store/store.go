@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"strconv"
 	"strings"
@@ -45,11 +46,26 @@ type PoolOptions struct {
 	Unprepared bool
 }
 
-// Open connects through internal/pgdriver (lib/pq, counting statements and
-// keeping them prepared). It turns on binary_parameters (one round trip
-// per parameterised query instead of two) and sets statement_timeout for
-// every connection through the DSN, so no statement can run unbounded.
-func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
+// GenericPlans is the session setting under which a prepared statement
+// runs on one plan, made once per connection, whatever its values. Left to
+// itself PostgreSQL plans the usage statements anew on every call: a plan
+// for the values prunes the monthly partitions while planning, so it looks
+// far cheaper than a plan for all of them, though the generic plan prunes
+// the same partitions as it starts (EXPLAIN shows "Subplans Removed"), and
+// the batch reads by `= ANY($1)` look cheaper planned for the array's true
+// length. Planning then costs more than running. Every statement of the
+// store is a keyed, index-driven read or write, whose plan does not depend
+// on the values (docs/benchmarks.md has the plans, both ways).
+var GenericPlans = map[string]string{"plan_cache_mode": "force_generic_plan"}
+
+// SessionSettings are the settings Open gives every connection, as
+// connection parameters: binary_parameters (one round trip per
+// parameterised query instead of two), statement_timeout (no statement runs
+// unbounded) and, with the driver's prepared-statement cache on,
+// GenericPlans. (Statements run unnamed, behind a pooler in transaction
+// mode, are planned on every call whatever the setting; PgBouncer would
+// refuse it as a startup parameter besides.)
+func SessionSettings(opts PoolOptions) map[string]string {
 	params := map[string]string{
 		"binary_parameters": "yes",
 		"application_name":  "tez",
@@ -57,7 +73,16 @@ func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
 	if opts.StatementTimeout > 0 {
 		params["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
 	}
-	full, err := withParams(dsn, params)
+	if !opts.Unprepared {
+		maps.Copy(params, GenericPlans)
+	}
+	return params
+}
+
+// Open connects through internal/pgdriver (lib/pq, counting statements and
+// keeping them prepared), with SessionSettings.
+func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
+	full, err := withParams(dsn, SessionSettings(opts))
 	if err != nil {
 		return nil, err
 	}
