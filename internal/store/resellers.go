@@ -182,7 +182,7 @@ func (s *Store) ResellerSIMsByICCID(ctx context.Context, q Querier, resellerID i
 	return out, mapError(err, "reseller sim cards")
 }
 
-// No cursor is '', before every ICCID: the index's condition either way,
+// No cursor is the empty string, before every ICCID: the index's condition,
 // so a fleet's later pages do not read its earlier ones (see ordersPage).
 const resellerSIMsPage = `
 SELECT ` + resellerSIMColumns + ` FROM sim_cards

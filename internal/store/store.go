@@ -11,7 +11,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
 	"net/url"
 	"strconv"
 	"strings"
@@ -55,17 +54,18 @@ type PoolOptions struct {
 // the batch reads by `= ANY($1)` look cheaper planned for the array's true
 // length. Planning then costs more than running. Every statement of the
 // store is a keyed, index-driven read or write, whose plan does not depend
-// on the values (docs/benchmarks.md has the plans, both ways).
+// on the values (docs/benchmarks.md has the plans, both ways). It is
+// session state, like the prepared statements it is for: the driver sets
+// it on each connection with its cache (behind a pooler in transaction
+// mode, statements run unnamed and are planned on every call anyway).
 var GenericPlans = map[string]string{"plan_cache_mode": "force_generic_plan"}
 
-// SessionSettings are the settings Open gives every connection, as
-// connection parameters: binary_parameters (one round trip per
-// parameterised query instead of two), statement_timeout (no statement runs
-// unbounded) and, with the driver's prepared-statement cache on,
-// GenericPlans. (Statements run unnamed, behind a pooler in transaction
-// mode, are planned on every call whatever the setting; PgBouncer would
-// refuse it as a startup parameter besides.)
-func SessionSettings(opts PoolOptions) map[string]string {
+// Open connects through internal/pgdriver (lib/pq, counting statements and
+// keeping them prepared, on generic plans). It turns on binary_parameters
+// (one round trip per parameterised query instead of two) and sets
+// statement_timeout for every connection through the DSN, so no statement
+// can run unbounded.
+func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
 	params := map[string]string{
 		"binary_parameters": "yes",
 		"application_name":  "tez",
@@ -73,20 +73,15 @@ func SessionSettings(opts PoolOptions) map[string]string {
 	if opts.StatementTimeout > 0 {
 		params["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
 	}
-	if !opts.Unprepared {
-		maps.Copy(params, GenericPlans)
-	}
-	return params
-}
-
-// Open connects through internal/pgdriver (lib/pq, counting statements and
-// keeping them prepared), with SessionSettings.
-func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
-	full, err := withParams(dsn, SessionSettings(opts))
+	full, err := withParams(dsn, params)
 	if err != nil {
 		return nil, err
 	}
-	sqlDB, err := pgdriver.Open(full, pgdriver.Options{Unprepared: opts.Unprepared})
+	driverOpts := pgdriver.Options{Unprepared: opts.Unprepared}
+	if !opts.Unprepared {
+		driverOpts.Settings = GenericPlans
+	}
+	sqlDB, err := pgdriver.Open(full, driverOpts)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
