@@ -47,8 +47,8 @@ type benchFlags struct {
 const ceilingCustomers = 16
 
 // pgbenchWarmup is how long pgbench runs before its rate counts: its new
-// connections plan each prepared statement five times before the generic
-// plan, and the rate settles only after some seconds.
+// connections first prepare every statement, and the rate settles only
+// after some seconds.
 const pgbenchWarmup = 10 * time.Second
 
 func runBench(ctx context.Context, env *environment, args []string) error {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -140,5 +141,9 @@ func TestWRKSendsTheScenarioAndChecksAnswers(t *testing.T) {
 	// A quarter of the samples lack the header: their answers fail.
 	if ratio := float64(r.Errors) / float64(r.Requests); ratio < 0.15 || ratio > 0.35 {
 		t.Errorf("error ratio %.2f (%+v), want about 0.25", ratio, r)
+	}
+	// The first failed answer is shown, quotes made plain for JSON.
+	if want := `the first: 200 {'errors':[{'message':'no'}],'data':null}`; !strings.HasSuffix(r.FirstError, want) {
+		t.Errorf("first error %q, want it to end %q", r.FirstError, want)
 	}
 }

@@ -32,10 +32,10 @@ type PGScript struct {
 // Script renders statements as a pgbench script, one line each. Values
 // are variables (:prefix_s_n), which pgbench's prepared mode binds as
 // parameters of a prepared statement: the statements run exactly as the
-// server runs them, on the same generic plans. (Values written in as
-// literals would be planned for those very values, a cheaper plan than any
-// server gets: the ceiling measured that way was twice too high.) NULL,
-// which a pgbench variable cannot hold, is written as a literal.
+// server runs them, on the same plans. (Values written in as literals
+// would be planned for those very values, a plan no server runs, and the
+// ceiling would be too high.) NULL, which a pgbench variable cannot hold,
+// is written as a literal.
 func Script(stmts []Statement, prefix string) (PGScript, error) {
 	out := PGScript{Vars: map[string]string{}}
 	var b strings.Builder
@@ -134,10 +134,11 @@ func param(v any) (string, error) {
 // one of them at random, and returns the transactions (script runs) per
 // second after warmup, measured for d: the ceiling the database sets for
 // the same work without the server in between. pgbench's connections are
-// new, so each prepares every statement of every script and plans it five
-// times before PostgreSQL settles on the generic plan: the first seconds
-// run at a third of the rate (the server's connections are long past that).
-// PostgreSQL's CPU per replayed request is measured over the same window.
+// new, so each first prepares every statement of every script (and,
+// without the server's settings, plans it for its values five times before
+// PostgreSQL weighs a generic plan): the warm-up leaves that out, as the
+// server's connections are long past it. PostgreSQL's CPU per replayed
+// request is measured over the same window.
 // settings are the session settings the server's connections have (its
 // plan_cache_mode), given to pgbench's through PGOPTIONS; dbCPU reads
 // PostgreSQL's CPU time (ClusterCPU).
