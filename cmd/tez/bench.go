@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/teztelecom/tez/internal/bench"
 	"github.com/teztelecom/tez/internal/shardplan"
 	"github.com/teztelecom/tez/internal/store"
@@ -45,8 +47,8 @@ type benchFlags struct {
 const ceilingCustomers = 16
 
 // pgbenchWarmup is how long pgbench runs before its rate counts: its new
-// connections plan each prepared statement five times before the generic
-// plan, and the rate settles only after some seconds.
+// connections first prepare every statement, and the rate settles only
+// after some seconds.
 const pgbenchWarmup = 10 * time.Second
 
 func runBench(ctx context.Context, env *environment, args []string) error {
@@ -59,7 +61,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&f.scenarios, "scenarios", strings.Join(scenarioNames(), ","), "comma-separated scenarios to run")
 	fs.StringVar(&f.jsonOut, "json", "", "also write the results as JSON to this file")
 	fs.StringVar(&f.markdown, "markdown", "", "print the results of an earlier -json file as the Markdown tables of docs/benchmarks.md and stop (no database)")
-	fs.BoolVar(&f.explain, "explain", false, "print EXPLAIN ANALYZE of each statement of one dashboard request and stop")
+	fs.BoolVar(&f.explain, "explain", false, "print EXPLAIN ANALYZE of each statement of one dashboard request, prepared as the server runs it, and stop")
 	fs.StringVar(&f.loadgen, "loadgen", "auto", "load generator: wrk, builtin, or auto (wrk when installed)")
 	fs.IntVar(&f.shards, "shards", 0, "print how this many Citus shards would split the benchmark data under two schemes (docs/scaling.md) and stop")
 	fs.StringVar(&f.profile, "profile", "", "write the server's CPU and allocation profiles of each measured run into this directory")
@@ -88,6 +90,13 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 		return shardplan.Print(env.stdout, o, rows)
 	}
 	stats := newStatementStats(ctx, env, db)
+	var backend int
+	if err := db.GetContext(ctx, &backend, `SELECT pg_backend_pid()`); err != nil {
+		return err
+	}
+	// PostgreSQL's CPU is the bench cluster's alone: a shared machine runs
+	// other clusters (test suites') beside it.
+	dbCPU := bench.ClusterCPU(backend)
 
 	gen, err := loadGenerator(f.loadgen)
 	if err != nil {
@@ -136,9 +145,9 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 			probe := &bench.Probe{PID: srv.pid}
 			probe.Start()
 			profiled := srv.profile(f.profile, fmt.Sprintf("%s-%d", sc.Name, conns), f.duration)
-			db0 := bench.CPUOf("postgres")
+			db0 := dbCPU()
 			r := gen.load(srv.url+"/graphql", conns, f.duration).Run(ctx, sc)
-			db1 := bench.CPUOf("postgres")
+			db1 := dbCPU()
 			r.ServerRSSMiB, r.ServerCPUShare = probe.Stop()
 			r.ServerCPUms = bench.PerRequestMs(time.Duration(r.ServerCPUShare*r.Seconds*float64(time.Second)), r.Requests)
 			r.DBCPUms = bench.PerRequestMs(db1-db0, r.Requests)
@@ -147,7 +156,7 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 			}
 			stats.fill(ctx, &r)
 			if sc.Name == "dashboard" && len(scripts) > 0 {
-				ceiling, err := bench.PGBench(ctx, dsn, scripts, conns, pgbenchWarmup, f.duration)
+				ceiling, err := bench.PGBench(ctx, dsn, pgbenchSettings(env), dbCPU, scripts, conns, pgbenchWarmup, f.duration)
 				if err != nil {
 					env.log.Warn("no pgbench ceiling", "err", err)
 				}
@@ -170,6 +179,15 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 		if err := os.WriteFile(f.jsonOut, data, 0o644); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// pgbenchSettings are the server's planning settings, for pgbench's
+// connections: the ceiling runs the same plans.
+func pgbenchSettings(env *environment) map[string]string {
+	if env.cfg.DBPrepared {
+		return store.GenericPlans
 	}
 	return nil
 }
@@ -418,22 +436,48 @@ func machine() map[string]any {
 	return map[string]any{"host": host, "cpus": numCPU(), "at": time.Now().UTC().Format(time.RFC3339)}
 }
 
+// explainRuns is the execution of a prepared statement that explain
+// explains: PostgreSQL plans a prepared statement for its values on its
+// first five executions, builds and weighs a generic plan on the sixth,
+// and from then on either reuses it or plans anew each time: the tenth
+// shows which, with the planning time it costs.
+const explainRuns = 10
+
 // explain prints the plan and timing of each statement one dashboard
-// request sends, as the database runs it on the benchmark data.
-func explain(ctx context.Context, env *environment, db store.Querier, stmts []bench.Statement) error {
+// request sends, as a server's connection runs it on the benchmark data:
+// prepared, past its first executions (see explainRuns), on one connection
+// opened like the server's (so with its settings).
+func explain(ctx context.Context, env *environment, db *sqlx.DB, stmts []bench.Statement) error {
+	conn, err := db.Connx(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
 	for i, st := range stmts {
-		q, err := bench.Inline(st)
+		if st.Query == "BEGIN" || st.Query == "COMMIT" {
+			continue
+		}
+		name := fmt.Sprintf("tez_explain_%d", i+1)
+		prepare, execute, err := bench.Prepared(name, st)
 		if err != nil {
 			return err
 		}
-		if q == "BEGIN" || q == "COMMIT" {
-			continue
+		if _, err := conn.ExecContext(ctx, prepare); err != nil {
+			return fmt.Errorf("prepare statement %d: %w", i+1, err)
+		}
+		for range explainRuns - 1 {
+			if _, err := conn.ExecContext(ctx, execute); err != nil {
+				return fmt.Errorf("execute statement %d: %w", i+1, err)
+			}
 		}
 		var plan []string
-		if err := db.SelectContext(ctx, &plan, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+q); err != nil {
+		if err := conn.SelectContext(ctx, &plan, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+execute); err != nil {
 			return fmt.Errorf("explain statement %d: %w", i+1, err)
 		}
-		fmt.Fprintf(env.stdout, "-- statement %d\n%s\n%s\n\n", i+1, q, strings.Join(plan, "\n"))
+		if _, err := conn.ExecContext(ctx, "DEALLOCATE "+name); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "-- statement %d, execution %d of the prepared statement\n%s;\n%s;\n%s\n\n", i+1, explainRuns, prepare, execute, strings.Join(plan, "\n"))
 	}
 	return nil
 }
