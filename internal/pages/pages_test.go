@@ -59,6 +59,25 @@ func tokenOf(t *testing.T, link string) string {
 	return u.Query().Get("token")
 }
 
+// guestCheckout places a guest's order of one sku shipped to Berlin, and
+// answers its number and access token.
+func (s *site) guestCheckout(sku, mail string) (number, token string) {
+	s.t.Helper()
+	var placed struct {
+		Checkout struct {
+			Order       struct{ Number string }
+			AccessToken string
+		}
+	}
+	s.api.Query(apitest.Request{Query: `mutation($sku: String!, $email: String!) { checkout(input: { email: $email, lines: [{ sku: $sku, quantity: 1 }],
+		shippingAddress: { recipientName: "G", line1: "Torstraße 1", city: "Berlin", postalCode: "10119", countryCode: "DE" } }) {
+		order { number } accessToken } }`, Variables: map[string]any{"sku": sku, "email": mail}}, &placed)
+	if placed.Checkout.Order.Number == "" || placed.Checkout.AccessToken == "" {
+		s.t.Fatalf("guest checkout of %s answered %+v", sku, placed)
+	}
+	return placed.Checkout.Order.Number, placed.Checkout.AccessToken
+}
+
 // post submits a page's form as a browser on the same site does.
 func (s *site) post(path string, form url.Values) (int, http.Header, string) {
 	s.t.Helper()
@@ -336,20 +355,8 @@ func TestAGuestWhoPaysComesBackToTheOrder(t *testing.T) {
 	s := newSite(t)
 	s.api.MustExec(`INSERT INTO products (sku, kind, name, description, price, currency, active)
 		VALUES ('ACC-G', 'ACCESSORY', 'Guest case', 'A case.', 500, 'USD', true)`)
-	guestOrder := func(mail string) (number, token string) {
-		var placed struct {
-			Checkout struct {
-				Order       struct{ Number string }
-				AccessToken string
-			}
-		}
-		s.api.Query(apitest.Request{Query: `mutation { checkout(input: { email: "` + mail + `", lines: [{ sku: "ACC-G", quantity: 1 }],
-			shippingAddress: { recipientName: "G", line1: "Torstraße 1", city: "Berlin", postalCode: "10119", countryCode: "DE" } }) {
-			order { number } accessToken } }`}, &placed)
-		return placed.Checkout.Order.Number, placed.Checkout.AccessToken
-	}
-	number, token := guestOrder("guest1@x.example")
-	other, otherToken := guestOrder("guest2@x.example")
+	number, token := s.guestCheckout("ACC-G", "guest1@x.example")
+	other, otherToken := s.guestCheckout("ACC-G", "guest2@x.example")
 	if number == "" || token == "" || other == "" {
 		t.Fatalf("guest checkout answered %q %q %q", number, token, other)
 	}
@@ -413,16 +420,7 @@ func TestEveryPageSpeaksRussian(t *testing.T) {
 	verify := s.nextLink("/account/verify-email")
 	s.api.MustExec(`INSERT INTO products (sku, kind, name, description, price, currency, active)
 		VALUES ('ACC-R', 'ACCESSORY', 'Чехол', 'A case.', 1250, 'USD', true)`)
-	var placed struct {
-		Checkout struct {
-			Order       struct{ Number string }
-			AccessToken string
-		}
-	}
-	s.api.Query(apitest.Request{Query: `mutation { checkout(input: { email: "ru@x.example", lines: [{ sku: "ACC-R", quantity: 1 }],
-		shippingAddress: { recipientName: "Р", line1: "Абая 1", city: "Алматы", postalCode: "050000", countryCode: "KZ" } }) {
-		order { number } accessToken } }`}, &placed)
-	number := placed.Checkout.Order.Number
+	number, token := s.guestCheckout("ACC-R", "ru@x.example")
 	shown := map[string]struct{ body, says string }{
 		"the confirmation link":          {get(verify), "Подтвердить мою почту"},
 		"an unknown link":                {get("/account/verify-email?token=nope"), "Эта ссылка недействительна"},
@@ -433,7 +431,7 @@ func TestEveryPageSpeaksRussian(t *testing.T) {
 		"the guest order form":           {get("/account/orders/" + number), "Показать заказ"},
 		"not an order number":            {get("/account/orders/-x"), "Такого заказа нет"},
 		"the guest order, a wrong token": {form("/account/orders/"+number, url.Values{"token": {"tzg_wrong"}}), "Заказ с этим номером не открывается"},
-		"the guest order":                {form("/account/orders/"+number, url.Values{"token": {placed.Checkout.AccessToken}}), "Ждёт оплаты"},
+		"the guest order":                {form("/account/orders/"+number, url.Values{"token": {token}}), "Ждёт оплаты"},
 		"the confirmation link, clicked": {form("/account/verify-email", url.Values{"token": {tokenOf(t, verify)}}), "Эл. почта подтверждена"},
 		"the confirmation link, used":    {get(verify), "Эта ссылка уже использована"},
 	}
