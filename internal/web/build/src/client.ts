@@ -15,7 +15,7 @@ const embedded = [
   'EmailChangePayload', 'EmailVerificationResendPayload', 'AccountDeletePayload', 'SimCardPayload',
   'SimCardRemovePayload', 'OrderPayPayload', 'OrderReorderPayload', 'OrderCancelPayload', 'AddressPayload',
   'AddressSetDefaultPayload', 'AddressDeletePayload', 'Shipment', 'ShipmentItem', 'ProductConnection', 'ProductEdge',
-  'CheckoutPayload',
+  'CheckoutPayload', 'BalanceEntry', 'BalanceEntryConnection', 'BalanceEntryEdge',
 ];
 
 export function csrfToken(): string {
@@ -37,7 +37,7 @@ function makeClient(): Client {
       cacheExchange({
         keys: Object.fromEntries(embedded.map((t) => [t, () => null])),
         resolvers: {
-          SimCard: { usageSessions: relayPagination() },
+          SimCard: { usageSessions: relayPagination(), balanceEntries: relayPagination() },
           User: { orders: relayPagination() },
         },
         updates: {

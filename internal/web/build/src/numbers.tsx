@@ -1,6 +1,6 @@
 // My numbers: every SIM card with its balance, live; add one by ICCID and
 // activation code; label, top up and remove.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { MyNumbersDocument, SimCardAddDocument, SimCardAlertsUpdateDocument, SimCardRemoveDocument, SimCardUpdatedDocument, SimCardUpdateDocument, type SimFragment } from './gql/graphql';
 import { dateTime, enumText, money, t } from './i18n';
 import { checkIccid } from './iccid';
@@ -11,17 +11,24 @@ import { client, errorText } from './client';
 /**
  * The account's SIM cards as they change (simCardUpdated over SSE): graphcache
  * writes each update over the SimCard it holds, so every screen showing it
- * re-renders, and say() announces the new balance. A stream that fails is
- * opened again after a pause.
+ * re-renders, and say() announces a new balance of a SIM on screen (shown),
+ * not a change the customer made here (adding a SIM) nor another SIM's. A
+ * stream that fails is opened again after a pause.
  */
-export function useLiveBalances(say: (s: string) => void) {
+export function useLiveBalances(say: (s: string) => void, shown: readonly { iccid: string; balance: { amount: string } }[]) {
+  const onScreen = useRef(new Map<string, string>());
+  onScreen.current = new Map(shown.map((s) => [s.iccid, s.balance.amount]));
   useEffect(() => {
     let sub: { unsubscribe(): void } | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     const start = () => {
       sub = client.subscription(SimCardUpdatedDocument, {}).subscribe((r) => {
         const s = r.data?.simCardUpdated;
-        if (s) say(t('balanceNow', { name: simName(s), amount: money(s.balance) }));
+        const before = s && onScreen.current.get(s.iccid);
+        if (s && before !== undefined && before !== s.balance.amount) {
+          onScreen.current.set(s.iccid, s.balance.amount);
+          say(t('balanceNow', { name: simName(s), amount: money(s.balance) }));
+        }
         if (r.error) {
           sub?.unsubscribe();
           retry = setTimeout(start, 5000);
@@ -48,8 +55,8 @@ export function simName(s: { label?: string | null; iccid: string }): string {
 export function Numbers() {
   const q = useQuery(MyNumbersDocument, {}, { requestPolicy: 'cache-and-network' });
   const [notice, setNotice] = useState('');
-  useLiveBalances(setNotice);
   const sims = q.data?.me?.simCards;
+  useLiveBalances(setNotice, sims ?? []);
   return (
     <Page title={t('numbersTitle')}>
       <Notice text={notice} />

@@ -29,11 +29,11 @@ export function TopUp({ iccid }: { iccid: string }) {
   const [sku, setSku] = useState('');
   const [notice, setNotice] = useState('');
   const [problem, setProblem] = useState('');
-  useLiveBalances(setNotice);
+  const sim = q.data?.me?.simCard;
+  useLiveBalances(setNotice, sim ? [sim] : []);
   const back = { href: '/account/numbers', text: t('backToNumbers') };
   if (!wellFormed) return <NotFound back={back} />;
   if (!q.data) return q.error ? <Alert text={errorText(q.error, t)} /> : <Loading />;
-  const sim = q.data.me?.simCard;
   if (!sim) return <NotFound back={back} />;
   const vouchers = q.data.products.edges
     .map((e) => e.node)
