@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -164,6 +165,9 @@ func soakSampler(st *store.Store, pids func() []int) func(ctx context.Context) (
 		var s bench.Sample
 		for _, pid := range pids() {
 			rss, err := bench.RSSMiB(pid)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // a server killed by -fault, not yet restarted
+			}
 			if err != nil {
 				return s, err
 			}

@@ -72,6 +72,9 @@ type FaultEvent struct {
 	At    time.Duration `json:"at_ns"`
 	Took  time.Duration `json:"took_ns"`
 	Error string        `json:"error,omitempty"`
+	// Errors are the operations that failed while it lasted (and
+	// faultSettle after).
+	Errors int `json:"errors"`
 }
 
 // SoakReport is what a soak measured.
@@ -183,8 +186,9 @@ func (s Soak) Run(ctx context.Context) *SoakReport {
 			st.FirstError = err.Error()
 		}
 		from, to := t0.Sub(start), time.Since(start)
-		for _, w := range faultWindows {
+		for i, w := range faultWindows {
 			if from <= w[1] && to >= w[0] {
+				rep.Faults[i].Errors++
 				return
 			}
 		}
@@ -229,21 +233,21 @@ func (s Soak) Run(ctx context.Context) *SoakReport {
 				return
 			case <-time.After(f.At):
 			}
+			t0 := time.Now()
 			mu.Lock()
 			i := len(faultWindows)
 			// Until it is over, and a few seconds more: clients' retries
 			// and the balancer's checks settle after it.
-			faultWindows = append(faultWindows, [2]time.Duration{time.Since(start), s.Duration})
+			faultWindows = append(faultWindows, [2]time.Duration{t0.Sub(start), s.Duration})
+			rep.Faults = append(rep.Faults, FaultEvent{Name: f.Name, At: t0.Sub(start)})
 			mu.Unlock()
-			t0 := time.Now()
 			err := f.Do(ctx)
-			ev := FaultEvent{Name: f.Name, At: t0.Sub(start), Took: time.Since(t0)}
-			if err != nil {
-				ev.Error = err.Error()
-			}
 			mu.Lock()
 			faultWindows[i][1] = time.Since(start) + faultSettle
-			rep.Faults = append(rep.Faults, ev)
+			rep.Faults[i].Took = time.Since(t0)
+			if err != nil {
+				rep.Faults[i].Error = err.Error()
+			}
 			mu.Unlock()
 		}()
 	}

@@ -44,7 +44,8 @@ func PrintSoak(w io.Writer, r *SoakReport, capacity float64, ledgerMismatches in
 		if f.Error != "" {
 			status = "failed: " + f.Error
 		}
-		fmt.Fprintf(w, "fault at %s: %s, over in %s, %s\n", f.At.Round(time.Second), f.Name, f.Took.Round(100*time.Millisecond), status)
+		fmt.Fprintf(w, "fault at %s: %s, over in %s, %s; %d operations failed meanwhile (and %s after)\n",
+			f.At.Round(time.Second), f.Name, f.Took.Round(100*time.Millisecond), status, f.Errors, faultSettle)
 	}
 	verdict := "clean"
 	if ledgerMismatches > 0 {

@@ -85,7 +85,7 @@ func TestSoakReportsWhatItMeasured(t *testing.T) {
 	if got := byName["import"].Count; got == 0 || got > int(jobs.Load()) {
 		t.Errorf("import reported %d times, ran %d", got, jobs.Load())
 	}
-	if len(rep.Faults) != 1 || rep.Faults[0].Name != "restart" || rep.Faults[0].Error != "" {
+	if len(rep.Faults) != 1 || rep.Faults[0].Name != "restart" || rep.Faults[0].Error != "" || rep.Faults[0].Errors != byName["read"].Errors {
 		t.Errorf("faults = %+v", rep.Faults)
 	}
 	if len(rep.Samples) == 0 || len(rep.Samples) > int(samples.Load()) {
