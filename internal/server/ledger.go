@@ -1,8 +1,6 @@
 package server
 
 import (
-	"strings"
-
 	"github.com/teztelecom/tez/internal/alerts"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/ledger"
@@ -17,7 +15,7 @@ import (
 func NewLedger(cfg config.Config, st *store.Store) *ledger.Ledger {
 	return ledger.New(st, ledger.Options{
 		AllowNegativeBalance: cfg.AllowNegativeBalance,
-		Hooks:                []ledger.Hook{alerts.New(st, strings.TrimRight(cfg.ShopURL, "/")+"/"), webhooks.NewEvents(st)},
+		Hooks:                []ledger.Hook{alerts.New(st, cfg.PublicURL), webhooks.NewEvents(st)},
 	})
 }
 
