@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/lang"
+	"github.com/teztelecom/tez/internal/mailtest"
 )
 
 // Every account email, in each language: the subject and the words of
@@ -38,18 +39,7 @@ func TestLettersInEachLanguage(t *testing.T) {
 		t.Run(c.letter.Name()+"/"+string(c.language), func(t *testing.T) {
 			d := data
 			d.Hours = c.hours
-			subject, text, html, err := c.letter.Render(c.language, d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if subject != c.subject {
-				t.Errorf("subject = %q, want %q", subject, c.subject)
-			}
-			for _, want := range c.says {
-				if !strings.Contains(text, want) {
-					t.Errorf("text lacks %q:\n%s", want, text)
-				}
-			}
+			text, html := mailtest.Letter(t, c.letter.Letter, c.language, d, c.subject, c.says...)
 			if english := strings.Contains(text, "Hello"); english != (c.language == lang.English) {
 				t.Errorf("text is not in %s:\n%s", c.language, text)
 			}

@@ -59,11 +59,7 @@ func (s *Service) sendConfirmation(ctx context.Context, tx store.Querier, o stor
 		c.Lines = append(c.Lines, confirmationLine{Name: it.Name, Quantity: it.Quantity,
 			Total: money.New(it.UnitPriceMinor*int64(it.Quantity), o.Currency)})
 	}
-	language, err := s.language(ctx, tx, o)
-	if err != nil {
-		return err
-	}
-	subject, text, html, err := confirmation.Render(language, c)
+	subject, text, html, err := s.render(ctx, tx, o, confirmation, c)
 	if err != nil {
 		return err
 	}

@@ -176,28 +176,25 @@ func (s *Service) sendAbout(ctx context.Context, tx store.Querier, o store.Order
 		}
 		*link += "#token=" + url.QueryEscape(token)
 	}
-	language, err := s.language(ctx, tx, o)
-	if err != nil {
-		return err
-	}
-	subject, text, html, err := l.Render(language, data)
+	subject, text, html, err := s.render(ctx, tx, o, l, data)
 	if err != nil {
 		return err
 	}
 	return s.store.EnqueueEmail(ctx, tx, o.Email, subject, text, html)
 }
 
-// language is the language of the order's emails: its account's; a
-// guest's order has no account and gets lang.Default.
-func (s *Service) language(ctx context.Context, tx store.Querier, o store.Order) (lang.Language, error) {
-	if o.UserID == nil {
-		return lang.Default, nil
+// render writes an email about the order in the language of its account;
+// a guest's order has no account and gets lang.Default.
+func (s *Service) render(ctx context.Context, tx store.Querier, o store.Order, l lang.Letter, data any) (subject, text, html string, err error) {
+	language := lang.Default
+	if o.UserID != nil {
+		u, err := s.store.UserByID(ctx, tx, *o.UserID)
+		if err != nil {
+			return "", "", "", fmt.Errorf("language of order %s: %w", o.Number, err)
+		}
+		language = u.Language
 	}
-	u, err := s.store.UserByID(ctx, tx, *o.UserID)
-	if err != nil {
-		return "", fmt.Errorf("language of order %s: %w", o.Number, err)
-	}
-	return u.Language, nil
+	return l.Render(language, data)
 }
 
 // addressLines writes an address as a label does; nil for none.

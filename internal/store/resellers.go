@@ -106,14 +106,9 @@ func (s *Store) LiveAPIKeyByPrefix(ctx context.Context, q Querier, prefix string
 	return k, mapError(err, "api key")
 }
 
-const touchAPIKey = `
-UPDATE reseller_api_keys SET last_used_at = now()
-WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`
-
 // TouchAPIKey records use of a key, at most once a minute.
 func (s *Store) TouchAPIKey(ctx context.Context, q Querier, id int64) error {
-	_, err := q.ExecContext(ctx, touchAPIKey, id)
-	return mapError(err, "touch api key")
+	return touchOncePerMinute(ctx, q, "reseller_api_keys", id)
 }
 
 // SIMAssignment is what assigning one ICCID to a reseller found.
@@ -143,8 +138,7 @@ FROM before b LEFT JOIN assigned x ON x.iccid = b.iccid`
 
 // AssignSIMs gives the free SIMs among iccids to a reseller.
 func (s *Store) AssignSIMs(ctx context.Context, q Querier, resellerID int64, iccids []string) (map[string]SIMAssignment, error) {
-	out, err := selectKeyed(ctx, q, func(r SIMAssignment) string { return r.ICCID }, assignSIMs, resellerID, pq.Array(iccids))
-	return out, mapError(err, "assign sims")
+	return selectKeyed(ctx, q, "assign sims", func(r SIMAssignment) string { return r.ICCID }, assignSIMs, resellerID, pq.Array(iccids))
 }
 
 // ResellerSIM is a SIM card as its reseller sees it. It holds nothing of
@@ -178,8 +172,7 @@ const resellerSIMsByICCID = `SELECT ` + resellerSIMColumns + ` FROM sim_cards WH
 // ResellerSIMsByICCID reads the reseller's SIMs among iccids in one
 // statement; others' and unknown ones are absent.
 func (s *Store) ResellerSIMsByICCID(ctx context.Context, q Querier, resellerID int64, iccids []string) (map[string]ResellerSIM, error) {
-	out, err := selectKeyed(ctx, q, func(sc ResellerSIM) string { return sc.ICCID }, resellerSIMsByICCID, pq.Array(iccids), resellerID)
-	return out, mapError(err, "reseller sim cards")
+	return selectKeyed(ctx, q, "reseller sim cards", func(sc ResellerSIM) string { return sc.ICCID }, resellerSIMsByICCID, pq.Array(iccids), resellerID)
 }
 
 const resellerSIMsPage = `
