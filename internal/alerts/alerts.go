@@ -46,9 +46,9 @@ func New(st *store.Store, publicURL string) *Customer {
 	return &Customer{store: st, publicURL: strings.TrimRight(publicURL, "/"), now: time.Now}
 }
 
-// TopUpURL is the web account's page where the owner buys a top-up voucher
+// topUpURL is the web account's page where the owner buys a top-up voucher
 // for the SIM.
-func TopUpURL(publicURL, iccid string) string {
+func topUpURL(publicURL, iccid string) string {
 	return strings.TrimRight(publicURL, "/") + "/account/numbers/" + url.PathEscape(iccid) + "/top-up"
 }
 
@@ -224,7 +224,7 @@ func (c *Customer) compose(a alert, r store.AlertRecipient) (subject, text, html
 	b := a.change.Before
 	d := letterData{Kind: a.kind, SIM: r.Label, ICCID: b.ICCID, Balance: money.New(a.change.Entry.BalanceAfter, b.Currency),
 		Overdraft: money.New(b.Overdraft+a.change.Entry.Overdraft, b.Currency), RunOutDays: a.runOutDays,
-		Link: TopUpURL(c.publicURL, b.ICCID)}
+		Link: topUpURL(c.publicURL, b.ICCID)}
 	if d.SIM == "" {
 		d.SIM = b.ICCID
 	}
