@@ -35,7 +35,7 @@ const Prefix = "/account/app/"
 
 // Sections are the application's addresses under /account/.
 var Sections = []string{"/account/{$}", "/account/sign-in", "/account/register", "/account/numbers",
-	"/account/history", "/account/orders", "/account/addresses", "/account/profile"}
+	"/account/history", "/account/orders", "/account/addresses", "/account/profile", "/account/numbers/{iccid}/top-up"}
 
 // CSP lets a page run only the bundle and talk only to its own origin: no
 // inline script or style, no other host.
