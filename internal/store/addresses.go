@@ -65,7 +65,8 @@ var addressesOfOwner = `SELECT ` + addressColumns + ` FROM addresses WHERE id = 
 
 // AddressesByID loads the owner's addresses among ids; others' are absent.
 func (s *Store) AddressesByID(ctx context.Context, q Querier, owner int64, ids []int64) (map[int64]Address, error) {
-	return selectKeyed(ctx, q, "addresses", func(a Address) int64 { return a.ID }, addressesOfOwner, pq.Array(ids), owner)
+	out, err := selectKeyed(ctx, q, func(a Address) int64 { return a.ID }, addressesOfOwner, pq.Array(ids), owner)
+	return out, mapError(err, "addresses")
 }
 
 // AddressWrite is a validated address to store.

@@ -60,7 +60,8 @@ WHERE s.iccid = ANY($1::text[])`
 
 // AlertRecipients answers the owners of the SIMs that have one.
 func (s *Store) AlertRecipients(ctx context.Context, q Querier, iccids []string) (map[string]AlertRecipient, error) {
-	return selectKeyed(ctx, q, "alert recipients", func(r AlertRecipient) string { return r.ICCID }, alertRecipients, pq.Array(iccids))
+	out, err := selectKeyed(ctx, q, func(r AlertRecipient) string { return r.ICCID }, alertRecipients, pq.Array(iccids))
+	return out, mapError(err, "alert recipients")
 }
 
 // SetRunOutAlerted records that the run-out alert of each SIM went out

@@ -13,7 +13,8 @@ var activeProductsBySKU = `SELECT ` + productColumns + ` FROM products WHERE sku
 // ActiveProductsBySKU loads the products on sale among skus; retired and
 // unknown ones are absent.
 func (s *Store) ActiveProductsBySKU(ctx context.Context, q Querier, skus []string) (map[string]Product, error) {
-	return selectKeyed(ctx, q, "products", func(p Product) string { return p.SKU }, activeProductsBySKU, pq.Array(skus))
+	out, err := selectKeyed(ctx, q, func(p Product) string { return p.SKU }, activeProductsBySKU, pq.Array(skus))
+	return out, mapError(err, "products")
 }
 
 var simCardsForTopup = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = ANY($1)`
@@ -22,7 +23,8 @@ var simCardsForTopup = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = A
 // voucher can top up a friend's SIM). Callers show only whether a SIM can
 // be topped up, never its details.
 func (s *Store) SimCardsForTopup(ctx context.Context, q Querier, iccids []string) (map[string]SimCard, error) {
-	return selectKeyed(ctx, q, "sim cards", func(sc SimCard) string { return sc.ICCID }, simCardsForTopup, pq.Array(iccids))
+	out, err := selectKeyed(ctx, q, func(sc SimCard) string { return sc.ICCID }, simCardsForTopup, pq.Array(iccids))
+	return out, mapError(err, "sim cards")
 }
 
 // NewOrder is an order to place: totals already computed by the caller.

@@ -96,7 +96,8 @@ FOR UPDATE`
 // LockSIMBalances row-locks the SIMs until tx ends and returns their current
 // balances; SIMs that do not exist are absent from the map.
 func (s *Store) LockSIMBalances(ctx context.Context, q Querier, iccids []string) (map[string]SIMBalance, error) {
-	return selectKeyed(ctx, q, "lock SIMs", func(r SIMBalance) string { return r.ICCID }, lockSIMBalances, pq.Array(iccids))
+	out, err := selectKeyed(ctx, q, func(r SIMBalance) string { return r.ICCID }, lockSIMBalances, pq.Array(iccids))
+	return out, mapError(err, "lock SIMs")
 }
 
 // EntryWrite is an entry to append and the SIM state it leaves behind.
@@ -157,7 +158,8 @@ const entriesByKey = `SELECT ` + entryColumns + ` FROM balance_entries WHERE ide
 
 // EntriesByKey loads entries by idempotency key.
 func (s *Store) EntriesByKey(ctx context.Context, q Querier, keys []string) (map[string]BalanceEntry, error) {
-	return selectKeyed(ctx, q, "ledger entries", func(e BalanceEntry) string { return e.IdempotencyKey }, entriesByKey, pq.Array(keys))
+	out, err := selectKeyed(ctx, q, func(e BalanceEntry) string { return e.IdempotencyKey }, entriesByKey, pq.Array(keys))
+	return out, mapError(err, "ledger entries")
 }
 
 // LedgerMismatch is a SIM whose balance disagrees with its ledger.

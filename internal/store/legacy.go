@@ -127,7 +127,8 @@ GROUP BY s.iccid, u.email`
 // LegacySIMFactsByICCID answers the facts of the SIM cards among iccids
 // that are here; unknown ones are absent.
 func (s *Store) LegacySIMFactsByICCID(ctx context.Context, q Querier, iccids []string) (map[string]LegacySIMFacts, error) {
-	return selectKeyed(ctx, q, "legacy sim facts", func(r LegacySIMFacts) string { return r.ICCID }, legacySIMFacts, pq.Array(iccids))
+	out, err := selectKeyed(ctx, q, func(r LegacySIMFacts) string { return r.ICCID }, legacySIMFacts, pq.Array(iccids))
+	return out, mapError(err, "legacy sim facts")
 }
 
 // OrderNumberFacts says who has an order number already.
@@ -140,9 +141,10 @@ type OrderNumberFacts struct {
 
 // OrderNumbersTaken answers the orders among numbers that exist.
 func (s *Store) OrderNumbersTaken(ctx context.Context, q Querier, numbers []string) (map[string]OrderNumberFacts, error) {
-	return selectKeyed(ctx, q, "order numbers", func(r OrderNumberFacts) string { return r.Number }, `SELECT number, email, imported_at IS NOT NULL AS imported, erased_at IS NOT NULL AS erased
+	out, err := selectKeyed(ctx, q, func(r OrderNumberFacts) string { return r.Number }, `SELECT number, email, imported_at IS NOT NULL AS imported, erased_at IS NOT NULL AS erased
 		FROM orders WHERE number = ANY($1::text[])`,
 		pq.Array(numbers))
+	return out, mapError(err, "order numbers")
 }
 
 // Importing again changes nothing; a file that corrects an account changes

@@ -219,7 +219,8 @@ var ordersOfOwnerByID = `SELECT ` + orderColumns + ` FROM orders o WHERE o.id = 
 
 // OrdersByID loads the owner's orders among ids; others' are absent.
 func (s *Store) OrdersByID(ctx context.Context, q Querier, owner int64, ids []int64) (map[int64]Order, error) {
-	return selectKeyed(ctx, q, "orders", func(o Order) int64 { return o.ID }, ordersOfOwnerByID, pq.Array(ids), owner)
+	out, err := selectKeyed(ctx, q, func(o Order) int64 { return o.ID }, ordersOfOwnerByID, pq.Array(ids), owner)
+	return out, mapError(err, "orders")
 }
 
 var orderOfOwnerByNumber = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 AND o.user_id = $2`

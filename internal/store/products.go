@@ -102,5 +102,6 @@ var productsByID = `SELECT ` + productColumns + ` FROM products WHERE id = ANY($
 
 // ProductsByID loads products, retired ones included (old orders show them).
 func (s *Store) ProductsByID(ctx context.Context, q Querier, ids []int64) (map[int64]Product, error) {
-	return selectKeyed(ctx, q, "products", func(p Product) int64 { return p.ID }, productsByID, pq.Array(ids))
+	out, err := selectKeyed(ctx, q, func(p Product) int64 { return p.ID }, productsByID, pq.Array(ids))
+	return out, mapError(err, "products")
 }

@@ -138,7 +138,8 @@ FROM before b LEFT JOIN assigned x ON x.iccid = b.iccid`
 
 // AssignSIMs gives the free SIMs among iccids to a reseller.
 func (s *Store) AssignSIMs(ctx context.Context, q Querier, resellerID int64, iccids []string) (map[string]SIMAssignment, error) {
-	return selectKeyed(ctx, q, "assign sims", func(r SIMAssignment) string { return r.ICCID }, assignSIMs, resellerID, pq.Array(iccids))
+	out, err := selectKeyed(ctx, q, func(r SIMAssignment) string { return r.ICCID }, assignSIMs, resellerID, pq.Array(iccids))
+	return out, mapError(err, "assign sims")
 }
 
 // ResellerSIM is a SIM card as its reseller sees it. It holds nothing of
@@ -172,7 +173,8 @@ const resellerSIMsByICCID = `SELECT ` + resellerSIMColumns + ` FROM sim_cards WH
 // ResellerSIMsByICCID reads the reseller's SIMs among iccids in one
 // statement; others' and unknown ones are absent.
 func (s *Store) ResellerSIMsByICCID(ctx context.Context, q Querier, resellerID int64, iccids []string) (map[string]ResellerSIM, error) {
-	return selectKeyed(ctx, q, "reseller sim cards", func(sc ResellerSIM) string { return sc.ICCID }, resellerSIMsByICCID, pq.Array(iccids), resellerID)
+	out, err := selectKeyed(ctx, q, func(sc ResellerSIM) string { return sc.ICCID }, resellerSIMsByICCID, pq.Array(iccids), resellerID)
+	return out, mapError(err, "reseller sim cards")
 }
 
 // No cursor is the empty string, before every ICCID: the index's condition,

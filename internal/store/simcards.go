@@ -111,7 +111,8 @@ var simCardsOfOwner = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = AN
 
 // SimCardsByICCID loads the owner's SIM cards among iccids; others' are absent.
 func (s *Store) SimCardsByICCID(ctx context.Context, q Querier, owner int64, iccids []string) (map[string]SimCard, error) {
-	return selectKeyed(ctx, q, "sim cards", func(sc SimCard) string { return sc.ICCID }, simCardsOfOwner, pq.Array(iccids), owner)
+	out, err := selectKeyed(ctx, q, func(sc SimCard) string { return sc.ICCID }, simCardsOfOwner, pq.Array(iccids), owner)
+	return out, mapError(err, "sim cards")
 }
 
 // SimCardAlerts are the owner's alert settings as the API shows them.

@@ -201,12 +201,11 @@ func qualified(alias, columns string) string {
 }
 
 // selectKeyed runs a statement, reading rows by name (sqlx), and keys each
-// row by key(row); a key matched by no row is absent. An error is mapped
-// (mapError) as about what.
-func selectKeyed[K comparable, T any](ctx context.Context, q Querier, what string, key func(T) K, query string, args ...any) (map[K]T, error) {
+// row by key(row); a key matched by no row is absent.
+func selectKeyed[K comparable, T any](ctx context.Context, q Querier, key func(T) K, query string, args ...any) (map[K]T, error) {
 	var rows []T
 	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
-		return nil, mapError(err, what)
+		return nil, err
 	}
 	out := make(map[K]T, len(rows))
 	for _, r := range rows {

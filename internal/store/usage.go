@@ -355,8 +355,9 @@ func (s *Store) SessionsByKey(ctx context.Context, q Querier, scope Scope, keys 
 		}
 		starts[i], ids[i] = k[0], id
 	}
-	return selectKeyed(ctx, q, "usage sessions", func(u UsageSession) [2]string {
+	out, err := selectKeyed(ctx, q, func(u UsageSession) [2]string {
 		k := u.Key()
 		return [2]string{k[0], k[1]}
 	}, sessionsOfOwner, pq.Array(starts), pq.Array(ids), scope.UserID)
+	return out, mapError(err, "usage sessions")
 }
