@@ -106,14 +106,9 @@ func (s *Store) LiveAPIKeyByPrefix(ctx context.Context, q Querier, prefix string
 	return k, mapError(err, "api key")
 }
 
-const touchAPIKey = `
-UPDATE reseller_api_keys SET last_used_at = now()
-WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`
-
 // TouchAPIKey records use of a key, at most once a minute.
 func (s *Store) TouchAPIKey(ctx context.Context, q Querier, id int64) error {
-	_, err := q.ExecContext(ctx, touchAPIKey, id)
-	return mapError(err, "touch api key")
+	return touchOncePerMinute(ctx, q, "reseller_api_keys", id)
 }
 
 // SIMAssignment is what assigning one ICCID to a reseller found.
