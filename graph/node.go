@@ -29,7 +29,7 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 	l := loadersFor(ctx)
 	switch typ {
 	case relay.TypeProduct:
-		return byInt(ctx, key, l.productByID.Loader)
+		return byInt(ctx, key, l.productByID)
 	case relay.TypeAddress:
 		return byInt(ctx, key, l.addressByID)
 	case relay.TypeOrder:
@@ -50,7 +50,12 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 
 func none() (relay.Node, error) { return nil, nil }
 
-func byInt[V any](ctx context.Context, key string, l *dataloadgen.Loader[int64, V]) func() (relay.Node, error) {
+// thunkLoader is a loader that can ask for a key before waiting for it.
+type thunkLoader[K comparable, V any] interface {
+	LoadThunk(ctx context.Context, k K) func() (V, error)
+}
+
+func byInt[V any](ctx context.Context, key string, l thunkLoader[int64, V]) func() (relay.Node, error) {
 	id, err := store.ParseID(key, "object")
 	if err != nil {
 		return none
