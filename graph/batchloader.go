@@ -14,11 +14,12 @@ import (
 // batchLoader is a per-request loader for batch resolvers: LoadAll takes
 // all the keys of a list's parents at once and fetches those it does not
 // hold yet in one statement, now, rather than after the loader's wait (it
-// has every key already). A lone key (Load, or LoadAll of one) waits for
-// its batch, as dataloadgen's loaders do, so parents resolved one by one
-// still batch. Either way it holds what it fetched for the request: a
-// node(id:) refetch, another path to the same key and gqlgen's pass after a
-// lean attempt find it there and send no SQL.
+// has every key already), so that a list costs one statement per batch
+// field, whatever the timing. A lone key of a field resolved on its own
+// parent (Load) waits for its batch, as dataloadgen's loaders do. Either
+// way it holds what it fetched for the request: a node(id:) refetch,
+// another path to the same key and gqlgen's pass after a lean attempt find
+// it there and send no SQL.
 //
 // Keys asked together can be made siblings (together): fetching one then
 // brings along its siblings the loader does not hold yet. That batches the
@@ -114,15 +115,7 @@ func (l *batchLoader[K, V]) LoadAll(ctx context.Context, keys []K) ([]V, error) 
 		l.held[k] = th
 		return th
 	}
-	if len(keys) == 1 && l.siblings[keys[0]] == nil {
-		l.mu.Unlock()
-		thunks[0] = l.LoadThunk(ctx, keys[0])
-		l.mu.Lock()
-	}
 	for i, k := range keys {
-		if thunks[i] != nil {
-			continue
-		}
 		thunks[i] = claim(k)
 		for _, s := range l.siblings[k] {
 			claim(s)
