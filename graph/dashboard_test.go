@@ -128,6 +128,16 @@ func dashboardVars() map[string]any {
 
 func withSQLCount(c *config.Config) { c.SQLCountHeader = true }
 
+// sentStatements is how many SQL statements the request sent (withSQLCount).
+func sentStatements(t *testing.T, res apitest.Response) int {
+	t.Helper()
+	n, err := strconv.Atoi(res.Header.Get("X-SQL-Statements"))
+	if err != nil {
+		t.Fatalf("no statement count: %v", err)
+	}
+	return n
+}
+
 func TestDashboardContract(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t, withSQLCount)
@@ -144,11 +154,7 @@ func TestDashboardContract(t *testing.T) {
 		if err := json.Unmarshal(res.Data, &d); err != nil {
 			t.Fatal(err)
 		}
-		n, err := strconv.Atoi(res.Header.Get("X-SQL-Statements"))
-		if err != nil {
-			t.Fatalf("no statement count: %v", err)
-		}
-		return d, n
+		return d, sentStatements(t, res)
 	}
 	statements := map[string]int{}
 	newest := map[string][]dashboardSession{}
@@ -261,11 +267,7 @@ func TestFieldsBelowEachSIMBatchAcrossTheSIMs(t *testing.T) {
 					sims, i, s.Usage.SessionCount, len(s.Usage.ByDay), len(s.Usage.ByNetwork), s.UsageSessions.TotalCount, len(s.UsageSessions.Edges))
 			}
 		}
-		n, err := strconv.Atoi(res.Header.Get("X-SQL-Statements"))
-		if err != nil {
-			t.Fatalf("no statement count: %v", err)
-		}
-		return n
+		return sentStatements(t, res)
 	}
 	if one, twenty := statements(1), statements(20); one != twenty {
 		t.Errorf("statements: %d for 1 SIM, %d for 20; want the same", one, twenty)
@@ -324,11 +326,7 @@ func TestBalanceEntriesOfEverySIMCostTheSame(t *testing.T) {
 				t.Errorf("%d SIMs: SIM %s shows %v (more: %v); want %v and more", sims, s.ICCID, got, s.BalanceEntries.PageInfo.HasNextPage, want)
 			}
 		}
-		n, err := strconv.Atoi(res.Header.Get("X-SQL-Statements"))
-		if err != nil {
-			t.Fatalf("no statement count: %v", err)
-		}
-		return n
+		return sentStatements(t, res)
 	}
 	if one, fifty := run(1), run(50); one != fifty {
 		t.Errorf("statements: %d for 1 SIM, %d for 50; want the same", one, fifty)
