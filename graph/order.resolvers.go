@@ -50,7 +50,7 @@ func (r *mutationResolver) OrderPay(ctx context.Context, input model.OrderPayInp
 	if err != nil {
 		return nil, err
 	}
-	return &model.OrderPayPayload{Payment: pay, Order: order, UserErrors: userErrors(problems)}, nil
+	return &model.OrderPayPayload{Payment: model.NewPayment(pay), Order: order, UserErrors: userErrors(problems)}, nil
 }
 
 func (r *mutationResolver) OrderReorder(ctx context.Context, input model.OrderReorderInput) (*model.OrderReorderPayload, error) {
@@ -94,8 +94,9 @@ func (r *orderResolver) Items(ctx context.Context, objs []*store.Order) ([][]sto
 	return resolveAll(ctx, loadersFor(ctx).itemsByOrder, ids, func(_ int, items []store.OrderItem) []store.OrderItem { return items })
 }
 
-func (r *orderResolver) Shipments(ctx context.Context, obj *store.Order) ([]store.Shipment, error) {
-	return loadersFor(ctx).shipmentsByOrder.Load(ctx, obj.ID)
+func (r *orderResolver) Shipments(ctx context.Context, obj *store.Order) ([]model.Shipment, error) {
+	shipments, err := loadersFor(ctx).shipmentsByOrder.Load(ctx, obj.ID)
+	return model.NewShipments(shipments), err
 }
 
 func (r *orderResolver) AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error) {
@@ -109,7 +110,7 @@ func (r *orderResolver) AvailableActions(ctx context.Context, obj *store.Order) 
 	return orders.Actions(*obj, &facts), nil
 }
 
-func (r *orderItemResolver) Product(ctx context.Context, objs []*store.OrderItem) ([]*store.Product, error) {
+func (r *orderItemResolver) Product(ctx context.Context, objs []*store.OrderItem) ([]*model.Product, error) {
 	// A line imported without a product in today's catalogue has none.
 	var ids []int64
 	var lines []int
@@ -118,7 +119,7 @@ func (r *orderItemResolver) Product(ctx context.Context, objs []*store.OrderItem
 			ids, lines = append(ids, *o.ProductID), append(lines, i)
 		}
 	}
-	products, err := resolveAll(ctx, loadersFor(ctx).productByID, ids, func(_ int, p store.Product) *store.Product { return &p })
+	products, err := resolveAll(ctx, loadersFor(ctx).productByID, ids, func(_ int, p store.Product) *model.Product { return model.NewProduct(&p) })
 	return spread(len(objs), lines, products, err)
 }
 
@@ -136,25 +137,26 @@ func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessTok
 	return &o, nil
 }
 
-func (r *shipmentResolver) Items(ctx context.Context, obj *store.Shipment) ([]store.ShipmentItem, error) {
-	return loadersFor(ctx).shipmentItemsByOrder.Load(ctx, obj.OrderID)
+func (r *shipmentResolver) Items(ctx context.Context, obj *model.Shipment) ([]model.ShipmentItem, error) {
+	items, err := loadersFor(ctx).shipmentItemsByOrder.Load(ctx, obj.OrderRowID)
+	return model.NewShipmentItems(items), err
 }
 
-func (r *shipmentItemResolver) Product(ctx context.Context, obj *store.ShipmentItem) (*store.Product, error) {
-	p, err := loadersFor(ctx).productByID.Load(ctx, obj.ProductID)
+func (r *shipmentItemResolver) Product(ctx context.Context, obj *model.ShipmentItem) (*model.Product, error) {
+	p, err := loadersFor(ctx).productByID.Load(ctx, obj.ProductRowID)
 	if err != nil {
 		return nil, err
 	}
-	return &p, nil
+	return model.NewProduct(&p), nil
 }
 
-func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, after *string, last *int, before *string, status *store.OrderStatus) (*model.OrderConnection, error) {
+func (r *userResolver) Orders(ctx context.Context, obj *model.User, first *int, after *string, last *int, before *string, status *store.OrderStatus) (*model.OrderConnection, error) {
 	page, err := relay.Args{First: first, After: after, Last: last, Before: before}.Page(2)
 	if err != nil {
 		return nil, err
 	}
-	read, err := leanexec.Remember(ctx, leanexec.Key("OrdersPage", obj.ID, status, page), func() (ordersPage, error) {
-		rows, total, err := r.Store.OrdersPage(ctx, r.Store.DB(), obj.ID, store.OrderFilter{Status: status, Page: page})
+	read, err := leanexec.Remember(ctx, leanexec.Key("OrdersPage", obj.RowID, status, page), func() (ordersPage, error) {
+		rows, total, err := r.Store.OrdersPage(ctx, r.Store.DB(), obj.RowID, store.OrderFilter{Status: status, Page: page})
 		return ordersPage{rows, total}, err
 	})
 	if err != nil {
@@ -169,9 +171,9 @@ func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, 
 	return conn, nil
 }
 
-func (r *userResolver) Order(ctx context.Context, obj *store.User, number string) (*store.Order, error) {
-	o, err := leanexec.Remember(ctx, leanexec.Key("OrderByNumber", obj.ID, number), func() (store.Order, error) {
-		return r.Store.OrderByNumber(ctx, r.Store.DB(), obj.ID, number)
+func (r *userResolver) Order(ctx context.Context, obj *model.User, number string) (*store.Order, error) {
+	o, err := leanexec.Remember(ctx, leanexec.Key("OrderByNumber", obj.RowID, number), func() (store.Order, error) {
+		return r.Store.OrderByNumber(ctx, r.Store.DB(), obj.RowID, number)
 	})
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil

@@ -3,14 +3,14 @@ package graph
 import (
 	"context"
 
-	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/graph/model"
 )
 
 // changedUser is a payload's user: the customer as stored after the
 // mutation, for a client to update its cache from the answer alone. The
 // request's loaders forget the customer's lists they hold, as this or an
 // earlier mutation of the same document may have changed them.
-func (r *Resolver) changedUser(ctx context.Context, id int64) (*store.User, error) {
+func (r *Resolver) changedUser(ctx context.Context, id int64) (*model.User, error) {
 	if id == 0 {
 		return nil, nil
 	}
@@ -21,5 +21,5 @@ func (r *Resolver) changedUser(ctx context.Context, id int64) (*store.User, erro
 	if err != nil {
 		return nil, err
 	}
-	return &u, nil
+	return model.NewUser(&u), nil
 }

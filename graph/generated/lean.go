@@ -105,7 +105,7 @@ func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.Se
 	return false
 }
 
-func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Address) bool {
+func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Address) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors)
 	concurrent := leanAddressConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -140,8 +140,8 @@ func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, s
 	})
 }
 
-func (ec *executionContext) lean_Address_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
-	res := obj.GlobalID()
+func (ec *executionContext) lean_Address_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -150,7 +150,7 @@ func (ec *executionContext) lean_Address_id(ctx context.Context, w *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) lean_Address_recipientName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_recipientName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.RecipientName
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -160,7 +160,7 @@ func (ec *executionContext) lean_Address_recipientName(ctx context.Context, w *b
 	return true
 }
 
-func (ec *executionContext) lean_Address_line1(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_line1(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.Line1
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -170,7 +170,7 @@ func (ec *executionContext) lean_Address_line1(ctx context.Context, w *bytes.Buf
 	return true
 }
 
-func (ec *executionContext) lean_Address_line2(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_line2(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.Line2
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -180,7 +180,7 @@ func (ec *executionContext) lean_Address_line2(ctx context.Context, w *bytes.Buf
 	return true
 }
 
-func (ec *executionContext) lean_Address_city(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_city(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.City
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -190,7 +190,7 @@ func (ec *executionContext) lean_Address_city(ctx context.Context, w *bytes.Buff
 	return true
 }
 
-func (ec *executionContext) lean_Address_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.Region
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -200,7 +200,7 @@ func (ec *executionContext) lean_Address_region(ctx context.Context, w *bytes.Bu
 	return true
 }
 
-func (ec *executionContext) lean_Address_postalCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_postalCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.PostalCode
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -210,7 +210,7 @@ func (ec *executionContext) lean_Address_postalCode(ctx context.Context, w *byte
 	return true
 }
 
-func (ec *executionContext) lean_Address_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.CountryCode
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -220,14 +220,14 @@ func (ec *executionContext) lean_Address_countryCode(ctx context.Context, w *byt
 	return true
 }
 
-func (ec *executionContext) lean_Address_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.Phone
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Address_deliveryNote(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_deliveryNote(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.DeliveryNote
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -237,7 +237,7 @@ func (ec *executionContext) lean_Address_deliveryNote(ctx context.Context, w *by
 	return true
 }
 
-func (ec *executionContext) lean_Address_isDefault(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_isDefault(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.IsDefault
 	m := ec.marshalNBoolean2bool(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -304,7 +304,7 @@ func (ec *executionContext) lean_AddressDeletePayload_deletedId(ctx context.Cont
 
 func (ec *executionContext) lean_AddressDeletePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressDeletePayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressDeletePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressDeletePayload) bool {
@@ -366,12 +366,12 @@ func (ec *executionContext) lean_AddressPayload(ctx context.Context, w *bytes.Bu
 
 func (ec *executionContext) lean_AddressPayload_address(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressPayload) bool {
 	res := obj.Address
-	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
+	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressPayload) bool {
@@ -439,17 +439,17 @@ func (ec *executionContext) lean_AddressSetDefaultPayload(ctx context.Context, w
 
 func (ec *executionContext) lean_AddressSetDefaultPayload_address(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
 	res := obj.Address
-	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
+	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressSetDefaultPayload_previousDefault(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
 	res := obj.PreviousDefault
-	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
+	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressSetDefaultPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressSetDefaultPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
@@ -741,7 +741,7 @@ func (ec *executionContext) lean_CheckoutPayload_accessToken(ctx context.Context
 
 func (ec *executionContext) lean_CheckoutPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_CheckoutPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
@@ -1061,7 +1061,7 @@ func (ec *executionContext) lean_EmailVerifyPayload(ctx context.Context, w *byte
 
 func (ec *executionContext) lean_EmailVerifyPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.EmailVerifyPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_EmailVerifyPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.EmailVerifyPayload) bool {
@@ -1126,7 +1126,7 @@ func (ec *executionContext) lean_LoginPayload_token(ctx context.Context, w *byte
 
 func (ec *executionContext) lean_LoginPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.LoginPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_LoginPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.LoginPayload) bool {
@@ -1579,7 +1579,7 @@ func (ec *executionContext) lean_Order_shipments(ctx context.Context, w *bytes.B
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
@@ -1662,7 +1662,7 @@ func (ec *executionContext) lean_OrderCancelPayload_order(ctx context.Context, w
 
 func (ec *executionContext) lean_OrderCancelPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderCancelPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
@@ -1950,7 +1950,7 @@ func (ec *executionContext) lean_OrderItem_name(ctx context.Context, w *bytes.Bu
 
 func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "OrderItem", Field: field, IsMethod: true, IsResolver: true})
-	res, ok := leanexec.BatchResult[*store.OrderItem, *store.Product](ctx, "OrderItem", field.Field, obj)
+	res, ok := leanexec.BatchResult[*store.OrderItem, *model.Product](ctx, "OrderItem", field.Field, obj)
 	if !ok {
 		// Not an item of a list of its type: a batch of one, as under gqlgen.
 		results, err := ec.Resolvers.OrderItem().Product(ctx, []*store.OrderItem{obj})
@@ -1959,7 +1959,7 @@ func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes
 		}
 		res = results[0]
 	}
-	return ec.leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, w, field.Selections, res)
+	return ec.leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx, w, field.Selections, res)
 }
 
 // OrderPayPayload: which fields resolve through a resolver (or a method
@@ -2016,7 +2016,7 @@ func (ec *executionContext) lean_OrderPayPayload(ctx context.Context, w *bytes.B
 
 func (ec *executionContext) lean_OrderPayPayload_payment(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderPayPayload) bool {
 	res := obj.Payment
-	return ec.leanmarshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPayment(ctx, w, field.Selections, res)
+	return ec.leanmarshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPayment(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderPayPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderPayPayload) bool {
@@ -2108,7 +2108,7 @@ func (ec *executionContext) lean_OrderReorderPayload_droppedItems(ctx context.Co
 
 func (ec *executionContext) lean_OrderReorderPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderReorderPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
@@ -2240,7 +2240,7 @@ func (ec *executionContext) lean_PasswordChangePayload(ctx context.Context, w *b
 
 func (ec *executionContext) lean_PasswordChangePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.PasswordChangePayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_PasswordChangePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.PasswordChangePayload) bool {
@@ -2363,7 +2363,7 @@ func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.Se
 	return false
 }
 
-func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Payment) bool {
+func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Payment) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors)
 	concurrent := leanPaymentConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -2386,9 +2386,9 @@ func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, s
 	})
 }
 
-func (ec *executionContext) lean_Payment_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Payment) bool {
+func (ec *executionContext) lean_Payment_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
 	res := obj.Status
-	m := ec.marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus(ctx, field.Selections, res)
+	m := ec.marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPaymentStatus(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -2396,12 +2396,12 @@ func (ec *executionContext) lean_Payment_status(ctx context.Context, w *bytes.Bu
 	return true
 }
 
-func (ec *executionContext) lean_Payment_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Payment) bool {
-	res := obj.Amount()
+func (ec *executionContext) lean_Payment_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
+	res := obj.Amount
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Payment_provider(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Payment) bool {
+func (ec *executionContext) lean_Payment_provider(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
 	res := obj.Provider
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -2411,7 +2411,7 @@ func (ec *executionContext) lean_Payment_provider(ctx context.Context, w *bytes.
 	return true
 }
 
-func (ec *executionContext) lean_Payment_redirectUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Payment) bool {
+func (ec *executionContext) lean_Payment_redirectUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
 	res := obj.RedirectURL
 	if res == nil {
 		return false
@@ -2424,7 +2424,7 @@ func (ec *executionContext) lean_Payment_redirectUrl(ctx context.Context, w *byt
 	return true
 }
 
-func (ec *executionContext) lean_Payment_expiresAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Payment) bool {
+func (ec *executionContext) lean_Payment_expiresAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
 	res := obj.ExpiresAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
@@ -2460,7 +2460,7 @@ func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.Se
 	return false
 }
 
-func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Product) bool {
+func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Product) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors)
 	concurrent := leanProductConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -2491,8 +2491,8 @@ func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, s
 	})
 }
 
-func (ec *executionContext) lean_Product_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
-	res := obj.GlobalID()
+func (ec *executionContext) lean_Product_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -2501,8 +2501,8 @@ func (ec *executionContext) lean_Product_id(ctx context.Context, w *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) lean_Product_sku(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
-	res := obj.SKU
+func (ec *executionContext) lean_Product_sku(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
+	res := obj.Sku
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -2511,9 +2511,9 @@ func (ec *executionContext) lean_Product_sku(ctx context.Context, w *bytes.Buffe
 	return true
 }
 
-func (ec *executionContext) lean_Product_kind(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
+func (ec *executionContext) lean_Product_kind(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Kind
-	m := ec.marshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind(ctx, field.Selections, res)
+	m := ec.marshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductKind(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -2521,7 +2521,7 @@ func (ec *executionContext) lean_Product_kind(ctx context.Context, w *bytes.Buff
 	return true
 }
 
-func (ec *executionContext) lean_Product_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
+func (ec *executionContext) lean_Product_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Name
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -2531,7 +2531,7 @@ func (ec *executionContext) lean_Product_name(ctx context.Context, w *bytes.Buff
 	return true
 }
 
-func (ec *executionContext) lean_Product_description(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
+func (ec *executionContext) lean_Product_description(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Description
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -2541,24 +2541,24 @@ func (ec *executionContext) lean_Product_description(ctx context.Context, w *byt
 	return true
 }
 
-func (ec *executionContext) lean_Product_price(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
-	res := obj.Price()
+func (ec *executionContext) lean_Product_price(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
+	res := obj.Price
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Product_voucherAmount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
-	res := obj.VoucherAmount()
+func (ec *executionContext) lean_Product_voucherAmount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
+	res := obj.VoucherAmount
 	return ec.leanmarshalOMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Product_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
+func (ec *executionContext) lean_Product_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Region
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Product_active(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
+func (ec *executionContext) lean_Product_active(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Active
 	m := ec.marshalNBoolean2bool(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -2678,7 +2678,7 @@ func (ec *executionContext) lean_ProductEdge_cursor(ctx context.Context, w *byte
 
 func (ec *executionContext) lean_ProductEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ProductEdge) bool {
 	res := obj.Node
-	return ec.leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, w, field.Selections, res)
+	return ec.leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx, w, field.Selections, res)
 }
 
 // ProfileUpdatePayload: which fields resolve through a resolver (or a method
@@ -2729,7 +2729,7 @@ func (ec *executionContext) lean_ProfileUpdatePayload(ctx context.Context, w *by
 
 func (ec *executionContext) lean_ProfileUpdatePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ProfileUpdatePayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_ProfileUpdatePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ProfileUpdatePayload) bool {
@@ -2781,7 +2781,7 @@ func (ec *executionContext) lean_Query_me(ctx context.Context, w *bytes.Buffer, 
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_Query_guestOrder(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -2811,7 +2811,7 @@ func (ec *executionContext) lean_Query_products(ctx context.Context, w *bytes.Bu
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.Query().Products(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["kind"].(*store.ProductKind))
+	res, err := ec.Resolvers.Query().Products(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["kind"].(*model.ProductKind))
 	if err != nil {
 		return false
 	}
@@ -2841,7 +2841,7 @@ func (ec *executionContext) lean_Query_reseller(ctx context.Context, w *bytes.Bu
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐReseller(ctx, w, field.Selections, res)
+	return ec.leanmarshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReseller(ctx, w, field.Selections, res)
 }
 
 // RegisterPayload: which fields resolve through a resolver (or a method
@@ -2901,7 +2901,7 @@ func (ec *executionContext) lean_RegisterPayload_token(ctx context.Context, w *b
 
 func (ec *executionContext) lean_RegisterPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.RegisterPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_RegisterPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.RegisterPayload) bool {
@@ -2994,7 +2994,7 @@ func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.S
 	return false
 }
 
-func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Reseller) bool {
+func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Reseller) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors)
 	concurrent := leanResellerConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -3013,7 +3013,7 @@ func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, 
 	})
 }
 
-func (ec *executionContext) lean_Reseller_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Reseller) bool {
+func (ec *executionContext) lean_Reseller_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Reseller) bool {
 	res := obj.Name
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3023,7 +3023,7 @@ func (ec *executionContext) lean_Reseller_name(ctx context.Context, w *bytes.Buf
 	return true
 }
 
-func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Reseller) bool {
+func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Reseller) bool {
 	fc := &graphql.FieldContext{Object: "Reseller", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -3040,7 +3040,7 @@ func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes
 	return ec.leanmarshalNResellerSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardConnection(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Reseller_simCardChanges(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Reseller) bool {
+func (ec *executionContext) lean_Reseller_simCardChanges(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Reseller) bool {
 	fc := &graphql.FieldContext{Object: "Reseller", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -3493,7 +3493,7 @@ func (ec *executionContext) leanResolves_Shipment(ctx context.Context, sel ast.S
 	return false
 }
 
-func (ec *executionContext) lean_Shipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Shipment) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shipmentImplementors)
 	concurrent := leanShipmentConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -3520,9 +3520,9 @@ func (ec *executionContext) lean_Shipment(ctx context.Context, w *bytes.Buffer, 
 	})
 }
 
-func (ec *executionContext) lean_Shipment_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.Status
-	m := ec.marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus(ctx, field.Selections, res)
+	m := ec.marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentStatus(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -3530,48 +3530,48 @@ func (ec *executionContext) lean_Shipment_status(ctx context.Context, w *bytes.B
 	return true
 }
 
-func (ec *executionContext) lean_Shipment_carrier(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_carrier(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.Carrier
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Shipment_trackingNumber(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_trackingNumber(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.TrackingNumber
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Shipment_trackingUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_trackingUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.TrackingURL
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Shipment_shippedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_shippedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.ShippedAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Shipment_deliveredAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_deliveredAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.DeliveredAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Shipment_items(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_items(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Shipment", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.Shipment().Items(ctx, obj)
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItemᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItemᚄ(ctx, w, field.Selections, res)
 }
 
 // ShipmentItem: which fields resolve through a resolver (or a method
@@ -3599,7 +3599,7 @@ func (ec *executionContext) leanResolves_ShipmentItem(ctx context.Context, sel a
 	return false
 }
 
-func (ec *executionContext) lean_ShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ShipmentItem) bool {
+func (ec *executionContext) lean_ShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ShipmentItem) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shipmentItemImplementors)
 	concurrent := leanShipmentItemConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -3618,7 +3618,7 @@ func (ec *executionContext) lean_ShipmentItem(ctx context.Context, w *bytes.Buff
 	})
 }
 
-func (ec *executionContext) lean_ShipmentItem_quantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShipmentItem) bool {
+func (ec *executionContext) lean_ShipmentItem_quantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShipmentItem) bool {
 	res := obj.Quantity
 	m := ec.marshalNInt2int(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3628,20 +3628,20 @@ func (ec *executionContext) lean_ShipmentItem_quantity(ctx context.Context, w *b
 	return true
 }
 
-func (ec *executionContext) lean_ShipmentItem_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShipmentItem) bool {
+func (ec *executionContext) lean_ShipmentItem_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShipmentItem) bool {
 	res := obj.ICCID
 	m := ec.marshalOICCID2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_ShipmentItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShipmentItem) bool {
+func (ec *executionContext) lean_ShipmentItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShipmentItem) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "ShipmentItem", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.ShipmentItem().Product(ctx, obj)
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, w, field.Selections, res)
+	return ec.leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx, w, field.Selections, res)
 }
 
 // ShippingAddress: which fields resolve through a resolver (or a method
@@ -4276,7 +4276,7 @@ func (ec *executionContext) lean_SimCardPayload_simCard(ctx context.Context, w *
 
 func (ec *executionContext) lean_SimCardPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCardPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
@@ -4341,7 +4341,7 @@ func (ec *executionContext) lean_SimCardRemovePayload_removedId(ctx context.Cont
 
 func (ec *executionContext) lean_SimCardRemovePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardRemovePayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCardRemovePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardRemovePayload) bool {
@@ -4840,7 +4840,7 @@ func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.Selec
 	return false
 }
 
-func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.User) bool {
+func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.User) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors)
 	concurrent := leanUserConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -4879,8 +4879,8 @@ func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel 
 	})
 }
 
-func (ec *executionContext) lean_User_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
-	res := obj.GlobalID()
+func (ec *executionContext) lean_User_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4889,7 +4889,7 @@ func (ec *executionContext) lean_User_id(ctx context.Context, w *bytes.Buffer, f
 	return true
 }
 
-func (ec *executionContext) lean_User_email(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_email(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.Email
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4899,8 +4899,8 @@ func (ec *executionContext) lean_User_email(ctx context.Context, w *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) lean_User_emailVerified(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
-	res := obj.EmailVerified()
+func (ec *executionContext) lean_User_emailVerified(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
+	res := obj.EmailVerified
 	m := ec.marshalNBoolean2bool(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4909,21 +4909,21 @@ func (ec *executionContext) lean_User_emailVerified(ctx context.Context, w *byte
 	return true
 }
 
-func (ec *executionContext) lean_User_fullName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
-	res := obj.FullNameOrNil()
+func (ec *executionContext) lean_User_fullName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
+	res := obj.FullName
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_User_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.Phone
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_User_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.CreatedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4933,7 +4933,7 @@ func (ec *executionContext) lean_User_createdAt(ctx context.Context, w *bytes.Bu
 	return true
 }
 
-func (ec *executionContext) lean_User_timeZone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_timeZone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.TimeZone
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4943,25 +4943,25 @@ func (ec *executionContext) lean_User_timeZone(ctx context.Context, w *bytes.Buf
 	return true
 }
 
-func (ec *executionContext) lean_User_defaultAddress(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_defaultAddress(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.User().DefaultAddress(ctx, obj)
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
+	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_User_addresses(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_addresses(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.User().Addresses(ctx, obj)
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddressᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressᚄ(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_User_orders(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_orders(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	fc := &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -4978,7 +4978,7 @@ func (ec *executionContext) lean_User_orders(ctx context.Context, w *bytes.Buffe
 	return ec.leanmarshalNOrderConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderConnection(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_User_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	fc := &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -4995,7 +4995,7 @@ func (ec *executionContext) lean_User_order(ctx context.Context, w *bytes.Buffer
 	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_User_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.User().SimCards(ctx, obj)
 	if err != nil {
@@ -5004,7 +5004,7 @@ func (ec *executionContext) lean_User_simCards(ctx context.Context, w *bytes.Buf
 	return ec.leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_User_simCard(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_simCard(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	fc := &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -5095,14 +5095,14 @@ func (ec *executionContext) leanmarshalNAccountDeletePayload2ᚖgithubᚗcomᚋt
 	return ec.lean_AccountDeletePayload(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.Address) bool {
+func (ec *executionContext) leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.Address) bool {
 	return ec.lean_Address(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddressᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.Address) bool {
+func (ec *executionContext) leanmarshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.Address) bool {
 	concurrent := ec.leanResolves_Address(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, sel, v[i])
+		return ec.leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, w, sel, v[i])
 	})
 }
 
@@ -5331,7 +5331,7 @@ func (ec *executionContext) leanmarshalNPasswordResetRequestPayload2ᚖgithubᚗ
 	return ec.lean_PasswordResetRequestPayload(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Product) bool {
+func (ec *executionContext) leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Product) bool {
 	if v == nil {
 		return false
 	}
@@ -5381,7 +5381,7 @@ func (ec *executionContext) leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋtez
 	})
 }
 
-func (ec *executionContext) leanmarshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐReseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Reseller) bool {
+func (ec *executionContext) leanmarshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Reseller) bool {
 	if v == nil {
 		return false
 	}
@@ -5449,25 +5449,25 @@ func (ec *executionContext) leanmarshalNResellerSimCards2ᚖgithubᚗcomᚋtezte
 	return ec.lean_ResellerSimCards(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.Shipment) bool {
+func (ec *executionContext) leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.Shipment) bool {
 	return ec.lean_Shipment(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.Shipment) bool {
+func (ec *executionContext) leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.Shipment) bool {
 	concurrent := ec.leanResolves_Shipment(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipment(ctx, w, sel, v[i])
+		return ec.leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipment(ctx, w, sel, v[i])
 	})
 }
 
-func (ec *executionContext) leanmarshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.ShipmentItem) bool {
+func (ec *executionContext) leanmarshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.ShipmentItem) bool {
 	return ec.lean_ShipmentItem(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.ShipmentItem) bool {
+func (ec *executionContext) leanmarshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ShipmentItem) bool {
 	concurrent := ec.leanResolves_ShipmentItem(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItem(ctx, w, sel, v[i])
+		return ec.leanmarshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItem(ctx, w, sel, v[i])
 	})
 }
 
@@ -5569,7 +5569,7 @@ func (ec *executionContext) leanmarshalNUserError2ᚕgithubᚗcomᚋteztelecom�
 	})
 }
 
-func (ec *executionContext) leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Address) bool {
+func (ec *executionContext) leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Address) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true
@@ -5593,7 +5593,7 @@ func (ec *executionContext) leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtez
 	return ec.lean_Order(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPayment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Payment) bool {
+func (ec *executionContext) leanmarshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPayment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Payment) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true
@@ -5601,7 +5601,7 @@ func (ec *executionContext) leanmarshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋt
 	return ec.lean_Payment(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Product) bool {
+func (ec *executionContext) leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Product) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true
@@ -5625,7 +5625,7 @@ func (ec *executionContext) leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋt
 	return ec.lean_SimCard(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.User) bool {
+func (ec *executionContext) leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.User) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true
