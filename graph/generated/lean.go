@@ -46,11 +46,12 @@ var leanAccountDeletePayloadConcurrent = map[string]bool{}
 
 // leanResolves_AccountDeletePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_AccountDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, accountDeletePayloadImplementors) {
 		switch f.Name {
@@ -65,7 +66,8 @@ func (ec *executionContext) leanResolves_AccountDeletePayload(ctx context.Contex
 
 func (ec *executionContext) lean_AccountDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AccountDeletePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, accountDeletePayloadImplementors)
-	return leanexec.Object(ctx, w, "AccountDeletePayload", fields, leanAccountDeletePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAccountDeletePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AccountDeletePayload"`)
@@ -89,11 +91,12 @@ var leanAddressConcurrent = map[string]bool{}
 
 // leanResolves_Address reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors) {
 		switch f.Name {
@@ -104,7 +107,8 @@ func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Address) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors)
-	return leanexec.Object(ctx, w, "Address", fields, leanAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAddressConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Address"`)
@@ -250,11 +254,12 @@ var leanAddressDeletePayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressDeletePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors) {
 		switch f.Name {
@@ -273,7 +278,8 @@ func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Contex
 
 func (ec *executionContext) lean_AddressDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressDeletePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors)
-	return leanexec.Object(ctx, w, "AddressDeletePayload", fields, leanAddressDeletePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAddressDeletePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressDeletePayload"`)
@@ -313,11 +319,12 @@ var leanAddressPayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressPayloadImplementors) {
 		switch f.Name {
@@ -340,7 +347,8 @@ func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel
 
 func (ec *executionContext) lean_AddressPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressPayloadImplementors)
-	return leanexec.Object(ctx, w, "AddressPayload", fields, leanAddressPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAddressPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressPayload"`)
@@ -378,11 +386,12 @@ var leanAddressSetDefaultPayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressSetDefaultPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_AddressSetDefaultPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressSetDefaultPayloadImplementors) {
 		switch f.Name {
@@ -409,7 +418,8 @@ func (ec *executionContext) leanResolves_AddressSetDefaultPayload(ctx context.Co
 
 func (ec *executionContext) lean_AddressSetDefaultPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressSetDefaultPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressSetDefaultPayloadImplementors)
-	return leanexec.Object(ctx, w, "AddressSetDefaultPayload", fields, leanAddressSetDefaultPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAddressSetDefaultPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressSetDefaultPayload"`)
@@ -454,11 +464,12 @@ var leanBalanceEntryConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntry reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors) {
 		switch f.Name {
@@ -481,7 +492,8 @@ func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel a
 
 func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SIMBalanceEntry) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors)
-	return leanexec.Object(ctx, w, "BalanceEntry", fields, leanBalanceEntryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanBalanceEntryConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntry"`)
@@ -555,11 +567,12 @@ var leanBalanceEntryConnectionConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntryConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_BalanceEntryConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryConnectionImplementors) {
 		switch f.Name {
@@ -578,7 +591,8 @@ func (ec *executionContext) leanResolves_BalanceEntryConnection(ctx context.Cont
 
 func (ec *executionContext) lean_BalanceEntryConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryConnectionImplementors)
-	return leanexec.Object(ctx, w, "BalanceEntryConnection", fields, leanBalanceEntryConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanBalanceEntryConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntryConnection"`)
@@ -609,11 +623,12 @@ var leanBalanceEntryEdgeConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntryEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_BalanceEntryEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors) {
 		switch f.Name {
@@ -628,7 +643,8 @@ func (ec *executionContext) leanResolves_BalanceEntryEdge(ctx context.Context, s
 
 func (ec *executionContext) lean_BalanceEntryEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors)
-	return leanexec.Object(ctx, w, "BalanceEntryEdge", fields, leanBalanceEntryEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanBalanceEntryEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntryEdge"`)
@@ -664,11 +680,12 @@ var leanCheckoutPayloadConcurrent = map[string]bool{}
 
 // leanResolves_CheckoutPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, checkoutPayloadImplementors) {
 		switch f.Name {
@@ -691,7 +708,8 @@ func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, se
 
 func (ec *executionContext) lean_CheckoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CheckoutPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, checkoutPayloadImplementors)
-	return leanexec.Object(ctx, w, "CheckoutPayload", fields, leanCheckoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanCheckoutPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"CheckoutPayload"`)
@@ -738,11 +756,12 @@ var leanCountryUsageConcurrent = map[string]bool{}
 
 // leanResolves_CountryUsage reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_CountryUsage(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, countryUsageImplementors) {
 		switch f.Name {
@@ -757,7 +776,8 @@ func (ec *executionContext) leanResolves_CountryUsage(ctx context.Context, sel a
 
 func (ec *executionContext) lean_CountryUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CountryUsage) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, countryUsageImplementors)
-	return leanexec.Object(ctx, w, "CountryUsage", fields, leanCountryUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanCountryUsageConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"CountryUsage"`)
@@ -805,11 +825,12 @@ var leanDailyUsageConcurrent = map[string]bool{}
 
 // leanResolves_DailyUsage reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_DailyUsage(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, dailyUsageImplementors) {
 		switch f.Name {
@@ -824,7 +845,8 @@ func (ec *executionContext) leanResolves_DailyUsage(ctx context.Context, sel ast
 
 func (ec *executionContext) lean_DailyUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.DailyUsage) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, dailyUsageImplementors)
-	return leanexec.Object(ctx, w, "DailyUsage", fields, leanDailyUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanDailyUsageConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"DailyUsage"`)
@@ -908,11 +930,12 @@ var leanEmailChangePayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailChangePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_EmailChangePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailChangePayloadImplementors) {
 		switch f.Name {
@@ -927,7 +950,8 @@ func (ec *executionContext) leanResolves_EmailChangePayload(ctx context.Context,
 
 func (ec *executionContext) lean_EmailChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailChangePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailChangePayloadImplementors)
-	return leanexec.Object(ctx, w, "EmailChangePayload", fields, leanEmailChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanEmailChangePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailChangePayload"`)
@@ -951,11 +975,12 @@ var leanEmailVerificationResendPayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailVerificationResendPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_EmailVerificationResendPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailVerificationResendPayloadImplementors) {
 		switch f.Name {
@@ -970,7 +995,8 @@ func (ec *executionContext) leanResolves_EmailVerificationResendPayload(ctx cont
 
 func (ec *executionContext) lean_EmailVerificationResendPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerificationResendPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailVerificationResendPayloadImplementors)
-	return leanexec.Object(ctx, w, "EmailVerificationResendPayload", fields, leanEmailVerificationResendPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanEmailVerificationResendPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailVerificationResendPayload"`)
@@ -994,11 +1020,12 @@ var leanEmailVerifyPayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailVerifyPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_EmailVerifyPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailVerifyPayloadImplementors) {
 		switch f.Name {
@@ -1017,7 +1044,8 @@ func (ec *executionContext) leanResolves_EmailVerifyPayload(ctx context.Context,
 
 func (ec *executionContext) lean_EmailVerifyPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerifyPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailVerifyPayloadImplementors)
-	return leanexec.Object(ctx, w, "EmailVerifyPayload", fields, leanEmailVerifyPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanEmailVerifyPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailVerifyPayload"`)
@@ -1048,11 +1076,12 @@ var leanLoginPayloadConcurrent = map[string]bool{}
 
 // leanResolves_LoginPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_LoginPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, loginPayloadImplementors) {
 		switch f.Name {
@@ -1071,7 +1100,8 @@ func (ec *executionContext) leanResolves_LoginPayload(ctx context.Context, sel a
 
 func (ec *executionContext) lean_LoginPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LoginPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, loginPayloadImplementors)
-	return leanexec.Object(ctx, w, "LoginPayload", fields, leanLoginPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanLoginPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"LoginPayload"`)
@@ -1111,11 +1141,12 @@ var leanLogoutPayloadConcurrent = map[string]bool{}
 
 // leanResolves_LogoutPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_LogoutPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, logoutPayloadImplementors) {
 		switch f.Name {
@@ -1130,7 +1161,8 @@ func (ec *executionContext) leanResolves_LogoutPayload(ctx context.Context, sel 
 
 func (ec *executionContext) lean_LogoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LogoutPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, logoutPayloadImplementors)
-	return leanexec.Object(ctx, w, "LogoutPayload", fields, leanLogoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanLogoutPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"LogoutPayload"`)
@@ -1166,11 +1198,12 @@ var leanMoneyConcurrent = map[string]bool{}
 
 // leanResolves_Money reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Money(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, moneyImplementors) {
 		switch f.Name {
@@ -1181,7 +1214,8 @@ func (ec *executionContext) leanResolves_Money(ctx context.Context, sel ast.Sele
 
 func (ec *executionContext) lean_Money(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *money.Money) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, moneyImplementors)
-	return leanexec.Object(ctx, w, "Money", fields, leanMoneyConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanMoneyConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Money"`)
@@ -1222,11 +1256,12 @@ var leanNetworkUsageConcurrent = map[string]bool{}
 
 // leanResolves_NetworkUsage reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_NetworkUsage(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, networkUsageImplementors) {
 		switch f.Name {
@@ -1241,7 +1276,8 @@ func (ec *executionContext) leanResolves_NetworkUsage(ctx context.Context, sel a
 
 func (ec *executionContext) lean_NetworkUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.NetworkUsage) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, networkUsageImplementors)
-	return leanexec.Object(ctx, w, "NetworkUsage", fields, leanNetworkUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanNetworkUsageConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"NetworkUsage"`)
@@ -1315,13 +1351,27 @@ var leanOrderConcurrent = map[string]bool{
 	"availableActions": true,
 }
 
+// Order: its batch fields, which a list of it resolves for all
+// its items at once (leanexec.ResolveBatch).
+var leanOrderBatched = map[string]bool{
+	"items": true,
+}
+
+// Order as an item of a list that resolved its batch fields:
+// the fields that still call a resolver.
+var leanOrderConcurrentBatched = map[string]bool{
+	"shipments":        true,
+	"availableActions": true,
+}
+
 // leanResolves_Order reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors) {
 		switch f.Name {
@@ -1338,9 +1388,6 @@ func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.Sele
 				return true
 			}
 		case "items":
-			if !leanexec.IsReady(ctx, "Order", f.Name) {
-				return true
-			}
 			if ec.leanResolves_OrderItem(ctx, f.Selections) {
 				return true
 			}
@@ -1349,16 +1396,9 @@ func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.Sele
 				return true
 			}
 		case "shipments":
-			if !leanexec.IsReady(ctx, "Order", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Shipment(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "availableActions":
-			if !leanexec.IsReady(ctx, "Order", f.Name) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -1366,7 +1406,11 @@ func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.Sele
 
 func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Order) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors)
-	return leanexec.Object(ctx, w, "Order", fields, leanOrderConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderConcurrent
+	if leanexec.Batched(ctx, "Order", obj) {
+		concurrent = leanOrderConcurrentBatched
+	}
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Order"`)
@@ -1403,6 +1447,25 @@ func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel
 			return ec.lean_Order_importedAt(ctx, w, field, obj)
 		}
 		return false
+	})
+}
+
+// leanBatch_Order resolves the batch fields selected on a list
+// of Order, once each for all its items.
+func (ec *executionContext) leanBatch_Order(ctx context.Context, sel ast.SelectionSet, parents []*store.Order) (*leanexec.Batch, bool) {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors)
+	return leanexec.ResolveBatch(ctx, "Order", parents, fields, leanOrderBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
+		switch field.Name {
+		case "items":
+			fc := &graphql.FieldContext{Object: "Order", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			results, err := ec.Resolvers.Order().Items(ctx, parents)
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		}
+		return nil, false
 	})
 }
 
@@ -1490,9 +1553,14 @@ func (ec *executionContext) lean_Order_note(ctx context.Context, w *bytes.Buffer
 
 func (ec *executionContext) lean_Order_items(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Order", Field: field, IsMethod: true, IsResolver: true})
-	res, err := ec.Resolvers.Order().Items(ctx, obj)
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*store.Order, []store.OrderItem](ctx, "Order", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.Order().Items(ctx, []*store.Order{obj})
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx, w, field.Selections, res)
 }
@@ -1542,11 +1610,12 @@ var leanOrderCancelPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderCancelPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderCancelPayloadImplementors) {
 		switch f.Name {
@@ -1569,7 +1638,8 @@ func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context,
 
 func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderCancelPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderCancelPayloadImplementors)
-	return leanexec.Object(ctx, w, "OrderCancelPayload", fields, leanOrderCancelPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderCancelPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderCancelPayload"`)
@@ -1607,11 +1677,12 @@ var leanOrderConnectionConcurrent = map[string]bool{}
 
 // leanResolves_OrderConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_OrderConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderConnectionImplementors) {
 		switch f.Name {
@@ -1630,7 +1701,8 @@ func (ec *executionContext) leanResolves_OrderConnection(ctx context.Context, se
 
 func (ec *executionContext) lean_OrderConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderConnectionImplementors)
-	return leanexec.Object(ctx, w, "OrderConnection", fields, leanOrderConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderConnection"`)
@@ -1673,11 +1745,12 @@ var leanOrderEdgeConcurrent = map[string]bool{}
 
 // leanResolves_OrderEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_OrderEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderEdgeImplementors) {
 		switch f.Name {
@@ -1692,7 +1765,8 @@ func (ec *executionContext) leanResolves_OrderEdge(ctx context.Context, sel ast.
 
 func (ec *executionContext) lean_OrderEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderEdgeImplementors)
-	return leanexec.Object(ctx, w, "OrderEdge", fields, leanOrderEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderEdge"`)
@@ -1728,13 +1802,24 @@ var leanOrderItemConcurrent = map[string]bool{
 	"product": true,
 }
 
+// OrderItem: its batch fields, which a list of it resolves for all
+// its items at once (leanexec.ResolveBatch).
+var leanOrderItemBatched = map[string]bool{
+	"product": true,
+}
+
+// OrderItem as an item of a list that resolved its batch fields:
+// the fields that still call a resolver.
+var leanOrderItemConcurrentBatched = map[string]bool{}
+
 // leanResolves_OrderItem reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors) {
 		switch f.Name {
@@ -1747,9 +1832,6 @@ func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.
 				return true
 			}
 		case "product":
-			if !leanexec.IsReady(ctx, "OrderItem", f.Name) {
-				return true
-			}
 			if ec.leanResolves_Product(ctx, f.Selections) {
 				return true
 			}
@@ -1760,7 +1842,11 @@ func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.
 
 func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.OrderItem) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors)
-	return leanexec.Object(ctx, w, "OrderItem", fields, leanOrderItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderItemConcurrent
+	if leanexec.Batched(ctx, "OrderItem", obj) {
+		concurrent = leanOrderItemConcurrentBatched
+	}
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderItem"`)
@@ -1783,6 +1869,25 @@ func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer,
 			return ec.lean_OrderItem_product(ctx, w, field, obj)
 		}
 		return false
+	})
+}
+
+// leanBatch_OrderItem resolves the batch fields selected on a list
+// of OrderItem, once each for all its items.
+func (ec *executionContext) leanBatch_OrderItem(ctx context.Context, sel ast.SelectionSet, parents []*store.OrderItem) (*leanexec.Batch, bool) {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors)
+	return leanexec.ResolveBatch(ctx, "OrderItem", parents, fields, leanOrderItemBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
+		switch field.Name {
+		case "product":
+			fc := &graphql.FieldContext{Object: "OrderItem", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			results, err := ec.Resolvers.OrderItem().Product(ctx, parents)
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		}
+		return nil, false
 	})
 }
 
@@ -1845,9 +1950,14 @@ func (ec *executionContext) lean_OrderItem_name(ctx context.Context, w *bytes.Bu
 
 func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "OrderItem", Field: field, IsMethod: true, IsResolver: true})
-	res, err := ec.Resolvers.OrderItem().Product(ctx, obj)
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*store.OrderItem, *model.Product](ctx, "OrderItem", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.OrderItem().Product(ctx, []*store.OrderItem{obj})
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx, w, field.Selections, res)
 }
@@ -1859,11 +1969,12 @@ var leanOrderPayPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderPayPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderPayPayloadImplementors) {
 		switch f.Name {
@@ -1886,7 +1997,8 @@ func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, se
 
 func (ec *executionContext) lean_OrderPayPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderPayPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderPayPayloadImplementors)
-	return leanexec.Object(ctx, w, "OrderPayPayload", fields, leanOrderPayPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderPayPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderPayPayload"`)
@@ -1924,11 +2036,12 @@ var leanOrderReorderPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderReorderPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderReorderPayloadImplementors) {
 		switch f.Name {
@@ -1955,7 +2068,8 @@ func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context
 
 func (ec *executionContext) lean_OrderReorderPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderReorderPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderReorderPayloadImplementors)
-	return leanexec.Object(ctx, w, "OrderReorderPayload", fields, leanOrderReorderPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderReorderPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderReorderPayload"`)
@@ -2009,11 +2123,12 @@ var leanPageInfoConcurrent = map[string]bool{}
 
 // leanResolves_PageInfo reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_PageInfo(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, pageInfoImplementors) {
 		switch f.Name {
@@ -2024,7 +2139,8 @@ func (ec *executionContext) leanResolves_PageInfo(ctx context.Context, sel ast.S
 
 func (ec *executionContext) lean_PageInfo(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *relay.PageInfo) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, pageInfoImplementors)
-	return leanexec.Object(ctx, w, "PageInfo", fields, leanPageInfoConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPageInfoConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PageInfo"`)
@@ -2083,11 +2199,12 @@ var leanPasswordChangePayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordChangePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_PasswordChangePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordChangePayloadImplementors) {
 		switch f.Name {
@@ -2106,7 +2223,8 @@ func (ec *executionContext) leanResolves_PasswordChangePayload(ctx context.Conte
 
 func (ec *executionContext) lean_PasswordChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordChangePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordChangePayloadImplementors)
-	return leanexec.Object(ctx, w, "PasswordChangePayload", fields, leanPasswordChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPasswordChangePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordChangePayload"`)
@@ -2137,11 +2255,12 @@ var leanPasswordResetPayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordResetPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_PasswordResetPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetPayloadImplementors) {
 		switch f.Name {
@@ -2156,7 +2275,8 @@ func (ec *executionContext) leanResolves_PasswordResetPayload(ctx context.Contex
 
 func (ec *executionContext) lean_PasswordResetPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetPayloadImplementors)
-	return leanexec.Object(ctx, w, "PasswordResetPayload", fields, leanPasswordResetPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPasswordResetPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordResetPayload"`)
@@ -2180,11 +2300,12 @@ var leanPasswordResetRequestPayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordResetRequestPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_PasswordResetRequestPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetRequestPayloadImplementors) {
 		switch f.Name {
@@ -2199,7 +2320,8 @@ func (ec *executionContext) leanResolves_PasswordResetRequestPayload(ctx context
 
 func (ec *executionContext) lean_PasswordResetRequestPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetRequestPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetRequestPayloadImplementors)
-	return leanexec.Object(ctx, w, "PasswordResetRequestPayload", fields, leanPasswordResetRequestPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPasswordResetRequestPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordResetRequestPayload"`)
@@ -2223,11 +2345,12 @@ var leanPaymentConcurrent = map[string]bool{}
 
 // leanResolves_Payment reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors) {
 		switch f.Name {
@@ -2242,7 +2365,8 @@ func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Payment) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors)
-	return leanexec.Object(ctx, w, "Payment", fields, leanPaymentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPaymentConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Payment"`)
@@ -2314,11 +2438,12 @@ var leanProductConcurrent = map[string]bool{}
 
 // leanResolves_Product reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors) {
 		switch f.Name {
@@ -2337,7 +2462,8 @@ func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Product) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors)
-	return leanexec.Object(ctx, w, "Product", fields, leanProductConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanProductConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Product"`)
@@ -2449,11 +2575,12 @@ var leanProductConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ProductConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ProductConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productConnectionImplementors) {
 		switch f.Name {
@@ -2472,7 +2599,8 @@ func (ec *executionContext) leanResolves_ProductConnection(ctx context.Context, 
 
 func (ec *executionContext) lean_ProductConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productConnectionImplementors)
-	return leanexec.Object(ctx, w, "ProductConnection", fields, leanProductConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanProductConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProductConnection"`)
@@ -2503,11 +2631,12 @@ var leanProductEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ProductEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ProductEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productEdgeImplementors) {
 		switch f.Name {
@@ -2522,7 +2651,8 @@ func (ec *executionContext) leanResolves_ProductEdge(ctx context.Context, sel as
 
 func (ec *executionContext) lean_ProductEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productEdgeImplementors)
-	return leanexec.Object(ctx, w, "ProductEdge", fields, leanProductEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanProductEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProductEdge"`)
@@ -2558,11 +2688,12 @@ var leanProfileUpdatePayloadConcurrent = map[string]bool{}
 
 // leanResolves_ProfileUpdatePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ProfileUpdatePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, profileUpdatePayloadImplementors) {
 		switch f.Name {
@@ -2581,7 +2712,8 @@ func (ec *executionContext) leanResolves_ProfileUpdatePayload(ctx context.Contex
 
 func (ec *executionContext) lean_ProfileUpdatePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProfileUpdatePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, profileUpdatePayloadImplementors)
-	return leanexec.Object(ctx, w, "ProfileUpdatePayload", fields, leanProfileUpdatePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanProfileUpdatePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProfileUpdatePayload"`)
@@ -2621,7 +2753,8 @@ var leanQueryConcurrent = map[string]bool{
 func (ec *executionContext) lean_Query(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query"})
-	return leanexec.Object(ctx, w, "Query", fields, leanQueryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanQueryConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		ctx = graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{Object: field.Name, Field: field})
 		switch field.Name {
 		case "__typename":
@@ -2718,11 +2851,12 @@ var leanRegisterPayloadConcurrent = map[string]bool{}
 
 // leanResolves_RegisterPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_RegisterPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, registerPayloadImplementors) {
 		switch f.Name {
@@ -2741,7 +2875,8 @@ func (ec *executionContext) leanResolves_RegisterPayload(ctx context.Context, se
 
 func (ec *executionContext) lean_RegisterPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.RegisterPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, registerPayloadImplementors)
-	return leanexec.Object(ctx, w, "RegisterPayload", fields, leanRegisterPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanRegisterPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"RegisterPayload"`)
@@ -2781,11 +2916,12 @@ var leanReorderDroppedItemConcurrent = map[string]bool{}
 
 // leanResolves_ReorderDroppedItem reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors) {
 		switch f.Name {
@@ -2800,7 +2936,8 @@ func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context,
 
 func (ec *executionContext) lean_ReorderDroppedItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *orders.Dropped) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors)
-	return leanexec.Object(ctx, w, "ReorderDroppedItem", fields, leanReorderDroppedItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanReorderDroppedItemConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ReorderDroppedItem"`)
@@ -2839,28 +2976,19 @@ var leanResellerConcurrent = map[string]bool{
 
 // leanResolves_Reseller reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors) {
 		switch f.Name {
 		case "simCards":
-			if !leanexec.IsReady(ctx, "Reseller", f.Name) {
-				return true
-			}
-			if ec.leanResolves_ResellerSimCardConnection(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "simCardChanges":
-			if !leanexec.IsReady(ctx, "Reseller", f.Name) {
-				return true
-			}
-			if ec.leanResolves_ResellerSimCardChangeConnection(ctx, f.Selections) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -2868,7 +2996,8 @@ func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.S
 
 func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Reseller) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors)
-	return leanexec.Object(ctx, w, "Reseller", fields, leanResellerConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Reseller"`)
@@ -2937,11 +3066,12 @@ var leanResellerSimCardConcurrent = map[string]bool{
 
 // leanResolves_ResellerSimCard reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardImplementors) {
 		switch f.Name {
@@ -2950,9 +3080,7 @@ func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, se
 				return true
 			}
 		case "projectedRunOutAt":
-			if !leanexec.IsReady(ctx, "ResellerSimCard", f.Name) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -2960,7 +3088,8 @@ func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, se
 
 func (ec *executionContext) lean_ResellerSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ResellerSIM) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCard", fields, leanResellerSimCardConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCard"`)
@@ -3051,11 +3180,12 @@ var leanResellerSimCardChangeConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardChangeConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ResellerSimCardChangeConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeConnectionImplementors) {
 		switch f.Name {
@@ -3074,7 +3204,8 @@ func (ec *executionContext) leanResolves_ResellerSimCardChangeConnection(ctx con
 
 func (ec *executionContext) lean_ResellerSimCardChangeConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardChangeConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeConnectionImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCardChangeConnection", fields, leanResellerSimCardChangeConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardChangeConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCardChangeConnection"`)
@@ -3117,11 +3248,12 @@ var leanResellerSimCardChangeEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardChangeEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ResellerSimCardChangeEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeEdgeImplementors) {
 		switch f.Name {
@@ -3136,7 +3268,8 @@ func (ec *executionContext) leanResolves_ResellerSimCardChangeEdge(ctx context.C
 
 func (ec *executionContext) lean_ResellerSimCardChangeEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardChangeEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeEdgeImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCardChangeEdge", fields, leanResellerSimCardChangeEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardChangeEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCardChangeEdge"`)
@@ -3172,11 +3305,12 @@ var leanResellerSimCardConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ResellerSimCardConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardConnectionImplementors) {
 		switch f.Name {
@@ -3195,7 +3329,8 @@ func (ec *executionContext) leanResolves_ResellerSimCardConnection(ctx context.C
 
 func (ec *executionContext) lean_ResellerSimCardConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardConnectionImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCardConnection", fields, leanResellerSimCardConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCardConnection"`)
@@ -3226,11 +3361,12 @@ var leanResellerSimCardEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ResellerSimCardEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardEdgeImplementors) {
 		switch f.Name {
@@ -3245,7 +3381,8 @@ func (ec *executionContext) leanResolves_ResellerSimCardEdge(ctx context.Context
 
 func (ec *executionContext) lean_ResellerSimCardEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardEdgeImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCardEdge", fields, leanResellerSimCardEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCardEdge"`)
@@ -3281,11 +3418,12 @@ var leanResellerSimCardsConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCards reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors) {
 		switch f.Name {
@@ -3300,7 +3438,8 @@ func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, s
 
 func (ec *executionContext) lean_ResellerSimCards(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCards) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCards", fields, leanResellerSimCardsConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardsConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCards"`)
@@ -3338,21 +3477,17 @@ var leanShipmentConcurrent = map[string]bool{
 
 // leanResolves_Shipment reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Shipment(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shipmentImplementors) {
 		switch f.Name {
 		case "items":
-			if !leanexec.IsReady(ctx, "Shipment", f.Name) {
-				return true
-			}
-			if ec.leanResolves_ShipmentItem(ctx, f.Selections) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -3360,7 +3495,8 @@ func (ec *executionContext) leanResolves_Shipment(ctx context.Context, sel ast.S
 
 func (ec *executionContext) lean_Shipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Shipment) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shipmentImplementors)
-	return leanexec.Object(ctx, w, "Shipment", fields, leanShipmentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanShipmentConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Shipment"`)
@@ -3447,21 +3583,17 @@ var leanShipmentItemConcurrent = map[string]bool{
 
 // leanResolves_ShipmentItem reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ShipmentItem(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shipmentItemImplementors) {
 		switch f.Name {
 		case "product":
-			if !leanexec.IsReady(ctx, "ShipmentItem", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Product(ctx, f.Selections) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -3469,7 +3601,8 @@ func (ec *executionContext) leanResolves_ShipmentItem(ctx context.Context, sel a
 
 func (ec *executionContext) lean_ShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ShipmentItem) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shipmentItemImplementors)
-	return leanexec.Object(ctx, w, "ShipmentItem", fields, leanShipmentItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanShipmentItemConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ShipmentItem"`)
@@ -3518,11 +3651,12 @@ var leanShippingAddressConcurrent = map[string]bool{}
 
 // leanResolves_ShippingAddress reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors) {
 		switch f.Name {
@@ -3533,7 +3667,8 @@ func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, se
 
 func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ShippingAddress) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors)
-	return leanexec.Object(ctx, w, "ShippingAddress", fields, leanShippingAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanShippingAddressConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ShippingAddress"`)
@@ -3648,13 +3783,30 @@ var leanSimCardConcurrent = map[string]bool{
 	"balanceEntries":      true,
 }
 
+// SimCard: its batch fields, which a list of it resolves for all
+// its items at once (leanexec.ResolveBatch).
+var leanSimCardBatched = map[string]bool{
+	"usage":               true,
+	"recentUsageSessions": true,
+	"usageSessions":       true,
+	"balanceEntries":      true,
+}
+
+// SimCard as an item of a list that resolved its batch fields:
+// the fields that still call a resolver.
+var leanSimCardConcurrentBatched = map[string]bool{
+	"projectedRunOutAt": true,
+	"usageExportUrl":    true,
+}
+
 // leanResolves_SimCard reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors) {
 		switch f.Name {
@@ -3667,38 +3819,22 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 				return true
 			}
 		case "projectedRunOutAt":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
+			return true
 		case "usage":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
 			if ec.leanResolves_UsageSummary(ctx, f.Selections) {
 				return true
 			}
 		case "recentUsageSessions":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
 			if ec.leanResolves_UsageSession(ctx, f.Selections) {
 				return true
 			}
 		case "usageSessions":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
 			if ec.leanResolves_UsageSessionConnection(ctx, f.Selections) {
 				return true
 			}
 		case "usageExportUrl":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
+			return true
 		case "balanceEntries":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
 			if ec.leanResolves_BalanceEntryConnection(ctx, f.Selections) {
 				return true
 			}
@@ -3713,7 +3849,11 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCard) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors)
-	return leanexec.Object(ctx, w, "SimCard", fields, leanSimCardConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanSimCardConcurrent
+	if leanexec.Batched(ctx, "SimCard", obj) {
+		concurrent = leanSimCardConcurrentBatched
+	}
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCard"`)
@@ -3752,6 +3892,77 @@ func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, s
 			return ec.lean_SimCard_alerts(ctx, w, field, obj)
 		}
 		return false
+	})
+}
+
+// leanBatch_SimCard resolves the batch fields selected on a list
+// of SimCard, once each for all its items.
+func (ec *executionContext) leanBatch_SimCard(ctx context.Context, sel ast.SelectionSet, parents []*store.SimCard) (*leanexec.Batch, bool) {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors)
+	return leanexec.ResolveBatch(ctx, "SimCard", parents, fields, leanSimCardBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
+		switch field.Name {
+		case "usage":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+				return ec.field_SimCard_usage_args(ctx, field.ArgumentMap(ec.Variables))
+			})
+			if err != nil {
+				return nil, false
+			}
+			fc.Args = args
+			results, err := ec.Resolvers.SimCard().Usage(ctx, parents, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		case "recentUsageSessions":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+				return ec.field_SimCard_recentUsageSessions_args(ctx, field.ArgumentMap(ec.Variables))
+			})
+			if err != nil {
+				return nil, false
+			}
+			fc.Args = args
+			results, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, parents, fc.Args["limit"].(*int))
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		case "usageSessions":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+				return ec.field_SimCard_usageSessions_args(ctx, field.ArgumentMap(ec.Variables))
+			})
+			if err != nil {
+				return nil, false
+			}
+			fc.Args = args
+			results, err := ec.Resolvers.SimCard().UsageSessions(ctx, parents, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		case "balanceEntries":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+				return ec.field_SimCard_balanceEntries_args(ctx, field.ArgumentMap(ec.Variables))
+			})
+			if err != nil {
+				return nil, false
+			}
+			fc.Args = args
+			results, err := ec.Resolvers.SimCard().BalanceEntries(ctx, parents, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		}
+		return nil, false
 	})
 }
 
@@ -3847,9 +4058,14 @@ func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buf
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.SimCard().Usage(ctx, obj, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*store.SimCard, *model.UsageSummary](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().Usage(ctx, []*store.SimCard{obj}, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNUsageSummary2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSummary(ctx, w, field.Selections, res)
 }
@@ -3864,9 +4080,14 @@ func (ec *executionContext) lean_SimCard_recentUsageSessions(ctx context.Context
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, obj, fc.Args["limit"].(*int))
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*store.SimCard, []store.UsageSession](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, []*store.SimCard{obj}, fc.Args["limit"].(*int))
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx, w, field.Selections, res)
 }
@@ -3881,9 +4102,14 @@ func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *b
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.SimCard().UsageSessions(ctx, obj, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*store.SimCard, *model.UsageSessionConnection](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().UsageSessions(ctx, []*store.SimCard{obj}, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNUsageSessionConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionConnection(ctx, w, field.Selections, res)
 }
@@ -3920,9 +4146,14 @@ func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.SimCard().BalanceEntries(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*store.SimCard, *model.BalanceEntryConnection](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().BalanceEntries(ctx, []*store.SimCard{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNBalanceEntryConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryConnection(ctx, w, field.Selections, res)
 }
@@ -3939,11 +4170,12 @@ var leanSimCardAlertsConcurrent = map[string]bool{}
 
 // leanResolves_SimCardAlerts reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_SimCardAlerts(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardAlertsImplementors) {
 		switch f.Name {
@@ -3958,7 +4190,8 @@ func (ec *executionContext) leanResolves_SimCardAlerts(ctx context.Context, sel 
 
 func (ec *executionContext) lean_SimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCardAlerts) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardAlertsImplementors)
-	return leanexec.Object(ctx, w, "SimCardAlerts", fields, leanSimCardAlertsConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanSimCardAlertsConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardAlerts"`)
@@ -3991,11 +4224,12 @@ var leanSimCardPayloadConcurrent = map[string]bool{}
 
 // leanResolves_SimCardPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardPayloadImplementors) {
 		switch f.Name {
@@ -4018,7 +4252,8 @@ func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel
 
 func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardPayloadImplementors)
-	return leanexec.Object(ctx, w, "SimCardPayload", fields, leanSimCardPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanSimCardPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardPayload"`)
@@ -4056,11 +4291,12 @@ var leanSimCardRemovePayloadConcurrent = map[string]bool{}
 
 // leanResolves_SimCardRemovePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors) {
 		switch f.Name {
@@ -4079,7 +4315,8 @@ func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Contex
 
 func (ec *executionContext) lean_SimCardRemovePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardRemovePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors)
-	return leanexec.Object(ctx, w, "SimCardRemovePayload", fields, leanSimCardRemovePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanSimCardRemovePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardRemovePayload"`)
@@ -4119,11 +4356,12 @@ var leanUsageSessionConcurrent = map[string]bool{}
 
 // leanResolves_UsageSession reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors) {
 		switch f.Name {
@@ -4138,7 +4376,8 @@ func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel a
 
 func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.UsageSession) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors)
-	return leanexec.Object(ctx, w, "UsageSession", fields, leanUsageSessionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUsageSessionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSession"`)
@@ -4273,11 +4512,12 @@ var leanUsageSessionConnectionConcurrent = map[string]bool{
 
 // leanResolves_UsageSessionConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionConnectionImplementors) {
 		switch f.Name {
@@ -4290,13 +4530,9 @@ func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Cont
 				return true
 			}
 		case "totalCount":
-			if !leanexec.IsReady(ctx, "UsageSessionConnection", f.Name) {
-				return true
-			}
+			return true
 		case "archivedBefore":
-			if !leanexec.IsReady(ctx, "UsageSessionConnection", f.Name) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -4304,7 +4540,8 @@ func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Cont
 
 func (ec *executionContext) lean_UsageSessionConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionConnectionImplementors)
-	return leanexec.Object(ctx, w, "UsageSessionConnection", fields, leanUsageSessionConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUsageSessionConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSessionConnection"`)
@@ -4364,11 +4601,12 @@ var leanUsageSessionEdgeConcurrent = map[string]bool{}
 
 // leanResolves_UsageSessionEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_UsageSessionEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors) {
 		switch f.Name {
@@ -4383,7 +4621,8 @@ func (ec *executionContext) leanResolves_UsageSessionEdge(ctx context.Context, s
 
 func (ec *executionContext) lean_UsageSessionEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors)
-	return leanexec.Object(ctx, w, "UsageSessionEdge", fields, leanUsageSessionEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUsageSessionEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSessionEdge"`)
@@ -4423,11 +4662,12 @@ var leanUsageSummaryConcurrent = map[string]bool{
 
 // leanResolves_UsageSummary reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSummaryImplementors) {
 		switch f.Name {
@@ -4440,23 +4680,11 @@ func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel a
 				return true
 			}
 		case "byDay":
-			if !leanexec.IsReady(ctx, "UsageSummary", f.Name) {
-				return true
-			}
-			if ec.leanResolves_DailyUsage(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "byNetwork":
-			if !leanexec.IsReady(ctx, "UsageSummary", f.Name) {
-				return true
-			}
-			if ec.leanResolves_NetworkUsage(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "archivedBefore":
-			if !leanexec.IsReady(ctx, "UsageSummary", f.Name) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -4464,7 +4692,8 @@ func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel a
 
 func (ec *executionContext) lean_UsageSummary(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSummary) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSummaryImplementors)
-	return leanexec.Object(ctx, w, "UsageSummary", fields, leanUsageSummaryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUsageSummaryConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSummary"`)
@@ -4585,56 +4814,27 @@ var leanUserConcurrent = map[string]bool{
 
 // leanResolves_User reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors) {
 		switch f.Name {
 		case "defaultAddress":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Address(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "addresses":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Address(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "orders":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_OrderConnection(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "order":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Order(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "simCards":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_SimCard(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "simCard":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_SimCard(ctx, f.Selections) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -4642,7 +4842,8 @@ func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.Selec
 
 func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.User) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors)
-	return leanexec.Object(ctx, w, "User", fields, leanUserConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUserConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"User"`)
@@ -4839,11 +5040,12 @@ var leanUserErrorConcurrent = map[string]bool{}
 
 // leanResolves_UserError reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_UserError(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, userErrorImplementors) {
 		switch f.Name {
@@ -4854,7 +5056,8 @@ func (ec *executionContext) leanResolves_UserError(ctx context.Context, sel ast.
 
 func (ec *executionContext) lean_UserError(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *apperr.FieldError) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userErrorImplementors)
-	return leanexec.Object(ctx, w, "UserError", fields, leanUserErrorConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUserErrorConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UserError"`)
@@ -5084,9 +5287,17 @@ func (ec *executionContext) leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋte
 }
 
 func (ec *executionContext) leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.OrderItem) bool {
+	parents := make([]*store.OrderItem, len(v))
+	for i := range v {
+		parents[i] = &v[i]
+	}
+	batch, ok := ec.leanBatch_OrderItem(ctx, sel, parents)
+	if !ok {
+		return false
+	}
 	concurrent := ec.leanResolves_OrderItem(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx, w, sel, v[i])
+		return ec.lean_OrderItem(batch.Item(ctx, i), w, sel, parents[i])
 	})
 }
 
@@ -5277,9 +5488,17 @@ func (ec *executionContext) leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtez�
 }
 
 func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.SimCard) bool {
+	parents := make([]*store.SimCard, len(v))
+	for i := range v {
+		parents[i] = &v[i]
+	}
+	batch, ok := ec.leanBatch_SimCard(ctx, sel, parents)
+	if !ok {
+		return false
+	}
 	concurrent := ec.leanResolves_SimCard(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, sel, v[i])
+		return ec.lean_SimCard(batch.Item(ctx, i), w, sel, parents[i])
 	})
 }
 
