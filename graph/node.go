@@ -42,7 +42,7 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 		if !ok {
 			return none
 		}
-		return found(l.sessionByKey.LoadThunk(ctx, [2]string{start, n}), func(s *store.UsageSession) *store.UsageSession { return s })
+		return found(l.sessionByKey.LoadThunk(ctx, [2]string{start, n}), model.NewUsageSession)
 	case relay.TypeUser:
 		return func() (relay.Node, error) { return r.viewerUser(ctx, key) }
 	}

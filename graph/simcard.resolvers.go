@@ -96,12 +96,13 @@ func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from ti
 	return model.NewUsageSummary(countries, rng, obj.Currency), nil
 }
 
-func (r *simCardResolver) RecentUsageSessions(ctx context.Context, obj *store.SimCard, limit *int) ([]store.UsageSession, error) {
+func (r *simCardResolver) RecentUsageSessions(ctx context.Context, obj *store.SimCard, limit *int) ([]model.UsageSession, error) {
 	key, err := recentKey(obj.ICCID, limit)
 	if err != nil {
 		return nil, err
 	}
-	return loadersFor(ctx).newestSessions.Load(ctx, key)
+	sessions, err := loadersFor(ctx).newestSessions.Load(ctx, key)
+	return model.NewUsageSessions(sessions), err
 }
 
 func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error) {

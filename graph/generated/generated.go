@@ -92,12 +92,12 @@ type ComplexityRoot struct {
 	}
 
 	BalanceEntry struct {
-		AmountMoney       func(childComplexity int) int
-		BalanceAfterMoney func(childComplexity int) int
-		CreatedAt         func(childComplexity int) int
-		Kind              func(childComplexity int) int
-		OverdraftMoney    func(childComplexity int) int
-		Reference         func(childComplexity int) int
+		Amount       func(childComplexity int) int
+		BalanceAfter func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Overdraft    func(childComplexity int) int
+		Reference    func(childComplexity int) int
 	}
 
 	BalanceEntryConnection struct {
@@ -448,7 +448,7 @@ type ComplexityRoot struct {
 		CountryCode     func(childComplexity int) int
 		DurationSeconds func(childComplexity int) int
 		EndedAt         func(childComplexity int) int
-		GlobalID        func(childComplexity int) int
+		ID              func(childComplexity int) int
 		NetworkName     func(childComplexity int) int
 		StartedAt       func(childComplexity int) int
 		TotalBytes      func(childComplexity int) int
@@ -565,7 +565,7 @@ type ShipmentItemResolver interface {
 type SimCardResolver interface {
 	ProjectedRunOutAt(ctx context.Context, obj *store.SimCard) (*time.Time, error)
 	Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error)
-	RecentUsageSessions(ctx context.Context, obj *store.SimCard, limit *int) ([]store.UsageSession, error)
+	RecentUsageSessions(ctx context.Context, obj *store.SimCard, limit *int) ([]model.UsageSession, error)
 	UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error)
 	UsageExportURL(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time) (string, error)
 	BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error)
@@ -747,17 +747,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.AddressSetDefaultPayload.UserErrors(childComplexity), true
 
 	case "BalanceEntry.amount":
-		if e.ComplexityRoot.BalanceEntry.AmountMoney == nil {
+		if e.ComplexityRoot.BalanceEntry.Amount == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BalanceEntry.AmountMoney(childComplexity), true
+		return e.ComplexityRoot.BalanceEntry.Amount(childComplexity), true
 	case "BalanceEntry.balanceAfter":
-		if e.ComplexityRoot.BalanceEntry.BalanceAfterMoney == nil {
+		if e.ComplexityRoot.BalanceEntry.BalanceAfter == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BalanceEntry.BalanceAfterMoney(childComplexity), true
+		return e.ComplexityRoot.BalanceEntry.BalanceAfter(childComplexity), true
 	case "BalanceEntry.createdAt":
 		if e.ComplexityRoot.BalanceEntry.CreatedAt == nil {
 			break
@@ -771,11 +771,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BalanceEntry.Kind(childComplexity), true
 	case "BalanceEntry.overdraft":
-		if e.ComplexityRoot.BalanceEntry.OverdraftMoney == nil {
+		if e.ComplexityRoot.BalanceEntry.Overdraft == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BalanceEntry.OverdraftMoney(childComplexity), true
+		return e.ComplexityRoot.BalanceEntry.Overdraft(childComplexity), true
 	case "BalanceEntry.reference":
 		if e.ComplexityRoot.BalanceEntry.Reference == nil {
 			break
@@ -2238,11 +2238,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UsageSession.EndedAt(childComplexity), true
 	case "UsageSession.id":
-		if e.ComplexityRoot.UsageSession.GlobalID == nil {
+		if e.ComplexityRoot.UsageSession.ID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.UsageSession.GlobalID(childComplexity), true
+		return e.ComplexityRoot.UsageSession.ID(childComplexity), true
 	case "UsageSession.networkName":
 		if e.ComplexityRoot.UsageSession.NetworkName == nil {
 			break
@@ -6489,7 +6489,7 @@ func (ec *executionContext) fieldContext_AddressSetDefaultPayload_userErrors(_ c
 	return fc, nil
 }
 
-func (ec *executionContext) _BalanceEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6512,7 +6512,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_createdAt(_ context.Contex
 	return graphql.NewScalarFieldContext("BalanceEntry", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _BalanceEntry_kind(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceEntry_kind(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6524,8 +6524,8 @@ func (ec *executionContext) _BalanceEntry_kind(ctx context.Context, field graphq
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.EntryKind) graphql.Marshaler {
-			return ec.marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.BalanceEntryKind) graphql.Marshaler {
+			return ec.marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6535,7 +6535,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_kind(_ context.Context, fi
 	return graphql.NewScalarFieldContext("BalanceEntry", field, false, false, "BalanceEntryKind")
 }
 
-func (ec *executionContext) _BalanceEntry_amount(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceEntry_amount(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6544,7 +6544,7 @@ func (ec *executionContext) _BalanceEntry_amount(ctx context.Context, field grap
 			return ec.fieldContext_BalanceEntry_amount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AmountMoney(), nil
+			return obj.Amount, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -6558,7 +6558,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_amount(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "BalanceEntry",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -6567,7 +6567,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_amount(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _BalanceEntry_overdraft(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceEntry_overdraft(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6576,7 +6576,7 @@ func (ec *executionContext) _BalanceEntry_overdraft(ctx context.Context, field g
 			return ec.fieldContext_BalanceEntry_overdraft(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OverdraftMoney(), nil
+			return obj.Overdraft, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -6590,7 +6590,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_overdraft(_ context.Contex
 	fc = &graphql.FieldContext{
 		Object:     "BalanceEntry",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -6599,7 +6599,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_overdraft(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _BalanceEntry_balanceAfter(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceEntry_balanceAfter(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6608,7 +6608,7 @@ func (ec *executionContext) _BalanceEntry_balanceAfter(ctx context.Context, fiel
 			return ec.fieldContext_BalanceEntry_balanceAfter(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.BalanceAfterMoney(), nil
+			return obj.BalanceAfter, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -6622,7 +6622,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_balanceAfter(_ context.Con
 	fc = &graphql.FieldContext{
 		Object:     "BalanceEntry",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -6631,7 +6631,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_balanceAfter(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _BalanceEntry_reference(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceEntry_reference(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6753,8 +6753,8 @@ func (ec *executionContext) _BalanceEntryEdge_node(ctx context.Context, field gr
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.SIMBalanceEntry) graphql.Marshaler {
-			return ec.marshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BalanceEntry) graphql.Marshaler {
+			return ec.marshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntry(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12260,8 +12260,8 @@ func (ec *executionContext) _SimCard_recentUsageSessions(ctx context.Context, fi
 			return ec.Resolvers.SimCard().RecentUsageSessions(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []store.UsageSession) graphql.Marshaler {
-			return ec.marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UsageSession) graphql.Marshaler {
+			return ec.marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12737,7 +12737,7 @@ func (ec *executionContext) fieldContext_Subscription_simCardUpdated(ctx context
 	return fc, nil
 }
 
-func (ec *executionContext) _UsageSession_id(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_id(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12746,7 +12746,7 @@ func (ec *executionContext) _UsageSession_id(ctx context.Context, field graphql.
 			return ec.fieldContext_UsageSession_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
+			return obj.ID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12757,10 +12757,10 @@ func (ec *executionContext) _UsageSession_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_UsageSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UsageSession", field, true, false, "ID")
+	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "ID")
 }
 
-func (ec *executionContext) _UsageSession_startedAt(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_startedAt(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12783,7 +12783,7 @@ func (ec *executionContext) fieldContext_UsageSession_startedAt(_ context.Contex
 	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _UsageSession_endedAt(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_endedAt(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12806,7 +12806,7 @@ func (ec *executionContext) fieldContext_UsageSession_endedAt(_ context.Context,
 	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _UsageSession_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12815,7 +12815,7 @@ func (ec *executionContext) _UsageSession_durationSeconds(ctx context.Context, f
 			return ec.fieldContext_UsageSession_durationSeconds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DurationSeconds(), nil
+			return obj.DurationSeconds, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -12826,10 +12826,10 @@ func (ec *executionContext) _UsageSession_durationSeconds(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_UsageSession_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UsageSession", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "Int")
 }
 
-func (ec *executionContext) _UsageSession_bytesUp(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_bytesUp(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12852,7 +12852,7 @@ func (ec *executionContext) fieldContext_UsageSession_bytesUp(_ context.Context,
 	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "Int64")
 }
 
-func (ec *executionContext) _UsageSession_bytesDown(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_bytesDown(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12875,7 +12875,7 @@ func (ec *executionContext) fieldContext_UsageSession_bytesDown(_ context.Contex
 	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "Int64")
 }
 
-func (ec *executionContext) _UsageSession_totalBytes(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_totalBytes(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12884,7 +12884,7 @@ func (ec *executionContext) _UsageSession_totalBytes(ctx context.Context, field 
 			return ec.fieldContext_UsageSession_totalBytes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalBytes(), nil
+			return obj.TotalBytes, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -12895,10 +12895,10 @@ func (ec *executionContext) _UsageSession_totalBytes(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_UsageSession_totalBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UsageSession", field, true, false, "Int64")
+	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "Int64")
 }
 
-func (ec *executionContext) _UsageSession_countryCode(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_countryCode(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12921,7 +12921,7 @@ func (ec *executionContext) fieldContext_UsageSession_countryCode(_ context.Cont
 	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "String")
 }
 
-func (ec *executionContext) _UsageSession_networkName(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_networkName(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12944,7 +12944,7 @@ func (ec *executionContext) fieldContext_UsageSession_networkName(_ context.Cont
 	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "String")
 }
 
-func (ec *executionContext) _UsageSession_cost(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_cost(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12953,7 +12953,7 @@ func (ec *executionContext) _UsageSession_cost(ctx context.Context, field graphq
 			return ec.fieldContext_UsageSession_cost(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cost(), nil
+			return obj.Cost, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -12967,7 +12967,7 @@ func (ec *executionContext) fieldContext_UsageSession_cost(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "UsageSession",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -13121,8 +13121,8 @@ func (ec *executionContext) _UsageSessionEdge_node(ctx context.Context, field gr
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.UsageSession) graphql.Marshaler {
-			return ec.marshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UsageSession) graphql.Marshaler {
+			return ec.marshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16001,9 +16001,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
-	case store.UsageSession:
+	case model.UsageSession:
 		return ec._UsageSession(ctx, sel, &obj)
-	case *store.UsageSession:
+	case *model.UsageSession:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -16301,7 +16301,7 @@ func (ec *executionContext) _AddressSetDefaultPayload(ctx context.Context, sel a
 
 var balanceEntryImplementors = []string{"BalanceEntry"}
 
-func (ec *executionContext) _BalanceEntry(ctx context.Context, sel ast.SelectionSet, obj *store.SIMBalanceEntry) graphql.Marshaler {
+func (ec *executionContext) _BalanceEntry(ctx context.Context, sel ast.SelectionSet, obj *model.BalanceEntry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, balanceEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18762,7 +18762,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 
 var usageSessionImplementors = []string{"UsageSession", "Node"}
 
-func (ec *executionContext) _UsageSession(ctx context.Context, sel ast.SelectionSet, obj *store.UsageSession) graphql.Marshaler {
+func (ec *executionContext) _UsageSession(ctx context.Context, sel ast.SelectionSet, obj *model.UsageSession) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageSessionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19573,7 +19573,7 @@ func (ec *executionContext) unmarshalNAddressUpdateInput2githubᚗcomᚋteztelec
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx context.Context, sel ast.SelectionSet, v *store.SIMBalanceEntry) graphql.Marshaler {
+func (ec *executionContext) marshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntry(ctx context.Context, sel ast.SelectionSet, v *model.BalanceEntry) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BalanceEntry!")
 		return graphql.Null
@@ -19609,35 +19609,15 @@ func (ec *executionContext) marshalNBalanceEntryEdge2ᚕgithubᚗcomᚋtezteleco
 	return ret
 }
 
-func (ec *executionContext) unmarshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind(ctx context.Context, v any) (store.EntryKind, error) {
-	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind[tmp]
+func (ec *executionContext) unmarshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryKind(ctx context.Context, v any) (model.BalanceEntryKind, error) {
+	var res model.BalanceEntryKind
+	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind(ctx context.Context, sel ast.SelectionSet, v store.EntryKind) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind[v])
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "BalanceEntryKind!")
-	}
-	return res
+func (ec *executionContext) marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryKind(ctx context.Context, sel ast.SelectionSet, v model.BalanceEntryKind) graphql.Marshaler {
+	return v
 }
-
-var (
-	unmarshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind = map[string]store.EntryKind{
-		"TOPUP":      store.EntryTopup,
-		"USAGE":      store.EntryUsage,
-		"ADJUSTMENT": store.EntryAdjustment,
-		"REFUND":     store.EntryRefund,
-	}
-	marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind = map[store.EntryKind]string{
-		store.EntryTopup:      "TOPUP",
-		store.EntryUsage:      "USAGE",
-		store.EntryAdjustment: "ADJUSTMENT",
-		store.EntryRefund:     "REFUND",
-	}
-)
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
@@ -20589,15 +20569,15 @@ func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) marshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, sel ast.SelectionSet, v store.UsageSession) graphql.Marshaler {
+func (ec *executionContext) marshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx context.Context, sel ast.SelectionSet, v model.UsageSession) graphql.Marshaler {
 	return ec._UsageSession(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []store.UsageSession) graphql.Marshaler {
+func (ec *executionContext) marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.UsageSession) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, sel, v[i])
+		return ec.marshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20609,7 +20589,7 @@ func (ec *executionContext) marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, sel ast.SelectionSet, v *store.UsageSession) graphql.Marshaler {
+func (ec *executionContext) marshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx context.Context, sel ast.SelectionSet, v *model.UsageSession) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "UsageSession!")
 		return graphql.Null

@@ -479,7 +479,7 @@ func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel a
 	return false
 }
 
-func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SIMBalanceEntry) bool {
+func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntry) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors)
 	return leanexec.Object(ctx, w, "BalanceEntry", fields, leanBalanceEntryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
@@ -503,7 +503,7 @@ func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buff
 	})
 }
 
-func (ec *executionContext) lean_BalanceEntry_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
+func (ec *executionContext) lean_BalanceEntry_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
 	res := obj.CreatedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -513,9 +513,9 @@ func (ec *executionContext) lean_BalanceEntry_createdAt(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_BalanceEntry_kind(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
+func (ec *executionContext) lean_BalanceEntry_kind(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
 	res := obj.Kind
-	m := ec.marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind(ctx, field.Selections, res)
+	m := ec.marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryKind(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -523,22 +523,22 @@ func (ec *executionContext) lean_BalanceEntry_kind(ctx context.Context, w *bytes
 	return true
 }
 
-func (ec *executionContext) lean_BalanceEntry_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
-	res := obj.AmountMoney()
+func (ec *executionContext) lean_BalanceEntry_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
+	res := obj.Amount
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_BalanceEntry_overdraft(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
-	res := obj.OverdraftMoney()
+func (ec *executionContext) lean_BalanceEntry_overdraft(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
+	res := obj.Overdraft
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_BalanceEntry_balanceAfter(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
-	res := obj.BalanceAfterMoney()
+func (ec *executionContext) lean_BalanceEntry_balanceAfter(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
+	res := obj.BalanceAfter
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_BalanceEntry_reference(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
+func (ec *executionContext) lean_BalanceEntry_reference(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
 	res := obj.Reference
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -654,7 +654,7 @@ func (ec *executionContext) lean_BalanceEntryEdge_cursor(ctx context.Context, w 
 
 func (ec *executionContext) lean_BalanceEntryEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntryEdge) bool {
 	res := obj.Node
-	return ec.leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx, w, field.Selections, res)
+	return ec.leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntry(ctx, w, field.Selections, res)
 }
 
 // CheckoutPayload: which fields resolve through a resolver (or a method
@@ -3868,7 +3868,7 @@ func (ec *executionContext) lean_SimCard_recentUsageSessions(ctx context.Context
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
@@ -4136,7 +4136,7 @@ func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel a
 	return false
 }
 
-func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSession) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors)
 	return leanexec.Object(ctx, w, "UsageSession", fields, leanUsageSessionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
@@ -4168,8 +4168,8 @@ func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buff
 	})
 }
 
-func (ec *executionContext) lean_UsageSession_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
-	res := obj.GlobalID()
+func (ec *executionContext) lean_UsageSession_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4178,7 +4178,7 @@ func (ec *executionContext) lean_UsageSession_id(ctx context.Context, w *bytes.B
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_startedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_startedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.StartedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4188,7 +4188,7 @@ func (ec *executionContext) lean_UsageSession_startedAt(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_endedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_endedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.EndedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4198,8 +4198,8 @@ func (ec *executionContext) lean_UsageSession_endedAt(ctx context.Context, w *by
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_durationSeconds(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
-	res := obj.DurationSeconds()
+func (ec *executionContext) lean_UsageSession_durationSeconds(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
+	res := obj.DurationSeconds
 	m := ec.marshalNInt2int(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4208,7 +4208,7 @@ func (ec *executionContext) lean_UsageSession_durationSeconds(ctx context.Contex
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_bytesUp(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_bytesUp(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.BytesUp
 	m := ec.marshalNInt642int64(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4218,7 +4218,7 @@ func (ec *executionContext) lean_UsageSession_bytesUp(ctx context.Context, w *by
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_bytesDown(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_bytesDown(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.BytesDown
 	m := ec.marshalNInt642int64(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4228,8 +4228,8 @@ func (ec *executionContext) lean_UsageSession_bytesDown(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
-	res := obj.TotalBytes()
+func (ec *executionContext) lean_UsageSession_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
+	res := obj.TotalBytes
 	m := ec.marshalNInt642int64(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4238,7 +4238,7 @@ func (ec *executionContext) lean_UsageSession_totalBytes(ctx context.Context, w 
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.CountryCode
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4248,7 +4248,7 @@ func (ec *executionContext) lean_UsageSession_countryCode(ctx context.Context, w
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_networkName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_networkName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.NetworkName
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4258,8 +4258,8 @@ func (ec *executionContext) lean_UsageSession_networkName(ctx context.Context, w
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_cost(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
-	res := obj.Cost()
+func (ec *executionContext) lean_UsageSession_cost(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
+	res := obj.Cost
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
@@ -4409,7 +4409,7 @@ func (ec *executionContext) lean_UsageSessionEdge_cursor(ctx context.Context, w 
 
 func (ec *executionContext) lean_UsageSessionEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSessionEdge) bool {
 	res := obj.Node
-	return ec.leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, w, field.Selections, res)
+	return ec.leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx, w, field.Selections, res)
 }
 
 // UsageSummary: which fields resolve through a resolver (or a method
@@ -4924,7 +4924,7 @@ func (ec *executionContext) leanmarshalNAddressSetDefaultPayload2ᚖgithubᚗcom
 	return ec.lean_AddressSetDefaultPayload(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.SIMBalanceEntry) bool {
+func (ec *executionContext) leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.BalanceEntry) bool {
 	if v == nil {
 		return false
 	}
@@ -5296,18 +5296,18 @@ func (ec *executionContext) leanmarshalNSimCardRemovePayload2ᚖgithubᚗcomᚋt
 	return ec.lean_SimCardRemovePayload(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.UsageSession) bool {
+func (ec *executionContext) leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.UsageSession) bool {
 	return ec.lean_UsageSession(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.UsageSession) bool {
+func (ec *executionContext) leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.UsageSession) bool {
 	concurrent := ec.leanResolves_UsageSession(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, w, sel, v[i])
+		return ec.leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx, w, sel, v[i])
 	})
 }
 
-func (ec *executionContext) leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.UsageSession) bool {
+func (ec *executionContext) leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.UsageSession) bool {
 	if v == nil {
 		return false
 	}

@@ -23,7 +23,7 @@ type OrderConnection struct {
 // NewUsageSessionConnection builds a connection from rows fetched for page.
 func NewUsageSessionConnection(page relay.Page, rows []store.UsageSession, rng store.UsageRange) *UsageSessionConnection {
 	rows, info := relay.Connect(page, rows, store.SessionCursor)
-	return &UsageSessionConnection{Edges: edges(rows, func(s *store.UsageSession) UsageSessionEdge { return UsageSessionEdge{s} }), PageInfo: info, Range: rng}
+	return &UsageSessionConnection{Edges: nodeEdges(rows, newUsageSession, func(n *UsageSession, s *store.UsageSession) UsageSessionEdge { return UsageSessionEdge{n, s} }), PageInfo: info, Range: rng}
 }
 
 // NewOrderConnection builds a connection from rows fetched for page.
@@ -62,7 +62,7 @@ func NewResellerSimCardChangeConnection(page relay.Page, rows []store.ResellerSI
 // NewBalanceEntryConnection builds a connection from rows fetched for page.
 func NewBalanceEntryConnection(page relay.Page, rows []store.SIMBalanceEntry) *BalanceEntryConnection {
 	rows, info := relay.Connect(page, rows, store.BalanceEntryCursor)
-	return &BalanceEntryConnection{Edges: edges(rows, func(e *store.SIMBalanceEntry) BalanceEntryEdge { return BalanceEntryEdge{e} }), PageInfo: info}
+	return &BalanceEntryConnection{Edges: nodeEdges(rows, newBalanceEntry, func(n *BalanceEntry, e *store.SIMBalanceEntry) BalanceEntryEdge { return BalanceEntryEdge{n, e} }), PageInfo: info}
 }
 
 // NewProductConnection builds a connection from rows fetched for page.
@@ -95,10 +95,13 @@ func nodeEdges[T, N, E any](rows []T, conv func(*T) N, edge func(*N, *T) E) []E 
 // dashboard shows three sessions of every SIM card and asks for none.
 
 // UsageSessionEdge is a session of a page of history.
-type UsageSessionEdge struct{ Node *store.UsageSession }
+type UsageSessionEdge struct {
+	Node *UsageSession
+	row  *store.UsageSession
+}
 
 // Cursor is the session's cursor.
-func (e UsageSessionEdge) Cursor() string { return store.SessionCursor(*e.Node) }
+func (e UsageSessionEdge) Cursor() string { return store.SessionCursor(*e.row) }
 
 // OrderEdge is an order of a page.
 type OrderEdge struct{ Node *store.Order }
@@ -122,10 +125,13 @@ func (e ResellerSimCardChangeEdge) Node() *store.ResellerSIM { return &e.change.
 func (e ResellerSimCardChangeEdge) Cursor() string { return store.ResellerSIMChangeCursor(*e.change) }
 
 // BalanceEntryEdge is an entry of a page of a SIM's balance history.
-type BalanceEntryEdge struct{ Node *store.SIMBalanceEntry }
+type BalanceEntryEdge struct {
+	Node *BalanceEntry
+	row  *store.SIMBalanceEntry
+}
 
 // Cursor is the entry's cursor.
-func (e BalanceEntryEdge) Cursor() string { return store.BalanceEntryCursor(*e.Node) }
+func (e BalanceEntryEdge) Cursor() string { return store.BalanceEntryCursor(*e.row) }
 
 // ProductEdge is a product of a page.
 type ProductEdge struct {

@@ -18,6 +18,9 @@ func TestEnumsSpellTheDomainsValues(t *testing.T) {
 		sameValues(t, AllPaymentStatus, store.PaymentPending, store.PaymentSucceeded, store.PaymentFailed,
 			store.PaymentExpired, store.PaymentRefunded, store.PaymentPartiallyRefunded)
 	})
+	t.Run("BalanceEntryKind", func(t *testing.T) {
+		sameValues(t, AllBalanceEntryKind, store.EntryTopup, store.EntryUsage, store.EntryAdjustment, store.EntryRefund)
+	})
 	t.Run("ShipmentStatus", func(t *testing.T) {
 		sameValues(t, AllShipmentStatus, store.ShipmentPreparing, store.ShipmentShipped, store.ShipmentDelivered, store.ShipmentReturned)
 	})

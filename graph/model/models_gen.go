@@ -497,6 +497,70 @@ type SimCardUpdateInput struct {
 type Subscription struct {
 }
 
+// Why a balance changed.
+type BalanceEntryKind string
+
+const (
+	// A top-up voucher or a starter balance was credited.
+	BalanceEntryKindTopup BalanceEntryKind = "TOPUP"
+	// Data sessions were debited.
+	BalanceEntryKindUsage BalanceEntryKind = "USAGE"
+	// Support corrected the balance.
+	BalanceEntryKindAdjustment BalanceEntryKind = "ADJUSTMENT"
+	// Money went back to the customer.
+	BalanceEntryKindRefund BalanceEntryKind = "REFUND"
+)
+
+var AllBalanceEntryKind = []BalanceEntryKind{
+	BalanceEntryKindTopup,
+	BalanceEntryKindUsage,
+	BalanceEntryKindAdjustment,
+	BalanceEntryKindRefund,
+}
+
+func (e BalanceEntryKind) IsValid() bool {
+	switch e {
+	case BalanceEntryKindTopup, BalanceEntryKindUsage, BalanceEntryKindAdjustment, BalanceEntryKindRefund:
+		return true
+	}
+	return false
+}
+
+func (e BalanceEntryKind) String() string {
+	return string(e)
+}
+
+func (e *BalanceEntryKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BalanceEntryKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BalanceEntryKind", str)
+	}
+	return nil
+}
+
+func (e BalanceEntryKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BalanceEntryKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BalanceEntryKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The states of a payment attempt.
 type PaymentStatus string
 

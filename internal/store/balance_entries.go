@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/relay"
 )
 
@@ -23,17 +22,6 @@ LIMIT $5`
 type SIMBalanceEntry struct {
 	BalanceEntry
 	Currency string `db:"currency"`
-}
-
-// AmountMoney is how much the balance moved.
-func (e SIMBalanceEntry) AmountMoney() money.Money { return money.New(e.Amount, e.Currency) }
-
-// OverdraftMoney is how the entry moved the SIM's overdraft.
-func (e SIMBalanceEntry) OverdraftMoney() money.Money { return money.New(e.Overdraft, e.Currency) }
-
-// BalanceAfterMoney is the balance right after the entry.
-func (e SIMBalanceEntry) BalanceAfterMoney() money.Money {
-	return money.New(e.BalanceAfter, e.Currency)
 }
 
 // BalanceEntriesPage returns a page of the owner's SIM's ledger, newest
