@@ -30,7 +30,7 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 	l := loadersFor(ctx)
 	switch typ {
 	case relay.TypeProduct:
-		return byInt(ctx, key, l.productByID.Loader, model.NewProduct)
+		return byInt(ctx, key, l.productByID, model.NewProduct)
 	case relay.TypeAddress:
 		return byInt(ctx, key, l.addressByID, model.NewAddress)
 	case relay.TypeOrder:
@@ -51,7 +51,12 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 
 func none() (relay.Node, error) { return nil, nil }
 
-func byInt[V, N any](ctx context.Context, key string, l *dataloadgen.Loader[int64, V], conv func(*V) *N) func() (relay.Node, error) {
+// thunkLoader is a loader that can ask for a key before waiting for it.
+type thunkLoader[K comparable, V any] interface {
+	LoadThunk(ctx context.Context, k K) func() (V, error)
+}
+
+func byInt[V, N any](ctx context.Context, key string, l thunkLoader[int64, V], conv func(*V) *N) func() (relay.Node, error) {
 	id, err := store.ParseID(key, "object")
 	if err != nil {
 		return none

@@ -86,8 +86,12 @@ func (r *mutationResolver) OrderCancel(ctx context.Context, input model.OrderCan
 	return &model.OrderCancelPayload{Order: o, User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
-func (r *orderResolver) Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error) {
-	return loadersFor(ctx).itemsByOrder.Load(ctx, obj.ID)
+func (r *orderResolver) Items(ctx context.Context, objs []*store.Order) ([][]store.OrderItem, error) {
+	ids := make([]int64, len(objs))
+	for i, o := range objs {
+		ids[i] = o.ID
+	}
+	return resolveAll(ctx, loadersFor(ctx).itemsByOrder, ids, func(_ int, items []store.OrderItem) []store.OrderItem { return items })
 }
 
 func (r *orderResolver) Shipments(ctx context.Context, obj *store.Order) ([]model.Shipment, error) {
@@ -106,15 +110,17 @@ func (r *orderResolver) AvailableActions(ctx context.Context, obj *store.Order) 
 	return orders.Actions(*obj, &facts), nil
 }
 
-func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (*model.Product, error) {
-	if obj.ProductID == nil {
-		return nil, nil
+func (r *orderItemResolver) Product(ctx context.Context, objs []*store.OrderItem) ([]*model.Product, error) {
+	// A line imported without a product in today's catalogue has none.
+	var ids []int64
+	var lines []int
+	for i, o := range objs {
+		if o.ProductID != nil {
+			ids, lines = append(ids, *o.ProductID), append(lines, i)
+		}
 	}
-	p, err := loadersFor(ctx).productByID.Load(ctx, *obj.ProductID)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewProduct(&p), nil
+	products, err := resolveAll(ctx, loadersFor(ctx).productByID, ids, func(_ int, p store.Product) *model.Product { return model.NewProduct(&p) })
+	return spread(len(objs), lines, products, err)
 }
 
 func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessToken string) (*store.Order, error) {
@@ -157,11 +163,12 @@ func (r *userResolver) Orders(ctx context.Context, obj *model.User, first *int, 
 		return nil, err
 	}
 	conn := model.NewOrderConnection(page, read.rows, read.total)
-	shown := make([]store.Order, len(conn.Edges))
+	shown := make([]int64, len(conn.Edges))
 	for i, e := range conn.Edges {
-		shown[i] = *e.Node
+		shown[i] = e.Node.ID
 	}
-	return conn, prefetchOrderFields(ctx, r.Store, shown)
+	loadersFor(ctx).ordersTogether(shown)
+	return conn, nil
 }
 
 func (r *userResolver) Order(ctx context.Context, obj *model.User, number string) (*store.Order, error) {

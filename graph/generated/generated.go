@@ -532,13 +532,13 @@ type MutationResolver interface {
 	SimCardAlertsUpdate(ctx context.Context, input model.SimCardAlertsUpdateInput) (*model.SimCardPayload, error)
 }
 type OrderResolver interface {
-	Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error)
+	Items(ctx context.Context, objs []*store.Order) ([][]store.OrderItem, error)
 
 	Shipments(ctx context.Context, obj *store.Order) ([]model.Shipment, error)
 	AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error)
 }
 type OrderItemResolver interface {
-	Product(ctx context.Context, obj *store.OrderItem) (*model.Product, error)
+	Product(ctx context.Context, objs []*store.OrderItem) ([]*model.Product, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (relay.Node, error)
@@ -564,11 +564,11 @@ type ShipmentItemResolver interface {
 }
 type SimCardResolver interface {
 	ProjectedRunOutAt(ctx context.Context, obj *store.SimCard) (*time.Time, error)
-	Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error)
-	RecentUsageSessions(ctx context.Context, obj *store.SimCard, limit *int) ([]model.UsageSession, error)
-	UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error)
+	Usage(ctx context.Context, objs []*store.SimCard, from time.Time, to time.Time) ([]*model.UsageSummary, error)
+	RecentUsageSessions(ctx context.Context, objs []*store.SimCard, limit *int) ([][]model.UsageSession, error)
+	UsageSessions(ctx context.Context, objs []*store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) ([]*model.UsageSessionConnection, error)
 	UsageExportURL(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time) (string, error)
-	BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error)
+	BalanceEntries(ctx context.Context, objs []*store.SimCard, first *int, after *string) ([]*model.BalanceEntryConnection, error)
 }
 type SubscriptionResolver interface {
 	SimCardUpdated(ctx context.Context, iccid *string) (<-chan *store.SimCard, error)
@@ -8843,7 +8843,7 @@ func (ec *executionContext) _Order_items(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Order_items(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().Items(ctx, obj)
+			return ec.resolveBatch_Order_items(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []store.OrderItem) graphql.Marshaler {
@@ -8864,6 +8864,29 @@ func (ec *executionContext) fieldContext_Order_items(_ context.Context, field gr
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Order_items(ctx context.Context, field graphql.CollectedField, obj *store.Order) (any, error) {
+	resolver := ec.Resolvers.Order()
+	if batch, ok := graphql.BatchParentsFor[*store.Order](ctx, "Order"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Items(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]store.OrderItem](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Order.items",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Items(ctx, []*store.Order{obj})
+	return graphql.ResolveBatchSingleResult[[]store.OrderItem](
+		ctx,
+		results,
+		err,
+		"Order.items",
+	)
 }
 
 func (ec *executionContext) _Order_shippingAddress(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
@@ -9402,7 +9425,7 @@ func (ec *executionContext) _OrderItem_product(ctx context.Context, field graphq
 			return ec.fieldContext_OrderItem_product(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.OrderItem().Product(ctx, obj)
+			return ec.resolveBatch_OrderItem_product(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
@@ -9423,6 +9446,29 @@ func (ec *executionContext) fieldContext_OrderItem_product(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_OrderItem_product(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (any, error) {
+	resolver := ec.Resolvers.OrderItem()
+	if batch, ok := graphql.BatchParentsFor[*store.OrderItem](ctx, "OrderItem"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Product(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Product](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"OrderItem.product",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Product(ctx, []*store.OrderItem{obj})
+	return graphql.ResolveBatchSingleResult[*model.Product](
+		ctx,
+		results,
+		err,
+		"OrderItem.product",
+	)
 }
 
 func (ec *executionContext) _OrderPayPayload_payment(ctx context.Context, field graphql.CollectedField, obj *model.OrderPayPayload) (ret graphql.Marshaler) {
@@ -12212,8 +12258,7 @@ func (ec *executionContext) _SimCard_usage(ctx context.Context, field graphql.Co
 			return ec.fieldContext_SimCard_usage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SimCard().Usage(ctx, obj, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.resolveBatch_SimCard_usage(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UsageSummary) graphql.Marshaler {
@@ -12246,6 +12291,30 @@ func (ec *executionContext) fieldContext_SimCard_usage(ctx context.Context, fiel
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_SimCard_usage(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (any, error) {
+	resolver := ec.Resolvers.SimCard()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*store.SimCard](ctx, "SimCard"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Usage(ctx, batch.Parents, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		})
+		return graphql.ResolveBatchGroupResult[*model.UsageSummary](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"SimCard.usage",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Usage(ctx, []*store.SimCard{obj}, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+	return graphql.ResolveBatchSingleResult[*model.UsageSummary](
+		ctx,
+		results,
+		err,
+		"SimCard.usage",
+	)
+}
 
 func (ec *executionContext) _SimCard_recentUsageSessions(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -12256,8 +12325,7 @@ func (ec *executionContext) _SimCard_recentUsageSessions(ctx context.Context, fi
 			return ec.fieldContext_SimCard_recentUsageSessions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SimCard().RecentUsageSessions(ctx, obj, fc.Args["limit"].(*int))
+			return ec.resolveBatch_SimCard_recentUsageSessions(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.UsageSession) graphql.Marshaler {
@@ -12290,6 +12358,30 @@ func (ec *executionContext) fieldContext_SimCard_recentUsageSessions(ctx context
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_SimCard_recentUsageSessions(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (any, error) {
+	resolver := ec.Resolvers.SimCard()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*store.SimCard](ctx, "SimCard"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.RecentUsageSessions(ctx, batch.Parents, fc.Args["limit"].(*int))
+		})
+		return graphql.ResolveBatchGroupResult[[]model.UsageSession](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"SimCard.recentUsageSessions",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.RecentUsageSessions(ctx, []*store.SimCard{obj}, fc.Args["limit"].(*int))
+	return graphql.ResolveBatchSingleResult[[]model.UsageSession](
+		ctx,
+		results,
+		err,
+		"SimCard.recentUsageSessions",
+	)
+}
 
 func (ec *executionContext) _SimCard_usageSessions(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -12300,8 +12392,7 @@ func (ec *executionContext) _SimCard_usageSessions(ctx context.Context, field gr
 			return ec.fieldContext_SimCard_usageSessions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SimCard().UsageSessions(ctx, obj, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.resolveBatch_SimCard_usageSessions(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UsageSessionConnection) graphql.Marshaler {
@@ -12333,6 +12424,30 @@ func (ec *executionContext) fieldContext_SimCard_usageSessions(ctx context.Conte
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_SimCard_usageSessions(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (any, error) {
+	resolver := ec.Resolvers.SimCard()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*store.SimCard](ctx, "SimCard"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.UsageSessions(ctx, batch.Parents, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*model.UsageSessionConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"SimCard.usageSessions",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.UsageSessions(ctx, []*store.SimCard{obj}, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	return graphql.ResolveBatchSingleResult[*model.UsageSessionConnection](
+		ctx,
+		results,
+		err,
+		"SimCard.usageSessions",
+	)
 }
 
 func (ec *executionContext) _SimCard_usageExportUrl(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
@@ -12388,8 +12503,7 @@ func (ec *executionContext) _SimCard_balanceEntries(ctx context.Context, field g
 			return ec.fieldContext_SimCard_balanceEntries(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SimCard().BalanceEntries(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolveBatch_SimCard_balanceEntries(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BalanceEntryConnection) graphql.Marshaler {
@@ -12421,6 +12535,30 @@ func (ec *executionContext) fieldContext_SimCard_balanceEntries(ctx context.Cont
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_SimCard_balanceEntries(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (any, error) {
+	resolver := ec.Resolvers.SimCard()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*store.SimCard](ctx, "SimCard"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.BalanceEntries(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*model.BalanceEntryConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"SimCard.balanceEntries",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.BalanceEntries(ctx, []*store.SimCard{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	return graphql.ResolveBatchSingleResult[*model.BalanceEntryConnection](
+		ctx,
+		results,
+		err,
+		"SimCard.balanceEntries",
+	)
 }
 
 func (ec *executionContext) _SimCard_alerts(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
@@ -19949,6 +20087,34 @@ func (ec *executionContext) marshalNNetworkUsage2ᚕgithubᚗcomᚋteztelecomᚋ
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋrelayᚐNode(ctx context.Context, sel ast.SelectionSet, v []relay.Node) graphql.Marshaler {
+	{
+		var batchItemsSimCard []*store.SimCard
+		batchIdxMapSimCard := map[int]int{}
+		var batchItemsOrder []*store.Order
+		batchIdxMapOrder := map[int]int{}
+		for i, item := range v {
+			switch concrete := item.(type) {
+			case store.SimCard:
+				batchIdxMapSimCard[i] = len(batchItemsSimCard)
+				batchItemsSimCard = append(batchItemsSimCard, &concrete)
+			case *store.SimCard:
+				batchIdxMapSimCard[i] = len(batchItemsSimCard)
+				batchItemsSimCard = append(batchItemsSimCard, concrete)
+			case store.Order:
+				batchIdxMapOrder[i] = len(batchItemsOrder)
+				batchItemsOrder = append(batchItemsOrder, &concrete)
+			case *store.Order:
+				batchIdxMapOrder[i] = len(batchItemsOrder)
+				batchItemsOrder = append(batchItemsOrder, concrete)
+			}
+		}
+		if len(batchItemsSimCard) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "SimCard", batchItemsSimCard, batchIdxMapSimCard)
+		}
+		if len(batchItemsOrder) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "Order", batchItemsOrder, batchIdxMapOrder)
+		}
+	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -20070,6 +20236,7 @@ func (ec *executionContext) marshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋ
 }
 
 func (ec *executionContext) marshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx context.Context, sel ast.SelectionSet, v []store.OrderItem) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "OrderItem", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -20449,6 +20616,7 @@ func (ec *executionContext) marshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋin
 }
 
 func (ec *executionContext) marshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx context.Context, sel ast.SelectionSet, v []store.SimCard) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "SimCard", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

@@ -46,16 +46,16 @@ var leanAccountDeletePayloadConcurrent = map[string]bool{}
 
 // leanResolves_AccountDeletePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_AccountDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_AccountDeletePayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, accountDeletePayloadImplementors) {
 		switch f.Name {
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -65,7 +65,8 @@ func (ec *executionContext) leanResolves_AccountDeletePayload(ctx context.Contex
 
 func (ec *executionContext) lean_AccountDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AccountDeletePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, accountDeletePayloadImplementors)
-	return leanexec.Object(ctx, w, "AccountDeletePayload", fields, leanAccountDeletePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAccountDeletePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AccountDeletePayload"`)
@@ -89,12 +90,12 @@ var leanAddressConcurrent = map[string]bool{}
 
 // leanResolves_Address reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors) {
 		switch f.Name {
 		}
@@ -104,7 +105,8 @@ func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Address) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors)
-	return leanexec.Object(ctx, w, "Address", fields, leanAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAddressConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Address"`)
@@ -250,20 +252,20 @@ var leanAddressDeletePayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressDeletePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -273,7 +275,8 @@ func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Contex
 
 func (ec *executionContext) lean_AddressDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressDeletePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors)
-	return leanexec.Object(ctx, w, "AddressDeletePayload", fields, leanAddressDeletePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAddressDeletePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressDeletePayload"`)
@@ -313,24 +316,24 @@ var leanAddressPayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressPayloadImplementors) {
 		switch f.Name {
 		case "address":
-			if ec.leanResolves_Address(ctx, f.Selections) {
+			if ec.leanResolves_Address(ctx, f.Selections, false) {
 				return true
 			}
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -340,7 +343,8 @@ func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel
 
 func (ec *executionContext) lean_AddressPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressPayloadImplementors)
-	return leanexec.Object(ctx, w, "AddressPayload", fields, leanAddressPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAddressPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressPayload"`)
@@ -378,28 +382,28 @@ var leanAddressSetDefaultPayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressSetDefaultPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_AddressSetDefaultPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_AddressSetDefaultPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressSetDefaultPayloadImplementors) {
 		switch f.Name {
 		case "address":
-			if ec.leanResolves_Address(ctx, f.Selections) {
+			if ec.leanResolves_Address(ctx, f.Selections, false) {
 				return true
 			}
 		case "previousDefault":
-			if ec.leanResolves_Address(ctx, f.Selections) {
+			if ec.leanResolves_Address(ctx, f.Selections, false) {
 				return true
 			}
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -409,7 +413,8 @@ func (ec *executionContext) leanResolves_AddressSetDefaultPayload(ctx context.Co
 
 func (ec *executionContext) lean_AddressSetDefaultPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressSetDefaultPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressSetDefaultPayloadImplementors)
-	return leanexec.Object(ctx, w, "AddressSetDefaultPayload", fields, leanAddressSetDefaultPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAddressSetDefaultPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressSetDefaultPayload"`)
@@ -454,24 +459,24 @@ var leanBalanceEntryConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntry reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors) {
 		switch f.Name {
 		case "amount":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		case "overdraft":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		case "balanceAfter":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -481,7 +486,8 @@ func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel a
 
 func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntry) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors)
-	return leanexec.Object(ctx, w, "BalanceEntry", fields, leanBalanceEntryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanBalanceEntryConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntry"`)
@@ -555,20 +561,20 @@ var leanBalanceEntryConnectionConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntryConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_BalanceEntryConnection(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_BalanceEntryConnection(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryConnectionImplementors) {
 		switch f.Name {
 		case "edges":
-			if ec.leanResolves_BalanceEntryEdge(ctx, f.Selections) {
+			if ec.leanResolves_BalanceEntryEdge(ctx, f.Selections, true) {
 				return true
 			}
 		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+			if ec.leanResolves_PageInfo(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -578,7 +584,8 @@ func (ec *executionContext) leanResolves_BalanceEntryConnection(ctx context.Cont
 
 func (ec *executionContext) lean_BalanceEntryConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryConnectionImplementors)
-	return leanexec.Object(ctx, w, "BalanceEntryConnection", fields, leanBalanceEntryConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanBalanceEntryConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntryConnection"`)
@@ -609,16 +616,16 @@ var leanBalanceEntryEdgeConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntryEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_BalanceEntryEdge(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_BalanceEntryEdge(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors) {
 		switch f.Name {
 		case "node":
-			if ec.leanResolves_BalanceEntry(ctx, f.Selections) {
+			if ec.leanResolves_BalanceEntry(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -628,7 +635,8 @@ func (ec *executionContext) leanResolves_BalanceEntryEdge(ctx context.Context, s
 
 func (ec *executionContext) lean_BalanceEntryEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors)
-	return leanexec.Object(ctx, w, "BalanceEntryEdge", fields, leanBalanceEntryEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanBalanceEntryEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntryEdge"`)
@@ -664,24 +672,24 @@ var leanCheckoutPayloadConcurrent = map[string]bool{}
 
 // leanResolves_CheckoutPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, checkoutPayloadImplementors) {
 		switch f.Name {
 		case "order":
-			if ec.leanResolves_Order(ctx, f.Selections) {
+			if ec.leanResolves_Order(ctx, f.Selections, false) {
 				return true
 			}
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -691,7 +699,8 @@ func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, se
 
 func (ec *executionContext) lean_CheckoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CheckoutPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, checkoutPayloadImplementors)
-	return leanexec.Object(ctx, w, "CheckoutPayload", fields, leanCheckoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanCheckoutPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"CheckoutPayload"`)
@@ -738,16 +747,16 @@ var leanCountryUsageConcurrent = map[string]bool{}
 
 // leanResolves_CountryUsage reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_CountryUsage(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_CountryUsage(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, countryUsageImplementors) {
 		switch f.Name {
 		case "cost":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -757,7 +766,8 @@ func (ec *executionContext) leanResolves_CountryUsage(ctx context.Context, sel a
 
 func (ec *executionContext) lean_CountryUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CountryUsage) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, countryUsageImplementors)
-	return leanexec.Object(ctx, w, "CountryUsage", fields, leanCountryUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanCountryUsageConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"CountryUsage"`)
@@ -805,16 +815,16 @@ var leanDailyUsageConcurrent = map[string]bool{}
 
 // leanResolves_DailyUsage reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_DailyUsage(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_DailyUsage(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, dailyUsageImplementors) {
 		switch f.Name {
 		case "cost":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -824,7 +834,8 @@ func (ec *executionContext) leanResolves_DailyUsage(ctx context.Context, sel ast
 
 func (ec *executionContext) lean_DailyUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.DailyUsage) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, dailyUsageImplementors)
-	return leanexec.Object(ctx, w, "DailyUsage", fields, leanDailyUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanDailyUsageConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"DailyUsage"`)
@@ -908,16 +919,16 @@ var leanEmailChangePayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailChangePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_EmailChangePayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_EmailChangePayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailChangePayloadImplementors) {
 		switch f.Name {
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -927,7 +938,8 @@ func (ec *executionContext) leanResolves_EmailChangePayload(ctx context.Context,
 
 func (ec *executionContext) lean_EmailChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailChangePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailChangePayloadImplementors)
-	return leanexec.Object(ctx, w, "EmailChangePayload", fields, leanEmailChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanEmailChangePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailChangePayload"`)
@@ -951,16 +963,16 @@ var leanEmailVerificationResendPayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailVerificationResendPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_EmailVerificationResendPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_EmailVerificationResendPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailVerificationResendPayloadImplementors) {
 		switch f.Name {
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -970,7 +982,8 @@ func (ec *executionContext) leanResolves_EmailVerificationResendPayload(ctx cont
 
 func (ec *executionContext) lean_EmailVerificationResendPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerificationResendPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailVerificationResendPayloadImplementors)
-	return leanexec.Object(ctx, w, "EmailVerificationResendPayload", fields, leanEmailVerificationResendPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanEmailVerificationResendPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailVerificationResendPayload"`)
@@ -994,20 +1007,20 @@ var leanEmailVerifyPayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailVerifyPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_EmailVerifyPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_EmailVerifyPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailVerifyPayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -1017,7 +1030,8 @@ func (ec *executionContext) leanResolves_EmailVerifyPayload(ctx context.Context,
 
 func (ec *executionContext) lean_EmailVerifyPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerifyPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailVerifyPayloadImplementors)
-	return leanexec.Object(ctx, w, "EmailVerifyPayload", fields, leanEmailVerifyPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanEmailVerifyPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailVerifyPayload"`)
@@ -1048,20 +1062,20 @@ var leanLoginPayloadConcurrent = map[string]bool{}
 
 // leanResolves_LoginPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_LoginPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_LoginPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, loginPayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -1071,7 +1085,8 @@ func (ec *executionContext) leanResolves_LoginPayload(ctx context.Context, sel a
 
 func (ec *executionContext) lean_LoginPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LoginPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, loginPayloadImplementors)
-	return leanexec.Object(ctx, w, "LoginPayload", fields, leanLoginPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanLoginPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"LoginPayload"`)
@@ -1111,16 +1126,16 @@ var leanLogoutPayloadConcurrent = map[string]bool{}
 
 // leanResolves_LogoutPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_LogoutPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_LogoutPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, logoutPayloadImplementors) {
 		switch f.Name {
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -1130,7 +1145,8 @@ func (ec *executionContext) leanResolves_LogoutPayload(ctx context.Context, sel 
 
 func (ec *executionContext) lean_LogoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LogoutPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, logoutPayloadImplementors)
-	return leanexec.Object(ctx, w, "LogoutPayload", fields, leanLogoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanLogoutPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"LogoutPayload"`)
@@ -1166,12 +1182,12 @@ var leanMoneyConcurrent = map[string]bool{}
 
 // leanResolves_Money reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_Money(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_Money(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, moneyImplementors) {
 		switch f.Name {
 		}
@@ -1181,7 +1197,8 @@ func (ec *executionContext) leanResolves_Money(ctx context.Context, sel ast.Sele
 
 func (ec *executionContext) lean_Money(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *money.Money) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, moneyImplementors)
-	return leanexec.Object(ctx, w, "Money", fields, leanMoneyConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanMoneyConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Money"`)
@@ -1222,16 +1239,16 @@ var leanNetworkUsageConcurrent = map[string]bool{}
 
 // leanResolves_NetworkUsage reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_NetworkUsage(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_NetworkUsage(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, networkUsageImplementors) {
 		switch f.Name {
 		case "cost":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -1241,7 +1258,8 @@ func (ec *executionContext) leanResolves_NetworkUsage(ctx context.Context, sel a
 
 func (ec *executionContext) lean_NetworkUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.NetworkUsage) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, networkUsageImplementors)
-	return leanexec.Object(ctx, w, "NetworkUsage", fields, leanNetworkUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanNetworkUsageConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"NetworkUsage"`)
@@ -1315,50 +1333,56 @@ var leanOrderConcurrent = map[string]bool{
 	"availableActions": true,
 }
 
+// Order: its batch fields, which a list of it resolves for all
+// its items at once (leanexec.ResolveBatch).
+var leanOrderBatched = map[string]bool{
+	"items": true,
+}
+
+// Order as an item of a list that resolved its batch fields:
+// the fields that still call a resolver.
+var leanOrderConcurrentBatched = map[string]bool{
+	"shipments":        true,
+	"availableActions": true,
+}
+
 // leanResolves_Order reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors) {
 		switch f.Name {
 		case "subtotal":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		case "shippingFee":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		case "total":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		case "items":
-			if !leanexec.IsReady(ctx, "Order", f.Name) {
+			if !listed {
 				return true
 			}
-			if ec.leanResolves_OrderItem(ctx, f.Selections) {
+			if ec.leanResolves_OrderItem(ctx, f.Selections, true) {
 				return true
 			}
 		case "shippingAddress":
-			if ec.leanResolves_ShippingAddress(ctx, f.Selections) {
+			if ec.leanResolves_ShippingAddress(ctx, f.Selections, false) {
 				return true
 			}
 		case "shipments":
-			if !leanexec.IsReady(ctx, "Order", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Shipment(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "availableActions":
-			if !leanexec.IsReady(ctx, "Order", f.Name) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -1366,7 +1390,11 @@ func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.Sele
 
 func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Order) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors)
-	return leanexec.Object(ctx, w, "Order", fields, leanOrderConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderConcurrent
+	if leanexec.Batched(ctx, "Order", obj) {
+		concurrent = leanOrderConcurrentBatched
+	}
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Order"`)
@@ -1403,6 +1431,25 @@ func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel
 			return ec.lean_Order_importedAt(ctx, w, field, obj)
 		}
 		return false
+	})
+}
+
+// leanBatch_Order resolves the batch fields selected on a list
+// of Order, once each for all its items.
+func (ec *executionContext) leanBatch_Order(ctx context.Context, sel ast.SelectionSet, parents []*store.Order) (*leanexec.Batch, bool) {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors)
+	return leanexec.ResolveBatch(ctx, "Order", parents, fields, leanOrderBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
+		switch field.Name {
+		case "items":
+			fc := &graphql.FieldContext{Object: "Order", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			results, err := ec.Resolvers.Order().Items(ctx, parents)
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		}
+		return nil, false
 	})
 }
 
@@ -1490,9 +1537,14 @@ func (ec *executionContext) lean_Order_note(ctx context.Context, w *bytes.Buffer
 
 func (ec *executionContext) lean_Order_items(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Order", Field: field, IsMethod: true, IsResolver: true})
-	res, err := ec.Resolvers.Order().Items(ctx, obj)
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*store.Order, []store.OrderItem](ctx, "Order", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.Order().Items(ctx, []*store.Order{obj})
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx, w, field.Selections, res)
 }
@@ -1542,24 +1594,24 @@ var leanOrderCancelPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderCancelPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderCancelPayloadImplementors) {
 		switch f.Name {
 		case "order":
-			if ec.leanResolves_Order(ctx, f.Selections) {
+			if ec.leanResolves_Order(ctx, f.Selections, false) {
 				return true
 			}
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -1569,7 +1621,8 @@ func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context,
 
 func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderCancelPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderCancelPayloadImplementors)
-	return leanexec.Object(ctx, w, "OrderCancelPayload", fields, leanOrderCancelPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderCancelPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderCancelPayload"`)
@@ -1607,20 +1660,20 @@ var leanOrderConnectionConcurrent = map[string]bool{}
 
 // leanResolves_OrderConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_OrderConnection(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_OrderConnection(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderConnectionImplementors) {
 		switch f.Name {
 		case "edges":
-			if ec.leanResolves_OrderEdge(ctx, f.Selections) {
+			if ec.leanResolves_OrderEdge(ctx, f.Selections, true) {
 				return true
 			}
 		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+			if ec.leanResolves_PageInfo(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -1630,7 +1683,8 @@ func (ec *executionContext) leanResolves_OrderConnection(ctx context.Context, se
 
 func (ec *executionContext) lean_OrderConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderConnectionImplementors)
-	return leanexec.Object(ctx, w, "OrderConnection", fields, leanOrderConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderConnection"`)
@@ -1673,16 +1727,16 @@ var leanOrderEdgeConcurrent = map[string]bool{}
 
 // leanResolves_OrderEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_OrderEdge(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_OrderEdge(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderEdgeImplementors) {
 		switch f.Name {
 		case "node":
-			if ec.leanResolves_Order(ctx, f.Selections) {
+			if ec.leanResolves_Order(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -1692,7 +1746,8 @@ func (ec *executionContext) leanResolves_OrderEdge(ctx context.Context, sel ast.
 
 func (ec *executionContext) lean_OrderEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderEdgeImplementors)
-	return leanexec.Object(ctx, w, "OrderEdge", fields, leanOrderEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderEdge"`)
@@ -1728,29 +1783,39 @@ var leanOrderItemConcurrent = map[string]bool{
 	"product": true,
 }
 
+// OrderItem: its batch fields, which a list of it resolves for all
+// its items at once (leanexec.ResolveBatch).
+var leanOrderItemBatched = map[string]bool{
+	"product": true,
+}
+
+// OrderItem as an item of a list that resolved its batch fields:
+// the fields that still call a resolver.
+var leanOrderItemConcurrentBatched = map[string]bool{}
+
 // leanResolves_OrderItem reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors) {
 		switch f.Name {
 		case "unitPrice":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		case "lineTotal":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		case "product":
-			if !leanexec.IsReady(ctx, "OrderItem", f.Name) {
+			if !listed {
 				return true
 			}
-			if ec.leanResolves_Product(ctx, f.Selections) {
+			if ec.leanResolves_Product(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -1760,7 +1825,11 @@ func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.
 
 func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.OrderItem) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors)
-	return leanexec.Object(ctx, w, "OrderItem", fields, leanOrderItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderItemConcurrent
+	if leanexec.Batched(ctx, "OrderItem", obj) {
+		concurrent = leanOrderItemConcurrentBatched
+	}
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderItem"`)
@@ -1783,6 +1852,25 @@ func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer,
 			return ec.lean_OrderItem_product(ctx, w, field, obj)
 		}
 		return false
+	})
+}
+
+// leanBatch_OrderItem resolves the batch fields selected on a list
+// of OrderItem, once each for all its items.
+func (ec *executionContext) leanBatch_OrderItem(ctx context.Context, sel ast.SelectionSet, parents []*store.OrderItem) (*leanexec.Batch, bool) {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors)
+	return leanexec.ResolveBatch(ctx, "OrderItem", parents, fields, leanOrderItemBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
+		switch field.Name {
+		case "product":
+			fc := &graphql.FieldContext{Object: "OrderItem", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			results, err := ec.Resolvers.OrderItem().Product(ctx, parents)
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		}
+		return nil, false
 	})
 }
 
@@ -1845,9 +1933,14 @@ func (ec *executionContext) lean_OrderItem_name(ctx context.Context, w *bytes.Bu
 
 func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "OrderItem", Field: field, IsMethod: true, IsResolver: true})
-	res, err := ec.Resolvers.OrderItem().Product(ctx, obj)
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*store.OrderItem, *model.Product](ctx, "OrderItem", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.OrderItem().Product(ctx, []*store.OrderItem{obj})
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx, w, field.Selections, res)
 }
@@ -1859,24 +1952,24 @@ var leanOrderPayPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderPayPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderPayPayloadImplementors) {
 		switch f.Name {
 		case "payment":
-			if ec.leanResolves_Payment(ctx, f.Selections) {
+			if ec.leanResolves_Payment(ctx, f.Selections, false) {
 				return true
 			}
 		case "order":
-			if ec.leanResolves_Order(ctx, f.Selections) {
+			if ec.leanResolves_Order(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -1886,7 +1979,8 @@ func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, se
 
 func (ec *executionContext) lean_OrderPayPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderPayPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderPayPayloadImplementors)
-	return leanexec.Object(ctx, w, "OrderPayPayload", fields, leanOrderPayPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderPayPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderPayPayload"`)
@@ -1924,28 +2018,28 @@ var leanOrderReorderPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderReorderPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderReorderPayloadImplementors) {
 		switch f.Name {
 		case "order":
-			if ec.leanResolves_Order(ctx, f.Selections) {
+			if ec.leanResolves_Order(ctx, f.Selections, false) {
 				return true
 			}
 		case "droppedItems":
-			if ec.leanResolves_ReorderDroppedItem(ctx, f.Selections) {
+			if ec.leanResolves_ReorderDroppedItem(ctx, f.Selections, true) {
 				return true
 			}
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -1955,7 +2049,8 @@ func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context
 
 func (ec *executionContext) lean_OrderReorderPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderReorderPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderReorderPayloadImplementors)
-	return leanexec.Object(ctx, w, "OrderReorderPayload", fields, leanOrderReorderPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderReorderPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderReorderPayload"`)
@@ -2009,12 +2104,12 @@ var leanPageInfoConcurrent = map[string]bool{}
 
 // leanResolves_PageInfo reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_PageInfo(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_PageInfo(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, pageInfoImplementors) {
 		switch f.Name {
 		}
@@ -2024,7 +2119,8 @@ func (ec *executionContext) leanResolves_PageInfo(ctx context.Context, sel ast.S
 
 func (ec *executionContext) lean_PageInfo(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *relay.PageInfo) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, pageInfoImplementors)
-	return leanexec.Object(ctx, w, "PageInfo", fields, leanPageInfoConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPageInfoConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PageInfo"`)
@@ -2083,20 +2179,20 @@ var leanPasswordChangePayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordChangePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_PasswordChangePayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_PasswordChangePayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordChangePayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -2106,7 +2202,8 @@ func (ec *executionContext) leanResolves_PasswordChangePayload(ctx context.Conte
 
 func (ec *executionContext) lean_PasswordChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordChangePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordChangePayloadImplementors)
-	return leanexec.Object(ctx, w, "PasswordChangePayload", fields, leanPasswordChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPasswordChangePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordChangePayload"`)
@@ -2137,16 +2234,16 @@ var leanPasswordResetPayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordResetPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_PasswordResetPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_PasswordResetPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetPayloadImplementors) {
 		switch f.Name {
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -2156,7 +2253,8 @@ func (ec *executionContext) leanResolves_PasswordResetPayload(ctx context.Contex
 
 func (ec *executionContext) lean_PasswordResetPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetPayloadImplementors)
-	return leanexec.Object(ctx, w, "PasswordResetPayload", fields, leanPasswordResetPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPasswordResetPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordResetPayload"`)
@@ -2180,16 +2278,16 @@ var leanPasswordResetRequestPayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordResetRequestPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_PasswordResetRequestPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_PasswordResetRequestPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetRequestPayloadImplementors) {
 		switch f.Name {
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -2199,7 +2297,8 @@ func (ec *executionContext) leanResolves_PasswordResetRequestPayload(ctx context
 
 func (ec *executionContext) lean_PasswordResetRequestPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetRequestPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetRequestPayloadImplementors)
-	return leanexec.Object(ctx, w, "PasswordResetRequestPayload", fields, leanPasswordResetRequestPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPasswordResetRequestPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordResetRequestPayload"`)
@@ -2223,16 +2322,16 @@ var leanPaymentConcurrent = map[string]bool{}
 
 // leanResolves_Payment reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors) {
 		switch f.Name {
 		case "amount":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -2242,7 +2341,8 @@ func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Payment) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors)
-	return leanexec.Object(ctx, w, "Payment", fields, leanPaymentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPaymentConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Payment"`)
@@ -2314,20 +2414,20 @@ var leanProductConcurrent = map[string]bool{}
 
 // leanResolves_Product reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors) {
 		switch f.Name {
 		case "price":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		case "voucherAmount":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -2337,7 +2437,8 @@ func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Product) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors)
-	return leanexec.Object(ctx, w, "Product", fields, leanProductConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanProductConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Product"`)
@@ -2449,20 +2550,20 @@ var leanProductConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ProductConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_ProductConnection(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_ProductConnection(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productConnectionImplementors) {
 		switch f.Name {
 		case "edges":
-			if ec.leanResolves_ProductEdge(ctx, f.Selections) {
+			if ec.leanResolves_ProductEdge(ctx, f.Selections, true) {
 				return true
 			}
 		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+			if ec.leanResolves_PageInfo(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -2472,7 +2573,8 @@ func (ec *executionContext) leanResolves_ProductConnection(ctx context.Context, 
 
 func (ec *executionContext) lean_ProductConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productConnectionImplementors)
-	return leanexec.Object(ctx, w, "ProductConnection", fields, leanProductConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanProductConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProductConnection"`)
@@ -2503,16 +2605,16 @@ var leanProductEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ProductEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_ProductEdge(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_ProductEdge(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productEdgeImplementors) {
 		switch f.Name {
 		case "node":
-			if ec.leanResolves_Product(ctx, f.Selections) {
+			if ec.leanResolves_Product(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -2522,7 +2624,8 @@ func (ec *executionContext) leanResolves_ProductEdge(ctx context.Context, sel as
 
 func (ec *executionContext) lean_ProductEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productEdgeImplementors)
-	return leanexec.Object(ctx, w, "ProductEdge", fields, leanProductEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanProductEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProductEdge"`)
@@ -2558,20 +2661,20 @@ var leanProfileUpdatePayloadConcurrent = map[string]bool{}
 
 // leanResolves_ProfileUpdatePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_ProfileUpdatePayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_ProfileUpdatePayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, profileUpdatePayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -2581,7 +2684,8 @@ func (ec *executionContext) leanResolves_ProfileUpdatePayload(ctx context.Contex
 
 func (ec *executionContext) lean_ProfileUpdatePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProfileUpdatePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, profileUpdatePayloadImplementors)
-	return leanexec.Object(ctx, w, "ProfileUpdatePayload", fields, leanProfileUpdatePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanProfileUpdatePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProfileUpdatePayload"`)
@@ -2621,7 +2725,8 @@ var leanQueryConcurrent = map[string]bool{
 func (ec *executionContext) lean_Query(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query"})
-	return leanexec.Object(ctx, w, "Query", fields, leanQueryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanQueryConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		ctx = graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{Object: field.Name, Field: field})
 		switch field.Name {
 		case "__typename":
@@ -2718,20 +2823,20 @@ var leanRegisterPayloadConcurrent = map[string]bool{}
 
 // leanResolves_RegisterPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_RegisterPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_RegisterPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, registerPayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -2741,7 +2846,8 @@ func (ec *executionContext) leanResolves_RegisterPayload(ctx context.Context, se
 
 func (ec *executionContext) lean_RegisterPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.RegisterPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, registerPayloadImplementors)
-	return leanexec.Object(ctx, w, "RegisterPayload", fields, leanRegisterPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanRegisterPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"RegisterPayload"`)
@@ -2781,16 +2887,16 @@ var leanReorderDroppedItemConcurrent = map[string]bool{}
 
 // leanResolves_ReorderDroppedItem reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors) {
 		switch f.Name {
 		case "item":
-			if ec.leanResolves_OrderItem(ctx, f.Selections) {
+			if ec.leanResolves_OrderItem(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -2800,7 +2906,8 @@ func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context,
 
 func (ec *executionContext) lean_ReorderDroppedItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *orders.Dropped) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors)
-	return leanexec.Object(ctx, w, "ReorderDroppedItem", fields, leanReorderDroppedItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanReorderDroppedItemConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ReorderDroppedItem"`)
@@ -2839,28 +2946,18 @@ var leanResellerConcurrent = map[string]bool{
 
 // leanResolves_Reseller reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors) {
 		switch f.Name {
 		case "simCards":
-			if !leanexec.IsReady(ctx, "Reseller", f.Name) {
-				return true
-			}
-			if ec.leanResolves_ResellerSimCardConnection(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "simCardChanges":
-			if !leanexec.IsReady(ctx, "Reseller", f.Name) {
-				return true
-			}
-			if ec.leanResolves_ResellerSimCardChangeConnection(ctx, f.Selections) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -2868,7 +2965,8 @@ func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.S
 
 func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Reseller) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors)
-	return leanexec.Object(ctx, w, "Reseller", fields, leanResellerConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Reseller"`)
@@ -2937,22 +3035,20 @@ var leanResellerSimCardConcurrent = map[string]bool{
 
 // leanResolves_ResellerSimCard reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardImplementors) {
 		switch f.Name {
 		case "balance":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		case "projectedRunOutAt":
-			if !leanexec.IsReady(ctx, "ResellerSimCard", f.Name) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -2960,7 +3056,8 @@ func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, se
 
 func (ec *executionContext) lean_ResellerSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ResellerSIM) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCard", fields, leanResellerSimCardConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCard"`)
@@ -3051,20 +3148,20 @@ var leanResellerSimCardChangeConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardChangeConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_ResellerSimCardChangeConnection(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_ResellerSimCardChangeConnection(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeConnectionImplementors) {
 		switch f.Name {
 		case "edges":
-			if ec.leanResolves_ResellerSimCardChangeEdge(ctx, f.Selections) {
+			if ec.leanResolves_ResellerSimCardChangeEdge(ctx, f.Selections, true) {
 				return true
 			}
 		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+			if ec.leanResolves_PageInfo(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -3074,7 +3171,8 @@ func (ec *executionContext) leanResolves_ResellerSimCardChangeConnection(ctx con
 
 func (ec *executionContext) lean_ResellerSimCardChangeConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardChangeConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeConnectionImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCardChangeConnection", fields, leanResellerSimCardChangeConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardChangeConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCardChangeConnection"`)
@@ -3117,16 +3215,16 @@ var leanResellerSimCardChangeEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardChangeEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_ResellerSimCardChangeEdge(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_ResellerSimCardChangeEdge(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeEdgeImplementors) {
 		switch f.Name {
 		case "node":
-			if ec.leanResolves_ResellerSimCard(ctx, f.Selections) {
+			if ec.leanResolves_ResellerSimCard(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -3136,7 +3234,8 @@ func (ec *executionContext) leanResolves_ResellerSimCardChangeEdge(ctx context.C
 
 func (ec *executionContext) lean_ResellerSimCardChangeEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardChangeEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeEdgeImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCardChangeEdge", fields, leanResellerSimCardChangeEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardChangeEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCardChangeEdge"`)
@@ -3172,20 +3271,20 @@ var leanResellerSimCardConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_ResellerSimCardConnection(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_ResellerSimCardConnection(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardConnectionImplementors) {
 		switch f.Name {
 		case "edges":
-			if ec.leanResolves_ResellerSimCardEdge(ctx, f.Selections) {
+			if ec.leanResolves_ResellerSimCardEdge(ctx, f.Selections, true) {
 				return true
 			}
 		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+			if ec.leanResolves_PageInfo(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -3195,7 +3294,8 @@ func (ec *executionContext) leanResolves_ResellerSimCardConnection(ctx context.C
 
 func (ec *executionContext) lean_ResellerSimCardConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardConnectionImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCardConnection", fields, leanResellerSimCardConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCardConnection"`)
@@ -3226,16 +3326,16 @@ var leanResellerSimCardEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_ResellerSimCardEdge(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_ResellerSimCardEdge(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardEdgeImplementors) {
 		switch f.Name {
 		case "node":
-			if ec.leanResolves_ResellerSimCard(ctx, f.Selections) {
+			if ec.leanResolves_ResellerSimCard(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -3245,7 +3345,8 @@ func (ec *executionContext) leanResolves_ResellerSimCardEdge(ctx context.Context
 
 func (ec *executionContext) lean_ResellerSimCardEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardEdgeImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCardEdge", fields, leanResellerSimCardEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCardEdge"`)
@@ -3281,16 +3382,16 @@ var leanResellerSimCardsConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCards reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors) {
 		switch f.Name {
 		case "simCards":
-			if ec.leanResolves_ResellerSimCard(ctx, f.Selections) {
+			if ec.leanResolves_ResellerSimCard(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -3300,7 +3401,8 @@ func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, s
 
 func (ec *executionContext) lean_ResellerSimCards(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCards) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCards", fields, leanResellerSimCardsConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardsConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCards"`)
@@ -3338,21 +3440,16 @@ var leanShipmentConcurrent = map[string]bool{
 
 // leanResolves_Shipment reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_Shipment(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_Shipment(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shipmentImplementors) {
 		switch f.Name {
 		case "items":
-			if !leanexec.IsReady(ctx, "Shipment", f.Name) {
-				return true
-			}
-			if ec.leanResolves_ShipmentItem(ctx, f.Selections) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -3360,7 +3457,8 @@ func (ec *executionContext) leanResolves_Shipment(ctx context.Context, sel ast.S
 
 func (ec *executionContext) lean_Shipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Shipment) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shipmentImplementors)
-	return leanexec.Object(ctx, w, "Shipment", fields, leanShipmentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanShipmentConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Shipment"`)
@@ -3447,21 +3545,16 @@ var leanShipmentItemConcurrent = map[string]bool{
 
 // leanResolves_ShipmentItem reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_ShipmentItem(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_ShipmentItem(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shipmentItemImplementors) {
 		switch f.Name {
 		case "product":
-			if !leanexec.IsReady(ctx, "ShipmentItem", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Product(ctx, f.Selections) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -3469,7 +3562,8 @@ func (ec *executionContext) leanResolves_ShipmentItem(ctx context.Context, sel a
 
 func (ec *executionContext) lean_ShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ShipmentItem) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shipmentItemImplementors)
-	return leanexec.Object(ctx, w, "ShipmentItem", fields, leanShipmentItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanShipmentItemConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ShipmentItem"`)
@@ -3518,12 +3612,12 @@ var leanShippingAddressConcurrent = map[string]bool{}
 
 // leanResolves_ShippingAddress reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors) {
 		switch f.Name {
 		}
@@ -3533,7 +3627,8 @@ func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, se
 
 func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ShippingAddress) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors)
-	return leanexec.Object(ctx, w, "ShippingAddress", fields, leanShippingAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanShippingAddressConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ShippingAddress"`)
@@ -3648,62 +3743,74 @@ var leanSimCardConcurrent = map[string]bool{
 	"balanceEntries":      true,
 }
 
+// SimCard: its batch fields, which a list of it resolves for all
+// its items at once (leanexec.ResolveBatch).
+var leanSimCardBatched = map[string]bool{
+	"usage":               true,
+	"recentUsageSessions": true,
+	"usageSessions":       true,
+	"balanceEntries":      true,
+}
+
+// SimCard as an item of a list that resolved its batch fields:
+// the fields that still call a resolver.
+var leanSimCardConcurrentBatched = map[string]bool{
+	"projectedRunOutAt": true,
+	"usageExportUrl":    true,
+}
+
 // leanResolves_SimCard reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors) {
 		switch f.Name {
 		case "balance":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		case "overdraft":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		case "projectedRunOutAt":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
+			return true
 		case "usage":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
+			if !listed {
 				return true
 			}
-			if ec.leanResolves_UsageSummary(ctx, f.Selections) {
+			if ec.leanResolves_UsageSummary(ctx, f.Selections, false) {
 				return true
 			}
 		case "recentUsageSessions":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
+			if !listed {
 				return true
 			}
-			if ec.leanResolves_UsageSession(ctx, f.Selections) {
+			if ec.leanResolves_UsageSession(ctx, f.Selections, true) {
 				return true
 			}
 		case "usageSessions":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
+			if !listed {
 				return true
 			}
-			if ec.leanResolves_UsageSessionConnection(ctx, f.Selections) {
+			if ec.leanResolves_UsageSessionConnection(ctx, f.Selections, false) {
 				return true
 			}
 		case "usageExportUrl":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
+			return true
 		case "balanceEntries":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
+			if !listed {
 				return true
 			}
-			if ec.leanResolves_BalanceEntryConnection(ctx, f.Selections) {
+			if ec.leanResolves_BalanceEntryConnection(ctx, f.Selections, false) {
 				return true
 			}
 		case "alerts":
-			if ec.leanResolves_SimCardAlerts(ctx, f.Selections) {
+			if ec.leanResolves_SimCardAlerts(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -3713,7 +3820,11 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCard) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors)
-	return leanexec.Object(ctx, w, "SimCard", fields, leanSimCardConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanSimCardConcurrent
+	if leanexec.Batched(ctx, "SimCard", obj) {
+		concurrent = leanSimCardConcurrentBatched
+	}
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCard"`)
@@ -3752,6 +3863,77 @@ func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, s
 			return ec.lean_SimCard_alerts(ctx, w, field, obj)
 		}
 		return false
+	})
+}
+
+// leanBatch_SimCard resolves the batch fields selected on a list
+// of SimCard, once each for all its items.
+func (ec *executionContext) leanBatch_SimCard(ctx context.Context, sel ast.SelectionSet, parents []*store.SimCard) (*leanexec.Batch, bool) {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors)
+	return leanexec.ResolveBatch(ctx, "SimCard", parents, fields, leanSimCardBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
+		switch field.Name {
+		case "usage":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+				return ec.field_SimCard_usage_args(ctx, field.ArgumentMap(ec.Variables))
+			})
+			if err != nil {
+				return nil, false
+			}
+			fc.Args = args
+			results, err := ec.Resolvers.SimCard().Usage(ctx, parents, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		case "recentUsageSessions":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+				return ec.field_SimCard_recentUsageSessions_args(ctx, field.ArgumentMap(ec.Variables))
+			})
+			if err != nil {
+				return nil, false
+			}
+			fc.Args = args
+			results, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, parents, fc.Args["limit"].(*int))
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		case "usageSessions":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+				return ec.field_SimCard_usageSessions_args(ctx, field.ArgumentMap(ec.Variables))
+			})
+			if err != nil {
+				return nil, false
+			}
+			fc.Args = args
+			results, err := ec.Resolvers.SimCard().UsageSessions(ctx, parents, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		case "balanceEntries":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+				return ec.field_SimCard_balanceEntries_args(ctx, field.ArgumentMap(ec.Variables))
+			})
+			if err != nil {
+				return nil, false
+			}
+			fc.Args = args
+			results, err := ec.Resolvers.SimCard().BalanceEntries(ctx, parents, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		}
+		return nil, false
 	})
 }
 
@@ -3847,9 +4029,14 @@ func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buf
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.SimCard().Usage(ctx, obj, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*store.SimCard, *model.UsageSummary](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().Usage(ctx, []*store.SimCard{obj}, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNUsageSummary2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSummary(ctx, w, field.Selections, res)
 }
@@ -3864,9 +4051,14 @@ func (ec *executionContext) lean_SimCard_recentUsageSessions(ctx context.Context
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, obj, fc.Args["limit"].(*int))
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*store.SimCard, []model.UsageSession](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, []*store.SimCard{obj}, fc.Args["limit"].(*int))
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx, w, field.Selections, res)
 }
@@ -3881,9 +4073,14 @@ func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *b
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.SimCard().UsageSessions(ctx, obj, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*store.SimCard, *model.UsageSessionConnection](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().UsageSessions(ctx, []*store.SimCard{obj}, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNUsageSessionConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionConnection(ctx, w, field.Selections, res)
 }
@@ -3920,9 +4117,14 @@ func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.SimCard().BalanceEntries(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*store.SimCard, *model.BalanceEntryConnection](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().BalanceEntries(ctx, []*store.SimCard{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNBalanceEntryConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryConnection(ctx, w, field.Selections, res)
 }
@@ -3939,16 +4141,16 @@ var leanSimCardAlertsConcurrent = map[string]bool{}
 
 // leanResolves_SimCardAlerts reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_SimCardAlerts(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_SimCardAlerts(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardAlertsImplementors) {
 		switch f.Name {
 		case "lowBalanceThreshold":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -3958,7 +4160,8 @@ func (ec *executionContext) leanResolves_SimCardAlerts(ctx context.Context, sel 
 
 func (ec *executionContext) lean_SimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCardAlerts) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardAlertsImplementors)
-	return leanexec.Object(ctx, w, "SimCardAlerts", fields, leanSimCardAlertsConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanSimCardAlertsConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardAlerts"`)
@@ -3991,24 +4194,24 @@ var leanSimCardPayloadConcurrent = map[string]bool{}
 
 // leanResolves_SimCardPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardPayloadImplementors) {
 		switch f.Name {
 		case "simCard":
-			if ec.leanResolves_SimCard(ctx, f.Selections) {
+			if ec.leanResolves_SimCard(ctx, f.Selections, false) {
 				return true
 			}
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -4018,7 +4221,8 @@ func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel
 
 func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardPayloadImplementors)
-	return leanexec.Object(ctx, w, "SimCardPayload", fields, leanSimCardPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanSimCardPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardPayload"`)
@@ -4056,20 +4260,20 @@ var leanSimCardRemovePayloadConcurrent = map[string]bool{}
 
 // leanResolves_SimCardRemovePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections) {
+			if ec.leanResolves_User(ctx, f.Selections, false) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections) {
+			if ec.leanResolves_UserError(ctx, f.Selections, true) {
 				return true
 			}
 		}
@@ -4079,7 +4283,8 @@ func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Contex
 
 func (ec *executionContext) lean_SimCardRemovePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardRemovePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors)
-	return leanexec.Object(ctx, w, "SimCardRemovePayload", fields, leanSimCardRemovePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanSimCardRemovePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardRemovePayload"`)
@@ -4119,16 +4324,16 @@ var leanUsageSessionConcurrent = map[string]bool{}
 
 // leanResolves_UsageSession reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors) {
 		switch f.Name {
 		case "cost":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -4138,7 +4343,8 @@ func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel a
 
 func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSession) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors)
-	return leanexec.Object(ctx, w, "UsageSession", fields, leanUsageSessionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUsageSessionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSession"`)
@@ -4273,30 +4479,26 @@ var leanUsageSessionConnectionConcurrent = map[string]bool{
 
 // leanResolves_UsageSessionConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionConnectionImplementors) {
 		switch f.Name {
 		case "edges":
-			if ec.leanResolves_UsageSessionEdge(ctx, f.Selections) {
+			if ec.leanResolves_UsageSessionEdge(ctx, f.Selections, true) {
 				return true
 			}
 		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections) {
+			if ec.leanResolves_PageInfo(ctx, f.Selections, false) {
 				return true
 			}
 		case "totalCount":
-			if !leanexec.IsReady(ctx, "UsageSessionConnection", f.Name) {
-				return true
-			}
+			return true
 		case "archivedBefore":
-			if !leanexec.IsReady(ctx, "UsageSessionConnection", f.Name) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -4304,7 +4506,8 @@ func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Cont
 
 func (ec *executionContext) lean_UsageSessionConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionConnectionImplementors)
-	return leanexec.Object(ctx, w, "UsageSessionConnection", fields, leanUsageSessionConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUsageSessionConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSessionConnection"`)
@@ -4364,16 +4567,16 @@ var leanUsageSessionEdgeConcurrent = map[string]bool{}
 
 // leanResolves_UsageSessionEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_UsageSessionEdge(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_UsageSessionEdge(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors) {
 		switch f.Name {
 		case "node":
-			if ec.leanResolves_UsageSession(ctx, f.Selections) {
+			if ec.leanResolves_UsageSession(ctx, f.Selections, false) {
 				return true
 			}
 		}
@@ -4383,7 +4586,8 @@ func (ec *executionContext) leanResolves_UsageSessionEdge(ctx context.Context, s
 
 func (ec *executionContext) lean_UsageSessionEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors)
-	return leanexec.Object(ctx, w, "UsageSessionEdge", fields, leanUsageSessionEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUsageSessionEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSessionEdge"`)
@@ -4423,40 +4627,28 @@ var leanUsageSummaryConcurrent = map[string]bool{
 
 // leanResolves_UsageSummary reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSummaryImplementors) {
 		switch f.Name {
 		case "cost":
-			if ec.leanResolves_Money(ctx, f.Selections) {
+			if ec.leanResolves_Money(ctx, f.Selections, false) {
 				return true
 			}
 		case "byCountry":
-			if ec.leanResolves_CountryUsage(ctx, f.Selections) {
+			if ec.leanResolves_CountryUsage(ctx, f.Selections, true) {
 				return true
 			}
 		case "byDay":
-			if !leanexec.IsReady(ctx, "UsageSummary", f.Name) {
-				return true
-			}
-			if ec.leanResolves_DailyUsage(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "byNetwork":
-			if !leanexec.IsReady(ctx, "UsageSummary", f.Name) {
-				return true
-			}
-			if ec.leanResolves_NetworkUsage(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "archivedBefore":
-			if !leanexec.IsReady(ctx, "UsageSummary", f.Name) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -4464,7 +4656,8 @@ func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel a
 
 func (ec *executionContext) lean_UsageSummary(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSummary) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSummaryImplementors)
-	return leanexec.Object(ctx, w, "UsageSummary", fields, leanUsageSummaryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUsageSummaryConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSummary"`)
@@ -4585,56 +4778,26 @@ var leanUserConcurrent = map[string]bool{
 
 // leanResolves_User reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors) {
 		switch f.Name {
 		case "defaultAddress":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Address(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "addresses":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Address(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "orders":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_OrderConnection(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "order":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Order(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "simCards":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_SimCard(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "simCard":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_SimCard(ctx, f.Selections) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -4642,7 +4805,8 @@ func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.Selec
 
 func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.User) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors)
-	return leanexec.Object(ctx, w, "User", fields, leanUserConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUserConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"User"`)
@@ -4827,12 +4991,12 @@ var leanUserErrorConcurrent = map[string]bool{}
 
 // leanResolves_UserError reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
-func (ec *executionContext) leanResolves_UserError(ctx context.Context, sel ast.SelectionSet) bool {
+// edges reach their nodes' resolvers this way) once per object: then a
+// list of it runs its items concurrently, so that their loaders batch
+// across the items, as under gqlgen. When listed (the object is an item of
+// a list of its type), its batch fields are resolved once by the list and
+// do not count; the walk goes on below them.
+func (ec *executionContext) leanResolves_UserError(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, userErrorImplementors) {
 		switch f.Name {
 		}
@@ -4842,7 +5006,8 @@ func (ec *executionContext) leanResolves_UserError(ctx context.Context, sel ast.
 
 func (ec *executionContext) lean_UserError(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *apperr.FieldError) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userErrorImplementors)
-	return leanexec.Object(ctx, w, "UserError", fields, leanUserErrorConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUserErrorConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UserError"`)
@@ -4897,7 +5062,7 @@ func (ec *executionContext) leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtez�
 }
 
 func (ec *executionContext) leanmarshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.Address) bool {
-	concurrent := ec.leanResolves_Address(ctx, sel)
+	concurrent := ec.leanResolves_Address(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, w, sel, v[i])
 	})
@@ -4943,7 +5108,7 @@ func (ec *executionContext) leanmarshalNBalanceEntryEdge2githubᚗcomᚋteztelec
 }
 
 func (ec *executionContext) leanmarshalNBalanceEntryEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.BalanceEntryEdge) bool {
-	concurrent := ec.leanResolves_BalanceEntryEdge(ctx, sel)
+	concurrent := ec.leanResolves_BalanceEntryEdge(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNBalanceEntryEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryEdge(ctx, w, sel, v[i])
 	})
@@ -4961,7 +5126,7 @@ func (ec *executionContext) leanmarshalNCountryUsage2githubᚗcomᚋteztelecom�
 }
 
 func (ec *executionContext) leanmarshalNCountryUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCountryUsageᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.CountryUsage) bool {
-	concurrent := ec.leanResolves_CountryUsage(ctx, sel)
+	concurrent := ec.leanResolves_CountryUsage(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNCountryUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCountryUsage(ctx, w, sel, v[i])
 	})
@@ -4972,7 +5137,7 @@ func (ec *executionContext) leanmarshalNDailyUsage2githubᚗcomᚋteztelecomᚋt
 }
 
 func (ec *executionContext) leanmarshalNDailyUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐDailyUsageᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.DailyUsage) bool {
-	concurrent := ec.leanResolves_DailyUsage(ctx, sel)
+	concurrent := ec.leanResolves_DailyUsage(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNDailyUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐDailyUsage(ctx, w, sel, v[i])
 	})
@@ -5029,7 +5194,7 @@ func (ec *executionContext) leanmarshalNNetworkUsage2githubᚗcomᚋteztelecom�
 }
 
 func (ec *executionContext) leanmarshalNNetworkUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsageᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.NetworkUsage) bool {
-	concurrent := ec.leanResolves_NetworkUsage(ctx, sel)
+	concurrent := ec.leanResolves_NetworkUsage(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNNetworkUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsage(ctx, w, sel, v[i])
 	})
@@ -5061,7 +5226,7 @@ func (ec *executionContext) leanmarshalNOrderEdge2githubᚗcomᚋteztelecomᚋte
 }
 
 func (ec *executionContext) leanmarshalNOrderEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.OrderEdge) bool {
-	concurrent := ec.leanResolves_OrderEdge(ctx, sel)
+	concurrent := ec.leanResolves_OrderEdge(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNOrderEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderEdge(ctx, w, sel, v[i])
 	})
@@ -5072,9 +5237,17 @@ func (ec *executionContext) leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋte
 }
 
 func (ec *executionContext) leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.OrderItem) bool {
-	concurrent := ec.leanResolves_OrderItem(ctx, sel)
+	parents := make([]*store.OrderItem, len(v))
+	for i := range v {
+		parents[i] = &v[i]
+	}
+	batch, ok := ec.leanBatch_OrderItem(ctx, sel, parents)
+	if !ok {
+		return false
+	}
+	concurrent := ec.leanResolves_OrderItem(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx, w, sel, v[i])
+		return ec.lean_OrderItem(batch.Item(ctx, i), w, sel, parents[i])
 	})
 }
 
@@ -5139,7 +5312,7 @@ func (ec *executionContext) leanmarshalNProductEdge2githubᚗcomᚋteztelecomᚋ
 }
 
 func (ec *executionContext) leanmarshalNProductEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ProductEdge) bool {
-	concurrent := ec.leanResolves_ProductEdge(ctx, sel)
+	concurrent := ec.leanResolves_ProductEdge(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNProductEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductEdge(ctx, w, sel, v[i])
 	})
@@ -5164,7 +5337,7 @@ func (ec *executionContext) leanmarshalNReorderDroppedItem2githubᚗcomᚋteztel
 }
 
 func (ec *executionContext) leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []orders.Dropped) bool {
-	concurrent := ec.leanResolves_ReorderDroppedItem(ctx, sel)
+	concurrent := ec.leanResolves_ReorderDroppedItem(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDropped(ctx, w, sel, v[i])
 	})
@@ -5182,7 +5355,7 @@ func (ec *executionContext) leanmarshalNResellerSimCard2githubᚗcomᚋtezteleco
 }
 
 func (ec *executionContext) leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIMᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.ResellerSIM) bool {
-	concurrent := ec.leanResolves_ResellerSimCard(ctx, sel)
+	concurrent := ec.leanResolves_ResellerSimCard(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, w, sel, v[i])
 	})
@@ -5207,7 +5380,7 @@ func (ec *executionContext) leanmarshalNResellerSimCardChangeEdge2githubᚗcom�
 }
 
 func (ec *executionContext) leanmarshalNResellerSimCardChangeEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ResellerSimCardChangeEdge) bool {
-	concurrent := ec.leanResolves_ResellerSimCardChangeEdge(ctx, sel)
+	concurrent := ec.leanResolves_ResellerSimCardChangeEdge(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNResellerSimCardChangeEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeEdge(ctx, w, sel, v[i])
 	})
@@ -5225,7 +5398,7 @@ func (ec *executionContext) leanmarshalNResellerSimCardEdge2githubᚗcomᚋtezte
 }
 
 func (ec *executionContext) leanmarshalNResellerSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ResellerSimCardEdge) bool {
-	concurrent := ec.leanResolves_ResellerSimCardEdge(ctx, sel)
+	concurrent := ec.leanResolves_ResellerSimCardEdge(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNResellerSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardEdge(ctx, w, sel, v[i])
 	})
@@ -5243,7 +5416,7 @@ func (ec *executionContext) leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtez
 }
 
 func (ec *executionContext) leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.Shipment) bool {
-	concurrent := ec.leanResolves_Shipment(ctx, sel)
+	concurrent := ec.leanResolves_Shipment(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipment(ctx, w, sel, v[i])
 	})
@@ -5254,7 +5427,7 @@ func (ec *executionContext) leanmarshalNShipmentItem2githubᚗcomᚋteztelecom�
 }
 
 func (ec *executionContext) leanmarshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ShipmentItem) bool {
-	concurrent := ec.leanResolves_ShipmentItem(ctx, sel)
+	concurrent := ec.leanResolves_ShipmentItem(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItem(ctx, w, sel, v[i])
 	})
@@ -5265,9 +5438,17 @@ func (ec *executionContext) leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtez�
 }
 
 func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.SimCard) bool {
-	concurrent := ec.leanResolves_SimCard(ctx, sel)
+	parents := make([]*store.SimCard, len(v))
+	for i := range v {
+		parents[i] = &v[i]
+	}
+	batch, ok := ec.leanBatch_SimCard(ctx, sel, parents)
+	if !ok {
+		return false
+	}
+	concurrent := ec.leanResolves_SimCard(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, sel, v[i])
+		return ec.lean_SimCard(batch.Item(ctx, i), w, sel, parents[i])
 	})
 }
 
@@ -5301,7 +5482,7 @@ func (ec *executionContext) leanmarshalNUsageSession2githubᚗcomᚋteztelecom�
 }
 
 func (ec *executionContext) leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.UsageSession) bool {
-	concurrent := ec.leanResolves_UsageSession(ctx, sel)
+	concurrent := ec.leanResolves_UsageSession(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx, w, sel, v[i])
 	})
@@ -5326,7 +5507,7 @@ func (ec *executionContext) leanmarshalNUsageSessionEdge2githubᚗcomᚋteztelec
 }
 
 func (ec *executionContext) leanmarshalNUsageSessionEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.UsageSessionEdge) bool {
-	concurrent := ec.leanResolves_UsageSessionEdge(ctx, sel)
+	concurrent := ec.leanResolves_UsageSessionEdge(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNUsageSessionEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionEdge(ctx, w, sel, v[i])
 	})
@@ -5344,7 +5525,7 @@ func (ec *executionContext) leanmarshalNUserError2githubᚗcomᚋteztelecomᚋte
 }
 
 func (ec *executionContext) leanmarshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []apperr.FieldError) bool {
-	concurrent := ec.leanResolves_UserError(ctx, sel)
+	concurrent := ec.leanResolves_UserError(ctx, sel, true)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNUserError2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldError(ctx, w, sel, v[i])
 	})
