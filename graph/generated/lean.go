@@ -44,16 +44,17 @@ var leanAccountDeletePayloadConcurrent = map[string]bool{}
 
 // leanResolves_AccountDeletePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_AccountDeletePayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_AccountDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, accountDeletePayloadImplementors) {
 		switch f.Name {
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -88,12 +89,13 @@ var leanAddressConcurrent = map[string]bool{}
 
 // leanResolves_Address reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors) {
 		switch f.Name {
 		}
@@ -250,20 +252,21 @@ var leanAddressDeletePayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressDeletePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -314,24 +317,25 @@ var leanAddressPayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressPayloadImplementors) {
 		switch f.Name {
 		case "address":
-			if ec.leanResolves_Address(ctx, f.Selections, false) {
+			if ec.leanResolves_Address(ctx, f.Selections) {
 				return true
 			}
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -380,28 +384,29 @@ var leanAddressSetDefaultPayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressSetDefaultPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_AddressSetDefaultPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_AddressSetDefaultPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressSetDefaultPayloadImplementors) {
 		switch f.Name {
 		case "address":
-			if ec.leanResolves_Address(ctx, f.Selections, false) {
+			if ec.leanResolves_Address(ctx, f.Selections) {
 				return true
 			}
 		case "previousDefault":
-			if ec.leanResolves_Address(ctx, f.Selections, false) {
+			if ec.leanResolves_Address(ctx, f.Selections) {
 				return true
 			}
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -457,24 +462,25 @@ var leanBalanceEntryConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntry reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors) {
 		switch f.Name {
 		case "amount":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		case "overdraft":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		case "balanceAfter":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -559,20 +565,21 @@ var leanBalanceEntryConnectionConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntryConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_BalanceEntryConnection(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_BalanceEntryConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryConnectionImplementors) {
 		switch f.Name {
 		case "edges":
-			if ec.leanResolves_BalanceEntryEdge(ctx, f.Selections, true) {
+			if ec.leanResolves_BalanceEntryEdge(ctx, f.Selections) {
 				return true
 			}
 		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections, false) {
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -614,16 +621,17 @@ var leanBalanceEntryEdgeConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntryEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_BalanceEntryEdge(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_BalanceEntryEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors) {
 		switch f.Name {
 		case "node":
-			if ec.leanResolves_BalanceEntry(ctx, f.Selections, false) {
+			if ec.leanResolves_BalanceEntry(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -670,24 +678,25 @@ var leanCheckoutPayloadConcurrent = map[string]bool{}
 
 // leanResolves_CheckoutPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, checkoutPayloadImplementors) {
 		switch f.Name {
 		case "order":
-			if ec.leanResolves_Order(ctx, f.Selections, false) {
+			if ec.leanResolves_Order(ctx, f.Selections) {
 				return true
 			}
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -745,16 +754,17 @@ var leanCountryUsageConcurrent = map[string]bool{}
 
 // leanResolves_CountryUsage reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_CountryUsage(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_CountryUsage(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, countryUsageImplementors) {
 		switch f.Name {
 		case "cost":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -813,16 +823,17 @@ var leanDailyUsageConcurrent = map[string]bool{}
 
 // leanResolves_DailyUsage reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_DailyUsage(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_DailyUsage(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, dailyUsageImplementors) {
 		switch f.Name {
 		case "cost":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -917,16 +928,17 @@ var leanEmailChangePayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailChangePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_EmailChangePayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_EmailChangePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailChangePayloadImplementors) {
 		switch f.Name {
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -961,16 +973,17 @@ var leanEmailVerificationResendPayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailVerificationResendPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_EmailVerificationResendPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_EmailVerificationResendPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailVerificationResendPayloadImplementors) {
 		switch f.Name {
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -1005,20 +1018,21 @@ var leanEmailVerifyPayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailVerifyPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_EmailVerifyPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_EmailVerifyPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailVerifyPayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -1060,20 +1074,21 @@ var leanLoginPayloadConcurrent = map[string]bool{}
 
 // leanResolves_LoginPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_LoginPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_LoginPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, loginPayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -1124,16 +1139,17 @@ var leanLogoutPayloadConcurrent = map[string]bool{}
 
 // leanResolves_LogoutPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_LogoutPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_LogoutPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, logoutPayloadImplementors) {
 		switch f.Name {
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -1180,12 +1196,13 @@ var leanMoneyConcurrent = map[string]bool{}
 
 // leanResolves_Money reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_Money(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_Money(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, moneyImplementors) {
 		switch f.Name {
 		}
@@ -1237,16 +1254,17 @@ var leanNetworkUsageConcurrent = map[string]bool{}
 
 // leanResolves_NetworkUsage reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_NetworkUsage(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_NetworkUsage(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, networkUsageImplementors) {
 		switch f.Name {
 		case "cost":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -1346,35 +1364,33 @@ var leanOrderConcurrentBatched = map[string]bool{
 
 // leanResolves_Order reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors) {
 		switch f.Name {
 		case "subtotal":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		case "shippingFee":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		case "total":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		case "items":
-			if !listed {
-				return true
-			}
-			if ec.leanResolves_OrderItem(ctx, f.Selections, true) {
+			if ec.leanResolves_OrderItem(ctx, f.Selections) {
 				return true
 			}
 		case "shippingAddress":
-			if ec.leanResolves_ShippingAddress(ctx, f.Selections, false) {
+			if ec.leanResolves_ShippingAddress(ctx, f.Selections) {
 				return true
 			}
 		case "shipments":
@@ -1592,24 +1608,25 @@ var leanOrderCancelPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderCancelPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderCancelPayloadImplementors) {
 		switch f.Name {
 		case "order":
-			if ec.leanResolves_Order(ctx, f.Selections, false) {
+			if ec.leanResolves_Order(ctx, f.Selections) {
 				return true
 			}
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -1658,20 +1675,21 @@ var leanOrderConnectionConcurrent = map[string]bool{}
 
 // leanResolves_OrderConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_OrderConnection(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_OrderConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderConnectionImplementors) {
 		switch f.Name {
 		case "edges":
-			if ec.leanResolves_OrderEdge(ctx, f.Selections, true) {
+			if ec.leanResolves_OrderEdge(ctx, f.Selections) {
 				return true
 			}
 		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections, false) {
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -1725,16 +1743,17 @@ var leanOrderEdgeConcurrent = map[string]bool{}
 
 // leanResolves_OrderEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_OrderEdge(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_OrderEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderEdgeImplementors) {
 		switch f.Name {
 		case "node":
-			if ec.leanResolves_Order(ctx, f.Selections, false) {
+			if ec.leanResolves_Order(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -1793,27 +1812,25 @@ var leanOrderItemConcurrentBatched = map[string]bool{}
 
 // leanResolves_OrderItem reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors) {
 		switch f.Name {
 		case "unitPrice":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		case "lineTotal":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		case "product":
-			if !listed {
-				return true
-			}
-			if ec.leanResolves_Product(ctx, f.Selections, false) {
+			if ec.leanResolves_Product(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -1950,24 +1967,25 @@ var leanOrderPayPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderPayPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderPayPayloadImplementors) {
 		switch f.Name {
 		case "payment":
-			if ec.leanResolves_Payment(ctx, f.Selections, false) {
+			if ec.leanResolves_Payment(ctx, f.Selections) {
 				return true
 			}
 		case "order":
-			if ec.leanResolves_Order(ctx, f.Selections, false) {
+			if ec.leanResolves_Order(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2016,28 +2034,29 @@ var leanOrderReorderPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderReorderPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderReorderPayloadImplementors) {
 		switch f.Name {
 		case "order":
-			if ec.leanResolves_Order(ctx, f.Selections, false) {
+			if ec.leanResolves_Order(ctx, f.Selections) {
 				return true
 			}
 		case "droppedItems":
-			if ec.leanResolves_ReorderDroppedItem(ctx, f.Selections, true) {
+			if ec.leanResolves_ReorderDroppedItem(ctx, f.Selections) {
 				return true
 			}
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2102,12 +2121,13 @@ var leanPageInfoConcurrent = map[string]bool{}
 
 // leanResolves_PageInfo reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_PageInfo(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_PageInfo(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, pageInfoImplementors) {
 		switch f.Name {
 		}
@@ -2177,20 +2197,21 @@ var leanPasswordChangePayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordChangePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_PasswordChangePayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_PasswordChangePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordChangePayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2232,16 +2253,17 @@ var leanPasswordResetPayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordResetPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_PasswordResetPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_PasswordResetPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetPayloadImplementors) {
 		switch f.Name {
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2276,16 +2298,17 @@ var leanPasswordResetRequestPayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordResetRequestPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_PasswordResetRequestPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_PasswordResetRequestPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetRequestPayloadImplementors) {
 		switch f.Name {
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2320,16 +2343,17 @@ var leanPaymentConcurrent = map[string]bool{}
 
 // leanResolves_Payment reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors) {
 		switch f.Name {
 		case "amount":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2412,20 +2436,21 @@ var leanProductConcurrent = map[string]bool{}
 
 // leanResolves_Product reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors) {
 		switch f.Name {
 		case "price":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		case "voucherAmount":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2548,20 +2573,21 @@ var leanProductConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ProductConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_ProductConnection(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_ProductConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productConnectionImplementors) {
 		switch f.Name {
 		case "edges":
-			if ec.leanResolves_ProductEdge(ctx, f.Selections, true) {
+			if ec.leanResolves_ProductEdge(ctx, f.Selections) {
 				return true
 			}
 		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections, false) {
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2603,16 +2629,17 @@ var leanProductEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ProductEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_ProductEdge(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_ProductEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productEdgeImplementors) {
 		switch f.Name {
 		case "node":
-			if ec.leanResolves_Product(ctx, f.Selections, false) {
+			if ec.leanResolves_Product(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2659,20 +2686,21 @@ var leanProfileUpdatePayloadConcurrent = map[string]bool{}
 
 // leanResolves_ProfileUpdatePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_ProfileUpdatePayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_ProfileUpdatePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, profileUpdatePayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2821,20 +2849,21 @@ var leanRegisterPayloadConcurrent = map[string]bool{}
 
 // leanResolves_RegisterPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_RegisterPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_RegisterPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, registerPayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2885,16 +2914,17 @@ var leanReorderDroppedItemConcurrent = map[string]bool{}
 
 // leanResolves_ReorderDroppedItem reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors) {
 		switch f.Name {
 		case "item":
-			if ec.leanResolves_OrderItem(ctx, f.Selections, false) {
+			if ec.leanResolves_OrderItem(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -2944,12 +2974,13 @@ var leanResellerConcurrent = map[string]bool{
 
 // leanResolves_Reseller reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors) {
 		switch f.Name {
 		case "simCards":
@@ -3033,16 +3064,17 @@ var leanResellerSimCardConcurrent = map[string]bool{
 
 // leanResolves_ResellerSimCard reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardImplementors) {
 		switch f.Name {
 		case "balance":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		case "projectedRunOutAt":
@@ -3146,20 +3178,21 @@ var leanResellerSimCardChangeConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardChangeConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_ResellerSimCardChangeConnection(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_ResellerSimCardChangeConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeConnectionImplementors) {
 		switch f.Name {
 		case "edges":
-			if ec.leanResolves_ResellerSimCardChangeEdge(ctx, f.Selections, true) {
+			if ec.leanResolves_ResellerSimCardChangeEdge(ctx, f.Selections) {
 				return true
 			}
 		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections, false) {
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -3213,16 +3246,17 @@ var leanResellerSimCardChangeEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardChangeEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_ResellerSimCardChangeEdge(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_ResellerSimCardChangeEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeEdgeImplementors) {
 		switch f.Name {
 		case "node":
-			if ec.leanResolves_ResellerSimCard(ctx, f.Selections, false) {
+			if ec.leanResolves_ResellerSimCard(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -3269,20 +3303,21 @@ var leanResellerSimCardConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_ResellerSimCardConnection(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_ResellerSimCardConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardConnectionImplementors) {
 		switch f.Name {
 		case "edges":
-			if ec.leanResolves_ResellerSimCardEdge(ctx, f.Selections, true) {
+			if ec.leanResolves_ResellerSimCardEdge(ctx, f.Selections) {
 				return true
 			}
 		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections, false) {
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -3324,16 +3359,17 @@ var leanResellerSimCardEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_ResellerSimCardEdge(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_ResellerSimCardEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardEdgeImplementors) {
 		switch f.Name {
 		case "node":
-			if ec.leanResolves_ResellerSimCard(ctx, f.Selections, false) {
+			if ec.leanResolves_ResellerSimCard(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -3380,16 +3416,17 @@ var leanResellerSimCardsConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCards reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors) {
 		switch f.Name {
 		case "simCards":
-			if ec.leanResolves_ResellerSimCard(ctx, f.Selections, true) {
+			if ec.leanResolves_ResellerSimCard(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -3438,12 +3475,13 @@ var leanShipmentConcurrent = map[string]bool{
 
 // leanResolves_Shipment reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_Shipment(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_Shipment(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shipmentImplementors) {
 		switch f.Name {
 		case "items":
@@ -3543,12 +3581,13 @@ var leanShipmentItemConcurrent = map[string]bool{
 
 // leanResolves_ShipmentItem reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_ShipmentItem(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_ShipmentItem(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shipmentItemImplementors) {
 		switch f.Name {
 		case "product":
@@ -3610,12 +3649,13 @@ var leanShippingAddressConcurrent = map[string]bool{}
 
 // leanResolves_ShippingAddress reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors) {
 		switch f.Name {
 		}
@@ -3759,56 +3799,45 @@ var leanSimCardConcurrentBatched = map[string]bool{
 
 // leanResolves_SimCard reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors) {
 		switch f.Name {
 		case "balance":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		case "overdraft":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		case "projectedRunOutAt":
 			return true
 		case "usage":
-			if !listed {
-				return true
-			}
-			if ec.leanResolves_UsageSummary(ctx, f.Selections, false) {
+			if ec.leanResolves_UsageSummary(ctx, f.Selections) {
 				return true
 			}
 		case "recentUsageSessions":
-			if !listed {
-				return true
-			}
-			if ec.leanResolves_UsageSession(ctx, f.Selections, true) {
+			if ec.leanResolves_UsageSession(ctx, f.Selections) {
 				return true
 			}
 		case "usageSessions":
-			if !listed {
-				return true
-			}
-			if ec.leanResolves_UsageSessionConnection(ctx, f.Selections, false) {
+			if ec.leanResolves_UsageSessionConnection(ctx, f.Selections) {
 				return true
 			}
 		case "usageExportUrl":
 			return true
 		case "balanceEntries":
-			if !listed {
-				return true
-			}
-			if ec.leanResolves_BalanceEntryConnection(ctx, f.Selections, false) {
+			if ec.leanResolves_BalanceEntryConnection(ctx, f.Selections) {
 				return true
 			}
 		case "alerts":
-			if ec.leanResolves_SimCardAlerts(ctx, f.Selections, false) {
+			if ec.leanResolves_SimCardAlerts(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -4139,16 +4168,17 @@ var leanSimCardAlertsConcurrent = map[string]bool{}
 
 // leanResolves_SimCardAlerts reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_SimCardAlerts(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_SimCardAlerts(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardAlertsImplementors) {
 		switch f.Name {
 		case "lowBalanceThreshold":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -4192,24 +4222,25 @@ var leanSimCardPayloadConcurrent = map[string]bool{}
 
 // leanResolves_SimCardPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardPayloadImplementors) {
 		switch f.Name {
 		case "simCard":
-			if ec.leanResolves_SimCard(ctx, f.Selections, false) {
+			if ec.leanResolves_SimCard(ctx, f.Selections) {
 				return true
 			}
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -4258,20 +4289,21 @@ var leanSimCardRemovePayloadConcurrent = map[string]bool{}
 
 // leanResolves_SimCardRemovePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors) {
 		switch f.Name {
 		case "user":
-			if ec.leanResolves_User(ctx, f.Selections, false) {
+			if ec.leanResolves_User(ctx, f.Selections) {
 				return true
 			}
 		case "userErrors":
-			if ec.leanResolves_UserError(ctx, f.Selections, true) {
+			if ec.leanResolves_UserError(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -4322,16 +4354,17 @@ var leanUsageSessionConcurrent = map[string]bool{}
 
 // leanResolves_UsageSession reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors) {
 		switch f.Name {
 		case "cost":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -4477,20 +4510,21 @@ var leanUsageSessionConnectionConcurrent = map[string]bool{
 
 // leanResolves_UsageSessionConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionConnectionImplementors) {
 		switch f.Name {
 		case "edges":
-			if ec.leanResolves_UsageSessionEdge(ctx, f.Selections, true) {
+			if ec.leanResolves_UsageSessionEdge(ctx, f.Selections) {
 				return true
 			}
 		case "pageInfo":
-			if ec.leanResolves_PageInfo(ctx, f.Selections, false) {
+			if ec.leanResolves_PageInfo(ctx, f.Selections) {
 				return true
 			}
 		case "totalCount":
@@ -4565,16 +4599,17 @@ var leanUsageSessionEdgeConcurrent = map[string]bool{}
 
 // leanResolves_UsageSessionEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_UsageSessionEdge(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_UsageSessionEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors) {
 		switch f.Name {
 		case "node":
-			if ec.leanResolves_UsageSession(ctx, f.Selections, false) {
+			if ec.leanResolves_UsageSession(ctx, f.Selections) {
 				return true
 			}
 		}
@@ -4625,20 +4660,21 @@ var leanUsageSummaryConcurrent = map[string]bool{
 
 // leanResolves_UsageSummary reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSummaryImplementors) {
 		switch f.Name {
 		case "cost":
-			if ec.leanResolves_Money(ctx, f.Selections, false) {
+			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
 		case "byCountry":
-			if ec.leanResolves_CountryUsage(ctx, f.Selections, true) {
+			if ec.leanResolves_CountryUsage(ctx, f.Selections) {
 				return true
 			}
 		case "byDay":
@@ -4776,12 +4812,13 @@ var leanUserConcurrent = map[string]bool{
 
 // leanResolves_User reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors) {
 		switch f.Name {
 		case "defaultAddress":
@@ -4989,12 +5026,13 @@ var leanUserErrorConcurrent = map[string]bool{}
 
 // leanResolves_UserError reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way) once per object: then a
-// list of it runs its items concurrently, so that their loaders batch
-// across the items, as under gqlgen. When listed (the object is an item of
-// a list of its type), its batch fields are resolved once by the list and
-// do not count; the walk goes on below them.
-func (ec *executionContext) leanResolves_UserError(ctx context.Context, sel ast.SelectionSet, listed bool) bool {
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
+func (ec *executionContext) leanResolves_UserError(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, userErrorImplementors) {
 		switch f.Name {
 		}
@@ -5060,7 +5098,7 @@ func (ec *executionContext) leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtez�
 }
 
 func (ec *executionContext) leanmarshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.Address) bool {
-	concurrent := ec.leanResolves_Address(ctx, sel, true)
+	concurrent := ec.leanResolves_Address(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, w, sel, v[i])
 	})
@@ -5106,7 +5144,7 @@ func (ec *executionContext) leanmarshalNBalanceEntryEdge2githubᚗcomᚋteztelec
 }
 
 func (ec *executionContext) leanmarshalNBalanceEntryEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.BalanceEntryEdge) bool {
-	concurrent := ec.leanResolves_BalanceEntryEdge(ctx, sel, true)
+	concurrent := ec.leanResolves_BalanceEntryEdge(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNBalanceEntryEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryEdge(ctx, w, sel, v[i])
 	})
@@ -5124,7 +5162,7 @@ func (ec *executionContext) leanmarshalNCountryUsage2githubᚗcomᚋteztelecom�
 }
 
 func (ec *executionContext) leanmarshalNCountryUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCountryUsageᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.CountryUsage) bool {
-	concurrent := ec.leanResolves_CountryUsage(ctx, sel, true)
+	concurrent := ec.leanResolves_CountryUsage(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNCountryUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐCountryUsage(ctx, w, sel, v[i])
 	})
@@ -5135,7 +5173,7 @@ func (ec *executionContext) leanmarshalNDailyUsage2githubᚗcomᚋteztelecomᚋt
 }
 
 func (ec *executionContext) leanmarshalNDailyUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐDailyUsageᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.DailyUsage) bool {
-	concurrent := ec.leanResolves_DailyUsage(ctx, sel, true)
+	concurrent := ec.leanResolves_DailyUsage(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNDailyUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐDailyUsage(ctx, w, sel, v[i])
 	})
@@ -5192,7 +5230,7 @@ func (ec *executionContext) leanmarshalNNetworkUsage2githubᚗcomᚋteztelecom�
 }
 
 func (ec *executionContext) leanmarshalNNetworkUsage2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsageᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.NetworkUsage) bool {
-	concurrent := ec.leanResolves_NetworkUsage(ctx, sel, true)
+	concurrent := ec.leanResolves_NetworkUsage(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNNetworkUsage2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐNetworkUsage(ctx, w, sel, v[i])
 	})
@@ -5224,7 +5262,7 @@ func (ec *executionContext) leanmarshalNOrderEdge2githubᚗcomᚋteztelecomᚋte
 }
 
 func (ec *executionContext) leanmarshalNOrderEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.OrderEdge) bool {
-	concurrent := ec.leanResolves_OrderEdge(ctx, sel, true)
+	concurrent := ec.leanResolves_OrderEdge(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNOrderEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderEdge(ctx, w, sel, v[i])
 	})
@@ -5243,7 +5281,7 @@ func (ec *executionContext) leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecom�
 	if !ok {
 		return false
 	}
-	concurrent := ec.leanResolves_OrderItem(ctx, sel, true)
+	concurrent := ec.leanResolves_OrderItem(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.lean_OrderItem(batch.Item(ctx, i), w, sel, parents[i])
 	})
@@ -5317,7 +5355,7 @@ func (ec *executionContext) leanmarshalNProductEdge2githubᚗcomᚋteztelecomᚋ
 }
 
 func (ec *executionContext) leanmarshalNProductEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ProductEdge) bool {
-	concurrent := ec.leanResolves_ProductEdge(ctx, sel, true)
+	concurrent := ec.leanResolves_ProductEdge(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNProductEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductEdge(ctx, w, sel, v[i])
 	})
@@ -5342,7 +5380,7 @@ func (ec *executionContext) leanmarshalNReorderDroppedItem2githubᚗcomᚋteztel
 }
 
 func (ec *executionContext) leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ReorderDroppedItem) bool {
-	concurrent := ec.leanResolves_ReorderDroppedItem(ctx, sel, true)
+	concurrent := ec.leanResolves_ReorderDroppedItem(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItem(ctx, w, sel, v[i])
 	})
@@ -5360,7 +5398,7 @@ func (ec *executionContext) leanmarshalNResellerSimCard2githubᚗcomᚋtezteleco
 }
 
 func (ec *executionContext) leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ResellerSimCard) bool {
-	concurrent := ec.leanResolves_ResellerSimCard(ctx, sel, true)
+	concurrent := ec.leanResolves_ResellerSimCard(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx, w, sel, v[i])
 	})
@@ -5385,7 +5423,7 @@ func (ec *executionContext) leanmarshalNResellerSimCardChangeEdge2githubᚗcom�
 }
 
 func (ec *executionContext) leanmarshalNResellerSimCardChangeEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ResellerSimCardChangeEdge) bool {
-	concurrent := ec.leanResolves_ResellerSimCardChangeEdge(ctx, sel, true)
+	concurrent := ec.leanResolves_ResellerSimCardChangeEdge(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNResellerSimCardChangeEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardChangeEdge(ctx, w, sel, v[i])
 	})
@@ -5403,7 +5441,7 @@ func (ec *executionContext) leanmarshalNResellerSimCardEdge2githubᚗcomᚋtezte
 }
 
 func (ec *executionContext) leanmarshalNResellerSimCardEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ResellerSimCardEdge) bool {
-	concurrent := ec.leanResolves_ResellerSimCardEdge(ctx, sel, true)
+	concurrent := ec.leanResolves_ResellerSimCardEdge(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNResellerSimCardEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardEdge(ctx, w, sel, v[i])
 	})
@@ -5421,7 +5459,7 @@ func (ec *executionContext) leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtez
 }
 
 func (ec *executionContext) leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.Shipment) bool {
-	concurrent := ec.leanResolves_Shipment(ctx, sel, true)
+	concurrent := ec.leanResolves_Shipment(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipment(ctx, w, sel, v[i])
 	})
@@ -5432,7 +5470,7 @@ func (ec *executionContext) leanmarshalNShipmentItem2githubᚗcomᚋteztelecom�
 }
 
 func (ec *executionContext) leanmarshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ShipmentItem) bool {
-	concurrent := ec.leanResolves_ShipmentItem(ctx, sel, true)
+	concurrent := ec.leanResolves_ShipmentItem(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItem(ctx, w, sel, v[i])
 	})
@@ -5451,7 +5489,7 @@ func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋt
 	if !ok {
 		return false
 	}
-	concurrent := ec.leanResolves_SimCard(ctx, sel, true)
+	concurrent := ec.leanResolves_SimCard(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.lean_SimCard(batch.Item(ctx, i), w, sel, parents[i])
 	})
@@ -5487,7 +5525,7 @@ func (ec *executionContext) leanmarshalNUsageSession2githubᚗcomᚋteztelecom�
 }
 
 func (ec *executionContext) leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.UsageSession) bool {
-	concurrent := ec.leanResolves_UsageSession(ctx, sel, true)
+	concurrent := ec.leanResolves_UsageSession(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx, w, sel, v[i])
 	})
@@ -5512,7 +5550,7 @@ func (ec *executionContext) leanmarshalNUsageSessionEdge2githubᚗcomᚋteztelec
 }
 
 func (ec *executionContext) leanmarshalNUsageSessionEdge2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionEdgeᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.UsageSessionEdge) bool {
-	concurrent := ec.leanResolves_UsageSessionEdge(ctx, sel, true)
+	concurrent := ec.leanResolves_UsageSessionEdge(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNUsageSessionEdge2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionEdge(ctx, w, sel, v[i])
 	})
@@ -5530,7 +5568,7 @@ func (ec *executionContext) leanmarshalNUserError2githubᚗcomᚋteztelecomᚋte
 }
 
 func (ec *executionContext) leanmarshalNUserError2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldErrorᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []apperr.FieldError) bool {
-	concurrent := ec.leanResolves_UserError(ctx, sel, true)
+	concurrent := ec.leanResolves_UserError(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.leanmarshalNUserError2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋapperrᚐFieldError(ctx, w, sel, v[i])
 	})
