@@ -6,6 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/usage"
 )
@@ -58,7 +59,7 @@ func eachAfterCursor[P, R any](parents []P, read func(P) (R, error)) ([]R, error
 }
 
 // usageRanges is the range from–to of every SIM.
-func usageRanges(sims []*store.SimCard, from, to *time.Time) ([]store.UsageRange, error) {
+func usageRanges(sims []*model.SimCard, from, to *time.Time) ([]store.UsageRange, error) {
 	out := make([]store.UsageRange, len(sims))
 	for i, s := range sims {
 		r, err := usage.Range(s.ICCID, from, to)

@@ -34,15 +34,15 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 	case relay.TypeAddress:
 		return byInt(ctx, key, l.addressByID, model.NewAddress)
 	case relay.TypeOrder:
-		return byInt(ctx, key, l.orderByID, func(o *store.Order) *store.Order { return o })
+		return byInt(ctx, key, l.orderByID, model.NewOrder)
 	case relay.TypeSimCard:
-		return found(l.simCardByID.LoadThunk(ctx, key), func(s *store.SimCard) *store.SimCard { return s })
+		return found(l.simCardByID.LoadThunk(ctx, key), model.NewSimCard)
 	case relay.TypeUsageSession:
 		start, n, ok := strings.Cut(key, "|")
 		if !ok {
 			return none
 		}
-		return found(l.sessionByKey.LoadThunk(ctx, [2]string{start, n}), func(s *store.UsageSession) *store.UsageSession { return s })
+		return found(l.sessionByKey.LoadThunk(ctx, [2]string{start, n}), model.NewUsageSession)
 	case relay.TypeUser:
 		return func() (relay.Node, error) { return r.viewerUser(ctx, key) }
 	}

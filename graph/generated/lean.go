@@ -12,9 +12,7 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/money"
-	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
-	"github.com/teztelecom/tez/internal/store"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -490,7 +488,7 @@ func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel a
 	return false
 }
 
-func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SIMBalanceEntry) bool {
+func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntry) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors)
 	concurrent := leanBalanceEntryConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -515,7 +513,7 @@ func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buff
 	})
 }
 
-func (ec *executionContext) lean_BalanceEntry_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
+func (ec *executionContext) lean_BalanceEntry_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
 	res := obj.CreatedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -525,9 +523,9 @@ func (ec *executionContext) lean_BalanceEntry_createdAt(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_BalanceEntry_kind(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
+func (ec *executionContext) lean_BalanceEntry_kind(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
 	res := obj.Kind
-	m := ec.marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind(ctx, field.Selections, res)
+	m := ec.marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryKind(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -535,22 +533,22 @@ func (ec *executionContext) lean_BalanceEntry_kind(ctx context.Context, w *bytes
 	return true
 }
 
-func (ec *executionContext) lean_BalanceEntry_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
-	res := obj.AmountMoney()
+func (ec *executionContext) lean_BalanceEntry_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
+	res := obj.Amount
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_BalanceEntry_overdraft(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
-	res := obj.OverdraftMoney()
+func (ec *executionContext) lean_BalanceEntry_overdraft(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
+	res := obj.Overdraft
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_BalanceEntry_balanceAfter(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
-	res := obj.BalanceAfterMoney()
+func (ec *executionContext) lean_BalanceEntry_balanceAfter(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
+	res := obj.BalanceAfter
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_BalanceEntry_reference(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
+func (ec *executionContext) lean_BalanceEntry_reference(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
 	res := obj.Reference
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -670,7 +668,7 @@ func (ec *executionContext) lean_BalanceEntryEdge_cursor(ctx context.Context, w 
 
 func (ec *executionContext) lean_BalanceEntryEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntryEdge) bool {
 	res := obj.Node
-	return ec.leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx, w, field.Selections, res)
+	return ec.leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntry(ctx, w, field.Selections, res)
 }
 
 // CheckoutPayload: which fields resolve through a resolver (or a method
@@ -729,7 +727,7 @@ func (ec *executionContext) lean_CheckoutPayload(ctx context.Context, w *bytes.B
 
 func (ec *executionContext) lean_CheckoutPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
 	res := obj.Order
-	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_CheckoutPayload_accessToken(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
@@ -1404,7 +1402,7 @@ func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.Sele
 	return false
 }
 
-func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Order) bool {
+func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Order) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors)
 	concurrent := leanOrderConcurrent
 	if leanexec.Batched(ctx, "Order", obj) {
@@ -1452,7 +1450,7 @@ func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel
 
 // leanBatch_Order resolves the batch fields selected on a list
 // of Order, once each for all its items.
-func (ec *executionContext) leanBatch_Order(ctx context.Context, sel ast.SelectionSet, parents []*store.Order) (*leanexec.Batch, bool) {
+func (ec *executionContext) leanBatch_Order(ctx context.Context, sel ast.SelectionSet, parents []*model.Order) (*leanexec.Batch, bool) {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors)
 	return leanexec.ResolveBatch(ctx, "Order", parents, fields, leanOrderBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
 		switch field.Name {
@@ -1469,8 +1467,8 @@ func (ec *executionContext) leanBatch_Order(ctx context.Context, sel ast.Selecti
 	})
 }
 
-func (ec *executionContext) lean_Order_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
-	res := obj.GlobalID()
+func (ec *executionContext) lean_Order_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -1479,7 +1477,7 @@ func (ec *executionContext) lean_Order_id(ctx context.Context, w *bytes.Buffer, 
 	return true
 }
 
-func (ec *executionContext) lean_Order_number(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_number(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.Number
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1489,9 +1487,9 @@ func (ec *executionContext) lean_Order_number(ctx context.Context, w *bytes.Buff
 	return true
 }
 
-func (ec *executionContext) lean_Order_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.Status
-	m := ec.marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus(ctx, field.Selections, res)
+	m := ec.marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderStatus(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -1499,7 +1497,7 @@ func (ec *executionContext) lean_Order_status(ctx context.Context, w *bytes.Buff
 	return true
 }
 
-func (ec *executionContext) lean_Order_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.CreatedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1509,14 +1507,14 @@ func (ec *executionContext) lean_Order_createdAt(ctx context.Context, w *bytes.B
 	return true
 }
 
-func (ec *executionContext) lean_Order_paidAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_paidAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.PaidAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Order_email(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_email(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.Email
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1526,22 +1524,22 @@ func (ec *executionContext) lean_Order_email(ctx context.Context, w *bytes.Buffe
 	return true
 }
 
-func (ec *executionContext) lean_Order_subtotal(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
-	res := obj.Subtotal()
+func (ec *executionContext) lean_Order_subtotal(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
+	res := obj.Subtotal
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Order_shippingFee(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
-	res := obj.ShippingFee()
+func (ec *executionContext) lean_Order_shippingFee(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
+	res := obj.ShippingFee
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Order_total(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
-	res := obj.Total()
+func (ec *executionContext) lean_Order_total(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
+	res := obj.Total
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Order_note(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_note(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.Note
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1551,29 +1549,29 @@ func (ec *executionContext) lean_Order_note(ctx context.Context, w *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) lean_Order_items(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_items(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Order", Field: field, IsMethod: true, IsResolver: true})
-	res, ok := leanexec.BatchResult[*store.Order, []store.OrderItem](ctx, "Order", field.Field, obj)
+	res, ok := leanexec.BatchResult[*model.Order, []model.OrderItem](ctx, "Order", field.Field, obj)
 	if !ok {
 		// Not an item of a list of its type: a batch of one, as under gqlgen.
-		results, err := ec.Resolvers.Order().Items(ctx, []*store.Order{obj})
+		results, err := ec.Resolvers.Order().Items(ctx, []*model.Order{obj})
 		if err != nil || len(results) != 1 {
 			return false
 		}
 		res = results[0]
 	}
-	return ec.leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItemᚄ(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Order_shippingAddress(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_shippingAddress(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res, err := obj.ShippingAddress()
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShippingAddress(ctx, w, field.Selections, res)
+	return ec.leanmarshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShippingAddress(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Order_shipments(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_shipments(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Order", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.Order().Shipments(ctx, obj)
 	if err != nil {
@@ -1582,7 +1580,7 @@ func (ec *executionContext) lean_Order_shipments(ctx context.Context, w *bytes.B
 	return ec.leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentᚄ(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Order", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.Order().AvailableActions(ctx, obj)
 	if err != nil {
@@ -1596,7 +1594,7 @@ func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_Order_importedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_importedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.ImportedAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
@@ -1657,7 +1655,7 @@ func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *byte
 
 func (ec *executionContext) lean_OrderCancelPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
 	res := obj.Order
-	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderCancelPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
@@ -1792,7 +1790,7 @@ func (ec *executionContext) lean_OrderEdge_cursor(ctx context.Context, w *bytes.
 
 func (ec *executionContext) lean_OrderEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderEdge) bool {
 	res := obj.Node
-	return ec.leanmarshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 // OrderItem: which fields resolve through a resolver (or a method
@@ -1840,7 +1838,7 @@ func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.
 	return false
 }
 
-func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.OrderItem) bool {
+func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderItem) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors)
 	concurrent := leanOrderItemConcurrent
 	if leanexec.Batched(ctx, "OrderItem", obj) {
@@ -1874,7 +1872,7 @@ func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer,
 
 // leanBatch_OrderItem resolves the batch fields selected on a list
 // of OrderItem, once each for all its items.
-func (ec *executionContext) leanBatch_OrderItem(ctx context.Context, sel ast.SelectionSet, parents []*store.OrderItem) (*leanexec.Batch, bool) {
+func (ec *executionContext) leanBatch_OrderItem(ctx context.Context, sel ast.SelectionSet, parents []*model.OrderItem) (*leanexec.Batch, bool) {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors)
 	return leanexec.ResolveBatch(ctx, "OrderItem", parents, fields, leanOrderItemBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
 		switch field.Name {
@@ -1891,7 +1889,7 @@ func (ec *executionContext) leanBatch_OrderItem(ctx context.Context, sel ast.Sel
 	})
 }
 
-func (ec *executionContext) lean_OrderItem_quantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
+func (ec *executionContext) lean_OrderItem_quantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.Quantity
 	m := ec.marshalNInt2int(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1901,24 +1899,24 @@ func (ec *executionContext) lean_OrderItem_quantity(ctx context.Context, w *byte
 	return true
 }
 
-func (ec *executionContext) lean_OrderItem_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
+func (ec *executionContext) lean_OrderItem_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.ICCID
 	m := ec.marshalOICCID2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_OrderItem_unitPrice(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
-	res := obj.UnitPrice()
+func (ec *executionContext) lean_OrderItem_unitPrice(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
+	res := obj.UnitPrice
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_OrderItem_lineTotal(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
-	res := obj.LineTotal()
+func (ec *executionContext) lean_OrderItem_lineTotal(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
+	res := obj.LineTotal
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_OrderItem_fulfilledQuantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
+func (ec *executionContext) lean_OrderItem_fulfilledQuantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.FulfilledQuantity
 	m := ec.marshalNInt2int(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1928,8 +1926,8 @@ func (ec *executionContext) lean_OrderItem_fulfilledQuantity(ctx context.Context
 	return true
 }
 
-func (ec *executionContext) lean_OrderItem_sku(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
-	res := obj.SKU
+func (ec *executionContext) lean_OrderItem_sku(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
+	res := obj.Sku
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -1938,7 +1936,7 @@ func (ec *executionContext) lean_OrderItem_sku(ctx context.Context, w *bytes.Buf
 	return true
 }
 
-func (ec *executionContext) lean_OrderItem_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
+func (ec *executionContext) lean_OrderItem_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.Name
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1948,12 +1946,12 @@ func (ec *executionContext) lean_OrderItem_name(ctx context.Context, w *bytes.Bu
 	return true
 }
 
-func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
+func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "OrderItem", Field: field, IsMethod: true, IsResolver: true})
-	res, ok := leanexec.BatchResult[*store.OrderItem, *model.Product](ctx, "OrderItem", field.Field, obj)
+	res, ok := leanexec.BatchResult[*model.OrderItem, *model.Product](ctx, "OrderItem", field.Field, obj)
 	if !ok {
 		// Not an item of a list of its type: a batch of one, as under gqlgen.
-		results, err := ec.Resolvers.OrderItem().Product(ctx, []*store.OrderItem{obj})
+		results, err := ec.Resolvers.OrderItem().Product(ctx, []*model.OrderItem{obj})
 		if err != nil || len(results) != 1 {
 			return false
 		}
@@ -2021,7 +2019,7 @@ func (ec *executionContext) lean_OrderPayPayload_payment(ctx context.Context, w 
 
 func (ec *executionContext) lean_OrderPayPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderPayPayload) bool {
 	res := obj.Order
-	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderPayPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderPayPayload) bool {
@@ -2091,7 +2089,7 @@ func (ec *executionContext) lean_OrderReorderPayload(ctx context.Context, w *byt
 
 func (ec *executionContext) lean_OrderReorderPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
 	res := obj.Order
-	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderReorderPayload_accessToken(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
@@ -2103,7 +2101,7 @@ func (ec *executionContext) lean_OrderReorderPayload_accessToken(ctx context.Con
 
 func (ec *executionContext) lean_OrderReorderPayload_droppedItems(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
 	res := obj.DroppedItems
-	return ec.leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItemᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderReorderPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
@@ -2798,7 +2796,7 @@ func (ec *executionContext) lean_Query_guestOrder(ctx context.Context, w *bytes.
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_Query_products(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -2934,7 +2932,7 @@ func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context,
 	return false
 }
 
-func (ec *executionContext) lean_ReorderDroppedItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *orders.Dropped) bool {
+func (ec *executionContext) lean_ReorderDroppedItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ReorderDroppedItem) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors)
 	concurrent := leanReorderDroppedItemConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -2951,12 +2949,12 @@ func (ec *executionContext) lean_ReorderDroppedItem(ctx context.Context, w *byte
 	})
 }
 
-func (ec *executionContext) lean_ReorderDroppedItem_item(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *orders.Dropped) bool {
+func (ec *executionContext) lean_ReorderDroppedItem_item(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ReorderDroppedItem) bool {
 	res := obj.Item
-	return ec.leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx, w, field.Selections, res)
+	return ec.leanmarshalNOrderItem2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItem(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_ReorderDroppedItem_reason(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *orders.Dropped) bool {
+func (ec *executionContext) lean_ReorderDroppedItem_reason(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ReorderDroppedItem) bool {
 	res := obj.Reason
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3033,7 +3031,7 @@ func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.Reseller().SimCards(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].(*store.SIMStatus))
+	res, err := ec.Resolvers.Reseller().SimCards(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].(*model.SimStatus))
 	if err != nil {
 		return false
 	}
@@ -3086,7 +3084,7 @@ func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, se
 	return false
 }
 
-func (ec *executionContext) lean_ResellerSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCard) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardImplementors)
 	concurrent := leanResellerSimCardConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -3113,7 +3111,7 @@ func (ec *executionContext) lean_ResellerSimCard(ctx context.Context, w *bytes.B
 	})
 }
 
-func (ec *executionContext) lean_ResellerSimCard_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.ICCID
 	m := ec.marshalNICCID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3123,16 +3121,16 @@ func (ec *executionContext) lean_ResellerSimCard_iccid(ctx context.Context, w *b
 	return true
 }
 
-func (ec *executionContext) lean_ResellerSimCard_msisdn(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard_msisdn(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.MSISDN
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_ResellerSimCard_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.Status
-	m := ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx, field.Selections, res)
+	m := ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -3140,19 +3138,19 @@ func (ec *executionContext) lean_ResellerSimCard_status(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_ResellerSimCard_balance(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
-	res := obj.Balance()
+func (ec *executionContext) lean_ResellerSimCard_balance(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
+	res := obj.Balance
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_ResellerSimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.LastUsageAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_ResellerSimCard_balanceAsOf(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard_balanceAsOf(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.BalanceAsOf
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3162,7 +3160,7 @@ func (ec *executionContext) lean_ResellerSimCard_balanceAsOf(ctx context.Context
 	return true
 }
 
-func (ec *executionContext) lean_ResellerSimCard_projectedRunOutAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard_projectedRunOutAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "ResellerSimCard", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.ResellerSimCard().ProjectedRunOutAt(ctx, obj)
 	if err != nil {
@@ -3294,8 +3292,8 @@ func (ec *executionContext) lean_ResellerSimCardChangeEdge_cursor(ctx context.Co
 }
 
 func (ec *executionContext) lean_ResellerSimCardChangeEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardChangeEdge) bool {
-	res := obj.Node()
-	return ec.leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, w, field.Selections, res)
+	res := obj.Node
+	return ec.leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx, w, field.Selections, res)
 }
 
 // ResellerSimCardConnection: which fields resolve through a resolver (or a method
@@ -3408,7 +3406,7 @@ func (ec *executionContext) lean_ResellerSimCardEdge_cursor(ctx context.Context,
 
 func (ec *executionContext) lean_ResellerSimCardEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardEdge) bool {
 	res := obj.Node
-	return ec.leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, w, field.Selections, res)
+	return ec.leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx, w, field.Selections, res)
 }
 
 // ResellerSimCards: which fields resolve through a resolver (or a method
@@ -3455,7 +3453,7 @@ func (ec *executionContext) lean_ResellerSimCards(ctx context.Context, w *bytes.
 
 func (ec *executionContext) lean_ResellerSimCards_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCards) bool {
 	res := obj.SimCards
-	return ec.leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIMᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_ResellerSimCards_notFound(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCards) bool {
@@ -3665,7 +3663,7 @@ func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, se
 	return false
 }
 
-func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ShippingAddress) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors)
 	concurrent := leanShippingAddressConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -3694,7 +3692,7 @@ func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.B
 	})
 }
 
-func (ec *executionContext) lean_ShippingAddress_recipientName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_recipientName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.RecipientName
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3704,7 +3702,7 @@ func (ec *executionContext) lean_ShippingAddress_recipientName(ctx context.Conte
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_line1(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_line1(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.Line1
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3714,7 +3712,7 @@ func (ec *executionContext) lean_ShippingAddress_line1(ctx context.Context, w *b
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_line2(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_line2(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.Line2
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3724,7 +3722,7 @@ func (ec *executionContext) lean_ShippingAddress_line2(ctx context.Context, w *b
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_city(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_city(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.City
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3734,7 +3732,7 @@ func (ec *executionContext) lean_ShippingAddress_city(ctx context.Context, w *by
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.Region
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3744,7 +3742,7 @@ func (ec *executionContext) lean_ShippingAddress_region(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_postalCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_postalCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.PostalCode
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3754,7 +3752,7 @@ func (ec *executionContext) lean_ShippingAddress_postalCode(ctx context.Context,
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.CountryCode
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3764,7 +3762,7 @@ func (ec *executionContext) lean_ShippingAddress_countryCode(ctx context.Context
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.Phone
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
@@ -3847,7 +3845,7 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 	return false
 }
 
-func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCard) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors)
 	concurrent := leanSimCardConcurrent
 	if leanexec.Batched(ctx, "SimCard", obj) {
@@ -3897,7 +3895,7 @@ func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, s
 
 // leanBatch_SimCard resolves the batch fields selected on a list
 // of SimCard, once each for all its items.
-func (ec *executionContext) leanBatch_SimCard(ctx context.Context, sel ast.SelectionSet, parents []*store.SimCard) (*leanexec.Batch, bool) {
+func (ec *executionContext) leanBatch_SimCard(ctx context.Context, sel ast.SelectionSet, parents []*model.SimCard) (*leanexec.Batch, bool) {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors)
 	return leanexec.ResolveBatch(ctx, "SimCard", parents, fields, leanSimCardBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
 		switch field.Name {
@@ -3966,8 +3964,8 @@ func (ec *executionContext) leanBatch_SimCard(ctx context.Context, sel ast.Selec
 	})
 }
 
-func (ec *executionContext) lean_SimCard_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.GlobalID()
+func (ec *executionContext) lean_SimCard_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -3976,7 +3974,7 @@ func (ec *executionContext) lean_SimCard_id(ctx context.Context, w *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.ICCID
 	m := ec.marshalNICCID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3986,23 +3984,23 @@ func (ec *executionContext) lean_SimCard_iccid(ctx context.Context, w *bytes.Buf
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_msisdn(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_msisdn(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.MSISDN
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_label(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.Label()
+func (ec *executionContext) lean_SimCard_label(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
+	res := obj.Label
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.Status
-	m := ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx, field.Selections, res)
+	m := ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -4010,24 +4008,24 @@ func (ec *executionContext) lean_SimCard_status(ctx context.Context, w *bytes.Bu
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_balance(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.Balance()
+func (ec *executionContext) lean_SimCard_balance(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
+	res := obj.Balance
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCard_overdraft(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.Overdraft()
+func (ec *executionContext) lean_SimCard_overdraft(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
+	res := obj.Overdraft
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.LastUsage()
+func (ec *executionContext) lean_SimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
+	res := obj.LastUsageAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_balanceAsOf(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_balanceAsOf(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.BalanceAsOf
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4037,7 +4035,7 @@ func (ec *executionContext) lean_SimCard_balanceAsOf(ctx context.Context, w *byt
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_projectedRunOutAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_projectedRunOutAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.SimCard().ProjectedRunOutAt(ctx, obj)
 	if err != nil {
@@ -4048,7 +4046,7 @@ func (ec *executionContext) lean_SimCard_projectedRunOutAt(ctx context.Context, 
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -4058,10 +4056,10 @@ func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buf
 		return false
 	}
 	fc.Args = args
-	res, ok := leanexec.BatchResult[*store.SimCard, *model.UsageSummary](ctx, "SimCard", field.Field, obj)
+	res, ok := leanexec.BatchResult[*model.SimCard, *model.UsageSummary](ctx, "SimCard", field.Field, obj)
 	if !ok {
 		// Not an item of a list of its type: a batch of one, as under gqlgen.
-		results, err := ec.Resolvers.SimCard().Usage(ctx, []*store.SimCard{obj}, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		results, err := ec.Resolvers.SimCard().Usage(ctx, []*model.SimCard{obj}, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
 		if err != nil || len(results) != 1 {
 			return false
 		}
@@ -4070,7 +4068,7 @@ func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buf
 	return ec.leanmarshalNUsageSummary2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSummary(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCard_recentUsageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_recentUsageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -4080,19 +4078,19 @@ func (ec *executionContext) lean_SimCard_recentUsageSessions(ctx context.Context
 		return false
 	}
 	fc.Args = args
-	res, ok := leanexec.BatchResult[*store.SimCard, []store.UsageSession](ctx, "SimCard", field.Field, obj)
+	res, ok := leanexec.BatchResult[*model.SimCard, []model.UsageSession](ctx, "SimCard", field.Field, obj)
 	if !ok {
 		// Not an item of a list of its type: a batch of one, as under gqlgen.
-		results, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, []*store.SimCard{obj}, fc.Args["limit"].(*int))
+		results, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, []*model.SimCard{obj}, fc.Args["limit"].(*int))
 		if err != nil || len(results) != 1 {
 			return false
 		}
 		res = results[0]
 	}
-	return ec.leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -4102,10 +4100,10 @@ func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *b
 		return false
 	}
 	fc.Args = args
-	res, ok := leanexec.BatchResult[*store.SimCard, *model.UsageSessionConnection](ctx, "SimCard", field.Field, obj)
+	res, ok := leanexec.BatchResult[*model.SimCard, *model.UsageSessionConnection](ctx, "SimCard", field.Field, obj)
 	if !ok {
 		// Not an item of a list of its type: a batch of one, as under gqlgen.
-		results, err := ec.Resolvers.SimCard().UsageSessions(ctx, []*store.SimCard{obj}, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		results, err := ec.Resolvers.SimCard().UsageSessions(ctx, []*model.SimCard{obj}, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		if err != nil || len(results) != 1 {
 			return false
 		}
@@ -4114,7 +4112,7 @@ func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *b
 	return ec.leanmarshalNUsageSessionConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionConnection(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCard_usageExportUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_usageExportUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -4136,7 +4134,7 @@ func (ec *executionContext) lean_SimCard_usageExportUrl(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -4146,10 +4144,10 @@ func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *
 		return false
 	}
 	fc.Args = args
-	res, ok := leanexec.BatchResult[*store.SimCard, *model.BalanceEntryConnection](ctx, "SimCard", field.Field, obj)
+	res, ok := leanexec.BatchResult[*model.SimCard, *model.BalanceEntryConnection](ctx, "SimCard", field.Field, obj)
 	if !ok {
 		// Not an item of a list of its type: a batch of one, as under gqlgen.
-		results, err := ec.Resolvers.SimCard().BalanceEntries(ctx, []*store.SimCard{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		results, err := ec.Resolvers.SimCard().BalanceEntries(ctx, []*model.SimCard{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		if err != nil || len(results) != 1 {
 			return false
 		}
@@ -4158,9 +4156,9 @@ func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *
 	return ec.leanmarshalNBalanceEntryConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryConnection(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCard_alerts(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.Alerts()
-	return ec.leanmarshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardAlerts(ctx, w, field.Selections, res)
+func (ec *executionContext) lean_SimCard_alerts(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
+	res := obj.Alerts
+	return ec.leanmarshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAlerts(ctx, w, field.Selections, res)
 }
 
 // SimCardAlerts: which fields resolve through a resolver (or a method
@@ -4188,7 +4186,7 @@ func (ec *executionContext) leanResolves_SimCardAlerts(ctx context.Context, sel 
 	return false
 }
 
-func (ec *executionContext) lean_SimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCardAlerts) bool {
+func (ec *executionContext) lean_SimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardAlerts) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardAlertsImplementors)
 	concurrent := leanSimCardAlertsConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -4205,12 +4203,12 @@ func (ec *executionContext) lean_SimCardAlerts(ctx context.Context, w *bytes.Buf
 	})
 }
 
-func (ec *executionContext) lean_SimCardAlerts_lowBalanceThreshold(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCardAlerts) bool {
+func (ec *executionContext) lean_SimCardAlerts_lowBalanceThreshold(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardAlerts) bool {
 	res := obj.LowBalanceThreshold
 	return ec.leanmarshalOMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCardAlerts_runOutWarningDays(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCardAlerts) bool {
+func (ec *executionContext) lean_SimCardAlerts_runOutWarningDays(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardAlerts) bool {
 	res := obj.RunOutWarningDays
 	m := ec.marshalOInt2ᚖint(ctx, field.Selections, res)
 	m.MarshalGQL(w)
@@ -4271,7 +4269,7 @@ func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Bu
 
 func (ec *executionContext) lean_SimCardPayload_simCard(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
 	res := obj.SimCard
-	return ec.leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, field.Selections, res)
+	return ec.leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCardPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
@@ -4374,7 +4372,7 @@ func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel a
 	return false
 }
 
-func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSession) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors)
 	concurrent := leanUsageSessionConcurrent
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -4407,8 +4405,8 @@ func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buff
 	})
 }
 
-func (ec *executionContext) lean_UsageSession_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
-	res := obj.GlobalID()
+func (ec *executionContext) lean_UsageSession_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4417,7 +4415,7 @@ func (ec *executionContext) lean_UsageSession_id(ctx context.Context, w *bytes.B
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_startedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_startedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.StartedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4427,7 +4425,7 @@ func (ec *executionContext) lean_UsageSession_startedAt(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_endedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_endedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.EndedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4437,8 +4435,8 @@ func (ec *executionContext) lean_UsageSession_endedAt(ctx context.Context, w *by
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_durationSeconds(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
-	res := obj.DurationSeconds()
+func (ec *executionContext) lean_UsageSession_durationSeconds(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
+	res := obj.DurationSeconds
 	m := ec.marshalNInt2int(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4447,7 +4445,7 @@ func (ec *executionContext) lean_UsageSession_durationSeconds(ctx context.Contex
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_bytesUp(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_bytesUp(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.BytesUp
 	m := ec.marshalNInt642int64(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4457,7 +4455,7 @@ func (ec *executionContext) lean_UsageSession_bytesUp(ctx context.Context, w *by
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_bytesDown(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_bytesDown(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.BytesDown
 	m := ec.marshalNInt642int64(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4467,8 +4465,8 @@ func (ec *executionContext) lean_UsageSession_bytesDown(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
-	res := obj.TotalBytes()
+func (ec *executionContext) lean_UsageSession_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
+	res := obj.TotalBytes
 	m := ec.marshalNInt642int64(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4477,7 +4475,7 @@ func (ec *executionContext) lean_UsageSession_totalBytes(ctx context.Context, w 
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.CountryCode
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4487,7 +4485,7 @@ func (ec *executionContext) lean_UsageSession_countryCode(ctx context.Context, w
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_networkName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_networkName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.NetworkName
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4497,8 +4495,8 @@ func (ec *executionContext) lean_UsageSession_networkName(ctx context.Context, w
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_cost(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
-	res := obj.Cost()
+func (ec *executionContext) lean_UsageSession_cost(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
+	res := obj.Cost
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
@@ -4648,7 +4646,7 @@ func (ec *executionContext) lean_UsageSessionEdge_cursor(ctx context.Context, w 
 
 func (ec *executionContext) lean_UsageSessionEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSessionEdge) bool {
 	res := obj.Node
-	return ec.leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, w, field.Selections, res)
+	return ec.leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx, w, field.Selections, res)
 }
 
 // UsageSummary: which fields resolve through a resolver (or a method
@@ -4983,7 +4981,7 @@ func (ec *executionContext) lean_User_orders(ctx context.Context, w *bytes.Buffe
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.User().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["status"].(*store.OrderStatus))
+	res, err := ec.Resolvers.User().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["status"].(*model.OrderStatus))
 	if err != nil {
 		return false
 	}
@@ -5004,7 +5002,7 @@ func (ec *executionContext) lean_User_order(ctx context.Context, w *bytes.Buffer
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_User_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
@@ -5013,7 +5011,7 @@ func (ec *executionContext) lean_User_simCards(ctx context.Context, w *bytes.Buf
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_User_simCard(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
@@ -5030,7 +5028,7 @@ func (ec *executionContext) lean_User_simCard(ctx context.Context, w *bytes.Buff
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, field.Selections, res)
+	return ec.leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx, w, field.Selections, res)
 }
 
 // UserError: which fields resolve through a resolver (or a method
@@ -5139,7 +5137,7 @@ func (ec *executionContext) leanmarshalNAddressSetDefaultPayload2ᚖgithubᚗcom
 	return ec.lean_AddressSetDefaultPayload(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.SIMBalanceEntry) bool {
+func (ec *executionContext) leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.BalanceEntry) bool {
 	if v == nil {
 		return false
 	}
@@ -5250,7 +5248,7 @@ func (ec *executionContext) leanmarshalNNetworkUsage2ᚕgithubᚗcomᚋtezteleco
 	})
 }
 
-func (ec *executionContext) leanmarshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Order) bool {
+func (ec *executionContext) leanmarshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Order) bool {
 	if v == nil {
 		return false
 	}
@@ -5282,12 +5280,12 @@ func (ec *executionContext) leanmarshalNOrderEdge2ᚕgithubᚗcomᚋteztelecom�
 	})
 }
 
-func (ec *executionContext) leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.OrderItem) bool {
+func (ec *executionContext) leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.OrderItem) bool {
 	return ec.lean_OrderItem(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.OrderItem) bool {
-	parents := make([]*store.OrderItem, len(v))
+func (ec *executionContext) leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.OrderItem) bool {
+	parents := make([]*model.OrderItem, len(v))
 	for i := range v {
 		parents[i] = &v[i]
 	}
@@ -5299,6 +5297,13 @@ func (ec *executionContext) leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecom�
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
 		return ec.lean_OrderItem(batch.Item(ctx, i), w, sel, parents[i])
 	})
+}
+
+func (ec *executionContext) leanmarshalNOrderItem2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.OrderItem) bool {
+	if v == nil {
+		return false
+	}
+	return ec.lean_OrderItem(ctx, w, sel, v)
 }
 
 func (ec *executionContext) leanmarshalNOrderPayPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderPayPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.OrderPayPayload) bool {
@@ -5382,14 +5387,14 @@ func (ec *executionContext) leanmarshalNRegisterPayload2ᚖgithubᚗcomᚋteztel
 	return ec.lean_RegisterPayload(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDropped(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v orders.Dropped) bool {
+func (ec *executionContext) leanmarshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.ReorderDroppedItem) bool {
 	return ec.lean_ReorderDroppedItem(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []orders.Dropped) bool {
+func (ec *executionContext) leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ReorderDroppedItem) bool {
 	concurrent := ec.leanResolves_ReorderDroppedItem(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDropped(ctx, w, sel, v[i])
+		return ec.leanmarshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItem(ctx, w, sel, v[i])
 	})
 }
 
@@ -5400,18 +5405,18 @@ func (ec *executionContext) leanmarshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋ
 	return ec.lean_Reseller(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.ResellerSIM) bool {
+func (ec *executionContext) leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.ResellerSimCard) bool {
 	return ec.lean_ResellerSimCard(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIMᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.ResellerSIM) bool {
+func (ec *executionContext) leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ResellerSimCard) bool {
 	concurrent := ec.leanResolves_ResellerSimCard(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, w, sel, v[i])
+		return ec.leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx, w, sel, v[i])
 	})
 }
 
-func (ec *executionContext) leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.ResellerSIM) bool {
+func (ec *executionContext) leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.ResellerSimCard) bool {
 	if v == nil {
 		return false
 	}
@@ -5483,12 +5488,12 @@ func (ec *executionContext) leanmarshalNShipmentItem2ᚕgithubᚗcomᚋtezteleco
 	})
 }
 
-func (ec *executionContext) leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.SimCard) bool {
+func (ec *executionContext) leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.SimCard) bool {
 	return ec.lean_SimCard(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.SimCard) bool {
-	parents := make([]*store.SimCard, len(v))
+func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.SimCard) bool {
+	parents := make([]*model.SimCard, len(v))
 	for i := range v {
 		parents[i] = &v[i]
 	}
@@ -5502,14 +5507,14 @@ func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋt
 	})
 }
 
-func (ec *executionContext) leanmarshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.SimCard) bool {
+func (ec *executionContext) leanmarshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.SimCard) bool {
 	if v == nil {
 		return false
 	}
 	return ec.lean_SimCard(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.SimCardAlerts) bool {
+func (ec *executionContext) leanmarshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.SimCardAlerts) bool {
 	return ec.lean_SimCardAlerts(ctx, w, sel, &v)
 }
 
@@ -5527,18 +5532,18 @@ func (ec *executionContext) leanmarshalNSimCardRemovePayload2ᚖgithubᚗcomᚋt
 	return ec.lean_SimCardRemovePayload(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.UsageSession) bool {
+func (ec *executionContext) leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.UsageSession) bool {
 	return ec.lean_UsageSession(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.UsageSession) bool {
+func (ec *executionContext) leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.UsageSession) bool {
 	concurrent := ec.leanResolves_UsageSession(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, w, sel, v[i])
+		return ec.leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx, w, sel, v[i])
 	})
 }
 
-func (ec *executionContext) leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.UsageSession) bool {
+func (ec *executionContext) leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.UsageSession) bool {
 	if v == nil {
 		return false
 	}
@@ -5597,7 +5602,7 @@ func (ec *executionContext) leanmarshalOMoney2ᚖgithubᚗcomᚋteztelecomᚋtez
 	return ec.lean_Money(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Order) bool {
+func (ec *executionContext) leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Order) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true
@@ -5621,7 +5626,7 @@ func (ec *executionContext) leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋt
 	return ec.lean_Product(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.ShippingAddress) bool {
+func (ec *executionContext) leanmarshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.ShippingAddress) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true
@@ -5629,7 +5634,7 @@ func (ec *executionContext) leanmarshalOShippingAddress2ᚖgithubᚗcomᚋteztel
 	return ec.lean_ShippingAddress(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.SimCard) bool {
+func (ec *executionContext) leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.SimCard) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true

@@ -6,7 +6,6 @@ import (
 
 	"github.com/lib/pq"
 
-	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/relay"
 )
 
@@ -42,17 +41,6 @@ ORDER BY k.i, e.created_at DESC, e.id DESC`
 type SIMBalanceEntry struct {
 	BalanceEntry
 	Currency string `db:"currency"`
-}
-
-// AmountMoney is how much the balance moved.
-func (e SIMBalanceEntry) AmountMoney() money.Money { return money.New(e.Amount, e.Currency) }
-
-// OverdraftMoney is how the entry moved the SIM's overdraft.
-func (e SIMBalanceEntry) OverdraftMoney() money.Money { return money.New(e.Overdraft, e.Currency) }
-
-// BalanceAfterMoney is the balance right after the entry.
-func (e SIMBalanceEntry) BalanceAfterMoney() money.Money {
-	return money.New(e.BalanceAfter, e.Currency)
 }
 
 // BalanceEntriesPage returns a page of the owner's SIM's ledger, newest
