@@ -7,7 +7,6 @@ import (
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/reseller"
-	"github.com/teztelecom/tez/internal/store"
 )
 
 // Bounds of the lists that have no page size: what the account allows or
@@ -41,10 +40,10 @@ func setComplexity(c *generated.ComplexityRoot) {
 	}
 	c.Query.Nodes = func(child int, ids []string) int { return listCost(child, len(ids)) }
 	c.Query.ResellerSimCards = func(child int, _ []string) int { return listCost(child, reseller.MaxBalanceICCIDs) }
-	c.Reseller.SimCards = func(child int, first *int, _ *string, _ *store.SIMStatus) int { return pageCost(child, first, nil) }
+	c.Reseller.SimCards = func(child int, first *int, _ *string, _ *model.SimStatus) int { return pageCost(child, first, nil) }
 	c.User.SimCards = func(child int) int { return listCost(child, maxSIMsPerCustomer) }
 	c.User.Addresses = func(child int) int { return listCost(child, maxAddresses) }
-	c.User.Orders = func(child int, first *int, _ *string, last *int, _ *string, _ *store.OrderStatus) int {
+	c.User.Orders = func(child int, first *int, _ *string, last *int, _ *string, _ *model.OrderStatus) int {
 		return pageCost(child, first, last)
 	}
 	c.Order.Items = func(child int) int { return listCost(child, maxOrderLines) }

@@ -10,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/live"
 	"github.com/teztelecom/tez/internal/metrics"
@@ -40,7 +41,7 @@ func (r *Resolver) liveConn(ctx context.Context, userID int64) (*live.Conn, erro
 // each change (owner-checked: a SIM that left the account sends nothing),
 // until the subscription or its client ends. Changes that arrived together
 // are read in one statement and each SIM is sent once.
-func (r *Resolver) forward(ctx context.Context, userID int64, sub *live.Sub, out chan<- *store.SimCard) {
+func (r *Resolver) forward(ctx context.Context, userID int64, sub *live.Sub, out chan<- *model.SimCard) {
 	defer close(out)
 	defer sub.Stop()
 	for {
@@ -78,7 +79,7 @@ func (r *Resolver) forward(ctx context.Context, userID int64, sub *live.Sub, out
 				continue
 			}
 			select {
-			case out <- &sim:
+			case out <- model.NewSimCard(&sim):
 				sub.Sent()
 			case <-ctx.Done():
 				return

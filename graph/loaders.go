@@ -8,7 +8,6 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/teztelecom/tez/internal/account"
-	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/metrics"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
@@ -33,16 +32,17 @@ const loaderBatch = 1000
 type Loaders struct {
 	addressesByUser      *dataloadgen.Loader[int64, []store.Address]
 	simCardsByUser       *dataloadgen.Loader[int64, []store.SimCard]
-	usageByRange         primable[store.UsageRange, []store.CountryUsage]
-	usageByDay           primable[store.UsageRange, []store.DayUsage]
-	usageByNetwork       primable[store.UsageRange, []store.NetworkUsage]
-	newestSessions       primable[store.NewestKey, []store.UsageSession]
-	sessionCounts        *dataloadgen.Loader[store.UsageRange, int]
-	itemsByOrder         primable[int64, []store.OrderItem]
+	usageByRange         *batchLoader[store.UsageRange, []store.CountryUsage]
+	usageByDay           *batchLoader[store.UsageRange, []store.DayUsage]
+	usageByNetwork       *batchLoader[store.UsageRange, []store.NetworkUsage]
+	newestSessions       *batchLoader[store.NewestKey, []store.UsageSession]
+	sessionCounts        *batchLoader[store.UsageRange, int]
+	newestBalanceEntries *batchLoader[store.BalanceKey, []store.SIMBalanceEntry]
+	itemsByOrder         *batchLoader[int64, []store.OrderItem]
 	shipmentsByOrder     *dataloadgen.Loader[int64, []store.Shipment]
 	shipmentItemsByOrder *dataloadgen.Loader[int64, []store.ShipmentItem]
-	refundFactsByOrder   primable[int64, store.RefundFacts]
-	productByID          primable[int64, store.Product]
+	refundFactsByOrder   *batchLoader[int64, store.RefundFacts]
+	productByID          *batchLoader[int64, store.Product]
 
 	// Owner-checked lookups by ID, for node(id:) and nodes(ids:).
 	addressByID  *dataloadgen.Loader[int64, store.Address]
@@ -59,30 +59,32 @@ type loadersKey struct{}
 // size goes to metrics.
 func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope, timeZone string) *Loaders {
 	owner, db := scope.UserID, st.DB()
-	return &Loaders{
+	l := &Loaders{
 		addressesByUser: newLoader(m, "addressesByUser", onPool(db, st.AddressesByUserID), viewerLoaderWait),
 		simCardsByUser:  newLoader(m, "simCardsByUser", onPool(db, st.SimCardsByUserID), viewerLoaderWait),
-		usageByRange: newPrimable(m, "usageByRange", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.CountryUsage, error) {
+		usageByRange: newBatchLoader(m, "usageByRange", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.CountryUsage, error) {
 			return st.UsageByCountry(ctx, db, scope, keys)
 		}),
-		usageByDay: newPrimable(m, "usageByDay", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.DayUsage, error) {
+		usageByDay: newBatchLoader(m, "usageByDay", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.DayUsage, error) {
 			return st.UsageByDay(ctx, db, scope, timeZone, keys)
 		}),
-		usageByNetwork: newPrimable(m, "usageByNetwork", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.NetworkUsage, error) {
+		usageByNetwork: newBatchLoader(m, "usageByNetwork", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange][]store.NetworkUsage, error) {
 			return st.UsageByNetwork(ctx, db, scope, keys)
 		}),
-		newestSessions: newPrimable(m, "newestSessions", func(ctx context.Context, keys []store.NewestKey) (map[store.NewestKey][]store.UsageSession, error) {
+		newestSessions: newBatchLoader(m, "newestSessions", func(ctx context.Context, keys []store.NewestKey) (map[store.NewestKey][]store.UsageSession, error) {
 			return st.NewestSessions(ctx, db, scope, keys)
 		}),
-		sessionCounts: newLoader(m, "sessionCounts", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange]int, error) {
+		sessionCounts: newBatchLoader(m, "sessionCounts", func(ctx context.Context, keys []store.UsageRange) (map[store.UsageRange]int, error) {
 			return st.SessionCounts(ctx, db, scope, keys)
-		}, loaderWait),
-		itemsByOrder: newPrimable(m, "itemsByOrder", onPool(db, st.OrderItemsByOrderID)),
+		}),
+		newestBalanceEntries: newBatchLoader(m, "newestBalanceEntries", func(ctx context.Context, keys []store.BalanceKey) (map[store.BalanceKey][]store.SIMBalanceEntry, error) {
+			return st.NewestBalanceEntries(ctx, db, owner, keys)
+		}),
 		// The orders' ids come from owner-checked reads.
 		shipmentsByOrder:     newLoader(m, "shipmentsByOrder", onPool(db, st.ShipmentsByOrderID), loaderWait),
 		shipmentItemsByOrder: newLoader(m, "shipmentItemsByOrder", onPool(db, st.ShipmentItemsByOrderID), loaderWait),
-		refundFactsByOrder:   newPrimable(m, "refundFactsByOrder", onPool(db, st.RefundFactsByOrderID)),
-		productByID:          newPrimable(m, "productByID", onPool(db, st.ProductsByID)),
+		refundFactsByOrder:   newBatchLoader(m, "refundFactsByOrder", onPool(db, st.RefundFactsByOrderID)),
+		productByID:          newBatchLoader(m, "productByID", onPool(db, st.ProductsByID)),
 		addressByID: newLoader(m, "addressByID", func(ctx context.Context, ids []int64) (map[int64]store.Address, error) {
 			return st.AddressesByID(ctx, db, owner, ids)
 		}, loaderWait),
@@ -96,6 +98,32 @@ func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope, timeZone
 			return st.SessionsByKey(ctx, db, store.Scope{UserID: owner}, keys)
 		}, loaderWait),
 	}
+	// Lines are read with their products, which the lines' product fields
+	// then find held: a page of orders shows both.
+	l.itemsByOrder = newBatchLoader(m, "itemsByOrder", func(ctx context.Context, ids []int64) (map[int64][]store.OrderItem, error) {
+		items, products, err := st.OrderItemsWithProducts(ctx, db, ids)
+		for id, p := range products {
+			l.productByID.Prime(id, p)
+		}
+		return items, err
+	})
+	return l
+}
+
+// ordersTogether makes the orders of a page siblings for the loaders keyed
+// by order: its nodes reach their resolvers one by one.
+func (l *Loaders) ordersTogether(ids []int64) {
+	l.itemsByOrder.together(ids)
+	l.refundFactsByOrder.together(ids)
+}
+
+// rangesTogether makes the usage ranges of a list of SIMs siblings for the
+// loaders of what their summaries and histories show, each resolved on its
+// own parent.
+func (l *Loaders) rangesTogether(ranges []store.UsageRange) {
+	l.usageByDay.together(ranges)
+	l.usageByNetwork.together(ranges)
+	l.sessionCounts.together(ranges)
 }
 
 // onPool binds a store batch read to the pool: loaders read outside any
@@ -115,46 +143,6 @@ func counted[K comparable, V any](m *metrics.Metrics, name string, fetch func(co
 		m.Batch(name, len(keys))
 		return fetch(ctx, keys)
 	}
-}
-
-// primable is a loader whose keys a list resolver can fetch all at once
-// (see prefetch.go) without waiting for the batch to fill: loadAll runs the
-// batch function at once and primes the cache, where the items' resolvers
-// then find their values.
-type primable[K comparable, V any] struct {
-	*dataloadgen.Loader[K, V]
-	name  string
-	fetch func(context.Context, []K) (map[K]V, error)
-}
-
-func newPrimable[K comparable, V any](m *metrics.Metrics, name string, fetch func(context.Context, []K) (map[K]V, error)) primable[K, V] {
-	f := counted(m, name, fetch)
-	return primable[K, V]{
-		Loader: dataloadgen.NewMappedLoader(f, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(loaderBatch)),
-		name:   name,
-		fetch:  f,
-	}
-}
-
-// loadAll fetches keys in batches of the loader's capacity, now, and primes
-// the cache with what was found (a key not found is left to Load, which
-// reports it as the loader does).
-func (p primable[K, V]) loadAll(ctx context.Context, keys []K) (map[K]V, error) {
-	keys = unique(keys)
-	out := make(map[K]V, len(keys))
-	for start := 0; start < len(keys); start += loaderBatch {
-		batch := keys[start:min(start+loaderBatch, len(keys))]
-		// Remembered: gqlgen's pass after a lean attempt asks the same keys.
-		vals, err := leanexec.Remember(ctx, leanexec.Key(p.name, batch), func() (map[K]V, error) { return p.fetch(ctx, batch) })
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range vals {
-			p.Prime(k, v)
-			out[k] = v
-		}
-	}
-	return out, nil
 }
 
 // WithLoaders gives each request fresh loaders for its viewer.
@@ -194,29 +182,9 @@ func timeZoneOf(ctx context.Context) string {
 	return account.DefaultTimeZone
 }
 
-// unique drops repeated keys, keeping the first of each.
-func unique[K comparable](keys []K) []K {
-	seen := make(map[K]bool, len(keys))
-	out := keys[:0:0]
-	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // ordersPage is what the store's OrdersPage reads, remembered as one value
 // (see leanexec.Remember).
 type ordersPage struct {
 	rows  []store.Order
 	total int
-}
-
-// orderLines is what the store's OrderItemsWithProducts reads, remembered
-// as one value.
-type orderLines struct {
-	lines    map[int64][]store.OrderItem
-	products map[int64]store.Product
 }

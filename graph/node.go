@@ -30,19 +30,19 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 	l := loadersFor(ctx)
 	switch typ {
 	case relay.TypeProduct:
-		return byInt(ctx, key, l.productByID.Loader, model.NewProduct)
+		return byInt(ctx, key, l.productByID, model.NewProduct)
 	case relay.TypeAddress:
 		return byInt(ctx, key, l.addressByID, model.NewAddress)
 	case relay.TypeOrder:
-		return byInt(ctx, key, l.orderByID, func(o *store.Order) *store.Order { return o })
+		return byInt(ctx, key, l.orderByID, model.NewOrder)
 	case relay.TypeSimCard:
-		return found(l.simCardByID.LoadThunk(ctx, key), func(s *store.SimCard) *store.SimCard { return s })
+		return found(l.simCardByID.LoadThunk(ctx, key), model.NewSimCard)
 	case relay.TypeUsageSession:
 		start, n, ok := strings.Cut(key, "|")
 		if !ok {
 			return none
 		}
-		return found(l.sessionByKey.LoadThunk(ctx, [2]string{start, n}), func(s *store.UsageSession) *store.UsageSession { return s })
+		return found(l.sessionByKey.LoadThunk(ctx, [2]string{start, n}), model.NewUsageSession)
 	case relay.TypeUser:
 		return func() (relay.Node, error) { return r.viewerUser(ctx, key) }
 	}
@@ -51,7 +51,12 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 
 func none() (relay.Node, error) { return nil, nil }
 
-func byInt[V, N any](ctx context.Context, key string, l *dataloadgen.Loader[int64, V], conv func(*V) *N) func() (relay.Node, error) {
+// thunkLoader is a loader that can ask for a key before waiting for it.
+type thunkLoader[K comparable, V any] interface {
+	LoadThunk(ctx context.Context, k K) func() (V, error)
+}
+
+func byInt[V, N any](ctx context.Context, key string, l thunkLoader[int64, V], conv func(*V) *N) func() (relay.Node, error) {
 	id, err := store.ParseID(key, "object")
 	if err != nil {
 		return none

@@ -38,7 +38,7 @@ func (r *mutationResolver) Checkout(ctx context.Context, input model.CheckoutInp
 		return &model.CheckoutPayload{UserErrors: problems}, err
 	}
 	u, err := r.changedUser(ctx, b.UserID)
-	return &model.CheckoutPayload{Order: &placed.Order, AccessToken: nonEmpty(placed.AccessToken), User: u, UserErrors: []apperr.FieldError{}}, err
+	return &model.CheckoutPayload{Order: model.NewOrder(&placed.Order), AccessToken: nonEmpty(placed.AccessToken), User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *mutationResolver) OrderPay(ctx context.Context, input model.OrderPayInput) (*model.OrderPayPayload, error) {
@@ -50,7 +50,7 @@ func (r *mutationResolver) OrderPay(ctx context.Context, input model.OrderPayInp
 	if err != nil {
 		return nil, err
 	}
-	return &model.OrderPayPayload{Payment: model.NewPayment(pay), Order: order, UserErrors: userErrors(problems)}, nil
+	return &model.OrderPayPayload{Payment: model.NewPayment(pay), Order: model.NewOrder(order), UserErrors: userErrors(problems)}, nil
 }
 
 func (r *mutationResolver) OrderReorder(ctx context.Context, input model.OrderReorderInput) (*model.OrderReorderPayload, error) {
@@ -62,12 +62,9 @@ func (r *mutationResolver) OrderReorder(ctx context.Context, input model.OrderRe
 	if err != nil {
 		return nil, err
 	}
-	out := &model.OrderReorderPayload{DroppedItems: dropped, UserErrors: userErrors(problems)}
-	if out.DroppedItems == nil {
-		out.DroppedItems = []orders.Dropped{}
-	}
+	out := &model.OrderReorderPayload{DroppedItems: model.NewReorderDroppedItems(dropped), UserErrors: userErrors(problems)}
 	if placed != nil {
-		out.Order, out.AccessToken = &placed.Order, nonEmpty(placed.AccessToken)
+		out.Order, out.AccessToken = model.NewOrder(&placed.Order), nonEmpty(placed.AccessToken)
 		out.User, err = r.changedUser(ctx, b.UserID)
 	}
 	return out, err
@@ -83,41 +80,48 @@ func (r *mutationResolver) OrderCancel(ctx context.Context, input model.OrderCan
 		return &model.OrderCancelPayload{UserErrors: problems}, err
 	}
 	u, err := r.changedUser(ctx, b.UserID)
-	return &model.OrderCancelPayload{Order: o, User: u, UserErrors: []apperr.FieldError{}}, err
+	return &model.OrderCancelPayload{Order: model.NewOrder(o), User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
-func (r *orderResolver) Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error) {
-	return loadersFor(ctx).itemsByOrder.Load(ctx, obj.ID)
+func (r *orderResolver) Items(ctx context.Context, objs []*model.Order) ([][]model.OrderItem, error) {
+	ids := make([]int64, len(objs))
+	for i, o := range objs {
+		ids[i] = o.RowID
+	}
+	return resolveAll(ctx, loadersFor(ctx).itemsByOrder, ids, func(_ int, items []store.OrderItem) []model.OrderItem { return model.NewOrderItems(items) })
 }
 
-func (r *orderResolver) Shipments(ctx context.Context, obj *store.Order) ([]model.Shipment, error) {
-	shipments, err := loadersFor(ctx).shipmentsByOrder.Load(ctx, obj.ID)
+func (r *orderResolver) Shipments(ctx context.Context, obj *model.Order) ([]model.Shipment, error) {
+	shipments, err := loadersFor(ctx).shipmentsByOrder.Load(ctx, obj.RowID)
 	return model.NewShipments(shipments), err
 }
 
-func (r *orderResolver) AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error) {
-	if !orders.CancellableWhenPaid(*obj) {
-		return orders.Actions(*obj, nil), nil
+func (r *orderResolver) AvailableActions(ctx context.Context, obj *model.Order) ([]orders.Action, error) {
+	o := obj.Source()
+	if !orders.CancellableWhenPaid(o) {
+		return orders.Actions(o, nil), nil
 	}
-	facts, err := loadersFor(ctx).refundFactsByOrder.Load(ctx, obj.ID)
+	facts, err := loadersFor(ctx).refundFactsByOrder.Load(ctx, obj.RowID)
 	if err != nil {
 		return nil, err
 	}
-	return orders.Actions(*obj, &facts), nil
+	return orders.Actions(o, &facts), nil
 }
 
-func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (*model.Product, error) {
-	if obj.ProductID == nil {
-		return nil, nil
+func (r *orderItemResolver) Product(ctx context.Context, objs []*model.OrderItem) ([]*model.Product, error) {
+	// A line imported without a product in today's catalogue has none.
+	var ids []int64
+	var lines []int
+	for i, o := range objs {
+		if o.ProductRowID != nil {
+			ids, lines = append(ids, *o.ProductRowID), append(lines, i)
+		}
 	}
-	p, err := loadersFor(ctx).productByID.Load(ctx, *obj.ProductID)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewProduct(&p), nil
+	products, err := resolveAll(ctx, loadersFor(ctx).productByID, ids, func(_ int, p store.Product) *model.Product { return model.NewProduct(&p) })
+	return spread(len(objs), lines, products, err)
 }
 
-func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessToken string) (*store.Order, error) {
+func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessToken string) (*model.Order, error) {
 	hash := secret.TokenHash(accessToken)
 	o, err := leanexec.Remember(ctx, leanexec.Key("OrderByGuestToken", number, hash), func() (store.Order, error) {
 		return r.Store.OrderByGuestToken(ctx, r.Store.DB(), number, hash)
@@ -128,7 +132,7 @@ func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessTok
 	if err != nil {
 		return nil, err
 	}
-	return &o, nil
+	return model.NewOrder(&o), nil
 }
 
 func (r *shipmentResolver) Items(ctx context.Context, obj *model.Shipment) ([]model.ShipmentItem, error) {
@@ -144,27 +148,28 @@ func (r *shipmentItemResolver) Product(ctx context.Context, obj *model.ShipmentI
 	return model.NewProduct(&p), nil
 }
 
-func (r *userResolver) Orders(ctx context.Context, obj *model.User, first *int, after *string, last *int, before *string, status *store.OrderStatus) (*model.OrderConnection, error) {
+func (r *userResolver) Orders(ctx context.Context, obj *model.User, first *int, after *string, last *int, before *string, status *model.OrderStatus) (*model.OrderConnection, error) {
 	page, err := relay.Args{First: first, After: after, Last: last, Before: before}.Page(2)
 	if err != nil {
 		return nil, err
 	}
 	read, err := leanexec.Remember(ctx, leanexec.Key("OrdersPage", obj.RowID, status, page), func() (ordersPage, error) {
-		rows, total, err := r.Store.OrdersPage(ctx, r.Store.DB(), obj.RowID, store.OrderFilter{Status: status, Page: page})
+		rows, total, err := r.Store.OrdersPage(ctx, r.Store.DB(), obj.RowID, store.OrderFilter{Status: model.Domain[store.OrderStatus](status), Page: page})
 		return ordersPage{rows, total}, err
 	})
 	if err != nil {
 		return nil, err
 	}
 	conn := model.NewOrderConnection(page, read.rows, read.total)
-	shown := make([]store.Order, len(conn.Edges))
+	shown := make([]int64, len(conn.Edges))
 	for i, e := range conn.Edges {
-		shown[i] = *e.Node
+		shown[i] = e.Node.RowID
 	}
-	return conn, prefetchOrderFields(ctx, r.Store, shown)
+	loadersFor(ctx).ordersTogether(shown)
+	return conn, nil
 }
 
-func (r *userResolver) Order(ctx context.Context, obj *model.User, number string) (*store.Order, error) {
+func (r *userResolver) Order(ctx context.Context, obj *model.User, number string) (*model.Order, error) {
 	o, err := leanexec.Remember(ctx, leanexec.Key("OrderByNumber", obj.RowID, number), func() (store.Order, error) {
 		return r.Store.OrderByNumber(ctx, r.Store.DB(), obj.RowID, number)
 	})
@@ -174,7 +179,7 @@ func (r *userResolver) Order(ctx context.Context, obj *model.User, number string
 	if err != nil {
 		return nil, err
 	}
-	return &o, nil
+	return model.NewOrder(&o), nil
 }
 
 func (r *Resolver) Order() generated.OrderResolver { return &orderResolver{r} }

@@ -7,12 +7,11 @@ import (
 )
 
 // changedUser is a payload's user: the customer as stored after the
-// mutation, for a client to update its cache from the answer alone. It is
-// read only when the payload selects it; the request's loaders then forget
-// the customer's lists they hold, as an earlier mutation of the same
-// document may have changed them.
+// mutation, for a client to update its cache from the answer alone. The
+// request's loaders forget the customer's lists they hold, as this or an
+// earlier mutation of the same document may have changed them.
 func (r *Resolver) changedUser(ctx context.Context, id int64) (*model.User, error) {
-	if id == 0 || descend(ctx, []string{"user"}) == nil {
+	if id == 0 {
 		return nil, nil
 	}
 	l := loadersFor(ctx)

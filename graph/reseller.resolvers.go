@@ -28,7 +28,7 @@ func (r *queryResolver) ResellerSimCards(ctx context.Context, iccids []string) (
 		if err != nil {
 			return nil, err
 		}
-		return &model.ResellerSimCards{SimCards: found, NotFound: notFound}, nil
+		return &model.ResellerSimCards{SimCards: model.NewResellerSimCards(found), NotFound: notFound}, nil
 	})
 }
 
@@ -44,13 +44,13 @@ func (r *queryResolver) Reseller(ctx context.Context) (*model.Reseller, error) {
 	return model.NewReseller(&res), nil
 }
 
-func (r *resellerResolver) SimCards(ctx context.Context, obj *model.Reseller, first *int, after *string, status *store.SIMStatus) (*model.ResellerSimCardConnection, error) {
+func (r *resellerResolver) SimCards(ctx context.Context, obj *model.Reseller, first *int, after *string, status *model.SimStatus) (*model.ResellerSimCardConnection, error) {
 	page, err := relay.Args{First: first, After: after}.Page(1)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := leanexec.Remember(ctx, leanexec.Key("ResellerSIMsPage", obj.RowID, status, page), func() ([]store.ResellerSIM, error) {
-		return r.Store.ResellerSIMsPage(ctx, r.Store.DB(), obj.RowID, status, page)
+		return r.Store.ResellerSIMsPage(ctx, r.Store.DB(), obj.RowID, model.Domain[store.SIMStatus](status), page)
 	})
 	if err != nil {
 		return nil, err
@@ -74,8 +74,8 @@ func (r *resellerResolver) SimCardChanges(ctx context.Context, obj *model.Resell
 	return model.NewResellerSimCardChangeConnection(page, rows, from), nil
 }
 
-func (r *resellerSimCardResolver) ProjectedRunOutAt(ctx context.Context, obj *store.ResellerSIM) (*time.Time, error) {
-	return ledger.RunOut(obj.BalanceAsOf, obj.BalanceMinor, obj.SpentMinor), nil
+func (r *resellerSimCardResolver) ProjectedRunOutAt(ctx context.Context, obj *model.ResellerSimCard) (*time.Time, error) {
+	return ledger.RunOut(obj.BalanceAsOf, obj.Balance.Amount, obj.SpentMinor), nil
 }
 
 func (r *Resolver) Reseller() generated.ResellerResolver { return &resellerResolver{r} }

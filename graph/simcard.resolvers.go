@@ -32,7 +32,7 @@ func (r *mutationResolver) SimCardAdd(ctx context.Context, input model.SimCardAd
 		return &model.SimCardPayload{UserErrors: problems}, err
 	}
 	u, err := r.changedUser(ctx, me)
-	return &model.SimCardPayload{SimCard: sim, User: u, UserErrors: []apperr.FieldError{}}, err
+	return &model.SimCardPayload{SimCard: model.NewSimCard(sim), User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *mutationResolver) SimCardUpdate(ctx context.Context, input model.SimCardUpdateInput) (*model.SimCardPayload, error) {
@@ -45,7 +45,7 @@ func (r *mutationResolver) SimCardUpdate(ctx context.Context, input model.SimCar
 		return &model.SimCardPayload{UserErrors: problems}, err
 	}
 	u, err := r.changedUser(ctx, me)
-	return &model.SimCardPayload{SimCard: sim, User: u, UserErrors: []apperr.FieldError{}}, err
+	return &model.SimCardPayload{SimCard: model.NewSimCard(sim), User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *mutationResolver) SimCardRemove(ctx context.Context, id string) (*model.SimCardRemovePayload, error) {
@@ -77,35 +77,39 @@ func (r *mutationResolver) SimCardAlertsUpdate(ctx context.Context, input model.
 		return &model.SimCardPayload{UserErrors: problems}, err
 	}
 	u, err := r.changedUser(ctx, me)
-	return &model.SimCardPayload{SimCard: sim, User: u, UserErrors: []apperr.FieldError{}}, err
+	return &model.SimCardPayload{SimCard: model.NewSimCard(sim), User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
-func (r *simCardResolver) ProjectedRunOutAt(ctx context.Context, obj *store.SimCard) (*time.Time, error) {
-	return ledger.RunOut(obj.BalanceAsOf, obj.BalanceMinor, obj.SpentMinor), nil
+func (r *simCardResolver) ProjectedRunOutAt(ctx context.Context, obj *model.SimCard) (*time.Time, error) {
+	return ledger.RunOut(obj.BalanceAsOf, obj.Balance.Amount, obj.SpentMinor), nil
 }
 
-func (r *simCardResolver) Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error) {
-	rng, err := usage.Range(obj.ICCID, &from, &to)
+func (r *simCardResolver) Usage(ctx context.Context, objs []*model.SimCard, from time.Time, to time.Time) ([]*model.UsageSummary, error) {
+	ranges, err := usageRanges(objs, &from, &to)
 	if err != nil {
 		return nil, err
 	}
-	countries, err := loadersFor(ctx).usageByRange.Load(ctx, rng)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewUsageSummary(countries, rng, obj.Currency), nil
+	l := loadersFor(ctx)
+	l.rangesTogether(ranges)
+	return resolveAll(ctx, l.usageByRange, ranges, func(i int, countries []store.CountryUsage) *model.UsageSummary {
+		return model.NewUsageSummary(countries, ranges[i], objs[i].Balance.Currency)
+	})
 }
 
-func (r *simCardResolver) RecentUsageSessions(ctx context.Context, obj *store.SimCard, limit *int) ([]store.UsageSession, error) {
-	key, err := recentKey(obj.ICCID, limit)
-	if err != nil {
-		return nil, err
+func (r *simCardResolver) RecentUsageSessions(ctx context.Context, objs []*model.SimCard, limit *int) ([][]model.UsageSession, error) {
+	keys := make([]store.NewestKey, len(objs))
+	for i, obj := range objs {
+		key, err := recentKey(obj.ICCID, limit)
+		if err != nil {
+			return nil, err
+		}
+		keys[i] = key
 	}
-	return loadersFor(ctx).newestSessions.Load(ctx, key)
+	return resolveAll(ctx, loadersFor(ctx).newestSessions, keys, func(_ int, rows []store.UsageSession) []model.UsageSession { return model.NewUsageSessions(rows) })
 }
 
-func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error) {
-	rng, err := usage.Range(obj.ICCID, from, to)
+func (r *simCardResolver) UsageSessions(ctx context.Context, objs []*model.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) ([]*model.UsageSessionConnection, error) {
+	ranges, err := usageRanges(objs, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -113,22 +117,27 @@ func (r *simCardResolver) UsageSessions(ctx context.Context, obj *store.SimCard,
 	if err != nil {
 		return nil, err
 	}
-	var rows []store.UsageSession
+	l := loadersFor(ctx)
+	l.rangesTogether(ranges)
 	if page.After == nil && page.Before == nil && !page.Backward {
 		// The first page, as the dashboard asks it for every SIM: batched.
-		rows, err = loadersFor(ctx).newestSessions.Load(ctx, store.NewestKey{UsageRange: rng, Limit: page.Fetch()})
-	} else {
-		rows, err = leanexec.Remember(ctx, leanexec.Key("SessionsPage", scopeOf(ctx), rng, page), func() ([]store.UsageSession, error) {
-			return r.Store.SessionsPage(ctx, r.Store.DB(), scopeOf(ctx), rng, page)
+		keys := make([]store.NewestKey, len(ranges))
+		for i, rng := range ranges {
+			keys[i] = store.NewestKey{UsageRange: rng, Limit: page.Fetch()}
+		}
+		return resolveAll(ctx, l.newestSessions, keys, func(i int, rows []store.UsageSession) *model.UsageSessionConnection {
+			return model.NewUsageSessionConnection(page, rows, ranges[i])
 		})
 	}
-	if err != nil {
-		return nil, err
-	}
-	return model.NewUsageSessionConnection(page, rows, rng), nil
+	return eachAfterCursor(ranges, func(rng store.UsageRange) (*model.UsageSessionConnection, error) {
+		rows, err := leanexec.Remember(ctx, leanexec.Key("SessionsPage", scopeOf(ctx), rng, page), func() ([]store.UsageSession, error) {
+			return r.Store.SessionsPage(ctx, r.Store.DB(), scopeOf(ctx), rng, page)
+		})
+		return model.NewUsageSessionConnection(page, rows, rng), err
+	})
 }
 
-func (r *simCardResolver) UsageExportURL(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time) (string, error) {
+func (r *simCardResolver) UsageExportURL(ctx context.Context, obj *model.SimCard, from *time.Time, to *time.Time) (string, error) {
 	rng, err := usage.Range(obj.ICCID, from, to)
 	if err != nil {
 		return "", err
@@ -136,22 +145,30 @@ func (r *simCardResolver) UsageExportURL(ctx context.Context, obj *store.SimCard
 	return export.UsageCSVURL(r.PublicURL, rng), nil
 }
 
-func (r *simCardResolver) BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error) {
+func (r *simCardResolver) BalanceEntries(ctx context.Context, objs []*model.SimCard, first *int, after *string) ([]*model.BalanceEntryConnection, error) {
 	page, err := relay.Args{First: first, After: after}.Page(2)
 	if err != nil {
 		return nil, err
 	}
-	owner := scopeOf(ctx).UserID
-	rows, err := leanexec.Remember(ctx, leanexec.Key("BalanceEntriesPage", owner, obj.ICCID, page), func() ([]store.SIMBalanceEntry, error) {
-		return r.Store.BalanceEntriesPage(ctx, r.Store.DB(), owner, obj.ICCID, page)
-	})
-	if err != nil {
-		return nil, err
+	if page.After == nil {
+		keys := make([]store.BalanceKey, len(objs))
+		for i, obj := range objs {
+			keys[i] = store.BalanceKey{ICCID: obj.ICCID, Limit: page.Fetch()}
+		}
+		return resolveAll(ctx, loadersFor(ctx).newestBalanceEntries, keys, func(_ int, rows []store.SIMBalanceEntry) *model.BalanceEntryConnection {
+			return model.NewBalanceEntryConnection(page, rows)
+		})
 	}
-	return model.NewBalanceEntryConnection(page, rows), nil
+	owner := scopeOf(ctx).UserID
+	return eachAfterCursor(objs, func(obj *model.SimCard) (*model.BalanceEntryConnection, error) {
+		rows, err := leanexec.Remember(ctx, leanexec.Key("BalanceEntriesPage", owner, obj.ICCID, page), func() ([]store.SIMBalanceEntry, error) {
+			return r.Store.BalanceEntriesPage(ctx, r.Store.DB(), owner, obj.ICCID, page)
+		})
+		return model.NewBalanceEntryConnection(page, rows), err
+	})
 }
 
-func (r *subscriptionResolver) SimCardUpdated(ctx context.Context, iccid *string) (<-chan *store.SimCard, error) {
+func (r *subscriptionResolver) SimCardUpdated(ctx context.Context, iccid *string) (<-chan *model.SimCard, error) {
 	userID, err := viewer.CustomerID(ctx)
 	if err != nil {
 		return nil, err
@@ -175,27 +192,24 @@ func (r *subscriptionResolver) SimCardUpdated(ctx context.Context, iccid *string
 	if err != nil {
 		return nil, err
 	}
-	out := make(chan *store.SimCard)
+	out := make(chan *model.SimCard)
 	go r.forward(ctx, userID, sub, out)
 	return out, nil
 }
 
-func (r *userResolver) SimCards(ctx context.Context, obj *model.User) ([]store.SimCard, error) {
+func (r *userResolver) SimCards(ctx context.Context, obj *model.User) ([]model.SimCard, error) {
 	sims, err := loadersFor(ctx).simCardsByUser.Load(ctx, obj.RowID)
-	if err != nil {
-		return nil, err
-	}
-	return sims, prefetchSIMFields(ctx, sims)
+	return model.NewSimCards(sims), err
 }
 
-func (r *userResolver) SimCard(ctx context.Context, obj *model.User, iccid string) (*store.SimCard, error) {
+func (r *userResolver) SimCard(ctx context.Context, obj *model.User, iccid string) (*model.SimCard, error) {
 	sims, err := loadersFor(ctx).simCardsByUser.Load(ctx, obj.RowID)
 	if err != nil {
 		return nil, err
 	}
 	for i := range sims {
 		if sims[i].ICCID == iccid {
-			return &sims[i], nil
+			return model.NewSimCard(&sims[i]), nil
 		}
 	}
 	return nil, nil

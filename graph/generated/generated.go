@@ -21,7 +21,6 @@ import (
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
-	"github.com/teztelecom/tez/internal/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -93,12 +92,12 @@ type ComplexityRoot struct {
 	}
 
 	BalanceEntry struct {
-		AmountMoney       func(childComplexity int) int
-		BalanceAfterMoney func(childComplexity int) int
-		CreatedAt         func(childComplexity int) int
-		Kind              func(childComplexity int) int
-		OverdraftMoney    func(childComplexity int) int
-		Reference         func(childComplexity int) int
+		Amount       func(childComplexity int) int
+		BalanceAfter func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Overdraft    func(childComplexity int) int
+		Reference    func(childComplexity int) int
 	}
 
 	BalanceEntryConnection struct {
@@ -201,7 +200,7 @@ type ComplexityRoot struct {
 		AvailableActions func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		Email            func(childComplexity int) int
-		GlobalID         func(childComplexity int) int
+		ID               func(childComplexity int) int
 		ImportedAt       func(childComplexity int) int
 		Items            func(childComplexity int) int
 		Note             func(childComplexity int) int
@@ -239,7 +238,7 @@ type ComplexityRoot struct {
 		Name              func(childComplexity int) int
 		Product           func(childComplexity int) int
 		Quantity          func(childComplexity int) int
-		SKU               func(childComplexity int) int
+		Sku               func(childComplexity int) int
 		UnitPrice         func(childComplexity int) int
 	}
 
@@ -336,7 +335,7 @@ type ComplexityRoot struct {
 	Reseller struct {
 		Name           func(childComplexity int) int
 		SimCardChanges func(childComplexity int, after *string, first *int) int
-		SimCards       func(childComplexity int, first *int, after *string, status *store.SIMStatus) int
+		SimCards       func(childComplexity int, first *int, after *string, status *model.SimStatus) int
 	}
 
 	ResellerSimCard struct {
@@ -407,10 +406,10 @@ type ComplexityRoot struct {
 		Balance             func(childComplexity int) int
 		BalanceAsOf         func(childComplexity int) int
 		BalanceEntries      func(childComplexity int, first *int, after *string) int
-		GlobalID            func(childComplexity int) int
 		ICCID               func(childComplexity int) int
+		ID                  func(childComplexity int) int
 		Label               func(childComplexity int) int
-		LastUsage           func(childComplexity int) int
+		LastUsageAt         func(childComplexity int) int
 		MSISDN              func(childComplexity int) int
 		Overdraft           func(childComplexity int) int
 		ProjectedRunOutAt   func(childComplexity int) int
@@ -449,7 +448,7 @@ type ComplexityRoot struct {
 		CountryCode     func(childComplexity int) int
 		DurationSeconds func(childComplexity int) int
 		EndedAt         func(childComplexity int) int
-		GlobalID        func(childComplexity int) int
+		ID              func(childComplexity int) int
 		NetworkName     func(childComplexity int) int
 		StartedAt       func(childComplexity int) int
 		TotalBytes      func(childComplexity int) int
@@ -489,7 +488,7 @@ type ComplexityRoot struct {
 		ID             func(childComplexity int) int
 		Language       func(childComplexity int) int
 		Order          func(childComplexity int, number string) int
-		Orders         func(childComplexity int, first *int, after *string, last *int, before *string, status *store.OrderStatus) int
+		Orders         func(childComplexity int, first *int, after *string, last *int, before *string, status *model.OrderStatus) int
 		Phone          func(childComplexity int) int
 		SimCard        func(childComplexity int, iccid string) int
 		SimCards       func(childComplexity int) int
@@ -534,29 +533,29 @@ type MutationResolver interface {
 	SimCardAlertsUpdate(ctx context.Context, input model.SimCardAlertsUpdateInput) (*model.SimCardPayload, error)
 }
 type OrderResolver interface {
-	Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error)
+	Items(ctx context.Context, objs []*model.Order) ([][]model.OrderItem, error)
 
-	Shipments(ctx context.Context, obj *store.Order) ([]model.Shipment, error)
-	AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error)
+	Shipments(ctx context.Context, obj *model.Order) ([]model.Shipment, error)
+	AvailableActions(ctx context.Context, obj *model.Order) ([]orders.Action, error)
 }
 type OrderItemResolver interface {
-	Product(ctx context.Context, obj *store.OrderItem) (*model.Product, error)
+	Product(ctx context.Context, objs []*model.OrderItem) ([]*model.Product, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (relay.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]relay.Node, error)
 	Me(ctx context.Context) (*model.User, error)
-	GuestOrder(ctx context.Context, number string, accessToken string) (*store.Order, error)
+	GuestOrder(ctx context.Context, number string, accessToken string) (*model.Order, error)
 	Products(ctx context.Context, first *int, after *string, last *int, before *string, kind *model.ProductKind) (*model.ProductConnection, error)
 	ResellerSimCards(ctx context.Context, iccids []string) (*model.ResellerSimCards, error)
 	Reseller(ctx context.Context) (*model.Reseller, error)
 }
 type ResellerResolver interface {
-	SimCards(ctx context.Context, obj *model.Reseller, first *int, after *string, status *store.SIMStatus) (*model.ResellerSimCardConnection, error)
+	SimCards(ctx context.Context, obj *model.Reseller, first *int, after *string, status *model.SimStatus) (*model.ResellerSimCardConnection, error)
 	SimCardChanges(ctx context.Context, obj *model.Reseller, after *string, first *int) (*model.ResellerSimCardChangeConnection, error)
 }
 type ResellerSimCardResolver interface {
-	ProjectedRunOutAt(ctx context.Context, obj *store.ResellerSIM) (*time.Time, error)
+	ProjectedRunOutAt(ctx context.Context, obj *model.ResellerSimCard) (*time.Time, error)
 }
 type ShipmentResolver interface {
 	Items(ctx context.Context, obj *model.Shipment) ([]model.ShipmentItem, error)
@@ -565,15 +564,15 @@ type ShipmentItemResolver interface {
 	Product(ctx context.Context, obj *model.ShipmentItem) (*model.Product, error)
 }
 type SimCardResolver interface {
-	ProjectedRunOutAt(ctx context.Context, obj *store.SimCard) (*time.Time, error)
-	Usage(ctx context.Context, obj *store.SimCard, from time.Time, to time.Time) (*model.UsageSummary, error)
-	RecentUsageSessions(ctx context.Context, obj *store.SimCard, limit *int) ([]store.UsageSession, error)
-	UsageSessions(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) (*model.UsageSessionConnection, error)
-	UsageExportURL(ctx context.Context, obj *store.SimCard, from *time.Time, to *time.Time) (string, error)
-	BalanceEntries(ctx context.Context, obj *store.SimCard, first *int, after *string) (*model.BalanceEntryConnection, error)
+	ProjectedRunOutAt(ctx context.Context, obj *model.SimCard) (*time.Time, error)
+	Usage(ctx context.Context, objs []*model.SimCard, from time.Time, to time.Time) ([]*model.UsageSummary, error)
+	RecentUsageSessions(ctx context.Context, objs []*model.SimCard, limit *int) ([][]model.UsageSession, error)
+	UsageSessions(ctx context.Context, objs []*model.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) ([]*model.UsageSessionConnection, error)
+	UsageExportURL(ctx context.Context, obj *model.SimCard, from *time.Time, to *time.Time) (string, error)
+	BalanceEntries(ctx context.Context, objs []*model.SimCard, first *int, after *string) ([]*model.BalanceEntryConnection, error)
 }
 type SubscriptionResolver interface {
-	SimCardUpdated(ctx context.Context, iccid *string) (<-chan *store.SimCard, error)
+	SimCardUpdated(ctx context.Context, iccid *string) (<-chan *model.SimCard, error)
 }
 type UsageSessionConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.UsageSessionConnection) (int, error)
@@ -587,10 +586,10 @@ type UsageSummaryResolver interface {
 type UserResolver interface {
 	DefaultAddress(ctx context.Context, obj *model.User) (*model.Address, error)
 	Addresses(ctx context.Context, obj *model.User) ([]model.Address, error)
-	Orders(ctx context.Context, obj *model.User, first *int, after *string, last *int, before *string, status *store.OrderStatus) (*model.OrderConnection, error)
-	Order(ctx context.Context, obj *model.User, number string) (*store.Order, error)
-	SimCards(ctx context.Context, obj *model.User) ([]store.SimCard, error)
-	SimCard(ctx context.Context, obj *model.User, iccid string) (*store.SimCard, error)
+	Orders(ctx context.Context, obj *model.User, first *int, after *string, last *int, before *string, status *model.OrderStatus) (*model.OrderConnection, error)
+	Order(ctx context.Context, obj *model.User, number string) (*model.Order, error)
+	SimCards(ctx context.Context, obj *model.User) ([]model.SimCard, error)
+	SimCard(ctx context.Context, obj *model.User, iccid string) (*model.SimCard, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -749,17 +748,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.AddressSetDefaultPayload.UserErrors(childComplexity), true
 
 	case "BalanceEntry.amount":
-		if e.ComplexityRoot.BalanceEntry.AmountMoney == nil {
+		if e.ComplexityRoot.BalanceEntry.Amount == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BalanceEntry.AmountMoney(childComplexity), true
+		return e.ComplexityRoot.BalanceEntry.Amount(childComplexity), true
 	case "BalanceEntry.balanceAfter":
-		if e.ComplexityRoot.BalanceEntry.BalanceAfterMoney == nil {
+		if e.ComplexityRoot.BalanceEntry.BalanceAfter == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BalanceEntry.BalanceAfterMoney(childComplexity), true
+		return e.ComplexityRoot.BalanceEntry.BalanceAfter(childComplexity), true
 	case "BalanceEntry.createdAt":
 		if e.ComplexityRoot.BalanceEntry.CreatedAt == nil {
 			break
@@ -773,11 +772,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BalanceEntry.Kind(childComplexity), true
 	case "BalanceEntry.overdraft":
-		if e.ComplexityRoot.BalanceEntry.OverdraftMoney == nil {
+		if e.ComplexityRoot.BalanceEntry.Overdraft == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BalanceEntry.OverdraftMoney(childComplexity), true
+		return e.ComplexityRoot.BalanceEntry.Overdraft(childComplexity), true
 	case "BalanceEntry.reference":
 		if e.ComplexityRoot.BalanceEntry.Reference == nil {
 			break
@@ -1264,11 +1263,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Order.Email(childComplexity), true
 	case "Order.id":
-		if e.ComplexityRoot.Order.GlobalID == nil {
+		if e.ComplexityRoot.Order.ID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Order.GlobalID(childComplexity), true
+		return e.ComplexityRoot.Order.ID(childComplexity), true
 	case "Order.importedAt":
 		if e.ComplexityRoot.Order.ImportedAt == nil {
 			break
@@ -1424,11 +1423,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OrderItem.Quantity(childComplexity), true
 	case "OrderItem.sku":
-		if e.ComplexityRoot.OrderItem.SKU == nil {
+		if e.ComplexityRoot.OrderItem.Sku == nil {
 			break
 		}
 
-		return e.ComplexityRoot.OrderItem.SKU(childComplexity), true
+		return e.ComplexityRoot.OrderItem.Sku(childComplexity), true
 	case "OrderItem.unitPrice":
 		if e.ComplexityRoot.OrderItem.UnitPrice == nil {
 			break
@@ -1791,7 +1790,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Reseller.SimCards(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*store.SIMStatus)), true
+		return e.ComplexityRoot.Reseller.SimCards(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*model.SimStatus)), true
 
 	case "ResellerSimCard.balance":
 		if e.ComplexityRoot.ResellerSimCard.Balance == nil {
@@ -2047,18 +2046,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimCard.BalanceEntries(childComplexity, args["first"].(*int), args["after"].(*string)), true
-	case "SimCard.id":
-		if e.ComplexityRoot.SimCard.GlobalID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SimCard.GlobalID(childComplexity), true
 	case "SimCard.iccid":
 		if e.ComplexityRoot.SimCard.ICCID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SimCard.ICCID(childComplexity), true
+	case "SimCard.id":
+		if e.ComplexityRoot.SimCard.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimCard.ID(childComplexity), true
 	case "SimCard.label":
 		if e.ComplexityRoot.SimCard.Label == nil {
 			break
@@ -2066,11 +2065,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SimCard.Label(childComplexity), true
 	case "SimCard.lastUsageAt":
-		if e.ComplexityRoot.SimCard.LastUsage == nil {
+		if e.ComplexityRoot.SimCard.LastUsageAt == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SimCard.LastUsage(childComplexity), true
+		return e.ComplexityRoot.SimCard.LastUsageAt(childComplexity), true
 	case "SimCard.msisdn":
 		if e.ComplexityRoot.SimCard.MSISDN == nil {
 			break
@@ -2240,11 +2239,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UsageSession.EndedAt(childComplexity), true
 	case "UsageSession.id":
-		if e.ComplexityRoot.UsageSession.GlobalID == nil {
+		if e.ComplexityRoot.UsageSession.ID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.UsageSession.GlobalID(childComplexity), true
+		return e.ComplexityRoot.UsageSession.ID(childComplexity), true
 	case "UsageSession.networkName":
 		if e.ComplexityRoot.UsageSession.NetworkName == nil {
 			break
@@ -2426,7 +2425,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.User.Orders(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["status"].(*store.OrderStatus)), true
+		return e.ComplexityRoot.User.Orders(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["status"].(*model.OrderStatus)), true
 	case "User.phone":
 		if e.ComplexityRoot.User.Phone == nil {
 			break
@@ -5619,8 +5618,8 @@ func (ec *executionContext) field_Reseller_simCards_args(ctx context.Context, ra
 	}
 	args["after"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
-		func(ctx context.Context, v any) (*store.SIMStatus, error) {
-			return ec.unmarshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx, v)
+		func(ctx context.Context, v any) (*model.SimStatus, error) {
+			return ec.unmarshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5827,8 +5826,8 @@ func (ec *executionContext) field_User_orders_args(ctx context.Context, rawArgs 
 	}
 	args["before"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "status",
-		func(ctx context.Context, v any) (*store.OrderStatus, error) {
-			return ec.unmarshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus(ctx, v)
+		func(ctx context.Context, v any) (*model.OrderStatus, error) {
+			return ec.unmarshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderStatus(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6521,7 +6520,7 @@ func (ec *executionContext) fieldContext_AddressSetDefaultPayload_userErrors(_ c
 	return fc, nil
 }
 
-func (ec *executionContext) _BalanceEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6544,7 +6543,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_createdAt(_ context.Contex
 	return graphql.NewScalarFieldContext("BalanceEntry", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _BalanceEntry_kind(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceEntry_kind(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6556,8 +6555,8 @@ func (ec *executionContext) _BalanceEntry_kind(ctx context.Context, field graphq
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.EntryKind) graphql.Marshaler {
-			return ec.marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.BalanceEntryKind) graphql.Marshaler {
+			return ec.marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6567,7 +6566,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_kind(_ context.Context, fi
 	return graphql.NewScalarFieldContext("BalanceEntry", field, false, false, "BalanceEntryKind")
 }
 
-func (ec *executionContext) _BalanceEntry_amount(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceEntry_amount(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6576,7 +6575,7 @@ func (ec *executionContext) _BalanceEntry_amount(ctx context.Context, field grap
 			return ec.fieldContext_BalanceEntry_amount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AmountMoney(), nil
+			return obj.Amount, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -6590,7 +6589,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_amount(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "BalanceEntry",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -6599,7 +6598,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_amount(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _BalanceEntry_overdraft(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceEntry_overdraft(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6608,7 +6607,7 @@ func (ec *executionContext) _BalanceEntry_overdraft(ctx context.Context, field g
 			return ec.fieldContext_BalanceEntry_overdraft(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OverdraftMoney(), nil
+			return obj.Overdraft, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -6622,7 +6621,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_overdraft(_ context.Contex
 	fc = &graphql.FieldContext{
 		Object:     "BalanceEntry",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -6631,7 +6630,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_overdraft(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _BalanceEntry_balanceAfter(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceEntry_balanceAfter(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6640,7 +6639,7 @@ func (ec *executionContext) _BalanceEntry_balanceAfter(ctx context.Context, fiel
 			return ec.fieldContext_BalanceEntry_balanceAfter(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.BalanceAfterMoney(), nil
+			return obj.BalanceAfter, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -6654,7 +6653,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_balanceAfter(_ context.Con
 	fc = &graphql.FieldContext{
 		Object:     "BalanceEntry",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -6663,7 +6662,7 @@ func (ec *executionContext) fieldContext_BalanceEntry_balanceAfter(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _BalanceEntry_reference(ctx context.Context, field graphql.CollectedField, obj *store.SIMBalanceEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceEntry_reference(ctx context.Context, field graphql.CollectedField, obj *model.BalanceEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6785,8 +6784,8 @@ func (ec *executionContext) _BalanceEntryEdge_node(ctx context.Context, field gr
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.SIMBalanceEntry) graphql.Marshaler {
-			return ec.marshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BalanceEntry) graphql.Marshaler {
+			return ec.marshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntry(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6817,8 +6816,8 @@ func (ec *executionContext) _CheckoutPayload_order(ctx context.Context, field gr
 			return obj.Order, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Order) graphql.Marshaler {
-			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8609,7 +8608,7 @@ func (ec *executionContext) fieldContext_NetworkUsage_cost(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Order_id(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_id(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8618,7 +8617,7 @@ func (ec *executionContext) _Order_id(ctx context.Context, field graphql.Collect
 			return ec.fieldContext_Order_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
+			return obj.ID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8629,10 +8628,10 @@ func (ec *executionContext) _Order_id(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Order_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Order", field, true, false, "ID")
+	return graphql.NewScalarFieldContext("Order", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Order_number(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_number(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8655,7 +8654,7 @@ func (ec *executionContext) fieldContext_Order_number(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
 }
 
-func (ec *executionContext) _Order_status(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_status(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8667,8 +8666,8 @@ func (ec *executionContext) _Order_status(ctx context.Context, field graphql.Col
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.OrderStatus) graphql.Marshaler {
-			return ec.marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.OrderStatus) graphql.Marshaler {
+			return ec.marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8678,7 +8677,7 @@ func (ec *executionContext) fieldContext_Order_status(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Order", field, false, false, "OrderStatus")
 }
 
-func (ec *executionContext) _Order_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8701,7 +8700,7 @@ func (ec *executionContext) fieldContext_Order_createdAt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Order", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Order_paidAt(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_paidAt(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8724,7 +8723,7 @@ func (ec *executionContext) fieldContext_Order_paidAt(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Order", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Order_email(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_email(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8747,7 +8746,7 @@ func (ec *executionContext) fieldContext_Order_email(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
 }
 
-func (ec *executionContext) _Order_subtotal(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_subtotal(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8756,7 +8755,7 @@ func (ec *executionContext) _Order_subtotal(ctx context.Context, field graphql.C
 			return ec.fieldContext_Order_subtotal(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Subtotal(), nil
+			return obj.Subtotal, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -8770,7 +8769,7 @@ func (ec *executionContext) fieldContext_Order_subtotal(_ context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "Order",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -8779,7 +8778,7 @@ func (ec *executionContext) fieldContext_Order_subtotal(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Order_shippingFee(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_shippingFee(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8788,7 +8787,7 @@ func (ec *executionContext) _Order_shippingFee(ctx context.Context, field graphq
 			return ec.fieldContext_Order_shippingFee(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ShippingFee(), nil
+			return obj.ShippingFee, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -8802,7 +8801,7 @@ func (ec *executionContext) fieldContext_Order_shippingFee(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Order",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -8811,7 +8810,7 @@ func (ec *executionContext) fieldContext_Order_shippingFee(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Order_total(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_total(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8820,7 +8819,7 @@ func (ec *executionContext) _Order_total(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Order_total(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Total(), nil
+			return obj.Total, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -8834,7 +8833,7 @@ func (ec *executionContext) fieldContext_Order_total(_ context.Context, field gr
 	fc = &graphql.FieldContext{
 		Object:     "Order",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -8843,7 +8842,7 @@ func (ec *executionContext) fieldContext_Order_total(_ context.Context, field gr
 	return fc, nil
 }
 
-func (ec *executionContext) _Order_note(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_note(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8866,7 +8865,7 @@ func (ec *executionContext) fieldContext_Order_note(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
 }
 
-func (ec *executionContext) _Order_items(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_items(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8875,11 +8874,11 @@ func (ec *executionContext) _Order_items(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Order_items(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().Items(ctx, obj)
+			return ec.resolveBatch_Order_items(ctx, field, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []store.OrderItem) graphql.Marshaler {
-			return ec.marshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.OrderItem) graphql.Marshaler {
+			return ec.marshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItemᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8897,8 +8896,31 @@ func (ec *executionContext) fieldContext_Order_items(_ context.Context, field gr
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Order_items(ctx context.Context, field graphql.CollectedField, obj *model.Order) (any, error) {
+	resolver := ec.Resolvers.Order()
+	if batch, ok := graphql.BatchParentsFor[*model.Order](ctx, "Order"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Items(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]model.OrderItem](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Order.items",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Items(ctx, []*model.Order{obj})
+	return graphql.ResolveBatchSingleResult[[]model.OrderItem](
+		ctx,
+		results,
+		err,
+		"Order.items",
+	)
+}
 
-func (ec *executionContext) _Order_shippingAddress(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_shippingAddress(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8910,8 +8932,8 @@ func (ec *executionContext) _Order_shippingAddress(ctx context.Context, field gr
 			return obj.ShippingAddress()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.ShippingAddress) graphql.Marshaler {
-			return ec.marshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShippingAddress(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ShippingAddress) graphql.Marshaler {
+			return ec.marshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShippingAddress(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8930,7 +8952,7 @@ func (ec *executionContext) fieldContext_Order_shippingAddress(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Order_shipments(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_shipments(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8962,7 +8984,7 @@ func (ec *executionContext) fieldContext_Order_shipments(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Order_availableActions(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_availableActions(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8985,7 +9007,7 @@ func (ec *executionContext) fieldContext_Order_availableActions(_ context.Contex
 	return graphql.NewScalarFieldContext("Order", field, true, true, "OrderAction")
 }
 
-func (ec *executionContext) _Order_importedAt(ctx context.Context, field graphql.CollectedField, obj *store.Order) (ret graphql.Marshaler) {
+func (ec *executionContext) _Order_importedAt(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9020,8 +9042,8 @@ func (ec *executionContext) _OrderCancelPayload_order(ctx context.Context, field
 			return obj.Order, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Order) graphql.Marshaler {
-			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9226,8 +9248,8 @@ func (ec *executionContext) _OrderEdge_node(ctx context.Context, field graphql.C
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Order) graphql.Marshaler {
-			return ec.marshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Order) graphql.Marshaler {
+			return ec.marshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9246,7 +9268,7 @@ func (ec *executionContext) fieldContext_OrderEdge_node(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _OrderItem_quantity(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrderItem_quantity(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9269,7 +9291,7 @@ func (ec *executionContext) fieldContext_OrderItem_quantity(_ context.Context, f
 	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "Int")
 }
 
-func (ec *executionContext) _OrderItem_iccid(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrderItem_iccid(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9292,7 +9314,7 @@ func (ec *executionContext) fieldContext_OrderItem_iccid(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "ICCID")
 }
 
-func (ec *executionContext) _OrderItem_unitPrice(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrderItem_unitPrice(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9301,7 +9323,7 @@ func (ec *executionContext) _OrderItem_unitPrice(ctx context.Context, field grap
 			return ec.fieldContext_OrderItem_unitPrice(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.UnitPrice(), nil
+			return obj.UnitPrice, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -9315,7 +9337,7 @@ func (ec *executionContext) fieldContext_OrderItem_unitPrice(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "OrderItem",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -9324,7 +9346,7 @@ func (ec *executionContext) fieldContext_OrderItem_unitPrice(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _OrderItem_lineTotal(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrderItem_lineTotal(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9333,7 +9355,7 @@ func (ec *executionContext) _OrderItem_lineTotal(ctx context.Context, field grap
 			return ec.fieldContext_OrderItem_lineTotal(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LineTotal(), nil
+			return obj.LineTotal, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -9347,7 +9369,7 @@ func (ec *executionContext) fieldContext_OrderItem_lineTotal(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "OrderItem",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -9356,7 +9378,7 @@ func (ec *executionContext) fieldContext_OrderItem_lineTotal(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _OrderItem_fulfilledQuantity(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrderItem_fulfilledQuantity(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9379,7 +9401,7 @@ func (ec *executionContext) fieldContext_OrderItem_fulfilledQuantity(_ context.C
 	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "Int")
 }
 
-func (ec *executionContext) _OrderItem_sku(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrderItem_sku(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9388,7 +9410,7 @@ func (ec *executionContext) _OrderItem_sku(ctx context.Context, field graphql.Co
 			return ec.fieldContext_OrderItem_sku(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SKU, nil
+			return obj.Sku, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9402,7 +9424,7 @@ func (ec *executionContext) fieldContext_OrderItem_sku(_ context.Context, field 
 	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "String")
 }
 
-func (ec *executionContext) _OrderItem_name(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrderItem_name(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9425,7 +9447,7 @@ func (ec *executionContext) fieldContext_OrderItem_name(_ context.Context, field
 	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "String")
 }
 
-func (ec *executionContext) _OrderItem_product(ctx context.Context, field graphql.CollectedField, obj *store.OrderItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrderItem_product(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9434,7 +9456,7 @@ func (ec *executionContext) _OrderItem_product(ctx context.Context, field graphq
 			return ec.fieldContext_OrderItem_product(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.OrderItem().Product(ctx, obj)
+			return ec.resolveBatch_OrderItem_product(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
@@ -9455,6 +9477,29 @@ func (ec *executionContext) fieldContext_OrderItem_product(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_OrderItem_product(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (any, error) {
+	resolver := ec.Resolvers.OrderItem()
+	if batch, ok := graphql.BatchParentsFor[*model.OrderItem](ctx, "OrderItem"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Product(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Product](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"OrderItem.product",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Product(ctx, []*model.OrderItem{obj})
+	return graphql.ResolveBatchSingleResult[*model.Product](
+		ctx,
+		results,
+		err,
+		"OrderItem.product",
+	)
 }
 
 func (ec *executionContext) _OrderPayPayload_payment(ctx context.Context, field graphql.CollectedField, obj *model.OrderPayPayload) (ret graphql.Marshaler) {
@@ -9501,8 +9546,8 @@ func (ec *executionContext) _OrderPayPayload_order(ctx context.Context, field gr
 			return obj.Order, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Order) graphql.Marshaler {
-			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9565,8 +9610,8 @@ func (ec *executionContext) _OrderReorderPayload_order(ctx context.Context, fiel
 			return obj.Order, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Order) graphql.Marshaler {
-			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9620,8 +9665,8 @@ func (ec *executionContext) _OrderReorderPayload_droppedItems(ctx context.Contex
 			return obj.DroppedItems, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []orders.Dropped) graphql.Marshaler {
-			return ec.marshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ReorderDroppedItem) graphql.Marshaler {
+			return ec.marshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItemᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10589,8 +10634,8 @@ func (ec *executionContext) _Query_guestOrder(ctx context.Context, field graphql
 			return ec.Resolvers.Query().GuestOrder(ctx, fc.Args["number"].(string), fc.Args["accessToken"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Order) graphql.Marshaler {
-			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10903,7 +10948,7 @@ func (ec *executionContext) fieldContext_RegisterPayload_userErrors(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _ReorderDroppedItem_item(ctx context.Context, field graphql.CollectedField, obj *orders.Dropped) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReorderDroppedItem_item(ctx context.Context, field graphql.CollectedField, obj *model.ReorderDroppedItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10915,8 +10960,8 @@ func (ec *executionContext) _ReorderDroppedItem_item(ctx context.Context, field 
 			return obj.Item, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.OrderItem) graphql.Marshaler {
-			return ec.marshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderItem) graphql.Marshaler {
+			return ec.marshalNOrderItem2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItem(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10935,7 +10980,7 @@ func (ec *executionContext) fieldContext_ReorderDroppedItem_item(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ReorderDroppedItem_reason(ctx context.Context, field graphql.CollectedField, obj *orders.Dropped) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReorderDroppedItem_reason(ctx context.Context, field graphql.CollectedField, obj *model.ReorderDroppedItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10991,7 +11036,7 @@ func (ec *executionContext) _Reseller_simCards(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Reseller().SimCards(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].(*store.SIMStatus))
+			return ec.Resolvers.Reseller().SimCards(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].(*model.SimStatus))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ResellerSimCardConnection) graphql.Marshaler {
@@ -11069,7 +11114,7 @@ func (ec *executionContext) fieldContext_Reseller_simCardChanges(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ResellerSimCard_iccid(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+func (ec *executionContext) _ResellerSimCard_iccid(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11092,7 +11137,7 @@ func (ec *executionContext) fieldContext_ResellerSimCard_iccid(_ context.Context
 	return graphql.NewScalarFieldContext("ResellerSimCard", field, false, false, "ICCID")
 }
 
-func (ec *executionContext) _ResellerSimCard_msisdn(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+func (ec *executionContext) _ResellerSimCard_msisdn(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11115,7 +11160,7 @@ func (ec *executionContext) fieldContext_ResellerSimCard_msisdn(_ context.Contex
 	return graphql.NewScalarFieldContext("ResellerSimCard", field, false, false, "String")
 }
 
-func (ec *executionContext) _ResellerSimCard_status(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+func (ec *executionContext) _ResellerSimCard_status(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11127,8 +11172,8 @@ func (ec *executionContext) _ResellerSimCard_status(ctx context.Context, field g
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.SIMStatus) graphql.Marshaler {
-			return ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.SimStatus) graphql.Marshaler {
+			return ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11138,7 +11183,7 @@ func (ec *executionContext) fieldContext_ResellerSimCard_status(_ context.Contex
 	return graphql.NewScalarFieldContext("ResellerSimCard", field, false, false, "SimStatus")
 }
 
-func (ec *executionContext) _ResellerSimCard_balance(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+func (ec *executionContext) _ResellerSimCard_balance(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11147,7 +11192,7 @@ func (ec *executionContext) _ResellerSimCard_balance(ctx context.Context, field 
 			return ec.fieldContext_ResellerSimCard_balance(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Balance(), nil
+			return obj.Balance, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -11161,7 +11206,7 @@ func (ec *executionContext) fieldContext_ResellerSimCard_balance(_ context.Conte
 	fc = &graphql.FieldContext{
 		Object:     "ResellerSimCard",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -11170,7 +11215,7 @@ func (ec *executionContext) fieldContext_ResellerSimCard_balance(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ResellerSimCard_lastUsageAt(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+func (ec *executionContext) _ResellerSimCard_lastUsageAt(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11193,7 +11238,7 @@ func (ec *executionContext) fieldContext_ResellerSimCard_lastUsageAt(_ context.C
 	return graphql.NewScalarFieldContext("ResellerSimCard", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _ResellerSimCard_balanceAsOf(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+func (ec *executionContext) _ResellerSimCard_balanceAsOf(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11216,7 +11261,7 @@ func (ec *executionContext) fieldContext_ResellerSimCard_balanceAsOf(_ context.C
 	return graphql.NewScalarFieldContext("ResellerSimCard", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _ResellerSimCard_projectedRunOutAt(ctx context.Context, field graphql.CollectedField, obj *store.ResellerSIM) (ret graphql.Marshaler) {
+func (ec *executionContext) _ResellerSimCard_projectedRunOutAt(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11358,11 +11403,11 @@ func (ec *executionContext) _ResellerSimCardChangeEdge_node(ctx context.Context,
 			return ec.fieldContext_ResellerSimCardChangeEdge_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Node(), nil
+			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.ResellerSIM) graphql.Marshaler {
-			return ec.marshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResellerSimCard) graphql.Marshaler {
+			return ec.marshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11372,7 +11417,7 @@ func (ec *executionContext) fieldContext_ResellerSimCardChangeEdge_node(_ contex
 	fc = &graphql.FieldContext{
 		Object:     "ResellerSimCardChangeEdge",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ResellerSimCard(ctx, field)
@@ -11480,8 +11525,8 @@ func (ec *executionContext) _ResellerSimCardEdge_node(ctx context.Context, field
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.ResellerSIM) graphql.Marshaler {
-			return ec.marshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResellerSimCard) graphql.Marshaler {
+			return ec.marshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11512,8 +11557,8 @@ func (ec *executionContext) _ResellerSimCards_simCards(ctx context.Context, fiel
 			return obj.SimCards, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []store.ResellerSIM) graphql.Marshaler {
-			return ec.marshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIMᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ResellerSimCard) graphql.Marshaler {
+			return ec.marshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11803,7 +11848,7 @@ func (ec *executionContext) fieldContext_ShipmentItem_product(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _ShippingAddress_recipientName(ctx context.Context, field graphql.CollectedField, obj *store.ShippingAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _ShippingAddress_recipientName(ctx context.Context, field graphql.CollectedField, obj *model.ShippingAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11826,7 +11871,7 @@ func (ec *executionContext) fieldContext_ShippingAddress_recipientName(_ context
 	return graphql.NewScalarFieldContext("ShippingAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _ShippingAddress_line1(ctx context.Context, field graphql.CollectedField, obj *store.ShippingAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _ShippingAddress_line1(ctx context.Context, field graphql.CollectedField, obj *model.ShippingAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11849,7 +11894,7 @@ func (ec *executionContext) fieldContext_ShippingAddress_line1(_ context.Context
 	return graphql.NewScalarFieldContext("ShippingAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _ShippingAddress_line2(ctx context.Context, field graphql.CollectedField, obj *store.ShippingAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _ShippingAddress_line2(ctx context.Context, field graphql.CollectedField, obj *model.ShippingAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11872,7 +11917,7 @@ func (ec *executionContext) fieldContext_ShippingAddress_line2(_ context.Context
 	return graphql.NewScalarFieldContext("ShippingAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _ShippingAddress_city(ctx context.Context, field graphql.CollectedField, obj *store.ShippingAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _ShippingAddress_city(ctx context.Context, field graphql.CollectedField, obj *model.ShippingAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11895,7 +11940,7 @@ func (ec *executionContext) fieldContext_ShippingAddress_city(_ context.Context,
 	return graphql.NewScalarFieldContext("ShippingAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _ShippingAddress_region(ctx context.Context, field graphql.CollectedField, obj *store.ShippingAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _ShippingAddress_region(ctx context.Context, field graphql.CollectedField, obj *model.ShippingAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11918,7 +11963,7 @@ func (ec *executionContext) fieldContext_ShippingAddress_region(_ context.Contex
 	return graphql.NewScalarFieldContext("ShippingAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _ShippingAddress_postalCode(ctx context.Context, field graphql.CollectedField, obj *store.ShippingAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _ShippingAddress_postalCode(ctx context.Context, field graphql.CollectedField, obj *model.ShippingAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11941,7 +11986,7 @@ func (ec *executionContext) fieldContext_ShippingAddress_postalCode(_ context.Co
 	return graphql.NewScalarFieldContext("ShippingAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _ShippingAddress_countryCode(ctx context.Context, field graphql.CollectedField, obj *store.ShippingAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _ShippingAddress_countryCode(ctx context.Context, field graphql.CollectedField, obj *model.ShippingAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11964,7 +12009,7 @@ func (ec *executionContext) fieldContext_ShippingAddress_countryCode(_ context.C
 	return graphql.NewScalarFieldContext("ShippingAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _ShippingAddress_phone(ctx context.Context, field graphql.CollectedField, obj *store.ShippingAddress) (ret graphql.Marshaler) {
+func (ec *executionContext) _ShippingAddress_phone(ctx context.Context, field graphql.CollectedField, obj *model.ShippingAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11987,7 +12032,7 @@ func (ec *executionContext) fieldContext_ShippingAddress_phone(_ context.Context
 	return graphql.NewScalarFieldContext("ShippingAddress", field, false, false, "String")
 }
 
-func (ec *executionContext) _SimCard_id(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_id(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11996,7 +12041,7 @@ func (ec *executionContext) _SimCard_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_SimCard_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
+			return obj.ID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12007,10 +12052,10 @@ func (ec *executionContext) _SimCard_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_SimCard_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SimCard", field, true, false, "ID")
+	return graphql.NewScalarFieldContext("SimCard", field, false, false, "ID")
 }
 
-func (ec *executionContext) _SimCard_iccid(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_iccid(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12033,7 +12078,7 @@ func (ec *executionContext) fieldContext_SimCard_iccid(_ context.Context, field 
 	return graphql.NewScalarFieldContext("SimCard", field, false, false, "ICCID")
 }
 
-func (ec *executionContext) _SimCard_msisdn(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_msisdn(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12056,7 +12101,7 @@ func (ec *executionContext) fieldContext_SimCard_msisdn(_ context.Context, field
 	return graphql.NewScalarFieldContext("SimCard", field, false, false, "String")
 }
 
-func (ec *executionContext) _SimCard_label(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_label(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12065,7 +12110,7 @@ func (ec *executionContext) _SimCard_label(ctx context.Context, field graphql.Co
 			return ec.fieldContext_SimCard_label(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Label(), nil
+			return obj.Label, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -12076,10 +12121,10 @@ func (ec *executionContext) _SimCard_label(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_SimCard_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SimCard", field, true, false, "String")
+	return graphql.NewScalarFieldContext("SimCard", field, false, false, "String")
 }
 
-func (ec *executionContext) _SimCard_status(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_status(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12091,8 +12136,8 @@ func (ec *executionContext) _SimCard_status(ctx context.Context, field graphql.C
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.SIMStatus) graphql.Marshaler {
-			return ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.SimStatus) graphql.Marshaler {
+			return ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12102,7 +12147,7 @@ func (ec *executionContext) fieldContext_SimCard_status(_ context.Context, field
 	return graphql.NewScalarFieldContext("SimCard", field, false, false, "SimStatus")
 }
 
-func (ec *executionContext) _SimCard_balance(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_balance(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12111,7 +12156,7 @@ func (ec *executionContext) _SimCard_balance(ctx context.Context, field graphql.
 			return ec.fieldContext_SimCard_balance(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Balance(), nil
+			return obj.Balance, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -12125,7 +12170,7 @@ func (ec *executionContext) fieldContext_SimCard_balance(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "SimCard",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -12134,7 +12179,7 @@ func (ec *executionContext) fieldContext_SimCard_balance(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _SimCard_overdraft(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_overdraft(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12143,7 +12188,7 @@ func (ec *executionContext) _SimCard_overdraft(ctx context.Context, field graphq
 			return ec.fieldContext_SimCard_overdraft(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Overdraft(), nil
+			return obj.Overdraft, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -12157,7 +12202,7 @@ func (ec *executionContext) fieldContext_SimCard_overdraft(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "SimCard",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -12166,7 +12211,7 @@ func (ec *executionContext) fieldContext_SimCard_overdraft(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _SimCard_lastUsageAt(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_lastUsageAt(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12175,7 +12220,7 @@ func (ec *executionContext) _SimCard_lastUsageAt(ctx context.Context, field grap
 			return ec.fieldContext_SimCard_lastUsageAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LastUsage(), nil
+			return obj.LastUsageAt, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
@@ -12186,10 +12231,10 @@ func (ec *executionContext) _SimCard_lastUsageAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_SimCard_lastUsageAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SimCard", field, true, false, "DateTime")
+	return graphql.NewScalarFieldContext("SimCard", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _SimCard_balanceAsOf(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_balanceAsOf(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12212,7 +12257,7 @@ func (ec *executionContext) fieldContext_SimCard_balanceAsOf(_ context.Context, 
 	return graphql.NewScalarFieldContext("SimCard", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _SimCard_projectedRunOutAt(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_projectedRunOutAt(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12235,7 +12280,7 @@ func (ec *executionContext) fieldContext_SimCard_projectedRunOutAt(_ context.Con
 	return graphql.NewScalarFieldContext("SimCard", field, true, true, "DateTime")
 }
 
-func (ec *executionContext) _SimCard_usage(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_usage(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12244,8 +12289,7 @@ func (ec *executionContext) _SimCard_usage(ctx context.Context, field graphql.Co
 			return ec.fieldContext_SimCard_usage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SimCard().Usage(ctx, obj, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.resolveBatch_SimCard_usage(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UsageSummary) graphql.Marshaler {
@@ -12278,8 +12322,32 @@ func (ec *executionContext) fieldContext_SimCard_usage(ctx context.Context, fiel
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_SimCard_usage(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (any, error) {
+	resolver := ec.Resolvers.SimCard()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.SimCard](ctx, "SimCard"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Usage(ctx, batch.Parents, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		})
+		return graphql.ResolveBatchGroupResult[*model.UsageSummary](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"SimCard.usage",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Usage(ctx, []*model.SimCard{obj}, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+	return graphql.ResolveBatchSingleResult[*model.UsageSummary](
+		ctx,
+		results,
+		err,
+		"SimCard.usage",
+	)
+}
 
-func (ec *executionContext) _SimCard_recentUsageSessions(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_recentUsageSessions(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12288,12 +12356,11 @@ func (ec *executionContext) _SimCard_recentUsageSessions(ctx context.Context, fi
 			return ec.fieldContext_SimCard_recentUsageSessions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SimCard().RecentUsageSessions(ctx, obj, fc.Args["limit"].(*int))
+			return ec.resolveBatch_SimCard_recentUsageSessions(ctx, field, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []store.UsageSession) graphql.Marshaler {
-			return ec.marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UsageSession) graphql.Marshaler {
+			return ec.marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12322,8 +12389,32 @@ func (ec *executionContext) fieldContext_SimCard_recentUsageSessions(ctx context
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_SimCard_recentUsageSessions(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (any, error) {
+	resolver := ec.Resolvers.SimCard()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.SimCard](ctx, "SimCard"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.RecentUsageSessions(ctx, batch.Parents, fc.Args["limit"].(*int))
+		})
+		return graphql.ResolveBatchGroupResult[[]model.UsageSession](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"SimCard.recentUsageSessions",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.RecentUsageSessions(ctx, []*model.SimCard{obj}, fc.Args["limit"].(*int))
+	return graphql.ResolveBatchSingleResult[[]model.UsageSession](
+		ctx,
+		results,
+		err,
+		"SimCard.recentUsageSessions",
+	)
+}
 
-func (ec *executionContext) _SimCard_usageSessions(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_usageSessions(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12332,8 +12423,7 @@ func (ec *executionContext) _SimCard_usageSessions(ctx context.Context, field gr
 			return ec.fieldContext_SimCard_usageSessions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SimCard().UsageSessions(ctx, obj, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.resolveBatch_SimCard_usageSessions(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UsageSessionConnection) graphql.Marshaler {
@@ -12366,8 +12456,32 @@ func (ec *executionContext) fieldContext_SimCard_usageSessions(ctx context.Conte
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_SimCard_usageSessions(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (any, error) {
+	resolver := ec.Resolvers.SimCard()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.SimCard](ctx, "SimCard"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.UsageSessions(ctx, batch.Parents, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*model.UsageSessionConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"SimCard.usageSessions",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.UsageSessions(ctx, []*model.SimCard{obj}, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	return graphql.ResolveBatchSingleResult[*model.UsageSessionConnection](
+		ctx,
+		results,
+		err,
+		"SimCard.usageSessions",
+	)
+}
 
-func (ec *executionContext) _SimCard_usageExportUrl(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_usageExportUrl(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12411,7 +12525,7 @@ func (ec *executionContext) fieldContext_SimCard_usageExportUrl(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _SimCard_balanceEntries(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_balanceEntries(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12420,8 +12534,7 @@ func (ec *executionContext) _SimCard_balanceEntries(ctx context.Context, field g
 			return ec.fieldContext_SimCard_balanceEntries(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SimCard().BalanceEntries(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolveBatch_SimCard_balanceEntries(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BalanceEntryConnection) graphql.Marshaler {
@@ -12454,8 +12567,32 @@ func (ec *executionContext) fieldContext_SimCard_balanceEntries(ctx context.Cont
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_SimCard_balanceEntries(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (any, error) {
+	resolver := ec.Resolvers.SimCard()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.SimCard](ctx, "SimCard"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.BalanceEntries(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*model.BalanceEntryConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"SimCard.balanceEntries",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.BalanceEntries(ctx, []*model.SimCard{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	return graphql.ResolveBatchSingleResult[*model.BalanceEntryConnection](
+		ctx,
+		results,
+		err,
+		"SimCard.balanceEntries",
+	)
+}
 
-func (ec *executionContext) _SimCard_alerts(ctx context.Context, field graphql.CollectedField, obj *store.SimCard) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCard_alerts(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12464,11 +12601,11 @@ func (ec *executionContext) _SimCard_alerts(ctx context.Context, field graphql.C
 			return ec.fieldContext_SimCard_alerts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Alerts(), nil
+			return obj.Alerts, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.SimCardAlerts) graphql.Marshaler {
-			return ec.marshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardAlerts(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.SimCardAlerts) graphql.Marshaler {
+			return ec.marshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAlerts(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12478,7 +12615,7 @@ func (ec *executionContext) fieldContext_SimCard_alerts(_ context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "SimCard",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SimCardAlerts(ctx, field)
@@ -12487,7 +12624,7 @@ func (ec *executionContext) fieldContext_SimCard_alerts(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _SimCardAlerts_lowBalanceThreshold(ctx context.Context, field graphql.CollectedField, obj *store.SimCardAlerts) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCardAlerts_lowBalanceThreshold(ctx context.Context, field graphql.CollectedField, obj *model.SimCardAlerts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12519,7 +12656,7 @@ func (ec *executionContext) fieldContext_SimCardAlerts_lowBalanceThreshold(_ con
 	return fc, nil
 }
 
-func (ec *executionContext) _SimCardAlerts_runOutWarningDays(ctx context.Context, field graphql.CollectedField, obj *store.SimCardAlerts) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimCardAlerts_runOutWarningDays(ctx context.Context, field graphql.CollectedField, obj *model.SimCardAlerts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12554,8 +12691,8 @@ func (ec *executionContext) _SimCardPayload_simCard(ctx context.Context, field g
 			return obj.SimCard, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
-			return ec.marshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SimCard) graphql.Marshaler {
+			return ec.marshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12738,8 +12875,8 @@ func (ec *executionContext) _Subscription_simCardUpdated(ctx context.Context, fi
 			return ec.Resolvers.Subscription().SimCardUpdated(ctx, fc.Args["iccid"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
-			return ec.marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SimCard) graphql.Marshaler {
+			return ec.marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12769,7 +12906,7 @@ func (ec *executionContext) fieldContext_Subscription_simCardUpdated(ctx context
 	return fc, nil
 }
 
-func (ec *executionContext) _UsageSession_id(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_id(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12778,7 +12915,7 @@ func (ec *executionContext) _UsageSession_id(ctx context.Context, field graphql.
 			return ec.fieldContext_UsageSession_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
+			return obj.ID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12789,10 +12926,10 @@ func (ec *executionContext) _UsageSession_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_UsageSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UsageSession", field, true, false, "ID")
+	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "ID")
 }
 
-func (ec *executionContext) _UsageSession_startedAt(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_startedAt(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12815,7 +12952,7 @@ func (ec *executionContext) fieldContext_UsageSession_startedAt(_ context.Contex
 	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _UsageSession_endedAt(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_endedAt(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12838,7 +12975,7 @@ func (ec *executionContext) fieldContext_UsageSession_endedAt(_ context.Context,
 	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _UsageSession_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12847,7 +12984,7 @@ func (ec *executionContext) _UsageSession_durationSeconds(ctx context.Context, f
 			return ec.fieldContext_UsageSession_durationSeconds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DurationSeconds(), nil
+			return obj.DurationSeconds, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -12858,10 +12995,10 @@ func (ec *executionContext) _UsageSession_durationSeconds(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_UsageSession_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UsageSession", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "Int")
 }
 
-func (ec *executionContext) _UsageSession_bytesUp(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_bytesUp(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12884,7 +13021,7 @@ func (ec *executionContext) fieldContext_UsageSession_bytesUp(_ context.Context,
 	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "Int64")
 }
 
-func (ec *executionContext) _UsageSession_bytesDown(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_bytesDown(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12907,7 +13044,7 @@ func (ec *executionContext) fieldContext_UsageSession_bytesDown(_ context.Contex
 	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "Int64")
 }
 
-func (ec *executionContext) _UsageSession_totalBytes(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_totalBytes(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12916,7 +13053,7 @@ func (ec *executionContext) _UsageSession_totalBytes(ctx context.Context, field 
 			return ec.fieldContext_UsageSession_totalBytes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalBytes(), nil
+			return obj.TotalBytes, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -12927,10 +13064,10 @@ func (ec *executionContext) _UsageSession_totalBytes(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_UsageSession_totalBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UsageSession", field, true, false, "Int64")
+	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "Int64")
 }
 
-func (ec *executionContext) _UsageSession_countryCode(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_countryCode(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12953,7 +13090,7 @@ func (ec *executionContext) fieldContext_UsageSession_countryCode(_ context.Cont
 	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "String")
 }
 
-func (ec *executionContext) _UsageSession_networkName(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_networkName(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12976,7 +13113,7 @@ func (ec *executionContext) fieldContext_UsageSession_networkName(_ context.Cont
 	return graphql.NewScalarFieldContext("UsageSession", field, false, false, "String")
 }
 
-func (ec *executionContext) _UsageSession_cost(ctx context.Context, field graphql.CollectedField, obj *store.UsageSession) (ret graphql.Marshaler) {
+func (ec *executionContext) _UsageSession_cost(ctx context.Context, field graphql.CollectedField, obj *model.UsageSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12985,7 +13122,7 @@ func (ec *executionContext) _UsageSession_cost(ctx context.Context, field graphq
 			return ec.fieldContext_UsageSession_cost(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cost(), nil
+			return obj.Cost, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -12999,7 +13136,7 @@ func (ec *executionContext) fieldContext_UsageSession_cost(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "UsageSession",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -13153,8 +13290,8 @@ func (ec *executionContext) _UsageSessionEdge_node(ctx context.Context, field gr
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.UsageSession) graphql.Marshaler {
-			return ec.marshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UsageSession) graphql.Marshaler {
+			return ec.marshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13674,7 +13811,7 @@ func (ec *executionContext) _User_orders(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.User().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["status"].(*store.OrderStatus))
+			return ec.Resolvers.User().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["status"].(*model.OrderStatus))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
@@ -13721,8 +13858,8 @@ func (ec *executionContext) _User_order(ctx context.Context, field graphql.Colle
 			return ec.Resolvers.User().Order(ctx, obj, fc.Args["number"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Order) graphql.Marshaler {
-			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, selections, v)
 		},
 		true,
 		false,
@@ -13764,8 +13901,8 @@ func (ec *executionContext) _User_simCards(ctx context.Context, field graphql.Co
 			return ec.Resolvers.User().SimCards(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []store.SimCard) graphql.Marshaler {
-			return ec.marshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SimCard) graphql.Marshaler {
+			return ec.marshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13797,8 +13934,8 @@ func (ec *executionContext) _User_simCard(ctx context.Context, field graphql.Col
 			return ec.Resolvers.User().SimCard(ctx, obj, fc.Args["iccid"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
-			return ec.marshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SimCard) graphql.Marshaler {
+			return ec.marshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16070,16 +16207,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
-	case store.UsageSession:
+	case model.UsageSession:
 		return ec._UsageSession(ctx, sel, &obj)
-	case *store.UsageSession:
+	case *model.UsageSession:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._UsageSession(ctx, sel, obj)
-	case store.SimCard:
+	case model.SimCard:
 		return ec._SimCard(ctx, sel, &obj)
-	case *store.SimCard:
+	case *model.SimCard:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -16091,9 +16228,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Product(ctx, sel, obj)
-	case store.Order:
+	case model.Order:
 		return ec._Order(ctx, sel, &obj)
-	case *store.Order:
+	case *model.Order:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -16370,7 +16507,7 @@ func (ec *executionContext) _AddressSetDefaultPayload(ctx context.Context, sel a
 
 var balanceEntryImplementors = []string{"BalanceEntry"}
 
-func (ec *executionContext) _BalanceEntry(ctx context.Context, sel ast.SelectionSet, obj *store.SIMBalanceEntry) graphql.Marshaler {
+func (ec *executionContext) _BalanceEntry(ctx context.Context, sel ast.SelectionSet, obj *model.BalanceEntry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, balanceEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17133,7 +17270,7 @@ func (ec *executionContext) _NetworkUsage(ctx context.Context, sel ast.Selection
 
 var orderImplementors = []string{"Order", "Node"}
 
-func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, obj *store.Order) graphql.Marshaler {
+func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, obj *model.Order) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orderImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17363,7 +17500,7 @@ func (ec *executionContext) _OrderEdge(ctx context.Context, sel ast.SelectionSet
 
 var orderItemImplementors = []string{"OrderItem"}
 
-func (ec *executionContext) _OrderItem(ctx context.Context, sel ast.SelectionSet, obj *store.OrderItem) graphql.Marshaler {
+func (ec *executionContext) _OrderItem(ctx context.Context, sel ast.SelectionSet, obj *model.OrderItem) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orderItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18055,7 +18192,7 @@ func (ec *executionContext) _RegisterPayload(ctx context.Context, sel ast.Select
 
 var reorderDroppedItemImplementors = []string{"ReorderDroppedItem"}
 
-func (ec *executionContext) _ReorderDroppedItem(ctx context.Context, sel ast.SelectionSet, obj *orders.Dropped) graphql.Marshaler {
+func (ec *executionContext) _ReorderDroppedItem(ctx context.Context, sel ast.SelectionSet, obj *model.ReorderDroppedItem) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reorderDroppedItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18138,7 +18275,7 @@ func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet,
 
 var resellerSimCardImplementors = []string{"ResellerSimCard"}
 
-func (ec *executionContext) _ResellerSimCard(ctx context.Context, sel ast.SelectionSet, obj *store.ResellerSIM) graphql.Marshaler {
+func (ec *executionContext) _ResellerSimCard(ctx context.Context, sel ast.SelectionSet, obj *model.ResellerSimCard) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerSimCardImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18505,7 +18642,7 @@ func (ec *executionContext) _ShipmentItem(ctx context.Context, sel ast.Selection
 
 var shippingAddressImplementors = []string{"ShippingAddress"}
 
-func (ec *executionContext) _ShippingAddress(ctx context.Context, sel ast.SelectionSet, obj *store.ShippingAddress) graphql.Marshaler {
+func (ec *executionContext) _ShippingAddress(ctx context.Context, sel ast.SelectionSet, obj *model.ShippingAddress) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, shippingAddressImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18573,7 +18710,7 @@ func (ec *executionContext) _ShippingAddress(ctx context.Context, sel ast.Select
 
 var simCardImplementors = []string{"SimCard", "Node"}
 
-func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, obj *store.SimCard) graphql.Marshaler {
+func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, obj *model.SimCard) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, simCardImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18687,7 +18824,7 @@ func (ec *executionContext) _SimCard(ctx context.Context, sel ast.SelectionSet, 
 
 var simCardAlertsImplementors = []string{"SimCardAlerts"}
 
-func (ec *executionContext) _SimCardAlerts(ctx context.Context, sel ast.SelectionSet, obj *store.SimCardAlerts) graphql.Marshaler {
+func (ec *executionContext) _SimCardAlerts(ctx context.Context, sel ast.SelectionSet, obj *model.SimCardAlerts) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, simCardAlertsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18831,7 +18968,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 
 var usageSessionImplementors = []string{"UsageSession", "Node"}
 
-func (ec *executionContext) _UsageSession(ctx context.Context, sel ast.SelectionSet, obj *store.UsageSession) graphql.Marshaler {
+func (ec *executionContext) _UsageSession(ctx context.Context, sel ast.SelectionSet, obj *model.UsageSession) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageSessionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19647,7 +19784,7 @@ func (ec *executionContext) unmarshalNAddressUpdateInput2githubᚗcomᚋteztelec
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx context.Context, sel ast.SelectionSet, v *store.SIMBalanceEntry) graphql.Marshaler {
+func (ec *executionContext) marshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntry(ctx context.Context, sel ast.SelectionSet, v *model.BalanceEntry) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BalanceEntry!")
 		return graphql.Null
@@ -19683,35 +19820,15 @@ func (ec *executionContext) marshalNBalanceEntryEdge2ᚕgithubᚗcomᚋtezteleco
 	return ret
 }
 
-func (ec *executionContext) unmarshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind(ctx context.Context, v any) (store.EntryKind, error) {
-	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind[tmp]
+func (ec *executionContext) unmarshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryKind(ctx context.Context, v any) (model.BalanceEntryKind, error) {
+	var res model.BalanceEntryKind
+	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind(ctx context.Context, sel ast.SelectionSet, v store.EntryKind) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind[v])
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "BalanceEntryKind!")
-	}
-	return res
+func (ec *executionContext) marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryKind(ctx context.Context, sel ast.SelectionSet, v model.BalanceEntryKind) graphql.Marshaler {
+	return v
 }
-
-var (
-	unmarshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind = map[string]store.EntryKind{
-		"TOPUP":      store.EntryTopup,
-		"USAGE":      store.EntryUsage,
-		"ADJUSTMENT": store.EntryAdjustment,
-		"REFUND":     store.EntryRefund,
-	}
-	marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind = map[store.EntryKind]string{
-		store.EntryTopup:      "TOPUP",
-		store.EntryUsage:      "USAGE",
-		store.EntryAdjustment: "ADJUSTMENT",
-		store.EntryRefund:     "REFUND",
-	}
-)
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
@@ -20053,6 +20170,34 @@ func (ec *executionContext) marshalNNetworkUsage2ᚕgithubᚗcomᚋteztelecomᚋ
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋrelayᚐNode(ctx context.Context, sel ast.SelectionSet, v []relay.Node) graphql.Marshaler {
+	{
+		var batchItemsSimCard []*model.SimCard
+		batchIdxMapSimCard := map[int]int{}
+		var batchItemsOrder []*model.Order
+		batchIdxMapOrder := map[int]int{}
+		for i, item := range v {
+			switch concrete := item.(type) {
+			case model.SimCard:
+				batchIdxMapSimCard[i] = len(batchItemsSimCard)
+				batchItemsSimCard = append(batchItemsSimCard, &concrete)
+			case *model.SimCard:
+				batchIdxMapSimCard[i] = len(batchItemsSimCard)
+				batchItemsSimCard = append(batchItemsSimCard, concrete)
+			case model.Order:
+				batchIdxMapOrder[i] = len(batchItemsOrder)
+				batchItemsOrder = append(batchItemsOrder, &concrete)
+			case *model.Order:
+				batchIdxMapOrder[i] = len(batchItemsOrder)
+				batchItemsOrder = append(batchItemsOrder, concrete)
+			}
+		}
+		if len(batchItemsSimCard) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "SimCard", batchItemsSimCard, batchIdxMapSimCard)
+		}
+		if len(batchItemsOrder) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "Order", batchItemsOrder, batchIdxMapOrder)
+		}
+	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -20062,7 +20207,7 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋteztelecomᚋtezᚋin
 	return ret
 }
 
-func (ec *executionContext) marshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx context.Context, sel ast.SelectionSet, v *store.Order) graphql.Marshaler {
+func (ec *executionContext) marshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx context.Context, sel ast.SelectionSet, v *model.Order) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Order!")
 		return graphql.Null
@@ -20169,15 +20314,16 @@ func (ec *executionContext) marshalNOrderEdge2ᚕgithubᚗcomᚋteztelecomᚋtez
 	return ret
 }
 
-func (ec *executionContext) marshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx context.Context, sel ast.SelectionSet, v store.OrderItem) graphql.Marshaler {
+func (ec *executionContext) marshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItem(ctx context.Context, sel ast.SelectionSet, v model.OrderItem) graphql.Marshaler {
 	return ec._OrderItem(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx context.Context, sel ast.SelectionSet, v []store.OrderItem) graphql.Marshaler {
+func (ec *executionContext) marshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrderItem) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "OrderItem", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx, sel, v[i])
+		return ec.marshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItem(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20187,6 +20333,14 @@ func (ec *executionContext) marshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtez
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNOrderItem2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItem(ctx context.Context, sel ast.SelectionSet, v *model.OrderItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrderItem!")
+		return graphql.Null
+	}
+	return ec._OrderItem(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrderPayInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderPayInput(ctx context.Context, v any) (model.OrderPayInput, error) {
@@ -20215,39 +20369,15 @@ func (ec *executionContext) marshalNOrderReorderPayload2ᚖgithubᚗcomᚋteztel
 	return ec._OrderReorderPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus(ctx context.Context, v any) (store.OrderStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus[tmp]
+func (ec *executionContext) unmarshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderStatus(ctx context.Context, v any) (model.OrderStatus, error) {
+	var res model.OrderStatus
+	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus(ctx context.Context, sel ast.SelectionSet, v store.OrderStatus) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus[v])
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "OrderStatus!")
-	}
-	return res
+func (ec *executionContext) marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderStatus(ctx context.Context, sel ast.SelectionSet, v model.OrderStatus) graphql.Marshaler {
+	return v
 }
-
-var (
-	unmarshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus = map[string]store.OrderStatus{
-		"PENDING_PAYMENT":    store.OrderPendingPayment,
-		"PAID":               store.OrderPaid,
-		"FULFILLED":          store.OrderFulfilled,
-		"CANCELLED":          store.OrderCancelled,
-		"REFUNDED":           store.OrderRefunded,
-		"PARTIALLY_REFUNDED": store.OrderPartiallyRefunded,
-	}
-	marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus = map[store.OrderStatus]string{
-		store.OrderPendingPayment:    "PENDING_PAYMENT",
-		store.OrderPaid:              "PAID",
-		store.OrderFulfilled:         "FULFILLED",
-		store.OrderCancelled:         "CANCELLED",
-		store.OrderRefunded:          "REFUNDED",
-		store.OrderPartiallyRefunded: "PARTIALLY_REFUNDED",
-	}
-)
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋrelayᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *relay.PageInfo) graphql.Marshaler {
 	if v == nil {
@@ -20378,15 +20508,15 @@ func (ec *executionContext) marshalNRegisterPayload2ᚖgithubᚗcomᚋteztelecom
 	return ec._RegisterPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDropped(ctx context.Context, sel ast.SelectionSet, v orders.Dropped) graphql.Marshaler {
+func (ec *executionContext) marshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItem(ctx context.Context, sel ast.SelectionSet, v model.ReorderDroppedItem) graphql.Marshaler {
 	return ec._ReorderDroppedItem(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx context.Context, sel ast.SelectionSet, v []orders.Dropped) graphql.Marshaler {
+func (ec *executionContext) marshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ReorderDroppedItem) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDropped(ctx, sel, v[i])
+		return ec.marshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItem(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20406,15 +20536,15 @@ func (ec *executionContext) marshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtez�
 	return ec._Reseller(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx context.Context, sel ast.SelectionSet, v store.ResellerSIM) graphql.Marshaler {
+func (ec *executionContext) marshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx context.Context, sel ast.SelectionSet, v model.ResellerSimCard) graphql.Marshaler {
 	return ec._ResellerSimCard(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIMᚄ(ctx context.Context, sel ast.SelectionSet, v []store.ResellerSIM) graphql.Marshaler {
+func (ec *executionContext) marshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ResellerSimCard) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, sel, v[i])
+		return ec.marshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20426,7 +20556,7 @@ func (ec *executionContext) marshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecom
 	return ret
 }
 
-func (ec *executionContext) marshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx context.Context, sel ast.SelectionSet, v *store.ResellerSIM) graphql.Marshaler {
+func (ec *executionContext) marshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx context.Context, sel ast.SelectionSet, v *model.ResellerSimCard) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ResellerSimCard!")
 		return graphql.Null
@@ -20548,15 +20678,16 @@ func (ec *executionContext) marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋt
 	return v
 }
 
-func (ec *executionContext) marshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, sel ast.SelectionSet, v store.SimCard) graphql.Marshaler {
+func (ec *executionContext) marshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx context.Context, sel ast.SelectionSet, v model.SimCard) graphql.Marshaler {
 	return ec._SimCard(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx context.Context, sel ast.SelectionSet, v []store.SimCard) graphql.Marshaler {
+func (ec *executionContext) marshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SimCard) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "SimCard", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, sel, v[i])
+		return ec.marshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20568,7 +20699,7 @@ func (ec *executionContext) marshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtez�
 	return ret
 }
 
-func (ec *executionContext) marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, sel ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
+func (ec *executionContext) marshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx context.Context, sel ast.SelectionSet, v *model.SimCard) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SimCard!")
 		return graphql.Null
@@ -20581,7 +20712,7 @@ func (ec *executionContext) unmarshalNSimCardAddInput2githubᚗcomᚋteztelecom�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardAlerts(ctx context.Context, sel ast.SelectionSet, v store.SimCardAlerts) graphql.Marshaler {
+func (ec *executionContext) marshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAlerts(ctx context.Context, sel ast.SelectionSet, v model.SimCardAlerts) graphql.Marshaler {
 	return ec._SimCardAlerts(ctx, sel, &v)
 }
 
@@ -20611,35 +20742,15 @@ func (ec *executionContext) unmarshalNSimCardUpdateInput2githubᚗcomᚋteztelec
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx context.Context, v any) (store.SIMStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus[tmp]
+func (ec *executionContext) unmarshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx context.Context, v any) (model.SimStatus, error) {
+	var res model.SimStatus
+	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx context.Context, sel ast.SelectionSet, v store.SIMStatus) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus[v])
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "SimStatus!")
-	}
-	return res
+func (ec *executionContext) marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx context.Context, sel ast.SelectionSet, v model.SimStatus) graphql.Marshaler {
+	return v
 }
-
-var (
-	unmarshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus = map[string]store.SIMStatus{
-		"IN_STOCK":  store.SIMInStock,
-		"ACTIVE":    store.SIMActive,
-		"SUSPENDED": store.SIMSuspended,
-		"BLOCKED":   store.SIMBlocked,
-	}
-	marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus = map[store.SIMStatus]string{
-		store.SIMInStock:   "IN_STOCK",
-		store.SIMActive:    "ACTIVE",
-		store.SIMSuspended: "SUSPENDED",
-		store.SIMBlocked:   "BLOCKED",
-	}
-)
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
@@ -20673,15 +20784,15 @@ func (ec *executionContext) marshalNString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) marshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, sel ast.SelectionSet, v store.UsageSession) graphql.Marshaler {
+func (ec *executionContext) marshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx context.Context, sel ast.SelectionSet, v model.UsageSession) graphql.Marshaler {
 	return ec._UsageSession(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []store.UsageSession) graphql.Marshaler {
+func (ec *executionContext) marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.UsageSession) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, sel, v[i])
+		return ec.marshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20693,7 +20804,7 @@ func (ec *executionContext) marshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, sel ast.SelectionSet, v *store.UsageSession) graphql.Marshaler {
+func (ec *executionContext) marshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx context.Context, sel ast.SelectionSet, v *model.UsageSession) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "UsageSession!")
 		return graphql.Null
@@ -21108,50 +21219,28 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋteztelecomᚋtezᚋinter
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx context.Context, sel ast.SelectionSet, v *store.Order) graphql.Marshaler {
+func (ec *executionContext) marshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx context.Context, sel ast.SelectionSet, v *model.Order) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Order(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus(ctx context.Context, v any) (*store.OrderStatus, error) {
+func (ec *executionContext) unmarshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderStatus(ctx context.Context, v any) (*model.OrderStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus[tmp]
-	return &res, graphql.ErrorOnPath(ctx, err)
+	var res = new(model.OrderStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus(ctx context.Context, sel ast.SelectionSet, v *store.OrderStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderStatus(ctx context.Context, sel ast.SelectionSet, v *model.OrderStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(marshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus[*v])
-	return res
+	return v
 }
-
-var (
-	unmarshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus = map[string]store.OrderStatus{
-		"PENDING_PAYMENT":    store.OrderPendingPayment,
-		"PAID":               store.OrderPaid,
-		"FULFILLED":          store.OrderFulfilled,
-		"CANCELLED":          store.OrderCancelled,
-		"REFUNDED":           store.OrderRefunded,
-		"PARTIALLY_REFUNDED": store.OrderPartiallyRefunded,
-	}
-	marshalOOrderStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus = map[store.OrderStatus]string{
-		store.OrderPendingPayment:    "PENDING_PAYMENT",
-		store.OrderPaid:              "PAID",
-		store.OrderFulfilled:         "FULFILLED",
-		store.OrderCancelled:         "CANCELLED",
-		store.OrderRefunded:          "REFUNDED",
-		store.OrderPartiallyRefunded: "PARTIALLY_REFUNDED",
-	}
-)
 
 func (ec *executionContext) marshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPayment(ctx context.Context, sel ast.SelectionSet, v *model.Payment) graphql.Marshaler {
 	if v == nil {
@@ -21183,53 +21272,35 @@ func (ec *executionContext) marshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋt
 	return v
 }
 
-func (ec *executionContext) marshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShippingAddress(ctx context.Context, sel ast.SelectionSet, v *store.ShippingAddress) graphql.Marshaler {
+func (ec *executionContext) marshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShippingAddress(ctx context.Context, sel ast.SelectionSet, v *model.ShippingAddress) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._ShippingAddress(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, sel ast.SelectionSet, v *store.SimCard) graphql.Marshaler {
+func (ec *executionContext) marshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx context.Context, sel ast.SelectionSet, v *model.SimCard) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._SimCard(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx context.Context, v any) (*store.SIMStatus, error) {
+func (ec *executionContext) unmarshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx context.Context, v any) (*model.SimStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus[tmp]
-	return &res, graphql.ErrorOnPath(ctx, err)
+	var res = new(model.SimStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx context.Context, sel ast.SelectionSet, v *store.SIMStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx context.Context, sel ast.SelectionSet, v *model.SimStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(marshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus[*v])
-	return res
+	return v
 }
-
-var (
-	unmarshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus = map[string]store.SIMStatus{
-		"IN_STOCK":  store.SIMInStock,
-		"ACTIVE":    store.SIMActive,
-		"SUSPENDED": store.SIMSuspended,
-		"BLOCKED":   store.SIMBlocked,
-	}
-	marshalOSimStatus2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus = map[store.SIMStatus]string{
-		store.SIMInStock:   "IN_STOCK",
-		store.SIMActive:    "ACTIVE",
-		store.SIMSuspended: "SUSPENDED",
-		store.SIMBlocked:   "BLOCKED",
-	}
-)
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {

@@ -12,9 +12,7 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/money"
-	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
-	"github.com/teztelecom/tez/internal/store"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -46,11 +44,12 @@ var leanAccountDeletePayloadConcurrent = map[string]bool{}
 
 // leanResolves_AccountDeletePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_AccountDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, accountDeletePayloadImplementors) {
 		switch f.Name {
@@ -65,7 +64,8 @@ func (ec *executionContext) leanResolves_AccountDeletePayload(ctx context.Contex
 
 func (ec *executionContext) lean_AccountDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AccountDeletePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, accountDeletePayloadImplementors)
-	return leanexec.Object(ctx, w, "AccountDeletePayload", fields, leanAccountDeletePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAccountDeletePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AccountDeletePayload"`)
@@ -89,11 +89,12 @@ var leanAddressConcurrent = map[string]bool{}
 
 // leanResolves_Address reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors) {
 		switch f.Name {
@@ -104,7 +105,8 @@ func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Address) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors)
-	return leanexec.Object(ctx, w, "Address", fields, leanAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAddressConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Address"`)
@@ -250,11 +252,12 @@ var leanAddressDeletePayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressDeletePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors) {
 		switch f.Name {
@@ -273,7 +276,8 @@ func (ec *executionContext) leanResolves_AddressDeletePayload(ctx context.Contex
 
 func (ec *executionContext) lean_AddressDeletePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressDeletePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressDeletePayloadImplementors)
-	return leanexec.Object(ctx, w, "AddressDeletePayload", fields, leanAddressDeletePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAddressDeletePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressDeletePayload"`)
@@ -313,11 +317,12 @@ var leanAddressPayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressPayloadImplementors) {
 		switch f.Name {
@@ -340,7 +345,8 @@ func (ec *executionContext) leanResolves_AddressPayload(ctx context.Context, sel
 
 func (ec *executionContext) lean_AddressPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressPayloadImplementors)
-	return leanexec.Object(ctx, w, "AddressPayload", fields, leanAddressPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAddressPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressPayload"`)
@@ -378,11 +384,12 @@ var leanAddressSetDefaultPayloadConcurrent = map[string]bool{}
 
 // leanResolves_AddressSetDefaultPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_AddressSetDefaultPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, addressSetDefaultPayloadImplementors) {
 		switch f.Name {
@@ -409,7 +416,8 @@ func (ec *executionContext) leanResolves_AddressSetDefaultPayload(ctx context.Co
 
 func (ec *executionContext) lean_AddressSetDefaultPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.AddressSetDefaultPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressSetDefaultPayloadImplementors)
-	return leanexec.Object(ctx, w, "AddressSetDefaultPayload", fields, leanAddressSetDefaultPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanAddressSetDefaultPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"AddressSetDefaultPayload"`)
@@ -454,11 +462,12 @@ var leanBalanceEntryConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntry reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors) {
 		switch f.Name {
@@ -479,9 +488,10 @@ func (ec *executionContext) leanResolves_BalanceEntry(ctx context.Context, sel a
 	return false
 }
 
-func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SIMBalanceEntry) bool {
+func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntry) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryImplementors)
-	return leanexec.Object(ctx, w, "BalanceEntry", fields, leanBalanceEntryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanBalanceEntryConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntry"`)
@@ -503,7 +513,7 @@ func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buff
 	})
 }
 
-func (ec *executionContext) lean_BalanceEntry_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
+func (ec *executionContext) lean_BalanceEntry_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
 	res := obj.CreatedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -513,9 +523,9 @@ func (ec *executionContext) lean_BalanceEntry_createdAt(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_BalanceEntry_kind(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
+func (ec *executionContext) lean_BalanceEntry_kind(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
 	res := obj.Kind
-	m := ec.marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐEntryKind(ctx, field.Selections, res)
+	m := ec.marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryKind(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -523,22 +533,22 @@ func (ec *executionContext) lean_BalanceEntry_kind(ctx context.Context, w *bytes
 	return true
 }
 
-func (ec *executionContext) lean_BalanceEntry_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
-	res := obj.AmountMoney()
+func (ec *executionContext) lean_BalanceEntry_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
+	res := obj.Amount
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_BalanceEntry_overdraft(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
-	res := obj.OverdraftMoney()
+func (ec *executionContext) lean_BalanceEntry_overdraft(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
+	res := obj.Overdraft
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_BalanceEntry_balanceAfter(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
-	res := obj.BalanceAfterMoney()
+func (ec *executionContext) lean_BalanceEntry_balanceAfter(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
+	res := obj.BalanceAfter
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_BalanceEntry_reference(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SIMBalanceEntry) bool {
+func (ec *executionContext) lean_BalanceEntry_reference(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
 	res := obj.Reference
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -555,11 +565,12 @@ var leanBalanceEntryConnectionConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntryConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_BalanceEntryConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryConnectionImplementors) {
 		switch f.Name {
@@ -578,7 +589,8 @@ func (ec *executionContext) leanResolves_BalanceEntryConnection(ctx context.Cont
 
 func (ec *executionContext) lean_BalanceEntryConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryConnectionImplementors)
-	return leanexec.Object(ctx, w, "BalanceEntryConnection", fields, leanBalanceEntryConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanBalanceEntryConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntryConnection"`)
@@ -609,11 +621,12 @@ var leanBalanceEntryEdgeConcurrent = map[string]bool{}
 
 // leanResolves_BalanceEntryEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_BalanceEntryEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors) {
 		switch f.Name {
@@ -628,7 +641,8 @@ func (ec *executionContext) leanResolves_BalanceEntryEdge(ctx context.Context, s
 
 func (ec *executionContext) lean_BalanceEntryEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.BalanceEntryEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, balanceEntryEdgeImplementors)
-	return leanexec.Object(ctx, w, "BalanceEntryEdge", fields, leanBalanceEntryEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanBalanceEntryEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"BalanceEntryEdge"`)
@@ -654,7 +668,7 @@ func (ec *executionContext) lean_BalanceEntryEdge_cursor(ctx context.Context, w 
 
 func (ec *executionContext) lean_BalanceEntryEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntryEdge) bool {
 	res := obj.Node
-	return ec.leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx, w, field.Selections, res)
+	return ec.leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntry(ctx, w, field.Selections, res)
 }
 
 // CheckoutPayload: which fields resolve through a resolver (or a method
@@ -664,11 +678,12 @@ var leanCheckoutPayloadConcurrent = map[string]bool{}
 
 // leanResolves_CheckoutPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, checkoutPayloadImplementors) {
 		switch f.Name {
@@ -691,7 +706,8 @@ func (ec *executionContext) leanResolves_CheckoutPayload(ctx context.Context, se
 
 func (ec *executionContext) lean_CheckoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CheckoutPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, checkoutPayloadImplementors)
-	return leanexec.Object(ctx, w, "CheckoutPayload", fields, leanCheckoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanCheckoutPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"CheckoutPayload"`)
@@ -711,7 +727,7 @@ func (ec *executionContext) lean_CheckoutPayload(ctx context.Context, w *bytes.B
 
 func (ec *executionContext) lean_CheckoutPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
 	res := obj.Order
-	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_CheckoutPayload_accessToken(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
@@ -738,11 +754,12 @@ var leanCountryUsageConcurrent = map[string]bool{}
 
 // leanResolves_CountryUsage reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_CountryUsage(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, countryUsageImplementors) {
 		switch f.Name {
@@ -757,7 +774,8 @@ func (ec *executionContext) leanResolves_CountryUsage(ctx context.Context, sel a
 
 func (ec *executionContext) lean_CountryUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.CountryUsage) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, countryUsageImplementors)
-	return leanexec.Object(ctx, w, "CountryUsage", fields, leanCountryUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanCountryUsageConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"CountryUsage"`)
@@ -805,11 +823,12 @@ var leanDailyUsageConcurrent = map[string]bool{}
 
 // leanResolves_DailyUsage reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_DailyUsage(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, dailyUsageImplementors) {
 		switch f.Name {
@@ -824,7 +843,8 @@ func (ec *executionContext) leanResolves_DailyUsage(ctx context.Context, sel ast
 
 func (ec *executionContext) lean_DailyUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.DailyUsage) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, dailyUsageImplementors)
-	return leanexec.Object(ctx, w, "DailyUsage", fields, leanDailyUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanDailyUsageConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"DailyUsage"`)
@@ -908,11 +928,12 @@ var leanEmailChangePayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailChangePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_EmailChangePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailChangePayloadImplementors) {
 		switch f.Name {
@@ -927,7 +948,8 @@ func (ec *executionContext) leanResolves_EmailChangePayload(ctx context.Context,
 
 func (ec *executionContext) lean_EmailChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailChangePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailChangePayloadImplementors)
-	return leanexec.Object(ctx, w, "EmailChangePayload", fields, leanEmailChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanEmailChangePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailChangePayload"`)
@@ -951,11 +973,12 @@ var leanEmailVerificationResendPayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailVerificationResendPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_EmailVerificationResendPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailVerificationResendPayloadImplementors) {
 		switch f.Name {
@@ -970,7 +993,8 @@ func (ec *executionContext) leanResolves_EmailVerificationResendPayload(ctx cont
 
 func (ec *executionContext) lean_EmailVerificationResendPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerificationResendPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailVerificationResendPayloadImplementors)
-	return leanexec.Object(ctx, w, "EmailVerificationResendPayload", fields, leanEmailVerificationResendPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanEmailVerificationResendPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailVerificationResendPayload"`)
@@ -994,11 +1018,12 @@ var leanEmailVerifyPayloadConcurrent = map[string]bool{}
 
 // leanResolves_EmailVerifyPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_EmailVerifyPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, emailVerifyPayloadImplementors) {
 		switch f.Name {
@@ -1017,7 +1042,8 @@ func (ec *executionContext) leanResolves_EmailVerifyPayload(ctx context.Context,
 
 func (ec *executionContext) lean_EmailVerifyPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.EmailVerifyPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, emailVerifyPayloadImplementors)
-	return leanexec.Object(ctx, w, "EmailVerifyPayload", fields, leanEmailVerifyPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanEmailVerifyPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"EmailVerifyPayload"`)
@@ -1048,11 +1074,12 @@ var leanLoginPayloadConcurrent = map[string]bool{}
 
 // leanResolves_LoginPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_LoginPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, loginPayloadImplementors) {
 		switch f.Name {
@@ -1071,7 +1098,8 @@ func (ec *executionContext) leanResolves_LoginPayload(ctx context.Context, sel a
 
 func (ec *executionContext) lean_LoginPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LoginPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, loginPayloadImplementors)
-	return leanexec.Object(ctx, w, "LoginPayload", fields, leanLoginPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanLoginPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"LoginPayload"`)
@@ -1111,11 +1139,12 @@ var leanLogoutPayloadConcurrent = map[string]bool{}
 
 // leanResolves_LogoutPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_LogoutPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, logoutPayloadImplementors) {
 		switch f.Name {
@@ -1130,7 +1159,8 @@ func (ec *executionContext) leanResolves_LogoutPayload(ctx context.Context, sel 
 
 func (ec *executionContext) lean_LogoutPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.LogoutPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, logoutPayloadImplementors)
-	return leanexec.Object(ctx, w, "LogoutPayload", fields, leanLogoutPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanLogoutPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"LogoutPayload"`)
@@ -1166,11 +1196,12 @@ var leanMoneyConcurrent = map[string]bool{}
 
 // leanResolves_Money reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Money(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, moneyImplementors) {
 		switch f.Name {
@@ -1181,7 +1212,8 @@ func (ec *executionContext) leanResolves_Money(ctx context.Context, sel ast.Sele
 
 func (ec *executionContext) lean_Money(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *money.Money) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, moneyImplementors)
-	return leanexec.Object(ctx, w, "Money", fields, leanMoneyConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanMoneyConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Money"`)
@@ -1222,11 +1254,12 @@ var leanNetworkUsageConcurrent = map[string]bool{}
 
 // leanResolves_NetworkUsage reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_NetworkUsage(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, networkUsageImplementors) {
 		switch f.Name {
@@ -1241,7 +1274,8 @@ func (ec *executionContext) leanResolves_NetworkUsage(ctx context.Context, sel a
 
 func (ec *executionContext) lean_NetworkUsage(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.NetworkUsage) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, networkUsageImplementors)
-	return leanexec.Object(ctx, w, "NetworkUsage", fields, leanNetworkUsageConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanNetworkUsageConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"NetworkUsage"`)
@@ -1315,13 +1349,27 @@ var leanOrderConcurrent = map[string]bool{
 	"availableActions": true,
 }
 
+// Order: its batch fields, which a list of it resolves for all
+// its items at once (leanexec.ResolveBatch).
+var leanOrderBatched = map[string]bool{
+	"items": true,
+}
+
+// Order as an item of a list that resolved its batch fields:
+// the fields that still call a resolver.
+var leanOrderConcurrentBatched = map[string]bool{
+	"shipments":        true,
+	"availableActions": true,
+}
+
 // leanResolves_Order reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors) {
 		switch f.Name {
@@ -1338,9 +1386,6 @@ func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.Sele
 				return true
 			}
 		case "items":
-			if !leanexec.IsReady(ctx, "Order", f.Name) {
-				return true
-			}
 			if ec.leanResolves_OrderItem(ctx, f.Selections) {
 				return true
 			}
@@ -1349,24 +1394,21 @@ func (ec *executionContext) leanResolves_Order(ctx context.Context, sel ast.Sele
 				return true
 			}
 		case "shipments":
-			if !leanexec.IsReady(ctx, "Order", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Shipment(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "availableActions":
-			if !leanexec.IsReady(ctx, "Order", f.Name) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
 }
 
-func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Order) bool {
+func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Order) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors)
-	return leanexec.Object(ctx, w, "Order", fields, leanOrderConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderConcurrent
+	if leanexec.Batched(ctx, "Order", obj) {
+		concurrent = leanOrderConcurrentBatched
+	}
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Order"`)
@@ -1406,8 +1448,27 @@ func (ec *executionContext) lean_Order(ctx context.Context, w *bytes.Buffer, sel
 	})
 }
 
-func (ec *executionContext) lean_Order_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
-	res := obj.GlobalID()
+// leanBatch_Order resolves the batch fields selected on a list
+// of Order, once each for all its items.
+func (ec *executionContext) leanBatch_Order(ctx context.Context, sel ast.SelectionSet, parents []*model.Order) (*leanexec.Batch, bool) {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderImplementors)
+	return leanexec.ResolveBatch(ctx, "Order", parents, fields, leanOrderBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
+		switch field.Name {
+		case "items":
+			fc := &graphql.FieldContext{Object: "Order", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			results, err := ec.Resolvers.Order().Items(ctx, parents)
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		}
+		return nil, false
+	})
+}
+
+func (ec *executionContext) lean_Order_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -1416,7 +1477,7 @@ func (ec *executionContext) lean_Order_id(ctx context.Context, w *bytes.Buffer, 
 	return true
 }
 
-func (ec *executionContext) lean_Order_number(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_number(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.Number
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1426,9 +1487,9 @@ func (ec *executionContext) lean_Order_number(ctx context.Context, w *bytes.Buff
 	return true
 }
 
-func (ec *executionContext) lean_Order_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.Status
-	m := ec.marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderStatus(ctx, field.Selections, res)
+	m := ec.marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderStatus(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -1436,7 +1497,7 @@ func (ec *executionContext) lean_Order_status(ctx context.Context, w *bytes.Buff
 	return true
 }
 
-func (ec *executionContext) lean_Order_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.CreatedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1446,14 +1507,14 @@ func (ec *executionContext) lean_Order_createdAt(ctx context.Context, w *bytes.B
 	return true
 }
 
-func (ec *executionContext) lean_Order_paidAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_paidAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.PaidAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Order_email(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_email(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.Email
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1463,22 +1524,22 @@ func (ec *executionContext) lean_Order_email(ctx context.Context, w *bytes.Buffe
 	return true
 }
 
-func (ec *executionContext) lean_Order_subtotal(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
-	res := obj.Subtotal()
+func (ec *executionContext) lean_Order_subtotal(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
+	res := obj.Subtotal
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Order_shippingFee(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
-	res := obj.ShippingFee()
+func (ec *executionContext) lean_Order_shippingFee(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
+	res := obj.ShippingFee
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Order_total(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
-	res := obj.Total()
+func (ec *executionContext) lean_Order_total(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
+	res := obj.Total
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Order_note(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_note(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.Note
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1488,24 +1549,29 @@ func (ec *executionContext) lean_Order_note(ctx context.Context, w *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) lean_Order_items(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_items(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Order", Field: field, IsMethod: true, IsResolver: true})
-	res, err := ec.Resolvers.Order().Items(ctx, obj)
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*model.Order, []model.OrderItem](ctx, "Order", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.Order().Items(ctx, []*model.Order{obj})
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
-	return ec.leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItemᚄ(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Order_shippingAddress(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_shippingAddress(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res, err := obj.ShippingAddress()
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShippingAddress(ctx, w, field.Selections, res)
+	return ec.leanmarshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShippingAddress(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Order_shipments(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_shipments(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Order", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.Order().Shipments(ctx, obj)
 	if err != nil {
@@ -1514,7 +1580,7 @@ func (ec *executionContext) lean_Order_shipments(ctx context.Context, w *bytes.B
 	return ec.leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentᚄ(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Order", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.Order().AvailableActions(ctx, obj)
 	if err != nil {
@@ -1528,7 +1594,7 @@ func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_Order_importedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
+func (ec *executionContext) lean_Order_importedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.ImportedAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
@@ -1542,11 +1608,12 @@ var leanOrderCancelPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderCancelPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderCancelPayloadImplementors) {
 		switch f.Name {
@@ -1569,7 +1636,8 @@ func (ec *executionContext) leanResolves_OrderCancelPayload(ctx context.Context,
 
 func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderCancelPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderCancelPayloadImplementors)
-	return leanexec.Object(ctx, w, "OrderCancelPayload", fields, leanOrderCancelPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderCancelPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderCancelPayload"`)
@@ -1587,7 +1655,7 @@ func (ec *executionContext) lean_OrderCancelPayload(ctx context.Context, w *byte
 
 func (ec *executionContext) lean_OrderCancelPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
 	res := obj.Order
-	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderCancelPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
@@ -1607,11 +1675,12 @@ var leanOrderConnectionConcurrent = map[string]bool{}
 
 // leanResolves_OrderConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_OrderConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderConnectionImplementors) {
 		switch f.Name {
@@ -1630,7 +1699,8 @@ func (ec *executionContext) leanResolves_OrderConnection(ctx context.Context, se
 
 func (ec *executionContext) lean_OrderConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderConnectionImplementors)
-	return leanexec.Object(ctx, w, "OrderConnection", fields, leanOrderConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderConnection"`)
@@ -1673,11 +1743,12 @@ var leanOrderEdgeConcurrent = map[string]bool{}
 
 // leanResolves_OrderEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_OrderEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderEdgeImplementors) {
 		switch f.Name {
@@ -1692,7 +1763,8 @@ func (ec *executionContext) leanResolves_OrderEdge(ctx context.Context, sel ast.
 
 func (ec *executionContext) lean_OrderEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderEdgeImplementors)
-	return leanexec.Object(ctx, w, "OrderEdge", fields, leanOrderEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderEdge"`)
@@ -1718,7 +1790,7 @@ func (ec *executionContext) lean_OrderEdge_cursor(ctx context.Context, w *bytes.
 
 func (ec *executionContext) lean_OrderEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderEdge) bool {
 	res := obj.Node
-	return ec.leanmarshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 // OrderItem: which fields resolve through a resolver (or a method
@@ -1728,13 +1800,24 @@ var leanOrderItemConcurrent = map[string]bool{
 	"product": true,
 }
 
+// OrderItem: its batch fields, which a list of it resolves for all
+// its items at once (leanexec.ResolveBatch).
+var leanOrderItemBatched = map[string]bool{
+	"product": true,
+}
+
+// OrderItem as an item of a list that resolved its batch fields:
+// the fields that still call a resolver.
+var leanOrderItemConcurrentBatched = map[string]bool{}
+
 // leanResolves_OrderItem reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors) {
 		switch f.Name {
@@ -1747,9 +1830,6 @@ func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.
 				return true
 			}
 		case "product":
-			if !leanexec.IsReady(ctx, "OrderItem", f.Name) {
-				return true
-			}
 			if ec.leanResolves_Product(ctx, f.Selections) {
 				return true
 			}
@@ -1758,9 +1838,13 @@ func (ec *executionContext) leanResolves_OrderItem(ctx context.Context, sel ast.
 	return false
 }
 
-func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.OrderItem) bool {
+func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderItem) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors)
-	return leanexec.Object(ctx, w, "OrderItem", fields, leanOrderItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderItemConcurrent
+	if leanexec.Batched(ctx, "OrderItem", obj) {
+		concurrent = leanOrderItemConcurrentBatched
+	}
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderItem"`)
@@ -1786,7 +1870,26 @@ func (ec *executionContext) lean_OrderItem(ctx context.Context, w *bytes.Buffer,
 	})
 }
 
-func (ec *executionContext) lean_OrderItem_quantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
+// leanBatch_OrderItem resolves the batch fields selected on a list
+// of OrderItem, once each for all its items.
+func (ec *executionContext) leanBatch_OrderItem(ctx context.Context, sel ast.SelectionSet, parents []*model.OrderItem) (*leanexec.Batch, bool) {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderItemImplementors)
+	return leanexec.ResolveBatch(ctx, "OrderItem", parents, fields, leanOrderItemBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
+		switch field.Name {
+		case "product":
+			fc := &graphql.FieldContext{Object: "OrderItem", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			results, err := ec.Resolvers.OrderItem().Product(ctx, parents)
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		}
+		return nil, false
+	})
+}
+
+func (ec *executionContext) lean_OrderItem_quantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.Quantity
 	m := ec.marshalNInt2int(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1796,24 +1899,24 @@ func (ec *executionContext) lean_OrderItem_quantity(ctx context.Context, w *byte
 	return true
 }
 
-func (ec *executionContext) lean_OrderItem_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
+func (ec *executionContext) lean_OrderItem_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.ICCID
 	m := ec.marshalOICCID2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_OrderItem_unitPrice(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
-	res := obj.UnitPrice()
+func (ec *executionContext) lean_OrderItem_unitPrice(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
+	res := obj.UnitPrice
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_OrderItem_lineTotal(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
-	res := obj.LineTotal()
+func (ec *executionContext) lean_OrderItem_lineTotal(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
+	res := obj.LineTotal
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_OrderItem_fulfilledQuantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
+func (ec *executionContext) lean_OrderItem_fulfilledQuantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.FulfilledQuantity
 	m := ec.marshalNInt2int(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1823,8 +1926,8 @@ func (ec *executionContext) lean_OrderItem_fulfilledQuantity(ctx context.Context
 	return true
 }
 
-func (ec *executionContext) lean_OrderItem_sku(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
-	res := obj.SKU
+func (ec *executionContext) lean_OrderItem_sku(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
+	res := obj.Sku
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -1833,7 +1936,7 @@ func (ec *executionContext) lean_OrderItem_sku(ctx context.Context, w *bytes.Buf
 	return true
 }
 
-func (ec *executionContext) lean_OrderItem_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
+func (ec *executionContext) lean_OrderItem_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.Name
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -1843,11 +1946,16 @@ func (ec *executionContext) lean_OrderItem_name(ctx context.Context, w *bytes.Bu
 	return true
 }
 
-func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.OrderItem) bool {
+func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "OrderItem", Field: field, IsMethod: true, IsResolver: true})
-	res, err := ec.Resolvers.OrderItem().Product(ctx, obj)
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*model.OrderItem, *model.Product](ctx, "OrderItem", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.OrderItem().Product(ctx, []*model.OrderItem{obj})
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx, w, field.Selections, res)
 }
@@ -1859,11 +1967,12 @@ var leanOrderPayPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderPayPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderPayPayloadImplementors) {
 		switch f.Name {
@@ -1886,7 +1995,8 @@ func (ec *executionContext) leanResolves_OrderPayPayload(ctx context.Context, se
 
 func (ec *executionContext) lean_OrderPayPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderPayPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderPayPayloadImplementors)
-	return leanexec.Object(ctx, w, "OrderPayPayload", fields, leanOrderPayPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderPayPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderPayPayload"`)
@@ -1909,7 +2019,7 @@ func (ec *executionContext) lean_OrderPayPayload_payment(ctx context.Context, w 
 
 func (ec *executionContext) lean_OrderPayPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderPayPayload) bool {
 	res := obj.Order
-	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderPayPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderPayPayload) bool {
@@ -1924,11 +2034,12 @@ var leanOrderReorderPayloadConcurrent = map[string]bool{}
 
 // leanResolves_OrderReorderPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, orderReorderPayloadImplementors) {
 		switch f.Name {
@@ -1955,7 +2066,8 @@ func (ec *executionContext) leanResolves_OrderReorderPayload(ctx context.Context
 
 func (ec *executionContext) lean_OrderReorderPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.OrderReorderPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, orderReorderPayloadImplementors)
-	return leanexec.Object(ctx, w, "OrderReorderPayload", fields, leanOrderReorderPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanOrderReorderPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"OrderReorderPayload"`)
@@ -1977,7 +2089,7 @@ func (ec *executionContext) lean_OrderReorderPayload(ctx context.Context, w *byt
 
 func (ec *executionContext) lean_OrderReorderPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
 	res := obj.Order
-	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderReorderPayload_accessToken(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
@@ -1989,7 +2101,7 @@ func (ec *executionContext) lean_OrderReorderPayload_accessToken(ctx context.Con
 
 func (ec *executionContext) lean_OrderReorderPayload_droppedItems(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
 	res := obj.DroppedItems
-	return ec.leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItemᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderReorderPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
@@ -2009,11 +2121,12 @@ var leanPageInfoConcurrent = map[string]bool{}
 
 // leanResolves_PageInfo reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_PageInfo(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, pageInfoImplementors) {
 		switch f.Name {
@@ -2024,7 +2137,8 @@ func (ec *executionContext) leanResolves_PageInfo(ctx context.Context, sel ast.S
 
 func (ec *executionContext) lean_PageInfo(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *relay.PageInfo) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, pageInfoImplementors)
-	return leanexec.Object(ctx, w, "PageInfo", fields, leanPageInfoConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPageInfoConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PageInfo"`)
@@ -2083,11 +2197,12 @@ var leanPasswordChangePayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordChangePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_PasswordChangePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordChangePayloadImplementors) {
 		switch f.Name {
@@ -2106,7 +2221,8 @@ func (ec *executionContext) leanResolves_PasswordChangePayload(ctx context.Conte
 
 func (ec *executionContext) lean_PasswordChangePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordChangePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordChangePayloadImplementors)
-	return leanexec.Object(ctx, w, "PasswordChangePayload", fields, leanPasswordChangePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPasswordChangePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordChangePayload"`)
@@ -2137,11 +2253,12 @@ var leanPasswordResetPayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordResetPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_PasswordResetPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetPayloadImplementors) {
 		switch f.Name {
@@ -2156,7 +2273,8 @@ func (ec *executionContext) leanResolves_PasswordResetPayload(ctx context.Contex
 
 func (ec *executionContext) lean_PasswordResetPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetPayloadImplementors)
-	return leanexec.Object(ctx, w, "PasswordResetPayload", fields, leanPasswordResetPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPasswordResetPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordResetPayload"`)
@@ -2180,11 +2298,12 @@ var leanPasswordResetRequestPayloadConcurrent = map[string]bool{}
 
 // leanResolves_PasswordResetRequestPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_PasswordResetRequestPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetRequestPayloadImplementors) {
 		switch f.Name {
@@ -2199,7 +2318,8 @@ func (ec *executionContext) leanResolves_PasswordResetRequestPayload(ctx context
 
 func (ec *executionContext) lean_PasswordResetRequestPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.PasswordResetRequestPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, passwordResetRequestPayloadImplementors)
-	return leanexec.Object(ctx, w, "PasswordResetRequestPayload", fields, leanPasswordResetRequestPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPasswordResetRequestPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"PasswordResetRequestPayload"`)
@@ -2223,11 +2343,12 @@ var leanPaymentConcurrent = map[string]bool{}
 
 // leanResolves_Payment reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors) {
 		switch f.Name {
@@ -2242,7 +2363,8 @@ func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Payment) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors)
-	return leanexec.Object(ctx, w, "Payment", fields, leanPaymentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanPaymentConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Payment"`)
@@ -2314,11 +2436,12 @@ var leanProductConcurrent = map[string]bool{}
 
 // leanResolves_Product reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors) {
 		switch f.Name {
@@ -2337,7 +2460,8 @@ func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Product) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors)
-	return leanexec.Object(ctx, w, "Product", fields, leanProductConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanProductConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Product"`)
@@ -2449,11 +2573,12 @@ var leanProductConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ProductConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ProductConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productConnectionImplementors) {
 		switch f.Name {
@@ -2472,7 +2597,8 @@ func (ec *executionContext) leanResolves_ProductConnection(ctx context.Context, 
 
 func (ec *executionContext) lean_ProductConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productConnectionImplementors)
-	return leanexec.Object(ctx, w, "ProductConnection", fields, leanProductConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanProductConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProductConnection"`)
@@ -2503,11 +2629,12 @@ var leanProductEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ProductEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ProductEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, productEdgeImplementors) {
 		switch f.Name {
@@ -2522,7 +2649,8 @@ func (ec *executionContext) leanResolves_ProductEdge(ctx context.Context, sel as
 
 func (ec *executionContext) lean_ProductEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProductEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productEdgeImplementors)
-	return leanexec.Object(ctx, w, "ProductEdge", fields, leanProductEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanProductEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProductEdge"`)
@@ -2558,11 +2686,12 @@ var leanProfileUpdatePayloadConcurrent = map[string]bool{}
 
 // leanResolves_ProfileUpdatePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ProfileUpdatePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, profileUpdatePayloadImplementors) {
 		switch f.Name {
@@ -2581,7 +2710,8 @@ func (ec *executionContext) leanResolves_ProfileUpdatePayload(ctx context.Contex
 
 func (ec *executionContext) lean_ProfileUpdatePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ProfileUpdatePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, profileUpdatePayloadImplementors)
-	return leanexec.Object(ctx, w, "ProfileUpdatePayload", fields, leanProfileUpdatePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanProfileUpdatePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ProfileUpdatePayload"`)
@@ -2621,7 +2751,8 @@ var leanQueryConcurrent = map[string]bool{
 func (ec *executionContext) lean_Query(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query"})
-	return leanexec.Object(ctx, w, "Query", fields, leanQueryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanQueryConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		ctx = graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{Object: field.Name, Field: field})
 		switch field.Name {
 		case "__typename":
@@ -2665,7 +2796,7 @@ func (ec *executionContext) lean_Query_guestOrder(ctx context.Context, w *bytes.
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_Query_products(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -2718,11 +2849,12 @@ var leanRegisterPayloadConcurrent = map[string]bool{}
 
 // leanResolves_RegisterPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_RegisterPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, registerPayloadImplementors) {
 		switch f.Name {
@@ -2741,7 +2873,8 @@ func (ec *executionContext) leanResolves_RegisterPayload(ctx context.Context, se
 
 func (ec *executionContext) lean_RegisterPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.RegisterPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, registerPayloadImplementors)
-	return leanexec.Object(ctx, w, "RegisterPayload", fields, leanRegisterPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanRegisterPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"RegisterPayload"`)
@@ -2781,11 +2914,12 @@ var leanReorderDroppedItemConcurrent = map[string]bool{}
 
 // leanResolves_ReorderDroppedItem reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors) {
 		switch f.Name {
@@ -2798,9 +2932,10 @@ func (ec *executionContext) leanResolves_ReorderDroppedItem(ctx context.Context,
 	return false
 }
 
-func (ec *executionContext) lean_ReorderDroppedItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *orders.Dropped) bool {
+func (ec *executionContext) lean_ReorderDroppedItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ReorderDroppedItem) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, reorderDroppedItemImplementors)
-	return leanexec.Object(ctx, w, "ReorderDroppedItem", fields, leanReorderDroppedItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanReorderDroppedItemConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ReorderDroppedItem"`)
@@ -2814,12 +2949,12 @@ func (ec *executionContext) lean_ReorderDroppedItem(ctx context.Context, w *byte
 	})
 }
 
-func (ec *executionContext) lean_ReorderDroppedItem_item(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *orders.Dropped) bool {
+func (ec *executionContext) lean_ReorderDroppedItem_item(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ReorderDroppedItem) bool {
 	res := obj.Item
-	return ec.leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx, w, field.Selections, res)
+	return ec.leanmarshalNOrderItem2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItem(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_ReorderDroppedItem_reason(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *orders.Dropped) bool {
+func (ec *executionContext) lean_ReorderDroppedItem_reason(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ReorderDroppedItem) bool {
 	res := obj.Reason
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -2839,28 +2974,19 @@ var leanResellerConcurrent = map[string]bool{
 
 // leanResolves_Reseller reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors) {
 		switch f.Name {
 		case "simCards":
-			if !leanexec.IsReady(ctx, "Reseller", f.Name) {
-				return true
-			}
-			if ec.leanResolves_ResellerSimCardConnection(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "simCardChanges":
-			if !leanexec.IsReady(ctx, "Reseller", f.Name) {
-				return true
-			}
-			if ec.leanResolves_ResellerSimCardChangeConnection(ctx, f.Selections) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -2868,7 +2994,8 @@ func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.S
 
 func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Reseller) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors)
-	return leanexec.Object(ctx, w, "Reseller", fields, leanResellerConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Reseller"`)
@@ -2904,7 +3031,7 @@ func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.Reseller().SimCards(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].(*store.SIMStatus))
+	res, err := ec.Resolvers.Reseller().SimCards(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].(*model.SimStatus))
 	if err != nil {
 		return false
 	}
@@ -2937,11 +3064,12 @@ var leanResellerSimCardConcurrent = map[string]bool{
 
 // leanResolves_ResellerSimCard reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardImplementors) {
 		switch f.Name {
@@ -2950,17 +3078,16 @@ func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, se
 				return true
 			}
 		case "projectedRunOutAt":
-			if !leanexec.IsReady(ctx, "ResellerSimCard", f.Name) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
 }
 
-func (ec *executionContext) lean_ResellerSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCard) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCard", fields, leanResellerSimCardConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCard"`)
@@ -2984,7 +3111,7 @@ func (ec *executionContext) lean_ResellerSimCard(ctx context.Context, w *bytes.B
 	})
 }
 
-func (ec *executionContext) lean_ResellerSimCard_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.ICCID
 	m := ec.marshalNICCID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -2994,16 +3121,16 @@ func (ec *executionContext) lean_ResellerSimCard_iccid(ctx context.Context, w *b
 	return true
 }
 
-func (ec *executionContext) lean_ResellerSimCard_msisdn(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard_msisdn(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.MSISDN
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_ResellerSimCard_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.Status
-	m := ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx, field.Selections, res)
+	m := ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -3011,19 +3138,19 @@ func (ec *executionContext) lean_ResellerSimCard_status(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_ResellerSimCard_balance(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
-	res := obj.Balance()
+func (ec *executionContext) lean_ResellerSimCard_balance(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
+	res := obj.Balance
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_ResellerSimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.LastUsageAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_ResellerSimCard_balanceAsOf(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard_balanceAsOf(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.BalanceAsOf
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3033,7 +3160,7 @@ func (ec *executionContext) lean_ResellerSimCard_balanceAsOf(ctx context.Context
 	return true
 }
 
-func (ec *executionContext) lean_ResellerSimCard_projectedRunOutAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ResellerSIM) bool {
+func (ec *executionContext) lean_ResellerSimCard_projectedRunOutAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "ResellerSimCard", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.ResellerSimCard().ProjectedRunOutAt(ctx, obj)
 	if err != nil {
@@ -3051,11 +3178,12 @@ var leanResellerSimCardChangeConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardChangeConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ResellerSimCardChangeConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeConnectionImplementors) {
 		switch f.Name {
@@ -3074,7 +3202,8 @@ func (ec *executionContext) leanResolves_ResellerSimCardChangeConnection(ctx con
 
 func (ec *executionContext) lean_ResellerSimCardChangeConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardChangeConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeConnectionImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCardChangeConnection", fields, leanResellerSimCardChangeConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardChangeConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCardChangeConnection"`)
@@ -3117,11 +3246,12 @@ var leanResellerSimCardChangeEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardChangeEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ResellerSimCardChangeEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeEdgeImplementors) {
 		switch f.Name {
@@ -3136,7 +3266,8 @@ func (ec *executionContext) leanResolves_ResellerSimCardChangeEdge(ctx context.C
 
 func (ec *executionContext) lean_ResellerSimCardChangeEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardChangeEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardChangeEdgeImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCardChangeEdge", fields, leanResellerSimCardChangeEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardChangeEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCardChangeEdge"`)
@@ -3161,8 +3292,8 @@ func (ec *executionContext) lean_ResellerSimCardChangeEdge_cursor(ctx context.Co
 }
 
 func (ec *executionContext) lean_ResellerSimCardChangeEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardChangeEdge) bool {
-	res := obj.Node()
-	return ec.leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, w, field.Selections, res)
+	res := obj.Node
+	return ec.leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx, w, field.Selections, res)
 }
 
 // ResellerSimCardConnection: which fields resolve through a resolver (or a method
@@ -3172,11 +3303,12 @@ var leanResellerSimCardConnectionConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ResellerSimCardConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardConnectionImplementors) {
 		switch f.Name {
@@ -3195,7 +3327,8 @@ func (ec *executionContext) leanResolves_ResellerSimCardConnection(ctx context.C
 
 func (ec *executionContext) lean_ResellerSimCardConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardConnectionImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCardConnection", fields, leanResellerSimCardConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCardConnection"`)
@@ -3226,11 +3359,12 @@ var leanResellerSimCardEdgeConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCardEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ResellerSimCardEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardEdgeImplementors) {
 		switch f.Name {
@@ -3245,7 +3379,8 @@ func (ec *executionContext) leanResolves_ResellerSimCardEdge(ctx context.Context
 
 func (ec *executionContext) lean_ResellerSimCardEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCardEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardEdgeImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCardEdge", fields, leanResellerSimCardEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCardEdge"`)
@@ -3271,7 +3406,7 @@ func (ec *executionContext) lean_ResellerSimCardEdge_cursor(ctx context.Context,
 
 func (ec *executionContext) lean_ResellerSimCardEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardEdge) bool {
 	res := obj.Node
-	return ec.leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, w, field.Selections, res)
+	return ec.leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx, w, field.Selections, res)
 }
 
 // ResellerSimCards: which fields resolve through a resolver (or a method
@@ -3281,11 +3416,12 @@ var leanResellerSimCardsConcurrent = map[string]bool{}
 
 // leanResolves_ResellerSimCards reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors) {
 		switch f.Name {
@@ -3300,7 +3436,8 @@ func (ec *executionContext) leanResolves_ResellerSimCards(ctx context.Context, s
 
 func (ec *executionContext) lean_ResellerSimCards(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCards) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardsImplementors)
-	return leanexec.Object(ctx, w, "ResellerSimCards", fields, leanResellerSimCardsConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanResellerSimCardsConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ResellerSimCards"`)
@@ -3316,7 +3453,7 @@ func (ec *executionContext) lean_ResellerSimCards(ctx context.Context, w *bytes.
 
 func (ec *executionContext) lean_ResellerSimCards_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCards) bool {
 	res := obj.SimCards
-	return ec.leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIMᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_ResellerSimCards_notFound(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCards) bool {
@@ -3338,21 +3475,17 @@ var leanShipmentConcurrent = map[string]bool{
 
 // leanResolves_Shipment reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_Shipment(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shipmentImplementors) {
 		switch f.Name {
 		case "items":
-			if !leanexec.IsReady(ctx, "Shipment", f.Name) {
-				return true
-			}
-			if ec.leanResolves_ShipmentItem(ctx, f.Selections) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -3360,7 +3493,8 @@ func (ec *executionContext) leanResolves_Shipment(ctx context.Context, sel ast.S
 
 func (ec *executionContext) lean_Shipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Shipment) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shipmentImplementors)
-	return leanexec.Object(ctx, w, "Shipment", fields, leanShipmentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanShipmentConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"Shipment"`)
@@ -3447,21 +3581,17 @@ var leanShipmentItemConcurrent = map[string]bool{
 
 // leanResolves_ShipmentItem reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ShipmentItem(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shipmentItemImplementors) {
 		switch f.Name {
 		case "product":
-			if !leanexec.IsReady(ctx, "ShipmentItem", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Product(ctx, f.Selections) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -3469,7 +3599,8 @@ func (ec *executionContext) leanResolves_ShipmentItem(ctx context.Context, sel a
 
 func (ec *executionContext) lean_ShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ShipmentItem) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shipmentItemImplementors)
-	return leanexec.Object(ctx, w, "ShipmentItem", fields, leanShipmentItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanShipmentItemConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ShipmentItem"`)
@@ -3518,11 +3649,12 @@ var leanShippingAddressConcurrent = map[string]bool{}
 
 // leanResolves_ShippingAddress reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors) {
 		switch f.Name {
@@ -3531,9 +3663,10 @@ func (ec *executionContext) leanResolves_ShippingAddress(ctx context.Context, se
 	return false
 }
 
-func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ShippingAddress) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shippingAddressImplementors)
-	return leanexec.Object(ctx, w, "ShippingAddress", fields, leanShippingAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanShippingAddressConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"ShippingAddress"`)
@@ -3559,7 +3692,7 @@ func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.B
 	})
 }
 
-func (ec *executionContext) lean_ShippingAddress_recipientName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_recipientName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.RecipientName
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3569,7 +3702,7 @@ func (ec *executionContext) lean_ShippingAddress_recipientName(ctx context.Conte
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_line1(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_line1(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.Line1
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3579,7 +3712,7 @@ func (ec *executionContext) lean_ShippingAddress_line1(ctx context.Context, w *b
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_line2(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_line2(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.Line2
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3589,7 +3722,7 @@ func (ec *executionContext) lean_ShippingAddress_line2(ctx context.Context, w *b
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_city(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_city(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.City
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3599,7 +3732,7 @@ func (ec *executionContext) lean_ShippingAddress_city(ctx context.Context, w *by
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.Region
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3609,7 +3742,7 @@ func (ec *executionContext) lean_ShippingAddress_region(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_postalCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_postalCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.PostalCode
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3619,7 +3752,7 @@ func (ec *executionContext) lean_ShippingAddress_postalCode(ctx context.Context,
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.CountryCode
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3629,7 +3762,7 @@ func (ec *executionContext) lean_ShippingAddress_countryCode(ctx context.Context
 	return true
 }
 
-func (ec *executionContext) lean_ShippingAddress_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShippingAddress) bool {
+func (ec *executionContext) lean_ShippingAddress_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.Phone
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
@@ -3648,13 +3781,30 @@ var leanSimCardConcurrent = map[string]bool{
 	"balanceEntries":      true,
 }
 
+// SimCard: its batch fields, which a list of it resolves for all
+// its items at once (leanexec.ResolveBatch).
+var leanSimCardBatched = map[string]bool{
+	"usage":               true,
+	"recentUsageSessions": true,
+	"usageSessions":       true,
+	"balanceEntries":      true,
+}
+
+// SimCard as an item of a list that resolved its batch fields:
+// the fields that still call a resolver.
+var leanSimCardConcurrentBatched = map[string]bool{
+	"projectedRunOutAt": true,
+	"usageExportUrl":    true,
+}
+
 // leanResolves_SimCard reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors) {
 		switch f.Name {
@@ -3667,38 +3817,22 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 				return true
 			}
 		case "projectedRunOutAt":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
+			return true
 		case "usage":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
 			if ec.leanResolves_UsageSummary(ctx, f.Selections) {
 				return true
 			}
 		case "recentUsageSessions":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
 			if ec.leanResolves_UsageSession(ctx, f.Selections) {
 				return true
 			}
 		case "usageSessions":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
 			if ec.leanResolves_UsageSessionConnection(ctx, f.Selections) {
 				return true
 			}
 		case "usageExportUrl":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
+			return true
 		case "balanceEntries":
-			if !leanexec.IsReady(ctx, "SimCard", f.Name) {
-				return true
-			}
 			if ec.leanResolves_BalanceEntryConnection(ctx, f.Selections) {
 				return true
 			}
@@ -3711,9 +3845,13 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 	return false
 }
 
-func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCard) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors)
-	return leanexec.Object(ctx, w, "SimCard", fields, leanSimCardConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanSimCardConcurrent
+	if leanexec.Batched(ctx, "SimCard", obj) {
+		concurrent = leanSimCardConcurrentBatched
+	}
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCard"`)
@@ -3755,8 +3893,79 @@ func (ec *executionContext) lean_SimCard(ctx context.Context, w *bytes.Buffer, s
 	})
 }
 
-func (ec *executionContext) lean_SimCard_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.GlobalID()
+// leanBatch_SimCard resolves the batch fields selected on a list
+// of SimCard, once each for all its items.
+func (ec *executionContext) leanBatch_SimCard(ctx context.Context, sel ast.SelectionSet, parents []*model.SimCard) (*leanexec.Batch, bool) {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors)
+	return leanexec.ResolveBatch(ctx, "SimCard", parents, fields, leanSimCardBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
+		switch field.Name {
+		case "usage":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+				return ec.field_SimCard_usage_args(ctx, field.ArgumentMap(ec.Variables))
+			})
+			if err != nil {
+				return nil, false
+			}
+			fc.Args = args
+			results, err := ec.Resolvers.SimCard().Usage(ctx, parents, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		case "recentUsageSessions":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+				return ec.field_SimCard_recentUsageSessions_args(ctx, field.ArgumentMap(ec.Variables))
+			})
+			if err != nil {
+				return nil, false
+			}
+			fc.Args = args
+			results, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, parents, fc.Args["limit"].(*int))
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		case "usageSessions":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+				return ec.field_SimCard_usageSessions_args(ctx, field.ArgumentMap(ec.Variables))
+			})
+			if err != nil {
+				return nil, false
+			}
+			fc.Args = args
+			results, err := ec.Resolvers.SimCard().UsageSessions(ctx, parents, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		case "balanceEntries":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
+				return ec.field_SimCard_balanceEntries_args(ctx, field.ArgumentMap(ec.Variables))
+			})
+			if err != nil {
+				return nil, false
+			}
+			fc.Args = args
+			results, err := ec.Resolvers.SimCard().BalanceEntries(ctx, parents, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		}
+		return nil, false
+	})
+}
+
+func (ec *executionContext) lean_SimCard_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -3765,7 +3974,7 @@ func (ec *executionContext) lean_SimCard_id(ctx context.Context, w *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.ICCID
 	m := ec.marshalNICCID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3775,23 +3984,23 @@ func (ec *executionContext) lean_SimCard_iccid(ctx context.Context, w *bytes.Buf
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_msisdn(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_msisdn(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.MSISDN
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_label(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.Label()
+func (ec *executionContext) lean_SimCard_label(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
+	res := obj.Label
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.Status
-	m := ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMStatus(ctx, field.Selections, res)
+	m := ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -3799,24 +4008,24 @@ func (ec *executionContext) lean_SimCard_status(ctx context.Context, w *bytes.Bu
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_balance(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.Balance()
+func (ec *executionContext) lean_SimCard_balance(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
+	res := obj.Balance
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCard_overdraft(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.Overdraft()
+func (ec *executionContext) lean_SimCard_overdraft(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
+	res := obj.Overdraft
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.LastUsage()
+func (ec *executionContext) lean_SimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
+	res := obj.LastUsageAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_balanceAsOf(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_balanceAsOf(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.BalanceAsOf
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3826,7 +4035,7 @@ func (ec *executionContext) lean_SimCard_balanceAsOf(ctx context.Context, w *byt
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_projectedRunOutAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_projectedRunOutAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.SimCard().ProjectedRunOutAt(ctx, obj)
 	if err != nil {
@@ -3837,7 +4046,7 @@ func (ec *executionContext) lean_SimCard_projectedRunOutAt(ctx context.Context, 
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -3847,14 +4056,19 @@ func (ec *executionContext) lean_SimCard_usage(ctx context.Context, w *bytes.Buf
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.SimCard().Usage(ctx, obj, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*model.SimCard, *model.UsageSummary](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().Usage(ctx, []*model.SimCard{obj}, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNUsageSummary2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSummary(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCard_recentUsageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_recentUsageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -3864,14 +4078,19 @@ func (ec *executionContext) lean_SimCard_recentUsageSessions(ctx context.Context
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, obj, fc.Args["limit"].(*int))
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*model.SimCard, []model.UsageSession](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().RecentUsageSessions(ctx, []*model.SimCard{obj}, fc.Args["limit"].(*int))
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
-	return ec.leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -3881,14 +4100,19 @@ func (ec *executionContext) lean_SimCard_usageSessions(ctx context.Context, w *b
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.SimCard().UsageSessions(ctx, obj, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*model.SimCard, *model.UsageSessionConnection](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().UsageSessions(ctx, []*model.SimCard{obj}, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNUsageSessionConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionConnection(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCard_usageExportUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_usageExportUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -3910,7 +4134,7 @@ func (ec *executionContext) lean_SimCard_usageExportUrl(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
+func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -3920,16 +4144,21 @@ func (ec *executionContext) lean_SimCard_balanceEntries(ctx context.Context, w *
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.SimCard().BalanceEntries(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*model.SimCard, *model.BalanceEntryConnection](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().BalanceEntries(ctx, []*model.SimCard{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	return ec.leanmarshalNBalanceEntryConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryConnection(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCard_alerts(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCard) bool {
-	res := obj.Alerts()
-	return ec.leanmarshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardAlerts(ctx, w, field.Selections, res)
+func (ec *executionContext) lean_SimCard_alerts(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
+	res := obj.Alerts
+	return ec.leanmarshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAlerts(ctx, w, field.Selections, res)
 }
 
 // SimCardAlerts: which fields resolve through a resolver (or a method
@@ -3939,11 +4168,12 @@ var leanSimCardAlertsConcurrent = map[string]bool{}
 
 // leanResolves_SimCardAlerts reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_SimCardAlerts(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardAlertsImplementors) {
 		switch f.Name {
@@ -3956,9 +4186,10 @@ func (ec *executionContext) leanResolves_SimCardAlerts(ctx context.Context, sel 
 	return false
 }
 
-func (ec *executionContext) lean_SimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.SimCardAlerts) bool {
+func (ec *executionContext) lean_SimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardAlerts) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardAlertsImplementors)
-	return leanexec.Object(ctx, w, "SimCardAlerts", fields, leanSimCardAlertsConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanSimCardAlertsConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardAlerts"`)
@@ -3972,12 +4203,12 @@ func (ec *executionContext) lean_SimCardAlerts(ctx context.Context, w *bytes.Buf
 	})
 }
 
-func (ec *executionContext) lean_SimCardAlerts_lowBalanceThreshold(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCardAlerts) bool {
+func (ec *executionContext) lean_SimCardAlerts_lowBalanceThreshold(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardAlerts) bool {
 	res := obj.LowBalanceThreshold
 	return ec.leanmarshalOMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_SimCardAlerts_runOutWarningDays(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.SimCardAlerts) bool {
+func (ec *executionContext) lean_SimCardAlerts_runOutWarningDays(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardAlerts) bool {
 	res := obj.RunOutWarningDays
 	m := ec.marshalOInt2ᚖint(ctx, field.Selections, res)
 	m.MarshalGQL(w)
@@ -3991,11 +4222,12 @@ var leanSimCardPayloadConcurrent = map[string]bool{}
 
 // leanResolves_SimCardPayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardPayloadImplementors) {
 		switch f.Name {
@@ -4018,7 +4250,8 @@ func (ec *executionContext) leanResolves_SimCardPayload(ctx context.Context, sel
 
 func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardPayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardPayloadImplementors)
-	return leanexec.Object(ctx, w, "SimCardPayload", fields, leanSimCardPayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanSimCardPayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardPayload"`)
@@ -4036,7 +4269,7 @@ func (ec *executionContext) lean_SimCardPayload(ctx context.Context, w *bytes.Bu
 
 func (ec *executionContext) lean_SimCardPayload_simCard(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
 	res := obj.SimCard
-	return ec.leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, field.Selections, res)
+	return ec.leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCardPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
@@ -4056,11 +4289,12 @@ var leanSimCardRemovePayloadConcurrent = map[string]bool{}
 
 // leanResolves_SimCardRemovePayload reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors) {
 		switch f.Name {
@@ -4079,7 +4313,8 @@ func (ec *executionContext) leanResolves_SimCardRemovePayload(ctx context.Contex
 
 func (ec *executionContext) lean_SimCardRemovePayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.SimCardRemovePayload) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardRemovePayloadImplementors)
-	return leanexec.Object(ctx, w, "SimCardRemovePayload", fields, leanSimCardRemovePayloadConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanSimCardRemovePayloadConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"SimCardRemovePayload"`)
@@ -4119,11 +4354,12 @@ var leanUsageSessionConcurrent = map[string]bool{}
 
 // leanResolves_UsageSession reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors) {
 		switch f.Name {
@@ -4136,9 +4372,10 @@ func (ec *executionContext) leanResolves_UsageSession(ctx context.Context, sel a
 	return false
 }
 
-func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSession) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionImplementors)
-	return leanexec.Object(ctx, w, "UsageSession", fields, leanUsageSessionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUsageSessionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSession"`)
@@ -4168,8 +4405,8 @@ func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buff
 	})
 }
 
-func (ec *executionContext) lean_UsageSession_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
-	res := obj.GlobalID()
+func (ec *executionContext) lean_UsageSession_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4178,7 +4415,7 @@ func (ec *executionContext) lean_UsageSession_id(ctx context.Context, w *bytes.B
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_startedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_startedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.StartedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4188,7 +4425,7 @@ func (ec *executionContext) lean_UsageSession_startedAt(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_endedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_endedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.EndedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4198,8 +4435,8 @@ func (ec *executionContext) lean_UsageSession_endedAt(ctx context.Context, w *by
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_durationSeconds(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
-	res := obj.DurationSeconds()
+func (ec *executionContext) lean_UsageSession_durationSeconds(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
+	res := obj.DurationSeconds
 	m := ec.marshalNInt2int(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4208,7 +4445,7 @@ func (ec *executionContext) lean_UsageSession_durationSeconds(ctx context.Contex
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_bytesUp(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_bytesUp(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.BytesUp
 	m := ec.marshalNInt642int64(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4218,7 +4455,7 @@ func (ec *executionContext) lean_UsageSession_bytesUp(ctx context.Context, w *by
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_bytesDown(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_bytesDown(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.BytesDown
 	m := ec.marshalNInt642int64(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4228,8 +4465,8 @@ func (ec *executionContext) lean_UsageSession_bytesDown(ctx context.Context, w *
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
-	res := obj.TotalBytes()
+func (ec *executionContext) lean_UsageSession_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
+	res := obj.TotalBytes
 	m := ec.marshalNInt642int64(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4238,7 +4475,7 @@ func (ec *executionContext) lean_UsageSession_totalBytes(ctx context.Context, w 
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.CountryCode
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4248,7 +4485,7 @@ func (ec *executionContext) lean_UsageSession_countryCode(ctx context.Context, w
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_networkName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
+func (ec *executionContext) lean_UsageSession_networkName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.NetworkName
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4258,8 +4495,8 @@ func (ec *executionContext) lean_UsageSession_networkName(ctx context.Context, w
 	return true
 }
 
-func (ec *executionContext) lean_UsageSession_cost(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.UsageSession) bool {
-	res := obj.Cost()
+func (ec *executionContext) lean_UsageSession_cost(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
+	res := obj.Cost
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
@@ -4273,11 +4510,12 @@ var leanUsageSessionConnectionConcurrent = map[string]bool{
 
 // leanResolves_UsageSessionConnection reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionConnectionImplementors) {
 		switch f.Name {
@@ -4290,13 +4528,9 @@ func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Cont
 				return true
 			}
 		case "totalCount":
-			if !leanexec.IsReady(ctx, "UsageSessionConnection", f.Name) {
-				return true
-			}
+			return true
 		case "archivedBefore":
-			if !leanexec.IsReady(ctx, "UsageSessionConnection", f.Name) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -4304,7 +4538,8 @@ func (ec *executionContext) leanResolves_UsageSessionConnection(ctx context.Cont
 
 func (ec *executionContext) lean_UsageSessionConnection(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionConnection) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionConnectionImplementors)
-	return leanexec.Object(ctx, w, "UsageSessionConnection", fields, leanUsageSessionConnectionConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUsageSessionConnectionConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSessionConnection"`)
@@ -4364,11 +4599,12 @@ var leanUsageSessionEdgeConcurrent = map[string]bool{}
 
 // leanResolves_UsageSessionEdge reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_UsageSessionEdge(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors) {
 		switch f.Name {
@@ -4383,7 +4619,8 @@ func (ec *executionContext) leanResolves_UsageSessionEdge(ctx context.Context, s
 
 func (ec *executionContext) lean_UsageSessionEdge(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSessionEdge) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSessionEdgeImplementors)
-	return leanexec.Object(ctx, w, "UsageSessionEdge", fields, leanUsageSessionEdgeConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUsageSessionEdgeConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSessionEdge"`)
@@ -4409,7 +4646,7 @@ func (ec *executionContext) lean_UsageSessionEdge_cursor(ctx context.Context, w 
 
 func (ec *executionContext) lean_UsageSessionEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSessionEdge) bool {
 	res := obj.Node
-	return ec.leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, w, field.Selections, res)
+	return ec.leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx, w, field.Selections, res)
 }
 
 // UsageSummary: which fields resolve through a resolver (or a method
@@ -4423,11 +4660,12 @@ var leanUsageSummaryConcurrent = map[string]bool{
 
 // leanResolves_UsageSummary reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, usageSummaryImplementors) {
 		switch f.Name {
@@ -4440,23 +4678,11 @@ func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel a
 				return true
 			}
 		case "byDay":
-			if !leanexec.IsReady(ctx, "UsageSummary", f.Name) {
-				return true
-			}
-			if ec.leanResolves_DailyUsage(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "byNetwork":
-			if !leanexec.IsReady(ctx, "UsageSummary", f.Name) {
-				return true
-			}
-			if ec.leanResolves_NetworkUsage(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "archivedBefore":
-			if !leanexec.IsReady(ctx, "UsageSummary", f.Name) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -4464,7 +4690,8 @@ func (ec *executionContext) leanResolves_UsageSummary(ctx context.Context, sel a
 
 func (ec *executionContext) lean_UsageSummary(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.UsageSummary) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, usageSummaryImplementors)
-	return leanexec.Object(ctx, w, "UsageSummary", fields, leanUsageSummaryConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUsageSummaryConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UsageSummary"`)
@@ -4585,56 +4812,27 @@ var leanUserConcurrent = map[string]bool{
 
 // leanResolves_User reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors) {
 		switch f.Name {
 		case "defaultAddress":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Address(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "addresses":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Address(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "orders":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_OrderConnection(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "order":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_Order(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "simCards":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_SimCard(ctx, f.Selections) {
-				return true
-			}
+			return true
 		case "simCard":
-			if !leanexec.IsReady(ctx, "User", f.Name) {
-				return true
-			}
-			if ec.leanResolves_SimCard(ctx, f.Selections) {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -4642,7 +4840,8 @@ func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.Selec
 
 func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.User) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors)
-	return leanexec.Object(ctx, w, "User", fields, leanUserConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUserConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"User"`)
@@ -4782,7 +4981,7 @@ func (ec *executionContext) lean_User_orders(ctx context.Context, w *bytes.Buffe
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.User().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["status"].(*store.OrderStatus))
+	res, err := ec.Resolvers.User().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["status"].(*model.OrderStatus))
 	if err != nil {
 		return false
 	}
@@ -4803,7 +5002,7 @@ func (ec *executionContext) lean_User_order(ctx context.Context, w *bytes.Buffer
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
+	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_User_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
@@ -4812,7 +5011,7 @@ func (ec *executionContext) lean_User_simCards(ctx context.Context, w *bytes.Buf
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_User_simCard(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
@@ -4829,7 +5028,7 @@ func (ec *executionContext) lean_User_simCard(ctx context.Context, w *bytes.Buff
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, field.Selections, res)
+	return ec.leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx, w, field.Selections, res)
 }
 
 // UserError: which fields resolve through a resolver (or a method
@@ -4839,11 +5038,12 @@ var leanUserErrorConcurrent = map[string]bool{}
 
 // leanResolves_UserError reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
-// edges reach their nodes' resolvers this way), other than one said
-// leanexec.Ready: then a list of it runs its items concurrently, so that
-// their loaders batch across the items, as under gqlgen. Below a ready
-// field the walk goes on: a loader further down batches only across items
-// that run side by side.
+// edges reach their nodes' resolvers this way) that a loader batches by
+// time: then a list of it runs its items concurrently, so that their
+// loaders batch across the items, as under gqlgen. Batch fields do not
+// count: their loaders fetch at once what they are given (all the items'
+// keys when a list resolves them, a parent's siblings otherwise), so items
+// side by side would batch nothing more. The walk goes on below them.
 func (ec *executionContext) leanResolves_UserError(ctx context.Context, sel ast.SelectionSet) bool {
 	for _, f := range leanexec.Fields(ctx, ec.OperationContext, sel, userErrorImplementors) {
 		switch f.Name {
@@ -4854,7 +5054,8 @@ func (ec *executionContext) leanResolves_UserError(ctx context.Context, sel ast.
 
 func (ec *executionContext) lean_UserError(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *apperr.FieldError) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userErrorImplementors)
-	return leanexec.Object(ctx, w, "UserError", fields, leanUserErrorConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
+	concurrent := leanUserErrorConcurrent
+	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
 			w.WriteString(`"UserError"`)
@@ -4936,7 +5137,7 @@ func (ec *executionContext) leanmarshalNAddressSetDefaultPayload2ᚖgithubᚗcom
 	return ec.lean_AddressSetDefaultPayload(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSIMBalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.SIMBalanceEntry) bool {
+func (ec *executionContext) leanmarshalNBalanceEntry2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntry(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.BalanceEntry) bool {
 	if v == nil {
 		return false
 	}
@@ -5047,7 +5248,7 @@ func (ec *executionContext) leanmarshalNNetworkUsage2ᚕgithubᚗcomᚋtezteleco
 	})
 }
 
-func (ec *executionContext) leanmarshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Order) bool {
+func (ec *executionContext) leanmarshalNOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Order) bool {
 	if v == nil {
 		return false
 	}
@@ -5079,15 +5280,30 @@ func (ec *executionContext) leanmarshalNOrderEdge2ᚕgithubᚗcomᚋteztelecom�
 	})
 }
 
-func (ec *executionContext) leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.OrderItem) bool {
+func (ec *executionContext) leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.OrderItem) bool {
 	return ec.lean_OrderItem(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.OrderItem) bool {
+func (ec *executionContext) leanmarshalNOrderItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.OrderItem) bool {
+	parents := make([]*model.OrderItem, len(v))
+	for i := range v {
+		parents[i] = &v[i]
+	}
+	batch, ok := ec.leanBatch_OrderItem(ctx, sel, parents)
+	if !ok {
+		return false
+	}
 	concurrent := ec.leanResolves_OrderItem(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNOrderItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrderItem(ctx, w, sel, v[i])
+		return ec.lean_OrderItem(batch.Item(ctx, i), w, sel, parents[i])
 	})
+}
+
+func (ec *executionContext) leanmarshalNOrderItem2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.OrderItem) bool {
+	if v == nil {
+		return false
+	}
+	return ec.lean_OrderItem(ctx, w, sel, v)
 }
 
 func (ec *executionContext) leanmarshalNOrderPayPayload2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderPayPayload(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.OrderPayPayload) bool {
@@ -5171,14 +5387,14 @@ func (ec *executionContext) leanmarshalNRegisterPayload2ᚖgithubᚗcomᚋteztel
 	return ec.lean_RegisterPayload(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDropped(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v orders.Dropped) bool {
+func (ec *executionContext) leanmarshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.ReorderDroppedItem) bool {
 	return ec.lean_ReorderDroppedItem(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDroppedᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []orders.Dropped) bool {
+func (ec *executionContext) leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ReorderDroppedItem) bool {
 	concurrent := ec.leanResolves_ReorderDroppedItem(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋordersᚐDropped(ctx, w, sel, v[i])
+		return ec.leanmarshalNReorderDroppedItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReorderDroppedItem(ctx, w, sel, v[i])
 	})
 }
 
@@ -5189,18 +5405,18 @@ func (ec *executionContext) leanmarshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋ
 	return ec.lean_Reseller(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.ResellerSIM) bool {
+func (ec *executionContext) leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.ResellerSimCard) bool {
 	return ec.lean_ResellerSimCard(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIMᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.ResellerSIM) bool {
+func (ec *executionContext) leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ResellerSimCard) bool {
 	concurrent := ec.leanResolves_ResellerSimCard(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx, w, sel, v[i])
+		return ec.leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx, w, sel, v[i])
 	})
 }
 
-func (ec *executionContext) leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐResellerSIM(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.ResellerSIM) bool {
+func (ec *executionContext) leanmarshalNResellerSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.ResellerSimCard) bool {
 	if v == nil {
 		return false
 	}
@@ -5272,25 +5488,33 @@ func (ec *executionContext) leanmarshalNShipmentItem2ᚕgithubᚗcomᚋtezteleco
 	})
 }
 
-func (ec *executionContext) leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.SimCard) bool {
+func (ec *executionContext) leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.SimCard) bool {
 	return ec.lean_SimCard(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.SimCard) bool {
+func (ec *executionContext) leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.SimCard) bool {
+	parents := make([]*model.SimCard, len(v))
+	for i := range v {
+		parents[i] = &v[i]
+	}
+	batch, ok := ec.leanBatch_SimCard(ctx, sel, parents)
+	if !ok {
+		return false
+	}
 	concurrent := ec.leanResolves_SimCard(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx, w, sel, v[i])
+		return ec.lean_SimCard(batch.Item(ctx, i), w, sel, parents[i])
 	})
 }
 
-func (ec *executionContext) leanmarshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.SimCard) bool {
+func (ec *executionContext) leanmarshalNSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.SimCard) bool {
 	if v == nil {
 		return false
 	}
 	return ec.lean_SimCard(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.SimCardAlerts) bool {
+func (ec *executionContext) leanmarshalNSimCardAlerts2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCardAlerts(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.SimCardAlerts) bool {
 	return ec.lean_SimCardAlerts(ctx, w, sel, &v)
 }
 
@@ -5308,18 +5532,18 @@ func (ec *executionContext) leanmarshalNSimCardRemovePayload2ᚖgithubᚗcomᚋt
 	return ec.lean_SimCardRemovePayload(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.UsageSession) bool {
+func (ec *executionContext) leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.UsageSession) bool {
 	return ec.lean_UsageSession(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSessionᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.UsageSession) bool {
+func (ec *executionContext) leanmarshalNUsageSession2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSessionᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.UsageSession) bool {
 	concurrent := ec.leanResolves_UsageSession(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx, w, sel, v[i])
+		return ec.leanmarshalNUsageSession2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx, w, sel, v[i])
 	})
 }
 
-func (ec *executionContext) leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.UsageSession) bool {
+func (ec *executionContext) leanmarshalNUsageSession2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUsageSession(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.UsageSession) bool {
 	if v == nil {
 		return false
 	}
@@ -5378,7 +5602,7 @@ func (ec *executionContext) leanmarshalOMoney2ᚖgithubᚗcomᚋteztelecomᚋtez
 	return ec.lean_Money(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Order) bool {
+func (ec *executionContext) leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrder(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Order) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true
@@ -5402,7 +5626,7 @@ func (ec *executionContext) leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋt
 	return ec.lean_Product(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.ShippingAddress) bool {
+func (ec *executionContext) leanmarshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShippingAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.ShippingAddress) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true
@@ -5410,7 +5634,7 @@ func (ec *executionContext) leanmarshalOShippingAddress2ᚖgithubᚗcomᚋteztel
 	return ec.lean_ShippingAddress(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.SimCard) bool {
+func (ec *executionContext) leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.SimCard) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true

@@ -23,19 +23,19 @@ type OrderConnection struct {
 // NewUsageSessionConnection builds a connection from rows fetched for page.
 func NewUsageSessionConnection(page relay.Page, rows []store.UsageSession, rng store.UsageRange) *UsageSessionConnection {
 	rows, info := relay.Connect(page, rows, store.SessionCursor)
-	return &UsageSessionConnection{Edges: edges(rows, func(s *store.UsageSession) UsageSessionEdge { return UsageSessionEdge{s} }), PageInfo: info, Range: rng}
+	return &UsageSessionConnection{Edges: edges(rows, newUsageSession, func(n *UsageSession, s *store.UsageSession) UsageSessionEdge { return UsageSessionEdge{n, s} }), PageInfo: info, Range: rng}
 }
 
 // NewOrderConnection builds a connection from rows fetched for page.
 func NewOrderConnection(page relay.Page, rows []store.Order, total int) *OrderConnection {
 	rows, info := relay.Connect(page, rows, store.OrderCursor)
-	return &OrderConnection{TotalCount: total, Edges: edges(rows, func(o *store.Order) OrderEdge { return OrderEdge{o} }), PageInfo: info}
+	return &OrderConnection{TotalCount: total, Edges: edges(rows, newOrder, func(n *Order, o *store.Order) OrderEdge { return OrderEdge{n, o} }), PageInfo: info}
 }
 
 // NewResellerSimCardConnection builds a connection from rows fetched for page.
 func NewResellerSimCardConnection(page relay.Page, rows []store.ResellerSIM) *ResellerSimCardConnection {
 	rows, info := relay.Connect(page, rows, store.ResellerSIMCursor)
-	return &ResellerSimCardConnection{Edges: edges(rows, func(s *store.ResellerSIM) ResellerSimCardEdge { return ResellerSimCardEdge{s} }), PageInfo: info}
+	return &ResellerSimCardConnection{Edges: edges(rows, newResellerSimCard, func(n *ResellerSimCard, s *store.ResellerSIM) ResellerSimCardEdge { return ResellerSimCardEdge{n, s} }), PageInfo: info}
 }
 
 // ResellerSimCardChangeConnection is a page of a reseller's change feed.
@@ -54,7 +54,10 @@ func NewResellerSimCardChangeConnection(page relay.Page, rows []store.ResellerSI
 		after = store.ResellerSIMChangeCursor(rows[n-1])
 	}
 	return &ResellerSimCardChangeConnection{
-		Edges:    edges(rows, func(c *store.ResellerSIMChange) ResellerSimCardChangeEdge { return ResellerSimCardChangeEdge{c} }),
+		Edges: edges(rows, func(c *store.ResellerSIMChange) ResellerSimCard { return newResellerSimCard(&c.ResellerSIM) },
+			func(n *ResellerSimCard, c *store.ResellerSIMChange) ResellerSimCardChangeEdge {
+				return ResellerSimCardChangeEdge{n, c}
+			}),
 		PageInfo: info, Cursor: after,
 	}
 }
@@ -62,27 +65,18 @@ func NewResellerSimCardChangeConnection(page relay.Page, rows []store.ResellerSI
 // NewBalanceEntryConnection builds a connection from rows fetched for page.
 func NewBalanceEntryConnection(page relay.Page, rows []store.SIMBalanceEntry) *BalanceEntryConnection {
 	rows, info := relay.Connect(page, rows, store.BalanceEntryCursor)
-	return &BalanceEntryConnection{Edges: edges(rows, func(e *store.SIMBalanceEntry) BalanceEntryEdge { return BalanceEntryEdge{e} }), PageInfo: info}
+	return &BalanceEntryConnection{Edges: edges(rows, newBalanceEntry, func(n *BalanceEntry, e *store.SIMBalanceEntry) BalanceEntryEdge { return BalanceEntryEdge{n, e} }), PageInfo: info}
 }
 
 // NewProductConnection builds a connection from rows fetched for page.
 func NewProductConnection(page relay.Page, rows []store.Product) *ProductConnection {
 	rows, info := relay.Connect(page, rows, store.ProductCursor)
-	return &ProductConnection{Edges: nodeEdges(rows, newProduct, func(n *Product, p *store.Product) ProductEdge { return ProductEdge{n, p} }), PageInfo: info}
+	return &ProductConnection{Edges: edges(rows, newProduct, func(n *Product, p *store.Product) ProductEdge { return ProductEdge{n, p} }), PageInfo: info}
 }
 
-// edges makes the edge of each row of a page.
-func edges[T, E any](rows []T, edge func(*T) E) []E {
-	out := make([]E, len(rows))
-	for i := range rows {
-		out[i] = edge(&rows[i])
-	}
-	return out
-}
-
-// nodeEdges makes the edge of each row of a page from its node, converted
+// edges makes the edge of each row of a page from its node, converted
 // by conv, and the row its cursor is computed from.
-func nodeEdges[T, N, E any](rows []T, conv func(*T) N, edge func(*N, *T) E) []E {
+func edges[T, N, E any](rows []T, conv func(*T) N, edge func(*N, *T) E) []E {
 	nodes := all(rows, conv)
 	out := make([]E, len(rows))
 	for i := range rows {
@@ -95,37 +89,50 @@ func nodeEdges[T, N, E any](rows []T, conv func(*T) N, edge func(*N, *T) E) []E 
 // dashboard shows three sessions of every SIM card and asks for none.
 
 // UsageSessionEdge is a session of a page of history.
-type UsageSessionEdge struct{ Node *store.UsageSession }
+type UsageSessionEdge struct {
+	Node *UsageSession
+	row  *store.UsageSession
+}
 
 // Cursor is the session's cursor.
-func (e UsageSessionEdge) Cursor() string { return store.SessionCursor(*e.Node) }
+func (e UsageSessionEdge) Cursor() string { return store.SessionCursor(*e.row) }
 
 // OrderEdge is an order of a page.
-type OrderEdge struct{ Node *store.Order }
+type OrderEdge struct {
+	Node *Order
+	row  *store.Order
+}
 
 // Cursor is the order's cursor.
-func (e OrderEdge) Cursor() string { return store.OrderCursor(*e.Node) }
+func (e OrderEdge) Cursor() string { return store.OrderCursor(*e.row) }
 
 // ResellerSimCardEdge is a reseller's SIM card of a page.
-type ResellerSimCardEdge struct{ Node *store.ResellerSIM }
+type ResellerSimCardEdge struct {
+	Node *ResellerSimCard
+	row  *store.ResellerSIM
+}
 
 // Cursor is the SIM card's cursor.
-func (e ResellerSimCardEdge) Cursor() string { return store.ResellerSIMCursor(*e.Node) }
+func (e ResellerSimCardEdge) Cursor() string { return store.ResellerSIMCursor(*e.row) }
 
 // ResellerSimCardChangeEdge is a changed SIM of the change feed.
-type ResellerSimCardChangeEdge struct{ change *store.ResellerSIMChange }
-
-// Node is the SIM as it is now.
-func (e ResellerSimCardChangeEdge) Node() *store.ResellerSIM { return &e.change.ResellerSIM }
+type ResellerSimCardChangeEdge struct {
+	// Node is the SIM as it is now.
+	Node   *ResellerSimCard
+	change *store.ResellerSIMChange
+}
 
 // Cursor is the change's position in the feed.
 func (e ResellerSimCardChangeEdge) Cursor() string { return store.ResellerSIMChangeCursor(*e.change) }
 
 // BalanceEntryEdge is an entry of a page of a SIM's balance history.
-type BalanceEntryEdge struct{ Node *store.SIMBalanceEntry }
+type BalanceEntryEdge struct {
+	Node *BalanceEntry
+	row  *store.SIMBalanceEntry
+}
 
 // Cursor is the entry's cursor.
-func (e BalanceEntryEdge) Cursor() string { return store.BalanceEntryCursor(*e.Node) }
+func (e BalanceEntryEdge) Cursor() string { return store.BalanceEntryCursor(*e.row) }
 
 // ProductEdge is a product of a page.
 type ProductEdge struct {

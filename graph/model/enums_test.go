@@ -18,6 +18,16 @@ func TestEnumsSpellTheDomainsValues(t *testing.T) {
 		sameValues(t, AllPaymentStatus, store.PaymentPending, store.PaymentSucceeded, store.PaymentFailed,
 			store.PaymentExpired, store.PaymentRefunded, store.PaymentPartiallyRefunded)
 	})
+	t.Run("BalanceEntryKind", func(t *testing.T) {
+		sameValues(t, AllBalanceEntryKind, store.EntryTopup, store.EntryUsage, store.EntryAdjustment, store.EntryRefund)
+	})
+	t.Run("SimStatus", func(t *testing.T) {
+		sameValues(t, AllSimStatus, store.SIMInStock, store.SIMActive, store.SIMSuspended, store.SIMBlocked)
+	})
+	t.Run("OrderStatus", func(t *testing.T) {
+		sameValues(t, AllOrderStatus, store.OrderPendingPayment, store.OrderPaid, store.OrderFulfilled,
+			store.OrderCancelled, store.OrderRefunded, store.OrderPartiallyRefunded)
+	})
 	t.Run("ShipmentStatus", func(t *testing.T) {
 		sameValues(t, AllShipmentStatus, store.ShipmentPreparing, store.ShipmentShipped, store.ShipmentDelivered, store.ShipmentReturned)
 	})

@@ -11,3 +11,10 @@ import (
 // a list item in a goroutine of its own, too dear for an ID.
 
 func rowGlobalID(typeName string, id int64) string { return relay.GlobalID(typeName, store.Key(id)) }
+
+// sessionGlobalID is a session's: its start and id, the partitioned table's
+// key, which node(id:) splits at "|".
+func sessionGlobalID(u *store.UsageSession) string {
+	k := u.Key()
+	return relay.GlobalID(relay.TypeUsageSession, k[0]+"|"+k[1])
+}

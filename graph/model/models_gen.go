@@ -13,9 +13,7 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/lang"
 	"github.com/teztelecom/tez/internal/money"
-	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
-	"github.com/teztelecom/tez/internal/store"
 )
 
 // What deleting an account asks.
@@ -151,7 +149,7 @@ type CheckoutLineInput struct {
 // What placing an order did.
 type CheckoutPayload struct {
 	// The new order; null when there were user errors.
-	Order *store.Order `json:"order,omitempty"`
+	Order *Order `json:"order,omitempty"`
 	// For a guest's order only: the secret that opens it (`guestOrder`, `orderPay`, `orderCancel`).
 	// It is shown once (and in the confirmation email's link, after `#`, never in a query string);
 	// keep it like a password. It expires 30 days after the order is fulfilled or cancelled, and
@@ -281,7 +279,7 @@ type OrderCancelInput struct {
 // What cancelling did.
 type OrderCancelPayload struct {
 	// The cancelled (or, if it was paid, refunded) order; null when there were user errors.
-	Order *store.Order `json:"order,omitempty"`
+	Order *Order `json:"order,omitempty"`
 	// The signed-in customer, for `orders` lists filtered by status, which the order leaves or
 	// joins; null for a guest or when there were user errors.
 	User *User `json:"user,omitempty"`
@@ -302,7 +300,7 @@ type OrderPayPayload struct {
 	// The open payment; null when there were user errors.
 	Payment *Payment `json:"payment,omitempty"`
 	// The order being paid.
-	Order *store.Order `json:"order,omitempty"`
+	Order *Order `json:"order,omitempty"`
 	// What was wrong; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -318,11 +316,11 @@ type OrderReorderInput struct {
 // What buying again did.
 type OrderReorderPayload struct {
 	// The new order; null when nothing could be bought again or there were user errors.
-	Order *store.Order `json:"order,omitempty"`
+	Order *Order `json:"order,omitempty"`
 	// For a guest's new order, its access token (shown once).
 	AccessToken *string `json:"accessToken,omitempty"`
 	// Lines of the old order left out of the new one, each with the reason.
-	DroppedItems []orders.Dropped `json:"droppedItems"`
+	DroppedItems []ReorderDroppedItem `json:"droppedItems"`
 	// The signed-in customer, whose `orders` now start with the new one; null for a guest or when no order was placed.
 	User *User `json:"user,omitempty"`
 	// What was wrong; empty on success.
@@ -432,6 +430,14 @@ type RegisterPayload struct {
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
 
+// A line of the old order that cannot be bought again.
+type ReorderDroppedItem struct {
+	// The old line.
+	Item *OrderItem `json:"item"`
+	// Why it was left out, e.g. the product is no longer on sale.
+	Reason string `json:"reason"`
+}
+
 // A page of a reseller's SIM cards.
 type ResellerSimCardConnection struct {
 	// The SIM cards of this page, each with its cursor.
@@ -443,9 +449,29 @@ type ResellerSimCardConnection struct {
 // The answer to `resellerSimCards`.
 type ResellerSimCards struct {
 	// The reseller's SIM cards among those asked for, in the order asked.
-	SimCards []store.ResellerSIM `json:"simCards"`
+	SimCards []ResellerSimCard `json:"simCards"`
 	// The ICCIDs asked for that the reseller does not hold, in the order asked.
 	NotFound []string `json:"notFound"`
+}
+
+// The delivery address as it was when the order was placed; later edits do not change it.
+type ShippingAddress struct {
+	// Who receives the parcel.
+	RecipientName string `json:"recipientName"`
+	// Street and number.
+	Line1 string `json:"line1"`
+	// Apartment, building, c/o.
+	Line2 string `json:"line2"`
+	// City or town.
+	City string `json:"city"`
+	// Region, state or province.
+	Region string `json:"region"`
+	// Postal code.
+	PostalCode string `json:"postalCode"`
+	// ISO 3166-1 alpha-2 country code.
+	CountryCode string `json:"countryCode"`
+	// Phone for the courier; null when not given.
+	Phone *string `json:"phone,omitempty"`
 }
 
 // What adding a SIM card asks.
@@ -454,6 +480,16 @@ type SimCardAddInput struct {
 	Iccid string `json:"iccid"`
 	// The activation code printed next to the ICCID; not needed for SIMs you bought.
 	ActivationCode *string `json:"activationCode,omitempty"`
+}
+
+// When TEZ emails the owner about a SIM card. Each alert is sent once when its condition starts to
+// hold (not again for each further debit) and re-arms when a top-up ends it. A SIM suspended
+// because its balance ran out is always emailed about.
+type SimCardAlerts struct {
+	// The balance at or below which the owner is emailed; null when off.
+	LowBalanceThreshold *money.Money `json:"lowBalanceThreshold,omitempty"`
+	// How many days ahead of the projected run-out the owner is emailed; null when off.
+	RunOutWarningDays *int `json:"runOutWarningDays,omitempty"`
 }
 
 // What changing a SIM card's alerts asks.
@@ -471,7 +507,7 @@ type SimCardAlertsUpdateInput struct {
 // The answer to `simCardAdd` and `simCardUpdate`.
 type SimCardPayload struct {
 	// The SIM card as it is now, with its balance; null when there are user errors.
-	SimCard *store.SimCard `json:"simCard,omitempty"`
+	SimCard *SimCard `json:"simCard,omitempty"`
 	// The customer after the change: select `simCards` here to update "My numbers" in a cache from
 	// this answer (an added SIM joins the list). Null when there are user errors.
 	User *User `json:"user,omitempty"`
@@ -502,6 +538,142 @@ type SimCardUpdateInput struct {
 // or over Server-Sent Events (POST `/graphql` with `Accept: text/event-stream`). See
 // docs/live.md.
 type Subscription struct {
+}
+
+// Why a balance changed.
+type BalanceEntryKind string
+
+const (
+	// A top-up voucher or a starter balance was credited.
+	BalanceEntryKindTopup BalanceEntryKind = "TOPUP"
+	// Data sessions were debited.
+	BalanceEntryKindUsage BalanceEntryKind = "USAGE"
+	// Support corrected the balance.
+	BalanceEntryKindAdjustment BalanceEntryKind = "ADJUSTMENT"
+	// Money went back to the customer.
+	BalanceEntryKindRefund BalanceEntryKind = "REFUND"
+)
+
+var AllBalanceEntryKind = []BalanceEntryKind{
+	BalanceEntryKindTopup,
+	BalanceEntryKindUsage,
+	BalanceEntryKindAdjustment,
+	BalanceEntryKindRefund,
+}
+
+func (e BalanceEntryKind) IsValid() bool {
+	switch e {
+	case BalanceEntryKindTopup, BalanceEntryKindUsage, BalanceEntryKindAdjustment, BalanceEntryKindRefund:
+		return true
+	}
+	return false
+}
+
+func (e BalanceEntryKind) String() string {
+	return string(e)
+}
+
+func (e *BalanceEntryKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BalanceEntryKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BalanceEntryKind", str)
+	}
+	return nil
+}
+
+func (e BalanceEntryKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BalanceEntryKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BalanceEntryKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The life of an order.
+type OrderStatus string
+
+const (
+	// Placed and waiting for payment.
+	OrderStatusPendingPayment OrderStatus = "PENDING_PAYMENT"
+	// Paid; vouchers are credited at once. An order with SIM cards or accessories stays `PAID` until
+	// its parcel ships (its SIM cards are allocated meanwhile, or wait for stock).
+	OrderStatusPaid OrderStatus = "PAID"
+	// Everything handed over: vouchers credited and, for an order with a parcel, the parcel shipped
+	// (where it is now: `shipments`).
+	OrderStatusFulfilled OrderStatus = "FULFILLED"
+	// Cancelled before payment.
+	OrderStatusCancelled OrderStatus = "CANCELLED"
+	// Paid and then refunded in full (a paid order the customer cancels reads this).
+	OrderStatusRefunded OrderStatus = "REFUNDED"
+	// Paid and then refunded in part: the rest was kept (voucher credit that had been used, or a refund of one item).
+	OrderStatusPartiallyRefunded OrderStatus = "PARTIALLY_REFUNDED"
+)
+
+var AllOrderStatus = []OrderStatus{
+	OrderStatusPendingPayment,
+	OrderStatusPaid,
+	OrderStatusFulfilled,
+	OrderStatusCancelled,
+	OrderStatusRefunded,
+	OrderStatusPartiallyRefunded,
+}
+
+func (e OrderStatus) IsValid() bool {
+	switch e {
+	case OrderStatusPendingPayment, OrderStatusPaid, OrderStatusFulfilled, OrderStatusCancelled, OrderStatusRefunded, OrderStatusPartiallyRefunded:
+		return true
+	}
+	return false
+}
+
+func (e OrderStatus) String() string {
+	return string(e)
+}
+
+func (e *OrderStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderStatus", str)
+	}
+	return nil
+}
+
+func (e OrderStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The states of a payment attempt.
@@ -694,6 +866,72 @@ func (e *ShipmentStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ShipmentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The states of a SIM card.
+type SimStatus string
+
+const (
+	// In the warehouse, not sold yet.
+	SimStatusInStock SimStatus = "IN_STOCK"
+	// Working: it can use data while the balance lasts.
+	SimStatusActive SimStatus = "ACTIVE"
+	// Paused because the balance ran out, and for no other reason: the top-up that pays off the
+	// `overdraft` and leaves a positive balance makes it `ACTIVE` again, at once.
+	SimStatusSuspended SimStatus = "SUSPENDED"
+	// Blocked by the operator (a lost or stolen card, fraud): a top-up is credited but does not
+	// unblock it; contact support.
+	SimStatusBlocked SimStatus = "BLOCKED"
+)
+
+var AllSimStatus = []SimStatus{
+	SimStatusInStock,
+	SimStatusActive,
+	SimStatusSuspended,
+	SimStatusBlocked,
+}
+
+func (e SimStatus) IsValid() bool {
+	switch e {
+	case SimStatusInStock, SimStatusActive, SimStatusSuspended, SimStatusBlocked:
+		return true
+	}
+	return false
+}
+
+func (e SimStatus) String() string {
+	return string(e)
+}
+
+func (e *SimStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SimStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SimStatus", str)
+	}
+	return nil
+}
+
+func (e SimStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SimStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SimStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,6 +1,11 @@
 package model
 
-import "github.com/teztelecom/tez/internal/store"
+import (
+	"time"
+
+	"github.com/teztelecom/tez/internal/money"
+	"github.com/teztelecom/tez/internal/store"
+)
 
 // Reseller is the partner calling with its API key: its name, not its
 // limits.
@@ -14,3 +19,27 @@ type Reseller struct {
 func NewReseller(r *store.Reseller) *Reseller { return one(r, newReseller) }
 
 func newReseller(r *store.Reseller) Reseller { return Reseller{Name: r.Name, RowID: r.ID} }
+
+// ResellerSimCard is a SIM card as its reseller sees it: no owner, label
+// or history.
+type ResellerSimCard struct {
+	ICCID       string
+	MSISDN      *string
+	Status      SimStatus
+	Balance     money.Money
+	LastUsageAt *time.Time
+	BalanceAsOf time.Time
+	// SpentMinor is the usage of the last 14 days, which the run-out is
+	// projected from.
+	SpentMinor int64
+}
+
+// NewResellerSimCards converts a reseller's SIM cards, in order.
+func NewResellerSimCards(ss []store.ResellerSIM) []ResellerSimCard {
+	return all(ss, newResellerSimCard)
+}
+
+func newResellerSimCard(s *store.ResellerSIM) ResellerSimCard {
+	return ResellerSimCard{ICCID: s.ICCID, MSISDN: s.MSISDN, Status: SimStatus(s.Status), Balance: money.New(s.BalanceMinor, s.Currency),
+		LastUsageAt: s.LastUsageAt, BalanceAsOf: s.BalanceAsOf, SpentMinor: s.SpentMinor}
+}

@@ -2,10 +2,39 @@ package model
 
 import (
 	"sort"
+	"time"
 
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/store"
 )
+
+// UsageSession is one data session of a SIM card.
+type UsageSession struct {
+	ID              string
+	StartedAt       time.Time
+	EndedAt         time.Time
+	DurationSeconds int
+	BytesUp         int64
+	BytesDown       int64
+	TotalBytes      int64
+	CountryCode     string
+	NetworkName     string
+	Cost            money.Money
+}
+
+// NewUsageSession converts a session; nil stays nil.
+func NewUsageSession(u *store.UsageSession) *UsageSession { return one(u, newUsageSession) }
+
+// NewUsageSessions converts a list of sessions, in order.
+func NewUsageSessions(us []store.UsageSession) []UsageSession { return all(us, newUsageSession) }
+
+func newUsageSession(u *store.UsageSession) UsageSession {
+	return UsageSession{
+		ID: sessionGlobalID(u), StartedAt: u.StartedAt, EndedAt: u.EndedAt,
+		DurationSeconds: int(u.EndedAt.Sub(u.StartedAt) / time.Second), BytesUp: u.BytesUp, BytesDown: u.BytesDown,
+		TotalBytes: u.TotalBytes(), CountryCode: u.CountryCode, NetworkName: u.NetworkName, Cost: money.New(u.CostMinor, u.Currency),
+	}
+}
 
 // UsageSummary is a SIM's totals over a range. It keeps the range and the
 // SIM's currency so that its breakdowns by day and by network are read

@@ -24,6 +24,10 @@
 //   - a fallback re-sends no SQL: loaders keep what they fetched for the
 //     request, and resolvers that read the store directly go through
 //     Remember, so gqlgen's pass reads what the attempt read;
+//   - batch fields (batch: true) are called with the same parents as under
+//     gqlgen: once per list with all its items (before the list writes
+//     them, see ResolveBatch), and in a batch of one for a parent that is
+//     not an item of a list of its type;
 //   - query resolvers have no side effects;
 //   - field interceptors (handler AroundFields/AroundRootFields) and FIELD
 //     directives do not run on the lean walk: the handler adds none, and

@@ -20,15 +20,16 @@ type Field func(ctx context.Context, w *bytes.Buffer, f graphql.CollectedField) 
 // gqlgen, so that their SQL round trips overlap: a user's SIM cards,
 // addresses and orders are fetched at once. Objects that are items of a
 // concurrent list do not fan out again: their list already runs them side
-// by side, and their loaders batch across the items. Nor do fields said
-// Ready count: their values wait in the loaders' caches.
-func Object(ctx context.Context, w *bytes.Buffer, object string, fields []graphql.CollectedField, resolved map[string]bool, field Field) bool {
+// by side, and their loaders batch across the items. Nor do batch fields
+// count when the object's list resolved them (see Batch): their values are
+// there already.
+func Object(ctx context.Context, w *bytes.Buffer, fields []graphql.CollectedField, resolved map[string]bool, field Field) bool {
 	for _, f := range fields {
 		if f.IsDeferred() {
 			return false
 		}
 	}
-	if ctx.Value(inConcurrentList{}) == nil && unready(ctx, object, fields, resolved) > 1 {
+	if ctx.Value(inConcurrentList{}) == nil && resolvers(fields, resolved) > 1 {
 		return objectConcurrently(ctx, w, fields, resolved, field)
 	}
 	w.WriteByte('{')
@@ -42,21 +43,16 @@ func Object(ctx context.Context, w *bytes.Buffer, object string, fields []graphq
 	return true
 }
 
-// unready counts the resolved fields not said Ready, as far as it matters:
-// a fan-out needs two.
-func unready(ctx context.Context, object string, fields []graphql.CollectedField, resolved map[string]bool) int {
+// resolvers counts the fields that call resolvers, as far as it matters: a
+// fan-out needs two.
+func resolvers(fields []graphql.CollectedField, resolved map[string]bool) int {
 	n := 0
 	for _, f := range fields {
 		if resolved[f.Name] {
 			n++
-		}
-	}
-	if n < 2 {
-		return n
-	}
-	for _, f := range fields {
-		if resolved[f.Name] && IsReady(ctx, object, f.Name) {
-			n--
+			if n > 1 {
+				break
+			}
 		}
 	}
 	return n
@@ -157,7 +153,7 @@ type Item func(ctx context.Context, w *bytes.Buffer, i int) bool
 // List writes a JSON array of n items. Items whose fields call resolvers
 // run concurrently, one goroutine each as in gqlgen, so that their loaders
 // see every item's key within one batch window. Other items (plain ones,
-// or ones whose resolvers find their values ready: see Ready) run in place,
+// or ones whose batch fields the list resolved for all: see Batch) run in place,
 // in a chunk per core when there are many, so that a lone request still
 // has every core writing its items, for one goroutine a core instead of
 // one an item.
@@ -315,7 +311,6 @@ type operation struct {
 	mu     sync.Mutex
 	args   map[*ast.Field]map[string]any
 	fields map[fieldsKey][]graphql.CollectedField
-	ready  map[*graphql.FieldContext][]readyField // see Ready
 }
 
 // fieldsKey names a selection set (by its first element: selection sets

@@ -34,7 +34,7 @@ func TestObjectKeepsOrderWhileResolvingConcurrently(t *testing.T) {
 		fields := collected(names...)
 		resolved := map[string]bool{"slow": true, "fast": true, "first": true}
 		var w bytes.Buffer
-		ok := Object(context.Background(), &w, "T", fields, resolved, func(_ context.Context, w *bytes.Buffer, f graphql.CollectedField) bool {
+		ok := Object(context.Background(), &w, fields, resolved, func(_ context.Context, w *bytes.Buffer, f graphql.CollectedField) bool {
 			if f.Name == "slow" {
 				time.Sleep(20 * time.Millisecond)
 			}
@@ -86,7 +86,7 @@ func TestFailuresGiveTheOperationBack(t *testing.T) {
 		"a panic":         func(_ context.Context, w *bytes.Buffer, f graphql.CollectedField) bool { panic("boom") },
 	} {
 		var w bytes.Buffer
-		if Object(context.Background(), &w, "T", fields, map[string]bool{"a": true, "b": true}, field) {
+		if Object(context.Background(), &w, fields, map[string]bool{"a": true, "b": true}, field) {
 			t.Errorf("%s: Object answered %s", name, w.String())
 		}
 	}
@@ -131,67 +131,6 @@ func TestListKeepsOrder(t *testing.T) {
 	var w bytes.Buffer
 	if List(context.Background(), &w, 22, false, func(_ context.Context, w *bytes.Buffer, i int) bool { return i != 17 }) {
 		t.Errorf("a failing item in the last chunk: List answered %s", w.String())
-	}
-}
-
-// Fields a resolver above said Ready do not fan an object out (their values
-// wait in the loaders' caches); the same object fans out where they are not
-// ready. Ready names a type's field below the resolver that said it, nothing
-// else.
-func TestReadyFieldsDoNotFanOut(t *testing.T) {
-	op := WithOperation(context.Background())
-	resolver := graphql.WithFieldContext(op, &graphql.FieldContext{Object: "User"})
-	Ready(resolver, "SimCard", "usage", "usageSessions")
-	below := graphql.WithFieldContext(resolver, &graphql.FieldContext{Object: "SimCard"})
-
-	for _, c := range []struct {
-		ctx       context.Context
-		object    string
-		field     string
-		wantReady bool
-		whereItIs string
-	}{
-		{below, "SimCard", "usage", true, "below the resolver"},
-		{resolver, "SimCard", "usageSessions", true, "at the resolver"},
-		{below, "SimCard", "balanceEntries", false, "a field not said"},
-		{below, "Order", "usage", false, "another type's field"},
-		{op, "SimCard", "usage", false, "above the resolver"},
-		{context.Background(), "SimCard", "usage", false, "outside an operation"},
-	} {
-		if got := IsReady(c.ctx, c.object, c.field); got != c.wantReady {
-			t.Errorf("%s: IsReady(%s.%s) = %v, want %v", c.whereItIs, c.object, c.field, got, c.wantReady)
-		}
-	}
-
-	// "usage" waits a while for "usageSessions" to start: it does only when
-	// the two run side by side.
-	overlapped := func(ctx context.Context) bool {
-		started := make(chan struct{})
-		var overlap bool
-		ok := Object(ctx, new(bytes.Buffer), "SimCard", collected("usage", "usageSessions"), map[string]bool{"usage": true, "usageSessions": true},
-			func(_ context.Context, w *bytes.Buffer, f graphql.CollectedField) bool {
-				if f.Name == "usageSessions" {
-					close(started)
-				} else {
-					select {
-					case <-started:
-						overlap = true
-					case <-time.After(200 * time.Millisecond):
-					}
-				}
-				w.WriteString("1")
-				return true
-			})
-		if !ok {
-			t.Fatal("Object failed")
-		}
-		return overlap
-	}
-	if !overlapped(op) {
-		t.Error("two resolved fields not ready did not run side by side")
-	}
-	if overlapped(below) {
-		t.Error("two ready fields ran side by side")
 	}
 }
 

@@ -129,14 +129,7 @@ func appendKey(b []byte, v reflect.Value) []byte {
 		if v.Kind() == reflect.Slice && v.IsNil() {
 			return append(b, "nil"...)
 		}
-		b = append(b, '[')
-		for i := range v.Len() {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendKey(b, v.Index(i))
-		}
-		return append(b, ']')
+		return appendEach(b, '[', v.Len(), v.Index, ']')
 	case reflect.Struct:
 		if v.Type() == timeType && v.CanInterface() {
 			var t time.Time
@@ -147,14 +140,20 @@ func appendKey(b []byte, v reflect.Value) []byte {
 			}
 			return t.UTC().AppendFormat(b, time.RFC3339Nano)
 		}
-		b = append(b, '{')
-		for i := range v.NumField() {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendKey(b, v.Field(i))
-		}
-		return append(b, '}')
+		return appendEach(b, '{', v.NumField(), v.Field, '}')
 	}
 	return fmt.Appendf(b, "%#v", v) // maps, channels, functions: not read with
+}
+
+// appendEach appends the keys of n values (elements or fields), separated
+// by commas, between open and end.
+func appendEach(b []byte, open byte, n int, value func(i int) reflect.Value, end byte) []byte {
+	b = append(b, open)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendKey(b, value(i))
+	}
+	return append(b, end)
 }

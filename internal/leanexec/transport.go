@@ -45,37 +45,31 @@ var _ graphql.Transport = POST{}
 
 // Do implements graphql.Transport.
 func (t POST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	start := graphql.Now()
-	// The lean executor lends its response buffer until the answer is written.
-	ctx, loan := WithLoan(r.Context())
-	defer loan.Return()
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		status, msg := 0, "the request body could not be read"
-		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
-			status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is over %d bytes", tooBig.Limit)
+	run(w, r, exec, func() (*graphql.RawParams, gqlerror.List, int) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			status, msg := 0, "the request body could not be read"
+			if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+				status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is over %d bytes", tooBig.Limit)
+			}
+			return nil, badRequest("%s", msg), status
 		}
-		writeRequestError(ctx, w, r, exec, nil, badRequest("%s", msg), status)
-		return
-	}
-	var params graphql.RawParams
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&params); err != nil {
-		// A body that is not JSON at all is 400 whatever the client accepts
-		// (GraphQL over HTTP: SHOULD, for application/json too); JSON of
-		// the wrong shape follows the accepted media type.
-		status, syntax := 0, (*json.SyntaxError)(nil)
-		if errors.As(err, &syntax) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			status = http.StatusBadRequest
+		var params graphql.RawParams
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&params); err != nil {
+			// A body that is not JSON at all is 400 whatever the client accepts
+			// (GraphQL over HTTP: SHOULD, for application/json too); JSON of
+			// the wrong shape follows the accepted media type.
+			status, syntax := 0, (*json.SyntaxError)(nil)
+			if errors.As(err, &syntax) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				status = http.StatusBadRequest
+			}
+			return nil, badRequest(
+				"the request body is not a GraphQL request: send JSON with a string query, and optionally a string operationName and objects variables and extensions (%v)", err), status
 		}
-		writeRequestError(ctx, w, r, exec, nil, badRequest(
-			"the request body is not a GraphQL request: send JSON with a string query, and optionally a string operationName and objects variables and extensions (%v)", err), status)
-		return
-	}
-	params.Headers = r.Header
-	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	serve(ctx, w, r, exec, &params)
+		return &params, nil, 0
+	})
 }
 
 // GET is gqlgen's GET transport with the status codes above.
@@ -87,27 +81,41 @@ var _ graphql.Transport = GET{}
 
 // Do implements graphql.Transport.
 func (t GET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	start := graphql.Now()
-	ctx, loan := WithLoan(r.Context())
-	defer loan.Return()
-	query, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		writeRequestError(ctx, w, r, exec, nil, badRequest("the URL's query string is malformed: %v", err), 0)
-		return
-	}
-	params := graphql.RawParams{Query: query.Get("query"), OperationName: query.Get("operationName"), Headers: r.Header}
-	for name, into := range map[string]*map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
-		if v := query.Get(name); v != "" {
-			dec := json.NewDecoder(strings.NewReader(v))
-			dec.UseNumber()
-			if err := dec.Decode(into); err != nil {
-				writeRequestError(ctx, w, r, exec, nil, badRequest("the %s parameter is not a JSON object: %v", name, err), 0)
-				return
+	run(w, r, exec, func() (*graphql.RawParams, gqlerror.List, int) {
+		query, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return nil, badRequest("the URL's query string is malformed: %v", err), 0
+		}
+		params := graphql.RawParams{Query: query.Get("query"), OperationName: query.Get("operationName")}
+		for name, into := range map[string]*map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
+			if v := query.Get(name); v != "" {
+				dec := json.NewDecoder(strings.NewReader(v))
+				dec.UseNumber()
+				if err := dec.Decode(into); err != nil {
+					return nil, badRequest("the %s parameter is not a JSON object: %v", name, err), 0
+				}
 			}
 		}
+		return &params, nil, 0
+	})
+}
+
+// run reads a request's parameters with read and serves them, timing the
+// read as gqlgen's transports do; when read cannot, it answers the request
+// error read gives, with its status (0: see writeRequestError).
+func run(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, read func() (*graphql.RawParams, gqlerror.List, int)) {
+	start := graphql.Now()
+	// The lean executor lends its response buffer until the answer is written.
+	ctx, loan := WithLoan(r.Context())
+	defer loan.Return()
+	params, errs, status := read()
+	if errs != nil {
+		writeRequestError(ctx, w, r, exec, nil, errs, status)
+		return
 	}
+	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	serve(ctx, w, r, exec, &params)
+	serve(ctx, w, r, exec, params)
 }
 
 // serve runs a decoded request and writes its answer.

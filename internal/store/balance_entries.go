@@ -4,38 +4,43 @@ import (
 	"context"
 	"time"
 
-	"github.com/teztelecom/tez/internal/money"
+	"github.com/lib/pq"
+
 	"github.com/teztelecom/tez/internal/relay"
 )
+
+const balanceEntryColumns = `e.id, e.iccid, e.amount, e.overdraft, e.kind, e.reference, e.idempotency_key, e.balance_after, e.created_at, s.currency`
 
 // Owner-checked in the statement: entries of the owner's SIM since it
 // joined the account (an earlier owner's top-ups are not theirs to see).
 // No cursor is an infinite bound: the index's condition either way (see
 // ordersPage).
 const balanceEntriesPage = `
-SELECT e.id, e.iccid, e.amount, e.overdraft, e.kind, e.reference, e.idempotency_key, e.balance_after, e.created_at, s.currency
+SELECT ` + balanceEntryColumns + `
 FROM balance_entries e JOIN sim_cards s ON s.iccid = e.iccid AND s.user_id = $2
 WHERE e.iccid = $1 AND e.created_at >= s.owned_since
   AND (e.created_at, e.id) < (coalesce($3::timestamptz, 'infinity'), coalesce($4::bigint, 0))
 ORDER BY e.created_at DESC, e.id DESC
 LIMIT $5`
 
+// newestBalanceEntries is balanceEntriesPage's first page of many SIMs,
+// each with its own limit, in one statement.
+const newestBalanceEntries = `
+SELECT k.i, ` + balanceEntryColumns + `
+FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS k(iccid, n, i)
+JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $3
+CROSS JOIN LATERAL (
+  SELECT * FROM balance_entries e
+  WHERE e.iccid = k.iccid AND e.created_at >= s.owned_since
+  ORDER BY e.created_at DESC, e.id DESC
+  LIMIT k.n) e
+ORDER BY k.i, e.created_at DESC, e.id DESC`
+
 // SIMBalanceEntry is a ledger entry with its SIM's currency, as the
 // customer sees it.
 type SIMBalanceEntry struct {
 	BalanceEntry
 	Currency string `db:"currency"`
-}
-
-// AmountMoney is how much the balance moved.
-func (e SIMBalanceEntry) AmountMoney() money.Money { return money.New(e.Amount, e.Currency) }
-
-// OverdraftMoney is how the entry moved the SIM's overdraft.
-func (e SIMBalanceEntry) OverdraftMoney() money.Money { return money.New(e.Overdraft, e.Currency) }
-
-// BalanceAfterMoney is the balance right after the entry.
-func (e SIMBalanceEntry) BalanceAfterMoney() money.Money {
-	return money.New(e.BalanceAfter, e.Currency)
 }
 
 // BalanceEntriesPage returns a page of the owner's SIM's ledger, newest
@@ -48,6 +53,34 @@ func (s *Store) BalanceEntriesPage(ctx context.Context, q Querier, owner int64, 
 	var rows []SIMBalanceEntry
 	err = q.SelectContext(ctx, &rows, balanceEntriesPage, iccid, owner, afterAt, afterID, page.Fetch())
 	return rows, mapError(err, "balance entries")
+}
+
+// BalanceKey asks for the newest Limit entries of a SIM's ledger.
+type BalanceKey struct {
+	ICCID string
+	Limit int
+}
+
+// NewestBalanceEntries returns, for each key, the newest entries of the
+// owner's SIM (as BalanceEntriesPage's first page), one statement for all;
+// another owner's SIM has none.
+func (s *Store) NewestBalanceEntries(ctx context.Context, q Querier, owner int64, keys []BalanceKey) (map[BalanceKey][]SIMBalanceEntry, error) {
+	iccids, limits := make([]string, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		iccids[i], limits[i] = k.ICCID, int64(k.Limit)
+	}
+	var rows []struct {
+		I int `db:"i"`
+		SIMBalanceEntry
+	}
+	if err := q.SelectContext(ctx, &rows, newestBalanceEntries, pq.Array(iccids), pq.Array(limits), owner); err != nil {
+		return nil, mapError(err, "balance entries")
+	}
+	ords, entries := make([]int, len(rows)), make([]SIMBalanceEntry, len(rows))
+	for i, r := range rows {
+		ords[i], entries[i] = r.I, r.SIMBalanceEntry
+	}
+	return group(keys, ords, entries), nil
 }
 
 // BalanceEntryCursor is an entry's cursor in BalanceEntriesPage order.

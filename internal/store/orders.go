@@ -102,9 +102,6 @@ type OrderItem struct {
 	FulfilledQuantity int `db:"fulfilled_quantity"`
 }
 
-// UnitPrice is the price of one unit at the time of the order.
-func (i OrderItem) UnitPrice() money.Money { return money.New(i.UnitPriceMinor, i.Currency) }
-
 // LineTotal is unit price times quantity.
 func (i OrderItem) LineTotal() money.Money { return money.New(i.LineTotalMinor, i.Currency) }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/lib/pq"
 
-	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/relay"
 )
 
@@ -155,9 +154,6 @@ type ResellerSIM struct {
 	BalanceAsOf  time.Time  `db:"balance_as_of"` // as SimCard's
 	SpentMinor   int64      `db:"spent"`         // as SimCard's
 }
-
-// Balance is what is left to spend.
-func (s ResellerSIM) Balance() money.Money { return money.New(s.BalanceMinor, s.Currency) }
 
 // ResellerSIMCursor is a reseller's SIM card's cursor in ICCID order.
 func ResellerSIMCursor(s ResellerSIM) string { return relay.EncodeCursor(s.ICCID) }

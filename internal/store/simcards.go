@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/lib/pq"
-
-	"github.com/teztelecom/tez/internal/money"
 )
 
 // SimCard is a SIM card with its balance.
@@ -36,12 +34,6 @@ type SimCard struct {
 	RunOutWarningDays        *int   `db:"runout_warning_days"`
 }
 
-// Balance is what is left to spend.
-func (s SimCard) Balance() money.Money { return money.New(s.BalanceMinor, s.Currency) }
-
-// Overdraft is usage the balance did not cover, in the balance's currency.
-func (s SimCard) Overdraft() money.Money { return money.New(s.OverdraftMinor, s.Currency) }
-
 // LastUsage is when the SIM last used data while its current owner held
 // it: nil when never, or when that was before they got it (an earlier
 // owner's trips are not theirs to see).
@@ -50,14 +42,6 @@ func (s SimCard) LastUsage() *time.Time {
 		return nil
 	}
 	return s.LastUsageAt
-}
-
-// Label is the owner's name for the SIM, nil when none.
-func (s SimCard) Label() *string {
-	if s.LabelText == "" {
-		return nil
-	}
-	return &s.LabelText
 }
 
 // freshnessColumns are balanceAsOf and the spend that projects the run-out,
@@ -113,20 +97,4 @@ var simCardsOfOwner = `SELECT ` + simColumns + ` FROM sim_cards WHERE iccid = AN
 func (s *Store) SimCardsByICCID(ctx context.Context, q Querier, owner int64, iccids []string) (map[string]SimCard, error) {
 	out, err := selectKeyed(ctx, q, func(sc SimCard) string { return sc.ICCID }, simCardsOfOwner, pq.Array(iccids), owner)
 	return out, mapError(err, "sim cards")
-}
-
-// SimCardAlerts are the owner's alert settings as the API shows them.
-type SimCardAlerts struct {
-	LowBalanceThreshold *money.Money
-	RunOutWarningDays   *int
-}
-
-// Alerts are the owner's alert settings of the SIM.
-func (s SimCard) Alerts() SimCardAlerts {
-	a := SimCardAlerts{RunOutWarningDays: s.RunOutWarningDays}
-	if s.LowBalanceThresholdMinor != nil {
-		m := money.New(*s.LowBalanceThresholdMinor, s.Currency)
-		a.LowBalanceThreshold = &m
-	}
-	return a
 }

@@ -1,5 +1,7 @@
 // Package store holds all the SQL of the service: one file per aggregate,
-// each statement a named constant. It knows nothing of GraphQL or HTTP.
+// each statement a named constant, and the domain's types it reads and
+// writes. It knows nothing of GraphQL or HTTP: graph/model converts its types
+// to the schema's.
 //
 // Every method runs on the Querier it is given: the pool (Store.DB) for a
 // read or write on its own, or the transaction of Store.InTx for a step of

@@ -7,7 +7,6 @@ import (
 
 	"github.com/lib/pq"
 
-	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/relay"
 )
 
@@ -27,12 +26,6 @@ type UsageSession struct {
 
 // TotalBytes is up plus down.
 func (u UsageSession) TotalBytes() int64 { return u.BytesUp + u.BytesDown }
-
-// DurationSeconds is how long the session lasted.
-func (u UsageSession) DurationSeconds() int { return int(u.EndedAt.Sub(u.StartedAt) / time.Second) }
-
-// Cost is what the session cost.
-func (u UsageSession) Cost() money.Money { return money.New(u.CostMinor, u.Currency) }
 
 // Key identifies the session in global IDs and cursors: the partitioned
 // table's primary key (start, id).

@@ -84,7 +84,7 @@ func leanObject(data *codegen.Data, o *codegen.Object) bool {
 // leanField reports whether the walk resolves the field itself; for any
 // other field it gives the operation back to gqlgen.
 func leanField(f *codegen.Field) bool {
-	if strings.HasPrefix(f.Name, "__") || f.IsMap() || f.IsBatch() || f.HasDirectives() ||
+	if strings.HasPrefix(f.Name, "__") || f.IsMap() || f.HasDirectives() ||
 		f.VOkFunc || f.HasHaser || f.Stream || f.TypeReference == nil || f.TypeReference.Definition == nil {
 		return false
 	}
