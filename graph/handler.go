@@ -96,6 +96,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(leanexec.Memo{})
 	srv.Use(deadline{})
 	srv.Use(eventLoaders{store: r.Store, metrics: opts.Metrics})
+	srv.Use(readRoute{store: r.Store, log: opts.Logger})
 	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.HideSuggestions))
 	srv.SetRecoverFunc(recoverFunc(opts.Logger))
 	return srv

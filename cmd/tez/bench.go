@@ -76,7 +76,7 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 	}
 	if f.shards > 0 {
 		o := shardplan.Options{Shards: f.shards, ResellerBatch: 500, CDRBatch: 1000}
-		rows, err := shardplan.Measure(ctx, db, o)
+		rows, err := shardplan.Measure(ctx, db.Primary(), o)
 		if err != nil {
 			return err
 		}
