@@ -401,6 +401,21 @@ func (a *API) Metric(series string) float64 {
 	return 0
 }
 
+// AwaitReadyz waits (polling, for up to a minute) until /readyz answers 200
+// with a line that starts with line, such as "replica1: in rotation".
+func (a *API) AwaitReadyz(line string) {
+	a.t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		status, _, body := a.Get("/readyz", nil)
+		if status == http.StatusOK && strings.Contains("\n"+body, "\n"+line) {
+			return
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("/readyz never said %q; it says %d %s", line, status, body)
+		}
+	}
+}
+
 // Decode reads a response's data into v.
 func (a *API) Decode(res Response, v any) {
 	a.t.Helper()

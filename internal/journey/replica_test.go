@@ -1,8 +1,6 @@
 package journey
 
 import (
-	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +17,7 @@ func TestDashboardsFromAStandby(t *testing.T) {
 	t.Parallel()
 	api, standby := apitest.NewWithStandby(t)
 	s := shopOn(t, api)
-	waitReadyz(t, api, "replica1: in rotation")
+	api.AwaitReadyz("replica1: in rotation")
 
 	dana := s.signUp("dana@standby.example", "a long new passphrase", "Dana S")
 	home := dana.addressMutation("addressCreate", "input", "AddressInput!", almaty)
@@ -56,19 +54,5 @@ func TestDashboardsFromAStandby(t *testing.T) {
 			t.Fatalf("with the standby down the dashboard shows %+v", got)
 		}
 	}
-	waitReadyz(t, api, "replica1: out of rotation (unreachable)")
-}
-
-// waitReadyz waits until /readyz answers 200 with a line starting line.
-func waitReadyz(t *testing.T, api *apitest.API, line string) {
-	t.Helper()
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
-		status, _, body := api.Get("/readyz", nil)
-		if status == http.StatusOK && strings.Contains("\n"+body, "\n"+line) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/readyz never said %q; it says %d %s", line, status, body)
-		}
-	}
+	api.AwaitReadyz("replica1: out of rotation (unreachable)")
 }

@@ -66,15 +66,6 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 	}
 }
 
-// readyzSays waits until /readyz has a line starting with line.
-func readyzSays(t *testing.T, api *apitest.API, line string) {
-	t.Helper()
-	waitFor(t, "/readyz to say "+line, func() bool {
-		status, _, body := api.Get("/readyz", nil)
-		return status == http.StatusOK && strings.Contains("\n"+body, "\n"+line)
-	})
-}
-
 // servedByReplica waits until a read of token's reaches the replica: the
 // first request of a session settles its fence on the primary, and the
 // replica is used again once its next health check has it past the fence.
@@ -120,7 +111,7 @@ func replay(t *testing.T, api *apitest.API, fn string) {
 // session never wrote, so nothing sends it to the primary.
 func dashboardIsServedByTheStandby(t *testing.T, api *apitest.API, _ *pgdev.Standby) {
 	_, token := api.Customer("reader@replica.example")
-	readyzSays(t, api, "replica1: in rotation")
+	api.AwaitReadyz("replica1: in rotation")
 	servedByReplica(t, api, token)
 
 	pauseReplay(t, api)
@@ -144,7 +135,7 @@ func dashboardIsServedByTheStandby(t *testing.T, api *apitest.API, _ *pgdev.Stan
 func customerSeesTheirNewAddressAtOnce(t *testing.T, api *apitest.API, _ *pgdev.Standby) {
 	_, writer := api.Customer("writer@replica.example")
 	_, other := api.Customer("other@replica.example")
-	readyzSays(t, api, "replica1: in rotation")
+	api.AwaitReadyz("replica1: in rotation")
 	servedByReplica(t, api, writer)
 	servedByReplica(t, api, other)
 
@@ -183,7 +174,7 @@ func customerSeesTheirNewAddressAtOnce(t *testing.T, api *apitest.API, _ *pgdev.
 // is in rotation again.
 func standbyStoppedReadsMoveToThePrimary(t *testing.T, api *apitest.API, standby *pgdev.Standby) {
 	_, token := api.Customer("steady@replica.example")
-	readyzSays(t, api, "replica1: in rotation")
+	api.AwaitReadyz("replica1: in rotation")
 	servedByReplica(t, api, token)
 
 	stopped := make(chan error, 1)
@@ -203,7 +194,7 @@ func standbyStoppedReadsMoveToThePrimary(t *testing.T, api *apitest.API, standby
 		default:
 		}
 	}
-	readyzSays(t, api, "replica1: out of rotation (unreachable)")
+	api.AwaitReadyz("replica1: out of rotation (unreachable)")
 	before := api.Metric(primaryReads)
 	var got account
 	api.Query(dashboard(token), &got)
@@ -217,7 +208,7 @@ func standbyStoppedReadsMoveToThePrimary(t *testing.T, api *apitest.API, standby
 	if err := standby.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	readyzSays(t, api, "replica1: in rotation")
+	api.AwaitReadyz("replica1: in rotation")
 	servedByReplica(t, api, token)
 }
 
@@ -228,7 +219,7 @@ func standbyStoppedReadsMoveToThePrimary(t *testing.T, api *apitest.API, standby
 // primary without an error.
 func forgedReadFencesChangeNothing(t *testing.T, api *apitest.API, _ *pgdev.Standby) {
 	_, token := api.Customer("forger@replica.example")
-	readyzSays(t, api, "replica1: in rotation")
+	api.AwaitReadyz("replica1: in rotation")
 	servedByReplica(t, api, token)
 	pauseReplay(t, api)
 	addByHand(t, api, "forger@replica.example")
@@ -263,7 +254,7 @@ func TestReplicaThatIsNotAStandbyIsOutOfRotation(t *testing.T) {
 	api := apitest.New(t)
 	second := api.Replica(func(c *config.Config) { c.DatabaseReplicaURLs = []string{api.DSN} })
 	_, token := second.Customer("misconfigured@replica.example")
-	readyzSays(t, second, "replica1: out of rotation (not a standby")
+	second.AwaitReadyz("replica1: out of rotation (not a standby")
 	var got account
 	second.Query(dashboard(token), &got)
 	if n := second.Metric(replicaReads); n != 0 {
