@@ -29,7 +29,7 @@ func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInp
 	if sess == nil {
 		return &model.RegisterPayload{UserErrors: problems}, nil
 	}
-	return &model.RegisterPayload{Token: &sess.Token, User: &sess.User, UserErrors: []apperr.FieldError{}}, nil
+	return &model.RegisterPayload{Token: &sess.Token, User: model.NewUser(&sess.User), UserErrors: []apperr.FieldError{}}, nil
 }
 
 func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error) {
@@ -40,7 +40,7 @@ func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*
 	if sess == nil {
 		return &model.LoginPayload{UserErrors: problems}, nil
 	}
-	return &model.LoginPayload{Token: &sess.Token, User: &sess.User, UserErrors: []apperr.FieldError{}}, nil
+	return &model.LoginPayload{Token: &sess.Token, User: model.NewUser(&sess.User), UserErrors: []apperr.FieldError{}}, nil
 }
 
 func (r *mutationResolver) Logout(ctx context.Context) (*model.LogoutPayload, error) {
@@ -77,7 +77,7 @@ func (r *mutationResolver) PasswordChange(ctx context.Context, input model.Passw
 	if u == nil {
 		return &model.PasswordChangePayload{UserErrors: problems}, nil
 	}
-	return &model.PasswordChangePayload{User: u, UserErrors: []apperr.FieldError{}}, nil
+	return &model.PasswordChangePayload{User: model.NewUser(u), UserErrors: []apperr.FieldError{}}, nil
 }
 
 func (r *mutationResolver) ProfileUpdate(ctx context.Context, input model.ProfileUpdateInput) (*model.ProfileUpdatePayload, error) {
@@ -92,7 +92,7 @@ func (r *mutationResolver) ProfileUpdate(ctx context.Context, input model.Profil
 	if u == nil {
 		return &model.ProfileUpdatePayload{UserErrors: problems}, nil
 	}
-	return &model.ProfileUpdatePayload{User: u, UserErrors: []apperr.FieldError{}}, nil
+	return &model.ProfileUpdatePayload{User: model.NewUser(u), UserErrors: []apperr.FieldError{}}, nil
 }
 
 func (r *mutationResolver) EmailVerify(ctx context.Context, input model.EmailVerifyInput) (*model.EmailVerifyPayload, error) {
@@ -100,7 +100,7 @@ func (r *mutationResolver) EmailVerify(ctx context.Context, input model.EmailVer
 	if err != nil {
 		return nil, err
 	}
-	return &model.EmailVerifyPayload{User: u, UserErrors: userErrors(problems)}, nil
+	return &model.EmailVerifyPayload{User: model.NewUser(u), UserErrors: userErrors(problems)}, nil
 }
 
 func (r *mutationResolver) EmailChange(ctx context.Context, input model.EmailChangeInput) (*model.EmailChangePayload, error) {
@@ -155,7 +155,7 @@ func (r *mutationResolver) AccountDelete(ctx context.Context, input model.Accoun
 	return &model.AccountDeletePayload{UserErrors: userErrors(problems)}, nil
 }
 
-func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
+func (r *queryResolver) Me(ctx context.Context) (*model.User, error) {
 	if viewer.From(ctx).Kind == viewer.Anonymous {
 		return nil, nil
 	}
@@ -164,13 +164,13 @@ func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 		return nil, err
 	}
 	if u := viewer.From(ctx).Account; u != nil {
-		return u, nil
+		return model.NewUser(u), nil
 	}
 	u, err := leanexec.Remember(ctx, leanexec.Key("UserByID", id), func() (store.User, error) { return r.Store.UserByID(ctx, r.Store.DB(), id) })
 	if err != nil {
 		return nil, err
 	}
-	return &u, nil
+	return model.NewUser(&u), nil
 }
 
 func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }

@@ -11,7 +11,6 @@ import (
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/address"
 	"github.com/teztelecom/tez/internal/apperr"
-	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
 )
 
@@ -25,7 +24,7 @@ func (r *mutationResolver) AddressCreate(ctx context.Context, input model.Addres
 		return &model.AddressPayload{UserErrors: problems}, err
 	}
 	u, err := r.changedUser(ctx, me)
-	return &model.AddressPayload{Address: a, User: u, UserErrors: []apperr.FieldError{}}, err
+	return &model.AddressPayload{Address: model.NewAddress(a), User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *mutationResolver) AddressUpdate(ctx context.Context, input model.AddressUpdateInput) (*model.AddressPayload, error) {
@@ -42,7 +41,7 @@ func (r *mutationResolver) AddressUpdate(ctx context.Context, input model.Addres
 		return &model.AddressPayload{UserErrors: problems}, err
 	}
 	u, err := r.changedUser(ctx, me)
-	return &model.AddressPayload{Address: a, User: u, UserErrors: []apperr.FieldError{}}, err
+	return &model.AddressPayload{Address: model.NewAddress(a), User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
 func (r *mutationResolver) AddressDelete(ctx context.Context, id string) (*model.AddressDeletePayload, error) {
@@ -71,17 +70,18 @@ func (r *mutationResolver) AddressSetDefault(ctx context.Context, id string) (*m
 		return &model.AddressSetDefaultPayload{UserErrors: problems}, err
 	}
 	u, err := r.changedUser(ctx, me)
-	return &model.AddressSetDefaultPayload{Address: a, PreviousDefault: previous, User: u, UserErrors: []apperr.FieldError{}}, err
+	return &model.AddressSetDefaultPayload{Address: model.NewAddress(a), PreviousDefault: model.NewAddress(previous), User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
-func (r *userResolver) DefaultAddress(ctx context.Context, obj *store.User) (*store.Address, error) {
-	addresses, err := loadersFor(ctx).addressesByUser.Load(ctx, obj.ID)
+func (r *userResolver) DefaultAddress(ctx context.Context, obj *model.User) (*model.Address, error) {
+	addresses, err := loadersFor(ctx).addressesByUser.Load(ctx, obj.RowID)
 	if err != nil || len(addresses) == 0 || !addresses[0].IsDefault {
 		return nil, err
 	}
-	return &addresses[0], nil
+	return model.NewAddress(&addresses[0]), nil
 }
 
-func (r *userResolver) Addresses(ctx context.Context, obj *store.User) ([]store.Address, error) {
-	return loadersFor(ctx).addressesByUser.Load(ctx, obj.ID)
+func (r *userResolver) Addresses(ctx context.Context, obj *model.User) ([]model.Address, error) {
+	addresses, err := loadersFor(ctx).addressesByUser.Load(ctx, obj.RowID)
+	return model.NewAddresses(addresses), err
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/graph/generated"
+	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/store"
@@ -35,7 +36,7 @@ func listCost(child, n int) int { return 1 + child*n }
 // setComplexity makes list fields cost in proportion to what they can
 // return, so the complexity limit stops queries that fan out too far.
 func setComplexity(c *generated.ComplexityRoot) {
-	c.Query.Products = func(child int, first *int, _ *string, last *int, _ *string, _ *store.ProductKind) int {
+	c.Query.Products = func(child int, first *int, _ *string, last *int, _ *string, _ *model.ProductKind) int {
 		return pageCost(child, first, last)
 	}
 	c.Query.Nodes = func(child int, ids []string) int { return listCost(child, len(ids)) }

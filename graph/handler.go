@@ -6,6 +6,7 @@ import (
 
 	coderws "github.com/coder/websocket"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -37,6 +38,9 @@ type Options struct {
 	// ends its live connection (internal/server).
 	LiveInit  transport.WebsocketInitFunc
 	LiveClose transport.WebsocketCloseFunc
+	// APQ keeps automatic persisted queries; nil keeps them in this
+	// process (internal/apq shares them between servers through Redis).
+	APQ graphql.Cache[string]
 }
 
 // keepAlive is how often an idle live connection is pinged: under the idle
@@ -79,7 +83,11 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	if opts.Trusted != nil {
 		srv.Use(opts.Trusted)
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	apq := opts.APQ
+	if apq == nil {
+		apq = lru.New[string](1000)
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
 	// After the persisted queries, which may be what gives the text.
 	shape := opts.Shape
 	shape.Cache = queries

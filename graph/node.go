@@ -7,6 +7,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/relay"
@@ -29,19 +30,19 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 	l := loadersFor(ctx)
 	switch typ {
 	case relay.TypeProduct:
-		return byInt(ctx, key, l.productByID.Loader)
+		return byInt(ctx, key, l.productByID.Loader, model.NewProduct)
 	case relay.TypeAddress:
-		return byInt(ctx, key, l.addressByID)
+		return byInt(ctx, key, l.addressByID, model.NewAddress)
 	case relay.TypeOrder:
-		return byInt(ctx, key, l.orderByID)
+		return byInt(ctx, key, l.orderByID, func(o *store.Order) *store.Order { return o })
 	case relay.TypeSimCard:
-		return found(l.simCardByID.LoadThunk(ctx, key))
+		return found(l.simCardByID.LoadThunk(ctx, key), func(s *store.SimCard) *store.SimCard { return s })
 	case relay.TypeUsageSession:
 		start, n, ok := strings.Cut(key, "|")
 		if !ok {
 			return none
 		}
-		return found(l.sessionByKey.LoadThunk(ctx, [2]string{start, n}))
+		return found(l.sessionByKey.LoadThunk(ctx, [2]string{start, n}), func(s *store.UsageSession) *store.UsageSession { return s })
 	case relay.TypeUser:
 		return func() (relay.Node, error) { return r.viewerUser(ctx, key) }
 	}
@@ -50,16 +51,17 @@ func (r *Resolver) nodeThunk(ctx context.Context, id string) func() (relay.Node,
 
 func none() (relay.Node, error) { return nil, nil }
 
-func byInt[V any](ctx context.Context, key string, l *dataloadgen.Loader[int64, V]) func() (relay.Node, error) {
+func byInt[V, N any](ctx context.Context, key string, l *dataloadgen.Loader[int64, V], conv func(*V) *N) func() (relay.Node, error) {
 	id, err := store.ParseID(key, "object")
 	if err != nil {
 		return none
 	}
-	return found(l.LoadThunk(ctx, id))
+	return found(l.LoadThunk(ctx, id), conv)
 }
 
-// found turns a loader's "not found" into the absent node.
-func found[V any](thunk func() (V, error)) func() (relay.Node, error) {
+// found converts what a loader found to its GraphQL type, and its "not
+// found" to the absent node.
+func found[V, N any](thunk func() (V, error), conv func(*V) *N) func() (relay.Node, error) {
 	return func() (relay.Node, error) {
 		v, err := thunk()
 		if errors.Is(err, dataloadgen.ErrNotFound) {
@@ -68,7 +70,7 @@ func found[V any](thunk func() (V, error)) func() (relay.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return v, nil
+		return conv(&v), nil
 	}
 }
 
@@ -85,5 +87,8 @@ func (r *Resolver) viewerUser(ctx context.Context, key string) (relay.Node, erro
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	return model.NewUser(&u), nil
 }

@@ -50,7 +50,7 @@ func (r *mutationResolver) OrderPay(ctx context.Context, input model.OrderPayInp
 	if err != nil {
 		return nil, err
 	}
-	return &model.OrderPayPayload{Payment: pay, Order: order, UserErrors: userErrors(problems)}, nil
+	return &model.OrderPayPayload{Payment: model.NewPayment(pay), Order: order, UserErrors: userErrors(problems)}, nil
 }
 
 func (r *mutationResolver) OrderReorder(ctx context.Context, input model.OrderReorderInput) (*model.OrderReorderPayload, error) {
@@ -90,8 +90,9 @@ func (r *orderResolver) Items(ctx context.Context, obj *store.Order) ([]store.Or
 	return loadersFor(ctx).itemsByOrder.Load(ctx, obj.ID)
 }
 
-func (r *orderResolver) Shipments(ctx context.Context, obj *store.Order) ([]store.Shipment, error) {
-	return loadersFor(ctx).shipmentsByOrder.Load(ctx, obj.ID)
+func (r *orderResolver) Shipments(ctx context.Context, obj *store.Order) ([]model.Shipment, error) {
+	shipments, err := loadersFor(ctx).shipmentsByOrder.Load(ctx, obj.ID)
+	return model.NewShipments(shipments), err
 }
 
 func (r *orderResolver) AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error) {
@@ -105,7 +106,7 @@ func (r *orderResolver) AvailableActions(ctx context.Context, obj *store.Order) 
 	return orders.Actions(*obj, &facts), nil
 }
 
-func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (*store.Product, error) {
+func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (*model.Product, error) {
 	if obj.ProductID == nil {
 		return nil, nil
 	}
@@ -113,7 +114,7 @@ func (r *orderItemResolver) Product(ctx context.Context, obj *store.OrderItem) (
 	if err != nil {
 		return nil, err
 	}
-	return &p, nil
+	return model.NewProduct(&p), nil
 }
 
 func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessToken string) (*store.Order, error) {
@@ -130,25 +131,26 @@ func (r *queryResolver) GuestOrder(ctx context.Context, number string, accessTok
 	return &o, nil
 }
 
-func (r *shipmentResolver) Items(ctx context.Context, obj *store.Shipment) ([]store.ShipmentItem, error) {
-	return loadersFor(ctx).shipmentItemsByOrder.Load(ctx, obj.OrderID)
+func (r *shipmentResolver) Items(ctx context.Context, obj *model.Shipment) ([]model.ShipmentItem, error) {
+	items, err := loadersFor(ctx).shipmentItemsByOrder.Load(ctx, obj.OrderRowID)
+	return model.NewShipmentItems(items), err
 }
 
-func (r *shipmentItemResolver) Product(ctx context.Context, obj *store.ShipmentItem) (*store.Product, error) {
-	p, err := loadersFor(ctx).productByID.Load(ctx, obj.ProductID)
+func (r *shipmentItemResolver) Product(ctx context.Context, obj *model.ShipmentItem) (*model.Product, error) {
+	p, err := loadersFor(ctx).productByID.Load(ctx, obj.ProductRowID)
 	if err != nil {
 		return nil, err
 	}
-	return &p, nil
+	return model.NewProduct(&p), nil
 }
 
-func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, after *string, last *int, before *string, status *store.OrderStatus) (*model.OrderConnection, error) {
+func (r *userResolver) Orders(ctx context.Context, obj *model.User, first *int, after *string, last *int, before *string, status *store.OrderStatus) (*model.OrderConnection, error) {
 	page, err := relay.Args{First: first, After: after, Last: last, Before: before}.Page(2)
 	if err != nil {
 		return nil, err
 	}
-	read, err := leanexec.Remember(ctx, leanexec.Key("OrdersPage", obj.ID, status, page), func() (ordersPage, error) {
-		rows, total, err := r.Store.OrdersPage(ctx, r.Store.DB(), obj.ID, store.OrderFilter{Status: status, Page: page})
+	read, err := leanexec.Remember(ctx, leanexec.Key("OrdersPage", obj.RowID, status, page), func() (ordersPage, error) {
+		rows, total, err := r.Store.OrdersPage(ctx, r.Store.DB(), obj.RowID, store.OrderFilter{Status: status, Page: page})
 		return ordersPage{rows, total}, err
 	})
 	if err != nil {
@@ -162,9 +164,9 @@ func (r *userResolver) Orders(ctx context.Context, obj *store.User, first *int, 
 	return conn, prefetchOrderFields(ctx, r.Store, shown)
 }
 
-func (r *userResolver) Order(ctx context.Context, obj *store.User, number string) (*store.Order, error) {
-	o, err := leanexec.Remember(ctx, leanexec.Key("OrderByNumber", obj.ID, number), func() (store.Order, error) {
-		return r.Store.OrderByNumber(ctx, r.Store.DB(), obj.ID, number)
+func (r *userResolver) Order(ctx context.Context, obj *model.User, number string) (*store.Order, error) {
+	o, err := leanexec.Remember(ctx, leanexec.Key("OrderByNumber", obj.RowID, number), func() (store.Order, error) {
+		return r.Store.OrderByNumber(ctx, r.Store.DB(), obj.RowID, number)
 	})
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil

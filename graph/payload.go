@@ -3,7 +3,7 @@ package graph
 import (
 	"context"
 
-	"github.com/teztelecom/tez/internal/store"
+	"github.com/teztelecom/tez/graph/model"
 )
 
 // changedUser is a payload's user: the customer as stored after the
@@ -11,7 +11,7 @@ import (
 // read only when the payload selects it; the request's loaders then forget
 // the customer's lists they hold, as an earlier mutation of the same
 // document may have changed them.
-func (r *Resolver) changedUser(ctx context.Context, id int64) (*store.User, error) {
+func (r *Resolver) changedUser(ctx context.Context, id int64) (*model.User, error) {
 	if id == 0 || descend(ctx, []string{"user"}) == nil {
 		return nil, nil
 	}
@@ -22,5 +22,5 @@ func (r *Resolver) changedUser(ctx context.Context, id int64) (*store.User, erro
 	if err != nil {
 		return nil, err
 	}
-	return &u, nil
+	return model.NewUser(&u), nil
 }

@@ -14,13 +14,13 @@ import (
 	"github.com/teztelecom/tez/internal/store"
 )
 
-func (r *queryResolver) Products(ctx context.Context, first *int, after *string, last *int, before *string, kind *store.ProductKind) (*model.ProductConnection, error) {
+func (r *queryResolver) Products(ctx context.Context, first *int, after *string, last *int, before *string, kind *model.ProductKind) (*model.ProductConnection, error) {
 	page, err := relay.Args{First: first, After: after, Last: last, Before: before}.Page(1)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := leanexec.Remember(ctx, leanexec.Key("FindProducts", kind, page), func() ([]store.Product, error) {
-		return r.Store.FindProducts(ctx, r.Store.DB(), store.ProductFilter{Kind: kind, Page: page})
+		return r.Store.FindProducts(ctx, r.Store.DB(), store.ProductFilter{Kind: model.Domain[store.ProductKind](kind), Page: page})
 	})
 	if err != nil {
 		return nil, err

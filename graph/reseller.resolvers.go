@@ -32,7 +32,7 @@ func (r *queryResolver) ResellerSimCards(ctx context.Context, iccids []string) (
 	})
 }
 
-func (r *queryResolver) Reseller(ctx context.Context) (*store.Reseller, error) {
+func (r *queryResolver) Reseller(ctx context.Context) (*model.Reseller, error) {
 	id, err := viewer.ResellerID(ctx)
 	if err != nil {
 		return nil, err
@@ -41,16 +41,16 @@ func (r *queryResolver) Reseller(ctx context.Context) (*store.Reseller, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &res, nil
+	return model.NewReseller(&res), nil
 }
 
-func (r *resellerResolver) SimCards(ctx context.Context, obj *store.Reseller, first *int, after *string, status *store.SIMStatus) (*model.ResellerSimCardConnection, error) {
+func (r *resellerResolver) SimCards(ctx context.Context, obj *model.Reseller, first *int, after *string, status *store.SIMStatus) (*model.ResellerSimCardConnection, error) {
 	page, err := relay.Args{First: first, After: after}.Page(1)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := leanexec.Remember(ctx, leanexec.Key("ResellerSIMsPage", obj.ID, status, page), func() ([]store.ResellerSIM, error) {
-		return r.Store.ResellerSIMsPage(ctx, r.Store.DB(), obj.ID, status, page)
+	rows, err := leanexec.Remember(ctx, leanexec.Key("ResellerSIMsPage", obj.RowID, status, page), func() ([]store.ResellerSIM, error) {
+		return r.Store.ResellerSIMsPage(ctx, r.Store.DB(), obj.RowID, status, page)
 	})
 	if err != nil {
 		return nil, err
@@ -58,12 +58,12 @@ func (r *resellerResolver) SimCards(ctx context.Context, obj *store.Reseller, fi
 	return model.NewResellerSimCardConnection(page, rows), nil
 }
 
-func (r *resellerResolver) SimCardChanges(ctx context.Context, obj *store.Reseller, after *string, first *int) (*model.ResellerSimCardChangeConnection, error) {
+func (r *resellerResolver) SimCardChanges(ctx context.Context, obj *model.Reseller, after *string, first *int) (*model.ResellerSimCardChangeConnection, error) {
 	page, err := relay.Args{First: first, After: after}.Page(2)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.ResellerSIMChanges(ctx, obj.ID, page)
+	rows, err := r.Store.ResellerSIMChanges(ctx, obj.RowID, page)
 	if err != nil {
 		return nil, err
 	}

@@ -1,5 +1,6 @@
 // Package graph holds the GraphQL resolvers: thin functions that read the
-// arguments, authorise, call one service or loader and convert the result.
+// arguments, authorise, call one service or loader and convert the result
+// to its GraphQL type (graph/model).
 package graph
 
 //go:generate go run ../cmd/gqlgen

@@ -180,16 +180,16 @@ func (r *subscriptionResolver) SimCardUpdated(ctx context.Context, iccid *string
 	return out, nil
 }
 
-func (r *userResolver) SimCards(ctx context.Context, obj *store.User) ([]store.SimCard, error) {
-	sims, err := loadersFor(ctx).simCardsByUser.Load(ctx, obj.ID)
+func (r *userResolver) SimCards(ctx context.Context, obj *model.User) ([]store.SimCard, error) {
+	sims, err := loadersFor(ctx).simCardsByUser.Load(ctx, obj.RowID)
 	if err != nil {
 		return nil, err
 	}
 	return sims, prefetchSIMFields(ctx, sims)
 }
 
-func (r *userResolver) SimCard(ctx context.Context, obj *store.User, iccid string) (*store.SimCard, error) {
-	sims, err := loadersFor(ctx).simCardsByUser.Load(ctx, obj.ID)
+func (r *userResolver) SimCard(ctx context.Context, obj *model.User, iccid string) (*store.SimCard, error) {
+	sims, err := loadersFor(ctx).simCardsByUser.Load(ctx, obj.RowID)
 	if err != nil {
 		return nil, err
 	}

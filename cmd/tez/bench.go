@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/teztelecom/tez/internal/bench"
 	"github.com/teztelecom/tez/internal/shardplan"
 	"github.com/teztelecom/tez/internal/store"
@@ -30,6 +32,7 @@ type benchFlags struct {
 	scale       int
 	scenarios   string
 	jsonOut     string
+	markdown    string
 	explain     bool
 	profile     string
 	loadgen     string
@@ -44,8 +47,8 @@ type benchFlags struct {
 const ceilingCustomers = 16
 
 // pgbenchWarmup is how long pgbench runs before its rate counts: its new
-// connections plan each prepared statement five times before the generic
-// plan, and the rate settles only after some seconds.
+// connections first prepare every statement, and the rate settles only
+// after some seconds.
 const pgbenchWarmup = 10 * time.Second
 
 func runBench(ctx context.Context, env *environment, args []string) error {
@@ -57,12 +60,16 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.IntVar(&f.scale, "scale", 10000, "customers in the benchmark database (seeded once)")
 	fs.StringVar(&f.scenarios, "scenarios", strings.Join(scenarioNames(), ","), "comma-separated scenarios to run")
 	fs.StringVar(&f.jsonOut, "json", "", "also write the results as JSON to this file")
-	fs.BoolVar(&f.explain, "explain", false, "print EXPLAIN ANALYZE of each statement of one dashboard request and stop")
+	fs.StringVar(&f.markdown, "markdown", "", "print the results of an earlier -json file as the Markdown tables of docs/benchmarks.md and stop (no database)")
+	fs.BoolVar(&f.explain, "explain", false, "print EXPLAIN ANALYZE of each statement of one dashboard request, prepared as the server runs it, and stop")
 	fs.StringVar(&f.loadgen, "loadgen", "auto", "load generator: wrk, builtin, or auto (wrk when installed)")
 	fs.IntVar(&f.shards, "shards", 0, "print how this many Citus shards would split the benchmark data under two schemes (docs/scaling.md) and stop")
 	fs.StringVar(&f.profile, "profile", "", "write the server's CPU and allocation profiles of each measured run into this directory")
 	if err := fs.parse(args, 0, 0); err != nil {
 		return err
+	}
+	if f.markdown != "" {
+		return renderMarkdown(env.stdout, f.markdown)
 	}
 	return withDatabase(ctx, env, dbOptions{embeddedName: benchDatabase}, func(d *database) error { return runBenchOn(ctx, env, f, d) })
 }
@@ -83,6 +90,13 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 		return shardplan.Print(env.stdout, o, rows)
 	}
 	stats := newStatementStats(ctx, env, db)
+	var backend int
+	if err := db.GetContext(ctx, &backend, `SELECT pg_backend_pid()`); err != nil {
+		return err
+	}
+	// PostgreSQL's CPU is the bench cluster's alone: a shared machine runs
+	// other clusters (test suites') beside it.
+	dbCPU := bench.ClusterCPU(backend)
 
 	gen, err := loadGenerator(f.loadgen)
 	if err != nil {
@@ -106,7 +120,7 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 			return err
 		}
 		if f.explain {
-			return explain(ctx, env, db, recorded[0])
+			return explain(ctx, env, db.Primary(), recorded[0])
 		}
 		for i, stmts := range recorded {
 			script, err := bench.Script(stmts, fmt.Sprintf("c%d", i))
@@ -131,18 +145,18 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 			probe := &bench.Probe{PID: srv.pid}
 			probe.Start()
 			profiled := srv.profile(f.profile, fmt.Sprintf("%s-%d", sc.Name, conns), f.duration)
-			db0 := bench.CPUOf("postgres")
+			db0 := dbCPU()
 			r := gen.load(srv.url+"/graphql", conns, f.duration).Run(ctx, sc)
-			db1 := bench.CPUOf("postgres")
+			db1 := dbCPU()
 			r.ServerRSSMiB, r.ServerCPUShare = probe.Stop()
 			r.ServerCPUms = bench.PerRequestMs(time.Duration(r.ServerCPUShare*r.Seconds*float64(time.Second)), r.Requests)
 			r.DBCPUms = bench.PerRequestMs(db1-db0, r.Requests)
 			if err := <-profiled; err != nil {
 				env.log.Warn("no profile", "err", err)
 			}
-			r.StatementsPerRequest = stats.perRequest(ctx, r.Requests)
+			stats.fill(ctx, &r)
 			if sc.Name == "dashboard" && len(scripts) > 0 {
-				ceiling, err := bench.PGBench(ctx, dsn, scripts, conns, pgbenchWarmup, f.duration)
+				ceiling, err := bench.PGBench(ctx, dsn, pgbenchSettings(env), dbCPU, scripts, conns, pgbenchWarmup, f.duration)
 				if err != nil {
 					env.log.Warn("no pgbench ceiling", "err", err)
 				}
@@ -158,13 +172,22 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 		return err
 	}
 	if f.jsonOut != "" {
-		data, err := json.MarshalIndent(map[string]any{"machine": machine(), "results": results}, "", "  ")
+		data, err := json.MarshalIndent(benchFile{Machine: machine(), Results: results}, "", "  ")
 		if err != nil {
 			return err
 		}
 		if err := os.WriteFile(f.jsonOut, data, 0o644); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// pgbenchSettings are the server's planning settings, for pgbench's
+// connections: the ceiling runs the same plans.
+func pgbenchSettings(env *environment) map[string]string {
+	if env.cfg.DBPrepared {
+		return store.GenericPlans
 	}
 	return nil
 }
@@ -333,19 +356,31 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// statementStats counts the SQL statements the server runs, from
-// pg_stat_statements (preloaded by the embedded cluster).
+// statementStats reads what the server's statements cost PostgreSQL from
+// pg_stat_statements (preloaded by the embedded cluster): how many, and
+// their planning and execution time. Planning is tracked because a
+// statement planned anew on every call can cost more to plan than to run;
+// the bench turns pg_stat_statements.track_planning on for its database, so
+// connections opened after it (the server's, pgbench's) are measured.
 type statementStats struct {
-	db      store.Querier
-	enabled bool
+	db       store.Querier
+	enabled  bool
+	planning bool
 }
 
 func newStatementStats(ctx context.Context, env *environment, db store.Querier) *statementStats {
 	_, err := db.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`)
 	if err != nil {
 		env.log.Warn("SQL statements per request not measured: pg_stat_statements unavailable", "err", err)
+		return &statementStats{db: db}
 	}
-	return &statementStats{db: db, enabled: err == nil}
+	_, perr := db.ExecContext(ctx, `DO $$ BEGIN
+		EXECUTE format('ALTER DATABASE %I SET pg_stat_statements.track_planning = on', current_database());
+	END $$`)
+	if perr != nil {
+		env.log.Warn("planning time not measured: cannot turn pg_stat_statements.track_planning on", "err", perr)
+	}
+	return &statementStats{db: db, enabled: true, planning: perr == nil}
 }
 
 func (s *statementStats) reset(ctx context.Context) {
@@ -354,21 +389,46 @@ func (s *statementStats) reset(ctx context.Context) {
 	}
 }
 
-// perRequest divides the server's statements in this database (the
-// harness's own are left out) by the requests made.
-func (s *statementStats) perRequest(ctx context.Context, requests int) float64 {
-	if !s.enabled || requests == 0 {
-		return 0
+// fill divides the server's statements in this database since the last
+// reset (the harness's own are left out) by the requests made, into r.
+func (s *statementStats) fill(ctx context.Context, r *bench.Result) {
+	if !s.enabled || r.Requests == 0 {
+		return
 	}
-	var calls int64
-	err := s.db.GetContext(ctx, &calls, `
-		SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
+	var rows []bench.StatementCost
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT left(regexp_replace(query, '\s+', ' ', 'g'), 400) AS query,
+		       sum(calls) AS calls, sum(plans) AS plans,
+		       sum(total_plan_time) AS plan_ms, sum(total_exec_time) AS exec_ms
+		FROM pg_stat_statements
 		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-		  AND query NOT ILIKE '%pg_stat_statements%'`)
+		  AND query NOT ILIKE '%pg_stat_statements%'
+		GROUP BY 1
+		ORDER BY sum(total_plan_time + total_exec_time) DESC`)
 	if err != nil {
-		return 0
+		return
 	}
-	return float64(calls) / float64(requests)
+	bench.Attribute(r, rows, s.planning)
+}
+
+// benchFile is what -json writes and -markdown reads.
+type benchFile struct {
+	Machine map[string]any `json:"machine"`
+	Results []bench.Result `json:"results"`
+}
+
+// renderMarkdown prints the results saved in path as Markdown tables, so
+// the table in docs/benchmarks.md is generated, not typed.
+func renderMarkdown(w io.Writer, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var f benchFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return fmt.Errorf("%s: not a tez bench -json file: %w", path, err)
+	}
+	return bench.Markdown(w, f.Results)
 }
 
 func machine() map[string]any {
@@ -376,22 +436,48 @@ func machine() map[string]any {
 	return map[string]any{"host": host, "cpus": numCPU(), "at": time.Now().UTC().Format(time.RFC3339)}
 }
 
+// explainRuns is the execution of a prepared statement that explain
+// explains: PostgreSQL plans a prepared statement for its values on its
+// first five executions, builds and weighs a generic plan on the sixth,
+// and from then on either reuses it or plans anew each time: the tenth
+// shows which, with the planning time it costs.
+const explainRuns = 10
+
 // explain prints the plan and timing of each statement one dashboard
-// request sends, as the database runs it on the benchmark data.
-func explain(ctx context.Context, env *environment, db store.Querier, stmts []bench.Statement) error {
+// request sends, as a server's connection runs it on the benchmark data:
+// prepared, past its first executions (see explainRuns), on one connection
+// opened like the server's (so with its settings).
+func explain(ctx context.Context, env *environment, db *sqlx.DB, stmts []bench.Statement) error {
+	conn, err := db.Connx(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
 	for i, st := range stmts {
-		q, err := bench.Inline(st)
+		if st.Query == "BEGIN" || st.Query == "COMMIT" {
+			continue
+		}
+		name := fmt.Sprintf("tez_explain_%d", i+1)
+		prepare, execute, err := bench.Prepared(name, st)
 		if err != nil {
 			return err
 		}
-		if q == "BEGIN" || q == "COMMIT" {
-			continue
+		if _, err := conn.ExecContext(ctx, prepare); err != nil {
+			return fmt.Errorf("prepare statement %d: %w", i+1, err)
+		}
+		for range explainRuns - 1 {
+			if _, err := conn.ExecContext(ctx, execute); err != nil {
+				return fmt.Errorf("execute statement %d: %w", i+1, err)
+			}
 		}
 		var plan []string
-		if err := db.SelectContext(ctx, &plan, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+q); err != nil {
+		if err := conn.SelectContext(ctx, &plan, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+execute); err != nil {
 			return fmt.Errorf("explain statement %d: %w", i+1, err)
 		}
-		fmt.Fprintf(env.stdout, "-- statement %d\n%s\n%s\n\n", i+1, q, strings.Join(plan, "\n"))
+		if _, err := conn.ExecContext(ctx, "DEALLOCATE "+name); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "-- statement %d, execution %d of the prepared statement\n%s;\n%s;\n%s\n\n", i+1, explainRuns, prepare, execute, strings.Join(plan, "\n"))
 	}
 	return nil
 }

@@ -62,7 +62,7 @@ type ComplexityRoot struct {
 		City          func(childComplexity int) int
 		CountryCode   func(childComplexity int) int
 		DeliveryNote  func(childComplexity int) int
-		GlobalID      func(childComplexity int) int
+		ID            func(childComplexity int) int
 		IsDefault     func(childComplexity int) int
 		Line1         func(childComplexity int) int
 		Line2         func(childComplexity int) int
@@ -287,12 +287,12 @@ type ComplexityRoot struct {
 	Product struct {
 		Active        func(childComplexity int) int
 		Description   func(childComplexity int) int
-		GlobalID      func(childComplexity int) int
+		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Price         func(childComplexity int) int
 		Region        func(childComplexity int) int
-		SKU           func(childComplexity int) int
+		Sku           func(childComplexity int) int
 		VoucherAmount func(childComplexity int) int
 	}
 
@@ -316,7 +316,7 @@ type ComplexityRoot struct {
 		Me               func(childComplexity int) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
-		Products         func(childComplexity int, first *int, after *string, last *int, before *string, kind *store.ProductKind) int
+		Products         func(childComplexity int, first *int, after *string, last *int, before *string, kind *model.ProductKind) int
 		Reseller         func(childComplexity int) int
 		ResellerSimCards func(childComplexity int, iccids []string) int
 	}
@@ -484,8 +484,8 @@ type ComplexityRoot struct {
 		DefaultAddress func(childComplexity int) int
 		Email          func(childComplexity int) int
 		EmailVerified  func(childComplexity int) int
-		FullNameOrNil  func(childComplexity int) int
-		GlobalID       func(childComplexity int) int
+		FullName       func(childComplexity int) int
+		ID             func(childComplexity int) int
 		Order          func(childComplexity int, number string) int
 		Orders         func(childComplexity int, first *int, after *string, last *int, before *string, status *store.OrderStatus) int
 		Phone          func(childComplexity int) int
@@ -534,33 +534,33 @@ type MutationResolver interface {
 type OrderResolver interface {
 	Items(ctx context.Context, obj *store.Order) ([]store.OrderItem, error)
 
-	Shipments(ctx context.Context, obj *store.Order) ([]store.Shipment, error)
+	Shipments(ctx context.Context, obj *store.Order) ([]model.Shipment, error)
 	AvailableActions(ctx context.Context, obj *store.Order) ([]orders.Action, error)
 }
 type OrderItemResolver interface {
-	Product(ctx context.Context, obj *store.OrderItem) (*store.Product, error)
+	Product(ctx context.Context, obj *store.OrderItem) (*model.Product, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (relay.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]relay.Node, error)
-	Me(ctx context.Context) (*store.User, error)
+	Me(ctx context.Context) (*model.User, error)
 	GuestOrder(ctx context.Context, number string, accessToken string) (*store.Order, error)
-	Products(ctx context.Context, first *int, after *string, last *int, before *string, kind *store.ProductKind) (*model.ProductConnection, error)
+	Products(ctx context.Context, first *int, after *string, last *int, before *string, kind *model.ProductKind) (*model.ProductConnection, error)
 	ResellerSimCards(ctx context.Context, iccids []string) (*model.ResellerSimCards, error)
-	Reseller(ctx context.Context) (*store.Reseller, error)
+	Reseller(ctx context.Context) (*model.Reseller, error)
 }
 type ResellerResolver interface {
-	SimCards(ctx context.Context, obj *store.Reseller, first *int, after *string, status *store.SIMStatus) (*model.ResellerSimCardConnection, error)
-	SimCardChanges(ctx context.Context, obj *store.Reseller, after *string, first *int) (*model.ResellerSimCardChangeConnection, error)
+	SimCards(ctx context.Context, obj *model.Reseller, first *int, after *string, status *store.SIMStatus) (*model.ResellerSimCardConnection, error)
+	SimCardChanges(ctx context.Context, obj *model.Reseller, after *string, first *int) (*model.ResellerSimCardChangeConnection, error)
 }
 type ResellerSimCardResolver interface {
 	ProjectedRunOutAt(ctx context.Context, obj *store.ResellerSIM) (*time.Time, error)
 }
 type ShipmentResolver interface {
-	Items(ctx context.Context, obj *store.Shipment) ([]store.ShipmentItem, error)
+	Items(ctx context.Context, obj *model.Shipment) ([]model.ShipmentItem, error)
 }
 type ShipmentItemResolver interface {
-	Product(ctx context.Context, obj *store.ShipmentItem) (*store.Product, error)
+	Product(ctx context.Context, obj *model.ShipmentItem) (*model.Product, error)
 }
 type SimCardResolver interface {
 	ProjectedRunOutAt(ctx context.Context, obj *store.SimCard) (*time.Time, error)
@@ -583,12 +583,12 @@ type UsageSummaryResolver interface {
 	ArchivedBefore(ctx context.Context, obj *model.UsageSummary) (*time.Time, error)
 }
 type UserResolver interface {
-	DefaultAddress(ctx context.Context, obj *store.User) (*store.Address, error)
-	Addresses(ctx context.Context, obj *store.User) ([]store.Address, error)
-	Orders(ctx context.Context, obj *store.User, first *int, after *string, last *int, before *string, status *store.OrderStatus) (*model.OrderConnection, error)
-	Order(ctx context.Context, obj *store.User, number string) (*store.Order, error)
-	SimCards(ctx context.Context, obj *store.User) ([]store.SimCard, error)
-	SimCard(ctx context.Context, obj *store.User, iccid string) (*store.SimCard, error)
+	DefaultAddress(ctx context.Context, obj *model.User) (*model.Address, error)
+	Addresses(ctx context.Context, obj *model.User) ([]model.Address, error)
+	Orders(ctx context.Context, obj *model.User, first *int, after *string, last *int, before *string, status *store.OrderStatus) (*model.OrderConnection, error)
+	Order(ctx context.Context, obj *model.User, number string) (*store.Order, error)
+	SimCards(ctx context.Context, obj *model.User) ([]store.SimCard, error)
+	SimCard(ctx context.Context, obj *model.User, iccid string) (*store.SimCard, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -635,11 +635,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Address.DeliveryNote(childComplexity), true
 	case "Address.id":
-		if e.ComplexityRoot.Address.GlobalID == nil {
+		if e.ComplexityRoot.Address.ID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Address.GlobalID(childComplexity), true
+		return e.ComplexityRoot.Address.ID(childComplexity), true
 	case "Address.isDefault":
 		if e.ComplexityRoot.Address.IsDefault == nil {
 			break
@@ -1580,11 +1580,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Product.Description(childComplexity), true
 	case "Product.id":
-		if e.ComplexityRoot.Product.GlobalID == nil {
+		if e.ComplexityRoot.Product.ID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Product.GlobalID(childComplexity), true
+		return e.ComplexityRoot.Product.ID(childComplexity), true
 	case "Product.kind":
 		if e.ComplexityRoot.Product.Kind == nil {
 			break
@@ -1610,11 +1610,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Product.Region(childComplexity), true
 	case "Product.sku":
-		if e.ComplexityRoot.Product.SKU == nil {
+		if e.ComplexityRoot.Product.Sku == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Product.SKU(childComplexity), true
+		return e.ComplexityRoot.Product.Sku(childComplexity), true
 	case "Product.voucherAmount":
 		if e.ComplexityRoot.Product.VoucherAmount == nil {
 			break
@@ -1711,7 +1711,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Products(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["kind"].(*store.ProductKind)), true
+		return e.ComplexityRoot.Query.Products(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["kind"].(*model.ProductKind)), true
 	case "Query.reseller":
 		if e.ComplexityRoot.Query.Reseller == nil {
 			break
@@ -2386,17 +2386,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.User.EmailVerified(childComplexity), true
 	case "User.fullName":
-		if e.ComplexityRoot.User.FullNameOrNil == nil {
+		if e.ComplexityRoot.User.FullName == nil {
 			break
 		}
 
-		return e.ComplexityRoot.User.FullNameOrNil(childComplexity), true
+		return e.ComplexityRoot.User.FullName(childComplexity), true
 	case "User.id":
-		if e.ComplexityRoot.User.GlobalID == nil {
+		if e.ComplexityRoot.User.ID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.User.GlobalID(childComplexity), true
+		return e.ComplexityRoot.User.ID(childComplexity), true
 	case "User.order":
 		if e.ComplexityRoot.User.Order == nil {
 			break
@@ -5521,8 +5521,8 @@ func (ec *executionContext) field_Query_products_args(ctx context.Context, rawAr
 	}
 	args["before"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
-		func(ctx context.Context, v any) (*store.ProductKind, error) {
-			return ec.unmarshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind(ctx, v)
+		func(ctx context.Context, v any) (*model.ProductKind, error) {
+			return ec.unmarshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductKind(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5925,7 +5925,7 @@ func (ec *executionContext) fieldContext_AccountDeletePayload_userErrors(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Address_id(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_id(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5934,7 +5934,7 @@ func (ec *executionContext) _Address_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Address_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
+			return obj.ID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5945,10 +5945,10 @@ func (ec *executionContext) _Address_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Address_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, true, false, "ID")
+	return graphql.NewScalarFieldContext("Address", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Address_recipientName(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_recipientName(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5971,7 +5971,7 @@ func (ec *executionContext) fieldContext_Address_recipientName(_ context.Context
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
-func (ec *executionContext) _Address_line1(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_line1(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5994,7 +5994,7 @@ func (ec *executionContext) fieldContext_Address_line1(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
-func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6017,7 +6017,7 @@ func (ec *executionContext) fieldContext_Address_line2(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
-func (ec *executionContext) _Address_city(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_city(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6040,7 +6040,7 @@ func (ec *executionContext) fieldContext_Address_city(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
-func (ec *executionContext) _Address_region(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_region(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6063,7 +6063,7 @@ func (ec *executionContext) fieldContext_Address_region(_ context.Context, field
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
-func (ec *executionContext) _Address_postalCode(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_postalCode(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6086,7 +6086,7 @@ func (ec *executionContext) fieldContext_Address_postalCode(_ context.Context, f
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
-func (ec *executionContext) _Address_countryCode(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_countryCode(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6109,7 +6109,7 @@ func (ec *executionContext) fieldContext_Address_countryCode(_ context.Context, 
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
-func (ec *executionContext) _Address_phone(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_phone(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6132,7 +6132,7 @@ func (ec *executionContext) fieldContext_Address_phone(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
-func (ec *executionContext) _Address_deliveryNote(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_deliveryNote(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6155,7 +6155,7 @@ func (ec *executionContext) fieldContext_Address_deliveryNote(_ context.Context,
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
-func (ec *executionContext) _Address_isDefault(ctx context.Context, field graphql.CollectedField, obj *store.Address) (ret graphql.Marshaler) {
+func (ec *executionContext) _Address_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6213,8 +6213,8 @@ func (ec *executionContext) _AddressDeletePayload_user(ctx context.Context, fiel
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6277,8 +6277,8 @@ func (ec *executionContext) _AddressPayload_address(ctx context.Context, field g
 			return obj.Address, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Address) graphql.Marshaler {
-			return ec.marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6309,8 +6309,8 @@ func (ec *executionContext) _AddressPayload_user(ctx context.Context, field grap
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6373,8 +6373,8 @@ func (ec *executionContext) _AddressSetDefaultPayload_address(ctx context.Contex
 			return obj.Address, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Address) graphql.Marshaler {
-			return ec.marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6405,8 +6405,8 @@ func (ec *executionContext) _AddressSetDefaultPayload_previousDefault(ctx contex
 			return obj.PreviousDefault, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Address) graphql.Marshaler {
-			return ec.marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6437,8 +6437,8 @@ func (ec *executionContext) _AddressSetDefaultPayload_user(ctx context.Context, 
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6840,8 +6840,8 @@ func (ec *executionContext) _CheckoutPayload_user(ctx context.Context, field gra
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7193,8 +7193,8 @@ func (ec *executionContext) _EmailVerifyPayload_user(ctx context.Context, field 
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7280,8 +7280,8 @@ func (ec *executionContext) _LoginPayload_user(ctx context.Context, field graphq
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8910,8 +8910,8 @@ func (ec *executionContext) _Order_shipments(ctx context.Context, field graphql.
 			return ec.Resolvers.Order().Shipments(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []store.Shipment) graphql.Marshaler {
-			return ec.marshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Shipment) graphql.Marshaler {
+			return ec.marshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9020,8 +9020,8 @@ func (ec *executionContext) _OrderCancelPayload_user(ctx context.Context, field 
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9405,8 +9405,8 @@ func (ec *executionContext) _OrderItem_product(ctx context.Context, field graphq
 			return ec.Resolvers.OrderItem().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Product) graphql.Marshaler {
-			return ec.marshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9437,8 +9437,8 @@ func (ec *executionContext) _OrderPayPayload_payment(ctx context.Context, field 
 			return obj.Payment, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Payment) graphql.Marshaler {
-			return ec.marshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPayment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Payment) graphql.Marshaler {
+			return ec.marshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPayment(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9620,8 +9620,8 @@ func (ec *executionContext) _OrderReorderPayload_user(ctx context.Context, field
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9776,8 +9776,8 @@ func (ec *executionContext) _PasswordChangePayload_user(ctx context.Context, fie
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9892,7 +9892,7 @@ func (ec *executionContext) fieldContext_PasswordResetRequestPayload_userErrors(
 	return fc, nil
 }
 
-func (ec *executionContext) _Payment_status(ctx context.Context, field graphql.CollectedField, obj *store.Payment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Payment_status(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9904,8 +9904,8 @@ func (ec *executionContext) _Payment_status(ctx context.Context, field graphql.C
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.PaymentStatus) graphql.Marshaler {
-			return ec.marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.PaymentStatus) graphql.Marshaler {
+			return ec.marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPaymentStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9915,7 +9915,7 @@ func (ec *executionContext) fieldContext_Payment_status(_ context.Context, field
 	return graphql.NewScalarFieldContext("Payment", field, false, false, "PaymentStatus")
 }
 
-func (ec *executionContext) _Payment_amount(ctx context.Context, field graphql.CollectedField, obj *store.Payment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Payment_amount(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9924,7 +9924,7 @@ func (ec *executionContext) _Payment_amount(ctx context.Context, field graphql.C
 			return ec.fieldContext_Payment_amount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Amount(), nil
+			return obj.Amount, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -9938,7 +9938,7 @@ func (ec *executionContext) fieldContext_Payment_amount(_ context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "Payment",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -9947,7 +9947,7 @@ func (ec *executionContext) fieldContext_Payment_amount(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Payment_provider(ctx context.Context, field graphql.CollectedField, obj *store.Payment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Payment_provider(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9970,7 +9970,7 @@ func (ec *executionContext) fieldContext_Payment_provider(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Payment", field, false, false, "String")
 }
 
-func (ec *executionContext) _Payment_redirectUrl(ctx context.Context, field graphql.CollectedField, obj *store.Payment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Payment_redirectUrl(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9993,7 +9993,7 @@ func (ec *executionContext) fieldContext_Payment_redirectUrl(_ context.Context, 
 	return graphql.NewScalarFieldContext("Payment", field, false, false, "String")
 }
 
-func (ec *executionContext) _Payment_expiresAt(ctx context.Context, field graphql.CollectedField, obj *store.Payment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Payment_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10016,7 +10016,7 @@ func (ec *executionContext) fieldContext_Payment_expiresAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Payment", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10025,7 +10025,7 @@ func (ec *executionContext) _Product_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Product_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
+			return obj.ID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10036,10 +10036,10 @@ func (ec *executionContext) _Product_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Product_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, "ID")
+	return graphql.NewScalarFieldContext("Product", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Product_sku(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_sku(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10048,7 +10048,7 @@ func (ec *executionContext) _Product_sku(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Product_sku(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SKU, nil
+			return obj.Sku, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10062,7 +10062,7 @@ func (ec *executionContext) fieldContext_Product_sku(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_kind(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_kind(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10074,8 +10074,8 @@ func (ec *executionContext) _Product_kind(ctx context.Context, field graphql.Col
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.ProductKind) graphql.Marshaler {
-			return ec.marshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.ProductKind) graphql.Marshaler {
+			return ec.marshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10085,7 +10085,7 @@ func (ec *executionContext) fieldContext_Product_kind(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Product", field, false, false, "ProductKind")
 }
 
-func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10108,7 +10108,7 @@ func (ec *executionContext) fieldContext_Product_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10131,7 +10131,7 @@ func (ec *executionContext) fieldContext_Product_description(_ context.Context, 
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_price(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_price(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10140,7 +10140,7 @@ func (ec *executionContext) _Product_price(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Product_price(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Price(), nil
+			return obj.Price, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -10154,7 +10154,7 @@ func (ec *executionContext) fieldContext_Product_price(_ context.Context, field 
 	fc = &graphql.FieldContext{
 		Object:     "Product",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -10163,7 +10163,7 @@ func (ec *executionContext) fieldContext_Product_price(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_voucherAmount(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_voucherAmount(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10172,7 +10172,7 @@ func (ec *executionContext) _Product_voucherAmount(ctx context.Context, field gr
 			return ec.fieldContext_Product_voucherAmount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.VoucherAmount(), nil
+			return obj.VoucherAmount, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *money.Money) graphql.Marshaler {
@@ -10186,7 +10186,7 @@ func (ec *executionContext) fieldContext_Product_voucherAmount(_ context.Context
 	fc = &graphql.FieldContext{
 		Object:     "Product",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
@@ -10195,7 +10195,7 @@ func (ec *executionContext) fieldContext_Product_voucherAmount(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_region(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_region(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10218,7 +10218,7 @@ func (ec *executionContext) fieldContext_Product_region(_ context.Context, field
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_active(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_active(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10340,8 +10340,8 @@ func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10372,8 +10372,8 @@ func (ec *executionContext) _ProfileUpdatePayload_user(ctx context.Context, fiel
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10524,8 +10524,8 @@ func (ec *executionContext) _Query_me(ctx context.Context, field graphql.Collect
 			return ec.Resolvers.Query().Me(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10598,7 +10598,7 @@ func (ec *executionContext) _Query_products(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Products(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["kind"].(*store.ProductKind))
+			return ec.Resolvers.Query().Products(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["kind"].(*model.ProductKind))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductConnection) graphql.Marshaler {
@@ -10688,8 +10688,8 @@ func (ec *executionContext) _Query_reseller(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().Reseller(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Reseller) graphql.Marshaler {
-			return ec.marshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐReseller(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Reseller) graphql.Marshaler {
+			return ec.marshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReseller(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10819,8 +10819,8 @@ func (ec *executionContext) _RegisterPayload_user(ctx context.Context, field gra
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10926,7 +10926,7 @@ func (ec *executionContext) fieldContext_ReorderDroppedItem_reason(_ context.Con
 	return graphql.NewScalarFieldContext("ReorderDroppedItem", field, false, false, "String")
 }
 
-func (ec *executionContext) _Reseller_name(ctx context.Context, field graphql.CollectedField, obj *store.Reseller) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reseller_name(ctx context.Context, field graphql.CollectedField, obj *model.Reseller) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10949,7 +10949,7 @@ func (ec *executionContext) fieldContext_Reseller_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Reseller", field, false, false, "String")
 }
 
-func (ec *executionContext) _Reseller_simCards(ctx context.Context, field graphql.CollectedField, obj *store.Reseller) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reseller_simCards(ctx context.Context, field graphql.CollectedField, obj *model.Reseller) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10993,7 +10993,7 @@ func (ec *executionContext) fieldContext_Reseller_simCards(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Reseller_simCardChanges(ctx context.Context, field graphql.CollectedField, obj *store.Reseller) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reseller_simCardChanges(ctx context.Context, field graphql.CollectedField, obj *model.Reseller) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11523,7 +11523,7 @@ func (ec *executionContext) fieldContext_ResellerSimCards_notFound(_ context.Con
 	return graphql.NewScalarFieldContext("ResellerSimCards", field, false, false, "ICCID")
 }
 
-func (ec *executionContext) _Shipment_status(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Shipment_status(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11535,8 +11535,8 @@ func (ec *executionContext) _Shipment_status(ctx context.Context, field graphql.
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.ShipmentStatus) graphql.Marshaler {
-			return ec.marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.ShipmentStatus) graphql.Marshaler {
+			return ec.marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11546,7 +11546,7 @@ func (ec *executionContext) fieldContext_Shipment_status(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Shipment", field, false, false, "ShipmentStatus")
 }
 
-func (ec *executionContext) _Shipment_carrier(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Shipment_carrier(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11569,7 +11569,7 @@ func (ec *executionContext) fieldContext_Shipment_carrier(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Shipment", field, false, false, "String")
 }
 
-func (ec *executionContext) _Shipment_trackingNumber(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Shipment_trackingNumber(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11592,7 +11592,7 @@ func (ec *executionContext) fieldContext_Shipment_trackingNumber(_ context.Conte
 	return graphql.NewScalarFieldContext("Shipment", field, false, false, "String")
 }
 
-func (ec *executionContext) _Shipment_trackingUrl(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Shipment_trackingUrl(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11615,7 +11615,7 @@ func (ec *executionContext) fieldContext_Shipment_trackingUrl(_ context.Context,
 	return graphql.NewScalarFieldContext("Shipment", field, false, false, "String")
 }
 
-func (ec *executionContext) _Shipment_shippedAt(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Shipment_shippedAt(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11638,7 +11638,7 @@ func (ec *executionContext) fieldContext_Shipment_shippedAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Shipment", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Shipment_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Shipment_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11661,7 +11661,7 @@ func (ec *executionContext) fieldContext_Shipment_deliveredAt(_ context.Context,
 	return graphql.NewScalarFieldContext("Shipment", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Shipment_items(ctx context.Context, field graphql.CollectedField, obj *store.Shipment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Shipment_items(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11673,8 +11673,8 @@ func (ec *executionContext) _Shipment_items(ctx context.Context, field graphql.C
 			return ec.Resolvers.Shipment().Items(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []store.ShipmentItem) graphql.Marshaler {
-			return ec.marshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ShipmentItem) graphql.Marshaler {
+			return ec.marshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItemᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11693,7 +11693,7 @@ func (ec *executionContext) fieldContext_Shipment_items(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _ShipmentItem_quantity(ctx context.Context, field graphql.CollectedField, obj *store.ShipmentItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _ShipmentItem_quantity(ctx context.Context, field graphql.CollectedField, obj *model.ShipmentItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11716,7 +11716,7 @@ func (ec *executionContext) fieldContext_ShipmentItem_quantity(_ context.Context
 	return graphql.NewScalarFieldContext("ShipmentItem", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ShipmentItem_iccid(ctx context.Context, field graphql.CollectedField, obj *store.ShipmentItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _ShipmentItem_iccid(ctx context.Context, field graphql.CollectedField, obj *model.ShipmentItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11739,7 +11739,7 @@ func (ec *executionContext) fieldContext_ShipmentItem_iccid(_ context.Context, f
 	return graphql.NewScalarFieldContext("ShipmentItem", field, false, false, "ICCID")
 }
 
-func (ec *executionContext) _ShipmentItem_product(ctx context.Context, field graphql.CollectedField, obj *store.ShipmentItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _ShipmentItem_product(ctx context.Context, field graphql.CollectedField, obj *model.ShipmentItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11751,8 +11751,8 @@ func (ec *executionContext) _ShipmentItem_product(ctx context.Context, field gra
 			return ec.Resolvers.ShipmentItem().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12554,8 +12554,8 @@ func (ec *executionContext) _SimCardPayload_user(ctx context.Context, field grap
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12641,8 +12641,8 @@ func (ec *executionContext) _SimCardRemovePayload_user(ctx context.Context, fiel
 			return obj.User, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -13384,7 +13384,7 @@ func (ec *executionContext) fieldContext_UsageSummary_archivedBefore(_ context.C
 	return graphql.NewScalarFieldContext("UsageSummary", field, true, true, "DateTime")
 }
 
-func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13393,7 +13393,7 @@ func (ec *executionContext) _User_id(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_User_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
+			return obj.ID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13404,10 +13404,10 @@ func (ec *executionContext) _User_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, false, "ID")
+	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
 }
 
-func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13430,7 +13430,7 @@ func (ec *executionContext) fieldContext_User_email(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
-func (ec *executionContext) _User_emailVerified(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_emailVerified(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13439,7 +13439,7 @@ func (ec *executionContext) _User_emailVerified(ctx context.Context, field graph
 			return ec.fieldContext_User_emailVerified(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.EmailVerified(), nil
+			return obj.EmailVerified, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -13450,10 +13450,10 @@ func (ec *executionContext) _User_emailVerified(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_User_emailVerified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _User_fullName(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_fullName(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13462,7 +13462,7 @@ func (ec *executionContext) _User_fullName(ctx context.Context, field graphql.Co
 			return ec.fieldContext_User_fullName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.FullNameOrNil(), nil
+			return obj.FullName, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13473,10 +13473,10 @@ func (ec *executionContext) _User_fullName(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_User_fullName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, false, "String")
+	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
-func (ec *executionContext) _User_phone(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_phone(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13499,7 +13499,7 @@ func (ec *executionContext) fieldContext_User_phone(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
-func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13522,7 +13522,7 @@ func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field
 	return graphql.NewScalarFieldContext("User", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _User_timeZone(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_timeZone(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13545,7 +13545,7 @@ func (ec *executionContext) fieldContext_User_timeZone(_ context.Context, field 
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
-func (ec *executionContext) _User_defaultAddress(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_defaultAddress(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13557,8 +13557,8 @@ func (ec *executionContext) _User_defaultAddress(ctx context.Context, field grap
 			return ec.Resolvers.User().DefaultAddress(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Address) graphql.Marshaler {
-			return ec.marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, selections, v)
 		},
 		true,
 		false,
@@ -13577,7 +13577,7 @@ func (ec *executionContext) fieldContext_User_defaultAddress(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _User_addresses(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_addresses(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13589,8 +13589,8 @@ func (ec *executionContext) _User_addresses(ctx context.Context, field graphql.C
 			return ec.Resolvers.User().Addresses(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []store.Address) graphql.Marshaler {
-			return ec.marshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddressᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Address) graphql.Marshaler {
+			return ec.marshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13609,7 +13609,7 @@ func (ec *executionContext) fieldContext_User_addresses(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _User_orders(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_orders(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13653,7 +13653,7 @@ func (ec *executionContext) fieldContext_User_orders(ctx context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _User_order(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_order(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13697,7 +13697,7 @@ func (ec *executionContext) fieldContext_User_order(ctx context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _User_simCards(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_simCards(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13729,7 +13729,7 @@ func (ec *executionContext) fieldContext_User_simCards(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _User_simCard(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_simCard(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15994,9 +15994,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case store.User:
+	case model.User:
 		return ec._User(ctx, sel, &obj)
-	case *store.User:
+	case *model.User:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -16015,9 +16015,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._SimCard(ctx, sel, obj)
-	case store.Product:
+	case model.Product:
 		return ec._Product(ctx, sel, &obj)
-	case *store.Product:
+	case *model.Product:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -16029,9 +16029,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Order(ctx, sel, obj)
-	case store.Address:
+	case model.Address:
 		return ec._Address(ctx, sel, &obj)
-	case *store.Address:
+	case *model.Address:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -16084,7 +16084,7 @@ func (ec *executionContext) _AccountDeletePayload(ctx context.Context, sel ast.S
 
 var addressImplementors = []string{"Address", "Node"}
 
-func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, obj *store.Address) graphql.Marshaler {
+func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, obj *model.Address) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, addressImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17611,7 +17611,7 @@ func (ec *executionContext) _PasswordResetRequestPayload(ctx context.Context, se
 
 var paymentImplementors = []string{"Payment"}
 
-func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, obj *store.Payment) graphql.Marshaler {
+func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, obj *model.Payment) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, paymentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17664,7 +17664,7 @@ func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, 
 
 var productImplementors = []string{"Product", "Node"}
 
-func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *store.Product) graphql.Marshaler {
+func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *model.Product) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18024,7 +18024,7 @@ func (ec *executionContext) _ReorderDroppedItem(ctx context.Context, sel ast.Sel
 
 var resellerImplementors = []string{"Reseller"}
 
-func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet, obj *store.Reseller) graphql.Marshaler {
+func (ec *executionContext) _Reseller(ctx context.Context, sel ast.SelectionSet, obj *model.Reseller) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, resellerImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18328,7 +18328,7 @@ func (ec *executionContext) _ResellerSimCards(ctx context.Context, sel ast.Selec
 
 var shipmentImplementors = []string{"Shipment"}
 
-func (ec *executionContext) _Shipment(ctx context.Context, sel ast.SelectionSet, obj *store.Shipment) graphql.Marshaler {
+func (ec *executionContext) _Shipment(ctx context.Context, sel ast.SelectionSet, obj *model.Shipment) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, shipmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18392,7 +18392,7 @@ func (ec *executionContext) _Shipment(ctx context.Context, sel ast.SelectionSet,
 
 var shipmentItemImplementors = []string{"ShipmentItem"}
 
-func (ec *executionContext) _ShipmentItem(ctx context.Context, sel ast.SelectionSet, obj *store.ShipmentItem) graphql.Marshaler {
+func (ec *executionContext) _ShipmentItem(ctx context.Context, sel ast.SelectionSet, obj *model.ShipmentItem) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, shipmentItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19004,7 +19004,7 @@ func (ec *executionContext) _UsageSummary(ctx context.Context, sel ast.Selection
 
 var userImplementors = []string{"User", "Node"}
 
-func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *store.User) graphql.Marshaler {
+func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *model.User) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19519,15 +19519,15 @@ func (ec *executionContext) marshalNAccountDeletePayload2ᚖgithubᚗcomᚋtezte
 	return ec._AccountDeletePayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx context.Context, sel ast.SelectionSet, v store.Address) graphql.Marshaler {
+func (ec *executionContext) marshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx context.Context, sel ast.SelectionSet, v model.Address) graphql.Marshaler {
 	return ec._Address(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Address) graphql.Marshaler {
+func (ec *executionContext) marshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Address) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, sel, v[i])
+		return ec.marshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20212,41 +20212,17 @@ func (ec *executionContext) marshalNPasswordResetRequestPayload2ᚖgithubᚗcom�
 	return ec._PasswordResetRequestPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus(ctx context.Context, v any) (store.PaymentStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus[tmp]
+func (ec *executionContext) unmarshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPaymentStatus(ctx context.Context, v any) (model.PaymentStatus, error) {
+	var res model.PaymentStatus
+	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus(ctx context.Context, sel ast.SelectionSet, v store.PaymentStatus) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus[v])
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "PaymentStatus!")
-	}
-	return res
+func (ec *executionContext) marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPaymentStatus(ctx context.Context, sel ast.SelectionSet, v model.PaymentStatus) graphql.Marshaler {
+	return v
 }
 
-var (
-	unmarshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus = map[string]store.PaymentStatus{
-		"PENDING":            store.PaymentPending,
-		"SUCCEEDED":          store.PaymentSucceeded,
-		"FAILED":             store.PaymentFailed,
-		"EXPIRED":            store.PaymentExpired,
-		"REFUNDED":           store.PaymentRefunded,
-		"PARTIALLY_REFUNDED": store.PaymentPartiallyRefunded,
-	}
-	marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus = map[store.PaymentStatus]string{
-		store.PaymentPending:           "PENDING",
-		store.PaymentSucceeded:         "SUCCEEDED",
-		store.PaymentFailed:            "FAILED",
-		store.PaymentExpired:           "EXPIRED",
-		store.PaymentRefunded:          "REFUNDED",
-		store.PaymentPartiallyRefunded: "PARTIALLY_REFUNDED",
-	}
-)
-
-func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx context.Context, sel ast.SelectionSet, v *store.Product) graphql.Marshaler {
+func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx context.Context, sel ast.SelectionSet, v *model.Product) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Product!")
 		return graphql.Null
@@ -20282,33 +20258,15 @@ func (ec *executionContext) marshalNProductEdge2ᚕgithubᚗcomᚋteztelecomᚋt
 	return ret
 }
 
-func (ec *executionContext) unmarshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind(ctx context.Context, v any) (store.ProductKind, error) {
-	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind[tmp]
+func (ec *executionContext) unmarshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductKind(ctx context.Context, v any) (model.ProductKind, error) {
+	var res model.ProductKind
+	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind(ctx context.Context, sel ast.SelectionSet, v store.ProductKind) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(marshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind[v])
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "ProductKind!")
-	}
-	return res
+func (ec *executionContext) marshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductKind(ctx context.Context, sel ast.SelectionSet, v model.ProductKind) graphql.Marshaler {
+	return v
 }
-
-var (
-	unmarshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind = map[string]store.ProductKind{
-		"SIM_CARD":      store.ProductSIMCard,
-		"TOPUP_VOUCHER": store.ProductTopupVoucher,
-		"ACCESSORY":     store.ProductAccessory,
-	}
-	marshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind = map[store.ProductKind]string{
-		store.ProductSIMCard:      "SIM_CARD",
-		store.ProductTopupVoucher: "TOPUP_VOUCHER",
-		store.ProductAccessory:    "ACCESSORY",
-	}
-)
 
 func (ec *executionContext) unmarshalNProfileUpdateInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProfileUpdateInput(ctx context.Context, v any) (model.ProfileUpdateInput, error) {
 	res, err := ec.unmarshalInputProfileUpdateInput(ctx, v)
@@ -20356,7 +20314,7 @@ func (ec *executionContext) marshalNReorderDroppedItem2ᚕgithubᚗcomᚋteztele
 	return ret
 }
 
-func (ec *executionContext) marshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐReseller(ctx context.Context, sel ast.SelectionSet, v *store.Reseller) graphql.Marshaler {
+func (ec *executionContext) marshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReseller(ctx context.Context, sel ast.SelectionSet, v *model.Reseller) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Reseller!")
 		return graphql.Null
@@ -20456,15 +20414,15 @@ func (ec *executionContext) marshalNResellerSimCards2ᚖgithubᚗcomᚋtezteleco
 	return ec._ResellerSimCards(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipment(ctx context.Context, sel ast.SelectionSet, v store.Shipment) graphql.Marshaler {
+func (ec *executionContext) marshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipment(ctx context.Context, sel ast.SelectionSet, v model.Shipment) graphql.Marshaler {
 	return ec._Shipment(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Shipment) graphql.Marshaler {
+func (ec *executionContext) marshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Shipment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipment(ctx, sel, v[i])
+		return ec.marshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipment(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20476,15 +20434,15 @@ func (ec *executionContext) marshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtez�
 	return ret
 }
 
-func (ec *executionContext) marshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItem(ctx context.Context, sel ast.SelectionSet, v store.ShipmentItem) graphql.Marshaler {
+func (ec *executionContext) marshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItem(ctx context.Context, sel ast.SelectionSet, v model.ShipmentItem) graphql.Marshaler {
 	return ec._ShipmentItem(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItemᚄ(ctx context.Context, sel ast.SelectionSet, v []store.ShipmentItem) graphql.Marshaler {
+func (ec *executionContext) marshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ShipmentItem) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItem(ctx, sel, v[i])
+		return ec.marshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItem(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20496,35 +20454,15 @@ func (ec *executionContext) marshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋ
 	return ret
 }
 
-func (ec *executionContext) unmarshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus(ctx context.Context, v any) (store.ShipmentStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus[tmp]
+func (ec *executionContext) unmarshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentStatus(ctx context.Context, v any) (model.ShipmentStatus, error) {
+	var res model.ShipmentStatus
+	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus(ctx context.Context, sel ast.SelectionSet, v store.ShipmentStatus) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus[v])
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "ShipmentStatus!")
-	}
-	return res
+func (ec *executionContext) marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentStatus(ctx context.Context, sel ast.SelectionSet, v model.ShipmentStatus) graphql.Marshaler {
+	return v
 }
-
-var (
-	unmarshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus = map[string]store.ShipmentStatus{
-		"PREPARING": store.ShipmentPreparing,
-		"SHIPPED":   store.ShipmentShipped,
-		"DELIVERED": store.ShipmentDelivered,
-		"RETURNED":  store.ShipmentReturned,
-	}
-	marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus = map[store.ShipmentStatus]string{
-		store.ShipmentPreparing: "PREPARING",
-		store.ShipmentShipped:   "SHIPPED",
-		store.ShipmentDelivered: "DELIVERED",
-		store.ShipmentReturned:  "RETURNED",
-	}
-)
 
 func (ec *executionContext) marshalNSimCard2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCard(ctx context.Context, sel ast.SelectionSet, v store.SimCard) graphql.Marshaler {
 	return ec._SimCard(ctx, sel, &v)
@@ -20921,7 +20859,7 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
-func (ec *executionContext) marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx context.Context, sel ast.SelectionSet, v *store.Address) graphql.Marshaler {
+func (ec *executionContext) marshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx context.Context, sel ast.SelectionSet, v *model.Address) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -21115,51 +21053,35 @@ var (
 	}
 )
 
-func (ec *executionContext) marshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPayment(ctx context.Context, sel ast.SelectionSet, v *store.Payment) graphql.Marshaler {
+func (ec *executionContext) marshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPayment(ctx context.Context, sel ast.SelectionSet, v *model.Payment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Payment(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx context.Context, sel ast.SelectionSet, v *store.Product) graphql.Marshaler {
+func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx context.Context, sel ast.SelectionSet, v *model.Product) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Product(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind(ctx context.Context, v any) (*store.ProductKind, error) {
+func (ec *executionContext) unmarshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductKind(ctx context.Context, v any) (*model.ProductKind, error) {
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind[tmp]
-	return &res, graphql.ErrorOnPath(ctx, err)
+	var res = new(model.ProductKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind(ctx context.Context, sel ast.SelectionSet, v *store.ProductKind) graphql.Marshaler {
+func (ec *executionContext) marshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductKind(ctx context.Context, sel ast.SelectionSet, v *model.ProductKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(marshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind[*v])
-	return res
+	return v
 }
-
-var (
-	unmarshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind = map[string]store.ProductKind{
-		"SIM_CARD":      store.ProductSIMCard,
-		"TOPUP_VOUCHER": store.ProductTopupVoucher,
-		"ACCESSORY":     store.ProductAccessory,
-	}
-	marshalOProductKind2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind = map[store.ProductKind]string{
-		store.ProductSIMCard:      "SIM_CARD",
-		store.ProductTopupVoucher: "TOPUP_VOUCHER",
-		store.ProductAccessory:    "ACCESSORY",
-	}
-)
 
 func (ec *executionContext) marshalOShippingAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShippingAddress(ctx context.Context, sel ast.SelectionSet, v *store.ShippingAddress) graphql.Marshaler {
 	if v == nil {
@@ -21262,7 +21184,7 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx context.Context, sel ast.SelectionSet, v *store.User) graphql.Marshaler {
+func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -102,7 +102,7 @@ func (ec *executionContext) leanResolves_Address(ctx context.Context, sel ast.Se
 	return false
 }
 
-func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Address) bool {
+func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Address) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, addressImplementors)
 	return leanexec.Object(ctx, w, "Address", fields, leanAddressConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
@@ -136,8 +136,8 @@ func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, s
 	})
 }
 
-func (ec *executionContext) lean_Address_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
-	res := obj.GlobalID()
+func (ec *executionContext) lean_Address_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -146,7 +146,7 @@ func (ec *executionContext) lean_Address_id(ctx context.Context, w *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) lean_Address_recipientName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_recipientName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.RecipientName
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -156,7 +156,7 @@ func (ec *executionContext) lean_Address_recipientName(ctx context.Context, w *b
 	return true
 }
 
-func (ec *executionContext) lean_Address_line1(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_line1(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.Line1
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -166,7 +166,7 @@ func (ec *executionContext) lean_Address_line1(ctx context.Context, w *bytes.Buf
 	return true
 }
 
-func (ec *executionContext) lean_Address_line2(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_line2(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.Line2
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -176,7 +176,7 @@ func (ec *executionContext) lean_Address_line2(ctx context.Context, w *bytes.Buf
 	return true
 }
 
-func (ec *executionContext) lean_Address_city(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_city(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.City
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -186,7 +186,7 @@ func (ec *executionContext) lean_Address_city(ctx context.Context, w *bytes.Buff
 	return true
 }
 
-func (ec *executionContext) lean_Address_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.Region
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -196,7 +196,7 @@ func (ec *executionContext) lean_Address_region(ctx context.Context, w *bytes.Bu
 	return true
 }
 
-func (ec *executionContext) lean_Address_postalCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_postalCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.PostalCode
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -206,7 +206,7 @@ func (ec *executionContext) lean_Address_postalCode(ctx context.Context, w *byte
 	return true
 }
 
-func (ec *executionContext) lean_Address_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.CountryCode
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -216,14 +216,14 @@ func (ec *executionContext) lean_Address_countryCode(ctx context.Context, w *byt
 	return true
 }
 
-func (ec *executionContext) lean_Address_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.Phone
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Address_deliveryNote(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_deliveryNote(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.DeliveryNote
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -233,7 +233,7 @@ func (ec *executionContext) lean_Address_deliveryNote(ctx context.Context, w *by
 	return true
 }
 
-func (ec *executionContext) lean_Address_isDefault(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Address) bool {
+func (ec *executionContext) lean_Address_isDefault(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.IsDefault
 	m := ec.marshalNBoolean2bool(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -298,7 +298,7 @@ func (ec *executionContext) lean_AddressDeletePayload_deletedId(ctx context.Cont
 
 func (ec *executionContext) lean_AddressDeletePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressDeletePayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressDeletePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressDeletePayload) bool {
@@ -358,12 +358,12 @@ func (ec *executionContext) lean_AddressPayload(ctx context.Context, w *bytes.Bu
 
 func (ec *executionContext) lean_AddressPayload_address(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressPayload) bool {
 	res := obj.Address
-	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
+	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressPayload) bool {
@@ -429,17 +429,17 @@ func (ec *executionContext) lean_AddressSetDefaultPayload(ctx context.Context, w
 
 func (ec *executionContext) lean_AddressSetDefaultPayload_address(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
 	res := obj.Address
-	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
+	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressSetDefaultPayload_previousDefault(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
 	res := obj.PreviousDefault
-	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
+	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressSetDefaultPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_AddressSetDefaultPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressSetDefaultPayload) bool {
@@ -723,7 +723,7 @@ func (ec *executionContext) lean_CheckoutPayload_accessToken(ctx context.Context
 
 func (ec *executionContext) lean_CheckoutPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_CheckoutPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
@@ -1033,7 +1033,7 @@ func (ec *executionContext) lean_EmailVerifyPayload(ctx context.Context, w *byte
 
 func (ec *executionContext) lean_EmailVerifyPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.EmailVerifyPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_EmailVerifyPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.EmailVerifyPayload) bool {
@@ -1096,7 +1096,7 @@ func (ec *executionContext) lean_LoginPayload_token(ctx context.Context, w *byte
 
 func (ec *executionContext) lean_LoginPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.LoginPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_LoginPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.LoginPayload) bool {
@@ -1511,7 +1511,7 @@ func (ec *executionContext) lean_Order_shipments(ctx context.Context, w *bytes.B
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentᚄ(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Order) bool {
@@ -1592,7 +1592,7 @@ func (ec *executionContext) lean_OrderCancelPayload_order(ctx context.Context, w
 
 func (ec *executionContext) lean_OrderCancelPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderCancelPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderCancelPayload) bool {
@@ -1849,7 +1849,7 @@ func (ec *executionContext) lean_OrderItem_product(ctx context.Context, w *bytes
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, w, field.Selections, res)
+	return ec.leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx, w, field.Selections, res)
 }
 
 // OrderPayPayload: which fields resolve through a resolver (or a method
@@ -1904,7 +1904,7 @@ func (ec *executionContext) lean_OrderPayPayload(ctx context.Context, w *bytes.B
 
 func (ec *executionContext) lean_OrderPayPayload_payment(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderPayPayload) bool {
 	res := obj.Payment
-	return ec.leanmarshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPayment(ctx, w, field.Selections, res)
+	return ec.leanmarshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPayment(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderPayPayload_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderPayPayload) bool {
@@ -1994,7 +1994,7 @@ func (ec *executionContext) lean_OrderReorderPayload_droppedItems(ctx context.Co
 
 func (ec *executionContext) lean_OrderReorderPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_OrderReorderPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
@@ -2122,7 +2122,7 @@ func (ec *executionContext) lean_PasswordChangePayload(ctx context.Context, w *b
 
 func (ec *executionContext) lean_PasswordChangePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.PasswordChangePayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_PasswordChangePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.PasswordChangePayload) bool {
@@ -2240,7 +2240,7 @@ func (ec *executionContext) leanResolves_Payment(ctx context.Context, sel ast.Se
 	return false
 }
 
-func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Payment) bool {
+func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Payment) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, paymentImplementors)
 	return leanexec.Object(ctx, w, "Payment", fields, leanPaymentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
@@ -2262,9 +2262,9 @@ func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, s
 	})
 }
 
-func (ec *executionContext) lean_Payment_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Payment) bool {
+func (ec *executionContext) lean_Payment_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
 	res := obj.Status
-	m := ec.marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPaymentStatus(ctx, field.Selections, res)
+	m := ec.marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPaymentStatus(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -2272,12 +2272,12 @@ func (ec *executionContext) lean_Payment_status(ctx context.Context, w *bytes.Bu
 	return true
 }
 
-func (ec *executionContext) lean_Payment_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Payment) bool {
-	res := obj.Amount()
+func (ec *executionContext) lean_Payment_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
+	res := obj.Amount
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Payment_provider(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Payment) bool {
+func (ec *executionContext) lean_Payment_provider(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
 	res := obj.Provider
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -2287,7 +2287,7 @@ func (ec *executionContext) lean_Payment_provider(ctx context.Context, w *bytes.
 	return true
 }
 
-func (ec *executionContext) lean_Payment_redirectUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Payment) bool {
+func (ec *executionContext) lean_Payment_redirectUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
 	res := obj.RedirectURL
 	if res == nil {
 		return false
@@ -2300,7 +2300,7 @@ func (ec *executionContext) lean_Payment_redirectUrl(ctx context.Context, w *byt
 	return true
 }
 
-func (ec *executionContext) lean_Payment_expiresAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Payment) bool {
+func (ec *executionContext) lean_Payment_expiresAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
 	res := obj.ExpiresAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
@@ -2335,7 +2335,7 @@ func (ec *executionContext) leanResolves_Product(ctx context.Context, sel ast.Se
 	return false
 }
 
-func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Product) bool {
+func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Product) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, productImplementors)
 	return leanexec.Object(ctx, w, "Product", fields, leanProductConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
@@ -2365,8 +2365,8 @@ func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, s
 	})
 }
 
-func (ec *executionContext) lean_Product_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
-	res := obj.GlobalID()
+func (ec *executionContext) lean_Product_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -2375,8 +2375,8 @@ func (ec *executionContext) lean_Product_id(ctx context.Context, w *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) lean_Product_sku(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
-	res := obj.SKU
+func (ec *executionContext) lean_Product_sku(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
+	res := obj.Sku
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -2385,9 +2385,9 @@ func (ec *executionContext) lean_Product_sku(ctx context.Context, w *bytes.Buffe
 	return true
 }
 
-func (ec *executionContext) lean_Product_kind(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
+func (ec *executionContext) lean_Product_kind(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Kind
-	m := ec.marshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProductKind(ctx, field.Selections, res)
+	m := ec.marshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductKind(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -2395,7 +2395,7 @@ func (ec *executionContext) lean_Product_kind(ctx context.Context, w *bytes.Buff
 	return true
 }
 
-func (ec *executionContext) lean_Product_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
+func (ec *executionContext) lean_Product_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Name
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -2405,7 +2405,7 @@ func (ec *executionContext) lean_Product_name(ctx context.Context, w *bytes.Buff
 	return true
 }
 
-func (ec *executionContext) lean_Product_description(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
+func (ec *executionContext) lean_Product_description(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Description
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -2415,24 +2415,24 @@ func (ec *executionContext) lean_Product_description(ctx context.Context, w *byt
 	return true
 }
 
-func (ec *executionContext) lean_Product_price(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
-	res := obj.Price()
+func (ec *executionContext) lean_Product_price(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
+	res := obj.Price
 	return ec.leanmarshalNMoney2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Product_voucherAmount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
-	res := obj.VoucherAmount()
+func (ec *executionContext) lean_Product_voucherAmount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
+	res := obj.VoucherAmount
 	return ec.leanmarshalOMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Product_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
+func (ec *executionContext) lean_Product_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Region
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Product_active(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Product) bool {
+func (ec *executionContext) lean_Product_active(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Active
 	m := ec.marshalNBoolean2bool(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -2548,7 +2548,7 @@ func (ec *executionContext) lean_ProductEdge_cursor(ctx context.Context, w *byte
 
 func (ec *executionContext) lean_ProductEdge_node(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ProductEdge) bool {
 	res := obj.Node
-	return ec.leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, w, field.Selections, res)
+	return ec.leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx, w, field.Selections, res)
 }
 
 // ProfileUpdatePayload: which fields resolve through a resolver (or a method
@@ -2597,7 +2597,7 @@ func (ec *executionContext) lean_ProfileUpdatePayload(ctx context.Context, w *by
 
 func (ec *executionContext) lean_ProfileUpdatePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ProfileUpdatePayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_ProfileUpdatePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ProfileUpdatePayload) bool {
@@ -2648,7 +2648,7 @@ func (ec *executionContext) lean_Query_me(ctx context.Context, w *bytes.Buffer, 
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_Query_guestOrder(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
@@ -2678,7 +2678,7 @@ func (ec *executionContext) lean_Query_products(ctx context.Context, w *bytes.Bu
 		return false
 	}
 	fc.Args = args
-	res, err := ec.Resolvers.Query().Products(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["kind"].(*store.ProductKind))
+	res, err := ec.Resolvers.Query().Products(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["kind"].(*model.ProductKind))
 	if err != nil {
 		return false
 	}
@@ -2708,7 +2708,7 @@ func (ec *executionContext) lean_Query_reseller(ctx context.Context, w *bytes.Bu
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐReseller(ctx, w, field.Selections, res)
+	return ec.leanmarshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReseller(ctx, w, field.Selections, res)
 }
 
 // RegisterPayload: which fields resolve through a resolver (or a method
@@ -2766,7 +2766,7 @@ func (ec *executionContext) lean_RegisterPayload_token(ctx context.Context, w *b
 
 func (ec *executionContext) lean_RegisterPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.RegisterPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_RegisterPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.RegisterPayload) bool {
@@ -2866,7 +2866,7 @@ func (ec *executionContext) leanResolves_Reseller(ctx context.Context, sel ast.S
 	return false
 }
 
-func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Reseller) bool {
+func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Reseller) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerImplementors)
 	return leanexec.Object(ctx, w, "Reseller", fields, leanResellerConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
@@ -2884,7 +2884,7 @@ func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, 
 	})
 }
 
-func (ec *executionContext) lean_Reseller_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Reseller) bool {
+func (ec *executionContext) lean_Reseller_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Reseller) bool {
 	res := obj.Name
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -2894,7 +2894,7 @@ func (ec *executionContext) lean_Reseller_name(ctx context.Context, w *bytes.Buf
 	return true
 }
 
-func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Reseller) bool {
+func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Reseller) bool {
 	fc := &graphql.FieldContext{Object: "Reseller", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -2911,7 +2911,7 @@ func (ec *executionContext) lean_Reseller_simCards(ctx context.Context, w *bytes
 	return ec.leanmarshalNResellerSimCardConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardConnection(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_Reseller_simCardChanges(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Reseller) bool {
+func (ec *executionContext) lean_Reseller_simCardChanges(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Reseller) bool {
 	fc := &graphql.FieldContext{Object: "Reseller", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -3358,7 +3358,7 @@ func (ec *executionContext) leanResolves_Shipment(ctx context.Context, sel ast.S
 	return false
 }
 
-func (ec *executionContext) lean_Shipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.Shipment) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shipmentImplementors)
 	return leanexec.Object(ctx, w, "Shipment", fields, leanShipmentConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
@@ -3384,9 +3384,9 @@ func (ec *executionContext) lean_Shipment(ctx context.Context, w *bytes.Buffer, 
 	})
 }
 
-func (ec *executionContext) lean_Shipment_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.Status
-	m := ec.marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentStatus(ctx, field.Selections, res)
+	m := ec.marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentStatus(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}
@@ -3394,48 +3394,48 @@ func (ec *executionContext) lean_Shipment_status(ctx context.Context, w *bytes.B
 	return true
 }
 
-func (ec *executionContext) lean_Shipment_carrier(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_carrier(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.Carrier
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Shipment_trackingNumber(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_trackingNumber(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.TrackingNumber
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Shipment_trackingUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_trackingUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.TrackingURL
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Shipment_shippedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_shippedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.ShippedAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Shipment_deliveredAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_deliveredAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.DeliveredAt
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_Shipment_items(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.Shipment) bool {
+func (ec *executionContext) lean_Shipment_items(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Shipment", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.Shipment().Items(ctx, obj)
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItemᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItemᚄ(ctx, w, field.Selections, res)
 }
 
 // ShipmentItem: which fields resolve through a resolver (or a method
@@ -3467,7 +3467,7 @@ func (ec *executionContext) leanResolves_ShipmentItem(ctx context.Context, sel a
 	return false
 }
 
-func (ec *executionContext) lean_ShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.ShipmentItem) bool {
+func (ec *executionContext) lean_ShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ShipmentItem) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, shipmentItemImplementors)
 	return leanexec.Object(ctx, w, "ShipmentItem", fields, leanShipmentItemConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
@@ -3485,7 +3485,7 @@ func (ec *executionContext) lean_ShipmentItem(ctx context.Context, w *bytes.Buff
 	})
 }
 
-func (ec *executionContext) lean_ShipmentItem_quantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShipmentItem) bool {
+func (ec *executionContext) lean_ShipmentItem_quantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShipmentItem) bool {
 	res := obj.Quantity
 	m := ec.marshalNInt2int(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -3495,20 +3495,20 @@ func (ec *executionContext) lean_ShipmentItem_quantity(ctx context.Context, w *b
 	return true
 }
 
-func (ec *executionContext) lean_ShipmentItem_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShipmentItem) bool {
+func (ec *executionContext) lean_ShipmentItem_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShipmentItem) bool {
 	res := obj.ICCID
 	m := ec.marshalOICCID2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_ShipmentItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.ShipmentItem) bool {
+func (ec *executionContext) lean_ShipmentItem_product(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShipmentItem) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "ShipmentItem", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.ShipmentItem().Product(ctx, obj)
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx, w, field.Selections, res)
+	return ec.leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx, w, field.Selections, res)
 }
 
 // ShippingAddress: which fields resolve through a resolver (or a method
@@ -4041,7 +4041,7 @@ func (ec *executionContext) lean_SimCardPayload_simCard(ctx context.Context, w *
 
 func (ec *executionContext) lean_SimCardPayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCardPayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardPayload) bool {
@@ -4104,7 +4104,7 @@ func (ec *executionContext) lean_SimCardRemovePayload_removedId(ctx context.Cont
 
 func (ec *executionContext) lean_SimCardRemovePayload_user(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardRemovePayload) bool {
 	res := obj.User
-	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx, w, field.Selections, res)
+	return ec.leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx, w, field.Selections, res)
 }
 
 func (ec *executionContext) lean_SimCardRemovePayload_userErrors(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardRemovePayload) bool {
@@ -4640,7 +4640,7 @@ func (ec *executionContext) leanResolves_User(ctx context.Context, sel ast.Selec
 	return false
 }
 
-func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *store.User) bool {
+func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.User) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, userImplementors)
 	return leanexec.Object(ctx, w, "User", fields, leanUserConcurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
@@ -4678,8 +4678,8 @@ func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel 
 	})
 }
 
-func (ec *executionContext) lean_User_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
-	res := obj.GlobalID()
+func (ec *executionContext) lean_User_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
+	res := obj.ID
 	m := ec.marshalNID2string(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4688,7 +4688,7 @@ func (ec *executionContext) lean_User_id(ctx context.Context, w *bytes.Buffer, f
 	return true
 }
 
-func (ec *executionContext) lean_User_email(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_email(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.Email
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4698,8 +4698,8 @@ func (ec *executionContext) lean_User_email(ctx context.Context, w *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) lean_User_emailVerified(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
-	res := obj.EmailVerified()
+func (ec *executionContext) lean_User_emailVerified(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
+	res := obj.EmailVerified
 	m := ec.marshalNBoolean2bool(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
@@ -4708,21 +4708,21 @@ func (ec *executionContext) lean_User_emailVerified(ctx context.Context, w *byte
 	return true
 }
 
-func (ec *executionContext) lean_User_fullName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
-	res := obj.FullNameOrNil()
+func (ec *executionContext) lean_User_fullName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
+	res := obj.FullName
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_User_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.Phone
 	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
 	m.MarshalGQL(w)
 	return true
 }
 
-func (ec *executionContext) lean_User_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.CreatedAt
 	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4732,7 +4732,7 @@ func (ec *executionContext) lean_User_createdAt(ctx context.Context, w *bytes.Bu
 	return true
 }
 
-func (ec *executionContext) lean_User_timeZone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_timeZone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.TimeZone
 	m := ec.marshalNString2string(ctx, field.Selections, res)
 	if m == graphql.Null {
@@ -4742,25 +4742,25 @@ func (ec *executionContext) lean_User_timeZone(ctx context.Context, w *bytes.Buf
 	return true
 }
 
-func (ec *executionContext) lean_User_defaultAddress(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_defaultAddress(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.User().DefaultAddress(ctx, obj)
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, field.Selections, res)
+	return ec.leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_User_addresses(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_addresses(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.User().Addresses(ctx, obj)
 	if err != nil {
 		return false
 	}
-	return ec.leanmarshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddressᚄ(ctx, w, field.Selections, res)
+	return ec.leanmarshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressᚄ(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_User_orders(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_orders(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	fc := &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -4777,7 +4777,7 @@ func (ec *executionContext) lean_User_orders(ctx context.Context, w *bytes.Buffe
 	return ec.leanmarshalNOrderConnection2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderConnection(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_User_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_order(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	fc := &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -4794,7 +4794,7 @@ func (ec *executionContext) lean_User_order(ctx context.Context, w *bytes.Buffer
 	return ec.leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐOrder(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_User_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_simCards(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true})
 	res, err := ec.Resolvers.User().SimCards(ctx, obj)
 	if err != nil {
@@ -4803,7 +4803,7 @@ func (ec *executionContext) lean_User_simCards(ctx context.Context, w *bytes.Buf
 	return ec.leanmarshalNSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐSimCardᚄ(ctx, w, field.Selections, res)
 }
 
-func (ec *executionContext) lean_User_simCard(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *store.User) bool {
+func (ec *executionContext) lean_User_simCard(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	fc := &graphql.FieldContext{Object: "User", Field: field, IsMethod: true, IsResolver: true}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	args, err := leanexec.Args(ctx, field.Field, func() (map[string]any, error) {
@@ -4892,14 +4892,14 @@ func (ec *executionContext) leanmarshalNAccountDeletePayload2ᚖgithubᚗcomᚋt
 	return ec.lean_AccountDeletePayload(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.Address) bool {
+func (ec *executionContext) leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.Address) bool {
 	return ec.lean_Address(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddressᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.Address) bool {
+func (ec *executionContext) leanmarshalNAddress2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddressᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.Address) bool {
 	concurrent := ec.leanResolves_Address(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx, w, sel, v[i])
+		return ec.leanmarshalNAddress2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx, w, sel, v[i])
 	})
 }
 
@@ -5120,7 +5120,7 @@ func (ec *executionContext) leanmarshalNPasswordResetRequestPayload2ᚖgithubᚗ
 	return ec.lean_PasswordResetRequestPayload(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Product) bool {
+func (ec *executionContext) leanmarshalNProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Product) bool {
 	if v == nil {
 		return false
 	}
@@ -5170,7 +5170,7 @@ func (ec *executionContext) leanmarshalNReorderDroppedItem2ᚕgithubᚗcomᚋtez
 	})
 }
 
-func (ec *executionContext) leanmarshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐReseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Reseller) bool {
+func (ec *executionContext) leanmarshalNReseller2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐReseller(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Reseller) bool {
 	if v == nil {
 		return false
 	}
@@ -5238,25 +5238,25 @@ func (ec *executionContext) leanmarshalNResellerSimCards2ᚖgithubᚗcomᚋtezte
 	return ec.lean_ResellerSimCards(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.Shipment) bool {
+func (ec *executionContext) leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.Shipment) bool {
 	return ec.lean_Shipment(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.Shipment) bool {
+func (ec *executionContext) leanmarshalNShipment2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.Shipment) bool {
 	concurrent := ec.leanResolves_Shipment(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipment(ctx, w, sel, v[i])
+		return ec.leanmarshalNShipment2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipment(ctx, w, sel, v[i])
 	})
 }
 
-func (ec *executionContext) leanmarshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v store.ShipmentItem) bool {
+func (ec *executionContext) leanmarshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItem(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v model.ShipmentItem) bool {
 	return ec.lean_ShipmentItem(ctx, w, sel, &v)
 }
 
-func (ec *executionContext) leanmarshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []store.ShipmentItem) bool {
+func (ec *executionContext) leanmarshalNShipmentItem2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItemᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ShipmentItem) bool {
 	concurrent := ec.leanResolves_ShipmentItem(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐShipmentItem(ctx, w, sel, v[i])
+		return ec.leanmarshalNShipmentItem2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentItem(ctx, w, sel, v[i])
 	})
 }
 
@@ -5350,7 +5350,7 @@ func (ec *executionContext) leanmarshalNUserError2ᚕgithubᚗcomᚋteztelecom�
 	})
 }
 
-func (ec *executionContext) leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Address) bool {
+func (ec *executionContext) leanmarshalOAddress2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐAddress(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Address) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true
@@ -5374,7 +5374,7 @@ func (ec *executionContext) leanmarshalOOrder2ᚖgithubᚗcomᚋteztelecomᚋtez
 	return ec.lean_Order(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐPayment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Payment) bool {
+func (ec *executionContext) leanmarshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPayment(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Payment) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true
@@ -5382,7 +5382,7 @@ func (ec *executionContext) leanmarshalOPayment2ᚖgithubᚗcomᚋteztelecomᚋt
 	return ec.lean_Payment(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐProduct(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.Product) bool {
+func (ec *executionContext) leanmarshalOProduct2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProduct(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.Product) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true
@@ -5406,7 +5406,7 @@ func (ec *executionContext) leanmarshalOSimCard2ᚖgithubᚗcomᚋteztelecomᚋt
 	return ec.lean_SimCard(ctx, w, sel, v)
 }
 
-func (ec *executionContext) leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋstoreᚐUser(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *store.User) bool {
+func (ec *executionContext) leanmarshalOUser2ᚖgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐUser(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v *model.User) bool {
 	if v == nil {
 		w.WriteString("null")
 		return true

@@ -68,7 +68,7 @@ func NewBalanceEntryConnection(page relay.Page, rows []store.SIMBalanceEntry) *B
 // NewProductConnection builds a connection from rows fetched for page.
 func NewProductConnection(page relay.Page, rows []store.Product) *ProductConnection {
 	rows, info := relay.Connect(page, rows, store.ProductCursor)
-	return &ProductConnection{Edges: edges(rows, func(p *store.Product) ProductEdge { return ProductEdge{p} }), PageInfo: info}
+	return &ProductConnection{Edges: nodeEdges(rows, newProduct, func(n *Product, p *store.Product) ProductEdge { return ProductEdge{n, p} }), PageInfo: info}
 }
 
 // edges makes the edge of each row of a page.
@@ -76,6 +76,17 @@ func edges[T, E any](rows []T, edge func(*T) E) []E {
 	out := make([]E, len(rows))
 	for i := range rows {
 		out[i] = edge(&rows[i])
+	}
+	return out
+}
+
+// nodeEdges makes the edge of each row of a page from its node, converted
+// by conv, and the row its cursor is computed from.
+func nodeEdges[T, N, E any](rows []T, conv func(*T) N, edge func(*N, *T) E) []E {
+	nodes := all(rows, conv)
+	out := make([]E, len(rows))
+	for i := range rows {
+		out[i] = edge(&nodes[i], &rows[i])
 	}
 	return out
 }
@@ -117,7 +128,10 @@ type BalanceEntryEdge struct{ Node *store.SIMBalanceEntry }
 func (e BalanceEntryEdge) Cursor() string { return store.BalanceEntryCursor(*e.Node) }
 
 // ProductEdge is a product of a page.
-type ProductEdge struct{ Node *store.Product }
+type ProductEdge struct {
+	Node *Product
+	row  *store.Product
+}
 
 // Cursor is the product's cursor.
-func (e ProductEdge) Cursor() string { return store.ProductCursor(*e.Node) }
+func (e ProductEdge) Cursor() string { return store.ProductCursor(*e.row) }

@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -32,7 +36,7 @@ type AddressDeletePayload struct {
 	DeletedID *string `json:"deletedId,omitempty"`
 	// The customer after the change: `addresses` without the deleted one and, when it was the
 	// default, `defaultAddress` now the address promoted in its place. Null when there are user errors.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -62,10 +66,10 @@ type AddressInput struct {
 // The answer to `addressCreate` and `addressUpdate`.
 type AddressPayload struct {
 	// The address as it is now; null when there are user errors.
-	Address *store.Address `json:"address,omitempty"`
+	Address *Address `json:"address,omitempty"`
 	// The customer after the change: select `addresses` and `defaultAddress` here to update a cache
 	// from this answer (a first address joins the list as the default). Null when there are user errors.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -73,12 +77,12 @@ type AddressPayload struct {
 // The answer to `addressSetDefault`.
 type AddressSetDefaultPayload struct {
 	// The new default address; null when there are user errors.
-	Address *store.Address `json:"address,omitempty"`
+	Address *Address `json:"address,omitempty"`
 	// The address that was the default until now, with `isDefault` false; null when there was none,
 	// when it is the address given (nothing changed), or when there are user errors.
-	PreviousDefault *store.Address `json:"previousDefault,omitempty"`
+	PreviousDefault *Address `json:"previousDefault,omitempty"`
 	// The customer after the change, for `addresses` and `defaultAddress`; null when there are user errors.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -154,7 +158,7 @@ type CheckoutPayload struct {
 	AccessToken *string `json:"accessToken,omitempty"`
 	// The signed-in customer after the order, whose `orders` now start with it (and whose
 	// `addresses` show the one used as most recently used); null for a guest or when there were user errors.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// What was wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -214,7 +218,7 @@ type EmailVerifyInput struct {
 // The answer to `emailVerify`.
 type EmailVerifyPayload struct {
 	// The account whose email is now confirmed; null when there are user errors.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// What is wrong with the input (`INVALID` for a used, replaced or expired link; `TAKEN` when
 	// another account got the new email meanwhile); empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
@@ -233,7 +237,7 @@ type LoginPayload struct {
 	// The session token, to send as `Authorization: Bearer <token>`; null when sign-in failed.
 	Token *string `json:"token,omitempty"`
 	// The signed-in account; null when sign-in failed.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// Why sign-in failed; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -279,7 +283,7 @@ type OrderCancelPayload struct {
 	Order *store.Order `json:"order,omitempty"`
 	// The signed-in customer, for `orders` lists filtered by status, which the order leaves or
 	// joins; null for a guest or when there were user errors.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// What was wrong; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -295,7 +299,7 @@ type OrderPayInput struct {
 // A payment to complete at the payment provider.
 type OrderPayPayload struct {
 	// The open payment; null when there were user errors.
-	Payment *store.Payment `json:"payment,omitempty"`
+	Payment *Payment `json:"payment,omitempty"`
 	// The order being paid.
 	Order *store.Order `json:"order,omitempty"`
 	// What was wrong; empty on success.
@@ -319,7 +323,7 @@ type OrderReorderPayload struct {
 	// Lines of the old order left out of the new one, each with the reason.
 	DroppedItems []orders.Dropped `json:"droppedItems"`
 	// The signed-in customer, whose `orders` now start with the new one; null for a guest or when no order was placed.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// What was wrong; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -335,7 +339,7 @@ type PasswordChangeInput struct {
 // The answer to `passwordChange`.
 type PasswordChangePayload struct {
 	// The account whose password changed; null when there are user errors.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -390,7 +394,7 @@ type ProfileUpdateInput struct {
 // The answer to `profileUpdate`.
 type ProfileUpdatePayload struct {
 	// The account as updated; null when there are user errors.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -416,7 +420,7 @@ type RegisterPayload struct {
 	// The session token, to send as `Authorization: Bearer <token>`; null when there are user errors.
 	Token *string `json:"token,omitempty"`
 	// The new account; null when there are user errors.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -463,7 +467,7 @@ type SimCardPayload struct {
 	SimCard *store.SimCard `json:"simCard,omitempty"`
 	// The customer after the change: select `simCards` here to update "My numbers" in a cache from
 	// this answer (an added SIM joins the list). Null when there are user errors.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -473,7 +477,7 @@ type SimCardRemovePayload struct {
 	// The ID of the SIM card removed from the account; null when there are user errors.
 	RemovedID *string `json:"removedId,omitempty"`
 	// The customer after the change, whose `simCards` no longer list it; null when there are user errors.
-	User *store.User `json:"user,omitempty"`
+	User *User `json:"user,omitempty"`
 	// What is wrong with the input; empty on success.
 	UserErrors []apperr.FieldError `json:"userErrors"`
 }
@@ -491,4 +495,199 @@ type SimCardUpdateInput struct {
 // or over Server-Sent Events (POST `/graphql` with `Accept: text/event-stream`). See
 // docs/live.md.
 type Subscription struct {
+}
+
+// The states of a payment attempt.
+type PaymentStatus string
+
+const (
+	// Waiting for the customer at the provider's page.
+	PaymentStatusPending PaymentStatus = "PENDING"
+	// Paid: the order is paid.
+	PaymentStatusSucceeded PaymentStatus = "SUCCEEDED"
+	// Declined: the order can be paid again.
+	PaymentStatusFailed PaymentStatus = "FAILED"
+	// The page closed unpaid: the order can be paid again.
+	PaymentStatusExpired PaymentStatus = "EXPIRED"
+	// Paid and then given back in full.
+	PaymentStatusRefunded PaymentStatus = "REFUNDED"
+	// Paid and then given back in part.
+	PaymentStatusPartiallyRefunded PaymentStatus = "PARTIALLY_REFUNDED"
+)
+
+var AllPaymentStatus = []PaymentStatus{
+	PaymentStatusPending,
+	PaymentStatusSucceeded,
+	PaymentStatusFailed,
+	PaymentStatusExpired,
+	PaymentStatusRefunded,
+	PaymentStatusPartiallyRefunded,
+}
+
+func (e PaymentStatus) IsValid() bool {
+	switch e {
+	case PaymentStatusPending, PaymentStatusSucceeded, PaymentStatusFailed, PaymentStatusExpired, PaymentStatusRefunded, PaymentStatusPartiallyRefunded:
+		return true
+	}
+	return false
+}
+
+func (e PaymentStatus) String() string {
+	return string(e)
+}
+
+func (e *PaymentStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PaymentStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PaymentStatus", str)
+	}
+	return nil
+}
+
+func (e PaymentStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PaymentStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PaymentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kinds of products.
+type ProductKind string
+
+const (
+	// A prepaid data SIM card, shipped to an address.
+	ProductKindSimCard ProductKind = "SIM_CARD"
+	// A voucher that credits a SIM card's balance; needs the ICCID of the SIM to top up.
+	ProductKindTopupVoucher ProductKind = "TOPUP_VOUCHER"
+	// Anything else: cases, adapters.
+	ProductKindAccessory ProductKind = "ACCESSORY"
+)
+
+var AllProductKind = []ProductKind{
+	ProductKindSimCard,
+	ProductKindTopupVoucher,
+	ProductKindAccessory,
+}
+
+func (e ProductKind) IsValid() bool {
+	switch e {
+	case ProductKindSimCard, ProductKindTopupVoucher, ProductKindAccessory:
+		return true
+	}
+	return false
+}
+
+func (e ProductKind) String() string {
+	return string(e)
+}
+
+func (e *ProductKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProductKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProductKind", str)
+	}
+	return nil
+}
+
+func (e ProductKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProductKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProductKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where an order's parcel is.
+type ShipmentStatus string
+
+const (
+	// Paid and being packed, or waiting for SIM cards to arrive in stock.
+	ShipmentStatusPreparing ShipmentStatus = "PREPARING"
+	// Handed to the carrier: follow it with the tracking number.
+	ShipmentStatusShipped ShipmentStatus = "SHIPPED"
+	// Arrived at the shipping address.
+	ShipmentStatusDelivered ShipmentStatus = "DELIVERED"
+	// Came back to the shop (not delivered, or sent back).
+	ShipmentStatusReturned ShipmentStatus = "RETURNED"
+)
+
+var AllShipmentStatus = []ShipmentStatus{
+	ShipmentStatusPreparing,
+	ShipmentStatusShipped,
+	ShipmentStatusDelivered,
+	ShipmentStatusReturned,
+}
+
+func (e ShipmentStatus) IsValid() bool {
+	switch e {
+	case ShipmentStatusPreparing, ShipmentStatusShipped, ShipmentStatusDelivered, ShipmentStatusReturned:
+		return true
+	}
+	return false
+}
+
+func (e ShipmentStatus) String() string {
+	return string(e)
+}
+
+func (e *ShipmentStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ShipmentStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ShipmentStatus", str)
+	}
+	return nil
+}
+
+func (e ShipmentStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ShipmentStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ShipmentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

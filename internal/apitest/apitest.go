@@ -46,6 +46,14 @@ type API struct {
 	srv *server.Server
 }
 
+// At is a client of the same server's database that sends its requests
+// to base instead: another server on it, or their balancer.
+func (a *API) At(base string) *API {
+	b := *a
+	b.URL = strings.TrimRight(base, "/")
+	return &b
+}
+
 // Option adjusts the configuration before the server starts.
 type Option func(*config.Config)
 

@@ -42,8 +42,17 @@ type Result struct {
 	P95ms                float64 `json:"p95_ms"`
 	P99ms                float64 `json:"p99_ms"`
 	StatementsPerRequest float64 `json:"statements_per_request"`
-	ServerRSSMiB         float64 `json:"server_rss_mib"`
-	ServerCPUShare       float64 `json:"server_cpu_share"` // of one core
+	// PostgreSQL's time per request in the server's statements, from
+	// pg_stat_statements: planning (with track_planning; PlanningTracked
+	// says it was) and execution, in ms, and how many of the statements
+	// were planned (fewer than sent when plans are reused).
+	PlanMs          float64         `json:"plan_ms"`
+	ExecMs          float64         `json:"exec_ms"`
+	PlansPerRequest float64         `json:"plans_per_request"`
+	PlanningTracked bool            `json:"planning_tracked"`
+	Statements      []StatementCost `json:"statements,omitempty"`
+	ServerRSSMiB    float64         `json:"server_rss_mib"`
+	ServerCPUShare  float64         `json:"server_cpu_share"` // of one core
 	// CPU per request, in ms: the server's, PostgreSQL's (all its processes
 	// on this machine) and the load generator's.
 	ServerCPUms float64 `json:"server_cpu_ms"`

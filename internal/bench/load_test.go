@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -81,14 +82,17 @@ func TestScriptBindsValuesAsVariables(t *testing.T) {
 	}
 }
 
-func TestInlineWritesValuesAsLiterals(t *testing.T) {
+func TestPreparedBindsValuesAsParameters(t *testing.T) {
 	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
-	got, err := Inline(Statement{Query: "SELECT $1, $2, $3, $4, $5 -- note", Args: []any{int64(7), "O'Brien", nil, at, []byte{0xab}}})
+	prepare, execute, err := Prepared("p1", Statement{Query: "SELECT $1, $2,\n $3, $4, $5 -- note", Args: []any{int64(7), "O'Brien", nil, at, []byte{0xab}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `SELECT 7, 'O''Brien', NULL, '2026-05-01T00:00:00Z'::timestamptz, '\xab'`; got != want {
-		t.Errorf("Inline = %s, want %s", got, want)
+	if want := `PREPARE p1 AS SELECT $1, $2, $3, $4, $5`; prepare != want {
+		t.Errorf("prepare = %s, want %s", prepare, want)
+	}
+	if want := `EXECUTE p1('7', 'O''Brien', NULL, '2026-05-01T00:00:00Z', '\xab')`; execute != want {
+		t.Errorf("execute = %s, want %s", execute, want)
 	}
 }
 
@@ -137,5 +141,9 @@ func TestWRKSendsTheScenarioAndChecksAnswers(t *testing.T) {
 	// A quarter of the samples lack the header: their answers fail.
 	if ratio := float64(r.Errors) / float64(r.Requests); ratio < 0.15 || ratio > 0.35 {
 		t.Errorf("error ratio %.2f (%+v), want about 0.25", ratio, r)
+	}
+	// The first failed answer is shown, quotes made plain for JSON.
+	if want := `the first: 200 {'errors':[{'message':'no'}],'data':null}`; !strings.HasSuffix(r.FirstError, want) {
+		t.Errorf("first error %q, want it to end %q", r.FirstError, want)
 	}
 }

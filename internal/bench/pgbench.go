@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,10 +32,10 @@ type PGScript struct {
 // Script renders statements as a pgbench script, one line each. Values
 // are variables (:prefix_s_n), which pgbench's prepared mode binds as
 // parameters of a prepared statement: the statements run exactly as the
-// server runs them, on the same generic plans. (Values written in as
-// literals would be planned for those very values, a cheaper plan than any
-// server gets: the ceiling measured that way was twice too high.) NULL,
-// which a pgbench variable cannot hold, is written as a literal.
+// server runs them, on the same plans. (Values written in as literals
+// would be planned for those very values, a plan no server runs, and the
+// ceiling would be too high.) NULL, which a pgbench variable cannot hold,
+// is written as a literal.
 func Script(stmts []Statement, prefix string) (PGScript, error) {
 	out := PGScript{Vars: map[string]string{}}
 	var b strings.Builder
@@ -62,9 +64,29 @@ func Script(stmts []Statement, prefix string) (PGScript, error) {
 
 var sqlComment = regexp.MustCompile(`--[^\n]*`)
 
-// Inline writes a statement's values into it as literals, on one line.
-func Inline(s Statement) (string, error) {
-	return rewrite(s, func(_ int, v any) (string, error) { return literal(v) })
+// Prepared writes a statement as SQL that prepares it under name and
+// executes it with its values, as the driver's prepared-statement cache
+// runs it: the values are bound as parameters (untyped literals, which
+// take the parameters' types), so EXPLAIN of the EXECUTE shows the plan a
+// server's connection runs, generic or custom.
+func Prepared(name string, s Statement) (prepare, execute string, err error) {
+	vals := make([]string, len(s.Args))
+	for i, v := range s.Args {
+		if v == nil {
+			vals[i] = "NULL"
+			continue
+		}
+		text, err := param(v)
+		if err != nil {
+			return "", "", err
+		}
+		vals[i] = quote(text)
+	}
+	prepare = "PREPARE " + name + " AS " + strings.Join(strings.Fields(sqlComment.ReplaceAllString(s.Query, "")), " ")
+	if len(vals) == 0 {
+		return prepare, "EXECUTE " + name, nil
+	}
+	return prepare, "EXECUTE " + name + "(" + strings.Join(vals, ", ") + ")", nil
 }
 
 // rewrite puts sub's text for each placeholder $n (value v) into the
@@ -89,21 +111,6 @@ func rewrite(s Statement, sub func(n int, v any) (string, error)) (string, error
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// literal is v as an SQL literal.
-func literal(v any) (string, error) {
-	switch v := v.(type) {
-	case nil:
-		return "NULL", nil
-	case int64, float64, bool:
-		return param(v)
-	case time.Time:
-		text, _ := param(v)
-		return quote(text) + "::timestamptz", nil
-	}
-	text, err := param(v)
-	return quote(text), err
-}
-
 // param is v in PostgreSQL's text format, as a driver sends a parameter.
 func param(v any) (string, error) {
 	switch v := v.(type) {
@@ -127,11 +134,15 @@ func param(v any) (string, error) {
 // one of them at random, and returns the transactions (script runs) per
 // second after warmup, measured for d: the ceiling the database sets for
 // the same work without the server in between. pgbench's connections are
-// new, so each prepares every statement of every script and plans it five
-// times before PostgreSQL settles on the generic plan: the first seconds
-// run at a third of the rate (the server's connections are long past that).
-// PostgreSQL's CPU per replayed request is measured over the same window.
-func PGBench(ctx context.Context, dsn string, scripts []PGScript, conns int, warmup, d time.Duration) (Ceiling, error) {
+// new, so each first prepares every statement of every script (and,
+// without the server's settings, plans it for its values five times before
+// PostgreSQL weighs a generic plan): the warm-up leaves that out, as the
+// server's connections are long past it. PostgreSQL's CPU per replayed
+// request is measured over the same window.
+// settings are the session settings the server's connections have (its
+// plan_cache_mode), given to pgbench's through PGOPTIONS; dbCPU reads
+// PostgreSQL's CPU time (ClusterCPU).
+func PGBench(ctx context.Context, dsn string, settings map[string]string, dbCPU func() time.Duration, scripts []PGScript, conns int, warmup, d time.Duration) (Ceiling, error) {
 	bin, err := exec.LookPath("pgbench")
 	if err != nil {
 		return Ceiling{}, fmt.Errorf("pgbench not found (Debian: apt-get install postgresql-client-15): %w", err)
@@ -166,9 +177,11 @@ func PGBench(ctx context.Context, dsn string, scripts []PGScript, conns int, war
 	// when they exit.
 	window := d - time.Second
 	snaps := make(chan time.Duration, 2)
-	first := time.AfterFunc(warmup, func() { snaps <- CPUOf("postgres") })
-	last := time.AfterFunc(warmup+window, func() { snaps <- CPUOf("postgres") })
-	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+	first := time.AfterFunc(warmup, func() { snaps <- dbCPU() })
+	last := time.AfterFunc(warmup+window, func() { snaps <- dbCPU() })
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), "PGOPTIONS="+pgOptions(settings))
+	out, err := cmd.CombinedOutput()
 	first.Stop()
 	last.Stop()
 	if err != nil {
@@ -184,6 +197,15 @@ func PGBench(ctx context.Context, dsn string, scripts []PGScript, conns int, war
 		c.DBCPUms = PerRequestMs(db1-db0, int(tps*window.Seconds()))
 	}
 	return c, nil
+}
+
+// pgOptions writes settings as libpq's PGOPTIONS, in a stable order.
+func pgOptions(settings map[string]string) string {
+	var opts []string
+	for _, k := range slices.Sorted(maps.Keys(settings)) {
+		opts = append(opts, "-c "+k+"="+settings[k])
+	}
+	return strings.Join(opts, " ")
 }
 
 // Ceiling is what pgbench measured: requests replayed per second, and

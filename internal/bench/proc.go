@@ -78,22 +78,79 @@ func rssKiB(pid int) (int64, error) {
 
 // cpuTicks is utime+stime of the process (fields 14 and 15 of stat).
 func cpuTicks(pid int) (int64, error) {
+	own, _, err := stat(pid)
+	return own, err
+}
+
+// stat reads a process's CPU time: its own (utime+stime, fields 14 and 15
+// of stat) and its reaped children's (cutime+cstime, 16 and 17).
+func stat(pid int) (own, reaped int64, err error) {
+	fields, err := statFields(pid)
+	if err != nil {
+		return 0, 0, err
+	}
+	var t [4]int64
+	for i := range t {
+		if t[i], err = strconv.ParseInt(fields[11+i], 10, 64); err != nil {
+			return 0, 0, fmt.Errorf("parse stat for %d", pid)
+		}
+	}
+	return t[0] + t[1], t[2] + t[3], nil
+}
+
+// statFields are the fields of /proc/<pid>/stat after the command name
+// (which may contain spaces): the first is field 3, the state.
+func statFields(pid int) ([]string, error) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, err
+	}
+	s := string(data)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 15 {
+		return nil, fmt.Errorf("short stat for %d", pid)
+	}
+	return fields, nil
+}
+
+// ClusterCPU returns the CPU time used so far by the PostgreSQL cluster
+// that runs backend (a pg_backend_pid()), read from its postmaster: its own, that of its running processes
+// (backends, autovacuum, the writers), and that of the processes it has
+// reaped (the connections that came and went, pgbench's among them), which
+// the kernel adds to the postmaster's children's time. Other clusters on
+// the machine (a shared machine runs test suites' clusters beside the
+// bench's) are left out. With no local postmaster (the database runs
+// elsewhere) it falls back to CPUOf("postgres").
+func ClusterCPU(backend int) func() time.Duration {
+	pid, err := ppid(backend)
+	if comm, cerr := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err != nil || cerr != nil || strings.TrimSpace(string(comm)) != "postgres" {
+		return func() time.Duration { return CPUOf("postgres") }
+	}
+	return func() time.Duration {
+		own, reaped, _ := stat(pid)
+		ticks := own + reaped
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			child, err := strconv.Atoi(e.Name())
+			if err != nil || child == pid {
+				continue
+			}
+			if parent, err := ppid(child); err == nil && parent == pid {
+				t, _, _ := stat(child)
+				ticks += t
+			}
+		}
+		return time.Duration(ticks) * time.Second / clockTicks
+	}
+}
+
+// ppid is the parent of a process (field 4 of stat).
+func ppid(pid int) (int, error) {
+	fields, err := statFields(pid)
 	if err != nil {
 		return 0, err
 	}
-	// The command name may contain spaces: count fields after its ')'.
-	s := string(data)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) < 13 {
-		return 0, fmt.Errorf("short stat for %d", pid)
-	}
-	u, err1 := strconv.ParseInt(fields[11], 10, 64)
-	k, err2 := strconv.ParseInt(fields[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("parse stat for %d", pid)
-	}
-	return u + k, nil
+	return strconv.Atoi(fields[1])
 }
 
 // CPUOf is the CPU time used so far by every process of the machine named

@@ -62,6 +62,7 @@ func (w WRK) run(ctx context.Context, script string, r *Result) error {
 		Requests, Errors, Socket int
 		Micros                   int64
 		P50, P95, P99            float64
+		First                    string // the first failed answer: status and body's start
 	}
 	if err := json.Unmarshal([]byte(line), &got); err != nil {
 		return fmt.Errorf("wrk printed no summary: %s", out)
@@ -70,7 +71,7 @@ func (w WRK) run(ctx context.Context, script string, r *Result) error {
 	r.Requests = got.Requests
 	r.Errors = got.Errors + got.Socket
 	if r.Errors > 0 {
-		r.FirstError = fmt.Sprintf("%d answers failed the check, %d socket errors", got.Errors, got.Socket)
+		r.FirstError = fmt.Sprintf("%d answers failed the check, %d socket errors; the first: %s", got.Errors, got.Socket, got.First)
 	}
 	if r.Seconds > 0 {
 		r.RequestsPerSecond = float64(got.Requests-got.Errors) / r.Seconds
@@ -105,6 +106,7 @@ func (w WRK) script(sc Scenario) string {
 	}
 	b.WriteString(`}
 errors = 0
+first = ""
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
@@ -116,15 +118,21 @@ function init(args)
 end
 function request() return reqs[math.random(#reqs)] end
 function response(status, headers, body)
-  if status ~= 200 or body:sub(1, 8) ~= '{"data":' or body:sub(9, 12) == 'null' then errors = errors + 1 end
+  if status ~= 200 or body:sub(1, 8) ~= '{"data":' or body:sub(9, 12) == 'null' then
+    errors = errors + 1
+    if first == "" then first = status .. " " .. body:sub(1, 300):gsub('[^%w%s%p]', '?'):gsub('["\\]', "'") end
+  end
 end
 function done(summary, latency, requests)
-  local errs = 0
-  for _, t in ipairs(threads) do errs = errs + t:get("errors") end
+  local errs, firstErr = 0, ""
+  for _, t in ipairs(threads) do
+    errs = errs + t:get("errors")
+    if firstErr == "" then firstErr = t:get("first") end
+  end
   local e = summary.errors
-  io.write(string.format('{"requests":%d,"errors":%d,"socket":%d,"micros":%d,"p50":%d,"p95":%d,"p99":%d}\n',
+  io.write(string.format('{"requests":%d,"errors":%d,"socket":%d,"micros":%d,"p50":%d,"p95":%d,"p99":%d,"first":"%s"}\n',
     summary.requests, errs, e.connect + e.read + e.write + e.timeout, summary.duration,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), firstErr))
 end
 `)
 	return b.String()

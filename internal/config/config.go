@@ -87,7 +87,8 @@ type Config struct {
 	// SQLCountHeader adds X-SQL-Statements (statements the request sent) to
 	// every response: for tests and benchmarks, off by default.
 	SQLCountHeader bool
-	// RedisURL, when set, keeps rate-limit buckets in Redis instead of PostgreSQL.
+	// RedisURL, when set, keeps rate-limit buckets in Redis instead of
+	// PostgreSQL, and automatic persisted queries there (shared by servers).
 	RedisURL string
 	// TrustedProxies are the peers (balancers, reverse proxies) whose
 	// X-Forwarded-For or Forwarded names the client; none by default, so

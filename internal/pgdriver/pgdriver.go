@@ -10,13 +10,13 @@
 // It keeps a prepared-statement cache per connection. lib/pq sends a
 // parameterised statement unnamed, which PostgreSQL plans on every
 // execution; the wrapper instead prepares it named, once per connection,
-// and runs the prepared statement from then on, so PostgreSQL settles on a
-// cached generic plan after a few executions. For the dashboard's
-// statements over the monthly usage partitions, planning cost more than
-// running them. A connection keeps at most maxPrepared statements (the
-// store has fewer distinct ones); past that, and for statements without
-// parameters (lib/pq's simple protocol) and COPY, statements run unnamed.
-// The cache lives and dies with its connection.
+// and runs the prepared statement from then on, so that PostgreSQL can
+// reuse a plan: with the store's Settings (plan_cache_mode, set as the
+// connection opens) it always does. A connection keeps at most
+// maxPrepared statements (the store has fewer distinct ones); past that,
+// and for statements without parameters (lib/pq's simple protocol) and
+// COPY, statements run unnamed. The cache lives and dies with its
+// connection.
 //
 // The cache assumes a connection is one server session. A pooler in
 // transaction mode (PgBouncer before 1.21, or without max_prepared_statements) hands each transaction any
@@ -30,6 +30,9 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -104,6 +107,10 @@ type Options struct {
 	// Unprepared turns the prepared-statement cache off: every statement
 	// runs unnamed, as a pooler in transaction mode needs.
 	Unprepared bool
+	// Settings are SET on each new connection before its first statement,
+	// uncounted: session state, like the cache (the store's plan_cache_mode).
+	// As connection parameters PgBouncer would refuse them.
+	Settings map[string]string
 }
 
 // Open is sql.Open("postgres", dsn) with counting and, unless
@@ -125,6 +132,15 @@ func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 	cn, err := c.Connector.Connect(ctx)
 	if err != nil {
 		return nil, err
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.opts.Settings)) {
+		// Straight to lib/pq: a new connection's SET is no statement of the
+		// work that happened to open it.
+		if _, err := cn.(driver.ExecerContext).ExecContext(ctx, "SELECT set_config($1, $2, false)",
+			[]driver.NamedValue{{Ordinal: 1, Value: k}, {Ordinal: 2, Value: c.opts.Settings[k]}}); err != nil {
+			cn.Close()
+			return nil, fmt.Errorf("set %s on a new connection: %w", k, err)
+		}
 	}
 	return &conn{Conn: cn, unprepared: c.opts.Unprepared}, nil
 }

@@ -46,15 +46,17 @@ func TestCountsStatementsPerContext(t *testing.T) {
 }
 
 // The cache keeps a parameterised statement prepared on the connection
-// that ran it; with Unprepared (TEZ_DB_PREPARED=off) nothing stays
-// prepared, and statements are counted the same.
+// that ran it, on a generic plan (the store's setting, made as the
+// connection opens and not counted); with Unprepared (TEZ_DB_PREPARED=off)
+// nothing stays prepared or set, and statements are counted the same.
 func TestPreparedStatementCacheSwitch(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		name       string
 		unprepared bool
 		want       int
-	}{{"on", false, 1}, {"off", true, 0}} {
+		planCache  string
+	}{{"on", false, 1, "force_generic_plan"}, {"off", true, 0, "auto"}} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
@@ -80,6 +82,13 @@ func TestPreparedStatementCacheSwitch(t *testing.T) {
 			}
 			if prepared != tt.want {
 				t.Errorf("%d probes prepared on the connection, want %d", prepared, tt.want)
+			}
+			var mode string
+			if err := db.GetContext(ctx, &mode, `SELECT current_setting('plan_cache_mode')`); err != nil {
+				t.Fatal(err)
+			}
+			if mode != tt.planCache {
+				t.Errorf("plan_cache_mode %s, want %s", mode, tt.planCache)
 			}
 		})
 	}

@@ -47,6 +47,10 @@ func NewRedis(ctx context.Context, url string) (*Redis, error) {
 	return &Redis{client: c}, nil
 }
 
+// Client is the connection pool, for the other state the servers share
+// in Redis (internal/apq).
+func (r *Redis) Client() *redis.Client { return r.client }
+
 // Close closes the connection pool.
 func (r *Redis) Close() error { return r.client.Close() }
 

@@ -14,12 +14,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/cors"
 
 	"github.com/teztelecom/tez/graph"
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/account"
 	"github.com/teztelecom/tez/internal/address"
+	"github.com/teztelecom/tez/internal/apq"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/graphiql"
 	"github.com/teztelecom/tez/internal/live"
@@ -68,17 +70,19 @@ type Server struct {
 const replicaCheck = 500 * time.Millisecond
 
 // New builds the server and its routes. Rate-limit buckets live in Redis
-// when REDIS_URL is set, else in PostgreSQL. Every line logged with a
+// when REDIS_URL is set, else in PostgreSQL; automatic persisted queries
+// in Redis too, else in this process. Every line logged with a
 // request's context names the request's id (reqctx.LogHandler).
 func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) {
 	log = slog.New(reqctx.LogHandler(log.Handler()))
 	var buckets ratelimit.Store = ratelimit.Postgres{Store: st}
+	var persisted graphql.Cache[string] // this process's own, unless in Redis
 	if cfg.RedisURL != "" {
 		r, err := ratelimit.NewRedis(context.Background(), cfg.RedisURL)
 		if err != nil {
 			return nil, err
 		}
-		buckets = r
+		buckets, persisted = r, apq.NewRedis(r.Client())
 	}
 	s := &Server{cfg: cfg, store: st, log: log, resellers: reseller.NewService(st, ratelimit.New(buckets), log),
 		metrics: metrics.New(st.DB().Primary().DB)}
@@ -112,6 +116,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		Logger:           log,
 		LiveInit:         s.liveInit,
 		LiveClose:        liveClose,
+		APQ:              persisted,
 	})
 
 	var api http.Handler = graph.WithLoaders(st, s.metrics, gql)

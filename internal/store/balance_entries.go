@@ -10,11 +10,13 @@ import (
 
 // Owner-checked in the statement: entries of the owner's SIM since it
 // joined the account (an earlier owner's top-ups are not theirs to see).
+// No cursor is an infinite bound: the index's condition either way (see
+// ordersPage).
 const balanceEntriesPage = `
 SELECT e.id, e.iccid, e.amount, e.overdraft, e.kind, e.reference, e.idempotency_key, e.balance_after, e.created_at, s.currency
 FROM balance_entries e JOIN sim_cards s ON s.iccid = e.iccid AND s.user_id = $2
 WHERE e.iccid = $1 AND e.created_at >= s.owned_since
-  AND ($3::timestamptz IS NULL OR (e.created_at, e.id) < ($3::timestamptz, $4::bigint))
+  AND (e.created_at, e.id) < (coalesce($3::timestamptz, 'infinity'), coalesce($4::bigint, 0))
 ORDER BY e.created_at DESC, e.id DESC
 LIMIT $5`
 

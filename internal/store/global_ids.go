@@ -5,15 +5,6 @@ import "github.com/teztelecom/tez/internal/relay"
 // Global IDs are plain methods rather than resolvers: gqlgen runs each
 // resolver of a list item in a goroutine of its own, too dear for an ID.
 
-// GlobalID is the product's global ID.
-func (p Product) GlobalID() string { return relay.GlobalID(relay.TypeProduct, Key(p.ID)) }
-
-// GlobalID is the account's global ID.
-func (u User) GlobalID() string { return relay.GlobalID(relay.TypeUser, Key(u.ID)) }
-
-// GlobalID is the address's global ID.
-func (a Address) GlobalID() string { return relay.GlobalID(relay.TypeAddress, Key(a.ID)) }
-
 // GlobalID is the SIM card's global ID.
 func (s SimCard) GlobalID() string { return relay.GlobalID(relay.TypeSimCard, s.ICCID) }
 

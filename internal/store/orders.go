@@ -136,14 +136,18 @@ type OrderFilter struct {
 }
 
 // The count rides along in the page's statement: one round trip for both.
-// %s is the order: newest first, or oldest first for a backward page.
+// %s is the order: newest first, or oldest first for a backward page. An
+// absent cursor is an infinite bound (its id then decides nothing), so the
+// cursor is the index's condition on every page whatever the values, as
+// one plan for all values (GenericPlans) needs; the status filter rides on
+// the customer's few orders.
 var ordersPage = `
 SELECT ` + orderColumns + `,
        (SELECT count(*) FROM orders c WHERE c.user_id = $1 AND ($2::text IS NULL OR c.status::text = $2)) AS total_count
 FROM orders o
 WHERE o.user_id = $1 AND ($2::text IS NULL OR o.status::text = $2)
-  AND ($3::timestamptz IS NULL OR (o.created_at, o.id) < ($3::timestamptz, $4::bigint))
-  AND ($5::timestamptz IS NULL OR (o.created_at, o.id) > ($5::timestamptz, $6::bigint))
+  AND (o.created_at, o.id) < (coalesce($3::timestamptz, 'infinity'), coalesce($4::bigint, 0))
+  AND (o.created_at, o.id) > (coalesce($5::timestamptz, '-infinity'), coalesce($6::bigint, 0))
 ORDER BY %s
 LIMIT $7`
 

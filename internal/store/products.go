@@ -7,7 +7,6 @@ import (
 
 	"github.com/lib/pq"
 
-	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/relay"
 )
 
@@ -34,18 +33,6 @@ type Product struct {
 	Region       *string     `db:"region"`
 	Active       bool        `db:"active"`
 	CreatedAt    time.Time   `db:"created_at"`
-}
-
-// Price is the unit price.
-func (p Product) Price() money.Money { return money.New(p.PriceMinor, p.Currency) }
-
-// VoucherAmount is the balance a top-up voucher credits; nil for other kinds.
-func (p Product) VoucherAmount() *money.Money {
-	if p.VoucherMinor == nil {
-		return nil
-	}
-	m := money.New(*p.VoucherMinor, p.Currency)
-	return &m
 }
 
 // ProductFilter selects a page of the active catalogue.

@@ -185,9 +185,11 @@ func (s *Store) ResellerSIMsByICCID(ctx context.Context, q Querier, resellerID i
 	return out, mapError(err, "reseller sim cards")
 }
 
+// No cursor is the empty string, before every ICCID: the index's condition,
+// so a fleet's later pages do not read its earlier ones (see ordersPage).
 const resellerSIMsPage = `
 SELECT ` + resellerSIMColumns + ` FROM sim_cards
-WHERE reseller_id = $1 AND ($2::text IS NULL OR status::text = $2) AND ($3::text IS NULL OR iccid > $3)
+WHERE reseller_id = $1 AND ($2::text IS NULL OR status::text = $2) AND iccid > coalesce($3::text, '')
 ORDER BY iccid LIMIT $4`
 
 // ResellerSIMsPage returns a page of the reseller's SIMs in ICCID order,

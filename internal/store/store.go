@@ -45,10 +45,26 @@ type PoolOptions struct {
 	Unprepared bool
 }
 
+// GenericPlans is the session setting under which a prepared statement
+// runs on one plan, made once per connection, whatever its values. Left to
+// itself PostgreSQL plans the usage statements anew on every call: a plan
+// for the values prunes the monthly partitions while planning, so it looks
+// far cheaper than a plan for all of them, though the generic plan prunes
+// the same partitions as it starts (EXPLAIN shows "Subplans Removed"), and
+// the batch reads by `= ANY($1)` look cheaper planned for the array's true
+// length. Planning then costs more than running. Every statement of the
+// store is a keyed, index-driven read or write, whose plan does not depend
+// on the values (docs/benchmarks.md has the plans, both ways). It is
+// session state, like the prepared statements it is for: the driver sets
+// it on each connection with its cache (behind a pooler in transaction
+// mode, statements run unnamed and are planned on every call anyway).
+var GenericPlans = map[string]string{"plan_cache_mode": "force_generic_plan"}
+
 // Open connects through internal/pgdriver (lib/pq, counting statements and
-// keeping them prepared). It turns on binary_parameters (one round trip
-// per parameterised query instead of two) and sets statement_timeout for
-// every connection through the DSN, so no statement can run unbounded.
+// keeping them prepared, on generic plans). It turns on binary_parameters
+// (one round trip per parameterised query instead of two) and sets
+// statement_timeout for every connection through the DSN, so no statement
+// can run unbounded.
 func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
 	db, err := openPool(dsn, opts)
 	if err != nil {
@@ -98,7 +114,11 @@ func openPool(dsn string, opts PoolOptions) (*sqlx.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	sqlDB, err := pgdriver.Open(full, pgdriver.Options{Unprepared: opts.Unprepared})
+	driverOpts := pgdriver.Options{Unprepared: opts.Unprepared}
+	if !opts.Unprepared {
+		driverOpts.Settings = GenericPlans
+	}
+	sqlDB, err := pgdriver.Open(full, driverOpts)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}

@@ -301,14 +301,15 @@ func (s *Store) SessionCounts(ctx context.Context, q Querier, scope Scope, range
 }
 
 // A page of one SIM's history after or before a cursor (start, id), in
-// either order.
+// either order; no cursor is an infinite bound, the index's condition
+// either way (see ordersPage).
 var (
 	sessionsPage = `
 SELECT ` + usageColumns + `
 FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
 WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, coalesce(s.owned_since, 'infinity')) AND u.started_at < $4::timestamptz
-  AND ($5::timestamptz IS NULL OR (u.started_at, u.id) < ($5::timestamptz, $6::bigint))
-  AND ($7::timestamptz IS NULL OR (u.started_at, u.id) > ($7::timestamptz, $8::bigint))`
+  AND (u.started_at, u.id) < (coalesce($5::timestamptz, 'infinity'), coalesce($6::bigint, 0))
+  AND (u.started_at, u.id) > (coalesce($7::timestamptz, '-infinity'), coalesce($8::bigint, 0))`
 	sessionsPageNewestFirst = sessionsPage + `
 ORDER BY u.started_at DESC, u.id DESC
 LIMIT $9`

@@ -25,14 +25,6 @@ type User struct {
 // EmailVerified reports whether the email has been confirmed.
 func (u User) EmailVerified() bool { return u.EmailVerifiedAt != nil }
 
-// FullNameOrNil is the full name, nil when the customer gave none.
-func (u User) FullNameOrNil() *string {
-	if u.FullName == "" {
-		return nil
-	}
-	return &u.FullName
-}
-
 // userCols are the columns of a positional read of a User, each beside its
 // scan target (see queryRows).
 var userCols = columns[User]{

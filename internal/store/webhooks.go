@@ -108,26 +108,41 @@ type WebhookDelivery struct {
 	SecretSealed []byte          `db:"secret_sealed"`
 }
 
-// Claiming marks the events 'sending' and leases them: a worker that dies
-// mid-send leaves them to another after the lease; other workers (other
-// replicas) skip rows being claimed. A disabled endpoint's events wait.
+// Claiming takes the oldest due event of each endpoint no worker is
+// posting to, and leases both: the event is marked 'sending' (a worker that
+// dies mid-send leaves it to another after the lease) and the endpoint is
+// leased until the attempt is recorded, so an endpoint has one delivery in
+// flight across all servers and gets its events in order. Other workers
+// (other replicas) skip endpoints being claimed. A disabled endpoint's
+// events wait.
 const claimWebhookEvents = `
-WITH due AS (
-    SELECT e.id FROM webhook_events e JOIN webhook_endpoints p ON p.id = e.endpoint_id
-    WHERE e.state IN ('pending', 'sending', 'retry') AND e.next_attempt_at <= now() AND p.disabled_at IS NULL
-    ORDER BY e.next_attempt_at, e.id
+WITH heads AS (
+    SELECT p.id AS endpoint_id, h.id, h.next_attempt_at
+    FROM webhook_endpoints p
+    CROSS JOIN LATERAL (
+        SELECT e.id, e.next_attempt_at FROM webhook_events e
+        WHERE e.endpoint_id = p.id AND e.state IN ('pending', 'sending', 'retry') AND e.next_attempt_at <= now()
+        ORDER BY e.next_attempt_at, e.id
+        LIMIT 1) h
+    WHERE p.disabled_at IS NULL AND (p.leased_until IS NULL OR p.leased_until <= now())
+    ORDER BY h.next_attempt_at, h.id
     LIMIT $1
-    FOR UPDATE OF e SKIP LOCKED
+    FOR UPDATE OF p SKIP LOCKED
+), leased AS (
+    UPDATE webhook_endpoints p SET leased_until = now() + make_interval(secs => $2::float8)
+    FROM heads WHERE p.id = heads.endpoint_id
+    RETURNING p.id, p.url, p.secret_sealed
 ), claimed AS (
     UPDATE webhook_events e SET state = 'sending', attempts = e.attempts + 1,
            next_attempt_at = now() + make_interval(secs => $2::float8)
-    FROM due WHERE e.id = due.id
+    FROM heads WHERE e.id = heads.id
     RETURNING e.id, e.endpoint_id, e.type, e.iccid, e.data, e.attempts, e.created_at
 )
-SELECT c.*, p.url, p.secret_sealed FROM claimed c JOIN webhook_endpoints p ON p.id = c.endpoint_id
+SELECT c.*, l.url, l.secret_sealed FROM claimed c JOIN leased l ON l.id = c.endpoint_id
 ORDER BY c.created_at, c.id`
 
-// ClaimWebhookEvents takes up to limit due events, leased for lease.
+// ClaimWebhookEvents takes the next due event of up to limit endpoints,
+// one each, leased for lease.
 func (s *Store) ClaimWebhookEvents(ctx context.Context, q Querier, limit int, lease time.Duration) ([]WebhookDelivery, error) {
 	var out []WebhookDelivery
 	err := q.SelectContext(ctx, &out, claimWebhookEvents, limit, lease.Seconds())
@@ -152,7 +167,8 @@ type WebhookAttempt struct {
 
 // RecordWebhookAttempt writes the attempt and its consequences: the event
 // delivered, retried later or given up; the endpoint's failures in a row,
-// and disabled at the limit.
+// and disabled at the limit; and the endpoint's lease released, for its
+// next event.
 func (s *Store) RecordWebhookAttempt(ctx context.Context, a WebhookAttempt) error {
 	return s.InTx(ctx, func(tx Querier) error {
 		var code *int
@@ -171,7 +187,7 @@ func (s *Store) RecordWebhookAttempt(ctx context.Context, a WebhookAttempt) erro
 			if _, err := tx.ExecContext(ctx, `UPDATE webhook_events SET state = 'delivered', delivered_at = now() WHERE id = $1`, a.EventID); err != nil {
 				return mapError(err, "webhook event delivered")
 			}
-			_, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET failures = 0 WHERE id = $1 AND failures <> 0`, a.EndpointID)
+			_, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET failures = 0, leased_until = NULL WHERE id = $1`, a.EndpointID)
 			return mapError(err, "webhook endpoint")
 		}
 		if _, err := tx.ExecContext(ctx, `
@@ -182,7 +198,7 @@ WHERE id = $1`, a.EventID, a.RetryIn.Seconds(), a.GiveUpAfter.Seconds()); err !=
 			return mapError(err, "webhook event failed")
 		}
 		_, err := tx.ExecContext(ctx, `
-UPDATE webhook_endpoints SET failures = failures + 1,
+UPDATE webhook_endpoints SET failures = failures + 1, leased_until = NULL,
     disabled_at = CASE WHEN disabled_at IS NULL AND failures + 1 >= $2 THEN now() ELSE disabled_at END
 WHERE id = $1`, a.EndpointID, a.MaxFailures)
 		return mapError(err, "webhook endpoint")

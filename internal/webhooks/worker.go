@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/teztelecom/tez/internal/backoff"
@@ -28,8 +30,9 @@ type WorkerOptions struct {
 	GiveUpAfter time.Duration
 	// MaxFailures in a row, across the endpoint's events, disable it: 20.
 	MaxFailures int
-	// Batch is how many events one round claims and posts at once: 20.
-	Batch int
+	// Concurrency is how many endpoints one worker posts to at once, one
+	// event each: 16.
+	Concurrency int
 }
 
 func (o WorkerOptions) withDefaults() WorkerOptions {
@@ -44,75 +47,125 @@ func (o WorkerOptions) withDefaults() WorkerOptions {
 	if o.MaxFailures == 0 {
 		o.MaxFailures = 20
 	}
-	if o.Batch == 0 {
-		o.Batch = 20
+	if o.Concurrency == 0 {
+		o.Concurrency = 16
 	}
 	return o
 }
 
-// Worker posts due events. Several may run (one per replica): claiming
-// skips the rows another worker holds (FOR UPDATE SKIP LOCKED).
+// Worker posts due events. Each endpoint is a lane of its own: one event
+// in flight at a time, in order, while up to Concurrency endpoints are
+// posted to at once, so a slow or hanging endpoint holds up only its own
+// events. Several workers may run (one per replica): the claim leases the
+// endpoint, and skips rows another worker holds (FOR UPDATE SKIP LOCKED).
 type Worker struct {
 	store  *store.Store
 	sealer *Sealer
 	client *http.Client
 	log    *slog.Logger
 	opts   WorkerOptions
+
+	// slots holds a token per post in flight; freed hears when one ends.
+	slots chan struct{}
+	freed chan struct{}
 }
 
 // NewWorker makes a worker posting under the address policy.
 func NewWorker(st *store.Store, sealer *Sealer, policy Policy, log *slog.Logger, opts WorkerOptions) *Worker {
 	opts = opts.withDefaults()
-	return &Worker{store: st, sealer: sealer, client: policy.Client(opts.Timeout), log: log, opts: opts}
+	return &Worker{store: st, sealer: sealer, client: policy.Client(opts.Timeout), log: log, opts: opts,
+		slots: make(chan struct{}, opts.Concurrency), freed: make(chan struct{}, opts.Concurrency)}
 }
 
-// Run posts due events every interval until ctx ends.
+// Run posts due events until ctx ends: every interval, and whenever a
+// post ends (the endpoint's next event, or another endpoint's, takes its
+// slot at once).
 func (w *Worker) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var r round
+	defer r.wg.Wait()
 	for {
-		if _, err := w.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+		if err := w.start(ctx, &r); err != nil && ctx.Err() == nil {
 			w.log.ErrorContext(ctx, "webhook outbox", "err", err)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-w.freed:
 		}
 	}
 }
 
-// DeliverDue posts the events due now, a batch at a time and the events of
-// a batch at once (one slow endpoint must not hold the others up), and
+// DeliverDue posts events until none is due and none is in flight, and
 // answers how many were delivered.
 func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
-	delivered := 0
+	var r round
 	for {
-		due, err := w.store.ClaimWebhookEvents(ctx, w.store.DB(), w.opts.Batch, 2*w.opts.Timeout+time.Minute)
-		if err != nil {
-			return delivered, err
+		err := w.start(ctx, &r)
+		if err != nil || len(w.slots) == 0 {
+			r.wg.Wait()
+			return int(r.delivered.Load()), cmp.Or(err, r.failure())
 		}
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		var firstErr error
-		for _, d := range due {
-			wg.Go(func() {
-				ok, err := w.deliver(ctx, d)
-				mu.Lock()
-				defer mu.Unlock()
-				if ok {
-					delivered++
-				}
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-			})
-		}
-		wg.Wait()
-		if firstErr != nil || len(due) < w.opts.Batch {
-			return delivered, firstErr
-		}
+		<-w.freed
 	}
+}
+
+// round is what the posts a caller started add up to.
+type round struct {
+	wg        sync.WaitGroup
+	delivered atomic.Int64
+	mu        sync.Mutex
+	err       error
+}
+
+func (r *round) fail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err == nil {
+		r.err = err
+	}
+}
+
+func (r *round) failure() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// start claims the next event of as many endpoints as there are free
+// slots and posts each on its own; it does not wait for them.
+func (w *Worker) start(ctx context.Context, r *round) error {
+	free := cap(w.slots) - len(w.slots)
+	if free == 0 {
+		return nil
+	}
+	due, err := w.store.ClaimWebhookEvents(ctx, w.store.DB(), free, 2*w.opts.Timeout+time.Minute)
+	if err != nil {
+		return err
+	}
+	for _, d := range due {
+		w.slots <- struct{}{}
+		r.wg.Go(func() {
+			defer func() {
+				<-w.slots
+				select {
+				case w.freed <- struct{}{}:
+				default: // a wake-up is pending already
+				}
+			}()
+			ok, err := w.deliver(ctx, d)
+			if ok {
+				r.delivered.Add(1)
+			}
+			if err != nil {
+				w.log.ErrorContext(ctx, "webhook attempt not recorded", "event", d.ID, "err", err)
+				r.fail(err)
+			}
+		})
+	}
+	return nil
 }
 
 // deliver posts one event and records the attempt.

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -113,7 +115,7 @@ func TestWorkersShareTheOutboxWithoutDuplicates(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	for range 2 {
-		w := f.worker(webhooks.WorkerOptions{Batch: 7})
+		w := f.worker(webhooks.WorkerOptions{Concurrency: 7})
 		wg.Go(func() {
 			if _, err := w.DeliverDue(context.Background()); err != nil {
 				t.Error(err)
@@ -209,5 +211,86 @@ func TestFailingEndpointIsDisabled(t *testing.T) {
 	}
 	if n, err := w.DeliverDue(context.Background()); err != nil || n != 1 {
 		t.Errorf("after redeliver: delivered %d, %v; want 1", n, err)
+	}
+}
+
+// A partner whose endpoint hangs holds up only its own events: another
+// partner's event is delivered and recorded while the first endpoint is
+// still answering, even when the first has more events waiting than the
+// worker posts at once; and the hanging endpoint gets its events one at a
+// time, oldest first.
+func TestSlowEndpointHoldsUpOnlyItsOwnEvents(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t, 3)
+	other, err := f.st.CreateReseller(ctx, f.st.DB(), "Roam Two", 20, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherSIM := iccid.WithCheckDigit("899970600001000000")
+	if _, err := f.st.DB().Exec(`INSERT INTO sim_cards (iccid, status, reseller_id) VALUES ($1, 'ACTIVE', $2)`, otherSIM, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	var otherEndpoint int64 // set before any post
+	otherRecorded := func() bool {
+		var state string
+		err := f.st.DB().Get(&state, `SELECT state FROM webhook_events WHERE endpoint_id = $1`, otherEndpoint)
+		return err == nil && state == "delivered"
+	}
+	var inFlight atomic.Int32
+	var mu sync.Mutex
+	var slowGot []string
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if inFlight.Add(1) > 1 {
+			t.Error("two posts to one endpoint at once")
+		}
+		defer inFlight.Add(-1)
+		var ev webhooks.Event
+		json.NewDecoder(r.Body).Decode(&ev)
+		mu.Lock()
+		slowGot = append(slowGot, ev.ID)
+		mu.Unlock()
+		deadline := time.Now().Add(20 * time.Second)
+		for !otherRecorded() {
+			if time.Now().After(deadline) {
+				t.Error("the other partner's event waited for the slow endpoint")
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}))
+	t.Cleanup(slow.Close)
+	fast, fastURL := newCounter(t, http.StatusOK)
+	slowEndpoint, _, err := f.svc.Add(ctx, "Globe Roam", slow.URL, []string{webhooks.BalanceChanged}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, err := f.svc.Add(ctx, "Roam Two", fastURL, []string{webhooks.BalanceChanged}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherEndpoint = e.ID
+	// The slow endpoint's events are older: a worker taking the oldest
+	// events first would fill both its slots with them.
+	for i, sim := range f.sims {
+		f.credit(t, sim, 100, fmt.Sprint("s", i))
+	}
+	f.credit(t, otherSIM, 100, "o")
+
+	n, err := f.worker(webhooks.WorkerOptions{Concurrency: 2}).DeliverDue(ctx)
+	if err != nil || n != 4 {
+		t.Fatalf("delivered %d, %v; want all 4", n, err)
+	}
+	if fast.total() != 1 {
+		t.Errorf("the other partner got %d posts, want 1", fast.total())
+	}
+	var want []string
+	if err := f.st.DB().Select(&want, `SELECT id FROM webhook_events WHERE endpoint_id = $1 ORDER BY created_at, id`, slowEndpoint.ID); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(slowGot, want) {
+		t.Errorf("slow endpoint got %v, want its events oldest first: %v", slowGot, want)
 	}
 }
