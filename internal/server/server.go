@@ -286,7 +286,7 @@ func replicaLine(r store.ReplicaStatus) string {
 // replicaChanged logs a replica entering or leaving the rotation.
 func (s *Server) replicaChanged(r store.ReplicaStatus) {
 	if r.InRotation {
-		s.log.Info("replica in rotation", "replica", r.Name, "lag", r.Lag, "replayed", r.Replayed.String())
+		s.log.Info("replica in rotation", "replica", r.Name, "lag", r.Lag.String(), "replayed", r.Replayed.String())
 		return
 	}
 	s.log.Warn("replica out of rotation: its reads go to the primary", "replica", r.Name, "problem", r.Problem, "err", r.Detail)
