@@ -22,6 +22,9 @@ func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInp
 	if input.FullName != nil {
 		in.FullName = *input.FullName
 	}
+	if input.Language != nil {
+		in.Language = *input.Language
+	}
 	sess, problems, err := r.Accounts.Register(ctx, in)
 	if err != nil {
 		return nil, err
@@ -85,7 +88,8 @@ func (r *mutationResolver) ProfileUpdate(ctx context.Context, input model.Profil
 	if err != nil {
 		return nil, err
 	}
-	u, problems, err := r.Accounts.UpdateProfile(ctx, id, account.ProfileInput{FullName: patched(input.FullName), Phone: patched(input.Phone), TimeZone: patched(input.TimeZone)})
+	u, problems, err := r.Accounts.UpdateProfile(ctx, id, account.ProfileInput{FullName: patched(input.FullName), Phone: patched(input.Phone),
+		TimeZone: patched(input.TimeZone), Language: patched(input.Language)})
 	if err != nil {
 		return nil, err
 	}

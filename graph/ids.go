@@ -49,14 +49,15 @@ func deref(s *string) string {
 }
 
 // patched reads a field of a partial update: nil when left out (it stays),
-// "" for an explicit null (it is cleared), else the value given.
-func patched(o graphql.Omittable[*string]) *string {
+// the zero value for an explicit null (it is cleared), else the value
+// given.
+func patched[T any](o graphql.Omittable[*T]) *T {
 	v, set := o.ValueOK()
 	switch {
 	case !set:
 		return nil
 	case v == nil:
-		return new(string)
+		return new(T)
 	}
 	return v
 }

@@ -23,13 +23,17 @@ import (
 // TrustedDocuments executes only allowlisted documents. A client sends
 // either a document's text or only its id.
 //
-// Text is compared by shape, not by bytes: no client sends the file as
-// written. graphql-codegen sends print(parse(file)), one operation with the
-// fragments it uses; Apollo and urql add __typename to every selection set
-// before printing. So both sides are parsed and printed canonically:
-// comments and layout dropped, fragments sorted by name, __typename fields
-// removed. A text of the same shape runs as the client sent it (its
-// __typename answers are what its cache needs).
+// A trusted document's exact text runs at once. Other text is compared by
+// shape, not by bytes: few clients send the file as written.
+// graphql-codegen sends print(parse(file)), one operation with the
+// fragments it uses, and its persisted documents hold that print with
+// selections and variables sorted; Apollo and urql add __typename to every
+// selection set before printing. So both sides are parsed and printed
+// canonically: comments and layout dropped, operations, fragments,
+// variables and selections sorted by name (but not a mutation's root
+// fields, which run in the order written), __typename fields removed. A
+// text of the same shape runs as the client sent it (its __typename
+// answers are what its cache needs).
 //
 // An id is looked up in the manifests (graphql-codegen's
 // persisted-documents.json, relay-compiler's persistConfig file) and, for
@@ -42,6 +46,8 @@ type TrustedDocuments struct {
 	noSchemaCheck
 	byID    map[string]string
 	byShape map[string]bool
+	// byText holds the SHA-256 of every trusted document's exact text.
+	byText map[string]bool
 	// seen holds texts found trusted, by their SHA-256: a repeated text is
 	// not parsed again, and an automatic-persisted-query client's hash of
 	// its own text (__typename included) finds that text.
@@ -57,7 +63,7 @@ var _ interface {
 // name → text) and any manifests (id → text). A document that does not
 // parse is an error: the allowlist would silently lack it.
 func NewTrustedDocuments(shipped map[string]string, manifests ...map[string]string) (*TrustedDocuments, error) {
-	t := &TrustedDocuments{byID: map[string]string{}, byShape: map[string]bool{}, seen: lru.New[string](1000)}
+	t := &TrustedDocuments{byID: map[string]string{}, byShape: map[string]bool{}, byText: map[string]bool{}, seen: lru.New[string](1000)}
 	add := func(source, id, text string) error {
 		doc, err := parser.ParseQuery(&ast.Source{Input: text})
 		if err != nil {
@@ -67,6 +73,7 @@ func NewTrustedDocuments(shipped map[string]string, manifests ...map[string]stri
 			t.byShape[shape] = true
 		}
 		t.byID[id] = text
+		t.byText[textKey(text)] = true
 		return nil
 	}
 	for _, name := range sortedKeys(shipped) {
@@ -115,8 +122,10 @@ func (t *TrustedDocuments) MutateOperationParameters(ctx context.Context, p *gra
 		delete(p.Extensions, "persistedQuery")
 		return nil
 	}
-	sum := sha256.Sum256([]byte(p.Query))
-	key := hex.EncodeToString(sum[:])
+	key := textKey(p.Query)
+	if t.byText[key] {
+		return nil
+	}
 	if _, ok := t.seen.Get(ctx, key); ok {
 		return nil
 	}
@@ -129,6 +138,11 @@ func (t *TrustedDocuments) MutateOperationParameters(ctx context.Context, p *gra
 	}
 	t.seen.Add(ctx, key, p.Query)
 	return nil
+}
+
+func textKey(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])
 }
 
 // shapes gives the canonical forms under which a trusted document is
@@ -167,8 +181,9 @@ func collectSpreads(set ast.SelectionSet, frags ast.FragmentDefinitionList, used
 	}
 }
 
-// canonical prints operations and fragments, each sorted by name, without
-// the __typename fields clients add. It changes the selection sets given.
+// canonical prints operations and fragments, each sorted by name, with
+// their variables and selections sorted and without the __typename fields
+// clients add. It changes the definitions given.
 func canonical(ops ast.OperationList, frags ast.FragmentDefinitionList) string {
 	ops = slices.Clone(ops)
 	frags = slices.Clone(frags)
@@ -176,9 +191,18 @@ func canonical(ops ast.OperationList, frags ast.FragmentDefinitionList) string {
 	slices.SortStableFunc(frags, func(a, b *ast.FragmentDefinition) int { return strings.Compare(a.Name, b.Name) })
 	for _, op := range ops {
 		op.SelectionSet = withoutTypename(op.SelectionSet)
+		// A mutation's root fields run one after another, as written.
+		for _, sel := range op.SelectionSet {
+			sortSelections(sel)
+		}
+		if op.Operation != ast.Mutation {
+			sortSet(op.SelectionSet)
+		}
+		slices.SortStableFunc(op.VariableDefinitions, func(a, b *ast.VariableDefinition) int { return strings.Compare(a.Variable, b.Variable) })
 	}
 	for _, f := range frags {
 		f.SelectionSet = withoutTypename(f.SelectionSet)
+		sortSet(f.SelectionSet)
 	}
 	var buf bytes.Buffer
 	formatter.NewFormatter(&buf, formatter.WithCompacted()).FormatQueryDocument(&ast.QueryDocument{Operations: ops, Fragments: frags})
@@ -202,4 +226,42 @@ func withoutTypename(set ast.SelectionSet) ast.SelectionSet {
 		out = append(out, sel)
 	}
 	return out
+}
+
+// sortSet orders a selection set, at every depth, the way
+// graphql-codegen's persisted documents do: fields by name (then alias),
+// then fragment spreads, then inline fragments. The order of selections
+// changes only the order of the answer's keys.
+func sortSet(set ast.SelectionSet) {
+	for _, sel := range set {
+		sortSelections(sel)
+	}
+	slices.SortStableFunc(set, func(a, b ast.Selection) int { return strings.Compare(selectionKey(a), selectionKey(b)) })
+}
+
+func sortSelections(sel ast.Selection) {
+	switch s := sel.(type) {
+	case *ast.Field:
+		sortSet(s.SelectionSet)
+	case *ast.InlineFragment:
+		sortSet(s.SelectionSet)
+	}
+}
+
+// selectionKey is a selection's place in its sorted set (of sets already
+// sorted below it).
+func selectionKey(sel ast.Selection) string {
+	switch s := sel.(type) {
+	case *ast.Field:
+		return "0" + s.Name + " " + s.Alias
+	case *ast.FragmentSpread:
+		return "1" + s.Name
+	case *ast.InlineFragment:
+		keys := make([]string, len(s.SelectionSet))
+		for i, c := range s.SelectionSet {
+			keys[i] = selectionKey(c)
+		}
+		return "2" + s.TypeCondition + "{" + strings.Join(keys, ",") + "}"
+	}
+	return ""
 }

@@ -216,3 +216,43 @@ func TestTrustedManifestsThatCannotBeUsedStopTheServer(t *testing.T) {
 		}
 	}
 }
+
+// dashboardAsCodegenPersists is dashboard.graphql as graphql-codegen's
+// persisted documents print it (printExecutableGraphQLDocument):
+// selections and variables sorted, one line.
+const dashboardAsCodegenPersists = `query Dashboard($from: DateTime!, $to: DateTime!) { me { addresses { city countryCode id isDefault line1 line2 phone postalCode recipientName } defaultAddress { city countryCode id } email emailVerified fullName id orders(first: 5) { edges { node { createdAt id items { iccid product { id kind name sku } quantity unitPrice { amount currencyCode } } number status total { amount currencyCode } } } pageInfo { endCursor hasNextPage } totalCount } simCards { balance { amount currencyCode } iccid id label msisdn recentUsageSessions(limit: 3) { bytesDown bytesUp cost { amount currencyCode } countryCode endedAt id networkName startedAt } status usage(from: $from, to: $to) { bytesDown bytesUp cost { amount currencyCode } sessionCount totalBytes } } } }`
+
+func TestTrustedDocumentsInCodegensSortedPrint(t *testing.T) {
+	t.Parallel()
+	manifest := filepath.Join(t.TempDir(), "persisted-documents.json")
+	const exact = "query Mine { me { email id } }"
+	if err := os.WriteFile(manifest, []byte(`{"sha256:x": `+mustJSON(t, exact)+`}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	api := trustedAPI(t, manifest)
+	a := newAccount(t, api, "sorted@x.example", 1, 1, 1)
+	for name, text := range map[string]string{
+		"a shipped query in codegen's sorted print":               dashboardAsCodegenPersists,
+		"the same with __typename, as urql sends codegen's print": strings.Replace(dashboardAsCodegenPersists, "{ city countryCode id }", "{ __typename city countryCode id }", 1),
+		"a manifest's exact text":                                 exact,
+		"a manifest's text with its fields the other way round":   "query Mine { me { id email } }",
+	} {
+		if res := api.Do(apitest.Request{Query: text, Variables: dashboardVars(), Token: a.token}); len(res.Errors) > 0 || !strings.Contains(string(res.Data), `"email":"sorted@x.example"`) {
+			t.Errorf("%s: answered %+v %s", name, res.Errors, res.Data)
+		}
+	}
+	for name, text := range map[string]string{
+		"one field more":              strings.Replace(dashboardAsCodegenPersists, "email emailVerified", "email emailVerified phone", 1),
+		"one field less":              strings.Replace(dashboardAsCodegenPersists, "email emailVerified", "email", 1),
+		"another argument value":      strings.Replace(dashboardAsCodegenPersists, "orders(first: 5)", "orders(first: 100)", 1),
+		"a field moved to another":    strings.Replace(strings.Replace(dashboardAsCodegenPersists, "{ city countryCode id }", "{ countryCode id }", 1), "email emailVerified", "city email emailVerified", 1),
+		"an alias":                    strings.Replace(dashboardAsCodegenPersists, "email emailVerified", "e: email emailVerified", 1),
+		"the manifest's text renamed": "query Yours { me { email id } }",
+		"the exact text and another":  exact + " query Other { me { phone } }",
+	} {
+		res := api.Do(apitest.Request{Query: text, Variables: dashboardVars(), Token: a.token})
+		if code(res) != "BAD_REQUEST" || !strings.Contains(res.Errors[0].Message, "trusted documents") {
+			t.Errorf("%s: answered %+v %s, want BAD_REQUEST naming the trusted documents", name, res.Errors, res.Data)
+		}
+	}
+}

@@ -37,6 +37,10 @@ type benchFlags struct {
 	profile     string
 	loadgen     string
 	shards      int
+	soak        time.Duration
+	servers     int
+	fault       bool
+	sampleEvery time.Duration
 }
 
 // ceilingCustomers is how many customers' dashboards the pgbench ceiling
@@ -64,6 +68,10 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&f.explain, "explain", false, "print EXPLAIN ANALYZE of each statement of one dashboard request, prepared as the server runs it, and stop")
 	fs.StringVar(&f.loadgen, "loadgen", "auto", "load generator: wrk, builtin, or auto (wrk when installed)")
 	fs.IntVar(&f.shards, "shards", 0, "print how this many Citus shards would split the benchmark data under two schemes (docs/scaling.md) and stop")
+	fs.DurationVar(&f.soak, "soak", 0, "instead of the scenarios, soak: the mixed load at half the measured capacity (-connections for -duration) for this long (docs/benchmarks.md)")
+	fs.IntVar(&f.servers, "servers", 1, "with -soak, this many servers behind HAProxy")
+	fs.BoolVar(&f.fault, "fault", false, "with -soak, kill a server behind HAProxy at a third and restart PostgreSQL at two thirds")
+	fs.DurationVar(&f.sampleEvery, "sample", soakSampleEvery, "with -soak, how often the servers' memory and connections are read")
 	fs.StringVar(&f.profile, "profile", "", "write the server's CPU and allocation profiles of each measured run into this directory")
 	if err := fs.parse(args, 0, 0); err != nil {
 		return err
@@ -88,6 +96,9 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 			return err
 		}
 		return shardplan.Print(env.stdout, o, rows)
+	}
+	if f.soak > 0 {
+		return runSoak(ctx, env, f, d)
 	}
 	stats := newStatementStats(ctx, env, db)
 	var backend int

@@ -34,7 +34,7 @@ var cliCases = []struct {
 	{[]string{"reseller", "webhook", "remove"}, nil},
 	{[]string{"reseller", "webhook", "deliveries"}, []string{"-reseller", "-failed", "-n"}},
 	{[]string{"reseller", "webhook", "redeliver"}, nil},
-	{[]string{"bench"}, []string{"-connections", "-duration", "-warmup", "-scale", "-scenarios", "-json", "-markdown", "-explain", "-loadgen", "-profile"}},
+	{[]string{"bench"}, []string{"-connections", "-duration", "-warmup", "-scale", "-scenarios", "-json", "-markdown", "-explain", "-loadgen", "-profile", "-soak", "-servers", "-fault"}},
 	{[]string{"usage", "import"}, []string{"-rejects", "-batch", "-workers"}},
 	{[]string{"usage", "partitions", "list"}, nil},
 	{[]string{"usage", "partitions", "archive"}, []string{"-before", "-dir", "-discard"}},

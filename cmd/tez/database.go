@@ -16,7 +16,9 @@ type database struct {
 	st       *store.Store
 	dsn      string
 	embedded bool
-	close    func()
+	// cluster is the embedded cluster; nil on DATABASE_URL.
+	cluster *pgdev.Cluster
+	close   func()
 }
 
 // openDatabase opens DATABASE_URL or, when it is unset, starts (or joins) the
@@ -81,5 +83,5 @@ func openDatabase(ctx context.Context, env *environment, name string, fresh, mig
 		stopCluster()
 		return nil, err
 	}
-	return &database{st: st, dsn: cluster.DSN(name), embedded: true, close: func() { st.DB().Close(); stopCluster() }}, nil
+	return &database{st: st, dsn: cluster.DSN(name), embedded: true, cluster: cluster, close: func() { st.DB().Close(); stopCluster() }}, nil
 }

@@ -10,25 +10,36 @@ import (
 	"github.com/teztelecom/tez/internal/iccid"
 )
 
-func TestOrdersFulfilWhenStockArrives(t *testing.T) {
+// seededWithWaitingOrder is the demo data (`tez seed`) and a paid order
+// of the customer email for short more Asia SIMs than the shelf has.
+func seededWithWaitingOrder(t *testing.T, email string, short int) (db *sqlx.DB, number string) {
+	t.Helper()
 	dsn := onTestDB(t)
 	if _, _, err := tez(t, "seed"); err != nil {
 		t.Fatal(err)
 	}
-	db := sqlx.MustConnect("postgres", dsn)
-	defer db.Close()
-	// A paid order for 7 Asia SIMs; the shelf has 5.
-	var number string
-	db.MustExec(`INSERT INTO users (email, password_hash, terms_accepted_at, terms_version) VALUES ('waiting@x.example', 'x', now(), 't')`)
-	err := db.Get(&number, `WITH o AS (
-		INSERT INTO orders (user_id, email, status, subtotal, total, currency, paid_at)
-		SELECT id, email, 'PAID', 13300, 13300, 'USD', now() FROM users WHERE email = 'waiting@x.example' RETURNING id, number)
+	db = sqlx.MustConnect("postgres", dsn)
+	t.Cleanup(func() { db.Close() })
+	db.MustExec(`INSERT INTO users (email, password_hash, terms_accepted_at, terms_version) VALUES ($1, 'x', now(), 't')`, email)
+	err := db.Get(&number, `WITH shelf AS (
+		    SELECT count(*)::int + $2 AS n FROM sim_cards s JOIN products p ON p.id = s.product_id
+		    WHERE p.sku = 'SIM-ASIA' AND s.status = 'IN_STOCK' AND s.user_id IS NULL AND s.sold_order_id IS NULL),
+		o AS (
+		    INSERT INTO orders (user_id, email, status, subtotal, total, currency, paid_at)
+		    SELECT u.id, u.email, 'PAID', shelf.n * p.price, shelf.n * p.price, 'USD', now()
+		    FROM users u, shelf, products p WHERE u.email = $1 AND p.sku = 'SIM-ASIA' RETURNING id, number)
 		INSERT INTO order_items (order_id, line_no, product_id, sku, name, quantity, unit_price, line_total, currency)
-		SELECT o.id, 1, p.id, p.sku, p.name, 7, p.price, 7 * p.price, 'USD' FROM o, products p WHERE p.sku = 'SIM-ASIA'
-		RETURNING (SELECT number FROM o)`)
+		SELECT o.id, 1, p.id, p.sku, p.name, shelf.n, p.price, shelf.n * p.price, 'USD' FROM o, shelf, products p WHERE p.sku = 'SIM-ASIA'
+		RETURNING (SELECT number FROM o)`, email, short)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db, number
+}
+
+func TestOrdersFulfilWhenStockArrives(t *testing.T) {
+	// A paid order for 7 Asia SIMs; the shelf has 5.
+	db, number := seededWithWaitingOrder(t, "waiting@x.example", 2)
 	out, _, err := tez(t, "orders", "fulfil")
 	if err != nil || !strings.Contains(out, number+": PAID, still waiting for 2 × SIM-ASIA") {
 		t.Fatalf("first run: %q, %v", out, err)

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/teztelecom/tez/internal/server"
 	"github.com/teztelecom/tez/internal/store"
 	cdrs "github.com/teztelecom/tez/internal/usage" // main.go has a func usage
 	"github.com/teztelecom/tez/internal/usagebench"
@@ -17,7 +18,7 @@ import (
 
 const usageUsage = `usage: tez usage import [--rejects FILE] [--batch N] [--workers N] FILE|-
        tez usage partitions [archive --before YYYY-MM [--dir DIR | --discard]]
-       tez usage bench [--rows N] [--sims N] [--batch N] [--workers N] [--use-database-url]`
+       tez usage bench [--rows N] [--sims N] [--batch N] [--workers N] [--alerts] [--no-hooks] [--use-database-url]`
 
 func runUsage(ctx context.Context, env *environment, args []string) error {
 	return dispatch(ctx, env, "usage", usageUsage, args,
@@ -134,13 +135,14 @@ func usagePartitions(ctx context.Context, env *environment, s *store.Store) erro
 const usageBenchDatabase = "tez_usage_bench"
 
 func runUsageBench(ctx context.Context, env *environment, args []string) error {
-	fs := newFlags(env, "usage bench", "tez usage bench [--rows N] [--sims N] [--batch N] [--workers N] [--alerts] [--use-database-url]")
+	fs := newFlags(env, "usage bench", "tez usage bench [--rows N] [--sims N] [--batch N] [--workers N] [--alerts] [--no-hooks] [--use-database-url]")
 	opts := usagebench.Options{}
 	fs.IntVar(&opts.Rows, "rows", 1_000_000, "CDRs to generate and import")
 	fs.IntVar(&opts.SIMs, "sims", 1000, "SIMs the CDRs are spread over")
 	fs.IntVar(&opts.BatchSize, "batch", cdrs.DefaultBatchSize, "records per transaction")
 	fs.IntVar(&opts.Workers, "workers", cdrs.DefaultWorkers, "batches committing at once (one connection each)")
 	fs.BoolVar(&opts.Alerts, "alerts", false, "give every SIM an owner's thresholds and a partner webhook endpoint (the alert hooks' worst case)")
+	noHooks := fs.Bool("no-hooks", false, "import on a ledger without the alert and webhook hooks: the baseline their cost is measured against (the same SIMs and settings, nothing sent)")
 	useURL := fs.Bool("use-database-url", false, "run in DATABASE_URL's database (adds SIMs, sessions and entries there)")
 	if err := fs.parse(args, 0, 0); err != nil {
 		return err
@@ -152,11 +154,15 @@ func runUsageBench(ctx context.Context, env *environment, args []string) error {
 		return errors.New("DATABASE_URL is set: the benchmark would write a million sessions there; pass --use-database-url if that database is a scratch one")
 	}
 	return withDatabase(ctx, env, dbOptions{embeddedName: usageBenchDatabase, fresh: true}, func(d *database) error {
-		res, err := usagebench.Run(ctx, d.st, newLedger(env, d.st), opts, env.stderr)
+		l := newLedger(env, d.st)
+		if *noHooks {
+			l = server.LedgerWithoutHooks(env.cfg, d.st)
+		}
+		res, err := usagebench.Run(ctx, d.st, l, opts, env.stderr)
 		if err != nil {
 			return err
 		}
-		printBench(env.stdout, res, d.embedded)
+		printBench(env.stdout, res, d.embedded, !*noHooks)
 		if res.Mismatches > 0 {
 			return fmt.Errorf("ledger check after the benchmark: %d SIMs disagree with their ledger", res.Mismatches)
 		}
@@ -164,10 +170,13 @@ func runUsageBench(ctx context.Context, env *environment, args []string) error {
 	})
 }
 
-func printBench(w io.Writer, r usagebench.Result, embedded bool) {
+func printBench(w io.Writer, r usagebench.Result, embedded, hooks bool) {
 	where := "DATABASE_URL"
 	if embedded {
 		where = "embedded cluster, database " + usageBenchDatabase
+	}
+	if !hooks {
+		where += ", ledger hooks off (--no-hooks)"
 	}
 	fmt.Fprintf(w, "usage import benchmark: %d CDRs (%.0f MiB of CSV), %d CPUs, Go %s, %s\n",
 		r.Rows, float64(r.FileBytes)/(1<<20), runtime.NumCPU(), runtime.Version(), where)

@@ -17,6 +17,7 @@ import (
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/graph/scalar"
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/lang"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
@@ -486,6 +487,7 @@ type ComplexityRoot struct {
 		EmailVerified  func(childComplexity int) int
 		FullName       func(childComplexity int) int
 		ID             func(childComplexity int) int
+		Language       func(childComplexity int) int
 		Order          func(childComplexity int, number string) int
 		Orders         func(childComplexity int, first *int, after *string, last *int, before *string, status *store.OrderStatus) int
 		Phone          func(childComplexity int) int
@@ -2397,6 +2399,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.ID(childComplexity), true
+	case "User.language":
+		if e.ComplexityRoot.User.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Language(childComplexity), true
 	case "User.order":
 		if e.ComplexityRoot.User.Order == nil {
 			break
@@ -2617,6 +2625,19 @@ type User implements Node {
   CSV download (` + "`" + `SimCard.usageExportUrl` + "`" + `), written with their offset.
   """
   timeZone: String!
+  """
+  The language of every email the account receives (sign-in links, order emails, balance
+  alerts): chosen at ` + "`" + `register` + "`" + ` or with ` + "`" + `profileUpdate` + "`" + `; ` + "`" + `EN` + "`" + ` unless one was chosen.
+  """
+  language: Language!
+}
+
+"A language TEZ writes to customers in."
+enum Language {
+  "English, the default."
+  EN
+  "Russian."
+  RU
 }
 
 # The account's mutations: registration, sign-in, sessions, password, profile, email links.
@@ -2653,10 +2674,11 @@ extend type Mutation {
   """
   passwordChange("The current password and the new one." input: PasswordChangeInput!): PasswordChangePayload!
   """
-  Changes the signed-in customer's full name, phone and time zone. A field left out stays as
-  it is; an explicit null or an empty string clears it (the time zone goes back to ` + "`" + `UTC` + "`" + `). The
-  phone is stored in E.164; a time zone that is not an IANA name answers ` + "`" + `INVALID` + "`" + ` on
-  ` + "`" + `timeZone` + "`" + `.
+  Changes the signed-in customer's full name, phone, time zone and language. A field left out
+  stays as it is; an explicit null or an empty string clears it (the time zone goes back to
+  ` + "`" + `UTC` + "`" + `, the language to ` + "`" + `EN` + "`" + `). The phone is stored in E.164; a time zone that is not an IANA
+  name answers ` + "`" + `INVALID` + "`" + ` on ` + "`" + `timeZone` + "`" + `; a language that is not a ` + "`" + `Language` + "`" + ` value is refused
+  by the schema (a ` + "`" + `GRAPHQL_VALIDATION_FAILED` + "`" + ` error) and changes nothing.
   """
   profileUpdate("The fields to change; those left out stay as they are." input: ProfileUpdateInput!): ProfileUpdatePayload!
   """
@@ -2820,6 +2842,8 @@ input ProfileUpdateInput {
   as ` + "`" + `+05:00` + "`" + `: a name follows summer time). Null or an empty string sets ` + "`" + `UTC` + "`" + `.
   """
   timeZone: String
+  "The language of the account's emails from now on; null sets ` + "`" + `EN` + "`" + `."
+  language: Language
 }
 
 "The answer to ` + "`" + `profileUpdate` + "`" + `."
@@ -2840,6 +2864,12 @@ input RegisterInput {
   fullName: String
   "Must be true: the customer accepts the terms of the user agreement."
   acceptTerms: Boolean!
+  """
+  The language of the account's emails, the verification email included. Left out or null:
+  the first of ours the request's ` + "`" + `Accept-Language` + "`" + ` header prefers (` + "`" + `ru-RU,ru;q=0.9` + "`" + ` gives
+  ` + "`" + `RU` + "`" + `), else ` + "`" + `EN` + "`" + `. Changed later with ` + "`" + `profileUpdate` + "`" + `.
+  """
+  language: Language
 }
 
 "The answer to ` + "`" + `register` + "`" + `."
@@ -4983,6 +5013,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_createdAt(ctx, field)
 	case "timeZone":
 		return ec.fieldContext_User_timeZone(ctx, field)
+	case "language":
+		return ec.fieldContext_User_language(ctx, field)
 	case "defaultAddress":
 		return ec.fieldContext_User_defaultAddress(ctx, field)
 	case "addresses":
@@ -13545,6 +13577,29 @@ func (ec *executionContext) fieldContext_User_timeZone(_ context.Context, field 
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
+func (ec *executionContext) _User_language(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v lang.Language) graphql.Marshaler {
+			return ec.marshalNLanguage2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋlangᚐLanguage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "Language")
+}
+
 func (ec *executionContext) _User_defaultAddress(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15724,7 +15779,7 @@ func (ec *executionContext) unmarshalInputProfileUpdateInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"fullName", "phone", "timeZone"}
+	fieldsInOrder := [...]string{"fullName", "phone", "timeZone", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15752,6 +15807,13 @@ func (ec *executionContext) unmarshalInputProfileUpdateInput(ctx context.Context
 				return it, err
 			}
 			it.TimeZone = graphql.OmittableOf(data)
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOLanguage2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋlangᚐLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -15780,7 +15842,7 @@ func (ec *executionContext) unmarshalInputRegisterInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"email", "password", "fullName", "acceptTerms"}
+	fieldsInOrder := [...]string{"email", "password", "fullName", "acceptTerms", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15815,6 +15877,13 @@ func (ec *executionContext) unmarshalInputRegisterInput(ctx context.Context, obj
 				return it, err
 			}
 			it.AcceptTerms = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOLanguage2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋlangᚐLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
 		}
 	}
 	return it, nil
@@ -19048,6 +19117,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "language":
+			out.Values[i] = ec._User_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "defaultAddress":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -19913,6 +19987,16 @@ func (ec *executionContext) marshalNInt642int64(ctx context.Context, sel ast.Sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int64!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNLanguage2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋlangᚐLanguage(ctx context.Context, v any) (lang.Language, error) {
+	var res lang.Language
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLanguage2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋlangᚐLanguage(ctx context.Context, sel ast.SelectionSet, v lang.Language) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNLoginInput2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
@@ -20992,6 +21076,22 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOLanguage2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋlangᚐLanguage(ctx context.Context, v any) (*lang.Language, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(lang.Language)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLanguage2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋlangᚐLanguage(ctx context.Context, sel ast.SelectionSet, v *lang.Language) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋteztelecomᚋtezᚋinternalᚋmoneyᚐMoney(ctx context.Context, sel ast.SelectionSet, v *money.Money) graphql.Marshaler {

@@ -4661,6 +4661,8 @@ func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel 
 			return ec.lean_User_createdAt(ctx, w, field, obj)
 		case "timeZone":
 			return ec.lean_User_timeZone(ctx, w, field, obj)
+		case "language":
+			return ec.lean_User_language(ctx, w, field, obj)
 		case "defaultAddress":
 			return ec.lean_User_defaultAddress(ctx, w, field, obj)
 		case "addresses":
@@ -4735,6 +4737,16 @@ func (ec *executionContext) lean_User_createdAt(ctx context.Context, w *bytes.Bu
 func (ec *executionContext) lean_User_timeZone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.TimeZone
 	m := ec.marshalNString2string(ctx, field.Selections, res)
+	if m == graphql.Null {
+		return false
+	}
+	m.MarshalGQL(w)
+	return true
+}
+
+func (ec *executionContext) lean_User_language(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
+	res := obj.Language
+	m := ec.marshalNLanguage2githubᚗcomᚋteztelecomᚋtezᚋinternalᚋlangᚐLanguage(ctx, field.Selections, res)
 	if m == graphql.Null {
 		return false
 	}

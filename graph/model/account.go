@@ -3,6 +3,7 @@ package model
 import (
 	"time"
 
+	"github.com/teztelecom/tez/internal/lang"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -17,6 +18,7 @@ type User struct {
 	Phone         *string
 	CreatedAt     time.Time
 	TimeZone      string
+	Language      lang.Language
 	// RowID is the account's key, which its lists are read by.
 	RowID int64
 }
@@ -27,6 +29,6 @@ func NewUser(u *store.User) *User { return one(u, newUser) }
 func newUser(u *store.User) User {
 	return User{
 		ID: rowGlobalID(relay.TypeUser, u.ID), Email: u.Email, EmailVerified: u.EmailVerified(),
-		FullName: nonEmpty(u.FullName), Phone: u.Phone, CreatedAt: u.CreatedAt, TimeZone: u.TimeZone, RowID: u.ID,
+		FullName: nonEmpty(u.FullName), Phone: u.Phone, CreatedAt: u.CreatedAt, TimeZone: u.TimeZone, Language: u.Language.Or(), RowID: u.ID,
 	}
 }

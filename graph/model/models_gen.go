@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/lang"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/orders"
 	"github.com/teztelecom/tez/internal/relay"
@@ -389,6 +390,8 @@ type ProfileUpdateInput struct {
 	// An IANA time zone name, e.g. `Asia/Almaty`, `Europe/Moscow` or `UTC` (not an offset such
 	// as `+05:00`: a name follows summer time). Null or an empty string sets `UTC`.
 	TimeZone graphql.Omittable[*string] `json:"timeZone,omitempty"`
+	// The language of the account's emails from now on; null sets `EN`.
+	Language graphql.Omittable[*lang.Language] `json:"language,omitempty"`
 }
 
 // The answer to `profileUpdate`.
@@ -413,6 +416,10 @@ type RegisterInput struct {
 	FullName *string `json:"fullName,omitempty"`
 	// Must be true: the customer accepts the terms of the user agreement.
 	AcceptTerms bool `json:"acceptTerms"`
+	// The language of the account's emails, the verification email included. Left out or null:
+	// the first of ours the request's `Accept-Language` header prefers (`ru-RU,ru;q=0.9` gives
+	// `RU`), else `EN`. Changed later with `profileUpdate`.
+	Language *lang.Language `json:"language,omitempty"`
 }
 
 // The answer to `register`.

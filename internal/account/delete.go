@@ -11,23 +11,11 @@ import (
 
 // deletedNotice is the last email of an account: it names nobody (the
 // name is erased with the rest) and carries no link.
-var deletedNotice = newLetter("", 0, "", "Your TEZ Telecom account was deleted",
-	`Hello!
-
-The TEZ Telecom account of this email address was deleted, as asked: its profile, addresses, sessions and SIM card labels are erased, and its SIM cards left the account (adding one again needs the activation code printed with it). Orders and payments are kept for accounting, without your name, email or address.
-
-This address can register again at any time; a new account starts empty.
-
-If you did not ask for this, reply to this email or contact support at once.`)
+var deletedNotice = newLetter("", 0, "", "deleted", "hello.plain", "body", "again", "notYou")
 
 // exportedNotice tells the customer their data was downloaded: a stolen
 // session should not carry everything away unnoticed.
-var exportedNotice = newLetter("", 0, "", "Your TEZ Telecom data was downloaded",
-	`Hello{{with .Name}}, {{.}}{{end}}!
-
-All the data of your TEZ Telecom account (profile, addresses, SIM cards with their history, orders and payments, sessions and emails) was downloaded on {{.When}} UTC.
-
-If it was not you, change your password at once: that also signs out every other device.`)
+var exportedNotice = newLetter("", 0, "", "exported", "hello", "body", "notYou")
 
 // NotifyDataExport mails the customer that their data export was
 // downloaded at when.
@@ -37,7 +25,7 @@ func (s *Service) NotifyDataExport(ctx context.Context, userID int64, when time.
 		return err
 	}
 	return s.store.InTx(ctx, func(tx store.Querier) error {
-		return s.send(ctx, tx, u, exportedNotice, letterData{When: when.UTC().Format("2 January 2006 15:04")})
+		return s.send(ctx, tx, u, exportedNotice, letterData{When: when.UTC()})
 	})
 }
 

@@ -1,16 +1,14 @@
 package account
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	htmltemplate "html/template"
 	"strings"
-	texttemplate "text/template"
 	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/lang"
 	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -53,99 +51,68 @@ type letter struct {
 	purpose string // email_tokens.purpose; "" for a notice without a link
 	ttl     time.Duration
 	path    string // the site's page the link opens; a notice's link carries no token
-	subject string
-	text    *texttemplate.Template
-	html    *htmltemplate.Template
+	lang.Letter
 }
 
-// letterData fills a letter's templates.
+// letterData fills a letter's layout.
 type letterData struct {
-	Name, Link, NewEmail, When string
-	Hours                      int
+	Name, Link, NewEmail string
+	When                 time.Time
+	Hours                int
 }
 
-func newLetter(purpose string, ttl time.Duration, path, subject, body string) letter {
-	// The text and HTML bodies share one wording: paragraphs separated by
-	// blank lines, the link on its own.
-	html := "<p>" + strings.ReplaceAll(body, "\n\n", "</p>\n<p>") + "</p>"
-	html = strings.ReplaceAll(html, "{{.Link}}", `<a href="{{.Link}}">{{.Link}}</a>`)
-	return letter{purpose: purpose, ttl: ttl, path: path, subject: subject,
-		text: texttemplate.Must(texttemplate.New(path).Parse(body)),
-		html: htmltemplate.Must(htmltemplate.New(path).Parse(html))}
+// newLetter lays out an account email: a greeting, then paragraphs of the
+// wordings (internal/lang) under "<name>.<key>" for each key, "" standing
+// for the link.
+func newLetter(purpose string, ttl time.Duration, path, name, greeting string, keys ...string) letter {
+	body := []string{`{{t "` + greeting + `" .}}`}
+	for _, k := range keys {
+		if k == "" {
+			body = append(body, "{{.Link}}")
+			continue
+		}
+		if !strings.Contains(k, ".") {
+			k = name + "." + k
+		}
+		body = append(body, `{{t "`+k+`" .}}`)
+	}
+	return letter{purpose: purpose, ttl: ttl, path: path,
+		Letter: lang.NewLetter(name, `{{t "`+name+`.subject" .}}`, strings.Join(body, "\n\n"), "")}
 }
 
 var (
-	verifyLetter = newLetter(store.PurposeVerifyEmail, verifyTTL, "/account/verify-email", "Confirm your email for TEZ Telecom",
-		`Hello{{with .Name}}, {{.}}{{end}}!
-
-Please confirm that this is your email address by opening this link:
-
-{{.Link}}
-
-The link works once, for {{.Hours}} hours. Once you confirm, the orders and SIM cards bought with this email appear in your account.
-
-If you did not register at TEZ Telecom, ignore this email.`)
-	resetLetter = newLetter(store.PurposePasswordReset, resetTTL, "/account/reset-password", "Reset your TEZ Telecom password",
-		`Hello{{with .Name}}, {{.}}{{end}}!
-
-Someone asked to reset the password of your TEZ Telecom account. To choose a new password, open this link:
-
-{{.Link}}
-
-The link works once, for {{.Hours}} hour(s). Resetting signs you out on every device.
-
-If it was not you, ignore this email: your password stays as it is.`)
-	changeLetter = newLetter(store.PurposeEmailChange, changeTTL, "/account/confirm-email", "Confirm your new email for TEZ Telecom",
-		`Hello{{with .Name}}, {{.}}{{end}}!
-
-You asked to sign in to TEZ Telecom with this email address from now on. To confirm, open this link:
-
-{{.Link}}
-
-The link works once, for {{.Hours}} hours. Until you confirm, your account keeps its current email.
-
-If you did not ask for this, ignore this email.`)
-	changedNotice = newLetter("", 0, "", "Your TEZ Telecom email was changed",
-		`Hello{{with .Name}}, {{.}}{{end}}!
-
-The email of your TEZ Telecom account was changed to {{.NewEmail}}: from now on you sign in with it, and we write to it.
-
-If you did not do this, reply to this email or contact support at once.`)
-	passwordNotice = newLetter("", 0, "/account/forgot-password", "Your TEZ Telecom password was changed",
-		`Hello{{with .Name}}, {{.}}{{end}}!
-
-The password of your TEZ Telecom account was changed, and every other device was signed out. Links we mailed before the change no longer work.
-
-If you did not do this, choose a new password at once: ask for a reset link on this page, then contact support.
-
-{{.Link}}`)
+	verifyLetter   = newLetter(store.PurposeVerifyEmail, verifyTTL, "/account/verify-email", "verify", "hello", "ask", "", "ttl", "notYou")
+	resetLetter    = newLetter(store.PurposePasswordReset, resetTTL, "/account/reset-password", "reset", "hello", "ask", "", "ttl", "notYou")
+	changeLetter   = newLetter(store.PurposeEmailChange, changeTTL, "/account/confirm-email", "change", "hello", "ask", "", "ttl", "notYou")
+	changedNotice  = newLetter("", 0, "", "changed", "hello", "body", "notMe.support")
+	passwordNotice = newLetter("", 0, "/account/forgot-password", "password", "hello", "body", "notYou", "")
 )
 
 // send writes the letter to u.Email into the outbox within tx. A letter
 // with a link counts toward MailCap (errMailCapped when it is reached); a
 // notice never does.
 func (s *Service) send(ctx context.Context, tx store.Querier, u store.User, l letter, data letterData) error {
-	text, html, err := s.compose(ctx, tx, u, l, data)
+	subject, text, html, err := s.compose(ctx, tx, u, l, data)
 	if err != nil {
 		return err
 	}
 	if l.purpose == "" {
-		return s.store.EnqueueEmail(ctx, tx, u.Email, l.subject, text, html)
+		return s.store.EnqueueEmail(ctx, tx, u.Email, subject, text, html)
 	}
-	next, err := s.store.EnqueueCappedEmail(ctx, tx, MailCap, u.Email, l.subject, text, html, "")
+	next, err := s.store.EnqueueCappedEmail(ctx, tx, MailCap, u.Email, subject, text, html, "")
 	if next != nil {
 		return &errMailCapped{*next}
 	}
 	return err
 }
 
-// compose writes the letter's bodies for u; a letter with a link gets a
-// fresh token that voids u's earlier ones of the same purpose. The name is
+// compose writes the letter for u, in u's language; a letter with a link
+// gets a fresh token that voids u's earlier ones of the same purpose. The name is
 // free text anyone registering can type: it greets only an address proven
 // to be the account's, so that no one can put words of their choosing into
 // mail to a stranger (html/template escapes it in the HTML body; subjects
 // never carry it).
-func (s *Service) compose(ctx context.Context, tx store.Querier, u store.User, l letter, data letterData) (text, html string, err error) {
+func (s *Service) compose(ctx context.Context, tx store.Querier, u store.User, l letter, data letterData) (subject, text, html string, err error) {
 	data.Hours = int(l.ttl.Hours())
 	if u.EmailVerified() {
 		data.Name = u.FullName
@@ -153,20 +120,13 @@ func (s *Service) compose(ctx context.Context, tx store.Querier, u store.User, l
 	if l.purpose != "" {
 		token, hash := secret.NewToken(emailPrefix)
 		if err := s.store.CreateEmailToken(ctx, tx, hash, u.ID, l.purpose, u.Email, l.ttl); err != nil {
-			return "", "", err
+			return "", "", "", err
 		}
 		data.Link = s.publicURL + l.path + "?token=" + token
 	} else if l.path != "" {
 		data.Link = s.publicURL + l.path
 	}
-	var tb, hb bytes.Buffer
-	if err := l.text.Execute(&tb, data); err != nil {
-		return "", "", fmt.Errorf("email %q: %w", l.subject, err)
-	}
-	if err := l.html.Execute(&hb, data); err != nil {
-		return "", "", fmt.Errorf("email %q: %w", l.subject, err)
-	}
-	return tb.String(), hb.String(), nil
+	return l.Render(u.Language, data)
 }
 
 func (s *Service) sendVerification(ctx context.Context, tx store.Querier, u store.User) error {
@@ -332,11 +292,11 @@ func (s *Service) PrepareEmail(ctx context.Context, job store.OutboxEmail) (*sto
 		return nil, err
 	}
 	err = s.store.InTx(ctx, func(tx store.Querier) error {
-		text, html, err := s.compose(ctx, tx, u, resetLetter, letterData{})
+		subject, text, html, err := s.compose(ctx, tx, u, resetLetter, letterData{})
 		if err != nil {
 			return err
 		}
-		job.Subject, job.Text, job.HTML, job.Job = resetLetter.subject, text, html, nil
+		job.Subject, job.Text, job.HTML, job.Job = subject, text, html, nil
 		return s.store.WriteJobEmail(ctx, tx, job.ID, job.Subject, text, html)
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/lang"
 	"github.com/teztelecom/tez/internal/password"
 	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/secret"
@@ -73,6 +74,9 @@ type Session struct {
 type RegisterInput struct {
 	Email, Password, FullName string
 	AcceptTerms               bool
+	// Language is the account's; when empty, the one the client's
+	// Accept-Language prefers among ours, else lang.Default.
+	Language lang.Language
 }
 
 // Register creates an account, signs it in and sends the verification
@@ -103,7 +107,11 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, []a
 	}
 	var sess *Session
 	err = s.store.InTx(ctx, func(tx store.Querier) error {
-		u, err := s.store.CreateUser(ctx, tx, email, hash, name, TermsVersion)
+		language := in.Language
+		if language == "" {
+			language = lang.FromAcceptLanguage(reqctx.ClientFrom(ctx).AcceptLanguage)
+		}
+		u, err := s.store.CreateUser(ctx, tx, email, hash, name, TermsVersion, language)
 		if err != nil {
 			return err
 		}

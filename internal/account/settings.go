@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/teztelecom/tez/internal/apperr"
+	"github.com/teztelecom/tez/internal/lang"
 	"github.com/teztelecom/tez/internal/phone"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -80,10 +81,13 @@ func (s *Service) checkPassword(ctx context.Context, u store.User, plain, field 
 // an empty one is cleared (the time zone goes back to UTC).
 type ProfileInput struct {
 	FullName, Phone, TimeZone *string
+	// Language, when not nil, is the account's new language.
+	Language *lang.Language
 }
 
-// UpdateProfile sets the customer's full name, phone and time zone; the
-// phone is stored in E.164, the time zone must be an IANA name.
+// UpdateProfile sets the customer's full name, phone, time zone and
+// language; the phone is stored in E.164, the time zone must be an IANA
+// name.
 func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileInput) (*store.User, []apperr.FieldError, error) {
 	u, err := s.store.UserByID(ctx, s.store.DB(), userID)
 	if err != nil {
@@ -117,10 +121,14 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileInp
 		}
 		zone = z
 	}
+	language := u.Language
+	if in.Language != nil {
+		language = *in.Language
+	}
 	if len(problems) > 0 {
 		return nil, problems, nil
 	}
-	updated, err := s.store.UpdateProfile(ctx, s.store.DB(), userID, name, tel, zone)
+	updated, err := s.store.UpdateProfile(ctx, s.store.DB(), userID, store.Profile{FullName: name, Phone: tel, TimeZone: zone, Language: language})
 	if err != nil {
 		return nil, nil, fmt.Errorf("update profile: %w", err)
 	}

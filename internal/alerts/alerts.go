@@ -9,13 +9,13 @@
 package alerts
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	htmltemplate "html/template"
-	texttemplate "text/template"
+	"net/url"
+	"strings"
 	"time"
 
+	"github.com/teztelecom/tez/internal/lang"
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/store"
@@ -35,14 +35,21 @@ const (
 // Customer is the ledger hook that emails owners (ledger.Hook).
 type Customer struct {
 	store *store.Store
-	// topUpURL is the account page where the owner tops up.
-	topUpURL string
-	now      func() time.Time
+	// publicURL is the site the web account is served on.
+	publicURL string
+	now       func() time.Time
 }
 
-// New makes the hook; topUpURL is where the email sends the owner to top up.
-func New(st *store.Store, topUpURL string) *Customer {
-	return &Customer{store: st, topUpURL: topUpURL, now: time.Now}
+// New makes the hook; the emails link to the SIM's top-up page of the web
+// account at publicURL.
+func New(st *store.Store, publicURL string) *Customer {
+	return &Customer{store: st, publicURL: strings.TrimRight(publicURL, "/"), now: time.Now}
+}
+
+// topUpURL is the web account's page where the owner buys a top-up voucher
+// for the SIM.
+func topUpURL(publicURL, iccid string) string {
+	return strings.TrimRight(publicURL, "/") + "/account/numbers/" + url.PathEscape(iccid) + "/top-up"
 }
 
 // kind is why an alert went out, the most urgent first.
@@ -182,8 +189,9 @@ func (c *Customer) send(ctx context.Context, tx store.Querier, due []alert) erro
 	return nil
 }
 
-// letterData fills the templates of an alert.
+// letterData fills the layout of an alert.
 type letterData struct {
+	Kind       kind
 	SIM        string // the label, or the ICCID when there is none
 	ICCID      string
 	Balance    money.Money
@@ -193,66 +201,35 @@ type letterData struct {
 	Link       string
 }
 
-var subjects = map[kind]string{
-	suspended:  "Your TEZ SIM %s is suspended: its balance ran out",
-	lowBalance: "Your TEZ SIM %s is low on balance",
-	runOut:     "Your TEZ SIM %s will run out of balance soon",
-}
+// letter is every alert's email: the kind picks the subject and the
+// opening paragraph; the words are the owner's language's (internal/lang).
+var letter = lang.NewLetter("alert",
+	`{{if eq .Kind 0}}{{t "alert.suspended.subject" .}}{{else if eq .Kind 1}}{{t "alert.low.subject" .}}{{else}}{{t "alert.runOut.subject" .}}{{end}}`,
+	`{{t "hello.plain" .}}
 
-const body = `Hello!
+{{if eq .Kind 0}}{{t "alert.suspended" .}}{{else if eq .Kind 1}}{{t "alert.low" .}}{{else}}{{t "alert.runOut" .}}{{end}}
 
-{{if eq .Kind 0}}Your SIM card {{.SIM}} ({{.ICCID}}) is suspended: its balance ran out{{if .Overdraft.Amount}}, and {{.Overdraft}} of data used is still owed{{end}}. It works again as soon as a top-up pays that off.{{else if eq .Kind 1}}The balance of your SIM card {{.SIM}} ({{.ICCID}}) is down to {{.Balance}}, at or below the {{.Threshold}} you chose to be told about.{{else}}At the pace your SIM card {{.SIM}} ({{.ICCID}}) spent over the last 14 days, its balance of {{.Balance}} runs out within {{.RunOutDays}} day(s).{{end}}
+{{t "alert.balance" .}}
 
-Balance now: {{.Balance}}
-
-To top up, buy a top-up voucher for this SIM in your account:
+{{t "alert.topUp" .}}
 
 {{.Link}}
 
-We write once each time this happens; you can change these alerts for the SIM in your account.`
+{{t "alert.once" .}}`, "")
 
-var (
-	textBody = texttemplate.Must(texttemplate.New("alert").Parse(body))
-	htmlBody = htmltemplate.Must(htmltemplate.New("alert").Parse(htmlParagraphs(body)))
-)
-
-// htmlParagraphs turns the text body into HTML paragraphs, the link a link.
-func htmlParagraphs(text string) string {
-	var b bytes.Buffer
-	b.WriteString("<p>")
-	for i := 0; i < len(text); i++ {
-		if i+1 < len(text) && text[i] == '\n' && text[i+1] == '\n' {
-			b.WriteString("</p>\n<p>")
-			i++
-			continue
-		}
-		b.WriteByte(text[i])
-	}
-	b.WriteString("</p>")
-	return string(bytes.ReplaceAll(b.Bytes(), []byte("{{.Link}}"), []byte(`<a href="{{.Link}}">{{.Link}}</a>`)))
-}
-
-// compose writes an alert's email. The label is the owner's own text, and
-// goes only to the owner; html/template escapes it in the HTML body.
+// compose writes an alert's email in the owner's language. The label is
+// the owner's own text, and goes only to the owner; html/template escapes
+// it in the HTML body.
 func (c *Customer) compose(a alert, r store.AlertRecipient) (subject, text, html string, err error) {
 	b := a.change.Before
-	d := struct {
-		letterData
-		Kind kind
-	}{letterData{SIM: r.Label, ICCID: b.ICCID, Balance: money.New(a.change.Entry.BalanceAfter, b.Currency),
-		Overdraft: money.New(b.Overdraft+a.change.Entry.Overdraft, b.Currency), RunOutDays: a.runOutDays, Link: c.topUpURL}, a.kind}
+	d := letterData{Kind: a.kind, SIM: r.Label, ICCID: b.ICCID, Balance: money.New(a.change.Entry.BalanceAfter, b.Currency),
+		Overdraft: money.New(b.Overdraft+a.change.Entry.Overdraft, b.Currency), RunOutDays: a.runOutDays,
+		Link: topUpURL(c.publicURL, b.ICCID)}
 	if d.SIM == "" {
 		d.SIM = b.ICCID
 	}
 	if b.LowBalanceThreshold != nil {
 		d.Threshold = money.New(*b.LowBalanceThreshold, b.Currency)
 	}
-	var t, h bytes.Buffer
-	if err := textBody.Execute(&t, d); err != nil {
-		return "", "", "", err
-	}
-	if err := htmlBody.Execute(&h, d); err != nil {
-		return "", "", "", err
-	}
-	return fmt.Sprintf(subjects[a.kind], d.SIM), t.String(), h.String(), nil
+	return letter.Render(r.Language, d)
 }

@@ -2,7 +2,8 @@
 // its text) where every server behind a balancer finds them: in Redis
 // when REDIS_URL is set. Without it each server keeps its own (gqlgen's
 // LRU), and a client whose hash one server has not seen gets
-// PersistedQueryNotFound and sends the full query once more (docs/api.md).
+// PersistedQueryNotFound and sends the full query once more
+// (docs/operations.md, several servers behind a balancer).
 package apq
 
 import (

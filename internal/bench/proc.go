@@ -194,3 +194,9 @@ func PerRequestMs(cpu time.Duration, requests int) float64 {
 	}
 	return float64(cpu) / float64(time.Millisecond) / float64(requests)
 }
+
+// RSSMiB is a process's resident memory now, in MiB.
+func RSSMiB(pid int) (float64, error) {
+	kib, err := rssKiB(pid)
+	return float64(kib) / 1024, err
+}

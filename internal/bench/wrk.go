@@ -120,7 +120,7 @@ function request() return reqs[math.random(#reqs)] end
 function response(status, headers, body)
   if status ~= 200 or body:sub(1, 8) ~= '{"data":' or body:sub(9, 12) == 'null' then
     errors = errors + 1
-    if first == "" then first = status .. " " .. body:sub(1, 300):gsub('[^%w%s%p]', '?'):gsub('["\\]', "'") end
+    if first == "" then first = status .. " " .. body:sub(1, 300):gsub('[^%w %p]', ' '):gsub('["\\]', "'") end
   end
 end
 function done(summary, latency, requests)

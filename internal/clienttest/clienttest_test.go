@@ -1,18 +1,14 @@
 package clienttest_test
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/nodetest"
 	"github.com/teztelecom/tez/internal/seed"
-	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
 )
 
@@ -24,14 +20,7 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // manifests codegen and relay-compiler wrote, and runs the Node suite
 // (test/*.test.mjs) against both.
 func TestClients(t *testing.T) {
-	nodetest.Require(t, "the client compatibility suite (Apollo, urql, Relay, graphql-codegen, graphql-http)")
-	nodetest.Install(t, ".")
-	api := apitest.New(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := seed.Demo(ctx, store.New(api.DB)); err != nil {
-		t.Fatal(err)
-	}
+	api := nodetest.Start(t, "the client compatibility suite (Apollo, urql, Relay, graphql-codegen, graphql-http)", ".")
 	// Stock SIM cards a customer may add, with their activation codes.
 	stock, err := json.Marshal(seed.DemoStock())
 	if err != nil {

@@ -8,7 +8,6 @@ package graphiql
 //go:generate sh build/generate.sh
 
 import (
-	"bytes"
 	"embed"
 	"html/template"
 	"io/fs"
@@ -30,21 +29,6 @@ const Prefix = "/graphiql/"
 const csp = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; " +
 	"img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-var page = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<link rel="stylesheet" href="{{.CSS}}">
-</head>
-<body>
-<div id="graphiql" data-endpoint="{{.Endpoint}}">Loading GraphiQL…</div>
-<script src="{{.JS}}"></script>
-</body>
-</html>
-`))
-
 // Handler serves the GraphiQL page at / (it sends its requests to
 // endpoint) and its assets under Prefix.
 type Handler struct {
@@ -56,15 +40,8 @@ type Handler struct {
 func New(title, endpoint string) *Handler {
 	sub, _ := fs.Sub(assets, "assets")
 	h := &Handler{assets: static.New(sub, Prefix, "graphiql.js", "graphiql.css", "THIRD_PARTY_LICENSES.txt")}
-	var buf bytes.Buffer
-	err := page.Execute(&buf, map[string]string{
-		"Title": title, "Endpoint": endpoint,
-		"JS": h.assets.URL("graphiql.js"), "CSS": h.assets.URL("graphiql.css"),
-	})
-	if err != nil {
-		panic(err) // a fixed template
-	}
-	h.page = buf.Bytes()
+	body := `<div id="graphiql" data-endpoint="` + template.HTMLEscapeString(endpoint) + `">Loading GraphiQL…</div>`
+	h.page = h.assets.Page(static.Shell{Title: title, CSS: "graphiql.css", JS: "graphiql.js", Body: template.HTML(body)})
 	return h
 }
 

@@ -84,6 +84,9 @@ func TestLowBalanceAlertEmailsOnce(t *testing.T) {
 			t.Errorf("the alert does not say %q:\n%s", want, m.Text)
 		}
 	}
+	if want := topUpPage(s, phone.ICCID); m.link() != want {
+		t.Errorf("the alert links to %s, want the SIM's top-up page %s", m.link(), want)
+	}
 	demo.open(m.link()).mustSay("TEZ Telecom account") // the web account (internal/web)
 
 	s.spend(phone.ICCID, 2, 10) // further below: nothing more
@@ -136,7 +139,7 @@ func TestRunOutWarningEmailsOnce(t *testing.T) {
 	left := demo.simWithDebt(phone.ICCID).Balance
 	s.spend(phone.ICCID, 1, cents(t, left)-100)
 	m := s.mailAbout(demo.Email, "will run out")
-	if !strings.Contains(m.Text, "within 7 day(s)") || !strings.Contains(m.Text, "1.00 USD") {
+	if !strings.Contains(m.Text, "within 7 days") || !strings.Contains(m.Text, "1.00 USD") {
 		t.Errorf("the warning does not say the balance and the days:\n%s", m.Text)
 	}
 	s.spend(phone.ICCID, 2, 10)
@@ -166,4 +169,67 @@ func TestRunOutWarningCountsOnlyRecentSessions(t *testing.T) {
 
 	s.spend(phone.ICCID, 0, 4900) // 49.00 today: 1.00 left at that pace
 	s.mailAbout(demo.Email, "will run out")
+}
+
+// topUpPage is the web account's page where the owner buys a top-up
+// voucher for the SIM, which the alerts link to.
+func topUpPage(s *shop, iccid string) string {
+	return s.api.Cfg.PublicURL + "/account/numbers/" + iccid + "/top-up"
+}
+
+// setLanguage is the language choice of the account's profile form.
+func (c *customer) setLanguage(language string) {
+	c.shop.t.Helper()
+	var out struct {
+		ProfileUpdate struct {
+			User       struct{ Language string }
+			UserErrors []userError
+		}
+	}
+	c.query(`mutation($lang: Language) { profileUpdate(input: { language: $lang }) { user { language } userErrors { field message code } } }`,
+		map[string]any{"lang": language}, &out)
+	noUserErrors(c.shop.t, "profileUpdate", out.ProfileUpdate.UserErrors)
+	if out.ProfileUpdate.User.Language != language {
+		c.shop.t.Fatalf("profileUpdate: language %q, want %q", out.ProfileUpdate.User.Language, language)
+	}
+}
+
+// A customer who reads Russian chooses it for the account, sets a
+// threshold, and the debit that crosses it sends one email in Russian,
+// with the balance written the Russian way and a link that opens the SIM's
+// top-up page of the web account.
+func TestLowBalanceAlertInTheAccountsLanguage(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	demo := s.demoCustomer()
+	demo.setLanguage("RU")
+	phone := demo.myNumbers()[0]
+	s.ledgerAdjust(phone.ICCID, "10.00")
+	balance := demo.simWithDebt(phone.ICCID).Balance
+	threshold := plus(t, balance, "-2.00")
+	demo.setAlerts(phone.ID, map[string]any{"lowBalanceThreshold": threshold.Amount})
+
+	s.spend(phone.ICCID, 0, 250) // 0.50 below: the crossing
+	m := s.mailAbout(demo.Email, "заканчивается баланс")
+	low := plus(t, balance, "-2.50")
+	ru := func(m money) string { return strings.Replace(m.Amount, ".", ",", 1) + "\u00a0" + m.CurrencyCode }
+	for _, want := range []string{"Здравствуйте!", "Баланс вашей SIM-карты", phone.ICCID, "опустился до " + ru(low),
+		"порога " + ru(threshold), "купите ваучер пополнения для этой SIM-карты в личном кабинете"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("the alert does not say %q:\n%s", want, m.Text)
+		}
+	}
+	if strings.Contains(m.Text, "balance") {
+		t.Errorf("the alert is not all in Russian:\n%s", m.Text)
+	}
+	if m.link() != topUpPage(s, phone.ICCID) {
+		t.Errorf("the alert links to %s, want the SIM's top-up page %s", m.link(), topUpPage(s, phone.ICCID))
+	}
+	page := demo.open(m.link())
+	if page.Status != 200 {
+		t.Fatalf("the top-up link answers %d", page.Status)
+	}
+	page.mustSay("TEZ Telecom account")
+	s.spend(phone.ICCID, 1, 10)
+	s.noMail(demo.Email)
 }

@@ -19,6 +19,8 @@ import (
 type browser struct {
 	t      testing.TB
 	client *http.Client
+	// languages is the Accept-Language every request sends, if any.
+	languages string
 }
 
 func (s *shop) browser() *browser {
@@ -52,6 +54,9 @@ func (b *browser) open(link string) *page {
 
 func (b *browser) send(req *http.Request) *page {
 	b.t.Helper()
+	if b.languages != "" {
+		req.Header.Set("Accept-Language", b.languages)
+	}
 	res, err := b.client.Do(req)
 	if err != nil {
 		b.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)

@@ -217,11 +217,11 @@ func persisted(t *testing.T, base, query string, withText bool) string {
 	return ""
 }
 
-// reachableRedis answers REDIS_URL, or the local Redis when one answers at
+// reachableRedis answers TEST_REDIS_URL, or the local Redis when one answers at
 // 127.0.0.1:6379; else "" after saying the shared-cache case is skipped.
 // The project does not need Redis: only this case uses it.
 func reachableRedis(t *testing.T) string {
-	u := os.Getenv("REDIS_URL")
+	u := os.Getenv("TEST_REDIS_URL")
 	if u == "" {
 		u = "redis://127.0.0.1:6379/0"
 	}

@@ -1,6 +1,8 @@
 package journey
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/teztelecom/tez/graph/documents"
@@ -66,5 +68,39 @@ func TestResellerReadsBalances(t *testing.T) {
 	after := read().ResellerSimCards.SimCards[0]
 	if want := plus(t, sold.Balance, "10.00"); after.Balance != want {
 		t.Errorf("after a 10 USD top-up the partner sees %v, want %v", after.Balance, want)
+	}
+}
+
+// A partner whose whole burst arrives at once gets every answer: the
+// requests queue on its rate-limit bucket, and none of them loses tokens
+// for the time it queued (they did, by rate × wait, so that a fast
+// partner's parallel requests were refused with its burst unspent).
+func TestResellerBurstInParallelIsAnswered(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	const burst = 24
+	_, key := s.api.Reseller("Parallel Partner", 1_000_000, burst, 0)
+	p := &partner{shop: s, Name: "Parallel Partner", Key: key}
+	stock := seed.DemoStock()[0].ICCID
+	p.assign(stock)
+
+	var wg sync.WaitGroup
+	codes := make([]string, burst)
+	for i := range burst {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := p.do(documents.Get("reseller-balances.graphql"), map[string]any{"iccids": []string{stock}})
+			codes[i] = fmt.Sprint(res.Status)
+			for _, e := range res.Errors {
+				codes[i] += " " + e.Code()
+			}
+		}()
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != "200" {
+			t.Errorf("request %d of a burst of %d: %s, want 200 without errors", i+1, burst, c)
+		}
 	}
 }

@@ -119,3 +119,23 @@ func TestResendConfirmationAndSignOut(t *testing.T) {
 		t.Error("still signed in after signing out")
 	}
 }
+
+// A traveller whose phone speaks Russian follows the confirmation link:
+// the page asks in Russian and answers in Russian; its switch gives the
+// same page in English, and the choice sticks over the phone's language.
+func TestMailedLinkPagesSpeakThePhonesLanguage(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	s.signUp("olga@journey.example", "a long new passphrase", "Olga")
+	link := s.mail("olga@journey.example").link()
+	phone := s.browser()
+	phone.languages = "ru-RU,ru;q=0.9,en-US;q=0.8"
+	asked := phone.open(link)
+	asked.mustSay("Подтвердите эл. почту", "olga@journey.example")
+	english := asked.follow("English")
+	english.mustSay("Confirm your email", "olga@journey.example")
+	russian := english.follow("Русский")
+	done := russian.submit("Подтвердить мою почту", nil)
+	done.mustSay("Эл. почта подтверждена", "olga@journey.example")
+	done.mustNotSay("Your email is confirmed")
+}

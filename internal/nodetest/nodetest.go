@@ -6,12 +6,18 @@ package nodetest
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/teztelecom/tez/internal/apitest"
+	"github.com/teztelecom/tez/internal/seed"
+	"github.com/teztelecom/tez/internal/store"
 )
 
 // Require skips t unless node and npm are installed; what names the suite.
@@ -54,4 +60,20 @@ func Npm(t *testing.T, dir string, env []string, args ...string) {
 		t.Fatalf("npm %v: %v\n%s", args, err, out.String())
 	}
 	t.Logf("npm %v:\n%s", args, out.String())
+}
+
+// Start is the start of a Node suite against the real server: Node
+// required (what names the suite), dir's packages installed, and the
+// server on a fresh database with the demo data.
+func Start(t *testing.T, what, dir string, opts ...apitest.Option) *apitest.API {
+	t.Helper()
+	Require(t, what)
+	Install(t, dir)
+	api := apitest.New(t, opts...)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := seed.Demo(ctx, store.New(api.DB)); err != nil {
+		t.Fatal(err)
+	}
+	return api
 }

@@ -1,39 +1,34 @@
 package orders
 
 import (
-	"bytes"
 	"context"
-	htmltemplate "html/template"
 	"net/url"
-	texttemplate "text/template"
 
 	"github.com/teztelecom/tez/internal/account"
+	"github.com/teztelecom/tez/internal/lang"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/store"
 )
 
-// The confirmation of a new order. A guest's carries the order's access
-// link: closing the browser tab must not lose the order.
-const confirmationBody = `Thank you for your order {{.Number}} at TEZ Telecom.
+// confirmation is the email of a new order. A guest's carries the order's
+// access link: closing the browser tab must not lose the order.
+var confirmation = lang.NewLetter("confirmation", `{{t "order.subject" .}}`,
+	`{{t "order.thanks" .}}
 {{range .Lines}}
-- {{.Name}} × {{.Quantity}}: {{.Total}}{{end}}
-Shipping: {{.Shipping}}
-Total: {{.Total}}
+- {{.Name}} × {{.Quantity}}: {{money .Total}}{{end}}
+{{t "label.shipping" .}}: {{money .Shipping}}
+{{t "label.total" .}}: {{money .Total}}
 
-See and pay your order here:
+{{t "order.seeAndPay" .}}
 
 {{.Link}}
 {{if .Guest}}
-Keep this email: the link opens your order without an account. Once you register and confirm this email address, the order also appears in your account.{{end}}`
-
-var (
-	confirmationText = texttemplate.Must(texttemplate.New("confirmation").Parse(confirmationBody))
-	confirmationHTML = htmltemplate.Must(htmltemplate.New("confirmation").Parse(`<p>Thank you for your order <strong>{{.Number}}</strong> at TEZ Telecom.</p>
-<ul>{{range .Lines}}<li>{{.Name}} × {{.Quantity}}: {{.Total}}</li>{{end}}</ul>
-<p>Shipping: {{.Shipping}}<br>Total: <strong>{{.Total}}</strong></p>
-<p>See and pay your order here: <a href="{{.Link}}">{{.Link}}</a></p>
-{{if .Guest}}<p>Keep this email: the link opens your order without an account. Once you register and confirm this email address, the order also appears in your account.</p>{{end}}`))
-)
+{{t "order.keep" .}}{{end}}`,
+	`<p>{{t "order.thanks" .}}</p>
+<ul>{{range .Lines}}<li>{{.Name}} × {{.Quantity}}: {{money .Total}}</li>{{end}}</ul>
+<p>{{t "label.shipping" .}}: {{money .Shipping}}<br>{{t "label.total" .}}: <strong>{{money .Total}}</strong></p>
+<p>{{t "order.seeAndPay" .}} <a href="{{.Link}}">{{.Link}}</a></p>
+{{if .Guest}}<p>{{t "order.keep" .}}</p>{{end}}`)
 
 type confirmationLine struct {
 	Name     string
@@ -41,7 +36,7 @@ type confirmationLine struct {
 	Total    money.Money
 }
 
-type confirmation struct {
+type confirmationData struct {
 	Number          string
 	Lines           []confirmationLine
 	Shipping, Total money.Money
@@ -56,7 +51,7 @@ type confirmation struct {
 // token). Its link carries the token in the fragment, which browsers never
 // send to a server nor put in a Referer: no log keeps it.
 func (s *Service) sendConfirmation(ctx context.Context, tx store.Querier, o store.Order, items []store.NewOrderItem, accessToken string) error {
-	c := confirmation{Number: o.Number, Shipping: o.ShippingFee(), Total: o.Total(), Link: s.ReturnURL(o.Number), Guest: accessToken != ""}
+	c := confirmationData{Number: o.Number, Shipping: o.ShippingFee(), Total: o.Total(), Link: s.ReturnURL(o.Number), Guest: accessToken != ""}
 	if c.Guest {
 		c.Link += "#token=" + url.QueryEscape(accessToken)
 	}
@@ -64,17 +59,13 @@ func (s *Service) sendConfirmation(ctx context.Context, tx store.Querier, o stor
 		c.Lines = append(c.Lines, confirmationLine{Name: it.Name, Quantity: it.Quantity,
 			Total: money.New(it.UnitPriceMinor*int64(it.Quantity), o.Currency)})
 	}
-	var text, html bytes.Buffer
-	if err := confirmationText.Execute(&text, c); err != nil {
+	subject, text, html, err := s.render(ctx, tx, o, confirmation, c)
+	if err != nil {
 		return err
 	}
-	if err := confirmationHTML.Execute(&html, c); err != nil {
-		return err
-	}
-	subject := "Your TEZ Telecom order " + o.Number
 	if !c.Guest {
-		return s.store.EnqueueEmail(ctx, tx, o.Email, subject, text.String(), html.String())
+		return s.store.EnqueueEmail(ctx, tx, o.Email, subject, text, html)
 	}
-	_, err := s.store.EnqueueCappedEmail(ctx, tx, account.MailCap, o.Email, subject, text.String(), html.String(), "")
+	_, err = s.store.EnqueueCappedEmail(ctx, tx, account.MailCap, o.Email, subject, text, html, "")
 	return err
 }

@@ -1,14 +1,12 @@
 package orders
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	htmltemplate "html/template"
 	"net/url"
 	"strings"
-	texttemplate "text/template"
 
+	"github.com/teztelecom/tez/internal/lang"
 	"github.com/teztelecom/tez/internal/money"
 	"github.com/teztelecom/tez/internal/secret"
 	"github.com/teztelecom/tez/internal/store"
@@ -18,63 +16,64 @@ import (
 // its parcel when shipped, its refund. Each goes to the outbox in the
 // transaction of the change it tells of.
 var (
-	receiptText = texttemplate.Must(texttemplate.New("receipt").Parse(`Thank you: your order {{.Number}} at TEZ Telecom is paid.
+	receiptLetter = lang.NewLetter("receipt", `{{t "receipt.subject" .}}`,
+		`{{t "receipt.paid" .}}
 {{range .Lines}}
-- {{.Name}} × {{.Quantity}}: {{.Total}}{{if .ICCID}} (credited to SIM {{.ICCID}}){{end}}{{end}}
-Subtotal: {{.Subtotal}}
-Shipping: {{.Shipping}}
-Total paid: {{.Total}}
+- {{.Name}} × {{.Quantity}}: {{money .Total}}{{if .ICCID}} ({{t "receipt.credited" .}}){{end}}{{end}}
+{{t "label.subtotal" .}}: {{money .Subtotal}}
+{{t "label.shipping" .}}: {{money .Shipping}}
+{{t "label.totalPaid" .}}: {{money .Total}}
 {{if .Address}}
-Shipping to:
+{{t "receipt.shipTo" .}}
 {{range .Address}}{{.}}
 {{end}}
-We send you the tracking as soon as the parcel leaves.
+{{t "receipt.tracking" .}}
 {{end}}
-See your order here:
+{{t "order.see" .}}
 
 {{.Link}}
-`))
-	receiptHTML = htmltemplate.Must(htmltemplate.New("receipt").Parse(`<p>Thank you: your order <strong>{{.Number}}</strong> at TEZ Telecom is paid.</p>
-<ul>{{range .Lines}}<li>{{.Name}} × {{.Quantity}}: {{.Total}}{{if .ICCID}} (credited to SIM {{.ICCID}}){{end}}</li>{{end}}</ul>
-<p>Subtotal: {{.Subtotal}}<br>Shipping: {{.Shipping}}<br>Total paid: <strong>{{.Total}}</strong></p>
-{{if .Address}}<p>Shipping to:<br>{{range .Address}}{{.}}<br>{{end}}</p><p>We send you the tracking as soon as the parcel leaves.</p>{{end}}
-<p>See your order here: <a href="{{.Link}}">{{.Link}}</a></p>`))
+`,
+		`<p>{{t "receipt.paid" .}}</p>
+<ul>{{range .Lines}}<li>{{.Name}} × {{.Quantity}}: {{money .Total}}{{if .ICCID}} ({{t "receipt.credited" .}}){{end}}</li>{{end}}</ul>
+<p>{{t "label.subtotal" .}}: {{money .Subtotal}}<br>{{t "label.shipping" .}}: {{money .Shipping}}<br>{{t "label.totalPaid" .}}: <strong>{{money .Total}}</strong></p>
+{{if .Address}}<p>{{t "receipt.shipTo" .}}<br>{{range .Address}}{{.}}<br>{{end}}</p><p>{{t "receipt.tracking" .}}</p>{{end}}
+<p>{{t "order.see" .}} <a href="{{.Link}}">{{.Link}}</a></p>`)
 
-	shippedText = texttemplate.Must(texttemplate.New("shipped").Parse(`Your order {{.Number}} at TEZ Telecom has shipped with {{.Carrier}}.
+	shippedLetter = lang.NewLetter("shipped", `{{t "shipped.subject" .}}`,
+		`{{t "shipped.left" .}}
 
-Tracking number: {{.Tracking}}{{if .TrackingURL}}
-Follow the parcel: {{.TrackingURL}}{{end}}
+{{t "shipped.tracking" .}}: {{.Tracking}}{{if .TrackingURL}}
+{{t "shipped.follow" .}}: {{.TrackingURL}}{{end}}
 
-In the parcel:
-{{range .Items}}- {{.Name}}{{if .ICCID}}, SIM {{.ICCID}}{{else}} × {{.Quantity}}{{end}}
+{{t "shipped.contents" .}}
+{{range .Items}}- {{.Name}}{{if .ICCID}}, {{t "shipped.sim" .}}{{else}} × {{.Quantity}}{{end}}
 {{end}}
-See your order here:
+{{t "order.see" .}}
 
 {{.Link}}
-`))
-	shippedHTML = htmltemplate.Must(htmltemplate.New("shipped").Parse(`<p>Your order <strong>{{.Number}}</strong> at TEZ Telecom has shipped with {{.Carrier}}.</p>
-<p>Tracking number: <strong>{{.Tracking}}</strong>{{if .TrackingURL}}<br><a href="{{.TrackingURL}}">Follow the parcel</a>{{end}}</p>
-<p>In the parcel:</p><ul>{{range .Items}}<li>{{.Name}}{{if .ICCID}}, SIM {{.ICCID}}{{else}} × {{.Quantity}}{{end}}</li>{{end}}</ul>
-<p>See your order here: <a href="{{.Link}}">{{.Link}}</a></p>`))
-)
+`,
+		`<p>{{t "shipped.left" .}}</p>
+<p>{{t "shipped.tracking" .}}: <strong>{{.Tracking}}</strong>{{if .TrackingURL}}<br><a href="{{.TrackingURL}}">{{t "shipped.follow" .}}</a>{{end}}</p>
+<p>{{t "shipped.contents" .}}</p><ul>{{range .Items}}<li>{{.Name}}{{if .ICCID}}, {{t "shipped.sim" .}}{{else}} × {{.Quantity}}{{end}}</li>{{end}}</ul>
+<p>{{t "order.see" .}} <a href="{{.Link}}">{{.Link}}</a></p>`)
 
-var (
-	refundText = texttemplate.Must(texttemplate.New("refund").Parse(`We have refunded {{.Amount}} of your order {{.Number}} at TEZ Telecom.
+	refundLetter = lang.NewLetter("refund", `{{t "refund.subject" .}}`,
+		`{{t "refund.amount" .}}
 {{if .Reason}}
-Reason: {{.Reason}}
+{{t "refund.reason" .}}: {{.Reason}}
 {{end}}{{if .Credit}}
-{{.Credit}} of voucher credit has been taken back from the SIM's balance.
+{{t "refund.credit" .}}
 {{end}}
-The money goes back the way you paid; your bank may take a few days to show it.
+{{t "refund.back" .}}
 
-See your order here:
+{{t "order.see" .}}
 
 {{.Link}}
-`))
-	refundHTML = htmltemplate.Must(htmltemplate.New("refund").Parse(`<p>We have refunded <strong>{{.Amount}}</strong> of your order <strong>{{.Number}}</strong> at TEZ Telecom.</p>
-{{if .Reason}}<p>Reason: {{.Reason}}</p>{{end}}{{if .Credit}}<p>{{.Credit}} of voucher credit has been taken back from the SIM's balance.</p>{{end}}
-<p>The money goes back the way you paid; your bank may take a few days to show it.</p>
-<p>See your order here: <a href="{{.Link}}">{{.Link}}</a></p>`))
+`,
+		`<p>{{t "refund.amount" .}}</p>
+{{if .Reason}}<p>{{t "refund.reason" .}}: {{.Reason}}</p>{{end}}{{if .Credit}}<p>{{t "refund.credit" .}}</p>{{end}}
+<p>{{t "refund.back" .}}</p>
+<p>{{t "order.see" .}} <a href="{{.Link}}">{{.Link}}</a></p>`)
 )
 
 type refundMail struct {
@@ -90,7 +89,7 @@ func (s *Service) sendRefunded(ctx context.Context, tx store.Querier, o store.Or
 	if r.CreditTaken > 0 {
 		m.Credit = new(money.New(r.CreditTaken, r.Currency))
 	}
-	return s.sendAbout(ctx, tx, o, "Refund for your TEZ Telecom order "+o.Number, refundText, refundHTML, &m, &m.Link)
+	return s.sendAbout(ctx, tx, o, refundLetter, &m, &m.Link)
 }
 
 type receiptLine struct {
@@ -135,7 +134,7 @@ func (s *Service) sendReceipt(ctx context.Context, tx store.Querier, o store.Ord
 		return err
 	}
 	r.Address = addressLines(a)
-	return s.sendAbout(ctx, tx, o, "Receipt for your TEZ Telecom order "+o.Number, receiptText, receiptHTML, &r, &r.Link)
+	return s.sendAbout(ctx, tx, o, receiptLetter, &r, &r.Link)
 }
 
 // sendShipped mails the tracking of a parcel that has just left.
@@ -157,14 +156,15 @@ func (s *Service) sendShipped(ctx context.Context, tx store.Querier, o store.Ord
 	for _, it := range items {
 		m.Items = append(m.Items, parcelItem{Name: names[it.ProductID], Quantity: it.Quantity, ICCID: deref(it.ICCID)})
 	}
-	return s.sendAbout(ctx, tx, o, "Your TEZ Telecom order "+o.Number+" has shipped", shippedText, shippedHTML, &m, &m.Link)
+	return s.sendAbout(ctx, tx, o, shippedLetter, &m, &m.Link)
 }
 
-// sendAbout renders an email about an order and writes it to the outbox.
+// sendAbout renders an email about an order, in the language of its
+// account, and writes it to the outbox.
 // link is the data's Link field: the order's page, for a guest with an
 // access token of this email's own (the confirmation's is kept only as a
 // hash). An erased order (its account deleted) has no address to mail.
-func (s *Service) sendAbout(ctx context.Context, tx store.Querier, o store.Order, subject string, text *texttemplate.Template, html *htmltemplate.Template, data any, link *string) error {
+func (s *Service) sendAbout(ctx context.Context, tx store.Querier, o store.Order, l lang.Letter, data any, link *string) error {
 	if o.Email == "" {
 		return nil
 	}
@@ -176,14 +176,25 @@ func (s *Service) sendAbout(ctx context.Context, tx store.Querier, o store.Order
 		}
 		*link += "#token=" + url.QueryEscape(token)
 	}
-	var t, h bytes.Buffer
-	if err := text.Execute(&t, data); err != nil {
-		return fmt.Errorf("%s email: %w", text.Name(), err)
+	subject, text, html, err := s.render(ctx, tx, o, l, data)
+	if err != nil {
+		return err
 	}
-	if err := html.Execute(&h, data); err != nil {
-		return fmt.Errorf("%s email: %w", html.Name(), err)
+	return s.store.EnqueueEmail(ctx, tx, o.Email, subject, text, html)
+}
+
+// render writes an email about the order in the language of its account;
+// a guest's order has no account and gets lang.Default.
+func (s *Service) render(ctx context.Context, tx store.Querier, o store.Order, l lang.Letter, data any) (subject, text, html string, err error) {
+	language := lang.Default
+	if o.UserID != nil {
+		u, err := s.store.UserByID(ctx, tx, *o.UserID)
+		if err != nil {
+			return "", "", "", fmt.Errorf("language of order %s: %w", o.Number, err)
+		}
+		language = u.Language
 	}
-	return s.store.EnqueueEmail(ctx, tx, o.Email, subject, t.String(), h.String())
+	return l.Render(language, data)
 }
 
 // addressLines writes an address as a label does; nil for none.

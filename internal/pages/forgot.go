@@ -9,12 +9,12 @@ import (
 // forgotPath is the page where a customer asks for a password reset link.
 const forgotPath = "/account/forgot-password"
 
-var forgotPage = page(`{{if .Form}}<p>Type the email you sign in with. If an account uses it, we email it a link to choose a new password.</p>
+var forgotPage = page(`{{if .Form}}<p>{{.W.S "Type the email you sign in with. If an account uses it, we email it a link to choose a new password."}}</p>
 <form method="post">
-<label for="email">Email</label><input type="email" id="email" name="email" value="{{.Email}}" autocomplete="email" required
+<label for="email">{{.W.S "Email"}}</label><input type="email" id="email" name="email" value="{{.Email}}" autocomplete="email" required
 {{- if .Problem}} aria-invalid="true" aria-describedby="problem"{{end}}>
 {{if .Problem}}<p class="notice problem" id="problem" role="alert">{{.Problem}}</p>{{end}}
-<button type="submit">Email me a reset link</button></form>
+<button type="submit">{{.W.S "Email me a reset link"}}</button></form>
 {{end}}`)
 
 // forgotSent is the one answer to every well-formed address: with an
@@ -42,8 +42,9 @@ func (p *Pages) forgot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(problems) > 0 && problems[0].Code != apperr.FieldTooManyAttempts {
+		wd := wordsFor(w, r)
 		p.render(w, r, http.StatusUnprocessableEntity, forgotPage, view{Title: "Forgot your password?", Form: true, Next: p.home1(),
-			Email: email, Problem: problems[0].Message})
+			Email: email, Problem: wd.Problem(problems[0]), W: wd})
 		return
 	}
 	p.render(w, r, http.StatusOK, forgotPage, view{Title: "Check your email", Kind: "done", Notice: forgotSent, Next: p.home1()})

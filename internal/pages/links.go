@@ -8,16 +8,16 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 )
 
-var confirmPage = page(`{{if .Form}}<p>Confirm that <strong id="email">{{.Email}}</strong> is your email address.</p>
-<form method="post"><input type="hidden" name="token" value="{{.Token}}"><button type="submit">Confirm my email</button></form>
+var confirmPage = page(`{{if .Form}}<p>{{.W.H "Confirm that <strong id=\"email\">%s</strong> is your email address." .Email}}</p>
+<form method="post"><input type="hidden" name="token" value="{{.Token}}"><button type="submit">{{.W.S "Confirm my email"}}</button></form>
 {{end}}`)
 
-var resetPage = page(`{{if .Form}}<p>Choose a new password for <strong id="email">{{.Email}}</strong>. Saving it signs you out on every device.</p>
+var resetPage = page(`{{if .Form}}<p>{{.W.H "Choose a new password for <strong id=\"email\">%s</strong>. Saving it signs you out on every device." .Email}}</p>
 {{if .Problem}}<p class="notice problem" id="problem" role="alert">{{.Problem}}</p>{{end}}
 <form method="post"><input type="hidden" name="token" value="{{.Token}}">
-<label for="password">New password</label><input type="password" id="password" name="password" autocomplete="new-password" required>
+<label for="password">{{.W.S "New password"}}</label><input type="password" id="password" name="password" autocomplete="new-password" required>
 <p class="hint">{{.Hint}}</p>
-<button type="submit">Save the new password</button></form>
+<button type="submit">{{.W.S "Save the new password"}}</button></form>
 {{end}}`)
 
 // deadLink is the page of a link that can no longer be used, by why.
@@ -87,9 +87,10 @@ func (p *Pages) confirm(w http.ResponseWriter, r *http.Request) {
 		p.linkRefused(w, r, confirmPage, token, problems[0], account.ConfirmLinks, confirmAgain)
 		return
 	}
-	p.render(w, r, http.StatusOK, confirmPage, view{Title: "Your email is confirmed", Kind: "done", Next: p.home1(),
-		Notice: u.Email + " is confirmed: we write to it from now on, and you sign in with it. " +
-			"Orders and SIM cards bought with this email are in your account now."})
+	wd := wordsFor(w, r)
+	p.render(w, r, http.StatusOK, confirmPage, view{Title: "Your email is confirmed", Kind: "done", Next: p.home1(), W: wd,
+		Notice: wd.S("%s is confirmed: we write to it from now on, and you sign in with it. "+
+			"Orders and SIM cards bought with this email are in your account now.", u.Email)})
 }
 
 // linkRefused explains a POST the service refused: by the link's state
@@ -99,7 +100,8 @@ func (p *Pages) linkRefused(w http.ResponseWriter, r *http.Request, t *template.
 	if _, ok := p.openLink(w, r, t, token, kinds, again); !ok {
 		return
 	}
-	p.render(w, r, http.StatusConflict, t, view{Title: "This link cannot be used", Kind: "problem", Notice: problem.Message, Next: p.home1()})
+	wd := wordsFor(w, r)
+	p.render(w, r, http.StatusConflict, t, view{Title: "This link cannot be used", Kind: "problem", Notice: wd.Problem(problem), Next: p.home1(), W: wd})
 }
 
 // resetForm shows the new-password form of a reset link.
@@ -123,8 +125,9 @@ func (p *Pages) reset(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if status == account.LinkOpen {
-			p.render(w, r, http.StatusUnprocessableEntity, resetPage, view{Title: "Choose a new password", Form: true,
-				Token: token, Email: email, Problem: problems[0].Message, Hint: account.PasswordRule})
+			wd := wordsFor(w, r)
+			p.render(w, r, http.StatusUnprocessableEntity, resetPage, view{Title: "Choose a new password", Form: true, W: wd,
+				Token: token, Email: email, Problem: wd.Problem(problems[0]), Hint: account.PasswordRule})
 			return
 		}
 	}

@@ -110,13 +110,15 @@ type view struct {
 	Order   *orderView
 	Script  string // an asset script of the page, if any
 	Next    []link
+	W       words // the page's language
 }
 
 var layout = template.Must(template.New("layout").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{{.W.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}} · TEZ Telecom</title><link rel="stylesheet" href="/account/assets/page.css">
 {{- if .Script}}<script src="/account/assets/{{.Script}}" defer></script>{{end}}</head>
-<body><header><div class="bar"><a class="brand" href="/account/">TEZ Telecom</a><a href="/account/">Your account</a></div></header>
+<body><header><div class="bar"><a class="brand" href="/account/">TEZ Telecom</a>
+<a href="{{.W.Switch}}" lang="{{.W.SwitchLang}}" hreflang="{{.W.SwitchLang}}">{{.W.SwitchText}}</a><a href="/account/">{{.W.S "Your account"}}</a></div></header>
 <main><h1>{{.Title}}</h1>
 {{if .Notice}}<p class="notice {{.Kind}}" id="notice" role="status">{{.Notice}}
 {{- with .Again}}{{if .Text}} {{if .URL}}<a href="{{.URL}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{end}}</p>{{end}}
@@ -129,8 +131,18 @@ func page(body string) *template.Template {
 	return template.Must(template.Must(layout.Clone()).Parse(`{{define "body"}}` + body + `{{end}}`))
 }
 
-// render writes a page with its status code.
+// render writes a page with its status code, in the request's language:
+// the view's sentences are English, and are said in that language here.
 func (p *Pages) render(w http.ResponseWriter, r *http.Request, status int, t *template.Template, v view) {
+	if v.W.Lang == "" {
+		v.W = wordsFor(w, r)
+	}
+	v.Title, v.Notice, v.Problem, v.Hint, v.Again.Text = v.W.S(v.Title), v.W.S(v.Notice), v.W.S(v.Problem), v.W.S(v.Hint), v.W.S(v.Again.Text)
+	next := make([]link, len(v.Next))
+	for i, l := range v.Next {
+		next[i] = link{v.W.S(l.Text), l.URL}
+	}
+	v.Next = next
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := t.Execute(w, v); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/mailtest"
+	"github.com/teztelecom/tez/internal/pages"
 	"github.com/teztelecom/tez/internal/testdb"
 )
 
@@ -56,6 +57,25 @@ func tokenOf(t *testing.T, link string) string {
 		t.Fatal(err)
 	}
 	return u.Query().Get("token")
+}
+
+// guestCheckout places a guest's order of one sku shipped to Berlin, and
+// answers its number and access token.
+func (s *site) guestCheckout(sku, mail string) (number, token string) {
+	s.t.Helper()
+	var placed struct {
+		Checkout struct {
+			Order       struct{ Number string }
+			AccessToken string
+		}
+	}
+	s.api.Query(apitest.Request{Query: `mutation($sku: String!, $email: String!) { checkout(input: { email: $email, lines: [{ sku: $sku, quantity: 1 }],
+		shippingAddress: { recipientName: "G", line1: "Torstraße 1", city: "Berlin", postalCode: "10119", countryCode: "DE" } }) {
+		order { number } accessToken } }`, Variables: map[string]any{"sku": sku, "email": mail}}, &placed)
+	if placed.Checkout.Order.Number == "" || placed.Checkout.AccessToken == "" {
+		s.t.Fatalf("guest checkout of %s answered %+v", sku, placed)
+	}
+	return placed.Checkout.Order.Number, placed.Checkout.AccessToken
 }
 
 // post submits a page's form as a browser on the same site does.
@@ -325,4 +345,127 @@ func TestFormsFromThePublicOriginPass(t *testing.T) {
 	if got := post("https://evil.example"); got != http.StatusForbidden {
 		t.Errorf("a form from another origin: %d, want 403", got)
 	}
+}
+
+// A guest who pays comes back from the payment page to the order's address,
+// which carries no token: the HttpOnly cookie Pay set opens that order, and
+// that order only.
+func TestAGuestWhoPaysComesBackToTheOrder(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	s.api.MustExec(`INSERT INTO products (sku, kind, name, description, price, currency, active)
+		VALUES ('ACC-G', 'ACCESSORY', 'Guest case', 'A case.', 500, 'USD', true)`)
+	number, token := s.guestCheckout("ACC-G", "guest1@x.example")
+	other, otherToken := s.guestCheckout("ACC-G", "guest2@x.example")
+	if number == "" || token == "" || other == "" {
+		t.Fatalf("guest checkout answered %q %q %q", number, token, other)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodPost, s.api.URL+"/account/orders/"+number+"/pay", strings.NewReader(url.Values{"token": {token}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", s.api.URL)
+	res, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	var cookie *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "tez_guest_order" {
+			cookie = c
+		}
+	}
+	if res.StatusCode != http.StatusSeeOther || cookie == nil {
+		t.Fatalf("Pay answered %d with cookies %q, want 303 and tez_guest_order", res.StatusCode, res.Header.Values("Set-Cookie"))
+	}
+	if !cookie.HttpOnly || cookie.Path != "/account/orders/"+number || cookie.MaxAge <= 0 || cookie.MaxAge > 3600 || cookie.SameSite != http.SameSiteLaxMode {
+		t.Errorf("cookie %+v, want HttpOnly, SameSite=Lax, this order's path, at most an hour", cookie)
+	}
+	if loc := res.Header.Get("Location"); strings.Contains(loc, token) {
+		t.Errorf("the payment page's address %q carries the token", loc)
+	}
+	back := func(path, value string) string {
+		_, _, body := s.api.Get(path, map[string]string{"Cookie": "tez_guest_order=" + value})
+		return body
+	}
+	mustContain(t, "the order's page, back from paying", back("/account/orders/"+number, token), "Order "+number, "Guest case", "Status:")
+	for name, body := range map[string]string{
+		"another order's address with this cookie": back("/account/orders/"+other, token),
+		"a garbled cookie":                         back("/account/orders/"+number, "tzg_garbled"),
+		"another guest's token":                    back("/account/orders/"+number, otherToken),
+	} {
+		if strings.Contains(body, "Guest case") || !strings.Contains(body, `id="token"`) {
+			t.Errorf("%s: shows an order, or no token form:\n%s", name, body)
+		}
+	}
+}
+
+// The pages the mailed links open speak Russian to a Russian browser: its
+// Accept-Language, or the page's switch (kept in a cookie, which wins), with
+// dates and money written the Russian way, and none of the English
+// sentences left.
+func TestEveryPageSpeaksRussian(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	ru := map[string]string{"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.8"}
+	form := func(path string, f url.Values) string {
+		_, _, body := s.api.Raw(http.MethodPost, path, map[string]string{"Content-Type": "application/x-www-form-urlencoded",
+			"Origin": s.api.URL, "Accept-Language": ru["Accept-Language"]}, f.Encode())
+		return body
+	}
+	get := func(path string) string {
+		_, _, body := s.api.Get(path, ru)
+		return body
+	}
+	verify := s.nextLink("/account/verify-email")
+	s.api.MustExec(`INSERT INTO products (sku, kind, name, description, price, currency, active)
+		VALUES ('ACC-R', 'ACCESSORY', 'Чехол', 'A case.', 1250, 'USD', true)`)
+	number, token := s.guestCheckout("ACC-R", "ru@x.example")
+	shown := map[string]struct{ body, says string }{
+		"the confirmation link":          {get(verify), "Подтвердить мою почту"},
+		"an unknown link":                {get("/account/verify-email?token=nope"), "Эта ссылка недействительна"},
+		"the reset link of no one":       {get("/account/reset-password?token=nope"), "Запросить новую ссылку для смены пароля."},
+		"forgot password":                {get("/account/forgot-password"), "Прислать ссылку для смены пароля"},
+		"forgot password, sent":          {form("/account/forgot-password", url.Values{"email": {email}}), "Проверьте почту"},
+		"forgot password, a bad address": {form("/account/forgot-password", url.Values{"email": {"not an address"}}), "Это не адрес эл. почты"},
+		"the guest order form":           {get("/account/orders/" + number), "Показать заказ"},
+		"not an order number":            {get("/account/orders/-x"), "Такого заказа нет"},
+		"the guest order, a wrong token": {form("/account/orders/"+number, url.Values{"token": {"tzg_wrong"}}), "Заказ с этим номером не открывается"},
+		"the guest order":                {form("/account/orders/"+number, url.Values{"token": {token}}), "Ждёт оплаты"},
+		"the confirmation link, clicked": {form("/account/verify-email", url.Values{"token": {tokenOf(t, verify)}}), "Эл. почта подтверждена"},
+		"the confirmation link, used":    {get(verify), "Эта ссылка уже использована"},
+	}
+	for name, pg := range shown {
+		if !strings.Contains(pg.body, `<html lang="ru">`) || !strings.Contains(pg.body, pg.says) || !strings.Contains(pg.body, ">English</a>") {
+			t.Errorf("%s: not in Russian (want %q and the switch to English):\n%s", name, pg.says, pg.body)
+			continue
+		}
+		for en := range pages.RuWords {
+			for _, part := range strings.Split(en, "%s") {
+				if len(part) > 12 && strings.Contains(pg.body, part) {
+					t.Errorf("%s: still says %q in English", name, part)
+				}
+			}
+		}
+	}
+	order := shown["the guest order"].body
+	mustContain(t, "the Russian order page", order, "12,50\u00a0USD", "Оформлен ", " UTC", "Статус:")
+	if m := regexp.MustCompile(`Оформлен \d{1,2} (января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря) \d{4}`).FindString(order); m == "" {
+		t.Errorf("the order's date is not written the Russian way:\n%s", order)
+	}
+
+	// The switch: English, kept in the cookie, which wins over the browser's language.
+	status, h, body := s.api.Get("/account/forgot-password?lang=en", ru)
+	mustContain(t, "the page switched to English", body, `<html lang="en">`, "Email me a reset link", ">Русский</a>")
+	cookie := ""
+	for _, c := range (&http.Response{Header: h}).Cookies() {
+		if c.Name == "tez_lang" {
+			cookie = c.Name + "=" + c.Value
+		}
+	}
+	if status != http.StatusOK || cookie != "tez_lang=en" {
+		t.Fatalf("?lang=en answered %d with cookie %q", status, cookie)
+	}
+	_, _, body = s.api.Get("/account/forgot-password", map[string]string{"Accept-Language": ru["Accept-Language"], "Cookie": cookie})
+	mustContain(t, "the next page, the cookie kept", body, `<html lang="en">`, "Email me a reset link")
 }

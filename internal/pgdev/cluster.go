@@ -151,6 +151,20 @@ func (c *Cluster) Stop() error {
 	return nil
 }
 
+// Restart stops the server in fast mode (open sessions are cut off, as in
+// a crash or a failover) and starts it again with the settings it was
+// started with: for the fault run of `tez bench -soak`. Every process using
+// the cluster loses its connections.
+func (c *Cluster) Restart(ctx context.Context) error {
+	inheritNothing()
+	cmd := c.acct.command(c.tool("pg_ctl"), "restart", "-D", c.dataDir, "-m", "fast", "-w", "-t", "60",
+		"-l", filepath.Join(c.dataDir, "server.log"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("pg_ctl restart: %v: %s", err, out)
+	}
+	return ctx.Err()
+}
+
 // DSN is a lib/pq connection string for database name over the socket.
 func (c *Cluster) DSN(name string) string {
 	return fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=disable", c.socketDir, port, Superuser, name)

@@ -123,3 +123,25 @@ func TestBucketRefills(t *testing.T) {
 		})
 	}
 }
+
+// A take that queued on the bucket's row lock starts before the update it
+// waited for, so it sees that update later than its own clock: it gets no
+// refill for the negative time, and loses no tokens either (a bucket of a
+// million a second was emptied that way under load).
+func TestTakeAfterALaterUpdateKeepsTheTokens(t *testing.T) {
+	t.Parallel()
+	db := testdb.New(t)
+	ctx := context.Background()
+	key := "test:queued:" + reqctx.NewRequestID()
+	if _, err := db.ExecContext(ctx, `INSERT INTO rate_limit_buckets (key, tokens, allowed, updated_at)
+		VALUES ($1, 3, true, now() + interval '10 seconds')`, key); err != nil {
+		t.Fatal(err)
+	}
+	d, err := ratelimit.New(ratelimit.Postgres{Store: store.New(db)}).Take(ctx, key, ratelimit.Limit{Rate: 1000, Burst: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Allowed || d.Remaining != 2 {
+		t.Errorf("take = %+v, want allowed with 2 of the 3 tokens left", d)
+	}
+}

@@ -1,5 +1,5 @@
 // Package reqctx carries what the server learns of a request through its
-// context: the caller's connection (address, user agent) for the services
+// context: the caller's connection (address, user agent, languages) for the services
 // that record or throttle by it, the request id that every log line and
 // masked error names, and the access-log fields inner layers learn.
 package reqctx
@@ -14,6 +14,9 @@ import (
 type Client struct {
 	IP        string // from the connection, or from a trusted proxy's headers (ClientAddress)
 	UserAgent string
+	// AcceptLanguage is the client's Accept-Language header: the language
+	// a new account gets when registration names none.
+	AcceptLanguage string
 }
 
 // slot is the context key of this package's value of type T.

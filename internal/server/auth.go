@@ -35,7 +35,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 		}
 		fromCookie := false
 		if token == "" && r.Header.Get("Authorization") == "" {
-			token, fromCookie = cookieToken(r)
+			token, fromCookie = s.cookieToken(r)
 		}
 		if token == "" {
 			next.ServeHTTP(w, r)

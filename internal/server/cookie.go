@@ -40,15 +40,18 @@ func csrfFor(token string) string {
 }
 
 // cookieToken is the session token of the cookie when the request may use
-// it: not sent from another site, and carrying the CSRF token, except for
-// a download opened by a link (GET /export/…), which changes nothing and
-// whose answer only the browser's own user sees.
-func cookieToken(r *http.Request) (string, bool) {
+// it: not sent from another site (by Sec-Fetch-Site, or an Origin that is
+// not the service's own, for browsers that send no Sec-Fetch-Site), and
+// carrying the CSRF token, except for a download opened by a link
+// (GET /export/…), which changes nothing and whose answer only the
+// browser's own user sees. The live balance's SSE stream is such a
+// request too: a POST with the header, so the same rules hold for it.
+func (s *Server) cookieToken(r *http.Request) (string, bool) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" || reseller.LooksLikeKey(c.Value) {
 		return "", false
 	}
-	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+	if r.Header.Get("Sec-Fetch-Site") == "cross-site" || !s.ownOrigin(r) {
 		return "", false
 	}
 	if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/export/") {
@@ -58,6 +61,25 @@ func cookieToken(r *http.Request) (string, bool) {
 		return "", false
 	}
 	return c.Value, true
+}
+
+// ownOrigin: no Origin (a link followed, not a browser), or the service's
+// own (the request's host, or TEZ_PUBLIC_URL's behind a proxy). Unlike
+// originAllowed, TEZ_CORS_ORIGINS do not count: they get no credentials.
+func (s *Server) ownOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	if u.Host == r.Host {
+		return true
+	}
+	pub, err := url.Parse(s.cfg.PublicURL)
+	return err == nil && pub.Host != "" && u.Scheme == pub.Scheme && u.Host == pub.Host
 }
 
 // signedIn says whether a page request comes from a browser the cookie

@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"bufio"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/config"
@@ -193,4 +195,75 @@ func TestWebSessionCookieIsSecureInProduction(t *testing.T) {
 			t.Errorf("Set-Cookie %q, want Secure", line)
 		}
 	}
+}
+
+// The live balance of the web account: an SSE stream on /graphql, signed in
+// by the cookie under the same rules as every request (the CSRF header, and
+// never from another site).
+func TestWebSessionLiveStream(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	_, token := api.Customer("live-cookie@example.com")
+	ws := startWebSession(t, api, token)
+	cookie := "tez_session=" + ws.session + "; tez_csrf=" + ws.csrf
+	stream := func(t *testing.T, header map[string]string) (*http.Response, string) {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, api.URL+"/graphql", strings.NewReader(`{"query": "subscription { simCardUpdated { iccid } }"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "text/event-stream")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { res.Body.Close() })
+		return res, res.Header.Get("Content-Type")
+	}
+	// firstData is the first event's data of a stream that ends at once.
+	firstData := func(t *testing.T, res *http.Response) string {
+		t.Helper()
+		lines := bufio.NewScanner(res.Body)
+		for lines.Scan() {
+			if data, ok := strings.CutPrefix(lines.Text(), "data: "); ok {
+				return data
+			}
+		}
+		return ""
+	}
+
+	t.Run("the page's own stream is signed in by the cookie", func(t *testing.T) {
+		res, ct := stream(t, map[string]string{"Cookie": cookie, "X-CSRF-Token": ws.csrf, "Origin": api.URL, "Sec-Fetch-Site": "same-origin"})
+		if res.StatusCode != http.StatusOK || ct != "text/event-stream" {
+			t.Fatalf("= %d %s, want a stream", res.StatusCode, ct)
+		}
+		for deadline := time.Now().Add(10 * time.Second); api.Metric("tez_live_subscriptions") < 1; {
+			if time.Now().After(deadline) {
+				t.Fatal("the subscription never started")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+	for name, h := range map[string]map[string]string{
+		"another site, by Sec-Fetch-Site": {"Cookie": cookie, "X-CSRF-Token": ws.csrf, "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+		"another origin, by Origin alone": {"Cookie": cookie, "X-CSRF-Token": ws.csrf, "Origin": "https://evil.example"},
+		"an opaque origin":                {"Cookie": cookie, "X-CSRF-Token": ws.csrf, "Origin": "null"},
+		"no CSRF header":                  {"Cookie": cookie},
+	} {
+		t.Run(name+": anonymous, it streams nothing", func(t *testing.T) {
+			res, _ := stream(t, h)
+			if data := firstData(t, res); !strings.Contains(data, `"UNAUTHENTICATED"`) {
+				t.Errorf("answered %d %q, want UNAUTHENTICATED", res.StatusCode, data)
+			}
+		})
+	}
+	t.Run("another origin gets no answer signed in either", func(t *testing.T) {
+		if got := me(t, api, map[string]string{"Cookie": cookie, "X-CSRF-Token": ws.csrf, "Origin": "https://evil.example"}); got != "" {
+			t.Errorf("me = %q, want null", got)
+		}
+	})
 }

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"strings"
-
 	"github.com/teztelecom/tez/internal/alerts"
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/ledger"
@@ -15,10 +13,18 @@ import (
 // configured overdraft rule, with the owners' alerts and the partners'
 // webhook events hanging off its transactions.
 func NewLedger(cfg config.Config, st *store.Store) *ledger.Ledger {
-	return ledger.New(st, ledger.Options{
-		AllowNegativeBalance: cfg.AllowNegativeBalance,
-		Hooks:                []ledger.Hook{alerts.New(st, strings.TrimRight(cfg.ShopURL, "/")+"/"), webhooks.NewEvents(st)},
-	})
+	return newLedger(cfg, st, alerts.New(st, cfg.PublicURL), webhooks.NewEvents(st))
+}
+
+// LedgerWithoutHooks is NewLedger with no alerts and no webhook events:
+// only the baseline `tez usage bench --no-hooks` measures their cost
+// against.
+func LedgerWithoutHooks(cfg config.Config, st *store.Store) *ledger.Ledger {
+	return newLedger(cfg, st)
+}
+
+func newLedger(cfg config.Config, st *store.Store, hooks ...ledger.Hook) *ledger.Ledger {
+	return ledger.New(st, ledger.Options{AllowNegativeBalance: cfg.AllowNegativeBalance, Hooks: hooks})
 }
 
 // WebhookWorker makes the worker posting this server's partner webhooks;

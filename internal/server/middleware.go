@@ -22,7 +22,7 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", id)
 		ip := reqctx.ClientAddress(r, s.cfg.TrustedProxies)
-		ctx := reqctx.WithClient(reqctx.WithRequestID(r.Context(), id), reqctx.Client{IP: ip, UserAgent: r.UserAgent()})
+		ctx := reqctx.WithClient(reqctx.WithRequestID(r.Context(), id), reqctx.Client{IP: ip, UserAgent: r.UserAgent(), AcceptLanguage: r.Header.Get("Accept-Language")})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/teztelecom/tez/internal/csvline"
 	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/phone"
 	"github.com/teztelecom/tez/internal/secret"
@@ -73,20 +74,18 @@ func (in *Intake) Add(ctx context.Context, r io.Reader) (Result, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // a line with the wrong count is that line's problem
 	for first := true; ; first = false {
-		rec, err := cr.Read()
+		rec, line, bad, err := csvline.Next(cr)
 		if errors.Is(err, io.EOF) {
 			break
-		}
-		var parseErr *csv.ParseError
-		if errors.As(err, &parseErr) {
-			res.Lines++
-			res.Problems = append(res.Problems, Problem{Line: parseErr.StartLine, Reason: "not readable as CSV: " + parseErr.Err.Error()})
-			continue
 		}
 		if err != nil {
 			return res, fmt.Errorf("read intake file: %w", err)
 		}
-		line, _ := cr.FieldPos(0)
+		if bad != "" {
+			res.Lines++
+			res.Problems = append(res.Problems, Problem{Line: line, Reason: "not readable as CSV: " + bad})
+			continue
+		}
 		if first && isHeader(rec) {
 			continue
 		}

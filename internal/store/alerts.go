@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/teztelecom/tez/internal/lang"
 )
 
 // Spend is what sessions starting since a moment cost; the run-out
@@ -42,15 +44,17 @@ func costs(ctx context.Context, q Querier, query string, iccids []string, since 
 	return out, mapError(err, what)
 }
 
-// AlertRecipient is whom a SIM's alert goes to, and what it names the SIM.
+// AlertRecipient is whom a SIM's alert goes to, in which language, and
+// what it names the SIM.
 type AlertRecipient struct {
-	ICCID string `db:"iccid"`
-	Email string `db:"email"`
-	Label string `db:"label"`
+	ICCID    string        `db:"iccid"`
+	Email    string        `db:"email"`
+	Language lang.Language `db:"language"`
+	Label    string        `db:"label"`
 }
 
 const alertRecipients = `
-SELECT s.iccid, u.email, s.label
+SELECT s.iccid, u.email, u.language, s.label
 FROM sim_cards s JOIN users u ON u.id = s.user_id
 WHERE s.iccid = ANY($1::text[])`
 

@@ -16,15 +16,16 @@ import (
 // the row must be read once, so that a column moved, added or dropped
 // without its target (or the other way round) fails here.
 var declarations = map[string]func(*testing.T){
-	"addressCols": func(t *testing.T) { checkColumns(t, addressCols) },
-	"itemCols":    func(t *testing.T) { checkColumns(t, itemCols) },
-	"orderCols":   func(t *testing.T) { checkColumns(t, orderCols) },
-	"productCols": func(t *testing.T) { checkColumns(t, productCols) },
-	"sessionCols": func(t *testing.T) { checkColumns(t, sessionCols, "user") }, // the account: userCols
-	"simCols":     func(t *testing.T) { checkColumns(t, simCols) },
-	"totalsCols":  func(t *testing.T) { checkColumns(t, totalsCols) },
-	"usageCols":   func(t *testing.T) { checkColumns(t, usageCols) },
-	"userCols":    func(t *testing.T) { checkColumns(t, userCols) },
+	"addressCols":     func(t *testing.T) { checkColumns(t, addressCols) },
+	"itemCols":        func(t *testing.T) { checkColumns(t, itemCols) },
+	"orderCols":       func(t *testing.T) { checkColumns(t, orderCols) },
+	"productCols":     func(t *testing.T) { checkColumns(t, productCols) },
+	"resellerSIMCols": func(t *testing.T) { checkColumns(t, resellerSIMCols) },
+	"sessionCols":     func(t *testing.T) { checkColumns(t, sessionCols, "user") }, // the account: userCols
+	"simCols":         func(t *testing.T) { checkColumns(t, simCols) },
+	"totalsCols":      func(t *testing.T) { checkColumns(t, totalsCols) },
+	"usageCols":       func(t *testing.T) { checkColumns(t, usageCols) },
+	"userCols":        func(t *testing.T) { checkColumns(t, userCols) },
 }
 
 func TestEachColumnScansIntoItsField(t *testing.T) {

@@ -20,7 +20,7 @@ func TestMigrationsDownAndUpAgain(t *testing.T) {
 	}
 	tables := func() int {
 		var n int
-		if err := db.Get(&n, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'goose_db_version'`); err != nil {
+		if err := db.Get(&n, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('goose_db_version', 'goose_lock')`); err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -40,6 +40,32 @@ func TestMigrationsDownAndUpAgain(t *testing.T) {
 	}
 	if n := tables(); n != migrated {
 		t.Errorf("after up again, %d tables, want %d", n, migrated)
+	}
+}
+
+// Three servers deployed at once on a database with migrations pending
+// each run them at start: one migrates, the others wait and find nothing
+// left, and all three start (before the lock, two failed on a column the
+// other had just added).
+func TestServersStartingAtOnceMigrateOneAfterAnother(t *testing.T) {
+	t.Parallel()
+	dsn := testdb.EmptyDSN(t)
+	errs := make(chan error, 3)
+	for range 3 {
+		db := testdb.Open(t, dsn)
+		go func() { errs <- store.Migrate(context.Background(), db.DB) }()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Errorf("a server's migration: %v", err)
+		}
+	}
+	p, err := store.Migrations(testdb.Open(t, dsn).DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pending, err := p.HasPending(context.Background()); err != nil || pending {
+		t.Errorf("migrations still pending after all three: %v %v", pending, err)
 	}
 }
 

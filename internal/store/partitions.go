@@ -28,15 +28,19 @@ const partitionSpanTTL = 10 * time.Minute
 // partitionSpanRetry is how long to wait after a failed read.
 const partitionSpanRetry = 30 * time.Second
 
-// The monthly partitions' contiguous span that ends with the last one.
-const partitionSpan = `
+// partitionBounds are the bounds (lo, hi) of usage_sessions' partitions, as
+// b, for the statements below; the default partition has none.
+const partitionBounds = `
 WITH b AS (
     SELECT (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']+)''\)'))[1]::timestamptz AS lo,
            (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]::timestamptz AS hi
     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
     WHERE i.inhparent = 'usage_sessions'::regclass
 )
-SELECT lo, hi FROM b WHERE lo IS NOT NULL AND hi IS NOT NULL ORDER BY lo`
+`
+
+// The monthly partitions' contiguous span that ends with the last one.
+const partitionSpan = partitionBounds + `SELECT lo, hi FROM b WHERE lo IS NOT NULL AND hi IS NOT NULL ORDER BY lo`
 
 // partSpan is a range of started_at covered by monthly partitions, without gaps.
 type partSpan struct {
@@ -140,14 +144,7 @@ func (s *Store) EnsureUsagePartitions(ctx context.Context, q Querier, from time.
 
 // The UTC months before a cutoff that hold sessions: monthly partitions
 // ending by then, and months of rows the default partition holds.
-const usageMonthsBefore = `
-WITH b AS (
-    SELECT (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']+)''\)'))[1]::timestamptz AS lo,
-           (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]::timestamptz AS hi
-    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-    WHERE i.inhparent = 'usage_sessions'::regclass
-)
-SELECT lo AS month FROM b WHERE lo IS NOT NULL AND hi <= $1
+const usageMonthsBefore = partitionBounds + `SELECT lo AS month FROM b WHERE lo IS NOT NULL AND hi <= $1
 UNION
 SELECT date_trunc('month', started_at, 'UTC') FROM usage_sessions_default WHERE started_at < $1
 ORDER BY 1`

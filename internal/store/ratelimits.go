@@ -5,8 +5,10 @@ import "context"
 // refilled is a bucket's tokens now: what it had plus the refill since its
 // last take, at most the burst. now() is the statement's time on the
 // database's clock, the same for every replica; a take that waited on the
-// row lock can see a now() older than the last update, hence the clamp.
-const refilled = `LEAST($2::float8, GREATEST(0, b.tokens + extract(epoch FROM now() - b.updated_at) * $3::float8))`
+// row lock can see a now() older than the last update, hence the clamp of
+// the time since (no refill, and no tokens taken back: clamping the sum
+// instead emptied a fast bucket whenever takes queued on its lock).
+const refilled = `LEAST($2::float8, b.tokens + GREATEST(0, extract(epoch FROM now() - b.updated_at)) * $3::float8)`
 
 // One statement: the upsert's row lock serialises takes on a bucket. A
 // refused take takes nothing, so a client retrying early is not pushed out.

@@ -109,14 +109,9 @@ func (s *Store) LiveAPIKeyByPrefix(ctx context.Context, q Querier, prefix string
 	return k, mapError(err, "api key")
 }
 
-const touchAPIKey = `
-UPDATE reseller_api_keys SET last_used_at = now()
-WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`
-
 // TouchAPIKey records use of a key, at most once a minute.
 func (s *Store) TouchAPIKey(ctx context.Context, q Querier, id int64) error {
-	_, err := q.ExecContext(ctx, touchAPIKey, id)
-	return mapError(err, "touch api key")
+	return touchOncePerMinute(ctx, q, "reseller_api_keys", id)
 }
 
 // SIMAssignment is what assigning one ICCID to a reseller found.
@@ -170,24 +165,43 @@ func (s ResellerSIM) Balance() money.Money { return money.New(s.BalanceMinor, s.
 // ResellerSIMCursor is a reseller's SIM card's cursor in ICCID order.
 func ResellerSIMCursor(s ResellerSIM) string { return relay.EncodeCursor(s.ICCID) }
 
-// resellerSIMColumns read only what a partner may see. The last usage is
-// the current customer's (null when no customer holds the SIM: the
-// comparison with a null owned_since is null), as the customer sees it.
-const resellerSIMColumns = `iccid, msisdn, status, balance, currency,
-       CASE WHEN last_usage_at >= owned_since THEN last_usage_at END AS last_usage_at, ` + freshnessColumns
+// resellerSIMCols read only what a partner may see, each beside its scan
+// target (a positional read, see queryRows: a balances request reads 500
+// rows). The last usage is the current customer's (null when no customer
+// holds the SIM: the comparison with a null owned_since is null), as the
+// customer sees it.
+var resellerSIMCols = columns[ResellerSIM]{
+	{"iccid", func(sc *ResellerSIM) any { return &sc.ICCID }},
+	{"msisdn", func(sc *ResellerSIM) any { return &sc.MSISDN }},
+	{"status", func(sc *ResellerSIM) any { return &sc.Status }},
+	{"balance", func(sc *ResellerSIM) any { return &sc.BalanceMinor }},
+	{"currency", func(sc *ResellerSIM) any { return &sc.Currency }},
+	{"CASE WHEN last_usage_at >= owned_since THEN last_usage_at END AS last_usage_at", func(sc *ResellerSIM) any { return &sc.LastUsageAt }},
+	{balanceAsOfColumn, func(sc *ResellerSIM) any { return &sc.BalanceAsOf }},
+	{spentColumn, func(sc *ResellerSIM) any { return &sc.SpentMinor }},
+}
 
-const resellerSIMsByICCID = `SELECT ` + resellerSIMColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND reseller_id = $2`
+var resellerSIMColumns = resellerSIMCols.list()
+
+var resellerSIMsByICCID = `SELECT ` + resellerSIMColumns + ` FROM sim_cards WHERE iccid = ANY($1) AND reseller_id = $2`
 
 // ResellerSIMsByICCID reads the reseller's SIMs among iccids in one
 // statement; others' and unknown ones are absent.
 func (s *Store) ResellerSIMsByICCID(ctx context.Context, q Querier, resellerID int64, iccids []string) (map[string]ResellerSIM, error) {
-	out, err := selectKeyed(ctx, q, func(sc ResellerSIM) string { return sc.ICCID }, resellerSIMsByICCID, pq.Array(iccids), resellerID)
-	return out, mapError(err, "reseller sim cards")
+	rows, err := queryRows(ctx, q, resellerSIMCols.targets, resellerSIMsByICCID, pq.Array(iccids), resellerID)
+	if err != nil {
+		return nil, mapError(err, "reseller sim cards")
+	}
+	out := make(map[string]ResellerSIM, len(rows))
+	for _, sc := range rows {
+		out[sc.ICCID] = sc
+	}
+	return out, nil
 }
 
 // No cursor is the empty string, before every ICCID: the index's condition,
 // so a fleet's later pages do not read its earlier ones (see ordersPage).
-const resellerSIMsPage = `
+var resellerSIMsPage = `
 SELECT ` + resellerSIMColumns + ` FROM sim_cards
 WHERE reseller_id = $1 AND ($2::text IS NULL OR status::text = $2) AND iccid > coalesce($3::text, '')
 ORDER BY iccid LIMIT $4`
@@ -199,8 +213,7 @@ func (s *Store) ResellerSIMsPage(ctx context.Context, q Querier, resellerID int6
 	if page.After != nil {
 		after = &page.After[0]
 	}
-	var rows []ResellerSIM
-	err := q.SelectContext(ctx, &rows, resellerSIMsPage, resellerID, status, after, page.Fetch())
+	rows, err := queryRows(ctx, q, resellerSIMCols.targets, resellerSIMsPage, resellerID, status, after, page.Fetch())
 	return rows, mapError(err, "reseller sim cards")
 }
 

@@ -80,9 +80,9 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 	db := testdb.New(t)
 	st := store.New(db)
 	var userID, productID, orderID int64
-	db.QueryRowx(`INSERT INTO users (email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at, time_zone)
+	db.QueryRowx(`INSERT INTO users (email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at, time_zone, language)
 		VALUES ('order-scan@x.example', 'hash', 'Ada Scan', '+77010000003', now() - interval '3 days', 'v7', now() - interval '2 days',
-		        now() - interval '5 days', now() - interval '1 day', 'Asia/Tbilisi') RETURNING id`).Scan(&userID)
+		        now() - interval '5 days', now() - interval '1 day', 'Asia/Tbilisi', 'ru') RETURNING id`).Scan(&userID)
 	hash := []byte("0123456789abcdef0123456789abcdef")
 	db.MustExec(`INSERT INTO auth_sessions (token_hash, user_id, expires_at, last_used_at) VALUES ($1, $2, now() + interval '9 days', now() - interval '4 hours')`, hash, userID)
 	db.MustExec(`INSERT INTO addresses (user_id, recipient_name, line1, line2, city, region, postal_code, country_code, phone, delivery_note, is_default, last_used_at, created_at)
@@ -107,7 +107,7 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 	if err := db.Get(&want, `SELECT id, user_id, expires_at, last_used_at, read_fence FROM auth_sessions WHERE token_hash = $1`, hash); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Get(&want.User, `SELECT id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at, time_zone
+	if err := db.Get(&want.User, `SELECT id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at, time_zone, language
 		FROM users WHERE id = $1`, userID); err != nil {
 		t.Fatal(err)
 	}

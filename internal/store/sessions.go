@@ -46,15 +46,19 @@ func (s *Store) SessionByTokenHash(ctx context.Context, q Querier, hash []byte) 
 	return sess, mapError(err, "session")
 }
 
-// The WHERE clause makes concurrent touches of one session write once.
-const touchSession = `
-UPDATE auth_sessions SET last_used_at = now()
-WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`
-
 // TouchSession records use of a session, at most once a minute.
 func (s *Store) TouchSession(ctx context.Context, q Querier, id int64) error {
-	_, err := q.ExecContext(ctx, touchSession, id)
-	return mapError(err, "touch session")
+	return touchOncePerMinute(ctx, q, "auth_sessions", id)
+}
+
+// touchOncePerMinute sets last_used_at of row id of table (sessions, API
+// keys: a constant, never input) unless it was set within the minute: a
+// credential used on every request writes at most once a minute, and
+// concurrent touches write once.
+func touchOncePerMinute(ctx context.Context, q Querier, table string, id int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE `+table+` SET last_used_at = now()
+WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, id)
+	return mapError(err, "touch "+table)
 }
 
 const insertSession = `

@@ -33,7 +33,7 @@ var FeedStart = relay.EncodeCursor("0", "")
 // read: those can no longer be joined by a transaction that commits later
 // with a smaller id, so a cursor handed out is never passed by a change.
 // The price is that a long transaction holds the feed back until it ends.
-const resellerSIMChanges = `
+var resellerSIMChanges = `
 SELECT c.change_xid::text AS change_xid, ` + resellerSIMColumns + `
 FROM sim_changes c JOIN sim_cards USING (iccid)
 WHERE c.reseller_id = $1 AND sim_cards.reseller_id = $1

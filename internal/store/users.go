@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/teztelecom/tez/internal/lang"
 )
 
 // User is a customer account.
@@ -20,6 +22,8 @@ type User struct {
 	UpdatedAt       time.Time  `db:"updated_at"`
 	// TimeZone is the IANA name of the zone the customer's days are cut in.
 	TimeZone string `db:"time_zone"`
+	// Language is the language of the account's emails.
+	Language lang.Language `db:"language"`
 }
 
 // EmailVerified reports whether the email has been confirmed.
@@ -39,6 +43,7 @@ var userCols = columns[User]{
 	{"created_at", func(u *User) any { return &u.CreatedAt }},
 	{"updated_at", func(u *User) any { return &u.UpdatedAt }},
 	{"time_zone", func(u *User) any { return &u.TimeZone }},
+	{"language", func(u *User) any { return &u.Language }},
 }
 
 var userColumns = userCols.list()
@@ -53,15 +58,15 @@ func (s *Store) UserByID(ctx context.Context, q Querier, id int64) (User, error)
 }
 
 var insertUser = `
-INSERT INTO users (email, password_hash, full_name, terms_accepted_at, terms_version)
-VALUES ($1, $2, $3, now(), $4)
+INSERT INTO users (email, password_hash, full_name, terms_accepted_at, terms_version, language)
+VALUES ($1, $2, $3, now(), $4, $5)
 RETURNING ` + userColumns
 
 // CreateUser adds an account; a taken email (compared case-insensitively)
 // is a Conflict.
-func (s *Store) CreateUser(ctx context.Context, q Querier, email, passwordHash, fullName, termsVersion string) (User, error) {
+func (s *Store) CreateUser(ctx context.Context, q Querier, email, passwordHash, fullName, termsVersion string, language lang.Language) (User, error) {
 	var u User
-	err := q.GetContext(ctx, &u, insertUser, email, passwordHash, fullName, termsVersion)
+	err := q.GetContext(ctx, &u, insertUser, email, passwordHash, fullName, termsVersion, language.Or())
 	return u, mapError(err, "account "+email)
 }
 
@@ -89,15 +94,23 @@ func (s *Store) UpdatePassword(ctx context.Context, q Querier, id int64, passwor
 }
 
 var updateProfile = `
-UPDATE users SET full_name = $2, phone = $3, time_zone = $4, updated_at = now()
+UPDATE users SET full_name = $2, phone = $3, time_zone = $4, language = $5, updated_at = now()
 WHERE id = $1
 RETURNING ` + userColumns
 
-// UpdateProfile sets the account's full name, phone (nil: none) and time
-// zone.
-func (s *Store) UpdateProfile(ctx context.Context, q Querier, id int64, fullName string, phone *string, timeZone string) (User, error) {
+// Profile is what a customer sets about their account: the full name, the
+// phone (nil: none), the time zone and the language.
+type Profile struct {
+	FullName string
+	Phone    *string
+	TimeZone string
+	Language lang.Language
+}
+
+// UpdateProfile sets the account's profile.
+func (s *Store) UpdateProfile(ctx context.Context, q Querier, id int64, p Profile) (User, error) {
 	var u User
-	err := q.GetContext(ctx, &u, updateProfile, id, fullName, phone, timeZone)
+	err := q.GetContext(ctx, &u, updateProfile, id, p.FullName, p.Phone, p.TimeZone, p.Language.Or())
 	return u, mapError(err, "user")
 }
 

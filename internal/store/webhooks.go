@@ -128,15 +128,17 @@ WITH heads AS (
     ORDER BY h.next_attempt_at, h.id
     LIMIT $1
     FOR UPDATE OF p SKIP LOCKED
-), leased AS (
-    UPDATE webhook_endpoints p SET leased_until = now() + make_interval(secs => $2::float8)
-    FROM heads WHERE p.id = heads.endpoint_id
-    RETURNING p.id, p.url, p.secret_sealed
 ), claimed AS (
+    -- Still due: another worker may have posted the head since this
+    -- statement's snapshot (the endpoint's lock is rechecked, the head is not).
     UPDATE webhook_events e SET state = 'sending', attempts = e.attempts + 1,
            next_attempt_at = now() + make_interval(secs => $2::float8)
-    FROM heads WHERE e.id = heads.id
+    FROM heads WHERE e.id = heads.id AND e.state IN ('pending', 'sending', 'retry') AND e.next_attempt_at <= now()
     RETURNING e.id, e.endpoint_id, e.type, e.iccid, e.data, e.attempts, e.created_at
+), leased AS (
+    UPDATE webhook_endpoints p SET leased_until = now() + make_interval(secs => $2::float8)
+    FROM claimed c WHERE p.id = c.endpoint_id
+    RETURNING p.id, p.url, p.secret_sealed
 )
 SELECT c.*, l.url, l.secret_sealed FROM claimed c JOIN leased l ON l.id = c.endpoint_id
 ORDER BY c.created_at, c.id`

@@ -151,6 +151,16 @@ func DSN(t testing.TB) string {
 	return pgtestdb.Custom(t, server, migrator{}).URL()
 }
 
+// EmptyDSN creates a fresh database with no migration applied and returns
+// its connection string: for tests of migrating itself.
+func EmptyDSN(t testing.TB) string {
+	t.Helper()
+	if err := setup(); err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	return pgtestdb.Custom(t, server, pgtestdb.NoopMigrator{}).URL()
+}
+
 // migrator applies the embedded migrations to pgtestdb's template.
 type migrator struct{}
 

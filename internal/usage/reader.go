@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/teztelecom/tez/internal/csvline"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -81,21 +82,18 @@ func (r *cdrReader) fill(b *batch, n int, now time.Time) (done bool, err error) 
 		b.recs, b.lines = make([]store.UsageRecord, 0, n), make([]int, 0, n)
 	}
 	for b.read < n {
-		rec, err := r.csv.Read()
+		rec, line, bad, err := csvline.Next(r.csv)
 		if errors.Is(err, io.EOF) {
 			return true, nil
-		}
-		var perr *csv.ParseError
-		if errors.As(err, &perr) {
-			b.read++
-			b.rejects = append(b.rejects, reject{line: perr.StartLine, reason: "csv: " + perr.Err.Error()})
-			continue
 		}
 		if err != nil {
 			return false, fmt.Errorf("read CDRs: %w", err)
 		}
 		b.read++
-		line, _ := r.csv.FieldPos(0)
+		if bad != "" {
+			b.rejects = append(b.rejects, reject{line: line, reason: "csv: " + bad})
+			continue
+		}
 		if len(rec) != r.width {
 			b.rejects = append(b.rejects, reject{line: line, reason: fmt.Sprintf("%d fields, the header has %d", len(rec), r.width)})
 			continue

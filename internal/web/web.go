@@ -8,11 +8,7 @@ package web
 //go:generate sh build/generate.sh
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
-	"html/template"
 	"io/fs"
 	"net/http"
 
@@ -23,40 +19,17 @@ import (
 //go:embed assets
 var assets embed.FS
 
-// documents are the operations as written: urql sends them in this shape
-// (its print of them, with __typename), while codegen's manifest holds them
-// with their fields sorted, a shape the text comparison does not equate.
-//
-//go:embed build/documents/*.graphql
-var documents embed.FS
-
 // Prefix is where the bundle is served.
 const Prefix = "/account/app/"
 
 // Sections are the application's addresses under /account/.
 var Sections = []string{"/account/{$}", "/account/sign-in", "/account/register", "/account/numbers",
-	"/account/history", "/account/orders", "/account/addresses", "/account/profile"}
+	"/account/history", "/account/orders", "/account/addresses", "/account/profile", "/account/numbers/{iccid}/top-up"}
 
 // CSP lets a page run only the bundle and talk only to its own origin: no
 // inline script or style, no other host.
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-
-var shell = template.Must(template.New("shell").Parse(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>TEZ Telecom</title>
-<link rel="icon" href="{{.Icon}}" type="image/svg+xml">
-<link rel="stylesheet" href="{{.CSS}}">
-<script src="{{.JS}}" defer></script>
-</head>
-<body>
-<div id="app"><noscript><p>The TEZ Telecom account needs JavaScript. Личному кабинету TEZ Telecom нужен JavaScript.</p></noscript></div>
-</body>
-</html>
-`))
 
 // Handler serves the application.
 type Handler struct {
@@ -73,11 +46,8 @@ type Handler struct {
 func New(signedIn func(*http.Request) bool, guest http.Handler) *Handler {
 	sub, _ := fs.Sub(assets, "assets")
 	h := &Handler{assets: static.New(sub, Prefix, "app.js", "app.css", "favicon.svg", "THIRD_PARTY_LICENSES.txt"), guest: guest, signedIn: signedIn}
-	var buf bytes.Buffer
-	if err := shell.Execute(&buf, map[string]string{"JS": h.assets.URL("app.js"), "CSS": h.assets.URL("app.css"), "Icon": h.assets.URL("favicon.svg")}); err != nil {
-		panic(err) // a fixed template
-	}
-	h.page = buf.Bytes()
+	h.page = h.assets.Page(static.Shell{Title: "TEZ Telecom", Icon: "favicon.svg", CSS: "app.css", JS: "app.js",
+		Body: `<div id="app"><noscript><p>The TEZ Telecom account needs JavaScript. Личному кабинету TEZ Telecom нужен JavaScript.</p></noscript></div>`})
 	return h
 }
 
@@ -109,33 +79,14 @@ func (h *Handler) serve(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write(h.page)
 }
 
-// Manifest is the application's operations, trusted by default so the
-// account works with TEZ_TRUSTED_DOCUMENTS=only: codegen's manifest (by its
-// ids) and the documents as written, as one text (by its SHA-256), whose
-// operations are each recognised with the fragments they use.
+// Manifest is the application's operations, codegen's manifest, trusted by
+// default so the account works with TEZ_TRUSTED_DOCUMENTS=only. urql sends
+// each one's text with __typename added, which the trusted documents
+// recognise (graph/trusted.go).
 func Manifest() (map[string]string, error) {
 	data, err := assets.ReadFile("assets/persisted-documents.json")
 	if err != nil {
 		return nil, err
 	}
-	m, err := trusted.ParseManifest(data)
-	if err != nil {
-		return nil, err
-	}
-	files, err := fs.Glob(documents, "build/documents/*.graphql")
-	if err != nil {
-		return nil, err
-	}
-	var all bytes.Buffer
-	for _, f := range files {
-		b, err := documents.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		all.Write(b)
-		all.WriteByte('\n')
-	}
-	sum := sha256.Sum256(all.Bytes())
-	m[hex.EncodeToString(sum[:])] = all.String()
-	return m, nil
+	return trusted.ParseManifest(data)
 }

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -9,12 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/nodetest"
-	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/testdb"
 )
@@ -28,7 +25,6 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // mode: the account runs with nothing but its registered operations.
 // Screenshots of every step land in build/test-artifacts/.
 func TestAccountInChromium(t *testing.T) {
-	nodetest.Require(t, "the web account's browser suite")
 	chromium := ""
 	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
 		if _, err := os.Stat(p); err == nil {
@@ -43,13 +39,7 @@ func TestAccountInChromium(t *testing.T) {
 			t.Skip("Chromium is not installed (apt-get install chromium): the web account's browser suite did not run")
 		}
 	}
-	nodetest.Install(t, "build")
-	api := apitest.New(t, func(c *config.Config) { c.TrustedDocumentsOnly = true })
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := seed.Demo(ctx, store.New(api.DB)); err != nil {
-		t.Fatal(err)
-	}
+	api := nodetest.Start(t, "the web account's browser suite", "build", func(c *config.Config) { c.TrustedDocumentsOnly = true })
 	sink := api.DeliverMail()
 	// The suite reads the mail the sink received: GET /?to=<address>.
 	mailbox := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -57,6 +47,15 @@ func TestAccountInChromium(t *testing.T) {
 		_ = json.NewEncoder(w).Encode(sink.To(r.URL.Query().Get("to")))
 	}))
 	defer mailbox.Close()
+	// Support's balance adjustment (tez ledger adjust), on a connection of
+	// its own: POST /?iccid=…&amount=…. The live balance must follow it.
+	ledgerDesk := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if _, err := ledger.New(store.New(api.DB), ledger.Options{}).Adjust(r.Context(), q.Get("iccid"), q.Get("amount"), "the browser suite", ""); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+		}
+	}))
+	defer ledgerDesk.Close()
 	artifacts, err := filepath.Abs("build/test-artifacts")
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +63,7 @@ func TestAccountInChromium(t *testing.T) {
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), "TEZ_URL="+api.URL, "TEZ_MAILBOX="+mailbox.URL, "TEZ_CHROMIUM="+chromium, "TEZ_ARTIFACTS="+artifacts)
+	env := append(os.Environ(), "TEZ_URL="+api.URL, "TEZ_MAILBOX="+mailbox.URL, "TEZ_LEDGER="+ledgerDesk.URL,
+		"TEZ_CHROMIUM="+chromium, "TEZ_ARTIFACTS="+artifacts)
 	nodetest.Npm(t, "build", env, "test")
 }

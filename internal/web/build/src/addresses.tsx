@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { AddressCreateDocument, AddressDeleteDocument, AddressSetDefaultDocument, AddressUpdateDocument, MyAddressesDocument, type AddressFieldsFragment } from './gql/graphql';
 import { country, t, type Key } from './i18n';
-import { Alert, Button, Field, Loading, Notice, Page, generalProblems, problemFor, useMutation, useQuery } from './ui';
+import { ActionButton, Alert, Button, Field, Loading, Notice, Page, generalProblems, problemFor, useMutation, useQuery } from './ui';
 import { errorText } from './client';
 
 const fields = ['recipientName', 'line1', 'line2', 'city', 'region', 'postalCode', 'countryCode', 'phone', 'deliveryNote'] as const;
@@ -55,11 +55,10 @@ export function Addresses() {
 function Address({ a, edit, say }: { a: AddressFieldsFragment; edit: () => void; say: (s: string) => void }) {
   const setDefault = useMutation(AddressSetDefaultDocument);
   const del = useMutation(AddressDeleteDocument);
+  const name = `${a.recipientName}, ${a.city}`;
   return (
     <li class="card">
-      <h2>
-        {a.recipientName}, {a.city}
-      </h2>
+      <h2>{name}</h2>
       {a.isDefault && <p class="badge">{t('isDefault')}</p>}
       <address>
         {a.line1} {a.line2}
@@ -76,27 +75,11 @@ function Address({ a, edit, say }: { a: AddressFieldsFragment; edit: () => void;
       </address>
       <Alert text={setDefault.error || del.error || generalProblems([...setDefault.problems, ...del.problems], [])} />
       <div class="actions">
-        <Button type="button" kind="secondary" onClick={edit}>
-          {t('edit')}
-          <span class="sr-only"> {a.recipientName}, {a.city}</span>
-        </Button>
+        <ActionButton label={t('edit')} name={name} onClick={edit} />
         {!a.isDefault && (
-          <Button type="button" kind="secondary" busy={setDefault.busy} onClick={async () => (await setDefault.run({ id: a.id }, (d) => d.addressSetDefault)) && say(t('saved'))}>
-            {t('makeDefault')}
-            <span class="sr-only"> {a.recipientName}, {a.city}</span>
-          </Button>
+          <ActionButton label={t('makeDefault')} name={name} busy={setDefault.busy} onClick={async () => (await setDefault.run({ id: a.id }, (d) => d.addressSetDefault)) && say(t('saved'))} />
         )}
-        <Button
-          type="button"
-          kind="danger"
-          busy={del.busy}
-          onClick={async () => {
-            if (confirm(t('deleteConfirm')) && (await del.run({ id: a.id }, (d) => d.addressDelete))) say(t('deleted'));
-          }}
-        >
-          {t('delete')}
-          <span class="sr-only"> {a.recipientName}, {a.city}</span>
-        </Button>
+        <ActionButton label={t('delete')} name={name} kind="danger" busy={del.busy} ask={t('deleteConfirm')} onClick={async () => (await del.run({ id: a.id }, (d) => d.addressDelete)) && say(t('deleted'))} />
       </div>
     </li>
   );

@@ -3,7 +3,7 @@
 // signed in by the service's HttpOnly cookie; each request carries the CSRF
 // token the service set beside it (X-CSRF-Token), which another site can
 // neither read nor send. No token is ever stored by this code.
-import { Client, fetchExchange, type AnyVariables, type CombinedError, type TypedDocumentNode } from '@urql/core';
+import { Client, fetchExchange, subscriptionExchange, type AnyVariables, type CombinedError, type ExecutionResult, type TypedDocumentNode } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
 import { relayPagination } from '@urql/exchange-graphcache/extras';
 
@@ -14,7 +14,8 @@ const embedded = [
   'LoginPayload', 'RegisterPayload', 'LogoutPayload', 'ProfileUpdatePayload', 'PasswordChangePayload',
   'EmailChangePayload', 'EmailVerificationResendPayload', 'AccountDeletePayload', 'SimCardPayload',
   'SimCardRemovePayload', 'OrderPayPayload', 'OrderReorderPayload', 'OrderCancelPayload', 'AddressPayload',
-  'AddressSetDefaultPayload', 'AddressDeletePayload',
+  'AddressSetDefaultPayload', 'AddressDeletePayload', 'Shipment', 'ShipmentItem', 'ProductConnection', 'ProductEdge',
+  'CheckoutPayload', 'BalanceEntry', 'BalanceEntryConnection', 'BalanceEntryEdge',
 ];
 
 export function csrfToken(): string {
@@ -36,7 +37,7 @@ function makeClient(): Client {
       cacheExchange({
         keys: Object.fromEntries(embedded.map((t) => [t, () => null])),
         resolvers: {
-          SimCard: { usageSessions: relayPagination() },
+          SimCard: { usageSessions: relayPagination(), balanceEntries: relayPagination() },
           User: { orders: relayPagination() },
         },
         updates: {
@@ -61,8 +62,53 @@ function makeClient(): Client {
         },
       }),
       fetchExchange,
+      subscriptionExchange({ forwardSubscription: (req) => eventStream(req) }),
     ],
   });
+}
+
+/**
+ * A subscription as GraphQL over SSE: a POST to /graphql asking for
+ * text/event-stream, signed in like every request (the cookie and the CSRF
+ * header), so the live balance needs no token in the page. The stream ends
+ * when the subscriber unsubscribes (the page is left) or the session ends.
+ */
+function eventStream(body: { query?: string; variables?: unknown; operationName?: string; extensions?: unknown }) {
+  return {
+    subscribe(sink: { next: (r: ExecutionResult) => void; error: (e: unknown) => void; complete: () => void }) {
+      const stop = new AbortController();
+      (async () => {
+        const r = await fetch('/graphql', {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { ...headers(), 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+          body: JSON.stringify(body),
+          signal: stop.signal,
+        });
+        if (!r.ok || !r.body) throw new Error(`live updates answered ${r.status}`);
+        const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buf = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buf += value;
+          // Events end with a blank line; "event: next" carries a result as "data:".
+          for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+            const lines = buf.slice(0, i).split('\n');
+            buf = buf.slice(i + 2);
+            const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim();
+            const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('\n');
+            if (event === 'next' && data) sink.next(JSON.parse(data));
+            if (event === 'complete') return sink.complete();
+          }
+        }
+        sink.complete();
+      })().catch((e) => {
+        if (!stop.signal.aborted) sink.error(e);
+      });
+      return { unsubscribe: () => stop.abort() };
+    },
+  };
 }
 
 export let client = makeClient();

@@ -2,8 +2,8 @@
 // sessions, paged ("Show more" merges the next page: graphcache's
 // relayPagination); the CSV download of the same range.
 import { useState } from 'preact/hooks';
-import { HistoryDocument, MyNumbersDocument } from './gql/graphql';
-import { bytes, country, dateTime, money, t } from './i18n';
+import { BalanceHistoryDocument, HistoryDocument, MyNumbersDocument } from './gql/graphql';
+import { bytes, country, dateTime, enumText, money, t } from './i18n';
 import { navigate, useLocation } from './router';
 import { Alert, Loading, Page, useQuery } from './ui';
 import { errorText } from './client';
@@ -69,6 +69,7 @@ export function History() {
             <button type="submit">{t('show')}</button>
           </form>
           {iccid && range.from && range.to && <Sessions key={iccid + range.from + range.to} iccid={iccid} from={instant(range.from)} to={instant(range.to, 1)} />}
+          {iccid && <BalanceChanges key={iccid} iccid={iccid} />}
         </>
       )}
     </Page>
@@ -158,5 +159,47 @@ function Sessions(props: { iccid: string; from: string; to: string }) {
         )}
       </section>
     </>
+  );
+}
+
+/** The SIM's balance changes, newest first: top-ups, usage, refunds and adjustments. */
+function BalanceChanges({ iccid }: { iccid: string }) {
+  const [after, setAfter] = useState<string | null>(null);
+  const q = useQuery(BalanceHistoryDocument, { iccid, first: pageSize, after });
+  const conn = q.data?.me?.simCard?.balanceEntries;
+  if (!conn) return q.fetching ? <Loading /> : null;
+  return (
+    <section aria-labelledby="h-balance">
+      <h2 id="h-balance">{t('balanceChanges')}</h2>
+      {conn.edges.length === 0 ? (
+        <p class="empty">{t('balanceChangesEmpty')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('when')}</th>
+              <th scope="col">{t('what')}</th>
+              <th scope="col">{t('change')}</th>
+              <th scope="col">{t('balanceAfter')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {conn.edges.map(({ cursor, node: e }) => (
+              <tr key={cursor}>
+                <td>{dateTime(e.createdAt)}</td>
+                <td>{enumText('entryKind_', e.kind)}</td>
+                <td>{money(e.amount)}</td>
+                <td>{money(e.balanceAfter)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {conn.pageInfo.hasNextPage && (
+        <button type="button" class="secondary" disabled={q.fetching} onClick={() => setAfter(conn.pageInfo.endCursor ?? null)}>
+          {q.fetching ? t('loading') : t('showMore')}
+        </button>
+      )}
+    </section>
   );
 }

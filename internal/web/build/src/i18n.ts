@@ -1,13 +1,16 @@
 // The language (the browser's, or the one switched to) and the locale's
 // ways of writing money, dates, byte counts and country names.
 import { en, ru, type Messages } from './messages';
+import userErrors from './usererrors.json';
 
 export type Lang = 'en' | 'ru';
 const catalogues: Record<Lang, Messages> = { en, ru };
 const key = 'tez.lang';
 
+// The mailed links' pages (internal/pages) keep the switched-to language in
+// the tez_lang cookie: both follow the customer's last choice.
 function initial(): Lang {
-  const saved = localStorage.getItem(key);
+  const saved = localStorage.getItem(key) ?? document.cookie.match(/(?:^|;\s*)tez_lang=(en|ru)(?:;|$)/)?.[1];
   if (saved === 'en' || saved === 'ru') return saved;
   for (const l of navigator.languages ?? [navigator.language]) {
     const base = l.toLowerCase().split('-')[0];
@@ -21,6 +24,7 @@ export let lang: Lang = initial();
 export function setLang(l: Lang) {
   lang = l;
   localStorage.setItem(key, l);
+  document.cookie = `tez_lang=${l}; path=/account; max-age=31536000; samesite=lax`;
   document.documentElement.lang = l;
 }
 
@@ -72,4 +76,22 @@ export function country(code: string): string {
   } catch {
     return code;
   }
+}
+
+/**
+ * A userError in the current language. The API's message is English: en
+ * shows it (it says exactly what is wrong); ru shows the catalogue's words
+ * for the code on that field, or for the code, with the message's number
+ * as {n}. A code the catalogue does not know yet shows the API's message.
+ */
+export function userError(p: { code: string; field?: readonly string[] | null; message: string }): string {
+  if (lang === 'en' && p.message) return p.message;
+  const words = (userErrors as Record<Lang, Record<string, string>>)[lang];
+  const n = p.message.match(/\d+(?:[.,]\d+)?/)?.[0];
+  const field = p.field?.[p.field.length - 1];
+  for (const k of [`${p.code} ${field}`, p.code]) {
+    const s = words[k];
+    if (s && (n !== undefined || !s.includes('{n}'))) return s.replace('{n}', n ?? '');
+  }
+  return p.message;
 }

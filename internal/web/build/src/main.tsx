@@ -13,6 +13,7 @@ import { History } from './history';
 import { OrderDetail, Orders } from './orders';
 import { Addresses } from './addresses';
 import { Profile } from './profile';
+import { TopUp } from './topup';
 
 const sections = [
   ['/account/numbers', 'navNumbers'],
@@ -54,6 +55,7 @@ function App() {
   if (me.fetching && !me.data) body = <Loading />;
   else if (!viewer) body = path === '/account/register' ? <Register done={restart} /> : <SignIn done={restart} />;
   else if (path === '/account/numbers') body = <Numbers />;
+  else if (/^\/account\/numbers\/[^/]+\/top-up$/.test(path)) body = <TopUp iccid={decodeURIComponent(path.split('/')[3])} />;
   else if (path === '/account/history') body = <History />;
   else if (path === '/account/orders') body = <Orders />;
   else if (path.startsWith('/account/orders/')) body = <OrderDetail number={decodeURIComponent(path.slice('/account/orders/'.length))} />;

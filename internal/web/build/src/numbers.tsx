@@ -1,12 +1,52 @@
-// My numbers: every SIM card with its balance; add one by ICCID and
-// activation code; label and remove.
-import { useState } from 'preact/hooks';
-import { MyNumbersDocument, SimCardAddDocument, SimCardAlertsUpdateDocument, SimCardRemoveDocument, SimCardUpdateDocument, type SimFragment } from './gql/graphql';
+// My numbers: every SIM card with its balance, live; add one by ICCID and
+// activation code; label, top up and remove.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { MyNumbersDocument, SimCardAddDocument, SimCardAlertsUpdateDocument, SimCardRemoveDocument, SimCardUpdatedDocument, SimCardUpdateDocument, type SimFragment } from './gql/graphql';
 import { dateTime, enumText, money, t } from './i18n';
 import { checkIccid } from './iccid';
 import { Link } from './router';
-import { Alert, Button, Field, Loading, Notice, Page, generalProblems, problemFor, useMutation, useQuery } from './ui';
-import { errorText } from './client';
+import { ActionButton, Alert, Button, Field, Loading, Notice, Page, generalProblems, problemFor, useMutation, useQuery } from './ui';
+import { client, errorText } from './client';
+
+/**
+ * The account's SIM cards as they change (simCardUpdated over SSE): graphcache
+ * writes each update over the SimCard it holds, so every screen showing it
+ * re-renders, and say() announces a new balance of a SIM on screen (shown),
+ * not a change the customer made here (adding a SIM) nor another SIM's. A
+ * stream that fails is opened again after a pause.
+ */
+export function useLiveBalances(say: (s: string) => void, shown: readonly { iccid: string; balance: { amount: string } }[]) {
+  const onScreen = useRef(new Map<string, string>());
+  onScreen.current = new Map(shown.map((s) => [s.iccid, s.balance.amount]));
+  useEffect(() => {
+    let sub: { unsubscribe(): void } | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const start = () => {
+      sub = client.subscription(SimCardUpdatedDocument, {}).subscribe((r) => {
+        const s = r.data?.simCardUpdated;
+        const before = s && onScreen.current.get(s.iccid);
+        if (s && before !== undefined && before !== s.balance.amount) {
+          onScreen.current.set(s.iccid, s.balance.amount);
+          say(t('balanceNow', { name: simName(s), amount: money(s.balance) }));
+        }
+        if (r.error) {
+          sub?.unsubscribe();
+          retry = setTimeout(start, 5000);
+        }
+      });
+    };
+    start();
+    return () => {
+      clearTimeout(retry);
+      sub?.unsubscribe();
+    };
+  }, [client]);
+}
+
+/** Whether the SIM owes data used beyond its balance (a top-up repays it first). */
+export function owes(s: { overdraft: { amount: string } }): boolean {
+  return /[1-9]/.test(s.overdraft.amount);
+}
 
 export function simName(s: { label?: string | null; iccid: string }): string {
   return s.label || t('simUnnamed', { last4: s.iccid.slice(-4) });
@@ -16,6 +56,7 @@ export function Numbers() {
   const q = useQuery(MyNumbersDocument, {}, { requestPolicy: 'cache-and-network' });
   const [notice, setNotice] = useState('');
   const sims = q.data?.me?.simCards;
+  useLiveBalances(setNotice, sims ?? []);
   return (
     <Page title={t('numbersTitle')}>
       <Notice text={notice} />
@@ -49,6 +90,7 @@ function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
       <p class="big">
         <span class="muted">{t('balance')}: </span>
         <strong>{money(sim.balance)}</strong>
+        {sim.balanceAsOf && <span class="muted"> {t('balanceAsOf', { time: dateTime(sim.balanceAsOf) })}</span>}
       </p>
       <dl>
         <dt>{t('iccid')}</dt>
@@ -61,6 +103,18 @@ function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
         )}
         <dt>{t('status')}</dt>
         <dd>{enumText('simStatus_', sim.status)}</dd>
+        {owes(sim) && (
+          <>
+            <dt>{t('owed')}</dt>
+            <dd>{money(sim.overdraft)}</dd>
+          </>
+        )}
+        {sim.projectedRunOutAt && (
+          <>
+            <dt>{t('runsOut')}</dt>
+            <dd>{dateTime(sim.projectedRunOutAt)}</dd>
+          </>
+        )}
         <dt>{t('lastUsed')}</dt>
         <dd>{sim.lastUsageAt ? dateTime(sim.lastUsageAt) : t('never')}</dd>
         <dt>{t('alerts')}</dt>
@@ -95,31 +149,25 @@ function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
         </form>
       ) : (
         <div class="actions">
+          {(sim.status === 'ACTIVE' || sim.status === 'SUSPENDED') && (
+            <Link class="button" href={`/account/numbers/${sim.iccid}/top-up`}>
+              {t('topUp')}
+              <span class="sr-only"> {name}</span>
+            </Link>
+          )}
           <Link class="button secondary" href={`/account/history?sim=${sim.iccid}`}>
             {t('seeHistory')}
           </Link>
-          <Button type="button" kind="secondary" onClick={() => setEditing(true)}>
-            {t('rename')}
-            <span class="sr-only"> {name}</span>
-          </Button>
-          {!alerting && (
-            <Button type="button" kind="secondary" onClick={() => setAlerting(true)}>
-              {t('alerts')}
-              <span class="sr-only"> {name}</span>
-            </Button>
-          )}
-          <Button
-            type="button"
+          <ActionButton label={t('rename')} name={name} onClick={() => setEditing(true)} />
+          {!alerting && <ActionButton label={t('alerts')} name={name} onClick={() => setAlerting(true)} />}
+          <ActionButton
+            label={t('remove')}
+            name={name}
             kind="danger"
             busy={remove.busy}
-            onClick={async () => {
-              if (!confirm(t('removeConfirm', { name }))) return;
-              if (await remove.run({ id: sim.id }, (d) => d.simCardRemove)) say(t('removed', { name }));
-            }}
-          >
-            {t('remove')}
-            <span class="sr-only"> {name}</span>
-          </Button>
+            ask={t('removeConfirm', { name })}
+            onClick={async () => (await remove.run({ id: sim.id }, (d) => d.simCardRemove)) && say(t('removed', { name }))}
+          />
         </div>
       )}
     </li>

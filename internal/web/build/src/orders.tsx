@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { MyOrdersDocument, OrderCancelDocument, OrderDetailDocument, OrderPayDocument, OrderReorderDocument } from './gql/graphql';
 import { country, dateTime, enumText, money, t } from './i18n';
 import { Link, navigate } from './router';
-import { Alert, Button, Loading, Notice, Page, generalProblems, useMutation, useQuery } from './ui';
+import { ActionButton, Alert, Button, Loading, Notice, Page, generalProblems, useMutation, useQuery } from './ui';
 import { errorText } from './client';
 
 const pageSize = 20;
@@ -118,6 +118,56 @@ export function OrderDetail({ number }: { number: string }) {
           <strong>{money(o.total)}</strong>
         </dd>
       </dl>
+      {o.shipments.map((sh, i) => (
+        <section class="card" key={i} aria-labelledby={`parcel-${i}`}>
+          <h2 id={`parcel-${i}`}>{o.shipments.length > 1 ? t('parcelN', { n: i + 1 }) : t('parcel')}</h2>
+          <p>
+            <span class={`badge p-${sh.status.toLowerCase()}`}>{enumText('shipmentStatus_', sh.status)}</span>
+          </p>
+          <dl>
+            {sh.carrier && (
+              <>
+                <dt>{t('carrier')}</dt>
+                <dd>{sh.carrier}</dd>
+              </>
+            )}
+            {sh.trackingNumber && (
+              <>
+                <dt>{t('tracking')}</dt>
+                <dd class="mono">{sh.trackingNumber}</dd>
+              </>
+            )}
+            {sh.shippedAt && (
+              <>
+                <dt>{t('shipped')}</dt>
+                <dd>{dateTime(sh.shippedAt)}</dd>
+              </>
+            )}
+            {sh.deliveredAt && (
+              <>
+                <dt>{t('delivered')}</dt>
+                <dd>{dateTime(sh.deliveredAt)}</dd>
+              </>
+            )}
+          </dl>
+          {sh.trackingUrl && (
+            <p>
+              <a href={sh.trackingUrl} rel="noreferrer" target="_blank">
+                {t('trackParcel', { carrier: sh.carrier ?? '' })}
+              </a>
+            </p>
+          )}
+          <h3>{t('inParcel')}</h3>
+          <ul>
+            {sh.items.map((it, j) => (
+              <li key={j}>
+                {it.product.name}
+                {it.iccid ? <span class="mono"> {it.iccid}</span> : ` × ${it.quantity}`}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
       {o.shippingAddress && (
         <>
           <h2>{t('shipTo')}</h2>
@@ -147,9 +197,8 @@ export function OrderDetail({ number }: { number: string }) {
           </Button>
         )}
         {can('REORDER') && (
-          <Button
-            type="button"
-            kind="secondary"
+          <ActionButton
+            label={t('reorder')}
             busy={reorder.busy}
             onClick={async () => {
               const d = await reorder.run({ input: { orderId: o.id } }, (d) => d.orderReorder);
@@ -159,22 +208,16 @@ export function OrderDetail({ number }: { number: string }) {
               const dropped = d.orderReorder.droppedItems.map((x) => x.item.name).join(', ');
               setNotice(t('reordered', { number: n.number }) + (dropped ? ' ' + t('dropped', { items: dropped }) : ''));
             }}
-          >
-            {t('reorder')}
-          </Button>
+          />
         )}
         {can('CANCEL') && (
-          <Button
-            type="button"
+          <ActionButton
+            label={t('cancelOrder')}
             kind="danger"
             busy={cancel.busy}
-            onClick={async () => {
-              if (!confirm(t('cancelConfirm', { number: o.number }))) return;
-              if (await cancel.run({ input: { orderId: o.id } }, (d) => d.orderCancel)) setNotice(t('cancelled'));
-            }}
-          >
-            {t('cancelOrder')}
-          </Button>
+            ask={t('cancelConfirm', { number: o.number })}
+            onClick={async () => (await cancel.run({ input: { orderId: o.id } }, (d) => d.orderCancel)) && setNotice(t('cancelled'))}
+          />
         )}
       </div>
       <p>

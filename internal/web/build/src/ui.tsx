@@ -5,7 +5,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AnyVariables, CombinedError, RequestPolicy, TypedDocumentNode } from '@urql/core';
 import { client, errorText } from './client';
-import { t } from './i18n';
+import { t, userError } from './i18n';
 
 export type Problem = { field?: readonly string[] | null; message: string; code: string };
 
@@ -52,11 +52,11 @@ export function useMutation<D, V extends AnyVariables>(doc: TypedDocumentNode<D,
   return { busy, problems, error, run, setProblems };
 }
 
-/** The API's message for a field (the last element of its path), if any. */
+/** The problem with a field (the last element of its path), if any, in the page's language. */
 export function problemFor(problems: Problem[], name: string): string {
   return problems
     .filter((p) => p.field && p.field[p.field.length - 1] === name)
-    .map((p) => p.message)
+    .map(userError)
     .join(' ');
 }
 
@@ -64,7 +64,7 @@ export function problemFor(problems: Problem[], name: string): string {
 export function generalProblems(problems: Problem[], names: string[]): string {
   return problems
     .filter((p) => !p.field || !names.includes(p.field[p.field.length - 1]))
-    .map((p) => p.message)
+    .map(userError)
     .join(' ');
 }
 
@@ -166,5 +166,26 @@ export function Button(props: { busy?: boolean; children: ComponentChildren; kin
     <button type={props.type ?? 'submit'} class={props.kind ?? ''} disabled={props.busy} aria-busy={props.busy ? 'true' : undefined} onClick={props.onClick}>
       {props.busy ? t('saving') : props.children}
     </button>
+  );
+}
+
+/**
+ * A button that acts on one thing of a list: its name follows the label for
+ * screen readers ("Remove" is read "Remove Travel"), and with ask the
+ * customer confirms first.
+ */
+export function ActionButton(props: { label: string; name?: string; kind?: 'secondary' | 'danger'; busy?: boolean; ask?: string; onClick: () => unknown }) {
+  return (
+    <Button
+      type="button"
+      kind={props.kind ?? 'secondary'}
+      busy={props.busy}
+      onClick={() => {
+        if (!props.ask || confirm(props.ask)) props.onClick();
+      }}
+    >
+      {props.label}
+      {props.name && <span class="sr-only"> {props.name}</span>}
+    </Button>
   );
 }

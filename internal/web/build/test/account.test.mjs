@@ -120,10 +120,19 @@ test('pages the history of a SIM, with per-country totals and the CSV download',
   const shown = await page.getByText(/^10 of \d+$/).textContent();
   const total = Number(shown.split(' of ')[1]);
   assert.ok(total > 10, `the demo SIM has ${total} sessions: more than a page`);
-  await page.getByRole('button', { name: 'Show more' }).click();
+  const sessionsSection = page.locator('section', { has: page.getByRole('heading', { name: 'Sessions' }) });
+  await sessionsSection.getByRole('button', { name: 'Show more' }).click();
   await page.getByText(`${Math.min(20, total)} of ${total}`).waitFor();
   assert.equal(await sessions.count(), Math.min(20, total));
   await b.step('history-page-2');
+  // The balance changes of the SIM, newest first, paged too.
+  const changes = page.locator('section', { has: page.getByRole('heading', { name: 'Balance changes' }) });
+  await changes.locator('tbody tr').first().waitFor();
+  assert.equal(await changes.locator('tbody tr').count(), 10);
+  assert.ok((await changes.locator('tbody td').filter({ hasText: /^(Top-up|Data used)$/ }).count()) >= 1);
+  await changes.getByRole('button', { name: 'Show more' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#h-balance ~ table tbody tr').length > 10);
+  await b.step('balance-changes');
   const href = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
   const csv = await page.request.get(href);
   assert.equal(csv.status(), 200);

@@ -85,3 +85,24 @@ export function linkIn(m, path) {
   assert.ok(found, `a link to ${path} in "${m.Subject}"`);
   return found[0].replace(/&amp;/g, '&');
 }
+
+/** Support changes a SIM's balance from elsewhere (tez ledger adjust), once the page listens. */
+export async function adjust(iccid, amount) {
+  const r = await fetch(`${process.env.TEZ_LEDGER}/?iccid=${iccid}&amount=${amount}`, { method: 'POST' });
+  assert.equal(r.status, 200, `adjust ${iccid} by ${amount}: ${await r.text()}`);
+}
+
+/** Dollars as the screen shows them ($18.40) to cents, and back. */
+export const cents = (shown) => Math.round(Number(shown.replace(/[^0-9.-]/g, '')) * 100);
+export const dollars = (c) => `$${(c / 100).toFixed(2)}`;
+
+/** Runs one of the account's own operations by its id, as a guest (the server trusts only those). */
+export async function operation(name, variables) {
+  const manifest = JSON.parse(readFileSync(new URL('../../../assets/persisted-documents.json', import.meta.url), 'utf8'));
+  const id = Object.keys(manifest).find((k) => new RegExp(`(query|mutation) ${name}\\b`).test(manifest[k]));
+  assert.ok(id, `the account has an operation ${name}`);
+  const r = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ documentId: id, variables }) });
+  const body = await r.json();
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  return body.data;
+}
