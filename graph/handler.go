@@ -104,6 +104,9 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(leanexec.Memo{})
 	srv.Use(deadline{})
 	srv.Use(eventLoaders{store: r.Store, metrics: opts.Metrics})
+	if r.Store != nil && r.Store.DB().Replicated() {
+		srv.Use(readRoute{store: r.Store, log: opts.Logger})
+	}
 	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.HideSuggestions))
 	srv.SetRecoverFunc(recoverFunc(opts.Logger))
 	return srv

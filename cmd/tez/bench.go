@@ -91,7 +91,7 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 	}
 	if f.shards > 0 {
 		o := shardplan.Options{Shards: f.shards, ResellerBatch: 500, CDRBatch: 1000}
-		rows, err := shardplan.Measure(ctx, db, o)
+		rows, err := shardplan.Measure(ctx, db.Primary(), o)
 		if err != nil {
 			return err
 		}
@@ -131,7 +131,7 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 			return err
 		}
 		if f.explain {
-			return explain(ctx, env, db, recorded[0])
+			return explain(ctx, env, db.Primary(), recorded[0])
 		}
 		for i, stmts := range recorded {
 			script, err := bench.Script(stmts, fmt.Sprintf("c%d", i))

@@ -38,7 +38,12 @@ func openDatabase(ctx context.Context, env *environment, name string, fresh, mig
 				return nil, err
 			}
 		}
-		return &database{st: store.New(db), dsn: env.cfg.DatabaseURL, close: func() { db.Close() }}, nil
+		st, err := store.WithReplicas(db, env.cfg.DatabaseReplicaURLs, opts, env.cfg.ReplicaMaxLag)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		return &database{st: st, dsn: env.cfg.DatabaseURL, close: func() { st.DB().Close() }}, nil
 	}
 
 	cluster, err := pgdev.Start(ctx, pgdev.Options{Dir: env.cfg.DataDir, Durable: true, Logger: env.log})
@@ -72,5 +77,11 @@ func openDatabase(ctx context.Context, env *environment, name string, fresh, mig
 			return nil, err
 		}
 	}
-	return &database{st: store.New(db), dsn: cluster.DSN(name), embedded: true, cluster: cluster, close: func() { db.Close(); stopCluster() }}, nil
+	st, err := store.WithReplicas(db, env.cfg.DatabaseReplicaURLs, opts, env.cfg.ReplicaMaxLag)
+	if err != nil {
+		db.Close()
+		stopCluster()
+		return nil, err
+	}
+	return &database{st: st, dsn: cluster.DSN(name), embedded: true, cluster: cluster, close: func() { st.DB().Close(); stopCluster() }}, nil
 }

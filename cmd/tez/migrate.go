@@ -28,7 +28,7 @@ func migrateAction(name string, fn func(ctx context.Context, env *environment, p
 			return err
 		}
 		return withDatabase(ctx, env, dbOptions{noMigrate: true}, func(d *database) error {
-			p, err := store.Migrations(d.st.DB().DB)
+			p, err := store.Migrations(d.st.DB().Primary().DB)
 			if err != nil {
 				return err
 			}

@@ -24,6 +24,7 @@ import (
 	"github.com/teztelecom/tez/internal/config"
 	"github.com/teztelecom/tez/internal/mail"
 	"github.com/teztelecom/tez/internal/mailtest"
+	"github.com/teztelecom/tez/internal/pgdev"
 	"github.com/teztelecom/tez/internal/reqctx"
 	"github.com/teztelecom/tez/internal/reseller"
 	"github.com/teztelecom/tez/internal/server"
@@ -92,6 +93,22 @@ func NewBehindPooler(t testing.TB, pooler func(testing.TB, string) string, opts 
 	return start(t, cfg, db, direct)
 }
 
+// NewWithStandby starts the server as New does, on a database with a
+// real streaming standby (testdb.Replicated) as its one read replica
+// (TEZ_DATABASE_REPLICA_URLS), and answers the standby too: the test's own
+// to pause or stop.
+func NewWithStandby(t testing.TB, opts ...Option) (*API, *pgdev.Standby) {
+	t.Helper()
+	cfg := config.Defaults()
+	cfg.StandardExecutor = os.Getenv("TEZ_EXECUTOR") == "gqlgen"
+	for _, o := range opts {
+		o(&cfg)
+	}
+	dsn, standby, replica := testdb.Replicated(t)
+	cfg.DatabaseReplicaURLs = []string{replica}
+	return start(t, cfg, testdb.Open(t, dsn), dsn), standby
+}
+
 // Replica starts a second server on the same database and configuration,
 // as another replica behind a load balancer would be; options change its
 // configuration.
@@ -122,7 +139,13 @@ func start(t testing.TB, cfg config.Config, db *sqlx.DB, dsn string) *API {
 		cfg.DatabaseListenURL = dsn
 	}
 	log := newTestWriter(t)
-	srv, err := server.New(cfg, store.New(db), slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	st, err := store.WithReplicas(db, cfg.DatabaseReplicaURLs, store.PoolOptions{MaxConns: 8}, cfg.ReplicaMaxLag)
+	if err != nil {
+		ts.Listener.Close()
+		t.Fatalf("open replicas: %v", err)
+	}
+	t.Cleanup(func() { st.DB().Close() })
+	srv, err := server.New(cfg, st, slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		ts.Listener.Close()
 		t.Fatalf("start server: %v", err)
@@ -384,6 +407,21 @@ func (a *API) Metric(series string) float64 {
 		}
 	}
 	return 0
+}
+
+// AwaitReadyz waits (polling, for up to a minute) until /readyz answers 200
+// with a line that starts with line, such as "replica1: in rotation".
+func (a *API) AwaitReadyz(line string) {
+	a.t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		status, _, body := a.Get("/readyz", nil)
+		if status == http.StatusOK && strings.Contains("\n"+body, "\n"+line) {
+			return
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("/readyz never said %q; it says %d %s", line, status, body)
+		}
+	}
 }
 
 // Decode reads a response's data into v.

@@ -23,6 +23,12 @@ type Config struct {
 	// (a transaction pooler cannot LISTEN); empty means the database's own
 	// URL, which `tez serve` fills in.
 	DatabaseListenURL string
+	// DatabaseReplicaURLs are streaming standbys of the database: query
+	// operations of signed-in callers read from them (internal/store's DB).
+	DatabaseReplicaURLs []string
+	// ReplicaMaxLag is how far behind the primary a replica may fall, or
+	// how long it may go unanswered, before reads leave it.
+	ReplicaMaxLag time.Duration
 	// DataDir holds the embedded cluster.
 	DataDir string
 	// HTTPAddr is where the server listens.
@@ -143,6 +149,7 @@ func (c Config) SecuritySettings() []any {
 	return []any{
 		"env", c.Env,
 		"database", database,
+		"replicas", len(c.DatabaseReplicaURLs),
 		"payment_provider", c.PaymentProvider,
 		"trusted_proxies", proxies,
 		"cors_origins", c.CORSOrigins,
@@ -173,28 +180,30 @@ func FromEnv() (Config, error) {
 func parse(lookup func(string) (string, bool)) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		Env:               r.str("TEZ_ENV", "development"),
-		DatabaseURL:       r.str("DATABASE_URL", ""),
-		DatabaseListenURL: r.str("TEZ_DATABASE_LISTEN_URL", ""),
-		DataDir:           r.str("TEZ_DATA_DIR", "./.data"),
-		HTTPAddr:          r.str("TEZ_HTTP_ADDR", "127.0.0.1:8080"),
-		CORSOrigins:       r.list("TEZ_CORS_ORIGINS", "http://localhost:3000"),
-		CORSHeaders:       r.list("TEZ_CORS_HEADERS", ""),
-		DBMaxConns:        r.int("TEZ_DB_MAX_CONNS", 16),
-		StatementTimeout:  r.duration("TEZ_DB_STATEMENT_TIMEOUT", 5*time.Second),
-		RequestTimeout:    r.duration("TEZ_REQUEST_TIMEOUT", 15*time.Second),
-		LogLevel:          r.str("TEZ_LOG_LEVEL", "info"),
-		PprofAddr:         r.str("TEZ_PPROF_ADDR", ""),
-		SessionTTL:        r.duration("TEZ_SESSION_TTL", 30*24*time.Hour),
-		MaxComplexity:     r.int("TEZ_MAX_COMPLEXITY", 20000),
-		MaxTokens:         r.int("TEZ_MAX_TOKENS", 2000),
-		MaxFields:         r.int("TEZ_MAX_FIELDS", 500),
-		MaxDepth:          r.int("TEZ_MAX_DEPTH", 15),
-		MaxAliases:        r.int("TEZ_MAX_ALIASES", 30),
-		MaxRootFields:     r.int("TEZ_MAX_ROOT_FIELDS", 10),
-		RedisURL:          r.str("REDIS_URL", ""),
-		SMTPURL:           r.str("TEZ_SMTP_URL", ""),
-		MailFrom:          r.str("TEZ_MAIL_FROM", "TEZ Telecom <no-reply@tez.example>"),
+		Env:                 r.str("TEZ_ENV", "development"),
+		DatabaseURL:         r.str("DATABASE_URL", ""),
+		DatabaseListenURL:   r.str("TEZ_DATABASE_LISTEN_URL", ""),
+		DatabaseReplicaURLs: r.list("TEZ_DATABASE_REPLICA_URLS", ""),
+		ReplicaMaxLag:       r.duration("TEZ_REPLICA_MAX_LAG", 5*time.Second),
+		DataDir:             r.str("TEZ_DATA_DIR", "./.data"),
+		HTTPAddr:            r.str("TEZ_HTTP_ADDR", "127.0.0.1:8080"),
+		CORSOrigins:         r.list("TEZ_CORS_ORIGINS", "http://localhost:3000"),
+		CORSHeaders:         r.list("TEZ_CORS_HEADERS", ""),
+		DBMaxConns:          r.int("TEZ_DB_MAX_CONNS", 16),
+		StatementTimeout:    r.duration("TEZ_DB_STATEMENT_TIMEOUT", 5*time.Second),
+		RequestTimeout:      r.duration("TEZ_REQUEST_TIMEOUT", 15*time.Second),
+		LogLevel:            r.str("TEZ_LOG_LEVEL", "info"),
+		PprofAddr:           r.str("TEZ_PPROF_ADDR", ""),
+		SessionTTL:          r.duration("TEZ_SESSION_TTL", 30*24*time.Hour),
+		MaxComplexity:       r.int("TEZ_MAX_COMPLEXITY", 20000),
+		MaxTokens:           r.int("TEZ_MAX_TOKENS", 2000),
+		MaxFields:           r.int("TEZ_MAX_FIELDS", 500),
+		MaxDepth:            r.int("TEZ_MAX_DEPTH", 15),
+		MaxAliases:          r.int("TEZ_MAX_ALIASES", 30),
+		MaxRootFields:       r.int("TEZ_MAX_ROOT_FIELDS", 10),
+		RedisURL:            r.str("REDIS_URL", ""),
+		SMTPURL:             r.str("TEZ_SMTP_URL", ""),
+		MailFrom:            r.str("TEZ_MAIL_FROM", "TEZ Telecom <no-reply@tez.example>"),
 	}
 	if c.Env != "development" && c.Env != "production" {
 		r.fail("TEZ_ENV", c.Env, "development or production")

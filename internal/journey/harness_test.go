@@ -38,7 +38,12 @@ type shop struct {
 // loaded by seed.Demo, the code `tez seed` runs.
 func newShop(t *testing.T, opts ...apitest.Option) *shop {
 	t.Helper()
-	api := startAPI(t, opts...)
+	return shopOn(t, startAPI(t, opts...))
+}
+
+// shopOn is newShop on a server the journey started itself.
+func shopOn(t *testing.T, api *apitest.API) *shop {
+	t.Helper()
 	if err := seed.Demo(context.Background(), store.New(api.DB)); err != nil {
 		t.Fatalf("tez seed: %v", err)
 	}

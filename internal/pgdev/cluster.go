@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/lib/pq"
@@ -59,6 +60,8 @@ type Cluster struct {
 	log       *slog.Logger
 	lockPath  string
 	users     *os.File // shared lock held while this process uses the cluster
+	durable   bool
+	standbys  atomic.Int64 // standbys this process made, for their names
 }
 
 // Start initialises the cluster on first use, starts it unless another
@@ -91,6 +94,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		acct:      acct,
 		log:       log,
 		lockPath:  filepath.Join(dir, "cluster.lock"),
+		durable:   opts.Durable,
 	}
 
 	unlock, err := lockFile(c.lockPath, syscall.LOCK_EX)
@@ -251,29 +255,44 @@ func (c *Cluster) start(ctx context.Context, durable bool) error {
 	if err := c.acct.own(c.socketDir); err != nil {
 		return fmt.Errorf("hand socket dir to %s: %w", c.acct.name, err)
 	}
-	settings := []string{
+	c.log.Info("starting postgres", "data_dir", c.dataDir, "socket_dir", c.socketDir)
+	if err := c.pgCtlStart(c.dataDir, settings(c.socketDir, port, durable), 60); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// settings are the server settings of a cluster (and of its standbys,
+// which need max_connections at least the primary's) on socketDir and port.
+func settings(socketDir string, port int, durable bool) []string {
+	out := []string{
 		"listen_addresses=''",
-		"unix_socket_directories='" + c.socketDir + "'",
+		"unix_socket_directories='" + socketDir + "'",
 		"port=" + strconv.Itoa(port),
 		"max_connections=200",
 		"shared_preload_libraries=pg_stat_statements",
 	}
 	if !durable {
-		settings = append(settings, "fsync=off", "synchronous_commit=off", "full_page_writes=off")
+		out = append(out, "fsync=off", "synchronous_commit=off", "full_page_writes=off")
 	}
-	opts := "-c " + strings.Join(settings, " -c ")
+	return out
+}
+
+// pgCtlStart starts the server of dataDir with settings and waits until it
+// accepts connections (read-only ones, for a standby), for up to
+// waitSeconds.
+func (c *Cluster) pgCtlStart(dataDir string, settings []string, waitSeconds int) error {
 	inheritNothing()
-	c.log.Info("starting postgres", "data_dir", c.dataDir, "socket_dir", c.socketDir)
-	cmd := c.acct.command(c.tool("pg_ctl"), "start", "-D", c.dataDir, "-w", "-t", "60",
-		"-l", filepath.Join(c.dataDir, "server.log"), "-o", opts)
+	cmd := c.acct.command(c.tool("pg_ctl"), "start", "-D", dataDir, "-w", "-t", strconv.Itoa(waitSeconds),
+		"-l", filepath.Join(dataDir, "server.log"), "-o", "-c "+strings.Join(settings, " -c "))
 	if out, err := cmd.CombinedOutput(); err != nil {
-		logTail, _ := os.ReadFile(filepath.Join(c.dataDir, "server.log"))
+		logTail, _ := os.ReadFile(filepath.Join(dataDir, "server.log"))
 		if len(logTail) > 2000 {
 			logTail = logTail[len(logTail)-2000:]
 		}
 		return fmt.Errorf("pg_ctl start: %v: %s\nserver.log: %s", err, out, logTail)
 	}
-	return ctx.Err()
+	return nil
 }
 
 // inheritNothing marks every descriptor of this process close-on-exec
@@ -293,9 +312,12 @@ func inheritNothing() {
 	}
 }
 
-// running reports whether the postmaster named in postmaster.pid is alive.
-func (c *Cluster) running() bool {
-	data, err := os.ReadFile(filepath.Join(c.dataDir, "postmaster.pid"))
+// running reports whether the cluster's postmaster is alive.
+func (c *Cluster) running() bool { return postmasterAlive(c.dataDir) }
+
+// postmasterAlive reports whether the postmaster of dataDir is alive.
+func postmasterAlive(dataDir string) bool {
+	data, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
 	if err != nil {
 		return false
 	}

@@ -65,7 +65,13 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 		}
 		v := viewer.Viewer{Kind: viewer.Customer, UserID: sess.UserID, SessionID: sess.ID, SessionExpiresAt: sess.ExpiresAt, Account: &sess.User}
 		reqctx.LogFieldsFrom(r.Context()).Viewer = string(v.Kind)
-		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
+		fence, err := s.store.SettleReadFence(r.Context(), sess.ID, sess.ReadFence)
+		if err != nil {
+			// Unsettled, the session reads the primary: slower, never stale.
+			s.log.WarnContext(r.Context(), "settle read fence", "err", err)
+		}
+		ctx := s.store.DB().WithReadFence(viewer.With(r.Context(), v), sess.ID, 0, fence)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -95,7 +101,8 @@ func (s *Server) serveReseller(w http.ResponseWriter, r *http.Request, next http
 	}
 	v := viewer.Viewer{Kind: viewer.Reseller, ResellerID: key.ResellerID, KeyID: key.ID}
 	reqctx.LogFieldsFrom(r.Context()).Viewer = string(v.Kind)
-	next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
+	ctx := s.store.DB().WithReadFence(viewer.With(r.Context(), v), 0, key.ID, key.ReadFence)
+	next.ServeHTTP(w, r.WithContext(ctx))
 }
 
 func setRateLimitHeaders(h http.Header, d ratelimit.Decision) {

@@ -60,7 +60,14 @@ type Server struct {
 	accounts  *account.Service
 	handler   http.Handler
 	live      *live.Hub
+	// stopReplicas ends the replicas' health checks.
+	stopReplicas context.CancelFunc
 }
+
+// replicaCheck is how often each server checks its replicas' replay
+// position: how soon a session's reads return to a replica after a write,
+// and how soon a lagging one leaves the rotation.
+const replicaCheck = 500 * time.Millisecond
 
 // New builds the server and its routes. Rate-limit buckets live in Redis
 // when REDIS_URL is set, else in PostgreSQL; automatic persisted queries
@@ -78,7 +85,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		buckets, persisted = r, apq.NewRedis(r.Client())
 	}
 	s := &Server{cfg: cfg, store: st, log: log, resellers: reseller.NewService(st, ratelimit.New(buckets), log),
-		metrics: metrics.New(st.DB().DB)}
+		metrics: metrics.New(st.DB().Primary().DB)}
 	accounts, err := account.NewService(st, account.Options{SessionTTL: cfg.SessionTTL, PublicURL: cfg.PublicURL, Observer: s.metrics})
 	if err != nil {
 		return nil, err
@@ -144,6 +151,10 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) 
 		MaxAge:         600,
 	})
 	s.handler = s.withRequestID(s.withAccessLog(s.withViewer(corsPolicy.Handler(mux))))
+	s.metrics.Replicas(st.DB())
+	var watch context.Context
+	watch, s.stopReplicas = context.WithCancel(context.Background())
+	go st.DB().WatchReplicas(watch, replicaCheck, s.replicaChanged)
 	return s, nil
 }
 
@@ -184,8 +195,9 @@ func (s *Server) MailWorker(mailer mail.Mailer) *mail.Worker {
 	return mail.NewWorker(s.store, mailer, s.accounts, s.log)
 }
 
-// Close ends the live connections and stops listening to the database.
-func (s *Server) Close() { s.live.Close() }
+// Close ends the live connections, stops listening to the database and
+// checking its replicas.
+func (s *Server) Close() { s.live.Close(); s.stopReplicas() }
 
 // Handler is the whole HTTP handler, middlewares included.
 func (s *Server) Handler() http.Handler { return s.handler }
@@ -256,4 +268,26 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = w.Write([]byte("ready\n"))
+	// A replica out of rotation leaves the server ready: the primary reads.
+	for _, r := range s.store.DB().Replicas() {
+		_, _ = fmt.Fprintln(w, replicaLine(r))
+	}
+}
+
+// replicaLine is a replica's line on /readyz. It names no host: the
+// reason's detail goes to the log (replicaChanged).
+func replicaLine(r store.ReplicaStatus) string {
+	if r.InRotation {
+		return fmt.Sprintf("%s: in rotation, lag %s, replayed %s", r.Name, r.Lag.Round(time.Millisecond), r.Replayed)
+	}
+	return fmt.Sprintf("%s: out of rotation (%s): reads go to the primary", r.Name, r.Problem)
+}
+
+// replicaChanged logs a replica entering or leaving the rotation.
+func (s *Server) replicaChanged(r store.ReplicaStatus) {
+	if r.InRotation {
+		s.log.Info("replica in rotation", "replica", r.Name, "lag", r.Lag.String(), "replayed", r.Replayed.String())
+		return
+	}
+	s.log.Warn("replica out of rotation: its reads go to the primary", "replica", r.Name, "problem", r.Problem, "err", r.Detail)
 }

@@ -89,12 +89,15 @@ type LiveAPIKey struct {
 	APIKey
 	RatePerSecond int `db:"rate_per_second"`
 	Burst         int `db:"burst"`
+	// ReadFence is where a replica must have replayed to serve the key's
+	// reads (RecordReadFence).
+	ReadFence LSN `db:"read_fence"`
 }
 
 // One indexed lookup on the unique prefix.
 const liveAPIKeyByPrefix = `
 SELECT k.id, k.reseller_id, k.prefix, k.secret_hash, k.created_at, k.expires_at, k.revoked_at, k.last_used_at,
-       r.rate_per_second, r.burst
+       k.read_fence, r.rate_per_second, r.burst
 FROM reseller_api_keys k JOIN resellers r ON r.id = k.reseller_id
 WHERE k.prefix = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`
 

@@ -104,7 +104,7 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want store.AuthSession
-	if err := db.Get(&want, `SELECT id, user_id, expires_at, last_used_at FROM auth_sessions WHERE token_hash = $1`, hash); err != nil {
+	if err := db.Get(&want, `SELECT id, user_id, expires_at, last_used_at, read_fence FROM auth_sessions WHERE token_hash = $1`, hash); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Get(&want.User, `SELECT id, email, password_hash, full_name, phone, terms_accepted_at, terms_version, email_verified_at, created_at, updated_at, time_zone, language

@@ -13,6 +13,9 @@ type AuthSession struct {
 	UserID     int64      `db:"user_id"`
 	ExpiresAt  time.Time  `db:"expires_at"`
 	LastUsedAt *time.Time `db:"last_used_at"`
+	// ReadFence is where a replica must have replayed to serve the
+	// session's reads (RecordReadFence).
+	ReadFence LSN `db:"read_fence"`
 	// User is the account, read in the same statement: every customer
 	// request needs it, and one round trip is cheaper than two.
 	User User `db:"user"`
@@ -25,6 +28,7 @@ var sessionCols = columns[AuthSession]{
 	{"user_id", func(s *AuthSession) any { return &s.UserID }},
 	{"expires_at", func(s *AuthSession) any { return &s.ExpiresAt }},
 	{"last_used_at", func(s *AuthSession) any { return &s.LastUsedAt }},
+	{"read_fence", func(s *AuthSession) any { return &s.ReadFence }},
 }
 
 // One index lookup on the unique token_hash, and the account by its key.

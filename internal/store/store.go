@@ -31,16 +31,16 @@ import (
 
 // Store reads and writes the service's data.
 type Store struct {
-	db    *sqlx.DB
+	db    *DB
 	spans spanCache
 }
 
 // New wraps an open database.
-func New(db *sqlx.DB) *Store { return &Store{db: db} }
+func New(db *sqlx.DB) *Store { return &Store{db: newDB(db, nil, 0)} }
 
 // DB is the pool: the Querier of statements outside a transaction, and the
 // handle for health checks and pool statistics.
-func (s *Store) DB() *sqlx.DB { return s.db }
+func (s *Store) DB() *DB { return s.db }
 
 // PoolOptions size the connection pool and bound statements.
 type PoolOptions struct {
@@ -72,6 +72,43 @@ var GenericPlans = map[string]string{"plan_cache_mode": "force_generic_plan"}
 // statement_timeout for every connection through the DSN, so no statement
 // can run unbounded.
 func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
+	db, err := openPool(dsn, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return db, nil
+}
+
+// WithReplicas is the store of the primary's pool db and the replicas at
+// urls (TEZ_DATABASE_REPLICA_URLS), opened like Open but not connected: a
+// replica that is down at start is out of rotation, not a reason not to
+// serve. Reads the context allows (ReplicaReads) go to a replica at most
+// maxLag behind that has replayed the caller's writes (DB). Without urls
+// it is New(db).
+func WithReplicas(db *sqlx.DB, urls []string, opts PoolOptions, maxLag time.Duration) (*Store, error) {
+	if len(urls) == 0 {
+		return New(db), nil
+	}
+	var replicas []*sqlx.DB
+	for i, u := range urls {
+		r, err := openPool(u, opts)
+		if err != nil {
+			for _, o := range replicas {
+				o.Close()
+			}
+			// Not the URL: it may hold a password.
+			return nil, fmt.Errorf("TEZ_DATABASE_REPLICA_URLS, replica %d: %w", i+1, err)
+		}
+		replicas = append(replicas, r)
+	}
+	return &Store{db: newDB(db, replicas, maxLag)}, nil
+}
+
+func openPool(dsn string, opts PoolOptions) (*sqlx.DB, error) {
 	params := map[string]string{
 		"binary_parameters": "yes",
 		"application_name":  "tez",
@@ -97,10 +134,6 @@ func Open(ctx context.Context, dsn string, opts PoolOptions) (*sqlx.DB, error) {
 		db.SetMaxIdleConns(opts.MaxConns)
 	}
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("connect to database: %w", err)
-	}
 	return db, nil
 }
 
@@ -143,6 +176,7 @@ type Querier interface {
 }
 
 var (
+	_ Querier = (*DB)(nil)
 	_ Querier = (*sqlx.DB)(nil)
 	_ Querier = (*sqlx.Tx)(nil)
 )

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -183,4 +185,67 @@ func (migrator) Hash() (string, error) {
 
 func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
 	return store.Migrate(ctx, db)
+}
+
+// replicated is the test binary's own cluster for tests with a standby
+// (Replicated), started on first use and stopped by Main.
+var replicated struct {
+	once    sync.Once
+	err     error
+	cluster *pgdev.Cluster
+	dbs     atomic.Int64
+}
+
+// Replicated gives the test a fresh, migrated database and a real
+// streaming standby of it (internal/pgdev: pg_basebackup -R, a directory
+// and port of its own), removed after the test, and answers their DSNs.
+// The test may pause the standby's replay or stop it: nothing else uses it.
+//
+// They live on a cluster of this test binary's own, not the shared one:
+// every test database there is a copy of the template written through the
+// WAL, more than a standby replays in time on a loaded machine. Skipped
+// without PostgreSQL's binaries (TEST_DATABASE_URL alone).
+func Replicated(t testing.TB) (dsn string, standby *pgdev.Standby, standbyDSN string) {
+	t.Helper()
+	replicated.once.Do(func() {
+		dir := filepath.Join(os.TempDir(), fmt.Sprintf("tez-test-replicated-%d", os.Getpid()))
+		replicated.cluster, replicated.err = pgdev.Start(context.Background(), pgdev.Options{Dir: dir})
+		if replicated.err == nil {
+			AtExit(func() {
+				if err := replicated.cluster.Stop(); err != nil {
+					fmt.Fprintln(os.Stderr, "testdb: stop the replicated cluster:", err)
+				}
+				os.RemoveAll(dir)
+			})
+		}
+	})
+	if errors.Is(replicated.err, pgdev.ErrNoBinaries) {
+		t.Skipf("a standby needs PostgreSQL's server binaries here: %v", replicated.err)
+	}
+	if replicated.err != nil {
+		t.Fatalf("testdb: start a cluster for standbys: %v", replicated.err)
+	}
+	c := replicated.cluster
+	ctx := context.Background()
+	name := fmt.Sprintf("replicated_%d", replicated.dbs.Add(1))
+	if err := c.DropDatabase(ctx, name); err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	if _, err := c.EnsureDatabase(ctx, name); err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	db := Open(t, c.DSN(name))
+	if err := store.Migrate(ctx, db.DB); err != nil {
+		t.Fatalf("testdb: migrate %s: %v", name, err)
+	}
+	standby, err := c.StartStandby(ctx)
+	if err != nil {
+		t.Fatalf("testdb: start a standby: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := standby.Remove(); err != nil {
+			t.Errorf("testdb: remove the standby: %v", err)
+		}
+	})
+	return c.DSN(name), standby, standby.DSN(name)
 }
