@@ -105,13 +105,17 @@ func TestLanguageUpdate(t *testing.T) {
 		}
 	})
 
-	t.Run("a variable's value in another case names the same language", func(t *testing.T) {
-		// gqlparser's validation takes a variable's enum value in any case.
+	t.Run("a variable's value in another case is refused and changes nothing", func(t *testing.T) {
+		// gqlparser's validation takes a variable's enum value in any case;
+		// enum names are exact, so the input check refuses it, saying which.
 		for _, v := range []string{"en", "Ru"} {
 			res := update(*mine.Token, map[string]any{"language": v})
-			if len(res.Errors) != 0 || !strings.Contains(string(res.Data), `"language":"`+strings.ToUpper(v)+`"`) {
+			if len(res.Errors) != 1 || res.Errors[0].Code() != "BAD_USER_INPUT" || !strings.Contains(res.Errors[0].Message, "EN, RU") {
 				t.Errorf("%s: %s %+v", v, res.Data, res.Errors)
 			}
+		}
+		if languageOf("mine@x.example") != "ru" {
+			t.Errorf("a refused language changed the account's to %s", languageOf("mine@x.example"))
 		}
 	})
 

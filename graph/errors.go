@@ -13,7 +13,11 @@ import (
 
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/reqctx"
+	"github.com/teztelecom/tez/internal/store"
 )
+
+// unavailableMessage answers a request the database could not serve.
+const unavailableMessage = "the database is briefly unavailable; try again in a moment"
 
 // errorPresenter is the one place that decides what a client sees of an
 // error. Domain errors (*apperr.Error, from resolvers and from scalar input
@@ -49,6 +53,12 @@ func errorPresenter(log *slog.Logger, hideSuggestions bool) graphql.ErrorPresent
 			// The request's time is up: its statements were cancelled.
 			log.WarnContext(ctx, "request past its deadline", "err", err, "path", gqlErr.Path.String())
 			gqlErr.Message = deadlineMessage
+			gqlErr.Extensions = map[string]any{"code": string(apperr.Unavailable)}
+		case store.IsUnavailable(err):
+			// PostgreSQL restarting or failing over: not the client's fault,
+			// and worth trying again.
+			log.WarnContext(ctx, "database unavailable", "err", err, "path", gqlErr.Path.String())
+			gqlErr.Message = unavailableMessage
 			gqlErr.Extensions = map[string]any{"code": string(apperr.Unavailable)}
 		default:
 			id := reqctx.RequestID(ctx)

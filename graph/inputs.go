@@ -139,9 +139,26 @@ func (c *inputChecker) value(v any, t *ast.Type) {
 	if !ok {
 		return
 	}
+	if def := c.schema.Types[t.NamedType]; def != nil && def.Kind == ast.Enum {
+		// gqlparser takes a variable's enum value in any case (EqualFold);
+		// the names are exact, and a generated enum would fail to read it.
+		if def.EnumValues.ForName(s) == nil {
+			c.fail(enumProblem(def, s))
+		}
+		return
+	}
 	if problem := leafProblem(t.NamedType, s); problem != "" {
 		c.fail(problem)
 	}
+}
+
+// enumProblem says which names an enum takes, exactly as written.
+func enumProblem(def *ast.Definition, s string) string {
+	names := make([]string, len(def.EnumValues))
+	for i, v := range def.EnumValues {
+		names[i] = v.Name
+	}
+	return fmt.Sprintf("%q is not a %s: use one of %s, in capitals as written", s, def.Name, strings.Join(names, ", "))
 }
 
 // boundedCounts are the counts of fields that are no connection, by field

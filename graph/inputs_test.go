@@ -365,3 +365,25 @@ func normalise(p []any) string {
 	b, _ := json.Marshal(p)
 	return string(b)
 }
+
+// An enum value in another case, which gqlparser's validation lets through
+// for variables, answers BAD_USER_INPUT naming the exact values: before,
+// gqlgen's generated enum failed to read it and the client saw INTERNAL.
+func TestEnumVariableInAnotherCase(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	query := `query($k: ProductKind) { products(first: 2, kind: $k) { edges { node { sku } } } }`
+	for _, k := range []string{"sim_card", "Sim_Card"} {
+		res := api.Do(apitest.Request{Query: query, Variables: map[string]any{"k": k}})
+		if len(res.Errors) != 1 || res.Errors[0].Code() != "BAD_USER_INPUT" ||
+			!strings.Contains(res.Errors[0].Message, "SIM_CARD, TOPUP_VOUCHER") || fmt.Sprint(res.Errors[0].Path) != "[products kind]" {
+			t.Errorf("kind %q: %+v, want one BAD_USER_INPUT at products.kind naming the values", k, res.Errors)
+		}
+	}
+	if res := api.Do(apitest.Request{Query: query, Variables: map[string]any{"k": "SIM_CARD"}}); len(res.Errors) != 0 {
+		t.Errorf("the exact name was refused: %+v", res.Errors)
+	}
+	if len(api.ErrorLogs()) > 0 {
+		t.Errorf("the server logged errors: %v", api.ErrorLogs())
+	}
+}

@@ -11,11 +11,15 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -209,6 +213,22 @@ func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(q Querier
 func IsDeadlock(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "40P01"
+}
+
+// IsUnavailable reports whether err is the database out of reach (a
+// restart, a failover, a dropped connection: SQLSTATE classes 08 and 57, or
+// the socket itself) rather than a fault of the statement: the same request
+// may succeed a moment later.
+func IsUnavailable(err error) bool {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		class := pqErr.Code.Class()
+		return class == "08" || class == "57"
+	}
+	var opErr *net.OpError
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.As(err, &opErr)
 }
 
 // mapError turns driver errors into domain errors: no rows is NotFound, a
