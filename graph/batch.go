@@ -7,6 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/teztelecom/tez/graph/model"
+	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/usage"
 )
@@ -69,4 +70,18 @@ func usageRanges(sims []*model.SimCard, from, to *time.Time) ([]store.UsageRange
 		out[i] = r
 	}
 	return out, nil
+}
+
+// runOuts projects each SIM's run-out (ledger.RunOut) from its balance,
+// when that was brought up to date, and what it spent, read for all of
+// them in one statement: only when the run-out is asked.
+func runOuts[P any](ctx context.Context, sims []P, of func(P) (iccid string, asOf time.Time, balance int64)) ([]*time.Time, error) {
+	iccids := make([]string, len(sims))
+	for i, s := range sims {
+		iccids[i], _, _ = of(s)
+	}
+	return resolveAll(ctx, loadersFor(ctx).spentByICCID, iccids, func(i int, spent int64) *time.Time {
+		_, asOf, balance := of(sims[i])
+		return ledger.RunOut(asOf, balance, spent)
+	})
 }

@@ -43,6 +43,8 @@ type Loaders struct {
 	shipmentItemsByOrder *dataloadgen.Loader[int64, []store.ShipmentItem]
 	refundFactsByOrder   *batchLoader[int64, store.RefundFacts]
 	productByID          *batchLoader[int64, store.Product]
+	// The ICCIDs come from owner- or reseller-checked reads.
+	spentByICCID *batchLoader[string, int64]
 
 	// Owner-checked lookups by ID, for node(id:) and nodes(ids:).
 	addressByID  *dataloadgen.Loader[int64, store.Address]
@@ -85,6 +87,7 @@ func newLoaders(st *store.Store, m *metrics.Metrics, scope store.Scope, timeZone
 		shipmentItemsByOrder: newLoader(m, "shipmentItemsByOrder", onPool(db, st.ShipmentItemsByOrderID), loaderWait),
 		refundFactsByOrder:   newBatchLoader(m, "refundFactsByOrder", onPool(db, st.RefundFactsByOrderID)),
 		productByID:          newBatchLoader(m, "productByID", onPool(db, st.ProductsByID)),
+		spentByICCID:         newBatchLoader(m, "spentByICCID", onPool(db, st.SpentByICCID)),
 		addressByID: newLoader(m, "addressByID", func(ctx context.Context, ids []int64) (map[int64]store.Address, error) {
 			return st.AddressesByID(ctx, db, owner, ids)
 		}, loaderWait),

@@ -12,7 +12,6 @@ import (
 	"github.com/teztelecom/tez/graph/generated"
 	"github.com/teztelecom/tez/graph/model"
 	"github.com/teztelecom/tez/internal/leanexec"
-	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/store"
 	"github.com/teztelecom/tez/internal/viewer"
@@ -74,8 +73,10 @@ func (r *resellerResolver) SimCardChanges(ctx context.Context, obj *model.Resell
 	return model.NewResellerSimCardChangeConnection(page, rows, from), nil
 }
 
-func (r *resellerSimCardResolver) ProjectedRunOutAt(ctx context.Context, obj *model.ResellerSimCard) (*time.Time, error) {
-	return ledger.RunOut(obj.BalanceAsOf, obj.Balance.Amount, obj.SpentMinor), nil
+func (r *resellerSimCardResolver) ProjectedRunOutAt(ctx context.Context, objs []*model.ResellerSimCard) ([]*time.Time, error) {
+	return runOuts(ctx, objs, func(s *model.ResellerSimCard) (string, time.Time, int64) {
+		return s.ICCID, s.BalanceAsOf, s.Balance.Amount
+	})
 }
 
 func (r *Resolver) Reseller() generated.ResellerResolver { return &resellerResolver{r} }

@@ -14,7 +14,6 @@ import (
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/export"
 	"github.com/teztelecom/tez/internal/leanexec"
-	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/relay"
 	"github.com/teztelecom/tez/internal/simcards"
 	"github.com/teztelecom/tez/internal/store"
@@ -80,8 +79,8 @@ func (r *mutationResolver) SimCardAlertsUpdate(ctx context.Context, input model.
 	return &model.SimCardPayload{SimCard: model.NewSimCard(sim), User: u, UserErrors: []apperr.FieldError{}}, err
 }
 
-func (r *simCardResolver) ProjectedRunOutAt(ctx context.Context, obj *model.SimCard) (*time.Time, error) {
-	return ledger.RunOut(obj.BalanceAsOf, obj.Balance.Amount, obj.SpentMinor), nil
+func (r *simCardResolver) ProjectedRunOutAt(ctx context.Context, objs []*model.SimCard) ([]*time.Time, error) {
+	return runOuts(ctx, objs, func(s *model.SimCard) (string, time.Time, int64) { return s.ICCID, s.BalanceAsOf, s.Balance.Amount })
 }
 
 func (r *simCardResolver) Usage(ctx context.Context, objs []*model.SimCard, from time.Time, to time.Time) ([]*model.UsageSummary, error) {

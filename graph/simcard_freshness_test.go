@@ -2,6 +2,8 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -74,5 +76,67 @@ func TestSimCardBalanceAsOfAndRunOut(t *testing.T) {
 	api.MustExec(`UPDATE balance_entries SET created_at = now() - interval '15 days' WHERE iccid = $1 AND kind = 'USAGE'`, sim)
 	if _, runOut = read(); runOut != nil {
 		t.Errorf("with only old usage: runOut %v, want null", runOut)
+	}
+}
+
+// The run-out of every SIM of an account costs one statement for them all,
+// as many for 1 SIM as for 20, and only when it is asked; each SIM's is
+// projected from its own spending, not a neighbour's.
+func TestRunOutOfEverySIMCostsOneStatement(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t, withSQLCount)
+	const withRunOut = `{ me { simCards { iccid balanceAsOf balance { amount } projectedRunOutAt } } }`
+	const withoutRunOut = `{ me { simCards { iccid balanceAsOf balance { amount } } } }`
+	run := func(sims int) (with, without int) {
+		t.Helper()
+		a := newAccount(t, api, fmt.Sprintf("runout-%d@x.example", sims), sims, 0, 0)
+		spent := map[string]int64{}
+		for i, id := range a.iccids {
+			spent[id] = 100 * int64(i+1)
+			api.MustExec(`INSERT INTO balance_entries (iccid, kind, amount, balance_after, reference, idempotency_key, created_at)
+				VALUES ($1, 'USAGE', -$2::bigint, 0, 'sessions', $1||'-spent', now() - interval '1 day'),
+				       ($1, 'USAGE', -5000, 0, 'old sessions', $1||'-old', now() - interval '20 days')`, id, spent[id])
+		}
+		res := api.Do(apitest.Request{Query: withRunOut, Token: a.token})
+		if len(res.Errors) > 0 {
+			t.Fatalf("%d SIMs: %+v", sims, res.Errors)
+		}
+		var d struct {
+			Me struct {
+				SimCards []struct {
+					ICCID             string
+					BalanceAsOf       time.Time
+					Balance           struct{ Amount string }
+					ProjectedRunOutAt *time.Time
+				}
+			}
+		}
+		if err := json.Unmarshal(res.Data, &d); err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Me.SimCards) != sims {
+			t.Fatalf("%d SIMs listed, want %d", len(d.Me.SimCards), sims)
+		}
+		for _, s := range d.Me.SimCards {
+			balance := mustMoney(t, s.Balance.Amount).Amount
+			want := ledger.RunOut(s.BalanceAsOf, balance, spent[s.ICCID])
+			if s.ProjectedRunOutAt == nil || !s.ProjectedRunOutAt.Equal(*want) {
+				t.Errorf("%d SIMs: %s runs out at %v, want %s (balance %d, spent %d in 14 days)", sims, s.ICCID, s.ProjectedRunOutAt, want, balance, spent[s.ICCID])
+			}
+		}
+		with = sentStatements(t, res)
+		res = api.Do(apitest.Request{Query: withoutRunOut, Token: a.token})
+		if len(res.Errors) > 0 {
+			t.Fatalf("%d SIMs without the run-out: %+v", sims, res.Errors)
+		}
+		return with, sentStatements(t, res)
+	}
+	oneWith, oneWithout := run(1)
+	twentyWith, twentyWithout := run(20)
+	if oneWith != twentyWith || oneWithout != twentyWithout {
+		t.Errorf("statements with the run-out: %d for 1 SIM, %d for 20; without: %d and %d; want the same for both", oneWith, twentyWith, oneWithout, twentyWithout)
+	}
+	if twentyWith != twentyWithout+1 {
+		t.Errorf("statements: %d with the run-out, %d without; want one more for the spending of all SIMs", twentyWith, twentyWithout)
 	}
 }

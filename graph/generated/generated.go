@@ -555,7 +555,7 @@ type ResellerResolver interface {
 	SimCardChanges(ctx context.Context, obj *model.Reseller, after *string, first *int) (*model.ResellerSimCardChangeConnection, error)
 }
 type ResellerSimCardResolver interface {
-	ProjectedRunOutAt(ctx context.Context, obj *model.ResellerSimCard) (*time.Time, error)
+	ProjectedRunOutAt(ctx context.Context, objs []*model.ResellerSimCard) ([]*time.Time, error)
 }
 type ShipmentResolver interface {
 	Items(ctx context.Context, obj *model.Shipment) ([]model.ShipmentItem, error)
@@ -564,7 +564,7 @@ type ShipmentItemResolver interface {
 	Product(ctx context.Context, obj *model.ShipmentItem) (*model.Product, error)
 }
 type SimCardResolver interface {
-	ProjectedRunOutAt(ctx context.Context, obj *model.SimCard) (*time.Time, error)
+	ProjectedRunOutAt(ctx context.Context, objs []*model.SimCard) ([]*time.Time, error)
 	Usage(ctx context.Context, objs []*model.SimCard, from time.Time, to time.Time) ([]*model.UsageSummary, error)
 	RecentUsageSessions(ctx context.Context, objs []*model.SimCard, limit *int) ([][]model.UsageSession, error)
 	UsageSessions(ctx context.Context, objs []*model.SimCard, from *time.Time, to *time.Time, first *int, after *string, last *int, before *string) ([]*model.UsageSessionConnection, error)
@@ -11270,7 +11270,7 @@ func (ec *executionContext) _ResellerSimCard_projectedRunOutAt(ctx context.Conte
 			return ec.fieldContext_ResellerSimCard_projectedRunOutAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ResellerSimCard().ProjectedRunOutAt(ctx, obj)
+			return ec.resolveBatch_ResellerSimCard_projectedRunOutAt(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
@@ -11282,6 +11282,29 @@ func (ec *executionContext) _ResellerSimCard_projectedRunOutAt(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_ResellerSimCard_projectedRunOutAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResellerSimCard", field, true, true, "DateTime")
+}
+func (ec *executionContext) resolveBatch_ResellerSimCard_projectedRunOutAt(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCard) (any, error) {
+	resolver := ec.Resolvers.ResellerSimCard()
+	if batch, ok := graphql.BatchParentsFor[*model.ResellerSimCard](ctx, "ResellerSimCard"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.ProjectedRunOutAt(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*time.Time](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"ResellerSimCard.projectedRunOutAt",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.ProjectedRunOutAt(ctx, []*model.ResellerSimCard{obj})
+	return graphql.ResolveBatchSingleResult[*time.Time](
+		ctx,
+		results,
+		err,
+		"ResellerSimCard.projectedRunOutAt",
+	)
 }
 
 func (ec *executionContext) _ResellerSimCardChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ResellerSimCardChangeConnection) (ret graphql.Marshaler) {
@@ -12266,7 +12289,7 @@ func (ec *executionContext) _SimCard_projectedRunOutAt(ctx context.Context, fiel
 			return ec.fieldContext_SimCard_projectedRunOutAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SimCard().ProjectedRunOutAt(ctx, obj)
+			return ec.resolveBatch_SimCard_projectedRunOutAt(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
@@ -12278,6 +12301,29 @@ func (ec *executionContext) _SimCard_projectedRunOutAt(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_SimCard_projectedRunOutAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SimCard", field, true, true, "DateTime")
+}
+func (ec *executionContext) resolveBatch_SimCard_projectedRunOutAt(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (any, error) {
+	resolver := ec.Resolvers.SimCard()
+	if batch, ok := graphql.BatchParentsFor[*model.SimCard](ctx, "SimCard"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.ProjectedRunOutAt(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*time.Time](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"SimCard.projectedRunOutAt",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.ProjectedRunOutAt(ctx, []*model.SimCard{obj})
+	return graphql.ResolveBatchSingleResult[*time.Time](
+		ctx,
+		results,
+		err,
+		"SimCard.projectedRunOutAt",
+	)
 }
 
 func (ec *executionContext) _SimCard_usage(ctx context.Context, field graphql.CollectedField, obj *model.SimCard) (ret graphql.Marshaler) {
@@ -20541,6 +20587,7 @@ func (ec *executionContext) marshalNResellerSimCard2githubᚗcomᚋteztelecomᚋ
 }
 
 func (ec *executionContext) marshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ResellerSimCard) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "ResellerSimCard", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

@@ -3062,6 +3062,16 @@ var leanResellerSimCardConcurrent = map[string]bool{
 	"projectedRunOutAt": true,
 }
 
+// ResellerSimCard: its batch fields, which a list of it resolves for all
+// its items at once (leanexec.ResolveBatch).
+var leanResellerSimCardBatched = map[string]bool{
+	"projectedRunOutAt": true,
+}
+
+// ResellerSimCard as an item of a list that resolved its batch fields:
+// the fields that still call a resolver.
+var leanResellerSimCardConcurrentBatched = map[string]bool{}
+
 // leanResolves_ResellerSimCard reports whether the selection calls a
 // resolver on the object or on objects and lists below it (a connection's
 // edges reach their nodes' resolvers this way) that a loader batches by
@@ -3077,8 +3087,6 @@ func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, se
 			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
-		case "projectedRunOutAt":
-			return true
 		}
 	}
 	return false
@@ -3087,6 +3095,9 @@ func (ec *executionContext) leanResolves_ResellerSimCard(ctx context.Context, se
 func (ec *executionContext) lean_ResellerSimCard(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, obj *model.ResellerSimCard) bool {
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardImplementors)
 	concurrent := leanResellerSimCardConcurrent
+	if leanexec.Batched(ctx, "ResellerSimCard", obj) {
+		concurrent = leanResellerSimCardConcurrentBatched
+	}
 	return leanexec.Object(ctx, w, fields, concurrent, func(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField) bool {
 		switch field.Name {
 		case "__typename":
@@ -3108,6 +3119,25 @@ func (ec *executionContext) lean_ResellerSimCard(ctx context.Context, w *bytes.B
 			return ec.lean_ResellerSimCard_projectedRunOutAt(ctx, w, field, obj)
 		}
 		return false
+	})
+}
+
+// leanBatch_ResellerSimCard resolves the batch fields selected on a list
+// of ResellerSimCard, once each for all its items.
+func (ec *executionContext) leanBatch_ResellerSimCard(ctx context.Context, sel ast.SelectionSet, parents []*model.ResellerSimCard) (*leanexec.Batch, bool) {
+	fields := leanexec.Fields(ctx, ec.OperationContext, sel, resellerSimCardImplementors)
+	return leanexec.ResolveBatch(ctx, "ResellerSimCard", parents, fields, leanResellerSimCardBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
+		switch field.Name {
+		case "projectedRunOutAt":
+			fc := &graphql.FieldContext{Object: "ResellerSimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			results, err := ec.Resolvers.ResellerSimCard().ProjectedRunOutAt(ctx, parents)
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
+		}
+		return nil, false
 	})
 }
 
@@ -3162,9 +3192,14 @@ func (ec *executionContext) lean_ResellerSimCard_balanceAsOf(ctx context.Context
 
 func (ec *executionContext) lean_ResellerSimCard_projectedRunOutAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "ResellerSimCard", Field: field, IsMethod: true, IsResolver: true})
-	res, err := ec.Resolvers.ResellerSimCard().ProjectedRunOutAt(ctx, obj)
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*model.ResellerSimCard, *time.Time](ctx, "ResellerSimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.ResellerSimCard().ProjectedRunOutAt(ctx, []*model.ResellerSimCard{obj})
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
@@ -3784,6 +3819,7 @@ var leanSimCardConcurrent = map[string]bool{
 // SimCard: its batch fields, which a list of it resolves for all
 // its items at once (leanexec.ResolveBatch).
 var leanSimCardBatched = map[string]bool{
+	"projectedRunOutAt":   true,
 	"usage":               true,
 	"recentUsageSessions": true,
 	"usageSessions":       true,
@@ -3793,8 +3829,7 @@ var leanSimCardBatched = map[string]bool{
 // SimCard as an item of a list that resolved its batch fields:
 // the fields that still call a resolver.
 var leanSimCardConcurrentBatched = map[string]bool{
-	"projectedRunOutAt": true,
-	"usageExportUrl":    true,
+	"usageExportUrl": true,
 }
 
 // leanResolves_SimCard reports whether the selection calls a
@@ -3816,8 +3851,6 @@ func (ec *executionContext) leanResolves_SimCard(ctx context.Context, sel ast.Se
 			if ec.leanResolves_Money(ctx, f.Selections) {
 				return true
 			}
-		case "projectedRunOutAt":
-			return true
 		case "usage":
 			if ec.leanResolves_UsageSummary(ctx, f.Selections) {
 				return true
@@ -3899,6 +3932,14 @@ func (ec *executionContext) leanBatch_SimCard(ctx context.Context, sel ast.Selec
 	fields := leanexec.Fields(ctx, ec.OperationContext, sel, simCardImplementors)
 	return leanexec.ResolveBatch(ctx, "SimCard", parents, fields, leanSimCardBatched, func(ctx context.Context, field graphql.CollectedField) (any, bool) {
 		switch field.Name {
+		case "projectedRunOutAt":
+			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			results, err := ec.Resolvers.SimCard().ProjectedRunOutAt(ctx, parents)
+			if err != nil || len(results) != len(parents) {
+				return nil, false
+			}
+			return results, true
 		case "usage":
 			fc := &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true}
 			ctx = graphql.WithFieldContext(ctx, fc)
@@ -4037,9 +4078,14 @@ func (ec *executionContext) lean_SimCard_balanceAsOf(ctx context.Context, w *byt
 
 func (ec *executionContext) lean_SimCard_projectedRunOutAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "SimCard", Field: field, IsMethod: true, IsResolver: true})
-	res, err := ec.Resolvers.SimCard().ProjectedRunOutAt(ctx, obj)
-	if err != nil {
-		return false
+	res, ok := leanexec.BatchResult[*model.SimCard, *time.Time](ctx, "SimCard", field.Field, obj)
+	if !ok {
+		// Not an item of a list of its type: a batch of one, as under gqlgen.
+		results, err := ec.Resolvers.SimCard().ProjectedRunOutAt(ctx, []*model.SimCard{obj})
+		if err != nil || len(results) != 1 {
+			return false
+		}
+		res = results[0]
 	}
 	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
 	m.MarshalGQL(w)
@@ -5410,9 +5456,17 @@ func (ec *executionContext) leanmarshalNResellerSimCard2githubᚗcomᚋtezteleco
 }
 
 func (ec *executionContext) leanmarshalNResellerSimCard2ᚕgithubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCardᚄ(ctx context.Context, w *bytes.Buffer, sel ast.SelectionSet, v []model.ResellerSimCard) bool {
+	parents := make([]*model.ResellerSimCard, len(v))
+	for i := range v {
+		parents[i] = &v[i]
+	}
+	batch, ok := ec.leanBatch_ResellerSimCard(ctx, sel, parents)
+	if !ok {
+		return false
+	}
 	concurrent := ec.leanResolves_ResellerSimCard(ctx, sel)
 	return leanexec.List(ctx, w, len(v), concurrent, func(ctx context.Context, w *bytes.Buffer, i int) bool {
-		return ec.leanmarshalNResellerSimCard2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐResellerSimCard(ctx, w, sel, v[i])
+		return ec.lean_ResellerSimCard(batch.Item(ctx, i), w, sel, parents[i])
 	})
 }
 

@@ -29,9 +29,6 @@ type ResellerSimCard struct {
 	Balance     money.Money
 	LastUsageAt *time.Time
 	BalanceAsOf time.Time
-	// SpentMinor is the usage of the last 14 days, which the run-out is
-	// projected from.
-	SpentMinor int64
 }
 
 // NewResellerSimCards converts a reseller's SIM cards, in order.
@@ -41,5 +38,5 @@ func NewResellerSimCards(ss []store.ResellerSIM) []ResellerSimCard {
 
 func newResellerSimCard(s *store.ResellerSIM) ResellerSimCard {
 	return ResellerSimCard{ICCID: s.ICCID, MSISDN: s.MSISDN, Status: SimStatus(s.Status), Balance: money.New(s.BalanceMinor, s.Currency),
-		LastUsageAt: s.LastUsageAt, BalanceAsOf: s.BalanceAsOf, SpentMinor: s.SpentMinor}
+		LastUsageAt: s.LastUsageAt, BalanceAsOf: s.BalanceAsOf}
 }

@@ -38,9 +38,6 @@ type SimCard struct {
 	LastUsageAt *time.Time
 	BalanceAsOf time.Time
 	Alerts      SimCardAlerts
-	// SpentMinor is the usage of the last 14 days, which the run-out is
-	// projected from.
-	SpentMinor int64
 }
 
 // NewSimCard converts a SIM card; nil stays nil.
@@ -57,6 +54,5 @@ func newSimCard(s *store.SimCard) SimCard {
 		Alerts: SimCardAlerts{
 			LowBalanceThreshold: optionalMoney(s.LowBalanceThresholdMinor, s.Currency), RunOutWarningDays: s.RunOutWarningDays,
 		},
-		SpentMinor: s.SpentMinor,
 	}
 }

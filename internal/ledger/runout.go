@@ -6,8 +6,8 @@ import (
 )
 
 // SpendWindow is how far back the run-out projection looks at spending; the
-// store reads the USAGE entries of this window with each SIM
-// (store.freshnessColumns says 14 days in SQL).
+// store sums the USAGE entries of this window (store.SpentByICCID says 14
+// days in SQL).
 const SpendWindow = 14 * 24 * time.Hour
 
 // maxRunOut bounds a projection: a SIM that spends a cent a fortnight does

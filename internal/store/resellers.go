@@ -155,7 +155,6 @@ type ResellerSIM struct {
 	Currency     string     `db:"currency"`
 	LastUsageAt  *time.Time `db:"last_usage_at"`
 	BalanceAsOf  time.Time  `db:"balance_as_of"` // as SimCard's
-	SpentMinor   int64      `db:"spent"`         // as SimCard's
 }
 
 // ResellerSIMCursor is a reseller's SIM card's cursor in ICCID order.
@@ -174,7 +173,6 @@ var resellerSIMCols = columns[ResellerSIM]{
 	{"currency", func(sc *ResellerSIM) any { return &sc.Currency }},
 	{"CASE WHEN last_usage_at >= owned_since THEN last_usage_at END AS last_usage_at", func(sc *ResellerSIM) any { return &sc.LastUsageAt }},
 	{balanceAsOfColumn, func(sc *ResellerSIM) any { return &sc.BalanceAsOf }},
-	{spentColumn, func(sc *ResellerSIM) any { return &sc.SpentMinor }},
 }
 
 var resellerSIMColumns = resellerSIMCols.list()

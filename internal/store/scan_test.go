@@ -39,7 +39,7 @@ func TestPositionalReadsMatchTheColumns(t *testing.T) {
 	}
 	var want []store.SimCard
 	if err := db.Select(&want, `SELECT iccid, msisdn, status, user_id, owned_since, reseller_id, label, balance, currency, last_usage_at, overdraft,
-		greatest(balance_changed_at, CASE WHEN last_usage_at >= owned_since THEN last_usage_at END) AS balance_as_of, 0::bigint AS spent
+		greatest(balance_changed_at, CASE WHEN last_usage_at >= owned_since THEN last_usage_at END) AS balance_as_of
 		FROM sim_cards WHERE user_id = $1 ORDER BY iccid`, userID); err != nil {
 		t.Fatal(err)
 	}

@@ -25,9 +25,6 @@ type SimCard struct {
 	// BalanceAsOf is when the balance was last brought up to date: the
 	// newest ledger entry or the end of the newest session rated.
 	BalanceAsOf time.Time `db:"balance_as_of"`
-	// SpentMinor is the usage debited in the last SpendWindow (see
-	// ledger.RunOut).
-	SpentMinor int64 `db:"spent"`
 	// LowBalanceThresholdMinor and RunOutWarningDays are the owner's alerts
 	// (nil: off).
 	LowBalanceThresholdMinor *int64 `db:"low_balance_threshold"`
@@ -44,19 +41,10 @@ func (s SimCard) LastUsage() *time.Time {
 	return s.LastUsageAt
 }
 
-// freshnessColumns are balanceAsOf and the spend that projects the run-out,
-// read with the SIM in the statement that reads it (no statement of their
-// own): the newest session counts only since the current owner got the SIM,
-// as lastUsageAt does, and the spend is the USAGE entries of the last 14
-// days (ledger.SpendWindow), one range of balance_entries' (iccid,
-// created_at) index.
-const (
-	balanceAsOfColumn = `greatest(balance_changed_at, CASE WHEN last_usage_at >= owned_since THEN last_usage_at END) AS balance_as_of`
-	spentColumn       = `(SELECT coalesce(sum(e.overdraft - e.amount), 0)::bigint FROM balance_entries e
-         WHERE e.iccid = sim_cards.iccid AND e.kind = 'USAGE' AND e.created_at > now() - interval '14 days') AS spent`
-	freshnessColumns = balanceAsOfColumn + `,
-       ` + spentColumn
-)
+// balanceAsOfColumn is read with the SIM in the statement that reads it (no
+// statement of its own): the newest session counts only since the current
+// owner got the SIM, as lastUsageAt does.
+const balanceAsOfColumn = `greatest(balance_changed_at, CASE WHEN last_usage_at >= owned_since THEN last_usage_at END) AS balance_as_of`
 
 // simCols are the columns of a positional read of a SimCard, each beside its
 // scan target (see queryRows).
@@ -75,7 +63,6 @@ var simCols = columns[SimCard]{
 	{"low_balance_threshold", func(sc *SimCard) any { return &sc.LowBalanceThresholdMinor }},
 	{"runout_warning_days", func(sc *SimCard) any { return &sc.RunOutWarningDays }},
 	{balanceAsOfColumn, func(sc *SimCard) any { return &sc.BalanceAsOf }},
-	{spentColumn, func(sc *SimCard) any { return &sc.SpentMinor }},
 }
 
 var simColumns = simCols.list()
