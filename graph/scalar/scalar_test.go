@@ -1,7 +1,11 @@
 package scalar
 
 import (
+	"bytes"
 	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/teztelecom/tez/internal/apperr"
 )
@@ -15,6 +19,7 @@ func TestUnmarshalICCID(t *testing.T) {
 	}{
 		{"valid", "8901260222222222222", "8901260222222222222", true},
 		{"spaces as printed on the holder", "8901 2602 2222 2222 222", "8901260222222222222", true},
+		{"tabs and a no-break space", "8901\t2602\u00a022222222222\n", "8901260222222222222", true},
 		{"wrong check digit", "8901260222222222221", "", false},
 		{"not 89", "1901260222222222226", "", false},
 		{"too short", "890126", "", false},
@@ -75,4 +80,31 @@ func FuzzUnmarshalICCID(f *testing.F) {
 			t.Fatalf("an accepted ICCID %q does not read back as itself: %q, %v", got, again, err)
 		}
 	})
+}
+
+// The fast writers answer byte for byte what gqlgen's own marshalers do.
+func TestMarshalersWriteWhatGqlgenWrites(t *testing.T) {
+	written := func(m graphql.Marshaler) string {
+		var b bytes.Buffer
+		m.MarshalGQL(&b)
+		return b.String()
+	}
+	almaty := time.FixedZone("Almaty", 5*3600)
+	for _, at := range []time.Time{
+		{},
+		time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 2, 10, 0, 0, 123456789, time.UTC),
+		time.Date(2026, 12, 2, 15, 4, 5, 120000000, almaty),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Unix(0, 1).In(time.FixedZone("", -90*60)),
+	} {
+		if got, want := written(MarshalDateTime(at)), written(graphql.MarshalTime(at)); got != want {
+			t.Errorf("MarshalDateTime(%v) = %s, gqlgen writes %s", at, got, want)
+		}
+	}
+	for _, s := range []string{"8901260222222222222", "", "89 01", `89"01\`, "8901\u2028", "89\x00"} {
+		if got, want := written(MarshalICCID(s)), written(graphql.MarshalString(s)); got != want {
+			t.Errorf("MarshalICCID(%q) = %s, gqlgen writes %s", s, got, want)
+		}
+	}
 }
