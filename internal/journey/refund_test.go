@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/teztelecom/tez/internal/orders"
-	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -41,11 +40,8 @@ func (c *customer) balanceEntries(iccid string) []string {
 func TestVoucherPaidThenRefunded(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
-	stock := seed.DemoStock()[3]
 	ada := s.signUp("ada@journey.example", "a long new passphrase", "Ada")
-	if _, errs := ada.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
-		t.Fatalf("simCardAdd: %+v", errs)
-	}
+	stock := ada.addStockSIM(3)
 	before := ada.balanceOf(stock.ICCID)
 	placed, _ := ada.checkout(map[string]any{"lines": []any{map[string]any{"sku": "TOPUP-25", "quantity": 1, "iccid": stock.ICCID}}})
 	ada.pay(placed.ID, "", "Approve").mustSay("Payment approved")
