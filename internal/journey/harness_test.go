@@ -410,17 +410,6 @@ func (s *shop) demoCustomer() *customer {
 	return c
 }
 
-// addStockSIM adds the demo stock SIM i with its printed code, as a
-// customer with the card in hand does, and stops the test if it is refused.
-func (c *customer) addStockSIM(i int) seed.StockSIM {
-	c.shop.t.Helper()
-	stock := seed.DemoStock()[i]
-	if _, errs := c.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
-		c.shop.t.Fatalf("simCardAdd %s: %+v", stock.ICCID, errs)
-	}
-	return stock
-}
-
 // addSIM adds a SIM to My numbers by its ICCID and the code printed next
 // to it (empty: none given).
 func (c *customer) addSIM(iccid, code string) (*simCard, []userError) {

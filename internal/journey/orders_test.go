@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/teztelecom/tez/internal/seed"
 )
 
 // balanceOf answers the balance My numbers shows for iccid.
@@ -24,8 +26,11 @@ func (c *customer) balanceOf(iccid string) money {
 func TestMyOrdersPayOnTheSandboxPage(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
+	stock := seed.DemoStock()[2]
 	rita := s.signUp("rita@journey.example", "a long new passphrase", "Rita")
-	stock := rita.addStockSIM(2)
+	if _, errs := rita.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
+		t.Fatalf("simCardAdd: %+v", errs)
+	}
 	before := rita.balanceOf(stock.ICCID)
 
 	placed, _ := rita.checkout(map[string]any{"lines": []any{map[string]any{"sku": "TOPUP-10", "quantity": 1, "iccid": stock.ICCID}}})

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/teztelecom/tez/internal/seed"
 )
 
 // accountExport is the data export as the customer opens it.
@@ -49,7 +51,10 @@ func TestMyDataExportedThenTheAccountDeleted(t *testing.T) {
 	old := oldAccount(email, time.Now().UTC().AddDate(0, 0, -30))
 	s.importOldAccounts(old)
 	nadia := s.member(email, "a long new passphrase", "Nadia")
-	stock := nadia.addStockSIM(0)
+	stock := seed.DemoStock()[0]
+	if _, errs := nadia.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
+		t.Fatalf("simCardAdd: %+v", errs)
+	}
 	nadia.checkout(map[string]any{"shippingAddress": berlin, "lines": []any{map[string]any{"sku": "ACC-HOLDER-CASE", "quantity": 1}}})
 	numbers, orders := nadia.myNumbers(), nadia.myOrders()
 	if len(numbers) != 2 || len(orders) != 3 {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/teztelecom/tez/internal/orders"
+	"github.com/teztelecom/tez/internal/seed"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -40,8 +41,11 @@ func (c *customer) balanceEntries(iccid string) []string {
 func TestVoucherPaidThenRefunded(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
+	stock := seed.DemoStock()[3]
 	ada := s.signUp("ada@journey.example", "a long new passphrase", "Ada")
-	stock := ada.addStockSIM(3)
+	if _, errs := ada.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
+		t.Fatalf("simCardAdd: %+v", errs)
+	}
 	before := ada.balanceOf(stock.ICCID)
 	placed, _ := ada.checkout(map[string]any{"lines": []any{map[string]any{"sku": "TOPUP-25", "quantity": 1, "iccid": stock.ICCID}}})
 	ada.pay(placed.ID, "", "Approve").mustSay("Payment approved")
