@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { BalanceHistoryDocument, HistoryDocument, MyNumbersDocument } from './gql/graphql';
 import { bytes, country, dateTime, enumText, money, t } from './i18n';
 import { navigate, useLocation } from './router';
-import { Alert, Loading, Page, ShowMore, Table, useQuery } from './ui';
+import { Alert, Loading, Page, useQuery } from './ui';
 import { errorText } from './client';
 import { simName } from './numbers';
 
@@ -94,18 +94,27 @@ function Sessions(props: { iccid: string; from: string; to: string }) {
         <p class="big">
           {bytes(u.totalBytes)} · {money(u.cost)} · {t('sessionsCount', { count: u.sessionCount })}
         </p>
-        <Table
-          caption={t('byCountry')}
-          columns={[t('country'), t('data'), t('cost')]}
-          rows={u.byCountry}
-          row={(c) => (
-            <tr key={c.countryCode}>
-              <th scope="row">{country(c.countryCode)}</th>
-              <td>{bytes(c.totalBytes)}</td>
-              <td>{money(c.cost)}</td>
-            </tr>
-          )}
-        />
+        {u.byCountry.length > 0 && (
+          <table>
+            <caption>{t('byCountry')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('country')}</th>
+                <th scope="col">{t('data')}</th>
+                <th scope="col">{t('cost')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {u.byCountry.map((c) => (
+                <tr key={c.countryCode}>
+                  <th scope="row">{country(c.countryCode)}</th>
+                  <td>{bytes(c.totalBytes)}</td>
+                  <td>{money(c.cost)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         <p>
           <a class="button secondary" href={sim.usageExportUrl} download>
             {t('downloadCsv')}
@@ -114,25 +123,40 @@ function Sessions(props: { iccid: string; from: string; to: string }) {
       </section>
       <section aria-labelledby="h-sessions">
         <h2 id="h-sessions">{t('sessions')}</h2>
-        <Table
-          columns={[t('started'), t('country'), t('data'), t('cost')]}
-          rows={conn.edges}
-          empty={t('historyEmpty')}
-          row={({ node: s }) => (
-            <tr key={s.id}>
-              <td>{dateTime(s.startedAt)}</td>
-              <td>
-                {country(s.countryCode)} <span class="muted">{s.networkName}</span>
-              </td>
-              <td>{bytes(s.totalBytes)}</td>
-              <td>{money(s.cost)}</td>
-            </tr>
-          )}
-        />
+        {conn.edges.length === 0 ? (
+          <p class="empty">{t('historyEmpty')}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('started')}</th>
+                <th scope="col">{t('country')}</th>
+                <th scope="col">{t('data')}</th>
+                <th scope="col">{t('cost')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {conn.edges.map(({ node: s }) => (
+                <tr key={s.id}>
+                  <td>{dateTime(s.startedAt)}</td>
+                  <td>
+                    {country(s.countryCode)} <span class="muted">{s.networkName}</span>
+                  </td>
+                  <td>{bytes(s.totalBytes)}</td>
+                  <td>{money(s.cost)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         <p class="muted" aria-live="polite">
           {t('shownOf', { shown: conn.edges.length, total: conn.totalCount })}
         </p>
-        <ShowMore pageInfo={conn.pageInfo} busy={q.fetching} onMore={setAfter} />
+        {conn.pageInfo.hasNextPage && (
+          <button type="button" class="secondary" disabled={q.fetching} onClick={() => setAfter(conn.pageInfo.endCursor ?? null)}>
+            {q.fetching ? t('loading') : t('showMore')}
+          </button>
+        )}
       </section>
     </>
   );
@@ -147,20 +171,35 @@ function BalanceChanges({ iccid }: { iccid: string }) {
   return (
     <section aria-labelledby="h-balance">
       <h2 id="h-balance">{t('balanceChanges')}</h2>
-      <Table
-        columns={[t('when'), t('what'), t('change'), t('balanceAfter')]}
-        rows={conn.edges}
-        empty={t('balanceChangesEmpty')}
-        row={({ cursor, node: e }) => (
-          <tr key={cursor}>
-            <td>{dateTime(e.createdAt)}</td>
-            <td>{enumText('entryKind_', e.kind)}</td>
-            <td>{money(e.amount)}</td>
-            <td>{money(e.balanceAfter)}</td>
-          </tr>
-        )}
-      />
-      <ShowMore pageInfo={conn.pageInfo} busy={q.fetching} onMore={setAfter} />
+      {conn.edges.length === 0 ? (
+        <p class="empty">{t('balanceChangesEmpty')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('when')}</th>
+              <th scope="col">{t('what')}</th>
+              <th scope="col">{t('change')}</th>
+              <th scope="col">{t('balanceAfter')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {conn.edges.map(({ cursor, node: e }) => (
+              <tr key={cursor}>
+                <td>{dateTime(e.createdAt)}</td>
+                <td>{enumText('entryKind_', e.kind)}</td>
+                <td>{money(e.amount)}</td>
+                <td>{money(e.balanceAfter)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {conn.pageInfo.hasNextPage && (
+        <button type="button" class="secondary" disabled={q.fetching} onClick={() => setAfter(conn.pageInfo.endCursor ?? null)}>
+          {q.fetching ? t('loading') : t('showMore')}
+        </button>
+      )}
     </section>
   );
 }

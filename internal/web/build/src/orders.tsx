@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { MyOrdersDocument, OrderCancelDocument, OrderDetailDocument, OrderPayDocument, OrderReorderDocument } from './gql/graphql';
 import { country, dateTime, enumText, money, t } from './i18n';
 import { Link, navigate } from './router';
-import { ActionButton, Alert, Button, Loading, Notice, Page, ShowMore, Table, generalProblems, useMutation, useQuery } from './ui';
+import { ActionButton, Alert, Button, Loading, Notice, Page, generalProblems, useMutation, useQuery } from './ui';
 import { errorText } from './client';
 
 const pageSize = 20;
@@ -35,7 +35,11 @@ export function Orders() {
               </li>
             ))}
           </ul>
-          <ShowMore pageInfo={conn.pageInfo} busy={q.fetching} onMore={setAfter} />
+          {conn.pageInfo.hasNextPage && (
+            <button type="button" class="secondary" onClick={() => setAfter(conn.pageInfo.endCursor ?? null)}>
+              {t('showMore')}
+            </button>
+          )}
         </>
       )}
     </Page>
@@ -82,21 +86,28 @@ export function OrderDetail({ number }: { number: string }) {
         <dt>{t('email')}</dt>
         <dd>{o.email}</dd>
       </dl>
-      <Table
-        caption={t('items')}
-        columns={[t('items'), t('quantity'), t('total')]}
-        rows={o.items}
-        row={(it, i) => (
-          <tr key={i}>
-            <th scope="row">
-              {it.name}
-              {it.iccid && <span class="muted mono"> {it.iccid}</span>}
-            </th>
-            <td>{it.quantity}</td>
-            <td>{money(it.lineTotal)}</td>
+      <table>
+        <caption>{t('items')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('items')}</th>
+            <th scope="col">{t('quantity')}</th>
+            <th scope="col">{t('total')}</th>
           </tr>
-        )}
-      />
+        </thead>
+        <tbody>
+          {o.items.map((it, i) => (
+            <tr key={i}>
+              <th scope="row">
+                {it.name}
+                {it.iccid && <span class="muted mono"> {it.iccid}</span>}
+              </th>
+              <td>{it.quantity}</td>
+              <td>{money(it.lineTotal)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <dl>
         <dt>{t('subtotal')}</dt>
         <dd>{money(o.subtotal)}</dd>

@@ -1,7 +1,7 @@
 // The pieces every screen is made of: queries and mutations as hooks,
 // form fields that show the API's userErrors beside them, and the live
 // regions screen readers announce.
-import type { ComponentChildren, VNode } from 'preact';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AnyVariables, CombinedError, RequestPolicy, TypedDocumentNode } from '@urql/core';
 import { client, errorText } from './client';
@@ -187,47 +187,5 @@ export function ActionButton(props: { label: string; name?: string; kind?: 'seco
       {props.label}
       {props.name && <span class="sr-only"> {props.name}</span>}
     </Button>
-  );
-}
-
-/** A form's Save, busy while it saves, and Cancel. */
-export function SaveOrCancel(props: { busy: boolean; onCancel: () => void }) {
-  return (
-    <div class="actions">
-      <Button busy={props.busy}>{t('save')}</Button>
-      <Button type="button" kind="secondary" onClick={props.onCancel}>
-        {t('cancel')}
-      </Button>
-    </div>
-  );
-}
-
-/** Rows under column headings; without rows, the empty sentence, or nothing. */
-export function Table<R>(props: { caption?: string; columns: string[]; rows: readonly R[]; empty?: string; row: (r: R, i: number) => VNode }) {
-  if (props.rows.length === 0) return props.empty ? <p class="empty">{props.empty}</p> : null;
-  return (
-    <table>
-      {props.caption && <caption>{props.caption}</caption>}
-      <thead>
-        <tr>
-          {props.columns.map((c) => (
-            <th scope="col" key={c}>
-              {c}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>{props.rows.map(props.row)}</tbody>
-    </table>
-  );
-}
-
-/** The button that brings the next page of a list, while there is one. */
-export function ShowMore(props: { pageInfo: { hasNextPage: boolean; endCursor?: string | null }; busy: boolean; onMore: (after: string | null) => void }) {
-  if (!props.pageInfo.hasNextPage) return null;
-  return (
-    <button type="button" class="secondary" disabled={props.busy} onClick={() => props.onMore(props.pageInfo.endCursor ?? null)}>
-      {props.busy ? t('loading') : t('showMore')}
-    </button>
   );
 }
