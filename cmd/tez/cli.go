@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -162,4 +163,12 @@ func withDatabase(ctx context.Context, env *environment, o dbOptions, fn func(d 
 // withStore is withDatabase on the configured database, through the store.
 func withStore(ctx context.Context, env *environment, fn func(s *store.Store) error) error {
 	return withDatabase(ctx, env, dbOptions{}, func(d *database) error { return fn(d.st) })
+}
+
+// table starts a listing on stdout whose first line is header: columns
+// are separated by tabs and aligned on Flush.
+func table(env *environment, header string) *tabwriter.Writer {
+	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	return tw
 }

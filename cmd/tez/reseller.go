@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/teztelecom/tez/internal/apperr"
@@ -101,8 +100,7 @@ func resellerKeyList(ctx context.Context, env *environment, args []string) error
 		if err != nil {
 			return resellerNotFound(err, *ref)
 		}
-		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "PREFIX\tCREATED\tEXPIRES\tREVOKED\tLAST USED")
+		tw := table(env, "PREFIX\tCREATED\tEXPIRES\tREVOKED\tLAST USED")
 		for _, k := range keys {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.Prefix, stamp(&k.CreatedAt), stamp(k.ExpiresAt), stamp(k.RevokedAt), stamp(k.LastUsedAt))
 		}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"text/tabwriter"
 	"time"
 
 	"github.com/teztelecom/tez/internal/server"
@@ -116,8 +115,7 @@ func usagePartitions(ctx context.Context, env *environment, s *store.Store) erro
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "partition\tfrom (UTC)\tto (UTC)\trows\t")
+	w := table(env, "partition\tfrom (UTC)\tto (UTC)\trows\t")
 	day := func(t *time.Time) string {
 		if t == nil {
 			return "-"

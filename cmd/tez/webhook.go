@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/store"
@@ -78,8 +77,7 @@ func webhookList(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return resellerNotFound(err, *ref)
 		}
-		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tURL\tEVENTS\tLOW BALANCE\tSTATE\tFAILURES IN A ROW\tCREATED")
+		tw := table(env, "ID\tURL\tEVENTS\tLOW BALANCE\tSTATE\tFAILURES IN A ROW\tCREATED")
 		for _, e := range list {
 			state := "enabled"
 			if e.DisabledAt != nil {
@@ -128,8 +126,7 @@ func webhookDeliveries(ctx context.Context, env *environment, args []string) err
 		if err != nil {
 			return resellerNotFound(err, *ref)
 		}
-		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "EVENT\tENDPOINT\tTYPE\tICCID\tSTATE\tATTEMPTS\tLAST ANSWER\tCREATED\tNEXT/DELIVERED")
+		tw := table(env, "EVENT\tENDPOINT\tTYPE\tICCID\tSTATE\tATTEMPTS\tLAST ANSWER\tCREATED\tNEXT/DELIVERED")
 		for _, r := range rows {
 			answer := "-"
 			switch {

@@ -4,6 +4,7 @@ package config
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -331,15 +332,7 @@ func (r *reader) prefixes(name string) []netip.Prefix {
 }
 
 func (r *reader) int(name string, def int) int {
-	v := r.str(name, "")
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		r.fail(name, v, "a whole number")
-	}
-	return n
+	return parsed(r, name, def, strconv.Atoi, "a whole number")
 }
 
 // months reads a span of whole months, "36mo" or "3y"; unset keeps
@@ -365,25 +358,31 @@ func (r *reader) months(name string) int {
 }
 
 func (r *reader) bool(name string, def bool) bool {
-	v := r.str(name, "")
-	if v == "" {
-		return def
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		r.fail(name, v, "true or false")
-	}
-	return b
+	return parsed(r, name, def, strconv.ParseBool, "true or false")
 }
 
 func (r *reader) duration(name string, def time.Duration) time.Duration {
+	return parsed(r, name, def, positiveDuration, "a positive duration such as 5s")
+}
+
+// parsed reads name with parse, def when it is unset; a value parse
+// refuses fails the reader with what was wanted instead.
+func parsed[T any](r *reader, name string, def T, parse func(string) (T, error), want string) T {
 	v := r.str(name, "")
 	if v == "" {
 		return def
 	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		r.fail(name, v, "a positive duration such as 5s")
+	x, err := parse(v)
+	if err != nil {
+		r.fail(name, v, want)
 	}
-	return d
+	return x
+}
+
+func positiveDuration(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err == nil && d <= 0 {
+		err = errors.New("not positive")
+	}
+	return d, err
 }

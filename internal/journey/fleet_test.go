@@ -178,7 +178,7 @@ func TestThreeServersBehindHAProxy(t *testing.T) {
 		one.awaitMetric("tez_live_subscriptions", 1)
 
 		buyer := demo.on(two)
-		order, _ := buyer.checkout(map[string]any{"lines": []any{map[string]any{"sku": "TOPUP-10", "quantity": 1, "iccid": sim.ICCID}}})
+		order := buyer.buyVoucher("TOPUP-10", sim.ICCID)
 		buyer.on(lb).pay(order.ID, "", "Approve") // the sandbox page, through the balancer
 		want := plus(t, sim.Balance, "10.00")
 		if got := screen.next(); got.ICCID != sim.ICCID || got.Balance != want {

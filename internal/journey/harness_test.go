@@ -369,6 +369,14 @@ func (c *customer) checkout(input map[string]any) (order, string) {
 	return *out.Checkout.Order, token
 }
 
+// buyVoucher places an order of one top-up voucher (sku, e.g. TOPUP-10)
+// for the SIM iccid, unpaid.
+func (c *customer) buyVoucher(sku, iccid string) order {
+	c.shop.t.Helper()
+	o, _ := c.checkout(map[string]any{"lines": []any{map[string]any{"sku": sku, "quantity": 1, "iccid": iccid}}})
+	return o
+}
+
 // myOrders answers My orders, newest first.
 func (c *customer) myOrders() []order {
 	c.shop.t.Helper()
@@ -428,6 +436,14 @@ func (c *customer) addSIM(iccid, code string) (*simCard, []userError) {
 		simCard { id iccid status label balance { amount currencyCode } } userErrors { field message code } } }`,
 		map[string]any{"in": in}, &out)
 	return out.SimCardAdd.SimCard, out.SimCardAdd.UserErrors
+}
+
+// addStock adds a SIM of the demo stock with its code, failing the
+// journey on a user error.
+func (c *customer) addStock(stock seed.StockSIM) {
+	c.shop.t.Helper()
+	_, errs := c.addSIM(stock.ICCID, stock.ActivationCode)
+	noUserErrors(c.shop.t, "simCardAdd", errs)
 }
 
 // history is My history of one SIM over a range: the totals and the

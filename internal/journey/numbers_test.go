@@ -93,9 +93,7 @@ func TestMyHistoryOverRanges(t *testing.T) {
 	// Before the customer has it, the SIM is tested at the warehouse.
 	s.importCDRs(cdr{ID: "wh-1", ICCID: stock.ICCID, Start: now.AddDate(0, 0, -3), Minutes: 5, Up: 1_000, Down: 2_000,
 		MCC: "250", MNC: "01", Name: "MTS", CostCents: 1})
-	if _, errs := lena.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
-		t.Fatalf("simCardAdd: %+v", errs)
-	}
+	lena.addStock(stock)
 	var fresh struct {
 		Me struct {
 			SimCard struct{ LastUsageAt *time.Time }

@@ -28,12 +28,10 @@ func TestMyOrdersPayOnTheSandboxPage(t *testing.T) {
 	s := newShop(t)
 	stock := seed.DemoStock()[2]
 	rita := s.signUp("rita@journey.example", "a long new passphrase", "Rita")
-	if _, errs := rita.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
-		t.Fatalf("simCardAdd: %+v", errs)
-	}
+	rita.addStock(stock)
 	before := rita.balanceOf(stock.ICCID)
 
-	placed, _ := rita.checkout(map[string]any{"lines": []any{map[string]any{"sku": "TOPUP-10", "quantity": 1, "iccid": stock.ICCID}}})
+	placed := rita.buyVoucher("TOPUP-10", stock.ICCID)
 	mine := rita.myOrders()
 	if len(mine) != 1 || mine[0].Status != "PENDING_PAYMENT" || !slices.Contains(mine[0].AvailableActions, "PAY") {
 		t.Fatalf("My orders after checkout: %+v", mine)

@@ -52,9 +52,7 @@ func TestMyDataExportedThenTheAccountDeleted(t *testing.T) {
 	s.importOldAccounts(old)
 	nadia := s.member(email, "a long new passphrase", "Nadia")
 	stock := seed.DemoStock()[0]
-	if _, errs := nadia.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
-		t.Fatalf("simCardAdd: %+v", errs)
-	}
+	nadia.addStock(stock)
 	nadia.checkout(map[string]any{"shippingAddress": berlin, "lines": []any{map[string]any{"sku": "ACC-HOLDER-CASE", "quantity": 1}}})
 	numbers, orders := nadia.myNumbers(), nadia.myOrders()
 	if len(numbers) != 2 || len(orders) != 3 {

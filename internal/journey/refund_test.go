@@ -43,11 +43,9 @@ func TestVoucherPaidThenRefunded(t *testing.T) {
 	s := newShop(t)
 	stock := seed.DemoStock()[3]
 	ada := s.signUp("ada@journey.example", "a long new passphrase", "Ada")
-	if _, errs := ada.addSIM(stock.ICCID, stock.ActivationCode); len(errs) > 0 {
-		t.Fatalf("simCardAdd: %+v", errs)
-	}
+	ada.addStock(stock)
 	before := ada.balanceOf(stock.ICCID)
-	placed, _ := ada.checkout(map[string]any{"lines": []any{map[string]any{"sku": "TOPUP-25", "quantity": 1, "iccid": stock.ICCID}}})
+	placed := ada.buyVoucher("TOPUP-25", stock.ICCID)
 	ada.pay(placed.ID, "", "Approve").mustSay("Payment approved")
 	if got, want := ada.balanceOf(stock.ICCID), plus(t, before, "25.00"); got != want {
 		t.Fatalf("balance %v after the voucher, want %v", got, want)

@@ -63,7 +63,7 @@ func TestResellerReadsBalances(t *testing.T) {
 	}
 
 	// The owner tops the SIM up by 10 USD and pays; the partner sees it.
-	voucher, _ := owner.checkout(map[string]any{"lines": []any{map[string]any{"sku": "TOPUP-10", "quantity": 1, "iccid": sold.ICCID}}})
+	voucher := owner.buyVoucher("TOPUP-10", sold.ICCID)
 	owner.pay(voucher.ID, "", "Approve").mustSay("Payment approved")
 	after := read().ResellerSimCards.SimCards[0]
 	if want := plus(t, sold.Balance, "10.00"); after.Balance != want {

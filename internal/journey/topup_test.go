@@ -96,7 +96,7 @@ func TestTopupBringsSuspendedSIMBack(t *testing.T) {
 			suspended.Status, suspended.Balance, suspended.Overdraft)
 	}
 
-	order, _ := demo.checkout(map[string]any{"lines": []any{map[string]any{"sku": "TOPUP-10", "quantity": 1, "iccid": phone.ICCID}}})
+	order := demo.buyVoucher("TOPUP-10", phone.ICCID)
 	if order.Total.Amount != "10.00" {
 		t.Errorf("a 10 USD voucher costs %s, want 10.00 (nothing ships)", order.Total)
 	}

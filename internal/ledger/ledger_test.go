@@ -41,7 +41,35 @@ func (f fixture) entries(t *testing.T, id string) int {
 	return n
 }
 
+// setupSIM is setup with one active USD SIM at zero, which it answers.
+func setupSIM(t *testing.T, opts ledger.Options) (fixture, string) {
+	t.Helper()
+	f := setup(t, opts)
+	return f, f.sim(t, 1, "USD")
+}
+
+// post runs a posting through post (f.Ledger.Credit or Debit), failing
+// the test on an error.
+func (f fixture) post(t *testing.T, post func(context.Context, ledger.Posting) (store.BalanceEntry, error), p ledger.Posting) store.BalanceEntry {
+	t.Helper()
+	e, err := post(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 func usd(n int64) money.Money { return money.New(n, "USD") }
+
+// topUp and used are postings in USD cents under key: a top-up, a
+// usage debit.
+func topUp(id, key string, amount int64) ledger.Posting {
+	return ledger.Posting{ICCID: id, Amount: usd(amount), Kind: store.EntryTopup, Key: key}
+}
+
+func used(id, key string, amount int64) ledger.Posting {
+	return ledger.Posting{ICCID: id, Amount: usd(amount), Kind: store.EntryUsage, Key: key}
+}
 
 func TestConcurrentPostingsWithRepeatedKeys(t *testing.T) {
 	t.Parallel()
@@ -49,9 +77,7 @@ func TestConcurrentPostingsWithRepeatedKeys(t *testing.T) {
 	f := setup(t, ledger.Options{})
 	a, b := f.sim(t, 1, "USD"), f.sim(t, 2, "USD")
 	for _, id := range []string{a, b} {
-		if _, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(1_000_000), Kind: store.EntryTopup, Key: "start:" + id}); err != nil {
-			t.Fatal(err)
-		}
+		f.post(t, f.Ledger.Credit, topUp(id, "start:"+id, 1_000_000))
 	}
 
 	// 30 operations, each performed by all 20 goroutines (in a different
@@ -137,8 +163,7 @@ func TestConcurrentPostingsWithRepeatedKeys(t *testing.T) {
 func TestRepeatedKey(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := setup(t, ledger.Options{})
-	id := f.sim(t, 1, "USD")
+	f, id := setupSIM(t, ledger.Options{})
 	p := ledger.Posting{ICCID: id, Amount: usd(2500), Kind: store.EntryTopup, Reference: "order TEZ-1", Key: "order:1:line:1"}
 	first, err := f.Ledger.Credit(ctx, p)
 	if err != nil {
@@ -171,9 +196,8 @@ func TestRepeatedKey(t *testing.T) {
 func TestInCallersTransaction(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := setup(t, ledger.Options{})
-	id := f.sim(t, 1, "USD")
-	p := ledger.Posting{ICCID: id, Amount: usd(1000), Kind: store.EntryTopup, Key: "order:7:line:1"}
+	f, id := setupSIM(t, ledger.Options{})
+	p := topUp(id, "order:7:line:1", 1000)
 	failed := errors.New("the order could not be marked paid")
 	err := f.Store.InTx(ctx, func(tx store.Querier) error {
 		if _, err := f.Ledger.CreditTx(ctx, tx, p); err != nil {
@@ -196,18 +220,12 @@ func TestInCallersTransaction(t *testing.T) {
 func TestOverdraft(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	debit := func(id, key string, amount int64) ledger.Posting {
-		return ledger.Posting{ICCID: id, Amount: usd(amount), Kind: store.EntryUsage, Key: key}
-	}
 
 	t.Run("stops at zero, records the rest and suspends", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, ledger.Options{})
-		id := f.sim(t, 1, "USD")
-		if _, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryTopup, Key: "start"}); err != nil {
-			t.Fatal(err)
-		}
-		e, err := f.Ledger.Debit(ctx, debit(id, "d1", 500))
+		f, id := setupSIM(t, ledger.Options{})
+		f.post(t, f.Ledger.Credit, topUp(id, "start", 300))
+		e, err := f.Ledger.Debit(ctx, used(id, "d1", 500))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,13 +239,11 @@ func TestOverdraft(t *testing.T) {
 
 		// At zero, a debit still leaves its entry (amount 0), so a replay
 		// cannot record its overdraft twice.
-		e, err = f.Ledger.Debit(ctx, debit(id, "d2", 100))
+		e, err = f.Ledger.Debit(ctx, used(id, "d2", 100))
 		if err != nil || e.Amount != 0 || e.Overdraft != 100 {
 			t.Errorf("debit at zero = %+v, %v; want amount 0, overdraft 100", e, err)
 		}
-		if _, err := f.Ledger.Debit(ctx, debit(id, "d2", 100)); err != nil {
-			t.Fatal(err)
-		}
+		f.post(t, f.Ledger.Debit, used(id, "d2", 100))
 		if got := f.Balance(t, id).Overdraft; got != 300 {
 			t.Errorf("overdraft = %d, want 300", got)
 		}
@@ -236,12 +252,9 @@ func TestOverdraft(t *testing.T) {
 
 	t.Run("a blocked SIM stays blocked", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, ledger.Options{})
-		id := f.sim(t, 1, "USD")
+		f, id := setupSIM(t, ledger.Options{})
 		f.DB.MustExec(`UPDATE sim_cards SET status = 'BLOCKED' WHERE iccid = $1`, id)
-		if _, err := f.Ledger.Debit(ctx, debit(id, "d1", 50)); err != nil {
-			t.Fatal(err)
-		}
+		f.post(t, f.Ledger.Debit, used(id, "d1", 50))
 		if b := f.Balance(t, id); b.Status != store.SIMBlocked || b.Overdraft != 50 {
 			t.Errorf("SIM = %+v, want BLOCKED with overdraft 50", b)
 		}
@@ -249,18 +262,11 @@ func TestOverdraft(t *testing.T) {
 
 	t.Run("a top-up pays the overdraft off first and reactivates", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, ledger.Options{})
-		id := f.sim(t, 1, "USD")
-		if _, err := f.Ledger.Debit(ctx, debit(id, "d1", 300)); err != nil {
-			t.Fatal(err)
-		}
+		f, id := setupSIM(t, ledger.Options{})
+		f.post(t, f.Ledger.Debit, used(id, "d1", 300))
 		topup := func(key string, amount int64) store.BalanceEntry {
 			t.Helper()
-			e, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(amount), Kind: store.EntryTopup, Key: key})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return e
+			return f.post(t, f.Ledger.Credit, topUp(id, key, amount))
 		}
 		// 2.00 of a 3.00 debt: all of it goes to the debt, the SIM stays suspended.
 		if e := topup("t1", 200); e.Amount != 0 || e.Overdraft != -200 || e.BalanceAfter != 0 {
@@ -288,14 +294,9 @@ func TestOverdraft(t *testing.T) {
 
 	t.Run("a top-up that exactly pays the debt leaves it suspended at zero", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, ledger.Options{})
-		id := f.sim(t, 1, "USD")
-		if _, err := f.Ledger.Debit(ctx, debit(id, "d1", 300)); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryAdjustment, Key: "a1"}); err != nil {
-			t.Fatal(err)
-		}
+		f, id := setupSIM(t, ledger.Options{})
+		f.post(t, f.Ledger.Debit, used(id, "d1", 300))
+		f.post(t, f.Ledger.Credit, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryAdjustment, Key: "a1"})
 		if b := f.Balance(t, id); b.Balance != 0 || b.Overdraft != 0 || b.Status != store.SIMSuspended {
 			t.Errorf("SIM = %+v, want balance 0, overdraft 0, still SUSPENDED (nothing to spend)", b)
 		}
@@ -304,15 +305,10 @@ func TestOverdraft(t *testing.T) {
 
 	t.Run("a blocked SIM is credited but stays blocked", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, ledger.Options{})
-		id := f.sim(t, 1, "USD")
-		if _, err := f.Ledger.Debit(ctx, debit(id, "d1", 100)); err != nil {
-			t.Fatal(err)
-		}
+		f, id := setupSIM(t, ledger.Options{})
+		f.post(t, f.Ledger.Debit, used(id, "d1", 100))
 		f.DB.MustExec(`UPDATE sim_cards SET status = 'BLOCKED' WHERE iccid = $1`, id)
-		if _, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(1000), Kind: store.EntryTopup, Key: "t1"}); err != nil {
-			t.Fatal(err)
-		}
+		f.post(t, f.Ledger.Credit, topUp(id, "t1", 1000))
 		if b := f.Balance(t, id); b.Balance != 900 || b.Overdraft != 0 || b.Status != store.SIMBlocked {
 			t.Errorf("SIM = %+v, want balance 900, overdraft 0, still BLOCKED", b)
 		}
@@ -321,12 +317,9 @@ func TestOverdraft(t *testing.T) {
 
 	t.Run("negative balances when allowed", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, ledger.Options{AllowNegativeBalance: true})
-		id := f.sim(t, 1, "USD")
-		if _, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(300), Kind: store.EntryTopup, Key: "start"}); err != nil {
-			t.Fatal(err)
-		}
-		e, err := f.Ledger.Debit(ctx, debit(id, "d1", 500))
+		f, id := setupSIM(t, ledger.Options{AllowNegativeBalance: true})
+		f.post(t, f.Ledger.Credit, topUp(id, "start", 300))
+		e, err := f.Ledger.Debit(ctx, used(id, "d1", 500))
 		if err != nil || e.Amount != -500 || e.Overdraft != 0 {
 			t.Errorf("entry = %+v, %v; want amount -500", e, err)
 		}
@@ -340,8 +333,7 @@ func TestOverdraft(t *testing.T) {
 func TestRefusedPostings(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := setup(t, ledger.Options{})
-	id := f.sim(t, 1, "USD")
+	f, id := setupSIM(t, ledger.Options{})
 	tests := []struct {
 		name string
 		p    ledger.Posting
@@ -380,8 +372,7 @@ func TestRefusedPostings(t *testing.T) {
 func TestAdjust(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := setup(t, ledger.Options{})
-	id := f.sim(t, 1, "USD")
+	f, id := setupSIM(t, ledger.Options{})
 
 	e, err := f.Ledger.Adjust(ctx, id, "5.00", "roaming outage goodwill", "")
 	if err != nil || e.Amount != 500 || e.Kind != store.EntryAdjustment || e.Reference != "roaming outage goodwill" {
@@ -419,9 +410,7 @@ func TestCheckNamesDisagreeingSIMs(t *testing.T) {
 	f := setup(t, ledger.Options{})
 	ok, tampered := f.sim(t, 1, "USD"), f.sim(t, 2, "USD")
 	for _, id := range []string{ok, tampered} {
-		if _, err := f.Ledger.Credit(ctx, ledger.Posting{ICCID: id, Amount: usd(100), Kind: store.EntryTopup, Key: "t:" + id}); err != nil {
-			t.Fatal(err)
-		}
+		f.post(t, f.Ledger.Credit, topUp(id, "t:"+id, 100))
 	}
 	f.DB.MustExec(`UPDATE sim_cards SET balance = balance + 1 WHERE iccid = $1`, tampered)
 	bad, err := f.Store.LedgerMismatches(ctx, f.Store.DB())

@@ -86,14 +86,7 @@ func (s *Store) ShipmentsByOrderID(ctx context.Context, q Querier, orderIDs []in
 	if err := q.SelectContext(ctx, &rows, shipmentsOfOrders, pq.Array(orderIDs)); err != nil {
 		return nil, mapError(err, "shipments")
 	}
-	out := make(map[int64][]Shipment, len(orderIDs))
-	for _, id := range orderIDs {
-		out[id] = nil
-	}
-	for _, sh := range rows {
-		out[sh.OrderID] = append(out[sh.OrderID], sh)
-	}
-	return out, nil
+	return groupBy(orderIDs, rows, func(sh Shipment) int64 { return sh.OrderID }), nil
 }
 
 // A parcel holds the SIM cards allocated to the order (one item each) and
@@ -115,14 +108,7 @@ func (s *Store) ShipmentItemsByOrderID(ctx context.Context, q Querier, orderIDs 
 	if err := q.SelectContext(ctx, &rows, shipmentItemsOfOrders, pq.Array(orderIDs)); err != nil {
 		return nil, mapError(err, "shipment items")
 	}
-	out := make(map[int64][]ShipmentItem, len(orderIDs))
-	for _, id := range orderIDs {
-		out[id] = nil
-	}
-	for _, it := range rows {
-		out[it.OrderID] = append(out[it.OrderID], it)
-	}
-	return out, nil
+	return groupBy(orderIDs, rows, func(it ShipmentItem) int64 { return it.OrderID }), nil
 }
 
 var lockOrderByNumber = `SELECT ` + orderColumns + ` FROM orders o WHERE o.number = $1 FOR UPDATE`

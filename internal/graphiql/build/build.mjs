@@ -6,6 +6,7 @@ import * as esbuild from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleOptions } from '../../static/esbuild.mjs';
 import { writeLicenses } from '../../static/licenses.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -13,19 +14,11 @@ const out = join(here, '..', 'assets');
 mkdirSync(out, { recursive: true });
 
 const result = await esbuild.build({
+  ...bundleOptions,
   absWorkingDir: here,
   entryPoints: ['main.js'],
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  target: 'es2020',
   outdir: out,
   entryNames: 'graphiql',
-  legalComments: 'none', // collected whole below instead
-  define: { 'process.env.NODE_ENV': '"production"' },
-  charset: 'utf8',
-  metafile: true,
-  logLevel: 'warning',
 });
 
 writeLicenses(result.metafile, here, join(out, 'THIRD_PARTY_LICENSES.txt'),

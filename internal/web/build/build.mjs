@@ -7,6 +7,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleOptions } from '../../static/esbuild.mjs';
 import { writeLicenses } from '../../static/licenses.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -14,20 +15,12 @@ const out = join(here, '..', 'assets');
 mkdirSync(out, { recursive: true });
 
 export const options = {
+  ...bundleOptions,
   absWorkingDir: here,
   entryPoints: [{ in: 'src/main.tsx', out: 'app' }, { in: 'src/app.css', out: 'app' }],
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  target: 'es2020',
   outdir: out,
   jsx: 'automatic',
   jsxImportSource: 'preact',
-  legalComments: 'none', // collected whole below instead
-  define: { 'process.env.NODE_ENV': '"production"' },
-  charset: 'utf8',
-  metafile: true,
-  logLevel: 'warning',
 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { AddressCreateDocument, AddressDeleteDocument, AddressSetDefaultDocument, AddressUpdateDocument, MyAddressesDocument, type AddressFieldsFragment } from './gql/graphql';
 import { country, t, type Key } from './i18n';
-import { ActionButton, Alert, Button, Field, Loading, Notice, Page, generalProblems, problemFor, useMutation, useQuery } from './ui';
+import { ActionButton, Alert, Field, Loading, Notice, Page, SaveCancel, generalProblems, problemFor, useMutation, useQuery } from './ui';
 import { errorText } from './client';
 
 const fields = ['recipientName', 'line1', 'line2', 'city', 'region', 'postalCode', 'countryCode', 'phone', 'deliveryNote'] as const;
@@ -117,12 +117,7 @@ function AddressForm({ address, done }: { address?: AddressFieldsFragment; done:
           problem={problemFor(m.problems, f)}
         />
       ))}
-      <div class="actions">
-        <Button busy={m.busy}>{t('save')}</Button>
-        <Button type="button" kind="secondary" onClick={() => done('')}>
-          {t('cancel')}
-        </Button>
-      </div>
+      <SaveCancel busy={m.busy} onCancel={() => done('')} />
     </form>
   );
 }

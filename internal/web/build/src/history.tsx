@@ -1,11 +1,12 @@
 // My history: a SIM card and a date range; the totals per country and the
 // sessions, paged ("Show more" merges the next page: graphcache's
 // relayPagination); the CSV download of the same range.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { BalanceHistoryDocument, HistoryDocument, MyNumbersDocument } from './gql/graphql';
 import { bytes, country, dateTime, enumText, money, t } from './i18n';
 import { navigate, useLocation } from './router';
-import { Alert, Loading, Page, useQuery } from './ui';
+import { Alert, Loading, Page, Table, useQuery } from './ui';
 import { errorText } from './client';
 import { simName } from './numbers';
 
@@ -95,25 +96,15 @@ function Sessions(props: { iccid: string; from: string; to: string }) {
           {bytes(u.totalBytes)} · {money(u.cost)} · {t('sessionsCount', { count: u.sessionCount })}
         </p>
         {u.byCountry.length > 0 && (
-          <table>
-            <caption>{t('byCountry')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('country')}</th>
-                <th scope="col">{t('data')}</th>
-                <th scope="col">{t('cost')}</th>
+          <Table caption={t('byCountry')} cols={[t('country'), t('data'), t('cost')]}>
+            {u.byCountry.map((c) => (
+              <tr key={c.countryCode}>
+                <th scope="row">{country(c.countryCode)}</th>
+                <td>{bytes(c.totalBytes)}</td>
+                <td>{money(c.cost)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {u.byCountry.map((c) => (
-                <tr key={c.countryCode}>
-                  <th scope="row">{country(c.countryCode)}</th>
-                  <td>{bytes(c.totalBytes)}</td>
-                  <td>{money(c.cost)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         )}
         <p>
           <a class="button secondary" href={sim.usageExportUrl} download>
@@ -121,43 +112,29 @@ function Sessions(props: { iccid: string; from: string; to: string }) {
           </a>
         </p>
       </section>
-      <section aria-labelledby="h-sessions">
-        <h2 id="h-sessions">{t('sessions')}</h2>
-        {conn.edges.length === 0 ? (
-          <p class="empty">{t('historyEmpty')}</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('started')}</th>
-                <th scope="col">{t('country')}</th>
-                <th scope="col">{t('data')}</th>
-                <th scope="col">{t('cost')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {conn.edges.map(({ node: s }) => (
-                <tr key={s.id}>
-                  <td>{dateTime(s.startedAt)}</td>
-                  <td>
-                    {country(s.countryCode)} <span class="muted">{s.networkName}</span>
-                  </td>
-                  <td>{bytes(s.totalBytes)}</td>
-                  <td>{money(s.cost)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <Paged
+        id="h-sessions"
+        title={t('sessions')}
+        empty={t('historyEmpty')}
+        cols={[t('started'), t('country'), t('data'), t('cost')]}
+        conn={conn}
+        fetching={q.fetching}
+        more={setAfter}
+        row={({ node: s }) => (
+          <tr key={s.id}>
+            <td>{dateTime(s.startedAt)}</td>
+            <td>
+              {country(s.countryCode)} <span class="muted">{s.networkName}</span>
+            </td>
+            <td>{bytes(s.totalBytes)}</td>
+            <td>{money(s.cost)}</td>
+          </tr>
         )}
+      >
         <p class="muted" aria-live="polite">
           {t('shownOf', { shown: conn.edges.length, total: conn.totalCount })}
         </p>
-        {conn.pageInfo.hasNextPage && (
-          <button type="button" class="secondary" disabled={q.fetching} onClick={() => setAfter(conn.pageInfo.endCursor ?? null)}>
-            {q.fetching ? t('loading') : t('showMore')}
-          </button>
-        )}
-      </section>
+      </Paged>
     </>
   );
 }
@@ -169,35 +146,55 @@ function BalanceChanges({ iccid }: { iccid: string }) {
   const conn = q.data?.me?.simCard?.balanceEntries;
   if (!conn) return q.fetching ? <Loading /> : null;
   return (
-    <section aria-labelledby="h-balance">
-      <h2 id="h-balance">{t('balanceChanges')}</h2>
-      {conn.edges.length === 0 ? (
-        <p class="empty">{t('balanceChangesEmpty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('when')}</th>
-              <th scope="col">{t('what')}</th>
-              <th scope="col">{t('change')}</th>
-              <th scope="col">{t('balanceAfter')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {conn.edges.map(({ cursor, node: e }) => (
-              <tr key={cursor}>
-                <td>{dateTime(e.createdAt)}</td>
-                <td>{enumText('entryKind_', e.kind)}</td>
-                <td>{money(e.amount)}</td>
-                <td>{money(e.balanceAfter)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <Paged
+      id="h-balance"
+      title={t('balanceChanges')}
+      empty={t('balanceChangesEmpty')}
+      cols={[t('when'), t('what'), t('change'), t('balanceAfter')]}
+      conn={conn}
+      fetching={q.fetching}
+      more={setAfter}
+      row={({ cursor, node: e }) => (
+        <tr key={cursor}>
+          <td>{dateTime(e.createdAt)}</td>
+          <td>{enumText('entryKind_', e.kind)}</td>
+          <td>{money(e.amount)}</td>
+          <td>{money(e.balanceAfter)}</td>
+        </tr>
       )}
+    />
+  );
+}
+
+/**
+ * A section of a connection's rows as a table, or empty when it has none;
+ * children come under the table, and "Show more" asks more for the rows
+ * after the last.
+ */
+function Paged<E>(props: {
+  id: string;
+  title: string;
+  empty: string;
+  cols: string[];
+  conn: { edges: readonly E[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } };
+  fetching: boolean;
+  more: (after: string | null) => void;
+  row: (edge: E) => ComponentChildren;
+  children?: ComponentChildren;
+}) {
+  const { conn } = props;
+  return (
+    <section aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      {conn.edges.length === 0 ? (
+        <p class="empty">{props.empty}</p>
+      ) : (
+        <Table cols={props.cols}>{conn.edges.map(props.row)}</Table>
+      )}
+      {props.children}
       {conn.pageInfo.hasNextPage && (
-        <button type="button" class="secondary" disabled={q.fetching} onClick={() => setAfter(conn.pageInfo.endCursor ?? null)}>
-          {q.fetching ? t('loading') : t('showMore')}
+        <button type="button" class="secondary" disabled={props.fetching} onClick={() => props.more(conn.pageInfo.endCursor ?? null)}>
+          {props.fetching ? t('loading') : t('showMore')}
         </button>
       )}
     </section>

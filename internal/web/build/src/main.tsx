@@ -44,11 +44,17 @@ function App() {
     }
   }, [viewer?.id, path, me.fetching]);
 
-  async function signOut() {
-    await client.mutation(LogoutDocument, {}).toPromise();
+  // The session is over (signed out here or everywhere, or the account
+  // deleted): the cookie goes, the client forgets, the sign-in shows.
+  async function sessionEnded() {
     await endSession();
     restart();
     navigate('/account/sign-in');
+  }
+
+  async function signOut() {
+    await client.mutation(LogoutDocument, {}).toPromise();
+    await sessionEnded();
   }
 
   let body;
@@ -60,7 +66,7 @@ function App() {
   else if (path === '/account/orders') body = <Orders />;
   else if (path.startsWith('/account/orders/')) body = <OrderDetail number={decodeURIComponent(path.slice('/account/orders/'.length))} />;
   else if (path === '/account/addresses') body = <Addresses />;
-  else if (path === '/account/profile') body = <Profile viewer={viewer} signedOut={restart} />;
+  else if (path === '/account/profile') body = <Profile viewer={viewer} signedOut={sessionEnded} />;
   else if (['/account', '/account/sign-in', '/account/register'].includes(path)) body = <Loading />;
   else
     body = (

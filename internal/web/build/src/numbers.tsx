@@ -5,7 +5,7 @@ import { MyNumbersDocument, SimCardAddDocument, SimCardAlertsUpdateDocument, Sim
 import { dateTime, enumText, money, t } from './i18n';
 import { checkIccid } from './iccid';
 import { Link } from './router';
-import { ActionButton, Alert, Button, Field, Loading, Notice, Page, generalProblems, problemFor, useMutation, useQuery } from './ui';
+import { ActionButton, Alert, Button, Field, Loading, Notice, Page, SaveCancel, generalProblems, problemFor, useMutation, useQuery } from './ui';
 import { client, errorText } from './client';
 
 /**
@@ -140,12 +140,7 @@ function Sim({ sim, say }: { sim: SimFragment; say: (s: string) => void }) {
           }}
         >
           <Field label={t('label')} name="label" value={label} onInput={setLabel} problem={problemFor(update.problems, 'label')} />
-          <div class="actions">
-            <Button busy={update.busy}>{t('save')}</Button>
-            <Button type="button" kind="secondary" onClick={() => setEditing(false)}>
-              {t('cancel')}
-            </Button>
-          </div>
+          <SaveCancel busy={update.busy} onCancel={() => setEditing(false)} />
         </form>
       ) : (
         <div class="actions">
@@ -191,12 +186,7 @@ function Alerts({ sim, done }: { sim: SimFragment; done: (notice: string) => voi
       <Alert text={m.error || generalProblems(m.problems, ['lowBalanceThreshold', 'runOutWarningDays'])} />
       <Field label={t('lowBalanceThreshold')} name="lowBalanceThreshold" inputmode="decimal" hint={t('lowBalanceHint', { currency: sim.balance.currencyCode })} value={low} onInput={setLow} problem={problemFor(m.problems, 'lowBalanceThreshold')} />
       <Field label={t('runOutWarningDays')} name="runOutWarningDays" inputmode="numeric" hint={t('runOutHint')} value={days} onInput={setDays} problem={problemFor(m.problems, 'runOutWarningDays')} />
-      <div class="actions">
-        <Button busy={m.busy}>{t('save')}</Button>
-        <Button type="button" kind="secondary" onClick={() => done('')}>
-          {t('cancel')}
-        </Button>
-      </div>
+      <SaveCancel busy={m.busy} onCancel={() => done('')} />
     </form>
   );
 }

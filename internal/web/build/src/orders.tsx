@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { MyOrdersDocument, OrderCancelDocument, OrderDetailDocument, OrderPayDocument, OrderReorderDocument } from './gql/graphql';
 import { country, dateTime, enumText, money, t } from './i18n';
 import { Link, navigate } from './router';
-import { ActionButton, Alert, Button, Loading, Notice, Page, generalProblems, useMutation, useQuery } from './ui';
+import { ActionButton, Alert, Button, Loading, Notice, Page, Table, generalProblems, useMutation, useQuery } from './ui';
 import { errorText } from './client';
 
 const pageSize = 20;
@@ -86,28 +86,18 @@ export function OrderDetail({ number }: { number: string }) {
         <dt>{t('email')}</dt>
         <dd>{o.email}</dd>
       </dl>
-      <table>
-        <caption>{t('items')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('items')}</th>
-            <th scope="col">{t('quantity')}</th>
-            <th scope="col">{t('total')}</th>
+      <Table caption={t('items')} cols={[t('items'), t('quantity'), t('total')]}>
+        {o.items.map((it, i) => (
+          <tr key={i}>
+            <th scope="row">
+              {it.name}
+              {it.iccid && <span class="muted mono"> {it.iccid}</span>}
+            </th>
+            <td>{it.quantity}</td>
+            <td>{money(it.lineTotal)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {o.items.map((it, i) => (
-            <tr key={i}>
-              <th scope="row">
-                {it.name}
-                {it.iccid && <span class="muted mono"> {it.iccid}</span>}
-              </th>
-              <td>{it.quantity}</td>
-              <td>{money(it.lineTotal)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       <dl>
         <dt>{t('subtotal')}</dt>
         <dd>{money(o.subtotal)}</dd>

@@ -1,13 +1,12 @@
 // My account: name and phone, email and password changes, sign out
 // everywhere, the data download and account deletion.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { AccountDeleteDocument, EmailChangeDocument, EmailVerificationResendDocument, LogoutEverywhereDocument, PasswordChangeDocument, ProfileUpdateDocument, type ViewerFragment } from './gql/graphql';
 import { t } from './i18n';
-import { navigate } from './router';
-import { Alert, Button, Field, Notice, Page, generalProblems, problemFor, useMutation } from './ui';
-import { endSession } from './client';
+import { Alert, Button, Field, Notice, Page, generalProblems, problemFor, useMutation, type Problem } from './ui';
 
-export function Profile({ viewer, signedOut }: { viewer: ViewerFragment; signedOut: () => void }) {
+export function Profile({ viewer, signedOut }: { viewer: ViewerFragment; signedOut: () => Promise<void> }) {
   return (
     <Page title={t('accountTitle')}>
       <p>{viewer.email}</p>
@@ -47,90 +46,100 @@ function Resend() {
 function ProfileForm({ viewer }: { viewer: ViewerFragment }) {
   const [fullName, setFullName] = useState(viewer.fullName ?? '');
   const [phone, setPhone] = useState(viewer.phone ?? '');
-  const [done, setDone] = useState('');
   const m = useMutation(ProfileUpdateDocument);
   return (
-    <section aria-labelledby="p-profile">
-      <h2 id="p-profile">{t('profile')}</h2>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setDone('');
-          const d = await m.run({ input: { fullName, phone } }, (d) => d.profileUpdate);
-          if (d) {
-            setPhone(d.profileUpdate.user?.phone ?? '');
-            setDone(t('saved'));
-          }
-        }}
-      >
-        <Notice text={done} />
-        <Alert text={m.error || generalProblems(m.problems, ['fullName', 'phone'])} />
-        <Field label={t('fullName')} name="fullName" autocomplete="name" value={fullName} onInput={setFullName} problem={problemFor(m.problems, 'fullName')} />
-        <Field label={t('phone')} name="phone" type="tel" autocomplete="tel" value={phone} onInput={setPhone} problem={problemFor(m.problems, 'phone')} />
-        <Button busy={m.busy}>{t('save')}</Button>
-      </form>
-    </section>
+    <FormSection
+      id="p-profile"
+      title={t('profile')}
+      m={m}
+      fields={['fullName', 'phone']}
+      submit={async () => {
+        const d = await m.run({ input: { fullName, phone } }, (d) => d.profileUpdate);
+        if (!d) return '';
+        setPhone(d.profileUpdate.user?.phone ?? '');
+        return t('saved');
+      }}
+    >
+      <Field label={t('fullName')} name="fullName" autocomplete="name" value={fullName} onInput={setFullName} problem={problemFor(m.problems, 'fullName')} />
+      <Field label={t('phone')} name="phone" type="tel" autocomplete="tel" value={phone} onInput={setPhone} problem={problemFor(m.problems, 'phone')} />
+      <Button busy={m.busy}>{t('save')}</Button>
+    </FormSection>
   );
 }
 
 function EmailForm() {
   const [newEmail, setNewEmail] = useState('');
   const [currentPassword, setPassword] = useState('');
-  const [done, setDone] = useState('');
   const m = useMutation(EmailChangeDocument);
   return (
-    <section aria-labelledby="p-email">
-      <h2 id="p-email">{t('changeEmail')}</h2>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setDone('');
-          if (await m.run({ input: { newEmail, currentPassword } }, (d) => d.emailChange)) {
-            setDone(t('emailChangeSent'));
-            setPassword('');
-          }
-        }}
-      >
-        <Notice text={done} />
-        <Alert text={m.error || generalProblems(m.problems, ['newEmail', 'currentPassword'])} />
-        <Field label={t('newEmail')} name="newEmail" type="email" autocomplete="email" required value={newEmail} onInput={setNewEmail} problem={problemFor(m.problems, 'newEmail')} />
-        <Field label={t('currentPassword')} name="currentPassword" type="password" autocomplete="current-password" required value={currentPassword} onInput={setPassword} problem={problemFor(m.problems, 'currentPassword')} />
-        <Button busy={m.busy}>{t('changeEmail')}</Button>
-      </form>
-    </section>
+    <FormSection
+      id="p-email"
+      title={t('changeEmail')}
+      m={m}
+      fields={['newEmail', 'currentPassword']}
+      submit={async () => {
+        if (!(await m.run({ input: { newEmail, currentPassword } }, (d) => d.emailChange))) return '';
+        setPassword('');
+        return t('emailChangeSent');
+      }}
+    >
+      <Field label={t('newEmail')} name="newEmail" type="email" autocomplete="email" required value={newEmail} onInput={setNewEmail} problem={problemFor(m.problems, 'newEmail')} />
+      <Field label={t('currentPassword')} name="currentPassword" type="password" autocomplete="current-password" required value={currentPassword} onInput={setPassword} problem={problemFor(m.problems, 'currentPassword')} />
+      <Button busy={m.busy}>{t('changeEmail')}</Button>
+    </FormSection>
   );
 }
 
 function PasswordForm() {
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
-  const [done, setDone] = useState('');
   const m = useMutation(PasswordChangeDocument);
   return (
-    <section aria-labelledby="p-password">
-      <h2 id="p-password">{t('changePassword')}</h2>
+    <FormSection
+      id="p-password"
+      title={t('changePassword')}
+      m={m}
+      fields={['currentPassword', 'newPassword']}
+      submit={async () => {
+        if (!(await m.run({ input: { currentPassword, newPassword } }, (d) => d.passwordChange))) return '';
+        setCurrent('');
+        setNew('');
+        return t('passwordChanged');
+      }}
+    >
+      <Field label={t('currentPassword')} name="currentPassword" type="password" autocomplete="current-password" required value={currentPassword} onInput={setCurrent} problem={problemFor(m.problems, 'currentPassword')} />
+      <Field label={t('newPassword')} name="newPassword" type="password" autocomplete="new-password" required hint={t('newPasswordHint')} value={newPassword} onInput={setNew} problem={problemFor(m.problems, 'newPassword')} />
+      <Button busy={m.busy}>{t('changePassword')}</Button>
+    </FormSection>
+  );
+}
+
+/**
+ * A titled section with one form of m's mutation: submit runs it and
+ * answers the notice to show ('' when it did not go through); problems
+ * naming none of fields show above the form's own.
+ */
+function FormSection(props: { id: string; title: string; m: { error: string; problems: Problem[] }; fields: string[]; submit: () => Promise<string>; children: ComponentChildren }) {
+  const [done, setDone] = useState('');
+  return (
+    <section aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
       <form
         onSubmit={async (e) => {
           e.preventDefault();
           setDone('');
-          if (await m.run({ input: { currentPassword, newPassword } }, (d) => d.passwordChange)) {
-            setDone(t('passwordChanged'));
-            setCurrent('');
-            setNew('');
-          }
+          setDone(await props.submit());
         }}
       >
         <Notice text={done} />
-        <Alert text={m.error || generalProblems(m.problems, ['currentPassword', 'newPassword'])} />
-        <Field label={t('currentPassword')} name="currentPassword" type="password" autocomplete="current-password" required value={currentPassword} onInput={setCurrent} problem={problemFor(m.problems, 'currentPassword')} />
-        <Field label={t('newPassword')} name="newPassword" type="password" autocomplete="new-password" required hint={t('newPasswordHint')} value={newPassword} onInput={setNew} problem={problemFor(m.problems, 'newPassword')} />
-        <Button busy={m.busy}>{t('changePassword')}</Button>
+        <Alert text={props.m.error || generalProblems(props.m.problems, props.fields)} />
+        {props.children}
       </form>
     </section>
   );
 }
 
-function Sessions({ signedOut }: { signedOut: () => void }) {
+function Sessions({ signedOut }: { signedOut: () => Promise<void> }) {
   const m = useMutation(LogoutEverywhereDocument);
   return (
     <section aria-labelledby="p-sessions">
@@ -142,11 +151,7 @@ function Sessions({ signedOut }: { signedOut: () => void }) {
         kind="secondary"
         busy={m.busy}
         onClick={async () => {
-          if (await m.run({}, () => ({ userErrors: [] }))) {
-            await endSession();
-            signedOut();
-            navigate('/account/sign-in');
-          }
+          if (await m.run({}, () => ({ userErrors: [] }))) await signedOut();
         }}
       >
         {t('signOutEverywhere')}
@@ -155,7 +160,7 @@ function Sessions({ signedOut }: { signedOut: () => void }) {
   );
 }
 
-function DeleteForm({ signedOut }: { signedOut: () => void }) {
+function DeleteForm({ signedOut }: { signedOut: () => Promise<void> }) {
   const [password, setPassword] = useState('');
   const m = useMutation(AccountDeleteDocument);
   return (
@@ -163,11 +168,7 @@ function DeleteForm({ signedOut }: { signedOut: () => void }) {
       onSubmit={async (e) => {
         e.preventDefault();
         if (!confirm(t('deleteAccountConfirm'))) return;
-        if (await m.run({ input: { password } }, (d) => d.accountDelete)) {
-          await endSession();
-          signedOut();
-          navigate('/account/sign-in');
-        }
+        if (await m.run({ input: { password } }, (d) => d.accountDelete)) await signedOut();
       }}
     >
       <p>{t('deleteAccountHint')}</p>

@@ -169,6 +169,18 @@ export function Button(props: { busy?: boolean; children: ComponentChildren; kin
   );
 }
 
+/** A form's Save, busy while the form saves, and Cancel. */
+export function SaveCancel(props: { busy: boolean; onCancel: () => void }) {
+  return (
+    <div class="actions">
+      <Button busy={props.busy}>{t('save')}</Button>
+      <Button type="button" kind="secondary" onClick={props.onCancel}>
+        {t('cancel')}
+      </Button>
+    </div>
+  );
+}
+
 /**
  * A button that acts on one thing of a list: its name follows the label for
  * screen readers ("Remove" is read "Remove Travel"), and with ask the
@@ -187,5 +199,24 @@ export function ActionButton(props: { label: string; name?: string; kind?: 'seco
       {props.label}
       {props.name && <span class="sr-only"> {props.name}</span>}
     </Button>
+  );
+}
+
+/** A table with a heading for each of cols; children are its rows. */
+export function Table(props: { caption?: string; cols: string[]; children: ComponentChildren }) {
+  return (
+    <table>
+      {props.caption && <caption>{props.caption}</caption>}
+      <thead>
+        <tr>
+          {props.cols.map((c, i) => (
+            <th scope="col" key={i}>
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
   );
 }
