@@ -128,9 +128,17 @@ func dashboardVars() map[string]any {
 
 func withSQLCount(c *config.Config) { c.SQLCountHeader = true }
 
-// sentStatements is how many SQL statements the request sent (withSQLCount).
-func sentStatements(t *testing.T, res apitest.Response) int {
+// countedQuery runs a request that must answer without errors, decodes its
+// data into out and says how many SQL statements it sent (withSQLCount).
+func countedQuery(t *testing.T, api *apitest.API, req apitest.Request, out any) int {
 	t.Helper()
+	res := api.Do(req)
+	if len(res.Errors) > 0 {
+		t.Fatalf("errors: %+v", res.Errors)
+	}
+	if err := json.Unmarshal(res.Data, out); err != nil {
+		t.Fatal(err)
+	}
 	n, err := strconv.Atoi(res.Header.Get("X-SQL-Statements"))
 	if err != nil {
 		t.Fatalf("no statement count: %v", err)
@@ -146,15 +154,9 @@ func TestDashboardContract(t *testing.T) {
 
 	run := func(t *testing.T, doc string, a account) (dashboard, int) {
 		t.Helper()
-		res := api.Do(apitest.Request{Query: documents.Get(doc), Variables: dashboardVars(), Token: a.token})
-		if len(res.Errors) > 0 {
-			t.Fatalf("dashboard errors: %+v", res.Errors)
-		}
 		var d dashboard
-		if err := json.Unmarshal(res.Data, &d); err != nil {
-			t.Fatal(err)
-		}
-		return d, sentStatements(t, res)
+		n := countedQuery(t, api, apitest.Request{Query: documents.Get(doc), Variables: dashboardVars(), Token: a.token}, &d)
+		return d, n
 	}
 	statements := map[string]int{}
 	newest := map[string][]dashboardSession{}
@@ -238,10 +240,6 @@ func TestFieldsBelowEachSIMBatchAcrossTheSIMs(t *testing.T) {
 	statements := func(sims int) int {
 		t.Helper()
 		a := newAccount(t, api, fmt.Sprintf("batched-%d@x.example", sims), sims, 0, 0)
-		res := api.Do(apitest.Request{Query: query, Variables: dashboardVars(), Token: a.token})
-		if len(res.Errors) > 0 {
-			t.Fatalf("%d SIMs: %+v", sims, res.Errors)
-		}
 		var d struct {
 			Me struct {
 				SimCards []struct {
@@ -257,9 +255,7 @@ func TestFieldsBelowEachSIMBatchAcrossTheSIMs(t *testing.T) {
 				}
 			}
 		}
-		if err := json.Unmarshal(res.Data, &d); err != nil {
-			t.Fatal(err)
-		}
+		n := countedQuery(t, api, apitest.Request{Query: query, Variables: dashboardVars(), Token: a.token}, &d)
 		for i, s := range d.Me.SimCards {
 			if s.Usage.SessionCount != 5 || len(s.Usage.ByDay) != 5 || len(s.Usage.ByNetwork) != 5 ||
 				s.UsageSessions.TotalCount != 5 || len(s.UsageSessions.Edges) != 3 {
@@ -267,7 +263,7 @@ func TestFieldsBelowEachSIMBatchAcrossTheSIMs(t *testing.T) {
 					sims, i, s.Usage.SessionCount, len(s.Usage.ByDay), len(s.Usage.ByNetwork), s.UsageSessions.TotalCount, len(s.UsageSessions.Edges))
 			}
 		}
-		return sentStatements(t, res)
+		return n
 	}
 	if one, twenty := statements(1), statements(20); one != twenty {
 		t.Errorf("statements: %d for 1 SIM, %d for 20; want the same", one, twenty)
@@ -296,10 +292,6 @@ func TestBalanceEntriesOfEverySIMCostTheSame(t *testing.T) {
 			api.MustExec(`INSERT INTO balance_entries (iccid, kind, amount, balance_after, reference, idempotency_key, created_at)
 				VALUES ($1, 'TOPUP', 999, 999, 'earlier owner', $1||'-old', now() - interval '90 days')`, id)
 		}
-		res := api.Do(apitest.Request{Query: query, Token: a.token})
-		if len(res.Errors) > 0 {
-			t.Fatalf("%d SIMs: %+v", sims, res.Errors)
-		}
 		var d struct {
 			Me struct {
 				SimCards []struct {
@@ -311,9 +303,7 @@ func TestBalanceEntriesOfEverySIMCostTheSame(t *testing.T) {
 				}
 			}
 		}
-		if err := json.Unmarshal(res.Data, &d); err != nil {
-			t.Fatal(err)
-		}
+		n := countedQuery(t, api, apitest.Request{Query: query, Token: a.token}, &d)
 		if len(d.Me.SimCards) != sims {
 			t.Fatalf("%d SIMs listed, want %d", len(d.Me.SimCards), sims)
 		}
@@ -326,7 +316,7 @@ func TestBalanceEntriesOfEverySIMCostTheSame(t *testing.T) {
 				t.Errorf("%d SIMs: SIM %s shows %v (more: %v); want %v and more", sims, s.ICCID, got, s.BalanceEntries.PageInfo.HasNextPage, want)
 			}
 		}
-		return sentStatements(t, res)
+		return n
 	}
 	if one, fifty := run(1), run(50); one != fifty {
 		t.Errorf("statements: %d for 1 SIM, %d for 50; want the same", one, fifty)
