@@ -85,3 +85,13 @@ func runOuts[P any](ctx context.Context, sims []P, of func(P) (iccid string, asO
 		return ledger.RunOut(asOf, balance, spent)
 	})
 }
+
+// resellerSIMsTogether makes the SIMs of a reseller's page siblings
+// (Loaders.simsTogether), so that the page's run-outs are one statement.
+func resellerSIMsTogether[E any](ctx context.Context, edges []E, node func(E) *model.ResellerSimCard) {
+	iccids := make([]string, len(edges))
+	for i, e := range edges {
+		iccids[i] = node(e).ICCID
+	}
+	loadersFor(ctx).simsTogether(iccids)
+}

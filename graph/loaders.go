@@ -120,6 +120,12 @@ func (l *Loaders) ordersTogether(ids []int64) {
 	l.refundFactsByOrder.together(ids)
 }
 
+// simsTogether makes the SIMs of a page siblings for the loaders keyed by
+// ICCID: a connection's nodes reach their resolvers one by one.
+func (l *Loaders) simsTogether(iccids []string) {
+	l.spentByICCID.together(iccids)
+}
+
 // rangesTogether makes the usage ranges of a list of SIMs siblings for the
 // loaders of what their summaries and histories show, each resolved on its
 // own parent.

@@ -54,7 +54,9 @@ func (r *resellerResolver) SimCards(ctx context.Context, obj *model.Reseller, fi
 	if err != nil {
 		return nil, err
 	}
-	return model.NewResellerSimCardConnection(page, rows), nil
+	conn := model.NewResellerSimCardConnection(page, rows)
+	resellerSIMsTogether(ctx, conn.Edges, func(e model.ResellerSimCardEdge) *model.ResellerSimCard { return e.Node })
+	return conn, nil
 }
 
 func (r *resellerResolver) SimCardChanges(ctx context.Context, obj *model.Reseller, after *string, first *int) (*model.ResellerSimCardChangeConnection, error) {
@@ -70,7 +72,9 @@ func (r *resellerResolver) SimCardChanges(ctx context.Context, obj *model.Resell
 	if after != nil {
 		from = *after
 	}
-	return model.NewResellerSimCardChangeConnection(page, rows, from), nil
+	conn := model.NewResellerSimCardChangeConnection(page, rows, from)
+	resellerSIMsTogether(ctx, conn.Edges, func(e model.ResellerSimCardChangeEdge) *model.ResellerSimCard { return e.Node })
+	return conn, nil
 }
 
 func (r *resellerSimCardResolver) ProjectedRunOutAt(ctx context.Context, objs []*model.ResellerSimCard) ([]*time.Time, error) {

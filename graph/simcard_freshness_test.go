@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/teztelecom/tez/internal/apitest"
+	"github.com/teztelecom/tez/internal/iccid"
 	"github.com/teztelecom/tez/internal/ledger"
 	"github.com/teztelecom/tez/internal/store"
 )
@@ -129,5 +130,58 @@ func TestRunOutOfEverySIMCostsOneStatement(t *testing.T) {
 	}
 	if twentyWith != twentyWithout+1 {
 		t.Errorf("statements: %d with the run-out, %d without; want one more for the spending of all SIMs", twentyWith, twentyWithout)
+	}
+}
+
+// A reseller's pages of SIMs, whose nodes reach their resolvers one by one,
+// read the run-out of the whole page in one statement: as many for a page
+// of 1 as for a page of 50.
+func TestRunOutOfAResellersPageCostsOneStatement(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t, withSQLCount)
+	const page = `query($n: Int!) { reseller { simCards(first: $n) { edges { node { iccid projectedRunOutAt } } } } }`
+	const feed = `query($n: Int!) { reseller { simCardChanges(first: $n) { edges { node { iccid projectedRunOutAt } } } } }`
+	id, key := api.Reseller("Runout", 1000, 1000, 0)
+	for n := range 50 {
+		sim := iccid.WithCheckDigit(fmt.Sprintf("899970400000%06d", n))
+		api.MustExec(`INSERT INTO sim_cards (iccid, status, reseller_id, balance) VALUES ($1, 'ACTIVE', $2, 1000)`, sim, id)
+		api.MustExec(`INSERT INTO balance_entries (iccid, kind, amount, balance_after, reference, idempotency_key, created_at)
+			VALUES ($1, 'USAGE', -100, 1000, 'sessions', $1||'-spent', now() - interval '1 day')`, sim)
+	}
+	for _, q := range []string{page, feed} {
+		// The feed holds back changes while older transactions (other
+		// tests') are open: ask again until it shows the whole page.
+		count := func(n int) int {
+			t.Helper()
+			for try := 0; ; try++ {
+				var d struct {
+					Reseller map[string]struct {
+						Edges []struct {
+							Node struct{ ProjectedRunOutAt *time.Time }
+						}
+					}
+				}
+				got := countedQuery(t, api, apitest.Request{Query: q, Variables: map[string]any{"n": n}, Header: map[string]string{"X-API-Key": key}}, &d)
+				shown := 0
+				for _, c := range d.Reseller {
+					shown = len(c.Edges)
+					for _, e := range c.Edges {
+						if e.Node.ProjectedRunOutAt == nil {
+							t.Errorf("a SIM that spent 1.00 of 10.00 has no run-out")
+						}
+					}
+				}
+				if shown == n {
+					return got
+				}
+				if try == 50 {
+					t.Fatalf("%d SIMs shown, want %d", shown, n)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		if one, fifty := count(1), count(50); one != fifty {
+			t.Errorf("%s: %d statements for 1 SIM, %d for 50; want the same", q, one, fifty)
+		}
 	}
 }
