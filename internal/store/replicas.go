@@ -275,6 +275,21 @@ func (d *DB) SelectContext(ctx context.Context, dest any, query string, args ...
 	return sqlx.SelectContext(ctx, d.DB, dest, query, args...)
 }
 
+// eachRow is queryEach for a routed read: a replica that fails part-way
+// through its rows (it went away mid-result: rows.Err, not the query) is
+// left and the read runs again on the primary after reset, as a failed
+// query does.
+func (d *DB) eachRow(ctx context.Context, dest []any, row, reset func(), query string, args ...any) error {
+	if rep := d.reader(ctx, query); rep != nil {
+		err := scanEach(ctx, rep.db, dest, row, query, args...)
+		if !d.retried(ctx, rep, query, err) {
+			return err
+		}
+		reset()
+	}
+	return scanEach(ctx, d.DB, dest, row, query, args...)
+}
+
 // zeroDest zeroes what dest points at.
 func zeroDest(dest any) {
 	if v := reflect.ValueOf(dest); v.Kind() == reflect.Pointer && !v.IsNil() {

@@ -276,7 +276,7 @@ func selectPairs[K comparable, V any](ctx context.Context, q Querier, query stri
 	out := map[K]V{}
 	var k K
 	var v V
-	if err := queryEach(ctx, q, []any{&k, &v}, func() { out[k] = v }, query, args...); err != nil {
+	if err := queryEach(ctx, q, []any{&k, &v}, func() { out[k] = v }, func() { clear(out) }, query, args...); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -306,7 +306,7 @@ func groupBy[K comparable, T any](keys []K, rows []T, key func(T) K) map[K][]T {
 func queryRows[T any](ctx context.Context, q Querier, targets func(*T) []any, query string, args ...any) ([]T, error) {
 	var out []T
 	var t T
-	err := queryEach(ctx, q, targets(&t), func() { out = append(out, t) }, query, args...)
+	err := queryEach(ctx, q, targets(&t), func() { out = append(out, t) }, func() { out = out[:0] }, query, args...)
 	return out, err
 }
 
@@ -322,7 +322,7 @@ func queryGrouped[K comparable, T any](ctx context.Context, q Querier, keys []K,
 	err := queryEach(ctx, q, append([]any{&i}, targets(&t)...), func() {
 		ords = append(ords, i)
 		rows = append(rows, t)
-	}, query, args...)
+	}, func() { ords, rows = ords[:0], rows[:0] }, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -331,8 +331,18 @@ func queryGrouped[K comparable, T any](ctx context.Context, q Querier, keys []K,
 
 // queryEach runs a statement and calls row after reading each row into
 // dest. One set of targets serves every row: Scan sets each anew (a NULL
-// too), so nothing of one row is left in the next.
-func queryEach(ctx context.Context, q Querier, dest []any, row func(), query string, args ...any) error {
+// too), so nothing of one row is left in the next. A read that a replica
+// answered and lost part-way through its rows runs again on the primary
+// (DB.eachRow), after reset drops what the replica gave.
+func queryEach(ctx context.Context, q Querier, dest []any, row, reset func(), query string, args ...any) error {
+	if d, ok := q.(*DB); ok {
+		return d.eachRow(ctx, dest, row, reset, query, args...)
+	}
+	return scanEach(ctx, q, dest, row, query, args...)
+}
+
+// scanEach is queryEach on one connection pool or transaction.
+func scanEach(ctx context.Context, q sqlx.QueryerContext, dest []any, row func(), query string, args ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
