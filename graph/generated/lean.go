@@ -9,6 +9,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/teztelecom/tez/graph/model"
+	"github.com/teztelecom/tez/graph/scalar"
 	"github.com/teztelecom/tez/internal/apperr"
 	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/money"
@@ -140,108 +141,93 @@ func (ec *executionContext) lean_Address(ctx context.Context, w *bytes.Buffer, s
 
 func (ec *executionContext) lean_Address_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.ID
-	m := ec.marshalNID2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Address_recipientName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.RecipientName
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Address_line1(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.Line1
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Address_line2(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.Line2
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Address_city(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.City
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Address_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.Region
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Address_postalCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.PostalCode
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Address_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.CountryCode
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Address_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.Phone
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_Address_deliveryNote(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.DeliveryNote
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Address_isDefault(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Address) bool {
 	res := obj.IsDefault
-	m := ec.marshalNBoolean2bool(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteBoolean(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -295,8 +281,13 @@ func (ec *executionContext) lean_AddressDeletePayload(ctx context.Context, w *by
 
 func (ec *executionContext) lean_AddressDeletePayload_deletedId(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.AddressDeletePayload) bool {
 	res := obj.DeletedID
-	m := ec.marshalOID2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -515,11 +506,9 @@ func (ec *executionContext) lean_BalanceEntry(ctx context.Context, w *bytes.Buff
 
 func (ec *executionContext) lean_BalanceEntry_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
 	res := obj.CreatedAt
-	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !scalar.WriteDateTime(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -550,11 +539,9 @@ func (ec *executionContext) lean_BalanceEntry_balanceAfter(ctx context.Context, 
 
 func (ec *executionContext) lean_BalanceEntry_reference(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
 	res := obj.Reference
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -658,11 +645,9 @@ func (ec *executionContext) lean_BalanceEntryEdge(ctx context.Context, w *bytes.
 
 func (ec *executionContext) lean_BalanceEntryEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntryEdge) bool {
 	res := obj.Cursor()
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -732,8 +717,13 @@ func (ec *executionContext) lean_CheckoutPayload_order(ctx context.Context, w *b
 
 func (ec *executionContext) lean_CheckoutPayload_accessToken(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CheckoutPayload) bool {
 	res := obj.AccessToken
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -793,21 +783,17 @@ func (ec *executionContext) lean_CountryUsage(ctx context.Context, w *bytes.Buff
 
 func (ec *executionContext) lean_CountryUsage_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CountryUsage) bool {
 	res := obj.CountryCode
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_CountryUsage_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.CountryUsage) bool {
 	res := obj.TotalBytes
-	m := ec.marshalNInt642int64(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt64(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -868,51 +854,41 @@ func (ec *executionContext) lean_DailyUsage(ctx context.Context, w *bytes.Buffer
 
 func (ec *executionContext) lean_DailyUsage_date(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.DailyUsage) bool {
 	res := obj.Date
-	m := ec.marshalNDate2timeᚐTime(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !scalar.WriteDate(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_DailyUsage_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.DailyUsage) bool {
 	res := obj.TotalBytes
-	m := ec.marshalNInt642int64(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt64(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_DailyUsage_bytesUp(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.DailyUsage) bool {
 	res := obj.BytesUp
-	m := ec.marshalNInt642int64(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt64(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_DailyUsage_bytesDown(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.DailyUsage) bool {
 	res := obj.BytesDown
-	m := ec.marshalNInt642int64(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt64(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_DailyUsage_sessionCount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.DailyUsage) bool {
 	res := obj.SessionCount
-	m := ec.marshalNInt2int(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -1117,8 +1093,13 @@ func (ec *executionContext) lean_LoginPayload(ctx context.Context, w *bytes.Buff
 
 func (ec *executionContext) lean_LoginPayload_token(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.LoginPayload) bool {
 	res := obj.Token
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -1176,11 +1157,9 @@ func (ec *executionContext) lean_LogoutPayload(ctx context.Context, w *bytes.Buf
 
 func (ec *executionContext) lean_LogoutPayload_sessionsEnded(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.LogoutPayload) bool {
 	res := obj.SessionsEnded
-	m := ec.marshalNInt2int(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -1229,21 +1208,17 @@ func (ec *executionContext) lean_Money(ctx context.Context, w *bytes.Buffer, sel
 
 func (ec *executionContext) lean_Money_amount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *money.Money) bool {
 	res := obj.Decimal()
-	m := ec.marshalNDecimal2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Money_currencyCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *money.Money) bool {
 	res := obj.CurrencyCode()
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -1297,41 +1272,33 @@ func (ec *executionContext) lean_NetworkUsage(ctx context.Context, w *bytes.Buff
 
 func (ec *executionContext) lean_NetworkUsage_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.NetworkUsage) bool {
 	res := obj.CountryCode
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_NetworkUsage_networkName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.NetworkUsage) bool {
 	res := obj.NetworkName
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_NetworkUsage_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.NetworkUsage) bool {
 	res := obj.TotalBytes
-	m := ec.marshalNInt642int64(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt64(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_NetworkUsage_sessionCount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.NetworkUsage) bool {
 	res := obj.SessionCount
-	m := ec.marshalNInt2int(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -1469,21 +1436,17 @@ func (ec *executionContext) leanBatch_Order(ctx context.Context, sel ast.Selecti
 
 func (ec *executionContext) lean_Order_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.ID
-	m := ec.marshalNID2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Order_number(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.Number
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -1499,28 +1462,29 @@ func (ec *executionContext) lean_Order_status(ctx context.Context, w *bytes.Buff
 
 func (ec *executionContext) lean_Order_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.CreatedAt
-	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !scalar.WriteDateTime(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Order_paidAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.PaidAt
-	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteDateTime(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_Order_email(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.Email
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -1541,11 +1505,9 @@ func (ec *executionContext) lean_Order_total(ctx context.Context, w *bytes.Buffe
 
 func (ec *executionContext) lean_Order_note(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.Note
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -1596,8 +1558,13 @@ func (ec *executionContext) lean_Order_availableActions(ctx context.Context, w *
 
 func (ec *executionContext) lean_Order_importedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.ImportedAt
-	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteDateTime(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -1718,11 +1685,9 @@ func (ec *executionContext) lean_OrderConnection(ctx context.Context, w *bytes.B
 
 func (ec *executionContext) lean_OrderConnection_totalCount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderConnection) bool {
 	res := obj.TotalCount
-	m := ec.marshalNInt2int(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -1780,11 +1745,9 @@ func (ec *executionContext) lean_OrderEdge(ctx context.Context, w *bytes.Buffer,
 
 func (ec *executionContext) lean_OrderEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderEdge) bool {
 	res := obj.Cursor()
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -1891,18 +1854,21 @@ func (ec *executionContext) leanBatch_OrderItem(ctx context.Context, sel ast.Sel
 
 func (ec *executionContext) lean_OrderItem_quantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.Quantity
-	m := ec.marshalNInt2int(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_OrderItem_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.ICCID
-	m := ec.marshalOICCID2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteICCID(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -1918,31 +1884,25 @@ func (ec *executionContext) lean_OrderItem_lineTotal(ctx context.Context, w *byt
 
 func (ec *executionContext) lean_OrderItem_fulfilledQuantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.FulfilledQuantity
-	m := ec.marshalNInt2int(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_OrderItem_sku(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.Sku
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_OrderItem_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderItem) bool {
 	res := obj.Name
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -2094,8 +2054,13 @@ func (ec *executionContext) lean_OrderReorderPayload_order(ctx context.Context, 
 
 func (ec *executionContext) lean_OrderReorderPayload_accessToken(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.OrderReorderPayload) bool {
 	res := obj.AccessToken
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -2158,35 +2123,41 @@ func (ec *executionContext) lean_PageInfo(ctx context.Context, w *bytes.Buffer, 
 
 func (ec *executionContext) lean_PageInfo_hasNextPage(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *relay.PageInfo) bool {
 	res := obj.HasNextPage
-	m := ec.marshalNBoolean2bool(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteBoolean(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_PageInfo_hasPreviousPage(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *relay.PageInfo) bool {
 	res := obj.HasPreviousPage
-	m := ec.marshalNBoolean2bool(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteBoolean(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_PageInfo_startCursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *relay.PageInfo) bool {
 	res := obj.StartCursor()
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_PageInfo_endCursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *relay.PageInfo) bool {
 	res := obj.EndCursor()
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -2401,11 +2372,9 @@ func (ec *executionContext) lean_Payment_amount(ctx context.Context, w *bytes.Bu
 
 func (ec *executionContext) lean_Payment_provider(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
 	res := obj.Provider
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -2414,18 +2383,21 @@ func (ec *executionContext) lean_Payment_redirectUrl(ctx context.Context, w *byt
 	if res == nil {
 		return false
 	}
-	m := ec.marshalNString2ᚖstring(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, *res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Payment_expiresAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
 	res := obj.ExpiresAt
-	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteDateTime(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -2491,21 +2463,17 @@ func (ec *executionContext) lean_Product(ctx context.Context, w *bytes.Buffer, s
 
 func (ec *executionContext) lean_Product_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.ID
-	m := ec.marshalNID2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Product_sku(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Sku
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -2521,21 +2489,17 @@ func (ec *executionContext) lean_Product_kind(ctx context.Context, w *bytes.Buff
 
 func (ec *executionContext) lean_Product_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Name
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_Product_description(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Description
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -2551,18 +2515,21 @@ func (ec *executionContext) lean_Product_voucherAmount(ctx context.Context, w *b
 
 func (ec *executionContext) lean_Product_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Region
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_Product_active(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Active
-	m := ec.marshalNBoolean2bool(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteBoolean(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -2666,11 +2633,9 @@ func (ec *executionContext) lean_ProductEdge(ctx context.Context, w *bytes.Buffe
 
 func (ec *executionContext) lean_ProductEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ProductEdge) bool {
 	res := obj.Cursor()
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -2892,8 +2857,13 @@ func (ec *executionContext) lean_RegisterPayload(ctx context.Context, w *bytes.B
 
 func (ec *executionContext) lean_RegisterPayload_token(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.RegisterPayload) bool {
 	res := obj.Token
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -2956,11 +2926,9 @@ func (ec *executionContext) lean_ReorderDroppedItem_item(ctx context.Context, w 
 
 func (ec *executionContext) lean_ReorderDroppedItem_reason(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ReorderDroppedItem) bool {
 	res := obj.Reason
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -3013,11 +2981,9 @@ func (ec *executionContext) lean_Reseller(ctx context.Context, w *bytes.Buffer, 
 
 func (ec *executionContext) lean_Reseller_name(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Reseller) bool {
 	res := obj.Name
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -3143,18 +3109,21 @@ func (ec *executionContext) leanBatch_ResellerSimCard(ctx context.Context, sel a
 
 func (ec *executionContext) lean_ResellerSimCard_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.ICCID
-	m := ec.marshalNICCID2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !scalar.WriteICCID(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_ResellerSimCard_msisdn(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.MSISDN
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -3175,18 +3144,21 @@ func (ec *executionContext) lean_ResellerSimCard_balance(ctx context.Context, w 
 
 func (ec *executionContext) lean_ResellerSimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.LastUsageAt
-	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteDateTime(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_ResellerSimCard_balanceAsOf(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.BalanceAsOf
-	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !scalar.WriteDateTime(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -3201,8 +3173,13 @@ func (ec *executionContext) lean_ResellerSimCard_projectedRunOutAt(ctx context.C
 		}
 		res = results[0]
 	}
-	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteDateTime(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -3266,11 +3243,9 @@ func (ec *executionContext) lean_ResellerSimCardChangeConnection_pageInfo(ctx co
 
 func (ec *executionContext) lean_ResellerSimCardChangeConnection_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardChangeConnection) bool {
 	res := obj.Cursor
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -3318,11 +3293,9 @@ func (ec *executionContext) lean_ResellerSimCardChangeEdge(ctx context.Context, 
 
 func (ec *executionContext) lean_ResellerSimCardChangeEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardChangeEdge) bool {
 	res := obj.Cursor()
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -3431,11 +3404,9 @@ func (ec *executionContext) lean_ResellerSimCardEdge(ctx context.Context, w *byt
 
 func (ec *executionContext) lean_ResellerSimCardEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCardEdge) bool {
 	res := obj.Cursor()
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -3565,36 +3536,61 @@ func (ec *executionContext) lean_Shipment_status(ctx context.Context, w *bytes.B
 
 func (ec *executionContext) lean_Shipment_carrier(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.Carrier
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_Shipment_trackingNumber(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.TrackingNumber
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_Shipment_trackingUrl(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.TrackingURL
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_Shipment_shippedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.ShippedAt
-	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteDateTime(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_Shipment_deliveredAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.DeliveredAt
-	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteDateTime(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -3653,18 +3649,21 @@ func (ec *executionContext) lean_ShipmentItem(ctx context.Context, w *bytes.Buff
 
 func (ec *executionContext) lean_ShipmentItem_quantity(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShipmentItem) bool {
 	res := obj.Quantity
-	m := ec.marshalNInt2int(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_ShipmentItem_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShipmentItem) bool {
 	res := obj.ICCID
-	m := ec.marshalOICCID2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteICCID(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -3729,78 +3728,69 @@ func (ec *executionContext) lean_ShippingAddress(ctx context.Context, w *bytes.B
 
 func (ec *executionContext) lean_ShippingAddress_recipientName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.RecipientName
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_ShippingAddress_line1(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.Line1
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_ShippingAddress_line2(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.Line2
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_ShippingAddress_city(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.City
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_ShippingAddress_region(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.Region
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_ShippingAddress_postalCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.PostalCode
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_ShippingAddress_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.CountryCode
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_ShippingAddress_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ShippingAddress) bool {
 	res := obj.Phone
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -4007,35 +3997,41 @@ func (ec *executionContext) leanBatch_SimCard(ctx context.Context, sel ast.Selec
 
 func (ec *executionContext) lean_SimCard_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.ID
-	m := ec.marshalNID2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_SimCard_iccid(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.ICCID
-	m := ec.marshalNICCID2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !scalar.WriteICCID(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_SimCard_msisdn(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.MSISDN
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_SimCard_label(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.Label
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -4061,18 +4057,21 @@ func (ec *executionContext) lean_SimCard_overdraft(ctx context.Context, w *bytes
 
 func (ec *executionContext) lean_SimCard_lastUsageAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.LastUsageAt
-	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteDateTime(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_SimCard_balanceAsOf(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.BalanceAsOf
-	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !scalar.WriteDateTime(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -4087,8 +4086,13 @@ func (ec *executionContext) lean_SimCard_projectedRunOutAt(ctx context.Context, 
 		}
 		res = results[0]
 	}
-	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteDateTime(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -4172,11 +4176,9 @@ func (ec *executionContext) lean_SimCard_usageExportUrl(ctx context.Context, w *
 	if err != nil {
 		return false
 	}
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -4256,8 +4258,13 @@ func (ec *executionContext) lean_SimCardAlerts_lowBalanceThreshold(ctx context.C
 
 func (ec *executionContext) lean_SimCardAlerts_runOutWarningDays(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardAlerts) bool {
 	res := obj.RunOutWarningDays
-	m := ec.marshalOInt2ᚖint(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteInt(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -4378,8 +4385,13 @@ func (ec *executionContext) lean_SimCardRemovePayload(ctx context.Context, w *by
 
 func (ec *executionContext) lean_SimCardRemovePayload_removedId(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCardRemovePayload) bool {
 	res := obj.RemovedID
-	m := ec.marshalOID2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -4453,91 +4465,73 @@ func (ec *executionContext) lean_UsageSession(ctx context.Context, w *bytes.Buff
 
 func (ec *executionContext) lean_UsageSession_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.ID
-	m := ec.marshalNID2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_UsageSession_startedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.StartedAt
-	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !scalar.WriteDateTime(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_UsageSession_endedAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.EndedAt
-	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !scalar.WriteDateTime(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_UsageSession_durationSeconds(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.DurationSeconds
-	m := ec.marshalNInt2int(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_UsageSession_bytesUp(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.BytesUp
-	m := ec.marshalNInt642int64(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt64(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_UsageSession_bytesDown(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.BytesDown
-	m := ec.marshalNInt642int64(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt64(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_UsageSession_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.TotalBytes
-	m := ec.marshalNInt642int64(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt64(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_UsageSession_countryCode(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.CountryCode
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_UsageSession_networkName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSession) bool {
 	res := obj.NetworkName
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -4619,11 +4613,9 @@ func (ec *executionContext) lean_UsageSessionConnection_totalCount(ctx context.C
 	if err != nil {
 		return false
 	}
-	m := ec.marshalNInt2int(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -4633,8 +4625,13 @@ func (ec *executionContext) lean_UsageSessionConnection_archivedBefore(ctx conte
 	if err != nil {
 		return false
 	}
-	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteDateTime(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -4682,11 +4679,9 @@ func (ec *executionContext) lean_UsageSessionEdge(ctx context.Context, w *bytes.
 
 func (ec *executionContext) lean_UsageSessionEdge_cursor(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSessionEdge) bool {
 	res := obj.Cursor()
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -4767,41 +4762,33 @@ func (ec *executionContext) lean_UsageSummary(ctx context.Context, w *bytes.Buff
 
 func (ec *executionContext) lean_UsageSummary_totalBytes(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSummary) bool {
 	res := obj.TotalBytes
-	m := ec.marshalNInt642int64(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt64(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_UsageSummary_bytesUp(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSummary) bool {
 	res := obj.BytesUp
-	m := ec.marshalNInt642int64(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt64(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_UsageSummary_bytesDown(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSummary) bool {
 	res := obj.BytesDown
-	m := ec.marshalNInt642int64(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt64(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_UsageSummary_sessionCount(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.UsageSummary) bool {
 	res := obj.SessionCount
-	m := ec.marshalNInt2int(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteInt(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -4839,8 +4826,13 @@ func (ec *executionContext) lean_UsageSummary_archivedBefore(ctx context.Context
 	if err != nil {
 		return false
 	}
-	m := ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !scalar.WriteDateTime(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
@@ -4927,65 +4919,65 @@ func (ec *executionContext) lean_User(ctx context.Context, w *bytes.Buffer, sel 
 
 func (ec *executionContext) lean_User_id(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.ID
-	m := ec.marshalNID2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_User_email(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.Email
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_User_emailVerified(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.EmailVerified
-	m := ec.marshalNBoolean2bool(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteBoolean(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_User_fullName(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.FullName
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_User_phone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.Phone
-	m := ec.marshalOString2ᚖstring(ctx, field.Selections, res)
-	m.MarshalGQL(w)
+	if res == nil {
+		w.WriteString("null")
+		return true
+	}
+	if !leanexec.WriteString(w, *res) {
+		w.WriteString("null")
+	}
 	return true
 }
 
 func (ec *executionContext) lean_User_createdAt(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.CreatedAt
-	m := ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !scalar.WriteDateTime(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
 func (ec *executionContext) lean_User_timeZone(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.User) bool {
 	res := obj.TimeZone
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -5126,11 +5118,9 @@ func (ec *executionContext) lean_UserError_field(ctx context.Context, w *bytes.B
 
 func (ec *executionContext) lean_UserError_message(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *apperr.FieldError) bool {
 	res := obj.Message
-	m := ec.marshalNString2string(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteString(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 

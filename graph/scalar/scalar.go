@@ -4,8 +4,8 @@
 package scalar
 
 import (
+	"bytes"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -19,16 +19,36 @@ import (
 // MarshalICCID writes an ICCID: its digits as they are, without gqlgen's
 // escaping walk over each rune (a balances page writes 500).
 func MarshalICCID(s string) graphql.Marshaler {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return graphql.MarshalString(s)
-		}
+	if !digits(s) {
+		return graphql.MarshalString(s)
 	}
 	return graphql.WriterFunc(func(w io.Writer) {
-		b := make([]byte, 0, len(s)+2)
-		w.Write(append(append(append(b, '"'), s...), '"'))
+		w.Write(appendQuoted(make([]byte, 0, len(s)+2), s))
 	})
 }
+
+// WriteICCID is MarshalICCID for the lean executor, which writes straight
+// into its buffer (see leanexec.WriteString).
+func WriteICCID(w *bytes.Buffer, s string) bool {
+	if !digits(s) {
+		graphql.MarshalString(s).MarshalGQL(w)
+		return true
+	}
+	w.Write(appendQuoted(w.AvailableBuffer(), s))
+	return true
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// appendQuoted appends s in quotes, for text with nothing to escape.
+func appendQuoted(b []byte, s string) []byte { return append(append(append(b, '"'), s...), '"') }
 
 // UnmarshalICCID reads an ICCID, ignoring spaces (people copy it from the
 // holder in groups), and rejects a malformed one before any database work.
@@ -55,9 +75,22 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 		return graphql.Null
 	}
 	return graphql.WriterFunc(func(w io.Writer) {
-		b := make([]byte, 0, len(time.RFC3339Nano)+2)
-		w.Write(append(t.AppendFormat(append(b, '"'), time.RFC3339Nano), '"'))
+		w.Write(appendDateTime(make([]byte, 0, len(time.RFC3339Nano)+2), t))
 	})
+}
+
+// WriteDateTime is MarshalDateTime for the lean executor; the zero time
+// writes nothing and reports null.
+func WriteDateTime(w *bytes.Buffer, t time.Time) bool {
+	if t.IsZero() {
+		return false
+	}
+	w.Write(appendDateTime(w.AvailableBuffer(), t))
+	return true
+}
+
+func appendDateTime(b []byte, t time.Time) []byte {
+	return append(t.AppendFormat(append(b, '"'), time.RFC3339Nano), '"')
 }
 
 // UnmarshalDateTime reads an instant in RFC 3339 with its offset. Anything
@@ -90,8 +123,20 @@ const dateLayout = "2006-01-02"
 // MarshalDate writes a calendar date.
 func MarshalDate(t time.Time) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
-		io.WriteString(w, strconv.Quote(t.Format(dateLayout)))
+		w.Write(appendDate(make([]byte, 0, len(dateLayout)+2), t))
 	})
+}
+
+// WriteDate is MarshalDate for the lean executor.
+func WriteDate(w *bytes.Buffer, t time.Time) bool {
+	w.Write(appendDate(w.AvailableBuffer(), t))
+	return true
+}
+
+// appendDate appends the date in quotes: its digits and dashes need no
+// escaping.
+func appendDate(b []byte, t time.Time) []byte {
+	return append(t.AppendFormat(append(b, '"'), dateLayout), '"')
 }
 
 // UnmarshalDate reads a calendar date such as 2026-05-01.

@@ -2,6 +2,7 @@ package scalar
 
 import (
 	"bytes"
+	"strconv"
 	"testing"
 	"time"
 
@@ -82,12 +83,25 @@ func FuzzUnmarshalICCID(f *testing.F) {
 	})
 }
 
-// The fast writers answer byte for byte what gqlgen's own marshalers do.
+// The fast marshalers, and the writers the lean executor calls, answer
+// byte for byte what gqlgen's own marshalers do.
 func TestMarshalersWriteWhatGqlgenWrites(t *testing.T) {
 	written := func(m graphql.Marshaler) string {
 		var b bytes.Buffer
 		m.MarshalGQL(&b)
 		return b.String()
+	}
+	// A writer appends to a buffer already holding part of the answer, and
+	// writes nothing for null.
+	wrote := func(write func(*bytes.Buffer) bool) string {
+		b := bytes.NewBufferString("x")
+		if !write(b) {
+			if b.Len() != 1 {
+				t.Errorf("a writer reporting null wrote %q", b.String()[1:])
+			}
+			return written(graphql.Null)
+		}
+		return b.String()[1:]
 	}
 	almaty := time.FixedZone("Almaty", 5*3600)
 	for _, at := range []time.Time{
@@ -98,13 +112,28 @@ func TestMarshalersWriteWhatGqlgenWrites(t *testing.T) {
 		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
 		time.Unix(0, 1).In(time.FixedZone("", -90*60)),
 	} {
-		if got, want := written(MarshalDateTime(at)), written(graphql.MarshalTime(at)); got != want {
+		want := written(graphql.MarshalTime(at))
+		if got := written(MarshalDateTime(at)); got != want {
 			t.Errorf("MarshalDateTime(%v) = %s, gqlgen writes %s", at, got, want)
 		}
+		if got := wrote(func(b *bytes.Buffer) bool { return WriteDateTime(b, at) }); got != want {
+			t.Errorf("WriteDateTime(%v) = %s, gqlgen writes %s", at, got, want)
+		}
+		wantDate := strconv.Quote(at.Format("2006-01-02"))
+		if got := written(MarshalDate(at)); got != wantDate {
+			t.Errorf("MarshalDate(%v) = %s, want %s", at, got, wantDate)
+		}
+		if got := wrote(func(b *bytes.Buffer) bool { return WriteDate(b, at) }); got != wantDate {
+			t.Errorf("WriteDate(%v) = %s, want %s", at, got, wantDate)
+		}
 	}
-	for _, s := range []string{"8901260222222222222", "", "89 01", `89"01\`, "8901\u2028", "89\x00"} {
-		if got, want := written(MarshalICCID(s)), written(graphql.MarshalString(s)); got != want {
+	for _, s := range []string{"8901260222222222222", "", "89 01", `89"01\`, "8901\u2028", "89\x00", "89\xff"} {
+		want := written(graphql.MarshalString(s))
+		if got := written(MarshalICCID(s)); got != want {
 			t.Errorf("MarshalICCID(%q) = %s, gqlgen writes %s", s, got, want)
+		}
+		if got := wrote(func(b *bytes.Buffer) bool { return WriteICCID(b, s) }); got != want {
+			t.Errorf("WriteICCID(%q) = %s, gqlgen writes %s", s, got, want)
 		}
 	}
 }

@@ -10,10 +10,12 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"go/types"
 	"path/filepath"
 	"strings"
 
 	"github.com/99designs/gqlgen/codegen"
+	"github.com/99designs/gqlgen/codegen/config"
 	"github.com/99designs/gqlgen/codegen/templates"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/plugin"
@@ -64,7 +66,7 @@ func (leanPlugin) GenerateCode(data *codegen.Data) error {
 		PackageName:     data.Config.Exec.Package,
 		Filename:        filepath.Join(filepath.Dir(data.Config.Exec.Filename), "lean.go"),
 		Data:            data,
-		Funcs:           map[string]any{"leanObject": leanObject, "leanField": leanField},
+		Funcs:           map[string]any{"leanObject": leanObject, "leanField": leanField, "leanWriter": leanWriter},
 		GeneratedHeader: true,
 		Packages:        data.Config.Packages,
 		Template:        leanTemplate,
@@ -93,4 +95,64 @@ func leanField(f *codegen.Field) bool {
 		return true
 	}
 	return false
+}
+
+// builtinWriters are leanexec's writers in place of gqlgen's built-in
+// scalar marshalers.
+var builtinWriters = map[string]string{
+	"MarshalString":  "WriteString",
+	"MarshalID":      "WriteString",
+	"MarshalInt":     "WriteInt",
+	"MarshalInt32":   "WriteInt32",
+	"MarshalInt64":   "WriteInt64",
+	"MarshalBoolean": "WriteBoolean",
+}
+
+const gqlgenRuntime = "github.com/99designs/gqlgen/graphql"
+
+// leanWriter names the function that writes a scalar of t straight into
+// the walk's buffer, or "" when gqlgen's marshaler is to run: for gqlgen's
+// built-ins leanexec's (builtinWriters); for a scalar marshalled by a
+// project's MarshalX, a WriteX beside it taking the same value,
+// func(*bytes.Buffer, T) bool (false: null, nothing written). Only for the
+// plain case: the model's type is the marshaler's (or a pointer to it), no
+// cast, no context.
+func leanWriter(t *config.TypeReference) string {
+	m := t.Marshaler
+	if m == nil || t.IsContext || t.CastType != nil || t.IsSlice() || t.IsOmittable {
+		return ""
+	}
+	value := t.GO
+	if p, ok := value.(*types.Pointer); ok {
+		value = p.Elem()
+	}
+	if !takes(m, value) {
+		return ""
+	}
+	if m.Pkg().Path() == gqlgenRuntime {
+		if name, ok := builtinWriters[m.Name()]; ok {
+			return "leanexec." + name
+		}
+		return ""
+	}
+	name := "Write" + strings.TrimPrefix(m.Name(), "Marshal")
+	if w, ok := m.Pkg().Scope().Lookup(name).(*types.Func); !ok || !isWriter(w, value) {
+		return ""
+	}
+	return templates.CurrentImports.Lookup(m.Pkg().Path()) + "." + name
+}
+
+// takes reports whether f has the one parameter, of type value.
+func takes(f *types.Func, value types.Type) bool {
+	params := f.Type().(*types.Signature).Params()
+	return params.Len() == 1 && types.Identical(params.At(0).Type(), value)
+}
+
+// isWriter reports whether f is func(*bytes.Buffer, value) bool.
+func isWriter(f *types.Func, value types.Type) bool {
+	sig := f.Type().(*types.Signature)
+	params, results := sig.Params(), sig.Results()
+	return params.Len() == 2 && params.At(0).Type().String() == "*bytes.Buffer" &&
+		types.Identical(params.At(1).Type(), value) &&
+		results.Len() == 1 && types.Identical(results.At(0).Type(), types.Typ[types.Bool])
 }
