@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/teztelecom/tez/internal/apperr"
@@ -20,6 +21,17 @@ func TestGlobalIDRoundTrip(t *testing.T) {
 	}
 	if _, err := KeyOf(id, "SimCard"); apperr.CodeOf(err) != apperr.NotFound {
 		t.Errorf("KeyOf with the wrong type: code %q, want NOT_FOUND", apperr.CodeOf(err))
+	}
+}
+
+// IDs that clients keep (in caches, bookmarks, their own databases) stay
+// exactly what they were, however long the key.
+func TestGlobalIDIsTheEncodedTypeAndKey(t *testing.T) {
+	for _, key := range []string{"42", "2026-12-02T10:00:00.123456789Z|981234", strings.Repeat("8901", 40)} {
+		want := base64.RawURLEncoding.EncodeToString([]byte("UsageSession:" + key))
+		if got := GlobalID("UsageSession", key); got != want {
+			t.Errorf("GlobalID(UsageSession, %q) = %q, want %q", key, got, want)
+		}
 	}
 }
 
