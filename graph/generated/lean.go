@@ -514,11 +514,9 @@ func (ec *executionContext) lean_BalanceEntry_createdAt(ctx context.Context, w *
 
 func (ec *executionContext) lean_BalanceEntry_kind(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.BalanceEntry) bool {
 	res := obj.Kind
-	m := ec.marshalNBalanceEntryKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐBalanceEntryKind(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteEnum(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -1452,11 +1450,9 @@ func (ec *executionContext) lean_Order_number(ctx context.Context, w *bytes.Buff
 
 func (ec *executionContext) lean_Order_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Order) bool {
 	res := obj.Status
-	m := ec.marshalNOrderStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐOrderStatus(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteEnum(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -2357,11 +2353,9 @@ func (ec *executionContext) lean_Payment(ctx context.Context, w *bytes.Buffer, s
 
 func (ec *executionContext) lean_Payment_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Payment) bool {
 	res := obj.Status
-	m := ec.marshalNPaymentStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐPaymentStatus(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteEnum(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -2479,11 +2473,9 @@ func (ec *executionContext) lean_Product_sku(ctx context.Context, w *bytes.Buffe
 
 func (ec *executionContext) lean_Product_kind(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Product) bool {
 	res := obj.Kind
-	m := ec.marshalNProductKind2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐProductKind(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteEnum(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -3129,11 +3121,9 @@ func (ec *executionContext) lean_ResellerSimCard_msisdn(ctx context.Context, w *
 
 func (ec *executionContext) lean_ResellerSimCard_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.ResellerSimCard) bool {
 	res := obj.Status
-	m := ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteEnum(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -3526,11 +3516,9 @@ func (ec *executionContext) lean_Shipment(ctx context.Context, w *bytes.Buffer, 
 
 func (ec *executionContext) lean_Shipment_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.Shipment) bool {
 	res := obj.Status
-	m := ec.marshalNShipmentStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐShipmentStatus(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteEnum(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 
@@ -4037,11 +4025,9 @@ func (ec *executionContext) lean_SimCard_label(ctx context.Context, w *bytes.Buf
 
 func (ec *executionContext) lean_SimCard_status(ctx context.Context, w *bytes.Buffer, field graphql.CollectedField, obj *model.SimCard) bool {
 	res := obj.Status
-	m := ec.marshalNSimStatus2githubᚗcomᚋteztelecomᚋtezᚋgraphᚋmodelᚐSimStatus(ctx, field.Selections, res)
-	if m == graphql.Null {
+	if !leanexec.WriteEnum(w, res) {
 		return false
 	}
-	m.MarshalGQL(w)
 	return true
 }
 

@@ -1,9 +1,12 @@
 package model
 
 import (
+	"bytes"
+	"io"
 	"slices"
 	"testing"
 
+	"github.com/teztelecom/tez/internal/leanexec"
 	"github.com/teztelecom/tez/internal/store"
 )
 
@@ -46,5 +49,32 @@ func sameValues[M, D ~string](t *testing.T, schema []M, domain ...D) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("schema's values %v, domain's %v", got, want)
+	}
+}
+
+// The lean executor writes the generated enums with leanexec.WriteEnum in
+// place of their MarshalGQL (leangen): byte for byte the same, for every
+// value and for values that are none.
+func TestGeneratedEnumsWriteAsTheirMarshalers(t *testing.T) {
+	sameWriting(t, AllProductKind)
+	sameWriting(t, AllPaymentStatus)
+	sameWriting(t, AllBalanceEntryKind)
+	sameWriting(t, AllSimStatus)
+	sameWriting(t, AllOrderStatus)
+	sameWriting(t, AllShipmentStatus)
+}
+
+func sameWriting[E interface {
+	~string
+	MarshalGQL(io.Writer)
+}](t *testing.T, values []E) {
+	t.Helper()
+	for _, e := range append(slices.Clone(values), "", "lower_case", `say "hi"`, "Ünï\x00\xff") {
+		var want, got bytes.Buffer
+		e.MarshalGQL(&want)
+		leanexec.WriteEnum(&got, e)
+		if got.String() != want.String() {
+			t.Errorf("WriteEnum(%q) = %s, MarshalGQL writes %s", string(e), got.String(), want.String())
+		}
 	}
 }

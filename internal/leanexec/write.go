@@ -74,3 +74,19 @@ func WriteBoolean(w *bytes.Buffer, b bool) bool {
 	}
 	return true
 }
+
+// WriteEnum writes an enum as the MarshalGQL gqlgen generates for a model
+// enum does, strconv.Quote(string(e)), without fmt: an enum's values are
+// GraphQL names, which need no escaping; anything else goes through Quote.
+func WriteEnum[E ~string](w *bytes.Buffer, e E) bool {
+	for i := 0; i < len(e); i++ {
+		if c := e[i]; !(c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			w.WriteString(strconv.Quote(string(e)))
+			return true
+		}
+	}
+	w.WriteByte('"')
+	w.WriteString(string(e))
+	w.WriteByte('"')
+	return true
+}
