@@ -14,6 +14,7 @@ import (
 	"github.com/teztelecom/tez/graph/documents"
 	"github.com/teztelecom/tez/internal/apitest"
 	"github.com/teztelecom/tez/internal/config"
+	"github.com/teztelecom/tez/internal/iccid"
 )
 
 func TestComplexityLimit(t *testing.T) {
@@ -168,4 +169,26 @@ func production(t *testing.T) apitest.Option {
 		t.Fatal(err)
 	}
 	return func(c *config.Config) { *c = cfg }
+}
+
+// A reseller's balances are priced by the most SIMs a page can hold,
+// whatever ICCIDs it names: asking for them under many aliases is refused
+// before any ICCID is looked up.
+func TestResellerBalancesArePricedByTheirBound(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	_, key := api.Reseller("Priced", 1000, 1000, 0)
+	header := map[string]string{"X-API-Key": key}
+	iccids := map[string]any{"iccids": []string{iccid.WithCheckDigit("899970300000000001")}}
+	if res := api.Do(apitest.Request{Query: documents.Get("reseller-balances.graphql"), Variables: iccids, Header: header}); len(res.Errors) > 0 {
+		t.Fatalf("the balances contract was refused: %+v", res.Errors)
+	}
+	query := "query ($iccids: [ICCID!]!) {"
+	for i := range 6 {
+		query += fmt.Sprintf(" a%d: resellerSimCards(iccids: $iccids) { simCards { iccid msisdn status balance { amount currencyCode } lastUsageAt } notFound }", i)
+	}
+	res := api.Do(apitest.Request{Query: query + " }", Variables: iccids, Header: header})
+	if len(res.Errors) != 1 || res.Errors[0].Code() != "COMPLEXITY_LIMIT" {
+		t.Errorf("six copies of 500 balances answered %d %+v, want a COMPLEXITY_LIMIT error", res.Status, res.Errors)
+	}
 }
