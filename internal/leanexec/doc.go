@@ -6,8 +6,10 @@
 // field, a field context, closures and a boxed marshaler, and for every
 // object a field set and a deferred group: most of a dashboard's CPU. The
 // lean one calls the same resolvers, reads the same model fields, decodes
-// arguments and writes scalars with gqlgen's own generated functions, and
-// writes objects and lists straight into one buffer.
+// arguments with gqlgen's own generated functions, and writes objects,
+// lists and leaves straight into one buffer: the common scalars and the
+// generated enums with writers tested byte for byte against gqlgen's
+// marshalers (write.go), any other leaf with its gqlgen marshaler.
 //
 // # The contract
 //

@@ -1,9 +1,10 @@
 // Package leangen is a gqlgen plugin that generates the lean query
 // executor (see package leanexec) into gqlgen's exec package, from the same
 // bindings gqlgen uses: the generated code calls the same resolvers, reads
-// the same model fields and methods, decodes arguments and writes scalars
-// and enums with gqlgen's own generated functions. Only the walk over
-// objects and lists is its own.
+// the same model fields and methods, and decodes arguments with gqlgen's
+// own generated functions. The walk over objects and lists is its own, and
+// so are the writers of the leaves that have one (writers.writer); other
+// leaves go through gqlgen's marshalers.
 package leangen
 
 import (
