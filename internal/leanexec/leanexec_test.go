@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -158,5 +159,44 @@ func TestResponseLendsItsBufferOnlyUnderALoan(t *testing.T) {
 	responseBuffers.put(b)
 	if string(data) != `{"a":1}` {
 		t.Errorf("without a loan the response changed with the pool's buffer: %s", data)
+	}
+}
+
+// spawn runs every piece of work, however many at once, and keeps no more
+// than maxIdle workers once they are done; later work reuses them instead
+// of starting goroutines.
+func TestSpawnRunsAllAndKeepsFewWorkers(t *testing.T) {
+	before := runtime.NumGoroutine()
+	const n = 3 * maxIdle
+	release := make(chan struct{})
+	var started, done sync.WaitGroup
+	started.Add(n)
+	done.Add(n)
+	for range n {
+		spawn(func() {
+			started.Done()
+			<-release
+			done.Done()
+		})
+	}
+	started.Wait() // all n at once: none waited for another's worker
+	close(release)
+	done.Wait()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before+maxIdle && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if got := runtime.NumGoroutine() - before; got > maxIdle {
+		t.Fatalf("%d goroutines left after the work, want at most %d idle workers", got, maxIdle)
+	}
+	kept := runtime.NumGoroutine()
+	for range 10 * maxIdle {
+		var one sync.WaitGroup
+		one.Add(1)
+		spawn(one.Done)
+		one.Wait()
+	}
+	if got := runtime.NumGoroutine(); got > kept {
+		t.Errorf("sequential work left %d goroutines, %d before: it started workers instead of reusing them", got, kept)
 	}
 }
