@@ -120,6 +120,17 @@ func (l *Loaders) ordersTogether(ids []int64) {
 	l.refundFactsByOrder.together(ids)
 }
 
+// ordersRead holds the lines and products a page of orders was read with
+// (store.OrderFilter.WithItems), for the lines' fields to find.
+func (l *Loaders) ordersRead(read store.OrdersRead) {
+	for id, items := range read.Items {
+		l.itemsByOrder.Prime(id, items)
+	}
+	for id, p := range read.Products {
+		l.productByID.Prime(id, p)
+	}
+}
+
 // simsTogether makes the SIMs of a page siblings for the loaders keyed by
 // ICCID: a connection's nodes reach their resolvers one by one.
 func (l *Loaders) simsTogether(iccids []string) {
@@ -189,11 +200,4 @@ func timeZoneOf(ctx context.Context) string {
 		return u.TimeZone
 	}
 	return account.DefaultTimeZone
-}
-
-// ordersPage is what the store's OrdersPage reads, remembered as one value
-// (see leanexec.Remember).
-type ordersPage struct {
-	rows  []store.Order
-	total int
 }

@@ -153,14 +153,16 @@ func (r *userResolver) Orders(ctx context.Context, obj *model.User, first *int, 
 	if err != nil {
 		return nil, err
 	}
-	read, err := leanexec.Remember(ctx, leanexec.Key("OrdersPage", obj.RowID, status, page), func() (ordersPage, error) {
-		rows, total, err := r.Store.OrdersPage(ctx, r.Store.DB(), obj.RowID, store.OrderFilter{Status: model.Domain[store.OrderStatus](status), Page: page})
-		return ordersPage{rows, total}, err
+	f := store.OrderFilter{Status: model.Domain[store.OrderStatus](status), Page: page,
+		WithItems: selects(ctx, "OrderConnection.edges", "OrderEdge.node", "Order.items")}
+	read, err := leanexec.Remember(ctx, leanexec.Key("OrdersPage", obj.RowID, f), func() (store.OrdersRead, error) {
+		return r.Store.OrdersPage(ctx, r.Store.DB(), obj.RowID, f)
 	})
 	if err != nil {
 		return nil, err
 	}
-	conn := model.NewOrderConnection(page, read.rows, read.total)
+	loadersFor(ctx).ordersRead(read)
+	conn := model.NewOrderConnection(page, read.Orders, read.Total)
 	shown := make([]int64, len(conn.Edges))
 	for i, e := range conn.Edges {
 		shown[i] = e.Node.RowID

@@ -130,6 +130,9 @@ var orderColumns = orderCols.as("o")
 type OrderFilter struct {
 	Status *OrderStatus
 	Page   relay.Page
+	// WithItems reads the orders' lines and their products too, in the
+	// page's statement: one round trip where a page shows both.
+	WithItems bool
 }
 
 // The count rides along in the page's statement: one round trip for both.
@@ -153,41 +156,123 @@ var (
 	ordersPageOldestFirst = fmt.Sprintf(ordersPage, "o.created_at, o.id")
 )
 
+// ordersPageItems is ordersPage with each order's lines and their products
+// (itemsWithProducts), a row a line: the page as the account lists it in
+// one round trip instead of two. An order without lines reads one row of
+// zeros for its line (line id 0).
+var ordersPageItems = `
+WITH page AS (%s)
+SELECT ` + orderCols.as("page") + `, page.total_count,
+       ` + itemCols.orZero("i", map[string]string{
+	"id": "0", "order_id": "0", "line_no": "0", "sku": "''", "name": "''", "quantity": "0", "unit_price": "0",
+	"line_total": "0", "currency": "''", "fulfilled_quantity": "0"}) + `,
+       ` + productsOrZero + `
+FROM page
+LEFT JOIN order_items i ON i.order_id = page.id
+LEFT JOIN products p ON p.id = i.product_id
+ORDER BY %s, i.line_no`
+
+var (
+	ordersPageItemsNewestFirst = fmt.Sprintf(ordersPageItems, ordersPageNewestFirst, "page.created_at DESC, page.id DESC")
+	ordersPageItemsOldestFirst = fmt.Sprintf(ordersPageItems, ordersPageOldestFirst, "page.created_at, page.id")
+)
+
+// OrdersRead is a page of orders (OrdersPage), how many match in all and,
+// with OrderFilter.WithItems, their lines and the lines' products.
+type OrdersRead struct {
+	Orders   []Order
+	Total    int
+	Items    map[int64][]OrderItem // every order of the page, nil without lines
+	Products map[int64]Product
+}
+
 // OrdersPage returns a page of the customer's orders in the page's
-// direction (see relay.Cut) and how many orders match in all.
-func (s *Store) OrdersPage(ctx context.Context, q Querier, owner int64, f OrderFilter) ([]Order, int, error) {
+// direction (see relay.Cut), how many orders match in all, and, when the
+// filter asks, their lines and products, read in the same statement.
+func (s *Store) OrdersPage(ctx context.Context, q Querier, owner int64, f OrderFilter) (OrdersRead, error) {
 	afterAt, afterID, err := timeIDCursor(f.Page.After)
 	if err != nil {
-		return nil, 0, err
+		return OrdersRead{}, err
 	}
 	beforeAt, beforeID, err := timeIDCursor(f.Page.Before)
 	if err != nil {
-		return nil, 0, err
+		return OrdersRead{}, err
 	}
+	args := []any{owner, f.Status, afterAt, afterID, beforeAt, beforeID, f.Page.Fetch()}
+	var read OrdersRead
+	if f.WithItems {
+		read, err = ordersWithItems(ctx, q, f.Page.Backward, args)
+	} else {
+		read, err = orders(ctx, q, f.Page.Backward, args)
+	}
+	if err != nil {
+		return OrdersRead{}, mapError(err, "orders")
+	}
+	if len(read.Orders) == 0 {
+		// An empty page still needs the count (a page past the end, say).
+		err := q.GetContext(ctx, &read.Total, `SELECT count(*) FROM orders WHERE user_id = $1 AND ($2::text IS NULL OR status::text = $2)`, owner, f.Status)
+		return read, mapError(err, "count orders")
+	}
+	return read, nil
+}
+
+// orders reads a page of orders with the count.
+func orders(ctx context.Context, q Querier, backward bool, args []any) (OrdersRead, error) {
 	query := ordersPageNewestFirst
-	if f.Page.Backward {
+	if backward {
 		query = ordersPageOldestFirst
 	}
 	type counted struct {
 		Order
 		TotalCount int
 	}
-	rows, err := queryRows(ctx, q, func(r *counted) []any { return append(orderCols.targets(&r.Order), &r.TotalCount) },
-		query, owner, f.Status, afterAt, afterID, beforeAt, beforeID, f.Page.Fetch())
-	if err != nil {
-		return nil, 0, mapError(err, "orders")
+	rows, err := queryRows(ctx, q, func(r *counted) []any { return append(orderCols.targets(&r.Order), &r.TotalCount) }, query, args...)
+	if err != nil || len(rows) == 0 {
+		return OrdersRead{}, err
 	}
-	if len(rows) == 0 {
-		// An empty page still needs the count (a page past the end, say).
-		var n int
-		err := q.GetContext(ctx, &n, `SELECT count(*) FROM orders WHERE user_id = $1 AND ($2::text IS NULL OR status::text = $2)`, owner, f.Status)
-		return nil, n, mapError(err, "count orders")
-	}
-	orders := make([]Order, len(rows))
+	read := OrdersRead{Orders: make([]Order, len(rows)), Total: rows[0].TotalCount}
 	for i, r := range rows {
-		orders[i] = r.Order
+		read.Orders[i] = r.Order
 	}
-	return orders, rows[0].TotalCount, nil
+	return read, nil
+}
+
+// ordersWithItems reads a page of orders with the count, their lines and
+// the lines' products: rows of one order come together, in line order.
+func ordersWithItems(ctx context.Context, q Querier, backward bool, args []any) (OrdersRead, error) {
+	query := ordersPageItemsNewestFirst
+	if backward {
+		query = ordersPageItemsOldestFirst
+	}
+	type line struct {
+		Order
+		TotalCount int
+		Item       OrderItem
+		Product    Product
+	}
+	targets := func(r *line) []any {
+		t := append(orderCols.targets(&r.Order), &r.TotalCount)
+		return append(append(t, itemCols.targets(&r.Item)...), productCols.targets(&r.Product)...)
+	}
+	rows, err := queryRows(ctx, q, targets, query, args...)
+	if err != nil || len(rows) == 0 {
+		return OrdersRead{}, err
+	}
+	read := OrdersRead{Total: rows[0].TotalCount, Items: map[int64][]OrderItem{}, Products: map[int64]Product{}}
+	for _, r := range rows {
+		if n := len(read.Orders); n == 0 || read.Orders[n-1].ID != r.Order.ID {
+			read.Orders = append(read.Orders, r.Order)
+			read.Items[r.Order.ID] = nil
+		}
+		if r.Item.ID == 0 {
+			continue // an order without lines
+		}
+		read.Items[r.Order.ID] = append(read.Items[r.Order.ID], r.Item)
+		if r.Item.ProductID != nil {
+			read.Products[*r.Item.ProductID] = r.Product
+		}
+	}
+	return read, nil
 }
 
 // OrderCursor is an order's cursor in OrdersPage order.
@@ -264,10 +349,12 @@ func (s *Store) OrderItemsByOrderID(ctx context.Context, q Querier, orderIDs []i
 // A line without a product reads zero values (any kind) in the product's
 // columns (positional reads cannot take a NULL into a plain field); its
 // product is left out.
-var itemsWithProducts = `
-SELECT ` + itemCols.as("i") + `, ` + productCols.orZero("p", map[string]string{
+var productsOrZero = productCols.orZero("p", map[string]string{
 	"id": "0", "sku": "''", "kind": "'SIM_CARD'", "name": "''", "description": "''", "price": "0", "currency": "''",
-	"active": "false", "created_at": "'epoch'"}) + `
+	"active": "false", "created_at": "'epoch'"})
+
+var itemsWithProducts = `
+SELECT ` + itemCols.as("i") + `, ` + productsOrZero + `
 FROM order_items i LEFT JOIN products p ON p.id = i.product_id
 WHERE i.order_id = ANY($1) ORDER BY i.order_id, i.line_no`
 

@@ -128,10 +128,11 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 		t.Errorf("AddressesByUserID = %+v, by name %+v", addresses[userID], wantAddresses)
 	}
 
-	orders, total, err := st.OrdersPage(ctx, st.DB(), userID, store.OrderFilter{Page: relay.Page{Limit: 5}})
+	page, err := st.OrdersPage(ctx, st.DB(), userID, store.OrderFilter{Page: relay.Page{Limit: 5}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	orders, total := page.Orders, page.Total
 	var wantOrders []store.Order
 	if err := db.Select(&wantOrders, `SELECT id, number, user_id, email, status, subtotal, shipping_fee, total, currency, shipping_address, note, created_at, paid_at, imported_at
 		FROM orders WHERE user_id = $1`, userID); err != nil {
@@ -157,5 +158,15 @@ func TestPositionalReadsMatchTheColumnsOfAccountsAndOrders(t *testing.T) {
 	}
 	if !reflect.DeepEqual(items[orderID], wantItems) || !reflect.DeepEqual(products, map[int64]store.Product{productID: wantProduct}) {
 		t.Errorf("OrderItemsWithProducts = %+v %+v, by name %+v %+v", items[orderID], products, wantItems, wantProduct)
+	}
+
+	// The page read with its lines gives the same orders, lines and products.
+	withItems, err := st.OrdersPage(ctx, st.DB(), userID, store.OrderFilter{Page: relay.Page{Limit: 5}, WithItems: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if withItems.Total != 1 || !reflect.DeepEqual(withItems.Orders, wantOrders) || !reflect.DeepEqual(withItems.Items[orderID], wantItems) ||
+		!reflect.DeepEqual(withItems.Products, map[int64]store.Product{productID: wantProduct}) {
+		t.Errorf("OrdersPage WithItems = %+v, by name %+v %+v %+v", withItems, wantOrders, wantItems, wantProduct)
 	}
 }
