@@ -348,8 +348,9 @@ func scanEach(ctx context.Context, q sqlx.QueryerContext, dest []any, row func()
 		return err
 	}
 	defer rows.Close()
+	targets := typedTargets(dest)
 	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(targets...); err != nil {
 			return err
 		}
 		row()
