@@ -1,0 +1,50 @@
+-- What PostGraphile needs in the benchmark database to answer what the tez
+-- dashboard answers, as computed columns (functions of a sim_cards row,
+-- which PostGraphile adds to SimCard and compiles into its one statement).
+-- tez bench -against postgraphile applies this file to the bench database
+-- before it starts PostGraphile; every statement can run again. Never a
+-- migration: the tez server does not use these.
+--
+-- Both read what the tez server's store reads (internal/store/usage.go):
+-- a SIM's sessions since its current owner got it (owned_since; none when
+-- nobody owns it), as LANGUAGE sql STABLE functions of one SELECT, which
+-- PostgreSQL can plan as part of the statement that calls them.
+
+DO $$ BEGIN
+    CREATE TYPE usage_totals AS (
+        total_bytes bigint,
+        bytes_up bigint,
+        bytes_down bigint,
+        session_count integer,
+        cost bigint -- minor units of the SIM's currency
+    );
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+
+-- SimCard.usage(from, to): the totals of the sessions started in [from, to).
+CREATE OR REPLACE FUNCTION sim_cards_usage(s sim_cards, "from" timestamptz, "to" timestamptz)
+RETURNS usage_totals LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT coalesce(sum(u.bytes_up + u.bytes_down), 0)::bigint,
+           coalesce(sum(u.bytes_up), 0)::bigint,
+           coalesce(sum(u.bytes_down), 0)::bigint,
+           count(*)::integer,
+           coalesce(sum(u.cost), 0)::bigint
+    FROM usage_sessions u
+    WHERE u.iccid = s.iccid
+      AND u.started_at >= greatest("from", coalesce(s.owned_since, 'infinity'))
+      AND u.started_at < "to"
+$$;
+
+-- SimCard.recentUsageSessions(n): the n newest sessions, newest first. The
+-- bound on now() is the tez server's (store.MaxSessionLead: the importer
+-- refuses sessions that start later).
+CREATE OR REPLACE FUNCTION sim_cards_recent_usage_sessions(s sim_cards, n integer)
+RETURNS SETOF usage_sessions LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT u.*
+    FROM usage_sessions u
+    WHERE u.iccid = s.iccid
+      AND u.started_at >= coalesce(s.owned_since, 'infinity')
+      AND u.started_at < now() + interval '24 hours'
+    ORDER BY u.started_at DESC, u.id DESC
+    LIMIT n
+$$;
