@@ -43,8 +43,12 @@ const MinNode = 20
 // log. It fails with a sentence saying what to install when node or npm
 // is missing or Node is too old.
 func Install(ctx context.Context, dir string, log io.Writer) error {
-	if err := CheckNode(ctx); err != nil {
+	major, err := CheckNode(ctx)
+	if err != nil {
 		return err
+	}
+	if major < 22 {
+		fmt.Fprintf(log, "PostGraphile 5.1 declares Node >= 22; running it on Node %d, with Promise.withResolvers from server.mjs\n", major)
 	}
 	if _, err := exec.LookPath("npm"); err != nil {
 		return fmt.Errorf("PostGraphile needs npm, which is not on PATH (it comes with Node.js): %w", err)
@@ -69,7 +73,8 @@ func Install(ctx context.Context, dir string, log io.Writer) error {
 		return nil
 	}
 	fmt.Fprintf(log, "installing PostGraphile: npm ci in %s\n", dir)
-	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund")
+	// --loglevel=error: npm would warn of the engine once per package.
+	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
 	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, log, log
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("npm ci in %s: %w", dir, err)
@@ -77,24 +82,25 @@ func Install(ctx context.Context, dir string, log io.Writer) error {
 	return nil
 }
 
-// CheckNode fails when node is not on PATH or older than MinNode.
-func CheckNode(ctx context.Context) error {
+// CheckNode returns the major version of the node on PATH; it fails when
+// there is none or it is older than MinNode.
+func CheckNode(ctx context.Context) (int, error) {
 	bin, err := exec.LookPath("node")
 	if err != nil {
-		return fmt.Errorf("PostGraphile needs Node.js %d or later, and node is not on PATH (Debian: apt-get install nodejs): %w", MinNode, err)
+		return 0, fmt.Errorf("PostGraphile needs Node.js %d or later, and node is not on PATH (Debian: apt-get install nodejs): %w", MinNode, err)
 	}
 	out, err := exec.CommandContext(ctx, bin, "--version").Output()
 	if err != nil {
-		return fmt.Errorf("%s --version: %w", bin, err)
+		return 0, fmt.Errorf("%s --version: %w", bin, err)
 	}
 	major, err := nodeMajor(string(out))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if major < MinNode {
-		return fmt.Errorf("PostGraphile needs Node.js %d or later; %s is %s", MinNode, bin, strings.TrimSpace(string(out)))
+		return 0, fmt.Errorf("PostGraphile needs Node.js %d or later; %s is %s", MinNode, bin, strings.TrimSpace(string(out)))
 	}
-	return nil
+	return major, nil
 }
 
 // nodeMajor reads the major version of node --version's "v20.20.2".
@@ -117,6 +123,6 @@ func Command(dir string, port int, env []string) *exec.Cmd {
 	cmd := exec.Command("node", "server.mjs")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
-	cmd.Env = append(cmd.Env, "PORT="+strconv.Itoa(port), "NODE_ENV=production")
+	cmd.Env = append(cmd.Env, "PORT="+strconv.Itoa(port), "NODE_ENV=production", "GRAPHILE_ENV=production")
 	return cmd
 }
