@@ -117,6 +117,12 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 	if err != nil {
 		return err
 	}
+	var pglDir string
+	if f.against == againstPostGraphile && !f.explain {
+		if pglDir, err = preparePostGraphile(ctx, env, d); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(env.stderr, "load generator: %s\n", gen)
 	srv, err := startBenchServer(ctx, env, dsn, f.profile != "")
 	if err != nil {
@@ -172,7 +178,7 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 		}
 	}
 	if f.against == againstPostGraphile {
-		rows, err := measurePostGraphile(ctx, env, f, d, srv, fixtures, m)
+		rows, err := measurePostGraphile(ctx, env, f, d, pglDir, srv, fixtures, m)
 		results = append(results, rows...)
 		if err != nil {
 			return err

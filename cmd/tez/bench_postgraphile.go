@@ -38,26 +38,33 @@ var postgraphileVariants = []struct {
 	{"postgraphile-generic", store.GenericPlans},
 }
 
-// measurePostGraphile runs the dashboard on PostGraphile v5 beside the tez
-// server (docs/benchmarks.md, "Against PostGraphile"): on the same database,
-// for the same customers as the dashboard scenario, at the same
-// connections, with the same load generator, once per variant. Before
-// measuring a variant it checks that PostGraphile answers each customer's
-// dashboard as the tez server (srv) does, value for value; a difference
-// stops the bench. The results compare with the dashboard's (Against).
-func measurePostGraphile(ctx context.Context, env *environment, f benchFlags, d *database, srv *benchServer, fx *fixtures, m *meter) ([]bench.Result, error) {
+// preparePostGraphile installs PostGraphile into the data directory and
+// gives the bench database its computed columns (before PostGraphile
+// introspects it), before anything is measured: a machine without Node
+// fails at once. It returns the project's directory.
+func preparePostGraphile(ctx context.Context, env *environment, d *database) (string, error) {
 	dir, err := filepath.Abs(filepath.Join(env.cfg.DataDir, "postgraphile"))
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	if err := postgraphile.Install(ctx, dir, env.stderr); err != nil {
-		return nil, fmt.Errorf("-against postgraphile: %w", err)
+		return "", fmt.Errorf("-against postgraphile: %w", err)
 	}
-	// The computed columns go into the bench database only, before
-	// PostGraphile introspects it.
 	if _, err := d.st.DB().ExecContext(ctx, postgraphile.Setup); err != nil {
-		return nil, fmt.Errorf("PostGraphile's computed columns (internal/bench/postgraphile/setup.sql): %w", err)
+		return "", fmt.Errorf("PostGraphile's computed columns (internal/bench/postgraphile/setup.sql): %w", err)
 	}
+	return dir, nil
+}
+
+// measurePostGraphile runs the dashboard on PostGraphile v5, installed in
+// dir, beside the tez server (docs/benchmarks.md, "Against PostGraphile"):
+// on the same database, for the same customers as the dashboard scenario,
+// at the same connections, with the same load generator, once per
+// variant. Before measuring a variant it checks that PostGraphile answers
+// each customer's dashboard as the tez server (srv) does, value for value;
+// a difference stops the bench. The results compare with the dashboard's
+// (Against).
+func measurePostGraphile(ctx context.Context, env *environment, f benchFlags, d *database, dir string, srv *benchServer, fx *fixtures, m *meter) ([]bench.Result, error) {
 	conn, err := bench.ConnEnv(d.dsn)
 	if err != nil {
 		return nil, err

@@ -37,14 +37,64 @@ $$;
 
 -- SimCard.recentUsageSessions(n): the n newest sessions, newest first. The
 -- bound on now() is the tez server's (store.MaxSessionLead: the importer
--- refuses sessions that start later).
+-- refuses sessions that start later). Like the tez store's statement
+-- (newestSessionsBounded in internal/store/usage.go) it reads the monthly
+-- partitions apart from the default one, between literal bounds read from
+-- the catalog when this file runs: PostgreSQL then reads a SIM's months in
+-- order, newest first, and stops at n, rather than merging every month's
+-- newest. Without monthly partitions it is the plain form.
+DO $setup$
+DECLARE
+    p record;
+    lo timestamptz;
+    hi timestamptz;
+    head constant text := $h$
 CREATE OR REPLACE FUNCTION sim_cards_recent_usage_sessions(s sim_cards, n integer)
-RETURNS SETOF usage_sessions LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT u.*
-    FROM usage_sessions u
+RETURNS SETOF usage_sessions LANGUAGE sql STABLE PARALLEL SAFE AS $f$
+$h$;
+    newest constant text := $w$
+    SELECT u.* FROM usage_sessions u
     WHERE u.iccid = s.iccid
       AND u.started_at >= coalesce(s.owned_since, 'infinity')
       AND u.started_at < now() + interval '24 hours'
+$w$;
+BEGIN
+    -- The contiguous run of monthly partitions that ends with the last one
+    -- (store.contiguousTail).
+    FOR p IN
+        WITH b AS (
+            SELECT (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']+)''\)'))[1]::timestamptz AS lo,
+                   (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]::timestamptz AS hi
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'usage_sessions'::regclass)
+        SELECT b.lo, b.hi FROM b WHERE b.lo IS NOT NULL AND b.hi IS NOT NULL ORDER BY b.lo
+    LOOP
+        IF hi = p.lo THEN
+            hi := p.hi;
+        ELSE
+            lo := p.lo;
+            hi := p.hi;
+        END IF;
+    END LOOP;
+    IF lo IS NULL THEN
+        EXECUTE head || newest || $t$
     ORDER BY u.started_at DESC, u.id DESC
     LIMIT n
-$$;
+$f$$t$;
+        RETURN;
+    END IF;
+    EXECUTE head || format($t$
+    SELECT * FROM (
+        (%1$s      AND u.started_at >= %2$L::timestamptz AND u.started_at < %3$L::timestamptz -- the monthly partitions
+         ORDER BY u.started_at DESC, u.id DESC
+         LIMIT n)
+        UNION ALL
+        (%1$s      AND (u.started_at < %2$L::timestamptz OR u.started_at >= %3$L::timestamptz) -- the default partition
+         ORDER BY u.started_at DESC, u.id DESC
+         LIMIT n)
+    ) u
+    ORDER BY u.started_at DESC, u.id DESC
+    LIMIT n
+$f$$t$, newest, lo, hi);
+END
+$setup$;
