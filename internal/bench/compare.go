@@ -361,13 +361,13 @@ func postgraphileDashboard(body []byte) (dashboardView, error) {
 				Status   string  `json:"status"`
 				Balance  integer `json:"balance"`
 				Currency string  `json:"currency"`
-				Usage    struct {
+				Usage    nodes[struct {
 					TotalBytes   integer `json:"totalBytes"`
 					BytesUp      integer `json:"bytesUp"`
 					BytesDown    integer `json:"bytesDown"`
 					SessionCount integer `json:"sessionCount"`
 					Cost         integer `json:"cost"`
-				} `json:"usage"`
+				}] `json:"usage"`
 				Recent nodes[struct {
 					RowID       integer `json:"rowId"`
 					StartedAt   instant `json:"startedAt"`
@@ -440,10 +440,15 @@ func postgraphileDashboard(body []byte) (dashboardView, error) {
 		v.Addresses = append(v.Addresses, a)
 	}
 	for _, s := range u.SimCards.Nodes {
+		// The totals are a set of one row (setup.sql says why).
+		if len(s.Usage.Nodes) != 1 {
+			return dashboardView{}, fmt.Errorf("SIM %s: %d usage totals, want 1", s.ICCID, len(s.Usage.Nodes))
+		}
+		t := s.Usage.Nodes[0]
 		sim := simCardView{ID: "SimCard:" + s.ICCID, ICCID: s.ICCID, MSISDN: s.MSISDN, Label: nonEmpty(s.Label), Status: s.Status,
 			Balance: amount{int64(s.Balance), s.Currency}, Recent: []sessionView{},
-			Usage: usageView{TotalBytes: int64(s.Usage.TotalBytes), BytesUp: int64(s.Usage.BytesUp), BytesDown: int64(s.Usage.BytesDown),
-				SessionCount: int64(s.Usage.SessionCount), Cost: amount{int64(s.Usage.Cost), s.Currency}}}
+			Usage: usageView{TotalBytes: int64(t.TotalBytes), BytesUp: int64(t.BytesUp), BytesDown: int64(t.BytesDown),
+				SessionCount: int64(t.SessionCount), Cost: amount{int64(t.Cost), s.Currency}}}
 		for _, r := range s.Recent.Nodes {
 			sim.Recent = append(sim.Recent, sessionView{ID: fmt.Sprintf("UsageSession:%s|%d", r.StartedAt, r.RowID), StartedAt: string(r.StartedAt),
 				EndedAt: string(r.EndedAt), BytesUp: int64(r.BytesUp), BytesDown: int64(r.BytesDown), CountryCode: r.CountryCode,

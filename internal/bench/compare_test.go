@@ -27,7 +27,7 @@ const (
 	  "defaultAddress":{"nodes":[{"rowId":"1","city":"Tashkent","countryCode":"UZ"}]},
 	  "addressesByUserId":{"nodes":[{"rowId":"1","recipientName":"Customer 1","line1":"Street 130, 1","line2":"","city":"Tashkent","postalCode":"100000","countryCode":"UZ","phone":null,"isDefault":true}]},
 	  "simCardsByUserId":{"nodes":[{"iccid":"8999700000010000014","msisdn":"+99970000001001","label":"","status":"ACTIVE","balance":"869","currency":"USD",
-	    "usage":{"totalBytes":"209611456","bytesUp":"34935242","bytesDown":"174676214","sessionCount":1,"cost":"21"},
+	    "usage":{"nodes":[{"totalBytes":"209611456","bytesUp":"34935242","bytesDown":"174676214","sessionCount":1,"cost":"21"}]},
 	    "recentUsageSessions":{"nodes":[{"rowId":"24","startedAt":"2026-11-24T13:23:27.448822+00:00","endedAt":"2026-11-24T14:36:45.448822+00:00",
 	      "bytesUp":"34935242","bytesDown":"174676214","countryCode":"AZ","networkName":"Azercell","cost":"21","currency":"USD"}]}}]},
 	  "ordersByUserId":{"totalCount":13,"nodes":[{"rowId":"1","number":"S-1-1","status":"REFUNDED","createdAt":"2026-11-28T18:05:21.980185+00:00","total":"20400","currency":"USD",
@@ -83,6 +83,7 @@ func TestSameDashboardRefusesFailedAnswers(t *testing.T) {
 		"no user":    `{"data":{"userByRowId":null}}`,
 		"not json":   `<html>`,
 		"bad amount": strings.Replace(pglAnswer, `"balance":"869"`, `"balance":"8.69"`, 1),
+		"no totals":  strings.Replace(pglAnswer, `"usage":{"nodes":[{`, `"usage":{"nodes":[],"x":[{`, 1),
 	} {
 		if err := SameDashboard([]byte(tezAnswer), []byte(pgl)); err == nil || !strings.Contains(err.Error(), "PostGraphile's answer") {
 			t.Errorf("%s: got %v, want PostGraphile's answer refused", name, err)

@@ -29,7 +29,7 @@ func TestProjectIsEmbedded(t *testing.T) {
 			t.Errorf("setup.sql lacks %s", fn)
 		}
 	}
-	for _, field := range []string{"usage(from: $from, to: $to)", "recentUsageSessions(n: 3)"} {
+	for _, field := range []string{"usage(from: $from, to: $to) { nodes", "recentUsageSessions(n: 3)"} {
 		if !strings.Contains(Dashboard, field) {
 			t.Errorf("dashboard.graphql lacks %s", field)
 		}

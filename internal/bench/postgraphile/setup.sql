@@ -7,8 +7,9 @@
 --
 -- Both read what the tez server's store reads (internal/store/usage.go):
 -- a SIM's sessions since its current owner got it (owned_since; none when
--- nobody owns it), as LANGUAGE sql STABLE functions of one SELECT, which
--- PostgreSQL can plan as part of the statement that calls them.
+-- nobody owns it), as set-returning LANGUAGE sql STABLE functions of one
+-- SELECT, which PostgreSQL inlines: it plans them as part of the statement
+-- that calls them.
 
 DO $$ BEGIN
     CREATE TYPE usage_totals AS (
@@ -21,9 +22,22 @@ DO $$ BEGIN
 EXCEPTION WHEN duplicate_object THEN NULL;
 END $$;
 
--- SimCard.usage(from, to): the totals of the sessions started in [from, to).
+-- SimCard.usage(from, to): the totals of the sessions started in [from, to),
+-- always one row. It is declared to return a set so that PostgreSQL inlines
+-- it into PostGraphile's statement (ROWS 1: it knows no better) and plans
+-- the customer's SIMs' totals with it; a function returning one row is run
+-- as a call per SIM, its statement planned anew in every request (for a
+-- customer with 46 SIMs, 3.5 ms of execution against 0.8 ms inlined, in
+-- EXPLAIN ANALYZE on the 500-customer seed). The drop is for a bench
+-- database that has the earlier, single-row form.
+DO $setup$ BEGIN
+    IF EXISTS (SELECT FROM pg_proc WHERE proname = 'sim_cards_usage' AND NOT proretset) THEN
+        DROP FUNCTION sim_cards_usage(sim_cards, timestamptz, timestamptz);
+    END IF;
+END $setup$;
+
 CREATE OR REPLACE FUNCTION sim_cards_usage(s sim_cards, "from" timestamptz, "to" timestamptz)
-RETURNS usage_totals LANGUAGE sql STABLE PARALLEL SAFE AS $$
+RETURNS SETOF usage_totals LANGUAGE sql STABLE PARALLEL SAFE ROWS 1 AS $$
     SELECT coalesce(sum(u.bytes_up + u.bytes_down), 0)::bigint,
            coalesce(sum(u.bytes_up), 0)::bigint,
            coalesce(sum(u.bytes_down), 0)::bigint,
