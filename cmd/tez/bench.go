@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -41,6 +40,7 @@ type benchFlags struct {
 	servers     int
 	fault       bool
 	sampleEvery time.Duration
+	against     string
 }
 
 // ceilingCustomers is how many customers' dashboards the pgbench ceiling
@@ -73,8 +73,12 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&f.fault, "fault", false, "with -soak, kill a server behind HAProxy at a third and restart PostgreSQL at two thirds")
 	fs.DurationVar(&f.sampleEvery, "sample", soakSampleEvery, "with -soak, how often the servers' memory and connections are read")
 	fs.StringVar(&f.profile, "profile", "", "write the server's CPU and allocation profiles of each measured run into this directory")
+	fs.StringVar(&f.against, "against", "", "also measure the dashboard on another server, side by side: postgraphile (PostGraphile v5 on the same database, with default settings and with generic plans; needs Node.js and npm)")
 	if err := fs.parse(args, 0, 0); err != nil {
 		return err
+	}
+	if f.against != "" && f.against != againstPostGraphile {
+		return fs.fail(fmt.Sprintf("-against %q: the one server to compare with is %s", f.against, againstPostGraphile))
 	}
 	if f.markdown != "" {
 		return renderMarkdown(env.stdout, f.markdown)
@@ -113,6 +117,12 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 	if err != nil {
 		return err
 	}
+	var pglDir string
+	if f.against == againstPostGraphile && !f.explain {
+		if pglDir, err = preparePostGraphile(ctx, env, d); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(env.stderr, "load generator: %s\n", gen)
 	srv, err := startBenchServer(ctx, env, dsn, f.profile != "")
 	if err != nil {
@@ -143,6 +153,7 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 		fmt.Fprintf(env.stderr, "one dashboard request sends %d statements; pgbench replays those of %d customers as the ceiling\n",
 			len(recorded[0]), len(recorded))
 	}
+	m := &meter{env: env, gen: gen, warmup: f.warmup, duration: f.duration, stats: stats, dbCPU: dbCPU}
 	var results []bench.Result
 	for _, name := range strings.Split(f.scenarios, ",") {
 		sc, err := fixtures.scenario(strings.TrimSpace(name))
@@ -150,22 +161,9 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 			return err
 		}
 		for _, conns := range connectionCounts(sc.Name, f.connections) {
-			fmt.Fprintf(env.stderr, "%s at %d connections: warm-up %s, measuring %s\n", sc.Name, conns, f.warmup, f.duration)
-			gen.load(srv.url+"/graphql", conns, f.warmup).Run(ctx, sc)
-			stats.reset(ctx)
-			probe := &bench.Probe{PID: srv.pid}
-			probe.Start()
-			profiled := srv.profile(f.profile, fmt.Sprintf("%s-%d", sc.Name, conns), f.duration)
-			db0 := dbCPU()
-			r := gen.load(srv.url+"/graphql", conns, f.duration).Run(ctx, sc)
-			db1 := dbCPU()
-			r.ServerRSSMiB, r.ServerCPUShare = probe.Stop()
-			r.ServerCPUms = bench.PerRequestMs(time.Duration(r.ServerCPUShare*r.Seconds*float64(time.Second)), r.Requests)
-			r.DBCPUms = bench.PerRequestMs(db1-db0, r.Requests)
-			if err := <-profiled; err != nil {
-				env.log.Warn("no profile", "err", err)
-			}
-			stats.fill(ctx, &r)
+			r := m.measure(ctx, srv.url+"/graphql", srv.pid, sc, conns, func() <-chan error {
+				return srv.profile(f.profile, fmt.Sprintf("%s-%d", sc.Name, conns), f.duration)
+			})
 			if sc.Name == "dashboard" && len(scripts) > 0 {
 				ceiling, err := bench.PGBench(ctx, dsn, pgbenchSettings(env), dbCPU, scripts, conns, pgbenchWarmup, f.duration)
 				if err != nil {
@@ -177,6 +175,13 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+		}
+	}
+	if f.against == againstPostGraphile {
+		rows, err := measurePostGraphile(ctx, env, f, d, pglDir, srv, fixtures, m)
+		results = append(results, rows...)
+		if err != nil {
+			return err
 		}
 	}
 	if err := bench.PrintTable(env.stdout, results); err != nil {
@@ -201,6 +206,45 @@ func pgbenchSettings(env *environment) map[string]string {
 		return store.GenericPlans
 	}
 	return nil
+}
+
+// meter measures one run of a scenario against a server the bench started.
+type meter struct {
+	env              *environment
+	gen              generator
+	warmup, duration time.Duration
+	stats            *statementStats
+	dbCPU            func() time.Duration
+}
+
+// measure warms up, then runs sc against url at conns for the duration
+// and measures it: the load generator's figures, the memory and CPU of the
+// server process pid, PostgreSQL's CPU, and the statements the run sent.
+// during, when not nil, starts with the measured run (the profile) and
+// ends with its channel.
+func (m *meter) measure(ctx context.Context, url string, pid int, sc bench.Scenario, conns int, during func() <-chan error) bench.Result {
+	fmt.Fprintf(m.env.stderr, "%s at %d connections: warm-up %s, measuring %s\n", sc.Name, conns, m.warmup, m.duration)
+	m.gen.load(url, conns, m.warmup).Run(ctx, sc)
+	m.stats.reset(ctx)
+	probe := &bench.Probe{PID: pid}
+	probe.Start()
+	var done <-chan error
+	if during != nil {
+		done = during()
+	}
+	db0 := m.dbCPU()
+	r := m.gen.load(url, conns, m.duration).Run(ctx, sc)
+	db1 := m.dbCPU()
+	r.ServerRSSMiB, r.ServerCPUShare = probe.Stop()
+	r.ServerCPUms = bench.PerRequestMs(time.Duration(r.ServerCPUShare*r.Seconds*float64(time.Second)), r.Requests)
+	r.DBCPUms = bench.PerRequestMs(db1-db0, r.Requests)
+	if done != nil {
+		if err := <-done; err != nil {
+			m.env.log.Warn("no profile", "err", err)
+		}
+	}
+	m.stats.fill(ctx, &r)
+	return r
 }
 
 // generator is the load generator: wrk when wrkBin is set, else the
@@ -326,34 +370,50 @@ func startBenchServer(ctx context.Context, env *environment, dsn string, profile
 		cmd.Env = append(cmd.Env, "TEZ_PPROF_ADDR="+pprofAddr)
 	}
 	cmd.Stdout, cmd.Stderr = env.stderr, env.stderr
+	url := "http://" + addr
+	pid, stop, err := startChild(ctx, cmd, "server", 60*time.Second, func() bool {
+		res, err := http.Get(url + "/readyz")
+		if err != nil {
+			return false
+		}
+		res.Body.Close()
+		return res.StatusCode == http.StatusOK
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &benchServer{url: url, pprofURL: pprofURL, pid: pid, stop: stop}, nil
+}
+
+// startChild starts cmd, a server the bench measures (what names it in
+// errors), and polls ready until it answers true, for at most within.
+// stop interrupts it and waits for it to exit (killing it after 30 s).
+func startChild(ctx context.Context, cmd *exec.Cmd, what string, within time.Duration, ready func() bool) (pid int, stop func(), err error) {
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start server: %w", err)
+		return 0, nil, fmt.Errorf("start %s: %w", what, err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	s := &benchServer{url: "http://" + addr, pprofURL: pprofURL, pid: cmd.Process.Pid, stop: func() {
+	stop = func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
 		case <-exited:
 		case <-time.After(30 * time.Second):
 			_ = cmd.Process.Kill()
 		}
-	}}
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+	}
+	for deadline := time.Now().Add(within); ; time.Sleep(50 * time.Millisecond) {
 		select {
 		case err := <-exited:
-			return nil, fmt.Errorf("server exited at start: %v", err)
+			return 0, nil, fmt.Errorf("%s exited at start: %v", what, err)
 		default:
 		}
-		if res, err := http.Get(s.url + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return s, nil
-			}
+		if ready() {
+			return cmd.Process.Pid, stop, nil
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			s.stop()
-			return nil, errors.New("server did not become ready within 60 s")
+			stop()
+			return 0, nil, fmt.Errorf("%s did not become ready within %s", what, within)
 		}
 	}
 }

@@ -66,7 +66,8 @@ func ensureBenchData(ctx context.Context, env *environment, st *store.Store, sca
 // fixtures are what the scenarios pick from.
 type fixtures struct {
 	st           *store.Store
-	tokens       []string // sessions of random customers
+	users        []int64  // random customers
+	tokens       []string // their sessions, in the same order
 	heavy        []string // sessions of customers with 50 SIMs
 	history      []historyPick
 	resellerKey  string
@@ -89,6 +90,7 @@ func loadFixtures(ctx context.Context, st *store.Store) (*fixtures, error) {
 		return nil, fmt.Errorf("pick heavy customers: %w", err)
 	}
 	var err error
+	f.users = ids
 	if f.tokens, err = openSessions(ctx, db, ids); err != nil {
 		return nil, err
 	}

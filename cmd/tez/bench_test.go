@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,5 +35,15 @@ func TestBenchMarkdownRendersJSON(t *testing.T) {
 	}
 	if _, _, err := tez(t, "bench", "-markdown", bad); err == nil || !strings.Contains(err.Error(), "not a tez bench -json file") {
 		t.Errorf("garbled file: err %v, want it named", err)
+	}
+}
+
+// -against names the one server the bench compares with; anything else is
+// refused before any database is opened.
+func TestBenchAgainstOnlyPostGraphile(t *testing.T) {
+	_, _, err := tez(t, "bench", "-against", "hasura")
+	var usage *usageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), `-against "hasura"`) || !strings.Contains(err.Error(), "postgraphile") {
+		t.Errorf("got %v, want a usage error naming -against and postgraphile", err)
 	}
 }

@@ -62,6 +62,10 @@ type Result struct {
 	// CeilingDBCPUms PostgreSQL's CPU per replayed request meanwhile.
 	CeilingPerSecond float64 `json:"pgbench_ceiling_per_second,omitempty"`
 	CeilingDBCPUms   float64 `json:"pgbench_db_cpu_ms,omitempty"`
+	// Against is the scenario this one measures another server on (the
+	// same requests in its shapes, e.g. PostGraphile's dashboard), whose
+	// rate the tables compare with it at the same connections.
+	Against string `json:"against,omitempty"`
 }
 
 // Load is a closed-loop load generator: Connections workers each send a

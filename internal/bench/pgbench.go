@@ -180,7 +180,7 @@ func PGBench(ctx context.Context, dsn string, settings map[string]string, dbCPU 
 	first := time.AfterFunc(warmup, func() { snaps <- dbCPU() })
 	last := time.AfterFunc(warmup+window, func() { snaps <- dbCPU() })
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), "PGOPTIONS="+pgOptions(settings))
+	cmd.Env = append(os.Environ(), "PGOPTIONS="+PGOptions(settings))
 	out, err := cmd.CombinedOutput()
 	first.Stop()
 	last.Stop()
@@ -199,8 +199,9 @@ func PGBench(ctx context.Context, dsn string, settings map[string]string, dbCPU 
 	return c, nil
 }
 
-// pgOptions writes settings as libpq's PGOPTIONS, in a stable order.
-func pgOptions(settings map[string]string) string {
+// PGOptions writes settings as libpq's PGOPTIONS (node-postgres reads it
+// too), in a stable order.
+func PGOptions(settings map[string]string) string {
 	var opts []string
 	for _, k := range slices.Sorted(maps.Keys(settings)) {
 		opts = append(opts, "-c "+k+"="+settings[k])
@@ -238,6 +239,46 @@ func steadyTPS(out []byte, warmup time.Duration) (float64, error) {
 
 // connArgs turns a lib/pq DSN (URL or key=value) into pgbench's flags.
 func connArgs(dsn string) ([]string, error) {
+	kv, err := connParams(dsn)
+	if err != nil {
+		return nil, err
+	}
+	var args []string
+	for flag, key := range map[string]string{"-h": "host", "-p": "port", "-U": "user"} {
+		if v := kv[key]; v != "" {
+			args = append(args, flag, v)
+		}
+	}
+	if kv["password"] != "" {
+		os.Setenv("PGPASSWORD", kv["password"])
+	}
+	return append(args, kv["dbname"]), nil
+}
+
+// ConnEnv turns a lib/pq DSN (URL or key=value) into the libpq environment
+// variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE), as
+// NAME=value, for a client that reads them (node-postgres does): a
+// key=value DSN, the embedded cluster's, is no URL such a client parses.
+func ConnEnv(dsn string) ([]string, error) {
+	kv, err := connParams(dsn)
+	if err != nil {
+		return nil, err
+	}
+	var env []string
+	for _, key := range []string{"host", "port", "user", "password", "dbname", "sslmode"} {
+		if v := kv[key]; v != "" {
+			name := "PG" + strings.ToUpper(key)
+			if key == "dbname" {
+				name = "PGDATABASE"
+			}
+			env = append(env, name+"="+v)
+		}
+	}
+	return env, nil
+}
+
+// connParams reads a lib/pq DSN (URL or key=value) into its keys.
+func connParams(dsn string) (map[string]string, error) {
 	kv := map[string]string{}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		u, err := url.Parse(dsn)
@@ -251,21 +292,12 @@ func connArgs(dsn string) ([]string, error) {
 		for k, v := range u.Query() {
 			kv[k] = v[0]
 		}
-	} else {
-		for _, f := range strings.Fields(dsn) {
-			if k, v, ok := strings.Cut(f, "="); ok {
-				kv[k] = v
-			}
+		return kv, nil
+	}
+	for _, f := range strings.Fields(dsn) {
+		if k, v, ok := strings.Cut(f, "="); ok {
+			kv[k] = v
 		}
 	}
-	var args []string
-	for flag, key := range map[string]string{"-h": "host", "-p": "port", "-U": "user"} {
-		if v := kv[key]; v != "" {
-			args = append(args, flag, v)
-		}
-	}
-	if kv["password"] != "" {
-		os.Setenv("PGPASSWORD", kv["password"])
-	}
-	return append(args, kv["dbname"]), nil
+	return kv, nil
 }

@@ -32,12 +32,34 @@ func PrintTable(w io.Writer, results []Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	for _, line := range leads(results) {
+		fmt.Fprintln(w, line)
+	}
 	for _, r := range results {
 		if r.FirstError != "" {
 			fmt.Fprintf(w, "%s: first error: %s\n", r.Scenario, r.FirstError)
 		}
 	}
 	return nil
+}
+
+// leads compares each result measured against a scenario (Against) with
+// that scenario's at the same connections: how many times its rate the
+// scenario's is.
+func leads(results []Result) []string {
+	var lines []string
+	for _, r := range results {
+		if r.Against == "" || r.RequestsPerSecond <= 0 {
+			continue
+		}
+		for _, ours := range results {
+			if ours.Scenario == r.Against && ours.Connections == r.Connections && ours.Against == "" {
+				lines = append(lines, fmt.Sprintf("%s at %d connections: %.0f req/s, %.2f× %s (%.0f req/s)",
+					ours.Scenario, ours.Connections, ours.RequestsPerSecond, ours.RequestsPerSecond/r.RequestsPerSecond, r.Scenario, r.RequestsPerSecond))
+			}
+		}
+	}
+	return lines
 }
 
 // dbMs is PostgreSQL's CPU per request, or "-" when it runs elsewhere.
@@ -69,6 +91,12 @@ func Markdown(w io.Writer, results []Result) error {
 			r.Scenario, r.Connections, r.RequestsPerSecond, r.P50ms, r.P95ms, r.P99ms, r.Errors,
 			r.StatementsPerRequest, plans, planMs, r.ExecMs, r.ServerRSSMiB, r.ServerCPUms, dbMs(r.DBCPUms), r.LoadCPUms,
 			ceiling, ratio)
+	}
+	if lines := leads(results); len(lines) > 0 {
+		bw.printf("\n")
+		for _, line := range lines {
+			bw.printf("- %s\n", line)
+		}
 	}
 	for _, r := range results {
 		var rows []StatementCost
