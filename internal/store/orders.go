@@ -151,10 +151,21 @@ WHERE o.user_id = $1 AND ($2::text IS NULL OR o.status::text = $2)
 ORDER BY %s
 LIMIT $7`
 
-var (
-	ordersPageNewestFirst = fmt.Sprintf(ordersPage, "o.created_at DESC, o.id DESC")
-	ordersPageOldestFirst = fmt.Sprintf(ordersPage, "o.created_at, o.id")
-)
+// paged is a page's statement in both directions: in its list's order,
+// and reversed for a page read from the end (relay.Page.Backward).
+type paged struct{ forward, backward string }
+
+func (p paged) query(backward bool) string {
+	if backward {
+		return p.backward
+	}
+	return p.forward
+}
+
+var ordersPaged = paged{
+	fmt.Sprintf(ordersPage, "o.created_at DESC, o.id DESC"),
+	fmt.Sprintf(ordersPage, "o.created_at, o.id"),
+}
 
 // ordersPageItems is ordersPage with each order's lines and their products
 // (itemsWithProducts), a row a line: the page as the account lists it in
@@ -172,10 +183,10 @@ LEFT JOIN order_items i ON i.order_id = page.id
 LEFT JOIN products p ON p.id = i.product_id
 ORDER BY %s, i.line_no`
 
-var (
-	ordersPageItemsNewestFirst = fmt.Sprintf(ordersPageItems, ordersPageNewestFirst, "page.created_at DESC, page.id DESC")
-	ordersPageItemsOldestFirst = fmt.Sprintf(ordersPageItems, ordersPageOldestFirst, "page.created_at, page.id")
-)
+var ordersWithItemsPaged = paged{
+	fmt.Sprintf(ordersPageItems, ordersPaged.forward, "page.created_at DESC, page.id DESC"),
+	fmt.Sprintf(ordersPageItems, ordersPaged.backward, "page.created_at, page.id"),
+}
 
 // OrdersRead is a page of orders (OrdersPage), how many match in all and,
 // with OrderFilter.WithItems, their lines and the lines' products.
@@ -218,10 +229,7 @@ func (s *Store) OrdersPage(ctx context.Context, q Querier, owner int64, f OrderF
 
 // orders reads a page of orders with the count.
 func orders(ctx context.Context, q Querier, backward bool, args []any) (OrdersRead, error) {
-	query := ordersPageNewestFirst
-	if backward {
-		query = ordersPageOldestFirst
-	}
+	query := ordersPaged.query(backward)
 	type counted struct {
 		Order
 		TotalCount int
@@ -240,10 +248,7 @@ func orders(ctx context.Context, q Querier, backward bool, args []any) (OrdersRe
 // ordersWithItems reads a page of orders with the count, their lines and
 // the lines' products: rows of one order come together, in line order.
 func ordersWithItems(ctx context.Context, q Querier, backward bool, args []any) (OrdersRead, error) {
-	query := ordersPageItemsNewestFirst
-	if backward {
-		query = ordersPageItemsOldestFirst
-	}
+	query := ordersWithItemsPaged.query(backward)
 	type line struct {
 		Order
 		TotalCount int

@@ -70,10 +70,7 @@ WHERE active
 ORDER BY %s
 LIMIT $4`
 
-var (
-	activeProductsForward  = fmt.Sprintf(activeProducts, "id")
-	activeProductsBackward = fmt.Sprintf(activeProducts, "id DESC")
-)
+var activeProductsPaged = paged{fmt.Sprintf(activeProducts, "id"), fmt.Sprintf(activeProducts, "id DESC")}
 
 // FindProducts returns one page of the active catalogue in id order, fetched
 // with one row more than the page (see relay.Cut).
@@ -86,10 +83,7 @@ func (s *Store) FindProducts(ctx context.Context, q Querier, f ProductFilter) ([
 	if err != nil {
 		return nil, err
 	}
-	query := activeProductsForward
-	if f.Page.Backward {
-		query = activeProductsBackward
-	}
+	query := activeProductsPaged.query(f.Page.Backward)
 	var products []Product
 	err = q.SelectContext(ctx, &products, query, f.Kind, after, before, f.Page.Fetch())
 	return products, mapError(err, "products")

@@ -296,20 +296,18 @@ func (s *Store) SessionCounts(ctx context.Context, q Querier, scope Scope, range
 // A page of one SIM's history after or before a cursor (start, id), in
 // either order; no cursor is an infinite bound, the index's condition
 // either way (see ordersPage).
-var (
-	sessionsPage = `
+var sessionsPage = `
 SELECT ` + usageColumns + `
 FROM usage_sessions u JOIN sim_cards s ON s.iccid = u.iccid AND s.user_id = $2
 WHERE u.iccid = $1 AND u.started_at >= greatest($3::timestamptz, coalesce(s.owned_since, 'infinity')) AND u.started_at < $4::timestamptz
   AND (u.started_at, u.id) < (coalesce($5::timestamptz, 'infinity'), coalesce($6::bigint, 0))
   AND (u.started_at, u.id) > (coalesce($7::timestamptz, '-infinity'), coalesce($8::bigint, 0))`
-	sessionsPageNewestFirst = sessionsPage + `
+
+var sessionsPaged = paged{sessionsPage + `
 ORDER BY u.started_at DESC, u.id DESC
-LIMIT $9`
-	sessionsPageOldestFirst = sessionsPage + `
+LIMIT $9`, sessionsPage + `
 ORDER BY u.started_at, u.id
-LIMIT $9`
-)
+LIMIT $9`}
 
 // SessionsPage returns one page of a SIM's history, newest first; "after"
 // means older. Rows come in the page's direction (see relay.Cut).
@@ -322,10 +320,7 @@ func (s *Store) SessionsPage(ctx context.Context, q Querier, scope Scope, r Usag
 	if err != nil {
 		return nil, err
 	}
-	query := sessionsPageNewestFirst
-	if page.Backward {
-		query = sessionsPageOldestFirst
-	}
+	query := sessionsPaged.query(page.Backward)
 	from, to := r.bounds()
 	var rows []UsageSession
 	err = q.SelectContext(ctx, &rows, query, r.ICCID, scope.UserID, from, to, afterAt, afterID, beforeAt, beforeID, page.Fetch())

@@ -12,7 +12,7 @@ const exportBatch = 1000
 
 const simOwned = `SELECT 1 FROM sim_cards WHERE iccid = $1 AND user_id = $2`
 
-// The sessions My history shows (sessionsPageNewestFirst without a page):
+// The sessions My history shows (sessionsPaged.forward without a page):
 // since the SIM joined the account, in the range, newest first.
 var declareUsageExport = `
 DECLARE usage_export NO SCROLL CURSOR FOR
