@@ -168,8 +168,8 @@ func TestDashboardContract(t *testing.T) {
 			newest[doc] = db.recent(0)
 
 			t.Run("a constant, small number of SQL statements", func(t *testing.T) {
-				if nSmall != nBig || nBig > 6 {
-					t.Errorf("statements: %d for 1 SIM/1 order/1 address, %d for 50/40/10; want the same, at most 6", nSmall, nBig)
+				if nSmall != nBig || nBig > 4 {
+					t.Errorf("statements: %d for 1 SIM/1 order/1 address, %d for 50/40/10; want the same, at most 4", nSmall, nBig)
 				}
 			})
 

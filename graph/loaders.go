@@ -131,6 +131,18 @@ func (l *Loaders) ordersRead(read store.OrdersRead) {
 	}
 }
 
+// simCardsRead holds owner's SIMs and what of their usage was read with
+// them (store.SimCardsWithUsage), for the SIMs' fields to find.
+func (l *Loaders) simCardsRead(owner int64, read store.SimCardsRead) {
+	l.simCardsByUser.Prime(owner, read.SIMs)
+	for k, v := range read.Totals {
+		l.usageByRange.Prime(k, v)
+	}
+	for k, v := range read.Newest {
+		l.newestSessions.Prime(k, v)
+	}
+}
+
 // simsTogether makes the SIMs of a page siblings for the loaders keyed by
 // ICCID: a connection's nodes reach their resolvers one by one.
 func (l *Loaders) simsTogether(iccids []string) {

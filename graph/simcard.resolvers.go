@@ -118,12 +118,12 @@ func (r *simCardResolver) UsageSessions(ctx context.Context, objs []*model.SimCa
 	}
 	l := loadersFor(ctx)
 	l.rangesTogether(ranges)
-	if page.After == nil && page.Before == nil && !page.Backward {
+	keys, firstPage := make([]store.NewestKey, len(ranges)), true
+	for i, rng := range ranges {
+		keys[i], firstPage = firstSessionsPage(rng, page)
+	}
+	if firstPage {
 		// The first page, as the dashboard asks it for every SIM: batched.
-		keys := make([]store.NewestKey, len(ranges))
-		for i, rng := range ranges {
-			keys[i] = store.NewestKey{UsageRange: rng, Limit: page.Fetch()}
-		}
 		return resolveAll(ctx, l.newestSessions, keys, func(i int, rows []store.UsageSession) *model.UsageSessionConnection {
 			return model.NewUsageSessionConnection(page, rows, ranges[i])
 		})
@@ -197,7 +197,19 @@ func (r *subscriptionResolver) SimCardUpdated(ctx context.Context, iccid *string
 }
 
 func (r *userResolver) SimCards(ctx context.Context, obj *model.User) ([]model.SimCard, error) {
-	sims, err := loadersFor(ctx).simCardsByUser.Load(ctx, obj.RowID)
+	l := loadersFor(ctx)
+	if ask := simUsageShown(ctx); ask != (store.SimUsageAsk{}) && obj.RowID == scopeOf(ctx).UserID {
+		// What the list shows of each SIM's usage comes in the list's statement.
+		read, err := leanexec.Remember(ctx, leanexec.Key("SimCardsWithUsage", obj.RowID, ask), func() (store.SimCardsRead, error) {
+			return r.Store.SimCardsWithUsage(ctx, r.Store.DB(), obj.RowID, ask)
+		})
+		if err != nil {
+			return nil, err
+		}
+		l.simCardsRead(obj.RowID, read)
+		return model.NewSimCards(read.SIMs), nil
+	}
+	sims, err := l.simCardsByUser.Load(ctx, obj.RowID)
 	return model.NewSimCards(sims), err
 }
 

@@ -9,8 +9,8 @@ import (
 // Exported for the tests of package store_test, which can reach a database.
 var (
 	NewestSessionsQuery = (*Store).newestSessionsQuery
-	NewestSessionsPlain = newestSessions
-	NewestWhere         = newestWhere
+	NewestSessionsPlain = unboundedStatements.newest
+	NewestWhere         = newestWhere("k.f", "k.t", "$6", "$7")
 )
 
 // RoutedDB wraps primary with replicas already in rotation and replayed

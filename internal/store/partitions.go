@@ -48,22 +48,43 @@ type partSpan struct {
 	Hi time.Time `db:"hi"`
 }
 
+// spanBounds are the monthly partitions' span as literals for a statement.
+type spanBounds struct{ lo, hi string }
+
+// spanStatements are the statements built on the partitions' span.
+type spanStatements struct {
+	newest    string                // NewestSessions'
+	simsUsage [simUsageParts]string // SimCardsWithUsage's, by the parts asked
+}
+
+// statementsOn builds the statements on bounds (nil: unknown, a span the
+// statements then do not rely on).
+func statementsOn(bounds *spanBounds) spanStatements {
+	st := spanStatements{newest: newestSessionsOn(bounds)}
+	for parts := range st.simsUsage {
+		st.simsUsage[parts] = simCardsUsageOn(parts, bounds)
+	}
+	return st
+}
+
+// unboundedStatements serve until the span is read, or when there is none.
+var unboundedStatements = statementsOn(nil)
+
 // spanCache holds the partitions' span and the statements built on it.
 type spanCache struct {
 	mu         sync.Mutex
 	read       bool      // the catalog was read once (successfully or not)
 	until      time.Time // when to read it again
 	refreshing bool
-	newest     string // newestSessionsBounded on the span; "" when unknown
+	stmts      *spanStatements // nil until read
 }
 
-// newestSessionsQuery returns the statement for NewestSessions: bounded by
-// the partitions' span when it is known. The span is read on first use,
-// then again in the background when it is old, while requests go on with
-// the statement they have. The read is not one of the request's
-// statements: it runs on a context of its own (not counted, not cancelled
-// with requests).
-func (s *Store) newestSessionsQuery() string {
+// spanStatements returns the statements on the partitions' span when it is
+// known. The span is read on first use, then again in the background when
+// it is old, while requests go on with the statements they have. The read
+// is not one of the request's statements: it runs on a context of its own
+// (not counted, not cancelled with requests).
+func (s *Store) spanStatements() *spanStatements {
 	c := &s.spans
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -73,45 +94,48 @@ func (s *Store) newestSessionsQuery() string {
 	case time.Now().After(c.until) && !c.refreshing:
 		c.refreshing = true
 		go func() {
-			newest, err := s.readSpan()
+			stmts, err := s.readSpan()
 			c.mu.Lock()
 			defer c.mu.Unlock()
-			c.store(newest, err)
+			c.store(stmts, err)
 			c.refreshing = false
 		}()
 	}
-	if c.newest == "" {
-		return newestSessions
+	if c.stmts == nil {
+		return &unboundedStatements
 	}
-	return c.newest
+	return c.stmts
 }
+
+// newestSessionsQuery returns the statement for NewestSessions.
+func (s *Store) newestSessionsQuery() string { return s.spanStatements().newest }
 
 // store keeps what a read of the span gave; after a failure it keeps what
 // it had and tries again sooner. It is called with c.mu held.
-func (c *spanCache) store(newest string, err error) {
+func (c *spanCache) store(stmts *spanStatements, err error) {
 	c.read = true
 	if err != nil {
 		c.until = time.Now().Add(partitionSpanRetry)
 		return
 	}
-	c.until, c.newest = time.Now().Add(partitionSpanTTL), newest
+	c.until, c.stmts = time.Now().Add(partitionSpanTTL), stmts
 }
 
-// readSpan reads the partitions' span and builds the statement on it ("":
+// readSpan reads the partitions' span and builds the statements on it (nil:
 // no monthly partitions).
-func (s *Store) readSpan() (newest string, err error) {
+func (s *Store) readSpan() (*spanStatements, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	var rows []partSpan
 	if err := s.db.SelectContext(ctx, &rows, partitionSpan); err != nil {
-		return "", err
+		return nil, err
 	}
 	sp, ok := contiguousTail(rows)
 	if !ok {
-		return "", nil
+		return nil, nil
 	}
-	lo, hi := quoteTime(sp.Lo), quoteTime(sp.Hi)
-	return fmt.Sprintf(newestSessionsBounded, lo, hi), nil
+	stmts := statementsOn(&spanBounds{quoteTime(sp.Lo), quoteTime(sp.Hi)})
+	return &stmts, nil
 }
 
 // contiguousTail is the last run of spans (sorted by start) that follow

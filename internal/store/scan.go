@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 	"strconv"
 	"time"
@@ -23,6 +24,8 @@ type (
 	int64Into      struct{ p *int64 }
 	nullInt64Into  struct{ p **int64 }
 	intInto        struct{ p *int }
+	nullIntInto    struct{ p **int }
+	statusInto     struct{ p *SIMStatus }
 	boolInto       struct{ p *bool }
 	timeInto       struct{ p *time.Time }
 	nullTimeInto   struct{ p **time.Time }
@@ -44,6 +47,10 @@ func typedTargets(dest []any) []any {
 			out[i] = nullInt64Into{p}
 		case *int:
 			out[i] = intInto{p}
+		case **int:
+			out[i] = nullIntInto{p}
+		case *SIMStatus:
+			out[i] = statusInto{p}
 		case *bool:
 			out[i] = boolInto{p}
 		case *time.Time:
@@ -127,6 +134,28 @@ func (t intInto) Scan(src any) error {
 	return err
 }
 
+func (t nullIntInto) Scan(src any) error {
+	if src == nil {
+		*t.p = nil
+		return nil
+	}
+	var i int
+	if err := (intInto{&i}).Scan(src); err != nil {
+		return err
+	}
+	*t.p = &i
+	return nil
+}
+
+func (t statusInto) Scan(src any) error {
+	var s string
+	if err := (stringInto{&s}).Scan(src); err != nil {
+		return err
+	}
+	*t.p = SIMStatus(s)
+	return nil
+}
+
 func (t boolInto) Scan(src any) error {
 	b, ok := src.(bool)
 	if !ok {
@@ -156,4 +185,35 @@ func (t nullTimeInto) Scan(src any) error {
 	}
 	*t.p = &v
 	return nil
+}
+
+// partInto scans a column of one part of a UNION ALL read whose first
+// column says which part a row belongs to: a row of another part leaves
+// the field as it was. database/sql scans a row's columns in order, so the
+// part is known by the time the other columns are scanned.
+type partInto struct {
+	part *int
+	want int
+	into sql.Scanner
+}
+
+func (t partInto) Scan(src any) error {
+	if *t.part != t.want {
+		return nil
+	}
+	return t.into.Scan(src)
+}
+
+// inPart is the targets of dest (typedTargets) for the columns of part
+// want; every field must have a typed target.
+func inPart(part *int, want int, dest []any) []any {
+	out := typedTargets(dest)
+	for i, d := range out {
+		sc, ok := d.(sql.Scanner)
+		if !ok {
+			panic(fmt.Sprintf("store: a %T has no typed target to scan a part into", dest[i]))
+		}
+		out[i] = partInto{part, want, sc}
+	}
+	return out
 }

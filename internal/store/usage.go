@@ -97,16 +97,25 @@ type Scope struct {
 	UserID int64
 }
 
-// Every usage statement joins sim_cards for the scope check and the
-// owned_since cut-off: a later owner never sees an earlier owner's
-// sessions, and a SIM nobody owns (owned_since null) shows none.
+// sinceOwned is the condition on u, sessions of the SIM s (sim_cards),
+// for a range from f to t: only those since the SIM joined its owner's
+// account, for a later owner never sees an earlier owner's sessions, and a
+// SIM nobody owns (owned_since null) shows none. lo and hi, parameters
+// that bound every range of the statement, let the planner skip other
+// months (greatest() hides f from it). Every usage statement reads
+// sessions through it, so that each shows the same sessions.
+func sinceOwned(f, t, lo, hi string) string {
+	return `u.started_at >= greatest(` + f + `, coalesce(s.owned_since, 'infinity')) AND u.started_at < ` + t + `
+    AND u.started_at >= ` + lo + `::timestamptz AND u.started_at < ` + hi + `::timestamptz`
+}
+
 // usageInRanges is the FROM of the range totals (usageTotals), whose
-// breakdowns (usage_breakdown.go) read the same rows: their sums agree.
-const usageInRanges = `
+// breakdowns (usage_breakdown.go) read the same rows: their sums agree. It
+// joins sim_cards for the scope check ($4) and the cut-off (sinceOwned).
+var usageInRanges = `
 FROM k
 JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $4
-JOIN usage_sessions u ON u.iccid = k.iccid AND u.started_at >= greatest(k.f, coalesce(s.owned_since, 'infinity')) AND u.started_at < k.t
-    AND u.started_at >= $5::timestamptz AND u.started_at < $6::timestamptz -- lets the planner skip other months`
+JOIN usage_sessions u ON u.iccid = k.iccid AND ` + sinceOwned("k.f", "k.t", "$5", "$6")
 
 // usageRangeKeys numbers the ranges: $1 ICCIDs, $2 froms, $3 tos.
 const usageRangeKeys = `
@@ -184,8 +193,8 @@ var usageCols = columns[UsageSession]{
 var usageColumns = usageCols.as("u")
 
 // The first page of several SIMs' histories in one statement: for each key
-// k (a SIM's range and limit), a lateral read of its newest sessions.
-// newestHead and newestWhere are shared by both forms below.
+// k (a SIM's range and limit), a lateral read of its newest sessions
+// (newestOf).
 var newestHead = `
 WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[]) WITH ORDINALITY AS k(iccid, f, t, n, i))
 SELECT k.i, ` + usageColumns + `
@@ -197,46 +206,54 @@ CROSS JOIN LATERAL (`
 // refuses later ones, so the newest sessions are never later than that.
 const MaxSessionLead = 24 * time.Hour
 
-// newestWhere selects a key's sessions since the SIM joined the account;
-// $6 and $7 (the span of all keys) let the planner skip other months, and
-// the bound on now() (MaxSessionLead) lets the executor skip, as it starts,
-// the empty months made ahead, which it would otherwise probe first.
-const newestWhere = `
-    WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, coalesce(s.owned_since, 'infinity')) AND u.started_at < k.t
-      AND u.started_at >= $6::timestamptz AND u.started_at < $7::timestamptz
+// newestWhere selects the sessions of SIM s in the range from f to t
+// (sinceOwned; lo and hi bound all of the statement's ranges); the bound on
+// now() (MaxSessionLead) lets the executor skip, as it starts, the empty
+// months made ahead, which it would otherwise probe first.
+func newestWhere(f, t, lo, hi string) string {
+	return `
+    WHERE u.iccid = s.iccid AND ` + sinceOwned(f, t, lo, hi) + `
       AND u.started_at < now() + interval '24 hours'`
+}
 
 // newestOrder orders a SIM's sessions newest first.
 const newestOrder = `u.started_at DESC, u.id DESC`
 
-var newestSessions = newestHead + `
-    SELECT ` + usageColumns + ` FROM usage_sessions u` + newestWhere + `
+// newestOf reads a SIM's limit newest sessions (where: newestWhere), newest
+// first. When the monthly partitions' span is known (bounds, see
+// partitions.go: its literal bounds) they are read newest month first,
+// stopping at the limit, and the default partition (the rest of time)
+// apart; the newest of both make the page. Same rows, same order.
+func newestOf(where, limit string, bounds *spanBounds) string {
+	if bounds == nil {
+		return `
+    SELECT ` + usageColumns + ` FROM usage_sessions u` + where + `
     ORDER BY ` + newestOrder + `
-    LIMIT k.n
-) u
-ORDER BY k.i, ` + newestOrder
-
-// newestSessionsBounded is newestSessions when the monthly partitions' span
-// is known (see partitions.go; %[1]s and %[2]s are its literal bounds): each
-// SIM's newest sessions are read from the monthly partitions newest month
-// first, stopping at the limit, and from the default partition (the rest
-// of time) apart; the newest of both make the page. Same rows, same order.
-var newestSessionsBounded = newestHead + `
+    LIMIT ` + limit
+	}
+	return `
     SELECT * FROM (
-        (SELECT ` + usageColumns + ` FROM usage_sessions u` + newestWhere + `
-           AND u.started_at >= %[1]s AND u.started_at < %[2]s -- the monthly partitions, in order
+        (SELECT ` + usageColumns + ` FROM usage_sessions u` + where + `
+           AND u.started_at >= ` + bounds.lo + ` AND u.started_at < ` + bounds.hi + ` -- the monthly partitions, in order
          ORDER BY ` + newestOrder + `
-         LIMIT k.n)
+         LIMIT ` + limit + `)
         UNION ALL
-        (SELECT ` + usageColumns + ` FROM usage_sessions u` + newestWhere + `
-           AND (u.started_at < %[1]s OR u.started_at >= %[2]s) -- the default partition
+        (SELECT ` + usageColumns + ` FROM usage_sessions u` + where + `
+           AND (u.started_at < ` + bounds.lo + ` OR u.started_at >= ` + bounds.hi + `) -- the default partition
          ORDER BY ` + newestOrder + `
-         LIMIT k.n)
+         LIMIT ` + limit + `)
     ) u
     ORDER BY ` + newestOrder + `
-    LIMIT k.n
+    LIMIT ` + limit
+}
+
+// newestSessionsOn is the statement of NewestSessions on the partitions'
+// bounds (nil: unknown).
+func newestSessionsOn(bounds *spanBounds) string {
+	return newestHead + newestOf(newestWhere("k.f", "k.t", "$6", "$7"), "k.n", bounds) + `
 ) u
 ORDER BY k.i, ` + newestOrder
+}
 
 // NewestKey asks for the Limit newest sessions of a range.
 type NewestKey struct {
@@ -264,12 +281,11 @@ func (s *Store) NewestSessions(ctx context.Context, q Querier, scope Scope, keys
 	return out, nil
 }
 
-const sessionCounts = `
+var sessionCounts = `
 WITH k AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS k(iccid, f, t, i))
 SELECT k.i,
        (SELECT count(*) FROM usage_sessions u
-        WHERE u.iccid = k.iccid AND u.started_at >= greatest(k.f, coalesce(s.owned_since, 'infinity')) AND u.started_at < k.t
-          AND u.started_at >= $5::timestamptz AND u.started_at < $6::timestamptz) AS n
+        WHERE u.iccid = k.iccid AND ` + sinceOwned("k.f", "k.t", "$5", "$6") + `) AS n
 FROM k JOIN sim_cards s ON s.iccid = k.iccid AND s.user_id = $4`
 
 // SessionCounts counts the scope's sessions per range, one statement.
