@@ -95,33 +95,24 @@ func firstSessionsPage(rng store.UsageRange, page relay.Page) (store.NewestKey, 
 	return store.NewestKey{UsageRange: rng, Limit: page.Fetch()}, true
 }
 
-// The argument readers below give an argument's value as its resolver gets
-// it (nil when absent or null), and false when it does not parse, which
-// the resolver will report.
-
-func dateTimeArg(args map[string]any, name string) (*time.Time, bool) {
+// arg gives an argument's value as its resolver gets it (nil when absent
+// or null), and false when it does not parse, which the resolver will
+// report.
+func arg[T any](args map[string]any, name string, unmarshal func(any) (T, error)) (*T, bool) {
 	v, ok := args[name]
 	if !ok || v == nil {
 		return nil, true
 	}
-	t, err := scalar.UnmarshalDateTime(v)
+	t, err := unmarshal(v)
 	return &t, err == nil
 }
 
-func intArg(args map[string]any, name string) (*int, bool) {
-	v, ok := args[name]
-	if !ok || v == nil {
-		return nil, true
-	}
-	i, err := graphql.UnmarshalInt(v)
-	return &i, err == nil
+func dateTimeArg(args map[string]any, name string) (*time.Time, bool) {
+	return arg(args, name, scalar.UnmarshalDateTime)
 }
 
+func intArg(args map[string]any, name string) (*int, bool) { return arg(args, name, graphql.UnmarshalInt) }
+
 func stringArg(args map[string]any, name string) (*string, bool) {
-	v, ok := args[name]
-	if !ok || v == nil {
-		return nil, true
-	}
-	s, err := graphql.UnmarshalString(v)
-	return &s, err == nil
+	return arg(args, name, graphql.UnmarshalString)
 }
