@@ -111,7 +111,9 @@ func dateTimeArg(args map[string]any, name string) (*time.Time, bool) {
 	return arg(args, name, scalar.UnmarshalDateTime)
 }
 
-func intArg(args map[string]any, name string) (*int, bool) { return arg(args, name, graphql.UnmarshalInt) }
+func intArg(args map[string]any, name string) (*int, bool) {
+	return arg(args, name, graphql.UnmarshalInt)
+}
 
 func stringArg(args map[string]any, name string) (*string, bool) {
 	return arg(args, name, graphql.UnmarshalString)
