@@ -31,6 +31,20 @@ func (a SimUsageAsk) parts() int {
 	return parts
 }
 
+// totalsKey and newestKey are a SIM's keys of what a asks, as
+// UsageByCountry and NewestSessions key them.
+func (a SimUsageAsk) totalsKey(iccid string) UsageRange {
+	k := *a.Totals
+	k.ICCID = iccid
+	return k
+}
+
+func (a SimUsageAsk) newestKey(iccid string) NewestKey {
+	k := a.Newest
+	k.ICCID = iccid
+	return k
+}
+
 // The parts SimCardsWithUsage's statement may have beside the SIMs; its
 // statements are built for each combination (simUsageParts of them).
 const (
@@ -141,37 +155,25 @@ func (s *Store) SimCardsWithUsage(ctx context.Context, q Querier, owner int64, a
 	reset()
 	row := func() {
 		switch r.part {
-		case 0:
+		case 0: // the SIMs come first (ORDER BY 1): each gets its entries, nil until its sessions follow
 			r.sim.ICCID = r.iccid
 			read.SIMs = append(read.SIMs, r.sim)
+			if read.Totals != nil {
+				read.Totals[ask.totalsKey(r.iccid)] = nil
+			}
+			if read.Newest != nil {
+				read.Newest[ask.newestKey(r.iccid)] = nil
+			}
 		case 1:
-			k := *ask.Totals
-			k.ICCID = r.iccid
+			k := ask.totalsKey(r.iccid)
 			read.Totals[k] = append(read.Totals[k], r.totals)
 		case 2:
-			k := ask.Newest
-			k.ICCID = r.iccid
+			k := ask.newestKey(r.iccid)
 			read.Newest[k] = append(read.Newest[k], r.session)
 		}
 	}
 	if err := queryEach(ctx, q, simUsageTargets(&r), row, reset, s.spanStatements().simsUsage[parts], args...); err != nil {
 		return SimCardsRead{}, mapError(err, "sim cards with their usage")
-	}
-	for _, sim := range read.SIMs { // a SIM without sessions has its entry too
-		if read.Totals != nil {
-			k := *ask.Totals
-			k.ICCID = sim.ICCID
-			if _, ok := read.Totals[k]; !ok {
-				read.Totals[k] = nil
-			}
-		}
-		if read.Newest != nil {
-			k := ask.Newest
-			k.ICCID = sim.ICCID
-			if _, ok := read.Newest[k]; !ok {
-				read.Newest[k] = nil
-			}
-		}
 	}
 	return read, nil
 }
