@@ -109,3 +109,47 @@ func TestOneDefaultAddressPerCustomer(t *testing.T) {
 		t.Error("a second default address was accepted")
 	}
 }
+
+// Every ICCID column, of every table and every monthly partition, the ones
+// created after the migrations included, compares bytes (collation "C"):
+// a column left under the database's collation would make each index
+// descent a strcoll() call again, and a join of two ICCID columns of
+// different collations an error.
+func TestICCIDColumnsCompareBytes(t *testing.T) {
+	t.Parallel()
+	db := testdb.New(t)
+	var created int
+	if err := db.Get(&created, `SELECT usage_ensure_partitions('2090-01-01', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	if created != 1 {
+		t.Fatalf("usage_ensure_partitions created %d partitions for January 2090, want 1", created)
+	}
+	var cols []struct {
+		Table     string `db:"tbl"`
+		Column    string `db:"col"`
+		Collation string `db:"coll"`
+	}
+	if err := db.Select(&cols, `
+SELECT c.relname AS tbl, a.attname AS col, coalesce(co.collname, '') AS coll
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+WHERE a.attname LIKE '%iccid%' AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+ORDER BY 1, 2`); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, c := range cols {
+		seen[c.Table] = true
+		if c.Collation != "C" {
+			t.Errorf("%s.%s has collation %q, want \"C\"", c.Table, c.Column, c.Collation)
+		}
+	}
+	for _, table := range []string{"sim_cards", "usage_sessions", "usage_sessions_y2090m01", "usage_sessions_default", "balance_entries", "order_items"} {
+		if !seen[table] {
+			t.Errorf("no ICCID column found in %s (of %d columns found)", table, len(cols))
+		}
+	}
+}
