@@ -12,6 +12,14 @@
 -- error; monthly partitions created later copy usage_sessions' columns
 -- (LIKE), collation included, and TestICCIDColumnsCompareBytes holds every
 -- ICCID column to it.
+--
+-- The same rebuild gives a SIM's sessions index the id after started_at:
+-- a SIM's sessions are read newest first, ties broken by id (the newest
+-- sessions, the history's pages, the export), and an index without it made
+-- PostgreSQL sort each SIM's sessions again (an incremental sort per SIM)
+-- and read one session past the limit to find the ties. The old index goes
+-- first, so that the collation change does not rebuild it for nothing.
+DROP INDEX usage_sessions_iccid_started_idx;
 ALTER TABLE sim_cards ALTER COLUMN iccid TYPE text COLLATE "C";
 ALTER TABLE usage_sessions ALTER COLUMN iccid TYPE text COLLATE "C";
 ALTER TABLE order_items ALTER COLUMN iccid TYPE text COLLATE "C";
@@ -19,8 +27,10 @@ ALTER TABLE balance_entries ALTER COLUMN iccid TYPE text COLLATE "C";
 ALTER TABLE sim_changes ALTER COLUMN iccid TYPE text COLLATE "C";
 ALTER TABLE webhook_events ALTER COLUMN iccid TYPE text COLLATE "C";
 ALTER TABLE legacy_sim_owners ALTER COLUMN iccid TYPE text COLLATE "C";
+CREATE INDEX usage_sessions_iccid_started_id_idx ON usage_sessions (iccid, started_at DESC, id DESC);
 
 -- +goose Down
+DROP INDEX usage_sessions_iccid_started_id_idx;
 ALTER TABLE legacy_sim_owners ALTER COLUMN iccid TYPE text COLLATE "default";
 ALTER TABLE webhook_events ALTER COLUMN iccid TYPE text COLLATE "default";
 ALTER TABLE sim_changes ALTER COLUMN iccid TYPE text COLLATE "default";
@@ -28,3 +38,4 @@ ALTER TABLE balance_entries ALTER COLUMN iccid TYPE text COLLATE "default";
 ALTER TABLE order_items ALTER COLUMN iccid TYPE text COLLATE "default";
 ALTER TABLE usage_sessions ALTER COLUMN iccid TYPE text COLLATE "default";
 ALTER TABLE sim_cards ALTER COLUMN iccid TYPE text COLLATE "default";
+CREATE INDEX usage_sessions_iccid_started_idx ON usage_sessions (iccid, started_at DESC);

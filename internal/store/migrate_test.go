@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/teztelecom/tez/internal/store"
@@ -114,7 +116,8 @@ func TestOneDefaultAddressPerCustomer(t *testing.T) {
 // created after the migrations included, compares bytes (collation "C"):
 // a column left under the database's collation would make each index
 // descent a strcoll() call again, and a join of two ICCID columns of
-// different collations an error.
+// different collations an error. A partition made later also gets the
+// index the newest-first reads walk without sorting.
 func TestICCIDColumnsCompareBytes(t *testing.T) {
 	t.Parallel()
 	db := testdb.New(t)
@@ -151,5 +154,12 @@ ORDER BY 1, 2`); err != nil {
 		if !seen[table] {
 			t.Errorf("no ICCID column found in %s (of %d columns found)", table, len(cols))
 		}
+	}
+	var defs []string
+	if err := db.Select(&defs, `SELECT indexdef FROM pg_indexes WHERE tablename = 'usage_sessions_y2090m01'`); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(defs, func(d string) bool { return strings.HasSuffix(d, "(iccid, started_at DESC, id DESC)") }) {
+		t.Errorf("the partition made later has no (iccid, started_at DESC, id DESC) index: %q", defs)
 	}
 }
