@@ -167,9 +167,13 @@ func (s *Store) SimCardsWithUsage(ctx context.Context, q Querier, owner int64, a
 		case 1:
 			k := ask.totalsKey(r.iccid)
 			read.Totals[k] = append(read.Totals[k], r.totals)
-		case 2:
+		case 2: // a SIM's first session sizes its list for the limit: one allocation, not three
 			k := ask.newestKey(r.iccid)
-			read.Newest[k] = append(read.Newest[k], r.session)
+			list := read.Newest[k]
+			if list == nil {
+				list = make([]UsageSession, 0, ask.Newest.Limit)
+			}
+			read.Newest[k] = append(list, r.session)
 		}
 	}
 	if err := queryEach(ctx, q, simUsageTargets(&r), row, reset, s.spanStatements().simsUsage[parts], args...); err != nil {
