@@ -41,6 +41,7 @@ type benchFlags struct {
 	fault       bool
 	sampleEvery time.Duration
 	against     string
+	pin         bool
 }
 
 // ceilingCustomers is how many customers' dashboards the pgbench ceiling
@@ -74,11 +75,15 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.DurationVar(&f.sampleEvery, "sample", soakSampleEvery, "with -soak, how often the servers' memory and connections are read")
 	fs.StringVar(&f.profile, "profile", "", "write the server's CPU and allocation profiles of each measured run into this directory")
 	fs.StringVar(&f.against, "against", "", "also measure the dashboard on another server, side by side: postgraphile (PostGraphile v5 on the same database, with default settings and with generic plans; needs Node.js and npm)")
+	fs.BoolVar(&f.pin, "pin", false, "split the CPUs: PostgreSQL (a cluster on this machine) on the upper half, everything else the bench runs on the rest, as when the database has a host of its own (docs/benchmarks.md)")
 	if err := fs.parse(args, 0, 0); err != nil {
 		return err
 	}
 	if f.against != "" && f.against != againstPostGraphile {
 		return fs.fail(fmt.Sprintf("-against %q: the one server to compare with is %s", f.against, againstPostGraphile))
+	}
+	if f.pin && f.soak > 0 {
+		return fs.fail("-pin measures the scenarios; a soak runs its servers on the whole machine")
 	}
 	if f.markdown != "" {
 		return renderMarkdown(env.stdout, f.markdown)
@@ -112,6 +117,16 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 	// PostgreSQL's CPU is the bench cluster's alone: a shared machine runs
 	// other clusters (test suites') beside it.
 	dbCPU := bench.ClusterCPU(backend)
+	var pinned string
+	if f.pin {
+		split, restore, err := pinBench(backend)
+		if err != nil {
+			return err
+		}
+		defer restore()
+		pinned = split.String()
+		fmt.Fprintf(env.stderr, "pinned: %s\n", pinned)
+	}
 
 	gen, err := loadGenerator(f.loadgen)
 	if err != nil {
@@ -188,7 +203,7 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 		return err
 	}
 	if f.jsonOut != "" {
-		data, err := json.MarshalIndent(benchFile{Machine: machine(), Results: results}, "", "  ")
+		data, err := json.MarshalIndent(benchFile{Machine: machine(pinned), Results: results}, "", "  ")
 		if err != nil {
 			return err
 		}
@@ -502,9 +517,40 @@ func renderMarkdown(w io.Writer, path string) error {
 	return bench.Markdown(w, f.Results)
 }
 
-func machine() map[string]any {
+// machine describes where the results were measured: pinned is how -pin
+// split the CPUs ("" without it).
+func machine(pinned string) map[string]any {
 	host, _ := os.Hostname()
-	return map[string]any{"host": host, "cpus": numCPU(), "at": time.Now().UTC().Format(time.RFC3339)}
+	m := map[string]any{"host": host, "cpus": numCPU(), "at": time.Now().UTC().Format(time.RFC3339)}
+	if pinned != "" {
+		m["pinned"] = pinned
+	}
+	return m
+}
+
+// pinBench splits the CPUs between the bench's PostgreSQL cluster (backend
+// is one of its processes) and this process, whose children (the server,
+// the load generator, pgbench, PostGraphile) inherit its share. restore
+// gives both the machine back.
+func pinBench(backend int) (bench.CPUSplit, func(), error) {
+	cpus, err := bench.AllowedCPUs()
+	if err != nil {
+		return bench.CPUSplit{}, nil, err
+	}
+	split, err := bench.SplitCPUs(cpus)
+	if err != nil {
+		return bench.CPUSplit{}, nil, fmt.Errorf("-pin: %w", err)
+	}
+	unpinDB, err := bench.PinCluster(backend, split.DB)
+	if err != nil {
+		return bench.CPUSplit{}, nil, fmt.Errorf("-pin: %w", err)
+	}
+	unpinSelf, err := bench.PinSelf(split.Rest)
+	if err != nil {
+		unpinDB()
+		return bench.CPUSplit{}, nil, fmt.Errorf("-pin: %w", err)
+	}
+	return split, func() { unpinSelf(); unpinDB() }, nil
 }
 
 // explainRuns is the execution of a prepared statement that explain

@@ -86,7 +86,7 @@ func runSoak(ctx context.Context, env *environment, f benchFlags, d *database) e
 	}
 	bench.PrintSoak(env.stdout, rep, capacity, len(bad))
 	if f.jsonOut != "" {
-		data, err := json.MarshalIndent(map[string]any{"machine": machine(), "capacity_per_second": capacity, "soak": rep, "ledger_mismatches": len(bad)}, "", "  ")
+		data, err := json.MarshalIndent(map[string]any{"machine": machine(""), "capacity_per_second": capacity, "soak": rep, "ledger_mismatches": len(bad)}, "", "  ")
 		if err != nil {
 			return err
 		}

@@ -47,3 +47,13 @@ func TestBenchAgainstOnlyPostGraphile(t *testing.T) {
 		t.Errorf("got %v, want a usage error naming -against and postgraphile", err)
 	}
 }
+
+// -pin splits the CPUs for the scenarios; a soak, whose servers run on the
+// whole machine, refuses it before any database is opened.
+func TestBenchPinIsNotForASoak(t *testing.T) {
+	_, _, err := tez(t, "bench", "-pin", "-soak", "1m")
+	var usage *usageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "-pin") || !strings.Contains(err.Error(), "soak") {
+		t.Errorf("got %v, want a usage error naming -pin and the soak", err)
+	}
+}

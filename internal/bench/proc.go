@@ -122,26 +122,30 @@ func statFields(pid int) ([]string, error) {
 // bench's) are left out. With no local postmaster (the database runs
 // elsewhere) it falls back to CPUOf("postgres").
 func ClusterCPU(backend int) func() time.Duration {
-	pid, err := ppid(backend)
-	if comm, cerr := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err != nil || cerr != nil || strings.TrimSpace(string(comm)) != "postgres" {
+	pid, ok := postmaster(backend)
+	if !ok {
 		return func() time.Duration { return CPUOf("postgres") }
 	}
 	return func() time.Duration {
 		own, reaped, _ := stat(pid)
 		ticks := own + reaped
-		entries, _ := os.ReadDir("/proc")
-		for _, e := range entries {
-			child, err := strconv.Atoi(e.Name())
-			if err != nil || child == pid {
-				continue
-			}
-			if parent, err := ppid(child); err == nil && parent == pid {
-				t, _, _ := stat(child)
-				ticks += t
-			}
+		for _, child := range children(pid) {
+			t, _, _ := stat(child)
+			ticks += t
 		}
 		return time.Duration(ticks) * time.Second / clockTicks
 	}
+}
+
+// postmaster is the postmaster of backend (a pg_backend_pid()), when the
+// cluster runs on this machine.
+func postmaster(backend int) (int, bool) {
+	pid, err := ppid(backend)
+	if err != nil {
+		return 0, false
+	}
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	return pid, err == nil && strings.TrimSpace(string(comm)) == "postgres"
 }
 
 // ppid is the parent of a process (field 4 of stat).
