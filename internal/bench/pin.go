@@ -3,6 +3,7 @@ package bench
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 
@@ -76,8 +77,11 @@ func pinTree(pid int, cpus []int) (restore func(), err error) {
 			r()
 		}
 	}
-	for _, p := range append([]int{pid}, children(pid)...) {
+	for i, p := range append([]int{pid}, children(pid)...) {
 		r, err := pinThreads(p, cpus)
+		if i > 0 && errors.Is(err, errGone) {
+			continue // a backend whose connection closed since the listing
+		}
 		if err != nil {
 			restore()
 			return nil, err
@@ -87,6 +91,9 @@ func pinTree(pid int, cpus []int) (restore func(), err error) {
 	return restore, nil
 }
 
+// errGone is a process that ended before it could be pinned.
+var errGone = errors.New("the process has ended")
+
 // pinThreads pins every thread of the process pid: sched_setaffinity sets
 // one thread's CPUs, and a thread started later inherits its creator's.
 func pinThreads(pid int, cpus []int) (restore func(), err error) {
@@ -95,6 +102,9 @@ func pinThreads(pid int, cpus []int) (restore func(), err error) {
 		set.Set(c)
 	}
 	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("pin process %d: %w", pid, errGone)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("pin process %d: %w", pid, err)
 	}
@@ -117,7 +127,9 @@ func pinThreads(pid int, cpus []int) (restore func(), err error) {
 		if err := unix.SchedGetaffinity(tid, &old); err != nil {
 			continue // ended since the listing
 		}
-		if err := unix.SchedSetaffinity(tid, &set); err != nil {
+		if err := unix.SchedSetaffinity(tid, &set); errors.Is(err, unix.ESRCH) {
+			continue // ended since the listing
+		} else if err != nil {
 			restore()
 			return nil, fmt.Errorf("pin thread %d of process %d to CPU %s: %w", tid, pid, cpuList(cpus), err)
 		}

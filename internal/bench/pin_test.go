@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -133,5 +134,19 @@ func TestPinClusterRefusesADatabaseElsewhere(t *testing.T) {
 	// is no postmaster.
 	if _, err := PinCluster(os.Getpid(), []int{0}); err == nil || !strings.Contains(err.Error(), "not a PostgreSQL cluster on this machine") {
 		t.Errorf("PinCluster of a process outside any cluster: %v, want the reason", err)
+	}
+}
+
+// A backend can end between the listing of the cluster's processes and its
+// pinning (a connection closing): it is told apart as gone, which pinTree
+// skips for children, not as a failure.
+func TestPinThreadsOfAnEndedProcessIsGone(t *testing.T) {
+	ended := exec.Command("true")
+	if err := ended.Run(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := pinThreads(ended.Process.Pid, []int{0})
+	if !errors.Is(err, errGone) {
+		t.Errorf("pinning an ended process: %v, want errGone", err)
 	}
 }
