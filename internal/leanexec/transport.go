@@ -241,10 +241,12 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 
 // mayNeedHTMLEscape reports whether json.HTMLEscape could change data: it
 // holds <, > or &, or 0xE2, the first byte of U+2028 and U+2029 (and of
-// other characters, which HTMLEscape then leaves as they are).
+// other characters, which HTMLEscape then leaves as they are). Four
+// vectorised IndexByte passes over an answer cost less than one loop
+// comparing each byte four times (BenchmarkWriteResponse).
 func mayNeedHTMLEscape(data []byte) bool {
-	for _, c := range data {
-		if c == '<' || c == '>' || c == '&' || c == 0xe2 {
+	for _, c := range [...]byte{'<', '>', '&', 0xe2} {
+		if bytes.IndexByte(data, c) >= 0 {
 			return true
 		}
 	}
