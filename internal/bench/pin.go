@@ -57,10 +57,13 @@ func AllowedCPUs() ([]int, error) {
 func PinCluster(backend int, cpus []int) (restore func(), err error) {
 	pm, ok := postmaster(backend)
 	if !ok {
-		return nil, errors.New("the database is not a PostgreSQL cluster on this machine: there is nothing to pin")
+		return nil, errNotLocal
 	}
 	return pinTree(pm, cpus)
 }
+
+// errNotLocal is a database whose backend is no process of this machine's.
+var errNotLocal = errors.New("the database is not a PostgreSQL cluster on this machine: there is nothing to pin")
 
 // PinSelf runs every thread of this process on cpus; the processes it
 // starts afterwards (the server, wrk, pgbench) inherit the setting.
