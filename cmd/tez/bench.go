@@ -199,6 +199,9 @@ func runBenchOn(ctx context.Context, env *environment, f benchFlags, d *database
 			return err
 		}
 	}
+	if pinned != "" {
+		fmt.Fprintf(env.stdout, "measured with -pin: %s\n", pinned)
+	}
 	if err := bench.PrintTable(env.stdout, results); err != nil {
 		return err
 	}
@@ -513,6 +516,12 @@ func renderMarkdown(w io.Writer, path string) error {
 	var f benchFile
 	if err := json.Unmarshal(data, &f); err != nil {
 		return fmt.Errorf("%s: not a tez bench -json file: %w", path, err)
+	}
+	// A table of a pinned run says so: its ratio reads differently.
+	if pinned, ok := f.Machine["pinned"].(string); ok && pinned != "" {
+		if _, err := fmt.Fprintf(w, "Measured with `-pin`: %s.\n\n", pinned); err != nil {
+			return err
+		}
 	}
 	return bench.Markdown(w, f.Results)
 }

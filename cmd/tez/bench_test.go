@@ -29,6 +29,22 @@ func TestBenchMarkdownRendersJSON(t *testing.T) {
 		}
 	}
 
+	if strings.Contains(out, "-pin") {
+		t.Errorf("an unpinned run's table mentions -pin:\n%s", out)
+	}
+	pinned := filepath.Join(dir, "pinned.json")
+	if err := os.WriteFile(pinned, []byte(`{"machine":{"cpus":2,"pinned":"PostgreSQL on CPU 1, the rest on CPU 0"},"results":[
+		{"scenario":"dashboard","connections":16,"requests":100,"requests_per_second":780,"pgbench_ceiling_per_second":905}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = tez(t, "bench", "-markdown", pinned)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "Measured with `-pin`: PostgreSQL on CPU 1, the rest on CPU 0.\n") || !strings.Contains(out, "| 86% |") {
+		t.Errorf("a pinned run's table should say so first, then its ratio:\n%s", out)
+	}
+
 	bad := filepath.Join(dir, "bad.json")
 	if err := os.WriteFile(bad, []byte("not json"), 0o644); err != nil {
 		t.Fatal(err)
